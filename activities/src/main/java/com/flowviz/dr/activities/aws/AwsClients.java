@@ -1,0 +1,60 @@
+package com.flowviz.dr.activities.aws;
+
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * AWS clients the conventional way: region from AWS_REGION (or the profile), credentials from
+ * the default chain, endpoint from AWS_ENDPOINT_URL where set (the SDK reads it), or an explicit
+ * override. Path-style S3 addressing when an endpoint is given, as S3-compatible servers need.
+ */
+public final class AwsClients {
+  private AwsClients() {}
+
+  /** @param region null for the SDK's region chain; @param endpoint null for the SDK's own resolution */
+  public static S3Client s3(String region, String endpoint) {
+    var builder =
+        S3Client.builder()
+            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+            .httpClientBuilder(ApacheHttpClient.builder().maxConnections(16).socketTimeout(Duration.ofMinutes(2)))
+            .overrideConfiguration(overrides());
+    if (region != null) {
+      builder.region(Region.of(region));
+    }
+    String effectiveEndpoint = endpoint != null ? endpoint : System.getenv("AWS_ENDPOINT_URL");
+    if (effectiveEndpoint != null && !effectiveEndpoint.isBlank()) {
+      builder.endpointOverride(URI.create(effectiveEndpoint)).forcePathStyle(true);
+    }
+    return builder.build();
+  }
+
+  public static SecretsManagerClient secretsManager(String region, String endpoint) {
+    var builder =
+        SecretsManagerClient.builder()
+            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+            .httpClientBuilder(ApacheHttpClient.builder())
+            .overrideConfiguration(overrides());
+    if (region != null) {
+      builder.region(Region.of(region));
+    }
+    if (endpoint != null && !endpoint.isBlank()) {
+      builder.endpointOverride(URI.create(endpoint));
+    }
+    return builder.build();
+  }
+
+  private static ClientOverrideConfiguration overrides() {
+    // The SDK's standard retry mode: exponential backoff with jitter on throttling and 5xx.
+    return ClientOverrideConfiguration.builder()
+        .retryStrategy(RetryMode.STANDARD)
+        .apiCallAttemptTimeout(Duration.ofMinutes(5))
+        .build();
+  }
+}

@@ -1,0 +1,140 @@
+package com.flowviz.dr.activities.crypto;
+
+import com.flowviz.dr.activities.common.Heartbeats;
+import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.postgres.PgDumpHeader;
+import com.flowviz.dr.activities.storage.DownloadedBackup;
+import com.flowviz.dr.activities.workhost.WorkDirectory;
+import com.flowviz.dr.workflows.FailureTypes;
+import io.temporal.activity.Activity;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(BackupDecryptionActivitiesImpl.class);
+  static final String PLAINTEXT_FILE = "backup.dump";
+
+  private final PrivateKeySource keys;
+  private final WorkDirectory workDirectory;
+
+  public BackupDecryptionActivitiesImpl(PrivateKeySource keys, WorkDirectory workDirectory) {
+    this.keys = keys;
+    this.workDirectory = workDirectory;
+  }
+
+  @Override
+  public DecryptedBackup decryptBackup(DownloadedBackup downloaded) {
+    String workflowId = Activity.getExecutionContext().getInfo().getWorkflowId();
+    Path dir = workDirectory.forWorkflow(workflowId);
+    Path ciphertext = Path.of(downloaded.path());
+    if (!workDirectory.contains(ciphertext)) {
+      throw NonRetryable.failure(FailureTypes.INVALID_INPUT, "The downloaded file " + ciphertext + " is outside the work directory.");
+    }
+    Path done = dir.resolve(PLAINTEXT_FILE);
+    Path part = dir.resolve(PLAINTEXT_FILE + ".part");
+    try {
+      if (Files.isRegularFile(done)) {
+        // An earlier attempt finished the file but not the activity.
+        return describe(downloaded.key(), done, null, false);
+      }
+      if (!Files.isRegularFile(ciphertext)) {
+        throw NonRetryable.failure(
+            FailureTypes.BACKUP_CORRUPT,
+            "The downloaded backup " + ciphertext + " is gone from this host; start the restore again.");
+      }
+      OpenPgpDecryptor.Outcome outcome;
+      try (PrivateKeyMaterial key = loadKey();
+          InputStream in = Files.newInputStream(ciphertext);
+          OutputStream out = new ArchiveMagicCheck(new BufferedOutputStream(WorkDirectory.openPrivate(part, false), 1 << 16))) {
+        outcome = OpenPgpDecryptor.decrypt(in, key, out, Heartbeats::beat);
+      } catch (BackupDecryptionException e) {
+        Files.deleteIfExists(part);
+        throw NonRetryable.failure(e.type(), e.getMessage());
+      } catch (PgDumpHeader.NotAnArchiveException e) {
+        Files.deleteIfExists(part);
+        throw notAnArchive(downloaded.key(), e);
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(part);
+        throw e;
+      }
+      Files.move(part, done, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      // The plaintext is complete; the ciphertext is no longer needed on this host.
+      Files.deleteIfExists(ciphertext);
+      log.info("Decrypted {} ({} bytes, key {}, compressed: {})", downloaded.key(), outcome.plaintextBytes(), outcome.keyId(), outcome.compressed());
+      return describe(downloaded.key(), done, outcome.keyId(), outcome.compressed());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private PrivateKeyMaterial loadKey() {
+    try {
+      return keys.load();
+    } catch (PrivateKeySource.KeyUnavailableException e) {
+      throw NonRetryable.failure(FailureTypes.KEY_UNAVAILABLE, e.getMessage());
+    }
+  }
+
+  private static DecryptedBackup describe(String key, Path file, String keyId, boolean compressed) throws IOException {
+    PgDumpHeader header;
+    try (InputStream in = Files.newInputStream(file)) {
+      header = PgDumpHeader.read(in);
+    } catch (PgDumpHeader.NotAnArchiveException e) {
+      Files.deleteIfExists(file);
+      throw notAnArchive(key, e);
+    }
+    return new DecryptedBackup(
+        key, file.toString(), Files.size(file), header.archiveVersion(), header.serverVersion(), keyId, compressed);
+  }
+
+  private static io.temporal.failure.ApplicationFailure notAnArchive(String key, Exception e) {
+    return NonRetryable.failure(
+        FailureTypes.NOT_A_PG_DUMP,
+        "The backup " + key + " decrypted correctly, but the plaintext is not a pg_dump custom-format archive: "
+            + e.getMessage() + ". Backups must be made with pg_dump -Fc.");
+  }
+
+  /** Stops writing as soon as the first bytes show the plaintext is not an archive. */
+  private static final class ArchiveMagicCheck extends FilterOutputStream {
+    private final byte[] head = new byte[5];
+    private int seen;
+
+    ArchiveMagicCheck(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (seen < head.length) {
+        int n = Math.min(len, head.length - seen);
+        System.arraycopy(b, off, head, seen, n);
+        seen += n;
+        if (seen == head.length && !PgDumpHeader.looksLikeArchive(head, seen)) {
+          try (InputStream in = new java.io.ByteArrayInputStream(head)) {
+            PgDumpHeader.read(in);
+          }
+        }
+      }
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (seen < head.length) {
+        super.close();
+        throw new PgDumpHeader.NotAnArchiveException("it is only " + seen + " bytes long");
+      }
+      super.close();
+    }
+  }
+}

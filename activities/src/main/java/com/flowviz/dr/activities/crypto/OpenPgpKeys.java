@@ -1,0 +1,105 @@
+package com.flowviz.dr.activities.crypto;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.Security;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPKeyFlags;
+import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPPublicKeyRing;
+import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
+import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
+import org.bouncycastle.openpgp.PGPSignature;
+import org.bouncycastle.openpgp.PGPSignatureSubpacketVector;
+import org.bouncycastle.openpgp.PGPUtil;
+import org.bouncycastle.openpgp.operator.jcajce.JcaKeyFingerprintCalculator;
+
+/** Reading OpenPGP keys as gpg exports them (armored or binary) and choosing the ones to use. */
+public final class OpenPgpKeys {
+
+  /** The Bouncy Castle JCA provider, for the public-key algorithms (RSA, ECDH on Curve25519). */
+  public static final String BC = BouncyCastleProvider.PROVIDER_NAME;
+
+  static {
+    if (Security.getProvider(BC) == null) {
+      Security.addProvider(new BouncyCastleProvider());
+    }
+  }
+
+  private OpenPgpKeys() {}
+
+  /** Makes sure the provider is registered (class initialisation does it). */
+  public static void init() {}
+
+  public static PGPSecretKeyRingCollection secretKeys(byte[] exported) throws IOException, PGPException {
+    try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(exported))) {
+      return new PGPSecretKeyRingCollection(in, new JcaKeyFingerprintCalculator());
+    }
+  }
+
+  public static PGPPublicKeyRingCollection publicKeys(byte[] exported) throws IOException, PGPException {
+    try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(exported))) {
+      return new PGPPublicKeyRingCollection(in, new JcaKeyFingerprintCalculator());
+    }
+  }
+
+  /**
+   * For each key ring, the newest subkey (or primary key) that may encrypt now: not revoked, not
+   * expired, flagged for encryption. The same choice gpg makes for {@code -r}.
+   */
+  public static List<PGPPublicKey> encryptionKeys(PGPPublicKeyRingCollection rings, Date now) {
+    List<PGPPublicKey> chosen = new ArrayList<>();
+    for (PGPPublicKeyRing ring : rings) {
+      PGPPublicKey best = null;
+      for (PGPPublicKey key : ring) {
+        if (canEncrypt(key, now) && (best == null || key.getCreationTime().after(best.getCreationTime()))) {
+          best = key;
+        }
+      }
+      if (best != null) {
+        chosen.add(best);
+      }
+    }
+    return chosen;
+  }
+
+  static boolean canEncrypt(PGPPublicKey key, Date now) {
+    if (!key.isEncryptionKey() || key.hasRevocation()) {
+      return false;
+    }
+    long validSeconds = key.getValidSeconds();
+    if (validSeconds > 0 && key.getCreationTime().getTime() + validSeconds * 1000 < now.getTime()) {
+      return false;
+    }
+    Integer flags = keyFlags(key);
+    return flags == null || (flags & (PGPKeyFlags.CAN_ENCRYPT_COMMS | PGPKeyFlags.CAN_ENCRYPT_STORAGE)) != 0;
+  }
+
+  /** Key flags from the key's self-signatures or binding signature; null when none states them. */
+  private static Integer keyFlags(PGPPublicKey key) {
+    Iterator<PGPSignature> signatures = key.getSignatures();
+    while (signatures.hasNext()) {
+      PGPSignature signature = signatures.next();
+      PGPSignatureSubpacketVector hashed = signature.getHashedSubPackets();
+      if (hashed != null && hashed.getKeyFlags() != 0) {
+        return hashed.getKeyFlags();
+      }
+    }
+    return null;
+  }
+
+  public static String keyId(long id) {
+    return String.format("%016X", id);
+  }
+
+  public static String fingerprint(PGPPublicKey key) {
+    return HexFormat.of().withUpperCase().formatHex(key.getFingerprint());
+  }
+}

@@ -1,0 +1,359 @@
+package com.flowviz.dr.activities.postgres;
+
+import com.flowviz.dr.activities.common.Heartbeats;
+import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.process.ChildProcess;
+import com.flowviz.dr.activities.process.ProcessFailedException;
+import com.flowviz.dr.activities.workhost.WorkDirectory;
+import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.common.Names;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+public class PostgresActivitiesImpl implements PostgresActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(PostgresActivitiesImpl.class);
+  private static final Pattern SAFE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  private static final Duration PG_RESTORE_TIMEOUT = Duration.ofHours(8);
+  private static final int SWAP_ATTEMPTS = 5;
+
+  private final PgClient pg;
+  private final PgBinaries binaries;
+  private final WorkDirectory workDirectory;
+  private final int restoreJobs;
+  private final List<String> extensions;
+  private final Set<String> protectedDatabases;
+
+  /**
+   * @param restoreJobs {@code pg_restore -j}; parallel restore needs a seekable archive file, which
+   *     the work file is
+   * @param extensions created in every staging database (runbook 4.3 step 3), e.g. uuid-ossp
+   * @param protectedDatabases never replaced nor dropped (the audit trail's database)
+   */
+  public PostgresActivitiesImpl(
+      PgClient pg, PgBinaries binaries, WorkDirectory workDirectory, int restoreJobs, List<String> extensions, Set<String> protectedDatabases) {
+    this.pg = pg;
+    this.binaries = binaries;
+    this.workDirectory = workDirectory;
+    this.restoreJobs = Math.max(1, restoreJobs);
+    this.extensions = List.copyOf(extensions);
+    this.protectedDatabases = Set.copyOf(protectedDatabases);
+  }
+
+  @Override
+  public void prepareStagingDatabase(String stagingDatabase) {
+    requireStagingName(stagingDatabase);
+    try (Connection c = pg.connectMaintenance()) {
+      recreate(c, stagingDatabase);
+    } catch (SQLException e) {
+      throw sqlFailure("prepare the staging database " + stagingDatabase, e);
+    }
+    try (Connection c = pg.connect(stagingDatabase); Statement s = c.createStatement()) {
+      for (String extension : extensions) {
+        s.execute("CREATE EXTENSION IF NOT EXISTS " + PgClient.quote(extension));
+      }
+    } catch (SQLException e) {
+      if ("0A000".equals(e.getSQLState()) || "58P01".equals(e.getSQLState())) {
+        throw NonRetryable.failure(
+            FailureTypes.CONFIGURATION,
+            "The extension needed by the application is not installed on " + pg.settings() + ": " + e.getMessage()
+                + ". Install PostgreSQL's contrib package on the database server.");
+      }
+      throw sqlFailure("create extensions " + extensions + " in " + stagingDatabase, e);
+    }
+    log.info("Prepared staging database {} with extensions {}", stagingDatabase, extensions);
+  }
+
+  @Override
+  public PgRestoreOutcome restoreIntoStaging(String dumpPath, String stagingDatabase) {
+    requireStagingName(stagingDatabase);
+    Path dump = Path.of(dumpPath);
+    if (!workDirectory.contains(dump) || !Files.isRegularFile(dump)) {
+      throw NonRetryable.failure(
+          FailureTypes.BACKUP_CORRUPT, "The decrypted archive " + dump + " is not on this host any more; start the restore again.");
+    }
+    String pgRestore = binaries.program("pg_restore");
+    PgToolVersion version = PgToolVersion.of(pgRestore);
+    checkArchiveReadable(dump, version);
+
+    try {
+      if (hasUserTables(stagingDatabase)) {
+        // An earlier attempt (perhaps from a worker that died) restored part of the archive.
+        log.info("Staging database {} holds an earlier partial restore; starting it afresh", stagingDatabase);
+        prepareStagingDatabase(stagingDatabase);
+      }
+    } catch (SQLException e) {
+      throw sqlFailure("check the staging database " + stagingDatabase, e);
+    }
+
+    List<String> command = new ArrayList<>(List.of(
+        pgRestore,
+        "--no-owner",
+        "--no-privileges",
+        "--exit-on-error",
+        "--verbose",
+        "--jobs=" + restoreJobs,
+        "--dbname=" + stagingDatabase,
+        dump.toString()));
+    AtomicInteger items = new AtomicInteger();
+    long started = System.nanoTime();
+    try (ChildProcess child =
+        ChildProcess.start(command, pg.settings().toolEnvironment(), null, line -> {
+          if (line.startsWith("pg_restore: processing") || line.startsWith("pg_restore: creating")) {
+            items.incrementAndGet();
+          }
+        }, true)) {
+      child.awaitSuccess(PG_RESTORE_TIMEOUT, () -> Heartbeats.beat(items.get()));
+    } catch (ProcessFailedException e) {
+      throw pgRestoreFailure(e, version);
+    }
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    log.info("pg_restore -j {} of {} into {} took {} ms ({} items)", restoreJobs, dump.getFileName(), stagingDatabase, millis, items.get());
+    return new PgRestoreOutcome(stagingDatabase, restoreJobs, millis, version.version(), items.get());
+  }
+
+  @Override
+  public SwapOutcome swapIntoLive(SwapRequest request) {
+    requireStagingName(request.stagingDatabase());
+    requireSafeName(request.liveDatabase());
+    requireSafeName(request.retiredDatabase());
+    if (protectedDatabases.contains(request.liveDatabase())) {
+      throw NonRetryable.failure(
+          FailureTypes.SWAP_REFUSED,
+          "\"" + request.liveDatabase() + "\" holds the recovery audit trail and is never replaced by a restore.");
+    }
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = pg.connectMaintenance()) {
+        SwapOutcome outcome = trySwap(c, request);
+        if (outcome != null) {
+          return outcome;
+        }
+      } catch (SQLException e) {
+        if (!"55006".equals(e.getSQLState()) || attempt == SWAP_ATTEMPTS) {
+          throw sqlFailure("swap " + request.stagingDatabase() + " into " + request.liveDatabase(), e);
+        }
+        // 55006: a client reconnected between terminating sessions and renaming; once more.
+        log.info("Sessions reconnected to {} during the swap; retrying ({}/{})", request.liveDatabase(), attempt, SWAP_ATTEMPTS);
+      }
+    }
+  }
+
+  /** Null when the swap must be tried again. */
+  private SwapOutcome trySwap(Connection c, SwapRequest request) throws SQLException {
+    boolean liveExists = databaseExists(c, request.liveDatabase());
+    boolean stagingExists = databaseExists(c, request.stagingDatabase());
+    if (liveExists && request.marker().equals(comment(c, request.liveDatabase())) && !stagingExists) {
+      log.info("{} already holds the restore ({}); nothing to do", request.liveDatabase(), request.marker());
+      return new SwapOutcome(
+          request.liveDatabase(), databaseExists(c, request.retiredDatabase()) ? request.retiredDatabase() : null, 0, true);
+    }
+    if (!stagingExists) {
+      throw NonRetryable.failure(
+          FailureTypes.SWAP_REFUSED,
+          "The staging database " + request.stagingDatabase() + " does not exist, so there is nothing verified to swap in;"
+              + " the live database was not touched. Start the restore again.");
+    }
+    if (liveExists && databaseExists(c, request.retiredDatabase())) {
+      throw NonRetryable.failure(
+          FailureTypes.SWAP_REFUSED,
+          "The name " + request.retiredDatabase() + " for keeping the replaced database is taken; the live database was"
+              + " not touched. Rename or drop " + request.retiredDatabase() + " and start the restore again.");
+    }
+    int terminated = 0;
+    c.setAutoCommit(true);
+    if (liveExists) {
+      // No new sessions while we end the current ones (runbook section 8) and rename.
+      execute(c, "ALTER DATABASE " + PgClient.quote(request.liveDatabase()) + " WITH ALLOW_CONNECTIONS false");
+    }
+    boolean committed = false;
+    try {
+      terminated = terminateSessions(c, request.liveDatabase()) + terminateSessions(c, request.stagingDatabase());
+      c.setAutoCommit(false);
+      if (liveExists) {
+        execute(c, "ALTER DATABASE " + PgClient.quote(request.liveDatabase()) + " RENAME TO " + PgClient.quote(request.retiredDatabase()));
+        execute(c, "ALTER DATABASE " + PgClient.quote(request.retiredDatabase()) + " WITH ALLOW_CONNECTIONS true");
+      }
+      execute(c, "ALTER DATABASE " + PgClient.quote(request.stagingDatabase()) + " RENAME TO " + PgClient.quote(request.liveDatabase()));
+      execute(c, "COMMENT ON DATABASE " + PgClient.quote(request.liveDatabase()) + " IS " + literal(request.marker()));
+      c.commit();
+      committed = true;
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+      if (!committed && liveExists) {
+        // Leave the live database exactly as it was: accepting connections again.
+        execute(c, "ALTER DATABASE " + PgClient.quote(request.liveDatabase()) + " WITH ALLOW_CONNECTIONS true");
+      }
+    }
+    log.info("Swapped {} into {}; the replaced database is kept as {}", request.stagingDatabase(), request.liveDatabase(),
+        liveExists ? request.retiredDatabase() : "(none existed)");
+    return new SwapOutcome(request.liveDatabase(), liveExists ? request.retiredDatabase() : null, terminated, false);
+  }
+
+  @Override
+  public boolean dropStagingDatabase(String stagingDatabase) {
+    requireStagingName(stagingDatabase);
+    try (Connection c = pg.connectMaintenance()) {
+      boolean existed = databaseExists(c, stagingDatabase);
+      execute(c, "DROP DATABASE IF EXISTS " + PgClient.quote(stagingDatabase) + " WITH (FORCE)");
+      return existed;
+    } catch (SQLException e) {
+      throw sqlFailure("drop the staging database " + stagingDatabase, e);
+    }
+  }
+
+  private void checkArchiveReadable(Path dump, PgToolVersion pgRestore) {
+    PgDumpHeader header;
+    try (InputStream in = Files.newInputStream(dump)) {
+      header = PgDumpHeader.read(in);
+    } catch (PgDumpHeader.NotAnArchiveException e) {
+      throw NonRetryable.failure(FailureTypes.NOT_A_PG_DUMP, "The decrypted backup is not a pg_dump custom-format archive: " + e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (!header.readableBy(pgRestore.major())) {
+      throw NonRetryable.failure(
+          FailureTypes.PG_VERSION_MISMATCH,
+          "The backup was written by pg_dump " + header.pgDumpVersion() + " (archive format " + header.archiveVersion()
+              + "), which the local pg_restore " + pgRestore.version() + " cannot read. Install the PostgreSQL "
+              + header.pgDumpMajor().map(String::valueOf).orElse("newer") + " client programs on the worker host"
+              + " (Debian: apt-get install postgresql-client-" + header.pgDumpMajor().map(String::valueOf).orElse("17")
+              + ") or set flowviz.pg.bin-dir to them.");
+    }
+  }
+
+  private RuntimeException pgRestoreFailure(ProcessFailedException e, PgToolVersion version) {
+    String tail = e.stderrTail();
+    if (tail.contains("unsupported version") || tail.contains("in file header")) {
+      return NonRetryable.failure(
+          FailureTypes.PG_VERSION_MISMATCH,
+          "pg_restore " + version.version() + " cannot read this archive: " + lastLines(tail, 3));
+    }
+    if (tail.contains("could not connect") || tail.contains("connection to server")) {
+      // The server may be restarting: worth another attempt.
+      return new IllegalStateException("pg_restore could not reach the database server: " + lastLines(tail, 3));
+    }
+    return NonRetryable.failure(
+        FailureTypes.PG_RESTORE_FAILED,
+        "pg_restore failed (exit " + e.exitCode() + "): " + lastLines(tail, 5) + ". The live database was not touched.");
+  }
+
+  private boolean hasUserTables(String database) throws SQLException {
+    try (Connection c = pg.connect(database);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE c.relkind IN ('r','p') AND n.nspname NOT IN ('pg_catalog','information_schema')")) {
+      rs.next();
+      return rs.getLong(1) > 0;
+    } catch (SQLException e) {
+      if ("3D000".equals(e.getSQLState())) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static void recreate(Connection c, String database) throws SQLException {
+    c.setAutoCommit(true);
+    execute(c, "DROP DATABASE IF EXISTS " + PgClient.quote(database) + " WITH (FORCE)");
+    execute(c, "CREATE DATABASE " + PgClient.quote(database));
+  }
+
+  static boolean databaseExists(Connection c, String database) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      s.setString(1, database);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static String comment(Connection c, String database) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?")) {
+      s.setString(1, database);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  private static int terminateSessions(Connection c, String database) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
+      s.setString(1, database);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static String literal(String value) {
+    return "'" + value.replace("'", "''") + "'";
+  }
+
+  private static void requireSafeName(String name) {
+    if (name == null || !SAFE_NAME.matcher(name).matches()) {
+      throw NonRetryable.failure(FailureTypes.INVALID_INPUT, "\"" + name + "\" is not a safe database name.");
+    }
+  }
+
+  private void requireStagingName(String name) {
+    requireSafeName(name);
+    if (!name.contains(Names.STAGING_INFIX)) {
+      throw NonRetryable.failure(
+          FailureTypes.INVALID_INPUT, "\"" + name + "\" is not a staging database name; only those are created or dropped here.");
+    }
+    for (String protectedName : protectedDatabases) {
+      if (name.startsWith(protectedName + Names.STAGING_INFIX)) {
+        throw NonRetryable.failure(
+            FailureTypes.SWAP_REFUSED,
+            "\"" + protectedName + "\" holds the recovery audit trail and is never the target of a restore.");
+      }
+    }
+  }
+
+  static RuntimeException sqlFailure(String what, SQLException e) {
+    String state = e.getSQLState();
+    if (state != null && (state.startsWith("28") || state.equals("42501"))) {
+      return NonRetryable.failure(
+          FailureTypes.CONFIGURATION,
+          "Cannot " + what + ": the database refused the worker's credentials or permissions (" + e.getMessage()
+              + "). Check PGUSER/PGPASSWORD or the pgpass file; the user needs CREATEDB and must own the databases.");
+    }
+    return new IllegalStateException("Cannot " + what + ": " + e.getMessage(), e);
+  }
+
+  private static String lastLines(String text, int count) {
+    String[] lines = text.strip().split("\n");
+    return String.join(" | ", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - count), lines.length));
+  }
+}

@@ -1,0 +1,208 @@
+package com.flowviz.dr.activities.provision.local;
+
+import com.flowviz.dr.activities.postgres.PgBinaries;
+import com.flowviz.dr.activities.postgres.PgConnectionSettings;
+import com.flowviz.dr.activities.process.ChildProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A private PostgreSQL cluster on this machine, made with initdb and run with pg_ctl on a loopback
+ * port: what the demo, the tests and the "local" provisioner use. PostgreSQL refuses to run as
+ * root, so when this process is root the server programs run as the {@code postgres} user.
+ */
+public final class LocalPostgresCluster implements AutoCloseable {
+
+  private static final String SERVER_USER = "postgres";
+
+  private final Path home;
+  private final int port;
+  private final String superuser;
+  private final String password;
+  private final PgBinaries binaries;
+
+  private LocalPostgresCluster(Path home, int port, String superuser, String password, PgBinaries binaries) {
+    this.home = home;
+    this.port = port;
+    this.superuser = superuser;
+    this.password = password;
+    this.binaries = binaries;
+  }
+
+  /**
+   * Creates the cluster under {@code home} if it does not exist yet, and starts it.
+   *
+   * @param port 0 for a free port
+   * @param password the superuser's password; handed to initdb in a file, never as an argument
+   */
+  public static LocalPostgresCluster start(Path home, int port, String superuser, String password, PgBinaries binaries) {
+    LocalPostgresCluster cluster =
+        new LocalPostgresCluster(home.toAbsolutePath(), port == 0 ? freePort() : port, superuser, password, binaries);
+    cluster.initIfNeeded();
+    cluster.startServer();
+    return cluster;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path home() {
+    return home;
+  }
+
+  public Path dataDirectory() {
+    return home.resolve("data");
+  }
+
+  /** How to reach it: 127.0.0.1, the port, the superuser and its password. */
+  public PgConnectionSettings settings() {
+    return new PgConnectionSettings("127.0.0.1", port, superuser, password, null);
+  }
+
+  public boolean isRunning() {
+    try {
+      ChildProcess.run(asServerUser(List.of(binaries.program("pg_ctl"), "-D", dataDirectory().toString(), "status")), Map.of(), Duration.ofSeconds(30), null);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Stops the server (fast shutdown); the data stays. */
+  public void stop() {
+    if (!Files.isDirectory(dataDirectory())) {
+      return;
+    }
+    try {
+      ChildProcess.run(
+          asServerUser(List.of(binaries.program("pg_ctl"), "-D", dataDirectory().toString(), "-m", "fast", "-w", "stop")),
+          Map.of(), Duration.ofMinutes(2), null);
+    } catch (RuntimeException e) {
+      // already stopped
+    }
+  }
+
+  /** Stops the server and removes its files. */
+  public void destroy() {
+    stop();
+    try (var paths = Files.walk(home)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private void initIfNeeded() {
+    if (Files.isRegularFile(dataDirectory().resolve("PG_VERSION"))) {
+      return;
+    }
+    try {
+      Files.createDirectories(home);
+      Path pwfile = home.resolve("initdb.pw");
+      Files.writeString(pwfile, password + "\n", StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(pwfile, PosixFilePermissions.fromString("rw-------"));
+      handToServerUser(home);
+      try {
+        ChildProcess.run(
+            asServerUser(List.of(
+                binaries.program("initdb"),
+                "--pgdata=" + dataDirectory(),
+                "--username=" + superuser,
+                "--pwfile=" + pwfile,
+                "--auth=scram-sha-256",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync")),
+            Map.of("LC_ALL", "C.UTF-8"),
+            Duration.ofMinutes(5),
+            null);
+      } finally {
+        Files.deleteIfExists(pwfile);
+      }
+      Files.writeString(
+          dataDirectory().resolve("postgresql.auto.conf"),
+          String.join("\n",
+                  "listen_addresses = '127.0.0.1'",
+                  "unix_socket_directories = '" + home + "'",
+                  "max_connections = 200",
+                  "fsync = off",
+                  "synchronous_commit = off",
+                  "full_page_writes = off",
+                  "shared_buffers = '256MB'",
+                  "max_wal_size = '2GB'",
+                  "log_min_messages = warning")
+              + "\n",
+          StandardCharsets.UTF_8);
+      handToServerUser(dataDirectory().resolve("postgresql.auto.conf"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create a PostgreSQL cluster in " + home + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void startServer() {
+    if (isRunning()) {
+      return;
+    }
+    ChildProcess.run(
+        asServerUser(List.of(
+            binaries.program("pg_ctl"),
+            "-D", dataDirectory().toString(),
+            "-o", "-p " + port,
+            "-l", home.resolve("server.log").toString(),
+            "-w", "-t", "120",
+            "start")),
+        Map.of(),
+        Duration.ofMinutes(3),
+        null);
+  }
+
+  private static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  private static List<String> asServerUser(List<String> command) {
+    if (!isRoot()) {
+      return command;
+    }
+    List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=" + SERVER_USER, "--regid=" + SERVER_USER, "--clear-groups"));
+    wrapped.addAll(command);
+    return wrapped;
+  }
+
+  private static void handToServerUser(Path path) throws IOException {
+    if (!isRoot()) {
+      return;
+    }
+    ChildProcess.run(List.of("chown", "-R", SERVER_USER + ":" + SERVER_USER, path.toString()), Map.of(), Duration.ofMinutes(1), null);
+    // The server user must be able to reach its directory from /.
+    for (Path p = path.getParent(); p != null; p = p.getParent()) {
+      if (!Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+        throw new IOException(p + " is not traversable; place the cluster where the postgres user can reach it");
+      }
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

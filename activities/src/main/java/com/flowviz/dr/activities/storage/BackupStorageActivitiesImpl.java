@@ -1,0 +1,228 @@
+package com.flowviz.dr.activities.storage;
+
+import com.flowviz.dr.activities.common.Heartbeats;
+import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.json.Json;
+import com.flowviz.dr.activities.workhost.WorkDirectory;
+import com.flowviz.dr.workflows.FailureTypes;
+import io.temporal.activity.Activity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+public class BackupStorageActivitiesImpl implements BackupStorageActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(BackupStorageActivitiesImpl.class);
+  static final String CIPHERTEXT_FILE = "backup.gpg";
+  private static final int COPY_BUFFER = 1 << 20;
+
+  private final BackupStore store;
+  private final WorkDirectory workDirectory;
+
+  public BackupStorageActivitiesImpl(BackupStore store, WorkDirectory workDirectory) {
+    this.store = store;
+    this.workDirectory = workDirectory;
+  }
+
+  @Override
+  public BackupObject resolveBackup(BackupSelector selector) {
+    try {
+      if (selector.explicitKey()) {
+        return store.head(selector.bucket(), selector.key())
+            .map(BackupTimes::describe)
+            .orElseThrow(() -> notFound(selector, "There is no object " + selector.describe() + "."));
+      }
+      List<BackupObject> candidates = newestFirst(selector.bucket(), selector.prefix());
+      if (candidates.isEmpty()) {
+        throw notFound(selector, "There are no backups under s3://" + selector.bucket() + "/" + selector.prefix() + ".");
+      }
+      if (selector.takenBefore() == null) {
+        return candidates.get(0);
+      }
+      return candidates.stream()
+          .filter(b -> b.takenAt().isBefore(selector.takenBefore()))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  NonRetryable.failure(
+                      FailureTypes.BACKUP_NOT_FOUND,
+                      "No backup under s3://" + selector.bucket() + "/" + selector.prefix() + " was taken before "
+                          + selector.takenBefore() + "; the oldest is " + candidates.get(candidates.size() - 1).key()
+                          + " taken " + candidates.get(candidates.size() - 1).takenAt()
+                          + ". Look further back in the weekly backups (runbook 4.2) or choose a later restore point."));
+    } catch (BackupStoreException e) {
+      throw storeFailure(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public List<BackupObject> listBackups(String bucket, String prefix, int limit) {
+    try {
+      return newestFirst(bucket, prefix).stream().limit(limit).toList();
+    } catch (BackupStoreException e) {
+      throw storeFailure(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public BackupManifest readManifest(BackupObject backup) {
+    String key = BackupManifest.keyFor(backup.key());
+    try {
+      Optional<byte[]> bytes = store.readSmall(backup.bucket(), key);
+      if (bytes.isEmpty()) {
+        log.info("{} has no manifest; verification will use the runbook checks only", backup.uri());
+        return null;
+      }
+      return Json.read(bytes.get(), BackupManifest.class);
+    } catch (BackupStoreException e) {
+      throw storeFailure(e);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw NonRetryable.failure(
+          FailureTypes.BACKUP_CORRUPT,
+          "The manifest s3://" + backup.bucket() + "/" + key + " is not valid JSON, so the backup cannot be checked"
+              + " against it. If you trust the backup, move the manifest aside and restore again.");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public DownloadedBackup downloadBackup(BackupObject backup) {
+    String workflowId = Activity.getExecutionContext().getInfo().getWorkflowId();
+    Path dir = workDirectory.forWorkflow(workflowId);
+    Path done = dir.resolve(CIPHERTEXT_FILE);
+    Path part = dir.resolve(CIPHERTEXT_FILE + ".part");
+    try {
+      if (Files.isRegularFile(done) && Files.size(done) == backup.sizeBytes()) {
+        return new DownloadedBackup(backup.key(), done.toString(), backup.sizeBytes(), sha256(done), backup.sizeBytes());
+      }
+      long offset = Files.isRegularFile(part) ? Files.size(part) : 0;
+      if (offset > backup.sizeBytes()) {
+        Files.delete(part);
+        offset = 0;
+      }
+      long resumedFrom = offset;
+      if (offset > 0) {
+        log.info("Resuming download of {} at byte {} of {}", backup.uri(), offset, backup.sizeBytes());
+      }
+      MessageDigest digest = sha256Of(part, offset);
+      try (InputStream in = store.read(backup.bucket(), backup.key(), offset, backup.etag());
+          OutputStream out = WorkDirectory.openPrivate(part, true)) {
+        byte[] buffer = new byte[COPY_BUFFER];
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+          out.write(buffer, 0, n);
+          digest.update(buffer, 0, n);
+          offset += n;
+          Heartbeats.beat(offset);
+        }
+      }
+      if (offset != backup.sizeBytes()) {
+        // A dropped connection ends the stream early; the retry resumes from here.
+        throw new IOException("Download of " + backup.uri() + " stopped at byte " + offset + " of " + backup.sizeBytes());
+      }
+      Files.move(part, done, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return new DownloadedBackup(backup.key(), done.toString(), offset, HexFormat.of().formatHex(digest.digest()), resumedFrom);
+    } catch (BackupStoreException.ObjectChanged e) {
+      deleteQuietly(part);
+      throw NonRetryable.failure(
+          FailureTypes.BACKUP_CORRUPT,
+          backup.uri() + " was replaced after this restore chose it (its ETag changed). Start the restore again so"
+              + " that it resolves the backup anew.");
+    } catch (BackupStoreException e) {
+      throw storeFailure(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<BackupObject> newestFirst(String bucket, String prefix) throws IOException {
+    return store.list(bucket, prefix).stream()
+        .filter(o -> BackupTimes.isBackupKey(o.key()))
+        .map(BackupTimes::describe)
+        .sorted(Comparator.comparing(BackupObject::takenAt).thenComparing(BackupObject::key).reversed())
+        .toList();
+  }
+
+  private io.temporal.failure.ApplicationFailure notFound(BackupSelector selector, String what) {
+    String hint;
+    try {
+      String prefix = selector.explicitKey() && selector.key().contains("/")
+          ? selector.key().substring(0, selector.key().lastIndexOf('/') + 1)
+          : selector.prefix();
+      List<BackupObject> newest = newestFirst(selector.bucket(), prefix);
+      hint = newest.isEmpty()
+          ? " Nothing is stored under s3://" + selector.bucket() + "/" + prefix + "; check the bucket and prefix."
+          : " The newest backups there are: "
+              + newest.stream().limit(3).map(BackupObject::key).collect(Collectors.joining(", "))
+              + ". List them all with `flowviz-dr list`.";
+    } catch (IOException e) {
+      hint = "";
+    }
+    return NonRetryable.failure(FailureTypes.BACKUP_NOT_FOUND, what + hint);
+  }
+
+  static io.temporal.failure.ApplicationFailure storeFailure(BackupStoreException e) {
+    String type =
+        e instanceof BackupStoreException.AccessDenied
+            ? FailureTypes.BACKUP_ACCESS_DENIED
+            : e instanceof BackupStoreException.BucketNotFound ? FailureTypes.BACKUP_NOT_FOUND : FailureTypes.BACKUP_CORRUPT;
+    return NonRetryable.failure(type, e.getMessage());
+  }
+
+  static String sha256(Path file) throws IOException {
+    return HexFormat.of().formatHex(sha256Of(file, Files.size(file)).digest());
+  }
+
+  /** A digest already fed with the first {@code length} bytes of the file (for a resumed download). */
+  private static MessageDigest sha256Of(Path file, long length) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    if (length == 0) {
+      return digest;
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[COPY_BUFFER];
+      long remaining = length;
+      while (remaining > 0) {
+        int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+        if (n < 0) {
+          break;
+        }
+        digest.update(buffer, 0, n);
+        remaining -= n;
+        Heartbeats.beat(length - remaining);
+      }
+    }
+    return digest;
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // the workflow's cleanup removes the directory
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package com.flowviz.dr.activities.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/** Where backups live: S3, or a local directory laid out the same way ({@code <root>/<bucket>/<key>}). */
+public interface BackupStore {
+
+  /** Every object under the prefix. */
+  List<StoredObject> list(String bucket, String prefix) throws IOException;
+
+  Optional<StoredObject> head(String bucket, String key) throws IOException;
+
+  /**
+   * Reads the object from {@code offset} to its end.
+   *
+   * @param etag when not null, the read fails with {@link BackupStoreException.ObjectChanged} if
+   *     the object is no longer the one with this tag
+   */
+  InputStream read(String bucket, String key, long offset, String etag) throws IOException;
+
+  Optional<byte[]> readSmall(String bucket, String key) throws IOException;
+
+  void writeSmall(String bucket, String key, byte[] content, String contentType) throws IOException;
+
+  StreamingUpload upload(String bucket, String key, String storageClass) throws IOException;
+
+  /** A name for messages, e.g. "S3 (us-east-1)" or "local directory /var/backups". */
+  String describe();
+}

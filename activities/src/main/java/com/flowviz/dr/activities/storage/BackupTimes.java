@@ -1,0 +1,54 @@
+package com.flowviz.dr.activities.storage;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** When a backup was taken, read from the runbook's key names (UTC). */
+public final class BackupTimes {
+
+  private static final Pattern DAILY = Pattern.compile("_(\\d{8})_(\\d{6})\\.dump\\.(gpg|pgp|asc)$");
+  private static final Pattern WEEKLY = Pattern.compile("_(\\d{8})\\.dump\\.(gpg|pgp|asc)$");
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
+
+  private BackupTimes() {}
+
+  public static Optional<Instant> fromKey(String key) {
+    try {
+      Matcher daily = DAILY.matcher(key);
+      if (daily.find()) {
+        return Optional.of(LocalDateTime.parse(daily.group(1) + daily.group(2), STAMP).toInstant(ZoneOffset.UTC));
+      }
+      Matcher weekly = WEEKLY.matcher(key);
+      if (weekly.find()) {
+        return Optional.of(LocalDate.parse(weekly.group(1), DAY).atStartOfDay().toInstant(ZoneOffset.UTC));
+      }
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  /** Encrypted backups only: not manifests, not other files that share the prefix. */
+  public static boolean isBackupKey(String key) {
+    return key.endsWith(".gpg") || key.endsWith(".pgp") || key.endsWith(".asc");
+  }
+
+  public static BackupObject describe(StoredObject object) {
+    return new BackupObject(
+        object.bucket(),
+        object.key(),
+        fromKey(object.key()).orElse(object.lastModified()),
+        object.lastModified(),
+        object.size(),
+        object.storageClass(),
+        object.etag());
+  }
+}

@@ -1,0 +1,292 @@
+package com.flowviz.dr.activities.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.StorageClass;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+
+/** Backups in S3, read and written with the AWS SDK v2. */
+public final class S3BackupStore implements BackupStore {
+
+  /** 16 MiB parts: at most one part is in memory, and S3's 10,000-part limit allows 160 GiB objects. */
+  public static final int DEFAULT_PART_SIZE = 16 * 1024 * 1024;
+
+  private final S3Client s3;
+  private final int partSize;
+  private final String description;
+
+  public S3BackupStore(S3Client s3, int partSize) {
+    if (partSize < 5 * 1024 * 1024) {
+      throw new IllegalArgumentException("S3 parts must be at least 5 MiB");
+    }
+    this.s3 = s3;
+    this.partSize = partSize;
+    this.description = "S3 (" + s3.serviceClientConfiguration().region() + ")";
+  }
+
+  @Override
+  public List<StoredObject> list(String bucket, String prefix) throws IOException {
+    List<StoredObject> objects = new ArrayList<>();
+    try {
+      for (S3Object o : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build()).contents()) {
+        objects.add(
+            new StoredObject(
+                bucket,
+                o.key(),
+                o.size(),
+                o.lastModified(),
+                o.storageClassAsString() == null ? "STANDARD" : o.storageClassAsString(),
+                stripQuotes(o.eTag()),
+                null));
+      }
+    } catch (S3Exception e) {
+      throw translate(e, bucket, prefix);
+    }
+    return objects;
+  }
+
+  @Override
+  public Optional<StoredObject> head(String bucket, String key) throws IOException {
+    try {
+      HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
+      return Optional.of(
+          new StoredObject(
+              bucket,
+              key,
+              head.contentLength(),
+              head.lastModified(),
+              head.storageClassAsString() == null ? "STANDARD" : head.storageClassAsString(),
+              stripQuotes(head.eTag()),
+              head.restore()));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404 && !"NoSuchBucket".equals(errorCode(e))) {
+        // HEAD responses have no body, so a missing key and a missing bucket look alike; ask.
+        if (bucketExists(bucket)) {
+          return Optional.empty();
+        }
+        throw new BackupStoreException.BucketNotFound(bucket, e);
+      }
+      throw translate(e, bucket, key);
+    }
+  }
+
+  @Override
+  public InputStream read(String bucket, String key, long offset, String etag) throws IOException {
+    GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key);
+    if (offset > 0) {
+      request.range("bytes=" + offset + "-");
+    }
+    if (etag != null) {
+      request.ifMatch("\"" + etag + "\"");
+    }
+    try {
+      return s3.getObject(request.build());
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412) {
+        throw new BackupStoreException.ObjectChanged(bucket, key, e);
+      }
+      throw translate(e, bucket, key);
+    }
+  }
+
+  @Override
+  public Optional<byte[]> readSmall(String bucket, String key) throws IOException {
+    try {
+      ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+      return Optional.of(bytes.asByteArray());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      throw translate(e, bucket, key);
+    }
+  }
+
+  @Override
+  public void writeSmall(String bucket, String key, byte[] content, String contentType) throws IOException {
+    try {
+      s3.putObject(
+          PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(),
+          RequestBody.fromBytes(content));
+    } catch (S3Exception e) {
+      throw translate(e, bucket, key);
+    }
+  }
+
+  @Override
+  public StreamingUpload upload(String bucket, String key, String storageClass) throws IOException {
+    return new MultipartUpload(bucket, key, storageClass);
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  private boolean bucketExists(String bucket) {
+    try {
+      s3.headBucket(b -> b.bucket(bucket));
+      return true;
+    } catch (S3Exception e) {
+      return e.statusCode() != 404;
+    }
+  }
+
+  static IOException translate(S3Exception e, String bucket, String key) {
+    String code = errorCode(e);
+    if (e instanceof NoSuchBucketException || "NoSuchBucket".equals(code)) {
+      return new BackupStoreException.BucketNotFound(bucket, e);
+    }
+    if (e.statusCode() == 403 || "AccessDenied".equals(code)) {
+      return new BackupStoreException.AccessDenied(bucket, key, e);
+    }
+    if ("InvalidObjectState".equals(code)) {
+      return new BackupStoreException.ObjectArchived(bucket, key, e);
+    }
+    return new IOException("S3 request for s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+  }
+
+  private static String errorCode(S3Exception e) {
+    return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+  }
+
+  private static String stripQuotes(String etag) {
+    return etag == null ? null : etag.replace("\"", "");
+  }
+
+  /**
+   * Buffers one part at a time and sends it when full; an object smaller than one part is sent
+   * with a single PUT instead.
+   */
+  private final class MultipartUpload extends StreamingUpload {
+    private final String bucket;
+    private final String key;
+    private final String storageClass;
+    private final byte[] buffer = new byte[partSize];
+    private final List<CompletedPart> parts = new ArrayList<>();
+    private int filled;
+    private String uploadId;
+    private boolean finished;
+
+    MultipartUpload(String bucket, String key, String storageClass) {
+      this.bucket = bucket;
+      this.key = key;
+      this.storageClass = storageClass == null ? "STANDARD" : storageClass;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] data, int offset, int length) throws IOException {
+      while (length > 0) {
+        int n = Math.min(length, buffer.length - filled);
+        System.arraycopy(data, offset, buffer, filled, n);
+        filled += n;
+        offset += n;
+        length -= n;
+        if (filled == buffer.length) {
+          sendPart();
+        }
+      }
+    }
+
+    private void sendPart() throws IOException {
+      try {
+        if (uploadId == null) {
+          uploadId =
+              s3.createMultipartUpload(
+                      CreateMultipartUploadRequest.builder()
+                          .bucket(bucket)
+                          .key(key)
+                          .storageClass(StorageClass.fromValue(storageClass))
+                          .contentType("application/pgp-encrypted")
+                          .build())
+                  .uploadId();
+        }
+        int partNumber = parts.size() + 1;
+        String etag =
+            s3.uploadPart(
+                    UploadPartRequest.builder().bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber).build(),
+                    RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, filled)))
+                .eTag();
+        parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+        filled = 0;
+      } catch (S3Exception e) {
+        throw translate(e, bucket, key);
+      }
+    }
+
+    @Override
+    public String complete() throws IOException {
+      try {
+        String etag;
+        if (uploadId == null) {
+          etag =
+              s3.putObject(
+                      PutObjectRequest.builder()
+                          .bucket(bucket)
+                          .key(key)
+                          .storageClass(StorageClass.fromValue(storageClass))
+                          .contentType("application/pgp-encrypted")
+                          .build(),
+                      RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, filled)))
+                  .eTag();
+        } else {
+          if (filled > 0) {
+            sendPart();
+          }
+          etag =
+              s3.completeMultipartUpload(
+                      CompleteMultipartUploadRequest.builder()
+                          .bucket(bucket)
+                          .key(key)
+                          .uploadId(uploadId)
+                          .multipartUpload(m -> m.parts(parts))
+                          .build())
+                  .eTag();
+        }
+        finished = true;
+        return stripQuotes(etag);
+      } catch (S3Exception e) {
+        throw translate(e, bucket, key);
+      }
+    }
+
+    @Override
+    public void abort() {
+      if (finished || uploadId == null) {
+        finished = true;
+        return;
+      }
+      finished = true;
+      try {
+        s3.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(bucket).key(key).uploadId(uploadId).build());
+      } catch (RuntimeException ignored) {
+        // a lifecycle rule for incomplete multipart uploads collects what this could not
+      }
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package com.flowviz.dr.activities.storage;
+
+import java.time.Instant;
+
+/**
+ * An object as the store describes it.
+ *
+ * @param restore the x-amz-restore header of an archived object (e.g. {@code ongoing-request="true"}), or null
+ */
+public record StoredObject(
+    String bucket, String key, long size, Instant lastModified, String storageClass, String etag, String restore) {}

@@ -1,0 +1,159 @@
+package com.flowviz.dr.activities.verify;
+
+import com.flowviz.dr.activities.common.Heartbeats;
+import com.flowviz.dr.activities.postgres.PgClient;
+import com.flowviz.dr.activities.postgres.TableStatistics;
+import com.flowviz.dr.activities.storage.BackupManifest;
+import com.flowviz.dr.activities.storage.TableStats;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+public class VerificationActivitiesImpl implements VerificationActivities {
+
+  /** The tables runbook 5.1 counts: a restore without them is not FlowViz. */
+  static final List<String> RUNBOOK_TABLES = List.of("lots", "qc_decisions", "users", "products");
+
+  private final PgClient pg;
+  private final List<URI> endpoints;
+  private final Duration connectivityDeadline;
+  private final HttpClient http;
+
+  /**
+   * @param endpoints the application's URLs for runbook 5.3 (e.g. /api/v1/health); empty to skip
+   * @param connectivityDeadline how long an endpoint may take to turn healthy after a restart
+   */
+  public VerificationActivitiesImpl(PgClient pg, List<URI> endpoints, Duration connectivityDeadline) {
+    this.pg = pg;
+    this.endpoints = List.copyOf(endpoints);
+    this.connectivityDeadline = connectivityDeadline;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NORMAL).build();
+  }
+
+  @Override
+  public VerificationReport verifyRestoredDatabase(String database, BackupManifest manifest) {
+    try (Connection c = pg.connect(database)) {
+      c.setReadOnly(true);
+      List<TableStats> actual = TableStatistics.collect(c);
+      Map<String, TableStats> byName = actual.stream().collect(Collectors.toMap(TableStats::table, Function.identity()));
+      List<VerificationCheck> checks = new ArrayList<>();
+      for (String table : RUNBOOK_TABLES) {
+        checks.add(new VerificationCheck("table " + table + " present", byName.containsKey(table), "present", byName.containsKey(table) ? "present" : "missing"));
+      }
+      List<TableCount> counts = new ArrayList<>();
+      if (manifest != null) {
+        for (TableStats expected : manifest.tables()) {
+          TableStats found = byName.get(expected.table());
+          if (found == null) {
+            checks.add(new VerificationCheck("table " + expected.table() + " present", false, "present", "missing"));
+            continue;
+          }
+          checks.add(new VerificationCheck(
+              "row count " + expected.table(), found.rows() == expected.rows(), Long.toString(expected.rows()), Long.toString(found.rows())));
+          checks.add(new VerificationCheck(
+              "newest created_at " + expected.table(),
+              Objects.equals(found.newestCreatedAt(), expected.newestCreatedAt()),
+              String.valueOf(expected.newestCreatedAt()),
+              String.valueOf(found.newestCreatedAt())));
+        }
+      }
+      for (TableStats found : actual) {
+        Optional<TableStats> expected = manifest == null ? Optional.empty() : manifest.table(found.table());
+        counts.add(new TableCount(
+            found.table(),
+            found.rows(),
+            expected.map(TableStats::rows).orElse(null),
+            found.newestCreatedAt(),
+            expected.map(TableStats::newestCreatedAt).orElse(null)));
+      }
+      List<LotSample> latestLots = byName.containsKey("lots") ? latestLots(c) : List.of();
+      Map<String, Long> qcByType = byName.containsKey("qc_decisions") ? qcDecisionsByType(c) : Map.of();
+      boolean passed = checks.stream().allMatch(VerificationCheck::passed);
+      return new VerificationReport(database, passed, manifest != null, checks, counts, latestLots, qcByType);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot verify " + database + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Runbook 5.2: the ten newest lots. */
+  private static List<LotSample> latestLots(Connection c) throws SQLException {
+    List<LotSample> lots = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT lot_code, created_at, updated_at FROM lots ORDER BY created_at DESC LIMIT 10")) {
+      while (rs.next()) {
+        lots.add(new LotSample(rs.getString(1), instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3))));
+      }
+    }
+    return lots;
+  }
+
+  /** Runbook 5.2: QC decisions per type. */
+  private static Map<String, Long> qcDecisionsByType(Connection c) throws SQLException {
+    Map<String, Long> byType = new LinkedHashMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT decision_type, COUNT(*) FROM qc_decisions GROUP BY decision_type ORDER BY decision_type")) {
+      while (rs.next()) {
+        byType.put(String.valueOf(rs.getString(1)), rs.getLong(2));
+      }
+    }
+    return byType;
+  }
+
+  private static java.time.Instant instant(java.sql.Timestamp value) {
+    return value == null ? null : value.toInstant();
+  }
+
+  @Override
+  public ConnectivityReport checkApplicationConnectivity() {
+    if (endpoints.isEmpty()) {
+      return new ConnectivityReport(false, true, List.of());
+    }
+    long deadline = System.nanoTime() + connectivityDeadline.toNanos();
+    List<EndpointCheck> results;
+    while (true) {
+      results = endpoints.stream().map(this::probe).toList();
+      Heartbeats.beat(results.stream().filter(EndpointCheck::healthy).count());
+      if (results.stream().allMatch(EndpointCheck::healthy) || System.nanoTime() > deadline) {
+        break;
+      }
+      try {
+        Thread.sleep(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return new ConnectivityReport(true, results.stream().allMatch(EndpointCheck::healthy), results);
+  }
+
+  private EndpointCheck probe(URI url) {
+    long started = System.nanoTime();
+    try {
+      HttpResponse<String> response =
+          http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      String body = response.body() == null ? "" : response.body();
+      return new EndpointCheck(
+          url.toString(), response.statusCode() / 100 == 2, response.statusCode(), millis, body.length() > 200 ? body.substring(0, 200) : body);
+    } catch (java.io.IOException e) {
+      return new EndpointCheck(url.toString(), false, 0, (System.nanoTime() - started) / 1_000_000, e.getClass().getSimpleName() + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new EndpointCheck(url.toString(), false, 0, 0, "interrupted");
+    }
+  }
+}

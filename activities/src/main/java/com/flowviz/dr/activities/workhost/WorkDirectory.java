@@ -1,0 +1,107 @@
+package com.flowviz.dr.activities.workhost;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The private directory where restores keep their files on this host: one subdirectory per
+ * workflow, everything mode 0700/0600, so a decrypted backup is never readable by other users.
+ */
+public final class WorkDirectory {
+
+  private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+
+  private final Path root;
+
+  public WorkDirectory(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** The directory of one workflow's files, created private if absent. */
+  public Path forWorkflow(String workflowId) {
+    Path dir = root.resolve(safeName(workflowId));
+    createPrivateDirectory(root);
+    createPrivateDirectory(dir);
+    return dir;
+  }
+
+  /** Whether a path lies inside this work directory (a guard on paths passed between activities). */
+  public boolean contains(Path path) {
+    return path.toAbsolutePath().normalize().startsWith(root);
+  }
+
+  /** Opens a file for writing, creating it with mode 0600, appending when {@code append}. */
+  public static OutputStream openPrivate(Path file, boolean append) throws IOException {
+    if (!Files.exists(file)) {
+      try {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+      } catch (FileAlreadyExistsException ignored) {
+        // created between the check and here: it is ours, opened below
+      }
+    }
+    Files.setPosixFilePermissions(file, OWNER_FILE);
+    return Files.newOutputStream(
+        file, StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+  }
+
+  /** Removes a workflow's files. Returns how many were removed. */
+  public int discard(String workflowId) {
+    return deleteTree(root.resolve(safeName(workflowId)));
+  }
+
+  static int deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      int[] count = {0};
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          if (Files.deleteIfExists(p) && !p.equals(dir)) {
+            count[0]++;
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      return count[0];
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void createPrivateDirectory(Path dir) {
+    try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
+      }
+      Files.setPosixFilePermissions(dir, OWNER_DIR);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot prepare the private work directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Workflow ids may hold any character; file names get a safe form plus a hash against collisions. */
+  static String safeName(String workflowId) {
+    String cleaned = workflowId.replaceAll("[^A-Za-z0-9._-]", "_");
+    if (cleaned.length() > 100) {
+      cleaned = cleaned.substring(0, 100);
+    }
+    return cleaned + "-" + Integer.toHexString(workflowId.hashCode());
+  }
+}

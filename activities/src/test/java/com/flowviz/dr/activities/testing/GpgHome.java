@@ -1,0 +1,172 @@
+package com.flowviz.dr.activities.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A throwaway GnuPG home for interoperability tests with the real {@code gpg} CLI: generate keys
+ * the way an operator would, export them, encrypt and decrypt with gpg's default settings.
+ * Passphrases reach gpg on stdin (loopback pinentry), never as arguments.
+ */
+public final class GpgHome implements AutoCloseable {
+
+  public enum KeyType {
+    /** gpg 2.2's default: RSA 3072 primary for signing, RSA 3072 subkey for encryption. */
+    RSA,
+    /** Ed25519 primary, Curve25519 ECDH subkey (gpg's "future default"). */
+    CURVE25519
+  }
+
+  private final String gpg;
+  private final Path home;
+
+  private GpgHome(String gpg, Path home) {
+    this.gpg = gpg;
+    this.home = home;
+  }
+
+  public static GpgHome create() {
+    String gpg = RequiredTools.find("gpg");
+    try {
+      // Short path: gpg-agent's socket path must fit in sun_path.
+      Path home = Files.createTempDirectory(Path.of("/tmp"), "gpg");
+      Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      return new GpgHome(gpg, home);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Path home() {
+    return home;
+  }
+
+  /** Generates a key; returns its user id (an e-mail address). */
+  public String generateKey(String email, KeyType type, String passphrase) {
+    String params =
+        (type == KeyType.RSA
+                ? "Key-Type: RSA\nKey-Length: 3072\nKey-Usage: sign\nSubkey-Type: RSA\nSubkey-Length: 3072\nSubkey-Usage: encrypt\n"
+                : "Key-Type: EDDSA\nKey-Curve: ed25519\nKey-Usage: sign\nSubkey-Type: ECDH\nSubkey-Curve: cv25519\nSubkey-Usage: encrypt\n")
+            + "Name-Real: FlowViz Backup\nName-Email: " + email + "\nExpire-Date: 0\n"
+            + (passphrase == null ? "%no-protection\n" : "Passphrase: " + passphrase + "\n")
+            + "%commit\n";
+    Path paramFile = home.resolve("keyparams-" + System.nanoTime());
+    try {
+      Files.writeString(paramFile, params);
+      run(null, "--batch", "--pinentry-mode", "loopback", "--gen-key", paramFile.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      paramFile.toFile().delete();
+    }
+    return email;
+  }
+
+  public byte[] exportPublicKey(String email, boolean armor) {
+    return armor ? run(null, "--batch", "--armor", "--export", email) : run(null, "--batch", "--export", email);
+  }
+
+  public byte[] exportSecretKey(String email, String passphrase, boolean armor) {
+    List<String> args = new ArrayList<>(List.of("--batch", "--pinentry-mode", "loopback", "--passphrase-fd", "0"));
+    if (armor) {
+      args.add("--armor");
+    }
+    args.add("--export-secret-keys");
+    args.add(email);
+    return run(passphrase == null ? "" : passphrase, args.toArray(String[]::new));
+  }
+
+  /** {@code gpg --encrypt} with gpg's defaults (compression on), or as the options say. */
+  public void encrypt(Path plaintext, Path ciphertext, List<String> recipients, boolean armor, boolean compress) {
+    List<String> args = new ArrayList<>(List.of("--batch", "--yes", "--trust-model", "always", "--encrypt"));
+    for (String r : recipients) {
+      args.add("--recipient");
+      args.add(r);
+    }
+    if (armor) {
+      args.add("--armor");
+    }
+    if (!compress) {
+      args.add("--compress-level");
+      args.add("0");
+    }
+    args.add("--output");
+    args.add(ciphertext.toString());
+    args.add(plaintext.toString());
+    run(null, args.toArray(String[]::new));
+  }
+
+  /** Plain {@code gpg --decrypt}, as an operator would run it by hand. */
+  public void decrypt(Path ciphertext, Path plaintext, String passphrase) {
+    run(passphrase == null ? "" : passphrase,
+        "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase-fd", "0",
+        "--output", plaintext.toString(), "--decrypt", ciphertext.toString());
+  }
+
+  /** The argument list of {@code gpg --encrypt -r <recipient>} reading stdin, for pipelines. */
+  public ProcessBuilder encryptFromStdin(String recipient, Path ciphertext) {
+    ProcessBuilder builder =
+        new ProcessBuilder(gpg, "--batch", "--yes", "--trust-model", "always", "--encrypt", "--recipient", recipient,
+            "--output", ciphertext.toString());
+    builder.environment().put("GNUPGHOME", home.toString());
+    return builder;
+  }
+
+  private byte[] run(String stdin, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(gpg);
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("GNUPGHOME", home.toString());
+    try {
+      Path err = Files.createTempFile(home, "stderr", ".txt");
+      builder.redirectError(err.toFile());
+      Process p = builder.start();
+      try (OutputStream in = p.getOutputStream()) {
+        if (stdin != null) {
+          in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("gpg did not finish: " + command);
+      }
+      if (p.exitValue() != 0) {
+        throw new AssertionError("gpg failed (" + p.exitValue() + "): " + String.join(" ", args) + "\n" + Files.readString(err));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      ProcessBuilder kill = new ProcessBuilder("gpgconf", "--kill", "gpg-agent")
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+      kill.environment().put("GNUPGHOME", home.toString());
+      kill.start().waitFor(10, TimeUnit.SECONDS);
+    } catch (IOException | InterruptedException ignored) {
+      // the agent exits by itself when its home disappears
+    }
+    try (Stream<Path> paths = Files.walk(home)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // temp directory
+    }
+  }
+}

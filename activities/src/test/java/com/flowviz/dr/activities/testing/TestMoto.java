@@ -1,0 +1,90 @@
+package com.flowviz.dr.activities.testing;
+
+import com.flowviz.dr.activities.aws.AwsClients;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * One {@code moto_server} per test JVM on a loopback port: S3, Secrets Manager, Route53 and SNS
+ * over real HTTP, reached by the real AWS SDK v2 clients. Each test makes its own buckets.
+ */
+public final class TestMoto {
+
+  public static final String REGION = "us-east-1";
+  private static Process process;
+  private static String endpoint;
+
+  private TestMoto() {}
+
+  public static synchronized String endpoint() {
+    if (process == null) {
+      String motoServer = RequiredTools.find("moto_server");
+      int port = com.flowviz.dr.activities.provision.local.LocalPostgresCluster.freePort();
+      try {
+        Path log = Files.createTempFile("moto-", ".log");
+        process =
+            new ProcessBuilder(List.of(motoServer, "-H", "127.0.0.1", "-p", Integer.toString(port)))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot start moto_server: " + e.getMessage(), e);
+      }
+      Process started = process;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> started.destroy()));
+      endpoint = "http://127.0.0.1:" + port;
+      awaitReady(endpoint, Duration.ofSeconds(60));
+      // The SDK's default credential chain reads these; moto accepts any credentials.
+      System.setProperty("aws.accessKeyId", "testing-access-key");
+      System.setProperty("aws.secretAccessKey", "testing-secret-key");
+      System.setProperty("aws.region", REGION);
+    }
+    return endpoint;
+  }
+
+  public static S3Client s3() {
+    return AwsClients.s3(REGION, endpoint());
+  }
+
+  public static SecretsManagerClient secretsManager() {
+    return AwsClients.secretsManager(REGION, endpoint());
+  }
+
+  public static String newBucket(S3Client s3, String prefix) {
+    String bucket = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    s3.createBucket(b -> b.bucket(bucket));
+    return bucket;
+  }
+
+  private static void awaitReady(String url, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("moto_server exited at start with code " + process.exitValue());
+      }
+      try {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url + "/moto-api/").toURL().openConnection();
+        c.setConnectTimeout(500);
+        c.getResponseCode();
+        return;
+      } catch (IOException e) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+    throw new AssertionError("moto_server did not answer at " + url + " within " + timeout);
+  }
+}

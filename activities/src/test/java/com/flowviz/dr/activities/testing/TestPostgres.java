@@ -1,0 +1,114 @@
+package com.flowviz.dr.activities.testing;
+
+import com.flowviz.dr.activities.postgres.PgBinaries;
+import com.flowviz.dr.activities.postgres.PgClient;
+import com.flowviz.dr.activities.postgres.PgConnectionSettings;
+import com.flowviz.dr.activities.provision.local.LocalPostgresCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One private PostgreSQL cluster per test JVM, started on first use and removed when the JVM
+ * exits. Each test takes databases of its own ({@link #newDatabaseName}).
+ */
+public final class TestPostgres {
+
+  public static final String SUPERUSER = "admin";
+  private static LocalPostgresCluster cluster;
+  private static final String PASSWORD = "pw-" + UUID.randomUUID();
+
+  private TestPostgres() {}
+
+  public static synchronized LocalPostgresCluster cluster() {
+    if (cluster == null) {
+      RequiredTools.find("setpriv");
+      try {
+        Path home = Files.createTempDirectory(Path.of("/tmp"), "flowviz-dr-test-pg-");
+        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        cluster = LocalPostgresCluster.start(home, 0, SUPERUSER, PASSWORD, PgBinaries.locate(null));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      LocalPostgresCluster started = cluster;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::destroy));
+    }
+    return cluster;
+  }
+
+  public static PgConnectionSettings settings() {
+    return cluster().settings();
+  }
+
+  public static PgClient client() {
+    return new PgClient(settings());
+  }
+
+  /** The superuser's password, for tests that must look for it in places it must not be. */
+  public static String password() {
+    cluster();
+    return PASSWORD;
+  }
+
+  public static String newDatabaseName(String prefix) {
+    return (prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10)).toLowerCase();
+  }
+
+  public static boolean databaseExists(String name) {
+    return !query("postgres", "SELECT datname FROM pg_database WHERE datname = '" + name + "'").isEmpty();
+  }
+
+  public static List<String> databasesLike(String pattern) {
+    return query("postgres", "SELECT datname FROM pg_database WHERE datname LIKE '" + pattern + "' ORDER BY datname");
+  }
+
+  /** First column of every row. */
+  public static List<String> query(String database, String sql) {
+    try (Connection c = client().connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      List<String> values = new java.util.ArrayList<>();
+      while (rs.next()) {
+        values.add(rs.getString(1));
+      }
+      return values;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static void execute(String database, String... statements) {
+    try (Connection c = client().connect(database); Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A fingerprint of every table's content: row count and an order-independent hash of all rows.
+   * Two databases with equal fingerprints hold the same data row for row.
+   */
+  public static Map<String, String> fingerprint(String database) {
+    Map<String, String> result = new LinkedHashMap<>();
+    for (String table : query(database, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")) {
+      String row =
+          query(
+                  database,
+                  "SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '-') FROM "
+                      + PgClient.quote(table) + " t")
+              .get(0);
+      result.put(table, row);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,21 @@
+package com.flowviz.dr.activities.verify;
+
+import com.flowviz.dr.activities.storage.BackupManifest;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** Checks a restored database and the application that uses it. */
+@ActivityInterface
+public interface VerificationActivities {
+
+  /** Runbook 5.1 and 5.2 on the given database; compares with the manifest when not null. */
+  @ActivityMethod
+  VerificationReport verifyRestoredDatabase(String database, BackupManifest manifest);
+
+  /**
+   * Runbook 5.3: GETs the configured application endpoints until each answers 2xx or the
+   * configured deadline passes. Reports; never throws for an unhealthy application.
+   */
+  @ActivityMethod
+  ConnectivityReport checkApplicationConnectivity();
+}

@@ -1,0 +1,25 @@
+package com.flowviz.dr.workflows;
+
+/**
+ * Types of the non-retryable failures our workflows and activities raise. Operators and scripts
+ * can match on them; each failure's message says what is wrong and what to do.
+ */
+public final class FailureTypes {
+  public static final String INVALID_INPUT = "InvalidInput";
+  public static final String BACKUP_NOT_FOUND = "BackupNotFound";
+  public static final String BACKUP_ACCESS_DENIED = "BackupAccessDenied";
+  public static final String BACKUP_CORRUPT = "BackupCorrupt";
+  public static final String BACKUP_INTEGRITY_FAILED = "BackupIntegrityFailed";
+  public static final String DECRYPTION_KEY_MISMATCH = "DecryptionKeyMismatch";
+  public static final String DECRYPTION_PASSPHRASE_WRONG = "DecryptionPassphraseWrong";
+  public static final String NOT_OPENPGP = "NotOpenPgp";
+  public static final String NOT_A_PG_DUMP = "NotAPgDumpArchive";
+  public static final String KEY_UNAVAILABLE = "KeyUnavailable";
+  public static final String PG_RESTORE_FAILED = "PgRestoreFailed";
+  public static final String PG_VERSION_MISMATCH = "PgVersionMismatch";
+  public static final String VERIFICATION_FAILED = "VerificationFailed";
+  public static final String SWAP_REFUSED = "SwapRefused";
+  public static final String CONFIGURATION = "ConfigurationError";
+
+  private FailureTypes() {}
+}

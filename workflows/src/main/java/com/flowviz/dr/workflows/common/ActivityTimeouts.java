@@ -1,0 +1,80 @@
+package com.flowviz.dr.workflows.common;
+
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import java.time.Duration;
+
+/**
+ * Timeouts and retries of our activities, by kind. Transient faults are retried with exponential
+ * backoff until the schedule-to-close budget is spent; bad input is never retried because the
+ * activities raise non-retryable failures for it.
+ */
+public final class ActivityTimeouts {
+
+  private static final RetryOptions RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setBackoffCoefficient(2.0)
+          .setMaximumInterval(Duration.ofMinutes(1))
+          .build();
+
+  /** Lookups: list, head, read a manifest, claim a host. */
+  public static final ActivityOptions QUICK =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1))
+          .setScheduleToCloseTimeout(Duration.ofMinutes(30))
+          .setRetryOptions(RETRY)
+          .build();
+
+  /** Short DDL on the database server: create, rename, drop. */
+  public static final ActivityOptions DATABASE =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(5))
+          .setScheduleToCloseTimeout(Duration.ofHours(1))
+          .setRetryOptions(RETRY)
+          .build();
+
+  /** Queries over a whole database. */
+  public static final ActivityOptions VERIFY =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofHours(1))
+          .setScheduleToCloseTimeout(Duration.ofHours(3))
+          .setHeartbeatTimeout(Duration.ofMinutes(2))
+          .setRetryOptions(RETRY)
+          .build();
+
+  /** The application: restart command and HTTP probes. */
+  public static final ActivityOptions APPLICATION =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(15))
+          .setScheduleToCloseTimeout(Duration.ofHours(1))
+          .setHeartbeatTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(RETRY)
+          .build();
+
+  /**
+   * Long work on a host's files: download, decrypt, pg_restore, dump-and-upload. They heartbeat
+   * their progress, so a stalled transfer is retried within a minute and a retry resumes. A host
+   * that does not pick its work up within the schedule-to-start timeout is taken as lost.
+   */
+  public static ActivityOptions hostWork(String taskQueue, Duration startToClose, String summary) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(taskQueue)
+        .setStartToCloseTimeout(startToClose)
+        .setScheduleToStartTimeout(Duration.ofMinutes(15))
+        .setHeartbeatTimeout(Duration.ofMinutes(1))
+        .setRetryOptions(RETRY)
+        // Cleanup after a cancellation must not race an activity still writing the same files.
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+        .setSummary(summary)
+        .build();
+  }
+
+  /** A quick activity pinned to one host (discarding its work files). */
+  public static ActivityOptions hostQuick(String taskQueue) {
+    return QUICK.toBuilder().setTaskQueue(taskQueue).setScheduleToStartTimeout(Duration.ofMinutes(15)).build();
+  }
+
+  private ActivityTimeouts() {}
+}

@@ -1,0 +1,90 @@
+package com.flowviz.dr.workflows.common;
+
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Runs the steps of a procedure, remembering each one for the progress query, the Temporal UI's
+ * current details and the audit trail.
+ */
+public final class StepTracker {
+
+  private final List<StepRecord> steps = new ArrayList<>();
+  private final AuditTrail trail;
+  private String current;
+
+  public StepTracker(AuditTrail trail) {
+    this.trail = trail;
+  }
+
+  public <T> T run(String step, Supplier<T> action, Function<T, String> describe) {
+    int index = begin(step);
+    try {
+      T result = action.get();
+      finish(index, StepRecord.SUCCEEDED, describe.apply(result));
+      return result;
+    } catch (RuntimeException e) {
+      boolean cancelled = isCancellation(e);
+      finish(index, cancelled ? StepRecord.CANCELLED : StepRecord.FAILED, Failures.rootMessage(e));
+      throw e;
+    }
+  }
+
+  public void run(String step, Runnable action, String detail) {
+    run(step, () -> {
+      action.run();
+      return null;
+    }, ignored -> detail);
+  }
+
+  public void skip(String step, String why) {
+    Instant now = now();
+    steps.add(new StepRecord(step, StepRecord.SKIPPED, now, now, why));
+    trail.record(step, StepRecord.SKIPPED, why);
+  }
+
+  /** The step in progress, or null. */
+  public String current() {
+    return current;
+  }
+
+  public List<StepRecord> steps() {
+    return List.copyOf(steps);
+  }
+
+  private int begin(String step) {
+    current = step;
+    steps.add(new StepRecord(step, StepRecord.RUNNING, now(), null, null));
+    Workflow.setCurrentDetails("Step: " + step);
+    return steps.size() - 1;
+  }
+
+  private void finish(int index, String outcome, String detail) {
+    StepRecord started = steps.get(index);
+    steps.set(index, new StepRecord(started.step(), outcome, started.startedAt(), now(), detail));
+    current = null;
+    Workflow.setCurrentDetails("Last step: " + started.step() + " " + outcome);
+    trail.record(started.step(), outcome, detail);
+  }
+
+  public static boolean isCancellation(Throwable e) {
+    if (e instanceof CanceledFailure) {
+      return true;
+    }
+    if (e instanceof ActivityFailure && e.getCause() instanceof CanceledFailure) {
+      return true;
+    }
+    return CancellationScope.current().isCancelRequested();
+  }
+
+  private static Instant now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+  }
+}

@@ -1,0 +1,73 @@
+package com.flowviz.dr.workflows.common;
+
+import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
+import com.flowviz.dr.activities.postgres.PostgresActivities;
+import com.flowviz.dr.activities.storage.BackupStorageActivities;
+import com.flowviz.dr.activities.workhost.WorkHostActivities;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+/**
+ * The host that holds a restore's work files, and stubs of the activities that must run there.
+ * Claimed through the shared queue; its own queue is polled only by workers on that host.
+ */
+public final class WorkHost {
+
+  private static final Duration DOWNLOAD_TIMEOUT = Duration.ofHours(6);
+  private static final Duration DECRYPT_TIMEOUT = Duration.ofHours(4);
+  private static final Duration PG_RESTORE_TIMEOUT = Duration.ofHours(8);
+
+  private final String taskQueue;
+  private final String backupKey;
+
+  private WorkHost(String taskQueue, String backupKey) {
+    this.taskQueue = taskQueue;
+    this.backupKey = backupKey;
+  }
+
+  public static WorkHost claim(String backupKey) {
+    WorkHostActivities any = Workflow.newActivityStub(WorkHostActivities.class, ActivityTimeouts.QUICK);
+    return new WorkHost(any.claimWorkHost(), backupKey);
+  }
+
+  public String taskQueue() {
+    return taskQueue;
+  }
+
+  public BackupStorageActivities download() {
+    return Workflow.newActivityStub(
+        BackupStorageActivities.class,
+        ActivityTimeouts.hostWork(taskQueue, DOWNLOAD_TIMEOUT, "Download " + backupKey));
+  }
+
+  public BackupDecryptionActivities decrypt() {
+    return Workflow.newActivityStub(
+        BackupDecryptionActivities.class,
+        ActivityTimeouts.hostWork(taskQueue, DECRYPT_TIMEOUT, "Decrypt " + backupKey));
+  }
+
+  public PostgresActivities pgRestore(String database) {
+    return Workflow.newActivityStub(
+        PostgresActivities.class,
+        ActivityTimeouts.hostWork(taskQueue, PG_RESTORE_TIMEOUT, "pg_restore " + backupKey + " into " + database));
+  }
+
+  /** Removes this workflow's files from the host; runs to the end even during cancellation. */
+  public void discardWorkFiles() {
+    String workflowId = Workflow.getInfo().getWorkflowId();
+    Detached.run(
+        () ->
+            Workflow.newActivityStub(WorkHostActivities.class, ActivityTimeouts.hostQuick(taskQueue))
+                .discardWorkFiles(workflowId));
+  }
+
+  /** True when the failure means no worker on the host picked the work up: the host is gone. */
+  public static boolean isLost(Throwable failure) {
+    return failure instanceof ActivityFailure
+        && failure.getCause() instanceof TimeoutFailure timeout
+        && timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START;
+  }
+}

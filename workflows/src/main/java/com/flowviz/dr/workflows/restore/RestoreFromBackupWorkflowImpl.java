@@ -1,0 +1,259 @@
+package com.flowviz.dr.workflows.restore;
+
+import static com.flowviz.dr.workflows.restore.RestoreSteps.*;
+
+import com.flowviz.dr.activities.app.ApplicationActivities;
+import com.flowviz.dr.activities.app.RestartOutcome;
+import com.flowviz.dr.activities.crypto.DecryptedBackup;
+import com.flowviz.dr.activities.postgres.PgRestoreOutcome;
+import com.flowviz.dr.activities.postgres.PostgresActivities;
+import com.flowviz.dr.activities.postgres.SwapOutcome;
+import com.flowviz.dr.activities.postgres.SwapRequest;
+import com.flowviz.dr.activities.storage.BackupManifest;
+import com.flowviz.dr.activities.storage.BackupObject;
+import com.flowviz.dr.activities.storage.BackupStorageActivities;
+import com.flowviz.dr.activities.storage.DownloadedBackup;
+import com.flowviz.dr.activities.verify.ConnectivityReport;
+import com.flowviz.dr.activities.verify.VerificationActivities;
+import com.flowviz.dr.activities.verify.VerificationReport;
+import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.common.ActivityTimeouts;
+import com.flowviz.dr.workflows.common.AuditTrail;
+import com.flowviz.dr.workflows.common.Detached;
+import com.flowviz.dr.workflows.common.Failures;
+import com.flowviz.dr.workflows.common.RpoAssessment;
+import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.workflows.common.StepTracker;
+import com.flowviz.dr.workflows.common.WorkHost;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Collectors;
+
+public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow {
+
+  /** How many hosts a restore tries before giving up, when a host vanishes with its work files. */
+  private static final int MAX_WORK_HOSTS = 3;
+
+  private final BackupStorageActivities storage =
+      Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
+  private final PostgresActivities postgres =
+      Workflow.newActivityStub(PostgresActivities.class, ActivityTimeouts.DATABASE);
+  private final VerificationActivities verification =
+      Workflow.newActivityStub(VerificationActivities.class, ActivityTimeouts.VERIFY);
+  private final ApplicationActivities application =
+      Workflow.newActivityStub(ApplicationActivities.class, ActivityTimeouts.APPLICATION);
+
+  private RestorePlan plan;
+  private CancellationScope workflowScope;
+  private StepTracker steps;
+  private BackupObject backup;
+
+  @Override
+  public RestoreResult restore(RestoreRequest request) {
+    Instant startedAt = now();
+    workflowScope = CancellationScope.current();
+    plan = RestorePlan.from(request, Workflow.getInfo().getWorkflowId(), startedAt);
+    AuditTrail trail = new AuditTrail(plan.operator());
+    steps = new StepTracker(trail);
+    trail.record("restore-requested", StepRecord.RUNNING, describeRequest());
+    try {
+      return restoreWith(trail, startedAt);
+    } finally {
+      trail.awaitAll();
+    }
+  }
+
+  @Override
+  public RestoreProgress progress() {
+    return new RestoreProgress(
+        steps == null ? null : steps.current(),
+        backup == null ? null : backup.key(),
+        plan == null ? null : plan.targetDatabase(),
+        plan == null ? null : plan.stagingDatabase(),
+        steps == null ? java.util.List.of() : steps.steps());
+  }
+
+  private RestoreResult restoreWith(AuditTrail trail, Instant startedAt) {
+    boolean swapped = false;
+    WorkHost host = null;
+    try {
+      backup =
+          steps.run(
+              RESOLVE_BACKUP,
+              () -> storage.resolveBackup(plan.selector()),
+              b -> b.uri() + " taken " + b.takenAt() + " (" + b.sizeBytes() + " bytes, " + b.storageClass() + ")");
+      trail.backupKey(backup.key());
+      BackupManifest manifest = storage.readManifest(backup);
+
+      VerificationReport report = null;
+      for (int hostAttempt = 1; report == null; hostAttempt++) {
+        host = WorkHost.claim(backup.key());
+        try {
+          report = restoreIntoStagingOn(host, manifest);
+        } catch (TemporalFailure e) {
+          if (!WorkHost.isLost(e) || hostAttempt == MAX_WORK_HOSTS) {
+            throw e;
+          }
+          trail.record("work-host-lost", StepRecord.FAILED, host.taskQueue() + " did not pick up work; claiming another host");
+        }
+      }
+      if (!report.passed()) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "Verification of the restored data failed, so the live database \""
+                + plan.targetDatabase()
+                + "\" was not touched: "
+                + report.failedChecks().stream()
+                    .map(c -> c.name() + " (expected " + c.expected() + ", found " + c.actual() + ")")
+                    .collect(Collectors.joining("; "))
+                + ". Check the backup with `flowviz-dr list` and restore an earlier one.",
+            FailureTypes.VERIFICATION_FAILED,
+            report);
+      }
+
+      // The point of no return: from here on the steps run to their end even if a cancellation
+      // arrives, so the live database is never left half swapped.
+      SwapOutcome swap =
+          Detached.call(
+              () ->
+                  steps.run(
+                      SWAP,
+                      () ->
+                          postgres.swapIntoLive(
+                              new SwapRequest(
+                                  plan.stagingDatabase(),
+                                  plan.targetDatabase(),
+                                  plan.replacedDatabase(),
+                                  "flowviz-dr restore " + Workflow.getInfo().getWorkflowId() + " of " + backup.key())),
+                      s ->
+                          s.retiredDatabase() == null
+                              ? "no live database existed; restored data is now " + s.liveDatabase()
+                              : "live database kept as " + s.retiredDatabase() + "; " + s.terminatedSessions() + " sessions ended"));
+      swapped = true;
+      VerificationReport verified = report;
+      return Detached.call(() -> finishAfterSwap(trail, startedAt, verified, swap));
+    } catch (RuntimeException e) {
+      boolean cancelled = StepTracker.isCancellation(e);
+      if (!swapped && backup != null) {
+        discardStaging(cancelled);
+      }
+      trail.record("restore", cancelled ? StepRecord.CANCELLED : StepRecord.FAILED, Failures.rootMessage(e));
+      throw cancelled ? e : asWorkflowFailure(e);
+    } finally {
+      if (host != null) {
+        host.discardWorkFiles();
+      }
+    }
+  }
+
+  private VerificationReport restoreIntoStagingOn(WorkHost host, BackupManifest manifest) {
+    DownloadedBackup downloaded =
+        steps.run(
+            DOWNLOAD,
+            () -> host.download().downloadBackup(backup),
+            d -> d.bytes() + " bytes to " + host.taskQueue() + (d.resumedFromOffset() > 0 ? ", resumed at " + d.resumedFromOffset() : ""));
+    if (manifest != null && manifest.sha256() != null && !manifest.sha256().equalsIgnoreCase(downloaded.sha256())) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "The object "
+              + backup.uri()
+              + " does not match its manifest: SHA-256 "
+              + downloaded.sha256()
+              + ", manifest says "
+              + manifest.sha256()
+              + ". It was altered or replaced after the backup; do not use it, restore an earlier backup.",
+          FailureTypes.BACKUP_INTEGRITY_FAILED);
+    }
+    DecryptedBackup decrypted =
+        steps.run(
+            DECRYPT,
+            () -> host.decrypt().decryptBackup(downloaded),
+            d -> d.bytes() + " bytes, pg_dump archive " + d.archiveVersion() + " from PostgreSQL " + d.dumpedFromVersion());
+    steps.run(
+        PREPARE_STAGING,
+        () -> postgres.prepareStagingDatabase(plan.stagingDatabase()),
+        "created " + plan.stagingDatabase());
+    steps.run(
+        PG_RESTORE,
+        () -> host.pgRestore(plan.stagingDatabase()).restoreIntoStaging(decrypted.path(), plan.stagingDatabase()),
+        (PgRestoreOutcome r) -> "pg_restore -j " + r.jobs() + " in " + r.millis() + " ms");
+    return steps.run(
+        VERIFY,
+        () -> verification.verifyRestoredDatabase(plan.stagingDatabase(), manifest),
+        r -> (r.passed() ? "passed" : "FAILED") + ", " + r.checks().size() + " checks" + (r.comparedWithManifest() ? " against the manifest" : ""));
+  }
+
+  private RestoreResult finishAfterSwap(AuditTrail trail, Instant startedAt, VerificationReport report, SwapOutcome swap) {
+    RestartOutcome restart = application.restartApplication();
+    if (restart.configured()) {
+      steps.run(RESTART_APPLICATION, () -> restart, r -> r.command() + " exited " + r.exitCode());
+    } else {
+      steps.skip(RESTART_APPLICATION, "no restart command configured");
+    }
+    ConnectivityReport connectivity =
+        steps.run(
+            CONNECTIVITY_TEST,
+            verification::checkApplicationConnectivity,
+            c -> !c.configured() ? "no endpoints configured" : (c.healthy() ? "all endpoints healthy" : "UNHEALTHY: " + c.endpoints()));
+    String outcome =
+        connectivity.configured() && !connectivity.healthy()
+            ? RestoreResult.RESTORED_APPLICATION_UNHEALTHY
+            : RestoreResult.RESTORED;
+    RpoAssessment rpo = RpoAssessment.of(plan.incidentAt(), backup.takenAt());
+    Duration elapsed = Duration.between(startedAt, now());
+    trail.record(
+        "restore",
+        StepRecord.SUCCEEDED,
+        outcome + "; RPO gap " + rpo.gap() + " (" + rpo.verdict() + "); elapsed " + elapsed
+            + (workflowScope.isCancelRequested() ? "; a cancellation arrived after the swap and was not applied" : ""));
+    return new RestoreResult(
+        outcome,
+        backup,
+        plan.targetDatabase(),
+        swap.retiredDatabase(),
+        report,
+        rpo,
+        restart,
+        connectivity,
+        steps.steps(),
+        elapsed);
+  }
+
+  private void discardStaging(boolean cancelled) {
+    if (plan.keepStagingOnFailure() && !cancelled) {
+      steps.skip(CLEANUP, "staging database " + plan.stagingDatabase() + " kept for inspection as requested");
+      return;
+    }
+    Detached.run(
+        () ->
+            steps.run(
+                CLEANUP,
+                () -> postgres.dropStagingDatabase(plan.stagingDatabase()),
+                dropped -> dropped ? "dropped " + plan.stagingDatabase() : "no staging database to drop"));
+  }
+
+  private static RuntimeException asWorkflowFailure(RuntimeException e) {
+    if (e instanceof ApplicationFailure) {
+      return e;
+    }
+    String type = Failures.rootType(e);
+    return ApplicationFailure.newNonRetryableFailureWithCause(
+        Failures.rootMessage(e), type == null ? "RestoreFailed" : type, e);
+  }
+
+  private String describeRequest() {
+    return "restore "
+        + plan.selector().describe()
+        + " into "
+        + plan.targetDatabase()
+        + " via "
+        + plan.stagingDatabase()
+        + (plan.reason().isEmpty() ? "" : "; reason: " + plan.reason());
+  }
+
+  private static Instant now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+  }
+}

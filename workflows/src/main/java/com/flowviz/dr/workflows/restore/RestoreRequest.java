@@ -1,0 +1,45 @@
+package com.flowviz.dr.workflows.restore;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * Input of runbook 4.1, one JSON object as the Temporal UI's start form sends it. Every field may
+ * be left out; the runbook's values are the defaults.
+ *
+ * <pre>{@code
+ * {
+ *   "backupKey": "latest",
+ *   "restorePointBefore": "2025-01-19T09:30:00Z",
+ *   "targetDatabase": "flowviz",
+ *   "operator": "alice",
+ *   "reason": "lots table corrupted after failed migration"
+ * }
+ * }</pre>
+ *
+ * @param backupKey an object key such as {@code daily/flowviz_daily_20250119_020000.dump.gpg}, or
+ *     "latest" (the default)
+ * @param restorePointBefore ISO-8601 instant: take the newest backup taken strictly before it
+ *     (only with "latest")
+ * @param backupPrefix where "latest" looks, default {@code daily/}
+ * @param bucket default {@code flowviz-backups}
+ * @param targetDatabase the live database to replace, default {@code flowviz}
+ * @param incidentAt ISO-8601 instant of the incident, for the RPO gap; default: when the restore
+ *     started
+ * @param keepStagingOnFailure keep the staging database for inspection when verification fails
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record RestoreRequest(
+    String backupKey,
+    String restorePointBefore,
+    String backupPrefix,
+    String bucket,
+    String targetDatabase,
+    String operator,
+    String reason,
+    String incidentAt,
+    Boolean keepStagingOnFailure) {
+
+  public static RestoreRequest latest(String targetDatabase, String operator, String reason) {
+    return new RestoreRequest(null, null, null, null, targetDatabase, operator, reason, null, null);
+  }
+}

@@ -1,0 +1,37 @@
+package com.flowviz.dr.workflows.restore;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.flowviz.dr.activities.app.RestartOutcome;
+import com.flowviz.dr.activities.storage.BackupObject;
+import com.flowviz.dr.activities.verify.ConnectivityReport;
+import com.flowviz.dr.activities.verify.VerificationReport;
+import com.flowviz.dr.workflows.common.RpoAssessment;
+import com.flowviz.dr.workflows.common.StepRecord;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Result of a completed restore. A restore that fails ends the workflow with a failure instead;
+ * this record always means the live database now holds verified backup data.
+ *
+ * @param outcome RESTORED, or RESTORED_APPLICATION_UNHEALTHY when the data is in place but the
+ *     application's connectivity test did not pass
+ * @param replacedDatabase where the previous live database was kept, or null if there was none
+ * @param elapsed from workflow start to the end of the last step, to hold against the RTO
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record RestoreResult(
+    String outcome,
+    BackupObject backup,
+    String targetDatabase,
+    String replacedDatabase,
+    VerificationReport verification,
+    RpoAssessment rpo,
+    RestartOutcome restart,
+    ConnectivityReport connectivity,
+    List<StepRecord> steps,
+    Duration elapsed) {
+
+  public static final String RESTORED = "RESTORED";
+  public static final String RESTORED_APPLICATION_UNHEALTHY = "RESTORED_APPLICATION_UNHEALTHY";
+}
