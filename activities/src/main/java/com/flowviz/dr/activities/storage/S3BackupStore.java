@@ -77,10 +77,8 @@ public final class S3BackupStore implements BackupStore {
               head.storageClassAsString() == null ? "STANDARD" : head.storageClassAsString(),
               stripQuotes(head.eTag()),
               head.restore()));
-    } catch (NoSuchKeyException e) {
-      return Optional.empty();
     } catch (S3Exception e) {
-      if (e.statusCode() == 404 && !"NoSuchBucket".equals(errorCode(e))) {
+      if (e.statusCode() == 404) {
         // HEAD responses have no body, so a missing key and a missing bucket look alike; ask.
         if (bucketExists(bucket)) {
           return Optional.empty();

@@ -111,4 +111,26 @@ public final class TestPostgres {
     }
     return result;
   }
+
+  /** A new FlowViz sample database of the given size. */
+  public static String newSampleDatabase(String prefix, int lots) {
+    String name = newDatabaseName(prefix);
+    try {
+      com.flowviz.dr.activities.sample.SampleFlowVizDatabase.create(client(), name, lots, java.time.Instant.parse("2026-11-01T00:00:00Z"));
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return name;
+  }
+
+  /** {@code pg_dump -Fc} of a database into a file, the password passed through the environment. */
+  public static Path pgDump(String database, Path file) {
+    String pgDump = PgBinaries.locate(null).program("pg_dump");
+    com.flowviz.dr.activities.process.ChildProcess.run(
+        List.of(pgDump, "--format=custom", "--file=" + file, "--dbname=" + database),
+        settings().toolEnvironment(),
+        java.time.Duration.ofMinutes(10),
+        null);
+    return file;
+  }
 }

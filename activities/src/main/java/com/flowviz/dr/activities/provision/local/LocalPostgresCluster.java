@@ -113,6 +113,7 @@ public final class LocalPostgresCluster implements AutoCloseable {
     }
     try {
       Files.createDirectories(home);
+      checkReachableByServerUser(home);
       Path pwfile = home.resolve("initdb.pw");
       Files.writeString(pwfile, password + "\n", StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(pwfile, PosixFilePermissions.fromString("rw-------"));
@@ -189,10 +190,17 @@ public final class LocalPostgresCluster implements AutoCloseable {
       return;
     }
     ChildProcess.run(List.of("chown", "-R", SERVER_USER + ":" + SERVER_USER, path.toString()), Map.of(), Duration.ofMinutes(1), null);
-    // The server user must be able to reach its directory from /.
-    for (Path p = path.getParent(); p != null; p = p.getParent()) {
+  }
+
+  /** As root, the server runs as postgres, which must be able to reach its directory from /. */
+  private static void checkReachableByServerUser(Path home) throws IOException {
+    if (!isRoot()) {
+      return;
+    }
+    for (Path p = home.getParent(); p != null; p = p.getParent()) {
       if (!Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
-        throw new IOException(p + " is not traversable; place the cluster where the postgres user can reach it");
+        throw new IOException(
+            p + " is not traversable by the postgres user; place the cluster elsewhere (e.g. under /tmp or /var/lib)");
       }
     }
   }

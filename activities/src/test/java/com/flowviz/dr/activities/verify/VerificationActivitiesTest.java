@@ -1,0 +1,94 @@
+package com.flowviz.dr.activities.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.flowviz.dr.activities.postgres.TableStatistics;
+import com.flowviz.dr.activities.storage.BackupManifest;
+import com.flowviz.dr.activities.testing.TestPostgres;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class VerificationActivitiesTest {
+
+  @Test
+  void passesWhenEveryCountMatchesTheManifest() throws Exception {
+    String db = TestPostgres.newSampleDatabase("verify", 100);
+    VerificationReport report = verifier(List.of()).verifyRestoredDatabase(db, manifestOf(db));
+    assertTrue(report.passed(), () -> report.failedChecks().toString());
+    assertTrue(report.comparedWithManifest());
+    assertEquals(10, report.latestLots().size());
+    assertEquals(Long.valueOf(100), report.tableCounts().stream().filter(t -> t.table().equals("lots")).findFirst().orElseThrow().expectedRows());
+    assertEquals(150L, report.qcDecisionsByType().values().stream().mapToLong(Long::longValue).sum());
+  }
+
+  @Test
+  void failsWhenRowsAreMissingComparedWithTheManifest() throws Exception {
+    String db = TestPostgres.newSampleDatabase("verify", 100);
+    BackupManifest manifest = manifestOf(db);
+    TestPostgres.execute(db, "DELETE FROM temperature_logs WHERE id IN (SELECT id FROM temperature_logs ORDER BY created_at LIMIT 50)");
+    VerificationReport report = verifier(List.of()).verifyRestoredDatabase(db, manifest);
+    assertFalse(report.passed());
+    assertEquals(List.of("row count temperature_logs"), report.failedChecks().stream().map(VerificationCheck::name).toList());
+  }
+
+  @Test
+  void failsWithoutAManifestWhenARunbookTableIsMissing() {
+    String db = TestPostgres.newSampleDatabase("verify", 20);
+    TestPostgres.execute(db, "DROP TABLE qc_decisions");
+    VerificationReport report = verifier(List.of()).verifyRestoredDatabase(db, null);
+    assertFalse(report.passed());
+    assertEquals(List.of("table qc_decisions present"), report.failedChecks().stream().map(VerificationCheck::name).toList());
+  }
+
+  @Test
+  void waitsForAnEndpointToTurnHealthyWithinTheDeadline() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/api/v1/health", exchange -> {
+      int status = calls.incrementAndGet() < 3 ? 503 : 200;
+      byte[] body = ("{\"status\":" + status + "}").getBytes();
+      exchange.sendResponseHeaders(status, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    try {
+      URI health = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/health");
+      ConnectivityReport report = verifier(List.of(health)).checkApplicationConnectivity();
+      assertTrue(report.healthy());
+      assertEquals(200, report.endpoints().get(0).status());
+      assertTrue(calls.get() >= 3);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void reportsAnUnreachableApplicationWithoutThrowing() {
+    ConnectivityReport report =
+        new VerificationActivitiesImpl(TestPostgres.client(), List.of(URI.create("http://127.0.0.1:9/api/v1/health")), Duration.ZERO)
+            .checkApplicationConnectivity();
+    assertTrue(report.configured());
+    assertFalse(report.healthy());
+    assertTrue(report.endpoints().get(0).detail().contains("ConnectException"), report.endpoints().get(0).detail());
+  }
+
+  private static VerificationActivitiesImpl verifier(List<URI> endpoints) {
+    return new VerificationActivitiesImpl(TestPostgres.client(), endpoints, Duration.ofSeconds(30));
+  }
+
+  private static BackupManifest manifestOf(String db) throws Exception {
+    try (Connection c = TestPostgres.client().connect(db)) {
+      return new BackupManifest(1, "k", Instant.now(), db, "15", "15", 0, 0, "", "", TableStatistics.collect(c));
+    }
+  }
+}
