@@ -21,20 +21,21 @@ SELECT md5('user-' || i)::uuid,
        timestamptz :anchor - interval '380 days' + i * interval '1 day'
 FROM generate_series(1, greatest(5, :lots / 100)) AS i;
 
--- Lots spread over the last 90 days; every tenth lot is reworked from an earlier one.
+-- Lots spread over 90 days ending a day before the anchor; every tenth lot is reworked from an
+-- earlier one. QC decisions and temperature readings follow their lot within hours.
 INSERT INTO lots (id, lot_code, product_id, parent_lot_id, quantity, unit, status, produced_at, expires_at, created_by, created_at, updated_at)
 SELECT md5('lot-' || i)::uuid,
-       'LOT-' || to_char(timestamptz :anchor - interval '90 days' + (i * interval '90 days') / :lots, 'YYYYMMDD') || '-' || lpad(i::text, 6, '0'),
+       'LOT-' || to_char(timestamptz :anchor - interval '91 days' + (i * interval '90 days') / :lots, 'YYYYMMDD') || '-' || lpad(i::text, 6, '0'),
        md5('product-' || (1 + i % greatest(8, :lots / 40)))::uuid,
        CASE WHEN i % 10 = 0 AND i > 10 THEN md5('lot-' || (i - 7))::uuid END,
        round((50 + (i * 37) % 950)::numeric, 2),
        (ARRAY['kg', 'units', 'l'])[1 + i % 3],
        (ARRAY['released', 'released', 'released', 'shipped', 'on_hold', 'rejected', 'in_production'])[1 + i % 7],
-       timestamptz :anchor - interval '90 days' + (i * interval '90 days') / :lots,
-       timestamptz :anchor - interval '90 days' + (i * interval '90 days') / :lots + interval '30 days',
+       timestamptz :anchor - interval '91 days' + (i * interval '90 days') / :lots,
+       timestamptz :anchor - interval '91 days' + (i * interval '90 days') / :lots + interval '30 days',
        md5('user-' || (1 + i % greatest(5, :lots / 100)))::uuid,
-       timestamptz :anchor - interval '90 days' + (i * interval '90 days') / :lots,
-       timestamptz :anchor - interval '90 days' + (i * interval '90 days') / :lots + interval '2 hours'
+       timestamptz :anchor - interval '91 days' + (i * interval '90 days') / :lots,
+       timestamptz :anchor - interval '91 days' + (i * interval '90 days') / :lots + interval '2 hours'
 FROM generate_series(1, :lots) AS i;
 
 INSERT INTO qc_decisions (id, lot_id, decision_type, critical_control_point, decided_by, notes, created_at, updated_at)
@@ -44,8 +45,8 @@ SELECT md5('qc-' || i || '-' || d)::uuid,
        (ARRAY['CCP1 receiving temperature', 'CCP2 cooking core temperature', 'CCP3 metal detection', 'CCP4 chilling'])[1 + (i + d) % 4],
        md5('user-' || (1 + (i + d) % greatest(5, :lots / 100)))::uuid,
        CASE WHEN (i + d) % 6 IN (3, 4) THEN 'Deviation recorded; corrective action per HACCP plan' END,
-       timestamptz :anchor - interval '90 days' + (i * interval '90 days') / :lots + d * interval '3 hours',
-       timestamptz :anchor - interval '90 days' + (i * interval '90 days') / :lots + d * interval '3 hours'
+       timestamptz :anchor - interval '91 days' + (i * interval '90 days') / :lots + d * interval '3 hours',
+       timestamptz :anchor - interval '91 days' + (i * interval '90 days') / :lots + d * interval '3 hours'
 FROM generate_series(1, :lots) AS i, generate_series(1, 2) AS d
 WHERE d = 1 OR i % 2 = 0;
 
@@ -55,8 +56,8 @@ SELECT md5('lot-' || i)::uuid,
        (ARRAY['cold room A', 'cold room B', 'blast chiller', 'dispatch bay'])[1 + r % 4],
        round((2.0 + ((i * 7 + r * 13) % 60) / 10.0)::numeric, 2),
        ((i * 7 + r * 13) % 60) < 55,
-       timestamptz :anchor - interval '90 days' + (i * interval '90 days') / :lots + r * interval '15 minutes',
-       timestamptz :anchor - interval '90 days' + (i * interval '90 days') / :lots + r * interval '15 minutes'
+       timestamptz :anchor - interval '91 days' + (i * interval '90 days') / :lots + r * interval '15 minutes',
+       timestamptz :anchor - interval '91 days' + (i * interval '90 days') / :lots + r * interval '15 minutes'
 FROM generate_series(1, :lots) AS i, generate_series(1, 20) AS r;
 
 INSERT INTO user_audit_logs (user_id, action, entity_type, entity_id, details, ip_address, created_at)

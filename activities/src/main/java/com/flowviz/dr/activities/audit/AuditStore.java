@@ -91,7 +91,7 @@ public final class AuditStore {
         PreparedStatement s =
             c.prepareStatement(
                 "SELECT at, operator, workflow_id, run_id, workflow_type, sequence, step, backup_key, outcome, details"
-                    + " FROM recovery_audit_trail WHERE workflow_id = ? ORDER BY id")) {
+                    + " FROM recovery_audit_trail WHERE workflow_id = ? ORDER BY run_id, sequence")) {
       s.setString(1, workflowId);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {

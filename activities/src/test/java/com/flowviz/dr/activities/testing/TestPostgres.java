@@ -35,7 +35,14 @@ public final class TestPostgres {
       try {
         Path home = Files.createTempDirectory(Path.of("/tmp"), "flowviz-dr-test-pg-");
         Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        cluster = LocalPostgresCluster.start(home, 0, SUPERUSER, PASSWORD, PgBinaries.locate(null));
+        try {
+          cluster = LocalPostgresCluster.start(home, 0, SUPERUSER, PASSWORD, PgBinaries.locate(null));
+        } catch (RuntimeException e) {
+          try (var paths = Files.walk(home)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+          }
+          throw e;
+        }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -40,7 +40,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     BackupActivities backups =
         Workflow.newActivityStub(
             BackupActivities.class,
-            ActivityTimeouts.hostWork(TaskQueues.DR, Duration.ofHours(6), "Back up " + database + " to s3://" + bucket + "/" + key));
+            ActivityTimeouts.hostWork(TaskQueues.DR, Duration.ofHours(6), Duration.ofHours(1), "Back up " + database + " to s3://" + bucket + "/" + key));
     try {
       BackupTaken taken =
           steps.run(

@@ -58,11 +58,11 @@ public final class ActivityTimeouts {
    * their progress, so a stalled transfer is retried within a minute and a retry resumes. A host
    * that does not pick its work up within the schedule-to-start timeout is taken as lost.
    */
-  public static ActivityOptions hostWork(String taskQueue, Duration startToClose, String summary) {
+  public static ActivityOptions hostWork(String taskQueue, Duration startToClose, Duration pickupTimeout, String summary) {
     return ActivityOptions.newBuilder()
         .setTaskQueue(taskQueue)
         .setStartToCloseTimeout(startToClose)
-        .setScheduleToStartTimeout(Duration.ofMinutes(15))
+        .setScheduleToStartTimeout(pickupTimeout)
         .setHeartbeatTimeout(Duration.ofMinutes(1))
         .setRetryOptions(RETRY)
         // Cleanup after a cancellation must not race an activity still writing the same files.
@@ -72,8 +72,8 @@ public final class ActivityTimeouts {
   }
 
   /** A quick activity pinned to one host (discarding its work files). */
-  public static ActivityOptions hostQuick(String taskQueue) {
-    return QUICK.toBuilder().setTaskQueue(taskQueue).setScheduleToStartTimeout(Duration.ofMinutes(15)).build();
+  public static ActivityOptions hostQuick(String taskQueue, Duration pickupTimeout) {
+    return QUICK.toBuilder().setTaskQueue(taskQueue).setScheduleToStartTimeout(pickupTimeout).build();
   }
 
   private ActivityTimeouts() {}

@@ -22,15 +22,18 @@ public final class WorkHost {
 
   private final String taskQueue;
   private final String backupKey;
+  private final Duration pickupTimeout;
 
-  private WorkHost(String taskQueue, String backupKey) {
+  private WorkHost(String taskQueue, String backupKey, Duration pickupTimeout) {
     this.taskQueue = taskQueue;
     this.backupKey = backupKey;
+    this.pickupTimeout = pickupTimeout;
   }
 
-  public static WorkHost claim(String backupKey) {
+  /** @param pickupTimeout how long the host may leave its work unclaimed before it counts as lost */
+  public static WorkHost claim(String backupKey, Duration pickupTimeout) {
     WorkHostActivities any = Workflow.newActivityStub(WorkHostActivities.class, ActivityTimeouts.QUICK);
-    return new WorkHost(any.claimWorkHost(), backupKey);
+    return new WorkHost(any.claimWorkHost(), backupKey, pickupTimeout);
   }
 
   public String taskQueue() {
@@ -40,19 +43,19 @@ public final class WorkHost {
   public BackupStorageActivities download() {
     return Workflow.newActivityStub(
         BackupStorageActivities.class,
-        ActivityTimeouts.hostWork(taskQueue, DOWNLOAD_TIMEOUT, "Download " + backupKey));
+        ActivityTimeouts.hostWork(taskQueue, DOWNLOAD_TIMEOUT, pickupTimeout, "Download " + backupKey));
   }
 
   public BackupDecryptionActivities decrypt() {
     return Workflow.newActivityStub(
         BackupDecryptionActivities.class,
-        ActivityTimeouts.hostWork(taskQueue, DECRYPT_TIMEOUT, "Decrypt " + backupKey));
+        ActivityTimeouts.hostWork(taskQueue, DECRYPT_TIMEOUT, pickupTimeout, "Decrypt " + backupKey));
   }
 
   public PostgresActivities pgRestore(String database) {
     return Workflow.newActivityStub(
         PostgresActivities.class,
-        ActivityTimeouts.hostWork(taskQueue, PG_RESTORE_TIMEOUT, "pg_restore " + backupKey + " into " + database));
+        ActivityTimeouts.hostWork(taskQueue, PG_RESTORE_TIMEOUT, pickupTimeout, "pg_restore " + backupKey + " into " + database));
   }
 
   /** Removes this workflow's files from the host; runs to the end even during cancellation. */
@@ -60,7 +63,7 @@ public final class WorkHost {
     String workflowId = Workflow.getInfo().getWorkflowId();
     Detached.run(
         () ->
-            Workflow.newActivityStub(WorkHostActivities.class, ActivityTimeouts.hostQuick(taskQueue))
+            Workflow.newActivityStub(WorkHostActivities.class, ActivityTimeouts.hostQuick(taskQueue, pickupTimeout))
                 .discardWorkFiles(workflowId));
   }
 

@@ -91,7 +91,7 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
 
       VerificationReport report = null;
       for (int hostAttempt = 1; report == null; hostAttempt++) {
-        host = WorkHost.claim(backup.key());
+        host = WorkHost.claim(backup.key(), plan.workHostPickupTimeout());
         try {
           report = restoreIntoStagingOn(host, manifest);
         } catch (TemporalFailure e) {

@@ -2,6 +2,7 @@ package com.flowviz.dr.workflows.restore;
 
 import com.flowviz.dr.activities.storage.BackupSelector;
 import com.flowviz.dr.workflows.Defaults;
+import com.flowviz.dr.workflows.DurationInput;
 import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.InstantInput;
 import com.flowviz.dr.workflows.common.Names;
@@ -20,9 +21,11 @@ record RestorePlan(
     String operator,
     String reason,
     Instant incidentAt,
-    boolean keepStagingOnFailure) {
+    boolean keepStagingOnFailure,
+    Duration workHostPickupTimeout) {
 
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+  private static final Duration DEFAULT_PICKUP = Duration.ofMinutes(15);
 
   static RestorePlan from(RestoreRequest request, String workflowId, Instant startedAt) {
     if (request == null) {
@@ -66,6 +69,8 @@ record RestorePlan(
         InputValidation.operator(request.operator()),
         InputValidation.freeText("reason", request.reason(), 2000),
         incidentAt,
-        Boolean.TRUE.equals(request.keepStagingOnFailure()));
+        Boolean.TRUE.equals(request.keepStagingOnFailure()),
+        DurationInput.parse(
+            "workHostPickupTimeout", request.workHostPickupTimeout(), DEFAULT_PICKUP, Duration.ofSeconds(5), Duration.ofHours(24)));
   }
 }

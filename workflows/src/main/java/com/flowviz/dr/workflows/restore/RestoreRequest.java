@@ -26,6 +26,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param incidentAt ISO-8601 instant of the incident, for the RPO gap; default: when the restore
  *     started
  * @param keepStagingOnFailure keep the staging database for inspection when verification fails
+ * @param workHostPickupTimeout ISO-8601 duration (default PT15M): a host that does not pick up
+ *     its restore work within it is taken as lost and another host starts the download again
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RestoreRequest(
@@ -37,9 +39,10 @@ public record RestoreRequest(
     String operator,
     String reason,
     String incidentAt,
-    Boolean keepStagingOnFailure) {
+    Boolean keepStagingOnFailure,
+    String workHostPickupTimeout) {
 
   public static RestoreRequest latest(String targetDatabase, String operator, String reason) {
-    return new RestoreRequest(null, null, null, null, targetDatabase, operator, reason, null, null);
+    return new RestoreRequest(null, null, null, null, targetDatabase, operator, reason, null, null, null);
   }
 }

@@ -1,0 +1,39 @@
+package com.flowviz.dr.starter;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code flowviz-dr}: the operator's command line for the disaster-recovery workflows. */
+@Command(
+    name = "flowviz-dr",
+    mixinStandardHelpOptions = true,
+    version = "flowviz-dr 0.1.0",
+    description = "Start and follow FlowViz disaster-recovery procedures (runbook section 4) on Temporal.",
+    subcommands = {ListCommand.class, BackupCommand.class, RestoreCommand.class, StatusCommand.class})
+public class StarterCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs one command line; returns the exit code (0 done, 1 failed, 2 bad usage, 3 restored with warnings). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine commandLine = new CommandLine(new StarterCommand());
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
+      cl.getErr().println("flowviz-dr: " + e.getMessage());
+      cl.getErr().flush();
+      return 1;
+    });
+    return commandLine.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,154 @@
+package com.flowviz.dr.worker;
+
+import com.flowviz.dr.activities.app.ApplicationActivitiesImpl;
+import com.flowviz.dr.activities.audit.AuditActivitiesImpl;
+import com.flowviz.dr.activities.audit.AuditStore;
+import com.flowviz.dr.activities.backup.BackupActivitiesImpl;
+import com.flowviz.dr.activities.crypto.BackupDecryptionActivitiesImpl;
+import com.flowviz.dr.activities.crypto.FilePrivateKeySource;
+import com.flowviz.dr.activities.crypto.PrivateKeySource;
+import com.flowviz.dr.activities.crypto.RecipientKeys;
+import com.flowviz.dr.activities.postgres.PgBinaries;
+import com.flowviz.dr.activities.postgres.PgClient;
+import com.flowviz.dr.activities.postgres.PgConnectionSettings;
+import com.flowviz.dr.activities.postgres.PostgresActivitiesImpl;
+import com.flowviz.dr.activities.secrets.SecretsManagerPrivateKeySource;
+import com.flowviz.dr.activities.storage.BackupStorageActivitiesImpl;
+import com.flowviz.dr.activities.storage.BackupStore;
+import com.flowviz.dr.activities.storage.LocalDirectoryBackupStore;
+import com.flowviz.dr.activities.storage.S3BackupStore;
+import com.flowviz.dr.activities.verify.VerificationActivitiesImpl;
+import com.flowviz.dr.activities.workhost.WorkDirectory;
+import com.flowviz.dr.activities.workhost.WorkHostActivitiesImpl;
+import com.flowviz.dr.worker.config.ApplicationSettings;
+import com.flowviz.dr.worker.config.GpgSettings;
+import com.flowviz.dr.worker.config.PostgresSettings;
+import com.flowviz.dr.worker.config.StorageSettings;
+import com.flowviz.dr.worker.config.WorkerSettings;
+import io.micronaut.context.BeanProvider;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/** The activity implementations, wired from configuration. */
+@Factory
+public class ActivitiesFactory {
+
+  @Singleton
+  WorkHostName workHostName(WorkerSettings settings) {
+    if (settings.hostName() != null && !settings.hostName().isBlank()) {
+      return new WorkHostName(settings.hostName());
+    }
+    String fromEnv = System.getenv("HOSTNAME");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return new WorkHostName(fromEnv);
+    }
+    try {
+      return new WorkHostName(InetAddress.getLocalHost().getHostName());
+    } catch (UnknownHostException e) {
+      return new WorkHostName("localhost");
+    }
+  }
+
+  @Singleton
+  WorkDirectory workDirectory(WorkerSettings settings) {
+    String dir = settings.workDirectory();
+    return new WorkDirectory(
+        dir != null && !dir.isBlank() ? Path.of(dir) : Path.of(System.getProperty("java.io.tmpdir"), "flowviz-dr-work"));
+  }
+
+  @Singleton
+  PgClient pgClient(PostgresSettings settings) {
+    PgConnectionSettings fromEnv = PgConnectionSettings.fromEnvironment(System.getenv());
+    return new PgClient(
+        new PgConnectionSettings(
+            settings.host() != null ? settings.host() : fromEnv.host(),
+            settings.port() != null ? settings.port() : fromEnv.port(),
+            settings.user() != null ? settings.user() : fromEnv.user(),
+            settings.passfile() != null ? null : System.getenv("PGPASSWORD"),
+            settings.passfile() != null ? Path.of(settings.passfile()) : fromEnv.passFile().orElse(null)));
+  }
+
+  @Singleton
+  PgBinaries pgBinaries(PostgresSettings settings) {
+    return PgBinaries.locate(settings.binDir());
+  }
+
+  @Singleton
+  BackupStore backupStore(StorageSettings settings, BeanProvider<S3Client> s3) {
+    if ("local".equalsIgnoreCase(settings.backend())) {
+      if (settings.localDirectory() == null) {
+        throw new IllegalStateException("flowviz.storage.backend is local but flowviz.storage.local-directory is not set");
+      }
+      return new LocalDirectoryBackupStore(Path.of(settings.localDirectory()));
+    }
+    if (!"s3".equalsIgnoreCase(settings.backend())) {
+      throw new IllegalStateException("flowviz.storage.backend must be s3 or local, not " + settings.backend());
+    }
+    return new S3BackupStore(s3.get(), settings.partSizeMib() * 1024 * 1024);
+  }
+
+  @Singleton
+  PrivateKeySource privateKeySource(GpgSettings gpg, BeanProvider<SecretsManagerClient> secrets) {
+    if (gpg.keyFile() != null && !gpg.keyFile().isBlank()) {
+      return new FilePrivateKeySource(Path.of(gpg.keyFile()), gpg.passphraseFile() == null ? null : Path.of(gpg.passphraseFile()));
+    }
+    return new SecretsManagerPrivateKeySource(secrets.get(), gpg.keySecretId(), gpg.passphraseSecretId());
+  }
+
+  @Singleton
+  BackupStorageActivitiesImpl storageActivities(BackupStore store, WorkDirectory workDirectory) {
+    return new BackupStorageActivitiesImpl(store, workDirectory);
+  }
+
+  @Singleton
+  BackupDecryptionActivitiesImpl decryptionActivities(PrivateKeySource keys, WorkDirectory workDirectory) {
+    return new BackupDecryptionActivitiesImpl(keys, workDirectory);
+  }
+
+  @Singleton
+  PostgresActivitiesImpl postgresActivities(PgClient pg, PgBinaries binaries, WorkDirectory workDirectory, PostgresSettings settings) {
+    return new PostgresActivitiesImpl(pg, binaries, workDirectory, settings.restoreJobs(), settings.extensions(), Set.of(settings.auditDatabase()));
+  }
+
+  @Singleton
+  VerificationActivitiesImpl verificationActivities(PgClient pg, ApplicationSettings application) {
+    List<URI> endpoints = application.healthEndpoints() == null ? List.of() : application.healthEndpoints().stream().map(URI::create).toList();
+    return new VerificationActivitiesImpl(pg, endpoints, application.connectivityDeadline());
+  }
+
+  @Singleton
+  ApplicationActivitiesImpl applicationActivities(ApplicationSettings application) {
+    return new ApplicationActivitiesImpl(
+        application.restartCommand() == null ? List.of() : application.restartCommand(), application.restartTimeout());
+  }
+
+  @Singleton
+  AuditActivitiesImpl auditActivities(PgClient pg, PostgresSettings settings) {
+    return new AuditActivitiesImpl(new AuditStore(pg, settings.auditDatabase()));
+  }
+
+  @Singleton
+  WorkHostActivitiesImpl workHostActivities(WorkHostName host, WorkDirectory workDirectory) {
+    return new WorkHostActivitiesImpl(host.value(), workDirectory);
+  }
+
+  @Singleton
+  BackupActivitiesImpl backupActivities(PgClient pg, PgBinaries binaries, BackupStore store, GpgSettings gpg) {
+    if (gpg.publicKeyFile() == null) {
+      // A worker that only restores needs no public key; a backup then fails with this message.
+      return new BackupActivitiesImpl(pg, binaries, store, new RecipientKeys(Path.of("(flowviz.gpg.public-key-file is not set)")));
+    }
+    return new BackupActivitiesImpl(pg, binaries, store, new RecipientKeys(Path.of(gpg.publicKeyFile())));
+  }
+
+  /** The name of this host's task queue. */
+  public record WorkHostName(String value) {}
+}

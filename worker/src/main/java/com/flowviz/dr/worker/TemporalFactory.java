@@ -1,0 +1,54 @@
+package com.flowviz.dr.worker;
+
+import com.flowviz.dr.worker.config.TemporalSettings;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.envconfig.ClientConfigProfile;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.WorkerFactory;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The Temporal connection, configured the SDK's way (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, profiles). */
+@Factory
+public class TemporalFactory {
+
+  public static final String DEFAULT_ADDRESS = "127.0.0.1:7233";
+  public static final String DEFAULT_NAMESPACE = "default";
+
+  @Singleton
+  ClientConfigProfile profile() {
+    try {
+      return ClientConfigProfile.load();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the Temporal client configuration: " + e.getMessage(), e);
+    }
+  }
+
+  @Singleton
+  @Bean(preDestroy = "shutdown")
+  WorkflowServiceStubs serviceStubs(ClientConfigProfile profile, TemporalSettings settings) {
+    String address =
+        settings.address() != null ? settings.address() : profile.getAddress() != null ? profile.getAddress() : DEFAULT_ADDRESS;
+    WorkflowServiceStubsOptions options =
+        WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions()).setTarget(address).build();
+    return WorkflowServiceStubs.newServiceStubs(options);
+  }
+
+  @Singleton
+  WorkflowClient workflowClient(WorkflowServiceStubs stubs, ClientConfigProfile profile, TemporalSettings settings) {
+    String namespace =
+        settings.namespace() != null ? settings.namespace() : profile.getNamespace() != null ? profile.getNamespace() : DEFAULT_NAMESPACE;
+    return WorkflowClient.newInstance(
+        stubs, WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions()).setNamespace(namespace).build());
+  }
+
+  @Singleton
+  WorkerFactory workerFactory(WorkflowClient client) {
+    return WorkerFactory.newInstance(client);
+  }
+}

@@ -1,0 +1,111 @@
+package com.flowviz.dr.worker;
+
+import com.flowviz.dr.activities.app.ApplicationActivitiesImpl;
+import com.flowviz.dr.activities.audit.AuditActivitiesImpl;
+import com.flowviz.dr.activities.backup.BackupActivitiesImpl;
+import com.flowviz.dr.activities.crypto.BackupDecryptionActivitiesImpl;
+import com.flowviz.dr.activities.postgres.PostgresActivitiesImpl;
+import com.flowviz.dr.activities.storage.BackupStorageActivitiesImpl;
+import com.flowviz.dr.activities.verify.VerificationActivitiesImpl;
+import com.flowviz.dr.activities.workhost.WorkHostActivitiesImpl;
+import com.flowviz.dr.worker.config.WorkerSettings;
+import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.backup.BackupWorkflowImpl;
+import com.flowviz.dr.workflows.catalog.ListBackupsWorkflowImpl;
+import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflowImpl;
+import io.micronaut.context.event.ShutdownEvent;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import jakarta.inject.Singleton;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers the workflows and activities and starts polling: the shared queue for everything,
+ * and this host's queue for the activities that work on local files.
+ */
+@Singleton
+public class WorkerRegistration {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerRegistration.class);
+
+  private final WorkerFactory factory;
+  private final WorkerSettings settings;
+  private final ActivitiesFactory.WorkHostName host;
+  private final BackupStorageActivitiesImpl storage;
+  private final BackupDecryptionActivitiesImpl decryption;
+  private final PostgresActivitiesImpl postgres;
+  private final VerificationActivitiesImpl verification;
+  private final ApplicationActivitiesImpl application;
+  private final AuditActivitiesImpl audit;
+  private final WorkHostActivitiesImpl workHost;
+  private final BackupActivitiesImpl backup;
+  private volatile boolean started;
+
+  public WorkerRegistration(
+      WorkerFactory factory,
+      WorkerSettings settings,
+      ActivitiesFactory.WorkHostName host,
+      BackupStorageActivitiesImpl storage,
+      BackupDecryptionActivitiesImpl decryption,
+      PostgresActivitiesImpl postgres,
+      VerificationActivitiesImpl verification,
+      ApplicationActivitiesImpl application,
+      AuditActivitiesImpl audit,
+      WorkHostActivitiesImpl workHost,
+      BackupActivitiesImpl backup) {
+    this.factory = factory;
+    this.settings = settings;
+    this.host = host;
+    this.storage = storage;
+    this.decryption = decryption;
+    this.postgres = postgres;
+    this.verification = verification;
+    this.application = application;
+    this.audit = audit;
+    this.workHost = workHost;
+    this.backup = backup;
+  }
+
+  @EventListener
+  void onStartup(StartupEvent event) {
+    start();
+  }
+
+  public synchronized void start() {
+    if (started) {
+      return;
+    }
+    WorkerOptions options =
+        WorkerOptions.newBuilder()
+            .setMaxConcurrentActivityExecutionSize(settings.maxConcurrentActivities())
+            .setMaxConcurrentWorkflowTaskExecutionSize(settings.maxConcurrentWorkflowTasks())
+            .build();
+    Worker shared = factory.newWorker(TaskQueues.DR, options);
+    shared.registerWorkflowImplementationTypes(
+        RestoreFromBackupWorkflowImpl.class, BackupWorkflowImpl.class, ListBackupsWorkflowImpl.class);
+    shared.registerActivitiesImplementations(storage, postgres, verification, application, audit, workHost, backup);
+
+    String hostQueue = TaskQueues.forHost(host.value());
+    Worker local = factory.newWorker(hostQueue, options);
+    local.registerActivitiesImplementations(storage, decryption, postgres, workHost);
+
+    factory.start();
+    started = true;
+    log.info("Worker polling {} and {}", TaskQueues.DR, hostQueue);
+  }
+
+  @EventListener
+  void onShutdown(ShutdownEvent event) {
+    if (!started) {
+      return;
+    }
+    log.info("Worker shutting down: running activities finish or are retried elsewhere");
+    factory.shutdown();
+    factory.awaitTermination(30, TimeUnit.SECONDS);
+  }
+}

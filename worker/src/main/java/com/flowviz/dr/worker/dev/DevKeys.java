@@ -1,0 +1,109 @@
+package com.flowviz.dr.worker.dev;
+
+import com.flowviz.dr.activities.crypto.OpenPgpKeys;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.util.Date;
+import org.bouncycastle.bcpg.ArmoredOutputStream;
+import org.bouncycastle.bcpg.HashAlgorithmTags;
+import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;
+import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
+import org.bouncycastle.bcpg.sig.KeyFlags;
+import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPKeyRingGenerator;
+import org.bouncycastle.openpgp.PGPSignature;
+import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
+import org.bouncycastle.openpgp.operator.PGPDigestCalculator;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentSignerBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPKeyPair;
+import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyEncryptorBuilder;
+
+/**
+ * A backup key pair for the demo, shaped like gpg's default (RSA 3072 signing primary key, RSA 3072
+ * encryption subkey), the private key protected by a generated passphrase. Written as gpg exports
+ * them, so an operator can {@code gpg --import} them and decrypt demo backups by hand.
+ */
+final class DevKeys {
+
+  record Files(Path publicKey, Path privateKey, Path passphrase) {}
+
+  private DevKeys() {}
+
+  static Files ensure(Path dir) throws IOException, PGPException, java.security.GeneralSecurityException {
+    Files files = new Files(dir.resolve("backup-public.asc"), dir.resolve("backup-private.asc"), dir.resolve("backup-passphrase"));
+    if (java.nio.file.Files.isRegularFile(files.privateKey()) && java.nio.file.Files.isRegularFile(files.publicKey())) {
+      return files;
+    }
+    OpenPgpKeys.init();
+    java.nio.file.Files.createDirectories(dir);
+    char[] passphrase = randomPassphrase();
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA", OpenPgpKeys.BC);
+    rsa.initialize(3072, new SecureRandom());
+    Date now = new Date();
+    JcaPGPKeyPair primary = new JcaPGPKeyPair(PublicKeyAlgorithmTags.RSA_GENERAL, rsa.generateKeyPair(), now);
+    JcaPGPKeyPair encryption = new JcaPGPKeyPair(PublicKeyAlgorithmTags.RSA_GENERAL, rsa.generateKeyPair(), now);
+
+    PGPSignatureSubpacketGenerator primaryFlags = new PGPSignatureSubpacketGenerator();
+    primaryFlags.setKeyFlags(false, KeyFlags.CERTIFY_OTHER | KeyFlags.SIGN_DATA);
+    primaryFlags.setPreferredSymmetricAlgorithms(false, new int[] {SymmetricKeyAlgorithmTags.AES_256});
+    PGPSignatureSubpacketGenerator subkeyFlags = new PGPSignatureSubpacketGenerator();
+    subkeyFlags.setKeyFlags(false, KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE);
+
+    PGPDigestCalculator sha1 = new JcaPGPDigestCalculatorProviderBuilder().build().get(HashAlgorithmTags.SHA1);
+    PGPKeyRingGenerator generator =
+        new PGPKeyRingGenerator(
+            PGPSignature.POSITIVE_CERTIFICATION,
+            primary,
+            "FlowViz Backup (demo) <backup@flowviz.com>",
+            sha1,
+            primaryFlags.generate(),
+            null,
+            new JcaPGPContentSignerBuilder(primary.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256).setProvider(OpenPgpKeys.BC),
+            new JcePBESecretKeyEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256,
+                    new JcaPGPDigestCalculatorProviderBuilder().build().get(HashAlgorithmTags.SHA256))
+                .setProvider(OpenPgpKeys.BC)
+                .build(passphrase));
+    generator.addSubKey(encryption, subkeyFlags.generate(), null);
+
+    writePrivate(files.passphrase(), new String(passphrase).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    java.util.Arrays.fill(passphrase, '\0');
+    writePrivate(files.privateKey(), armored(out -> generator.generateSecretKeyRing().encode(out)));
+    java.nio.file.Files.write(files.publicKey(), armored(out -> generator.generatePublicKeyRing().encode(out)));
+    return files;
+  }
+
+  private interface Encoder {
+    void encode(OutputStream out) throws IOException;
+  }
+
+  private static byte[] armored(Encoder encoder) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ArmoredOutputStream armor = new ArmoredOutputStream(bytes)) {
+      encoder.encode(armor);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void writePrivate(Path file, byte[] content) throws IOException {
+    java.nio.file.Files.deleteIfExists(file);
+    java.nio.file.Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    java.nio.file.Files.write(file, content);
+  }
+
+  private static char[] randomPassphrase() {
+    String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    SecureRandom random = new SecureRandom();
+    char[] passphrase = new char[32];
+    for (int i = 0; i < passphrase.length; i++) {
+      passphrase[i] = alphabet.charAt(random.nextInt(alphabet.length()));
+    }
+    return passphrase;
+  }
+}

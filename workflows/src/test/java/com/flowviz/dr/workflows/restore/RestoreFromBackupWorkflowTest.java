@@ -1,0 +1,257 @@
+package com.flowviz.dr.workflows.restore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import com.flowviz.dr.activities.app.ApplicationActivities;
+import com.flowviz.dr.activities.app.RestartOutcome;
+import com.flowviz.dr.activities.audit.AuditActivities;
+import com.flowviz.dr.activities.audit.AuditEntry;
+import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
+import com.flowviz.dr.activities.crypto.DecryptedBackup;
+import com.flowviz.dr.activities.postgres.PgRestoreOutcome;
+import com.flowviz.dr.activities.postgres.PostgresActivities;
+import com.flowviz.dr.activities.postgres.SwapOutcome;
+import com.flowviz.dr.activities.postgres.SwapRequest;
+import com.flowviz.dr.activities.storage.BackupObject;
+import com.flowviz.dr.activities.storage.BackupSelector;
+import com.flowviz.dr.activities.storage.BackupStorageActivities;
+import com.flowviz.dr.activities.storage.DownloadedBackup;
+import com.flowviz.dr.activities.verify.ConnectivityReport;
+import com.flowviz.dr.activities.verify.VerificationActivities;
+import com.flowviz.dr.activities.verify.VerificationCheck;
+import com.flowviz.dr.activities.verify.VerificationReport;
+import com.flowviz.dr.activities.workhost.WorkHostActivities;
+import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.common.RpoAssessment;
+import com.flowviz.dr.workflows.common.StepRecord;
+import io.temporal.activity.Activity;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The 4.1 workflow's logic, with mocked activities under the Temporal test environment. */
+class RestoreFromBackupWorkflowTest {
+
+  private static final String HOST_QUEUE = TaskQueues.forHost("test-host");
+  private static final String WORKFLOW_ID = "restore-flowviz-test";
+  private static final BackupObject BACKUP =
+      new BackupObject("flowviz-backups", "daily/flowviz_daily_20250119_020000.dump.gpg",
+          Instant.parse("2025-01-19T02:00:00Z"), Instant.parse("2025-01-19T02:03:00Z"), 1000, "STANDARD", "etag");
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private final BackupStorageActivities storage = mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
+  private final WorkHostActivities workHost = mock(WorkHostActivities.class, withSettings().withoutAnnotations());
+  private final BackupDecryptionActivities decryption = mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
+  private final PostgresActivities postgres = mock(PostgresActivities.class, withSettings().withoutAnnotations());
+  private final VerificationActivities verification = mock(VerificationActivities.class, withSettings().withoutAnnotations());
+  private final ApplicationActivities application = mock(ApplicationActivities.class, withSettings().withoutAnnotations());
+  private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    env = TestWorkflowEnvironment.newInstance();
+    client = env.getWorkflowClient();
+    Worker shared = env.newWorker(TaskQueues.DR);
+    shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class);
+    AuditActivities recorder = audit::add;
+    shared.registerActivitiesImplementations(storage, workHost, postgres, verification, application, recorder);
+    Worker host = env.newWorker(HOST_QUEUE);
+    host.registerActivitiesImplementations(storage, workHost, decryption, postgres);
+
+    when(storage.resolveBackup(any())).thenReturn(BACKUP);
+    when(workHost.claimWorkHost()).thenReturn(HOST_QUEUE);
+    when(storage.downloadBackup(BACKUP)).thenReturn(new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0));
+    when(decryption.decryptBackup(any()))
+        .thenReturn(new DecryptedBackup(BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true));
+    when(postgres.restoreIntoStaging(anyString(), anyString())).thenReturn(new PgRestoreOutcome("s", 2, 1234, "15.8", 42));
+    when(verification.verifyRestoredDatabase(anyString(), any())).thenReturn(report(true));
+    when(postgres.swapIntoLive(any()))
+        .thenAnswer(call -> new SwapOutcome("flowviz", ((SwapRequest) call.getArgument(0)).retiredDatabase(), 3, false));
+    when(application.restartApplication()).thenReturn(new RestartOutcome(false, "", 0, 0, ""));
+    when(verification.checkApplicationConnectivity()).thenReturn(new ConnectivityReport(false, true, List.of()));
+    env.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void runsTheRunbookStepsInOrderAndKeepsTheReplacedDatabase() {
+    RestoreResult result =
+        workflow().restore(new RestoreRequest(null, null, null, null, "flowviz", "alice", "corruption", "2025-01-19T03:00:00Z", null, null));
+
+    assertEquals(RestoreResult.RESTORED, result.outcome());
+    assertEquals(
+        List.of("resolve-backup", "download-backup", "decrypt-backup", "prepare-staging-database", "pg-restore-into-staging",
+            "verify-restored-data", "swap-staging-into-live", "restart-application", "application-connectivity-test"),
+        result.steps().stream().map(StepRecord::step).toList());
+    assertEquals(StepRecord.SKIPPED, result.steps().get(7).outcome(), "no restart command configured");
+    assertTrue(result.replacedDatabase().startsWith("flowviz_replaced_"), result.replacedDatabase());
+    assertEquals(Duration.ofHours(1), result.rpo().gap());
+    assertEquals(RpoAssessment.WITHIN_TARGET, result.rpo().verdict());
+    verify(postgres).prepareStagingDatabase(startsWith("flowviz_staging_"));
+    verify(workHost).discardWorkFiles(WORKFLOW_ID);
+    assertEquals("alice", audit.get(0).operator());
+    assertTrue(audit.stream().anyMatch(e -> e.step().equals("swap-staging-into-live") && e.outcome().equals("SUCCEEDED")));
+    assertEquals(BACKUP.key(), audit.get(audit.size() - 1).backupKey());
+  }
+
+  @Test
+  void choosesTheNewestBackupBeforeTheRestorePoint() {
+    RestoreResult result =
+        workflow().restore(new RestoreRequest("latest", "2025-01-19T09:30:00Z", null, null, "flowviz", "bob", null, null, null, null));
+
+    verify(storage).resolveBackup(new BackupSelector("flowviz-backups", "daily/", null, Instant.parse("2025-01-19T09:30:00Z")));
+    assertEquals(Instant.parse("2025-01-19T09:30:00Z"), result.rpo().incidentAt(), "the restore point is when data went bad");
+    assertEquals(RpoAssessment.ABOVE_TARGET, result.rpo().verdict());
+  }
+
+  @Test
+  void aFailedVerificationNeverTouchesTheLiveDatabase() {
+    when(verification.verifyRestoredDatabase(anyString(), any())).thenReturn(report(false));
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals(FailureTypes.VERIFICATION_FAILED, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("row count lots (expected 10, found 7)"), failure.getOriginalMessage());
+    assertTrue(failure.getOriginalMessage().contains("was not touched"));
+    verify(postgres, never()).swapIntoLive(any());
+    verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"));
+    verify(workHost).discardWorkFiles(WORKFLOW_ID);
+  }
+
+  @Test
+  void aNonRetryableDecryptErrorEndsTheRestoreAtOnce() {
+    when(decryption.decryptBackup(any()))
+        .thenThrow(ApplicationFailure.newNonRetryableFailure("The passphrase does not unlock key ABC.", FailureTypes.DECRYPTION_PASSPHRASE_WRONG));
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals(FailureTypes.DECRYPTION_PASSPHRASE_WRONG, failure.getType());
+    assertEquals("The passphrase does not unlock key ABC.", failure.getOriginalMessage());
+    verify(decryption, times(1)).decryptBackup(any());
+    verify(postgres, never()).prepareStagingDatabase(anyString());
+    verify(postgres, never()).swapIntoLive(any());
+    verify(workHost).discardWorkFiles(WORKFLOW_ID);
+    assertTrue(audit.stream().anyMatch(a -> a.step().equals("restore") && a.outcome().equals("FAILED")));
+  }
+
+  @Test
+  void cancellingDuringPgRestoreLeavesTheLiveDatabaseUntouchedAndCleansUp() throws Exception {
+    CountDownLatch restoring = new CountDownLatch(1);
+    when(postgres.restoreIntoStaging(anyString(), anyString())).thenAnswer(call -> {
+      restoring.countDown();
+      while (true) {
+        Activity.getExecutionContext().heartbeat("restoring");
+        Thread.sleep(100);
+      }
+    });
+    WorkflowStub stub = client.newUntypedWorkflowStub("RestoreFromBackup", options());
+    stub.start(RestoreRequest.latest("flowviz", "alice", null));
+    assertTrue(restoring.await(30, TimeUnit.SECONDS));
+
+    stub.cancel();
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> stub.getResult(RestoreResult.class));
+    assertInstanceOf(CanceledFailure.class, e.getCause());
+    verify(postgres, never()).swapIntoLive(any());
+    verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"));
+    verify(workHost).discardWorkFiles(WORKFLOW_ID);
+    assertTrue(audit.stream().anyMatch(a -> a.step().equals("restore") && a.outcome().equals("CANCELLED")));
+  }
+
+  @Test
+  void anUnsafeTargetNameIsRefusedBeforeAnyActivityRuns() {
+    WorkflowFailedException e =
+        assertThrows(WorkflowFailedException.class, () -> workflow().restore(RestoreRequest.latest("flowviz; DROP DATABASE x", "alice", null)));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("is not a safe database name"), failure.getOriginalMessage());
+    verify(storage, never()).resolveBackup(any());
+    assertTrue(audit.isEmpty());
+  }
+
+  @Test
+  void aLostWorkHostIsReplacedAndTheRestoreCompletes() {
+    // The first host claimed never polls its queue again (its machine is gone).
+    when(workHost.claimWorkHost()).thenReturn(TaskQueues.forHost("vanished"), HOST_QUEUE);
+
+    // The test server holds its clock while an activity waits in a queue, so this wait is real time.
+    RestoreResult result =
+        workflow().restore(new RestoreRequest(null, null, null, null, "flowviz", "alice", null, null, null, "PT5S"));
+
+    assertEquals(RestoreResult.RESTORED, result.outcome());
+    verify(workHost, times(2)).claimWorkHost();
+    assertTrue(audit.stream().anyMatch(a -> a.step().equals("work-host-lost")));
+  }
+
+  @Test
+  void anUnhealthyApplicationAfterTheSwapIsReportedNotHidden() {
+    when(verification.checkApplicationConnectivity())
+        .thenReturn(new ConnectivityReport(true, false, List.of(new com.flowviz.dr.activities.verify.EndpointCheck("http://app/health", false, 503, 5, "down"))));
+
+    RestoreResult result = workflow().restore(RestoreRequest.latest("flowviz", "alice", null));
+
+    assertEquals(RestoreResult.RESTORED_APPLICATION_UNHEALTHY, result.outcome());
+    verify(postgres, atLeastOnce()).swapIntoLive(any());
+    assertEquals(503, result.connectivity().endpoints().get(0).status());
+  }
+
+  private RestoreFromBackupWorkflow workflow() {
+    return client.newWorkflowStub(RestoreFromBackupWorkflow.class, options());
+  }
+
+  private static WorkflowOptions options() {
+    return WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(WORKFLOW_ID).build();
+  }
+
+  private static String startsWith(String prefix) {
+    return org.mockito.ArgumentMatchers.startsWith(prefix);
+  }
+
+  private static VerificationReport report(boolean passed) {
+    return new VerificationReport(
+        "flowviz_staging_x",
+        passed,
+        true,
+        List.of(new VerificationCheck("row count lots", passed, "10", passed ? "10" : "7")),
+        List.of(),
+        List.of(),
+        Map.of("release", 5L));
+  }
+}
