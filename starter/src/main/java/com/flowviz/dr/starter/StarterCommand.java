@@ -25,11 +25,28 @@ public class StarterCommand implements Runnable {
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
-      cl.getErr().println("flowviz-dr: " + e.getMessage());
+      cl.getErr().println("flowviz-dr: " + explain(e));
       cl.getErr().flush();
       return 1;
     });
     return commandLine.execute(args);
+  }
+
+  /** The most useful words about an unexpected failure: gRPC status first, else the root cause. */
+  static String explain(Throwable e) {
+    Throwable root = e;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.grpc.StatusRuntimeException status) {
+        if (status.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
+            || status.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+          return "cannot reach the Temporal service (" + status.getStatus().getCode() + "). Is it running? Set"
+              + " --address or TEMPORAL_ADDRESS (default 127.0.0.1:7233).";
+        }
+        return status.getStatus().getCode() + ": " + status.getStatus().getDescription();
+      }
+      root = t;
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   @Override

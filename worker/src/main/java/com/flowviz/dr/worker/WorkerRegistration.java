@@ -84,6 +84,10 @@ public class WorkerRegistration {
         WorkerOptions.newBuilder()
             .setMaxConcurrentActivityExecutionSize(settings.maxConcurrentActivities())
             .setMaxConcurrentWorkflowTaskExecutionSize(settings.maxConcurrentWorkflowTasks())
+            // The SDK sends heartbeats at most this often; a cancellation reaches a running
+            // download or pg_restore with the next one, so keep it short.
+            .setMaxHeartbeatThrottleInterval(settings.heartbeatInterval())
+            .setDefaultHeartbeatThrottleInterval(settings.heartbeatInterval())
             .build();
     Worker shared = factory.newWorker(TaskQueues.DR, options);
     shared.registerWorkflowImplementationTypes(

@@ -247,7 +247,10 @@ public class PostgresActivitiesImpl implements PostgresActivities {
           FailureTypes.PG_VERSION_MISMATCH,
           "pg_restore " + version.version() + " cannot read this archive: " + lastLines(tail, 3));
     }
-    if (tail.contains("could not connect") || tail.contains("connection to server")) {
+    if (tail.contains("could not connect")
+        || tail.contains("connection to server")
+        || tail.contains("server closed the connection")
+        || tail.contains("terminating connection")) {
       // The server may be restarting: worth another attempt.
       return new IllegalStateException("pg_restore could not reach the database server: " + lastLines(tail, 3));
     }

@@ -85,7 +85,9 @@ class RestoreFromBackupWorkflowTest {
     shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class);
     AuditActivities recorder = audit::add;
     shared.registerActivitiesImplementations(storage, workHost, postgres, verification, application, recorder);
-    Worker host = env.newWorker(HOST_QUEUE);
+    // Heartbeats reach the server often enough for a cancellation to reach the activity quickly.
+    Worker host = env.newWorker(HOST_QUEUE, io.temporal.worker.WorkerOptions.newBuilder()
+        .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1)).setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1)).build());
     host.registerActivitiesImplementations(storage, workHost, decryption, postgres);
 
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
@@ -126,6 +128,7 @@ class RestoreFromBackupWorkflowTest {
     assertEquals("alice", audit.get(0).operator());
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("swap-staging-into-live") && e.outcome().equals("SUCCEEDED")));
     assertEquals(BACKUP.key(), audit.get(audit.size() - 1).backupKey());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v1-restored");
   }
 
   @Test
@@ -151,6 +154,7 @@ class RestoreFromBackupWorkflowTest {
     verify(postgres, never()).swapIntoLive(any());
     verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"));
     verify(workHost).discardWorkFiles(WORKFLOW_ID);
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v1-verification-failed");
   }
 
   @Test

@@ -1,0 +1,47 @@
+package com.flowviz.dr.worker.e2e;
+
+import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.backup.BackupRequest;
+import com.flowviz.dr.workflows.backup.BackupResult;
+import com.flowviz.dr.workflows.backup.BackupWorkflow;
+import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
+import com.flowviz.dr.workflows.restore.RestoreRequest;
+import com.flowviz.dr.workflows.restore.RestoreResult;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowOptions;
+import java.util.UUID;
+
+/** Starting the procedures the way the starter and the Temporal UI do. */
+final class Restores {
+  private Restores() {}
+
+  static BackupResult backup(String database, String bucket) {
+    return WorkerTestStack.get().client
+        .newWorkflowStub(BackupWorkflow.class, options("backup-" + database))
+        .backup(new BackupRequest(database, bucket, "test-operator", "end-to-end test"));
+  }
+
+  static RestoreResult restore(String workflowId, RestoreRequest request) {
+    return WorkerTestStack.get().client.newWorkflowStub(RestoreFromBackupWorkflow.class, options(workflowId)).restore(request);
+  }
+
+  static RestoreRequest latest(String bucket, String target) {
+    return new RestoreRequest("latest", null, null, bucket, target, "test-operator", "end-to-end test", null, null, null);
+  }
+
+  static WorkflowOptions options(String prefix) {
+    return WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(prefix + "-" + UUID.randomUUID()).build();
+  }
+
+  /** The highest attempt number of any activity in the workflow's history: 1 means nothing was retried. */
+  static int maxActivityAttempt(String workflowId) {
+    int max = 0;
+    for (HistoryEvent event : WorkerTestStack.get().client.fetchHistory(workflowId).getHistory().getEventsList()) {
+      if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
+        max = Math.max(max, event.getActivityTaskStartedEventAttributes().getAttempt());
+      }
+    }
+    return max;
+  }
+}

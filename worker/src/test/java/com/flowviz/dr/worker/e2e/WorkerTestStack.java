@@ -1,0 +1,119 @@
+package com.flowviz.dr.worker.e2e;
+
+import com.flowviz.dr.activities.testing.GpgHome;
+import com.flowviz.dr.activities.testing.TestMoto;
+import com.flowviz.dr.activities.testing.TestPostgres;
+import com.flowviz.dr.worker.WorkerApplication;
+import com.flowviz.dr.worker.dev.LoopbackTemporalServer;
+import io.micronaut.context.ApplicationContext;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * The real pieces, once per test JVM: the Temporal dev server on loopback, the shared PostgreSQL
+ * cluster, moto_server for S3 and Secrets Manager, a backup key made by gpg and stored where the
+ * runbook keeps it, and the worker itself (its Micronaut context, as the worker process runs it).
+ */
+public final class WorkerTestStack {
+
+  public static final String KEY_EMAIL = "backup@flowviz.com";
+  public static final String PASSPHRASE_SECRET = "flowviz/backup/gpg-passphrase";
+  public static final String KEY_SECRET = "flowviz/backup/gpg-private-key";
+
+  private static WorkerTestStack instance;
+
+  public final LoopbackTemporalServer temporal;
+  public final WorkflowClient client;
+  public final GpgHome gpg;
+  public final String passphrase = "backup key passphrase " + System.nanoTime();
+  public final Path publicKey;
+  public final Path workDirectory;
+  public final S3Client s3;
+  public final SecretsManagerClient secrets;
+  private final ApplicationContext worker;
+
+  private WorkerTestStack() throws IOException {
+    temporal = LoopbackTemporalServer.start(0);
+    s3 = TestMoto.s3();
+    secrets = TestMoto.secretsManager();
+
+    gpg = GpgHome.create();
+    gpg.generateKey(KEY_EMAIL, GpgHome.KeyType.RSA, passphrase);
+    byte[] secretKey = gpg.exportSecretKey(KEY_EMAIL, passphrase, true);
+    putSecret(KEY_SECRET, new String(secretKey, java.nio.charset.StandardCharsets.US_ASCII));
+    putSecret(PASSPHRASE_SECRET, passphrase);
+
+    Path dir = Files.createTempDirectory("flowviz-dr-worker-test");
+    publicKey = Files.write(dir.resolve("backup-public.asc"), gpg.exportPublicKey(KEY_EMAIL, true));
+    Path pgpass = dir.resolve("pgpass");
+    Files.createFile(pgpass, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(pgpass, "127.0.0.1:" + TestPostgres.settings().port() + ":*:" + TestPostgres.SUPERUSER + ":" + TestPostgres.password() + "\n");
+    workDirectory = dir.resolve("work");
+
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("flowviz.temporal.address", temporal.address());
+    properties.put("flowviz.temporal.namespace", "default");
+    properties.put("flowviz.pg.host", "127.0.0.1");
+    properties.put("flowviz.pg.port", TestPostgres.settings().port());
+    properties.put("flowviz.pg.user", TestPostgres.SUPERUSER);
+    properties.put("flowviz.pg.passfile", pgpass.toString());
+    properties.put("flowviz.storage.backend", "s3");
+    properties.put("flowviz.storage.endpoint", TestMoto.endpoint());
+    properties.put("flowviz.storage.region", TestMoto.REGION);
+    properties.put("flowviz.storage.part-size-mib", 5);
+    properties.put("flowviz.gpg.public-key-file", publicKey.toString());
+    properties.put("flowviz.worker.work-directory", workDirectory.toString());
+    properties.put("flowviz.worker.host-name", "test-host");
+    worker = ApplicationContext.builder().mainClass(WorkerApplication.class).properties(properties).start();
+
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
+    client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      worker.close();
+      temporal.close();
+      gpg.close();
+    }));
+  }
+
+  public static synchronized WorkerTestStack get() {
+    if (instance == null) {
+      try {
+        instance = new WorkerTestStack();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return instance;
+  }
+
+  public void putSecret(String id, String value) {
+    try {
+      secrets.createSecret(b -> b.name(id).secretString(value));
+    } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException e) {
+      secrets.putSecretValue(b -> b.secretId(id).secretString(value));
+    }
+  }
+
+  /** Files left in the work directory (there should be none once a restore has ended). */
+  public long workFiles() throws IOException {
+    if (!Files.exists(workDirectory)) {
+      return 0;
+    }
+    try (var files = Files.walk(workDirectory)) {
+      return files.filter(Files::isRegularFile).count();
+    }
+  }
+}

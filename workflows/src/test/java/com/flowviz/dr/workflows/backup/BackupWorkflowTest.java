@@ -1,0 +1,90 @@
+package com.flowviz.dr.workflows.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import com.flowviz.dr.activities.audit.AuditActivities;
+import com.flowviz.dr.activities.audit.AuditEntry;
+import com.flowviz.dr.activities.backup.BackupActivities;
+import com.flowviz.dr.activities.backup.BackupSpec;
+import com.flowviz.dr.activities.backup.BackupTaken;
+import com.flowviz.dr.activities.storage.BackupManifest;
+import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.TaskQueues;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+class BackupWorkflowTest {
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private final BackupActivities backups = mock(BackupActivities.class, withSettings().withoutAnnotations());
+  private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    env = TestWorkflowEnvironment.newInstance();
+    client = env.getWorkflowClient();
+    Worker worker = env.newWorker(TaskQueues.DR);
+    worker.registerWorkflowImplementationTypes(BackupWorkflowImpl.class);
+    AuditActivities recorder = audit::add;
+    worker.registerActivitiesImplementations(backups, recorder);
+    env.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void namesTheBackupAfterItsStartTimeInTheRunbookLayout() {
+    when(backups.takeBackup(any())).thenAnswer(call -> {
+      BackupSpec spec = call.getArgument(0);
+      BackupManifest manifest = new BackupManifest(1, spec.key(), spec.takenAt(), "flowviz", "15.8", "15.8", 10, 20, "abc", "FP", List.of());
+      return new BackupTaken(spec.bucket(), spec.key(), spec.key() + ".manifest.json", manifest, 5);
+    });
+    long start = env.currentTimeMillis();
+
+    BackupResult result = stub("backup-test").backup(new BackupRequest(null, null, "scheduler", null));
+
+    ArgumentCaptor<BackupSpec> spec = ArgumentCaptor.forClass(BackupSpec.class);
+    verify(backups).takeBackup(spec.capture());
+    assertTrue(result.key().matches("daily/flowviz_daily_\\d{8}_\\d{6}\\.dump\\.gpg"), result.key());
+    assertEquals("flowviz-backups", result.bucket());
+    assertEquals(Instant.ofEpochMilli(start).getEpochSecond(), spec.getValue().takenAt().getEpochSecond(), 1);
+    assertEquals("scheduler", audit.get(0).operator());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "backup-test", "take-backup-v1");
+  }
+
+  @Test
+  void refusesAnUnsafeSourceDatabaseNameBeforeDumping() {
+    WorkflowFailedException e =
+        assertThrows(WorkflowFailedException.class, () -> stub("backup-bad").backup(new BackupRequest("flowviz --file=/etc/passwd", null, null, null)));
+    assertEquals(FailureTypes.INVALID_INPUT, assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+    verify(backups, never()).takeBackup(any());
+  }
+
+  private BackupWorkflow stub(String id) {
+    return client.newWorkflowStub(BackupWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+  }
+}

@@ -1,0 +1,44 @@
+package com.flowviz.dr.workflows.replay;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.flowviz.dr.workflows.backup.BackupWorkflowImpl;
+import com.flowviz.dr.workflows.catalog.ListBackupsWorkflowImpl;
+import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflowImpl;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replays every history recorded from earlier versions of the workflows against today's code. A
+ * change that would break workflows already running (a Glacier wait lasts days) fails here; such a
+ * change belongs behind {@code Workflow.getVersion}.
+ */
+class RecordedHistoriesReplayTest {
+
+  @Test
+  void everyRecordedHistoryReplaysOnTheCurrentWorkflowCode() throws Exception {
+    List<Path> histories = histories();
+    assertFalse(histories.isEmpty(), "recorded histories are checked in under src/test/resources/histories");
+    for (Path history : histories) {
+      WorkflowReplayer.replayWorkflowExecution(
+          WorkflowExecutionHistory.fromJson(Files.readString(history)),
+          RestoreFromBackupWorkflowImpl.class,
+          BackupWorkflowImpl.class,
+          ListBackupsWorkflowImpl.class);
+    }
+  }
+
+  private static List<Path> histories() throws IOException, URISyntaxException {
+    Path dir = Path.of(RecordedHistoriesReplayTest.class.getResource("/histories").toURI());
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+  }
+}
