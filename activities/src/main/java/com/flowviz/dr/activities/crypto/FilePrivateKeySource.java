@@ -46,8 +46,8 @@ public final class FilePrivateKeySource implements PrivateKeySource {
     return new PrivateKeyMaterial(key, passphrase, "file " + keyFile);
   }
 
-  /** UTF-8 without a trailing newline, never through a String. */
-  static char[] decodeLine(byte[] bytes) {
+  /** UTF-8 without a trailing newline, never through a String (which could not be wiped). */
+  public static char[] decodeLine(byte[] bytes) {
     CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes));
     int end = chars.limit();
     while (end > 0 && (chars.get(end - 1) == '\n' || chars.get(end - 1) == '\r')) {

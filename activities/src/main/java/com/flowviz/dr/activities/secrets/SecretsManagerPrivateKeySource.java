@@ -1,6 +1,7 @@
 package com.flowviz.dr.activities.secrets;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.flowviz.dr.activities.crypto.FilePrivateKeySource;
 import com.flowviz.dr.activities.crypto.PrivateKeyMaterial;
 import com.flowviz.dr.activities.crypto.PrivateKeySource;
 import com.flowviz.dr.activities.json.Json;
@@ -44,7 +45,7 @@ public final class SecretsManagerPrivateKeySource implements PrivateKeySource {
     if (passphraseSecretId != null && !passphraseSecretId.isBlank()) {
       byte[] value = fetch(passphraseSecretId, false);
       if (value != null) {
-        passphrase = decode(value);
+        passphrase = FilePrivateKeySource.decodeLine(value);
         java.util.Arrays.fill(value, (byte) 0);
       }
     }
@@ -97,18 +98,6 @@ public final class SecretsManagerPrivateKeySource implements PrivateKeySource {
       }
       throw e;
     }
-  }
-
-  private static char[] decode(byte[] bytes) {
-    java.nio.CharBuffer chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes));
-    int end = chars.limit();
-    while (end > 0 && (chars.get(end - 1) == '\n' || chars.get(end - 1) == '\r')) {
-      end--;
-    }
-    char[] result = new char[end];
-    chars.get(result, 0, end);
-    java.util.Arrays.fill(chars.array(), '\0');
-    return result;
   }
 
   @Override

@@ -9,11 +9,10 @@ import com.flowviz.dr.activities.postgres.PgBinaries;
 import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.storage.S3BackupStore;
 import com.flowviz.dr.activities.storage.TableStats;
+import com.flowviz.dr.activities.testing.TestActivities;
 import com.flowviz.dr.activities.testing.GpgHome;
 import com.flowviz.dr.activities.testing.TestMoto;
 import com.flowviz.dr.activities.testing.TestPostgres;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,12 +59,7 @@ class BackupActivitiesTest {
     env.registerActivitiesImplementations(
         new BackupActivitiesImpl(TestPostgres.client(), PgBinaries.locate(null), store, new RecipientKeys(publicKey)));
     BackupActivities activities =
-        env.newActivityStub(
-            BackupActivities.class,
-            ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofMinutes(5))
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build());
+        TestActivities.stub(env, BackupActivities.class);
     String key = "daily/" + source + "_daily_20250119_020000.dump.gpg";
 
     BackupTaken taken =

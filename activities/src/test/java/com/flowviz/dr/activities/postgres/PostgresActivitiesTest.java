@@ -6,19 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.flowviz.dr.activities.testing.TestActivities;
 import com.flowviz.dr.activities.testing.TestPostgres;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.common.Names;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,12 +40,7 @@ class PostgresActivitiesTest {
     env.registerActivitiesImplementations(
         new PostgresActivitiesImpl(TestPostgres.client(), PgBinaries.locate(null), workDirectory, 2, List.of("uuid-ossp"), Set.of("flowviz_dr_audit")));
     postgres =
-        env.newActivityStub(
-            PostgresActivities.class,
-            ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofMinutes(5))
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build());
+        TestActivities.stub(env, PostgresActivities.class);
     dumpFile = workDirectory.forWorkflow("test-workflow-id").resolve("backup.dump");
   }
 
