@@ -59,6 +59,17 @@ public class BackupActivitiesImpl implements BackupActivities {
 
   @Override
   public BackupTaken takeBackup(BackupSpec spec) {
+    try {
+      // pg_dump may wait for its locks, and counting large tables takes a while, without bytes to report.
+      return Heartbeats.keepAlive("backing up " + spec.sourceDatabase(), () -> backup(spec));
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private BackupTaken backup(BackupSpec spec) {
     long started = System.nanoTime();
     List<PGPPublicKey> keys;
     try {

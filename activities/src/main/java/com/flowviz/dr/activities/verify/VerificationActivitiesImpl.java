@@ -48,7 +48,7 @@ public class VerificationActivitiesImpl implements VerificationActivities {
   public VerificationReport verifyRestoredDatabase(String database, BackupManifest manifest) {
     try (Connection c = pg.connect(database)) {
       c.setReadOnly(true);
-      List<TableStats> actual = TableStatistics.collect(c);
+      List<TableStats> actual = keepAlive("counting rows of " + database, () -> TableStatistics.collect(c));
       Map<String, TableStats> byName = actual.stream().collect(Collectors.toMap(TableStats::table, Function.identity()));
       List<VerificationCheck> checks = new ArrayList<>();
       for (String table : RUNBOOK_TABLES) {
@@ -86,6 +86,16 @@ public class VerificationActivitiesImpl implements VerificationActivities {
       return new VerificationReport(database, passed, manifest != null, checks, counts, latestLots, qcByType);
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot verify " + database + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T keepAlive(String what, java.util.concurrent.Callable<T> call) throws SQLException {
+    try {
+      return Heartbeats.keepAlive(what, call);
+    } catch (SQLException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 

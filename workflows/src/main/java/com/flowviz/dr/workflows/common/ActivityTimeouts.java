@@ -35,12 +35,12 @@ public final class ActivityTimeouts {
           .setRetryOptions(RETRY)
           .build();
 
-  /** Queries over a whole database. */
+  /** Queries over a whole database; they heartbeat while they count. */
   public static final ActivityOptions VERIFY =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofHours(1))
           .setScheduleToCloseTimeout(Duration.ofHours(3))
-          .setHeartbeatTimeout(Duration.ofMinutes(2))
+          .setHeartbeatTimeout(Duration.ofMinutes(1))
           .setRetryOptions(RETRY)
           .build();
 
