@@ -34,13 +34,19 @@ class BackupCommand implements Callable<Integer> {
   @Option(names = "--reason")
   String reason;
 
+  @Option(names = "--kind", defaultValue = "daily", description = "daily (default) or weekly (kept 7 years, Deep Archive)")
+  String kind;
+
+  @Option(names = "--storage-class", description = "S3 storage class (default: STANDARD daily, DEEP_ARCHIVE weekly)")
+  String storageClass;
+
   @Option(names = "--json", description = "print JSON for scripts")
   boolean json;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    String workflowId = "backup-" + database + "-" + Ids.stamp(Instant.now());
+    String workflowId = "backup-" + kind + "-" + database + "-" + Ids.stamp(Instant.now());
     try {
       BackupWorkflow workflow =
           temporal.client().newWorkflowStub(
@@ -49,18 +55,22 @@ class BackupCommand implements Callable<Integer> {
         out.println("Backing up " + database + " (workflow " + workflowId + ") ...");
         out.flush();
       }
-      BackupResult result = workflow.backup(new BackupRequest(database, bucket, Ids.operator(operator), reason));
+      BackupResult result = workflow.backup(new BackupRequest(database, bucket, Ids.operator(operator), reason, kind, storageClass));
       if (json) {
         Output.json(out, result);
         return 0;
       }
-      out.println("Backup stored: s3://" + result.bucket() + "/" + result.key());
+      out.println("Backup stored: s3://" + result.bucket() + "/" + result.key() + " (" + result.storageClass() + ")");
       out.println("  manifest:   " + result.manifestKey());
       out.println("  dump:       " + Output.bytes(result.manifest().dumpBytes()) + " (pg_dump " + result.manifest().pgDumpVersion() + ")");
       out.println("  encrypted:  " + Output.bytes(result.manifest().encryptedBytes()) + ", SHA-256 " + result.manifest().sha256());
       out.println("  took:       " + Output.duration(result.elapsed()));
       for (TableStats t : result.manifest().tables()) {
         out.printf("  %-20s %10d rows   newest %s%n", t.table(), t.rows(), Output.time(t.newestCreatedAt()));
+      }
+      if (result.retention() != null) {
+        out.println("  retention:  " + (result.retention().compliant() ? "the bucket keeps weekly backups as runbook section 7 requires"
+            : "NOT COMPLIANT with runbook section 7; run `flowviz-dr retention` for the findings"));
       }
       out.flush();
       return 0;

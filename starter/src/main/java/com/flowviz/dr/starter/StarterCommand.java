@@ -10,7 +10,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "flowviz-dr 0.1.0",
     description = "Start and follow FlowViz disaster-recovery procedures (runbook section 4) on Temporal.",
-    subcommands = {ListCommand.class, BackupCommand.class, RestoreCommand.class, StatusCommand.class})
+    subcommands = {
+      ListCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class,
+      RestoreWeeklyCommand.class,
+      StatusCommand.class,
+      SignalCommands.Retrieved.class,
+      SignalCommands.Cancel.class,
+      RetentionCommand.class
+    })
 public class StarterCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -19,7 +28,10 @@ public class StarterCommand implements Runnable {
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
-  /** Runs one command line; returns the exit code (0 done, 1 failed, 2 bad usage, 3 restored with warnings). */
+  /**
+   * Runs one command line; returns the exit code: 0 done, 1 failed or cancelled, 2 bad usage, 3
+   * restored but the application is unhealthy, 4 the bucket's retention does not comply.
+   */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine commandLine = new CommandLine(new StarterCommand());
     commandLine.setOut(out);

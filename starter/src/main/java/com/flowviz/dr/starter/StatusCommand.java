@@ -1,10 +1,13 @@
 package com.flowviz.dr.starter;
 
+import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflow;
+import com.flowviz.dr.workflows.archive.WeeklyRestoreProgress;
+import com.flowviz.dr.workflows.archive.WeeklyRestoreResult;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
@@ -34,16 +37,43 @@ class StatusCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try {
-      WorkflowStub stub = temporal.client().newUntypedWorkflowStub(workflowId);
-      WorkflowExecutionDescription description = stub.describe();
+      WorkflowClient client = temporal.client();
+      WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+      var description = stub.describe();
       WorkflowExecutionStatus status = description.getStatus();
-      RestoreProgress progress = null;
-      try {
-        progress = temporal.client().newWorkflowStub(RestoreFromBackupWorkflow.class, workflowId).progress();
-      } catch (RuntimeException ignored) {
-        // no worker to answer the query right now
+      boolean weekly = "RestoreFromWeeklyBackup".equals(description.getWorkflowType());
+      Object progress = queryProgress(client, weekly);
+      if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        if (json) {
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("workflowId", workflowId);
+          body.put("workflowType", description.getWorkflowType());
+          body.put("status", "RUNNING");
+          body.put("progress", progress);
+          Output.json(out, body);
+        } else {
+          out.println(workflowId + " (" + description.getWorkflowType() + ") is running");
+          if (weekly) {
+            new WeeklyProgressPrinter(client, out, true).poll(client.newWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, workflowId));
+          } else if (progress instanceof RestoreProgress p) {
+            new ProgressPrinter(out, true).finish(p.steps());
+            out.println("  current step: " + p.currentStep());
+          }
+          out.flush();
+        }
+        return 0;
       }
       if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+        if (weekly) {
+          WeeklyRestoreResult result = stub.getResult(WeeklyRestoreResult.class);
+          if (json) {
+            Output.json(out, Map.of("workflowId", workflowId, "status", result.restore().outcome(), "result", result));
+          } else {
+            new ProgressPrinter(out, true).finish(result.steps());
+            WeeklyProgressPrinter.printResult(out, workflowId, result);
+          }
+          return RestoreResult.RESTORED.equals(result.restore().outcome()) ? 0 : 3;
+        }
         RestoreResult result = stub.getResult(RestoreResult.class);
         if (json) {
           Output.json(out, Map.of("workflowId", workflowId, "status", result.outcome(), "result", result));
@@ -53,26 +83,13 @@ class StatusCommand implements Callable<Integer> {
         }
         return RestoreResult.RESTORED.equals(result.outcome()) ? 0 : 3;
       }
-      if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        if (json) {
-          Map<String, Object> body = new LinkedHashMap<>();
-          body.put("workflowId", workflowId);
-          body.put("status", "RUNNING");
-          body.put("progress", progress);
-          Output.json(out, body);
-        } else {
-          out.println(workflowId + " is running" + (progress == null ? "" : ", current step: " + progress.currentStep()));
-          if (progress != null) {
-            new ProgressPrinter(out, true).finish(progress.steps());
-          }
-        }
-        return 0;
-      }
       try {
-        stub.getResult(RestoreResult.class);
+        stub.getResult(Object.class);
       } catch (WorkflowFailedException e) {
-        if (progress != null && !json) {
-          new ProgressPrinter(out, true).finish(progress.steps());
+        if (!json && progress instanceof RestoreProgress p) {
+          new ProgressPrinter(out, true).finish(p.steps());
+        } else if (!json && progress instanceof WeeklyRestoreProgress p) {
+          new ProgressPrinter(out, true).finish(p.steps());
         }
         return Failures.print(spec.commandLine().getErr(), out, json, workflowId, e);
       }
@@ -80,6 +97,17 @@ class StatusCommand implements Callable<Integer> {
       return 1;
     } finally {
       temporal.close();
+    }
+  }
+
+  /** The progress query's answer, or null when no worker answers right now. */
+  private Object queryProgress(WorkflowClient client, boolean weekly) {
+    try {
+      return weekly
+          ? client.newWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, workflowId).progress()
+          : client.newWorkflowStub(RestoreFromBackupWorkflow.class, workflowId).progress();
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 }

@@ -13,6 +13,7 @@ import com.flowviz.dr.activities.postgres.PgClient;
 import com.flowviz.dr.activities.postgres.PgConnectionSettings;
 import com.flowviz.dr.activities.postgres.PostgresActivitiesImpl;
 import com.flowviz.dr.activities.secrets.SecretsManagerPrivateKeySource;
+import com.flowviz.dr.activities.storage.ArchiveActivitiesImpl;
 import com.flowviz.dr.activities.storage.BackupStorageActivitiesImpl;
 import com.flowviz.dr.activities.storage.BackupStore;
 import com.flowviz.dr.activities.storage.LocalDirectoryBackupStore;
@@ -106,6 +107,11 @@ public class ActivitiesFactory {
   @Singleton
   BackupStorageActivitiesImpl storageActivities(BackupStore store, WorkDirectory workDirectory) {
     return new BackupStorageActivitiesImpl(store, workDirectory);
+  }
+
+  @Singleton
+  ArchiveActivitiesImpl archiveActivities(BackupStore store) {
+    return new ArchiveActivitiesImpl(store);
   }
 
   @Singleton

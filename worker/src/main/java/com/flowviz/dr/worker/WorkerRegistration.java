@@ -5,12 +5,15 @@ import com.flowviz.dr.activities.audit.AuditActivitiesImpl;
 import com.flowviz.dr.activities.backup.BackupActivitiesImpl;
 import com.flowviz.dr.activities.crypto.BackupDecryptionActivitiesImpl;
 import com.flowviz.dr.activities.postgres.PostgresActivitiesImpl;
+import com.flowviz.dr.activities.storage.ArchiveActivitiesImpl;
 import com.flowviz.dr.activities.storage.BackupStorageActivitiesImpl;
 import com.flowviz.dr.activities.verify.VerificationActivitiesImpl;
 import com.flowviz.dr.activities.workhost.WorkHostActivitiesImpl;
 import com.flowviz.dr.worker.config.WorkerSettings;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflowImpl;
 import com.flowviz.dr.workflows.backup.BackupWorkflowImpl;
+import com.flowviz.dr.workflows.catalog.CheckBackupRetentionWorkflowImpl;
 import com.flowviz.dr.workflows.catalog.ListBackupsWorkflowImpl;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflowImpl;
 import io.micronaut.context.event.ShutdownEvent;
@@ -37,6 +40,7 @@ public class WorkerRegistration {
   private final WorkerSettings settings;
   private final ActivitiesFactory.WorkHostName host;
   private final BackupStorageActivitiesImpl storage;
+  private final ArchiveActivitiesImpl archive;
   private final BackupDecryptionActivitiesImpl decryption;
   private final PostgresActivitiesImpl postgres;
   private final VerificationActivitiesImpl verification;
@@ -51,6 +55,7 @@ public class WorkerRegistration {
       WorkerSettings settings,
       ActivitiesFactory.WorkHostName host,
       BackupStorageActivitiesImpl storage,
+      ArchiveActivitiesImpl archive,
       BackupDecryptionActivitiesImpl decryption,
       PostgresActivitiesImpl postgres,
       VerificationActivitiesImpl verification,
@@ -62,6 +67,7 @@ public class WorkerRegistration {
     this.settings = settings;
     this.host = host;
     this.storage = storage;
+    this.archive = archive;
     this.decryption = decryption;
     this.postgres = postgres;
     this.verification = verification;
@@ -80,19 +86,27 @@ public class WorkerRegistration {
     if (started) {
       return;
     }
-    WorkerOptions options =
+    WorkerOptions.Builder builder =
         WorkerOptions.newBuilder()
             .setMaxConcurrentActivityExecutionSize(settings.maxConcurrentActivities())
             .setMaxConcurrentWorkflowTaskExecutionSize(settings.maxConcurrentWorkflowTasks())
             // The SDK sends heartbeats at most this often; a cancellation reaches a running
             // download or pg_restore with the next one, so keep it short.
             .setMaxHeartbeatThrottleInterval(settings.heartbeatInterval())
-            .setDefaultHeartbeatThrottleInterval(settings.heartbeatInterval())
-            .build();
+            .setDefaultHeartbeatThrottleInterval(settings.heartbeatInterval());
+    if (!settings.stickyExecution()) {
+      // A zero timeout makes the SDK ask for no sticky queue at all.
+      builder.setStickyQueueScheduleToStartTimeout(java.time.Duration.ZERO);
+    }
+    WorkerOptions options = builder.build();
     Worker shared = factory.newWorker(TaskQueues.DR, options);
     shared.registerWorkflowImplementationTypes(
-        RestoreFromBackupWorkflowImpl.class, BackupWorkflowImpl.class, ListBackupsWorkflowImpl.class);
-    shared.registerActivitiesImplementations(storage, postgres, verification, application, audit, workHost, backup);
+        RestoreFromBackupWorkflowImpl.class,
+        RestoreFromWeeklyBackupWorkflowImpl.class,
+        BackupWorkflowImpl.class,
+        ListBackupsWorkflowImpl.class,
+        CheckBackupRetentionWorkflowImpl.class);
+    shared.registerActivitiesImplementations(storage, archive, postgres, verification, application, audit, workHost, backup);
 
     String hostQueue = TaskQueues.forHost(host.value());
     Worker local = factory.newWorker(hostQueue, options);

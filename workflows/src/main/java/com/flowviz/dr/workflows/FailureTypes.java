@@ -9,6 +9,8 @@ public final class FailureTypes {
   public static final String BACKUP_NOT_FOUND = "BackupNotFound";
   public static final String BACKUP_ACCESS_DENIED = "BackupAccessDenied";
   public static final String BACKUP_CORRUPT = "BackupCorrupt";
+  public static final String BACKUP_ARCHIVED = "BackupArchived";
+  public static final String RETRIEVAL_TIMED_OUT = "RetrievalTimedOut";
   public static final String BACKUP_INTEGRITY_FAILED = "BackupIntegrityFailed";
   public static final String DECRYPTION_KEY_MISMATCH = "DecryptionKeyMismatch";
   public static final String DECRYPTION_PASSPHRASE_WRONG = "DecryptionPassphraseWrong";

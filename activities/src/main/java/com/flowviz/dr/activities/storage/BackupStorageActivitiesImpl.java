@@ -180,10 +180,16 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
   }
 
   static io.temporal.failure.ApplicationFailure storeFailure(BackupStoreException e) {
-    String type =
-        e instanceof BackupStoreException.AccessDenied
-            ? FailureTypes.BACKUP_ACCESS_DENIED
-            : e instanceof BackupStoreException.BucketNotFound ? FailureTypes.BACKUP_NOT_FOUND : FailureTypes.BACKUP_CORRUPT;
+    String type;
+    if (e instanceof BackupStoreException.AccessDenied) {
+      type = FailureTypes.BACKUP_ACCESS_DENIED;
+    } else if (e instanceof BackupStoreException.BucketNotFound) {
+      type = FailureTypes.BACKUP_NOT_FOUND;
+    } else if (e instanceof BackupStoreException.ObjectArchived) {
+      type = FailureTypes.BACKUP_ARCHIVED;
+    } else {
+      type = FailureTypes.BACKUP_CORRUPT;
+    }
     return NonRetryable.failure(type, e.getMessage());
   }
 

@@ -27,6 +27,24 @@ public interface BackupStore {
 
   StreamingUpload upload(String bucket, String key, String storageClass) throws IOException;
 
+  /** Asks for a temporary readable copy of an archived object (S3 RestoreObject). */
+  RestoreRequestOutcome requestRestore(String bucket, String key, String tier, Integer days) throws IOException;
+
+  /** The bucket's lifecycle rules; empty when it has none. */
+  List<LifecycleRule> lifecycleRules(String bucket) throws IOException;
+
+  /** What S3 answered to a RestoreObject request. */
+  enum RestoreRequestOutcome {
+    /** 202: a new retrieval started. */
+    ACCEPTED,
+    /** 409 RestoreAlreadyInProgress. */
+    ALREADY_IN_PROGRESS,
+    /** 200: a restored copy exists; its expiry was extended. */
+    ALREADY_RESTORED,
+    /** The object is not in an archive storage class. */
+    NOT_ARCHIVED
+  }
+
   /** A name for messages, e.g. "S3 (us-east-1)" or "local directory /var/backups". */
   String describe();
 }

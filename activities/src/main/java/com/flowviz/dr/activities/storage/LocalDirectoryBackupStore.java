@@ -124,6 +124,19 @@ public final class LocalDirectoryBackupStore implements BackupStore {
     };
   }
 
+  /** Nothing is ever archived in a directory. */
+  @Override
+  public RestoreRequestOutcome requestRestore(String bucket, String key, String tier, Integer days) {
+    return RestoreRequestOutcome.NOT_ARCHIVED;
+  }
+
+  /** A directory has no lifecycle: backups stay until someone deletes them. */
+  @Override
+  public List<LifecycleRule> lifecycleRules(String bucket) throws IOException {
+    bucketDir(bucket);
+    return List.of();
+  }
+
   @Override
   public String describe() {
     return "local directory " + root;
@@ -149,7 +162,7 @@ public final class LocalDirectoryBackupStore implements BackupStore {
   private static StoredObject describe(String bucket, String key, Path file) throws IOException {
     BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
     return new StoredObject(
-        bucket, key, attributes.size(), attributes.lastModifiedTime().toInstant(), "STANDARD", etagOf(attributes), null);
+        bucket, key, attributes.size(), attributes.lastModifiedTime().toInstant(), "STANDARD", etagOf(attributes), null, null);
   }
 
   private static String etagOf(BasicFileAttributes attributes) {

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.RestoreObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.StorageClass;
@@ -56,6 +57,7 @@ public final class S3BackupStore implements BackupStore {
                 o.lastModified(),
                 o.storageClassAsString() == null ? "STANDARD" : o.storageClassAsString(),
                 stripQuotes(o.eTag()),
+                null,
                 null));
       }
     } catch (S3Exception e) {
@@ -76,7 +78,8 @@ public final class S3BackupStore implements BackupStore {
               head.lastModified(),
               head.storageClassAsString() == null ? "STANDARD" : head.storageClassAsString(),
               stripQuotes(head.eTag()),
-              head.restore()));
+              head.restore(),
+              head.archiveStatusAsString()));
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
         // HEAD responses have no body, so a missing key and a missing bucket look alike; ask.
@@ -137,6 +140,62 @@ public final class S3BackupStore implements BackupStore {
   }
 
   @Override
+  public RestoreRequestOutcome requestRestore(String bucket, String key, String tier, Integer days) throws IOException {
+    try {
+      RestoreObjectResponse response =
+          s3.restoreObject(b -> b.bucket(bucket).key(key).restoreRequest(r -> {
+            // Intelligent-Tiering archive tiers take no Days: the object itself moves back.
+            if (days != null) {
+              r.days(days);
+            }
+            r.glacierJobParameters(g -> g.tier(tier));
+          }));
+      return response.sdkHttpResponse().statusCode() == 202 ? RestoreRequestOutcome.ACCEPTED : RestoreRequestOutcome.ALREADY_RESTORED;
+    } catch (S3Exception e) {
+      String code = errorCode(e);
+      if ("RestoreAlreadyInProgress".equals(code) || e.statusCode() == 409) {
+        return RestoreRequestOutcome.ALREADY_IN_PROGRESS;
+      }
+      if ("InvalidObjectState".equals(code)) {
+        return RestoreRequestOutcome.NOT_ARCHIVED;
+      }
+      throw translate(e, bucket, key);
+    }
+  }
+
+  @Override
+  public List<LifecycleRule> lifecycleRules(String bucket) throws IOException {
+    try {
+      return s3.getBucketLifecycleConfiguration(b -> b.bucket(bucket)).rules().stream().map(S3BackupStore::toRule).toList();
+    } catch (S3Exception e) {
+      if ("NoSuchLifecycleConfiguration".equals(errorCode(e))) {
+        return List.of();
+      }
+      throw translate(e, bucket, null);
+    }
+  }
+
+  private static LifecycleRule toRule(software.amazon.awssdk.services.s3.model.LifecycleRule rule) {
+    String prefix = "";
+    if (rule.filter() != null) {
+      if (rule.filter().prefix() != null) {
+        prefix = rule.filter().prefix();
+      } else if (rule.filter().and() != null && rule.filter().and().prefix() != null) {
+        prefix = rule.filter().and().prefix();
+      }
+    } else if (rule.prefix() != null) {
+      prefix = rule.prefix();
+    }
+    List<LifecycleRule.Transition> transitions =
+        rule.transitions().stream()
+            .filter(t -> t.days() != null)
+            .map(t -> new LifecycleRule.Transition(t.days(), t.storageClassAsString()))
+            .toList();
+    Integer expiration = rule.expiration() == null ? null : rule.expiration().days();
+    return new LifecycleRule(rule.id(), prefix, "Enabled".equals(rule.statusAsString()), transitions, expiration);
+  }
+
+  @Override
   public String describe() {
     return description;
   }
@@ -155,11 +214,11 @@ public final class S3BackupStore implements BackupStore {
     if (e instanceof NoSuchBucketException || "NoSuchBucket".equals(code)) {
       return new BackupStoreException.BucketNotFound(bucket, e);
     }
-    if (e.statusCode() == 403 || "AccessDenied".equals(code)) {
-      return new BackupStoreException.AccessDenied(bucket, key, e);
-    }
     if ("InvalidObjectState".equals(code)) {
       return new BackupStoreException.ObjectArchived(bucket, key, e);
+    }
+    if (e.statusCode() == 403 || "AccessDenied".equals(code)) {
+      return new BackupStoreException.AccessDenied(bucket, key, e);
     }
     return new IOException("S3 request for s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
   }

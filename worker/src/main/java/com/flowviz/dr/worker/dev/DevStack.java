@@ -114,6 +114,9 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
     properties.put("flowviz.gpg.passphrase-file", keys.passphrase().toString());
     properties.put("flowviz.gpg.public-key-file", keys.publicKey().toString());
     properties.put("flowviz.worker.work-directory", home.resolve("work").toString());
+    // The embedded server keeps a dead worker's sticky queue forever; without it, a restarted
+    // worker takes over at once.
+    properties.put("flowviz.worker.sticky-execution", false);
     String endpoint = System.getenv("AWS_ENDPOINT_URL");
     if (endpoint != null && !endpoint.isBlank()) {
       properties.put("flowviz.storage.backend", "s3");

@@ -1,6 +1,7 @@
 package com.flowviz.dr.worker.e2e;
 
 import com.flowviz.dr.activities.testing.GpgHome;
+import com.flowviz.dr.activities.testing.S3FaultProxy;
 import com.flowviz.dr.activities.testing.TestMoto;
 import com.flowviz.dr.activities.testing.TestPostgres;
 import com.flowviz.dr.worker.WorkerApplication;
@@ -34,6 +35,8 @@ public final class WorkerTestStack {
   private static WorkerTestStack instance;
 
   public final LoopbackTemporalServer temporal;
+  /** Between the worker and moto: can hold retrievals, deny buckets, slow downloads. */
+  public final S3FaultProxy proxy;
   public final WorkflowClient client;
   public final GpgHome gpg;
   public final String passphrase = "backup key passphrase " + System.nanoTime();
@@ -45,6 +48,7 @@ public final class WorkerTestStack {
 
   private WorkerTestStack() throws IOException {
     temporal = LoopbackTemporalServer.start(0);
+    proxy = S3FaultProxy.in(TestMoto.endpoint());
     s3 = TestMoto.s3();
     secrets = TestMoto.secretsManager();
 
@@ -69,7 +73,7 @@ public final class WorkerTestStack {
     properties.put("flowviz.pg.user", TestPostgres.SUPERUSER);
     properties.put("flowviz.pg.passfile", pgpass.toString());
     properties.put("flowviz.storage.backend", "s3");
-    properties.put("flowviz.storage.endpoint", TestMoto.endpoint());
+    properties.put("flowviz.storage.endpoint", proxy.endpoint());
     properties.put("flowviz.storage.region", TestMoto.REGION);
     properties.put("flowviz.storage.part-size-mib", 5);
     properties.put("flowviz.gpg.public-key-file", publicKey.toString());
@@ -84,6 +88,7 @@ public final class WorkerTestStack {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       worker.close();
       temporal.close();
+      proxy.close();
       gpg.close();
     }));
   }

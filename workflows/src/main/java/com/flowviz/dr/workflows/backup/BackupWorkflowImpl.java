@@ -3,6 +3,8 @@ package com.flowviz.dr.workflows.backup;
 import com.flowviz.dr.activities.backup.BackupActivities;
 import com.flowviz.dr.activities.backup.BackupSpec;
 import com.flowviz.dr.activities.backup.BackupTaken;
+import com.flowviz.dr.activities.storage.ArchiveActivities;
+import com.flowviz.dr.activities.storage.RetentionReport;
 import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.TaskQueues;
@@ -16,6 +18,17 @@ import java.time.Instant;
 public class BackupWorkflowImpl implements BackupWorkflow {
 
   static final String TAKE_BACKUP = "dump-encrypt-upload";
+  static final String CHECK_RETENTION = "check-retention";
+
+  private static boolean parseKind(String kind) {
+    if (kind == null || kind.isBlank() || kind.equalsIgnoreCase("daily")) {
+      return false;
+    }
+    if (kind.equalsIgnoreCase("weekly")) {
+      return true;
+    }
+    throw InputValidation.invalid("kind \"" + kind + "\" is not a backup kind; use \"daily\" or \"weekly\".");
+  }
 
   @Override
   public BackupResult backup(BackupRequest request) {
@@ -29,10 +42,12 @@ public class BackupWorkflowImpl implements BackupWorkflow {
         request.bucket() == null ? Defaults.BUCKET : InputValidation.bucketName("bucket", request.bucket());
     String operator = InputValidation.operator(request.operator());
     InputValidation.freeText("reason", request.reason(), 2000);
+    boolean weekly = parseKind(request.kind());
+    String storageClass = StorageClasses.parse(request.storageClass(), weekly ? "DEEP_ARCHIVE" : "STANDARD");
 
     // The key comes from the workflow's start time, so every retry writes the same object.
     Instant takenAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
-    String key = BackupKeys.daily(database, takenAt);
+    String key = weekly ? BackupKeys.weekly(database, takenAt) : BackupKeys.daily(database, takenAt);
 
     AuditTrail trail = new AuditTrail(operator);
     trail.backupKey(key);
@@ -45,13 +60,23 @@ public class BackupWorkflowImpl implements BackupWorkflow {
       BackupTaken taken =
           steps.run(
               TAKE_BACKUP,
-              () -> backups.takeBackup(new BackupSpec(database, bucket, key, "STANDARD", takenAt)),
-              t -> t.manifest().encryptedBytes() + " encrypted bytes, sha256 " + t.manifest().sha256());
+              () -> backups.takeBackup(new BackupSpec(database, bucket, key, storageClass, takenAt)),
+              t -> t.manifest().encryptedBytes() + " encrypted bytes in " + storageClass + ", sha256 " + t.manifest().sha256());
+      RetentionReport retention = null;
+      if (weekly) {
+        // Weekly backups carry HACCP data for 7 years: say at once if the bucket would not keep them.
+        ArchiveActivities archive = Workflow.newActivityStub(ArchiveActivities.class, ActivityTimeouts.QUICK);
+        retention = steps.run(CHECK_RETENTION, () -> archive.checkRetention(bucket),
+            r -> r.compliant() ? "compliant with runbook section 7" : "NOT compliant: " + r.findings().stream()
+                .filter(f -> f.severity().equals("VIOLATION")).map(f -> f.finding()).toList());
+      }
       return new BackupResult(
           taken.bucket(),
           taken.key(),
           taken.manifestKey(),
+          storageClass,
           taken.manifest(),
+          retention,
           Duration.ofMillis(Workflow.currentTimeMillis() - takenAt.toEpochMilli()));
     } finally {
       trail.awaitAll();

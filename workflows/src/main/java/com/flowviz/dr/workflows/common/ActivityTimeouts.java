@@ -55,15 +55,15 @@ public final class ActivityTimeouts {
 
   /**
    * Long work on a host's files: download, decrypt, pg_restore, dump-and-upload. They heartbeat
-   * their progress, so a stalled transfer is retried within a minute and a retry resumes. A host
-   * that does not pick its work up within the schedule-to-start timeout is taken as lost.
+   * their progress, so a stalled transfer or a dead worker is noticed within half a minute and a
+   * retry resumes. A host that does not pick its work up within the pickup timeout is taken as lost.
    */
   public static ActivityOptions hostWork(String taskQueue, Duration startToClose, Duration pickupTimeout, String summary) {
     return ActivityOptions.newBuilder()
         .setTaskQueue(taskQueue)
         .setStartToCloseTimeout(startToClose)
         .setScheduleToStartTimeout(pickupTimeout)
-        .setHeartbeatTimeout(Duration.ofMinutes(1))
+        .setHeartbeatTimeout(Duration.ofSeconds(30))
         .setRetryOptions(RETRY)
         // Cleanup after a cancellation must not race an activity still writing the same files.
         .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)

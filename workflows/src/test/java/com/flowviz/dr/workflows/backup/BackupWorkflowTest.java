@@ -16,7 +16,10 @@ import com.flowviz.dr.activities.audit.AuditEntry;
 import com.flowviz.dr.activities.backup.BackupActivities;
 import com.flowviz.dr.activities.backup.BackupSpec;
 import com.flowviz.dr.activities.backup.BackupTaken;
+import com.flowviz.dr.activities.storage.ArchiveActivities;
 import com.flowviz.dr.activities.storage.BackupManifest;
+import com.flowviz.dr.activities.storage.RetentionFinding;
+import com.flowviz.dr.activities.storage.RetentionReport;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.TaskQueues;
 import io.temporal.client.WorkflowClient;
@@ -38,6 +41,7 @@ class BackupWorkflowTest {
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
   private final BackupActivities backups = mock(BackupActivities.class, withSettings().withoutAnnotations());
+  private final ArchiveActivities archive = mock(ArchiveActivities.class, withSettings().withoutAnnotations());
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -47,7 +51,7 @@ class BackupWorkflowTest {
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(BackupWorkflowImpl.class);
     AuditActivities recorder = audit::add;
-    worker.registerActivitiesImplementations(backups, recorder);
+    worker.registerActivitiesImplementations(backups, archive, recorder);
     env.start();
   }
 
@@ -74,6 +78,35 @@ class BackupWorkflowTest {
     assertEquals(Instant.ofEpochMilli(start).getEpochSecond(), spec.getValue().takenAt().getEpochSecond(), 1);
     assertEquals("scheduler", audit.get(0).operator());
     com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "backup-test", "take-backup-v1");
+  }
+
+  @Test
+  void aWeeklyBackupGoesToDeepArchiveAndChecksTheBucketsRetention() {
+    when(backups.takeBackup(any())).thenAnswer(call -> {
+      BackupSpec spec = call.getArgument(0);
+      BackupManifest manifest = new BackupManifest(1, spec.key(), spec.takenAt(), "flowviz", "15.8", "15.8", 10, 20, "abc", "FP", List.of());
+      return new BackupTaken(spec.bucket(), spec.key(), spec.key() + ".manifest.json", manifest, 5);
+    });
+    RetentionReport violation = new RetentionReport("flowviz-backups", false, List.of(),
+        List.of(new RetentionFinding("weekly/", "VIOLATION", "7 years", "weekly/ backups are deleted after 365 days", "r1")));
+    when(archive.checkRetention("flowviz-backups")).thenReturn(violation);
+
+    BackupResult result = stub("weekly-test").backup(new BackupRequest(null, null, "scheduler", null, "weekly", null));
+
+    ArgumentCaptor<BackupSpec> spec = ArgumentCaptor.forClass(BackupSpec.class);
+    verify(backups).takeBackup(spec.capture());
+    assertEquals("DEEP_ARCHIVE", spec.getValue().storageClass());
+    assertTrue(result.key().matches("weekly/flowviz_weekly_\\d{8}\\.dump\\.gpg"), result.key());
+    assertEquals(violation, result.retention(), "a finding for compliance, not a failure");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "weekly-test", "take-backup-v1-weekly");
+  }
+
+  @Test
+  void refusesAStorageClassThatIsNotOne() {
+    WorkflowFailedException e =
+        assertThrows(WorkflowFailedException.class, () -> stub("weekly-bad").backup(new BackupRequest(null, null, null, null, "weekly", "COLD")));
+    assertTrue(assertInstanceOf(ApplicationFailure.class, e.getCause()).getOriginalMessage().contains("is not an S3 storage class"));
+    verify(backups, never()).takeBackup(any());
   }
 
   @Test

@@ -18,7 +18,8 @@ public final class HistoryRecorder {
     if (!Boolean.getBoolean("flowviz.recordHistories")) {
       return;
     }
-    Path file = Path.of("src/test/resources/histories", name + ".json");
+    // The workflow id goes into the file name: replay needs it (child workflow ids derive from it).
+    Path file = Path.of("src/test/resources/histories", name + "@" + workflowId + ".json");
     try {
       Files.createDirectories(file.getParent());
       Files.writeString(file, client.fetchHistory(workflowId).toJson(true));

@@ -1,8 +1,11 @@
 package com.flowviz.dr.workflows.replay;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflowImpl;
 import com.flowviz.dr.workflows.backup.BackupWorkflowImpl;
+import com.flowviz.dr.workflows.catalog.CheckBackupRetentionWorkflowImpl;
 import com.flowviz.dr.workflows.catalog.ListBackupsWorkflowImpl;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflowImpl;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -27,11 +30,16 @@ class RecordedHistoriesReplayTest {
     List<Path> histories = histories();
     assertFalse(histories.isEmpty(), "recorded histories are checked in under src/test/resources/histories");
     for (Path history : histories) {
+      String name = history.getFileName().toString();
+      assertTrue(name.contains("@"), name + " must be named <description>@<workflow id>.json");
+      String workflowId = name.substring(name.indexOf('@') + 1, name.length() - ".json".length());
       WorkflowReplayer.replayWorkflowExecution(
-          WorkflowExecutionHistory.fromJson(Files.readString(history)),
+          WorkflowExecutionHistory.fromJson(Files.readString(history), workflowId),
           RestoreFromBackupWorkflowImpl.class,
+          RestoreFromWeeklyBackupWorkflowImpl.class,
           BackupWorkflowImpl.class,
-          ListBackupsWorkflowImpl.class);
+          ListBackupsWorkflowImpl.class,
+          CheckBackupRetentionWorkflowImpl.class);
     }
   }
 
