@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       BackupCommand.class,
       RestoreCommand.class,
       RestoreWeeklyCommand.class,
+      RestoreNewInstanceCommand.class,
+      TeardownInstanceCommand.class,
       StatusCommand.class,
       SignalCommands.Retrieved.class,
       SignalCommands.Cancel.class,

@@ -1,6 +1,21 @@
 package com.flowviz.dr.worker;
 
 import com.flowviz.dr.activities.app.ApplicationActivitiesImpl;
+import com.flowviz.dr.activities.app.EndpointPublisher;
+import com.flowviz.dr.activities.app.EnvFilePublisher;
+import com.flowviz.dr.activities.app.SecretPublisher;
+import com.flowviz.dr.activities.postgres.PgServers;
+import com.flowviz.dr.activities.provision.ProvisionActivitiesImpl;
+import com.flowviz.dr.activities.provision.Provisioner;
+import com.flowviz.dr.activities.provision.docker.DockerProvisioner;
+import com.flowviz.dr.activities.provision.local.LocalProvisioner;
+import com.flowviz.dr.activities.provision.terraform.TerraformProvisioner;
+import com.flowviz.dr.activities.secrets.LocalSecretStore;
+import com.flowviz.dr.activities.secrets.SecretStore;
+import com.flowviz.dr.activities.secrets.SecretsManagerSecretStore;
+import com.flowviz.dr.worker.config.ProvisionSettings;
+import com.flowviz.dr.worker.config.SecretsSettings;
+import java.util.Map;
 import com.flowviz.dr.activities.audit.AuditActivitiesImpl;
 import com.flowviz.dr.activities.audit.AuditStore;
 import com.flowviz.dr.activities.backup.BackupActivitiesImpl;
@@ -78,6 +93,47 @@ public class ActivitiesFactory {
   }
 
   @Singleton
+  SecretStore secretStore(SecretsSettings settings, BeanProvider<SecretsManagerClient> secrets) {
+    if ("local".equalsIgnoreCase(settings.backend())) {
+      if (settings.localDirectory() == null) {
+        throw new IllegalStateException("flowviz.secrets.backend is local but flowviz.secrets.local-directory is not set");
+      }
+      return new LocalSecretStore(Path.of(settings.localDirectory()));
+    }
+    return new SecretsManagerSecretStore(secrets.get());
+  }
+
+  @Singleton
+  PgServers pgServers(PgClient pg, SecretStore secrets) {
+    return new PgServers(pg, secrets);
+  }
+
+  @Singleton
+  Provisioner provisioner(ProvisionSettings settings, PgBinaries binaries) {
+    return switch (settings.kind().toLowerCase(java.util.Locale.ROOT)) {
+      case "local" -> new LocalProvisioner(
+          settings.localRoot() != null ? Path.of(settings.localRoot()) : Path.of(System.getProperty("java.io.tmpdir"), "flowviz-dr-instances"),
+          binaries);
+      case "docker" -> new DockerProvisioner(
+          settings.dockerBinary(), settings.dockerImage(), settings.dockerBindAddress(), settings.dockerHostPort(), settings.timeout());
+      case "terraform" -> {
+        if (settings.terraformConfiguration() == null) {
+          throw new IllegalStateException("flowviz.provision.kind is terraform but flowviz.provision.terraform-configuration is not set");
+        }
+        yield new TerraformProvisioner(
+            settings.terraformBinary(), Path.of(settings.terraformConfiguration()), settings.terraformWorkspace(),
+            settings.terraformVariables() == null ? Map.of() : settings.terraformVariables(), settings.timeout());
+      }
+      default -> throw new IllegalStateException("flowviz.provision.kind must be docker, terraform or local, not " + settings.kind());
+    };
+  }
+
+  @Singleton
+  ProvisionActivitiesImpl provisionActivities(Provisioner provisioner, SecretStore secrets) {
+    return new ProvisionActivitiesImpl(provisioner, secrets);
+  }
+
+  @Singleton
   PgBinaries pgBinaries(PostgresSettings settings) {
     return PgBinaries.locate(settings.binDir());
   }
@@ -115,25 +171,34 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  BackupDecryptionActivitiesImpl decryptionActivities(PrivateKeySource keys, WorkDirectory workDirectory) {
-    return new BackupDecryptionActivitiesImpl(keys, workDirectory);
+  BackupDecryptionActivitiesImpl decryptionActivities(PrivateKeySource keys, WorkDirectory workDirectory, BackupStore store) {
+    return new BackupDecryptionActivitiesImpl(keys, workDirectory, store);
   }
 
   @Singleton
-  PostgresActivitiesImpl postgresActivities(PgClient pg, PgBinaries binaries, WorkDirectory workDirectory, PostgresSettings settings) {
+  PostgresActivitiesImpl postgresActivities(PgServers pg, PgBinaries binaries, WorkDirectory workDirectory, PostgresSettings settings) {
     return new PostgresActivitiesImpl(pg, binaries, workDirectory, settings.restoreJobs(), settings.extensions(), Set.of(settings.auditDatabase()));
   }
 
   @Singleton
-  VerificationActivitiesImpl verificationActivities(PgClient pg, ApplicationSettings application) {
+  VerificationActivitiesImpl verificationActivities(PgServers pg, ApplicationSettings application) {
     List<URI> endpoints = application.healthEndpoints() == null ? List.of() : application.healthEndpoints().stream().map(URI::create).toList();
     return new VerificationActivitiesImpl(pg, endpoints, application.connectivityDeadline());
   }
 
   @Singleton
-  ApplicationActivitiesImpl applicationActivities(ApplicationSettings application) {
+  ApplicationActivitiesImpl applicationActivities(ApplicationSettings application, SecretStore secrets) {
+    List<EndpointPublisher> publishers = new java.util.ArrayList<>();
+    if (application.envFile() != null) {
+      publishers.add(new EnvFilePublisher(
+          Path.of(application.envFile()), application.composeOverride() == null ? null : Path.of(application.composeOverride()),
+          application.composeService()));
+    }
+    if (application.secretId() != null) {
+      publishers.add(new SecretPublisher(secrets, application.secretId()));
+    }
     return new ApplicationActivitiesImpl(
-        application.restartCommand() == null ? List.of() : application.restartCommand(), application.restartTimeout());
+        application.restartCommand() == null ? List.of() : application.restartCommand(), application.restartTimeout(), publishers, secrets);
   }
 
   @Singleton

@@ -5,6 +5,7 @@ import com.flowviz.dr.activities.audit.AuditActivitiesImpl;
 import com.flowviz.dr.activities.backup.BackupActivitiesImpl;
 import com.flowviz.dr.activities.crypto.BackupDecryptionActivitiesImpl;
 import com.flowviz.dr.activities.postgres.PostgresActivitiesImpl;
+import com.flowviz.dr.activities.provision.ProvisionActivitiesImpl;
 import com.flowviz.dr.activities.storage.ArchiveActivitiesImpl;
 import com.flowviz.dr.activities.storage.BackupStorageActivitiesImpl;
 import com.flowviz.dr.activities.verify.VerificationActivitiesImpl;
@@ -15,6 +16,8 @@ import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflowImpl;
 import com.flowviz.dr.workflows.backup.BackupWorkflowImpl;
 import com.flowviz.dr.workflows.catalog.CheckBackupRetentionWorkflowImpl;
 import com.flowviz.dr.workflows.catalog.ListBackupsWorkflowImpl;
+import com.flowviz.dr.workflows.newinstance.RestoreToNewInstanceWorkflowImpl;
+import com.flowviz.dr.workflows.newinstance.TeardownInstanceWorkflowImpl;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflowImpl;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
@@ -48,6 +51,7 @@ public class WorkerRegistration {
   private final AuditActivitiesImpl audit;
   private final WorkHostActivitiesImpl workHost;
   private final BackupActivitiesImpl backup;
+  private final ProvisionActivitiesImpl provisioning;
   private volatile boolean started;
 
   public WorkerRegistration(
@@ -62,7 +66,8 @@ public class WorkerRegistration {
       ApplicationActivitiesImpl application,
       AuditActivitiesImpl audit,
       WorkHostActivitiesImpl workHost,
-      BackupActivitiesImpl backup) {
+      BackupActivitiesImpl backup,
+      ProvisionActivitiesImpl provisioning) {
     this.factory = factory;
     this.settings = settings;
     this.host = host;
@@ -75,6 +80,7 @@ public class WorkerRegistration {
     this.audit = audit;
     this.workHost = workHost;
     this.backup = backup;
+    this.provisioning = provisioning;
   }
 
   @EventListener
@@ -105,8 +111,11 @@ public class WorkerRegistration {
         RestoreFromWeeklyBackupWorkflowImpl.class,
         BackupWorkflowImpl.class,
         ListBackupsWorkflowImpl.class,
-        CheckBackupRetentionWorkflowImpl.class);
-    shared.registerActivitiesImplementations(storage, archive, postgres, verification, application, audit, workHost, backup);
+        CheckBackupRetentionWorkflowImpl.class,
+        RestoreToNewInstanceWorkflowImpl.class,
+        TeardownInstanceWorkflowImpl.class);
+    shared.registerActivitiesImplementations(
+        storage, archive, decryption, postgres, verification, application, audit, workHost, backup, provisioning);
 
     String hostQueue = TaskQueues.forHost(host.value());
     Worker local = factory.newWorker(hostQueue, options);

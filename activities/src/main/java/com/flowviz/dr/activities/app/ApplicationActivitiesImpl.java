@@ -1,6 +1,10 @@
 package com.flowviz.dr.activities.app;
 
 import com.flowviz.dr.activities.common.Heartbeats;
+import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.postgres.PgServer;
+import com.flowviz.dr.activities.secrets.SecretStore;
+import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.activities.process.ChildProcess;
 import java.time.Duration;
 import java.util.List;
@@ -11,11 +15,42 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
 
   private final List<String> restartCommand;
   private final Duration timeout;
+  private final List<EndpointPublisher> publishers;
+  private final SecretStore secrets;
 
-  /** @param restartCommand an argument list, e.g. [docker, compose, restart, api]; empty for none */
-  public ApplicationActivitiesImpl(List<String> restartCommand, Duration timeout) {
+  /**
+   * @param restartCommand an argument list, e.g. [docker, compose, restart, api]; empty for none
+   * @param publishers where a new database endpoint is written; empty when the operator repoints
+   *     the application by hand
+   */
+  public ApplicationActivitiesImpl(List<String> restartCommand, Duration timeout, List<EndpointPublisher> publishers, SecretStore secrets) {
     this.restartCommand = List.copyOf(restartCommand);
     this.timeout = timeout;
+    this.publishers = List.copyOf(publishers);
+    this.secrets = secrets;
+  }
+
+  @Override
+  public PublishOutcome publishDatabaseEndpoint(PgServer server, String database) {
+    if (publishers.isEmpty()) {
+      return new PublishOutcome(false, List.of());
+    }
+    String password =
+        server.passwordSecret() == null
+            ? null
+            : secrets.read(server.passwordSecret())
+                .orElseThrow(() -> NonRetryable.failure(FailureTypes.CONFIGURATION,
+                    "The password secret " + server.passwordSecret() + " of " + server.describe() + " does not exist."));
+    DatabaseEndpoint endpoint = new DatabaseEndpoint(server.host(), server.port(), database, server.user(), password);
+    List<String> locations = new java.util.ArrayList<>();
+    for (EndpointPublisher publisher : publishers) {
+      try {
+        locations.add(publisher.publish(endpoint));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("Cannot publish the database endpoint: " + e.getMessage(), e);
+      }
+    }
+    return new PublishOutcome(true, locations);
   }
 
   @Override

@@ -3,6 +3,10 @@ package com.flowviz.dr.activities.crypto;
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.activities.postgres.PgDumpHeader;
+import com.flowviz.dr.activities.storage.BackupManifest;
+import com.flowviz.dr.activities.storage.BackupObject;
+import com.flowviz.dr.activities.storage.BackupStore;
+import com.flowviz.dr.activities.storage.BackupStoreException;
 import com.flowviz.dr.activities.storage.DownloadedBackup;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
 import com.flowviz.dr.workflows.FailureTypes;
@@ -24,12 +28,52 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
   private static final Logger log = LoggerFactory.getLogger(BackupDecryptionActivitiesImpl.class);
   static final String PLAINTEXT_FILE = "backup.dump";
 
+  /** Enough of the object's head for the archive header, even behind gpg's compression. */
+  private static final int HEAD_BYTES = 256 * 1024;
+
   private final PrivateKeySource keys;
   private final WorkDirectory workDirectory;
+  private final BackupStore store;
 
-  public BackupDecryptionActivitiesImpl(PrivateKeySource keys, WorkDirectory workDirectory) {
+  public BackupDecryptionActivitiesImpl(PrivateKeySource keys, WorkDirectory workDirectory, BackupStore store) {
     this.keys = keys;
     this.workDirectory = workDirectory;
+    this.store = store;
+  }
+
+  @Override
+  public ArchiveHeader readArchiveHeader(BackupObject backup, BackupManifest manifest) {
+    if (manifest != null && manifest.pgDumpVersion() != null) {
+      PgDumpHeader fromManifest = new PgDumpHeader(null, 1, manifest.sourceDatabase(), manifest.serverVersion(), manifest.pgDumpVersion());
+      return new ArchiveHeader(
+          fromManifest.pgDumpMajor().map(PgDumpHeader::newestArchiveReadBy).orElse(null),
+          manifest.pgDumpVersion(),
+          manifest.serverVersion(),
+          fromManifest.serverMajor().orElse(null),
+          "manifest");
+    }
+    byte[] head;
+    try (InputStream in = store.read(backup.bucket(), backup.key(), 0, backup.etag())) {
+      head = in.readNBytes(HEAD_BYTES);
+    } catch (BackupStoreException.ObjectArchived e) {
+      return null; // readable only after its retrieval; pg_restore checks it then
+    } catch (BackupStoreException e) {
+      throw NonRetryable.failure(FailureTypes.BACKUP_NOT_FOUND, e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try (PrivateKeyMaterial key = loadKey()) {
+      byte[] plaintext = OpenPgpDecryptor.readPrefix(new java.io.ByteArrayInputStream(head), key, 4096);
+      PgDumpHeader header = PgDumpHeader.read(new java.io.ByteArrayInputStream(plaintext));
+      return new ArchiveHeader(header.archiveVersion(), header.pgDumpVersion(), header.serverVersion(),
+          header.serverMajor().orElse(null), "object head");
+    } catch (BackupDecryptionException e) {
+      throw NonRetryable.failure(e.type(), e.getMessage());
+    } catch (PgDumpHeader.NotAnArchiveException e) {
+      throw notAnArchive(backup.key(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

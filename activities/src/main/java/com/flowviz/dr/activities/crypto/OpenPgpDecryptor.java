@@ -52,6 +52,70 @@ public final class OpenPgpDecryptor {
   public static Outcome decrypt(
       InputStream encrypted, PrivateKeyMaterial key, OutputStream plaintext, LongConsumer progress)
       throws BackupDecryptionException, IOException {
+    Opened opened = open(encrypted, key, progress);
+    long written = 0;
+    try {
+      try (InputStream data = opened.literal()) {
+        byte[] buffer = new byte[BUFFER];
+        int n;
+        while ((n = data.read(buffer)) > 0) {
+          try {
+            plaintext.write(buffer, 0, n);
+          } catch (IOException writeFailure) {
+            throw new SinkFailure(writeFailure);
+          }
+          written += n;
+        }
+      }
+      // Whatever follows the literal data (signatures of a signed message) is read so that the
+      // integrity check covers the whole message.
+      for (Object rest = opened.factory().nextObject(); rest != null; rest = opened.factory().nextObject()) {
+        if (!(rest instanceof PGPSignatureList)) {
+          break;
+        }
+      }
+    } catch (SinkFailure e) {
+      // Writing the plaintext failed (disk full, or the caller refused the content): not a crypto problem.
+      throw e.getCause();
+    } catch (EOFException e) {
+      throw truncated(opened.counted().count());
+    } catch (IOException | RuntimeException e) {
+      throw damaged(e, opened.counted().count());
+    }
+    verifyIntegrity(opened.data(), opened.counted().count());
+    return new Outcome(written, OpenPgpKeys.keyId(opened.secretKey().getKeyID()), opened.compressed(), opened.fileName());
+  }
+
+  /**
+   * The first bytes of the plaintext, from the first bytes of the message: enough to read a
+   * pg_dump header before downloading the rest. Integrity cannot be checked on a prefix.
+   */
+  public static byte[] readPrefix(InputStream encryptedPrefix, PrivateKeyMaterial key, int length)
+      throws BackupDecryptionException, IOException {
+    Opened opened = open(encryptedPrefix, key, bytes -> {});
+    try (InputStream data = opened.literal()) {
+      return data.readNBytes(length);
+    } catch (EOFException e) {
+      throw truncated(opened.counted().count());
+    } catch (IOException | RuntimeException e) {
+      if (isTruncation(e)) {
+        throw truncated(opened.counted().count());
+      }
+      throw damaged(e, opened.counted().count());
+    }
+  }
+
+  private record Opened(
+      PGPPublicKeyEncryptedData data,
+      PGPSecretKey secretKey,
+      JcaPGPObjectFactory factory,
+      InputStream literal,
+      boolean compressed,
+      String fileName,
+      CountingInputStream counted) {}
+
+  private static Opened open(InputStream encrypted, PrivateKeyMaterial key, LongConsumer progress)
+      throws BackupDecryptionException, IOException {
     OpenPgpKeys.init();
     PGPSecretKeyRingCollection secretKeys;
     try {
@@ -84,12 +148,10 @@ public final class OpenPgpDecryptor {
               + ": the object is damaged or was tampered with (" + e.getMessage() + ").");
     }
 
-    boolean compressed = false;
-    String fileName;
-    long written = 0;
     try {
       JcaPGPObjectFactory factory = new JcaPGPObjectFactory(clear);
       Object message = factory.nextObject();
+      boolean compressed = false;
       if (message instanceof PGPCompressedData compressedData) {
         compressed = true;
         factory = new JcaPGPObjectFactory(compressedData.getDataStream());
@@ -105,43 +167,25 @@ public final class OpenPgpDecryptor {
                 + (message == null ? "nothing" : message.getClass().getSimpleName())
                 + "); it is damaged or not a file encrypted with gpg --encrypt.");
       }
-      fileName = literal.getFileName();
-      try (InputStream data = literal.getInputStream()) {
-        byte[] buffer = new byte[BUFFER];
-        int n;
-        while ((n = data.read(buffer)) > 0) {
-          try {
-            plaintext.write(buffer, 0, n);
-          } catch (IOException writeFailure) {
-            throw new SinkFailure(writeFailure);
-          }
-          written += n;
-        }
-      }
-      // Whatever follows the literal data (signatures of a signed message) is read so that the
-      // integrity check covers the whole message.
-      for (Object rest = factory.nextObject(); rest != null; rest = factory.nextObject()) {
-        if (!(rest instanceof PGPSignatureList)) {
-          break;
-        }
-      }
-    } catch (SinkFailure e) {
-      // Writing the plaintext failed (disk full, or the caller refused the content): not a crypto problem.
-      throw e.getCause();
+      return new Opened(recipient.data, recipient.secretKey, factory, literal.getInputStream(), compressed, literal.getFileName(), counted);
     } catch (EOFException e) {
       throw truncated(counted.count());
     } catch (IOException | PGPException | RuntimeException e) {
       if (isTruncation(e)) {
         throw truncated(counted.count());
       }
-      throw new BackupDecryptionException(
-          FailureTypes.BACKUP_INTEGRITY_FAILED,
-          "The backup could not be decrypted past byte " + counted.count() + ": the data is damaged or was tampered"
-              + " with (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "). Do not use it; restore another backup.");
+      throw damaged(e, counted.count());
     }
+  }
 
-    verifyIntegrity(recipient.data, counted.count());
-    return new Outcome(written, OpenPgpKeys.keyId(recipient.secretKey.getKeyID()), compressed, fileName);
+  private static BackupDecryptionException damaged(Exception e, long consumed) {
+    if (isTruncation(e)) {
+      return truncated(consumed);
+    }
+    return new BackupDecryptionException(
+        FailureTypes.BACKUP_INTEGRITY_FAILED,
+        "The backup could not be decrypted past byte " + consumed + ": the data is damaged or was tampered"
+            + " with (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "). Do not use it; restore another backup.");
   }
 
   private static PGPEncryptedDataList encryptedDataList(InputStream in) throws BackupDecryptionException {

@@ -33,7 +33,7 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   private static final Duration PG_RESTORE_TIMEOUT = Duration.ofHours(8);
   private static final int SWAP_ATTEMPTS = 5;
 
-  private final PgClient pg;
+  private final PgServers servers;
   private final PgBinaries binaries;
   private final WorkDirectory workDirectory;
   private final int restoreJobs;
@@ -47,8 +47,8 @@ public class PostgresActivitiesImpl implements PostgresActivities {
    * @param protectedDatabases never replaced nor dropped (the audit trail's database)
    */
   public PostgresActivitiesImpl(
-      PgClient pg, PgBinaries binaries, WorkDirectory workDirectory, int restoreJobs, List<String> extensions, Set<String> protectedDatabases) {
-    this.pg = pg;
+      PgServers servers, PgBinaries binaries, WorkDirectory workDirectory, int restoreJobs, List<String> extensions, Set<String> protectedDatabases) {
+    this.servers = servers;
     this.binaries = binaries;
     this.workDirectory = workDirectory;
     this.restoreJobs = Math.max(1, restoreJobs);
@@ -57,14 +57,20 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   }
 
   @Override
-  public void prepareStagingDatabase(String stagingDatabase) {
+  public void prepareStagingDatabase(String stagingDatabase, PgServer server) {
     requireStagingName(stagingDatabase);
+    PgClient pg = servers.client(server);
     try (Connection c = pg.connectMaintenance()) {
       recreate(c, stagingDatabase);
     } catch (SQLException e) {
       throw sqlFailure("prepare the staging database " + stagingDatabase, e);
     }
-    try (Connection c = pg.connect(stagingDatabase); Statement s = c.createStatement()) {
+    createExtensions(pg, stagingDatabase);
+    log.info("Prepared staging database {} with extensions {}", stagingDatabase, extensions);
+  }
+
+  private void createExtensions(PgClient pg, String database) {
+    try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
       for (String extension : extensions) {
         s.execute("CREATE EXTENSION IF NOT EXISTS " + PgClient.quote(extension));
       }
@@ -75,14 +81,14 @@ public class PostgresActivitiesImpl implements PostgresActivities {
             "The extension needed by the application is not installed on " + pg.settings() + ": " + e.getMessage()
                 + ". Install PostgreSQL's contrib package on the database server.");
       }
-      throw sqlFailure("create extensions " + extensions + " in " + stagingDatabase, e);
+      throw sqlFailure("create extensions " + extensions + " in " + database, e);
     }
-    log.info("Prepared staging database {} with extensions {}", stagingDatabase, extensions);
   }
 
   @Override
-  public PgRestoreOutcome restoreIntoStaging(String dumpPath, String stagingDatabase) {
+  public PgRestoreOutcome restoreIntoStaging(String dumpPath, String stagingDatabase, PgServer server) {
     requireStagingName(stagingDatabase);
+    PgClient pg = servers.client(server);
     Path dump = Path.of(dumpPath);
     if (!workDirectory.contains(dump) || !Files.isRegularFile(dump)) {
       throw NonRetryable.failure(
@@ -93,10 +99,10 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     checkArchiveReadable(dump, version);
 
     try {
-      if (hasUserTables(stagingDatabase)) {
+      if (hasUserTables(pg, stagingDatabase)) {
         // An earlier attempt (perhaps from a worker that died) restored part of the archive.
         log.info("Staging database {} holds an earlier partial restore; starting it afresh", stagingDatabase);
-        prepareStagingDatabase(stagingDatabase);
+        prepareStagingDatabase(stagingDatabase, server);
       }
     } catch (SQLException e) {
       throw sqlFailure("check the staging database " + stagingDatabase, e);
@@ -129,7 +135,8 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   }
 
   @Override
-  public SwapOutcome swapIntoLive(SwapRequest request) {
+  public SwapOutcome swapIntoLive(SwapRequest request, PgServer server) {
+    PgClient pg = servers.client(server);
     requireStagingName(request.stagingDatabase());
     requireSafeName(request.liveDatabase());
     requireSafeName(request.retiredDatabase());
@@ -209,14 +216,96 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   }
 
   @Override
-  public boolean dropStagingDatabase(String stagingDatabase) {
+  public boolean dropStagingDatabase(String stagingDatabase, PgServer server) {
     requireStagingName(stagingDatabase);
+    PgClient pg = servers.client(server);
     try (Connection c = pg.connectMaintenance()) {
       boolean existed = databaseExists(c, stagingDatabase);
       execute(c, "DROP DATABASE IF EXISTS " + PgClient.quote(stagingDatabase) + " WITH (FORCE)");
       return existed;
     } catch (SQLException e) {
       throw sqlFailure("drop the staging database " + stagingDatabase, e);
+    }
+  }
+
+  @Override
+  public ServerInfo awaitServerReady(PgServer server, Duration deadline) {
+    PgClient pg = servers.client(server);
+    long started = System.nanoTime();
+    long until = started + deadline.toNanos();
+    String lastError = "no attempt";
+    while (true) {
+      try (Connection c = pg.connectMaintenance();
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT current_setting('server_version'), current_setting('server_version_num')::int / 10000")) {
+        rs.next();
+        long waited = (System.nanoTime() - started) / 1_000_000;
+        log.info("{} accepts connections after {} ms: PostgreSQL {}", pg.settings(), waited, rs.getString(1));
+        return new ServerInfo(rs.getString(1).split(" ")[0], rs.getInt(2), waited);
+      } catch (SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("28")) {
+          throw sqlFailure("connect to the new server " + pg.settings(), e);
+        }
+        lastError = e.getMessage();
+      }
+      if (System.nanoTime() > until) {
+        throw NonRetryable.failure(
+            "ServerNotReady",
+            "The PostgreSQL server at " + pg.settings() + " did not accept connections within " + deadline + "; the last"
+                + " attempt said: " + lastError + ". Look at the instance's log (docker logs <name>, or the cluster's"
+                + " server.log), then run the procedure again: it reuses the instance.");
+      }
+      Heartbeats.beat("waiting for " + pg.settings() + ": " + lastError);
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + pg.settings(), e);
+      }
+    }
+  }
+
+  @Override
+  public void createDatabaseWithExtensions(String database, PgServer server) {
+    requireSafeName(database);
+    PgClient pg = servers.client(server);
+    try (Connection c = pg.connectMaintenance()) {
+      if (!databaseExists(c, database)) {
+        execute(c, "CREATE DATABASE " + PgClient.quote(database));
+      }
+    } catch (SQLException e) {
+      if (!"42P04".equals(e.getSQLState())) {
+        throw sqlFailure("create database " + database, e);
+      }
+    }
+    createExtensions(pg, database);
+  }
+
+  @Override
+  public void checkRestoreCompatibility(com.flowviz.dr.activities.crypto.ArchiveHeader archive, PgServer server) {
+    if (archive == null) {
+      return;
+    }
+    PgToolVersion pgRestore = PgToolVersion.of(binaries.program("pg_restore"));
+    if (archive.archiveVersion() != null) {
+      PgDumpHeader header = new PgDumpHeader(archive.archiveVersion(), 1, null, archive.serverVersion(), archive.pgDumpVersion());
+      if (!header.readableBy(pgRestore.major())) {
+        throw NonRetryable.failure(
+            FailureTypes.PG_VERSION_MISMATCH,
+            "The backup was written by pg_dump " + archive.pgDumpVersion() + " (archive format " + archive.archiveVersion()
+                + "); the worker's pg_restore is " + pgRestore.version() + " and cannot read it. Install the PostgreSQL "
+                + header.pgDumpMajor().map(String::valueOf).orElse("newer") + " client on the worker host (Debian:"
+                + " apt-get install postgresql-client-" + header.pgDumpMajor().map(String::valueOf).orElse("17") + ").");
+      }
+    }
+    ServerInfo target = awaitServerReady(server, Duration.ofSeconds(30));
+    if (archive.serverMajor() != null && target.major() < archive.serverMajor()) {
+      throw NonRetryable.failure(
+          FailureTypes.PG_VERSION_MISMATCH,
+          "The backup comes from PostgreSQL " + archive.serverVersion() + " but the target server runs " + target.version()
+              + ": a dump cannot be restored into an older major version. Provision PostgreSQL " + archive.serverMajor()
+              + " or newer (e.g. the postgres:" + archive.serverMajor() + " image).");
     }
   }
 
@@ -259,7 +348,7 @@ public class PostgresActivitiesImpl implements PostgresActivities {
         "pg_restore failed (exit " + e.exitCode() + "): " + lastLines(tail, 5) + ". The live database was not touched.");
   }
 
-  private boolean hasUserTables(String database) throws SQLException {
+  private static boolean hasUserTables(PgClient pg, String database) throws SQLException {
     try (Connection c = pg.connect(database);
         Statement s = c.createStatement();
         ResultSet rs =
@@ -323,7 +412,7 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     return "'" + value.replace("'", "''") + "'";
   }
 
-  private static void requireSafeName(String name) {
+  static void requireSafeName(String name) {
     if (name == null || !SAFE_NAME.matcher(name).matches()) {
       throw NonRetryable.failure(FailureTypes.INVALID_INPUT, "\"" + name + "\" is not a safe database name.");
     }

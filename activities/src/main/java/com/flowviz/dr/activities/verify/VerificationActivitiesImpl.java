@@ -1,7 +1,8 @@
 package com.flowviz.dr.activities.verify;
 
 import com.flowviz.dr.activities.common.Heartbeats;
-import com.flowviz.dr.activities.postgres.PgClient;
+import com.flowviz.dr.activities.postgres.PgServer;
+import com.flowviz.dr.activities.postgres.PgServers;
 import com.flowviz.dr.activities.postgres.TableStatistics;
 import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.storage.TableStats;
@@ -28,7 +29,7 @@ public class VerificationActivitiesImpl implements VerificationActivities {
   /** The tables runbook 5.1 counts: a restore without them is not FlowViz. */
   static final List<String> RUNBOOK_TABLES = List.of("lots", "qc_decisions", "users", "products");
 
-  private final PgClient pg;
+  private final PgServers servers;
   private final List<URI> endpoints;
   private final Duration connectivityDeadline;
   private final HttpClient http;
@@ -37,16 +38,16 @@ public class VerificationActivitiesImpl implements VerificationActivities {
    * @param endpoints the application's URLs for runbook 5.3 (e.g. /api/v1/health); empty to skip
    * @param connectivityDeadline how long an endpoint may take to turn healthy after a restart
    */
-  public VerificationActivitiesImpl(PgClient pg, List<URI> endpoints, Duration connectivityDeadline) {
-    this.pg = pg;
+  public VerificationActivitiesImpl(PgServers servers, List<URI> endpoints, Duration connectivityDeadline) {
+    this.servers = servers;
     this.endpoints = List.copyOf(endpoints);
     this.connectivityDeadline = connectivityDeadline;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NORMAL).build();
   }
 
   @Override
-  public VerificationReport verifyRestoredDatabase(String database, BackupManifest manifest) {
-    try (Connection c = pg.connect(database)) {
+  public VerificationReport verifyRestoredDatabase(String database, BackupManifest manifest, PgServer server) {
+    try (Connection c = servers.client(server).connect(database)) {
       c.setReadOnly(true);
       List<TableStats> actual = keepAlive("counting rows of " + database, () -> TableStatistics.collect(c));
       Map<String, TableStats> byName = actual.stream().collect(Collectors.toMap(TableStats::table, Function.identity()));

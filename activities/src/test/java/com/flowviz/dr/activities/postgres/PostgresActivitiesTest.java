@@ -38,7 +38,7 @@ class PostgresActivitiesTest {
     env = TestActivityEnvironment.newInstance();
     WorkDirectory workDirectory = new WorkDirectory(work);
     env.registerActivitiesImplementations(
-        new PostgresActivitiesImpl(TestPostgres.client(), PgBinaries.locate(null), workDirectory, 2, List.of("uuid-ossp"), Set.of("flowviz_dr_audit")));
+        new PostgresActivitiesImpl(TestPostgres.servers(), PgBinaries.locate(null), workDirectory, 2, List.of("uuid-ossp"), Set.of("flowviz_dr_audit")));
     postgres =
         TestActivities.stub(env, PostgresActivities.class);
     dumpFile = workDirectory.forWorkflow("test-workflow-id").resolve("backup.dump");
@@ -55,8 +55,8 @@ class PostgresActivitiesTest {
     TestPostgres.pgDump(source, dumpFile);
     String staging = Names.stagingDatabase(source, "wf-restore");
 
-    postgres.prepareStagingDatabase(staging);
-    PgRestoreOutcome outcome = postgres.restoreIntoStaging(dumpFile.toString(), staging);
+    postgres.prepareStagingDatabase(staging, null);
+    PgRestoreOutcome outcome = postgres.restoreIntoStaging(dumpFile.toString(), staging, null);
 
     assertEquals(2, outcome.jobs());
     assertEquals(TestPostgres.fingerprint(source), TestPostgres.fingerprint(staging));
@@ -68,11 +68,11 @@ class PostgresActivitiesTest {
     String source = TestPostgres.newSampleDatabase("src", 50);
     TestPostgres.pgDump(source, dumpFile);
     String staging = Names.stagingDatabase(source, "wf-retry");
-    postgres.prepareStagingDatabase(staging);
-    postgres.restoreIntoStaging(dumpFile.toString(), staging);
+    postgres.prepareStagingDatabase(staging, null);
+    postgres.restoreIntoStaging(dumpFile.toString(), staging, null);
 
     // The same activity again, as after a worker crash: no duplicate-object errors, same data.
-    postgres.restoreIntoStaging(dumpFile.toString(), staging);
+    postgres.restoreIntoStaging(dumpFile.toString(), staging, null);
 
     assertEquals(TestPostgres.fingerprint(source), TestPostgres.fingerprint(staging));
   }
@@ -82,12 +82,12 @@ class PostgresActivitiesTest {
     String live = TestPostgres.newSampleDatabase("live", 20);
     Map<String, String> before = TestPostgres.fingerprint(live);
     String staging = Names.stagingDatabase(live, "wf-swap");
-    postgres.prepareStagingDatabase(staging);
+    postgres.prepareStagingDatabase(staging, null);
     TestPostgres.execute(staging, "CREATE TABLE restored_marker (id int)");
     String retired = Names.replacedDatabase(live, java.time.Instant.parse("2025-01-19T03:15:00Z"));
 
     try (Connection applicationSession = TestPostgres.client().connect(live)) {
-      SwapOutcome outcome = postgres.swapIntoLive(new SwapRequest(staging, live, retired, "restore wf-swap"));
+      SwapOutcome outcome = postgres.swapIntoLive(new SwapRequest(staging, live, retired, "restore wf-swap"), null);
       assertEquals(retired, outcome.retiredDatabase());
       assertTrue(outcome.terminatedSessions() >= 1, "the application's session was ended");
       assertFalse(applicationSession.isValid(2));
@@ -102,12 +102,12 @@ class PostgresActivitiesTest {
   void aRepeatedSwapFindsItDoneAndChangesNothing() {
     String live = TestPostgres.newSampleDatabase("live", 20);
     String staging = Names.stagingDatabase(live, "wf-twice");
-    postgres.prepareStagingDatabase(staging);
+    postgres.prepareStagingDatabase(staging, null);
     String retired = Names.replacedDatabase(live, java.time.Instant.parse("2025-01-19T03:16:00Z"));
     SwapRequest request = new SwapRequest(staging, live, retired, "restore wf-twice");
-    postgres.swapIntoLive(request);
+    postgres.swapIntoLive(request, null);
 
-    SwapOutcome again = postgres.swapIntoLive(request);
+    SwapOutcome again = postgres.swapIntoLive(request, null);
 
     assertTrue(again.alreadyDone());
     assertEquals(retired, again.retiredDatabase());
@@ -117,9 +117,9 @@ class PostgresActivitiesTest {
   void swapsIntoADatabaseThatNoLongerExists() {
     String live = TestPostgres.newDatabaseName("gone");
     String staging = Names.stagingDatabase(live, "wf-gone");
-    postgres.prepareStagingDatabase(staging);
+    postgres.prepareStagingDatabase(staging, null);
 
-    SwapOutcome outcome = postgres.swapIntoLive(new SwapRequest(staging, live, live + "_replaced_x", "restore wf-gone"));
+    SwapOutcome outcome = postgres.swapIntoLive(new SwapRequest(staging, live, live + "_replaced_x", "restore wf-gone"), null);
 
     assertNull(outcome.retiredDatabase());
     assertTrue(TestPostgres.databaseExists(live));
@@ -128,7 +128,7 @@ class PostgresActivitiesTest {
   @Test
   void refusesToDropOrCreateAnythingButStagingDatabases() {
     String live = TestPostgres.newSampleDatabase("keep", 10);
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> postgres.dropStagingDatabase(live));
+    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> postgres.dropStagingDatabase(live, null));
     assertEquals(FailureTypes.INVALID_INPUT, ((ApplicationFailure) failure.getCause()).getType());
     assertTrue(TestPostgres.databaseExists(live));
   }
@@ -136,7 +136,7 @@ class PostgresActivitiesTest {
   @Test
   void refusesToReplaceTheAuditTrailDatabase() {
     ActivityFailure failure =
-        assertThrows(ActivityFailure.class, () -> postgres.prepareStagingDatabase(Names.stagingDatabase("flowviz_dr_audit", "wf")));
+        assertThrows(ActivityFailure.class, () -> postgres.prepareStagingDatabase(Names.stagingDatabase("flowviz_dr_audit", "wf"), null));
     assertEquals(FailureTypes.SWAP_REFUSED, ((ApplicationFailure) failure.getCause()).getType());
   }
 
@@ -144,8 +144,8 @@ class PostgresActivitiesTest {
   void aFileThatIsNotAnArchiveFailsBeforePgRestoreRuns() throws Exception {
     Files.writeString(dumpFile, "SELECT 1; -- a plain SQL dump");
     String staging = Names.stagingDatabase("x", "wf-notarchive");
-    postgres.prepareStagingDatabase(staging);
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> postgres.restoreIntoStaging(dumpFile.toString(), staging));
+    postgres.prepareStagingDatabase(staging, null);
+    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> postgres.restoreIntoStaging(dumpFile.toString(), staging, null));
     assertEquals(FailureTypes.NOT_A_PG_DUMP, ((ApplicationFailure) failure.getCause()).getType());
   }
 }

@@ -60,6 +60,16 @@ public final class TestPostgres {
     return new PgClient(settings());
   }
 
+  /** The test cluster as the worker's own server; other servers' passwords come from a local secret store. */
+  public static com.flowviz.dr.activities.postgres.PgServers servers() {
+    return servers(new com.flowviz.dr.activities.secrets.LocalSecretStore(
+        java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "flowviz-dr-test-secrets")));
+  }
+
+  public static com.flowviz.dr.activities.postgres.PgServers servers(com.flowviz.dr.activities.secrets.SecretStore secrets) {
+    return new com.flowviz.dr.activities.postgres.PgServers(client(), secrets);
+  }
+
   /** The superuser's password, for tests that must look for it in places it must not be. */
   public static String password() {
     cluster();

@@ -22,7 +22,7 @@ class VerificationActivitiesTest {
   @Test
   void passesWhenEveryCountMatchesTheManifest() throws Exception {
     String db = TestPostgres.newSampleDatabase("verify", 100);
-    VerificationReport report = verifier(List.of()).verifyRestoredDatabase(db, manifestOf(db));
+    VerificationReport report = verifier(List.of()).verifyRestoredDatabase(db, manifestOf(db), null);
     assertTrue(report.passed(), () -> report.failedChecks().toString());
     assertTrue(report.comparedWithManifest());
     assertEquals(10, report.latestLots().size());
@@ -35,7 +35,7 @@ class VerificationActivitiesTest {
     String db = TestPostgres.newSampleDatabase("verify", 100);
     BackupManifest manifest = manifestOf(db);
     TestPostgres.execute(db, "DELETE FROM temperature_logs WHERE id IN (SELECT id FROM temperature_logs ORDER BY created_at LIMIT 50)");
-    VerificationReport report = verifier(List.of()).verifyRestoredDatabase(db, manifest);
+    VerificationReport report = verifier(List.of()).verifyRestoredDatabase(db, manifest, null);
     assertFalse(report.passed());
     assertEquals(List.of("row count temperature_logs"), report.failedChecks().stream().map(VerificationCheck::name).toList());
   }
@@ -44,7 +44,7 @@ class VerificationActivitiesTest {
   void failsWithoutAManifestWhenARunbookTableIsMissing() {
     String db = TestPostgres.newSampleDatabase("verify", 20);
     TestPostgres.execute(db, "DROP TABLE qc_decisions");
-    VerificationReport report = verifier(List.of()).verifyRestoredDatabase(db, null);
+    VerificationReport report = verifier(List.of()).verifyRestoredDatabase(db, null, null);
     assertFalse(report.passed());
     assertEquals(List.of("table qc_decisions present"), report.failedChecks().stream().map(VerificationCheck::name).toList());
   }
@@ -75,7 +75,7 @@ class VerificationActivitiesTest {
   @Test
   void reportsAnUnreachableApplicationWithoutThrowing() {
     ConnectivityReport report =
-        new VerificationActivitiesImpl(TestPostgres.client(), List.of(URI.create("http://127.0.0.1:9/api/v1/health")), Duration.ZERO)
+        new VerificationActivitiesImpl(TestPostgres.servers(), List.of(URI.create("http://127.0.0.1:9/api/v1/health")), Duration.ZERO)
             .checkApplicationConnectivity();
     assertTrue(report.configured());
     assertFalse(report.healthy());
@@ -83,7 +83,7 @@ class VerificationActivitiesTest {
   }
 
   private static VerificationActivitiesImpl verifier(List<URI> endpoints) {
-    return new VerificationActivitiesImpl(TestPostgres.client(), endpoints, Duration.ofSeconds(30));
+    return new VerificationActivitiesImpl(TestPostgres.servers(), endpoints, Duration.ofSeconds(30));
   }
 
   private static BackupManifest manifestOf(String db) throws Exception {

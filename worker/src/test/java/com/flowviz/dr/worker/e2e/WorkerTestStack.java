@@ -42,6 +42,10 @@ public final class WorkerTestStack {
   public final String passphrase = "backup key passphrase " + System.nanoTime();
   public final Path publicKey;
   public final Path workDirectory;
+  /** Where local instances of runbook 4.3 go. */
+  public final Path instances;
+  /** Where 4.3 tells the application its new database. */
+  public final Path applicationEnvFile;
   public final S3Client s3;
   public final SecretsManagerClient secrets;
   private final ApplicationContext worker;
@@ -64,6 +68,9 @@ public final class WorkerTestStack {
     Files.createFile(pgpass, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(pgpass, "127.0.0.1:" + TestPostgres.settings().port() + ":*:" + TestPostgres.SUPERUSER + ":" + TestPostgres.password() + "\n");
     workDirectory = dir.resolve("work");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    instances = dir.resolve("instances");
+    applicationEnvFile = dir.resolve("app/db.env");
 
     Map<String, Object> properties = new HashMap<>();
     properties.put("flowviz.temporal.address", temporal.address());
@@ -79,6 +86,10 @@ public final class WorkerTestStack {
     properties.put("flowviz.gpg.public-key-file", publicKey.toString());
     properties.put("flowviz.worker.work-directory", workDirectory.toString());
     properties.put("flowviz.worker.host-name", "test-host");
+    properties.put("flowviz.provision.kind", "local");
+    properties.put("flowviz.provision.local-root", instances.toString());
+    properties.put("flowviz.application.env-file", applicationEnvFile.toString());
+    properties.put("flowviz.application.compose-override", dir.resolve("app/docker-compose.override.yml").toString());
     worker = ApplicationContext.builder().mainClass(WorkerApplication.class).properties(properties).start();
 
     WorkflowServiceStubs stubs =

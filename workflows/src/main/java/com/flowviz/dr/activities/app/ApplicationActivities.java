@@ -10,4 +10,12 @@ public interface ApplicationActivities {
   /** Runs the configured restart command (runbook 4.1 step 5, e.g. docker compose restart api). */
   @ActivityMethod
   RestartOutcome restartApplication();
+
+  /**
+   * Points the application at a database (runbook 4.3 step 5): writes its connection settings
+   * where the application reads them (an env file and compose override, or a Secrets Manager
+   * secret). Rewrites the same content when run again.
+   */
+  @ActivityMethod
+  PublishOutcome publishDatabaseEndpoint(com.flowviz.dr.activities.postgres.PgServer server, String database);
 }

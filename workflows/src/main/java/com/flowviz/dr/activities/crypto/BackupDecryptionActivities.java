@@ -14,4 +14,12 @@ public interface BackupDecryptionActivities {
    */
   @ActivityMethod
   DecryptedBackup decryptBackup(DownloadedBackup downloaded);
+
+  /**
+   * Reads the pg_dump archive header of a backup without downloading it: from its manifest, else
+   * by decrypting the first bytes of the object (no integrity check is possible on a prefix; the
+   * full decrypt later checks it). Null when neither works (an archived object, say).
+   */
+  @ActivityMethod
+  ArchiveHeader readArchiveHeader(com.flowviz.dr.activities.storage.BackupObject backup, com.flowviz.dr.activities.storage.BackupManifest manifest);
 }

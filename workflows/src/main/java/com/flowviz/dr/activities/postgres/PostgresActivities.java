@@ -1,9 +1,13 @@
 package com.flowviz.dr.activities.postgres;
 
+import com.flowviz.dr.activities.crypto.ArchiveHeader;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
-/** The target PostgreSQL server, reached with the PG* settings of the worker. */
+/**
+ * The target PostgreSQL server. Every method takes the server last; null means the worker's own
+ * (its PG* settings), which keeps calls recorded before servers were a parameter valid.
+ */
 @ActivityInterface
 public interface PostgresActivities {
 
@@ -12,23 +16,41 @@ public interface PostgresActivities {
    * extensions the application needs (runbook 4.3 step 3).
    */
   @ActivityMethod
-  void prepareStagingDatabase(String stagingDatabase);
+  void prepareStagingDatabase(String stagingDatabase, PgServer server);
 
   /**
    * {@code pg_restore --no-owner --no-privileges} of a local archive into the staging database.
    * A retry starts from a fresh staging database. Runs on the host queue.
    */
   @ActivityMethod
-  PgRestoreOutcome restoreIntoStaging(String dumpPath, String stagingDatabase);
+  PgRestoreOutcome restoreIntoStaging(String dumpPath, String stagingDatabase, PgServer server);
 
   /**
    * Ends the sessions on the live database, renames it to the retired name and renames staging
    * to the live name, in one transaction.
    */
   @ActivityMethod
-  SwapOutcome swapIntoLive(SwapRequest request);
+  SwapOutcome swapIntoLive(SwapRequest request, PgServer server);
 
   /** Drops a staging database this workflow created. Only names of staging databases are accepted. */
   @ActivityMethod
-  boolean dropStagingDatabase(String stagingDatabase);
+  boolean dropStagingDatabase(String stagingDatabase, PgServer server);
+
+  /**
+   * Waits until the server accepts connections (as pg_isready does), up to the deadline; then
+   * reports its version. Fails with the last error seen when the deadline passes.
+   */
+  @ActivityMethod
+  ServerInfo awaitServerReady(PgServer server, java.time.Duration deadline);
+
+  /** Creates the database (if absent) and the application's extensions in it (runbook 4.3 step 3). */
+  @ActivityMethod
+  void createDatabaseWithExtensions(String database, PgServer server);
+
+  /**
+   * Fails, naming both versions and what to install, when the local pg_restore cannot read the
+   * archive or the server's major version is older than the one the dump came from.
+   */
+  @ActivityMethod
+  void checkRestoreCompatibility(ArchiveHeader archive, PgServer server);
 }

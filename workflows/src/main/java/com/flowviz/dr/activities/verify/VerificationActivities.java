@@ -10,7 +10,7 @@ public interface VerificationActivities {
 
   /** Runbook 5.1 and 5.2 on the given database; compares with the manifest when not null. */
   @ActivityMethod
-  VerificationReport verifyRestoredDatabase(String database, BackupManifest manifest);
+  VerificationReport verifyRestoredDatabase(String database, BackupManifest manifest, com.flowviz.dr.activities.postgres.PgServer server);
 
   /**
    * Runbook 5.3: GETs the configured application endpoints until each answers 2xx or the

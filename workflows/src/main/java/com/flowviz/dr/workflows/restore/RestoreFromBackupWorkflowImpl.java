@@ -127,7 +127,8 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
                                   plan.stagingDatabase(),
                                   plan.targetDatabase(),
                                   plan.replacedDatabase(),
-                                  "flowviz-dr restore " + Workflow.getInfo().getWorkflowId() + " of " + backup.key())),
+                                  "flowviz-dr restore " + Workflow.getInfo().getWorkflowId() + " of " + backup.key()),
+                              plan.server()),
                       s ->
                           s.retiredDatabase() == null
                               ? "no live database existed; restored data is now " + s.liveDatabase()
@@ -173,30 +174,38 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
             d -> d.bytes() + " bytes, pg_dump archive " + d.archiveVersion() + " from PostgreSQL " + d.dumpedFromVersion());
     steps.run(
         PREPARE_STAGING,
-        () -> postgres.prepareStagingDatabase(plan.stagingDatabase()),
+        () -> postgres.prepareStagingDatabase(plan.stagingDatabase(), plan.server()),
         "created " + plan.stagingDatabase());
     steps.run(
         PG_RESTORE,
-        () -> host.pgRestore(plan.stagingDatabase()).restoreIntoStaging(decrypted.path(), plan.stagingDatabase()),
+        () -> host.pgRestore(plan.stagingDatabase()).restoreIntoStaging(decrypted.path(), plan.stagingDatabase(), plan.server()),
         (PgRestoreOutcome r) -> "pg_restore -j " + r.jobs() + " in " + r.millis() + " ms");
     return steps.run(
         VERIFY,
-        () -> verification.verifyRestoredDatabase(plan.stagingDatabase(), manifest),
+        () -> verification.verifyRestoredDatabase(plan.stagingDatabase(), manifest, plan.server()),
         r -> (r.passed() ? "passed" : "FAILED") + ", " + r.checks().size() + " checks" + (r.comparedWithManifest() ? " against the manifest" : ""));
   }
 
   private RestoreResult finishAfterSwap(AuditTrail trail, Instant startedAt, VerificationReport report, SwapOutcome swap) {
-    RestartOutcome restart = application.restartApplication();
-    if (restart.configured()) {
-      steps.run(RESTART_APPLICATION, () -> restart, r -> r.command() + " exited " + r.exitCode());
+    RestartOutcome restart;
+    ConnectivityReport connectivity;
+    if (plan.applicationSteps()) {
+      restart = application.restartApplication();
+      if (restart.configured()) {
+        steps.run(RESTART_APPLICATION, () -> restart, r -> r.command() + " exited " + r.exitCode());
+      } else {
+        steps.skip(RESTART_APPLICATION, "no restart command configured");
+      }
+      connectivity =
+          steps.run(
+              CONNECTIVITY_TEST,
+              verification::checkApplicationConnectivity,
+              c -> !c.configured() ? "no endpoints configured" : (c.healthy() ? "all endpoints healthy" : "UNHEALTHY: " + c.endpoints()));
     } else {
-      steps.skip(RESTART_APPLICATION, "no restart command configured");
+      // The calling procedure points the application at the new server first, then restarts it.
+      restart = new RestartOutcome(false, "", 0, 0, "left to the calling procedure");
+      connectivity = new ConnectivityReport(false, true, java.util.List.of());
     }
-    ConnectivityReport connectivity =
-        steps.run(
-            CONNECTIVITY_TEST,
-            verification::checkApplicationConnectivity,
-            c -> !c.configured() ? "no endpoints configured" : (c.healthy() ? "all endpoints healthy" : "UNHEALTHY: " + c.endpoints()));
     String outcome =
         connectivity.configured() && !connectivity.healthy()
             ? RestoreResult.RESTORED_APPLICATION_UNHEALTHY
@@ -230,7 +239,7 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         () ->
             steps.run(
                 CLEANUP,
-                () -> postgres.dropStagingDatabase(plan.stagingDatabase()),
+                () -> postgres.dropStagingDatabase(plan.stagingDatabase(), plan.server()),
                 dropped -> dropped ? "dropped " + plan.stagingDatabase() : "no staging database to drop"));
   }
 

@@ -1,10 +1,12 @@
 package com.flowviz.dr.workflows.restore;
 
+import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.storage.BackupSelector;
 import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.DurationInput;
 import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.InstantInput;
+import com.flowviz.dr.workflows.ServerInput;
 import com.flowviz.dr.workflows.common.Names;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +24,9 @@ record RestorePlan(
     String reason,
     Instant incidentAt,
     boolean keepStagingOnFailure,
-    Duration workHostPickupTimeout) {
+    Duration workHostPickupTimeout,
+    PgServer server,
+    boolean applicationSteps) {
 
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
   private static final Duration DEFAULT_PICKUP = Duration.ofMinutes(15);
@@ -71,6 +75,8 @@ record RestorePlan(
         incidentAt,
         Boolean.TRUE.equals(request.keepStagingOnFailure()),
         DurationInput.parse(
-            "workHostPickupTimeout", request.workHostPickupTimeout(), DEFAULT_PICKUP, Duration.ofSeconds(5), Duration.ofHours(24)));
+            "workHostPickupTimeout", request.workHostPickupTimeout(), DEFAULT_PICKUP, Duration.ofSeconds(5), Duration.ofHours(24)),
+        ServerInput.validate("targetServer", request.targetServer()),
+        !Boolean.FALSE.equals(request.applicationSteps()));
   }
 }

@@ -1,6 +1,7 @@
 package com.flowviz.dr.workflows.restore;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.flowviz.dr.activities.postgres.PgServer;
 
 /**
  * Input of runbook 4.1, one JSON object as the Temporal UI's start form sends it. Every field may
@@ -28,6 +29,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param keepStagingOnFailure keep the staging database for inspection when verification fails
  * @param workHostPickupTimeout ISO-8601 duration (default PT15M): a host that does not pick up
  *     its restore work within it is taken as lost and another host starts the download again
+ * @param targetServer the server to restore into; default the worker's own (PGHOST, ...)
+ * @param applicationSteps restart the application and test its connectivity after the swap
+ *     (default true); false when a calling procedure repoints the application first (4.3)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RestoreRequest(
@@ -40,7 +44,24 @@ public record RestoreRequest(
     String reason,
     String incidentAt,
     Boolean keepStagingOnFailure,
-    String workHostPickupTimeout) {
+    String workHostPickupTimeout,
+    PgServer targetServer,
+    Boolean applicationSteps) {
+
+  public RestoreRequest(
+      String backupKey,
+      String restorePointBefore,
+      String backupPrefix,
+      String bucket,
+      String targetDatabase,
+      String operator,
+      String reason,
+      String incidentAt,
+      Boolean keepStagingOnFailure,
+      String workHostPickupTimeout) {
+    this(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt, keepStagingOnFailure,
+        workHostPickupTimeout, null, null);
+  }
 
   public static RestoreRequest latest(String targetDatabase, String operator, String reason) {
     return new RestoreRequest(null, null, null, null, targetDatabase, operator, reason, null, null, null);

@@ -95,9 +95,9 @@ class RestoreFromBackupWorkflowTest {
     when(storage.downloadBackup(BACKUP)).thenReturn(new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0));
     when(decryption.decryptBackup(any()))
         .thenReturn(new DecryptedBackup(BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true));
-    when(postgres.restoreIntoStaging(anyString(), anyString())).thenReturn(new PgRestoreOutcome("s", 2, 1234, "15.8", 42));
-    when(verification.verifyRestoredDatabase(anyString(), any())).thenReturn(report(true));
-    when(postgres.swapIntoLive(any()))
+    when(postgres.restoreIntoStaging(anyString(), anyString(), any())).thenReturn(new PgRestoreOutcome("s", 2, 1234, "15.8", 42));
+    when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(report(true));
+    when(postgres.swapIntoLive(any(), any()))
         .thenAnswer(call -> new SwapOutcome("flowviz", ((SwapRequest) call.getArgument(0)).retiredDatabase(), 3, false));
     when(application.restartApplication()).thenReturn(new RestartOutcome(false, "", 0, 0, ""));
     when(verification.checkApplicationConnectivity()).thenReturn(new ConnectivityReport(false, true, List.of()));
@@ -123,7 +123,7 @@ class RestoreFromBackupWorkflowTest {
     assertTrue(result.replacedDatabase().startsWith("flowviz_replaced_"), result.replacedDatabase());
     assertEquals(Duration.ofHours(1), result.rpo().gap());
     assertEquals(RpoAssessment.WITHIN_TARGET, result.rpo().verdict());
-    verify(postgres).prepareStagingDatabase(startsWith("flowviz_staging_"));
+    verify(postgres).prepareStagingDatabase(startsWith("flowviz_staging_"), any());
     verify(workHost).discardWorkFiles(WORKFLOW_ID);
     assertEquals("alice", audit.get(0).operator());
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("swap-staging-into-live") && e.outcome().equals("SUCCEEDED")));
@@ -143,7 +143,7 @@ class RestoreFromBackupWorkflowTest {
 
   @Test
   void aFailedVerificationNeverTouchesTheLiveDatabase() {
-    when(verification.verifyRestoredDatabase(anyString(), any())).thenReturn(report(false));
+    when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(report(false));
 
     WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
 
@@ -151,8 +151,8 @@ class RestoreFromBackupWorkflowTest {
     assertEquals(FailureTypes.VERIFICATION_FAILED, failure.getType());
     assertTrue(failure.getOriginalMessage().contains("row count lots (expected 10, found 7)"), failure.getOriginalMessage());
     assertTrue(failure.getOriginalMessage().contains("was not touched"));
-    verify(postgres, never()).swapIntoLive(any());
-    verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"));
+    verify(postgres, never()).swapIntoLive(any(), any());
+    verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"), any());
     verify(workHost).discardWorkFiles(WORKFLOW_ID);
     com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v1-verification-failed");
   }
@@ -168,8 +168,8 @@ class RestoreFromBackupWorkflowTest {
     assertEquals(FailureTypes.DECRYPTION_PASSPHRASE_WRONG, failure.getType());
     assertEquals("The passphrase does not unlock key ABC.", failure.getOriginalMessage());
     verify(decryption, times(1)).decryptBackup(any());
-    verify(postgres, never()).prepareStagingDatabase(anyString());
-    verify(postgres, never()).swapIntoLive(any());
+    verify(postgres, never()).prepareStagingDatabase(anyString(), any());
+    verify(postgres, never()).swapIntoLive(any(), any());
     verify(workHost).discardWorkFiles(WORKFLOW_ID);
     assertTrue(audit.stream().anyMatch(a -> a.step().equals("restore") && a.outcome().equals("FAILED")));
   }
@@ -177,7 +177,7 @@ class RestoreFromBackupWorkflowTest {
   @Test
   void cancellingDuringPgRestoreLeavesTheLiveDatabaseUntouchedAndCleansUp() throws Exception {
     CountDownLatch restoring = new CountDownLatch(1);
-    when(postgres.restoreIntoStaging(anyString(), anyString())).thenAnswer(call -> {
+    when(postgres.restoreIntoStaging(anyString(), anyString(), any())).thenAnswer(call -> {
       restoring.countDown();
       while (true) {
         Activity.getExecutionContext().heartbeat("restoring");
@@ -192,8 +192,8 @@ class RestoreFromBackupWorkflowTest {
 
     WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> stub.getResult(RestoreResult.class));
     assertInstanceOf(CanceledFailure.class, e.getCause());
-    verify(postgres, never()).swapIntoLive(any());
-    verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"));
+    verify(postgres, never()).swapIntoLive(any(), any());
+    verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"), any());
     verify(workHost).discardWorkFiles(WORKFLOW_ID);
     assertTrue(audit.stream().anyMatch(a -> a.step().equals("restore") && a.outcome().equals("CANCELLED")));
   }
@@ -232,7 +232,7 @@ class RestoreFromBackupWorkflowTest {
     RestoreResult result = workflow().restore(RestoreRequest.latest("flowviz", "alice", null));
 
     assertEquals(RestoreResult.RESTORED_APPLICATION_UNHEALTHY, result.outcome());
-    verify(postgres, atLeastOnce()).swapIntoLive(any());
+    verify(postgres, atLeastOnce()).swapIntoLive(any(), any());
     assertEquals(503, result.connectivity().endpoints().get(0).status());
   }
 

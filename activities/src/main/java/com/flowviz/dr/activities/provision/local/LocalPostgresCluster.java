@@ -52,6 +52,11 @@ public final class LocalPostgresCluster implements AutoCloseable {
     return cluster;
   }
 
+  /** A handle on a cluster that may or may not run, to stop or remove it. */
+  public static LocalPostgresCluster existing(Path home, PgBinaries binaries) {
+    return new LocalPostgresCluster(home.toAbsolutePath(), 0, "admin", "", binaries);
+  }
+
   public int port() {
     return port;
   }
@@ -95,8 +100,8 @@ public final class LocalPostgresCluster implements AutoCloseable {
   /** Stops the server and removes its files. */
   public void destroy() {
     stop();
-    try (var paths = Files.walk(home)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      deleteTree(home);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -111,18 +116,23 @@ public final class LocalPostgresCluster implements AutoCloseable {
     if (Files.isRegularFile(dataDirectory().resolve("PG_VERSION"))) {
       return;
     }
+    // initdb writes into data.init, renamed to data when complete: a killed initdb leaves no
+    // half-made cluster behind, only a data.init the next attempt removes.
+    Path staging = home.resolve("data.init");
     try {
       Files.createDirectories(home);
       checkReachableByServerUser(home);
+      deleteTree(staging);
       Path pwfile = home.resolve("initdb.pw");
+      Files.deleteIfExists(pwfile);
+      Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(pwfile, password + "\n", StandardCharsets.UTF_8);
-      Files.setPosixFilePermissions(pwfile, PosixFilePermissions.fromString("rw-------"));
       handToServerUser(home);
       try {
         ChildProcess.run(
             asServerUser(List.of(
                 binaries.program("initdb"),
-                "--pgdata=" + dataDirectory(),
+                "--pgdata=" + staging,
                 "--username=" + superuser,
                 "--pwfile=" + pwfile,
                 "--auth=scram-sha-256",
@@ -136,7 +146,7 @@ public final class LocalPostgresCluster implements AutoCloseable {
         Files.deleteIfExists(pwfile);
       }
       Files.writeString(
-          dataDirectory().resolve("postgresql.auto.conf"),
+          staging.resolve("postgresql.auto.conf"),
           String.join("\n",
                   "listen_addresses = '127.0.0.1'",
                   "unix_socket_directories = '" + home + "'",
@@ -149,9 +159,19 @@ public final class LocalPostgresCluster implements AutoCloseable {
                   "log_min_messages = warning")
               + "\n",
           StandardCharsets.UTF_8);
-      handToServerUser(dataDirectory().resolve("postgresql.auto.conf"));
+      handToServerUser(staging.resolve("postgresql.auto.conf"));
+      Files.move(staging, dataDirectory(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create a PostgreSQL cluster in " + home + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 

@@ -1,0 +1,41 @@
+package com.flowviz.dr.workflows.newinstance;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * Input of runbook 4.3, restore to a new instance. Every field may be left out.
+ *
+ * <pre>{@code
+ * {
+ *   "backupKey": "latest",
+ *   "databaseName": "flowviz",
+ *   "operator": "dave",
+ *   "reason": "primary instance lost its disk"
+ * }
+ * }</pre>
+ *
+ * @param instanceName default {@code flowviz-db-<8 hex of the workflow id>}: a rerun of the same
+ *     workflow finds the same instance
+ * @param region for provisioners that place instances in regions (terraform)
+ * @param keepOnFailure keep a failed run's new instance for inspection instead of tearing it down
+ * @param readinessTimeout ISO-8601 duration the new server has to accept connections, default PT5M
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record NewInstanceRequest(
+    String backupKey,
+    String restorePointBefore,
+    String backupPrefix,
+    String bucket,
+    String instanceName,
+    String region,
+    String databaseName,
+    String operator,
+    String reason,
+    String incidentAt,
+    Boolean keepOnFailure,
+    String readinessTimeout) {
+
+  public static NewInstanceRequest latest(String databaseName, String operator, String reason) {
+    return new NewInstanceRequest(null, null, null, null, null, null, databaseName, operator, reason, null, null, null);
+  }
+}

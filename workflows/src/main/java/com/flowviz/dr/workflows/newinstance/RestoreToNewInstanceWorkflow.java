@@ -1,0 +1,21 @@
+package com.flowviz.dr.workflows.newinstance;
+
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * Runbook 4.3, restore to a new instance: provision a PostgreSQL instance, wait until it is ready,
+ * create the extensions, restore the backup into it with runbook 4.1, point the application at it,
+ * restart it and test its connectivity. A failed run tears down the instance it made, unless asked
+ * to keep it.
+ */
+@WorkflowInterface
+public interface RestoreToNewInstanceWorkflow {
+
+  @WorkflowMethod(name = "RestoreToNewInstance")
+  NewInstanceResult restore(NewInstanceRequest request);
+
+  @QueryMethod
+  NewInstanceProgress progress();
+}

@@ -1,0 +1,184 @@
+package com.flowviz.dr.workflows.newinstance;
+
+import com.flowviz.dr.activities.app.ApplicationActivities;
+import com.flowviz.dr.activities.app.PublishOutcome;
+import com.flowviz.dr.activities.app.RestartOutcome;
+import com.flowviz.dr.activities.crypto.ArchiveHeader;
+import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
+import com.flowviz.dr.activities.postgres.PostgresActivities;
+import com.flowviz.dr.activities.postgres.ServerInfo;
+import com.flowviz.dr.activities.provision.InstanceSpec;
+import com.flowviz.dr.activities.provision.ProvisionActivities;
+import com.flowviz.dr.activities.provision.ProvisionedInstance;
+import com.flowviz.dr.activities.storage.BackupManifest;
+import com.flowviz.dr.activities.storage.BackupObject;
+import com.flowviz.dr.activities.storage.BackupSelector;
+import com.flowviz.dr.activities.storage.BackupStorageActivities;
+import com.flowviz.dr.activities.verify.ConnectivityReport;
+import com.flowviz.dr.activities.verify.VerificationActivities;
+import com.flowviz.dr.workflows.Defaults;
+import com.flowviz.dr.workflows.DurationInput;
+import com.flowviz.dr.workflows.InputValidation;
+import com.flowviz.dr.workflows.InstantInput;
+import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.common.ActivityTimeouts;
+import com.flowviz.dr.workflows.common.AuditTrail;
+import com.flowviz.dr.workflows.common.Detached;
+import com.flowviz.dr.workflows.common.Failures;
+import com.flowviz.dr.workflows.common.Names;
+import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.workflows.common.StepTracker;
+import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
+import com.flowviz.dr.workflows.restore.RestoreRequest;
+import com.flowviz.dr.workflows.restore.RestoreResult;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWorkflow {
+
+  static final String RESOLVE_BACKUP = "resolve-backup";
+  static final String READ_ARCHIVE_HEADER = "read-archive-header";
+  static final String PROVISION = "provision-instance";
+  static final String WAIT_READY = "wait-until-ready";
+  static final String CHECK_VERSIONS = "check-versions";
+  static final String CREATE_EXTENSIONS = "create-extensions";
+  static final String RESTORE = "restore-with-runbook-4.1";
+  static final String REPOINT = "repoint-application";
+  static final String RESTART = "restart-application";
+  static final String CONNECTIVITY = "application-connectivity-test";
+  static final String TEARDOWN = "teardown-instance";
+
+  private static final Pattern INSTANCE_NAME = Pattern.compile("[a-z][a-z0-9-]{1,48}[a-z0-9]");
+
+  private final BackupStorageActivities storage = Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
+  private final BackupDecryptionActivities decryption = Workflow.newActivityStub(BackupDecryptionActivities.class, ActivityTimeouts.QUICK);
+  private final PostgresActivities postgres = Workflow.newActivityStub(PostgresActivities.class, ActivityTimeouts.DATABASE);
+  private final VerificationActivities verification = Workflow.newActivityStub(VerificationActivities.class, ActivityTimeouts.APPLICATION);
+  private final ApplicationActivities application = Workflow.newActivityStub(ApplicationActivities.class, ActivityTimeouts.APPLICATION);
+  /** Provisioning may pull images or wait for a cloud; it heartbeats meanwhile. */
+  private final ProvisionActivities provisioning =
+      Workflow.newActivityStub(
+          ProvisionActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofMinutes(30))
+              .setScheduleToCloseTimeout(Duration.ofHours(2))
+              .setHeartbeatTimeout(Duration.ofSeconds(30))
+              .setRetryOptions(ActivityTimeouts.QUICK.getRetryOptions())
+              .build());
+
+  private StepTracker steps;
+  private BackupObject backup;
+  private ProvisionedInstance instance;
+  private String restoreWorkflowId;
+
+  @Override
+  public NewInstanceResult restore(NewInstanceRequest input) {
+    Instant startedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
+    NewInstanceRequest request = input == null ? NewInstanceRequest.latest(null, null, null) : input;
+    // Input first: bad input changes nothing.
+    String workflowId = Workflow.getInfo().getWorkflowId();
+    String database = InputValidation.databaseName("databaseName", request.databaseName() == null ? Defaults.DATABASE : request.databaseName());
+    String instanceName = request.instanceName() == null ? "flowviz-db-" + Names.shortHash(workflowId) : request.instanceName();
+    if (!INSTANCE_NAME.matcher(instanceName).matches()) {
+      throw InputValidation.invalid("instanceName \"" + instanceName + "\" is not usable: 3 to 50 characters of a-z, 0-9 and '-', starting with a letter.");
+    }
+    if (request.region() != null && !request.region().matches("[a-z]{2}(-[a-z]+)+-\\d|local")) {
+      throw InputValidation.invalid("region \"" + request.region() + "\" is not an AWS region name such as us-west-2.");
+    }
+    String bucket = request.bucket() == null ? Defaults.BUCKET : InputValidation.bucketName("bucket", request.bucket());
+    String prefix = request.backupPrefix() == null ? Defaults.DAILY_PREFIX : InputValidation.prefix("backupPrefix", request.backupPrefix());
+    String key = request.backupKey() == null || Defaults.LATEST.equalsIgnoreCase(request.backupKey().trim())
+        ? null : InputValidation.backupKey("backupKey", request.backupKey());
+    Instant before = InstantInput.parse("restorePointBefore", request.restorePointBefore());
+    InstantInput.parse("incidentAt", request.incidentAt());
+    Duration readiness = DurationInput.parse("readinessTimeout", request.readinessTimeout(), Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofHours(1));
+    String operator = InputValidation.operator(request.operator());
+    String reason = InputValidation.freeText("reason", request.reason(), 2000);
+    boolean keepOnFailure = Boolean.TRUE.equals(request.keepOnFailure());
+    InstanceSpec spec = new InstanceSpec(instanceName, request.region());
+
+    AuditTrail trail = new AuditTrail(operator);
+    steps = new StepTracker(trail);
+    trail.record("new-instance-restore-requested", StepRecord.RUNNING,
+        "restore " + (key == null ? "newest backup under " + prefix : key) + " into new instance " + instanceName + " database " + database
+            + (reason.isEmpty() ? "" : "; reason: " + reason));
+    try {
+      backup = steps.run(RESOLVE_BACKUP, () -> storage.resolveBackup(new BackupSelector(bucket, prefix, key, before)), b -> b.uri());
+      trail.backupKey(backup.key());
+      BackupManifest manifest = storage.readManifest(backup);
+      // Before any instance exists or any gigabyte moves: which PostgreSQL wrote this backup?
+      ArchiveHeader archive =
+          steps.run(READ_ARCHIVE_HEADER, () -> decryption.readArchiveHeader(backup, manifest),
+              a -> a == null ? "not readable before retrieval; checked before pg_restore"
+                  : "pg_dump " + a.pgDumpVersion() + " of PostgreSQL " + a.serverVersion() + " (" + a.source() + ")");
+      instance = steps.run(PROVISION, () -> provisioning.provisionInstance(spec),
+          i -> (i.reused() ? "reused " : "provisioned ") + i.provisioner() + " instance " + i.name() + " at " + i.server().describe());
+      ServerInfo server = steps.run(WAIT_READY, () -> postgres.awaitServerReady(instance.server(), readiness),
+          s -> "PostgreSQL " + s.version() + " ready after " + s.waitedMillis() + " ms");
+      steps.run(CHECK_VERSIONS, () -> postgres.checkRestoreCompatibility(archive, instance.server()),
+          archive == null ? "no header to check yet" : "backup from PostgreSQL " + archive.serverVersion() + " fits server " + server.version());
+      steps.run(CREATE_EXTENSIONS, () -> postgres.createDatabaseWithExtensions("template1", instance.server()),
+          "extensions created in template1, so every database on the instance has them");
+      RestoreResult restored = steps.run(RESTORE, () -> restoreWithRunbook41(database, operator, reason, request.incidentAt()),
+          r -> r.outcome() + ", verification " + (r.verification().passed() ? "passed" : "FAILED"));
+      PublishOutcome published = steps.run(REPOINT, () -> application.publishDatabaseEndpoint(instance.server(), database),
+          p -> p.configured() ? "wrote " + p.locations() : "no publisher configured: repoint the application by hand");
+      RestartOutcome restart = steps.run(RESTART, application::restartApplication,
+          r -> r.configured() ? r.command() + " exited " + r.exitCode() : "no restart command configured");
+      ConnectivityReport connectivity = steps.run(CONNECTIVITY, verification::checkApplicationConnectivity,
+          c -> !c.configured() ? "no endpoints configured" : (c.healthy() ? "all endpoints healthy" : "UNHEALTHY: " + c.endpoints()));
+      String outcome = connectivity.configured() && !connectivity.healthy() ? RestoreResult.RESTORED_APPLICATION_UNHEALTHY : RestoreResult.RESTORED;
+      trail.record("new-instance-restore", StepRecord.SUCCEEDED, outcome + " on " + instance.name() + " at " + instance.server().describe());
+      return new NewInstanceResult(outcome, instance, server, archive, restored, published, restart, connectivity, steps.steps(),
+          Duration.between(startedAt, Instant.ofEpochMilli(Workflow.currentTimeMillis())));
+    } catch (RuntimeException e) {
+      boolean cancelled = StepTracker.isCancellation(e);
+      if (keepOnFailure) {
+        steps.skip(TEARDOWN, "instance " + instanceName + " kept for inspection as requested");
+      } else {
+        // Anything this run may have made goes, even if provisioning itself failed half way.
+        Detached.run(() -> steps.run(TEARDOWN, () -> provisioning.teardownInstance(spec),
+            removed -> removed ? "removed instance " + instanceName : "no instance to remove"));
+      }
+      trail.record("new-instance-restore", cancelled ? StepRecord.CANCELLED : StepRecord.FAILED, Failures.rootMessage(e));
+      if (cancelled || e instanceof ApplicationFailure) {
+        throw e;
+      }
+      String type = Failures.rootType(e);
+      throw ApplicationFailure.newNonRetryableFailureWithCause(Failures.rootMessage(e), type == null ? "NewInstanceRestoreFailed" : type, e);
+    } finally {
+      trail.awaitAll();
+    }
+  }
+
+  private RestoreResult restoreWithRunbook41(String database, String operator, String reason, String incidentAt) {
+    restoreWorkflowId = Workflow.getInfo().getWorkflowId() + "-restore";
+    RestoreFromBackupWorkflow child =
+        Workflow.newChildWorkflowStub(
+            RestoreFromBackupWorkflow.class,
+            ChildWorkflowOptions.newBuilder()
+                .setWorkflowId(restoreWorkflowId)
+                .setTaskQueue(TaskQueues.DR)
+                .setStaticSummary("Restore " + backup.key() + " into " + database + " on " + instance.server().describe())
+                .build());
+    return child.restore(
+        new RestoreRequest(backup.key(), null, null, backup.bucket(), database, operator,
+            reason.isEmpty() ? "restore to new instance " + instance.name() : reason, incidentAt, null, null,
+            instance.server(), false));
+  }
+
+  @Override
+  public NewInstanceProgress progress() {
+    return new NewInstanceProgress(
+        steps == null ? null : steps.current(),
+        backup == null ? null : backup.key(),
+        instance,
+        restoreWorkflowId,
+        steps == null ? java.util.List.of() : steps.steps());
+  }
+}

@@ -1,0 +1,179 @@
+package com.flowviz.dr.workflows.newinstance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import com.flowviz.dr.activities.app.ApplicationActivities;
+import com.flowviz.dr.activities.app.PublishOutcome;
+import com.flowviz.dr.activities.app.RestartOutcome;
+import com.flowviz.dr.activities.audit.AuditActivities;
+import com.flowviz.dr.activities.audit.AuditEntry;
+import com.flowviz.dr.activities.crypto.ArchiveHeader;
+import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
+import com.flowviz.dr.activities.postgres.PgServer;
+import com.flowviz.dr.activities.postgres.PostgresActivities;
+import com.flowviz.dr.activities.postgres.ServerInfo;
+import com.flowviz.dr.activities.provision.InstanceSpec;
+import com.flowviz.dr.activities.provision.ProvisionActivities;
+import com.flowviz.dr.activities.provision.ProvisionedInstance;
+import com.flowviz.dr.activities.storage.BackupObject;
+import com.flowviz.dr.activities.storage.BackupStorageActivities;
+import com.flowviz.dr.activities.verify.ConnectivityReport;
+import com.flowviz.dr.activities.verify.VerificationActivities;
+import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
+import com.flowviz.dr.workflows.restore.RestoreProgress;
+import com.flowviz.dr.workflows.restore.RestoreRequest;
+import com.flowviz.dr.workflows.restore.RestoreResult;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Runbook 4.3's logic with mocked activities and a stand-in for the child 4.1 restore. */
+class RestoreToNewInstanceWorkflowTest {
+
+  private static final BackupObject BACKUP = new BackupObject("flowviz-backups", "daily/flowviz_daily_20250119_020000.dump.gpg",
+      Instant.parse("2025-01-19T02:00:00Z"), Instant.parse("2025-01-19T02:01:00Z"), 100, "STANDARD", "e");
+  private static final PgServer NEW_SERVER = new PgServer("10.0.9.9", 5433, "admin", "flowviz/dr/instances/flowviz-db-x/admin-password");
+  private static final List<RestoreRequest> childRequests = new CopyOnWriteArrayList<>();
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private final BackupStorageActivities storage = mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
+  private final BackupDecryptionActivities decryption = mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
+  private final PostgresActivities postgres = mock(PostgresActivities.class, withSettings().withoutAnnotations());
+  private final VerificationActivities verification = mock(VerificationActivities.class, withSettings().withoutAnnotations());
+  private final ApplicationActivities application = mock(ApplicationActivities.class, withSettings().withoutAnnotations());
+  private final ProvisionActivities provisioning = mock(ProvisionActivities.class, withSettings().withoutAnnotations());
+  private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
+
+  public static class RecordingRestore implements RestoreFromBackupWorkflow {
+    @Override
+    public RestoreResult restore(RestoreRequest request) {
+      childRequests.add(request);
+      return new RestoreResult(RestoreResult.RESTORED, BACKUP, request.targetDatabase(), null,
+          new com.flowviz.dr.activities.verify.VerificationReport("s", true, true, List.of(), List.of(), List.of(), java.util.Map.of()),
+          null, null, null, List.of(), Duration.ZERO);
+    }
+
+    @Override
+    public RestoreProgress progress() {
+      return null;
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    childRequests.clear();
+    env = TestWorkflowEnvironment.newInstance();
+    client = env.getWorkflowClient();
+    Worker worker = env.newWorker(TaskQueues.DR);
+    worker.registerWorkflowImplementationTypes(RestoreToNewInstanceWorkflowImpl.class, RecordingRestore.class);
+    AuditActivities recorder = audit::add;
+    worker.registerActivitiesImplementations(storage, decryption, postgres, verification, application, provisioning, recorder);
+    when(storage.resolveBackup(any())).thenReturn(BACKUP);
+    when(decryption.readArchiveHeader(any(), any())).thenReturn(new ArchiveHeader("1.14", "15.8", "15.8", 15, "object head"));
+    when(provisioning.provisionInstance(any())).thenAnswer(call ->
+        new ProvisionedInstance(((InstanceSpec) call.getArgument(0)).name(), "local", NEW_SERVER, false, "test"));
+    when(postgres.awaitServerReady(any(), any())).thenReturn(new ServerInfo("15.18", 15, 800));
+    when(application.publishDatabaseEndpoint(any(), anyString())).thenReturn(new PublishOutcome(true, List.of("env file /etc/flowviz/db.env")));
+    when(application.restartApplication()).thenReturn(new RestartOutcome(true, "docker compose restart api", 0, 1000, ""));
+    when(verification.checkApplicationConnectivity()).thenReturn(new ConnectivityReport(true, true, List.of()));
+    env.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void provisionsRestoresThenRepointsRestartsAndTestsTheApplication() {
+    NewInstanceResult result = start("new-1", NewInstanceRequest.latest("flowviz", "dave", "instance lost"));
+
+    assertEquals(RestoreResult.RESTORED, result.outcome());
+    assertEquals(
+        List.of("resolve-backup", "read-archive-header", "provision-instance", "wait-until-ready", "check-versions", "create-extensions",
+            "restore-with-runbook-4.1", "repoint-application", "restart-application", "application-connectivity-test"),
+        result.steps().stream().map(StepRecord::step).toList());
+    RestoreRequest child = childRequests.get(0);
+    assertEquals(NEW_SERVER, child.targetServer(), "the 4.1 restore goes into the new instance");
+    assertEquals(Boolean.FALSE, child.applicationSteps(), "the application is restarted after it is repointed, not before");
+    assertEquals(BACKUP.key(), child.backupKey());
+    verify(application).publishDatabaseEndpoint(NEW_SERVER, "flowviz");
+    verify(postgres).createDatabaseWithExtensions("template1", NEW_SERVER);
+    verify(provisioning, never()).teardownInstance(any());
+  }
+
+  @Test
+  void theInstanceNameComesFromTheWorkflowIdSoARerunFindsIt() {
+    start("new-rerun", NewInstanceRequest.latest(null, null, null));
+    start("new-rerun-2", NewInstanceRequest.latest(null, null, null));
+    org.mockito.ArgumentCaptor<InstanceSpec> specs = org.mockito.ArgumentCaptor.forClass(InstanceSpec.class);
+    verify(provisioning, org.mockito.Mockito.times(2)).provisionInstance(specs.capture());
+    assertTrue(specs.getAllValues().get(0).name().startsWith("flowviz-db-"));
+    assertFalse(specs.getAllValues().get(0).equals(specs.getAllValues().get(1)));
+  }
+
+  @Test
+  void aVersionMismatchFailsBeforeTheDownloadAndTearsTheInstanceDown() {
+    doThrow(ApplicationFailure.newNonRetryableFailure("The backup comes from PostgreSQL 17.2 but the target server runs 15.18", FailureTypes.PG_VERSION_MISMATCH))
+        .when(postgres).checkRestoreCompatibility(any(), any());
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> start("new-old", NewInstanceRequest.latest("flowviz", "dave", null)));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals(FailureTypes.PG_VERSION_MISMATCH, failure.getType());
+    assertTrue(childRequests.isEmpty(), "no restore, no download");
+    verify(provisioning).teardownInstance(any());
+  }
+
+  @Test
+  void aFailedRunKeepsItsInstanceWhenAsked() {
+    doThrow(ApplicationFailure.newNonRetryableFailure("boom", "Boom")).when(postgres).createDatabaseWithExtensions(anyString(), any());
+    NewInstanceRequest keep = new NewInstanceRequest(null, null, null, null, null, null, "flowviz", "dave", null, null, true, null);
+
+    assertThrows(WorkflowFailedException.class, () -> start("new-keep", keep));
+
+    verify(provisioning, never()).teardownInstance(any());
+    assertTrue(audit.stream().anyMatch(a -> a.step().equals("teardown-instance") && a.outcome().equals("SKIPPED")));
+  }
+
+  @Test
+  void aBadInstanceNameIsRefusedBeforeAnythingIsProvisioned() {
+    NewInstanceRequest bad = new NewInstanceRequest(null, null, null, null, "Prod DB; rm -rf /", null, null, null, null, null, null, null);
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> start("new-bad", bad));
+    assertEquals(FailureTypes.INVALID_INPUT, assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+    verify(provisioning, never()).provisionInstance(any());
+    verify(provisioning, never()).teardownInstance(eq(null));
+  }
+
+  private NewInstanceResult start(String id, NewInstanceRequest request) {
+    return client.newWorkflowStub(RestoreToNewInstanceWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build())
+        .restore(request);
+  }
+}
