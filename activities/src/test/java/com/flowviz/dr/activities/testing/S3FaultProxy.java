@@ -131,10 +131,11 @@ public final class S3FaultProxy implements AutoCloseable {
         error(exchange, 403, "InvalidObjectState", "The operation is not valid for the object's storage class");
         return;
       }
+      // Once asked for, a held retrieval shows as ongoing, as S3 shows it for hours. Decided when
+      // the request arrives, so a test that saw the request knows what it will be answered.
+      boolean ongoing = held && method.equals("HEAD") && retrievalsRequested.contains(object);
       HttpResponse<InputStream> response = forward(exchange, method, path, query, body);
-      // Once asked for, a held retrieval shows as ongoing, as S3 shows it for hours.
-      boolean ongoing = held && method.equals("HEAD") && response.statusCode() == 200 && retrievalsRequested.contains(object);
-      relay(exchange, method, response, ongoing);
+      relay(exchange, method, response, ongoing && response.statusCode() == 200);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -117,6 +117,11 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
     // The embedded server keeps a dead worker's sticky queue forever; without it, a restarted
     // worker takes over at once.
     properties.put("flowviz.worker.sticky-execution", false);
+    properties.put("flowviz.provision.kind", "local");
+    properties.put("flowviz.provision.local-root", home.resolve("instances").toString());
+    properties.put("flowviz.secrets.backend", "local");
+    properties.put("flowviz.secrets.local-directory", home.resolve("secrets").toString());
+    properties.put("flowviz.application.env-file", home.resolve("app/db.env").toString());
     String endpoint = System.getenv("AWS_ENDPOINT_URL");
     if (endpoint != null && !endpoint.isBlank()) {
       properties.put("flowviz.storage.backend", "s3");

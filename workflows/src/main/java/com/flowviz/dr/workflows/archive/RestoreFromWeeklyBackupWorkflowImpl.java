@@ -128,7 +128,9 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
         Workflow.newActivityStub(
             ArchiveActivities.class,
             ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofMinutes(1))
+                // One HeadObject: a look that takes longer is a lost worker, and the next look is
+                // due anyway.
+                .setStartToCloseTimeout(Duration.ofSeconds(20))
                 .setScheduleToCloseTimeout(maxWait)
                 .setRetryOptions(
                     RetryOptions.newBuilder()
