@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
       RestoreWeeklyCommand.class,
       RestoreNewInstanceCommand.class,
       TeardownInstanceCommand.class,
+      FailoverCommand.class,
+      DecisionCommands.Approve.class,
+      DecisionCommands.Reject.class,
       StatusCommand.class,
       SignalCommands.Retrieved.class,
       SignalCommands.Cancel.class,
@@ -32,7 +35,8 @@ public class StarterCommand implements Runnable {
 
   /**
    * Runs one command line; returns the exit code: 0 done, 1 failed or cancelled, 2 bad usage, 3
-   * restored but the application is unhealthy, 4 the bucket's retention does not comply.
+   * restored (or switched) but the application is unhealthy, 4 the bucket's retention does not
+   * comply, 5 a failover ended at a gate (rejected or no decision in time).
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine commandLine = new CommandLine(new StarterCommand());

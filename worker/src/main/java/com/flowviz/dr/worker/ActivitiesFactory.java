@@ -2,6 +2,13 @@ package com.flowviz.dr.worker;
 
 import com.flowviz.dr.activities.app.ApplicationActivitiesImpl;
 import com.flowviz.dr.activities.app.EndpointPublisher;
+import com.flowviz.dr.activities.aws.AwsClients;
+import com.flowviz.dr.activities.dns.DnsActivitiesImpl;
+import com.flowviz.dr.activities.infra.InfrastructureActivitiesImpl;
+import com.flowviz.dr.activities.provision.terraform.TerraformCli;
+import com.flowviz.dr.activities.storage.BackupStores;
+import com.flowviz.dr.worker.config.FailoverSettings;
+import software.amazon.awssdk.services.route53.Route53Client;
 import com.flowviz.dr.activities.app.EnvFilePublisher;
 import com.flowviz.dr.activities.app.SecretPublisher;
 import com.flowviz.dr.activities.postgres.PgServers;
@@ -122,7 +129,7 @@ public class ActivitiesFactory {
         }
         yield new TerraformProvisioner(
             settings.terraformBinary(), Path.of(settings.terraformConfiguration()), settings.terraformWorkspace(),
-            settings.terraformVariables() == null ? Map.of() : settings.terraformVariables(), settings.timeout());
+            variables(settings.terraformVariables()), settings.timeout());
       }
       default -> throw new IllegalStateException("flowviz.provision.kind must be docker, terraform or local, not " + settings.kind());
     };
@@ -136,6 +143,45 @@ public class ActivitiesFactory {
   @Singleton
   PgBinaries pgBinaries(PostgresSettings settings) {
     return PgBinaries.locate(settings.binDir());
+  }
+
+  @Singleton
+  BackupStores backupStores(BackupStore store, StorageSettings settings) {
+    if (!(store instanceof S3BackupStore)) {
+      return BackupStores.single(store);
+    }
+    // The DR bucket lives in another region: a client of that region reads it.
+    return new BackupStores(store, region -> new S3BackupStore(AwsClients.s3(region, settings.endpoint()), settings.partSizeMib() * 1024 * 1024));
+  }
+
+  @Singleton
+  DnsActivitiesImpl dnsActivities(FailoverSettings settings, BeanProvider<Route53Client> route53) {
+    return new DnsActivitiesImpl(route53.get(), Path.of(settings.changeBatchDirectory()), settings.hostedZoneId());
+  }
+
+  @Singleton
+  InfrastructureActivitiesImpl infrastructureActivities(FailoverSettings settings, SecretStore secrets) {
+    Path configuration = settings.terraformConfiguration() == null
+        ? Path.of("(flowviz.failover.terraform-configuration is not set)")
+        : Path.of(settings.terraformConfiguration());
+    return new InfrastructureActivitiesImpl(
+        new TerraformCli(settings.terraformBinary(), configuration, settings.terraformTimeout()), secrets,
+        variables(settings.terraformVariables()));
+  }
+
+  /** "name=value" entries as terraform variables. */
+  static Map<String, String> variables(List<String> entries) {
+    Map<String, String> variables = new java.util.LinkedHashMap<>();
+    if (entries != null) {
+      for (String entry : entries) {
+        int equals = entry.indexOf('=');
+        if (equals <= 0) {
+          throw new IllegalStateException("A terraform variable must be written name=value, not \"" + entry + "\"");
+        }
+        variables.put(entry.substring(0, equals).trim(), entry.substring(equals + 1).trim());
+      }
+    }
+    return variables;
   }
 
   @Singleton
@@ -161,8 +207,8 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  BackupStorageActivitiesImpl storageActivities(BackupStore store, WorkDirectory workDirectory) {
-    return new BackupStorageActivitiesImpl(store, workDirectory);
+  BackupStorageActivitiesImpl storageActivities(BackupStores stores, WorkDirectory workDirectory) {
+    return new BackupStorageActivitiesImpl(stores, workDirectory);
   }
 
   @Singleton
@@ -171,8 +217,8 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  BackupDecryptionActivitiesImpl decryptionActivities(PrivateKeySource keys, WorkDirectory workDirectory, BackupStore store) {
-    return new BackupDecryptionActivitiesImpl(keys, workDirectory, store);
+  BackupDecryptionActivitiesImpl decryptionActivities(PrivateKeySource keys, WorkDirectory workDirectory, BackupStores stores) {
+    return new BackupDecryptionActivitiesImpl(keys, workDirectory, stores);
   }
 
   @Singleton

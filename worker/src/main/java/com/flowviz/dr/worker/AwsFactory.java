@@ -5,6 +5,7 @@ import com.flowviz.dr.worker.config.StorageSettings;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
+import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -16,6 +17,12 @@ public class AwsFactory {
   @Bean(preDestroy = "close")
   S3Client s3(StorageSettings storage) {
     return AwsClients.s3(storage.region(), storage.endpoint());
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  Route53Client route53(StorageSettings storage) {
+    return AwsClients.route53(storage.endpoint());
   }
 
   @Singleton

@@ -4,6 +4,8 @@ import com.flowviz.dr.activities.app.ApplicationActivitiesImpl;
 import com.flowviz.dr.activities.audit.AuditActivitiesImpl;
 import com.flowviz.dr.activities.backup.BackupActivitiesImpl;
 import com.flowviz.dr.activities.crypto.BackupDecryptionActivitiesImpl;
+import com.flowviz.dr.activities.dns.DnsActivitiesImpl;
+import com.flowviz.dr.activities.infra.InfrastructureActivitiesImpl;
 import com.flowviz.dr.activities.postgres.PostgresActivitiesImpl;
 import com.flowviz.dr.activities.provision.ProvisionActivitiesImpl;
 import com.flowviz.dr.activities.storage.ArchiveActivitiesImpl;
@@ -16,6 +18,7 @@ import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflowImpl;
 import com.flowviz.dr.workflows.backup.BackupWorkflowImpl;
 import com.flowviz.dr.workflows.catalog.CheckBackupRetentionWorkflowImpl;
 import com.flowviz.dr.workflows.catalog.ListBackupsWorkflowImpl;
+import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflowImpl;
 import com.flowviz.dr.workflows.newinstance.RestoreToNewInstanceWorkflowImpl;
 import com.flowviz.dr.workflows.newinstance.TeardownInstanceWorkflowImpl;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflowImpl;
@@ -52,6 +55,8 @@ public class WorkerRegistration {
   private final WorkHostActivitiesImpl workHost;
   private final BackupActivitiesImpl backup;
   private final ProvisionActivitiesImpl provisioning;
+  private final DnsActivitiesImpl dns;
+  private final InfrastructureActivitiesImpl infrastructure;
   private volatile boolean started;
 
   public WorkerRegistration(
@@ -67,7 +72,9 @@ public class WorkerRegistration {
       AuditActivitiesImpl audit,
       WorkHostActivitiesImpl workHost,
       BackupActivitiesImpl backup,
-      ProvisionActivitiesImpl provisioning) {
+      ProvisionActivitiesImpl provisioning,
+      DnsActivitiesImpl dns,
+      InfrastructureActivitiesImpl infrastructure) {
     this.factory = factory;
     this.settings = settings;
     this.host = host;
@@ -81,6 +88,8 @@ public class WorkerRegistration {
     this.workHost = workHost;
     this.backup = backup;
     this.provisioning = provisioning;
+    this.dns = dns;
+    this.infrastructure = infrastructure;
   }
 
   @EventListener
@@ -113,9 +122,10 @@ public class WorkerRegistration {
         ListBackupsWorkflowImpl.class,
         CheckBackupRetentionWorkflowImpl.class,
         RestoreToNewInstanceWorkflowImpl.class,
-        TeardownInstanceWorkflowImpl.class);
+        TeardownInstanceWorkflowImpl.class,
+        CrossRegionFailoverWorkflowImpl.class);
     shared.registerActivitiesImplementations(
-        storage, archive, decryption, postgres, verification, application, audit, workHost, backup, provisioning);
+        storage, archive, decryption, postgres, verification, application, audit, workHost, backup, provisioning, dns, infrastructure);
 
     String hostQueue = TaskQueues.forHost(host.value());
     Worker local = factory.newWorker(hostQueue, options);

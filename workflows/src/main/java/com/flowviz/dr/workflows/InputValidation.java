@@ -116,7 +116,7 @@ public final class InputValidation {
   }
 
   /** Echo a rejected value without letting it spoil a terminal or a log line. */
-  static String printable(String value) {
+  public static String printable(String value) {
     String shown = value.length() > 80 ? value.substring(0, 80) + "..." : value;
     StringBuilder out = new StringBuilder(shown.length());
     shown.codePoints().forEach(c -> {

@@ -7,6 +7,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -46,6 +47,21 @@ public final class AwsClients {
     }
     if (endpoint != null && !endpoint.isBlank()) {
       builder.endpointOverride(URI.create(endpoint));
+    }
+    return builder.build();
+  }
+
+  /** Route53 is global; its API lives in us-east-1 (aws-global). */
+  public static Route53Client route53(String endpoint) {
+    var builder =
+        Route53Client.builder()
+            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+            .httpClientBuilder(ApacheHttpClient.builder())
+            .region(Region.AWS_GLOBAL)
+            .overrideConfiguration(overrides());
+    String effectiveEndpoint = endpoint != null ? endpoint : System.getenv("AWS_ENDPOINT_URL");
+    if (effectiveEndpoint != null && !effectiveEndpoint.isBlank()) {
+      builder.endpointOverride(URI.create(effectiveEndpoint));
     }
     return builder.build();
   }

@@ -7,6 +7,7 @@ import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupStore;
 import com.flowviz.dr.activities.storage.BackupStoreException;
+import com.flowviz.dr.activities.storage.BackupStores;
 import com.flowviz.dr.activities.storage.DownloadedBackup;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
 import com.flowviz.dr.workflows.FailureTypes;
@@ -33,12 +34,12 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
 
   private final PrivateKeySource keys;
   private final WorkDirectory workDirectory;
-  private final BackupStore store;
+  private final BackupStores stores;
 
-  public BackupDecryptionActivitiesImpl(PrivateKeySource keys, WorkDirectory workDirectory, BackupStore store) {
+  public BackupDecryptionActivitiesImpl(PrivateKeySource keys, WorkDirectory workDirectory, BackupStores stores) {
     this.keys = keys;
     this.workDirectory = workDirectory;
-    this.store = store;
+    this.stores = stores;
   }
 
   @Override
@@ -53,7 +54,7 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
           "manifest");
     }
     byte[] head;
-    try (InputStream in = store.read(backup.bucket(), backup.key(), 0, backup.etag())) {
+    try (InputStream in = stores.forRegion(backup.region()).read(backup.bucket(), backup.key(), 0, backup.etag())) {
       head = in.readNBytes(HEAD_BYTES);
     } catch (BackupStoreException.ObjectArchived e) {
       return null; // readable only after its retrieval; pg_restore checks it then

@@ -29,23 +29,28 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
   static final String CIPHERTEXT_FILE = "backup.gpg";
   private static final int COPY_BUFFER = 1 << 20;
 
-  private final BackupStore store;
+  private final BackupStores stores;
   private final WorkDirectory workDirectory;
 
-  public BackupStorageActivitiesImpl(BackupStore store, WorkDirectory workDirectory) {
-    this.store = store;
+  public BackupStorageActivitiesImpl(BackupStores stores, WorkDirectory workDirectory) {
+    this.stores = stores;
     this.workDirectory = workDirectory;
+  }
+
+  public BackupStorageActivitiesImpl(BackupStore store, WorkDirectory workDirectory) {
+    this(BackupStores.single(store), workDirectory);
   }
 
   @Override
   public BackupObject resolveBackup(BackupSelector selector) {
     try {
+      BackupStore store = stores.forRegion(selector.region());
       if (selector.explicitKey()) {
         return store.head(selector.bucket(), selector.key())
-            .map(BackupTimes::describe)
+            .map(o -> BackupTimes.describe(o, selector.region()))
             .orElseThrow(() -> notFound(selector, "There is no object " + selector.describe() + "."));
       }
-      List<BackupObject> candidates = newestFirst(selector.bucket(), selector.prefix());
+      List<BackupObject> candidates = newestFirst(selector.region(), selector.bucket(), selector.prefix());
       if (candidates.isEmpty()) {
         throw notFound(selector, "There are no backups under s3://" + selector.bucket() + "/" + selector.prefix() + ".");
       }
@@ -70,10 +75,36 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
     }
   }
 
+  /** How long a freshness check waits for a bucket in a region that may be down. */
+  private static final java.time.Duration FRESHNESS_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+  @Override
+  public BucketFreshness newestBackup(String bucket, String region, String prefix) {
+    java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "freshness-" + bucket);
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<BackupObject> newest = executor.submit(() -> newestFirst(region, bucket, prefix)).get(FRESHNESS_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      return new BucketFreshness(bucket, region, true, newest.isEmpty() ? null : newest.get(0), null);
+    } catch (java.util.concurrent.TimeoutException e) {
+      return new BucketFreshness(bucket, region, false, null, "no answer within " + FRESHNESS_TIMEOUT.toSeconds() + " s");
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      return new BucketFreshness(bucket, region, false, null, cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
   @Override
   public List<BackupObject> listBackups(String bucket, String prefix, int limit) {
     try {
-      return newestFirst(bucket, prefix).stream().limit(limit).toList();
+      return newestFirst(null, bucket, prefix).stream().limit(limit).toList();
     } catch (BackupStoreException e) {
       throw storeFailure(e);
     } catch (IOException e) {
@@ -85,7 +116,7 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
   public BackupManifest readManifest(BackupObject backup) {
     String key = BackupManifest.keyFor(backup.key());
     try {
-      Optional<byte[]> bytes = store.readSmall(backup.bucket(), key);
+      Optional<byte[]> bytes = stores.forRegion(backup.region()).readSmall(backup.bucket(), key);
       if (bytes.isEmpty()) {
         log.info("{} has no manifest; verification will use the runbook checks only", backup.uri());
         return null;
@@ -123,7 +154,7 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
         log.info("Resuming download of {} at byte {} of {}", backup.uri(), offset, backup.sizeBytes());
       }
       MessageDigest digest = sha256Of(part, offset);
-      try (InputStream in = store.read(backup.bucket(), backup.key(), offset, backup.etag());
+      try (InputStream in = stores.forRegion(backup.region()).read(backup.bucket(), backup.key(), offset, backup.etag());
           OutputStream out = WorkDirectory.openPrivate(part, true)) {
         byte[] buffer = new byte[COPY_BUFFER];
         int n;
@@ -153,10 +184,10 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
     }
   }
 
-  private List<BackupObject> newestFirst(String bucket, String prefix) throws IOException {
-    return store.list(bucket, prefix).stream()
+  private List<BackupObject> newestFirst(String region, String bucket, String prefix) throws IOException {
+    return stores.forRegion(region).list(bucket, prefix).stream()
         .filter(o -> BackupTimes.isBackupKey(o.key()))
-        .map(BackupTimes::describe)
+        .map(o -> BackupTimes.describe(o, region))
         .sorted(Comparator.comparing(BackupObject::takenAt).thenComparing(BackupObject::key).reversed())
         .toList();
   }
@@ -167,7 +198,7 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
       String prefix = selector.explicitKey() && selector.key().contains("/")
           ? selector.key().substring(0, selector.key().lastIndexOf('/') + 1)
           : selector.prefix();
-      List<BackupObject> newest = newestFirst(selector.bucket(), prefix);
+      List<BackupObject> newest = newestFirst(selector.region(), selector.bucket(), prefix);
       hint = newest.isEmpty()
           ? " Nothing is stored under s3://" + selector.bucket() + "/" + prefix + "; check the bucket and prefix."
           : " The newest backups there are: "

@@ -42,6 +42,10 @@ public final class BackupTimes {
   }
 
   public static BackupObject describe(StoredObject object) {
+    return describe(object, null);
+  }
+
+  public static BackupObject describe(StoredObject object, String region) {
     return new BackupObject(
         object.bucket(),
         object.key(),
@@ -49,6 +53,7 @@ public final class BackupTimes {
         object.lastModified(),
         object.size(),
         object.storageClass(),
-        object.etag());
+        object.etag(),
+        region);
   }
 }

@@ -151,6 +151,63 @@ public class VerificationActivitiesImpl implements VerificationActivities {
     return new ConnectivityReport(true, results.stream().allMatch(EndpointCheck::healthy), results);
   }
 
+  /** Each probe of the public health URL may take this long; a slower answer counts as unhealthy. */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+  private static final int KEPT_OBSERVATIONS = 10;
+
+  @Override
+  public HealthReport probeHealth(String url, Duration deadline) {
+    long started = System.nanoTime();
+    long until = started + deadline.toNanos();
+    List<HealthObservation> first = new ArrayList<>();
+    java.util.Deque<HealthObservation> last = new java.util.ArrayDeque<>();
+    int probes = 0;
+    while (true) {
+      probes++;
+      long probeStarted = System.nanoTime();
+      HealthObservation seen;
+      try {
+        HttpResponse<String> response =
+            http.send(HttpRequest.newBuilder(URI.create(url)).timeout(PROBE_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+        String body = response.body() == null ? "" : response.body();
+        seen = new HealthObservation(java.time.Instant.now(), response.statusCode(), (System.nanoTime() - probeStarted) / 1_000_000,
+            body.length() > 120 ? body.substring(0, 120) : body);
+      } catch (java.net.http.HttpTimeoutException e) {
+        seen = new HealthObservation(java.time.Instant.now(), 0, (System.nanoTime() - probeStarted) / 1_000_000, "no answer within " + PROBE_TIMEOUT);
+      } catch (java.io.IOException e) {
+        seen = new HealthObservation(java.time.Instant.now(), 0, (System.nanoTime() - probeStarted) / 1_000_000, e.getClass().getSimpleName() + ": " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+      if (first.size() < KEPT_OBSERVATIONS) {
+        first.add(seen);
+      } else {
+        last.addLast(seen);
+        if (last.size() > KEPT_OBSERVATIONS) {
+          last.removeFirst();
+        }
+      }
+      Heartbeats.beat(probes);
+      if (seen.status() / 100 == 2) {
+        List<HealthObservation> kept = new ArrayList<>(first);
+        kept.addAll(last);
+        return new HealthReport(url, true, probes, (System.nanoTime() - started) / 1_000_000, kept);
+      }
+      if (System.nanoTime() > until) {
+        List<HealthObservation> kept = new ArrayList<>(first);
+        kept.addAll(last);
+        return new HealthReport(url, false, probes, -1, kept);
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+  }
+
   private EndpointCheck probe(URI url) {
     long started = System.nanoTime();
     try {

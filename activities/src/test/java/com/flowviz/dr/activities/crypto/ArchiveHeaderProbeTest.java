@@ -70,7 +70,7 @@ class ArchiveHeaderProbeTest {
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
         new BackupDecryptionActivitiesImpl(new FilePrivateKeySource(keyFile, null), new WorkDirectory(dir.resolve("work")),
-            new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE)),
+            com.flowviz.dr.activities.storage.BackupStores.single(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE))),
         new PostgresActivitiesImpl(TestPostgres.servers(), PgBinaries.locate(null), new WorkDirectory(dir.resolve("work")), 1, List.of(), Set.of()));
     decryption = TestActivities.stub(env, BackupDecryptionActivities.class);
     postgres = TestActivities.stub(env, PostgresActivities.class);

@@ -47,6 +47,7 @@ public final class S3FaultProxy implements AutoCloseable {
   private final Set<String> deniedBuckets = ConcurrentHashMap.newKeySet();
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
   private volatile long getBytesPerSecond;
+  private volatile boolean dnsChangesPending;
 
   private S3FaultProxy(String upstream) throws IOException {
     this.upstream = upstream;
@@ -89,6 +90,16 @@ public final class S3FaultProxy implements AutoCloseable {
   /** Slows object downloads to this rate; 0 for full speed. */
   public void throttleDownloads(long bytesPerSecond) {
     this.getBytesPerSecond = bytesPerSecond;
+  }
+
+  /** While on, Route53 GetChange answers PENDING, as Route53 does until its servers are in sync. */
+  public void holdDnsChanges(boolean pending) {
+    this.dnsChangesPending = pending;
+  }
+
+  /** ChangeResourceRecordSets requests seen. */
+  public long dnsChangeRequests() {
+    return requests.stream().filter(r -> r.method().equals("POST") && r.bucket().equals("2013-04-01") && r.key().endsWith("/rrset")).count();
   }
 
   public List<Recorded> requests() {
@@ -135,6 +146,17 @@ public final class S3FaultProxy implements AutoCloseable {
       // the request arrives, so a test that saw the request knows what it will be answered.
       boolean ongoing = held && method.equals("HEAD") && retrievalsRequested.contains(object);
       HttpResponse<InputStream> response = forward(exchange, method, path, query, body);
+      if (dnsChangesPending && method.equals("GET") && path.startsWith("/2013-04-01/change/")) {
+        byte[] answer;
+        try (InputStream in = response.body()) {
+          answer = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("<Status>INSYNC</Status>", "<Status>PENDING</Status>")
+              .getBytes(StandardCharsets.UTF_8);
+        }
+        exchange.getResponseHeaders().set("Content-Type", "text/xml");
+        exchange.sendResponseHeaders(response.statusCode(), answer.length);
+        exchange.getResponseBody().write(answer);
+        return;
+      }
       relay(exchange, method, response, ongoing && response.statusCode() == 200);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

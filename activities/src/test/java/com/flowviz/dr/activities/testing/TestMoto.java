@@ -59,6 +59,38 @@ public final class TestMoto {
     return AwsClients.secretsManager(REGION, endpoint());
   }
 
+  public static software.amazon.awssdk.services.route53.Route53Client route53() {
+    return AwsClients.route53(endpoint());
+  }
+
+  /** A bucket in a given region (LocationConstraint), as the DR bucket of runbook 4.4 is. */
+  public static String newBucket(S3Client s3, String prefix, String region) {
+    String bucket = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    if (region.equals("us-east-1")) {
+      s3.createBucket(b -> b.bucket(bucket));
+    } else {
+      s3.createBucket(b -> b.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(region)));
+    }
+    return bucket;
+  }
+
+  /** A hosted zone flowviz.test with api.flowviz.test pointing at the primary region. */
+  public static String newHostedZone(software.amazon.awssdk.services.route53.Route53Client route53) {
+    String zone = route53.createHostedZone(b -> b.name("flowviz.test").callerReference(UUID.randomUUID().toString())).hostedZone().id()
+        .replace("/hostedzone/", "");
+    route53.changeResourceRecordSets(b -> b.hostedZoneId(zone).changeBatch(c -> c.changes(ch -> ch.action("UPSERT")
+        .resourceRecordSet(r -> r.name("api.flowviz.test").type("CNAME").ttl(60L).resourceRecords(v -> v.value("api.us-east-1.flowviz.test"))))));
+    return zone;
+  }
+
+  /** The values of a record, as Route53 holds them now. */
+  public static java.util.List<String> recordValues(software.amazon.awssdk.services.route53.Route53Client route53, String zone, String name) {
+    return route53.listResourceRecordSets(b -> b.hostedZoneId(zone)).resourceRecordSets().stream()
+        .filter(r -> r.name().equals(name.endsWith(".") ? name : name + "."))
+        .flatMap(r -> r.resourceRecords().stream().map(v -> v.value()))
+        .toList();
+  }
+
   public static String newBucket(S3Client s3, String prefix) {
     String bucket = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     s3.createBucket(b -> b.bucket(bucket));

@@ -82,6 +82,72 @@ class VerificationActivitiesTest {
     assertTrue(report.endpoints().get(0).detail().contains("ConnectException"), report.endpoints().get(0).detail());
   }
 
+  @Test
+  void thePublicHealthProbeReportsAServiceThatNeverTurnsGreenWithWhatItSaw() throws Exception {
+    HttpServer server = server(exchange -> respond(exchange, 503, "{\"status\":\"degraded\",\"db\":\"connecting\"}"));
+    try {
+      HealthReport report = verifier(List.of()).probeHealth(url(server), Duration.ofSeconds(3));
+      assertFalse(report.healthy());
+      assertTrue(report.probes() >= 2);
+      assertEquals(503, report.observations().get(report.observations().size() - 1).status());
+      assertTrue(report.observations().get(0).detail().contains("degraded"));
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void thePublicHealthProbeWaitsForAServiceThatComesUp() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    HttpServer server = server(exchange -> respond(exchange, calls.incrementAndGet() < 3 ? 502 : 200, "ok"));
+    try {
+      HealthReport report = verifier(List.of()).probeHealth(url(server), Duration.ofSeconds(30));
+      assertTrue(report.healthy());
+      assertEquals(3, report.probes());
+      assertTrue(report.healthyAfterMillis() >= 0);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void aSlowAnswerCountsAsNoAnswer() throws Exception {
+    HttpServer server = server(exchange -> {
+      try {
+        Thread.sleep(7000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      respond(exchange, 200, "late");
+    });
+    try {
+      HealthReport report = verifier(List.of()).probeHealth(url(server), Duration.ofSeconds(2));
+      assertFalse(report.healthy());
+      assertTrue(report.observations().get(0).detail().contains("no answer within"), report.observations().get(0).detail());
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  private static HttpServer server(com.sun.net.httpserver.HttpHandler handler) throws java.io.IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.createContext("/health", handler);
+    server.start();
+    return server;
+  }
+
+  private static String url(HttpServer server) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/health";
+  }
+
+  private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws java.io.IOException {
+    byte[] bytes = body.getBytes();
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+    exchange.close();
+  }
+
   private static VerificationActivitiesImpl verifier(List<URI> endpoints) {
     return new VerificationActivitiesImpl(TestPostgres.servers(), endpoints, Duration.ofSeconds(30));
   }

@@ -4,12 +4,13 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 
 /**
  * How runbook 4.3 makes a new PostgreSQL instance.
  *
  * @param kind docker (the runbook's way), terraform, or local (a cluster on the worker's machine)
+ * @param terraformVariables more {@code -var} values, each "name=value"
  */
 @ConfigurationProperties("flowviz.provision")
 public record ProvisionSettings(
@@ -22,5 +23,5 @@ public record ProvisionSettings(
     @Bindable(defaultValue = "terraform") String terraformBinary,
     @Nullable String terraformConfiguration,
     @Nullable String terraformWorkspace,
-    @Nullable Map<String, String> terraformVariables,
+    @Nullable List<String> terraformVariables,
     @Bindable(defaultValue = "30m") Duration timeout) {}

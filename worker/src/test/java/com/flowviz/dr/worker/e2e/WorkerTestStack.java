@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -46,6 +47,9 @@ public final class WorkerTestStack {
   public final Path instances;
   /** Where 4.3 tells the application its new database. */
   public final Path applicationEnvFile;
+  /** The regional terraform stack of 4.4 (provider-free) and where its clusters go. */
+  public final Path terraform;
+  public final Path stacks;
   public final S3Client s3;
   public final SecretsManagerClient secrets;
   private final ApplicationContext worker;
@@ -71,6 +75,8 @@ public final class WorkerTestStack {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     instances = dir.resolve("instances");
     applicationEnvFile = dir.resolve("app/db.env");
+    terraform = com.flowviz.dr.activities.testing.TerraformConfigurations.copyTo(dir.resolve("terraform"));
+    stacks = dir.resolve("stacks");
 
     Map<String, Object> properties = new HashMap<>();
     properties.put("flowviz.temporal.address", temporal.address());
@@ -90,6 +96,10 @@ public final class WorkerTestStack {
     properties.put("flowviz.provision.local-root", instances.toString());
     properties.put("flowviz.application.env-file", applicationEnvFile.toString());
     properties.put("flowviz.application.compose-override", dir.resolve("app/docker-compose.override.yml").toString());
+    properties.put("flowviz.failover.terraform-configuration", terraform.resolve("dr-stack").toString());
+    properties.put("flowviz.failover.terraform-variables", List.of("state_dir=" + stacks));
+    properties.put("flowviz.failover.change-batch-directory",
+        com.flowviz.dr.activities.testing.TerraformConfigurations.changeBatchesTo(dir.resolve("dns")).toString());
     worker = ApplicationContext.builder().mainClass(WorkerApplication.class).properties(properties).start();
 
     WorkflowServiceStubs stubs =

@@ -8,9 +8,14 @@ import java.time.Instant;
  * taken strictly before an instant (the point-in-time choice for corruption and deletion).
  *
  * @param key an object key, or null for "the newest under {@code prefix}"
+ * @param region the bucket's AWS region (the DR region's bucket, say), or null for the worker's default
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record BackupSelector(String bucket, String prefix, String key, Instant takenBefore) {
+public record BackupSelector(String bucket, String prefix, String key, Instant takenBefore, String region) {
+
+  public BackupSelector(String bucket, String prefix, String key, Instant takenBefore) {
+    this(bucket, prefix, key, takenBefore, null);
+  }
 
   public boolean explicitKey() {
     return key != null;

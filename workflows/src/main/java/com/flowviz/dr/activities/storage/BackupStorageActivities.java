@@ -15,6 +15,13 @@ public interface BackupStorageActivities {
   @ActivityMethod
   BackupObject resolveBackup(BackupSelector selector);
 
+  /**
+   * The newest backup under a prefix of a bucket in a region, for a freshness check. Never fails
+   * for an unreachable bucket (the primary region may be down): it reports it.
+   */
+  @ActivityMethod
+  BucketFreshness newestBackup(String bucket, String region, String prefix);
+
   /** Newest first. */
   @ActivityMethod
   List<BackupObject> listBackups(String bucket, String prefix, int limit);

@@ -18,4 +18,11 @@ public interface VerificationActivities {
    */
   @ActivityMethod
   ConnectivityReport checkApplicationConnectivity();
+
+  /**
+   * GETs the URL until it answers 2xx or the deadline passes, each probe with a short timeout.
+   * Reports what it saw; never throws for an unhealthy service.
+   */
+  @ActivityMethod
+  HealthReport probeHealth(String url, java.time.Duration deadline);
 }

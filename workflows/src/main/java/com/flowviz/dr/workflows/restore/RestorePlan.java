@@ -6,6 +6,7 @@ import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.DurationInput;
 import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.InstantInput;
+import com.flowviz.dr.workflows.RegionInput;
 import com.flowviz.dr.workflows.ServerInput;
 import com.flowviz.dr.workflows.common.Names;
 import java.time.Duration;
@@ -66,7 +67,7 @@ record RestorePlan(
       incidentAt = before != null ? before : startedAt;
     }
     return new RestorePlan(
-        new BackupSelector(bucket, prefix, key, before),
+        new BackupSelector(bucket, prefix, key, before, RegionInput.validate("bucketRegion", request.bucketRegion())),
         target,
         Names.stagingDatabase(target, workflowId),
         Names.replacedDatabase(target, startedAt),

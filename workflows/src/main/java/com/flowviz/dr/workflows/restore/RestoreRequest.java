@@ -32,6 +32,7 @@ import com.flowviz.dr.activities.postgres.PgServer;
  * @param targetServer the server to restore into; default the worker's own (PGHOST, ...)
  * @param applicationSteps restart the application and test its connectivity after the swap
  *     (default true); false when a calling procedure repoints the application first (4.3)
+ * @param bucketRegion the AWS region of the bucket (the DR bucket's, in 4.4); default the worker's
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RestoreRequest(
@@ -46,7 +47,25 @@ public record RestoreRequest(
     Boolean keepStagingOnFailure,
     String workHostPickupTimeout,
     PgServer targetServer,
-    Boolean applicationSteps) {
+    Boolean applicationSteps,
+    String bucketRegion) {
+
+  public RestoreRequest(
+      String backupKey,
+      String restorePointBefore,
+      String backupPrefix,
+      String bucket,
+      String targetDatabase,
+      String operator,
+      String reason,
+      String incidentAt,
+      Boolean keepStagingOnFailure,
+      String workHostPickupTimeout,
+      PgServer targetServer,
+      Boolean applicationSteps) {
+    this(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt, keepStagingOnFailure,
+        workHostPickupTimeout, targetServer, applicationSteps, null);
+  }
 
   public RestoreRequest(
       String backupKey,
@@ -60,7 +79,7 @@ public record RestoreRequest(
       Boolean keepStagingOnFailure,
       String workHostPickupTimeout) {
     this(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt, keepStagingOnFailure,
-        workHostPickupTimeout, null, null);
+        workHostPickupTimeout, null, null, null);
   }
 
   public static RestoreRequest latest(String targetDatabase, String operator, String reason) {

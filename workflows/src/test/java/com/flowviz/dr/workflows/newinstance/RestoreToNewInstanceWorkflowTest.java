@@ -127,6 +127,7 @@ class RestoreToNewInstanceWorkflowTest {
     verify(application).publishDatabaseEndpoint(NEW_SERVER, "flowviz");
     verify(postgres).createDatabaseWithExtensions("template1", NEW_SERVER);
     verify(provisioning, never()).teardownInstance(any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "new-1", "restore-to-new-instance-v1-restored");
   }
 
   @Test

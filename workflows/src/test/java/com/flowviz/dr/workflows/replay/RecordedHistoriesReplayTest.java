@@ -7,6 +7,9 @@ import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflowImpl;
 import com.flowviz.dr.workflows.backup.BackupWorkflowImpl;
 import com.flowviz.dr.workflows.catalog.CheckBackupRetentionWorkflowImpl;
 import com.flowviz.dr.workflows.catalog.ListBackupsWorkflowImpl;
+import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflowImpl;
+import com.flowviz.dr.workflows.newinstance.RestoreToNewInstanceWorkflowImpl;
+import com.flowviz.dr.workflows.newinstance.TeardownInstanceWorkflowImpl;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflowImpl;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
@@ -39,7 +42,10 @@ class RecordedHistoriesReplayTest {
           RestoreFromWeeklyBackupWorkflowImpl.class,
           BackupWorkflowImpl.class,
           ListBackupsWorkflowImpl.class,
-          CheckBackupRetentionWorkflowImpl.class);
+          CheckBackupRetentionWorkflowImpl.class,
+          RestoreToNewInstanceWorkflowImpl.class,
+          TeardownInstanceWorkflowImpl.class,
+          CrossRegionFailoverWorkflowImpl.class);
     }
   }
 

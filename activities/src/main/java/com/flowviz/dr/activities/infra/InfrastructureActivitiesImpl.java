@@ -1,0 +1,83 @@
+package com.flowviz.dr.activities.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.flowviz.dr.activities.common.Heartbeats;
+import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.postgres.PgServer;
+import com.flowviz.dr.activities.provision.ProvisioningException;
+import com.flowviz.dr.activities.provision.terraform.TerraformCli;
+import com.flowviz.dr.activities.secrets.SecretStore;
+import com.flowviz.dr.workflows.FailureTypes;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A region's stack, as runbook 4.4 step 2 builds it: {@code terraform workspace select prod-dr},
+ * {@code terraform apply -var="region=us-west-2"}. The configuration declares {@code region} and
+ * {@code db_password} (sensitive; generated here once per workspace, kept in the secret store and
+ * given in TF_VAR_db_password) and outputs {@code db_host}, {@code db_port}, {@code db_user}, plus
+ * whatever the DNS change batch needs (e.g. {@code app_endpoint}).
+ */
+public class InfrastructureActivitiesImpl implements InfrastructureActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(InfrastructureActivitiesImpl.class);
+  private final TerraformCli terraform;
+  private final SecretStore secrets;
+  private final Map<String, String> variables;
+
+  /** @param variables more {@code -var} values for every apply (not secrets) */
+  public InfrastructureActivitiesImpl(TerraformCli terraform, SecretStore secrets, Map<String, String> variables) {
+    this.terraform = terraform;
+    this.secrets = secrets;
+    this.variables = Map.copyOf(variables);
+  }
+
+  public static String passwordSecret(String workspace) {
+    return "flowviz/dr/stacks/" + workspace + "/db-password";
+  }
+
+  @Override
+  public StackOutputs applyStack(StackSpec spec) {
+    String secretName = passwordSecret(spec.workspace());
+    String password = secrets.read(secretName).orElseGet(() -> {
+      byte[] random = new byte[24];
+      new SecureRandom().nextBytes(random);
+      String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+      secrets.write(secretName, generated);
+      return generated;
+    });
+    Map<String, String> vars = new LinkedHashMap<>();
+    vars.put("region", spec.region());
+    vars.putAll(variables);
+    try {
+      Map<String, JsonNode> outputs = Heartbeats.keepAlive("terraform apply " + spec.workspace(), () -> {
+        terraform.init();
+        terraform.ensureWorkspace(spec.workspace());
+        terraform.apply(spec.workspace(), vars, Map.of("db_password", password));
+        return terraform.outputs(spec.workspace());
+      });
+      for (String required : new String[] {"db_host", "db_port"}) {
+        if (!outputs.containsKey(required)) {
+          throw NonRetryable.failure(FailureTypes.CONFIGURATION,
+              "The terraform stack in " + terraform.configuration() + " has no output " + required + "; it must output db_host, db_port"
+                  + " and db_user for the restore.");
+        }
+      }
+      Map<String, String> plain = new LinkedHashMap<>();
+      outputs.forEach((k, v) -> plain.put(k, v.isValueNode() ? v.asText() : v.toString()));
+      PgServer database = new PgServer(plain.get("db_host"), Integer.parseInt(plain.get("db_port")), plain.getOrDefault("db_user", "admin"), secretName);
+      log.info("Applied terraform workspace {} in {}: outputs {}", spec.workspace(), spec.region(), plain.keySet());
+      return new StackOutputs(spec.workspace(), spec.region(), plain, database);
+    } catch (ProvisioningException e) {
+      throw NonRetryable.failure(FailureTypes.CONFIGURATION, e.getMessage());
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

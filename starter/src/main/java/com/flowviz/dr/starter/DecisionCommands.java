@@ -1,0 +1,73 @@
+package com.flowviz.dr.starter;
+
+import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow;
+import com.flowviz.dr.workflows.failover.Decision;
+import io.temporal.client.WorkflowUpdateException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** A person's answer at a gate of a failover: approve or reject. */
+final class DecisionCommands {
+  private DecisionCommands() {}
+
+  abstract static class Decide implements Callable<Integer> {
+    @Mixin TemporalOptions temporal;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "WORKFLOW_ID")
+    String workflowId;
+
+    @Option(names = "--gate", defaultValue = Decision.DNS_SWITCH, description = "dns-switch (default) or stale-backup")
+    String gate;
+
+    @Option(names = "--by", description = "who decides (default: $USER)")
+    String by;
+
+    @Option(names = "--comment")
+    String comment;
+
+    abstract boolean approve();
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try {
+        String answer =
+            temporal.client().newWorkflowStub(CrossRegionFailoverWorkflow.class, workflowId)
+                .decide(new Decision(gate, approve(), Ids.operator(by), comment, null));
+        out.println(answer);
+        out.flush();
+        return 0;
+      } catch (WorkflowUpdateException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        spec.commandLine().getErr().println("Refused: " + (cause instanceof io.temporal.failure.ApplicationFailure a ? a.getOriginalMessage() : cause.getMessage()));
+        spec.commandLine().getErr().flush();
+        return 1;
+      } finally {
+        temporal.close();
+      }
+    }
+  }
+
+  @Command(name = "approve", description = "Approve a failover's DNS switch (or, with --gate stale-backup, restoring an old backup).")
+  static class Approve extends Decide {
+    @Override
+    boolean approve() {
+      return true;
+    }
+  }
+
+  @Command(name = "reject", description = "Reject at a failover's gate: it ends cleanly and records who rejected.")
+  static class Reject extends Decide {
+    @Override
+    boolean approve() {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,270 @@
+package com.flowviz.dr.workflows.failover;
+
+import com.flowviz.dr.activities.dns.DnsActivities;
+import com.flowviz.dr.activities.dns.DnsChange;
+import com.flowviz.dr.activities.dns.DnsChangeRequest;
+import com.flowviz.dr.activities.infra.InfrastructureActivities;
+import com.flowviz.dr.activities.infra.StackOutputs;
+import com.flowviz.dr.activities.infra.StackSpec;
+import com.flowviz.dr.activities.storage.BackupStorageActivities;
+import com.flowviz.dr.activities.storage.BucketFreshness;
+import com.flowviz.dr.activities.verify.HealthReport;
+import com.flowviz.dr.activities.verify.VerificationActivities;
+import com.flowviz.dr.workflows.Defaults;
+import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.RecoveryObjectives;
+import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.common.ActivityTimeouts;
+import com.flowviz.dr.workflows.common.AuditTrail;
+import com.flowviz.dr.workflows.common.Failures;
+import com.flowviz.dr.workflows.common.RpoAssessment;
+import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.workflows.common.StepTracker;
+import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
+import com.flowviz.dr.workflows.restore.RestoreRequest;
+import com.flowviz.dr.workflows.restore.RestoreResult;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkflow {
+
+  static final String CHECK_FRESHNESS = "check-backup-freshness";
+  static final String APPROVE_STALE_BACKUP = "approve-stale-backup";
+  static final String PROVISION = "provision-region-stack";
+  static final String RESTORE = "restore-with-runbook-4.1";
+  static final String APPROVE_DNS = "approve-dns-switch";
+  static final String SWITCH_DNS = "switch-dns";
+  static final String WAIT_IN_SYNC = "wait-dns-in-sync";
+  static final String PROBE_HEALTH = "probe-public-health";
+
+  private final BackupStorageActivities storage = Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
+  private final VerificationActivities verification =
+      Workflow.newActivityStub(VerificationActivities.class,
+          ActivityTimeouts.APPLICATION.toBuilder().setStartToCloseTimeout(Duration.ofHours(2)).build());
+  private final InfrastructureActivities infrastructure =
+      Workflow.newActivityStub(
+          InfrastructureActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofHours(1))
+              .setHeartbeatTimeout(Duration.ofSeconds(30))
+              .setScheduleToCloseTimeout(Duration.ofHours(3))
+              .setRetryOptions(ActivityTimeouts.QUICK.getRetryOptions())
+              .build());
+  private final DnsActivities dns = Workflow.newActivityStub(DnsActivities.class, ActivityTimeouts.QUICK);
+
+  private FailoverPlan plan;
+  private StepTracker steps;
+  private FreshnessReport freshness;
+  private String pendingGate;
+  private String gateQuestion;
+  private final List<Decision> decisions = new ArrayList<>();
+  private String restoreWorkflowId;
+
+  @Override
+  public FailoverResult failover(FailoverRequest request) {
+    Instant startedAt = now();
+    plan = FailoverPlan.from(request, startedAt);
+    AuditTrail trail = new AuditTrail(plan.operator());
+    steps = new StepTracker(trail);
+    trail.record(plan.direction() + "-requested", StepRecord.RUNNING,
+        plan.direction() + " to " + plan.targetRegion() + " from s3://" + plan.sourceBucket() + " (" + plan.sourceRegion() + ")"
+            + (plan.reason().isEmpty() ? "" : "; reason: " + plan.reason()));
+    try {
+      freshness = steps.run(CHECK_FRESHNESS, this::checkFreshness, FailoverText::freshness);
+      trail.backupKey(freshness.source().newest().key());
+      if (freshness.rpo().verdict().equals(RpoAssessment.ABOVE_MAXIMUM)) {
+        Decision staleDecision = steps.run(APPROVE_STALE_BACKUP,
+            () -> awaitDecision(Decision.STALE_BACKUP, FailoverText.staleQuestion(freshness, plan)), FailoverText::decision);
+        if (staleDecision == null || !staleDecision.approve()) {
+          String outcome = staleDecision == null ? FailoverResult.APPROVAL_TIMED_OUT : FailoverResult.STALE_BACKUP_REJECTED;
+          trail.record(plan.direction(), outcome, FailoverText.decision(staleDecision) + "; nothing was provisioned or changed");
+          return result(startedAt, outcome, null, null, null, null);
+        }
+      }
+      StackOutputs stack = steps.run(PROVISION, () -> infrastructure.applyStack(new StackSpec(plan.workspace(), plan.targetRegion())),
+          s -> "terraform workspace " + s.workspace() + " in " + s.region() + ": database " + s.database().describe() + ", outputs " + s.outputs().keySet());
+      RestoreResult restored = steps.run(RESTORE, () -> restoreWithRunbook41(stack),
+          r -> r.outcome() + ", verification " + (r.verification().passed() ? "passed" : "FAILED") + ", backup " + r.backup().key());
+
+      Decision dnsDecision;
+      if (plan.preApproved()) {
+        dnsDecision = new Decision(Decision.DNS_SWITCH, true, plan.preApprovedBy(), "pre-approved by policy", now());
+        decisions.add(dnsDecision);
+        steps.skip(APPROVE_DNS, "pre-approved by " + plan.preApprovedBy());
+      } else {
+        dnsDecision = steps.run(APPROVE_DNS,
+            () -> awaitDecision(Decision.DNS_SWITCH, FailoverText.dnsQuestion(plan, stack, restored)), FailoverText::decision);
+      }
+      if (dnsDecision == null || !dnsDecision.approve()) {
+        String outcome = dnsDecision == null ? FailoverResult.APPROVAL_TIMED_OUT : FailoverResult.DNS_SWITCH_REJECTED;
+        trail.record(plan.direction(), outcome,
+            FailoverText.decision(dnsDecision) + "; DNS unchanged, the " + plan.targetRegion() + " stack stays up for the operator to decide");
+        return result(startedAt, outcome, stack, restored, null, null);
+      }
+
+      Map<String, String> variables = new HashMap<>(stack.outputs());
+      variables.put("region", plan.targetRegion());
+      DnsChange change = steps.run(SWITCH_DNS,
+          () -> dns.applyChangeBatch(new DnsChangeRequest(plan.hostedZoneId(), plan.changeBatch(), variables, Workflow.getInfo().getWorkflowId())),
+          c -> (c.alreadyApplied() ? "records already held the values: " : "UPSERT " + c.changeId() + ": ") + c.records());
+      DnsChange synced = steps.run(WAIT_IN_SYNC, () -> awaitInSync(change), c -> c.status());
+      HealthReport health = steps.run(PROBE_HEALTH, () -> verification.probeHealth(plan.healthUrl(), plan.healthDeadline()), FailoverText::health);
+      String outcome = health.healthy() ? FailoverResult.SWITCHED : FailoverResult.SWITCHED_UNHEALTHY;
+      trail.record(plan.direction(), outcome,
+          "DNS points at " + plan.targetRegion() + (health.healthy() ? "; healthy" : "; the health check never passed (" + FailoverText.health(health)
+              + "); DNS is left as it is for the operator"));
+      return result(startedAt, outcome, stack, restored, synced, health);
+    } catch (RuntimeException e) {
+      boolean cancelled = StepTracker.isCancellation(e);
+      trail.record(plan.direction(), cancelled ? StepRecord.CANCELLED : StepRecord.FAILED, Failures.rootMessage(e));
+      if (cancelled || e instanceof ApplicationFailure) {
+        throw e;
+      }
+      String type = Failures.rootType(e);
+      throw ApplicationFailure.newNonRetryableFailureWithCause(Failures.rootMessage(e), type == null ? "FailoverFailed" : type, e);
+    } finally {
+      trail.awaitAll();
+    }
+  }
+
+  private FreshnessReport checkFreshness() {
+    BucketFreshness source = storage.newestBackup(plan.sourceBucket(), plan.sourceRegion(), Defaults.DAILY_PREFIX);
+    BucketFreshness compared = storage.newestBackup(plan.compareBucket(), plan.compareRegion(), Defaults.DAILY_PREFIX);
+    if (!source.reachable()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "The bucket to restore from, s3://" + plan.sourceBucket() + " in " + plan.sourceRegion() + ", cannot be read: " + source.problem()
+              + ". A " + plan.direction() + " needs it; check the bucket name, region and the worker's access.",
+          FailureTypes.BACKUP_ACCESS_DENIED);
+    }
+    if (source.newest() == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "There is no daily backup in s3://" + plan.sourceBucket() + "/daily/ (" + plan.sourceRegion() + "). Check that cross-region"
+              + " replication runs; a " + plan.direction() + " has nothing to restore.",
+          FailureTypes.BACKUP_NOT_FOUND);
+    }
+    Instant takenAt = source.newest().takenAt();
+    Duration age = Duration.between(takenAt, now());
+    Duration lag = compared.reachable() && compared.newest() != null
+        ? Duration.between(takenAt, compared.newest().takenAt()) : null;
+    return new FreshnessReport(source, compared, age.isNegative() ? Duration.ZERO : age, RpoAssessment.of(plan.incidentAt(), takenAt), lag);
+  }
+
+  /** Waits for a person at a gate; null when the approval timeout passes first. */
+  private Decision awaitDecision(String gate, String question) {
+    pendingGate = gate;
+    gateQuestion = question;
+    Workflow.setCurrentDetails("Waiting for a decision at the " + gate + " gate: " + question);
+    try {
+      Workflow.await(plan.approvalTimeout(), () -> decisionFor(gate) != null);
+      return decisionFor(gate);
+    } finally {
+      pendingGate = null;
+      gateQuestion = null;
+    }
+  }
+
+  private Decision decisionFor(String gate) {
+    for (int i = decisions.size() - 1; i >= 0; i--) {
+      if (decisions.get(i).gate().equals(gate)) {
+        return decisions.get(i);
+      }
+    }
+    return null;
+  }
+
+  private RestoreResult restoreWithRunbook41(StackOutputs stack) {
+    restoreWorkflowId = Workflow.getInfo().getWorkflowId() + "-restore";
+    RestoreFromBackupWorkflow child =
+        Workflow.newChildWorkflowStub(
+            RestoreFromBackupWorkflow.class,
+            ChildWorkflowOptions.newBuilder()
+                .setWorkflowId(restoreWorkflowId)
+                .setTaskQueue(TaskQueues.DR)
+                .setStaticSummary("Restore " + freshness.source().newest().key() + " into " + plan.database() + " in " + plan.targetRegion())
+                .build());
+    return child.restore(
+        new RestoreRequest(freshness.source().newest().key(), null, null, plan.sourceBucket(), plan.database(), plan.operator(),
+            plan.reason().isEmpty() ? plan.direction() + " to " + plan.targetRegion() : plan.reason(), plan.incidentAt().toString(),
+            null, null, stack.database(), false, plan.sourceRegion()));
+  }
+
+  /** Temporal's infrequent-polling pattern again: one activity, retried every 10 s until INSYNC. */
+  private DnsChange awaitInSync(DnsChange change) {
+    DnsActivities poller =
+        Workflow.newActivityStub(
+            DnsActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(30))
+                .setScheduleToCloseTimeout(Duration.ofMinutes(30))
+                .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(10)).setBackoffCoefficient(1.0).build())
+                .build());
+    return poller.checkChangeInSync(change);
+  }
+
+  private FailoverResult result(Instant startedAt, String outcome, StackOutputs stack, RestoreResult restored, DnsChange change, HealthReport health) {
+    return new FailoverResult(plan.direction(), outcome, freshness, stack, restored, change, health, List.copyOf(decisions), steps.steps(),
+        Duration.between(startedAt, now()));
+  }
+
+  @Override
+  public String decide(Decision decision) {
+    decision(decision);
+    Decision recorded = decisions.get(decisions.size() - 1);
+    boolean waiting = recorded.gate().equals(pendingGate);
+    return (recorded.approve() ? "Approved" : "Rejected") + " " + recorded.gate() + " by " + recorded.by()
+        + (waiting ? "; the " + plan.direction() + " goes on now." : "; it applies when the " + plan.direction() + " reaches the gate.");
+  }
+
+  @Override
+  public void validateDecision(Decision decision) {
+    if (decision == null || decision.gate() == null) {
+      throw new IllegalArgumentException("A decision names its gate: dns-switch or stale-backup.");
+    }
+    if (!decision.gate().equals(Decision.DNS_SWITCH) && !decision.gate().equals(Decision.STALE_BACKUP)) {
+      throw new IllegalArgumentException("Unknown gate \"" + decision.gate() + "\"; the gates are dns-switch and stale-backup.");
+    }
+    if (decision.by() == null || decision.by().isBlank()) {
+      throw new IllegalArgumentException("A decision names who made it (by), for the audit trail.");
+    }
+    if (decision.gate().equals(Decision.STALE_BACKUP) && !Decision.STALE_BACKUP.equals(pendingGate)) {
+      throw new IllegalArgumentException("The stale-backup gate is not waiting for a decision.");
+    }
+  }
+
+  @Override
+  public void decision(Decision decision) {
+    if (decision == null || decision.gate() == null || decision.by() == null) {
+      return; // a malformed signal cannot be answered; the update validator explains
+    }
+    Decision stamped = new Decision(decision.gate(), decision.approve(), decision.by(), decision.comment(), now());
+    decisions.add(stamped);
+    Workflow.getLogger(CrossRegionFailoverWorkflowImpl.class)
+        .info("{} {} by {}", stamped.approve() ? "Approved" : "Rejected", stamped.gate(), stamped.by());
+  }
+
+  @Override
+  public FailoverProgress progress() {
+    return new FailoverProgress(
+        plan == null ? null : plan.direction(),
+        steps == null ? null : steps.current(),
+        pendingGate,
+        gateQuestion,
+        freshness,
+        List.copyOf(decisions),
+        restoreWorkflowId,
+        steps == null ? List.of() : steps.steps());
+  }
+
+  private static Instant now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+  }
+}

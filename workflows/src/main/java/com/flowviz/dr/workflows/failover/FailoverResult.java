@@ -1,0 +1,35 @@
+package com.flowviz.dr.workflows.failover;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.flowviz.dr.activities.dns.DnsChange;
+import com.flowviz.dr.activities.infra.StackOutputs;
+import com.flowviz.dr.activities.verify.HealthReport;
+import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.workflows.restore.RestoreResult;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * @param outcome SWITCHED (DNS points at the new region and it is healthy), SWITCHED_UNHEALTHY
+ *     (DNS switched, the health check never passed; DNS is not flipped back automatically),
+ *     DNS_SWITCH_REJECTED, STALE_BACKUP_REJECTED, or APPROVAL_TIMED_OUT
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record FailoverResult(
+    String direction,
+    String outcome,
+    FreshnessReport freshness,
+    StackOutputs stack,
+    RestoreResult restore,
+    DnsChange dns,
+    HealthReport health,
+    List<Decision> decisions,
+    List<StepRecord> steps,
+    Duration elapsed) {
+
+  public static final String SWITCHED = "SWITCHED";
+  public static final String SWITCHED_UNHEALTHY = "SWITCHED_UNHEALTHY";
+  public static final String DNS_SWITCH_REJECTED = "DNS_SWITCH_REJECTED";
+  public static final String STALE_BACKUP_REJECTED = "STALE_BACKUP_REJECTED";
+  public static final String APPROVAL_TIMED_OUT = "APPROVAL_TIMED_OUT";
+}

@@ -1,0 +1,261 @@
+package com.flowviz.dr.workflows.failover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import com.flowviz.dr.activities.audit.AuditActivities;
+import com.flowviz.dr.activities.audit.AuditEntry;
+import com.flowviz.dr.activities.dns.DnsActivities;
+import com.flowviz.dr.activities.dns.DnsChange;
+import com.flowviz.dr.activities.dns.DnsChangeRequest;
+import com.flowviz.dr.activities.infra.InfrastructureActivities;
+import com.flowviz.dr.activities.infra.StackOutputs;
+import com.flowviz.dr.activities.infra.StackSpec;
+import com.flowviz.dr.activities.postgres.PgServer;
+import com.flowviz.dr.activities.storage.BackupObject;
+import com.flowviz.dr.activities.storage.BackupStorageActivities;
+import com.flowviz.dr.activities.storage.BucketFreshness;
+import com.flowviz.dr.activities.verify.HealthObservation;
+import com.flowviz.dr.activities.verify.HealthReport;
+import com.flowviz.dr.activities.verify.VerificationActivities;
+import com.flowviz.dr.activities.verify.VerificationReport;
+import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
+import com.flowviz.dr.workflows.restore.RestoreProgress;
+import com.flowviz.dr.workflows.restore.RestoreRequest;
+import com.flowviz.dr.workflows.restore.RestoreResult;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Runbook 4.4's gates and roles under the time-skipping test server, with mocked activities. */
+class CrossRegionFailoverWorkflowTest {
+
+  private static final PgServer DR_DATABASE = new PgServer("10.2.0.5", 5432, "admin", "flowviz/dr/stacks/prod-dr/db-password");
+  private static final List<RestoreRequest> childRequests = new CopyOnWriteArrayList<>();
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private final BackupStorageActivities storage = mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
+  private final InfrastructureActivities infrastructure = mock(InfrastructureActivities.class, withSettings().withoutAnnotations());
+  private final DnsActivities dns = mock(DnsActivities.class, withSettings().withoutAnnotations());
+  private final VerificationActivities verification = mock(VerificationActivities.class, withSettings().withoutAnnotations());
+  private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
+
+  /** Stands in for the 4.1 restore; takes an hour, so decisions can arrive while it runs. */
+  public static class SlowRestore implements RestoreFromBackupWorkflow {
+    @Override
+    public RestoreResult restore(RestoreRequest request) {
+      childRequests.add(request);
+      Workflow.sleep(Duration.ofHours(1));
+      BackupObject backup = new BackupObject(request.bucket(), request.backupKey(), Instant.EPOCH, Instant.EPOCH, 1, "STANDARD", "e", request.bucketRegion());
+      return new RestoreResult(RestoreResult.RESTORED, backup, request.targetDatabase(), null,
+          new VerificationReport("flowviz", true, true, List.of(), List.of(), List.of(), Map.of()), null, null, null, List.of(), Duration.ofHours(1));
+    }
+
+    @Override
+    public RestoreProgress progress() {
+      return null;
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    childRequests.clear();
+    env = TestWorkflowEnvironment.newInstance();
+    client = env.getWorkflowClient();
+    Worker worker = env.newWorker(TaskQueues.DR);
+    worker.registerWorkflowImplementationTypes(CrossRegionFailoverWorkflowImpl.class, SlowRestore.class);
+    AuditActivities recorder = audit::add;
+    worker.registerActivitiesImplementations(storage, infrastructure, dns, verification, recorder);
+    backupsAged(Duration.ofHours(1));
+    when(infrastructure.applyStack(any())).thenAnswer(call -> {
+      StackSpec spec = call.getArgument(0);
+      return new StackOutputs(spec.workspace(), spec.region(), Map.of("app_endpoint", "api." + spec.region() + ".flowviz.com"), DR_DATABASE);
+    });
+    when(dns.applyChangeBatch(any())).thenReturn(new DnsChange("Z1", "C1", "PENDING", false, List.of("api.flowviz.com CNAME api.us-west-2.flowviz.com (60s)")));
+    when(dns.checkChangeInSync(any())).thenReturn(new DnsChange("Z1", "C1", "INSYNC", false, List.of()));
+    when(verification.probeHealth(any(), any())).thenReturn(new HealthReport("https://api.flowviz.com/health", true, 3, 2100, List.of()));
+    env.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void dnsIsNotChangedWithoutApprovalAndIsOnceApproved() {
+    WorkflowStub stub = start("failover-approve", FailoverRequest.failover("erin", "us-east-1 outage"));
+    env.sleep(Duration.ofHours(2));
+
+    FailoverProgress waiting = stub.query("progress", FailoverProgress.class);
+    assertEquals(Decision.DNS_SWITCH, waiting.pendingGate());
+    assertTrue(waiting.gateQuestion().contains("Approve to switch DNS with dr-failover-dns.json"), waiting.gateQuestion());
+    verify(dns, never()).applyChangeBatch(any());
+
+    String answer = stub.update("decide", String.class, Decision.approve(Decision.DNS_SWITCH, "frank", "go"));
+    FailoverResult result = stub.getResult(FailoverResult.class);
+
+    assertTrue(answer.contains("goes on now"), answer);
+    assertEquals(FailoverResult.SWITCHED, result.outcome());
+    verify(dns, times(1)).applyChangeBatch(any());
+    assertEquals("frank", result.decisions().get(0).by());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "failover-approve", "cross-region-failover-v1-approved");
+  }
+
+  @Test
+  void anApprovalThatArrivesDuringTheRestoreIsHonouredWhenItFinishes() {
+    WorkflowStub stub = start("failover-early", FailoverRequest.failover("erin", null));
+    env.sleep(Duration.ofMinutes(20)); // the restore takes an hour
+
+    String answer = stub.update("decide", String.class, Decision.approve(Decision.DNS_SWITCH, "frank", "approved ahead"));
+    FailoverResult result = stub.getResult(FailoverResult.class);
+
+    assertTrue(answer.contains("applies when the failover reaches the gate"), answer);
+    assertEquals(FailoverResult.SWITCHED, result.outcome());
+    Duration atGate = result.steps().stream().filter(s -> s.step().equals("approve-dns-switch")).findFirst().orElseThrow().duration();
+    assertEquals(Duration.ZERO, atGate, "no wait at the gate");
+  }
+
+  @Test
+  void aRejectionEndsTheFailoverCleanlyAndRecordsWhoRejected() {
+    WorkflowStub stub = start("failover-reject", FailoverRequest.failover("erin", null));
+    env.sleep(Duration.ofHours(2));
+
+    stub.signal("decision", Decision.reject(Decision.DNS_SWITCH, "grace", "primary is coming back"));
+    FailoverResult result = stub.getResult(FailoverResult.class);
+
+    assertEquals(FailoverResult.DNS_SWITCH_REJECTED, result.outcome());
+    verify(dns, never()).applyChangeBatch(any());
+    AuditEntry last = audit.stream().filter(a -> a.step().equals("failover")).reduce((a, b) -> b).orElseThrow();
+    assertEquals(FailoverResult.DNS_SWITCH_REJECTED, last.outcome());
+    assertTrue(last.details().contains("rejected by grace: primary is coming back"), last.details());
+  }
+
+  @Test
+  void aBackupOlderThanTheRpoMaximumStopsAndAsksStatingTheDataLoss() {
+    backupsAged(Duration.ofHours(30));
+    WorkflowStub stub = start("failover-stale", FailoverRequest.failover("erin", null));
+    env.sleep(Duration.ofMinutes(5));
+
+    FailoverProgress waiting = stub.query("progress", FailoverProgress.class);
+    assertEquals(Decision.STALE_BACKUP, waiting.pendingGate());
+    assertTrue(waiting.gateQuestion().contains("restoring it loses 30h"), waiting.gateQuestion());
+    verify(infrastructure, never()).applyStack(any());
+
+    stub.update("decide", String.class, Decision.reject(Decision.STALE_BACKUP, "henry", "find a fresher copy"));
+    FailoverResult result = stub.getResult(FailoverResult.class);
+    assertEquals(FailoverResult.STALE_BACKUP_REJECTED, result.outcome());
+    verify(infrastructure, never()).applyStack(any());
+    assertTrue(childRequests.isEmpty());
+  }
+
+  @Test
+  void aStaleBackupDecisionIsRefusedWhenNothingAsksForIt() {
+    WorkflowStub stub = start("failover-validate", FailoverRequest.failover("erin", null));
+    env.sleep(Duration.ofMinutes(5));
+    assertThrows(WorkflowUpdateException.class, () -> stub.update("decide", String.class, Decision.approve(Decision.STALE_BACKUP, "ivan", null)));
+    assertThrows(WorkflowUpdateException.class, () -> stub.update("decide", String.class, Decision.approve(Decision.DNS_SWITCH, "", null)));
+  }
+
+  @Test
+  void aPreApprovingPolicyNeedsNoPerson() {
+    FailoverRequest automated = new FailoverRequest("failover", null, null, null, null, null, null, null, null, null, null, null,
+        new DnsApproval("pre-approved", "alertmanager policy region-down"), null, "alertmanager", null, null);
+
+    FailoverResult result = start("failover-auto", automated).getResult(FailoverResult.class);
+
+    assertEquals(FailoverResult.SWITCHED, result.outcome());
+    assertEquals("alertmanager policy region-down", result.decisions().get(0).by());
+  }
+
+  @Test
+  void aHealthCheckThatNeverTurnsGreenIsReportedAndDnsIsNotFlippedBack() {
+    when(verification.probeHealth(any(), any())).thenReturn(new HealthReport("https://api.flowviz.com/health", false, 600, -1,
+        List.of(new HealthObservation(Instant.EPOCH, 503, 40, "{\"db\":\"down\"}"))));
+    FailoverRequest preApproved = new FailoverRequest(null, null, null, null, null, null, null, null, null, null, null, null,
+        new DnsApproval("pre-approved", "drill"), null, "erin", null, null);
+
+    FailoverResult result = start("failover-unhealthy", preApproved).getResult(FailoverResult.class);
+
+    assertEquals(FailoverResult.SWITCHED_UNHEALTHY, result.outcome());
+    verify(dns, times(1)).applyChangeBatch(any());
+    assertTrue(result.steps().stream().anyMatch(s -> s.detail() != null && s.detail().contains("HTTP 503")));
+  }
+
+  @Test
+  void failbackIsTheSameWorkflowWithTheRolesSwapped() {
+    FailoverRequest failback = new FailoverRequest("failback", null, null, null, null, null, null, null, null, null, null, null,
+        new DnsApproval("pre-approved", "change CAB-42"), null, "erin", "primary region back", null);
+
+    FailoverResult result = start("failback", failback).getResult(FailoverResult.class);
+
+    assertEquals("failback", result.direction());
+    verify(storage).newestBackup("flowviz-backups", "us-east-1", "daily/");
+    verify(storage).newestBackup("flowviz-backups-prod-us-west-2", "us-west-2", "daily/");
+    verify(infrastructure).applyStack(new StackSpec("prod", "us-east-1"));
+    verify(dns).applyChangeBatch(org.mockito.ArgumentMatchers.argThat((DnsChangeRequest r) -> r.changeBatch().equals("dr-failback-dns.json")
+        && r.variables().get("app_endpoint").equals("api.us-east-1.flowviz.com")));
+    assertEquals("us-east-1", childRequests.get(0).bucketRegion());
+    assertEquals("flowviz-backups", childRequests.get(0).bucket());
+  }
+
+  @Test
+  void theFailoverRestoresTheNewestDrBackupIntoTheDrDatabase() {
+    FailoverRequest preApproved = new FailoverRequest(null, null, null, null, null, null, null, null, null, null, null, null,
+        new DnsApproval("pre-approved", "drill"), null, "erin", null, null);
+
+    FailoverResult result = start("failover-restore", preApproved).getResult(FailoverResult.class);
+
+    RestoreRequest child = childRequests.get(0);
+    assertEquals("flowviz-backups-prod-us-west-2", child.bucket());
+    assertEquals("us-west-2", child.bucketRegion());
+    assertEquals(DR_DATABASE, child.targetServer());
+    assertEquals(Duration.ofHours(3), result.freshness().replicationLag(), "the primary's newest is 3 h ahead of the DR copy");
+    assertNull(result.freshness().compared().problem());
+    verify(infrastructure).applyStack(new StackSpec("prod-dr", "us-west-2"));
+    verify(dns).applyChangeBatch(eq(new DnsChangeRequest(null, "dr-failover-dns.json",
+        Map.of("app_endpoint", "api.us-west-2.flowviz.com", "region", "us-west-2"), "failover-restore")));
+  }
+
+  /** The DR bucket's newest backup is {@code age} old; the primary bucket's is three hours newer. */
+  private void backupsAged(Duration age) {
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    org.mockito.Mockito.doAnswer(call -> {
+      String bucket = call.getArgument(0);
+      String region = call.getArgument(1);
+      Instant takenAt = bucket.contains("us-west-2") ? now.minus(age) : now.minus(age).plus(Duration.ofHours(3));
+      return new BucketFreshness(bucket, region, true,
+          new BackupObject(bucket, "daily/flowviz_daily_x.dump.gpg", takenAt, takenAt, 10, "STANDARD", "e", region), null);
+    }).when(storage).newestBackup(any(), any(), any());
+  }
+
+  private WorkflowStub start(String id, FailoverRequest request) {
+    WorkflowStub stub = client.newUntypedWorkflowStub("CrossRegionFailover", WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+    stub.start(request);
+    return stub;
+  }
+}
