@@ -99,7 +99,7 @@ public final class S3FaultProxy implements AutoCloseable {
 
   /** ChangeResourceRecordSets requests seen. */
   public long dnsChangeRequests() {
-    return requests.stream().filter(r -> r.method().equals("POST") && r.bucket().equals("2013-04-01") && r.key().endsWith("/rrset")).count();
+    return requests.stream().filter(r -> r.method().equals("POST") && r.bucket().equals("2013-04-01") && r.key().matches(".*/rrset/?")).count();
   }
 
   public List<Recorded> requests() {

@@ -38,6 +38,8 @@ final class SeparateWorkerStack implements AutoCloseable {
           WorkflowClientOptions.newBuilder().setNamespace("default").build());
   final Path work;
   final Path instances;
+  final Path terraform;
+  final Path stacks;
   private final Path logs;
   private final Map<String, Object> properties = new HashMap<>();
 
@@ -45,6 +47,8 @@ final class SeparateWorkerStack implements AutoCloseable {
     WorkerTestStack keys = WorkerTestStack.get(); // the backup key pair in Secrets Manager
     work = dir.resolve("work");
     instances = dir.resolve("instances");
+    terraform = com.flowviz.dr.activities.testing.TerraformConfigurations.copyTo(dir.resolve("terraform"));
+    stacks = dir.resolve("stacks");
     logs = dir.resolve("logs");
     try {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -68,6 +72,10 @@ final class SeparateWorkerStack implements AutoCloseable {
     properties.put("flowviz.worker.sticky-execution", false);
     properties.put("flowviz.provision.kind", "local");
     properties.put("flowviz.provision.local-root", instances);
+    properties.put("flowviz.failover.terraform-configuration", terraform.resolve("dr-stack"));
+    properties.put("flowviz.failover.terraform-variables", "state_dir=" + stacks);
+    properties.put("flowviz.failover.change-batch-directory",
+        com.flowviz.dr.activities.testing.TerraformConfigurations.changeBatchesTo(dir.resolve("dns")));
   }
 
   WorkerProcess startWorker() {

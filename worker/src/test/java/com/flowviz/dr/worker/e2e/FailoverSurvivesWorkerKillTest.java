@@ -1,0 +1,103 @@
+package com.flowviz.dr.worker.e2e;
+
+import static com.flowviz.dr.worker.e2e.SeparateWorkerStack.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.flowviz.dr.activities.aws.AwsClients;
+import com.flowviz.dr.activities.provision.terraform.TerraformCli;
+import com.flowviz.dr.activities.testing.RequiredTools;
+import com.flowviz.dr.activities.testing.TestMoto;
+import com.flowviz.dr.activities.testing.TestPostgres;
+import com.flowviz.dr.workflows.backup.BackupRequest;
+import com.flowviz.dr.workflows.backup.BackupResult;
+import com.flowviz.dr.workflows.backup.BackupWorkflow;
+import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow;
+import com.flowviz.dr.workflows.failover.DnsApproval;
+import com.flowviz.dr.workflows.failover.FailoverRequest;
+import com.flowviz.dr.workflows.failover.FailoverResult;
+import com.sun.net.httpserver.HttpServer;
+import io.temporal.client.WorkflowStub;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Runbook 4.4 with the worker killed (SIGKILL) right after it sent ChangeResourceRecordSets: the
+ * new worker does not send a second change, and the failover goes on at the INSYNC wait.
+ */
+class FailoverSurvivesWorkerKillTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void exactlyOneDnsChangeIsSentAcrossAWorkerKill() throws Exception {
+    String source = TestPostgres.newSampleDatabase("flowviz", 200);
+    HttpServer health = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    health.createContext("/health", exchange -> {
+      exchange.sendResponseHeaders(200, 2);
+      exchange.getResponseBody().write("ok".getBytes());
+      exchange.close();
+    });
+    health.start();
+    try (SeparateWorkerStack stack = new SeparateWorkerStack(dir)) {
+      S3Client west = AwsClients.s3("us-west-2", stack.proxy.endpoint());
+      String primary = TestMoto.newBucket(stack.s3, "flowviz-backups", "us-east-1");
+      String dr = TestMoto.newBucket(west, "flowviz-backups-prod-us-west-2", "us-west-2");
+      Route53Client route53 = TestMoto.route53();
+      String zone = TestMoto.newHostedZone(route53);
+      WorkerProcess worker = stack.startWorker();
+      try {
+        BackupResult backup = stack.client.newWorkflowStub(BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
+            .backup(new BackupRequest(source, primary, "schedule", null));
+        for (String key : List.of(backup.key(), backup.manifestKey())) {
+          west.copyObject(b -> b.sourceBucket(primary).sourceKey(key).destinationBucket(dr).destinationKey(key));
+        }
+        stack.proxy.holdDnsChanges(true);
+        String id = "failover-" + System.nanoTime();
+        WorkflowStub failover = stack.client.newUntypedWorkflowStub("CrossRegionFailover", SeparateWorkerStack.options(id));
+        failover.start(new FailoverRequest("failover", dr, "us-west-2", primary, "us-east-1", null, null, zone, null,
+            "http://127.0.0.1:" + health.getAddress().getPort() + "/health", "PT30S", "flowviz",
+            new DnsApproval("pre-approved", "drill policy"), null, "erin", "kill drill", null));
+
+        await("ChangeResourceRecordSets was sent", Duration.ofSeconds(120), () -> stack.proxy.dnsChangeRequests() >= 1);
+        worker.kill();
+        worker = stack.startWorker();
+        CrossRegionFailoverWorkflow typed = stack.client.newWorkflowStub(CrossRegionFailoverWorkflow.class, id);
+        await("the new worker waits for INSYNC", Duration.ofSeconds(90), () -> "wait-dns-in-sync".equals(currentStep(typed)));
+        stack.proxy.holdDnsChanges(false);
+
+        FailoverResult result = failover.getResult(3, TimeUnit.MINUTES, FailoverResult.class);
+
+        assertEquals(FailoverResult.SWITCHED, result.outcome());
+        assertEquals(1, stack.proxy.dnsChangeRequests(), "exactly one ChangeResourceRecordSets");
+        assertEquals(List.of("api.us-west-2.flowviz.test"), TestMoto.recordValues(route53, zone, "api.flowviz.test"));
+      } catch (AssertionError | RuntimeException e) {
+        System.out.println("Worker log:\n" + worker.log());
+        throw e;
+      } finally {
+        worker.close();
+        TerraformCli terraform = new TerraformCli(RequiredTools.find("terraform"), stack.terraform.resolve("dr-stack"), Duration.ofMinutes(5));
+        if (terraform.hasWorkspace("prod-dr")) {
+          terraform.destroy("prod-dr", Map.of("region", "us-west-2", "state_dir", stack.stacks.toString()), Map.of("db_password", "unused"));
+        }
+      }
+    } finally {
+      health.stop(0);
+    }
+  }
+
+  private static String currentStep(CrossRegionFailoverWorkflow workflow) {
+    try {
+      return workflow.progress().currentStep();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}
