@@ -23,7 +23,13 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       SignalCommands.Retrieved.class,
       SignalCommands.Cancel.class,
-      RetentionCommand.class
+      RetentionCommand.class,
+      IncidentCommand.class,
+      IncidentCommands.Choose.class,
+      IncidentCommands.Acknowledge.class,
+      IncidentCommands.Tasks.class,
+      IncidentCommands.Report.class,
+      IncidentCommands.VerifyAudit.class
     })
 public class StarterCommand implements Runnable {
 
@@ -36,7 +42,8 @@ public class StarterCommand implements Runnable {
   /**
    * Runs one command line; returns the exit code: 0 done, 1 failed or cancelled, 2 bad usage, 3
    * restored (or switched) but the application is unhealthy, 4 the bucket's retention does not
-   * comply, 5 a failover ended at a gate (rejected or no decision in time).
+   * comply, 5 a failover ended at a gate (rejected or no decision in time) or an incident was
+   * closed without recovery, 6 the audit trail's hash chain is broken.
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine commandLine = new CommandLine(new StarterCommand());

@@ -217,8 +217,9 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  BackupDecryptionActivitiesImpl decryptionActivities(PrivateKeySource keys, WorkDirectory workDirectory, BackupStores stores) {
-    return new BackupDecryptionActivitiesImpl(keys, workDirectory, stores);
+  BackupDecryptionActivitiesImpl decryptionActivities(PrivateKeySource keys, WorkDirectory workDirectory, BackupStores stores, GpgSettings gpg) {
+    return new BackupDecryptionActivitiesImpl(keys, workDirectory, stores,
+        gpg.signerPublicKeyFile() == null || gpg.signerPublicKeyFile().isBlank() ? null : Path.of(gpg.signerPublicKeyFile()));
   }
 
   @Singleton
@@ -248,8 +249,50 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  AuditActivitiesImpl auditActivities(PgClient pg, PostgresSettings settings) {
-    return new AuditActivitiesImpl(new AuditStore(pg, settings.auditDatabase()));
+  AuditStore auditStore(PgClient pg, PostgresSettings settings) {
+    return new AuditStore(pg, settings.auditDatabase());
+  }
+
+  @Singleton
+  AuditActivitiesImpl auditActivities(AuditStore store) {
+    return new AuditActivitiesImpl(store);
+  }
+
+  @Singleton
+  com.flowviz.dr.activities.notify.NotifyActivitiesImpl notifyActivities(
+      com.flowviz.dr.worker.config.NotifySettings settings,
+      BeanProvider<software.amazon.awssdk.services.sns.SnsClient> sns,
+      SecretStore secrets) {
+    List<com.flowviz.dr.activities.notify.NotificationChannel> channels = new java.util.ArrayList<>();
+    if (settings.snsTopicArn() != null && !settings.snsTopicArn().isBlank()) {
+      channels.add(new com.flowviz.dr.activities.notify.SnsChannel(sns.get(), settings.snsTopicArn()));
+    }
+    for (String entry : settings.webhooks() == null ? List.<String>of() : settings.webhooks()) {
+      int equals = entry.indexOf('=');
+      if (equals <= 0) {
+        throw new IllegalStateException("flowviz.notify.webhooks entries are format=url (format: slack, pagerduty or generic), not \"" + entry + "\"");
+      }
+      var format = com.flowviz.dr.activities.notify.WebhookChannel.Format.valueOf(entry.substring(0, equals).trim().toUpperCase(java.util.Locale.ROOT));
+      // The routing key is read when the worker starts and kept in memory only.
+      String routingKey = format == com.flowviz.dr.activities.notify.WebhookChannel.Format.PAGERDUTY
+          ? secrets.read(settings.pagerdutyRoutingKeySecret()).orElseThrow(() -> new IllegalStateException(
+              "A PagerDuty webhook is configured but the secret " + settings.pagerdutyRoutingKeySecret() + " with its routing key does not exist"))
+          : null;
+      channels.add(new com.flowviz.dr.activities.notify.WebhookChannel(format, URI.create(entry.substring(equals + 1).trim()), routingKey));
+    }
+    return new com.flowviz.dr.activities.notify.NotifyActivitiesImpl(channels);
+  }
+
+  @Singleton
+  com.flowviz.dr.activities.incident.IncidentActivitiesImpl incidentActivities(
+      com.flowviz.dr.worker.config.IncidentSettings settings, PrivateKeySource keys, PgServers servers, SecretStore secrets, BackupStores stores,
+      AuditStore audit, ApplicationSettings application) {
+    return new com.flowviz.dr.activities.incident.IncidentActivitiesImpl(keys, servers, secrets, stores.forRegion(null), audit,
+        new com.flowviz.dr.activities.incident.IncidentActivitiesImpl.Settings(
+            settings.isolatedBucket(), settings.isolatedRegion(), settings.isolatedPrefix(),
+            settings.rotateRoles() == null ? List.of() : settings.rotateRoles(), settings.applicationRole(),
+            settings.applicationSecretId() != null ? settings.applicationSecretId() : application.secretId(), settings.applicationDatabase(),
+            settings.rotateSecrets() == null ? List.of() : settings.rotateSecrets(), settings.reportBucket(), settings.reportPrefix()));
   }
 
   @Singleton

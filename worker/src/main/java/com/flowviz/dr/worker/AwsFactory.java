@@ -27,6 +27,12 @@ public class AwsFactory {
 
   @Singleton
   @Bean(preDestroy = "close")
+  software.amazon.awssdk.services.sns.SnsClient sns(StorageSettings storage) {
+    return AwsClients.sns(storage.region(), storage.endpoint());
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
   SecretsManagerClient secretsManager(StorageSettings storage) {
     String endpoint = storage.endpoint() != null ? storage.endpoint() : System.getenv("AWS_ENDPOINT_URL");
     return AwsClients.secretsManager(storage.region(), endpoint);

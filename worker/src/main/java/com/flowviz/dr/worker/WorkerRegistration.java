@@ -57,6 +57,8 @@ public class WorkerRegistration {
   private final ProvisionActivitiesImpl provisioning;
   private final DnsActivitiesImpl dns;
   private final InfrastructureActivitiesImpl infrastructure;
+  private final com.flowviz.dr.activities.notify.NotifyActivitiesImpl notify;
+  private final com.flowviz.dr.activities.incident.IncidentActivitiesImpl incident;
   private volatile boolean started;
 
   public WorkerRegistration(
@@ -74,7 +76,11 @@ public class WorkerRegistration {
       BackupActivitiesImpl backup,
       ProvisionActivitiesImpl provisioning,
       DnsActivitiesImpl dns,
-      InfrastructureActivitiesImpl infrastructure) {
+      InfrastructureActivitiesImpl infrastructure,
+      com.flowviz.dr.activities.notify.NotifyActivitiesImpl notify,
+      com.flowviz.dr.activities.incident.IncidentActivitiesImpl incident) {
+    this.notify = notify;
+    this.incident = incident;
     this.factory = factory;
     this.settings = settings;
     this.host = host;
@@ -123,9 +129,14 @@ public class WorkerRegistration {
         CheckBackupRetentionWorkflowImpl.class,
         RestoreToNewInstanceWorkflowImpl.class,
         TeardownInstanceWorkflowImpl.class,
-        CrossRegionFailoverWorkflowImpl.class);
+        CrossRegionFailoverWorkflowImpl.class,
+        com.flowviz.dr.workflows.incident.HandleIncidentWorkflowImpl.class,
+        com.flowviz.dr.workflows.incident.IncidentFollowUpWorkflowImpl.class,
+        com.flowviz.dr.workflows.compliance.VerifyAuditTrailWorkflowImpl.class,
+        com.flowviz.dr.workflows.compliance.FetchIncidentReportWorkflowImpl.class);
     shared.registerActivitiesImplementations(
-        storage, archive, decryption, postgres, verification, application, audit, workHost, backup, provisioning, dns, infrastructure);
+        storage, archive, decryption, postgres, verification, application, audit, workHost, backup, provisioning, dns, infrastructure,
+        notify, incident);
 
     String hostQueue = TaskQueues.forHost(host.value());
     Worker local = factory.newWorker(hostQueue, options);

@@ -22,6 +22,8 @@ public final class FailureTypes {
   public static final String VERIFICATION_FAILED = "VerificationFailed";
   public static final String SWAP_REFUSED = "SwapRefused";
   public static final String CONFIGURATION = "ConfigurationError";
+  public static final String UNDELETE_CONFLICT = "UndeleteConflict";
+  public static final String CREDENTIALS_UNAVAILABLE = "CredentialsUnavailable";
 
   private FailureTypes() {}
 }

@@ -11,6 +11,24 @@ public class AuditActivitiesImpl implements AuditActivities {
   }
 
   @Override
+  public ChainVerification verifyAuditChain() {
+    try {
+      return store.verifyChain();
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read the audit trail in " + store.database() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public java.util.List<AuditEntry> incidentTimeline(String incidentWorkflowId) {
+    try {
+      return store.entriesOfIncident(incidentWorkflowId);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read the audit trail in " + store.database() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public void recordAuditEntry(AuditEntry entry) {
     try {
       store.append(entry);

@@ -10,6 +10,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * AWS clients the conventional way: region from AWS_REGION (or the profile), credentials from
@@ -59,6 +60,22 @@ public final class AwsClients {
             .httpClientBuilder(ApacheHttpClient.builder())
             .region(Region.AWS_GLOBAL)
             .overrideConfiguration(overrides());
+    String effectiveEndpoint = endpoint != null ? endpoint : System.getenv("AWS_ENDPOINT_URL");
+    if (effectiveEndpoint != null && !effectiveEndpoint.isBlank()) {
+      builder.endpointOverride(URI.create(effectiveEndpoint));
+    }
+    return builder.build();
+  }
+
+  public static SnsClient sns(String region, String endpoint) {
+    var builder =
+        SnsClient.builder()
+            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+            .httpClientBuilder(ApacheHttpClient.builder())
+            .overrideConfiguration(overrides());
+    if (region != null) {
+      builder.region(Region.of(region));
+    }
     String effectiveEndpoint = endpoint != null ? endpoint : System.getenv("AWS_ENDPOINT_URL");
     if (effectiveEndpoint != null && !effectiveEndpoint.isBlank()) {
       builder.endpointOverride(URI.create(effectiveEndpoint));

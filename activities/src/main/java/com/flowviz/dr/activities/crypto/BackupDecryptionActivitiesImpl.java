@@ -35,11 +35,68 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
   private final PrivateKeySource keys;
   private final WorkDirectory workDirectory;
   private final BackupStores stores;
+  private final Path signerKeyFile;
 
   public BackupDecryptionActivitiesImpl(PrivateKeySource keys, WorkDirectory workDirectory, BackupStores stores) {
+    this(keys, workDirectory, stores, null);
+  }
+
+  /** @param signerKeyFile public keys whose detached signatures on backups are trusted; null for none */
+  public BackupDecryptionActivitiesImpl(PrivateKeySource keys, WorkDirectory workDirectory, BackupStores stores, Path signerKeyFile) {
     this.keys = keys;
     this.workDirectory = workDirectory;
     this.stores = stores;
+    this.signerKeyFile = signerKeyFile;
+  }
+
+  @Override
+  public SignatureCheck verifyBackupSignature(DownloadedBackup downloaded, BackupObject backup, boolean required) {
+    Path file = Path.of(downloaded.path());
+    if (!workDirectory.contains(file) || !Files.isRegularFile(file)) {
+      throw NonRetryable.failure(FailureTypes.BACKUP_CORRUPT, "The downloaded backup " + file + " is not on this host any more; start the restore again.");
+    }
+    String signatureKey = null;
+    byte[] signature = null;
+    try {
+      for (String suffix : new String[] {".sig", ".asc"}) {
+        var found = stores.forRegion(backup.region()).readSmall(backup.bucket(), backup.key() + suffix);
+        if (found.isPresent()) {
+          signatureKey = backup.key() + suffix;
+          signature = found.get();
+          break;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (signature == null) {
+      if (required && signerKeyFile != null) {
+        throw NonRetryable.failure(FailureTypes.BACKUP_INTEGRITY_FAILED,
+            "The backup " + backup.uri() + " has no detached signature (" + backup.key() + ".sig), and this restore accepts only"
+                + " signed backups. Restore a signed backup, or one from the isolated location.");
+      }
+      return new SignatureCheck(false, false, null, null);
+    }
+    if (signerKeyFile == null) {
+      throw NonRetryable.failure(FailureTypes.CONFIGURATION,
+          "The backup " + backup.uri() + " is signed (" + signatureKey + ") but the worker has no signer public keys to check it"
+              + " with. Set flowviz.gpg.signer-public-key-file and start the restore again.");
+    }
+    try {
+      var signers = OpenPgpKeys.publicKeys(Files.readAllBytes(signerKeyFile));
+      String signer = DetachedSignature.verify(file, signature, signers, () -> Heartbeats.beat("verifying signature"));
+      log.info("Signature {} of {} verified: key {}", signatureKey, backup.key(), signer);
+      return new SignatureCheck(true, true, signatureKey, signer);
+    } catch (DetachedSignature.Invalid e) {
+      throw NonRetryable.failure(FailureTypes.BACKUP_INTEGRITY_FAILED,
+          "The backup " + backup.uri() + " failed its signature check: " + e.getMessage() + ". It may have been altered; do not"
+              + " use it. Restore another backup.");
+    } catch (org.bouncycastle.openpgp.PGPException e) {
+      throw NonRetryable.failure(FailureTypes.CONFIGURATION,
+          "The signer public keys in " + signerKeyFile + " cannot be read: " + e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

@@ -188,6 +188,33 @@ public final class OpenPgpDecryptor {
             + " with (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "). Do not use it; restore another backup.");
   }
 
+  /**
+   * Reads the key and unlocks every encryption subkey with the passphrase, as a decryption would:
+   * the "have credentials ready" check of runbook section 3. Returns the key ids.
+   */
+  public static List<String> unlockEncryptionKeys(PrivateKeyMaterial key) throws BackupDecryptionException {
+    OpenPgpKeys.init();
+    PGPSecretKeyRingCollection secretKeys;
+    try {
+      secretKeys = OpenPgpKeys.secretKeys(key.exportedKey());
+    } catch (PGPException | IOException | RuntimeException e) {
+      throw new BackupDecryptionException(FailureTypes.KEY_UNAVAILABLE, "The backup private key from " + key.source() + " is not an OpenPGP secret key.");
+    }
+    List<String> ids = new ArrayList<>();
+    for (PGPSecretKeyRing ring : secretKeys) {
+      for (PGPSecretKey secret : ring) {
+        if (secret.getPublicKey().isEncryptionKey() && !secret.isPrivateKeyEmpty()) {
+          extractPrivateKey(secret, key);
+          ids.add(OpenPgpKeys.keyId(secret.getKeyID()));
+        }
+      }
+    }
+    if (ids.isEmpty()) {
+      throw new BackupDecryptionException(FailureTypes.KEY_UNAVAILABLE, "The key from " + key.source() + " holds no usable encryption key.");
+    }
+    return ids;
+  }
+
   private static PGPEncryptedDataList encryptedDataList(InputStream in) throws BackupDecryptionException {
     try {
       InputStream decoded = PGPUtil.getDecoderStream(in);

@@ -309,6 +309,50 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     }
   }
 
+  @Override
+  public DataGap compareDatabases(String liveDatabase, String recoveredDatabase, PgServer server) {
+    // Read-only, so any two databases may be compared: staging with live, or a replaced database with the restored one.
+    requireSafeName(liveDatabase);
+    requireSafeName(recoveredDatabase);
+    PgClient pg = servers.client(server);
+    try {
+      DataGap gap = DataGapComparison.compare(pg, liveDatabase, recoveredDatabase);
+      log.info("Data gap between {} and {}: {}", liveDatabase, recoveredDatabase, gap.describe());
+      return gap;
+    } catch (SQLException e) {
+      if ("3D000".equals(e.getSQLState())) {
+        throw NonRetryable.failure(FailureTypes.INVALID_INPUT,
+            "Cannot compare " + liveDatabase + " with " + recoveredDatabase + ": " + e.getMessage() + ". Both must exist on " + pg.settings() + ".");
+      }
+      throw sqlFailure("compare " + liveDatabase + " with " + recoveredDatabase, e);
+    }
+  }
+
+  @Override
+  public UndeleteOutcome reinsertMissingRows(String liveDatabase, String recoveredDatabase, String operationId, PgServer server) {
+    requireSafeName(liveDatabase);
+    requireStagingName(recoveredDatabase);
+    if (protectedDatabases.contains(liveDatabase)) {
+      throw NonRetryable.failure(FailureTypes.SWAP_REFUSED, "\"" + liveDatabase + "\" holds the recovery audit trail; nothing is written into it.");
+    }
+    PgClient pg = servers.client(server);
+    try {
+      UndeleteOutcome outcome = SurgicalUndelete.run(pg, liveDatabase, recoveredDatabase, operationId);
+      log.info("Undelete {} into {}: {} rows {}", operationId, liveDatabase, outcome.total(),
+          outcome.alreadyApplied() ? "(committed by an earlier attempt)" : outcome.inserted());
+      return outcome;
+    } catch (SQLException e) {
+      String state = e.getSQLState() == null ? "" : e.getSQLState();
+      if (state.equals("23503") || state.equals("23514") || state.equals("23502")) {
+        // A constraint the backup's rows no longer satisfy: a retry would meet it again.
+        throw NonRetryable.failure(FailureTypes.UNDELETE_CONFLICT,
+            "The deleted rows cannot be put back into " + liveDatabase + " as they were: " + e.getMessage() + ". Nothing was"
+                + " changed (the transaction was rolled back). Look at what changed since the backup, or choose the full restore.");
+      }
+      throw sqlFailure("put the deleted rows back into " + liveDatabase, e);
+    }
+  }
+
   private void checkArchiveReadable(Path dump, PgToolVersion pgRestore) {
     PgDumpHeader header;
     try (InputStream in = Files.newInputStream(dump)) {

@@ -58,7 +58,9 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
         return candidates.get(0);
       }
       return candidates.stream()
-          .filter(b -> b.takenAt().isBefore(selector.takenBefore()))
+          // A name carries whole seconds: a backup named 09:30:00 may have started at 09:30:00.9,
+          // so it counts as before 09:30:00.5 only if its whole second is.
+          .filter(b -> !b.takenAt().plusSeconds(b.takenAt().getNano() == 0 ? 1 : 0).isAfter(selector.takenBefore()))
           .findFirst()
           .orElseThrow(
               () ->

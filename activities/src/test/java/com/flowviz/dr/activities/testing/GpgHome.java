@@ -105,6 +105,19 @@ public final class GpgHome implements AutoCloseable {
     run(null, args.toArray(String[]::new));
   }
 
+  /** {@code gpg --detach-sign} of a file by the given key, as a backup job that signs its output does. */
+  public void detachSign(Path file, Path signature, String signer, String passphrase, boolean armor) {
+    List<String> args = new ArrayList<>(List.of("--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase-fd", "0",
+        "--local-user", signer, "--detach-sign"));
+    if (armor) {
+      args.add("--armor");
+    }
+    args.add("--output");
+    args.add(signature.toString());
+    args.add(file.toString());
+    run(passphrase == null ? "" : passphrase, args.toArray(String[]::new));
+  }
+
   /** Plain {@code gpg --decrypt}, as an operator would run it by hand. */
   public void decrypt(Path ciphertext, Path plaintext, String passphrase) {
     run(passphrase == null ? "" : passphrase,

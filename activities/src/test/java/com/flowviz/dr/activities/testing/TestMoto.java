@@ -119,4 +119,15 @@ public final class TestMoto {
     }
     throw new AssertionError("moto_server did not answer at " + url + " within " + timeout);
   }
+
+  public static software.amazon.awssdk.services.sns.SnsClient sns() {
+    return com.flowviz.dr.activities.aws.AwsClients.sns(REGION, endpoint());
+  }
+
+  /** A new topic whose messages moto posts to the given HTTP endpoint. Returns the topic's ARN. */
+  public static String newTopicDeliveringTo(software.amazon.awssdk.services.sns.SnsClient sns, String url) {
+    String arn = sns.createTopic(b -> b.name("flowviz-dr-" + java.util.UUID.randomUUID().toString().substring(0, 8))).topicArn();
+    sns.subscribe(b -> b.topicArn(arn).protocol("http").endpoint(url));
+    return arn;
+  }
 }

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -122,18 +123,24 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
     properties.put("flowviz.secrets.backend", "local");
     properties.put("flowviz.secrets.local-directory", home.resolve("secrets").toString());
     properties.put("flowviz.application.env-file", home.resolve("app/db.env").toString());
+    // Dev only: the backups double as the "isolated" location, so scenario 2.4 can be tried here.
+    properties.put("flowviz.incident.isolated-bucket", Defaults.BUCKET);
+    properties.put("flowviz.incident.report-bucket", "flowviz-compliance");
     String endpoint = System.getenv("AWS_ENDPOINT_URL");
     if (endpoint != null && !endpoint.isBlank()) {
       properties.put("flowviz.storage.backend", "s3");
       try (S3Client s3 = AwsClients.s3(null, endpoint)) {
-        if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(Defaults.BUCKET))) {
-          s3.createBucket(b -> b.bucket(Defaults.BUCKET));
+        for (String bucket : List.of(Defaults.BUCKET, "flowviz-compliance")) {
+          if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
+            s3.createBucket(b -> b.bucket(bucket));
+          }
         }
       }
       log("Backup store: S3 at " + endpoint + ", bucket " + Defaults.BUCKET);
     } else {
       Path backups = home.resolve("backups");
       Files.createDirectories(backups.resolve(Defaults.BUCKET));
+      Files.createDirectories(backups.resolve("flowviz-compliance"));
       properties.put("flowviz.storage.backend", "local");
       properties.put("flowviz.storage.local-directory", backups.toString());
       log("Backup store: local directory " + backups + " (set AWS_ENDPOINT_URL to use an S3 endpoint)");

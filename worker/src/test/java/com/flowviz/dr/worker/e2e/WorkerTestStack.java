@@ -34,13 +34,15 @@ public final class WorkerTestStack {
   public static final String KEY_SECRET = "flowviz/backup/gpg-private-key";
 
   private static WorkerTestStack instance;
+  private static GpgHome sharedGpg;
+  private static String sharedPassphrase;
 
   public final LoopbackTemporalServer temporal;
   /** Between the worker and moto: can hold retrievals, deny buckets, slow downloads. */
   public final S3FaultProxy proxy;
   public final WorkflowClient client;
   public final GpgHome gpg;
-  public final String passphrase = "backup key passphrase " + System.nanoTime();
+  public final String passphrase;
   public final Path publicKey;
   public final Path workDirectory;
   /** Where local instances of runbook 4.3 go. */
@@ -54,17 +56,25 @@ public final class WorkerTestStack {
   public final SecretsManagerClient secrets;
   private final ApplicationContext worker;
 
-  private WorkerTestStack() throws IOException {
+  private WorkerTestStack(Map<String, Object> extraProperties) throws IOException {
     temporal = LoopbackTemporalServer.start(0);
     proxy = S3FaultProxy.in(TestMoto.endpoint());
     s3 = TestMoto.s3();
     secrets = TestMoto.secretsManager();
 
-    gpg = GpgHome.create();
-    gpg.generateKey(KEY_EMAIL, GpgHome.KeyType.RSA, passphrase);
-    byte[] secretKey = gpg.exportSecretKey(KEY_EMAIL, passphrase, true);
-    putSecret(KEY_SECRET, new String(secretKey, java.nio.charset.StandardCharsets.US_ASCII));
-    putSecret(PASSPHRASE_SECRET, passphrase);
+    // One backup key per JVM: every stack reads it from the same place in Secrets Manager.
+    synchronized (WorkerTestStack.class) {
+      if (sharedGpg == null) {
+        sharedPassphrase = "backup key passphrase " + System.nanoTime();
+        sharedGpg = GpgHome.create();
+        sharedGpg.generateKey(KEY_EMAIL, GpgHome.KeyType.RSA, sharedPassphrase);
+        byte[] secretKey = sharedGpg.exportSecretKey(KEY_EMAIL, sharedPassphrase, true);
+        putSecret(KEY_SECRET, new String(secretKey, java.nio.charset.StandardCharsets.US_ASCII));
+        putSecret(PASSPHRASE_SECRET, sharedPassphrase);
+      }
+    }
+    gpg = sharedGpg;
+    passphrase = sharedPassphrase;
 
     Path dir = Files.createTempDirectory("flowviz-dr-worker-test");
     publicKey = Files.write(dir.resolve("backup-public.asc"), gpg.exportPublicKey(KEY_EMAIL, true));
@@ -100,6 +110,7 @@ public final class WorkerTestStack {
     properties.put("flowviz.failover.terraform-variables", List.of("state_dir=" + stacks));
     properties.put("flowviz.failover.change-batch-directory",
         com.flowviz.dr.activities.testing.TerraformConfigurations.changeBatchesTo(dir.resolve("dns")).toString());
+    properties.putAll(extraProperties);
     worker = ApplicationContext.builder().mainClass(WorkerApplication.class).properties(properties).start();
 
     WorkflowServiceStubs stubs =
@@ -117,12 +128,21 @@ public final class WorkerTestStack {
   public static synchronized WorkerTestStack get() {
     if (instance == null) {
       try {
-        instance = new WorkerTestStack();
+        instance = new WorkerTestStack(Map.of());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     return instance;
+  }
+
+  /** Another stack (its own Temporal server and worker), on the same PostgreSQL, moto and backup key, configured further. */
+  public static WorkerTestStack withSettings(Map<String, Object> extraProperties) {
+    try {
+      return new WorkerTestStack(extraProperties);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public void putSecret(String id, String value) {

@@ -22,4 +22,14 @@ public interface BackupDecryptionActivities {
    */
   @ActivityMethod
   ArchiveHeader readArchiveHeader(com.flowviz.dr.activities.storage.BackupObject backup, com.flowviz.dr.activities.storage.BackupManifest manifest);
+
+  /**
+   * Checks the downloaded backup against its detached OpenPGP signature ({@code <key>.sig} beside
+   * it, as {@code gpg --detach-sign} writes) with the worker's signer public keys. With
+   * {@code required} and signer keys configured, a backup without a signature is refused; a
+   * signature that does not verify is always refused. Runs on the host queue, before decryption.
+   */
+  @ActivityMethod
+  SignatureCheck verifyBackupSignature(com.flowviz.dr.activities.storage.DownloadedBackup downloaded,
+      com.flowviz.dr.activities.storage.BackupObject backup, boolean required);
 }

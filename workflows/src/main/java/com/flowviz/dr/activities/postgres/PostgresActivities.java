@@ -53,4 +53,22 @@ public interface PostgresActivities {
    */
   @ActivityMethod
   void checkRestoreCompatibility(ArchiveHeader archive, PgServer server);
+
+  /**
+   * Compares a restored backup with the live database table by table, by primary key: rows the
+   * live database lost, rows it gained since the backup, rows changed. Reads only.
+   */
+  @ActivityMethod
+  DataGap compareDatabases(String liveDatabase, String recoveredDatabase, PgServer server);
+
+  /**
+   * Surgical recovery after an accidental deletion: copies back into the live database only the
+   * rows the recovered database holds and the live one lacks, parents before children, in one
+   * transaction. Rows written since the backup are kept. Safe to run twice: a second run finds the
+   * marker the first one committed and reports its counts.
+   *
+   * @param operationId names this undelete (the workflow id), for the marker
+   */
+  @ActivityMethod
+  UndeleteOutcome reinsertMissingRows(String liveDatabase, String recoveredDatabase, String operationId, PgServer server);
 }

@@ -88,6 +88,13 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
               b -> b.uri() + " taken " + b.takenAt() + " (" + b.sizeBytes() + " bytes, " + b.storageClass() + ")");
       trail.backupKey(backup.key());
       BackupManifest manifest = storage.readManifest(backup);
+      if (plan.strictIntegrity() && (manifest == null || manifest.sha256() == null)) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "The backup " + backup.uri() + " has no manifest with a SHA-256 beside it, and this restore accepts only backups"
+                + " whose integrity can be proven. Choose a backup that has its " + BackupManifest.SUFFIX + " (every backup"
+                + " flowviz-dr takes has one). Nothing was changed.",
+            FailureTypes.BACKUP_INTEGRITY_FAILED);
+      }
 
       VerificationReport report = null;
       for (int hostAttempt = 1; report == null; hostAttempt++) {
@@ -112,6 +119,14 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
                 + ". Check the backup with `flowviz-dr list` and restore an earlier one.",
             FailureTypes.VERIFICATION_FAILED,
             report);
+      }
+
+      if (plan.stageOnly()) {
+        // The caller compares the staged data with the live database and decides what to do with it.
+        Duration elapsed = Duration.between(startedAt, now());
+        trail.record("restore", StepRecord.SUCCEEDED, "verified backup staged in " + plan.stagingDatabase() + "; live database untouched");
+        return new RestoreResult(RestoreResult.STAGED, backup, plan.targetDatabase(), null, report,
+            RpoAssessment.of(plan.incidentAt(), backup.takenAt()), null, null, steps.steps(), elapsed, plan.stagingDatabase());
       }
 
       // The point of no return: from here on the steps run to their end even if a cancellation
@@ -166,6 +181,12 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
               + manifest.sha256()
               + ". It was altered or replaced after the backup; do not use it, restore an earlier backup.",
           FailureTypes.BACKUP_INTEGRITY_FAILED);
+    }
+    if (plan.strictIntegrity()) {
+      steps.run(
+          VERIFY_SIGNATURE,
+          () -> host.decrypt().verifyBackupSignature(downloaded, backup, true),
+          c -> c.verified() ? "signed by key " + c.signerKeyId() + " (" + c.signatureKey() + ")" : "not signed; the manifest's SHA-256 matched");
     }
     DecryptedBackup decrypted =
         steps.run(

@@ -27,7 +27,9 @@ record RestorePlan(
     boolean keepStagingOnFailure,
     Duration workHostPickupTimeout,
     PgServer server,
-    boolean applicationSteps) {
+    boolean applicationSteps,
+    boolean stageOnly,
+    boolean strictIntegrity) {
 
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
   private static final Duration DEFAULT_PICKUP = Duration.ofMinutes(15);
@@ -78,6 +80,8 @@ record RestorePlan(
         DurationInput.parse(
             "workHostPickupTimeout", request.workHostPickupTimeout(), DEFAULT_PICKUP, Duration.ofSeconds(5), Duration.ofHours(24)),
         ServerInput.validate("targetServer", request.targetServer()),
-        !Boolean.FALSE.equals(request.applicationSteps()));
+        !Boolean.FALSE.equals(request.applicationSteps()),
+        Boolean.TRUE.equals(request.stageOnly()),
+        Boolean.TRUE.equals(request.strictIntegrity()));
   }
 }

@@ -33,6 +33,10 @@ import com.flowviz.dr.activities.postgres.PgServer;
  * @param applicationSteps restart the application and test its connectivity after the swap
  *     (default true); false when a calling procedure repoints the application first (4.3)
  * @param bucketRegion the AWS region of the bucket (the DR bucket's, in 4.4); default the worker's
+ * @param stageOnly stop after verification, leaving the restored data in the staging database
+ *     and the live database untouched (outcome STAGED): the first half of an undelete (scenario 2.3)
+ * @param strictIntegrity accept the backup only with a manifest whose SHA-256 matches, and only
+ *     signed when the worker has signer keys (scenario 2.4: after a breach nothing unproven is used)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RestoreRequest(
@@ -48,7 +52,27 @@ public record RestoreRequest(
     String workHostPickupTimeout,
     PgServer targetServer,
     Boolean applicationSteps,
-    String bucketRegion) {
+    String bucketRegion,
+    Boolean stageOnly,
+    Boolean strictIntegrity) {
+
+  public RestoreRequest(
+      String backupKey,
+      String restorePointBefore,
+      String backupPrefix,
+      String bucket,
+      String targetDatabase,
+      String operator,
+      String reason,
+      String incidentAt,
+      Boolean keepStagingOnFailure,
+      String workHostPickupTimeout,
+      PgServer targetServer,
+      Boolean applicationSteps,
+      String bucketRegion) {
+    this(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt, keepStagingOnFailure,
+        workHostPickupTimeout, targetServer, applicationSteps, bucketRegion, null, null);
+  }
 
   public RestoreRequest(
       String backupKey,

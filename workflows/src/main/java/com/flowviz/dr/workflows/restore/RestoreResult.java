@@ -15,7 +15,8 @@ import java.util.List;
  * this record always means the live database now holds verified backup data.
  *
  * @param outcome RESTORED, or RESTORED_APPLICATION_UNHEALTHY when the data is in place but the
- *     application's connectivity test did not pass
+ *     application's connectivity test did not pass, or STAGED when the request asked to stop
+ *     before the swap (the verified data is then in {@code stagingDatabase}, the live database untouched)
  * @param replacedDatabase where the previous live database was kept, or null if there was none
  * @param elapsed from workflow start to the end of the last step, to hold against the RTO
  */
@@ -30,8 +31,24 @@ public record RestoreResult(
     RestartOutcome restart,
     ConnectivityReport connectivity,
     List<StepRecord> steps,
-    Duration elapsed) {
+    Duration elapsed,
+    String stagingDatabase) {
+
+  public RestoreResult(
+      String outcome,
+      BackupObject backup,
+      String targetDatabase,
+      String replacedDatabase,
+      VerificationReport verification,
+      RpoAssessment rpo,
+      RestartOutcome restart,
+      ConnectivityReport connectivity,
+      List<StepRecord> steps,
+      Duration elapsed) {
+    this(outcome, backup, targetDatabase, replacedDatabase, verification, rpo, restart, connectivity, steps, elapsed, null);
+  }
 
   public static final String RESTORED = "RESTORED";
   public static final String RESTORED_APPLICATION_UNHEALTHY = "RESTORED_APPLICATION_UNHEALTHY";
+  public static final String STAGED = "STAGED";
 }

@@ -4,6 +4,7 @@ package com.flowviz.dr.workflows.restore;
 public final class RestoreSteps {
   public static final String RESOLVE_BACKUP = "resolve-backup";
   public static final String DOWNLOAD = "download-backup";
+  public static final String VERIFY_SIGNATURE = "verify-backup-signature";
   public static final String DECRYPT = "decrypt-backup";
   public static final String PREPARE_STAGING = "prepare-staging-database";
   public static final String PG_RESTORE = "pg-restore-into-staging";

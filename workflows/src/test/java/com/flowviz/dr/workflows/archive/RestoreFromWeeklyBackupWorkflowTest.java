@@ -85,7 +85,7 @@ class RestoreFromWeeklyBackupWorkflowTest {
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(RestoreFromWeeklyBackupWorkflowImpl.class, RecordingRestore.class);
-    AuditActivities recorder = audit::add;
+    AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
     worker.registerActivitiesImplementations(storage, archive, recorder);
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
     when(archive.inspectArchive(any())).thenAnswer(call -> readyAtMillis <= env.currentTimeMillis() ? retrieved() : status(ArchiveStatus.ARCHIVED));

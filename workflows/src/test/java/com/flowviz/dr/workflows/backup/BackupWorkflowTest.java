@@ -50,7 +50,7 @@ class BackupWorkflowTest {
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(BackupWorkflowImpl.class);
-    AuditActivities recorder = audit::add;
+    AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
     worker.registerActivitiesImplementations(backups, archive, recorder);
     env.start();
   }

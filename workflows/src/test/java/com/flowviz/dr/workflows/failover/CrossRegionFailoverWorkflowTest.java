@@ -88,7 +88,7 @@ class CrossRegionFailoverWorkflowTest {
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(CrossRegionFailoverWorkflowImpl.class, SlowRestore.class);
-    AuditActivities recorder = audit::add;
+    AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
     worker.registerActivitiesImplementations(storage, infrastructure, dns, verification, recorder);
     backupsAged(Duration.ofHours(1));
     when(infrastructure.applyStack(any())).thenAnswer(call -> {

@@ -93,7 +93,7 @@ class RestoreToNewInstanceWorkflowTest {
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(RestoreToNewInstanceWorkflowImpl.class, RecordingRestore.class);
-    AuditActivities recorder = audit::add;
+    AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
     worker.registerActivitiesImplementations(storage, decryption, postgres, verification, application, provisioning, recorder);
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
     when(decryption.readArchiveHeader(any(), any())).thenReturn(new ArchiveHeader("1.14", "15.8", "15.8", 15, "object head"));

@@ -83,7 +83,7 @@ class RestoreFromBackupWorkflowTest {
     client = env.getWorkflowClient();
     Worker shared = env.newWorker(TaskQueues.DR);
     shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class);
-    AuditActivities recorder = audit::add;
+    AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
     shared.registerActivitiesImplementations(storage, workHost, postgres, verification, application, recorder);
     // Heartbeats reach the server often enough for a cancellation to reach the activity quickly.
     Worker host = env.newWorker(HOST_QUEUE, io.temporal.worker.WorkerOptions.newBuilder()

@@ -1,0 +1,201 @@
+package com.flowviz.dr.activities.incident;
+
+import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.crypto.BackupDecryptionException;
+import com.flowviz.dr.activities.crypto.OpenPgpDecryptor;
+import com.flowviz.dr.activities.crypto.PrivateKeyMaterial;
+import com.flowviz.dr.activities.crypto.PrivateKeySource;
+import com.flowviz.dr.activities.json.Json;
+import com.flowviz.dr.activities.postgres.PgClient;
+import com.flowviz.dr.activities.postgres.PgServer;
+import com.flowviz.dr.activities.postgres.PgServers;
+import com.flowviz.dr.activities.secrets.SecretStore;
+import com.flowviz.dr.activities.storage.BackupStore;
+import com.flowviz.dr.workflows.FailureTypes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+public class IncidentActivitiesImpl implements IncidentActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(IncidentActivitiesImpl.class);
+
+  /** What the worker is configured with for incidents; names and places only. */
+  public record Settings(
+      String isolatedBucket,
+      String isolatedRegion,
+      String isolatedPrefix,
+      List<String> rotateRoles,
+      String applicationRole,
+      String applicationSecretId,
+      String applicationDatabase,
+      List<String> rotateSecrets,
+      String reportBucket,
+      String reportPrefix) {}
+
+  private final PrivateKeySource keys;
+  private final PgServers servers;
+  private final SecretStore secrets;
+  private final BackupStore reports;
+  private final Settings settings;
+  private final com.flowviz.dr.activities.audit.AuditStore audit;
+
+  public IncidentActivitiesImpl(
+      PrivateKeySource keys, PgServers servers, SecretStore secrets, BackupStore reports, com.flowviz.dr.activities.audit.AuditStore audit,
+      Settings settings) {
+    this.audit = audit;
+    this.keys = keys;
+    this.servers = servers;
+    this.secrets = secrets;
+    this.reports = reports;
+    this.settings = settings;
+  }
+
+  /** Where a role's current password is kept after a rotation. */
+  public static String roleSecret(String role) {
+    return "flowviz/db/roles/" + role;
+  }
+
+  @Override
+  public CredentialCheck checkCredentials() {
+    List<String> problems = new ArrayList<>();
+    List<String> keyIds = List.of();
+    boolean keyReady = false;
+    try (PrivateKeyMaterial key = keys.load()) {
+      keyIds = OpenPgpDecryptor.unlockEncryptionKeys(key);
+      keyReady = true;
+    } catch (PrivateKeySource.KeyUnavailableException | BackupDecryptionException e) {
+      problems.add("backup key: " + e.getMessage());
+    }
+    boolean databaseReachable = false;
+    try (Connection c = servers.defaultClient().connectMaintenance()) {
+      databaseReachable = c.isValid(5);
+    } catch (SQLException e) {
+      problems.add("database " + servers.defaultClient().settings() + ": " + e.getMessage());
+    }
+    return new CredentialCheck(keyReady, keys.describe(), keyIds, databaseReachable, problems);
+  }
+
+  @Override
+  public IsolatedLocation isolatedBackupLocation() {
+    if (settings.isolatedBucket() == null) {
+      throw NonRetryable.failure(
+          FailureTypes.CONFIGURATION,
+          "No isolated backup location is configured (flowviz.incident.isolated-bucket). After a breach the restore must come"
+              + " from backups the attacker could not reach; configure the isolated bucket and start again.");
+    }
+    return new IsolatedLocation(settings.isolatedBucket(), settings.isolatedRegion(),
+        settings.isolatedPrefix() == null ? "daily/" : settings.isolatedPrefix());
+  }
+
+  @Override
+  public RotationOutcome rotateCredentials(PgServer server) {
+    PgClient pg = servers.client(server);
+    List<String> roles = new ArrayList<>();
+    List<String> written = new ArrayList<>();
+    try (Connection c = pg.connectMaintenance()) {
+      PGConnection postgres = c.unwrap(PGConnection.class);
+      for (String role : settings.rotateRoles()) {
+        char[] password = newSecret();
+        // pgjdbc wipes the array it is given; the stores get this copy.
+        String value = new String(password);
+        try {
+          // The SCRAM verifier is computed here; the server and its logs never see the password.
+          // A failure between the two writes is mended by the retry, which rotates again.
+          postgres.alterUserPassword(role, password, "scram-sha-256");
+          secrets.write(roleSecret(role), value);
+          written.add(roleSecret(role));
+          if (role.equals(settings.applicationRole()) && settings.applicationSecretId() != null) {
+            secrets.write(settings.applicationSecretId(), applicationSecret(pg, role, value));
+            written.add(settings.applicationSecretId());
+          }
+        } finally {
+          Arrays.fill(password, '\0');
+        }
+        roles.add(role);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot rotate database role passwords on " + pg.settings() + ": " + e.getMessage(), e);
+    }
+    for (String secretId : settings.rotateSecrets()) {
+      char[] value = newSecret();
+      secrets.write(secretId, new String(value));
+      Arrays.fill(value, '\0');
+      written.add(secretId);
+    }
+    log.info("Rotated the passwords of roles {} and the secrets {}", roles, written);
+    return new RotationOutcome(roles, written);
+  }
+
+  private String applicationSecret(PgClient pg, String role, String password) {
+    Map<String, Object> secret = new LinkedHashMap<>();
+    secret.put("engine", "postgres");
+    secret.put("host", pg.settings().host());
+    secret.put("port", pg.settings().port());
+    secret.put("dbname", settings.applicationDatabase());
+    secret.put("username", role);
+    secret.put("password", password);
+    try {
+      return Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(secret);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public ReportLocation writeIncidentReport(IncidentReport report) {
+    ReportLocation location = location(report.incidentId());
+    if (report.timeline() == null) {
+      try {
+        report = report.withTimeline(audit.entriesOfIncident(report.incidentId()));
+      } catch (SQLException e) {
+        throw new IllegalStateException("Cannot read the incident's timeline from the audit trail: " + e.getMessage(), e);
+      }
+    }
+    try {
+      reports.writeSmall(location.bucket(), location.markdownKey(), IncidentReportMarkdown.render(report).getBytes(StandardCharsets.UTF_8), "text/markdown");
+      reports.writeSmall(location.bucket(), location.jsonKey(), Json.write(report), "application/json");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot store the incident report in s3://" + location.bucket() + ": " + e.getMessage(), e);
+    }
+    return location;
+  }
+
+  @Override
+  public StoredReport readIncidentReport(String incidentId) {
+    ReportLocation location = location(incidentId);
+    try {
+      byte[] markdown = reports.readSmall(location.bucket(), location.markdownKey())
+          .orElseThrow(() -> NonRetryable.failure(FailureTypes.BACKUP_NOT_FOUND,
+              "There is no report for incident " + incidentId + " at s3://" + location.bucket() + "/" + location.markdownKey() + "."));
+      byte[] json = reports.readSmall(location.bucket(), location.jsonKey()).orElse(null);
+      return new StoredReport(location, new String(markdown, StandardCharsets.UTF_8), json == null ? null : Json.read(json, IncidentReport.class));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private ReportLocation location(String incidentId) {
+    String safe = incidentId.replaceAll("[^A-Za-z0-9._-]", "_");
+    String prefix = settings.reportPrefix() + safe + "/";
+    return new ReportLocation(settings.reportBucket(), prefix + "report.md", prefix + "report.json");
+  }
+
+  private static char[] newSecret() {
+    byte[] random = new byte[24];
+    new SecureRandom().nextBytes(random);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(random).toCharArray();
+  }
+}

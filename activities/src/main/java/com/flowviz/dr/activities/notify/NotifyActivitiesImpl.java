@@ -1,0 +1,47 @@
+package com.flowviz.dr.activities.notify;
+
+import com.flowviz.dr.activities.common.Heartbeats;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+public class NotifyActivitiesImpl implements NotifyActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(NotifyActivitiesImpl.class);
+  private final List<NotificationChannel> channels;
+
+  public NotifyActivitiesImpl(List<NotificationChannel> channels) {
+    this.channels = List.copyOf(channels);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public NotificationReceipt notify(Notification notification) {
+    // Channels an earlier attempt reached are not sent the same event twice.
+    Set<String> delivered = new LinkedHashSet<>(notification.deliveredTo() == null ? List.of() : notification.deliveredTo());
+    delivered.addAll(Heartbeats.lastDetails(List.class).map(l -> (List<String>) l).orElse(List.of()));
+    List<String> failures = new ArrayList<>();
+    for (NotificationChannel channel : channels) {
+      if (delivered.contains(channel.name())) {
+        continue;
+      }
+      try {
+        channel.send(notification);
+        delivered.add(channel.name());
+        Heartbeats.beat(new ArrayList<>(delivered));
+      } catch (IOException | RuntimeException e) {
+        failures.add(channel.name() + ": " + e.getMessage());
+      }
+    }
+    if (!failures.isEmpty()) {
+      log.warn("Notification {} not delivered to {}", notification.eventId(), failures);
+      throw io.temporal.failure.ApplicationFailure.newFailure(
+          "Not delivered to " + failures + " (delivered to " + delivered + ")", NOT_DELIVERED, new ArrayList<>(delivered));
+    }
+    return new NotificationReceipt(notification.eventId(), new ArrayList<>(delivered));
+  }
+}

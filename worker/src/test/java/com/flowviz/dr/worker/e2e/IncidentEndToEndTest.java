@@ -1,0 +1,357 @@
+package com.flowviz.dr.worker.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.flowviz.dr.activities.audit.AuditEntry;
+import com.flowviz.dr.activities.audit.AuditStore;
+import com.flowviz.dr.activities.incident.StoredReport;
+import com.flowviz.dr.activities.json.Json;
+import com.flowviz.dr.activities.postgres.PgClient;
+import com.flowviz.dr.activities.postgres.PgConnectionSettings;
+import com.flowviz.dr.activities.postgres.TableGap;
+import com.flowviz.dr.activities.testing.TestMoto;
+import com.flowviz.dr.activities.testing.TestPostgres;
+import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.backup.BackupRequest;
+import com.flowviz.dr.workflows.backup.BackupResult;
+import com.flowviz.dr.workflows.backup.BackupWorkflow;
+import com.flowviz.dr.workflows.compliance.FetchIncidentReportWorkflow;
+import com.flowviz.dr.workflows.incident.FollowUpTask;
+import com.flowviz.dr.workflows.incident.HandleIncidentWorkflow;
+import com.flowviz.dr.workflows.incident.IncidentFollowUpWorkflow;
+import com.flowviz.dr.workflows.incident.IncidentProgress;
+import com.flowviz.dr.workflows.incident.IncidentRequest;
+import com.flowviz.dr.workflows.incident.IncidentResult;
+import com.flowviz.dr.workflows.incident.RecoveryChoice;
+import com.flowviz.dr.workflows.newinstance.TeardownInstanceRequest;
+import com.flowviz.dr.workflows.newinstance.TeardownInstanceWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * The incident workflow end to end on real components: the worker with its own Temporal dev
+ * server, PostgreSQL, moto for S3, SNS and Secrets Manager, gpg, and loopback HTTP servers for
+ * the webhooks and the application. Each scenario runs the procedure the runbook prescribes.
+ */
+class IncidentEndToEndTest {
+
+  private static final String LOT = "md5('lot-17')::uuid";
+  private final IncidentTestStack incidents = IncidentTestStack.get();
+  private final WorkerTestStack stack = incidents.worker;
+  private final WorkflowClient client = stack.client;
+
+  private BackupResult backup(String database, String bucket) {
+    return client.newWorkflowStub(BackupWorkflow.class, options("backup-" + database))
+        .backup(new BackupRequest(database, bucket, "test-operator", "before the incident"));
+  }
+
+  private static WorkflowOptions options(String id) {
+    return WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id + "-" + UUID.randomUUID().toString().substring(0, 8)).build();
+  }
+
+  private HandleIncidentWorkflow incident(String id) {
+    return client.newWorkflowStub(HandleIncidentWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+  }
+
+  private static String newIncidentId(String scenario) {
+    return "incident-" + scenario + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private IncidentProgress awaitProgress(String id, Predicate<IncidentProgress> until) throws InterruptedException {
+    HandleIncidentWorkflow workflow = client.newWorkflowStub(HandleIncidentWorkflow.class, id);
+    for (int i = 0; i < 1800; i++) {
+      try {
+        IncidentProgress progress = workflow.progress();
+        if (until.test(progress)) {
+          return progress;
+        }
+      } catch (RuntimeException notYetStarted) {
+        // the first workflow task has not run yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the incident " + id + " never reached the expected state");
+  }
+
+  private List<AuditEntry> timeline(String incidentId) throws SQLException {
+    return new AuditStore(TestPostgres.client(), "flowviz_dr_audit").entriesOfIncident(incidentId);
+  }
+
+  private static long count(String database, String sql) {
+    return Long.parseLong(TestPostgres.query(database, sql).get(0));
+  }
+
+  private void assertNotified(String incidentId, String event) {
+    incidents.inbox.await("/generic", b -> b.contains("\"" + incidentId + ":" + event + "\""), Duration.ofSeconds(30));
+    incidents.inbox.await("/sns", b -> b.contains(incidentId + ":" + event), Duration.ofSeconds(30));
+    String action = event.equals("resolved") ? "resolve" : "trigger";
+    incidents.inbox.await("/pagerduty", b -> b.contains("\"dedup_key\" : \"" + incidentId + "\"") && b.contains("\"event_action\" : \"" + action + "\""),
+        Duration.ofSeconds(30));
+    incidents.inbox.await("/slack/T0/B0/hook-token", b -> b.contains(incidentId), Duration.ofSeconds(30));
+  }
+
+  @Test
+  void corruptionRestoresTheBackupTakenBeforeItAndNamesTheLostTransactions() throws Exception {
+    String database = TestPostgres.newSampleDatabase("corrupted", 300);
+    String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
+    Map<String, String> atBackup = TestPostgres.fingerprint(database);
+    backup(database, bucket);
+    Thread.sleep(1100); // the next backup's name differs by its second
+    Instant corruptionBegan = Instant.now();
+    // Work after the backup, then the corruption; a later backup already holds the damage.
+    TestPostgres.execute(database, "INSERT INTO users (email, full_name, role) VALUES ('late@flowviz.com', 'Late Writer', 'operator')",
+        "UPDATE lots SET quantity = -1 WHERE status = 'released'");
+    backup(database, bucket);
+    String id = newIncidentId("2-1");
+    // The generic webhook is down for the first two deliveries: the recovery must not wait for it.
+    incidents.inbox.failNext("/generic", 2);
+
+    IncidentResult result = incident(id).handle(new IncidentRequest("2.1", null, corruptionBegan.toString(), "alice",
+        "lots.quantity negative after a failed migration", database, bucket, null, null));
+
+    assertEquals(IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
+    assertEquals(id + "-restore", result.procedureWorkflowId());
+    assertTrue(result.backup().takenAt().isBefore(corruptionBegan), "the backup taken before the corruption, not the newest: " + result.backup()
+        + " corruption began " + corruptionBegan + "; steps " + result.steps());
+    assertEquals(atBackup, TestPostgres.fingerprint(database), "the live database holds the backup row for row: " + result);
+    TableGap users = result.dataGap() == null ? null : null;
+    assertEquals(null, users);
+    StoredReport report = client.newWorkflowStub(FetchIncidentReportWorkflow.class, options("report")).fetch(id);
+    assertTrue(report.markdown().contains("1 rows written after the backup are not in the restored database"), report.markdown());
+    assertEquals("RECOVERED", report.report().outcome());
+    assertTrue(report.report().auditChain().startsWith("intact"), report.report().auditChain());
+    List<String> steps = report.report().timeline().stream().map(e -> e.workflowId() + ":" + e.step()).toList();
+    for (String step : List.of(id + ":assess-situation", id + ":notify-stakeholders", id + ":start-incident-log", id + ":identify-latest-backup",
+        id + ":prepare-target-environment", id + ":check-credentials", id + "-restore:swap-staging-into-live", id + ":recovery-procedure",
+        id + ":confirm-services-operational", id + ":test-critical-workflows", id + ":review-data-gap")) {
+      assertTrue(steps.contains(step), step + " in " + steps);
+    }
+    assertTrue(report.markdown().matches("(?s).*\\| \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC \\| " + id + " \\| assess-situation .*"));
+
+    // The failing webhook was recorded, retried, and delivered after the recovery had finished.
+    assertNotified(id, "declared");
+    List<AuditEntry> trail = timeline(id);
+    Instant procedureDone = trail.stream().filter(e -> e.step().equals("recovery-procedure") && e.outcome().equals("SUCCEEDED"))
+        .findFirst().orElseThrow().at();
+    AuditEntry failed = trail.stream().filter(e -> e.step().equals("notification") && e.outcome().equals("FAILED")).findFirst()
+        .orElseThrow(() -> new AssertionError("no failed delivery in " + trail.stream().filter(e -> e.step().equals("notification")).toList()
+            + "; generic webhook got " + incidents.inbox.received("/generic")));
+    assertTrue(failed.details().contains("503"), failed.details());
+    assertTrue(trail.stream().anyMatch(e -> e.step().equals("notification") && e.outcome().equals("SUCCEEDED")
+        && e.details().contains("detected") && e.at().isAfter(procedureDone)), "declared delivered after the recovery");
+    assertNotified(id, "resolved");
+    List<FollowUpTask> tasks = client.newWorkflowStub(IncidentFollowUpWorkflow.class, result.followUpWorkflowId()).tasks();
+    assertEquals(8, tasks.size());
+  }
+
+  @Test
+  void instanceFailureRestoresToANewInstance() throws Exception {
+    String database = TestPostgres.newSampleDatabase("lost", 200);
+    String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
+    backup(database, bucket);
+    String id = newIncidentId("2-2");
+
+    IncidentResult result = incident(id).handle(new IncidentRequest("instance-failure", null, null, "bob", "primary lost its disk",
+        database, bucket, null, null));
+
+    try {
+      assertEquals(id + "-new-instance", result.procedureWorkflowId());
+      assertEquals(IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
+      assertTrue(result.postRecoveryChecks().stream().anyMatch(c -> c.startsWith("critical workflows") && c.endsWith("passed")));
+      assertTrue(result.steps().stream().anyMatch(s -> s.step().equals("prepare-target-environment") && s.outcome().equals("SKIPPED")));
+    } finally {
+      client.newWorkflowStub(TeardownInstanceWorkflow.class, options("teardown"))
+          .teardown(new TeardownInstanceRequest("flowviz-db-" + com.flowviz.dr.workflows.common.Names.shortHash(id + "-new-instance"), null, "bob", "test"));
+    }
+  }
+
+  @Test
+  void accidentalDeletionShowsTheGapAndTheSurgicalChoicePutsBackExactlyTheDeletedRows() throws Exception {
+    String database = TestPostgres.newSampleDatabase("deleted", 300);
+    String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
+    backup(database, bucket);
+    String expected = TestPostgres.newDatabaseName("expected");
+    TestPostgres.execute("postgres", "CREATE DATABASE " + expected + " TEMPLATE " + database);
+    long qcs = count(database, "SELECT count(*) FROM qc_decisions WHERE lot_id = " + LOT);
+    long temps = count(database, "SELECT count(*) FROM temperature_logs WHERE lot_id = " + LOT);
+    Thread.sleep(1100);
+    Instant deletedAt = Instant.now();
+    // A cleanup script deleted lot 17 with its records; afterwards the plant kept working.
+    for (String db : List.of(database, expected)) {
+      TestPostgres.execute(db, "UPDATE lots SET parent_lot_id = NULL WHERE parent_lot_id = " + LOT);
+      TestPostgres.execute(db, "INSERT INTO users (id, email, full_name, role, created_at, updated_at) VALUES (md5('new-user')::uuid,"
+          + " 'new@flowviz.com', 'New Hire', 'operator', timestamptz '2026-11-29T08:00:00Z', timestamptz '2026-11-29T08:00:00Z')");
+    }
+    TestPostgres.execute(database, "DELETE FROM temperature_logs WHERE lot_id = " + LOT, "DELETE FROM qc_decisions WHERE lot_id = " + LOT,
+        "DELETE FROM lots WHERE id = " + LOT);
+    String id = newIncidentId("2-3");
+    HandleIncidentWorkflow workflow = incident(id);
+    WorkflowClient.start(workflow::handle, new IncidentRequest("accidental-deletion", null, deletedAt.toString(), "carol",
+        "cleanup script deleted LOT 17", database, bucket, null, null));
+
+    IncidentProgress waiting = awaitProgress(id, p -> p.awaiting() != null && p.dataGap() != null);
+    Map<String, TableGap> gap = new java.util.HashMap<>();
+    waiting.dataGap().tables().forEach(t -> gap.put(t.table(), t));
+    assertEquals(1, gap.get("lots").missingFromLive());
+    assertEquals(qcs, gap.get("qc_decisions").missingFromLive());
+    assertEquals(temps, gap.get("temperature_logs").missingFromLive());
+    assertEquals(1, gap.get("users").newInLive(), "a full restore would lose the new user");
+    assertTrue(waiting.awaiting().contains("flowviz-dr choose " + id), waiting.awaiting());
+    assertEquals(0, count(database, "SELECT count(*) FROM lots WHERE id = " + LOT), "nothing changes before the choice");
+
+    String answer = workflow.chooseRecovery(RecoveryChoice.of("surgical", "carol", "keep today's work"));
+    assertTrue(answer.contains("Putting back the " + (1 + qcs + temps) + " deleted rows"), answer);
+    IncidentResult result = client.newUntypedWorkflowStub(id).getResult(IncidentResult.class);
+
+    assertEquals(IncidentResult.RECOVERED, result.outcome());
+    assertEquals(1 + qcs + temps, result.undelete().total());
+    assertEquals(TestPostgres.fingerprint(expected), TestPostgres.fingerprint(database), "the deleted rows are back and the new user stayed");
+    assertTrue(TestPostgres.databasesLike(database + "_staging_%").isEmpty(), "the staging database is gone");
+    AuditEntry undelete = timeline(id).stream().filter(e -> e.step().equals("surgical-undelete")).findFirst().orElseThrow();
+    assertTrue(undelete.details().contains("put back " + (1 + qcs + temps) + " deleted rows"), undelete.details());
+    AuditEntry chosen = timeline(id).stream().filter(e -> e.step().equals("await-recovery-choice")).findFirst().orElseThrow();
+    assertTrue(chosen.details().startsWith("surgical chosen by carol"), chosen.details());
+  }
+
+  @Test
+  void accidentalDeletionWithTheFullRestoreChoiceSwapsTheBackupInAndKeepsTheOldDatabase() throws Exception {
+    String database = TestPostgres.newSampleDatabase("deleted", 200);
+    String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
+    Map<String, String> atBackup = TestPostgres.fingerprint(database);
+    backup(database, bucket);
+    Thread.sleep(1100);
+    Instant deletedAt = Instant.now();
+    TestPostgres.execute(database, "TRUNCATE temperature_logs");
+    String id = newIncidentId("2-3");
+    WorkflowClient.start(incident(id)::handle, new IncidentRequest("2.3", null, deletedAt.toString(), "dave", "temperature_logs truncated",
+        database, bucket, null, null));
+    awaitProgress(id, p -> p.awaiting() != null);
+
+    // The operator answers from the command line.
+    java.io.StringWriter out = new java.io.StringWriter();
+    assertEquals(0, com.flowviz.dr.starter.StarterCommand.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()),
+        "choose", id, "full-restore", "--by", "dave", "--address", stack.temporal.address()), out.toString());
+    IncidentResult result = client.newUntypedWorkflowStub(id).getResult(IncidentResult.class);
+
+    assertEquals(RecoveryChoice.FULL_RESTORE, result.choice().choice());
+    assertEquals(atBackup, TestPostgres.fingerprint(database));
+    assertEquals(1, TestPostgres.databasesLike(database + "_replaced_%").size(), "the truncated database is kept for forensics");
+  }
+
+  @Test
+  void aBreachRestoresTheSignedIsolatedBackupAndRotatesEveryCredentialOutOfSight() throws Exception {
+    String database = incidents.appDatabase;
+    Map<String, String> atBackup = TestPostgres.fingerprint(database);
+    BackupResult backup = backup(database, incidents.isolatedBucket);
+    sign(backup.key());
+    Thread.sleep(1100);
+    Instant breachedAt = Instant.now();
+    TestPostgres.execute(database, "UPDATE lots SET lot_code = 'ENCRYPTED-' || md5(lot_code)");
+    String oldPassword = Json.MAPPER.readTree(stack.secrets.getSecretValue(b -> b.secretId(IncidentTestStack.APP_SECRET)).secretString())
+        .get("password").asText();
+    int restartsBefore = incidents.application.restarts.get();
+    String id = newIncidentId("2-4");
+
+    IncidentResult result = incident(id).handle(new IncidentRequest("ransomware", null, breachedAt.toString(), "erin",
+        "files encrypted on the API hosts", database, null, null, null));
+
+    assertEquals(IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
+    assertEquals(incidents.isolatedBucket, result.backup().bucket(), "only the isolated location is trusted after a breach");
+    assertEquals(atBackup, TestPostgres.fingerprint(database));
+    assertTrue(result.steps().stream().noneMatch(s -> s.outcome().equals("FAILED")));
+    assertEquals(List.of(incidents.appRole), result.rotation().roles());
+    JsonNode secret = Json.MAPPER.readTree(stack.secrets.getSecretValue(b -> b.secretId(IncidentTestStack.APP_SECRET)).secretString());
+    String newPassword = secret.get("password").asText();
+    SQLException rejected = assertThrows(SQLException.class, () -> connect(incidents.appRole, oldPassword, database).close());
+    assertEquals("28P01", rejected.getSQLState());
+    try (Connection c = connect(incidents.appRole, newPassword, database)) {
+      assertTrue(c.isValid(2));
+    }
+    assertTrue(incidents.application.restarts.get() > restartsBefore, "the application was restarted");
+    assertTrue(incidents.application.databaseWorks(), "the application works with the new credentials");
+    String restoreSteps = client.newUntypedWorkflowStub(id + "-restore").getResult(com.flowviz.dr.workflows.restore.RestoreResult.class)
+        .steps().toString();
+    assertTrue(restoreSteps.contains("signed by key"), restoreSteps);
+
+    String sessionKey = stack.secrets.getSecretValue(b -> b.secretId(IncidentTestStack.SESSION_SECRET)).secretString();
+    for (String workflowId : List.of(id, id + "-restore", id + "-follow-up")) {
+      String history = client.fetchHistory(workflowId).toJson(false);
+      for (String secretValue : List.of(oldPassword, newPassword, sessionKey, stack.passphrase, TestPostgres.password(),
+          incidents.pagerDutyRoutingKey, "hook-token")) {
+        assertFalse(history.contains(secretValue), "a secret is in the history of " + workflowId);
+      }
+    }
+  }
+
+  @Test
+  void aBreachRestoreRefusesAnIsolatedBackupThatFailsItsSignatureAndChangesNothing() throws Exception {
+    String database = TestPostgres.newSampleDatabase("breached", 100);
+    BackupResult backup = backup(database, incidents.isolatedBucket);
+    sign(backup.key());
+    // An intruder replaced the object after it was signed, and rewrote the manifest to match: only the signature tells.
+    byte[] bytes = stack.s3.getObjectAsBytes(b -> b.bucket(incidents.isolatedBucket).key(backup.key())).asByteArray();
+    bytes[bytes.length / 2] ^= 1;
+    stack.s3.putObject(b -> b.bucket(incidents.isolatedBucket).key(backup.key()), RequestBody.fromBytes(bytes));
+    String manifest = stack.s3.getObjectAsBytes(b -> b.bucket(incidents.isolatedBucket).key(backup.manifestKey())).asUtf8String();
+    String forged = manifest.replace(backup.manifest().sha256(),
+        java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+    assertFalse(forged.equals(manifest));
+    stack.s3.putObject(b -> b.bucket(incidents.isolatedBucket).key(backup.manifestKey()), RequestBody.fromString(forged));
+    Thread.sleep(1100);
+    TestPostgres.execute(database, "UPDATE lots SET lot_code = 'ENCRYPTED-' || id");
+    Map<String, String> damaged = TestPostgres.fingerprint(database);
+    String id = newIncidentId("2-4");
+
+    WorkflowFailedException failure = assertThrows(WorkflowFailedException.class, () -> incident(id).handle(
+        new IncidentRequest("2.4", null, Instant.now().toString(), "erin", null, database, null, null, null)));
+
+    ApplicationFailure cause = rootApplicationFailure(failure);
+    assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, cause.getType(), cause.getOriginalMessage());
+    assertTrue(cause.getOriginalMessage().contains("failed its signature check"), cause.getOriginalMessage());
+    assertEquals(damaged, TestPostgres.fingerprint(database), "nothing was changed");
+    assertNotified(id, "failed");
+  }
+
+  private void sign(String key) throws Exception {
+    Path object = Files.createTempFile("backup", ".gpg");
+    Path signature = Files.createTempFile("backup", ".sig");
+    Files.write(object, stack.s3.getObjectAsBytes(b -> b.bucket(incidents.isolatedBucket).key(key)).asByteArray());
+    incidents.signerKeys.detachSign(object, signature, IncidentTestStack.SIGNER, null, false);
+    stack.s3.putObject(b -> b.bucket(incidents.isolatedBucket).key(key + ".sig"), RequestBody.fromFile(signature));
+  }
+
+  private static Connection connect(String role, String password, String database) throws SQLException {
+    return new PgClient(new PgConnectionSettings("127.0.0.1", TestPostgres.settings().port(), role, password, null)).connect(database);
+  }
+
+  static ApplicationFailure rootApplicationFailure(Throwable e) {
+    ApplicationFailure found = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure a) {
+        found = a;
+      }
+    }
+    assertNotNull(found, "no application failure in " + e);
+    return found;
+  }
+}

@@ -1,0 +1,29 @@
+package com.flowviz.dr.workflows.incident;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Input of the follow-up workflow: the incident, when it was recovered (the deadlines count from
+ * then), and, after a continue-as-new, the tasks as they stand.
+ *
+ * @param escalationRepeat ISO-8601 duration between escalations once a deadline has passed, default P1D
+ * @param tasks null to start the runbook's tasks afresh
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record FollowUpRequest(
+    String incidentId,
+    String scenario,
+    String operator,
+    Instant recoveredAt,
+    String dataGapSummary,
+    String rpoSummary,
+    String reportUri,
+    String escalationRepeat,
+    List<FollowUpTask> tasks) {
+
+  FollowUpRequest withTasks(List<FollowUpTask> current) {
+    return new FollowUpRequest(incidentId, scenario, operator, recoveredAt, dataGapSummary, rpoSummary, reportUri, escalationRepeat, current);
+  }
+}

@@ -1,0 +1,616 @@
+package com.flowviz.dr.workflows.incident;
+
+import static com.flowviz.dr.workflows.incident.IncidentSteps.*;
+
+import com.flowviz.dr.activities.app.ApplicationActivities;
+import com.flowviz.dr.activities.app.RestartOutcome;
+import com.flowviz.dr.activities.audit.AuditActivities;
+import com.flowviz.dr.activities.audit.ChainVerification;
+import com.flowviz.dr.activities.crypto.ArchiveHeader;
+import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
+import com.flowviz.dr.activities.incident.CredentialCheck;
+import com.flowviz.dr.activities.incident.IncidentActivities;
+import com.flowviz.dr.activities.incident.IncidentReport;
+import com.flowviz.dr.activities.incident.IsolatedLocation;
+import com.flowviz.dr.activities.incident.ReportLocation;
+import com.flowviz.dr.activities.incident.RotationOutcome;
+import com.flowviz.dr.activities.postgres.DataGap;
+import com.flowviz.dr.activities.postgres.PgServer;
+import com.flowviz.dr.activities.postgres.PostgresActivities;
+import com.flowviz.dr.activities.postgres.ServerInfo;
+import com.flowviz.dr.activities.postgres.SwapOutcome;
+import com.flowviz.dr.activities.postgres.SwapRequest;
+import com.flowviz.dr.activities.postgres.TableGap;
+import com.flowviz.dr.activities.postgres.UndeleteOutcome;
+import com.flowviz.dr.activities.storage.BackupManifest;
+import com.flowviz.dr.activities.storage.BackupObject;
+import com.flowviz.dr.activities.storage.BackupSelector;
+import com.flowviz.dr.activities.storage.BackupStorageActivities;
+import com.flowviz.dr.activities.storage.BucketFreshness;
+import com.flowviz.dr.activities.verify.ConnectivityReport;
+import com.flowviz.dr.activities.verify.VerificationActivities;
+import com.flowviz.dr.activities.verify.VerificationReport;
+import com.flowviz.dr.workflows.Defaults;
+import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.common.ActivityTimeouts;
+import com.flowviz.dr.workflows.common.AuditTrail;
+import com.flowviz.dr.workflows.common.Detached;
+import com.flowviz.dr.workflows.common.Failures;
+import com.flowviz.dr.workflows.common.Names;
+import com.flowviz.dr.workflows.common.Notifier;
+import com.flowviz.dr.workflows.common.RpoAssessment;
+import com.flowviz.dr.workflows.common.RtoAssessment;
+import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.workflows.common.StepTracker;
+import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow;
+import com.flowviz.dr.workflows.failover.FailoverRequest;
+import com.flowviz.dr.workflows.failover.FailoverResult;
+import com.flowviz.dr.workflows.newinstance.NewInstanceRequest;
+import com.flowviz.dr.workflows.newinstance.NewInstanceResult;
+import com.flowviz.dr.workflows.newinstance.RestoreToNewInstanceWorkflow;
+import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
+import com.flowviz.dr.workflows.restore.RestoreRequest;
+import com.flowviz.dr.workflows.restore.RestoreResult;
+import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
+
+  private static final Set<String> CHOICES = Set.of(RecoveryChoice.SURGICAL, RecoveryChoice.FULL_RESTORE, RecoveryChoice.ABANDON);
+
+  private final BackupStorageActivities storage = Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
+  private final BackupDecryptionActivities decryption = Workflow.newActivityStub(BackupDecryptionActivities.class, ActivityTimeouts.QUICK);
+  private final PostgresActivities postgres = Workflow.newActivityStub(PostgresActivities.class, ActivityTimeouts.DATABASE);
+  private final PostgresActivities comparison = Workflow.newActivityStub(PostgresActivities.class, ActivityTimeouts.VERIFY);
+  private final VerificationActivities verification = Workflow.newActivityStub(VerificationActivities.class, ActivityTimeouts.VERIFY);
+  private final VerificationActivities probes = Workflow.newActivityStub(VerificationActivities.class, ActivityTimeouts.APPLICATION);
+  private final ApplicationActivities application = Workflow.newActivityStub(ApplicationActivities.class, ActivityTimeouts.APPLICATION);
+  private final IncidentActivities incident = Workflow.newActivityStub(IncidentActivities.class, ActivityTimeouts.QUICK);
+  private final IncidentActivities rotation = Workflow.newActivityStub(IncidentActivities.class, ActivityTimeouts.DATABASE);
+  private final AuditActivities auditReader = Workflow.newActivityStub(AuditActivities.class, ActivityTimeouts.VERIFY);
+
+  private IncidentPlan plan;
+  private AuditTrail trail;
+  private StepTracker steps;
+  private Notifier notifier;
+  private BackupObject backup;
+  private String procedureWorkflowId;
+  private DataGap dataGap;
+  private String awaiting;
+  private boolean awaitingChoice;
+  private RecoveryChoice choice;
+  private String followUpWorkflowId;
+
+  /** The backup the checklist found, and what was learned about it. */
+  private record IdentifiedBackup(BackupObject backup, BackupManifest manifest, ArchiveHeader header) {}
+
+  @Override
+  public IncidentResult handle(IncidentRequest request) {
+    // Input first: bad input fails here, having told no one and changed nothing.
+    plan = IncidentPlan.from(request, Workflow.getInfo().getWorkflowId(), now());
+    trail = new AuditTrail(plan.operator());
+    steps = new StepTracker(trail);
+    notifier = new Notifier(trail, plan.incidentId());
+    try {
+      IdentifiedBackup identified = runPreRecoveryChecklist();
+      Recovery recovery =
+          switch (plan.scenario()) {
+            case DATABASE_CORRUPTION -> restoreBeforeCorruption(identified);
+            case INSTANCE_FAILURE -> restoreToNewInstance(identified);
+            case ACCIDENTAL_DELETION -> recoverDeletedRows(identified);
+            case SECURITY_BREACH -> recoverFromBreach(identified);
+            case REGIONAL_OUTAGE -> failOverToDrRegion();
+          };
+      return Detached.call(() -> finishAfterRecovery(recovery));
+    } catch (RuntimeException e) {
+      boolean cancelled = StepTracker.isCancellation(e);
+      Detached.run(() -> recordFailure(e, cancelled));
+      if (cancelled || e instanceof ApplicationFailure) {
+        throw e;
+      }
+      String type = Failures.rootType(e);
+      throw ApplicationFailure.newNonRetryableFailureWithCause(Failures.rootMessage(e), type == null ? "IncidentRecoveryFailed" : type, e);
+    } finally {
+      awaiting = null;
+      // Deliveries still retrying get an hour more; what is left then is in the audit trail.
+      notifier.awaitDeliveries(Duration.ofHours(1));
+      trail.awaitAll();
+    }
+  }
+
+  // ---- Runbook section 3: the pre-recovery checklist ----
+
+  private IdentifiedBackup runPreRecoveryChecklist() {
+    steps.run(ASSESS, () -> scope(), s -> s);
+    notifier.send("declared", "critical", "trigger",
+        "Incident " + plan.incidentId() + ": " + plan.scenario().describe() + " detected " + plan.detectedAt(), scopeDetails());
+    steps.run(NOTIFY, () -> "stakeholders notified on every configured channel (delivery continues in the background)", s -> s);
+    steps.run(INCIDENT_LOG, () -> "incident log " + plan.incidentId() + " opened; every step of the incident and its procedure is"
+        + " appended to the hash-chained audit trail with its UTC time", s -> s);
+    IdentifiedBackup identified = steps.run(IDENTIFY_BACKUP, this::identifyBackup, this::describe);
+    prepareTargetEnvironment(identified);
+    steps.run(CHECK_CREDENTIALS, () -> requireCredentials(incident.checkCredentials()), this::describe);
+    return identified;
+  }
+
+  private String scope() {
+    return plan.scenario().describe() + "; detected " + plan.detectedAt()
+        + (plan.damageStartedAt().equals(plan.detectedAt()) ? "" : "; damage began " + plan.damageStartedAt())
+        + "; database " + plan.targetDatabase() + "; procedure: " + plan.scenario().procedure()
+        + (plan.notes().isEmpty() ? "" : "; notes: " + plan.notes());
+  }
+
+  private Map<String, String> scopeDetails() {
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("scenario", plan.scenario().describe());
+    details.put("detected", plan.detectedAt().toString());
+    details.put("operator", plan.operator());
+    details.put("procedure", plan.scenario().procedure());
+    if (!plan.notes().isEmpty()) {
+      details.put("notes", plan.notes());
+    }
+    return details;
+  }
+
+  private IdentifiedBackup identifyBackup() {
+    BackupObject found;
+    if (plan.scenario() == Scenario.REGIONAL_OUTAGE) {
+      FailoverRequest failover = failoverRequest();
+      String bucket = failover.sourceBucket() != null ? failover.sourceBucket() : Defaults.DR_BUCKET;
+      String region = failover.sourceRegion() != null ? failover.sourceRegion() : "us-west-2";
+      BucketFreshness freshness = storage.newestBackup(bucket, region, Defaults.DAILY_PREFIX);
+      if (freshness.newest() == null) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "No daily backup can be read in the DR bucket s3://" + bucket + " (" + region + "): "
+                + (freshness.problem() == null ? "it is empty" : freshness.problem())
+                + ". A failover has nothing to restore; check the bucket's replication.", FailureTypes.BACKUP_NOT_FOUND);
+      }
+      found = freshness.newest();
+    } else {
+      BackupSelector selector;
+      if (plan.scenario() == Scenario.SECURITY_BREACH) {
+        // After a breach only backups the attacker could not reach are trusted.
+        IsolatedLocation isolated = incident.isolatedBackupLocation();
+        selector = new BackupSelector(isolated.bucket(), isolated.prefix(), null, plan.damageStartedAt(), isolated.region());
+      } else if (plan.scenario() == Scenario.INSTANCE_FAILURE) {
+        // The data was sound when the instance died: the newest backup is the best one.
+        selector = new BackupSelector(plan.bucket(), Defaults.DAILY_PREFIX, null, null);
+      } else {
+        selector = new BackupSelector(plan.bucket(), Defaults.DAILY_PREFIX, null, plan.damageStartedAt());
+      }
+      found = storage.resolveBackup(selector);
+    }
+    backup = found;
+    trail.backupKey(found.key());
+    BackupManifest manifest = storage.readManifest(found);
+    ArchiveHeader header = decryption.readArchiveHeader(found, manifest);
+    return new IdentifiedBackup(found, manifest, header);
+  }
+
+  private String describe(IdentifiedBackup b) {
+    RpoAssessment rpo = RpoAssessment.of(plan.damageStartedAt(), b.backup().takenAt());
+    boolean predates = b.backup().takenAt().isBefore(plan.damageStartedAt());
+    return b.backup().uri() + " taken " + b.backup().takenAt()
+        + (predates ? ", " + rpo.gap() + " before the damage began (" + rpo.verdict() + ")" : ", AFTER the damage began")
+        + "; manifest " + (b.manifest() == null ? "missing" : "present" + (b.manifest().sha256() == null ? " without SHA-256" : " with SHA-256"))
+        + (b.header() == null ? "" : "; pg_dump " + b.header().pgDumpVersion() + " of PostgreSQL " + b.header().serverVersion());
+  }
+
+  private void prepareTargetEnvironment(IdentifiedBackup identified) {
+    switch (plan.scenario()) {
+      case INSTANCE_FAILURE -> steps.skip(PREPARE_TARGET, "runbook 4.3 provisions a new instance and waits until it is ready");
+      case REGIONAL_OUTAGE -> steps.skip(PREPARE_TARGET, "runbook 4.4 provisions the DR stack with terraform and restores into it");
+      default -> steps.run(PREPARE_TARGET, () -> checkTargetServer(identified.header()),
+          s -> "PostgreSQL " + s.version() + " accepts connections" + (identified.header() == null ? "" : " and can take this backup"));
+    }
+  }
+
+  private ServerInfo checkTargetServer(ArchiveHeader header) {
+    try {
+      ServerInfo server = postgres.awaitServerReady(null, Duration.ofSeconds(30));
+      postgres.checkRestoreCompatibility(header, null);
+      return server;
+    } catch (ActivityFailure e) {
+      throw ApplicationFailure.newNonRetryableFailureWithCause(
+          "The target database server is not ready: " + Failures.rootMessage(e) + " If the instance itself is lost, declare a complete"
+              + " instance failure (scenario 2.2) instead; nothing was changed.", FailureTypes.CONFIGURATION, e);
+    }
+  }
+
+  private CredentialCheck requireCredentials(CredentialCheck check) {
+    boolean needsDatabase = plan.scenario() != Scenario.INSTANCE_FAILURE && plan.scenario() != Scenario.REGIONAL_OUTAGE;
+    if (!check.backupKeyReady() || (needsDatabase && !check.databaseReachable())) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "The credentials the recovery needs are not ready: " + String.join("; ", check.problems())
+              + ". Fix them (runbook section 8) and declare the incident again; nothing was changed.",
+          FailureTypes.CREDENTIALS_UNAVAILABLE);
+    }
+    return check;
+  }
+
+  private String describe(CredentialCheck c) {
+    return "backup key ready from " + c.keySource() + " (" + String.join(", ", c.keyIds()) + ")"
+        + (c.databaseReachable() ? "; database credentials work" : "; the database is not reachable (expected: the procedure builds a new one)");
+  }
+
+  // ---- The procedures of section 2 ----
+
+  /** 2.1: runbook 4.1 with the newest backup taken before the corruption began. */
+  private Recovery restoreBeforeCorruption(IdentifiedBackup identified) {
+    RestoreResult restored = steps.run(PROCEDURE, () -> restoreChild(identified, false, false, true), this::describe);
+    return fromRestore("runbook 4.1, restore from the backup before the corruption", restored, null, List.of());
+  }
+
+  /** 2.2: runbook 4.3. */
+  private Recovery restoreToNewInstance(IdentifiedBackup identified) {
+    procedureWorkflowId = plan.incidentId() + "-new-instance";
+    RestoreToNewInstanceWorkflow child = Workflow.newChildWorkflowStub(RestoreToNewInstanceWorkflow.class,
+        childOptions(procedureWorkflowId, "Incident " + plan.incidentId() + ": restore " + identified.backup().key() + " to a new instance"));
+    NewInstanceResult result = steps.run(PROCEDURE, () -> child.restore(new NewInstanceRequest(identified.backup().key(), null, null,
+            identified.backup().bucket(), null, null, plan.targetDatabase(), plan.operator(), reason(), plan.damageStartedAt().toString(), null, null)),
+        r -> "runbook 4.3 (" + procedureWorkflowId + "): " + r.outcome() + " on instance " + r.instance().name() + " at "
+            + r.instance().server().describe());
+    RestoreResult restored = result.restore();
+    return new Recovery("runbook 4.3, restore to a new instance", procedureWorkflowId, result.outcome(), restored.backup(),
+        restored.verification(), restored.rpo(), now(), result.instance().server(), plan.targetDatabase(), null, null, null, null, null,
+        List.of("new instance " + result.instance().name() + " (" + result.instance().provisioner() + ") at " + result.instance().server().describe()
+            + (result.published().configured() ? "; application repointed via " + result.published().locations() : "")),
+        RestoreResult.RESTORED.equals(result.outcome()), false);
+  }
+
+  /** 2.3: stage the backup, show the data gap, and do what the operator chooses. */
+  private Recovery recoverDeletedRows(IdentifiedBackup identified) {
+    RestoreResult staged = steps.run(PROCEDURE, () -> restoreChild(identified, true, false, false), this::describe);
+    String staging = staged.stagingDatabase();
+    dataGap = steps.run(COMPARE_DATA, () -> comparison.compareDatabases(plan.targetDatabase(), staging, null), DataGap::describe);
+    awaiting = "Data gap: " + dataGap.describe() + ". Choose with `flowviz-dr choose " + plan.incidentId()
+        + " surgical|full-restore|abandon --by NAME`: surgical puts back the " + dataGap.missingFromLive() + " deleted rows and keeps the "
+        + dataGap.newInLive() + " rows written since the backup; full-restore replaces the database with the backup and loses them.";
+    notifier.send("decision-needed", "warning", "trigger", "Incident " + plan.incidentId() + ": choose how to recover the deleted rows",
+        gapDetails(dataGap));
+    RecoveryChoice chosen = steps.run(AWAIT_CHOICE, this::awaitChoice,
+        c -> c.choice() + " chosen by " + c.by() + " at " + c.at() + (c.comment() == null || c.comment().isBlank() ? "" : ": " + c.comment())
+            + "; data gap was " + dataGap.describe());
+    awaiting = null;
+    List<String> actions = new ArrayList<>();
+    return switch (chosen.choice()) {
+      case RecoveryChoice.SURGICAL -> {
+        // Past the choice the work runs to its end even if a cancellation arrives.
+        UndeleteOutcome undelete = Detached.call(() -> steps.run(SURGICAL_UNDELETE,
+            () -> postgres.reinsertMissingRows(plan.targetDatabase(), staging, plan.incidentId(), null),
+            u -> "put back " + u.total() + " deleted rows in one transaction " + u.inserted()
+                + (u.alreadyApplied() ? " (committed by an earlier attempt)" : "") + "; rows written since the backup kept"));
+        dropStaging(staging);
+        actions.add("surgical undelete chosen by " + chosen.by() + ": " + undelete.total() + " rows put back " + undelete.inserted()
+            + "; " + dataGap.newInLive() + " rows written since the backup kept");
+        yield new Recovery("surgical undelete from the backup before the deletion", procedureWorkflowId, "UNDELETED", staged.backup(),
+            staged.verification(), staged.rpo(), now(), null, plan.targetDatabase(), null, dataGap, chosen, undelete, null, actions, true, false);
+      }
+      case RecoveryChoice.FULL_RESTORE -> {
+        SwapOutcome swap = Detached.call(() -> steps.run(SWAP, () -> postgres.swapIntoLive(
+                new SwapRequest(staging, plan.targetDatabase(), Names.replacedDatabase(plan.targetDatabase(), now()),
+                    "flowviz-dr incident " + plan.incidentId() + " full restore of " + staged.backup().key()), null),
+            s -> "live database kept as " + s.retiredDatabase() + "; " + s.terminatedSessions() + " sessions ended"));
+        RestartOutcome restart = Detached.call(this::restartApplication);
+        actions.add("full restore chosen by " + chosen.by() + ": " + dataGap.missingFromLive() + " deleted rows back; "
+            + dataGap.newInLive() + " rows written since the backup are not in the restored database (kept in " + swap.retiredDatabase() + ")");
+        yield new Recovery("runbook 4.1 swap of the backup before the deletion", procedureWorkflowId, RestoreResult.RESTORED, staged.backup(),
+            staged.verification(), staged.rpo(), now(), null, plan.targetDatabase(), swap.retiredDatabase(), dataGap, chosen, null, null, actions,
+            !restart.configured() || restart.exitCode() == 0, false);
+      }
+      default -> {
+        dropStaging(staging);
+        actions.add("abandoned by " + chosen.by() + ": nothing changed in " + plan.targetDatabase());
+        yield new Recovery("none: the operator chose to change nothing", procedureWorkflowId, "ABANDONED", staged.backup(),
+            staged.verification(), staged.rpo(), now(), null, plan.targetDatabase(), null, dataGap, chosen, null, null, actions, true, true);
+      }
+    };
+  }
+
+  private RecoveryChoice awaitChoice() {
+    awaitingChoice = true;
+    Workflow.setCurrentDetails(awaiting);
+    try {
+      if (!Workflow.await(plan.decisionTimeout(), () -> choice != null)) {
+        choice = new RecoveryChoice(RecoveryChoice.ABANDON, "flowviz-dr", "no choice within " + plan.decisionTimeout(), now());
+      }
+      return choice;
+    } finally {
+      awaitingChoice = false;
+    }
+  }
+
+  /** 2.4: the isolated backup, proven intact, then new credentials for everything. */
+  private Recovery recoverFromBreach(IdentifiedBackup identified) {
+    RestoreResult restored = steps.run(PROCEDURE, () -> restoreChild(identified, false, true, false), this::describe);
+    RotationOutcome rotated = Detached.call(() -> steps.run(ROTATE_CREDENTIALS, () -> rotation.rotateCredentials(null),
+        r -> "new passwords for roles " + r.roles() + "; secrets rewritten: " + r.secrets()));
+    RestartOutcome restart = Detached.call(this::restartApplication);
+    List<String> actions = List.of(
+        "restored from the isolated location " + restored.backup().uri() + " after its integrity was proven",
+        "credentials rotated: database roles " + rotated.roles() + ", secrets " + rotated.secrets(),
+        restart.configured() ? "application restarted with the new credentials (" + restart.command() + ")" : "no restart command configured");
+    return new Recovery("restore from the isolated backup, rotate all credentials", procedureWorkflowId, restored.outcome(), restored.backup(),
+        restored.verification(), restored.rpo(), now(), null, plan.targetDatabase(), restored.replacedDatabase(), null, null, null, rotated,
+        actions, !restart.configured() || restart.exitCode() == 0, false);
+  }
+
+  /** 2.5: runbook 4.4. Its DNS gate waits on the child; the progress query says where to answer. */
+  private Recovery failOverToDrRegion() {
+    procedureWorkflowId = plan.incidentId() + "-failover";
+    CrossRegionFailoverWorkflow child = Workflow.newChildWorkflowStub(CrossRegionFailoverWorkflow.class,
+        childOptions(procedureWorkflowId, "Incident " + plan.incidentId() + ": failover to the DR region"));
+    awaiting = "The failover " + procedureWorkflowId + " asks for approval before it switches DNS: `flowviz-dr approve "
+        + procedureWorkflowId + " --gate dns-switch --by NAME` (or reject).";
+    FailoverResult result = steps.run(PROCEDURE, () -> child.failover(failoverRequest()),
+        r -> "runbook 4.4 (" + procedureWorkflowId + "): " + r.outcome());
+    awaiting = null;
+    RestoreResult restored = result.restore();
+    boolean switched = FailoverResult.SWITCHED.equals(result.outcome()) || FailoverResult.SWITCHED_UNHEALTHY.equals(result.outcome());
+    List<String> actions = new ArrayList<>();
+    if (result.stack() != null) {
+      actions.add("DR stack " + result.stack().workspace() + " in " + result.stack().region());
+    }
+    actions.add(switched ? "DNS switched to " + result.stack().region() + " (change " + result.dns().changeId() + ")" : "DNS not switched: " + result.outcome());
+    return new Recovery("runbook 4.4, cross-region failover", procedureWorkflowId, result.outcome(),
+        restored == null ? backup : restored.backup(), restored == null ? null : restored.verification(),
+        restored == null ? null : restored.rpo(), now(), result.stack() == null ? null : result.stack().database(), failoverRequest().databaseName(), null,
+        null, null, null, null, actions, FailoverResult.SWITCHED.equals(result.outcome()), !switched);
+  }
+
+  private RestoreResult restoreChild(IdentifiedBackup identified, boolean stageOnly, boolean strictIntegrity, boolean applicationSteps) {
+    procedureWorkflowId = plan.incidentId() + (stageOnly ? "-stage" : "-restore");
+    RestoreFromBackupWorkflow child = Workflow.newChildWorkflowStub(RestoreFromBackupWorkflow.class,
+        childOptions(procedureWorkflowId, "Incident " + plan.incidentId() + ": " + (stageOnly ? "stage " : "restore ") + identified.backup().key()));
+    BackupObject b = identified.backup();
+    return child.restore(new RestoreRequest(b.key(), null, null, b.bucket(), plan.targetDatabase(), plan.operator(), reason(),
+        plan.damageStartedAt().toString(), null, null, null, applicationSteps, b.region(), stageOnly, strictIntegrity));
+  }
+
+  private String describe(RestoreResult r) {
+    return procedureWorkflowId + ": " + r.outcome() + " from " + r.backup().key() + ", verification "
+        + (r.verification().passed() ? "passed" : "FAILED") + (r.stagingDatabase() == null ? "" : "; staged in " + r.stagingDatabase())
+        + (r.replacedDatabase() == null ? "" : "; replaced database kept as " + r.replacedDatabase());
+  }
+
+  private Recovery fromRestore(String procedure, RestoreResult r, RotationOutcome rotated, List<String> actions) {
+    return new Recovery(procedure, procedureWorkflowId, r.outcome(), r.backup(), r.verification(), r.rpo(), now(), null, plan.targetDatabase(),
+        r.replacedDatabase(), null, null, null, rotated, actions, RestoreResult.RESTORED.equals(r.outcome()), false);
+  }
+
+  private RestartOutcome restartApplication() {
+    RestartOutcome restart = application.restartApplication();
+    if (restart.configured()) {
+      steps.run(RESTART_APPLICATION, () -> restart, r -> r.command() + " exited " + r.exitCode());
+    } else {
+      steps.skip(RESTART_APPLICATION, "no restart command configured");
+    }
+    return restart;
+  }
+
+  private void dropStaging(String staging) {
+    Detached.run(() -> steps.run(DROP_STAGING, () -> postgres.dropStagingDatabase(staging, null),
+        dropped -> dropped ? "dropped " + staging : "no staging database to drop"));
+  }
+
+  private FailoverRequest failoverRequest() {
+    FailoverRequest f = plan.failover() != null ? plan.failover() : FailoverRequest.failover(null, null);
+    return new FailoverRequest("failover", f.sourceBucket(), f.sourceRegion(), f.compareBucket(), f.compareRegion(), f.terraformWorkspace(),
+        f.targetRegion(), f.hostedZoneId(), f.dnsChangeBatch(), f.healthUrl(), f.healthDeadline(),
+        f.databaseName() != null ? f.databaseName() : plan.targetDatabase(), f.dnsApproval(),
+        f.approvalTimeout(), plan.operator(), reason(), f.incidentAt() != null ? f.incidentAt() : plan.damageStartedAt().toString());
+  }
+
+  private ChildWorkflowOptions childOptions(String workflowId, String summary) {
+    return ChildWorkflowOptions.newBuilder().setWorkflowId(workflowId).setTaskQueue(TaskQueues.DR).setStaticSummary(summary).build();
+  }
+
+  private String reason() {
+    return "incident " + plan.incidentId() + " (" + plan.scenario().describe() + ")" + (plan.notes().isEmpty() ? "" : ": " + plan.notes());
+  }
+
+  // ---- Runbook 6.1 and section 7: immediately after the recovery ----
+
+  private IncidentResult finishAfterRecovery(Recovery recovery) {
+    RtoAssessment rto = RtoAssessment.of(plan.detectedAt(), recovery.recoveredAt());
+    List<String> checks = new ArrayList<>();
+    boolean findings = !recovery.healthy();
+    if (recovery.abandoned()) {
+      steps.skip(SERVICES_OPERATIONAL, "nothing was recovered");
+      steps.skip(CRITICAL_WORKFLOWS, "nothing was recovered");
+    } else {
+      ConnectivityReport services = steps.run(SERVICES_OPERATIONAL, probes::checkApplicationConnectivity,
+          c -> !c.configured() ? "no endpoints configured" : (c.healthy() ? "all " + c.endpoints().size() + " endpoints healthy" : "UNHEALTHY: " + c.endpoints()));
+      checks.add("services operational: " + (!services.configured() ? "no endpoints configured" : services.healthy() ? "yes" : "NO"));
+      findings |= services.configured() && !services.healthy();
+      VerificationReport critical = steps.run(CRITICAL_WORKFLOWS,
+          () -> verification.verifyRestoredDatabase(recovery.liveDatabase(), null, recovery.liveServer()),
+          v -> (v.passed() ? "lot traceability and QC decisions readable" : "FAILED: " + v.failedChecks()) + " in " + v.database());
+      checks.add("critical workflows (lots, QC decisions, runbook 5.2): " + (critical.passed() ? "passed" : "FAILED " + critical.failedChecks()));
+      findings |= !critical.passed();
+    }
+    notifier.send("resolved", "info", "resolve", "Incident " + plan.incidentId() + " " + (recovery.abandoned() ? "closed without recovery" : "recovered")
+        + ": " + recovery.procedure() + " in " + rto.achieved(), Map.of("outcome", recovery.procedureOutcome(), "rto", rto.achieved() + " " + rto.verdict()));
+    steps.run(NOTIFY_RESOLUTION, () -> "resolution sent to stakeholders", s -> s);
+    checks.add("stakeholders notified of the resolution");
+    Map<String, String> gaps = steps.run(REVIEW_DATA_GAP, () -> reviewDataGap(recovery), g -> g.isEmpty() ? "no data gap beyond the RPO gap" : g.toString());
+    checks.add("data gap reviewed: " + (gaps.isEmpty() ? "none beyond the RPO gap" : gaps.size() + " table(s)"));
+    ChainVerification chain = steps.run(VERIFY_AUDIT_TRAIL, auditReader::verifyAuditChain, ChainVerification::finding);
+    findings |= !chain.intact();
+
+    String outcome = recovery.abandoned() ? IncidentResult.ABANDONED : findings ? IncidentResult.RECOVERED_WITH_FINDINGS : IncidentResult.RECOVERED;
+    RpoAssessment rpo = recovery.backup() == null ? null : RpoAssessment.of(plan.damageStartedAt(), recovery.backup().takenAt());
+    trail.record("incident", StepRecord.SUCCEEDED, outcome + " by " + recovery.procedure() + "; RTO " + rto.achieved() + " (" + rto.verdict() + ")"
+        + (rpo == null ? "" : "; RPO gap " + rpo.gap() + " (" + rpo.verdict() + ")"));
+    // The timeline the report carries is read from the trail: everything so far must be in it.
+    trail.awaitAll();
+    IncidentReport report = new IncidentReport(plan.incidentId(), plan.scenario().describe(), plan.operator(), plan.notes(), plan.detectedAt(),
+        recovery.recoveredAt(), outcome, recovery.procedure(), recovery.procedureWorkflowId(), recovery.procedureOutcome(),
+        recovery.backup() == null ? null : recovery.backup().uri(), recovery.backup() == null ? null : recovery.backup().takenAt(),
+        recovery.verification() != null && recovery.verification().passed(),
+        recovery.verification() == null ? List.of("no verification report") : recovery.verification().failedChecks().stream()
+            .map(c -> c.name() + ": expected " + c.expected() + ", found " + c.actual()).toList(),
+        rto.achieved(), rto.verdict(), rpo == null ? null : rpo.gap(), rpo == null ? null : rpo.verdict(), gaps, recovery.actions(), checks,
+        (chain.intact() ? "intact: " : "BROKEN: ") + chain.finding(), null);
+    ReportLocation location = steps.run(WRITE_REPORT, () -> incident.writeIncidentReport(report),
+        l -> "s3://" + l.bucket() + "/" + l.markdownKey() + " and " + l.jsonKey());
+    followUpWorkflowId = steps.run(SCHEDULE_FOLLOW_UP, () -> startFollowUp(recovery, rpo, gaps, location),
+        id -> "24-hour and 7-day tasks tracked by " + id);
+    return new IncidentResult(plan.incidentId(), plan.scenario().describe(), outcome, recovery.procedure(), recovery.procedureWorkflowId(),
+        recovery.procedureOutcome(), recovery.backup(), rto, rpo, recovery.dataGap(), recovery.choice(), recovery.undelete(), recovery.rotation(),
+        checks, location, followUpWorkflowId, steps.steps());
+  }
+
+  /**
+   * 2.3: the gap the operator saw. 2.1 and 2.4: what the replaced database holds that the restored
+   * one lacks, the transactions lost between the backup and the incident. Others: the RPO gap only.
+   */
+  private Map<String, String> reviewDataGap(Recovery recovery) {
+    Map<String, String> gaps = new LinkedHashMap<>();
+    if (recovery.dataGap() != null) {
+      for (TableGap t : recovery.dataGap().tables()) {
+        if (t.missingFromLive() > 0 || t.newInLive() > 0 || t.changedSinceBackup() > 0) {
+          gaps.put(t.table(), t.missingFromLive() + " rows deleted by the incident, " + t.newInLive() + " rows written since the backup, "
+              + t.changedSinceBackup() + " changed; " + outcomeOf(recovery, t));
+        }
+      }
+      return gaps;
+    }
+    if (recovery.replacedDatabase() != null) {
+      try {
+        DataGap lost = comparison.compareDatabases(recovery.replacedDatabase(), recovery.liveDatabase(), recovery.liveServer());
+        for (TableGap t : lost.tables()) {
+          if (t.newInLive() > 0 || t.missingFromLive() > 0 || t.changedSinceBackup() > 0) {
+            gaps.put(t.table(), t.newInLive() + " rows written after the backup are not in the restored database (they remain in "
+                + recovery.replacedDatabase() + "), " + t.changedSinceBackup() + " rows differ, " + t.missingFromLive()
+                + " rows missing from the damaged database are back");
+          }
+        }
+      } catch (ActivityFailure e) {
+        gaps.put("(all tables)", "could not compare with " + recovery.replacedDatabase() + ": " + Failures.rootMessage(e));
+      }
+    }
+    return gaps;
+  }
+
+  private static String outcomeOf(Recovery recovery, TableGap t) {
+    if (recovery.undelete() != null) {
+      return recovery.undelete().inserted().getOrDefault(t.table(), 0L) + " put back; rows since the backup kept";
+    }
+    if (recovery.abandoned()) {
+      return "nothing changed";
+    }
+    return "full restore: rows since the backup are not in the restored database";
+  }
+
+  private String startFollowUp(Recovery recovery, RpoAssessment rpo, Map<String, String> gaps, ReportLocation report) {
+    String id = plan.incidentId() + "-follow-up";
+    IncidentFollowUpWorkflow followUp = Workflow.newChildWorkflowStub(IncidentFollowUpWorkflow.class,
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(id)
+            .setTaskQueue(TaskQueues.DR)
+            // The tasks outlive the incident workflow by days.
+            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+            .setStaticSummary("Incident " + plan.incidentId() + ": 24-hour and 7-day follow-up")
+            .build());
+    Async.function(followUp::followUp, new FollowUpRequest(plan.incidentId(), plan.scenario().describe(), plan.operator(), recovery.recoveredAt(),
+        gaps.isEmpty() ? "no data gap beyond the RPO gap" : gaps.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+            .collect(Collectors.joining("; ")),
+        rpo == null ? null : "backup taken " + rpo.gap() + " before the incident (" + rpo.verdict() + ")",
+        "s3://" + report.bucket() + "/" + report.markdownKey(), null, null));
+    Workflow.getWorkflowExecution(followUp).get();
+    return id;
+  }
+
+  private void recordFailure(RuntimeException e, boolean cancelled) {
+    trail.record("incident", cancelled ? StepRecord.CANCELLED : StepRecord.FAILED, Failures.rootMessage(e));
+    notifier.send(cancelled ? "cancelled" : "failed", "critical", "trigger",
+        "Incident " + plan.incidentId() + ": recovery " + (cancelled ? "cancelled" : "FAILED") + ": " + Failures.rootMessage(e), scopeDetails());
+  }
+
+  private static Map<String, String> gapDetails(DataGap gap) {
+    Map<String, String> details = new LinkedHashMap<>();
+    for (TableGap t : gap.tables()) {
+      if (t.missingFromLive() > 0 || t.newInLive() > 0) {
+        details.put(t.table(), t.missingFromLive() + " deleted, " + t.newInLive() + " new since the backup");
+      }
+    }
+    return details;
+  }
+
+  // ---- Updates, signals, queries ----
+
+  @Override
+  public String chooseRecovery(RecoveryChoice recoveryChoice) {
+    this.recoveryChoice(recoveryChoice);
+    return switch (choice.choice()) {
+      case RecoveryChoice.SURGICAL -> "Putting back the " + dataGap.missingFromLive() + " deleted rows into " + plan.targetDatabase()
+          + " in one transaction; the " + dataGap.newInLive() + " rows written since the backup stay.";
+      case RecoveryChoice.FULL_RESTORE -> "Swapping the backup in for " + plan.targetDatabase() + "; the current database is kept under a dated name.";
+      default -> "Changing nothing; the staging database is dropped.";
+    };
+  }
+
+  @Override
+  public void validateChoice(RecoveryChoice recoveryChoice) {
+    if (recoveryChoice == null || recoveryChoice.choice() == null || !CHOICES.contains(recoveryChoice.choice())) {
+      throw new IllegalArgumentException("Choose surgical, full-restore or abandon.");
+    }
+    if (recoveryChoice.by() == null || recoveryChoice.by().isBlank()) {
+      throw new IllegalArgumentException("A choice names who made it (by), for the audit trail.");
+    }
+    if (!awaitingChoice) {
+      throw new IllegalArgumentException(choice != null
+          ? "The recovery was already chosen: " + choice.choice() + " by " + choice.by() + "."
+          : "No choice is pending: the data gap is not known yet (see the progress query).");
+    }
+  }
+
+  @Override
+  public void recoveryChoice(RecoveryChoice recoveryChoice) {
+    if (recoveryChoice == null || recoveryChoice.choice() == null || !CHOICES.contains(recoveryChoice.choice())
+        || recoveryChoice.by() == null || recoveryChoice.by().isBlank()) {
+      return;
+    }
+    if (!awaitingChoice || choice != null) {
+      if (trail == null) {
+        return;
+      }
+      trail.record("recovery-choice-ignored", StepRecord.SKIPPED, recoveryChoice.choice() + " by " + recoveryChoice.by()
+          + (choice != null ? ": already chosen " + choice.choice() + " by " + choice.by() : ": no choice was pending"));
+      return;
+    }
+    choice = new RecoveryChoice(recoveryChoice.choice(), recoveryChoice.by(), recoveryChoice.comment(), now());
+  }
+
+  @Override
+  public IncidentProgress progress() {
+    return new IncidentProgress(
+        plan == null ? Workflow.getInfo().getWorkflowId() : plan.incidentId(),
+        plan == null ? null : plan.scenario().describe(),
+        steps == null ? null : steps.current(),
+        awaiting,
+        procedureWorkflowId,
+        backup == null ? null : backup.key(),
+        dataGap,
+        followUpWorkflowId,
+        steps == null ? List.of() : steps.steps());
+  }
+
+  private static Instant now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+  }
+}

@@ -1,0 +1,58 @@
+package com.flowviz.dr.workflows.incident;
+
+import com.flowviz.dr.workflows.Defaults;
+import com.flowviz.dr.workflows.DurationInput;
+import com.flowviz.dr.workflows.InputValidation;
+import com.flowviz.dr.workflows.InstantInput;
+import com.flowviz.dr.workflows.failover.FailoverRequest;
+import java.time.Duration;
+import java.time.Instant;
+
+/** An incident request checked and completed with defaults, before anything is done. */
+record IncidentPlan(
+    String incidentId,
+    Scenario scenario,
+    Instant detectedAt,
+    Instant damageStartedAt,
+    String operator,
+    String notes,
+    String targetDatabase,
+    String bucket,
+    Duration decisionTimeout,
+    FailoverRequest failover) {
+
+  private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+  static IncidentPlan from(IncidentRequest request, String workflowId, Instant now) {
+    if (request == null) {
+      throw InputValidation.invalid("An incident needs at least its scenario, e.g. {\"scenario\": \"database-corruption\"}.");
+    }
+    Scenario scenario = Scenario.parse(request.scenario());
+    Instant detectedAt = InstantInput.parse("detectedAt", request.detectedAt());
+    if (detectedAt == null) {
+      detectedAt = now;
+    }
+    if (detectedAt.isAfter(now.plus(CLOCK_SKEW))) {
+      throw InputValidation.invalid("detectedAt " + detectedAt + " is in the future (now " + now + "); give when the incident was detected.");
+    }
+    Instant damageStartedAt = InstantInput.parse("damageStartedAt", request.damageStartedAt());
+    if (damageStartedAt == null) {
+      damageStartedAt = detectedAt;
+    }
+    if (damageStartedAt.isAfter(detectedAt)) {
+      throw InputValidation.invalid(
+          "damageStartedAt " + damageStartedAt + " is after detectedAt " + detectedAt + "; the damage cannot begin after it was seen.");
+    }
+    return new IncidentPlan(
+        workflowId,
+        scenario,
+        detectedAt,
+        damageStartedAt,
+        InputValidation.operator(request.operator()),
+        InputValidation.freeText("notes", request.notes(), 4000),
+        InputValidation.databaseName("targetDatabase", request.targetDatabase() == null ? Defaults.DATABASE : request.targetDatabase()),
+        request.bucket() == null ? Defaults.BUCKET : InputValidation.bucketName("bucket", request.bucket()),
+        DurationInput.parse("decisionTimeout", request.decisionTimeout(), Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofDays(30)),
+        request.failover());
+  }
+}

@@ -1,0 +1,344 @@
+package com.flowviz.dr.workflows.incident;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import com.flowviz.dr.activities.app.ApplicationActivities;
+import com.flowviz.dr.activities.app.RestartOutcome;
+import com.flowviz.dr.activities.audit.AuditEntry;
+import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
+import com.flowviz.dr.activities.incident.CredentialCheck;
+import com.flowviz.dr.activities.incident.IncidentActivities;
+import com.flowviz.dr.activities.incident.IsolatedLocation;
+import com.flowviz.dr.activities.incident.ReportLocation;
+import com.flowviz.dr.activities.incident.RotationOutcome;
+import com.flowviz.dr.activities.notify.NotificationReceipt;
+import com.flowviz.dr.activities.notify.NotifyActivities;
+import com.flowviz.dr.activities.postgres.DataGap;
+import com.flowviz.dr.activities.postgres.PgServer;
+import com.flowviz.dr.activities.postgres.PostgresActivities;
+import com.flowviz.dr.activities.postgres.ServerInfo;
+import com.flowviz.dr.activities.postgres.TableGap;
+import com.flowviz.dr.activities.postgres.UndeleteOutcome;
+import com.flowviz.dr.activities.provision.ProvisionedInstance;
+import com.flowviz.dr.activities.storage.BackupObject;
+import com.flowviz.dr.activities.storage.BackupStorageActivities;
+import com.flowviz.dr.activities.storage.BucketFreshness;
+import com.flowviz.dr.activities.verify.ConnectivityReport;
+import com.flowviz.dr.activities.verify.VerificationActivities;
+import com.flowviz.dr.activities.verify.VerificationReport;
+import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.RecordingAudit;
+import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.common.RpoAssessment;
+import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow;
+import com.flowviz.dr.workflows.failover.Decision;
+import com.flowviz.dr.workflows.failover.FailoverProgress;
+import com.flowviz.dr.workflows.failover.FailoverRequest;
+import com.flowviz.dr.workflows.failover.FailoverResult;
+import com.flowviz.dr.workflows.newinstance.NewInstanceRequest;
+import com.flowviz.dr.workflows.newinstance.NewInstanceResult;
+import com.flowviz.dr.workflows.newinstance.RestoreToNewInstanceWorkflow;
+import com.flowviz.dr.workflows.replay.HistoryRecorder;
+import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
+import com.flowviz.dr.workflows.restore.RestoreProgress;
+import com.flowviz.dr.workflows.restore.RestoreRequest;
+import com.flowviz.dr.workflows.restore.RestoreResult;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The incident workflow's logic: mocked activities, and stand-ins for the procedures it starts. */
+class HandleIncidentWorkflowTest {
+
+  static final BackupObject BACKUP = new BackupObject("flowviz-backups", "daily/flowviz_daily_20251130_020000.dump.gpg",
+      Instant.parse("2025-11-30T02:00:00Z"), Instant.parse("2025-11-30T02:01:00Z"), 100, "STANDARD", "e");
+  static final VerificationReport PASSED = new VerificationReport("flowviz", true, true, List.of(), List.of(), List.of(), Map.of());
+  static final List<Object> childRequests = new CopyOnWriteArrayList<>();
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private final BackupStorageActivities storage = mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
+  private final BackupDecryptionActivities decryption = mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
+  private final PostgresActivities postgres = mock(PostgresActivities.class, withSettings().withoutAnnotations());
+  private final VerificationActivities verification = mock(VerificationActivities.class, withSettings().withoutAnnotations());
+  private final ApplicationActivities application = mock(ApplicationActivities.class, withSettings().withoutAnnotations());
+  private final IncidentActivities incident = mock(IncidentActivities.class, withSettings().withoutAnnotations());
+  private final NotifyActivities notify = mock(NotifyActivities.class, withSettings().withoutAnnotations());
+  private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
+
+  public static class FakeRestore implements RestoreFromBackupWorkflow {
+    @Override
+    public RestoreResult restore(RestoreRequest r) {
+      childRequests.add(r);
+      return result(r);
+    }
+
+    static RestoreResult result(RestoreRequest r) {
+      boolean staged = Boolean.TRUE.equals(r.stageOnly());
+      return new RestoreResult(staged ? RestoreResult.STAGED : RestoreResult.RESTORED, BACKUP, r.targetDatabase(),
+          staged ? null : r.targetDatabase() + "_replaced_x", PASSED, RpoAssessment.of(Instant.parse(r.incidentAt()), BACKUP.takenAt()),
+          null, null, List.of(), Duration.ofMinutes(3), staged ? r.targetDatabase() + "_staging_x" : null);
+    }
+
+    @Override
+    public RestoreProgress progress() {
+      return null;
+    }
+  }
+
+  public static class FakeNewInstance implements RestoreToNewInstanceWorkflow {
+    @Override
+    public NewInstanceResult restore(NewInstanceRequest r) {
+      childRequests.add(r);
+      PgServer server = new PgServer("10.0.0.9", 5432, "admin", "secret-name");
+      return new NewInstanceResult(RestoreResult.RESTORED, new ProvisionedInstance("flowviz-db-1", "local", server, false, ""), null, null,
+          FakeRestore.result(new RestoreRequest(r.backupKey(), null, null, null, r.databaseName(), null, null, r.incidentAt(), null, null)),
+          new com.flowviz.dr.activities.app.PublishOutcome(true, List.of("env file")), null, null, List.of(), Duration.ofMinutes(5));
+    }
+
+    @Override
+    public com.flowviz.dr.workflows.newinstance.NewInstanceProgress progress() {
+      return null;
+    }
+  }
+
+  public static class FakeFailover implements CrossRegionFailoverWorkflow {
+    @Override
+    public FailoverResult failover(FailoverRequest r) {
+      childRequests.add(r);
+      return new FailoverResult("failover", FailoverResult.SWITCHED, null,
+          new com.flowviz.dr.activities.infra.StackOutputs("prod-dr", "us-west-2", Map.of(), new PgServer("10.1.0.1", 5432, "admin", "s")),
+          FakeRestore.result(new RestoreRequest(BACKUP.key(), null, null, null, r.databaseName(), null, null, r.incidentAt(), null, null)),
+          new com.flowviz.dr.activities.dns.DnsChange("Z1", "C1", "INSYNC", false, List.of()), null, List.of(), List.of(), Duration.ofMinutes(9));
+    }
+
+    @Override
+    public String decide(Decision decision) {
+      return "";
+    }
+
+    @Override
+    public void validateDecision(Decision decision) {}
+
+    @Override
+    public void decision(Decision decision) {}
+
+    @Override
+    public FailoverProgress progress() {
+      return null;
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    childRequests.clear();
+    env = TestWorkflowEnvironment.newInstance();
+    client = env.getWorkflowClient();
+    Worker worker = env.newWorker(TaskQueues.DR);
+    worker.registerWorkflowImplementationTypes(HandleIncidentWorkflowImpl.class, IncidentFollowUpWorkflowImpl.class, FakeRestore.class,
+        FakeNewInstance.class, FakeFailover.class);
+    worker.registerActivitiesImplementations(storage, decryption, postgres, verification, application, incident, notify, new RecordingAudit(audit));
+    when(storage.resolveBackup(any())).thenReturn(BACKUP);
+    when(storage.newestBackup(anyString(), anyString(), anyString()))
+        .thenReturn(new BucketFreshness("flowviz-backups-prod-us-west-2", "us-west-2", true, BACKUP, null));
+    when(postgres.awaitServerReady(isNull(), any())).thenReturn(new ServerInfo("15.8", 15, 3));
+    when(incident.checkCredentials()).thenReturn(new CredentialCheck(true, "Secrets Manager", List.of("ABCD"), true, List.of()));
+    when(incident.isolatedBackupLocation()).thenReturn(new IsolatedLocation("flowviz-backups-isolated", "us-east-2", "daily/"));
+    when(incident.rotateCredentials(any())).thenReturn(new RotationOutcome(List.of("flowviz_app"), List.of("flowviz/app/database")));
+    when(incident.writeIncidentReport(any())).thenAnswer(i -> new ReportLocation("flowviz-compliance", "incidents/x/report.md", "incidents/x/report.json"));
+    when(verification.checkApplicationConnectivity()).thenReturn(new ConnectivityReport(true, true, List.of()));
+    when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(PASSED);
+    when(application.restartApplication()).thenReturn(new RestartOutcome(true, "docker compose restart api", 0, 900, ""));
+    when(notify.notify(any())).thenAnswer(i -> new NotificationReceipt("e", List.of("webhook:generic")));
+    when(postgres.compareDatabases(anyString(), anyString(), any())).thenAnswer(i -> new DataGap(i.getArgument(0), i.getArgument(1), List.of(
+        new TableGap("lots", List.of("id"), 100, 101, 0, 1, 0, List.of(), true))));
+    env.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  private HandleIncidentWorkflow stub(String id) {
+    return client.newWorkflowStub(HandleIncidentWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+  }
+
+  private static IncidentRequest request(String scenario) {
+    return new IncidentRequest(scenario, null, "2025-11-30T09:00:00Z", "alice", "test", null, null, null, null);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "database-corruption, -restore",
+    "2.2, -new-instance",
+    "ransomware, -restore",
+    "regional-outage, -failover"
+  })
+  void eachScenarioRunsTheProcedureTheRunbookPrescribes(String scenario, String childSuffix) {
+    IncidentResult result = stub("incident-x").handle(request(scenario));
+
+    assertEquals(IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
+    assertEquals("incident-x" + childSuffix, result.procedureWorkflowId());
+    assertEquals("incident-x-follow-up", result.followUpWorkflowId());
+    assertEquals(1, childRequests.size());
+    verify(incident).writeIncidentReport(any());
+  }
+
+  @Test
+  void corruptionRestoresTheNewestBackupTakenBeforeTheDamage() {
+    stub("incident-c").handle(request("2.1"));
+
+    verify(storage).resolveBackup(new com.flowviz.dr.activities.storage.BackupSelector("flowviz-backups", "daily/", null,
+        Instant.parse("2025-11-30T09:00:00Z")));
+    RestoreRequest child = (RestoreRequest) childRequests.get(0);
+    assertEquals(BACKUP.key(), child.backupKey(), "exactly the backup the checklist checked");
+    assertEquals("2025-11-30T09:00:00Z", child.incidentAt());
+    verify(postgres).compareDatabases("flowviz_replaced_x", "flowviz", null);
+  }
+
+  @Test
+  void aBreachRestoresOnlyFromTheIsolatedLocationWithStrictIntegrityThenRotatesAndRestarts() {
+    IncidentResult result = stub("incident-b").handle(request("2.4"));
+
+    RestoreRequest child = (RestoreRequest) childRequests.get(0);
+    verify(storage).resolveBackup(new com.flowviz.dr.activities.storage.BackupSelector("flowviz-backups-isolated", "daily/", null,
+        Instant.parse("2025-11-30T09:00:00Z"), "us-east-2"));
+    assertEquals(Boolean.TRUE, child.strictIntegrity());
+    assertEquals(Boolean.FALSE, child.applicationSteps(), "the application restarts after the rotation, not before");
+    assertEquals(List.of("flowviz_app"), result.rotation().roles());
+    org.mockito.InOrder order = org.mockito.Mockito.inOrder(incident, application);
+    order.verify(incident).rotateCredentials(null);
+    order.verify(application).restartApplication();
+  }
+
+  @Test
+  void theFailoverGetsTheIncidentsTimeAndOperator() {
+    stub("incident-r").handle(request("2.5"));
+    FailoverRequest child = (FailoverRequest) childRequests.get(0);
+    assertEquals("failover", child.direction());
+    assertEquals("alice", child.operator());
+    assertEquals("2025-11-30T09:00:00Z", child.incidentAt());
+  }
+
+  @Test
+  void accidentalDeletionWaitsForTheOperatorsChoiceThenPutsBackOnlyTheDeletedRows() throws Exception {
+    DataGap gap = new DataGap("flowviz", "flowviz_staging_x", List.of(
+        new TableGap("lots", List.of("id"), 100, 100, 1, 1, 0, List.of("(x)"), true),
+        new TableGap("qc_decisions", List.of("id"), 150, 148, 2, 0, 0, List.of(), true)));
+    when(postgres.compareDatabases("flowviz", "flowviz_staging_x", null)).thenReturn(gap);
+    when(postgres.reinsertMissingRows("flowviz", "flowviz_staging_x", "incident-d", null))
+        .thenReturn(new UndeleteOutcome("flowviz", Map.of("lots", 1L, "qc_decisions", 2L), false));
+    HandleIncidentWorkflow workflow = stub("incident-d");
+    WorkflowClient.start(workflow::handle, request("2.3"));
+
+    IncidentProgress progress = awaitChoice(workflow);
+    assertEquals(3, progress.dataGap().missingFromLive());
+    WorkflowUpdateException refused = assertThrows(WorkflowUpdateException.class,
+        () -> workflow.chooseRecovery(RecoveryChoice.of("drop-everything", "mallory", null)));
+    assertTrue(refused.getCause().getMessage().contains("surgical, full-restore or abandon"));
+    String answer = workflow.chooseRecovery(RecoveryChoice.of("surgical", "carol", "keep new lots"));
+    IncidentResult result = client.newUntypedWorkflowStub("incident-d").getResult(IncidentResult.class);
+
+    assertTrue(answer.startsWith("Putting back the 3 deleted rows"), answer);
+    assertEquals(3, result.undelete().total());
+    verify(postgres, never()).swapIntoLive(any(), any());
+    verify(postgres).dropStagingDatabase("flowviz_staging_x", null);
+    assertTrue(audit.stream().anyMatch(e -> e.step().equals("surgical-undelete") && e.details().contains("put back 3 deleted rows")));
+    HistoryRecorder.recordIfAsked(client, "incident-d", "handle-incident-v1-surgical-undelete");
+  }
+
+  @Test
+  void aDeletionWithoutAChoiceInTimeChangesNothing() {
+    when(postgres.compareDatabases(anyString(), anyString(), any())).thenReturn(new DataGap("flowviz", "flowviz_staging_x", List.of()));
+    IncidentResult result = stub("incident-t").handle(new IncidentRequest("2.3", null, "2025-11-30T09:00:00Z", "alice", null, null, null, "PT1H", null));
+
+    assertEquals(IncidentResult.ABANDONED, result.outcome());
+    verify(postgres, never()).reinsertMissingRows(anyString(), anyString(), anyString(), any());
+    verify(postgres, never()).swapIntoLive(any(), any());
+    verify(postgres).dropStagingDatabase("flowviz_staging_x", null);
+  }
+
+  @Test
+  void aNotificationThatKeepsFailingNeverHoldsUpTheRecoveryAndIsRecorded() {
+    when(notify.notify(any())).thenThrow(new IllegalStateException("Not delivered to [webhook:slack]: HTTP 503"));
+
+    IncidentResult result = stub("incident-n").handle(request("2.1"));
+
+    assertEquals(IncidentResult.RECOVERED, result.outcome());
+    assertTrue(audit.stream().anyMatch(e -> e.step().equals("notification") && e.outcome().equals("FAILED") && e.details().contains("503")));
+    assertTrue(audit.stream().anyMatch(e -> e.step().equals("notification") && e.details().contains("still not delivered when the workflow closed")));
+  }
+
+  @Test
+  void unreadyCredentialsStopTheIncidentBeforeAnyRestore() {
+    when(incident.checkCredentials()).thenReturn(new CredentialCheck(false, "Secrets Manager", List.of(), true,
+        List.of("backup key: the passphrase does not unlock it")));
+
+    WorkflowFailedException failure = assertThrows(WorkflowFailedException.class, () -> stub("incident-k").handle(request("2.1")));
+
+    ApplicationFailure cause = (ApplicationFailure) failure.getCause();
+    assertEquals(FailureTypes.CREDENTIALS_UNAVAILABLE, cause.getType());
+    assertTrue(cause.getOriginalMessage().contains("the passphrase does not unlock it"));
+    assertTrue(childRequests.isEmpty());
+  }
+
+  @Test
+  void anUnknownScenarioIsRefusedBeforeAnythingHappens() {
+    WorkflowFailedException failure = assertThrows(WorkflowFailedException.class, () -> stub("incident-u").handle(request("2.9")));
+
+    ApplicationFailure cause = (ApplicationFailure) failure.getCause();
+    assertEquals(FailureTypes.INVALID_INPUT, cause.getType());
+    assertTrue(cause.getOriginalMessage().contains("2.3 accidental-deletion"), cause.getOriginalMessage());
+    verifyNoInteractions(notify, storage, postgres, incident);
+  }
+
+  @Test
+  void damageAfterDetectionIsRefused() {
+    WorkflowFailedException failure = assertThrows(WorkflowFailedException.class, () -> stub("incident-v").handle(
+        new IncidentRequest("2.1", "2025-11-30T09:00:00Z", "2025-11-30T10:00:00Z", "alice", null, null, null, null, null)));
+    assertTrue(((ApplicationFailure) failure.getCause()).getOriginalMessage().contains("cannot begin after it was seen"));
+  }
+
+  private IncidentProgress awaitChoice(HandleIncidentWorkflow workflow) throws InterruptedException {
+    for (int i = 0; i < 300; i++) {
+      try {
+        IncidentProgress p = workflow.progress();
+        if (p.awaiting() != null) {
+          return p;
+        }
+      } catch (RuntimeException notYet) {
+        // not started
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("never awaited a choice");
+  }
+}
