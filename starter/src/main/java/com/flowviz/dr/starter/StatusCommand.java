@@ -1,6 +1,9 @@
 package com.flowviz.dr.starter;
 
 import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflow;
+import com.flowviz.dr.workflows.incident.HandleIncidentWorkflow;
+import com.flowviz.dr.workflows.incident.IncidentProgress;
+import com.flowviz.dr.workflows.incident.IncidentResult;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreProgress;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreResult;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
@@ -42,6 +45,9 @@ class StatusCommand implements Callable<Integer> {
       var description = stub.describe();
       WorkflowExecutionStatus status = description.getStatus();
       boolean weekly = "RestoreFromWeeklyBackup".equals(description.getWorkflowType());
+      if ("HandleIncident".equals(description.getWorkflowType())) {
+        return incident(client, stub, status, out);
+      }
       Object progress = queryProgress(client, weekly);
       if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
         if (json) {
@@ -98,6 +104,59 @@ class StatusCommand implements Callable<Integer> {
     } finally {
       temporal.close();
     }
+  }
+
+  private int incident(WorkflowClient client, WorkflowStub stub, WorkflowExecutionStatus status, PrintWriter out) {
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+      IncidentResult result = stub.getResult(IncidentResult.class);
+      if (json) {
+        Output.json(out, Map.of("workflowId", workflowId, "status", result.outcome(), "result", result));
+      } else {
+        new ProgressPrinter(out, true).finish(result.steps());
+        IncidentCommand.print(out, result);
+      }
+      return IncidentResult.RECOVERED.equals(result.outcome()) ? 0 : IncidentResult.RECOVERED_WITH_FINDINGS.equals(result.outcome()) ? 3 : 5;
+    }
+    IncidentProgress progress = null;
+    try {
+      progress = client.newWorkflowStub(HandleIncidentWorkflow.class, workflowId).progress();
+    } catch (RuntimeException e) {
+      // no worker answers right now
+    }
+    if (status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      try {
+        stub.getResult(Object.class);
+      } catch (WorkflowFailedException e) {
+        if (!json && progress != null) {
+          new ProgressPrinter(out, true).finish(progress.steps());
+        }
+        return Failures.print(spec.commandLine().getErr(), out, json, workflowId, e);
+      }
+      out.println(workflowId + ": " + status);
+      return 1;
+    }
+    if (json) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("workflowId", workflowId);
+      body.put("workflowType", "HandleIncident");
+      body.put("status", "RUNNING");
+      body.put("progress", progress);
+      Output.json(out, body);
+      return 0;
+    }
+    out.println(workflowId + " (incident) is running");
+    if (progress != null) {
+      new ProgressPrinter(out, true).finish(progress.steps());
+      out.println("  current step: " + progress.currentStep());
+      if (progress.procedureWorkflowId() != null) {
+        out.println("  procedure: " + progress.procedureWorkflowId() + "   (flowviz-dr status " + progress.procedureWorkflowId() + ")");
+      }
+      if (progress.awaiting() != null) {
+        out.println("  waiting for you: " + progress.awaiting());
+      }
+    }
+    out.flush();
+    return 0;
   }
 
   /** The progress query's answer, or null when no worker answers right now. */

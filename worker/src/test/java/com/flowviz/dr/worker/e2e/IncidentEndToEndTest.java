@@ -231,6 +231,25 @@ class IncidentEndToEndTest {
     assertTrue(undelete.details().contains("put back " + (1 + qcs + temps) + " deleted rows"), undelete.details());
     AuditEntry chosen = timeline(id).stream().filter(e -> e.step().equals("await-recovery-choice")).findFirst().orElseThrow();
     assertTrue(chosen.details().startsWith("surgical chosen by carol"), chosen.details());
+
+    // The operator's commands after the incident: its status, its report, its follow-up tasks.
+    assertTrue(starter(0, "status", id).contains("Undelete:    " + (1 + qcs + temps) + " rows put back"));
+    String report = starter(0, "report", id);
+    assertTrue(report.startsWith("# Incident report " + id), report);
+    assertTrue(report.contains("| lots | 1 rows deleted by the incident, 0 rows written since the backup"), report);
+    assertTrue(starter(0, "acknowledge", id, "haccp-incident-filing", "--by", "quinn", "--note", "filed HACCP-17").contains("remaining: incident-report"));
+    assertTrue(starter(0, "tasks", id).matches("(?s).*haccp-incident-filing\\s+7d\\s+done by quinn.*"));
+    assertTrue(starter(1, "acknowledge", id, "coffee", "--by", "quinn").isEmpty(), "an unknown task is refused");
+  }
+
+  private String starter(int expectedExit, String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--address", stack.temporal.address()))
+        .toArray(String[]::new);
+    int exit = com.flowviz.dr.starter.StarterCommand.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), all);
+    assertEquals(expectedExit, exit, String.join(" ", args) + ": " + out + err);
+    return out.toString();
   }
 
   @Test
@@ -330,6 +349,70 @@ class IncidentEndToEndTest {
     assertTrue(cause.getOriginalMessage().contains("failed its signature check"), cause.getOriginalMessage());
     assertEquals(damaged, TestPostgres.fingerprint(database), "nothing was changed");
     assertNotified(id, "failed");
+  }
+
+  @Test
+  void aRegionalOutageFailsOverThroughRunbook44AndTheDnsGateIsAnsweredOnTheProcedure() throws Exception {
+    var west = com.flowviz.dr.activities.aws.AwsClients.s3("us-west-2", stack.proxy.endpoint());
+    var route53 = TestMoto.route53();
+    String source = TestPostgres.newSampleDatabase("flowviz", 200);
+    String primary = TestMoto.newBucket(stack.s3, "flowviz-backups", "us-east-1");
+    String dr = TestMoto.newBucket(west, "flowviz-backups-prod-us-west-2", "us-west-2");
+    BackupResult backup = backup(source, primary);
+    for (String key : List.of(backup.key(), backup.manifestKey())) {
+      west.copyObject(b -> b.sourceBucket(primary).sourceKey(key).destinationBucket(dr).destinationKey(key));
+    }
+    String zone = TestMoto.newHostedZone(route53);
+    com.sun.net.httpserver.HttpServer health = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    health.createContext("/health", exchange -> {
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    health.start();
+    String id = newIncidentId("2-5");
+    try {
+      com.flowviz.dr.workflows.failover.FailoverRequest failover = new com.flowviz.dr.workflows.failover.FailoverRequest("failover", dr,
+          "us-west-2", primary, "us-east-1", null, null, zone, null, "http://127.0.0.1:" + health.getAddress().getPort() + "/health", "PT30S",
+          "flowviz", null, null, null, null, null);
+      WorkflowClient.start(incident(id)::handle, new IncidentRequest("regional-outage", null, null, "gina", "us-east-1 is down", null, null,
+          null, failover));
+
+      IncidentProgress waiting = awaitProgress(id, p -> p.awaiting() != null && p.awaiting().contains("approve"));
+      assertEquals(id + "-failover", waiting.procedureWorkflowId());
+      awaitGate(waiting.procedureWorkflowId());
+      assertEquals(List.of("api.us-east-1.flowviz.test"), TestMoto.recordValues(route53, zone, "api.flowviz.test"), "no DNS change before approval");
+      client.newWorkflowStub(com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow.class, waiting.procedureWorkflowId())
+          .decide(com.flowviz.dr.workflows.failover.Decision.approve("dns-switch", "harry", "region down for an hour"));
+      IncidentResult result = client.newUntypedWorkflowStub(id).getResult(IncidentResult.class);
+
+      assertEquals(IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
+      assertEquals(com.flowviz.dr.workflows.failover.FailoverResult.SWITCHED, result.procedureOutcome());
+      assertEquals(List.of("api.us-west-2.flowviz.test"), TestMoto.recordValues(route53, zone, "api.flowviz.test"));
+      assertEquals("us-west-2", result.backup().region());
+      assertTrue(result.steps().stream().anyMatch(s -> s.step().equals("test-critical-workflows") && s.outcome().equals("SUCCEEDED")));
+    } finally {
+      health.stop(0);
+      var terraform = new com.flowviz.dr.activities.provision.terraform.TerraformCli(
+          com.flowviz.dr.activities.testing.RequiredTools.find("terraform"), stack.terraform.resolve("dr-stack"), Duration.ofMinutes(5));
+      if (terraform.hasWorkspace("prod-dr")) {
+        terraform.destroy("prod-dr", Map.of("region", "us-west-2", "state_dir", stack.stacks.toString()), Map.of("db_password", "unused"));
+      }
+    }
+  }
+
+  private void awaitGate(String failoverId) throws InterruptedException {
+    var failover = client.newWorkflowStub(com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow.class, failoverId);
+    for (int i = 0; i < 1800; i++) {
+      try {
+        if (failover.progress().pendingGate() != null) {
+          return;
+        }
+      } catch (RuntimeException notYet) {
+        // not started
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the failover never reached its DNS gate");
   }
 
   private void sign(String key) throws Exception {

@@ -237,6 +237,7 @@ class HandleIncidentWorkflowTest {
     org.mockito.InOrder order = org.mockito.Mockito.inOrder(incident, application);
     order.verify(incident).rotateCredentials(null);
     order.verify(application).restartApplication();
+    HistoryRecorder.recordIfAsked(client, "incident-b", "handle-incident-v1-breach");
   }
 
   @Test

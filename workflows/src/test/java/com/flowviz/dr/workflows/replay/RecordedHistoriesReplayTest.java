@@ -45,7 +45,11 @@ class RecordedHistoriesReplayTest {
           CheckBackupRetentionWorkflowImpl.class,
           RestoreToNewInstanceWorkflowImpl.class,
           TeardownInstanceWorkflowImpl.class,
-          CrossRegionFailoverWorkflowImpl.class);
+          CrossRegionFailoverWorkflowImpl.class,
+          com.flowviz.dr.workflows.incident.HandleIncidentWorkflowImpl.class,
+          com.flowviz.dr.workflows.incident.IncidentFollowUpWorkflowImpl.class,
+          com.flowviz.dr.workflows.compliance.VerifyAuditTrailWorkflowImpl.class,
+          com.flowviz.dr.workflows.compliance.FetchIncidentReportWorkflowImpl.class);
     }
   }
 
