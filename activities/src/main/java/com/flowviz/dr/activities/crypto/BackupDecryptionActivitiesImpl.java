@@ -7,8 +7,10 @@ import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupStore;
 import com.flowviz.dr.activities.storage.BackupStoreException;
+import com.flowviz.dr.activities.storage.ResumableDownload;
 import com.flowviz.dr.activities.storage.BackupStores;
 import com.flowviz.dr.activities.storage.DownloadedBackup;
+import com.flowviz.dr.activities.workhost.GrowingFileInputStream;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
 import com.flowviz.dr.workflows.FailureTypes;
 import io.temporal.activity.Activity;
@@ -21,6 +23,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +41,8 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
 
   /** Enough of the object's head for the archive header, even behind gpg's compression. */
   private static final int HEAD_BYTES = 256 * 1024;
+  /** A download that adds no byte for this long has failed for good or is stuck: this attempt ends, a retry waits anew. */
+  private static final java.time.Duration DOWNLOAD_STALL_LIMIT = java.time.Duration.ofMinutes(10);
 
   private final PrivateKeySource keys;
   private final WorkDirectory workDirectory;
@@ -136,44 +148,119 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
 
   @Override
   public DecryptedBackup decryptBackup(DownloadedBackup downloaded) {
-    String workflowId = Activity.getExecutionContext().getInfo().getWorkflowId();
-    Path dir = workDirectory.forWorkflow(workflowId);
     Path ciphertext = Path.of(downloaded.path());
     if (!workDirectory.contains(ciphertext)) {
       throw NonRetryable.failure(FailureTypes.INVALID_INPUT, "The downloaded file " + ciphertext + " is outside the work directory.");
     }
-    Path done = dir.resolve(PLAINTEXT_FILE);
-    Path part = dir.resolve(PLAINTEXT_FILE + ".part");
-    try {
-      if (Files.isRegularFile(done)) {
-        // An earlier attempt finished the file but not the activity.
-        return describe(downloaded.key(), done, null, false);
-      }
+    DecryptedBackup decrypted = decrypt(downloaded.key(), () -> {
       if (!Files.isRegularFile(ciphertext)) {
         throw NonRetryable.failure(
             FailureTypes.BACKUP_CORRUPT,
             "The downloaded backup " + ciphertext + " is gone from this host; start the restore again.");
       }
+      return Files.newInputStream(ciphertext);
+    }, Heartbeats::beat);
+    try {
+      // The plaintext is complete; the ciphertext is no longer needed on this host.
+      Files.deleteIfExists(ciphertext);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return decrypted;
+  }
+
+  @Override
+  public TransferredBackup downloadAndDecryptBackup(BackupObject backup) {
+    Path dir = workDirectory.forWorkflow(Activity.getExecutionContext().getInfo().getWorkflowId());
+    AtomicLong downloadedBytes = new AtomicLong();
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutorService downloader = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "download-" + dir.getFileName());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Future<DownloadedBackup> download =
+          downloader.submit(() -> ResumableDownload.into(dir, stores, backup, downloadedBytes::set, stop::get));
+      // Heartbeats carry the bytes downloaded: what a resumed attempt starts from.
+      LongConsumer heartbeat = ignored -> Heartbeats.beat(downloadedBytes.get());
+      DecryptedBackup decrypted;
+      try {
+        decrypted = decrypt(backup.key(), () -> new GrowingFileInputStream(
+            ResumableDownload.partFile(dir), ResumableDownload.doneFile(dir), backup.sizeBytes(), DOWNLOAD_STALL_LIMIT,
+            position -> {
+              if (download.isDone()) {
+                finished(download); // a failed download ends the wait
+              }
+              heartbeat.accept(position);
+            }), heartbeat);
+      } catch (RuntimeException e) {
+        if (download.isDone()) {
+          finished(download); // the download's own failure, not what it did to the decryption
+        }
+        throw e;
+      }
+      return new TransferredBackup(finished(download), decrypted);
+    } finally {
+      stop.set(true);
+      downloader.shutdown();
+      awaitQuietly(downloader); // no file is written after this activity ends
+    }
+  }
+
+  private static DownloadedBackup finished(Future<DownloadedBackup> download) {
+    try {
+      return download.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while downloading", e);
+    }
+  }
+
+  private static void awaitQuietly(ExecutorService executor) {
+    try {
+      executor.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private interface CiphertextSource {
+    InputStream open() throws IOException;
+  }
+
+  private DecryptedBackup decrypt(String backupKey, CiphertextSource source, LongConsumer progress) {
+    Path dir = workDirectory.forWorkflow(Activity.getExecutionContext().getInfo().getWorkflowId());
+    Path done = dir.resolve(PLAINTEXT_FILE);
+    Path part = dir.resolve(PLAINTEXT_FILE + ".part");
+    try {
+      if (Files.isRegularFile(done)) {
+        // An earlier attempt finished the file but not the activity.
+        return describe(backupKey, done, null, false);
+      }
       OpenPgpDecryptor.Outcome outcome;
       try (PrivateKeyMaterial key = loadKey();
-          InputStream in = Files.newInputStream(ciphertext);
+          InputStream in = source.open();
           OutputStream out = new ArchiveMagicCheck(new BufferedOutputStream(WorkDirectory.openPrivate(part, false), 1 << 16))) {
-        outcome = OpenPgpDecryptor.decrypt(in, key, out, Heartbeats::beat);
+        outcome = OpenPgpDecryptor.decrypt(in, key, out, progress::accept);
       } catch (BackupDecryptionException e) {
         Files.deleteIfExists(part);
         throw NonRetryable.failure(e.type(), e.getMessage());
       } catch (PgDumpHeader.NotAnArchiveException e) {
         Files.deleteIfExists(part);
-        throw notAnArchive(downloaded.key(), e);
+        throw notAnArchive(backupKey, e);
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(part);
         throw e;
       }
       Files.move(part, done, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      // The plaintext is complete; the ciphertext is no longer needed on this host.
-      Files.deleteIfExists(ciphertext);
-      log.info("Decrypted {} ({} bytes, key {}, compressed: {})", downloaded.key(), outcome.plaintextBytes(), outcome.keyId(), outcome.compressed());
-      return describe(downloaded.key(), done, outcome.keyId(), outcome.compressed());
+      log.info("Decrypted {} ({} bytes, key {}, compressed: {})", backupKey, outcome.plaintextBytes(), outcome.keyId(), outcome.compressed());
+      return describe(backupKey, done, outcome.keyId(), outcome.compressed());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -140,7 +140,7 @@ public final class OpenPgpDecryptor {
     try {
       clear =
           recipient.data.getDataStream(
-              new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(OpenPgpKeys.BC).build(privateKey));
+              new CfbFromEcbDecryptorFactory(new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(OpenPgpKeys.BC).build(privateKey)));
     } catch (PGPException | RuntimeException e) {
       throw new BackupDecryptionException(
           FailureTypes.BACKUP_INTEGRITY_FAILED,

@@ -26,8 +26,6 @@ import org.slf4j.LoggerFactory;
 public class BackupStorageActivitiesImpl implements BackupStorageActivities {
 
   private static final Logger log = LoggerFactory.getLogger(BackupStorageActivitiesImpl.class);
-  static final String CIPHERTEXT_FILE = "backup.gpg";
-  private static final int COPY_BUFFER = 1 << 20;
 
   private final BackupStores stores;
   private final WorkDirectory workDirectory;
@@ -139,51 +137,7 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
   @Override
   public DownloadedBackup downloadBackup(BackupObject backup) {
     String workflowId = Activity.getExecutionContext().getInfo().getWorkflowId();
-    Path dir = workDirectory.forWorkflow(workflowId);
-    Path done = dir.resolve(CIPHERTEXT_FILE);
-    Path part = dir.resolve(CIPHERTEXT_FILE + ".part");
-    try {
-      if (Files.isRegularFile(done) && Files.size(done) == backup.sizeBytes()) {
-        return new DownloadedBackup(backup.key(), done.toString(), backup.sizeBytes(), sha256(done), backup.sizeBytes());
-      }
-      long offset = Files.isRegularFile(part) ? Files.size(part) : 0;
-      if (offset > backup.sizeBytes()) {
-        Files.delete(part);
-        offset = 0;
-      }
-      long resumedFrom = offset;
-      if (offset > 0) {
-        log.info("Resuming download of {} at byte {} of {}", backup.uri(), offset, backup.sizeBytes());
-      }
-      MessageDigest digest = sha256Of(part, offset);
-      try (InputStream in = stores.forRegion(backup.region()).read(backup.bucket(), backup.key(), offset, backup.etag());
-          OutputStream out = WorkDirectory.openPrivate(part, true)) {
-        byte[] buffer = new byte[COPY_BUFFER];
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-          out.write(buffer, 0, n);
-          digest.update(buffer, 0, n);
-          offset += n;
-          Heartbeats.beat(offset);
-        }
-      }
-      if (offset != backup.sizeBytes()) {
-        // A dropped connection ends the stream early; the retry resumes from here.
-        throw new IOException("Download of " + backup.uri() + " stopped at byte " + offset + " of " + backup.sizeBytes());
-      }
-      Files.move(part, done, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      return new DownloadedBackup(backup.key(), done.toString(), offset, HexFormat.of().formatHex(digest.digest()), resumedFrom);
-    } catch (BackupStoreException.ObjectChanged e) {
-      deleteQuietly(part);
-      throw NonRetryable.failure(
-          FailureTypes.BACKUP_CORRUPT,
-          backup.uri() + " was replaced after this restore chose it (its ETag changed). Start the restore again so"
-              + " that it resolves the backup anew.");
-    } catch (BackupStoreException e) {
-      throw storeFailure(e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ResumableDownload.into(workDirectory.forWorkflow(workflowId), stores, backup, Heartbeats::beat, () -> false);
   }
 
   private List<BackupObject> newestFirst(String region, String bucket, String prefix) throws IOException {
@@ -224,44 +178,5 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
       type = FailureTypes.BACKUP_CORRUPT;
     }
     return NonRetryable.failure(type, e.getMessage());
-  }
-
-  static String sha256(Path file) throws IOException {
-    return HexFormat.of().formatHex(sha256Of(file, Files.size(file)).digest());
-  }
-
-  /** A digest already fed with the first {@code length} bytes of the file (for a resumed download). */
-  private static MessageDigest sha256Of(Path file, long length) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    if (length == 0) {
-      return digest;
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[COPY_BUFFER];
-      long remaining = length;
-      while (remaining > 0) {
-        int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
-        if (n < 0) {
-          break;
-        }
-        digest.update(buffer, 0, n);
-        remaining -= n;
-        Heartbeats.beat(length - remaining);
-      }
-    }
-    return digest;
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException ignored) {
-      // the workflow's cleanup removes the directory
-    }
   }
 }

@@ -287,13 +287,19 @@ public final class S3BackupStore implements BackupStore {
         String etag =
             s3.uploadPart(
                     UploadPartRequest.builder().bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber).build(),
-                    RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, filled)))
+                    partBody())
                 .eTag();
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
         filled = 0;
       } catch (S3Exception e) {
         throw translate(e, bucket, key);
       }
+    }
+
+    /** The part straight from the buffer, no copy: a worker's heap holds one part, whatever the backup's size. */
+    private RequestBody partBody() {
+      int length = filled;
+      return RequestBody.fromContentProvider(() -> new java.io.ByteArrayInputStream(buffer, 0, length), length, "application/pgp-encrypted");
     }
 
     @Override
@@ -309,7 +315,7 @@ public final class S3BackupStore implements BackupStore {
                           .storageClass(StorageClass.fromValue(storageClass))
                           .contentType("application/pgp-encrypted")
                           .build(),
-                      RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, filled)))
+                      partBody())
                   .eTag();
         } else {
           if (filled > 0) {

@@ -189,6 +189,21 @@ class OpenPgpInteropTest {
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, e.type());
   }
 
+  @ParameterizedTest(name = "byte {0} from the end")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {1_500_000, 5, 25})
+  void detectsTamperingAnywhereInAMessageOfSeveralDecryptionChunks(long fromEnd) throws Exception {
+    byte[] big = new byte[3 * (1 << 20) + 7];
+    new java.util.Random(7).nextBytes(big);
+    Path in = write("big.bin", big);
+    Path out = dir.resolve("big.gpg");
+    gpg.encrypt(in, out, List.of(RSA_PLAIN), false, false);
+    assertArrayEquals(big, decryptWith(out, secretKey(RSA_PLAIN)), "intact first");
+
+    flipByte(out, Files.size(out) - fromEnd); // the body in a later chunk, the MDC packet, the last body bytes
+    BackupDecryptionException e = assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
+    assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, e.type(), e.getMessage());
+  }
+
   @Test
   void refusesDataThatIsNotOpenPgp() throws Exception {
     Path out = write("not-pgp.dump", "PGDMP\u0001\u000e plain pg_dump archive, never encrypted".getBytes(StandardCharsets.UTF_8));

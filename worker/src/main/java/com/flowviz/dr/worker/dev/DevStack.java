@@ -52,6 +52,10 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
   @Option(names = "--fresh", description = "discard the state of an earlier run first")
   boolean fresh;
 
+  @Option(names = "--no-worker", description = "write the worker's configuration to <home>/worker.properties instead of"
+      + " running it here; start it with java -Dmicronaut.config.files=<home>/worker.properties -jar flowviz-dr-worker.jar")
+  boolean noWorker;
+
   private LoopbackTemporalServer temporal;
   private LocalPostgresCluster postgres;
   private ApplicationContext worker;
@@ -145,7 +149,15 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
       properties.put("flowviz.storage.local-directory", backups.toString());
       log("Backup store: local directory " + backups + " (set AWS_ENDPOINT_URL to use an S3 endpoint)");
     }
-    worker = ApplicationContext.builder().mainClass(WorkerApplication.class).properties(properties).start();
+    if (noWorker) {
+      // Paths and endpoints only: the secrets stay in the files they name.
+      StringBuilder config = new StringBuilder("# flowviz-dr worker for the dev stack in " + home + "\n");
+      new java.util.TreeMap<>(properties).forEach((k, v) -> config.append(k).append('=').append(v).append('\n'));
+      writePrivate(home.resolve("worker.properties"), config.toString());
+      log("Worker configuration in " + home.resolve("worker.properties") + " (--no-worker: start the worker yourself)");
+    } else {
+      worker = ApplicationContext.builder().mainClass(WorkerApplication.class).properties(properties).start();
+    }
 
     Files.writeString(
         home.resolve("dev.env"),

@@ -16,6 +16,17 @@ public interface BackupDecryptionActivities {
   DecryptedBackup decryptBackup(DownloadedBackup downloaded);
 
   /**
+   * Downloads the backup (resumably, like {@code downloadBackup}) and decrypts it as the bytes
+   * arrive, so the two take as long as the slower of them instead of their sum. A retry after a
+   * crash resumes the download where its file ends and decrypts again from the start of the file.
+   * A decryption that fails (wrong key, not OpenPGP, not a pg_dump archive) stops the download at
+   * once. Keeps the ciphertext for the manifest and signature checks; the work files go when the
+   * restore ends. Runs on the host queue.
+   */
+  @ActivityMethod
+  TransferredBackup downloadAndDecryptBackup(com.flowviz.dr.activities.storage.BackupObject backup);
+
+  /**
    * Reads the pg_dump archive header of a backup without downloading it: from its manifest, else
    * by decrypting the first bytes of the object (no integrity check is possible on a prefix; the
    * full decrypt later checks it). Null when neither works (an archived object, say).

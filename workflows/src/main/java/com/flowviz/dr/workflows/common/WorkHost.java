@@ -17,7 +17,8 @@ import java.time.Duration;
 public final class WorkHost {
 
   private static final Duration DOWNLOAD_TIMEOUT = Duration.ofHours(6);
-  private static final Duration DECRYPT_TIMEOUT = Duration.ofHours(4);
+  /** As long as a download: decryption follows the download as it arrives. */
+  private static final Duration DECRYPT_TIMEOUT = DOWNLOAD_TIMEOUT;
   private static final Duration PG_RESTORE_TIMEOUT = Duration.ofHours(8);
 
   private final String taskQueue;

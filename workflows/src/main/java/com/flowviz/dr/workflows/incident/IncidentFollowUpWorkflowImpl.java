@@ -5,6 +5,7 @@ import com.flowviz.dr.workflows.common.AuditTrail;
 import com.flowviz.dr.workflows.common.Notifier;
 import com.flowviz.dr.workflows.common.StepRecord;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,20 +20,26 @@ public class IncidentFollowUpWorkflowImpl implements IncidentFollowUpWorkflow {
   private static final int HISTORY_LIMIT = 5000;
 
   private final List<FollowUpTask> tasks = new ArrayList<>();
-  private AuditTrail trail;
+  private final AuditTrail trail;
   private int acknowledgements;
+
+  /**
+   * The tasks exist before the workflow method runs: an acknowledgement sent right after the start
+   * can be delivered in the first workflow task, ahead of the method, and must find its task.
+   */
+  @WorkflowInit
+  public IncidentFollowUpWorkflowImpl(FollowUpRequest request) {
+    trail = new AuditTrail(request.operator());
+    tasks.addAll(request.tasks() == null ? FollowUpTasks.forIncident(request) : request.tasks());
+  }
 
   @Override
   public List<FollowUpTask> followUp(FollowUpRequest request) {
-    trail = new AuditTrail(request.operator());
     Notifier notifier = new Notifier(trail, request.incidentId());
     Duration repeat = DurationInput.parse("escalationRepeat", request.escalationRepeat(), Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofDays(30));
     if (request.tasks() == null) {
-      tasks.addAll(FollowUpTasks.forIncident(request));
       trail.record("follow-up-scheduled", StepRecord.RUNNING,
           tasks.stream().map(t -> t.id() + " due " + t.deadline()).collect(Collectors.joining("; ")));
-    } else {
-      tasks.addAll(request.tasks());
     }
     while (tasks.stream().anyMatch(t -> !t.acknowledged())) {
       Instant now = now();

@@ -5,6 +5,7 @@ import static com.flowviz.dr.workflows.restore.RestoreSteps.*;
 import com.flowviz.dr.activities.app.ApplicationActivities;
 import com.flowviz.dr.activities.app.RestartOutcome;
 import com.flowviz.dr.activities.crypto.DecryptedBackup;
+import com.flowviz.dr.activities.crypto.TransferredBackup;
 import com.flowviz.dr.activities.postgres.PgRestoreOutcome;
 import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.postgres.SwapOutcome;
@@ -27,7 +28,9 @@ import com.flowviz.dr.workflows.common.StepTracker;
 import com.flowviz.dr.workflows.common.WorkHost;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -165,12 +168,78 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     }
   }
 
+  /** Workflow.getVersion change id: one activity downloads and decrypts, overlapped. */
+  static final String DOWNLOAD_AND_DECRYPT_OVERLAPPED = "download-and-decrypt-overlapped";
+
   private VerificationReport restoreIntoStagingOn(WorkHost host, BackupManifest manifest) {
+    DecryptedBackup decrypted;
+    if (Workflow.getVersion(DOWNLOAD_AND_DECRYPT_OVERLAPPED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      decrypted = downloadThenDecrypt(host, manifest);
+      prepareStaging();
+    } else {
+      // The staging database is made while the backup arrives. Detached: a cancellation must not
+      // leave it being created while the cleanup drops it.
+      Promise<Void> staging = Detached.call(() -> Async.procedure(this::prepareStaging));
+      try {
+        decrypted = downloadAndDecrypt(host, manifest);
+      } catch (RuntimeException e) {
+        Detached.run(() -> Workflow.await(staging::isCompleted));
+        throw e;
+      }
+      staging.get();
+    }
+    steps.run(
+        PG_RESTORE,
+        () -> host.pgRestore(plan.stagingDatabase()).restoreIntoStaging(decrypted.path(), plan.stagingDatabase(), plan.server()),
+        (PgRestoreOutcome r) -> "pg_restore -j " + r.jobs() + " in " + r.millis() + " ms");
+    return steps.run(
+        VERIFY,
+        () -> verification.verifyRestoredDatabase(plan.stagingDatabase(), manifest, plan.server()),
+        r -> (r.passed() ? "passed" : "FAILED") + ", " + r.checks().size() + " checks" + (r.comparedWithManifest() ? " against the manifest" : ""));
+  }
+
+  /** Version 0: the whole object on disk first, then decryption. */
+  private DecryptedBackup downloadThenDecrypt(WorkHost host, BackupManifest manifest) {
     DownloadedBackup downloaded =
         steps.run(
             DOWNLOAD,
             () -> host.download().downloadBackup(backup),
             d -> d.bytes() + " bytes to " + host.taskQueue() + (d.resumedFromOffset() > 0 ? ", resumed at " + d.resumedFromOffset() : ""));
+    checkAgainstManifest(downloaded, manifest);
+    verifySignatureIfRequired(host, downloaded);
+    return steps.run(
+        DECRYPT,
+        () -> host.decrypt().decryptBackup(downloaded),
+        d -> d.bytes() + " bytes, pg_dump archive " + d.archiveVersion() + " from PostgreSQL " + d.dumpedFromVersion());
+  }
+
+  /**
+   * One activity downloads and decrypts as the bytes arrive: the two take as long as the slower of
+   * them rather than their sum. Nothing reaches the database before the whole object is there,
+   * matches its manifest and, when required, its signature.
+   */
+  private DecryptedBackup downloadAndDecrypt(WorkHost host, BackupManifest manifest) {
+    TransferredBackup transferred =
+        steps.run(
+            DOWNLOAD_AND_DECRYPT,
+            () -> host.decrypt().downloadAndDecryptBackup(backup),
+            t -> t.downloaded().bytes() + " bytes to " + host.taskQueue()
+                + (t.downloaded().resumedFromOffset() > 0 ? " (resumed at " + t.downloaded().resumedFromOffset() + ")" : "")
+                + ", decrypted as they arrived: " + t.decrypted().bytes() + " bytes, pg_dump archive " + t.decrypted().archiveVersion()
+                + " from PostgreSQL " + t.decrypted().dumpedFromVersion());
+    checkAgainstManifest(transferred.downloaded(), manifest);
+    verifySignatureIfRequired(host, transferred.downloaded());
+    return transferred.decrypted();
+  }
+
+  private void prepareStaging() {
+    steps.run(
+        PREPARE_STAGING,
+        () -> postgres.prepareStagingDatabase(plan.stagingDatabase(), plan.server()),
+        "created " + plan.stagingDatabase());
+  }
+
+  private void checkAgainstManifest(DownloadedBackup downloaded, BackupManifest manifest) {
     if (manifest != null && manifest.sha256() != null && !manifest.sha256().equalsIgnoreCase(downloaded.sha256())) {
       throw ApplicationFailure.newNonRetryableFailure(
           "The object "
@@ -182,29 +251,15 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
               + ". It was altered or replaced after the backup; do not use it, restore an earlier backup.",
           FailureTypes.BACKUP_INTEGRITY_FAILED);
     }
+  }
+
+  private void verifySignatureIfRequired(WorkHost host, DownloadedBackup downloaded) {
     if (plan.strictIntegrity()) {
       steps.run(
           VERIFY_SIGNATURE,
           () -> host.decrypt().verifyBackupSignature(downloaded, backup, true),
           c -> c.verified() ? "signed by key " + c.signerKeyId() + " (" + c.signatureKey() + ")" : "not signed; the manifest's SHA-256 matched");
     }
-    DecryptedBackup decrypted =
-        steps.run(
-            DECRYPT,
-            () -> host.decrypt().decryptBackup(downloaded),
-            d -> d.bytes() + " bytes, pg_dump archive " + d.archiveVersion() + " from PostgreSQL " + d.dumpedFromVersion());
-    steps.run(
-        PREPARE_STAGING,
-        () -> postgres.prepareStagingDatabase(plan.stagingDatabase(), plan.server()),
-        "created " + plan.stagingDatabase());
-    steps.run(
-        PG_RESTORE,
-        () -> host.pgRestore(plan.stagingDatabase()).restoreIntoStaging(decrypted.path(), plan.stagingDatabase(), plan.server()),
-        (PgRestoreOutcome r) -> "pg_restore -j " + r.jobs() + " in " + r.millis() + " ms");
-    return steps.run(
-        VERIFY,
-        () -> verification.verifyRestoredDatabase(plan.stagingDatabase(), manifest, plan.server()),
-        r -> (r.passed() ? "passed" : "FAILED") + ", " + r.checks().size() + " checks" + (r.comparedWithManifest() ? " against the manifest" : ""));
   }
 
   private RestoreResult finishAfterSwap(AuditTrail trail, Instant startedAt, VerificationReport report, SwapOutcome swap) {

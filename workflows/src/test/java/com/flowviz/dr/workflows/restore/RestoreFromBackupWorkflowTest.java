@@ -21,6 +21,7 @@ import com.flowviz.dr.activities.audit.AuditActivities;
 import com.flowviz.dr.activities.audit.AuditEntry;
 import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
 import com.flowviz.dr.activities.crypto.DecryptedBackup;
+import com.flowviz.dr.activities.crypto.TransferredBackup;
 import com.flowviz.dr.activities.postgres.PgRestoreOutcome;
 import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.postgres.SwapOutcome;
@@ -92,9 +93,9 @@ class RestoreFromBackupWorkflowTest {
 
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
     when(workHost.claimWorkHost()).thenReturn(HOST_QUEUE);
-    when(storage.downloadBackup(BACKUP)).thenReturn(new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0));
-    when(decryption.decryptBackup(any()))
-        .thenReturn(new DecryptedBackup(BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true));
+    when(decryption.downloadAndDecryptBackup(BACKUP)).thenReturn(new TransferredBackup(
+        new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0),
+        new DecryptedBackup(BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true)));
     when(postgres.restoreIntoStaging(anyString(), anyString(), any())).thenReturn(new PgRestoreOutcome("s", 2, 1234, "15.8", 42));
     when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(report(true));
     when(postgres.swapIntoLive(any(), any()))
@@ -116,10 +117,10 @@ class RestoreFromBackupWorkflowTest {
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     assertEquals(
-        List.of("resolve-backup", "download-backup", "decrypt-backup", "prepare-staging-database", "pg-restore-into-staging",
+        List.of("resolve-backup", "download-and-decrypt-backup", "prepare-staging-database", "pg-restore-into-staging",
             "verify-restored-data", "swap-staging-into-live", "restart-application", "application-connectivity-test"),
         result.steps().stream().map(StepRecord::step).toList());
-    assertEquals(StepRecord.SKIPPED, result.steps().get(7).outcome(), "no restart command configured");
+    assertEquals(StepRecord.SKIPPED, result.steps().get(6).outcome(), "no restart command configured");
     assertTrue(result.replacedDatabase().startsWith("flowviz_replaced_"), result.replacedDatabase());
     assertEquals(Duration.ofHours(1), result.rpo().gap());
     assertEquals(RpoAssessment.WITHIN_TARGET, result.rpo().verdict());
@@ -128,7 +129,7 @@ class RestoreFromBackupWorkflowTest {
     assertEquals("alice", audit.get(0).operator());
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("swap-staging-into-live") && e.outcome().equals("SUCCEEDED")));
     assertEquals(BACKUP.key(), audit.get(audit.size() - 1).backupKey());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v1-restored");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v2-restored");
   }
 
   @Test
@@ -154,12 +155,12 @@ class RestoreFromBackupWorkflowTest {
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"), any());
     verify(workHost).discardWorkFiles(WORKFLOW_ID);
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v1-verification-failed");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v2-verification-failed");
   }
 
   @Test
   void aNonRetryableDecryptErrorEndsTheRestoreAtOnce() {
-    when(decryption.decryptBackup(any()))
+    when(decryption.downloadAndDecryptBackup(any()))
         .thenThrow(ApplicationFailure.newNonRetryableFailure("The passphrase does not unlock key ABC.", FailureTypes.DECRYPTION_PASSPHRASE_WRONG));
 
     WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
@@ -167,11 +168,26 @@ class RestoreFromBackupWorkflowTest {
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.DECRYPTION_PASSPHRASE_WRONG, failure.getType());
     assertEquals("The passphrase does not unlock key ABC.", failure.getOriginalMessage());
-    verify(decryption, times(1)).decryptBackup(any());
-    verify(postgres, never()).prepareStagingDatabase(anyString(), any());
+    verify(decryption, times(1)).downloadAndDecryptBackup(any());
+    verify(postgres, never()).restoreIntoStaging(anyString(), anyString(), any());
+    verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"), any()); // made while the backup arrived
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(workHost).discardWorkFiles(WORKFLOW_ID);
     assertTrue(audit.stream().anyMatch(a -> a.step().equals("restore") && a.outcome().equals("FAILED")));
+  }
+
+  @Test
+  void aCiphertextThatDoesNotMatchItsManifestIsRefusedEvenThoughItDecrypted() {
+    when(storage.readManifest(BACKUP)).thenReturn(new com.flowviz.dr.activities.storage.BackupManifest(
+        1, BACKUP.key(), BACKUP.takenAt(), "flowviz", "15.8", "15.8", 900, 1000, "0000", "FP", List.of()));
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("does not match its manifest"), failure.getOriginalMessage());
+    verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"), any());
+    verify(postgres, never()).restoreIntoStaging(anyString(), anyString(), any());
   }
 
   @Test
