@@ -173,7 +173,9 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
 
   private VerificationReport restoreIntoStagingOn(WorkHost host, BackupManifest manifest) {
     DecryptedBackup decrypted;
-    if (Workflow.getVersion(DOWNLOAD_AND_DECRYPT_OVERLAPPED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+    if (Workflow.getVersion(DOWNLOAD_AND_DECRYPT_OVERLAPPED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION
+        || plan.strictIntegrity()) {
+      // Strict integrity (a breach): no byte of the object is processed before its signature is proven.
       decrypted = downloadThenDecrypt(host, manifest);
       prepareStaging();
     } else {

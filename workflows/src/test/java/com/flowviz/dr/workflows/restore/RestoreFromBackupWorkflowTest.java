@@ -177,6 +177,31 @@ class RestoreFromBackupWorkflowTest {
   }
 
   @Test
+  void withStrictIntegrityNothingIsDecryptedBeforeTheSignatureIsProven() {
+    DownloadedBackup downloaded = new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0);
+    when(storage.readManifest(BACKUP)).thenReturn(new com.flowviz.dr.activities.storage.BackupManifest(
+        1, BACKUP.key(), BACKUP.takenAt(), "flowviz", "15.8", "15.8", 900, 1000, "abc", "FP", List.of()));
+    when(storage.downloadBackup(BACKUP)).thenReturn(downloaded);
+    when(decryption.verifyBackupSignature(downloaded, BACKUP, true))
+        .thenReturn(new com.flowviz.dr.activities.crypto.SignatureCheck(true, true, BACKUP.key() + ".sig", "ABCDEF"));
+    when(decryption.decryptBackup(downloaded))
+        .thenReturn(new DecryptedBackup(BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true));
+    RestoreRequest strict = new RestoreRequest(null, null, null, null, "flowviz", "erin", "breach", null, null, null,
+        null, null, null, null, true);
+
+    RestoreResult result = workflow().restore(strict);
+
+    assertEquals(RestoreResult.RESTORED, result.outcome());
+    assertEquals(List.of("resolve-backup", "download-backup", "verify-backup-signature", "decrypt-backup"),
+        result.steps().stream().map(StepRecord::step).toList().subList(0, 4));
+    org.mockito.InOrder order = org.mockito.Mockito.inOrder(storage, decryption);
+    order.verify(storage).downloadBackup(BACKUP);
+    order.verify(decryption).verifyBackupSignature(downloaded, BACKUP, true);
+    order.verify(decryption).decryptBackup(downloaded);
+    verify(decryption, never()).downloadAndDecryptBackup(any());
+  }
+
+  @Test
   void aCiphertextThatDoesNotMatchItsManifestIsRefusedEvenThoughItDecrypted() {
     when(storage.readManifest(BACKUP)).thenReturn(new com.flowviz.dr.activities.storage.BackupManifest(
         1, BACKUP.key(), BACKUP.takenAt(), "flowviz", "15.8", "15.8", 900, 1000, "0000", "FP", List.of()));
