@@ -6,7 +6,6 @@ import com.flowviz.dr.workflows.failover.DnsApproval;
 import com.flowviz.dr.workflows.failover.FailoverProgress;
 import com.flowviz.dr.workflows.failover.FailoverRequest;
 import com.flowviz.dr.workflows.failover.FailoverResult;
-import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -16,8 +15,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -87,41 +86,17 @@ class FailoverCommand implements Callable<Integer> {
       }
       CompletableFuture<FailoverResult> result = stub.getResultAsync(FailoverResult.class);
       ProgressPrinter steps = new ProgressPrinter(out, !json);
-      ProgressPrinter childSteps = null;
-      String announcedGate = null;
+      ChildRestorePrinter child = new ChildRestorePrinter(client, out);
       CrossRegionFailoverWorkflow typed = client.newWorkflowStub(CrossRegionFailoverWorkflow.class, id);
-      while (!result.isDone()) {
-        if (!json) {
-          try {
-            FailoverProgress progress = typed.progress();
-            steps.finish(progress.steps());
-            if (progress.restoreWorkflowId() != null) {
-              if (childSteps == null) {
-                childSteps = new ProgressPrinter(out, true);
-                out.println("  runbook 4.1 restore " + progress.restoreWorkflowId() + ":");
-              }
-              childSteps.poll(client.newWorkflowStub(RestoreFromBackupWorkflow.class, progress.restoreWorkflowId()));
-            }
-            if (progress.pendingGate() != null && !Objects.equals(progress.pendingGate(), announcedGate)) {
-              announcedGate = progress.pendingGate();
-              out.println("  ... waiting at the " + announcedGate + " gate: " + progress.gateQuestion());
-              out.println("      flowviz-dr approve " + id + " --gate " + announcedGate + "    (or: flowviz-dr reject ...)");
-              out.flush();
-            }
-          } catch (RuntimeException ignored) {
-            // not answered yet
-          }
-        }
-        Thread.sleep(1000);
-      }
       FailoverResult done;
       try {
-        done = result.get();
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof WorkflowFailedException failed) {
-          return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
-        }
-        throw new IllegalStateException(e.getCause());
+        done = Following.untilDone(result, Duration.ofSeconds(1), () -> {
+          if (!json) {
+            show(id, typed.progress(), steps, child, out);
+          }
+        });
+      } catch (WorkflowFailedException failed) {
+        return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
       }
       if (json) {
         Output.json(out, Map.of("workflowId", id, "status", done.outcome(), "result", done));
@@ -142,6 +117,20 @@ class FailoverCommand implements Callable<Integer> {
       return done.outcome().equals(FailoverResult.SWITCHED) ? 0 : done.outcome().equals(FailoverResult.SWITCHED_UNHEALTHY) ? 3 : 5;
     } finally {
       temporal.close();
+    }
+  }
+
+  private String announcedGate;
+
+  /** The steps so far, the child restore's, and a gate waiting for a decision, once. */
+  private void show(String id, FailoverProgress progress, ProgressPrinter steps, ChildRestorePrinter child, PrintWriter out) {
+    steps.finish(progress.steps());
+    child.poll(progress.restoreWorkflowId());
+    if (progress.pendingGate() != null && !Objects.equals(progress.pendingGate(), announcedGate)) {
+      announcedGate = progress.pendingGate();
+      out.println("  ... waiting at the " + announcedGate + " gate: " + progress.gateQuestion());
+      out.println("      flowviz-dr approve " + id + " --gate " + announcedGate + "    (or: flowviz-dr reject ...)");
+      out.flush();
     }
   }
 }

@@ -15,8 +15,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,32 +81,16 @@ class IncidentCommand implements Callable<Integer> {
       }
       CompletableFuture<IncidentResult> result = stub.getResultAsync(IncidentResult.class);
       ProgressPrinter steps = new ProgressPrinter(out, !json);
-      String announced = null;
       HandleIncidentWorkflow typed = client.newWorkflowStub(HandleIncidentWorkflow.class, id);
-      while (!result.isDone()) {
-        if (!json) {
-          try {
-            IncidentProgress progress = typed.progress();
-            steps.finish(progress.steps());
-            if (progress.awaiting() != null && !Objects.equals(progress.awaiting(), announced)) {
-              announced = progress.awaiting();
-              out.println("  ... waiting for you: " + announced);
-              out.flush();
-            }
-          } catch (RuntimeException ignored) {
-            // not answered yet
-          }
-        }
-        Thread.sleep(1000);
-      }
       IncidentResult done;
       try {
-        done = result.get();
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof WorkflowFailedException failed) {
-          return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
-        }
-        throw new IllegalStateException(e.getCause());
+        done = Following.untilDone(result, Duration.ofSeconds(1), () -> {
+          if (!json) {
+            show(typed.progress(), steps, out);
+          }
+        });
+      } catch (WorkflowFailedException failed) {
+        return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
       }
       if (json) {
         Output.json(out, Map.of("workflowId", id, "status", done.outcome(), "result", done));
@@ -145,5 +129,17 @@ class IncidentCommand implements Callable<Integer> {
     out.println("  Report:      s3://" + r.report().bucket() + "/" + r.report().markdownKey() + "   (flowviz-dr report " + r.incidentId() + ")");
     out.println("  Follow-up:   " + r.followUpWorkflowId() + "   (flowviz-dr tasks " + r.incidentId() + ")");
     out.flush();
+  }
+
+  private String announced;
+
+  /** The steps done so far, and what the incident waits for from a person, once. */
+  private void show(IncidentProgress progress, ProgressPrinter steps, PrintWriter out) {
+    steps.finish(progress.steps());
+    if (progress.awaiting() != null && !Objects.equals(progress.awaiting(), announced)) {
+      announced = progress.awaiting();
+      out.println("  ... waiting for you: " + announced);
+      out.flush();
+    }
   }
 }

@@ -12,8 +12,8 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -99,19 +99,12 @@ class RestoreCommand implements Callable<Integer> {
       CompletableFuture<RestoreResult> result = stub.getResultAsync(RestoreResult.class);
       ProgressPrinter progress = new ProgressPrinter(out, !json);
       RestoreFromBackupWorkflow typed = client.newWorkflowStub(RestoreFromBackupWorkflow.class, id);
-      while (!result.isDone()) {
-        progress.poll(typed);
-        Thread.sleep(500);
-      }
       RestoreResult restored;
       try {
-        restored = result.get();
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof WorkflowFailedException failed) {
-          progress.poll(typed);
-          return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
-        }
-        throw new IllegalStateException(e.getCause());
+        restored = Following.untilDone(result, Duration.ofMillis(500), () -> progress.poll(typed));
+      } catch (WorkflowFailedException failed) {
+        progress.poll(typed);
+        return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
       }
       progress.finish(restored.steps());
       if (json) {

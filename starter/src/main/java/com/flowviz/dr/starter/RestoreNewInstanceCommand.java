@@ -5,7 +5,6 @@ import com.flowviz.dr.workflows.newinstance.NewInstanceProgress;
 import com.flowviz.dr.workflows.newinstance.NewInstanceRequest;
 import com.flowviz.dr.workflows.newinstance.NewInstanceResult;
 import com.flowviz.dr.workflows.newinstance.RestoreToNewInstanceWorkflow;
-import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -15,8 +14,8 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -90,34 +89,19 @@ class RestoreNewInstanceCommand implements Callable<Integer> {
       }
       CompletableFuture<NewInstanceResult> result = stub.getResultAsync(NewInstanceResult.class);
       ProgressPrinter steps = new ProgressPrinter(out, !json);
-      ProgressPrinter childSteps = null;
+      ChildRestorePrinter child = new ChildRestorePrinter(client, out);
       RestoreToNewInstanceWorkflow typed = client.newWorkflowStub(RestoreToNewInstanceWorkflow.class, id);
-      while (!result.isDone()) {
-        if (!json) {
-          try {
-            NewInstanceProgress progress = typed.progress();
-            steps.finish(progress.steps());
-            if (progress.restoreWorkflowId() != null) {
-              if (childSteps == null) {
-                childSteps = new ProgressPrinter(out, true);
-                out.println("  runbook 4.1 restore " + progress.restoreWorkflowId() + ":");
-              }
-              childSteps.poll(client.newWorkflowStub(RestoreFromBackupWorkflow.class, progress.restoreWorkflowId()));
-            }
-          } catch (RuntimeException ignored) {
-            // not answered yet
-          }
-        }
-        Thread.sleep(500);
-      }
       NewInstanceResult done;
       try {
-        done = result.get();
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof WorkflowFailedException failed) {
-          return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
-        }
-        throw new IllegalStateException(e.getCause());
+        done = Following.untilDone(result, Duration.ofMillis(500), () -> {
+          if (!json) {
+            NewInstanceProgress progress = typed.progress();
+            steps.finish(progress.steps());
+            child.poll(progress.restoreWorkflowId());
+          }
+        });
+      } catch (WorkflowFailedException failed) {
+        return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
       }
       if (json) {
         Output.json(out, Map.of("workflowId", id, "status", done.outcome(), "result", done));

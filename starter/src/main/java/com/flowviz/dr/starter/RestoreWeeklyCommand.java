@@ -13,8 +13,8 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -114,19 +114,12 @@ class RestoreWeeklyCommand implements Callable<Integer> {
       CompletableFuture<WeeklyRestoreResult> result = stub.getResultAsync(WeeklyRestoreResult.class);
       WeeklyProgressPrinter progress = new WeeklyProgressPrinter(client, out, !json);
       RestoreFromWeeklyBackupWorkflow typed = client.newWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, id);
-      while (!result.isDone()) {
-        progress.poll(typed);
-        Thread.sleep(1000);
-      }
       WeeklyRestoreResult restored;
       try {
-        restored = result.get();
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof WorkflowFailedException failed) {
-          progress.poll(typed);
-          return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
-        }
-        throw new IllegalStateException(e.getCause());
+        restored = Following.untilDone(result, Duration.ofSeconds(1), () -> progress.poll(typed));
+      } catch (WorkflowFailedException failed) {
+        progress.poll(typed);
+        return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
       }
       if (json) {
         Output.json(out, Map.of("workflowId", id, "status", restored.restore().outcome(), "result", restored));
