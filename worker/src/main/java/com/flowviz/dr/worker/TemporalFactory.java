@@ -1,6 +1,7 @@
 package com.flowviz.dr.worker;
 
 import com.flowviz.dr.worker.config.TemporalSettings;
+import com.flowviz.dr.workflows.InputJsonConverter;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.temporal.client.WorkflowClient;
@@ -8,10 +9,13 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /** The Temporal connection, configured the SDK's way (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, profiles). */
 @Factory
@@ -44,11 +48,19 @@ public class TemporalFactory {
     String namespace =
         settings.namespace() != null ? settings.namespace() : profile.getNamespace() != null ? profile.getNamespace() : DEFAULT_NAMESPACE;
     return WorkflowClient.newInstance(
-        stubs, WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions()).setNamespace(namespace).build());
+        stubs, WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
+            .setNamespace(namespace)
+            .setDataConverter(InputJsonConverter.dataConverter())
+            .build());
   }
 
+  /**
+   * Interceptors are beans: tracing or metrics added to the application context reach every
+   * workflow and activity without this factory knowing them.
+   */
   @Singleton
-  WorkerFactory workerFactory(WorkflowClient client) {
-    return WorkerFactory.newInstance(client);
+  WorkerFactory workerFactory(WorkflowClient client, List<WorkerInterceptor> interceptors) {
+    return WorkerFactory.newInstance(
+        client, WorkerFactoryOptions.newBuilder().setWorkerInterceptors(interceptors.toArray(WorkerInterceptor[]::new)).build());
   }
 }

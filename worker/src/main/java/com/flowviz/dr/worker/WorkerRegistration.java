@@ -122,6 +122,7 @@ public class WorkerRegistration {
     WorkerOptions options = builder.build();
     Worker shared = factory.newWorker(TaskQueues.DR, options);
     shared.registerWorkflowImplementationTypes(
+        com.flowviz.dr.workflows.InputJsonConverter.FAIL_WORKFLOW_ON_INVALID_INPUT,
         RestoreFromBackupWorkflowImpl.class,
         RestoreFromWeeklyBackupWorkflowImpl.class,
         BackupWorkflowImpl.class,

@@ -20,12 +20,19 @@ import software.amazon.awssdk.services.sns.SnsClient;
 public final class AwsClients {
   private AwsClients() {}
 
+  /**
+   * A read that waits this long for a byte fails: a stalled transfer ends its attempt (which the
+   * retry resumes from the bytes on disk) before the 30 s heartbeat timeout could start a second
+   * attempt beside one still blocked in a read.
+   */
+  static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(20);
+
   /** @param region null for the SDK's region chain; @param endpoint null for the SDK's own resolution */
   public static S3Client s3(String region, String endpoint) {
     var builder =
         S3Client.builder()
             .credentialsProvider(DefaultCredentialsProvider.builder().build())
-            .httpClientBuilder(ApacheHttpClient.builder().maxConnections(16).socketTimeout(Duration.ofMinutes(2)))
+            .httpClientBuilder(ApacheHttpClient.builder().maxConnections(16).socketTimeout(SOCKET_TIMEOUT))
             .overrideConfiguration(overrides());
     if (region != null) {
       builder.region(Region.of(region));

@@ -57,6 +57,9 @@ public final class OpenPgpKeys {
   public static List<PGPPublicKey> encryptionKeys(PGPPublicKeyRingCollection rings, Date now) {
     List<PGPPublicKey> chosen = new ArrayList<>();
     for (PGPPublicKeyRing ring : rings) {
+      if (!usable(ring.getPublicKey(), now)) {
+        continue; // a revoked or expired primary key takes its subkeys with it, as in gpg
+      }
       PGPPublicKey best = null;
       for (PGPPublicKey key : ring) {
         if (canEncrypt(key, now) && (best == null || key.getCreationTime().after(best.getCreationTime()))) {
@@ -70,12 +73,39 @@ public final class OpenPgpKeys {
     return chosen;
   }
 
-  static boolean canEncrypt(PGPPublicKey key, Date now) {
-    if (!key.isEncryptionKey() || key.hasRevocation()) {
-      return false;
+  /** Why no key of these rings may encrypt now, for an operator: revoked, expired (since when) or no encryption key. */
+  public static String whyNoneCanEncrypt(PGPPublicKeyRingCollection rings, Date now) {
+    List<String> reasons = new ArrayList<>();
+    for (PGPPublicKeyRing ring : rings) {
+      PGPPublicKey primary = ring.getPublicKey();
+      String who = fingerprint(primary) + userIds(primary);
+      if (primary.hasRevocation()) {
+        reasons.add(who + " is revoked");
+      } else if (expiry(primary) != null && expiry(primary).before(now)) {
+        reasons.add(who + " expired on " + expiry(primary).toInstant());
+      } else {
+        reasons.add(who + " has no encryption subkey that is valid now");
+      }
     }
+    return String.join("; ", reasons);
+  }
+
+  private static String userIds(PGPPublicKey key) {
+    Iterator<String> ids = key.getUserIDs();
+    return ids.hasNext() ? " (" + ids.next() + ")" : "";
+  }
+
+  private static Date expiry(PGPPublicKey key) {
     long validSeconds = key.getValidSeconds();
-    if (validSeconds > 0 && key.getCreationTime().getTime() + validSeconds * 1000 < now.getTime()) {
+    return validSeconds > 0 ? new Date(key.getCreationTime().getTime() + validSeconds * 1000) : null;
+  }
+
+  private static boolean usable(PGPPublicKey key, Date now) {
+    return !key.hasRevocation() && (expiry(key) == null || !expiry(key).before(now));
+  }
+
+  static boolean canEncrypt(PGPPublicKey key, Date now) {
+    if (!key.isEncryptionKey() || !usable(key, now)) {
       return false;
     }
     Integer flags = keyFlags(key);

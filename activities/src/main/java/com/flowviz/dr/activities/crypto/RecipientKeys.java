@@ -7,6 +7,7 @@ import java.util.Date;
 import java.util.List;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
 
 /**
  * The public keys backups are encrypted to, from a file as {@code gpg --export --armor} writes it.
@@ -29,14 +30,19 @@ public final class RecipientKeys {
               + " `gpg --export --armor backup@flowviz.com > " + file + "`.");
     }
     List<PGPPublicKey> keys;
+    PGPPublicKeyRingCollection rings;
+    Date now = new Date();
     try {
-      keys = OpenPgpKeys.encryptionKeys(OpenPgpKeys.publicKeys(exported), new Date());
+      rings = OpenPgpKeys.publicKeys(exported);
+      keys = OpenPgpKeys.encryptionKeys(rings, now);
     } catch (IOException | PGPException | RuntimeException e) {
       throw new PrivateKeySource.KeyUnavailableException("The backup public key file " + file + " holds no OpenPGP public key.");
     }
     if (keys.isEmpty()) {
       throw new PrivateKeySource.KeyUnavailableException(
-          "No key in " + file + " may encrypt now (all revoked, expired, or without an encryption subkey).");
+          "No key in " + file + " may encrypt now: " + OpenPgpKeys.whyNoneCanEncrypt(rings, now) + ". Put the current backup"
+              + " public key there (`gpg --export --armor backup@flowviz.com`), or extend the key's expiry with"
+              + " `gpg --quick-set-expire`; no backup is taken until then.");
     }
     return keys;
   }

@@ -89,4 +89,42 @@ class BackupActivitiesTest {
     assertEquals(TestPostgres.fingerprint(source), TestPostgres.fingerprint(restored));
     assertTrue(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty());
   }
+
+  @Test
+  void anExpiredBackupKeyRefusesTheBackupBeforeAnythingIsWritten() throws Exception {
+    gpg.generateExpiredKey("expired@flowviz.com");
+    expectKeyRefused(gpg.exportPublicKey("expired@flowviz.com", true), "expired on 2020-01-02");
+  }
+
+  @Test
+  void aRevokedBackupKeyRefusesTheBackupBeforeAnythingIsWritten() throws Exception {
+    gpg.generateKey("revoked@flowviz.com", GpgHome.KeyType.CURVE25519, null);
+    gpg.revokeKey("revoked@flowviz.com");
+    expectKeyRefused(gpg.exportPublicKey("revoked@flowviz.com", true), "is revoked");
+  }
+
+  private void expectKeyRefused(byte[] publicKeyBytes, String why) throws Exception {
+    String source = TestPostgres.newSampleDatabase("backup", 10);
+    S3Client s3 = TestMoto.s3();
+    String bucket = TestMoto.newBucket(s3, "flowviz-backups");
+    Path publicKey = Files.write(dir.resolve("backup-" + System.nanoTime() + ".pub.asc"), publicKeyBytes);
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(
+        new BackupActivitiesImpl(TestPostgres.client(), PgBinaries.locate(null), new S3BackupStore(s3, 5 * 1024 * 1024), new RecipientKeys(publicKey)));
+    BackupActivities activities = TestActivities.stub(env, BackupActivities.class);
+    try {
+      io.temporal.failure.ActivityFailure failure = org.junit.jupiter.api.Assertions.assertThrows(io.temporal.failure.ActivityFailure.class,
+          () -> activities.takeBackup(new BackupSpec(source, bucket, "daily/x_daily_20250119_020000.dump.gpg", "STANDARD",
+              Instant.parse("2025-01-19T02:00:00Z"))));
+      io.temporal.failure.ApplicationFailure cause =
+          org.junit.jupiter.api.Assertions.assertInstanceOf(io.temporal.failure.ApplicationFailure.class, failure.getCause());
+      assertTrue(cause.isNonRetryable());
+      assertTrue(cause.getOriginalMessage().contains(why), cause.getOriginalMessage());
+      assertTrue(cause.getOriginalMessage().contains("gpg --quick-set-expire"), cause.getOriginalMessage());
+      assertTrue(s3.listObjectsV2(b -> b.bucket(bucket)).contents().isEmpty(), "nothing was uploaded");
+      assertTrue(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty(), "no upload was begun");
+    } finally {
+      env.close();
+    }
+  }
 }

@@ -71,6 +71,27 @@ public final class GpgHome implements AutoCloseable {
     return email;
   }
 
+  /** An ed25519/cv25519 key made in 2020 that expired a day later, as gpg makes it with a faked clock. */
+  public String generateExpiredKey(String email) {
+    run(null, "--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--faked-system-time", "20200101T000000",
+        "--quick-generate-key", "FlowViz Backup <" + email + ">", "future-default", "default", "1d");
+    return email;
+  }
+
+  /** Revokes the key with the revocation certificate gpg wrote when it made the key. */
+  public void revokeKey(String email) {
+    String fingerprint = new String(run(null, "--batch", "--with-colons", "--list-keys", email), StandardCharsets.UTF_8).lines()
+        .filter(l -> l.startsWith("fpr:")).findFirst().orElseThrow().split(":")[9];
+    try {
+      // gpg prefixes the armor line with ':' so the certificate cannot be imported by accident.
+      String certificate = Files.readString(home.resolve("openpgp-revocs.d").resolve(fingerprint + ".rev"))
+          .replace(":-----BEGIN PGP PUBLIC KEY BLOCK-----", "-----BEGIN PGP PUBLIC KEY BLOCK-----");
+      run(certificate, "--batch", "--import");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public byte[] exportPublicKey(String email, boolean armor) {
     return armor ? run(null, "--batch", "--armor", "--export", email) : run(null, "--batch", "--export", email);
   }

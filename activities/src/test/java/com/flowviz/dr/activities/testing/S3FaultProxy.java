@@ -47,6 +47,12 @@ public final class S3FaultProxy implements AutoCloseable {
   private final Set<String> deniedBuckets = ConcurrentHashMap.newKeySet();
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
   private volatile long getBytesPerSecond;
+  private final java.util.concurrent.atomic.AtomicInteger errorsToAnswer = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile int errorStatus;
+  private volatile String errorCode;
+  private final java.util.concurrent.atomic.AtomicLong cutAfter = new java.util.concurrent.atomic.AtomicLong(-1);
+  private final java.util.concurrent.atomic.AtomicLong stallAfter = new java.util.concurrent.atomic.AtomicLong(-1);
+  private final List<String> objectGetRanges = new CopyOnWriteArrayList<>();
   private volatile boolean dnsChangesPending;
 
   private S3FaultProxy(String upstream) throws IOException {
@@ -90,6 +96,28 @@ public final class S3FaultProxy implements AutoCloseable {
   /** Slows object downloads to this rate; 0 for full speed. */
   public void throttleDownloads(long bytesPerSecond) {
     this.getBytesPerSecond = bytesPerSecond;
+  }
+
+  /** The next {@code count} GETs of a backup object are answered with this S3 error, as S3 answers 503 SlowDown. */
+  public void failNextDownloads(int count, int status, String code) {
+    errorStatus = status;
+    errorCode = code;
+    errorsToAnswer.set(count);
+  }
+
+  /** The next object GET drops its connection after this many body bytes. */
+  public void dropNextDownloadAfter(long bytes) {
+    cutAfter.set(bytes);
+  }
+
+  /** The next object GET stops sending after this many body bytes and keeps its connection open. */
+  public void stallNextDownloadAfter(long bytes) {
+    stallAfter.set(bytes);
+  }
+
+  /** The Range header of every GET of a backup object, in order ("" for a GET of the whole object). */
+  public List<String> objectGetRanges() {
+    return List.copyOf(objectGetRanges);
   }
 
   /** While on, Route53 GetChange answers PENDING, as Route53 does until its servers are in sync. */
@@ -142,6 +170,20 @@ public final class S3FaultProxy implements AutoCloseable {
         error(exchange, 403, "InvalidObjectState", "The operation is not valid for the object's storage class");
         return;
       }
+      // Faults hit backup objects only, not the manifests beside them.
+      boolean objectGet = method.equals("GET") && key.endsWith(".gpg") && (query == null || query.isEmpty());
+      long cut = -1;
+      long stall = -1;
+      if (objectGet) {
+        String range = exchange.getRequestHeaders().getFirst("Range");
+        objectGetRanges.add(range == null ? "" : range);
+        if (errorsToAnswer.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          error(exchange, errorStatus, errorCode, "Please reduce your request rate.");
+          return;
+        }
+        cut = cutAfter.getAndSet(-1);
+        stall = stallAfter.getAndSet(-1);
+      }
       // Once asked for, a held retrieval shows as ongoing, as S3 shows it for hours. Decided when
       // the request arrives, so a test that saw the request knows what it will be answered.
       boolean ongoing = held && method.equals("HEAD") && retrievalsRequested.contains(object);
@@ -157,7 +199,7 @@ public final class S3FaultProxy implements AutoCloseable {
         exchange.getResponseBody().write(answer);
         return;
       }
-      relay(exchange, method, response, ongoing && response.statusCode() == 200);
+      relay(exchange, method, response, ongoing && response.statusCode() == 200, cut, stall);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -179,7 +221,8 @@ public final class S3FaultProxy implements AutoCloseable {
     return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
   }
 
-  private void relay(HttpExchange exchange, String method, HttpResponse<InputStream> response, boolean ongoing) throws IOException {
+  private void relay(HttpExchange exchange, String method, HttpResponse<InputStream> response, boolean ongoing, long cut, long stall)
+      throws IOException {
     String contentLength = null;
     for (Map.Entry<String, List<String>> header : response.headers().map().entrySet()) {
       String name = header.getKey().toLowerCase(Locale.ROOT);
@@ -211,6 +254,21 @@ public final class S3FaultProxy implements AutoCloseable {
       long started = System.nanoTime();
       long sent = 0;
       while ((n = in.read(buffer)) > 0) {
+        long limit = cut >= 0 ? cut : stall;
+        if (limit >= 0 && sent + n > limit) {
+          out.write(buffer, 0, (int) (limit - sent));
+          out.flush();
+          if (cut >= 0) {
+            // Fewer bytes than Content-Length, then the connection closes: a transfer cut mid-way.
+            throw new IOException("connection dropped by the fault proxy after " + limit + " bytes");
+          }
+          try {
+            Thread.sleep(Duration.ofMinutes(10).toMillis()); // until the client gives up on this connection
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return;
+        }
         out.write(buffer, 0, n);
         sent += n;
         long rate = method.equals("GET") ? getBytesPerSecond : 0;

@@ -20,6 +20,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +32,14 @@ import org.slf4j.LoggerFactory;
  * them: not in Temporal history (inputs, results, heartbeats, failures), not in log lines, not in
  * the argument lists of the processes the worker starts.
  */
+@Order(Integer.MAX_VALUE) // last: the whole-run check reads what every other test left behind
 class SecretsStayOutOfSightTest {
+
+  /** Every workflow type the worker hosts; the e2e suite runs each on the shared dev server. */
+  private static final Set<String> WORKFLOW_TYPES = Set.of(
+      "TakeBackup", "RestoreFromBackup", "RestoreFromWeeklyBackup", "RestoreToNewInstance", "TeardownInstance",
+      "CrossRegionFailover", "HandleIncident", "IncidentFollowUp", "ListBackups", "CheckBackupRetention",
+      "VerifyAuditTrail", "FetchIncidentReport");
 
   private final WorkerTestStack stack = WorkerTestStack.get();
 
@@ -81,6 +92,76 @@ class SecretsStayOutOfSightTest {
       assertTrue(logLines.stream().noneMatch(l -> l.contains(secret)), "a log line holds " + shown);
       assertTrue(commandLines.stream().noneMatch(c -> c.contains(secret)), "a process argument holds " + shown);
     }
+  }
+
+  @Test
+  void noSecretAppearsInAnyHistoryOrLogLineOfTheWholeRun() throws Exception {
+    List<String> secrets = new ArrayList<>(secrets());
+    secrets.add(System.getProperty("aws.secretAccessKey"));
+    secrets.addAll(secretsManagerPasswords());
+
+    Set<String> typesSeen = new java.util.TreeSet<>();
+    int histories = 0;
+    for (WorkflowExecutionInfo execution : allExecutions()) {
+      typesSeen.add(execution.getType().getName());
+      String history = stack.client.fetchHistory(execution.getExecution().getWorkflowId(), execution.getExecution().getRunId()).toJson(true);
+      histories++;
+      for (String secret : secrets) {
+        assertFalse(history.contains(secret),
+            execution.getType().getName() + " " + execution.getExecution().getWorkflowId() + " holds " + secret.substring(0, 6) + "...");
+      }
+    }
+    assertTrue(typesSeen.containsAll(WORKFLOW_TYPES), "workflow types the suite never ran: "
+        + WORKFLOW_TYPES.stream().filter(t -> !typesSeen.contains(t)).sorted().toList());
+
+    Path all = Path.of("target", "e2e-logs", "all.log");
+    assertTrue(Files.size(all) > 0, "the run's log file has content");
+    long lines = 0;
+    try (Stream<String> log = Files.lines(all, StandardCharsets.UTF_8)) {
+      for (String line : (Iterable<String>) log::iterator) {
+        lines++;
+        for (String secret : secrets) {
+          assertFalse(line.contains(secret), "a log line holds " + secret.substring(0, 6) + "...");
+        }
+      }
+    }
+    System.out.printf("Checked %d secrets against %d histories of %d workflow types and %d log lines%n",
+        secrets.size(), histories, typesSeen.size(), lines);
+  }
+
+  private List<WorkflowExecutionInfo> allExecutions() {
+    var service = stack.client.getWorkflowServiceStubs().blockingStub();
+    List<WorkflowExecutionInfo> executions = new ArrayList<>();
+    com.google.protobuf.ByteString page = com.google.protobuf.ByteString.EMPTY;
+    do {
+      var closed = service.listClosedWorkflowExecutions(ListClosedWorkflowExecutionsRequest.newBuilder()
+          .setNamespace("default").setMaximumPageSize(1000).setNextPageToken(page).build());
+      executions.addAll(closed.getExecutionsList());
+      page = closed.getNextPageToken();
+    } while (!page.isEmpty());
+    do {
+      var open = service.listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()
+          .setNamespace("default").setMaximumPageSize(1000).setNextPageToken(page).build());
+      executions.addAll(open.getExecutionsList());
+      page = open.getNextPageToken();
+    } while (!page.isEmpty());
+    return executions;
+  }
+
+  /** Every password field of every JSON secret in Secrets Manager: database, application, rotated. */
+  private List<String> secretsManagerPasswords() throws IOException {
+    List<String> passwords = new ArrayList<>();
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (var entry : stack.secrets.listSecretsPaginator(b -> {}).stream().flatMap(r -> r.secretList().stream()).toList()) {
+      String value = stack.secrets.getSecretValue(b -> b.secretId(entry.arn())).secretString();
+      if (value != null && value.startsWith("{")) {
+        var password = mapper.readTree(value).get("password");
+        if (password != null && password.asText().length() >= 8) {
+          passwords.add(password.asText());
+        }
+      }
+    }
+    return passwords;
   }
 
   /** The passphrase, the database password, and lines of the armored private key. */

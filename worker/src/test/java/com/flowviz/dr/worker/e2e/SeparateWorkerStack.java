@@ -78,6 +78,11 @@ final class SeparateWorkerStack implements AutoCloseable {
         com.flowviz.dr.activities.testing.TerraformConfigurations.changeBatchesTo(dir.resolve("dns")));
   }
 
+  /** A worker configuration key for the workers started from now on. */
+  void property(String key, Object value) {
+    properties.put(key, value);
+  }
+
   WorkerProcess startWorker() {
     return WorkerProcess.start(properties, Map.of("AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "AWS_REGION", TestMoto.REGION), logs);
   }

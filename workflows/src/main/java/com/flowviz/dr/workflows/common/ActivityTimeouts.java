@@ -27,10 +27,14 @@ public final class ActivityTimeouts {
           .setRetryOptions(RETRY)
           .build();
 
-  /** Short DDL on the database server: create, rename, drop. */
+  /**
+   * Short DDL on the database server: create, rename, drop. They do not heartbeat, so the
+   * start-to-close timeout is how long a worker that died inside one goes unnoticed: seconds of
+   * work get two minutes.
+   */
   public static final ActivityOptions DATABASE =
       ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(5))
+          .setStartToCloseTimeout(Duration.ofMinutes(2))
           .setScheduleToCloseTimeout(Duration.ofHours(1))
           .setRetryOptions(RETRY)
           .build();
