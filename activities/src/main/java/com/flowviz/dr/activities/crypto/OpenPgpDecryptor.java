@@ -233,11 +233,28 @@ public final class OpenPgpDecryptor {
               : "The backup object is an OpenPGP " + first.getClass().getSimpleName()
                   + ", not an encrypted message; it was not written by gpg --encrypt.");
     } catch (IOException | RuntimeException e) {
+      if (endedEarly(e)) {
+        // Packets began but stopped inside the header: an upload or copy that was cut short.
+        throw new BackupDecryptionException(
+            FailureTypes.BACKUP_CORRUPT,
+            "The backup object is truncated: it ends inside its OpenPGP header (" + e.getMessage() + "). An upload or"
+                + " copy was cut short; restore another backup and check the backup job's log.");
+      }
       throw new BackupDecryptionException(
           FailureTypes.NOT_OPENPGP,
           "The backup object is not OpenPGP data (" + e.getMessage() + "). Backups are written by `pg_dump -Fc | gpg"
               + " --encrypt`; check that the right object was chosen.");
     }
+  }
+
+  private static boolean endedEarly(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (t instanceof java.io.EOFException || message.contains("premature end") || message.contains("unexpected end")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private record Recipient(PGPPublicKeyEncryptedData data, PGPSecretKey secretKey) {}

@@ -211,6 +211,43 @@ class OpenPgpInteropTest {
     assertEquals(FailureTypes.NOT_OPENPGP, e.type());
   }
 
+  /** Negative offsets count from the end of the message. */
+  static Stream<Arguments> truncations() {
+    // The last byte missing leaves the integrity packet short: reported as altered, with the same advice.
+    return Stream.of(Arguments.of(1L, FailureTypes.BACKUP_CORRUPT), Arguments.of(20L, FailureTypes.BACKUP_CORRUPT),
+        Arguments.of(300L, FailureTypes.BACKUP_CORRUPT), Arguments.of(-5000L, FailureTypes.BACKUP_CORRUPT),
+        Arguments.of(-1L, FailureTypes.BACKUP_INTEGRITY_FAILED));
+  }
+
+  @ParameterizedTest(name = "cut at {0}")
+  @MethodSource("truncations")
+  void aMessageCutAnywhereIsRefusedAsCorrupt(long at, String type) throws Exception {
+    Path out = encryptedBy(RSA_PLAIN);
+    byte[] bytes = Files.readAllBytes(out);
+    Files.write(out, java.util.Arrays.copyOf(bytes, (int) (at >= 0 ? at : bytes.length + at)));
+    BackupDecryptionException e = assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
+    assertEquals(type, e.type(), e.getMessage());
+  }
+
+  /** Offsets of one flipped bit: packet headers, the encrypted session key, the body, the integrity packet. */
+  static Stream<Arguments> bitFlips() {
+    return Stream.of(
+        Arguments.of("the first packet's tag", 0L, FailureTypes.NOT_OPENPGP),
+        Arguments.of("the recipient key id", 5L, FailureTypes.DECRYPTION_KEY_MISMATCH),
+        Arguments.of("the encrypted session key", 200L, FailureTypes.BACKUP_INTEGRITY_FAILED),
+        Arguments.of("the body", -20_000L, FailureTypes.BACKUP_INTEGRITY_FAILED),
+        Arguments.of("the integrity packet", -3L, FailureTypes.BACKUP_INTEGRITY_FAILED));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("bitFlips")
+  void oneFlippedBitAnywhereIsRefused(String where, long at, String type) throws Exception {
+    Path out = encryptedBy(RSA_PLAIN);
+    flipByte(out, at >= 0 ? at : Files.size(out) + at);
+    BackupDecryptionException e = assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
+    assertEquals(type, e.type(), where + ": " + e.getMessage());
+  }
+
   @Test
   void refusesAnEmptyObject() throws Exception {
     Path out = write("empty.gpg", new byte[0]);
