@@ -262,7 +262,8 @@ public class ActivitiesFactory {
   com.flowviz.dr.activities.notify.NotifyActivitiesImpl notifyActivities(
       com.flowviz.dr.worker.config.NotifySettings settings,
       BeanProvider<software.amazon.awssdk.services.sns.SnsClient> sns,
-      SecretStore secrets) {
+      SecretStore secrets,
+      AuditStore ledger) {
     List<com.flowviz.dr.activities.notify.NotificationChannel> channels = new java.util.ArrayList<>();
     if (settings.snsTopicArn() != null && !settings.snsTopicArn().isBlank()) {
       channels.add(new com.flowviz.dr.activities.notify.SnsChannel(sns.get(), settings.snsTopicArn()));
@@ -280,7 +281,7 @@ public class ActivitiesFactory {
           : null;
       channels.add(new com.flowviz.dr.activities.notify.WebhookChannel(format, URI.create(entry.substring(equals + 1).trim()), routingKey));
     }
-    return new com.flowviz.dr.activities.notify.NotifyActivitiesImpl(channels);
+    return new com.flowviz.dr.activities.notify.NotifyActivitiesImpl(channels, ledger);
   }
 
   @Singleton

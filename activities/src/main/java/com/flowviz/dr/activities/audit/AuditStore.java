@@ -16,7 +16,7 @@ import java.util.List;
  * carries the SHA-256 of the one before it and its own, so an entry edited by someone who gets
  * past the trigger breaks the chain at that entry, and {@link #verifyChain} names it.
  */
-public final class AuditStore {
+public final class AuditStore implements com.flowviz.dr.activities.notify.DeliveryLedger {
 
   private static final String SCHEMA =
       """
@@ -54,6 +54,12 @@ public final class AuditStore {
         last_hash text NOT NULL
       );
       INSERT INTO recovery_audit_chain (id, last_id, last_hash) VALUES (1, 0, 'genesis') ON CONFLICT DO NOTHING;
+      CREATE TABLE IF NOT EXISTS notification_deliveries (
+        event_id     text NOT NULL,
+        channel      text NOT NULL,
+        delivered_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (event_id, channel)
+      );
       """;
 
   /** The hash an entry's chain starts from. */
@@ -109,6 +115,33 @@ public final class AuditStore {
         c.rollback();
         throw e;
       }
+    }
+  }
+
+  @Override
+  public java.util.Set<String> deliveredChannels(String eventId) throws SQLException {
+    ensureSchema();
+    java.util.Set<String> channels = new java.util.LinkedHashSet<>();
+    try (Connection c = pg.connect(database);
+        PreparedStatement s = c.prepareStatement("SELECT channel FROM notification_deliveries WHERE event_id = ? ORDER BY delivered_at")) {
+      s.setString(1, eventId);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          channels.add(rs.getString(1));
+        }
+      }
+    }
+    return channels;
+  }
+
+  @Override
+  public void recordDelivery(String eventId, String channel) throws SQLException {
+    ensureSchema();
+    try (Connection c = pg.connect(database);
+        PreparedStatement s = c.prepareStatement("INSERT INTO notification_deliveries (event_id, channel) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+      s.setString(1, eventId);
+      s.setString(2, channel);
+      s.executeUpdate();
     }
   }
 

@@ -167,6 +167,13 @@ public class IncidentActivitiesImpl implements IncidentActivities {
     try {
       reports.writeSmall(location.bucket(), location.markdownKey(), IncidentReportMarkdown.render(report).getBytes(StandardCharsets.UTF_8), "text/markdown");
       reports.writeSmall(location.bucket(), location.jsonKey(), Json.write(report), "application/json");
+    } catch (com.flowviz.dr.activities.storage.BackupStoreException.BucketNotFound
+        | com.flowviz.dr.activities.storage.BackupStoreException.AccessDenied e) {
+      // Retrying cannot create a bucket or grant access: say so at once.
+      throw com.flowviz.dr.activities.common.NonRetryable.failure(com.flowviz.dr.workflows.FailureTypes.CONFIGURATION,
+          "Cannot store the incident report in s3://" + location.bucket() + ": " + e.getMessage() + " Create the bucket (with"
+              + " object lock, so reports cannot be rewritten) and give the worker s3:PutObject on it, or set"
+              + " flowviz.incident.report-bucket to the compliance bucket.");
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot store the incident report in s3://" + location.bucket() + ": " + e.getMessage(), e);
     }

@@ -13,9 +13,11 @@ public class NotifyActivitiesImpl implements NotifyActivities {
 
   private static final Logger log = LoggerFactory.getLogger(NotifyActivitiesImpl.class);
   private final List<NotificationChannel> channels;
+  private final DeliveryLedger ledger;
 
-  public NotifyActivitiesImpl(List<NotificationChannel> channels) {
+  public NotifyActivitiesImpl(List<NotificationChannel> channels, DeliveryLedger ledger) {
     this.channels = List.copyOf(channels);
+    this.ledger = ledger;
   }
 
   @Override
@@ -24,6 +26,12 @@ public class NotifyActivitiesImpl implements NotifyActivities {
     // Channels an earlier attempt reached are not sent the same event twice.
     Set<String> delivered = new LinkedHashSet<>(notification.deliveredTo() == null ? List.of() : notification.deliveredTo());
     delivered.addAll(Heartbeats.lastDetails(List.class).map(l -> (List<String>) l).orElse(List.of()));
+    try {
+      delivered.addAll(ledger.deliveredChannels(notification.eventId()));
+    } catch (java.sql.SQLException e) {
+      // Without the ledger a send could repeat; better late than twice: retry.
+      throw new IllegalStateException("The notification ledger cannot be read: " + e.getMessage(), e);
+    }
     List<String> failures = new ArrayList<>();
     for (NotificationChannel channel : channels) {
       if (delivered.contains(channel.name())) {
@@ -32,6 +40,7 @@ public class NotifyActivitiesImpl implements NotifyActivities {
       try {
         channel.send(notification);
         delivered.add(channel.name());
+        recordQuietly(notification.eventId(), channel.name());
         Heartbeats.beat(new ArrayList<>(delivered));
       } catch (IOException | RuntimeException e) {
         failures.add(channel.name() + ": " + e.getMessage());
@@ -43,5 +52,14 @@ public class NotifyActivitiesImpl implements NotifyActivities {
           "Not delivered to " + failures + " (delivered to " + delivered + ")", NOT_DELIVERED, new ArrayList<>(delivered));
     }
     return new NotificationReceipt(notification.eventId(), new ArrayList<>(delivered));
+  }
+
+  private void recordQuietly(String eventId, String channel) {
+    try {
+      ledger.recordDelivery(eventId, channel);
+    } catch (java.sql.SQLException e) {
+      // Sent already: the heartbeat below still remembers it for this activity's retries.
+      log.warn("Delivery of {} to {} not recorded in the ledger: {}", eventId, channel, e.getMessage());
+    }
   }
 }

@@ -187,6 +187,21 @@ class IncidentActivitiesTest {
   }
 
   @Test
+  void aReportBucketThatDoesNotExistFailsAtOnceSayingWhatToCreate() throws Exception {
+    reportBucket = "flowviz-compliance-missing-" + UUID.randomUUID().toString().substring(0, 8);
+    IncidentReport report = new IncidentReport("incident-10", "2.1 database-corruption", "alice", "bad migration", Instant.now(), Instant.now(),
+        "RECOVERED", "runbook 4.1", "incident-10-restore", "RESTORED", "s3://flowviz-backups/daily/x.dump.gpg", Instant.now(), true,
+        List.of(), Duration.ofMinutes(10), "WITHIN_TARGET", Duration.ofHours(1), "WITHIN_TARGET", Map.of(), List.of(), List.of(), "intact", List.of());
+
+    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> activities(PASSPHRASE).writeIncidentReport(report));
+
+    ApplicationFailure cause = (ApplicationFailure) failure.getCause();
+    assertTrue(cause.isNonRetryable());
+    assertEquals(FailureTypes.CONFIGURATION, cause.getType());
+    assertTrue(cause.getOriginalMessage().contains("Create the bucket"), cause.getOriginalMessage());
+  }
+
+  @Test
   void aMissingReportIsANonRetryableFailureNamingWhereItLooked() throws Exception {
     ActivityFailure failure = assertThrows(ActivityFailure.class, () -> activities(PASSPHRASE).readIncidentReport("incident-none"));
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();

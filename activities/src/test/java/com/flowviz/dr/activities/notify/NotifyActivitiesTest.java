@@ -29,6 +29,10 @@ class NotifyActivitiesTest {
   private TestActivityEnvironment env;
   private String topic;
 
+  private final com.flowviz.dr.activities.audit.AuditStore ledger =
+      new com.flowviz.dr.activities.audit.AuditStore(com.flowviz.dr.activities.testing.TestPostgres.client(),
+          com.flowviz.dr.activities.testing.TestPostgres.newDatabaseName("ledger"));
+
   @BeforeEach
   void setUp() {
     inbox = HttpInbox.start();
@@ -45,7 +49,7 @@ class NotifyActivitiesTest {
   }
 
   private NotifyActivities activities(List<NotificationChannel> channels) {
-    env.registerActivitiesImplementations(new NotifyActivitiesImpl(channels));
+    env.registerActivitiesImplementations(new NotifyActivitiesImpl(channels, ledger));
     return TestActivities.stub(env, NotifyActivities.class);
   }
 
@@ -136,5 +140,23 @@ class NotifyActivitiesTest {
   void noChannelsConfiguredDeliversNowhereWithoutFailing() {
     NotificationReceipt receipt = activities(List.of()).notify(declared());
     assertFalse(receipt.delivered().iterator().hasNext());
+  }
+
+  @Test
+  void theWorkflowsNextTryAfterAWorkerDiedSendsNothingTheLedgerRecorded() throws Exception {
+    SnsChannel snsChannel = new SnsChannel(sns, topic);
+    WebhookChannel generic = new WebhookChannel(WebhookChannel.Format.GENERIC, URI.create(inbox.url("/generic")), null);
+    NotifyActivities notify = activities(List.of(snsChannel, generic));
+    notify.notify(declared());
+    inbox.await("/sns", b -> b.contains("Notification"), Duration.ofSeconds(10));
+
+    // A new activity, as the Notifier starts after a timeout: no heartbeat of the last one reaches it.
+    NotificationReceipt again = notify.notify(declared());
+
+    Thread.sleep(1000); // an SNS delivery would be on its way by now
+    assertEquals(1, inbox.received("/sns").stream().filter(r -> r.body().contains("incident-7:declared")).count());
+    assertEquals(1, inbox.received("/generic").size());
+    assertEquals(java.util.Set.of(snsChannel.name(), generic.name()), java.util.Set.copyOf(again.delivered()));
+    assertEquals(java.util.Set.of(snsChannel.name(), generic.name()), ledger.deliveredChannels("incident-7:declared"));
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.flowviz.dr.activities.audit.AuditActivitiesImpl;
 import com.flowviz.dr.activities.audit.AuditEntry;
 import com.flowviz.dr.activities.audit.AuditStore;
+import com.flowviz.dr.activities.notify.DeliveryLedger;
 import com.flowviz.dr.activities.notify.NotifyActivitiesImpl;
 import com.flowviz.dr.activities.notify.SnsChannel;
 import com.flowviz.dr.activities.notify.WebhookChannel;
@@ -45,7 +46,7 @@ class FollowUpDeadlinesTest {
       worker.registerActivitiesImplementations(
           new NotifyActivitiesImpl(List.of(new SnsChannel(sns, topic),
               new WebhookChannel(WebhookChannel.Format.PAGERDUTY, URI.create(inbox.url("/pagerduty")), "routing-key"),
-              new WebhookChannel(WebhookChannel.Format.SLACK, URI.create(inbox.url("/slack")), null))),
+              new WebhookChannel(WebhookChannel.Format.SLACK, URI.create(inbox.url("/slack")), null)), DeliveryLedger.NONE),
           new AuditActivitiesImpl(new AuditStore(TestPostgres.client(), auditDatabase)));
       env.start();
       WorkflowClient client = env.getWorkflowClient();
