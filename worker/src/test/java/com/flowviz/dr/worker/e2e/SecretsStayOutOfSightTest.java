@@ -126,8 +126,17 @@ class SecretsStayOutOfSightTest {
         }
       }
     }
-    System.out.printf("Checked %d secrets against %d histories of %d workflow types and %d log lines%n",
-        secrets.size(), histories, typesSeen.size(), lines);
+    Set<String> commandLines = ProcessWatcher.seen();
+    for (String program : List.of("pg_dump", "pg_restore", "gpg", "terraform")) {
+      assertTrue(commandLines.stream().anyMatch(c -> c.contains(program)), "the watcher saw " + program + " run");
+    }
+    for (String line : commandLines) {
+      for (String secret : secrets) {
+        assertFalse(line.contains(secret), "a process argument holds " + secret.substring(0, 6) + "...");
+      }
+    }
+    System.out.printf("Checked %d secrets against %d histories of %d workflow types, %d log lines and %d process command lines%n",
+        secrets.size(), histories, typesSeen.size(), lines, commandLines.size());
   }
 
   /**

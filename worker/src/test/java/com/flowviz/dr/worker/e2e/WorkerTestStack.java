@@ -57,6 +57,7 @@ public final class WorkerTestStack {
   private final ApplicationContext worker;
 
   private WorkerTestStack(Map<String, Object> extraProperties) throws IOException {
+    ProcessWatcher.start(); // from the first e2e test on; SecretsStayOutOfSightTest reads what it saw
     temporal = LoopbackTemporalServer.start(0);
     proxy = S3FaultProxy.in(TestMoto.endpoint());
     s3 = TestMoto.s3();
