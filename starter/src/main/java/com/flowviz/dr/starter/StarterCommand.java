@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       DecisionCommands.Approve.class,
       DecisionCommands.Reject.class,
       StatusCommand.class,
+      WatchCommand.class,
       SignalCommands.Retrieved.class,
       SignalCommands.Cancel.class,
       RetentionCommand.class,

@@ -59,6 +59,7 @@ public class WorkerRegistration {
   private final InfrastructureActivitiesImpl infrastructure;
   private final com.flowviz.dr.activities.notify.NotifyActivitiesImpl notify;
   private final com.flowviz.dr.activities.incident.IncidentActivitiesImpl incident;
+  private final SearchAttributesOnNamespace searchAttributes;
   private volatile boolean started;
 
   public WorkerRegistration(
@@ -78,7 +79,9 @@ public class WorkerRegistration {
       DnsActivitiesImpl dns,
       InfrastructureActivitiesImpl infrastructure,
       com.flowviz.dr.activities.notify.NotifyActivitiesImpl notify,
-      com.flowviz.dr.activities.incident.IncidentActivitiesImpl incident) {
+      com.flowviz.dr.activities.incident.IncidentActivitiesImpl incident,
+      SearchAttributesOnNamespace searchAttributes) {
+    this.searchAttributes = searchAttributes;
     this.notify = notify;
     this.incident = incident;
     this.factory = factory;
@@ -143,6 +146,7 @@ public class WorkerRegistration {
     Worker local = factory.newWorker(hostQueue, options);
     local.registerActivitiesImplementations(storage, decryption, postgres, workHost);
 
+    searchAttributes.ensureRegistered();
     factory.start();
     started = true;
     log.info("Worker polling {} and {}", TaskQueues.DR, hostQueue);

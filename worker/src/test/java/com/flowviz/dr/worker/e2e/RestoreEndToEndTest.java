@@ -42,7 +42,8 @@ class RestoreEndToEndTest {
     Map<String, String> damaged = TestPostgres.fingerprint(live);
     assertNotEquals(original, damaged);
 
-    RestoreResult result = Restores.restore("restore-" + live, Restores.latest(bucket, live));
+    var restore = stack.client.newWorkflowStub(com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow.class, Restores.options("restore-" + live));
+    RestoreResult result = restore.restore(Restores.latest(bucket, live));
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     assertEquals(backup.key(), result.backup().key());
@@ -53,6 +54,12 @@ class RestoreEndToEndTest {
     assertEquals(List.of(), TestPostgres.databasesLike(live + "_staging_%"));
     assertTrue(result.steps().stream().noneMatch(s -> s.outcome().equals(StepRecord.FAILED)));
     assertEquals(0, stack.workFiles(), "no backup file, encrypted or plain, is left on disk");
+    // Filterable in the Temporal UI: FlowvizScenario = '4.1' AND FlowvizTargetDatabase = '<live>' ...
+    var searchAttributes = io.temporal.client.WorkflowStub.fromTyped(restore).describe().getTypedSearchAttributes();
+    assertEquals("4.1", searchAttributes.get(com.flowviz.dr.workflows.common.RunSearchAttributes.SCENARIO));
+    assertEquals(live, searchAttributes.get(com.flowviz.dr.workflows.common.RunSearchAttributes.TARGET_DATABASE));
+    assertEquals(backup.key(), searchAttributes.get(com.flowviz.dr.workflows.common.RunSearchAttributes.BACKUP_KEY));
+    assertEquals("test-operator", searchAttributes.get(com.flowviz.dr.workflows.common.RunSearchAttributes.OPERATOR));
   }
 
   @Test

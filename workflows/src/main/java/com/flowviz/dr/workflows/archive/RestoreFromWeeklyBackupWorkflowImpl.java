@@ -1,5 +1,6 @@
 package com.flowviz.dr.workflows.archive;
 
+import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.activities.storage.ArchiveActivities;
 import com.flowviz.dr.activities.storage.ArchiveStatus;
 import com.flowviz.dr.activities.storage.BackupObject;
@@ -54,6 +55,7 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
     Instant startedAt = now();
     plan = WeeklyRestorePlan.from(request, startedAt);
     AuditTrail trail = new AuditTrail(plan.operator());
+    RunSearchAttributes.tag("4.2", plan.operator(), null);
     steps = new StepTracker(trail);
     trail.record("weekly-restore-requested", StepRecord.RUNNING,
         "restore " + plan.selector().describe() + ", tier " + plan.tier().s3Name() + ", " + plan.days() + " days"
@@ -63,6 +65,8 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
           b -> b.uri() + " taken " + b.takenAt() + " (" + b.storageClass() + ")");
       trail.backupKey(backup.key());
       target = plan.targetFor(backup.takenAt());
+      RunSearchAttributes.backupKey(backup.key());
+      RunSearchAttributes.targetDatabase(target);
       ArchiveStatus status = steps.run(INSPECT_ARCHIVE, () -> archive.inspectArchive(backup), s -> s.storageClass() + ": " + s.state());
       Instant waitStarted = now();
       if (!status.canBeRead()) {

@@ -1,5 +1,6 @@
 package com.flowviz.dr.workflows.backup;
 
+import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.activities.backup.BackupActivities;
 import com.flowviz.dr.activities.backup.BackupSpec;
 import com.flowviz.dr.activities.backup.BackupTaken;
@@ -51,6 +52,8 @@ public class BackupWorkflowImpl implements BackupWorkflow {
 
     AuditTrail trail = new AuditTrail(operator);
     trail.backupKey(key);
+    RunSearchAttributes.tag(weekly ? "backup weekly" : "backup daily", operator, database);
+    RunSearchAttributes.backupKey(key);
     StepTracker steps = new StepTracker(trail);
     BackupActivities backups =
         Workflow.newActivityStub(

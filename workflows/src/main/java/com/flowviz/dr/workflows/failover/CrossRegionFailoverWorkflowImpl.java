@@ -1,5 +1,6 @@
 package com.flowviz.dr.workflows.failover;
 
+import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.activities.dns.DnsActivities;
 import com.flowviz.dr.activities.dns.DnsChange;
 import com.flowviz.dr.activities.dns.DnsChangeRequest;
@@ -74,6 +75,7 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
     Instant startedAt = now();
     plan = FailoverPlan.from(request, startedAt);
     AuditTrail trail = new AuditTrail(plan.operator());
+    RunSearchAttributes.tag("4.4 " + plan.direction(), plan.operator(), plan.database());
     steps = new StepTracker(trail);
     trail.record(plan.direction() + "-requested", StepRecord.RUNNING,
         plan.direction() + " to " + plan.targetRegion() + " from s3://" + plan.sourceBucket() + " (" + plan.sourceRegion() + ")"
@@ -81,6 +83,7 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
     try {
       freshness = steps.run(CHECK_FRESHNESS, this::checkFreshness, FailoverText::freshness);
       trail.backupKey(freshness.source().newest().key());
+      RunSearchAttributes.backupKey(freshness.source().newest().key());
       if (freshness.rpo().verdict().equals(RpoAssessment.ABOVE_MAXIMUM)) {
         Decision staleDecision = steps.run(APPROVE_STALE_BACKUP,
             () -> awaitDecision(Decision.STALE_BACKUP, FailoverText.staleQuestion(freshness, plan)), FailoverText::decision);

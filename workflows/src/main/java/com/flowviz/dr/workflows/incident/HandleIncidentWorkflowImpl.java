@@ -1,5 +1,6 @@
 package com.flowviz.dr.workflows.incident;
 
+import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import static com.flowviz.dr.workflows.incident.IncidentSteps.*;
 
 import com.flowviz.dr.activities.app.ApplicationActivities;
@@ -102,6 +103,7 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
     // Input first: bad input fails here, having told no one and changed nothing.
     plan = IncidentPlan.from(request, Workflow.getInfo().getWorkflowId(), now());
     trail = new AuditTrail(plan.operator());
+    RunSearchAttributes.tag(plan.scenario().section(), plan.operator(), plan.targetDatabase());
     steps = new StepTracker(trail);
     notifier = new Notifier(trail, plan.incidentId());
     try {
@@ -195,6 +197,7 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
     }
     backup = found;
     trail.backupKey(found.key());
+    RunSearchAttributes.backupKey(found.key());
     BackupManifest manifest = storage.readManifest(found);
     ArchiveHeader header = decryption.readArchiveHeader(found, manifest);
     return new IdentifiedBackup(found, manifest, header);

@@ -1,5 +1,6 @@
 package com.flowviz.dr.workflows.newinstance;
 
+import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.activities.app.ApplicationActivities;
 import com.flowviz.dr.activities.app.PublishOutcome;
 import com.flowviz.dr.activities.app.RestartOutcome;
@@ -103,6 +104,7 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
     InstanceSpec spec = new InstanceSpec(instanceName, request.region());
 
     AuditTrail trail = new AuditTrail(operator);
+    RunSearchAttributes.tag("4.3", operator, database);
     steps = new StepTracker(trail);
     trail.record("new-instance-restore-requested", StepRecord.RUNNING,
         "restore " + (key == null ? "newest backup under " + prefix : key) + " into new instance " + instanceName + " database " + database
@@ -110,6 +112,7 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
     try {
       backup = steps.run(RESOLVE_BACKUP, () -> storage.resolveBackup(new BackupSelector(bucket, prefix, key, before)), b -> b.uri());
       trail.backupKey(backup.key());
+      RunSearchAttributes.backupKey(backup.key());
       BackupManifest manifest = storage.readManifest(backup);
       // Before any instance exists or any gigabyte moves: which PostgreSQL wrote this backup?
       ArchiveHeader archive =

@@ -1,5 +1,6 @@
 package com.flowviz.dr.workflows.restore;
 
+import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import static com.flowviz.dr.workflows.restore.RestoreSteps.*;
 
 import com.flowviz.dr.activities.app.ApplicationActivities;
@@ -61,6 +62,7 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     workflowScope = CancellationScope.current();
     plan = RestorePlan.from(request, Workflow.getInfo().getWorkflowId(), startedAt);
     AuditTrail trail = new AuditTrail(plan.operator());
+    RunSearchAttributes.tag("4.1", plan.operator(), plan.targetDatabase());
     steps = new StepTracker(trail);
     trail.record("restore-requested", StepRecord.RUNNING, describeRequest());
     try {
@@ -77,7 +79,8 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         backup == null ? null : backup.key(),
         plan == null ? null : plan.targetDatabase(),
         plan == null ? null : plan.stagingDatabase(),
-        steps == null ? java.util.List.of() : steps.steps());
+        steps == null ? java.util.List.of() : steps.steps(),
+        backup == null ? null : backup.sizeBytes());
   }
 
   private RestoreResult restoreWith(AuditTrail trail, Instant startedAt) {
@@ -90,6 +93,7 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
               () -> storage.resolveBackup(plan.selector()),
               b -> b.uri() + " taken " + b.takenAt() + " (" + b.sizeBytes() + " bytes, " + b.storageClass() + ")");
       trail.backupKey(backup.key());
+      RunSearchAttributes.backupKey(backup.key());
       BackupManifest manifest = storage.readManifest(backup);
       if (plan.strictIntegrity() && (manifest == null || manifest.sha256() == null)) {
         throw ApplicationFailure.newNonRetryableFailure(

@@ -81,7 +81,7 @@ class RestoreFromWeeklyBackupWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = TestWorkflowEnvironment.newInstance();
+    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(RestoreFromWeeklyBackupWorkflowImpl.class, RecordingRestore.class);
@@ -132,7 +132,7 @@ class RestoreFromWeeklyBackupWorkflowTest {
     assertEquals(3, pollEvents(events), "scheduled, started, completed: nothing per retry");
     assertTrue(events.size() <= MAX_HISTORY_EVENTS, "the whole 4.2 history has " + events.size() + " events");
     System.out.println("48-hour Deep Archive wait: " + events.size() + " history events in all, 3 of them the wait");
-    HistoryRecorder.recordIfAsked(client, "weekly-48h", "restore-from-weekly-backup-v1-deep-archive-48h");
+    HistoryRecorder.recordIfAsked(client, "weekly-48h", "restore-from-weekly-backup-v2-search-attributes-deep-archive-48h");
   }
 
   /**

@@ -46,7 +46,7 @@ class BackupWorkflowTest {
 
   @BeforeEach
   void setUp() {
-    env = TestWorkflowEnvironment.newInstance();
+    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(BackupWorkflowImpl.class);
@@ -77,7 +77,7 @@ class BackupWorkflowTest {
     assertEquals("flowviz-backups", result.bucket());
     assertEquals(Instant.ofEpochMilli(start).getEpochSecond(), spec.getValue().takenAt().getEpochSecond(), 1);
     assertEquals("scheduler", audit.get(0).operator());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "backup-test", "take-backup-v1");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "backup-test", "take-backup-v2-search-attributes-daily");
   }
 
   @Test
@@ -98,7 +98,7 @@ class BackupWorkflowTest {
     assertEquals("DEEP_ARCHIVE", spec.getValue().storageClass());
     assertTrue(result.key().matches("weekly/flowviz_weekly_\\d{8}\\.dump\\.gpg"), result.key());
     assertEquals(violation, result.retention(), "a finding for compliance, not a failure");
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "weekly-test", "take-backup-v1-weekly");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "weekly-test", "take-backup-v2-search-attributes-weekly");
   }
 
   @Test

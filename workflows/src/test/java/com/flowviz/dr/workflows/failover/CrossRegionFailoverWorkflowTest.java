@@ -84,7 +84,7 @@ class CrossRegionFailoverWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = TestWorkflowEnvironment.newInstance();
+    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(CrossRegionFailoverWorkflowImpl.class, SlowRestore.class);
@@ -123,7 +123,7 @@ class CrossRegionFailoverWorkflowTest {
     assertEquals(FailoverResult.SWITCHED, result.outcome());
     verify(dns, times(1)).applyChangeBatch(any());
     assertEquals("frank", result.decisions().get(0).by());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "failover-approve", "cross-region-failover-v1-approved");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "failover-approve", "cross-region-failover-v2-search-attributes-approved");
   }
 
   @Test

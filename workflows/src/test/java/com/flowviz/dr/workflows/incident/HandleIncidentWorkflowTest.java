@@ -159,7 +159,7 @@ class HandleIncidentWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = TestWorkflowEnvironment.newInstance();
+    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(HandleIncidentWorkflowImpl.class, IncidentFollowUpWorkflowImpl.class, FakeRestore.class,
@@ -237,7 +237,7 @@ class HandleIncidentWorkflowTest {
     org.mockito.InOrder order = org.mockito.Mockito.inOrder(incident, application);
     order.verify(incident).rotateCredentials(null);
     order.verify(application).restartApplication();
-    HistoryRecorder.recordIfAsked(client, "incident-b", "handle-incident-v1-breach");
+    HistoryRecorder.recordIfAsked(client, "incident-b", "handle-incident-v2-search-attributes-breach");
   }
 
   @Test
@@ -273,7 +273,7 @@ class HandleIncidentWorkflowTest {
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(postgres).dropStagingDatabase("flowviz_staging_x", null);
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("surgical-undelete") && e.details().contains("put back 3 deleted rows")));
-    HistoryRecorder.recordIfAsked(client, "incident-d", "handle-incident-v1-surgical-undelete");
+    HistoryRecorder.recordIfAsked(client, "incident-d", "handle-incident-v2-search-attributes-surgical-undelete");
   }
 
   @Test

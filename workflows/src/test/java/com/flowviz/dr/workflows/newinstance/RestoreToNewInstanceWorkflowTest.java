@@ -89,7 +89,7 @@ class RestoreToNewInstanceWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = TestWorkflowEnvironment.newInstance();
+    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(RestoreToNewInstanceWorkflowImpl.class, RecordingRestore.class);
@@ -127,7 +127,7 @@ class RestoreToNewInstanceWorkflowTest {
     verify(application).publishDatabaseEndpoint(NEW_SERVER, "flowviz");
     verify(postgres).createDatabaseWithExtensions("template1", NEW_SERVER);
     verify(provisioning, never()).teardownInstance(any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "new-1", "restore-to-new-instance-v1-restored");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "new-1", "restore-to-new-instance-v2-search-attributes-restored");
   }
 
   @Test

@@ -80,7 +80,7 @@ class RestoreFromBackupWorkflowTest {
 
   @BeforeEach
   void setUp() {
-    env = TestWorkflowEnvironment.newInstance();
+    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker shared = env.newWorker(TaskQueues.DR);
     shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class);
@@ -129,7 +129,7 @@ class RestoreFromBackupWorkflowTest {
     assertEquals("alice", audit.get(0).operator());
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("swap-staging-into-live") && e.outcome().equals("SUCCEEDED")));
     assertEquals(BACKUP.key(), audit.get(audit.size() - 1).backupKey());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v2-restored");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v3-search-attributes-restored");
   }
 
   @Test
@@ -155,7 +155,7 @@ class RestoreFromBackupWorkflowTest {
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"), any());
     verify(workHost).discardWorkFiles(WORKFLOW_ID);
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v2-verification-failed");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v3-search-attributes-verification-failed");
   }
 
   @Test

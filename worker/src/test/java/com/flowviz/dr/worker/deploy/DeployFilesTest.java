@@ -1,0 +1,154 @@
+package com.flowviz.dr.worker.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.flowviz.dr.workflows.backup.BackupRequest;
+import io.micronaut.context.annotation.ConfigurationProperties;
+import java.io.IOException;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The production deploy files, checked without an engine to run them (there is no Docker or
+ * Kubernetes here): they parse, pin their images, define every variable they use, and every
+ * worker setting they make is one the worker reads.
+ */
+class DeployFilesTest {
+
+  private static final Path DEPLOY = Path.of("..", "deploy");
+  private static final Pattern ENV_NAME = Pattern.compile("\\b(FLOWVIZ_[A-Z0-9_]+)\\b");
+  private static final Set<String> CONVENTIONAL =
+      Set.of("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "AWS_REGION", "PGHOST", "PGPORT", "PGUSER", "PGPASSFILE");
+
+  @Test
+  void theComposeStackParsesPinsItsImagesAndDefinesEveryVariable() throws IOException {
+    String text = Files.readString(DEPLOY.resolve("production/compose.yaml"));
+    Map<String, Object> compose = new Yaml().load(text);
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+    assertEquals(Set.of("temporal-db", "temporal", "temporal-ui", "worker"), services.keySet());
+    for (var service : services.entrySet()) {
+      String image = String.valueOf(service.getValue().get("image"));
+      assertTrue(image.matches("[a-z0-9./-]+:[0-9][A-Za-z0-9._-]*"), service.getKey() + " pins its image to a version: " + image);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> build = (Map<String, Object>) services.get("worker").get("build");
+    assertTrue(Files.isRegularFile(DEPLOY.resolve("production").resolve(String.valueOf(build.get("context")))
+        .resolve(String.valueOf(build.get("dockerfile")))), "the worker's Dockerfile is where compose builds it from");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> ui = (Map<String, Object>) services.get("temporal-ui").get("environment");
+    assertEquals("false", ui.get("TEMPORAL_START_WORKFLOW_DISABLED"), "operators start workflows from the UI");
+
+    Set<String> defined = new HashSet<>(Set.of("TEMPORAL_DB_PASSWORD")); // from the shell, never from a file
+    for (String line : Files.readAllLines(DEPLOY.resolve("production/.env.example"))) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        defined.add(line.substring(0, line.indexOf('=')));
+      }
+    }
+    Matcher used = Pattern.compile("\\$\\{([A-Z0-9_]+)}").matcher(text);
+    while (used.find()) {
+      assertTrue(defined.contains(used.group(1)), "${" + used.group(1) + "} is defined in .env.example");
+    }
+    assertFalse(text.matches("(?s).*(PASSWORD|SECRET_ACCESS_KEY)\\s*[:=]\\s*[^$\\s/].*"), "no secret value in compose.yaml");
+  }
+
+  @Test
+  void theWorkerImageHasGpgAndAPostgres17ClientAndTheShadedJar() throws IOException {
+    String dockerfile = Files.readString(DEPLOY.resolve("worker/Dockerfile"));
+    assertTrue(dockerfile.contains("postgresql-client-17"), "pg_restore matches the production server, 17");
+    assertTrue(dockerfile.contains("gnupg"));
+    Matcher copy = Pattern.compile("COPY (\\S+) ").matcher(dockerfile);
+    assertTrue(copy.find());
+    String pom = Files.readString(Path.of("pom.xml"));
+    assertTrue(copy.group(1).equals("worker/target/" + finalName(pom) + ".jar"), "the COPY names the shaded jar the build makes: " + copy.group(1));
+  }
+
+  @Test
+  void theKubernetesManifestsParseAndRunTheWorkerAsItsOwnUser() throws IOException {
+    List<String> kinds = new ArrayList<>();
+    for (Object document : new Yaml().loadAll(Files.readString(DEPLOY.resolve("kubernetes/worker.yaml")))) {
+      kinds.add(String.valueOf(((Map<?, ?>) document).get("kind")));
+    }
+    assertEquals(List.of("ServiceAccount", "ConfigMap", "StatefulSet"), kinds);
+  }
+
+  @Test
+  void everyWorkerSettingTheDeployFilesMakeIsOneTheWorkerReads() throws Exception {
+    Set<String> known = workerEnvironmentNames();
+    Set<String> used = new TreeSet<>();
+    for (String file : List.of("production/compose.yaml", "kubernetes/worker.yaml", "systemd/flowviz-dr-worker.service", "worker/Dockerfile")) {
+      Matcher m = ENV_NAME.matcher(Files.readString(DEPLOY.resolve(file)));
+      while (m.find()) {
+        used.add(m.group(1));
+      }
+    }
+    assertFalse(used.isEmpty());
+    for (String name : used) {
+      assertTrue(known.contains(name), name + " is a worker setting (known: " + known + ")");
+    }
+    String unit = Files.readString(DEPLOY.resolve("systemd/flowviz-dr-worker.service"));
+    for (String line : unit.lines().filter(l -> l.startsWith("Environment=")).toList()) {
+      String name = line.substring("Environment=".length(), line.indexOf('=', "Environment=".length()));
+      assertTrue(name.startsWith("FLOWVIZ_") || CONVENTIONAL.contains(name), name + " is a convention or a worker setting");
+    }
+  }
+
+  @Test
+  void theBackupSchedulesStartTakeBackupWithInputsItAccepts() throws IOException {
+    String script = Files.readString(DEPLOY.resolve("schedules/create-schedules.sh"));
+    Matcher type = Pattern.compile("--type (\\S+)").matcher(script);
+    Matcher input = Pattern.compile("--input '([^']+)'").matcher(script);
+    ObjectMapper strict = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    int schedules = 0;
+    while (type.find()) {
+      assertEquals("TakeBackup", type.group(1));
+      assertTrue(input.find());
+      BackupRequest request = strict.readValue(input.group(1), BackupRequest.class);
+      assertEquals("flowviz", request.sourceDatabase());
+      schedules++;
+    }
+    assertEquals(2, schedules, "daily and weekly");
+    assertTrue(script.contains("'0 2 * * *'") && script.contains("'0 3 * * 0'"), "02:00 daily, Sunday 03:00 weekly");
+  }
+
+  /** FLOWVIZ_<PREFIX>_<SETTING>, from the worker's @ConfigurationProperties records. */
+  private static Set<String> workerEnvironmentNames() throws IOException, ClassNotFoundException {
+    Set<String> names = new TreeSet<>();
+    Path config = Path.of("src/main/java/com/flowviz/dr/worker/config");
+    try (Stream<Path> files = Files.list(config)) {
+      for (Path file : files.toList()) {
+        Class<?> type = Class.forName("com.flowviz.dr.worker.config." + file.getFileName().toString().replace(".java", ""));
+        ConfigurationProperties properties = type.getAnnotation(ConfigurationProperties.class);
+        if (properties == null || !type.isRecord()) {
+          continue;
+        }
+        for (RecordComponent component : type.getRecordComponents()) {
+          names.add((properties.value() + "." + component.getName()).replace('.', '_').replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase());
+        }
+      }
+    }
+    return names;
+  }
+
+  private static String finalName(String pom) {
+    Matcher m = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(pom);
+    assertTrue(m.find());
+    return m.group(1);
+  }
+}
