@@ -1,6 +1,8 @@
 package com.flowviz.dr.worker;
 
 import com.flowviz.dr.workflows.common.RunSearchAttributes;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
@@ -33,18 +35,30 @@ public class SearchAttributesOnNamespace {
     OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
         OperatorServiceStubsOptions.newBuilder().setChannel(client.getWorkflowServiceStubs().getRawChannel()).validateAndBuildWithDefaults());
     try {
-      Map<String, IndexedValueType> existing =
-          operator.blockingStub().listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build())
-              .getCustomAttributesMap();
-      Map<String, IndexedValueType> missing = RunSearchAttributes.ALL.stream()
-          .filter(key -> !existing.containsKey(key.getName()))
-          .collect(Collectors.toMap(key -> key.getName(), key -> IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-      if (missing.isEmpty()) {
-        return;
+      Map<String, IndexedValueType> existing;
+      try {
+        existing = operator.blockingStub().listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build())
+            .getCustomAttributesMap();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+          throw e;
+        }
+        existing = Map.of(); // the embedded dev server cannot list them: add each, "already exists" is fine
       }
-      operator.blockingStub().addSearchAttributes(
-          AddSearchAttributesRequest.newBuilder().setNamespace(namespace).putAllSearchAttributes(missing).build());
-      log.info("Registered search attributes {} on namespace {}", missing.keySet(), namespace);
+      for (var key : RunSearchAttributes.ALL) {
+        if (existing.containsKey(key.getName())) {
+          continue;
+        }
+        try {
+          operator.blockingStub().addSearchAttributes(AddSearchAttributesRequest.newBuilder().setNamespace(namespace)
+              .putSearchAttributes(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD).build());
+          log.info("Registered search attribute {} on namespace {}", key.getName(), namespace);
+        } catch (StatusRuntimeException e) {
+          if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+            throw e;
+          }
+        }
+      }
     } catch (RuntimeException e) {
       String commands = RunSearchAttributes.ALL.stream()
           .map(key -> "temporal operator search-attribute create --namespace " + namespace + " --name " + key.getName() + " --type Keyword")

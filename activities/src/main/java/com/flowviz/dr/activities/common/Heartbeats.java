@@ -16,6 +16,16 @@ public final class Heartbeats {
   }
 
   /**
+   * A heartbeat bound to the calling activity, for threads of its own (a download thread, the
+   * decryptor's producer): the SDK finds the activity from the calling thread, which such threads
+   * are not, so {@link #beat} from them would be silently lost.
+   */
+  public static java.util.function.Consumer<Object> ofThisActivity() {
+    Optional<ActivityExecutionContext> context = context();
+    return details -> context.ifPresent(c -> c.heartbeat(details));
+  }
+
+  /**
    * Runs a call that blocks without progress to report (counting a large table, pg_dump taking
    * its locks), heartbeating every ten seconds meanwhile so the server keeps knowing the worker is
    * alive. A dead worker still stops heartbeating, and is noticed.

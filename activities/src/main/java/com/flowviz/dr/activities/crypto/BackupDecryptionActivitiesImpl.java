@@ -183,7 +183,9 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
       Future<DownloadedBackup> download =
           downloader.submit(() -> ResumableDownload.into(dir, stores, backup, downloadedBytes::set, stop::get));
       // Heartbeats carry the bytes downloaded: what a resumed attempt starts from.
-      LongConsumer heartbeat = ignored -> Heartbeats.beat(downloadedBytes.get());
+      // Called from the decryptor's reading thread too, hence bound to this activity here.
+      java.util.function.Consumer<Object> beat = Heartbeats.ofThisActivity();
+      LongConsumer heartbeat = ignored -> beat.accept(downloadedBytes.get());
       DecryptedBackup decrypted;
       try {
         decrypted = decrypt(backup.key(), () -> new GrowingFileInputStream(

@@ -26,7 +26,7 @@ class StarterWatchTest {
     String live = TestPostgres.newSampleDatabase("flowviz", 2000);
     String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
     Restores.backup(live, bucket);
-    stack.proxy.throttleDownloads(200 * 1024);
+    stack.proxy.throttleDownloads(100 * 1024);
     try {
       RestoreFromBackupWorkflow restore = stack.client.newWorkflowStub(RestoreFromBackupWorkflow.class, Restores.options("restore-watch"));
       String id = WorkflowClient.start(restore::restore, Restores.latest(bucket, live)).getWorkflowId();

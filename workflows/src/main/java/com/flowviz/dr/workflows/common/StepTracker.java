@@ -18,7 +18,6 @@ public final class StepTracker {
 
   private final List<StepRecord> steps = new ArrayList<>();
   private final AuditTrail trail;
-  private String current;
 
   public StepTracker(AuditTrail trail) {
     this.trail = trail;
@@ -50,9 +49,14 @@ public final class StepTracker {
     trail.record(step, StepRecord.SKIPPED, why);
   }
 
-  /** The step in progress, or null. */
+  /** The newest step still in progress (steps can overlap: staging is prepared during the download), or null. */
   public String current() {
-    return current;
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      if (StepRecord.RUNNING.equals(steps.get(i).outcome())) {
+        return steps.get(i).step();
+      }
+    }
+    return null;
   }
 
   public List<StepRecord> steps() {
@@ -60,7 +64,6 @@ public final class StepTracker {
   }
 
   private int begin(String step) {
-    current = step;
     steps.add(new StepRecord(step, StepRecord.RUNNING, now(), null, null));
     Workflow.setCurrentDetails("Step: " + step);
     return steps.size() - 1;
@@ -69,7 +72,6 @@ public final class StepTracker {
   private void finish(int index, String outcome, String detail) {
     StepRecord started = steps.get(index);
     steps.set(index, new StepRecord(started.step(), outcome, started.startedAt(), now(), detail));
-    current = null;
     Workflow.setCurrentDetails("Last step: " + started.step() + " " + outcome);
     trail.record(started.step(), outcome, detail);
   }
