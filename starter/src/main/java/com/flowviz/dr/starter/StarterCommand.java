@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       DecisionCommands.Reject.class,
       StatusCommand.class,
       WatchCommand.class,
+      RecoveriesCommand.class,
       SignalCommands.Retrieved.class,
       SignalCommands.Cancel.class,
       RetentionCommand.class,

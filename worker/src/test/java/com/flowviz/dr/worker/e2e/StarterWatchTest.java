@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** `flowviz-dr watch` on a restore whose download is slowed down: bytes, rate and ETA as it runs. */
+/** `flowviz-dr watch` on a restore whose download is slowed down: bytes, rate and ETA as it runs; then `recoveries` lists it. */
 class StarterWatchTest {
 
   private final WorkerTestStack stack = WorkerTestStack.get();
@@ -64,6 +64,22 @@ class StarterWatchTest {
       assertTrue(human.toString().contains("step: download-and-decrypt-backup"), human.toString());
       assertTrue(human.toString().contains(" MB"), "a progress bar in MB: " + human);
       assertTrue(human.toString().contains(id + " completed"), human.toString());
+
+      // ...and it is listed among the recoveries, with the search attributes it set.
+      StringWriter listed = new StringWriter();
+      assertEquals(0, StarterCommand.run(new PrintWriter(listed), new PrintWriter(new StringWriter()), "recoveries", "--json", "--limit", "1000",
+          "--address", stack.temporal.address()));
+      JsonNode recovery = null;
+      for (JsonNode r : new ObjectMapper().readTree(listed.toString())) {
+        if (r.path("workflowId").asText().equals(id)) {
+          recovery = r;
+        }
+      }
+      assertTrue(recovery != null, "the restore is listed: " + listed);
+      assertEquals("RestoreFromBackup", recovery.path("workflowType").asText());
+      assertEquals("COMPLETED", recovery.path("status").asText());
+      assertEquals("4.1", recovery.path("scenario").asText());
+      assertEquals(live, recovery.path("targetDatabase").asText());
     } finally {
       stack.proxy.throttleDownloads(0);
     }
