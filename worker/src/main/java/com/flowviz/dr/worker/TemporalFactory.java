@@ -35,11 +35,16 @@ public class TemporalFactory {
 
   @Singleton
   @Bean(preDestroy = "shutdown")
-  WorkflowServiceStubs serviceStubs(ClientConfigProfile profile, TemporalSettings settings) {
+  WorkflowServiceStubs serviceStubs(ClientConfigProfile profile, TemporalSettings settings, io.micrometer.core.instrument.MeterRegistry meters) {
     String address =
         settings.address() != null ? settings.address() : profile.getAddress() != null ? profile.getAddress() : DEFAULT_ADDRESS;
+    // The SDK's metrics (task latencies, poll results, activity and workflow outcomes) and the ones
+    // our workflows and activities record go to the worker's Prometheus endpoint.
+    com.uber.m3.tally.Scope metrics = new com.uber.m3.tally.RootScopeBuilder()
+        .reporter(new io.temporal.common.reporter.MicrometerClientStatsReporter(meters))
+        .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
     WorkflowServiceStubsOptions options =
-        WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions()).setTarget(address).build();
+        WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions()).setTarget(address).setMetricsScope(metrics).build();
     return WorkflowServiceStubs.newServiceStubs(options);
   }
 

@@ -172,6 +172,7 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
   @Override
   public TransferredBackup downloadAndDecryptBackup(BackupObject backup) {
     Path dir = workDirectory.forWorkflow(Activity.getExecutionContext().getInfo().getWorkflowId());
+    long started = System.nanoTime();
     AtomicLong downloadedBytes = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService downloader = Executors.newSingleThreadExecutor(r -> {
@@ -202,12 +203,21 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
         }
         throw e;
       }
-      return new TransferredBackup(finished(download), decrypted);
+      DownloadedBackup downloaded = finished(download);
+      recordTransfer(downloaded.bytes() - downloaded.resumedFromOffset(), System.nanoTime() - started);
+      return new TransferredBackup(downloaded, decrypted);
     } finally {
       stop.set(true);
       downloader.shutdown();
       awaitQuietly(downloader); // no file is written after this activity ends
     }
+  }
+
+  /** flowviz_restore_bytes (total) and flowviz_restore_transfer (time) for Prometheus: bytes / time is the rate. */
+  private static void recordTransfer(long bytes, long nanos) {
+    var metrics = Activity.getExecutionContext().getMetricsScope();
+    metrics.counter("flowviz_restore_bytes").inc(bytes);
+    metrics.timer("flowviz_restore_transfer").record(com.uber.m3.util.Duration.ofNanos(nanos));
   }
 
   private static DownloadedBackup finished(Future<DownloadedBackup> download) {

@@ -59,6 +59,7 @@ final class SeparateWorkerStack implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     properties.put("flowviz.temporal.address", temporal.address());
+    properties.put("micronaut.server.port", -1);
     properties.put("flowviz.pg.host", "127.0.0.1");
     properties.put("flowviz.pg.port", TestPostgres.settings().port());
     properties.put("flowviz.pg.user", TestPostgres.SUPERUSER);

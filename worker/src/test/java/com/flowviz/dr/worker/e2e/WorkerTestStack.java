@@ -111,6 +111,7 @@ public final class WorkerTestStack {
     properties.put("flowviz.failover.terraform-variables", List.of("state_dir=" + stacks));
     properties.put("flowviz.failover.change-batch-directory",
         com.flowviz.dr.activities.testing.TerraformConfigurations.changeBatchesTo(dir.resolve("dns")).toString());
+    properties.put("micronaut.server.port", -1); // health and metrics on a free port, started on demand
     properties.putAll(extraProperties);
     worker = ApplicationContext.builder().mainClass(WorkerApplication.class).properties(properties).start();
 
@@ -162,5 +163,14 @@ public final class WorkerTestStack {
     try (var files = Files.walk(workDirectory)) {
       return files.filter(Files::isRegularFile).count();
     }
+  }
+
+  /** The port of the worker's health and Prometheus endpoints (the HTTP server starts on first use). */
+  public synchronized int httpPort() {
+    io.micronaut.runtime.server.EmbeddedServer server = worker.getBean(io.micronaut.runtime.server.EmbeddedServer.class);
+    if (!server.isRunning()) {
+      server.start();
+    }
+    return server.getPort();
   }
 }

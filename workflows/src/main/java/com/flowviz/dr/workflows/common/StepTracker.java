@@ -71,7 +71,13 @@ public final class StepTracker {
 
   private void finish(int index, String outcome, String detail) {
     StepRecord started = steps.get(index);
-    steps.set(index, new StepRecord(started.step(), outcome, started.startedAt(), now(), detail));
+    StepRecord finished = new StepRecord(started.step(), outcome, started.startedAt(), now(), detail);
+    steps.set(index, finished);
+    // Step durations for Prometheus (flowviz_step_duration_seconds); the SDK drops metrics during replay.
+    Workflow.getMetricsScope()
+        .tagged(java.util.Map.of("workflow_type", Workflow.getInfo().getWorkflowType(), "step", started.step(), "outcome", outcome))
+        .timer("flowviz_step_duration")
+        .record(com.uber.m3.util.Duration.ofMillis(finished.duration().toMillis()));
     Workflow.setCurrentDetails("Last step: " + started.step() + " " + outcome);
     trail.record(started.step(), outcome, detail);
   }
