@@ -43,6 +43,9 @@ class WatchCommand implements Callable<Integer> {
   @Option(names = "--interval", defaultValue = "PT1S", description = "time between looks (ISO-8601, default ${DEFAULT-VALUE})")
   Duration interval;
 
+  /** Activities whose heartbeat details are the bytes transferred so far. */
+  static final java.util.Set<String> TRANSFERS = java.util.Set.of("DownloadAndDecryptBackup", "DownloadBackup");
+
   /** One look at the run. */
   record Snapshot(String status, String step, String activity, Long bytes, Long totalBytes, Long bytesPerSecond, Long etaSeconds) {}
 
@@ -63,7 +66,9 @@ class WatchCommand implements Callable<Integer> {
       String step = progress == null || progress.path("currentStep").isMissingNode() || progress.path("currentStep").isNull()
           ? null : progress.path("currentStep").asText();
       Long total = progress != null && progress.path("backupSizeBytes").isNumber() ? progress.path("backupSizeBytes").asLong() : null;
+      // Only the download activities heartbeat a byte count; others report other numbers (tables counted...).
       PendingActivityInfo transfer = described.getPendingActivitiesList().stream()
+          .filter(a -> TRANSFERS.contains(a.getActivityType().getName()))
           .filter(a -> a.hasHeartbeatDetails() && a.getHeartbeatDetails().getPayloadsCount() > 0).findFirst().orElse(null);
       Long bytes = transfer == null ? null : bytes(client, transfer);
       Long rate = null;

@@ -48,6 +48,8 @@ class StarterWatchTest {
         looks.add(new ObjectMapper().readTree(line));
       }
       List<JsonNode> transfer = looks.stream().filter(l -> l.path("bytes").isNumber()).toList();
+      assertTrue(transfer.stream().allMatch(l -> l.path("activity").asText().equals("DownloadAndDecryptBackup")),
+          "bytes come from the download only: " + json);
       assertTrue(transfer.size() >= 3, "several looks during the transfer: " + json);
       long total = transfer.get(0).path("totalBytes").asLong();
       assertTrue(total > 0, json.toString());
