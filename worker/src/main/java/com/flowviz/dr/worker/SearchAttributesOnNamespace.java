@@ -43,7 +43,7 @@ public class SearchAttributesOnNamespace {
         if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
           throw e;
         }
-        existing = Map.of(); // the embedded dev server cannot list them: add each, "already exists" is fine
+        existing = Map.of(); // the embedded dev server cannot list them: add each; "already exists" means another worker did
       }
       for (var key : RunSearchAttributes.ALL) {
         if (existing.containsKey(key.getName())) {

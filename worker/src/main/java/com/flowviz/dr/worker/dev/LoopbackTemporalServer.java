@@ -34,26 +34,10 @@ public final class LoopbackTemporalServer implements AutoCloseable {
     ServerBuilder<?> builder = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
     try {
-      LoopbackTemporalServer started = new LoopbackTemporalServer(services, builder.build().start());
-      started.registerSearchAttributes();
-      return started;
+      return new LoopbackTemporalServer(services, builder.build().start());
     } catch (IOException e) {
       services.close();
       throw new UncheckedIOException("Cannot start the Temporal dev server on 127.0.0.1:" + port + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** The namespace of a configured server knows our search attributes; so does the dev server. */
-  private void registerSearchAttributes() {
-    var request = io.temporal.api.operatorservice.v1.AddSearchAttributesRequest.newBuilder().setNamespace("default");
-    com.flowviz.dr.workflows.common.RunSearchAttributes.ALL.forEach(
-        key -> request.putSearchAttributes(key.getName(), io.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-    io.temporal.serviceclient.OperatorServiceStubs operator = io.temporal.serviceclient.OperatorServiceStubs.newServiceStubs(
-        io.temporal.serviceclient.OperatorServiceStubsOptions.newBuilder().setTarget(address()).validateAndBuildWithDefaults());
-    try {
-      operator.blockingStub().addSearchAttributes(request.build());
-    } finally {
-      operator.shutdown();
     }
   }
 

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Search attributes that make recoveries filterable in the Temporal UI and for the starter
  * ({@code FlowvizScenario = '4.1'}, {@code FlowvizTargetDatabase = 'flowviz'}, ...). Keyword
- * attributes must exist on the namespace before a workflow sets them: the embedded dev server and
- * the worker register them at start ({@link #ALL}).
+ * attributes must exist on the namespace before a workflow sets them: the worker registers the
+ * missing ones before it polls ({@link #ALL}).
  *
  * <p>Set from workflow version 1 of {@link #CHANGE_ID} on, so runs started before replay as they
  * ran. Each workflow tags itself first thing, before it starts any other coroutine.
