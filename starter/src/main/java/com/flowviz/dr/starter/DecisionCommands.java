@@ -12,7 +12,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** A person's answer at a gate of a failover: approve or reject. */
+/**
+ * A person's answer at a gate: a failover's dns-switch or stale-backup, an incident's swap, a new
+ * instance's repoint. Every gated workflow takes the same "decide" update, so one stub serves all.
+ */
 final class DecisionCommands {
   private DecisionCommands() {}
 
@@ -23,7 +26,7 @@ final class DecisionCommands {
     @Parameters(paramLabel = "WORKFLOW_ID")
     String workflowId;
 
-    @Option(names = "--gate", defaultValue = Decision.DNS_SWITCH, description = "dns-switch (default) or stale-backup")
+    @Option(names = "--gate", defaultValue = Decision.DNS_SWITCH, description = "dns-switch (default), stale-backup, swap (an incident held by its policy) or repoint (4.3)")
     String gate;
 
     @Option(names = "--by", description = "who decides (default: $USER)")
@@ -55,7 +58,7 @@ final class DecisionCommands {
     }
   }
 
-  @Command(name = "approve", description = "Approve a failover's DNS switch (or, with --gate stale-backup, restoring an old backup).")
+  @Command(name = "approve", description = "Approve at a gate: a failover's DNS switch (--gate stale-backup: restoring an old backup), an incident's swap (--gate swap), a new instance's repoint (--gate repoint).")
   static class Approve extends Decide {
     @Override
     boolean approve() {
@@ -63,7 +66,7 @@ final class DecisionCommands {
     }
   }
 
-  @Command(name = "reject", description = "Reject at a failover's gate: it ends cleanly and records who rejected.")
+  @Command(name = "reject", description = "Reject at a gate: the workflow changes nothing more, ends cleanly and records who rejected.")
   static class Reject extends Decide {
     @Override
     boolean approve() {

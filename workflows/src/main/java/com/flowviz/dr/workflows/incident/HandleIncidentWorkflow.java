@@ -30,6 +30,20 @@ public interface HandleIncidentWorkflow {
   @SignalMethod
   void recoveryChoice(RecoveryChoice choice);
 
+  /**
+   * A person's answer at the incident's swap gate, held there when its approvals (an automated
+   * trigger's policy) ask for it. Answers what happens next.
+   */
+  @UpdateMethod
+  String decide(com.flowviz.dr.workflows.failover.Decision decision);
+
+  @UpdateValidatorMethod(updateName = "decide")
+  void validateDecision(com.flowviz.dr.workflows.failover.Decision decision);
+
+  /** The same as {@link #decide}, for senders that cannot wait for an answer. */
+  @SignalMethod
+  void decision(com.flowviz.dr.workflows.failover.Decision decision);
+
   @QueryMethod
   IncidentProgress progress();
 }

@@ -44,7 +44,10 @@ import com.flowviz.dr.workflows.common.RpoAssessment;
 import com.flowviz.dr.workflows.common.RtoAssessment;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.common.StepTracker;
+import com.flowviz.dr.workflows.common.ApprovalGates;
 import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow;
+import com.flowviz.dr.workflows.failover.Decision;
+import com.flowviz.dr.workflows.failover.DnsApproval;
 import com.flowviz.dr.workflows.failover.FailoverRequest;
 import com.flowviz.dr.workflows.failover.FailoverResult;
 import com.flowviz.dr.workflows.newinstance.NewInstanceRequest;
@@ -94,6 +97,7 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
   private boolean awaitingChoice;
   private RecoveryChoice choice;
   private String followUpWorkflowId;
+  private final ApprovalGates gates = new ApprovalGates(Set.of(Decision.SWAP));
 
   /** The backup the checklist found, and what was learned about it. */
   private record IdentifiedBackup(BackupObject backup, BackupManifest manifest, ArchiveHeader header) {}
@@ -106,6 +110,10 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
     RunSearchAttributes.tag(plan.scenario().section(), plan.operator(), plan.targetDatabase());
     steps = new StepTracker(trail);
     notifier = new Notifier(trail, plan.incidentId());
+    if (plan.trigger() != null) {
+      trail.record("declared-by-trigger", StepRecord.SUCCEEDED, plan.trigger().describe() + "; link " + plan.trigger().link()
+          + "; approvals " + approvalsText());
+    }
     try {
       IdentifiedBackup identified = runPreRecoveryChecklist();
       Recovery recovery =
@@ -148,6 +156,12 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
     return identified;
   }
 
+  private String approvalsText() {
+    Approvals a = plan.approvals();
+    return "swap " + a.swap() + ", repoint " + a.repoint() + ", DNS switch " + a.dnsSwitch()
+        + (a.policy().isEmpty() ? "" : " (policy " + a.policy() + ")");
+  }
+
   private String scope() {
     return plan.scenario().describe() + "; detected " + plan.detectedAt()
         + (plan.damageStartedAt().equals(plan.detectedAt()) ? "" : "; damage began " + plan.damageStartedAt())
@@ -163,6 +177,10 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
     details.put("procedure", plan.scenario().procedure());
     if (!plan.notes().isEmpty()) {
       details.put("notes", plan.notes());
+    }
+    if (plan.trigger() != null) {
+      details.put("declared by", plan.trigger().describe());
+      details.put("approvals", approvalsText());
     }
     return details;
   }
@@ -253,6 +271,9 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
 
   /** 2.1: runbook 4.1 with the newest backup taken before the corruption began. */
   private Recovery restoreBeforeCorruption(IdentifiedBackup identified) {
+    if (plan.approvals().swapRequired()) {
+      return stageThenSwapOnApproval(identified, false, "runbook 4.1, restore from the backup before the corruption", List.of());
+    }
     RestoreResult restored = steps.run(PROCEDURE, () -> restoreChild(identified, false, false, true), this::describe);
     return fromRestore("runbook 4.1, restore from the backup before the corruption", restored, null, List.of());
   }
@@ -262,11 +283,23 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
     procedureWorkflowId = plan.incidentId() + "-new-instance";
     RestoreToNewInstanceWorkflow child = Workflow.newChildWorkflowStub(RestoreToNewInstanceWorkflow.class,
         childOptions(procedureWorkflowId, "Incident " + plan.incidentId() + ": restore " + identified.backup().key() + " to a new instance"));
+    if (plan.approvals().repointRequired()) {
+      awaiting = "The restore to a new instance " + procedureWorkflowId + " asks for approval before it repoints the application: `flowviz-dr approve "
+          + procedureWorkflowId + " --gate repoint --by NAME` (or reject).";
+    }
     NewInstanceResult result = steps.run(PROCEDURE, () -> child.restore(new NewInstanceRequest(identified.backup().key(), null, null,
-            identified.backup().bucket(), null, null, plan.targetDatabase(), plan.operator(), reason(), plan.damageStartedAt().toString(), null, null)),
+            identified.backup().bucket(), null, null, plan.targetDatabase(), plan.operator(), reason(), plan.damageStartedAt().toString(), null, null,
+            plan.approvals().repointRequired() ? Approvals.REQUIRED : null, plan.approvals().repointRequired() ? plan.decisionTimeout().toString() : null)),
         r -> "runbook 4.3 (" + procedureWorkflowId + "): " + r.outcome() + " on instance " + r.instance().name() + " at "
             + r.instance().server().describe());
+    awaiting = null;
     RestoreResult restored = result.restore();
+    if (NewInstanceResult.NOT_REPOINTED.equals(result.outcome())) {
+      return new Recovery("runbook 4.3, restore to a new instance (repoint not approved)", procedureWorkflowId, result.outcome(), restored.backup(),
+          restored.verification(), restored.rpo(), now(), result.instance().server(), plan.targetDatabase(), null, null, null, null, null,
+          List.of("new instance " + result.instance().name() + " at " + result.instance().server().describe() + " holds the restore; the application"
+              + " was NOT repointed (" + ApprovalGates.describe(result.repointDecision()) + ")"), true, true);
+    }
     return new Recovery("runbook 4.3, restore to a new instance", procedureWorkflowId, result.outcome(), restored.backup(),
         restored.verification(), restored.rpo(), now(), result.instance().server(), plan.targetDatabase(), null, null, null, null, null,
         List.of("new instance " + result.instance().name() + " (" + result.instance().provisioner() + ") at " + result.instance().server().describe()
@@ -303,10 +336,7 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
             staged.verification(), staged.rpo(), now(), null, plan.targetDatabase(), null, dataGap, chosen, undelete, null, actions, true, false);
       }
       case RecoveryChoice.FULL_RESTORE -> {
-        SwapOutcome swap = Detached.call(() -> steps.run(SWAP, () -> postgres.swapIntoLive(
-                new SwapRequest(staging, plan.targetDatabase(), Names.replacedDatabase(plan.targetDatabase(), now()),
-                    "flowviz-dr incident " + plan.incidentId() + " full restore of " + staged.backup().key()), null),
-            s -> "live database kept as " + s.retiredDatabase() + "; " + s.terminatedSessions() + " sessions ended"));
+        SwapOutcome swap = swapStagedIntoLive(staging, "full restore of " + staged.backup().key());
         RestartOutcome restart = Detached.call(this::restartApplication);
         actions.add("full restore chosen by " + chosen.by() + ": " + dataGap.missingFromLive() + " deleted rows back; "
             + dataGap.newInLive() + " rows written since the backup are not in the restored database (kept in " + swap.retiredDatabase() + ")");
@@ -321,6 +351,47 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
             staged.verification(), staged.rpo(), now(), null, plan.targetDatabase(), null, dataGap, chosen, null, null, actions, true, true);
       }
     };
+  }
+
+  /** The live database is replaced by a verified restore, kept under a dated name; runs to its end once begun. */
+  private SwapOutcome swapStagedIntoLive(String staging, String what) {
+    return Detached.call(() -> steps.run(SWAP, () -> postgres.swapIntoLive(
+            new SwapRequest(staging, plan.targetDatabase(), Names.replacedDatabase(plan.targetDatabase(), now()),
+                "flowviz-dr incident " + plan.incidentId() + " " + what), null),
+        s -> "live database kept as " + s.retiredDatabase() + "; " + s.terminatedSessions() + " sessions ended"));
+  }
+
+  /**
+   * What an automation policy asks for: everything up to the irreversible step runs at once (the
+   * restore into staging, its verification), then a person approves replacing the live database.
+   * Rejected or unanswered within the decision timeout: nothing changes and the staging copy goes.
+   */
+  private Recovery stageThenSwapOnApproval(IdentifiedBackup identified, boolean strictIntegrity, String procedure, List<String> before) {
+    RestoreResult staged = steps.run(PROCEDURE, () -> restoreChild(identified, true, strictIntegrity, false), this::describe);
+    String staging = staged.stagingDatabase();
+    awaiting = "The restore of " + staged.backup().key() + " is staged in " + staging + " and its verification "
+        + (staged.verification().passed() ? "passed" : "FAILED " + staged.verification().failedChecks()) + ". Approve replacing "
+        + plan.targetDatabase() + " with it (the current database is kept under a dated name): `flowviz-dr approve " + plan.incidentId()
+        + " --gate swap --by NAME`, or reject to change nothing.";
+    notifier.send("approval-needed", "warning", "trigger", "Incident " + plan.incidentId() + ": approve the swap into " + plan.targetDatabase(),
+        Map.of("gate", Decision.SWAP, "staged", staging, "backup", staged.backup().key(),
+            "verification", staged.verification().passed() ? "passed" : "FAILED", "policy", approvalsText()));
+    Decision decision = steps.run(APPROVE_SWAP, () -> gates.await(Decision.SWAP, plan.decisionTimeout(), awaiting), ApprovalGates::describe);
+    awaiting = null;
+    List<String> actions = new ArrayList<>(before);
+    if (decision == null || !decision.approve()) {
+      dropStaging(staging);
+      actions.add("swap " + ApprovalGates.describe(decision) + ": nothing changed in " + plan.targetDatabase() + "; the staged restore was dropped");
+      return new Recovery(procedure + " (swap not approved)", procedureWorkflowId, "SWAP_NOT_APPROVED", staged.backup(), staged.verification(),
+          staged.rpo(), now(), null, plan.targetDatabase(), null, null, null, null, null, actions, true, true);
+    }
+    SwapOutcome swap = swapStagedIntoLive(staging, "restore of " + staged.backup().key() + " approved by " + decision.by());
+    actions.add("swap approved by " + decision.by() + ": " + plan.targetDatabase() + " restored from " + staged.backup().key()
+        + "; the replaced database is kept as " + swap.retiredDatabase());
+    RestartOutcome restart = plan.scenario() == Scenario.SECURITY_BREACH ? null : Detached.call(this::restartApplication);
+    return new Recovery(procedure, procedureWorkflowId, RestoreResult.RESTORED, staged.backup(), staged.verification(), staged.rpo(), now(), null,
+        plan.targetDatabase(), swap.retiredDatabase(), null, null, null, null, actions,
+        restart == null || !restart.configured() || restart.exitCode() == 0, false);
   }
 
   private RecoveryChoice awaitChoice() {
@@ -338,6 +409,10 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
 
   /** 2.4: the isolated backup, proven intact, then new credentials for everything. */
   private Recovery recoverFromBreach(IdentifiedBackup identified) {
+    if (plan.approvals().swapRequired()) {
+      Recovery swapped = stageThenSwapOnApproval(identified, true, "restore from the isolated backup, rotate all credentials", List.of());
+      return swapped.abandoned() ? swapped : rotateAfterBreach(swapped, swapped.backup());
+    }
     RestoreResult restored = steps.run(PROCEDURE, () -> restoreChild(identified, false, true, false), this::describe);
     RotationOutcome rotated = Detached.call(() -> steps.run(ROTATE_CREDENTIALS, () -> rotation.rotateCredentials(null),
         r -> "new passwords for roles " + r.roles() + "; secrets rewritten: " + r.secrets()));
@@ -349,6 +424,20 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
     return new Recovery("restore from the isolated backup, rotate all credentials", procedureWorkflowId, restored.outcome(), restored.backup(),
         restored.verification(), restored.rpo(), now(), null, plan.targetDatabase(), restored.replacedDatabase(), null, null, null, rotated,
         actions, !restart.configured() || restart.exitCode() == 0, false);
+  }
+
+  /** 2.4 after an approved swap: the same rotation and restart as without a gate. */
+  private Recovery rotateAfterBreach(Recovery swapped, BackupObject restoredBackup) {
+    RotationOutcome rotated = Detached.call(() -> steps.run(ROTATE_CREDENTIALS, () -> rotation.rotateCredentials(null),
+        r -> "new passwords for roles " + r.roles() + "; secrets rewritten: " + r.secrets()));
+    RestartOutcome restart = Detached.call(this::restartApplication);
+    List<String> actions = new ArrayList<>(swapped.actions());
+    actions.add("restored from the isolated location " + restoredBackup.uri() + " after its integrity was proven");
+    actions.add("credentials rotated: database roles " + rotated.roles() + ", secrets " + rotated.secrets());
+    actions.add(restart.configured() ? "application restarted with the new credentials (" + restart.command() + ")" : "no restart command configured");
+    return new Recovery(swapped.procedure(), procedureWorkflowId, swapped.procedureOutcome(), swapped.backup(), swapped.verification(),
+        swapped.rpo(), now(), null, plan.targetDatabase(), swapped.replacedDatabase(), null, null, null, rotated, actions,
+        !restart.configured() || restart.exitCode() == 0, false);
   }
 
   /** 2.5: runbook 4.4. Its DNS gate waits on the child; the progress query says where to answer. */
@@ -413,8 +502,16 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
     FailoverRequest f = plan.failover() != null ? plan.failover() : FailoverRequest.failover(null, null);
     return new FailoverRequest("failover", f.sourceBucket(), f.sourceRegion(), f.compareBucket(), f.compareRegion(), f.terraformWorkspace(),
         f.targetRegion(), f.hostedZoneId(), f.dnsChangeBatch(), f.healthUrl(), f.healthDeadline(),
-        f.databaseName() != null ? f.databaseName() : plan.targetDatabase(), f.dnsApproval(),
+        f.databaseName() != null ? f.databaseName() : plan.targetDatabase(), dnsApproval(f),
         f.approvalTimeout(), plan.operator(), reason(), f.incidentAt() != null ? f.incidentAt() : plan.damageStartedAt().toString());
+  }
+
+  /** An explicit choice in the failover options wins; otherwise the incident's approvals decide. */
+  private DnsApproval dnsApproval(FailoverRequest f) {
+    if (f.dnsApproval() != null || plan.approvals().dnsSwitchRequired()) {
+      return f.dnsApproval();
+    }
+    return new DnsApproval(DnsApproval.PRE_APPROVED, plan.approvals().policy().isEmpty() ? plan.operator() : "policy " + plan.approvals().policy());
   }
 
   private ChildWorkflowOptions childOptions(String workflowId, String summary) {
@@ -597,6 +694,30 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
       return;
     }
     choice = new RecoveryChoice(recoveryChoice.choice(), recoveryChoice.by(), recoveryChoice.comment(), now());
+  }
+
+  @Override
+  public String decide(Decision decision) {
+    Decision recorded = gates.offer(decision);
+    boolean waiting = gates.waitingAt(recorded.gate());
+    return (recorded.approve() ? "Approved" : "Rejected") + " " + recorded.gate() + " by " + recorded.by()
+        + (waiting ? (recorded.approve() ? "; replacing " + plan.targetDatabase() + " now." : "; nothing changes, the staged restore is dropped.")
+            : "; it applies when the incident reaches the gate.");
+  }
+
+  @Override
+  public void validateDecision(Decision decision) {
+    gates.validate(decision);
+    if (plan != null && !plan.approvals().swapRequired()) {
+      throw new IllegalArgumentException("This incident has no swap gate: its approvals let the swap run without one"
+          + (plan.scenario() == Scenario.REGIONAL_OUTAGE || plan.scenario() == Scenario.INSTANCE_FAILURE
+              ? "; approve at the procedure's gate, " + procedureWorkflowId : "") + ".");
+    }
+  }
+
+  @Override
+  public void decision(Decision decision) {
+    gates.offer(decision);
   }
 
   @Override

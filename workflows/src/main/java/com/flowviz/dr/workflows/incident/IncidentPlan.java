@@ -19,9 +19,20 @@ record IncidentPlan(
     String targetDatabase,
     String bucket,
     Duration decisionTimeout,
-    FailoverRequest failover) {
+    FailoverRequest failover,
+    Approvals approvals,
+    Trigger trigger) {
 
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+  private static Trigger checked(Trigger t) {
+    if (t == null) {
+      return null;
+    }
+    return new Trigger(InputValidation.freeText("trigger.source", t.source(), 50), InputValidation.freeText("trigger.alert", t.alert(), 300),
+        InputValidation.freeText("trigger.firingSince", t.firingSince(), 50), InputValidation.freeText("trigger.description", t.description(), 2000),
+        InputValidation.freeText("trigger.link", t.link(), 1000));
+  }
 
   static IncidentPlan from(IncidentRequest request, String workflowId, Instant now) {
     if (request == null) {
@@ -53,6 +64,8 @@ record IncidentPlan(
         InputValidation.databaseName("targetDatabase", request.targetDatabase() == null ? Defaults.DATABASE : request.targetDatabase()),
         request.bucket() == null ? Defaults.BUCKET : InputValidation.bucketName("bucket", request.bucket()),
         DurationInput.parse("decisionTimeout", request.decisionTimeout(), Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofDays(30)),
-        request.failover());
+        request.failover(),
+        Approvals.checked(request.approvals()),
+        checked(request.trigger()));
   }
 }

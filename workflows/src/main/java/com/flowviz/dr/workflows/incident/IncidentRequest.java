@@ -27,6 +27,9 @@ import com.flowviz.dr.workflows.failover.FailoverRequest;
  *     worker's isolated location instead, 2.5 the DR bucket)
  * @param decisionTimeout ISO-8601 duration the 2.3 choice waits for a person, default P1D
  * @param failover options of the 4.4 failover for 2.5 (hosted zone, health URL, ...)
+ * @param approvals which irreversible steps wait for a person (swap, repoint, dnsSwitch); the
+ *     default holds only the DNS switch; automated triggers pass their policy's answers
+ * @param trigger the alert that declared the incident, when no person did
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record IncidentRequest(
@@ -38,7 +41,14 @@ public record IncidentRequest(
     String targetDatabase,
     String bucket,
     String decisionTimeout,
-    FailoverRequest failover) {
+    FailoverRequest failover,
+    Approvals approvals,
+    Trigger trigger) {
+
+  public IncidentRequest(String scenario, String detectedAt, String damageStartedAt, String operator, String notes, String targetDatabase,
+      String bucket, String decisionTimeout, FailoverRequest failover) {
+    this(scenario, detectedAt, damageStartedAt, operator, notes, targetDatabase, bucket, decisionTimeout, failover, null, null);
+  }
 
   public static IncidentRequest of(String scenario, String operator, String notes) {
     return new IncidentRequest(scenario, null, null, operator, notes, null, null, null, null);

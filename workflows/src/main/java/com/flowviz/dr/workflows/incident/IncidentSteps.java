@@ -14,6 +14,7 @@ public final class IncidentSteps {
   public static final String COMPARE_DATA = "compute-data-gap";
   public static final String AWAIT_CHOICE = "await-recovery-choice";
   public static final String SURGICAL_UNDELETE = "surgical-undelete";
+  public static final String APPROVE_SWAP = "approve-swap";
   public static final String SWAP = "swap-staging-into-live";
   public static final String DROP_STAGING = "drop-staging-database";
   public static final String ROTATE_CREDENTIALS = "rotate-credentials";

@@ -19,6 +19,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param region for provisioners that place instances in regions (terraform)
  * @param keepOnFailure keep a failed run's new instance for inspection instead of tearing it down
  * @param readinessTimeout ISO-8601 duration the new server has to accept connections, default PT5M
+ * @param repointApproval "required": a person approves at the "repoint" gate before the
+ *     application is pointed at the new instance; default "automatic"
+ * @param approvalTimeout ISO-8601 duration the repoint gate waits, default P1D; unanswered counts as rejected
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record NewInstanceRequest(
@@ -33,7 +36,15 @@ public record NewInstanceRequest(
     String reason,
     String incidentAt,
     Boolean keepOnFailure,
-    String readinessTimeout) {
+    String readinessTimeout,
+    String repointApproval,
+    String approvalTimeout) {
+
+  public NewInstanceRequest(String backupKey, String restorePointBefore, String backupPrefix, String bucket, String instanceName, String region,
+      String databaseName, String operator, String reason, String incidentAt, Boolean keepOnFailure, String readinessTimeout) {
+    this(backupKey, restorePointBefore, backupPrefix, bucket, instanceName, region, databaseName, operator, reason, incidentAt, keepOnFailure,
+        readinessTimeout, null, null);
+  }
 
   public static NewInstanceRequest latest(String databaseName, String operator, String reason) {
     return new NewInstanceRequest(null, null, null, null, null, null, databaseName, operator, reason, null, null, null);

@@ -1,6 +1,10 @@
 package com.flowviz.dr.workflows.newinstance;
 
+import com.flowviz.dr.workflows.failover.Decision;
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -15,6 +19,16 @@ public interface RestoreToNewInstanceWorkflow {
 
   @WorkflowMethod(name = "RestoreToNewInstance")
   NewInstanceResult restore(NewInstanceRequest request);
+
+  /** A person's answer at the "repoint" gate, when the request holds the repoint for one. */
+  @UpdateMethod
+  String decide(Decision decision);
+
+  @UpdateValidatorMethod(updateName = "decide")
+  void validateDecision(Decision decision);
+
+  @SignalMethod
+  void decision(Decision decision);
 
   @QueryMethod
   NewInstanceProgress progress();

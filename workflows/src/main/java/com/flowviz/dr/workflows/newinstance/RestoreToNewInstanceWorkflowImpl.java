@@ -1,5 +1,7 @@
 package com.flowviz.dr.workflows.newinstance;
 
+import com.flowviz.dr.workflows.common.ApprovalGates;
+import com.flowviz.dr.workflows.failover.Decision;
 import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.activities.app.ApplicationActivities;
 import com.flowviz.dr.activities.app.PublishOutcome;
@@ -51,6 +53,7 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
   static final String RESTORE = "restore-with-runbook-4.1";
   static final String REPOINT = "repoint-application";
   static final String RESTART = "restart-application";
+  static final String APPROVE_REPOINT = "approve-repoint";
   static final String CONNECTIVITY = "application-connectivity-test";
   static final String TEARDOWN = "teardown-instance";
 
@@ -76,6 +79,8 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
   private BackupObject backup;
   private ProvisionedInstance instance;
   private String restoreWorkflowId;
+  private final ApprovalGates gates = new ApprovalGates(java.util.Set.of(Decision.REPOINT));
+  private boolean repointGate;
 
   @Override
   public NewInstanceResult restore(NewInstanceRequest input) {
@@ -101,6 +106,8 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
     String operator = InputValidation.operator(request.operator());
     String reason = InputValidation.freeText("reason", request.reason(), 2000);
     boolean keepOnFailure = Boolean.TRUE.equals(request.keepOnFailure());
+    repointGate = repointRequired(request.repointApproval());
+    Duration approvalTimeout = DurationInput.parse("approvalTimeout", request.approvalTimeout(), Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofDays(30));
     InstanceSpec spec = new InstanceSpec(instanceName, request.region());
 
     AuditTrail trail = new AuditTrail(operator);
@@ -129,6 +136,21 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
           "extensions created in template1, so every database on the instance has them");
       RestoreResult restored = steps.run(RESTORE, () -> restoreWithRunbook41(database, operator, reason, request.incidentAt()),
           r -> r.outcome() + ", verification " + (r.verification().passed() ? "passed" : "FAILED"));
+      if (repointGate) {
+        // A policy holds the one step that moves the application for a person; the instance and
+        // its verified restore stay whatever the answer, for the operator to use or tear down.
+        Decision decision = steps.run(APPROVE_REPOINT, () -> gates.await(Decision.REPOINT, approvalTimeout,
+                "instance " + instance.name() + " at " + instance.server().describe() + " holds " + backup.key() + " (verification "
+                    + (restored.verification().passed() ? "passed" : "FAILED") + "). Approve pointing the application at it: `flowviz-dr approve "
+                    + workflowId + " --gate repoint --by NAME`, or reject to leave the application as it is."),
+            ApprovalGates::describe);
+        if (decision == null || !decision.approve()) {
+          trail.record("new-instance-restore", NewInstanceResult.NOT_REPOINTED, "instance " + instance.name() + " holds the restore; application not repointed: "
+              + ApprovalGates.describe(decision));
+          return new NewInstanceResult(NewInstanceResult.NOT_REPOINTED, instance, server, archive, restored, null, null, null, steps.steps(),
+              Duration.between(startedAt, Instant.ofEpochMilli(Workflow.currentTimeMillis())), decision);
+        }
+      }
       PublishOutcome published = steps.run(REPOINT, () -> application.publishDatabaseEndpoint(instance.server(), database),
           p -> p.configured() ? "wrote " + p.locations() : "no publisher configured: repoint the application by hand");
       RestartOutcome restart = steps.run(RESTART, application::restartApplication,
@@ -138,7 +160,7 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
       String outcome = connectivity.configured() && !connectivity.healthy() ? RestoreResult.RESTORED_APPLICATION_UNHEALTHY : RestoreResult.RESTORED;
       trail.record("new-instance-restore", StepRecord.SUCCEEDED, outcome + " on " + instance.name() + " at " + instance.server().describe());
       return new NewInstanceResult(outcome, instance, server, archive, restored, published, restart, connectivity, steps.steps(),
-          Duration.between(startedAt, Instant.ofEpochMilli(Workflow.currentTimeMillis())));
+          Duration.between(startedAt, Instant.ofEpochMilli(Workflow.currentTimeMillis())), gates.decisionFor(Decision.REPOINT));
     } catch (RuntimeException e) {
       boolean cancelled = StepTracker.isCancellation(e);
       if (keepOnFailure) {
@@ -173,6 +195,37 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
         new RestoreRequest(backup.key(), null, null, backup.bucket(), database, operator,
             reason.isEmpty() ? "restore to new instance " + instance.name() : reason, incidentAt, null, null,
             instance.server(), false));
+  }
+
+  private static boolean repointRequired(String mode) {
+    if (mode == null || mode.isBlank() || mode.trim().equalsIgnoreCase("automatic")) {
+      return false;
+    }
+    if (mode.trim().equalsIgnoreCase("required")) {
+      return true;
+    }
+    throw InputValidation.invalid("repointApproval \"" + InputValidation.printable(mode) + "\" is neither \"required\" nor \"automatic\".");
+  }
+
+  @Override
+  public String decide(Decision decision) {
+    Decision recorded = gates.offer(decision);
+    return (recorded.approve() ? "Approved" : "Rejected") + " repoint by " + recorded.by()
+        + (gates.waitingAt(Decision.REPOINT) ? "; " + (recorded.approve() ? "repointing the application now." : "the application stays where it is.")
+            : "; it applies when the restore reaches the gate.");
+  }
+
+  @Override
+  public void validateDecision(Decision decision) {
+    gates.validate(decision);
+    if (!repointGate) {
+      throw new IllegalArgumentException("This restore has no repoint gate: its request lets it repoint the application without one.");
+    }
+  }
+
+  @Override
+  public void decision(Decision decision) {
+    gates.offer(decision);
   }
 
   @Override

@@ -45,6 +45,9 @@ import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.common.RpoAssessment;
 import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow;
 import com.flowviz.dr.workflows.failover.Decision;
+import com.flowviz.dr.workflows.failover.DnsApproval;
+import com.flowviz.dr.activities.postgres.SwapOutcome;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import com.flowviz.dr.workflows.failover.FailoverProgress;
 import com.flowviz.dr.workflows.failover.FailoverRequest;
 import com.flowviz.dr.workflows.failover.FailoverResult;
@@ -122,6 +125,17 @@ class HandleIncidentWorkflowTest {
           FakeRestore.result(new RestoreRequest(r.backupKey(), null, null, null, r.databaseName(), null, null, r.incidentAt(), null, null)),
           new com.flowviz.dr.activities.app.PublishOutcome(true, List.of("env file")), null, null, List.of(), Duration.ofMinutes(5));
     }
+
+    @Override
+    public String decide(Decision decision) {
+      return "";
+    }
+
+    @Override
+    public void validateDecision(Decision decision) {}
+
+    @Override
+    public void decision(Decision decision) {}
 
     @Override
     public com.flowviz.dr.workflows.newinstance.NewInstanceProgress progress() {
@@ -274,6 +288,108 @@ class HandleIncidentWorkflowTest {
     verify(postgres).dropStagingDatabase("flowviz_staging_x", null);
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("surgical-undelete") && e.details().contains("put back 3 deleted rows")));
     HistoryRecorder.recordIfAsked(client, "incident-d", "handle-incident-v2-search-attributes-surgical-undelete");
+  }
+
+  private static IncidentRequest automated(String scenario, Approvals approvals) {
+    return new IncidentRequest(scenario, null, "2025-11-30T09:00:00Z", "alertmanager", null, null, null, "PT2H", null, approvals,
+        new Trigger("alertmanager", "FlowvizDatabaseCorrupted", "2025-11-30T09:01:00Z", "checksum failures on lots", "http://prometheus/graph"));
+  }
+
+  private static final Approvals HOLD_ALL = new Approvals("required", "required", "required", "stage-then-approve");
+
+  @Test
+  void aPolicyThatHoldsTheSwapRestoresIntoStagingThenWaitsForAPersonBeforeReplacingLive() throws Exception {
+    when(postgres.swapIntoLive(any(), any())).thenReturn(new SwapOutcome("flowviz", "flowviz_replaced_x", 2, false));
+    HandleIncidentWorkflow workflow = stub("incident-g");
+    WorkflowClient.start(workflow::handle, automated("database-corruption", HOLD_ALL));
+
+    IncidentProgress waiting = awaitStep(workflow, "approve-swap");
+    RestoreRequest child = (RestoreRequest) childRequests.get(0);
+    assertEquals(Boolean.TRUE, child.stageOnly(), "automation restores into staging only");
+    assertTrue(waiting.awaiting().contains("--gate swap"), waiting.awaiting());
+    verify(postgres, never()).swapIntoLive(any(), any());
+    verify(notify, org.mockito.Mockito.atLeastOnce()).notify(org.mockito.ArgumentMatchers.argThat(n -> n.eventId().endsWith(":approval-needed")));
+    WorkflowUpdateException anonymous = assertThrows(WorkflowUpdateException.class, () -> workflow.decide(Decision.approve("swap", " ", null)));
+    assertTrue(anonymous.getCause().getMessage().contains("who made it"));
+
+    String answer = workflow.decide(Decision.approve("swap", "carol", "checked the staged copy"));
+    IncidentResult result = client.newUntypedWorkflowStub("incident-g").getResult(IncidentResult.class);
+
+    assertTrue(answer.contains("replacing flowviz now"), answer);
+    assertEquals(IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
+    verify(postgres).swapIntoLive(org.mockito.ArgumentMatchers.argThat(r -> r.stagingDatabase().equals("flowviz_staging_x")), isNull());
+    verify(application).restartApplication();
+    assertTrue(audit.stream().anyMatch(e -> e.step().equals("declared-by-trigger") && e.details().contains("FlowvizDatabaseCorrupted")));
+    assertTrue(audit.stream().anyMatch(e -> e.step().equals("approve-swap") && e.details().contains("approved by carol")));
+    HistoryRecorder.recordIfAsked(client, "incident-g", "handle-incident-v3-swap-approved");
+  }
+
+  @Test
+  void aRejectedSwapChangesNothingAndDropsTheStagedRestore() throws Exception {
+    HandleIncidentWorkflow workflow = stub("incident-j");
+    WorkflowClient.start(workflow::handle, automated("ransomware", HOLD_ALL));
+    awaitStep(workflow, "approve-swap");
+
+    workflow.decide(Decision.reject("swap", "carol", "restore from elsewhere"));
+    IncidentResult result = client.newUntypedWorkflowStub("incident-j").getResult(IncidentResult.class);
+
+    assertEquals(IncidentResult.ABANDONED, result.outcome());
+    verify(postgres, never()).swapIntoLive(any(), any());
+    verify(incident, never()).rotateCredentials(any());
+    verify(postgres).dropStagingDatabase("flowviz_staging_x", null);
+  }
+
+  @Test
+  void anUnansweredSwapGateCountsAsRejectedAfterTheDecisionTimeout() {
+    IncidentResult result = stub("incident-u").handle(automated("2.1", HOLD_ALL));
+
+    assertEquals(IncidentResult.ABANDONED, result.outcome());
+    verify(postgres, never()).swapIntoLive(any(), any());
+    assertTrue(audit.stream().anyMatch(e -> e.step().equals("approve-swap") && e.details().contains("no decision before the timeout")));
+  }
+
+  @Test
+  void theSwapGateIsRefusedWhenTheIncidentHasNone() throws Exception {
+    HandleIncidentWorkflow workflow = stub("incident-none");
+    WorkflowClient.start(workflow::handle, request("2.3"));
+    awaitChoice(workflow);
+    WorkflowUpdateException e = assertThrows(WorkflowUpdateException.class, () -> workflow.decide(Decision.approve("swap", "carol", null)));
+    assertTrue(e.getCause().getMessage().contains("no swap gate"), e.getCause().getMessage());
+    workflow.chooseRecovery(RecoveryChoice.of("abandon", "carol", null));
+  }
+
+  @Test
+  void theDnsSwitchIsPreApprovedOnlyWhenThePolicySaysSoAndTheRepointIsHeldWhenItSaysSo() {
+    stub("incident-auto-dns").handle(automated("2.5", new Approvals("required", "required", "automatic", "failover-at-night")));
+    stub("incident-held-dns").handle(automated("2.5", HOLD_ALL));
+    stub("incident-held-repoint").handle(automated("2.2", HOLD_ALL));
+
+    assertEquals(new DnsApproval("pre-approved", "policy failover-at-night"), ((FailoverRequest) childRequests.get(0)).dnsApproval());
+    assertNull(((FailoverRequest) childRequests.get(1)).dnsApproval(), "the failover's own default: a person approves");
+    NewInstanceRequest newInstance = (NewInstanceRequest) childRequests.get(2);
+    assertEquals("required", newInstance.repointApproval());
+    assertEquals("PT2H", newInstance.approvalTimeout());
+  }
+
+  @Test
+  void anUnknownApprovalModeIsRefusedBeforeAnythingHappens() {
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> stub("incident-bad-approval").handle(automated("2.1", new Approvals("maybe", null, null, null))));
+    assertEquals(FailureTypes.INVALID_INPUT, ((ApplicationFailure) e.getCause()).getType());
+    assertTrue(e.getCause().getMessage().contains("approvals.swap \"maybe\""), e.getCause().getMessage());
+    verify(storage, never()).resolveBackup(any());
+  }
+
+  private static IncidentProgress awaitStep(HandleIncidentWorkflow workflow, String step) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (System.currentTimeMillis() < deadline) {
+      IncidentProgress p = workflow.progress();
+      if (p != null && step.equals(p.currentStep())) {
+        return p;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the incident never reached " + step);
   }
 
   @Test

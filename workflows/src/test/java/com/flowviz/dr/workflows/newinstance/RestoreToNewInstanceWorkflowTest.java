@@ -173,6 +173,63 @@ class RestoreToNewInstanceWorkflowTest {
     verify(provisioning, never()).teardownInstance(eq(null));
   }
 
+  @Test
+  void aHeldRepointWaitsForAPersonAndARejectionLeavesTheApplicationAndTheInstanceAsTheyAre() throws Exception {
+    NewInstanceRequest held = new NewInstanceRequest(null, null, null, null, null, null, "flowviz", "policy stage-then-approve", "alert", null,
+        null, null, "required", "PT2H");
+    RestoreToNewInstanceWorkflow workflow =
+        client.newWorkflowStub(RestoreToNewInstanceWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("new-held").build());
+    io.temporal.client.WorkflowClient.start(workflow::restore, held);
+    awaitStep(workflow, "approve-repoint");
+    verify(application, never()).publishDatabaseEndpoint(any(), anyString());
+    io.temporal.client.WorkflowUpdateException wrongGate = assertThrows(io.temporal.client.WorkflowUpdateException.class,
+        () -> workflow.decide(com.flowviz.dr.workflows.failover.Decision.approve("dns-switch", "erin", null)));
+    assertTrue(wrongGate.getCause().getMessage().contains("gates are repoint"), wrongGate.getCause().getMessage());
+
+    String answer = workflow.decide(com.flowviz.dr.workflows.failover.Decision.reject("repoint", "erin", "not this one"));
+    NewInstanceResult result = client.newUntypedWorkflowStub("new-held").getResult(NewInstanceResult.class);
+
+    assertTrue(answer.startsWith("Rejected repoint by erin"), answer);
+    assertEquals(NewInstanceResult.NOT_REPOINTED, result.outcome());
+    assertEquals("erin", result.repointDecision().by());
+    verify(application, never()).publishDatabaseEndpoint(any(), anyString());
+    verify(application, never()).restartApplication();
+    verify(provisioning, never()).teardownInstance(any());
+  }
+
+  @Test
+  void anApprovedRepointGoesOnToRepointRestartAndTest() {
+    NewInstanceRequest held = new NewInstanceRequest(null, null, null, null, null, null, "flowviz", "dave", null, null, null, null, "required", null);
+    RestoreToNewInstanceWorkflow workflow =
+        client.newWorkflowStub(RestoreToNewInstanceWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("new-approved").build());
+    io.temporal.client.WorkflowClient.start(workflow::restore, held);
+    awaitStep(workflow, "approve-repoint");
+
+    workflow.decide(com.flowviz.dr.workflows.failover.Decision.approve("repoint", "erin", null));
+    NewInstanceResult result = client.newUntypedWorkflowStub("new-approved").getResult(NewInstanceResult.class);
+
+    assertEquals(RestoreResult.RESTORED, result.outcome());
+    verify(application).publishDatabaseEndpoint(NEW_SERVER, "flowviz");
+    verify(application).restartApplication();
+  }
+
+  private static void awaitStep(RestoreToNewInstanceWorkflow workflow, String step) {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (System.currentTimeMillis() < deadline) {
+      NewInstanceProgress p = workflow.progress();
+      if (p != null && step.equals(p.currentStep())) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("the workflow never reached " + step);
+  }
+
   private NewInstanceResult start(String id, NewInstanceRequest request) {
     return client.newWorkflowStub(RestoreToNewInstanceWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build())
         .restore(request);

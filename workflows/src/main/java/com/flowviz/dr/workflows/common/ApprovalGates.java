@@ -1,0 +1,97 @@
+package com.flowviz.dr.workflows.common;
+
+import com.flowviz.dr.workflows.failover.Decision;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The gates of a workflow where a person approves or rejects the next irreversible step (swap,
+ * repoint), and the decisions that arrived for them. A decision may arrive before its gate is
+ * reached and applies when it is; a gate that hears nothing within its timeout counts as rejected.
+ */
+public final class ApprovalGates {
+
+  private final Set<String> gates;
+  private final List<Decision> decisions = new ArrayList<>();
+  private String pendingGate;
+  private String question;
+
+  public ApprovalGates(Set<String> gates) {
+    this.gates = gates;
+  }
+
+  /** Waits for a decision at the gate; null when the timeout passes first. */
+  public Decision await(String gate, Duration timeout, String question) {
+    pendingGate = gate;
+    this.question = question;
+    Workflow.setCurrentDetails("Waiting for a decision at the " + gate + " gate: " + question);
+    try {
+      Workflow.await(timeout, () -> decisionFor(gate) != null);
+      return decisionFor(gate);
+    } finally {
+      pendingGate = null;
+      this.question = null;
+      Workflow.setCurrentDetails("");
+    }
+  }
+
+  /** For an update validator: refuses what the workflow could not use, before it enters history. */
+  public void validate(Decision decision) {
+    if (decision == null || decision.gate() == null) {
+      throw new IllegalArgumentException("A decision names its gate: " + String.join(" or ", gates) + ".");
+    }
+    if (!gates.contains(decision.gate())) {
+      throw new IllegalArgumentException("Unknown gate \"" + decision.gate() + "\"; this workflow's gates are " + String.join(", ", gates) + ".");
+    }
+    if (decision.by() == null || decision.by().isBlank()) {
+      throw new IllegalArgumentException("A decision names who made it (by), for the audit trail.");
+    }
+    if (decisionFor(decision.gate()) != null) {
+      throw new IllegalArgumentException("The " + decision.gate() + " gate was already decided: " + describe(decisionFor(decision.gate())) + ".");
+    }
+  }
+
+  /** Records a decision (from a signal or an accepted update); malformed or repeated ones are ignored. */
+  public Decision offer(Decision decision) {
+    if (decision == null || decision.gate() == null || !gates.contains(decision.gate()) || decision.by() == null || decision.by().isBlank()
+        || decisionFor(decision.gate()) != null) {
+      return null;
+    }
+    Decision stamped = new Decision(decision.gate(), decision.approve(), decision.by(), decision.comment(),
+        Instant.ofEpochMilli(Workflow.currentTimeMillis()));
+    decisions.add(stamped);
+    return stamped;
+  }
+
+  public Decision decisionFor(String gate) {
+    for (Decision d : decisions) {
+      if (d.gate().equals(gate)) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  public boolean waitingAt(String gate) {
+    return gate.equals(pendingGate);
+  }
+
+  public String pendingQuestion() {
+    return question;
+  }
+
+  public List<Decision> decisions() {
+    return List.copyOf(decisions);
+  }
+
+  public static String describe(Decision d) {
+    if (d == null) {
+      return "no decision before the timeout";
+    }
+    return (d.approve() ? "approved" : "rejected") + " by " + d.by() + (d.comment() == null || d.comment().isBlank() ? "" : ": " + d.comment());
+  }
+}
