@@ -35,6 +35,9 @@ final class DecisionCommands {
     @Option(names = "--comment")
     String comment;
 
+    @Option(names = "--json", description = "print the outcome as JSON, for scripts")
+    boolean json;
+
     abstract boolean approve();
 
     @Override
@@ -44,12 +47,21 @@ final class DecisionCommands {
         String answer =
             temporal.client().newWorkflowStub(CrossRegionFailoverWorkflow.class, workflowId)
                 .decide(new Decision(gate, approve(), Ids.operator(by), comment, null));
+        if (json) {
+          Output.json(out, java.util.Map.of("workflowId", workflowId, "gate", gate, "approved", approve(), "answer", answer));
+          return 0;
+        }
         out.println(answer);
         out.flush();
         return 0;
       } catch (WorkflowUpdateException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
-        spec.commandLine().getErr().println("Refused: " + (cause instanceof io.temporal.failure.ApplicationFailure a ? a.getOriginalMessage() : cause.getMessage()));
+        String why = cause instanceof io.temporal.failure.ApplicationFailure a ? a.getOriginalMessage() : cause.getMessage();
+        if (json) {
+          Output.json(out, java.util.Map.of("workflowId", workflowId, "gate", gate, "refused", why));
+          return 1;
+        }
+        spec.commandLine().getErr().println("Refused: " + why);
         spec.commandLine().getErr().flush();
         return 1;
       } finally {

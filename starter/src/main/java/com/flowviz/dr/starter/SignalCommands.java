@@ -25,10 +25,17 @@ final class SignalCommands {
     @Option(names = "--key", description = "the object the S3 event names; other keys are ignored")
     String key;
 
+    @Option(names = "--json", description = "print the outcome as JSON, for scripts")
+    boolean json;
+
     @Override
     public Integer call() {
       try {
         temporal.client().newUntypedWorkflowStub(workflowId).signal("archiveRetrieved", key);
+        if (json) {
+          Output.json(spec.commandLine().getOut(), java.util.Map.of("workflowId", workflowId, "signalled", "archiveRetrieved"));
+          return 0;
+        }
         spec.commandLine().getOut().println("Told " + workflowId + " to look at its retrieval now.");
         spec.commandLine().getOut().flush();
         return 0;
@@ -43,6 +50,9 @@ final class SignalCommands {
     @Mixin TemporalOptions temporal;
     @Spec CommandSpec spec;
 
+    @Option(names = "--json", description = "print the outcome as JSON, for scripts")
+    boolean json;
+
     @Parameters(paramLabel = "WORKFLOW_ID")
     String workflowId;
 
@@ -52,6 +62,10 @@ final class SignalCommands {
       try {
         WorkflowStub stub = temporal.client().newUntypedWorkflowStub(workflowId);
         stub.cancel();
+        if (json) {
+          Output.json(out, java.util.Map.of("workflowId", workflowId, "cancellationRequested", true));
+          return 0;
+        }
         out.println("Cancellation requested for " + workflowId + "; `flowviz-dr status " + workflowId + "` shows how it ended.");
         out.flush();
         return 0;

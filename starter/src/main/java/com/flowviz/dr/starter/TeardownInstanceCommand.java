@@ -30,6 +30,9 @@ class TeardownInstanceCommand implements Callable<Integer> {
   @Option(names = "--operator", description = "default: $USER")
   String operator;
 
+  @Option(names = "--json", description = "print the outcome as JSON, for scripts")
+  boolean json;
+
   @Option(names = "--reason")
   String reason;
 
@@ -42,11 +45,15 @@ class TeardownInstanceCommand implements Callable<Integer> {
           temporal.client().newWorkflowStub(TeardownInstanceWorkflow.class,
                   WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build())
               .teardown(new TeardownInstanceRequest(instanceName, region, Ids.operator(operator), reason));
+      if (json) {
+        Output.json(out, java.util.Map.of("workflowId", id, "instanceName", instanceName, "removed", removed));
+        return 0;
+      }
       out.println(removed ? "Removed instance " + instanceName + "." : "There was no instance " + instanceName + ".");
       out.flush();
       return 0;
     } catch (WorkflowFailedException e) {
-      return Failures.print(spec.commandLine().getErr(), out, false, id, e);
+      return Failures.print(spec.commandLine().getErr(), out, json, id, e);
     } finally {
       temporal.close();
     }

@@ -85,7 +85,45 @@ class DeployFilesTest {
     for (Object document : new Yaml().loadAll(Files.readString(DEPLOY.resolve("kubernetes/worker.yaml")))) {
       kinds.add(String.valueOf(((Map<?, ?>) document).get("kind")));
     }
-    assertEquals(List.of("ServiceAccount", "ConfigMap", "StatefulSet"), kinds);
+    assertEquals(List.of("ServiceAccount", "ConfigMap", "StatefulSet", "Service"), kinds);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theAlertingFilesRouteScenarioAlertsToTheTriggerEndpointWithoutASecretInThem() throws Exception {
+    Map<String, Object> alertmanager = new Yaml().load(Files.readString(DEPLOY.resolve("alerting/alertmanager.yml")));
+    Map<String, Object> route = ((List<Map<String, Object>>) ((Map<String, Object>) alertmanager.get("route")).get("routes")).get(0);
+    assertEquals(List.of("flowviz_scenario", "database"), route.get("group_by"), "one notification per scenario and database");
+    Map<String, Object> receiver = ((List<Map<String, Object>>) alertmanager.get("receivers")).stream()
+        .filter(r -> r.get("name").equals(route.get("receiver"))).findFirst().orElseThrow();
+    Map<String, Object> webhook = ((List<Map<String, Object>>) receiver.get("webhook_configs")).get(0);
+    String path = com.flowviz.dr.worker.triggers.AlertmanagerController.class.getAnnotation(io.micronaut.http.annotation.Controller.class).value()
+        + com.flowviz.dr.worker.triggers.AlertmanagerController.class.getMethod("receive", String.class, String.class, String.class, String.class)
+            .getAnnotation(io.micronaut.http.annotation.Post.class).uri();
+    assertTrue(String.valueOf(webhook.get("url")).endsWith(":9090" + path), webhook.get("url") + " is the worker's " + path);
+    Map<String, Object> authorization = (Map<String, Object>) ((Map<String, Object>) webhook.get("http_config")).get("authorization");
+    assertEquals("Bearer", authorization.get("type"));
+    assertTrue(authorization.containsKey("credentials_file") && !authorization.containsKey("credentials"), "the token is read from a file");
+
+    Map<String, Object> rules = new Yaml().load(Files.readString(DEPLOY.resolve("alerting/flowviz-dr-rules.yml")));
+    var policy = new com.flowviz.dr.worker.triggers.AutomationPolicy(new com.flowviz.dr.worker.config.TriggerSettings(true, null, null, null, null,
+        java.time.Duration.ofMinutes(5), null, java.time.Duration.ofHours(1), null, "a", "stage-then-approve", null, "required", "required", "required",
+        java.time.Duration.ofHours(4), null));
+    int scenarioAlerts = 0;
+    for (Map<String, Object> group : (List<Map<String, Object>>) rules.get("groups")) {
+      for (Map<String, Object> rule : (List<Map<String, Object>>) group.get("rules")) {
+        Map<String, Object> labels = (Map<String, Object>) rule.get("labels");
+        if (labels.containsKey("flowviz_scenario")) {
+          scenarioAlerts++;
+          var scenario = policy.scenarioOf(String.valueOf(rule.get("alert")), String.valueOf(labels.get("flowviz_scenario")));
+          assertTrue(scenario.isPresent() && policy.allows(scenario.get()), rule.get("alert") + " declares a scenario the default policy allows");
+        }
+      }
+    }
+    assertEquals(2, scenarioAlerts);
+    String text = Files.readString(DEPLOY.resolve("alerting/flowviz-dr-rules.yml"));
+    assertTrue(text.contains("flowviz_backup_newest_age_seconds{prefix=\"daily/\"} > " + com.flowviz.dr.workflows.RecoveryObjectives.RPO_TARGET.toSeconds()));
+    assertTrue(text.contains("flowviz_backup_newest_age_seconds{prefix=\"daily/\"} > " + com.flowviz.dr.workflows.RecoveryObjectives.RPO_MAXIMUM.toSeconds()));
   }
 
   @Test

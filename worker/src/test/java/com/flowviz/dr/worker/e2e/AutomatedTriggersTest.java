@@ -101,10 +101,26 @@ class AutomatedTriggersTest {
     sns.subscribe(b -> b.topicArn(alarmTopic).protocol("http").endpoint(inbox.url("/alarms")));
   }
 
+  /** The trigger credentials, for the suite's last test to look for in every log line. */
+  static List<String> credentials() {
+    return List.of(TOKEN, new String(HMAC_KEY, StandardCharsets.UTF_8));
+  }
+
   @AfterAll
-  static void stop() {
+  static void theCredentialsReachedNoHistory() {
     if (inbox != null) {
       inbox.close();
+    }
+    if (stack == null) {
+      return;
+    }
+    List<WorkflowExecutionInfo> all = executions().toList();
+    assertTrue(!all.isEmpty(), "the triggers started incidents");
+    for (WorkflowExecutionInfo e : all) {
+      String history = stack.client.fetchHistory(e.getExecution().getWorkflowId(), e.getExecution().getRunId()).toJson(true);
+      for (String secret : credentials()) {
+        assertTrue(!history.contains(secret), e.getExecution().getWorkflowId() + " holds a trigger credential");
+      }
     }
   }
 
@@ -131,10 +147,16 @@ class AutomatedTriggersTest {
     assertTrue(waiting.awaiting().contains("--gate swap"), waiting.awaiting());
     assertEquals(damaged, TestPostgres.fingerprint(database), "nothing replaced the live database before a person approved");
 
-    String answer = workflow.decide(Decision.approve(Decision.SWAP, "carol", "staged copy checked"));
+    // The on-call engineer answers with the starter, as a script would (--json).
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int exit = com.flowviz.dr.starter.StarterCommand.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "approve", "--address",
+        stack.temporal.address(), id, "--gate", "swap", "--by", "carol", "--comment", "staged copy checked", "--json");
     IncidentResult result = WorkflowStub.fromTyped(workflow).getResult(IncidentResult.class);
 
-    assertTrue(answer.startsWith("Approved swap by carol"), answer);
+    assertEquals(0, exit, out + " " + err);
+    JsonNode answer = JSON.readTree(out.toString());
+    assertTrue(answer.path("approved").asBoolean() && answer.path("answer").asText().startsWith("Approved swap by carol"), out.toString());
     assertEquals(IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
     assertEquals(atBackup, TestPostgres.fingerprint(database), "the approved swap put the backup in place, row for row");
     assertTrue(result.steps().stream().anyMatch(s -> s.step().equals("approve-swap") && s.detail().contains("approved by carol")),

@@ -100,6 +100,7 @@ class SecretsStayOutOfSightTest {
     List<String> secrets = new ArrayList<>(secrets());
     secrets.add(System.getProperty("aws.secretAccessKey"));
     secrets.addAll(secretsManagerPasswords());
+    secrets.addAll(AutomatedTriggersTest.credentials());
 
     Set<String> typesSeen = new java.util.TreeSet<>();
     int histories = 0;
