@@ -25,3 +25,27 @@ temporal schedule create \
   --task-queue "$queue" \
   --type TakeBackup \
   --input '{"sourceDatabase": "flowviz", "bucket": "flowviz-backups", "operator": "schedule", "kind": "weekly", "storageClass": "DEEP_ARCHIVE"}'
+
+# A weekly recovery drill (Saturday 04:00 UTC): the newest daily backup restored onto a scratch
+# instance, verified, timed against the RTO and torn down; its report goes to the audit store
+# (`flowviz-dr drills` shows the trend). On the dev server: `flowviz-dr drill --every '0 4 * * 6'`.
+temporal schedule create \
+  --schedule-id flowviz-weekly-drill \
+  --cron '0 4 * * 6' \
+  --overlap-policy Skip \
+  --workflow-id flowviz-weekly-drill \
+  --task-queue "$queue" \
+  --type RecoveryDrill \
+  --input '{"backupKey": "latest", "bucket": "flowviz-backups", "operator": "schedule", "reason": "weekly recovery drill"}'
+
+# The backup freshness monitor runs until stopped (alerting once per RPO breach); this schedule
+# only keeps it running: every hour it starts the monitor if none is running (Skip), so a monitor
+# that was terminated or failed is back within the hour. On the dev server: `flowviz-dr monitor-freshness`.
+temporal schedule create \
+  --schedule-id flowviz-backup-freshness \
+  --cron '7 * * * *' \
+  --overlap-policy Skip \
+  --workflow-id backup-freshness-monitor \
+  --task-queue "$queue" \
+  --type MonitorBackupFreshness \
+  --input '{"locations": ["flowviz-backups/daily/", "flowviz-backups-prod-us-west-2/daily/@us-west-2"], "checkInterval": "PT10M", "operator": "schedule"}'

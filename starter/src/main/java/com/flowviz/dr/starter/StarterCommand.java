@@ -31,7 +31,10 @@ import picocli.CommandLine.Command;
       IncidentCommands.Acknowledge.class,
       IncidentCommands.Tasks.class,
       IncidentCommands.Report.class,
-      IncidentCommands.VerifyAudit.class
+      IncidentCommands.VerifyAudit.class,
+      DrillCommands.Drill.class,
+      DrillCommands.Drills.class,
+      DrillCommands.MonitorFreshness.class
     })
 public class StarterCommand implements Runnable {
 

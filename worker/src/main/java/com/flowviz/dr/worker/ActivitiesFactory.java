@@ -259,6 +259,11 @@ public class ActivitiesFactory {
   }
 
   @Singleton
+  com.flowviz.dr.activities.drill.DrillActivitiesImpl drillActivities(AuditStore store) {
+    return new com.flowviz.dr.activities.drill.DrillActivitiesImpl(store);
+  }
+
+  @Singleton
   com.flowviz.dr.activities.notify.NotifyActivitiesImpl notifyActivities(
       com.flowviz.dr.worker.config.NotifySettings settings,
       BeanProvider<software.amazon.awssdk.services.sns.SnsClient> sns,

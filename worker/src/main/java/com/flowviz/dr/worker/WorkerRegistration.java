@@ -60,6 +60,7 @@ public class WorkerRegistration {
   private final com.flowviz.dr.activities.notify.NotifyActivitiesImpl notify;
   private final com.flowviz.dr.activities.incident.IncidentActivitiesImpl incident;
   private final SearchAttributesOnNamespace searchAttributes;
+  private final com.flowviz.dr.activities.drill.DrillActivitiesImpl drills;
   private volatile boolean started;
 
   public WorkerRegistration(
@@ -80,8 +81,10 @@ public class WorkerRegistration {
       InfrastructureActivitiesImpl infrastructure,
       com.flowviz.dr.activities.notify.NotifyActivitiesImpl notify,
       com.flowviz.dr.activities.incident.IncidentActivitiesImpl incident,
-      SearchAttributesOnNamespace searchAttributes) {
+      SearchAttributesOnNamespace searchAttributes,
+      com.flowviz.dr.activities.drill.DrillActivitiesImpl drills) {
     this.searchAttributes = searchAttributes;
+    this.drills = drills;
     this.notify = notify;
     this.incident = incident;
     this.factory = factory;
@@ -137,10 +140,13 @@ public class WorkerRegistration {
         com.flowviz.dr.workflows.incident.HandleIncidentWorkflowImpl.class,
         com.flowviz.dr.workflows.incident.IncidentFollowUpWorkflowImpl.class,
         com.flowviz.dr.workflows.compliance.VerifyAuditTrailWorkflowImpl.class,
-        com.flowviz.dr.workflows.compliance.FetchIncidentReportWorkflowImpl.class);
+        com.flowviz.dr.workflows.compliance.FetchIncidentReportWorkflowImpl.class,
+        com.flowviz.dr.workflows.drill.RecoveryDrillWorkflowImpl.class,
+        com.flowviz.dr.workflows.drill.ListDrillsWorkflowImpl.class,
+        com.flowviz.dr.workflows.freshness.MonitorBackupFreshnessWorkflowImpl.class);
     shared.registerActivitiesImplementations(
         storage, archive, decryption, postgres, verification, application, audit, workHost, backup, provisioning, dns, infrastructure,
-        notify, incident);
+        notify, incident, drills);
 
     String hostQueue = TaskQueues.forHost(host.value());
     Worker local = factory.newWorker(hostQueue, options);

@@ -60,6 +60,15 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
         delivered_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (event_id, channel)
       );
+      CREATE TABLE IF NOT EXISTS drill_reports (
+        drill_id     text PRIMARY KEY,
+        finished_at  timestamptz NOT NULL,
+        outcome      text NOT NULL,
+        rto_seconds  double precision,
+        report       jsonb NOT NULL,
+        recorded_at  timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX IF NOT EXISTS drill_reports_finished ON drill_reports (finished_at DESC);
       """;
 
   /** The hash an entry's chain starts from. */
@@ -143,6 +152,41 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
       s.setString(2, channel);
       s.executeUpdate();
     }
+  }
+
+  /** Keeps a drill's report (JSON); the same drill stored again changes nothing. */
+  public void saveDrillReport(String drillId, java.time.Instant finishedAt, String outcome, Double rtoSeconds, String json) throws SQLException {
+    ensureSchema();
+    try (Connection c = pg.connect(database);
+        PreparedStatement s = c.prepareStatement(
+            "INSERT INTO drill_reports (drill_id, finished_at, outcome, rto_seconds, report) VALUES (?, ?, ?, ?, ?::jsonb) ON CONFLICT (drill_id) DO NOTHING")) {
+      s.setString(1, drillId);
+      s.setTimestamp(2, java.sql.Timestamp.from(finishedAt));
+      s.setString(3, outcome);
+      if (rtoSeconds == null) {
+        s.setNull(4, java.sql.Types.DOUBLE);
+      } else {
+        s.setDouble(4, rtoSeconds);
+      }
+      s.setString(5, json);
+      s.executeUpdate();
+    }
+  }
+
+  /** The newest drill reports' JSON, newest first. */
+  public List<String> recentDrillReports(int limit) throws SQLException {
+    ensureSchema();
+    List<String> reports = new ArrayList<>();
+    try (Connection c = pg.connect(database);
+        PreparedStatement s = c.prepareStatement("SELECT report::text FROM drill_reports ORDER BY finished_at DESC, drill_id LIMIT ?")) {
+      s.setInt(1, limit);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          reports.add(rs.getString(1));
+        }
+      }
+    }
+    return reports;
   }
 
   /** Walks the whole chain; names the first entry that does not fit. */

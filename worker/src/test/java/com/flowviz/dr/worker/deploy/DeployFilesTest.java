@@ -148,22 +148,26 @@ class DeployFilesTest {
   }
 
   @Test
-  void theBackupSchedulesStartTakeBackupWithInputsItAccepts() throws IOException {
+  void theSchedulesStartTheirWorkflowsWithInputsTheyAccept() throws IOException {
     String script = Files.readString(DEPLOY.resolve("schedules/create-schedules.sh"));
     Matcher type = Pattern.compile("--type (\\S+)").matcher(script);
     Matcher input = Pattern.compile("--input '([^']+)'").matcher(script);
     ObjectMapper strict = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    int schedules = 0;
+    Map<String, Class<?>> inputs = Map.of(
+        "TakeBackup", BackupRequest.class,
+        "RecoveryDrill", com.flowviz.dr.workflows.drill.DrillRequest.class,
+        "MonitorBackupFreshness", com.flowviz.dr.workflows.freshness.FreshnessMonitorRequest.class);
+    List<String> types = new ArrayList<>();
     while (type.find()) {
-      assertEquals("TakeBackup", type.group(1));
+      types.add(type.group(1));
+      assertTrue(inputs.containsKey(type.group(1)), type.group(1) + " is a workflow a schedule may start");
       assertTrue(input.find());
-      BackupRequest request = strict.readValue(input.group(1), BackupRequest.class);
-      assertEquals("flowviz", request.sourceDatabase());
-      schedules++;
+      strict.readValue(input.group(1), inputs.get(type.group(1)));
     }
-    assertEquals(2, schedules, "daily and weekly");
+    assertEquals(List.of("TakeBackup", "TakeBackup", "RecoveryDrill", "MonitorBackupFreshness"), types);
     assertTrue(script.contains("'0 2 * * *'") && script.contains("'0 3 * * 0'"), "02:00 daily, Sunday 03:00 weekly");
   }
+
 
   /** FLOWVIZ_<PREFIX>_<SETTING>, from the worker's @ConfigurationProperties records. */
   private static Set<String> workerEnvironmentNames() throws IOException, ClassNotFoundException {

@@ -103,6 +103,14 @@ class BadInputCatalogueTest {
         incident("detected at: not a time", "{\"scenario\": \"database-corruption\", \"detectedAt\": \"now-ish\"}", "now-ish"),
         incident("decision timeout: negative", "{\"scenario\": \"database-corruption\", \"decisionTimeout\": \"-PT1H\"}", "is out of range"),
         incident("failover: wrong JSON type", "{\"scenario\": \"regional-outage\", \"failover\": \"yes\"}", "field failover"),
+        incident("approvals: unknown mode", "{\"scenario\": \"2.1\", \"approvals\": {\"swap\": \"sometimes\"}}", "approvals.swap \"sometimes\""),
+        // drills and the freshness monitor
+        of("RecoveryDrill", "scratch instance: path traversal", "{\"bucket\": \"${bucket}\", \"instanceName\": \"../../var/lib\"}", "../../var/lib"),
+        of("RecoveryDrill", "database: a system database", "{\"bucket\": \"${bucket}\", \"databaseName\": \"postgres\"}", "system database"),
+        of("RecoveryDrill", "keep scratch: wrong JSON type", "{\"bucket\": \"${bucket}\", \"keepScratch\": \"maybe\"}", "field keepScratch"),
+        of("ListDrills", "limit: a million", "{\"limit\": 1000000}", "1000000"),
+        of("MonitorBackupFreshness", "location: no prefix", "{\"locations\": [\"${bucket}\"]}", "is not bucket/prefix"),
+        of("MonitorBackupFreshness", "check interval: a second", "{\"locations\": [\"${bucket}/daily/\"], \"checkInterval\": \"PT1S\"}", "is out of range"),
         // backups (runbook section 3)
         backup("source database: injection", "{\"bucket\": \"${bucket}\", \"sourceDatabase\": \"flowviz'; DROP TABLE lots; --\"}", "is not a safe database name"),
         backup("storage class: unknown", "{\"bucket\": \"${bucket}\", \"sourceDatabase\": \"${live}\", \"storageClass\": \"PLATINUM\"}", "PLATINUM"),

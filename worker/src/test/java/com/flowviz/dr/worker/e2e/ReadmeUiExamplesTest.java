@@ -44,7 +44,8 @@ class ReadmeUiExamplesTest {
 
   private static final Pattern EXAMPLE = Pattern.compile("<!-- ui-input: (\\w+) -->\\s*```json\\n(.*?)```", Pattern.DOTALL);
   private static final List<String> STARTABLE = List.of("RestoreFromBackup", "RestoreFromWeeklyBackup", "TakeBackup", "ListBackups",
-      "CheckBackupRetention", "RestoreToNewInstance", "TeardownInstance", "CrossRegionFailover", "HandleIncident", "FetchIncidentReport");
+      "CheckBackupRetention", "RestoreToNewInstance", "TeardownInstance", "CrossRegionFailover", "HandleIncident", "FetchIncidentReport",
+      "RecoveryDrill", "MonitorBackupFreshness", "ListDrills");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Every example in the README, in order; a workflow type may have several. */

@@ -39,7 +39,7 @@ class SecretsStayOutOfSightTest {
   private static final Set<String> WORKFLOW_TYPES = Set.of(
       "TakeBackup", "RestoreFromBackup", "RestoreFromWeeklyBackup", "RestoreToNewInstance", "TeardownInstance",
       "CrossRegionFailover", "HandleIncident", "IncidentFollowUp", "ListBackups", "CheckBackupRetention",
-      "VerifyAuditTrail", "FetchIncidentReport");
+      "VerifyAuditTrail", "FetchIncidentReport", "RecoveryDrill", "ListDrills", "MonitorBackupFreshness");
 
   private final WorkerTestStack stack = WorkerTestStack.get();
 
@@ -157,6 +157,24 @@ class SecretsStayOutOfSightTest {
         () -> stack.client.fetchHistory(followUpId).getHistory().getEventsList().stream()
             .anyMatch(e -> e.getEventType() == io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED));
     io.temporal.client.WorkflowStub.fromTyped(followUp).terminate("secrets test: its history has been made");
+
+    // A drill makes a scratch instance with a password of its own; the monitor reads the bucket.
+    String live = TestPostgres.newSampleDatabase("drill_secrets", 50);
+    String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
+    Restores.backup(live, bucket);
+    stack.client.newWorkflowStub(com.flowviz.dr.workflows.drill.RecoveryDrillWorkflow.class, Restores.options("drill-secrets"))
+        .drill(com.flowviz.dr.workflows.drill.DrillRequest.latest(bucket, "secrets-test"));
+    stack.client.newWorkflowStub(com.flowviz.dr.workflows.drill.ListDrillsWorkflow.class, Restores.options("list-drills-secrets"))
+        .list(new com.flowviz.dr.workflows.drill.DrillHistoryRequest(5));
+    String monitorId = "freshness-secrets-" + System.nanoTime();
+    var monitor = stack.client.newWorkflowStub(com.flowviz.dr.workflows.freshness.MonitorBackupFreshnessWorkflow.class,
+        io.temporal.client.WorkflowOptions.newBuilder().setTaskQueue(com.flowviz.dr.workflows.TaskQueues.DR).setWorkflowId(monitorId).build());
+    io.temporal.client.WorkflowClient.start(monitor::monitor,
+        new com.flowviz.dr.workflows.freshness.FreshnessMonitorRequest(List.of(bucket + "/daily/"), "PT1M", "secrets-test", null, null));
+    SeparateWorkerStack.await("the monitor has looked at the bucket", java.time.Duration.ofSeconds(60),
+        () -> monitor.status().get(0).checkedAt() != null);
+    assertEquals("OK", monitor.status().get(0).level(), "a backup made a minute ago is fresh");
+    io.temporal.client.WorkflowStub.fromTyped(monitor).terminate("secrets test: its history has been made");
   }
 
   private List<WorkflowExecutionInfo> allExecutions() {

@@ -43,6 +43,7 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
   private final ArchiveActivities archive = Workflow.newActivityStub(ArchiveActivities.class, ActivityTimeouts.QUICK);
 
   private WeeklyRestorePlan plan;
+  private com.flowviz.dr.activities.postgres.PgServer targetServer;
   private StepTracker steps;
   private BackupObject backup;
   private String target;
@@ -54,6 +55,7 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
   public WeeklyRestoreResult restore(WeeklyRestoreRequest request) {
     Instant startedAt = now();
     plan = WeeklyRestorePlan.from(request, startedAt);
+    targetServer = request == null ? null : request.targetServer();
     AuditTrail trail = new AuditTrail(plan.operator());
     RunSearchAttributes.tag("4.2", plan.operator(), null);
     steps = new StepTracker(trail);
@@ -193,7 +195,8 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
                 .build());
     return child.restore(
         new RestoreRequest(backup.key(), null, null, backup.bucket(), target, plan.operator(),
-            plan.reason().isEmpty() ? "weekly restore" : plan.reason(), null, null, null));
+            plan.reason().isEmpty() ? "weekly restore" : plan.reason(), null, null, null, targetServer,
+            targetServer == null ? null : Boolean.FALSE, null));
   }
 
   @Override

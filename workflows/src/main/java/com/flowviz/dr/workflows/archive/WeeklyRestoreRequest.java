@@ -26,6 +26,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param productionDatabase default {@code flowviz}
  * @param pollInterval ISO-8601 duration between looks at the retrieval; default by tier
  * @param maxWait ISO-8601 duration after which the wait gives up; default three times the tier's promise
+ * @param targetServer the server to restore into; default the worker's own (a drill's scratch instance)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record WeeklyRestoreRequest(
@@ -41,9 +42,17 @@ public record WeeklyRestoreRequest(
     String operator,
     String reason,
     String pollInterval,
-    String maxWait) {
+    String maxWait,
+    com.flowviz.dr.activities.postgres.PgServer targetServer) {
+
+  public WeeklyRestoreRequest(String backupKey, String restorePointBefore, String backupPrefix, String bucket, String retrievalTier,
+      Integer retrievalDays, String targetDatabase, Boolean replaceProduction, String productionDatabase, String operator, String reason,
+      String pollInterval, String maxWait) {
+    this(backupKey, restorePointBefore, backupPrefix, bucket, retrievalTier, retrievalDays, targetDatabase, replaceProduction,
+        productionDatabase, operator, reason, pollInterval, maxWait, null);
+  }
 
   public static WeeklyRestoreRequest of(String backupKey, String bucket, String operator) {
-    return new WeeklyRestoreRequest(backupKey, null, null, bucket, null, null, null, null, null, operator, null, null, null);
+    return new WeeklyRestoreRequest(backupKey, null, null, bucket, null, null, null, null, null, operator, null, null, null, null);
   }
 }

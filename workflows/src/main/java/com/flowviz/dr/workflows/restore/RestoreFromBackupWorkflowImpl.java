@@ -133,7 +133,7 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         Duration elapsed = Duration.between(startedAt, now());
         trail.record("restore", StepRecord.SUCCEEDED, "verified backup staged in " + plan.stagingDatabase() + "; live database untouched");
         return new RestoreResult(RestoreResult.STAGED, backup, plan.targetDatabase(), null, report,
-            RpoAssessment.of(plan.incidentAt(), backup.takenAt()), null, null, steps.steps(), elapsed, plan.stagingDatabase());
+            RpoAssessment.of(plan.incidentAt(), backup.takenAt()), null, null, steps.steps(), elapsed, plan.stagingDatabase(), dumpBytes);
       }
 
       // The point of no return: from here on the steps run to their end even if a cancellation
@@ -175,6 +175,9 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
   /** Workflow.getVersion change id: one activity downloads and decrypts, overlapped. */
   static final String DOWNLOAD_AND_DECRYPT_OVERLAPPED = "download-and-decrypt-overlapped";
 
+  /** The size of the archive pg_restore read, for the result (a drill's throughput). */
+  private Long dumpBytes;
+
   private VerificationReport restoreIntoStagingOn(WorkHost host, BackupManifest manifest) {
     DecryptedBackup decrypted;
     if (Workflow.getVersion(DOWNLOAD_AND_DECRYPT_OVERLAPPED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION
@@ -194,6 +197,7 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
       }
       staging.get();
     }
+    dumpBytes = decrypted.bytes();
     steps.run(
         PG_RESTORE,
         () -> host.pgRestore(plan.stagingDatabase()).restoreIntoStaging(decrypted.path(), plan.stagingDatabase(), plan.server()),
@@ -309,7 +313,9 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         restart,
         connectivity,
         steps.steps(),
-        elapsed);
+        elapsed,
+        null,
+        dumpBytes);
   }
 
   private void discardStaging(boolean cancelled) {

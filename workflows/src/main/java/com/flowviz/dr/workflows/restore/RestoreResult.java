@@ -19,6 +19,7 @@ import java.util.List;
  *     before the swap (the verified data is then in {@code stagingDatabase}, the live database untouched)
  * @param replacedDatabase where the previous live database was kept, or null if there was none
  * @param elapsed from workflow start to the end of the last step, to hold against the RTO
+ * @param dumpBytes the size of the decrypted pg_dump archive pg_restore read
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RestoreResult(
@@ -32,7 +33,23 @@ public record RestoreResult(
     ConnectivityReport connectivity,
     List<StepRecord> steps,
     Duration elapsed,
-    String stagingDatabase) {
+    String stagingDatabase,
+    Long dumpBytes) {
+
+  public RestoreResult(
+      String outcome,
+      BackupObject backup,
+      String targetDatabase,
+      String replacedDatabase,
+      VerificationReport verification,
+      RpoAssessment rpo,
+      RestartOutcome restart,
+      ConnectivityReport connectivity,
+      List<StepRecord> steps,
+      Duration elapsed,
+      String stagingDatabase) {
+    this(outcome, backup, targetDatabase, replacedDatabase, verification, rpo, restart, connectivity, steps, elapsed, stagingDatabase, null);
+  }
 
   public RestoreResult(
       String outcome,

@@ -308,7 +308,7 @@ class HandleIncidentWorkflowTest {
     assertEquals(Boolean.TRUE, child.stageOnly(), "automation restores into staging only");
     assertTrue(waiting.awaiting().contains("--gate swap"), waiting.awaiting());
     verify(postgres, never()).swapIntoLive(any(), any());
-    verify(notify, org.mockito.Mockito.atLeastOnce()).notify(org.mockito.ArgumentMatchers.argThat(n -> n.eventId().endsWith(":approval-needed")));
+    verify(notify, org.mockito.Mockito.timeout(10_000).atLeastOnce()).notify(org.mockito.ArgumentMatchers.argThat(n -> n.eventId().endsWith(":approval-needed")));
     WorkflowUpdateException anonymous = assertThrows(WorkflowUpdateException.class, () -> workflow.decide(Decision.approve("swap", " ", null)));
     assertTrue(anonymous.getCause().getMessage().contains("who made it"));
 

@@ -1,0 +1,38 @@
+package com.flowviz.dr.workflows.drill;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * Input of a recovery drill. Every field may be left out: the newest daily backup is restored onto
+ * a scratch instance, verified, timed and torn down.
+ *
+ * <pre>{@code
+ * {"backupKey": "latest", "operator": "scheduled-drill"}
+ * }</pre>
+ *
+ * @param backupKey "latest" (default) or a key; a weekly key ({@code weekly/...}) is retrieved from
+ *     Glacier or Deep Archive first, as runbook 4.2 does, and the retrieval counts in the RTO
+ * @param backupPrefix where "latest" looks: {@code daily/} (default) or {@code weekly/}
+ * @param databaseName the database the restore creates on the scratch instance, default flowviz
+ * @param instanceName the scratch instance, default {@code flowviz-drill-<8 hex of the workflow id>}
+ * @param keepScratch keep the scratch instance afterwards (for a look at the restored data); by
+ *     default it is torn down, after a failure too
+ * @param readinessTimeout ISO-8601 duration the scratch server has to accept connections, default PT5M
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record DrillRequest(
+    String backupKey,
+    String backupPrefix,
+    String bucket,
+    String databaseName,
+    String instanceName,
+    String region,
+    Boolean keepScratch,
+    String operator,
+    String reason,
+    String readinessTimeout) {
+
+  public static DrillRequest latest(String bucket, String operator) {
+    return new DrillRequest(null, null, bucket, null, null, null, null, operator, null, null);
+  }
+}
