@@ -106,6 +106,6 @@ public record RtoTrend(int drills, Duration latest, Duration fitted, Duration gr
     if (s >= 3600) {
       return (s / 3600) + " h" + (s % 3600 / 60 == 0 ? "" : " " + (s % 3600 / 60) + " min");
     }
-    return s >= 60 ? (s / 60) + " min" + (s % 60 == 0 ? "" : " " + (s % 60) + " s") : s + " s";
+    return s >= 60 ? (s / 60) + " min" + (s % 60 == 0 ? "" : " " + (s % 60) + " s") : String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 }
