@@ -127,6 +127,22 @@ class DeployFilesTest {
   }
 
   @Test
+  void alertmanagersAndPrometheusOwnCheckersAcceptTheAlertingFiles() throws Exception {
+    assertEquals("", check("amtool", "check-config", DEPLOY.resolve("alerting/alertmanager.yml").toString()));
+    assertEquals("", check("promtool", "check", "rules", DEPLOY.resolve("alerting/flowviz-dr-rules.yml").toString()));
+  }
+
+  /** Runs a checker; "" when it accepts, else what it printed. A missing checker fails the test. */
+  private static String check(String... command) throws Exception {
+    if (!Files.isExecutable(Path.of("/usr/bin", command[0]))) {
+      throw new AssertionError(command[0] + " is not installed (Debian: prometheus-alertmanager for amtool, prometheus for promtool; .ci/run installs them)");
+    }
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    return p.waitFor() == 0 && output.contains("SUCCESS") ? "" : output;
+  }
+
+  @Test
   void everyWorkerSettingTheDeployFilesMakeIsOneTheWorkerReads() throws Exception {
     Set<String> known = workerEnvironmentNames();
     Set<String> used = new TreeSet<>();

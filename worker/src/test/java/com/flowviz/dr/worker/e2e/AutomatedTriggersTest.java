@@ -205,6 +205,95 @@ class AutomatedTriggersTest {
     endIfRunning(next.path("workflowId").asText());
   }
 
+  // ---- A real Alertmanager, configured by deploy/alerting/alertmanager.yml ----
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aRealAlertmanagerWithTheDeployedRouteDeclaresOneIncidentForAGroupOfAlerts() throws Exception {
+    // The deployed route and receiver, pointed at this worker: only the URL, the token file and
+    // the group wait (30 s in production) change.
+    Map<String, Object> config = new org.yaml.snakeyaml.Yaml().load(Files.readString(Path.of("..", "deploy", "alerting", "alertmanager.yml")));
+    Map<String, Object> route = ((List<Map<String, Object>>) ((Map<String, Object>) config.get("route")).get("routes")).get(0);
+    route.put("group_wait", "1s");
+    Map<String, Object> receiver = ((List<Map<String, Object>>) config.get("receivers")).stream()
+        .filter(r -> r.get("name").equals(route.get("receiver"))).findFirst().orElseThrow();
+    Map<String, Object> webhook = ((List<Map<String, Object>>) receiver.get("webhook_configs")).get(0);
+    Path dir = Files.createTempDirectory("flowviz-dr-alertmanager");
+    Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN);
+    webhook.put("url", base + "/triggers/alertmanager");
+    ((Map<String, Object>) ((Map<String, Object>) webhook.get("http_config")).get("authorization")).put("credentials_file", tokenFile.toString());
+    Path configFile = Files.writeString(dir.resolve("alertmanager.yml"), new org.yaml.snakeyaml.Yaml().dump(config));
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Process alertmanager = new ProcessBuilder(alertmanagerBinary(), "--config.file=" + configFile, "--storage.path=" + dir.resolve("data"),
+        "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=", "--log.level=debug")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("alertmanager.log").toFile()).start();
+    try {
+      String api = "http://127.0.0.1:" + port + "/api/v2";
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (true) {
+        try {
+          if (http.send(HttpRequest.newBuilder(URI.create(api + "/status")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+            break;
+          }
+        } catch (java.io.IOException notYet) {
+          // still starting
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("Alertmanager did not start: " + Files.readString(dir.resolve("alertmanager.log")));
+        }
+        Thread.sleep(200);
+      }
+      String database = TestPostgres.newDatabaseName("flowviz_am");
+      // Two alerts that agree on scenario and database: Alertmanager groups them into one notification.
+      String alerts = "[" + prometheusAlert("FlowvizRegionUnreachable", database, Instant.now().minusSeconds(60)) + ","
+          + prometheusAlert("FlowvizApiProbesFailing", database, Instant.now().minusSeconds(30)) + "]";
+      HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(api + "/alerts")).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(alerts)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, posted.statusCode(), posted.body());
+
+      String prefix = "incident-auto-regional-outage-" + database.replace('_', '-') + "-";
+      long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      List<String> incidents = List.of();
+      while (System.nanoTime() < until && incidents.isEmpty()) {
+        Thread.sleep(500);
+        incidents = executions().map(e -> e.getExecution().getWorkflowId()).filter(id -> id.startsWith(prefix)).distinct().toList();
+      }
+      String log = Files.readString(dir.resolve("alertmanager.log"));
+      assertEquals(1, incidents.size(), "one incident for the group: " + incidents + "\nAlertmanager log:\n" + log);
+      Thread.sleep(2000); // a second notification, had the group been split, would have arrived by now
+      assertEquals(1, executions().map(e -> e.getExecution().getWorkflowId()).filter(id -> id.startsWith(prefix)).distinct().count());
+      endIfRunning(incidents.get(0));
+    } finally {
+      alertmanager.destroy();
+      alertmanager.waitFor();
+    }
+  }
+
+  private static String alertmanagerBinary() {
+    for (String candidate : List.of("/usr/bin/prometheus-alertmanager", "/usr/bin/alertmanager")) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        return candidate;
+      }
+    }
+    throw new AssertionError("Alertmanager is not installed (Debian: apt-get install prometheus-alertmanager; .ci/run does)");
+  }
+
+  private static String prometheusAlert(String name, String database, Instant startsAt) {
+    ObjectNode a = JSON.createObjectNode();
+    ObjectNode labels = a.putObject("labels");
+    labels.put("alertname", name);
+    labels.put("flowviz_scenario", "2.5");
+    labels.put("database", database);
+    labels.put("severity", "critical");
+    a.putObject("annotations").put("summary", name + " for " + database);
+    a.put("startsAt", startsAt.toString());
+    a.put("generatorURL", "http://prometheus:9090/graph");
+    return a.toString();
+  }
+
   // ---- Authentication ----
 
   @Test

@@ -153,6 +153,21 @@ class RecoveryDrillEndToEndTest {
     assertTrue(table.toString().contains("RTO VERDICT") && table.toString().contains("WITHIN_TARGET"), table.toString());
   }
 
+  @Test
+  @Order(4)
+  void onAServerWithoutSchedulesTheStarterLeavesACronStyleDrillWithTheServer() throws Exception {
+    String id = "drill-weekly-" + System.nanoTime();
+    StringWriter out = new StringWriter();
+    int exit = StarterCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "drill", "--address", stack.temporal.address(),
+        "--every", "0 4 * * 6", "--workflow-id", id, "--json");
+
+    assertEquals(0, exit, out.toString());
+    var started = stack.client.fetchHistory(id).getHistory().getEvents(0).getWorkflowExecutionStartedEventAttributes();
+    assertEquals("0 4 * * 6", started.getCronSchedule());
+    assertTrue(started.getFirstWorkflowTaskBackoff().getSeconds() > 0, "the first drill waits for Saturday 04:00 UTC");
+    stack.client.newUntypedWorkflowStub(id).terminate("test over");
+  }
+
   private static JsonNode step(JsonNode report, String name) {
     for (JsonNode s : report.path("steps")) {
       if (s.path("step").asText().equals(name)) {
