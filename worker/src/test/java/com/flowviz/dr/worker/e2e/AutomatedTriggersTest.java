@@ -13,7 +13,6 @@ import com.flowviz.dr.activities.testing.TestPostgres;
 import com.flowviz.dr.worker.triggers.DeclaredIncident;
 import com.flowviz.dr.worker.triggers.IncidentStarter;
 import com.flowviz.dr.worker.triggers.RequestAuthenticator;
-import com.flowviz.dr.workflows.failover.Decision;
 import com.flowviz.dr.workflows.incident.HandleIncidentWorkflow;
 import com.flowviz.dr.workflows.incident.IncidentProgress;
 import com.flowviz.dr.workflows.incident.IncidentResult;

@@ -56,7 +56,15 @@ public final class WorkerTestStack {
   public final SecretsManagerClient secrets;
   private final ApplicationContext worker;
 
+  /** Every stack this test JVM started, the shared one and those with settings of their own. */
+  private static final List<WorkerTestStack> ALL = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  static List<WorkerTestStack> all() {
+    return List.copyOf(ALL);
+  }
+
   private WorkerTestStack(Map<String, Object> extraProperties) throws IOException {
+    ALL.add(this);
     ProcessWatcher.start(); // from the first e2e test on; SecretsStayOutOfSightTest reads what it saw
     temporal = LoopbackTemporalServer.start(0);
     proxy = S3FaultProxy.in(TestMoto.endpoint());

@@ -1,7 +1,6 @@
 package com.flowviz.dr.activities.drill;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.flowviz.dr.activities.verify.VerificationReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
