@@ -5,6 +5,7 @@ import com.flowviz.dr.activities.storage.BucketFreshness;
 import com.flowviz.dr.worker.config.MetricsSettings;
 import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.RecoveryObjectives;
+import com.flowviz.dr.workflows.freshness.BackupLocation;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.event.ShutdownEvent;
@@ -67,18 +68,12 @@ public class BackupAgeMetrics {
         : locations;
     List<Watched> result = new ArrayList<>();
     for (String location : given) {
-      String region = null;
-      String path = location.trim();
-      int at = path.lastIndexOf('@');
-      if (at > 0) {
-        region = path.substring(at + 1);
-        path = path.substring(0, at);
+      try {
+        BackupLocation l = BackupLocation.parse(location);
+        result.add(new Watched(l.bucket(), l.prefix(), l.region()));
+      } catch (io.temporal.failure.ApplicationFailure e) {
+        throw new IllegalArgumentException("flowviz.metrics.backup-locations: " + e.getOriginalMessage(), e);
       }
-      int slash = path.indexOf('/');
-      if (slash <= 0) {
-        throw new IllegalArgumentException("flowviz.metrics.backup-locations entry \"" + location + "\" is not bucket/prefix[@region]");
-      }
-      result.add(new Watched(path.substring(0, slash), path.substring(slash + 1), region));
     }
     return result;
   }

@@ -116,6 +116,19 @@ public final class InputValidation {
   }
 
   /** Echo a rejected value without letting it spoil a terminal or a log line. */
+  private static final Pattern INSTANCE_NAME = Pattern.compile("[a-z][a-z0-9-]{1,48}[a-z0-9]");
+
+  /** A database instance this tool provisions (4.3, drills) or removes: a name every provisioner accepts. */
+  public static String instanceName(String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw invalid(field + " is missing: give the instance's name (a RestoreToNewInstance or RecoveryDrill result names it).");
+    }
+    if (!INSTANCE_NAME.matcher(value).matches()) {
+      throw invalid(field + " \"" + printable(value) + "\" is not an instance name: 3 to 50 characters of a-z, 0-9 and '-', starting with a letter.");
+    }
+    return value;
+  }
+
   public static String printable(String value) {
     String shown = value.length() > 80 ? value.substring(0, 80) + "..." : value;
     StringBuilder out = new StringBuilder(shown.length());

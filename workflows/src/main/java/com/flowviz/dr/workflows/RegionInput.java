@@ -8,6 +8,11 @@ public final class RegionInput {
 
   private RegionInput() {}
 
+  /** Where a provisioner places an instance: an AWS region, or "local" for the local provisioner. Null stays null. */
+  public static String forInstance(String field, String region) {
+    return "local".equals(region) ? region : validate(field, region);
+  }
+
   /** Null stays null (the worker's default region). */
   public static String validate(String field, String region) {
     if (region == null) {

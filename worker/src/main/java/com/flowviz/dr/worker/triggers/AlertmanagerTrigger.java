@@ -1,6 +1,7 @@
 package com.flowviz.dr.worker.triggers;
 
 import com.flowviz.dr.workflows.Defaults;
+import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.incident.Scenario;
 import com.flowviz.dr.workflows.incident.Trigger;
 import jakarta.inject.Singleton;
@@ -67,7 +68,7 @@ public class AlertmanagerTrigger {
       }
       String database = alert.label(DATABASE_LABEL) == null ? Defaults.DATABASE : alert.label(DATABASE_LABEL);
       if (!DATABASE.matcher(database).matches()) {
-        throw new IllegalArgumentException("alert " + name + ": label " + DATABASE_LABEL + " \"" + printable(database)
+        throw new IllegalArgumentException("alert " + name + ": label " + DATABASE_LABEL + " \"" + InputValidation.printable(database)
             + "\" is not a PostgreSQL database name (a-z, 0-9, _)");
       }
       if (startsAt(alert).isAfter(Instant.now().plusSeconds(300))) {
@@ -99,12 +100,7 @@ public class AlertmanagerTrigger {
     try {
       return OffsetDateTime.parse(alert.startsAt()).toInstant();
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("alert " + alert.label("alertname") + ": startsAt \"" + printable(alert.startsAt()) + "\" is not an RFC 3339 time");
+      throw new IllegalArgumentException("alert " + alert.label("alertname") + ": startsAt \"" + InputValidation.printable(alert.startsAt()) + "\" is not an RFC 3339 time");
     }
-  }
-
-  static String printable(String value) {
-    String v = value.length() > 80 ? value.substring(0, 80) + "…" : value;
-    return v.replaceAll("\\p{Cntrl}", "?");
   }
 }

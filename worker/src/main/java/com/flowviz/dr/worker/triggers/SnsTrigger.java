@@ -3,6 +3,7 @@ package com.flowviz.dr.worker.triggers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.flowviz.dr.workflows.Defaults;
+import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.incident.Scenario;
 import com.flowviz.dr.workflows.incident.Trigger;
 import com.flowviz.dr.worker.config.TriggerSettings;
@@ -98,7 +99,7 @@ public class SnsTrigger {
     String topicArn = envelope.path("TopicArn").asText();
     Matcher arn = TOPIC_ARN.matcher(topicArn);
     if (!arn.matches()) {
-      throw new Refusal(400, "TopicArn \"" + AlertmanagerTrigger.printable(topicArn) + "\" is not an SNS topic ARN");
+      throw new Refusal(400, "TopicArn \"" + InputValidation.printable(topicArn) + "\" is not an SNS topic ARN");
     }
     // Checked before the signature, so a stranger's topic costs no certificate download.
     if (!topics.contains(topicArn)) {

@@ -48,6 +48,18 @@ public final class ActivityTimeouts {
           .setRetryOptions(RETRY)
           .build();
 
+  /**
+   * Making or removing a database instance (4.3, drills): it may pull images or wait for a cloud,
+   * and heartbeats meanwhile.
+   */
+  public static final ActivityOptions PROVISIONING =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(30))
+          .setScheduleToCloseTimeout(Duration.ofHours(2))
+          .setHeartbeatTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(QUICK.getRetryOptions())
+          .build();
+
   /** The application: restart command and HTTP probes. */
   public static final ActivityOptions APPLICATION =
       ActivityOptions.newBuilder()

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The gates of a workflow where a person approves or rejects the next irreversible step (swap,
@@ -15,13 +14,13 @@ import java.util.Set;
  */
 public final class ApprovalGates {
 
-  private final Set<String> gates;
+  private final List<String> gates;
   private final List<Decision> decisions = new ArrayList<>();
   private String pendingGate;
   private String question;
 
-  public ApprovalGates(Set<String> gates) {
-    this.gates = gates;
+  public ApprovalGates(String... gates) {
+    this.gates = List.of(gates);
   }
 
   /** Waits for a decision at the gate; null when the timeout passes first. */
@@ -78,6 +77,11 @@ public final class ApprovalGates {
 
   public boolean waitingAt(String gate) {
     return gate.equals(pendingGate);
+  }
+
+  /** The gate waiting for a decision now, or null. */
+  public String pendingGate() {
+    return pendingGate;
   }
 
   public String pendingQuestion() {

@@ -5,9 +5,9 @@ import com.flowviz.dr.activities.storage.BackupSelector;
 import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.DurationInput;
 import com.flowviz.dr.workflows.InputValidation;
+import com.flowviz.dr.workflows.RegionInput;
 import com.flowviz.dr.workflows.common.Names;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /** A drill request checked and completed with defaults, before anything is provisioned. */
 record DrillPlan(
@@ -20,8 +20,6 @@ record DrillPlan(
     String reason,
     Duration readinessTimeout) {
 
-  private static final Pattern INSTANCE_NAME = Pattern.compile("[a-z][a-z0-9-]{1,48}[a-z0-9]");
-
   static DrillPlan from(DrillRequest input, String workflowId) {
     DrillRequest request = input == null ? DrillRequest.latest(null, null) : input;
     String bucket = request.bucket() == null ? Defaults.BUCKET : InputValidation.bucketName("bucket", request.bucket());
@@ -30,14 +28,9 @@ record DrillPlan(
     String prefix = request.backupPrefix() == null
         ? (key != null && key.startsWith(Defaults.WEEKLY_PREFIX) ? Defaults.WEEKLY_PREFIX : Defaults.DAILY_PREFIX)
         : InputValidation.prefix("backupPrefix", request.backupPrefix());
-    String instanceName = request.instanceName() == null ? "flowviz-drill-" + Names.shortHash(workflowId) : request.instanceName();
-    if (!INSTANCE_NAME.matcher(instanceName).matches()) {
-      throw InputValidation.invalid("instanceName \"" + InputValidation.printable(instanceName)
-          + "\" is not usable: 3 to 50 characters of a-z, 0-9 and '-', starting with a letter.");
-    }
-    if (request.region() != null && !request.region().matches("[a-z]{2}(-[a-z]+)+-\\d|local")) {
-      throw InputValidation.invalid("region \"" + InputValidation.printable(request.region()) + "\" is not an AWS region name such as us-west-2.");
-    }
+    String instanceName = InputValidation.instanceName("instanceName",
+        request.instanceName() == null ? "flowviz-drill-" + Names.shortHash(workflowId) : request.instanceName());
+    RegionInput.forInstance("region", request.region());
     return new DrillPlan(
         new BackupSelector(bucket, prefix, key, null),
         prefix.startsWith(Defaults.WEEKLY_PREFIX) || (key != null && key.startsWith(Defaults.WEEKLY_PREFIX)),

@@ -31,7 +31,6 @@ import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import com.flowviz.dr.workflows.restore.RestoreSteps;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
@@ -48,16 +47,7 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
   private final BackupDecryptionActivities decryption = Workflow.newActivityStub(BackupDecryptionActivities.class, ActivityTimeouts.QUICK);
   private final PostgresActivities postgres = Workflow.newActivityStub(PostgresActivities.class, ActivityTimeouts.DATABASE);
   private final DrillActivities drills = Workflow.newActivityStub(DrillActivities.class, ActivityTimeouts.QUICK);
-  /** The same as 4.3's: provisioning may pull images or wait for a cloud; it heartbeats meanwhile. */
-  private final ProvisionActivities provisioning =
-      Workflow.newActivityStub(
-          ProvisionActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofMinutes(30))
-              .setScheduleToCloseTimeout(Duration.ofHours(2))
-              .setHeartbeatTimeout(Duration.ofSeconds(30))
-              .setRetryOptions(ActivityTimeouts.QUICK.getRetryOptions())
-              .build());
+  private final ProvisionActivities provisioning = Workflow.newActivityStub(ProvisionActivities.class, ActivityTimeouts.PROVISIONING);
 
   /** Storage classes that must be retrieved before a byte can be read. */
   private static final java.util.Set<String> ARCHIVED = java.util.Set.of("GLACIER", "DEEP_ARCHIVE");

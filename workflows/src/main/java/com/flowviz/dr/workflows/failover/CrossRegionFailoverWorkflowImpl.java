@@ -16,6 +16,7 @@ import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecoveryObjectives;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
+import com.flowviz.dr.workflows.common.ApprovalGates;
 import com.flowviz.dr.workflows.common.AuditTrail;
 import com.flowviz.dr.workflows.common.Failures;
 import com.flowviz.dr.workflows.common.RpoAssessment;
@@ -31,7 +32,6 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,9 +65,7 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
   private FailoverPlan plan;
   private StepTracker steps;
   private FreshnessReport freshness;
-  private String pendingGate;
-  private String gateQuestion;
-  private final List<Decision> decisions = new ArrayList<>();
+  private final ApprovalGates gates = new ApprovalGates(Decision.DNS_SWITCH, Decision.STALE_BACKUP);
   private String restoreWorkflowId;
 
   @Override
@@ -86,7 +84,7 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
       RunSearchAttributes.backupKey(freshness.source().newest().key());
       if (freshness.rpo().verdict().equals(RpoAssessment.ABOVE_MAXIMUM)) {
         Decision staleDecision = steps.run(APPROVE_STALE_BACKUP,
-            () -> awaitDecision(Decision.STALE_BACKUP, FailoverText.staleQuestion(freshness, plan)), FailoverText::decision);
+            () -> gates.await(Decision.STALE_BACKUP, plan.approvalTimeout(), FailoverText.staleQuestion(freshness, plan)), FailoverText::decision);
         if (staleDecision == null || !staleDecision.approve()) {
           String outcome = staleDecision == null ? FailoverResult.APPROVAL_TIMED_OUT : FailoverResult.STALE_BACKUP_REJECTED;
           trail.record(plan.direction(), outcome, FailoverText.decision(staleDecision) + "; nothing was provisioned or changed");
@@ -100,12 +98,11 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
 
       Decision dnsDecision;
       if (plan.preApproved()) {
-        dnsDecision = new Decision(Decision.DNS_SWITCH, true, plan.preApprovedBy(), "pre-approved by policy", now());
-        decisions.add(dnsDecision);
+        dnsDecision = gates.offer(Decision.approve(Decision.DNS_SWITCH, plan.preApprovedBy(), "pre-approved by policy"));
         steps.skip(APPROVE_DNS, "pre-approved by " + plan.preApprovedBy());
       } else {
         dnsDecision = steps.run(APPROVE_DNS,
-            () -> awaitDecision(Decision.DNS_SWITCH, FailoverText.dnsQuestion(plan, stack, restored)), FailoverText::decision);
+            () -> gates.await(Decision.DNS_SWITCH, plan.approvalTimeout(), FailoverText.dnsQuestion(plan, stack, restored)), FailoverText::decision);
       }
       if (dnsDecision == null || !dnsDecision.approve()) {
         String outcome = dnsDecision == null ? FailoverResult.APPROVAL_TIMED_OUT : FailoverResult.DNS_SWITCH_REJECTED;
@@ -161,29 +158,6 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
     return new FreshnessReport(source, compared, age.isNegative() ? Duration.ZERO : age, RpoAssessment.of(plan.incidentAt(), takenAt), lag);
   }
 
-  /** Waits for a person at a gate; null when the approval timeout passes first. */
-  private Decision awaitDecision(String gate, String question) {
-    pendingGate = gate;
-    gateQuestion = question;
-    Workflow.setCurrentDetails("Waiting for a decision at the " + gate + " gate: " + question);
-    try {
-      Workflow.await(plan.approvalTimeout(), () -> decisionFor(gate) != null);
-      return decisionFor(gate);
-    } finally {
-      pendingGate = null;
-      gateQuestion = null;
-    }
-  }
-
-  private Decision decisionFor(String gate) {
-    for (int i = decisions.size() - 1; i >= 0; i--) {
-      if (decisions.get(i).gate().equals(gate)) {
-        return decisions.get(i);
-      }
-    }
-    return null;
-  }
-
   private RestoreResult restoreWithRunbook41(StackOutputs stack) {
     restoreWorkflowId = Workflow.getInfo().getWorkflowId() + "-restore";
     RestoreFromBackupWorkflow child =
@@ -214,44 +188,38 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
   }
 
   private FailoverResult result(Instant startedAt, String outcome, StackOutputs stack, RestoreResult restored, DnsChange change, HealthReport health) {
-    return new FailoverResult(plan.direction(), outcome, freshness, stack, restored, change, health, List.copyOf(decisions), steps.steps(),
+    return new FailoverResult(plan.direction(), outcome, freshness, stack, restored, change, health, gates.decisions(), steps.steps(),
         Duration.between(startedAt, now()));
   }
 
   @Override
   public String decide(Decision decision) {
-    decision(decision);
-    Decision recorded = decisions.get(decisions.size() - 1);
-    boolean waiting = recorded.gate().equals(pendingGate);
+    Decision recorded = record(decision);
     return (recorded.approve() ? "Approved" : "Rejected") + " " + recorded.gate() + " by " + recorded.by()
-        + (waiting ? "; the " + plan.direction() + " goes on now." : "; it applies when the " + plan.direction() + " reaches the gate.");
+        + (gates.waitingAt(recorded.gate()) ? "; the " + plan.direction() + " goes on now."
+            : "; it applies when the " + plan.direction() + " reaches the gate.");
   }
 
   @Override
   public void validateDecision(Decision decision) {
-    if (decision == null || decision.gate() == null) {
-      throw new IllegalArgumentException("A decision names its gate: dns-switch or stale-backup.");
-    }
-    if (!decision.gate().equals(Decision.DNS_SWITCH) && !decision.gate().equals(Decision.STALE_BACKUP)) {
-      throw new IllegalArgumentException("Unknown gate \"" + decision.gate() + "\"; the gates are dns-switch and stale-backup.");
-    }
-    if (decision.by() == null || decision.by().isBlank()) {
-      throw new IllegalArgumentException("A decision names who made it (by), for the audit trail.");
-    }
-    if (decision.gate().equals(Decision.STALE_BACKUP) && !Decision.STALE_BACKUP.equals(pendingGate)) {
+    gates.validate(decision);
+    if (decision.gate().equals(Decision.STALE_BACKUP) && !gates.waitingAt(Decision.STALE_BACKUP)) {
       throw new IllegalArgumentException("The stale-backup gate is not waiting for a decision.");
     }
   }
 
   @Override
   public void decision(Decision decision) {
-    if (decision == null || decision.gate() == null || decision.by() == null) {
-      return; // a malformed signal cannot be answered; the update validator explains
+    record(decision); // a malformed signal cannot be answered; the update validator explains
+  }
+
+  private Decision record(Decision decision) {
+    Decision recorded = gates.offer(decision);
+    if (recorded != null) {
+      Workflow.getLogger(CrossRegionFailoverWorkflowImpl.class)
+          .info("{} {} by {}", recorded.approve() ? "Approved" : "Rejected", recorded.gate(), recorded.by());
     }
-    Decision stamped = new Decision(decision.gate(), decision.approve(), decision.by(), decision.comment(), now());
-    decisions.add(stamped);
-    Workflow.getLogger(CrossRegionFailoverWorkflowImpl.class)
-        .info("{} {} by {}", stamped.approve() ? "Approved" : "Rejected", stamped.gate(), stamped.by());
+    return recorded;
   }
 
   @Override
@@ -259,10 +227,10 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
     return new FailoverProgress(
         plan == null ? null : plan.direction(),
         steps == null ? null : steps.current(),
-        pendingGate,
-        gateQuestion,
+        gates.pendingGate(),
+        gates.pendingQuestion(),
         freshness,
-        List.copyOf(decisions),
+        gates.decisions(),
         restoreWorkflowId,
         steps == null ? List.of() : steps.steps());
   }

@@ -120,26 +120,9 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
   }
 
   static LocationFreshness parse(String location) {
-    String path = location == null ? "" : location.trim();
-    String region = null;
-    int at = path.lastIndexOf('@');
-    if (at > 0) {
-      region = path.substring(at + 1);
-      path = path.substring(0, at);
-      if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d")) {
-        throw InputValidation.invalid("location \"" + InputValidation.printable(location) + "\": \"" + InputValidation.printable(region)
-            + "\" is not an AWS region such as us-west-2.");
-      }
-    }
-    int slash = path.indexOf('/');
-    if (slash <= 0) {
-      throw InputValidation.invalid("location \"" + InputValidation.printable(location == null ? "" : location)
-          + "\" is not bucket/prefix or bucket/prefix@region, e.g. flowviz-backups/daily/.");
-    }
-    String bucket = InputValidation.bucketName("location bucket", path.substring(0, slash));
-    String prefix = InputValidation.prefix("location prefix", path.substring(slash + 1));
+    BackupLocation l = BackupLocation.parse(location);
     // Nothing is known until the first check: taken as within the target, so a breach found then is news.
-    return new LocationFreshness(location, bucket, prefix, region, null, null, null, LocationFreshness.OK, null, null, null, 0);
+    return new LocationFreshness(location, l.bucket(), l.prefix(), l.region(), null, null, null, LocationFreshness.OK, null, null, null, 0);
   }
 
   private static String hours(Duration d) {

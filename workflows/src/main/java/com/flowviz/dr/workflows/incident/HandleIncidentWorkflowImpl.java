@@ -16,7 +16,6 @@ import com.flowviz.dr.activities.incident.IsolatedLocation;
 import com.flowviz.dr.activities.incident.ReportLocation;
 import com.flowviz.dr.activities.incident.RotationOutcome;
 import com.flowviz.dr.activities.postgres.DataGap;
-import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.postgres.ServerInfo;
 import com.flowviz.dr.activities.postgres.SwapOutcome;
@@ -97,7 +96,7 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
   private boolean awaitingChoice;
   private RecoveryChoice choice;
   private String followUpWorkflowId;
-  private final ApprovalGates gates = new ApprovalGates(Set.of(Decision.SWAP));
+  private final ApprovalGates gates = new ApprovalGates(Decision.SWAP);
 
   /** The backup the checklist found, and what was learned about it. */
   private record IdentifiedBackup(BackupObject backup, BackupManifest manifest, ArchiveHeader header) {}

@@ -22,6 +22,7 @@ import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.DurationInput;
 import com.flowviz.dr.workflows.InputValidation;
+import com.flowviz.dr.workflows.RegionInput;
 import com.flowviz.dr.workflows.InstantInput;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
@@ -34,13 +35,11 @@ import com.flowviz.dr.workflows.common.StepTracker;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.regex.Pattern;
 
 public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWorkflow {
 
@@ -57,29 +56,18 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
   static final String CONNECTIVITY = "application-connectivity-test";
   static final String TEARDOWN = "teardown-instance";
 
-  private static final Pattern INSTANCE_NAME = Pattern.compile("[a-z][a-z0-9-]{1,48}[a-z0-9]");
-
   private final BackupStorageActivities storage = Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
   private final BackupDecryptionActivities decryption = Workflow.newActivityStub(BackupDecryptionActivities.class, ActivityTimeouts.QUICK);
   private final PostgresActivities postgres = Workflow.newActivityStub(PostgresActivities.class, ActivityTimeouts.DATABASE);
   private final VerificationActivities verification = Workflow.newActivityStub(VerificationActivities.class, ActivityTimeouts.APPLICATION);
   private final ApplicationActivities application = Workflow.newActivityStub(ApplicationActivities.class, ActivityTimeouts.APPLICATION);
-  /** Provisioning may pull images or wait for a cloud; it heartbeats meanwhile. */
-  private final ProvisionActivities provisioning =
-      Workflow.newActivityStub(
-          ProvisionActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofMinutes(30))
-              .setScheduleToCloseTimeout(Duration.ofHours(2))
-              .setHeartbeatTimeout(Duration.ofSeconds(30))
-              .setRetryOptions(ActivityTimeouts.QUICK.getRetryOptions())
-              .build());
+  private final ProvisionActivities provisioning = Workflow.newActivityStub(ProvisionActivities.class, ActivityTimeouts.PROVISIONING);
 
   private StepTracker steps;
   private BackupObject backup;
   private ProvisionedInstance instance;
   private String restoreWorkflowId;
-  private final ApprovalGates gates = new ApprovalGates(java.util.Set.of(Decision.REPOINT));
+  private final ApprovalGates gates = new ApprovalGates(Decision.REPOINT);
   private boolean repointGate;
 
   @Override
@@ -89,13 +77,9 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
     // Input first: bad input changes nothing.
     String workflowId = Workflow.getInfo().getWorkflowId();
     String database = InputValidation.databaseName("databaseName", request.databaseName() == null ? Defaults.DATABASE : request.databaseName());
-    String instanceName = request.instanceName() == null ? "flowviz-db-" + Names.shortHash(workflowId) : request.instanceName();
-    if (!INSTANCE_NAME.matcher(instanceName).matches()) {
-      throw InputValidation.invalid("instanceName \"" + instanceName + "\" is not usable: 3 to 50 characters of a-z, 0-9 and '-', starting with a letter.");
-    }
-    if (request.region() != null && !request.region().matches("[a-z]{2}(-[a-z]+)+-\\d|local")) {
-      throw InputValidation.invalid("region \"" + request.region() + "\" is not an AWS region name such as us-west-2.");
-    }
+    String instanceName = InputValidation.instanceName("instanceName",
+        request.instanceName() == null ? "flowviz-db-" + Names.shortHash(workflowId) : request.instanceName());
+    RegionInput.forInstance("region", request.region());
     String bucket = request.bucket() == null ? Defaults.BUCKET : InputValidation.bucketName("bucket", request.bucket());
     String prefix = request.backupPrefix() == null ? Defaults.DAILY_PREFIX : InputValidation.prefix("backupPrefix", request.backupPrefix());
     String key = request.backupKey() == null || Defaults.LATEST.equalsIgnoreCase(request.backupKey().trim())

@@ -24,9 +24,7 @@ public class TeardownInstanceWorkflowImpl implements TeardownInstanceWorkflow {
 
   @Override
   public boolean teardown(TeardownInstanceRequest request) {
-    if (request == null || request.instanceName() == null || !request.instanceName().matches("[a-z][a-z0-9-]{1,48}[a-z0-9]")) {
-      throw InputValidation.invalid("instanceName is missing or not an instance name (a-z, 0-9, '-').");
-    }
+    InputValidation.instanceName("instanceName", request == null ? null : request.instanceName());
     AuditTrail trail = new AuditTrail(InputValidation.operator(request.operator()));
     try {
       return new StepTracker(trail).run("teardown-instance",
