@@ -9,13 +9,16 @@ import java.util.List;
 
 /**
  * The gates of a workflow where a person approves or rejects the next irreversible step (swap,
- * repoint), and the decisions that arrived for them. A decision may arrive before its gate is
- * reached and applies when it is; a gate that hears nothing within its timeout counts as rejected.
+ * repoint, DNS switch), and the decisions that arrived for them. A decision may arrive before its
+ * gate is reached and applies when it is; until then a later decision replaces an earlier one (as
+ * the failover's gates always did, so its running workflows replay). A gate that hears nothing
+ * within its timeout counts as rejected; a gate already passed takes no more decisions.
  */
 public final class ApprovalGates {
 
   private final List<String> gates;
   private final List<Decision> decisions = new ArrayList<>();
+  private final java.util.Set<String> passed = new java.util.HashSet<>();
   private String pendingGate;
   private String question;
 
@@ -32,6 +35,7 @@ public final class ApprovalGates {
       Workflow.await(timeout, () -> decisionFor(gate) != null);
       return decisionFor(gate);
     } finally {
+      passed.add(gate);
       pendingGate = null;
       this.question = null;
       Workflow.setCurrentDetails("");
@@ -49,15 +53,15 @@ public final class ApprovalGates {
     if (decision.by() == null || decision.by().isBlank()) {
       throw new IllegalArgumentException("A decision names who made it (by), for the audit trail.");
     }
-    if (decisionFor(decision.gate()) != null) {
-      throw new IllegalArgumentException("The " + decision.gate() + " gate was already decided: " + describe(decisionFor(decision.gate())) + ".");
+    if (passed.contains(decision.gate())) {
+      throw new IllegalArgumentException("The " + decision.gate() + " gate was already passed: " + describe(decisionFor(decision.gate())) + ".");
     }
   }
 
-  /** Records a decision (from a signal or an accepted update); malformed or repeated ones are ignored. */
+  /** Records a decision (from a signal or an accepted update); malformed ones and late ones are ignored. */
   public Decision offer(Decision decision) {
     if (decision == null || decision.gate() == null || !gates.contains(decision.gate()) || decision.by() == null || decision.by().isBlank()
-        || decisionFor(decision.gate()) != null) {
+        || passed.contains(decision.gate())) {
       return null;
     }
     Decision stamped = new Decision(decision.gate(), decision.approve(), decision.by(), decision.comment(),
@@ -66,10 +70,11 @@ public final class ApprovalGates {
     return stamped;
   }
 
+  /** The latest decision for the gate, or null. */
   public Decision decisionFor(String gate) {
-    for (Decision d : decisions) {
-      if (d.gate().equals(gate)) {
-        return d;
+    for (int i = decisions.size() - 1; i >= 0; i--) {
+      if (decisions.get(i).gate().equals(gate)) {
+        return decisions.get(i);
       }
     }
     return null;

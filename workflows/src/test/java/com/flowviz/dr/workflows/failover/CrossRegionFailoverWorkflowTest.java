@@ -141,6 +141,35 @@ class CrossRegionFailoverWorkflowTest {
   }
 
   @Test
+  void beforeTheGateALaterDecisionReplacesAnEarlierOne() {
+    WorkflowStub stub = start("failover-changed-mind", FailoverRequest.failover("erin", null));
+    env.sleep(Duration.ofMinutes(20));
+
+    stub.signal("decision", Decision.approve(Decision.DNS_SWITCH, "frank", "go"));
+    stub.update("decide", String.class, Decision.reject(Decision.DNS_SWITCH, "grace", "wait, the primary is back"));
+    FailoverResult result = stub.getResult(FailoverResult.class);
+
+    assertEquals(FailoverResult.DNS_SWITCH_REJECTED, result.outcome(), "the latest decision before the gate counts");
+    verify(dns, never()).applyChangeBatch(any());
+  }
+
+  @Test
+  void aGateAlreadyPassedTakesNoMoreDecisions() {
+    backupsAged(Duration.ofHours(30));
+    WorkflowStub stub = start("failover-passed", FailoverRequest.failover("erin", null));
+    env.sleep(Duration.ofMinutes(5));
+    stub.update("decide", String.class, Decision.approve(Decision.STALE_BACKUP, "henry", "it is all we have"));
+    env.sleep(Duration.ofMinutes(10)); // the restore takes an hour: the failover is past the stale-backup gate
+
+    WorkflowUpdateException late = assertThrows(WorkflowUpdateException.class,
+        () -> stub.update("decide", String.class, Decision.reject(Decision.STALE_BACKUP, "ivan", "too late?")));
+
+    assertTrue(late.getCause().getMessage().contains("already passed: approved by henry"), late.getCause().getMessage());
+    stub.update("decide", String.class, Decision.approve(Decision.DNS_SWITCH, "frank", null));
+    assertEquals(FailoverResult.SWITCHED, stub.getResult(FailoverResult.class).outcome());
+  }
+
+  @Test
   void aRejectionEndsTheFailoverCleanlyAndRecordsWhoRejected() {
     WorkflowStub stub = start("failover-reject", FailoverRequest.failover("erin", null));
     env.sleep(Duration.ofHours(2));
