@@ -39,6 +39,7 @@ import java.util.Map;
 public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkflow {
 
   static final String CHECK_FRESHNESS = "check-backup-freshness";
+  static final String COMPARE_REPLICATION = "compare-replication-lag";
   static final String APPROVE_STALE_BACKUP = "approve-stale-backup";
   static final String PROVISION = "provision-region-stack";
   static final String RESTORE = "restore-with-runbook-4.1";
@@ -46,6 +47,9 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
   static final String SWITCH_DNS = "switch-dns";
   static final String WAIT_IN_SYNC = "wait-dns-in-sync";
   static final String PROBE_HEALTH = "probe-public-health";
+
+  /** Names the skipped comparison as a step of its own when the compared region cannot be read. */
+  private static final String COMPARED_REGION_UNREACHABLE = "failover-compared-region-unreachable-step";
 
   private final BackupStorageActivities storage = Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
   private final VerificationActivities verification =
@@ -80,6 +84,11 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
             + (plan.reason().isEmpty() ? "" : "; reason: " + plan.reason()));
     try {
       freshness = steps.run(CHECK_FRESHNESS, this::checkFreshness, FailoverText::freshness);
+      if (!freshness.compared().reachable() && Workflow.getVersion(COMPARED_REGION_UNREACHABLE, Workflow.DEFAULT_VERSION, 1) == 1) {
+        // 2.5: the region we fail over from is down. Its bucket is only a comparison, so the
+        // failover goes on from the DR side and says which check it could not make.
+        steps.skip(COMPARE_REPLICATION, FailoverText.comparisonSkipped(freshness, plan));
+      }
       trail.backupKey(freshness.source().newest().key());
       RunSearchAttributes.backupKey(freshness.source().newest().key());
       if (freshness.rpo().verdict().equals(RpoAssessment.ABOVE_MAXIMUM)) {

@@ -19,6 +19,13 @@ final class FailoverText {
             : "; replication lags s3://" + f.compared().bucket() + " by " + hours(f.replicationLag()));
   }
 
+  /** The finding when the other region's bucket cannot be read: during 2.5 that region is the one that is down. */
+  static String comparisonSkipped(FreshnessReport f, FailoverPlan plan) {
+    return f.compared().region() + " unreachable: replication lag not measured, s3://" + f.compared().bucket() + " could not be read ("
+        + f.compared().problem() + "); the " + plan.direction() + " goes on from s3://" + plan.sourceBucket() + " in " + plan.sourceRegion()
+        + ", whose newest backup is " + hours(f.age()) + " old";
+  }
+
   static String staleQuestion(FreshnessReport f, FailoverPlan plan) {
     return "The newest backup in s3://" + plan.sourceBucket() + " (" + f.source().newest().key() + ") is " + hours(f.age())
         + " old, beyond the RPO maximum of " + hours(RecoveryObjectives.RPO_MAXIMUM) + ": restoring it loses "

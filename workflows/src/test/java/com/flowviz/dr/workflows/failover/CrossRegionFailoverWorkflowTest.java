@@ -270,6 +270,47 @@ class CrossRegionFailoverWorkflowTest {
         Map.of("app_endpoint", "api.us-west-2.flowviz.com", "region", "us-west-2"), "failover-restore")));
   }
 
+  @Test
+  void withThePrimaryRegionUnreachableTheFailoverGoesOnFromTheDrSideAndNamesTheSkippedComparison() {
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    org.mockito.Mockito.doAnswer(call -> {
+      String bucket = call.getArgument(0);
+      String region = call.getArgument(1);
+      if (region.equals("us-east-1")) {
+        return new BucketFreshness(bucket, region, false, null, "Unable to execute HTTP request: Connection refused");
+      }
+      Instant takenAt = now.minus(Duration.ofHours(2));
+      return new BucketFreshness(bucket, region, true,
+          new BackupObject(bucket, "daily/flowviz_daily_x.dump.gpg", takenAt, takenAt, 10, "STANDARD", "e", region), null);
+    }).when(storage).newestBackup(any(), any(), any());
+    FailoverRequest preApproved = new FailoverRequest(null, null, null, null, null, null, null, null, null, null, null, null,
+        new DnsApproval("pre-approved", "region-down policy"), null, "erin", "us-east-1 outage", null);
+
+    FailoverResult result = start("failover-primary-unreachable", preApproved).getResult(FailoverResult.class);
+
+    assertEquals(FailoverResult.SWITCHED, result.outcome());
+    assertNull(result.freshness().replicationLag());
+    var skipped = result.steps().stream().filter(s -> s.step().equals(CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION)).findFirst().orElseThrow(
+        () -> new AssertionError("no " + CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION + " step in " + result.steps()));
+    assertEquals(com.flowviz.dr.workflows.common.StepRecord.SKIPPED, skipped.outcome());
+    assertTrue(skipped.detail().startsWith("us-east-1 unreachable: replication lag not measured"), skipped.detail());
+    assertTrue(skipped.detail().contains("Connection refused"), skipped.detail());
+    assertTrue(audit.stream().anyMatch(e -> e.step().equals(CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION)), "the skip is in the audit trail");
+    assertEquals("us-west-2", childRequests.get(0).bucketRegion());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "failover-primary-unreachable",
+        "cross-region-failover-v3-primary-region-unreachable");
+  }
+
+  @Test
+  void withBothRegionsReadableNoComparisonIsSkipped() {
+    FailoverRequest preApproved = new FailoverRequest(null, null, null, null, null, null, null, null, null, null, null, null,
+        new DnsApproval("pre-approved", "drill"), null, "erin", null, null);
+
+    FailoverResult result = start("failover-both-readable", preApproved).getResult(FailoverResult.class);
+
+    assertTrue(result.steps().stream().noneMatch(s -> s.step().equals(CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION)), result.steps().toString());
+  }
+
   /** The DR bucket's newest backup is {@code age} old; the primary bucket's is three hours newer. */
   private void backupsAged(Duration age) {
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
