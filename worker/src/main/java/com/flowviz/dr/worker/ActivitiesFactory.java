@@ -150,8 +150,10 @@ public class ActivitiesFactory {
     if (!(store instanceof S3BackupStore)) {
       return BackupStores.single(store);
     }
-    // The DR bucket lives in another region: a client of that region reads it.
-    return new BackupStores(store, region -> new S3BackupStore(AwsClients.s3(region, settings.endpoint()), settings.partSizeMib() * 1024 * 1024));
+    // The DR bucket lives in another region: a client of that region, through that region's endpoint, reads it.
+    var endpoints = settings.endpoints();
+    return new BackupStores(store,
+        region -> new S3BackupStore(AwsClients.s3(region, endpoints.forRegion(region)), settings.partSizeMib() * 1024 * 1024));
   }
 
   @Singleton

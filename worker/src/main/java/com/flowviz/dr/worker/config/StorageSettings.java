@@ -1,13 +1,18 @@
 package com.flowviz.dr.worker.config;
 
+import com.flowviz.dr.activities.aws.RegionEndpoints;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
+import java.util.List;
 
 /**
  * @param backend "s3" (default) or "local" (a directory with S3's layout, for the demo)
- * @param region null for the SDK's chain (AWS_REGION)
+ * @param region the worker's own region (its default bucket, Secrets Manager, SNS); null for the
+ *     SDK's chain (AWS_REGION). A worker that must fail over out of a region runs in the DR region.
  * @param endpoint null for AWS_ENDPOINT_URL or the real service
+ * @param regionEndpoints "region=url" entries: that region's S3, Secrets Manager and SNS go to
+ *     url, other regions to {@code endpoint}; "aws-global=url" moves Route53. Empty by default.
  */
 @ConfigurationProperties("flowviz.storage")
 public record StorageSettings(
@@ -15,4 +20,11 @@ public record StorageSettings(
     @Nullable String localDirectory,
     @Nullable String region,
     @Nullable String endpoint,
-    @Bindable(defaultValue = "16") int partSizeMib) {}
+    @Bindable(defaultValue = "16") int partSizeMib,
+    @Nullable List<String> regionEndpoints) {
+
+  /** Where each region's AWS APIs are reached. */
+  public RegionEndpoints endpoints() {
+    return RegionEndpoints.parse(regionEndpoints, endpoint);
+  }
+}
