@@ -30,7 +30,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -39,13 +40,15 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Scenario 2.5 with the primary region really gone: us-east-1 is a moto_server of its own, stopped
- * before the failover starts (its port refuses connections); us-west-2 is the shared moto. The
+ * before the failover starts (its port refuses connections), or a listener that takes connections
+ * and never answers (a region that hangs); us-west-2 is the shared moto. The
  * worker runs as the DR replica would: its region us-west-2, each region through its own endpoint
  * (flowviz.storage.region-endpoints), the backup key read from replica secrets in us-west-2, its
  * audit store a PostgreSQL that is not in the failed region. The failover must complete from the
  * DR side, name the comparison it could not make, and find out within seconds that us-east-1 is down.
  *
- * <p>Time budget: about 60 s (a backup, a terraform stack, a restore), at most 2 minutes.
+ * <p>Time budget: about 15 s when us-east-1 refuses, 45 s when it hangs (the freshness check waits
+ * its 30 s for the primary bucket), each a backup, a terraform stack and a restore; at most 2 minutes.
  */
 class PrimaryRegionOutageFailoverTest {
 
@@ -57,6 +60,15 @@ class PrimaryRegionOutageFailoverTest {
   private RegionalMoto primaryRegion;
   private WorkerTestStack drWorker;
   private HttpServer health;
+  private java.net.ServerSocket hung;
+
+  /** How us-east-1 fails. */
+  enum Outage {
+    /** Its server process is stopped: every connection is refused at once. */
+    REFUSES,
+    /** Connections open (the kernel's backlog takes them) and no byte ever comes back. */
+    HANGS
+  }
 
   @AfterEach
   void tearDown() throws Exception {
@@ -66,6 +78,9 @@ class PrimaryRegionOutageFailoverTest {
     if (primaryRegion != null) {
       primaryRegion.close();
     }
+    if (hung != null) {
+      hung.close();
+    }
     if (drWorker != null) {
       TerraformCli terraform = new TerraformCli(RequiredTools.find("terraform"), drWorker.terraform.resolve("dr-stack"), Duration.ofMinutes(5));
       if (terraform.hasWorkspace("prod-dr")) {
@@ -74,8 +89,9 @@ class PrimaryRegionOutageFailoverTest {
     }
   }
 
-  @Test
-  void theFailoverCompletesFromTheDrSideWhileThePrimaryRegionIsUnreachable() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Outage.class)
+  void theFailoverCompletesFromTheDrSideWhileThePrimaryRegionIsUnreachable(Outage outage) throws Exception {
     long began = System.nanoTime();
     // Before the outage: a backup replicated to the DR bucket, the primary bucket in its own region.
     String source = TestPostgres.newSampleDatabase("flowviz", 200);
@@ -103,13 +119,20 @@ class PrimaryRegionOutageFailoverTest {
     }
     String zone = TestMoto.newHostedZone(route53);
     String healthUrl = startHealthServer();
+    String primaryEndpoint = primaryRegion.endpoint();
+    if (outage == Outage.HANGS) {
+      hung = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress()); // never accepts, never answers
+      primaryEndpoint = "http://127.0.0.1:" + hung.getLocalPort();
+    }
     drWorker = WorkerTestStack.withSettings(Map.of(
         "flowviz.storage.region", DR,
-        "flowviz.storage.region-endpoints", List.of(PRIMARY + "=" + primaryRegion.endpoint(), DR + "=" + TestMoto.endpoint())));
+        "flowviz.storage.region-endpoints", List.of(PRIMARY + "=" + primaryEndpoint, DR + "=" + TestMoto.endpoint())));
 
     // The outage: us-east-1 stops answering.
     primaryRegion.stop();
-    assertThrows(SdkClientException.class, () -> primaryS3.headBucket(b -> b.bucket(primaryBucket)), "us-east-1 is down");
+    if (outage == Outage.REFUSES) {
+      assertThrows(SdkClientException.class, () -> primaryS3.headBucket(b -> b.bucket(primaryBucket)), "us-east-1 is down");
+    }
 
     String id = "failover-region-down-" + UUID.randomUUID();
     WorkflowStub failover = drWorker.client.newUntypedWorkflowStub("CrossRegionFailover",
@@ -134,7 +157,7 @@ class PrimaryRegionOutageFailoverTest {
     assertEquals(List.of("api.us-west-2.flowviz.test"), TestMoto.recordValues(route53, zone, "api.flowviz.test"));
     // The new database's password went to Secrets Manager in us-west-2, where the DR side reads it.
     assertEquals(TestPostgres.fingerprint(source), fingerprint(result, drSecrets), "the DR database holds the backup row for row");
-    System.out.printf("2.5 with %s down: freshness check %d ms, failover %d s, test %d s%n", PRIMARY, freshness.duration().toMillis(),
+    System.out.printf("2.5 with %s %s: freshness check %d ms, failover %d s, test %d s%n", PRIMARY, outage, freshness.duration().toMillis(),
         failoverTook.toSeconds(), Duration.ofNanos(System.nanoTime() - began).toSeconds());
   }
 
