@@ -251,13 +251,34 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  AuditStore auditStore(PgClient pg, PostgresSettings settings) {
-    return new AuditStore(pg, settings.auditDatabase());
+  AuditStore auditStore(PgClient pg, PostgresSettings settings, com.flowviz.dr.worker.config.AuditSettings audit) {
+    if (audit.host() == null && audit.port() == null && audit.user() == null && audit.passfile() == null) {
+      return new AuditStore(pg, settings.auditDatabase());
+    }
+    // A server of its own: the trail outlives the production server a recovery is about.
+    PgConnectionSettings base = pg.settings();
+    String password = audit.passfile() != null ? null : System.getenv("AUDIT_PGPASSWORD");
+    PgClient auditServer = new PgClient(new PgConnectionSettings(
+        audit.host() != null ? audit.host() : base.host(),
+        audit.port() != null ? audit.port() : base.port(),
+        audit.user() != null ? audit.user() : base.user(),
+        password,
+        audit.passfile() != null ? Path.of(audit.passfile()) : base.passFile().orElse(null)));
+    return new AuditStore(auditServer, settings.auditDatabase());
   }
 
   @Singleton
-  AuditActivitiesImpl auditActivities(AuditStore store) {
-    return new AuditActivitiesImpl(store);
+  com.flowviz.dr.activities.audit.AuditCopy auditCopy(com.flowviz.dr.worker.config.AuditSettings audit, StorageSettings storage) {
+    if (audit.bucket() == null || audit.bucket().isBlank()) {
+      return com.flowviz.dr.activities.audit.AuditCopy.NONE;
+    }
+    String region = audit.region() != null ? audit.region() : storage.region();
+    return new com.flowviz.dr.activities.audit.S3AuditCopy(AwsClients.s3(region, storage.endpoint()), audit.bucket(), audit.prefix());
+  }
+
+  @Singleton
+  AuditActivitiesImpl auditActivities(AuditStore store, com.flowviz.dr.activities.audit.AuditCopy copy) {
+    return new AuditActivitiesImpl(store, copy);
   }
 
   @Singleton
@@ -294,8 +315,8 @@ public class ActivitiesFactory {
   @Singleton
   com.flowviz.dr.activities.incident.IncidentActivitiesImpl incidentActivities(
       com.flowviz.dr.worker.config.IncidentSettings settings, PrivateKeySource keys, PgServers servers, SecretStore secrets, BackupStores stores,
-      AuditStore audit, ApplicationSettings application) {
-    return new com.flowviz.dr.activities.incident.IncidentActivitiesImpl(keys, servers, secrets, stores.forRegion(null), audit,
+      AuditStore audit, com.flowviz.dr.activities.audit.AuditCopy auditCopy, ApplicationSettings application) {
+    return new com.flowviz.dr.activities.incident.IncidentActivitiesImpl(keys, servers, secrets, stores.forRegion(null), audit, auditCopy,
         new com.flowviz.dr.activities.incident.IncidentActivitiesImpl.Settings(
             settings.isolatedBucket(), settings.isolatedRegion(), settings.isolatedPrefix(),
             settings.rotateRoles() == null ? List.of() : settings.rotateRoles(), settings.applicationRole(),

@@ -7,9 +7,15 @@ import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The database server the procedures restore into (and the audit trail lives on) answers. */
+/**
+ * Whether the database server the procedures restore into answers: reported, never gating. That
+ * server being down is what scenario 2.2 recovers from, so the worker must stay ready (and its
+ * trigger endpoint in the Service) while it is: the indicator is UP with {@code reachable: false}
+ * and the error in its details.
+ */
 @Singleton
 public class PostgresHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
 
@@ -21,15 +27,20 @@ public class PostgresHealthIndicator extends AbstractHealthIndicator<Map<String,
 
   @Override
   protected Map<String, Object> getHealthInformation() {
+    healthStatus = HealthStatus.UP;
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("server", pg.settings().toString());
+    details.put("gating", false);
     try (Connection c = pg.connectMaintenance(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version")) {
       rs.next();
-      healthStatus = HealthStatus.UP;
-      return Map.of("server", pg.settings().toString(), "version", rs.getString(1));
+      details.put("reachable", true);
+      details.put("version", rs.getString(1));
     } catch (Exception e) {
-      healthStatus = HealthStatus.DOWN;
+      details.put("reachable", false);
       // The message names host and port, never the password.
-      return Map.of("server", pg.settings().toString(), "error", String.valueOf(e.getMessage()));
+      details.put("error", String.valueOf(e.getMessage()));
     }
+    return details;
   }
 
   @Override

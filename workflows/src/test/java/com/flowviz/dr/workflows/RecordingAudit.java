@@ -19,6 +19,22 @@ public final class RecordingAudit implements AuditActivities {
   }
 
   @Override
+  public boolean keepAuditEntry(AuditEntry entry, boolean toDatabase) {
+    recordAuditEntry(entry);
+    return true;
+  }
+
+  @Override
+  public int forwardAuditEntries(String workflowId, String runId, int fromSequence) {
+    return 0;
+  }
+
+  @Override
+  public com.flowviz.dr.activities.audit.AuditTrailCheck checkAuditTrail(String incidentWorkflowId) {
+    return new com.flowviz.dr.activities.audit.AuditTrailCheck(verifyAuditChain(), List.of(), null);
+  }
+
+  @Override
   public ChainVerification verifyAuditChain() {
     return new ChainVerification(true, entries.size(), 0, "in memory");
   }

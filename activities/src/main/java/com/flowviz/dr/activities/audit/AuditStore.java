@@ -127,6 +127,30 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
     }
   }
 
+  /** Which of these entries the trail already holds, as (workflow id, run id, sequence) keys. */
+  public java.util.Set<String> storedKeys(List<AuditEntry> entries) throws SQLException {
+    ensureSchema();
+    java.util.Set<String> stored = new java.util.HashSet<>();
+    try (Connection c = pg.connect(database);
+        PreparedStatement s = c.prepareStatement("SELECT 1 FROM recovery_audit_trail WHERE workflow_id = ? AND run_id = ? AND sequence = ?")) {
+      for (AuditEntry e : entries) {
+        s.setString(1, e.workflowId());
+        s.setString(2, e.runId());
+        s.setInt(3, e.sequence());
+        try (ResultSet rs = s.executeQuery()) {
+          if (rs.next()) {
+            stored.add(key(e));
+          }
+        }
+      }
+    }
+    return stored;
+  }
+
+  public static String key(AuditEntry e) {
+    return e.workflowId() + "/" + e.runId() + "/" + e.sequence();
+  }
+
   @Override
   public java.util.Set<String> deliveredChannels(String eventId) throws SQLException {
     ensureSchema();

@@ -51,11 +51,20 @@ public class IncidentActivitiesImpl implements IncidentActivities {
   private final BackupStore reports;
   private final Settings settings;
   private final com.flowviz.dr.activities.audit.AuditStore audit;
+  private final com.flowviz.dr.activities.audit.AuditCopy auditCopy;
 
   public IncidentActivitiesImpl(
       PrivateKeySource keys, PgServers servers, SecretStore secrets, BackupStore reports, com.flowviz.dr.activities.audit.AuditStore audit,
       Settings settings) {
+    this(keys, servers, secrets, reports, audit, com.flowviz.dr.activities.audit.AuditCopy.NONE, settings);
+  }
+
+  /** @param auditCopy where the timeline is read from while the audit database is unreachable */
+  public IncidentActivitiesImpl(
+      PrivateKeySource keys, PgServers servers, SecretStore secrets, BackupStore reports, com.flowviz.dr.activities.audit.AuditStore audit,
+      com.flowviz.dr.activities.audit.AuditCopy auditCopy, Settings settings) {
     this.audit = audit;
+    this.auditCopy = auditCopy;
     this.keys = keys;
     this.servers = servers;
     this.secrets = secrets;
@@ -161,7 +170,16 @@ public class IncidentActivitiesImpl implements IncidentActivities {
       try {
         report = report.withTimeline(audit.entriesOfIncident(report.incidentId()));
       } catch (SQLException e) {
-        throw new IllegalStateException("Cannot read the incident's timeline from the audit trail: " + e.getMessage(), e);
+        if (!auditCopy.configured()) {
+          throw new IllegalStateException("Cannot read the incident's timeline from the audit trail: " + e.getMessage(), e);
+        }
+        try {
+          // The audit database is down (the server being recovered, say): every entry is in the copy.
+          report = report.withTimeline(auditCopy.entriesOfIncident(report.incidentId()));
+        } catch (java.io.IOException copyFailure) {
+          throw new IllegalStateException("Cannot read the incident's timeline from the audit trail (" + e.getMessage()
+              + ") nor from its copy: " + copyFailure.getMessage(), copyFailure);
+        }
       }
     }
     try {

@@ -29,8 +29,10 @@ public class NotifyActivitiesImpl implements NotifyActivities {
     try {
       delivered.addAll(ledger.deliveredChannels(notification.eventId()));
     } catch (java.sql.SQLException e) {
-      // Without the ledger a send could repeat; better late than twice: retry.
-      throw new IllegalStateException("The notification ledger cannot be read: " + e.getMessage(), e);
+      // The ledger lives in the audit database, which may be the server this incident is about.
+      // Nobody paged is worse than a repeat: send anyway, and each channel's own dedup key
+      // (PagerDuty's dedup_key, the webhook's Idempotency-Key) folds a repeat into the first.
+      log.warn("Notification ledger unreachable ({}); sending {} to every channel not known to have it", e.getMessage(), notification.eventId());
     }
     List<String> failures = new ArrayList<>();
     for (NotificationChannel channel : channels) {

@@ -44,7 +44,10 @@ public final class WebhookChannel implements NotificationChannel {
   public void send(Notification n) throws IOException {
     String body = Json.MAPPER.writeValueAsString(payload(n));
     HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(15))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        .header("Content-Type", "application/json")
+        // A redelivery of the same event (ledger unreachable, worker killed after the send) carries
+        // the same key: receivers that honour it, and the dedup of whoever reads the inbox, see one event.
+        .header("Idempotency-Key", idempotencyKey(n)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
     HttpResponse<String> response;
     try {
       response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -55,6 +58,11 @@ public final class WebhookChannel implements NotificationChannel {
     if (response.statusCode() / 100 != 2) {
       throw new IOException(name() + " answered HTTP " + response.statusCode());
     }
+  }
+
+  /** The event and this channel: one key per delivery that must happen once. */
+  static String idempotencyKey(Notification n) {
+    return "flowviz-dr-" + n.eventId();
   }
 
   Map<String, Object> payload(Notification n) {
