@@ -34,6 +34,8 @@ import com.flowviz.dr.activities.postgres.PgBinaries;
 import com.flowviz.dr.activities.postgres.PgClient;
 import com.flowviz.dr.activities.postgres.PgConnectionSettings;
 import com.flowviz.dr.activities.postgres.PostgresActivitiesImpl;
+import com.flowviz.dr.activities.lease.LeaseActivitiesImpl;
+import com.flowviz.dr.activities.lease.TemporalWorkflows;
 import com.flowviz.dr.activities.secrets.SecretsManagerPrivateKeySource;
 import com.flowviz.dr.activities.storage.ArchiveActivitiesImpl;
 import com.flowviz.dr.activities.storage.BackupStorageActivitiesImpl;
@@ -225,8 +227,20 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  PostgresActivitiesImpl postgresActivities(PgServers pg, PgBinaries binaries, WorkDirectory workDirectory, PostgresSettings settings) {
-    return new PostgresActivitiesImpl(pg, binaries, workDirectory, settings.restoreJobs(), settings.extensions(), Set.of(settings.auditDatabase()));
+  PostgresActivitiesImpl postgresActivities(
+      PgServers pg, PgBinaries binaries, WorkDirectory workDirectory, PostgresSettings settings, TemporalWorkflows workflows) {
+    return new PostgresActivitiesImpl(
+        pg, binaries, workDirectory, settings.restoreJobs(), settings.extensions(), Set.of(settings.auditDatabase()), workflows);
+  }
+
+  @Singleton
+  TemporalWorkflows temporalWorkflows(io.temporal.client.WorkflowClient client) {
+    return new TemporalWorkflows(client);
+  }
+
+  @Singleton
+  LeaseActivitiesImpl leaseActivities(TemporalWorkflows workflows) {
+    return new LeaseActivitiesImpl(workflows);
   }
 
   @Singleton

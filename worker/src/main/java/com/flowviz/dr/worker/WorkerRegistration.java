@@ -61,6 +61,7 @@ public class WorkerRegistration {
   private final com.flowviz.dr.activities.incident.IncidentActivitiesImpl incident;
   private final SearchAttributesOnNamespace searchAttributes;
   private final com.flowviz.dr.activities.drill.DrillActivitiesImpl drills;
+  private final com.flowviz.dr.activities.lease.LeaseActivitiesImpl leases;
   private volatile boolean started;
 
   public WorkerRegistration(
@@ -82,7 +83,9 @@ public class WorkerRegistration {
       com.flowviz.dr.activities.notify.NotifyActivitiesImpl notify,
       com.flowviz.dr.activities.incident.IncidentActivitiesImpl incident,
       SearchAttributesOnNamespace searchAttributes,
-      com.flowviz.dr.activities.drill.DrillActivitiesImpl drills) {
+      com.flowviz.dr.activities.drill.DrillActivitiesImpl drills,
+      com.flowviz.dr.activities.lease.LeaseActivitiesImpl leases) {
+    this.leases = leases;
     this.searchAttributes = searchAttributes;
     this.drills = drills;
     this.notify = notify;
@@ -144,10 +147,11 @@ public class WorkerRegistration {
         com.flowviz.dr.workflows.compliance.FetchIncidentReportWorkflowImpl.class,
         com.flowviz.dr.workflows.drill.RecoveryDrillWorkflowImpl.class,
         com.flowviz.dr.workflows.drill.ListDrillsWorkflowImpl.class,
-        com.flowviz.dr.workflows.freshness.MonitorBackupFreshnessWorkflowImpl.class);
+        com.flowviz.dr.workflows.freshness.MonitorBackupFreshnessWorkflowImpl.class,
+        com.flowviz.dr.workflows.lease.DatabaseLeaseWorkflowImpl.class);
     shared.registerActivitiesImplementations(
         storage, archive, decryption, postgres, verification, application, audit, workHost, backup, provisioning, dns, infrastructure,
-        notify, incident, drills);
+        notify, incident, drills, leases);
 
     String hostQueue = TaskQueues.forHost(host.value());
     Worker local = factory.newWorker(hostQueue, options);

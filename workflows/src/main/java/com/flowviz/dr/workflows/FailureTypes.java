@@ -24,6 +24,10 @@ public final class FailureTypes {
   public static final String CONFIGURATION = "ConfigurationError";
   public static final String UNDELETE_CONFLICT = "UndeleteConflict";
   public static final String CREDENTIALS_UNAVAILABLE = "CredentialsUnavailable";
+  /** Another procedure holds the database's lease; the failure's details name it. */
+  public static final String DATABASE_BUSY = "DatabaseBusy";
+  /** The live database changed after it was compared; compare again before replacing it. */
+  public static final String LIVE_DATABASE_CHANGED = "LiveDatabaseChanged";
 
   private FailureTypes() {}
 }

@@ -2,6 +2,7 @@ package com.flowviz.dr.activities.postgres;
 
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.lease.RunningWorkflows;
 import com.flowviz.dr.activities.process.ChildProcess;
 import com.flowviz.dr.activities.process.ProcessFailedException;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
@@ -39,6 +40,7 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   private final int restoreJobs;
   private final List<String> extensions;
   private final Set<String> protectedDatabases;
+  private final RunningWorkflows runningWorkflows;
 
   /**
    * @param restoreJobs {@code pg_restore -j}; parallel restore needs a seekable archive file, which
@@ -48,6 +50,17 @@ public class PostgresActivitiesImpl implements PostgresActivities {
    */
   public PostgresActivitiesImpl(
       PgServers servers, PgBinaries binaries, WorkDirectory workDirectory, int restoreJobs, List<String> extensions, Set<String> protectedDatabases) {
+    this(servers, binaries, workDirectory, restoreJobs, extensions, protectedDatabases, RunningWorkflows.UNKNOWN);
+  }
+
+  /**
+   * @param runningWorkflows tells whether the workflow that closed a database for its swap still
+   *     runs; without it only the caller's own database is reopened
+   */
+  public PostgresActivitiesImpl(
+      PgServers servers, PgBinaries binaries, WorkDirectory workDirectory, int restoreJobs, List<String> extensions, Set<String> protectedDatabases,
+      RunningWorkflows runningWorkflows) {
+    this.runningWorkflows = runningWorkflows;
     this.servers = servers;
     this.binaries = binaries;
     this.workDirectory = workDirectory;
@@ -184,7 +197,12 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     }
     int terminated = 0;
     c.setAutoCommit(true);
+    ClosingMarker closing = null;
     if (liveExists) {
+      // Said first: a swap that dies here, never retried, leaves a database refusing connections,
+      // and this names the workflow to ask whether it still runs (reopenAbandonedDatabases).
+      closing = ClosingMarker.closing(swappingWorkflow(), comment(c, request.liveDatabase()));
+      execute(c, "COMMENT ON DATABASE " + PgClient.quote(request.liveDatabase()) + " IS " + literal(closing.text()));
       // No new sessions while we end the current ones (runbook section 8) and rename.
       execute(c, "ALTER DATABASE " + PgClient.quote(request.liveDatabase()) + " WITH ALLOW_CONNECTIONS false");
     }
@@ -195,6 +213,7 @@ public class PostgresActivitiesImpl implements PostgresActivities {
       if (liveExists) {
         execute(c, "ALTER DATABASE " + PgClient.quote(request.liveDatabase()) + " RENAME TO " + PgClient.quote(request.retiredDatabase()));
         execute(c, "ALTER DATABASE " + PgClient.quote(request.retiredDatabase()) + " WITH ALLOW_CONNECTIONS true");
+        setComment(c, request.retiredDatabase(), closing.previousComment());
       }
       execute(c, "ALTER DATABASE " + PgClient.quote(request.stagingDatabase()) + " RENAME TO " + PgClient.quote(request.liveDatabase()));
       execute(c, "COMMENT ON DATABASE " + PgClient.quote(request.liveDatabase()) + " IS " + literal(request.marker()));
@@ -208,11 +227,85 @@ public class PostgresActivitiesImpl implements PostgresActivities {
       if (!committed && liveExists) {
         // Leave the live database exactly as it was: accepting connections again.
         execute(c, "ALTER DATABASE " + PgClient.quote(request.liveDatabase()) + " WITH ALLOW_CONNECTIONS true");
+        setComment(c, request.liveDatabase(), closing.previousComment());
       }
     }
     log.info("Swapped {} into {}; the replaced database is kept as {}", request.stagingDatabase(), request.liveDatabase(),
         liveExists ? request.retiredDatabase() : "(none existed)");
     return new SwapOutcome(request.liveDatabase(), liveExists ? request.retiredDatabase() : null, terminated, false);
+  }
+
+  /** The workflow whose swap this is; "unknown" outside an activity (a tool driving it by hand). */
+  private static String swappingWorkflow() {
+    try {
+      return io.temporal.activity.Activity.getExecutionContext().getInfo().getWorkflowId();
+    } catch (IllegalStateException e) {
+      return "unknown";
+    }
+  }
+
+  private static void setComment(Connection c, String database, String comment) throws SQLException {
+    execute(c, "COMMENT ON DATABASE " + PgClient.quote(database) + " IS " + (comment == null ? "NULL" : literal(comment)));
+  }
+
+  @Override
+  public List<ReopenedDatabase> reopenAbandonedDatabases(String ownDatabase, PgServer server) {
+    PgClient pg = servers.client(server);
+    List<ReopenedDatabase> reopened = new ArrayList<>();
+    try (Connection c = pg.connectMaintenance()) {
+      for (ClosedDatabase closed : closedDatabases(c)) {
+        String why = whyAbandoned(closed, ownDatabase);
+        if (why == null) {
+          continue;
+        }
+        execute(c, "ALTER DATABASE " + PgClient.quote(closed.name()) + " WITH ALLOW_CONNECTIONS true");
+        if (closed.marker() != null) {
+          setComment(c, closed.name(), closed.marker().previousComment());
+        }
+        ReopenedDatabase r = new ReopenedDatabase(closed.name(), closed.marker() == null ? null : closed.marker().workflowId(), why);
+        log.warn("Opened {} on {} again: {}", closed.name(), pg.settings(), r.describe());
+        reopened.add(r);
+      }
+    } catch (SQLException e) {
+      throw sqlFailure("look for databases a swap left closed", e);
+    }
+    return reopened;
+  }
+
+  private record ClosedDatabase(String name, ClosingMarker marker) {}
+
+  private static List<ClosedDatabase> closedDatabases(Connection c) throws SQLException {
+    List<ClosedDatabase> closed = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database WHERE NOT datallowconn AND NOT datistemplate ORDER BY datname")) {
+      while (rs.next()) {
+        closed.add(new ClosedDatabase(rs.getString(1), ClosingMarker.parse(rs.getString(2))));
+      }
+    }
+    return closed;
+  }
+
+  /** Null when the database must stay closed. */
+  private String whyAbandoned(ClosedDatabase closed, String ownDatabase) {
+    java.util.Optional<Boolean> running =
+        closed.marker() == null ? java.util.Optional.empty() : runningWorkflows.isRunning(closed.marker().workflowId());
+    if (running.orElse(false)) {
+      log.info("{} is closed by the swap of {}, which still runs; left alone", closed.name(), closed.marker().workflowId());
+      return null;
+    }
+    if (closed.name().equals(ownDatabase)) {
+      return "the procedure opening it holds its lease, so no swap of it is under way";
+    }
+    if (running.isPresent()) {
+      return "the workflow " + closed.marker().workflowId() + " that closed it for its swap is no longer running";
+    }
+    if (closed.marker() != null) {
+      log.warn("{} was closed by the swap of {}; whether that still runs cannot be told, so it stays closed", closed.name(),
+          closed.marker().workflowId());
+    }
+    // Closed by someone other than a swap of ours: not ours to open.
+    return null;
   }
 
   @Override

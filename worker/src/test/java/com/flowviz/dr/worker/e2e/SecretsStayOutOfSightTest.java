@@ -39,7 +39,8 @@ class SecretsStayOutOfSightTest {
   private static final Set<String> WORKFLOW_TYPES = Set.of(
       "TakeBackup", "RestoreFromBackup", "RestoreFromWeeklyBackup", "RestoreToNewInstance", "TeardownInstance",
       "CrossRegionFailover", "HandleIncident", "IncidentFollowUp", "ListBackups", "CheckBackupRetention",
-      "VerifyAuditTrail", "FetchIncidentReport", "RecoveryDrill", "ListDrills", "MonitorBackupFreshness");
+      "VerifyAuditTrail", "FetchIncidentReport", "RecoveryDrill", "ListDrills", "MonitorBackupFreshness",
+      "DatabaseLease");
 
   private final WorkerTestStack stack = WorkerTestStack.get();
 

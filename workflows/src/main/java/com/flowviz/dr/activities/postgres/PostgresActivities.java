@@ -71,4 +71,15 @@ public interface PostgresActivities {
    */
   @ActivityMethod
   UndeleteOutcome reinsertMissingRows(String liveDatabase, String recoveredDatabase, String operationId, PgServer server);
+
+  /**
+   * Opens again the databases a swap closed (ALLOW_CONNECTIONS false) and left closed because it
+   * died and was never retried: those whose closing marker names a workflow that is no longer
+   * running, and {@code ownDatabase}, which the caller holds the lease on (so no swap of it is under
+   * way) whatever closed it. Databases closed by a swap still running are left alone.
+   *
+   * @param ownDatabase the database the calling procedure holds the lease on, or null
+   */
+  @ActivityMethod
+  java.util.List<ReopenedDatabase> reopenAbandonedDatabases(String ownDatabase, PgServer server);
 }

@@ -46,6 +46,8 @@ import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.common.StepTracker;
 import com.flowviz.dr.workflows.common.ApprovalGates;
 import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow;
+import com.flowviz.dr.workflows.lease.AbandonedDatabases;
+import com.flowviz.dr.workflows.lease.DatabaseLease;
 import com.flowviz.dr.workflows.failover.Decision;
 import com.flowviz.dr.workflows.failover.DnsApproval;
 import com.flowviz.dr.workflows.failover.FailoverRequest;
@@ -114,7 +116,9 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
       trail.record("declared-by-trigger", StepRecord.SUCCEEDED, plan.trigger().describe() + "; link " + plan.trigger().link()
           + "; approvals " + approvalsText());
     }
+    DatabaseLease lease = null;
     try {
+      lease = takeLease();
       IdentifiedBackup identified = runPreRecoveryChecklist();
       Recovery recovery =
           switch (plan.scenario()) {
@@ -135,10 +139,30 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
       throw ApplicationFailure.newNonRetryableFailureWithCause(Failures.rootMessage(e), type == null ? "IncidentRecoveryFailed" : type, e);
     } finally {
       awaiting = null;
+      if (lease != null) {
+        lease.release();
+      }
       // Deliveries still retrying get an hour more; what is left then is in the audit trail.
       notifier.awaitDeliveries(Duration.ofHours(1));
       trail.awaitAll();
     }
+  }
+
+  /**
+   * One procedure at a time changes the database: the incident holds it for its whole course, and
+   * its own restores share the lease. A database a dead swap left closed is opened again first
+   * (not in 2.2 and 2.5, whose server is the one lost).
+   */
+  private DatabaseLease takeLease() {
+    if (Workflow.getVersion(DatabaseLease.CHANGE_ID, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return null;
+    }
+    DatabaseLease lease = DatabaseLease.acquire(null, plan.targetDatabase(), "incident " + plan.scenario().section(), plan.leaseWait());
+    trail.record("database-lease", StepRecord.SUCCEEDED, lease.describe());
+    if (plan.scenario() != Scenario.INSTANCE_FAILURE && plan.scenario() != Scenario.REGIONAL_OUTAGE) {
+      AbandonedDatabases.reopen(trail, plan.targetDatabase(), null);
+    }
+    return lease;
   }
 
   // ---- Runbook section 3: the pre-recovery checklist ----

@@ -21,7 +21,8 @@ record IncidentPlan(
     Duration decisionTimeout,
     FailoverRequest failover,
     Approvals approvals,
-    Trigger trigger) {
+    Trigger trigger,
+    Duration leaseWait) {
 
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
@@ -66,6 +67,7 @@ record IncidentPlan(
         DurationInput.parse("decisionTimeout", request.decisionTimeout(), Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofDays(30)),
         request.failover(),
         Approvals.checked(request.approvals()),
-        checked(request.trigger()));
+        checked(request.trigger()),
+        DurationInput.parse("waitForLease", request.waitForLease(), Duration.ZERO, Duration.ZERO, Duration.ofDays(7)));
   }
 }

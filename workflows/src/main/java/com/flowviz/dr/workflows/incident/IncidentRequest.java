@@ -30,6 +30,8 @@ import com.flowviz.dr.workflows.failover.FailoverRequest;
  * @param approvals which irreversible steps wait for a person (swap, repoint, dnsSwitch); the
  *     default holds only the DNS switch; automated triggers pass their policy's answers
  * @param trigger the alert that declared the incident, when no person did
+ * @param waitForLease ISO-8601 duration: when another procedure is changing the same database,
+ *     wait up to this long for it to finish; default: refuse at once (DatabaseBusy)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record IncidentRequest(
@@ -43,7 +45,13 @@ public record IncidentRequest(
     String decisionTimeout,
     FailoverRequest failover,
     Approvals approvals,
-    Trigger trigger) {
+    Trigger trigger,
+    String waitForLease) {
+
+  public IncidentRequest(String scenario, String detectedAt, String damageStartedAt, String operator, String notes, String targetDatabase,
+      String bucket, String decisionTimeout, FailoverRequest failover, Approvals approvals, Trigger trigger) {
+    this(scenario, detectedAt, damageStartedAt, operator, notes, targetDatabase, bucket, decisionTimeout, failover, approvals, trigger, null);
+  }
 
   public IncidentRequest(String scenario, String detectedAt, String damageStartedAt, String operator, String notes, String targetDatabase,
       String bucket, String decisionTimeout, FailoverRequest failover) {

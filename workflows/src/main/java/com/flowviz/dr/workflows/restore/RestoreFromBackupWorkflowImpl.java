@@ -27,6 +27,8 @@ import com.flowviz.dr.workflows.common.RpoAssessment;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.common.StepTracker;
 import com.flowviz.dr.workflows.common.WorkHost;
+import com.flowviz.dr.workflows.lease.AbandonedDatabases;
+import com.flowviz.dr.workflows.lease.DatabaseLease;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
@@ -65,10 +67,31 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     RunSearchAttributes.tag("4.1", plan.operator(), plan.targetDatabase());
     steps = new StepTracker(trail);
     trail.record("restore-requested", StepRecord.RUNNING, describeRequest());
+    DatabaseLease lease = null;
     try {
+      if (Workflow.getVersion(DatabaseLease.CHANGE_ID, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION && !plan.stageOnly()) {
+        // A staging-only restore leaves the live database to its caller, which holds the lease.
+        lease = takeLease(trail);
+        AbandonedDatabases.reopen(trail, plan.targetDatabase(), plan.server());
+      }
       return restoreWith(trail, startedAt);
     } finally {
+      if (lease != null) {
+        lease.release();
+      }
       trail.awaitAll();
+    }
+  }
+
+  /** One procedure at a time changes the target database; refused at once, or after the wait asked for. */
+  private DatabaseLease takeLease(AuditTrail trail) {
+    try {
+      DatabaseLease lease = DatabaseLease.acquire(plan.server(), plan.targetDatabase(), "restore from backup (4.1)", plan.leaseWait());
+      trail.record("database-lease", StepRecord.SUCCEEDED, lease.describe());
+      return lease;
+    } catch (RuntimeException e) {
+      trail.record("restore", StepRecord.FAILED, Failures.rootMessage(e));
+      throw e;
     }
   }
 

@@ -29,7 +29,8 @@ record RestorePlan(
     PgServer server,
     boolean applicationSteps,
     boolean stageOnly,
-    boolean strictIntegrity) {
+    boolean strictIntegrity,
+    Duration leaseWait) {
 
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
   private static final Duration DEFAULT_PICKUP = Duration.ofMinutes(15);
@@ -82,6 +83,7 @@ record RestorePlan(
         ServerInput.validate("targetServer", request.targetServer()),
         !Boolean.FALSE.equals(request.applicationSteps()),
         Boolean.TRUE.equals(request.stageOnly()),
-        Boolean.TRUE.equals(request.strictIntegrity()));
+        Boolean.TRUE.equals(request.strictIntegrity()),
+        DurationInput.parse("waitForLease", request.waitForLease(), Duration.ZERO, Duration.ZERO, Duration.ofDays(7)));
   }
 }

@@ -37,6 +37,8 @@ import com.flowviz.dr.activities.postgres.PgServer;
  *     and the live database untouched (outcome STAGED): the first half of an undelete (scenario 2.3)
  * @param strictIntegrity accept the backup only with a manifest whose SHA-256 matches, and only
  *     signed when the worker has signer keys (scenario 2.4: after a breach nothing unproven is used)
+ * @param waitForLease ISO-8601 duration: when another procedure is changing the same database,
+ *     wait up to this long for it to finish, then run; default: refuse at once (DatabaseBusy)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RestoreRequest(
@@ -54,7 +56,28 @@ public record RestoreRequest(
     Boolean applicationSteps,
     String bucketRegion,
     Boolean stageOnly,
-    Boolean strictIntegrity) {
+    Boolean strictIntegrity,
+    String waitForLease) {
+
+  public RestoreRequest(
+      String backupKey,
+      String restorePointBefore,
+      String backupPrefix,
+      String bucket,
+      String targetDatabase,
+      String operator,
+      String reason,
+      String incidentAt,
+      Boolean keepStagingOnFailure,
+      String workHostPickupTimeout,
+      PgServer targetServer,
+      Boolean applicationSteps,
+      String bucketRegion,
+      Boolean stageOnly,
+      Boolean strictIntegrity) {
+    this(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt, keepStagingOnFailure,
+        workHostPickupTimeout, targetServer, applicationSteps, bucketRegion, stageOnly, strictIntegrity, null);
+  }
 
   public RestoreRequest(
       String backupKey,

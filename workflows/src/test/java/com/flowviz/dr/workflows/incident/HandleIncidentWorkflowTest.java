@@ -177,6 +177,7 @@ class HandleIncidentWorkflowTest {
     worker.registerWorkflowImplementationTypes(HandleIncidentWorkflowImpl.class, IncidentFollowUpWorkflowImpl.class, FakeRestore.class,
         FakeNewInstance.class, FakeFailover.class);
     worker.registerActivitiesImplementations(storage, decryption, postgres, verification, application, incident, notify, new RecordingAudit(audit));
+    com.flowviz.dr.workflows.TestLeases.register(worker, client);
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
     when(storage.newestBackup(anyString(), anyString(), anyString()))
         .thenReturn(new BucketFreshness("flowviz-backups-prod-us-west-2", "us-west-2", true, BACKUP, null));

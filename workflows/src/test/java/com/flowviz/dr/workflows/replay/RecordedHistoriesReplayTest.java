@@ -52,7 +52,8 @@ class RecordedHistoriesReplayTest {
           com.flowviz.dr.workflows.compliance.FetchIncidentReportWorkflowImpl.class,
           com.flowviz.dr.workflows.drill.RecoveryDrillWorkflowImpl.class,
           com.flowviz.dr.workflows.drill.ListDrillsWorkflowImpl.class,
-          com.flowviz.dr.workflows.freshness.MonitorBackupFreshnessWorkflowImpl.class);
+          com.flowviz.dr.workflows.freshness.MonitorBackupFreshnessWorkflowImpl.class,
+          com.flowviz.dr.workflows.lease.DatabaseLeaseWorkflowImpl.class);
     }
   }
 

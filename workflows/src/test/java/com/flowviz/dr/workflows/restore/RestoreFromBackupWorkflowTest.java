@@ -86,6 +86,7 @@ class RestoreFromBackupWorkflowTest {
     shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class);
     AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
     shared.registerActivitiesImplementations(storage, workHost, postgres, verification, application, recorder);
+    com.flowviz.dr.workflows.TestLeases.register(shared, client);
     // Heartbeats reach the server often enough for a cancellation to reach the activity quickly.
     Worker host = env.newWorker(HOST_QUEUE, io.temporal.worker.WorkerOptions.newBuilder()
         .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1)).setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1)).build());
