@@ -1,21 +1,25 @@
 package com.flowviz.dr.worker;
 
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
-import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 
-/** The worker process: hosts the flowviz-dr workflows and activities until it is stopped. */
+/**
+ * The worker process: hosts the flowviz-dr workflows and activities until it is stopped.
+ *
+ * <p>It stops one way: SIGTERM (docker stop, kubectl delete pod, systemctl stop) runs Micronaut's
+ * own shutdown hook, which stops the HTTP server and closes the context once; closing it stops the
+ * Temporal worker within {@code flowviz.worker.shutdown-grace} ({@link WorkerRegistration}). There
+ * is no hook of our own: a second one raced Micronaut's for the context's and the server's locks
+ * and deadlocked, so a worker that had done work only ever ended with SIGKILL. The server's
+ * threads keep the process up until then; the JVM exits 143 (SIGTERM) once the hook is done.
+ */
 public final class WorkerApplication {
 
   private WorkerApplication() {}
 
-  public static void main(String[] args) throws InterruptedException {
-    ApplicationContext context = Micronaut.build(args).mainClass(WorkerApplication.class).start();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      context.close();
-      stopped.countDown();
-    }));
-    stopped.await();
+  public static void main(String[] args) {
+    Micronaut.build(args).mainClass(WorkerApplication.class).start();
+    // Only from here is the hook in place: a SIGTERM before this line ends the JVM without it.
+    LoggerFactory.getLogger(WorkerApplication.class).info("Worker started: SIGTERM stops it in order");
   }
 }

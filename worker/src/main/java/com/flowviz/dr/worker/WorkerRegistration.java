@@ -163,13 +163,32 @@ public class WorkerRegistration {
     log.info("Worker polling {} and {}", TaskQueues.DR, hostQueue);
   }
 
+  /**
+   * The one place the Temporal worker stops, when the context closes: polling stops at once;
+   * running activities get the shutdown grace to finish and report; what still runs then is
+   * interrupted (child processes such as pg_restore are killed with it) and its heartbeats stop,
+   * so Temporal retries it on another worker, host work on this host's queue, once its heartbeat
+   * timeout passes.
+   */
   @EventListener
   void onShutdown(ShutdownEvent event) {
     if (!started) {
       return;
     }
-    log.info("Worker shutting down: running activities finish or are retried elsewhere");
+    java.time.Duration grace = settings.shutdownGrace();
+    log.info("Worker stopping: polling stopped, running activities have {} to finish", grace);
     factory.shutdown();
-    factory.awaitTermination(30, TimeUnit.SECONDS);
+    factory.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+    if (factory.isTerminated()) {
+      log.info("Worker stopped: every running activity finished");
+      return;
+    }
+    factory.shutdownNow();
+    factory.awaitTermination(INTERRUPTED_ACTIVITIES_EXIT.toMillis(), TimeUnit.MILLISECONDS);
+    log.warn("Worker stopped after its {} grace: activities still running were interrupted; Temporal retries them after their "
+        + "heartbeat timeout{}", grace, factory.isTerminated() ? "" : " (some had not returned yet)");
   }
+
+  /** How long interrupted activities get to kill their child processes and return. */
+  private static final java.time.Duration INTERRUPTED_ACTIVITIES_EXIT = java.time.Duration.ofSeconds(5);
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -184,6 +185,97 @@ class DeployFilesTest {
     assertTrue(script.contains("'0 2 * * *'") && script.contains("'0 3 * * 0'"), "02:00 daily, Sunday 03:00 weekly");
   }
 
+
+  /**
+   * docker stop, kubectl delete pod and systemctl stop send SIGTERM, wait their grace, then SIGKILL.
+   * The worker's shutdown grace (running activities finish) plus what closing the rest takes must
+   * fit in each, or the stop is a kill after all.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyDeployFileGivesTheWorkerItsShutdownGraceAndAMarginBeforeSigkill() throws Exception {
+    Duration margin = com.flowviz.dr.worker.config.WorkerSettings.SHUTDOWN_MARGIN;
+    Duration byDefault = defaultShutdownGrace();
+    assertFalse(Files.readString(Path.of("src/main/resources/application.yml")).contains("shutdown-grace"),
+        "the grace has one default, in WorkerSettings");
+
+    Map<String, Object> compose = new Yaml().load(Files.readString(DEPLOY.resolve("production/compose.yaml")));
+    Map<String, Object> worker = ((Map<String, Map<String, Object>>) compose.get("services")).get("worker");
+    Object composeGrace = ((Map<String, Object>) worker.get("environment")).get(SHUTDOWN_GRACE_ENV);
+    assertCovers("compose stop_grace_period", composeDuration(String.valueOf(worker.get("stop_grace_period"))),
+        composeGrace == null ? byDefault : workerDuration(String.valueOf(composeGrace)), margin);
+
+    Duration podGrace = null;
+    Duration podWorkerGrace = byDefault;
+    for (Object document : new Yaml().loadAll(Files.readString(DEPLOY.resolve("kubernetes/worker.yaml")))) {
+      Map<String, Object> resource = (Map<String, Object>) document;
+      if ("StatefulSet".equals(resource.get("kind"))) {
+        Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) resource.get("spec")).get("template")).get("spec");
+        podGrace = Duration.ofSeconds(((Number) pod.get("terminationGracePeriodSeconds")).longValue());
+      } else if ("ConfigMap".equals(resource.get("kind"))) {
+        Object set = ((Map<String, Object>) resource.get("data")).get(SHUTDOWN_GRACE_ENV);
+        podWorkerGrace = set == null ? byDefault : workerDuration(String.valueOf(set));
+      }
+    }
+    assertCovers("Kubernetes terminationGracePeriodSeconds", podGrace, podWorkerGrace, margin);
+
+    String unit = Files.readString(DEPLOY.resolve("systemd/flowviz-dr-worker.service"));
+    Duration unitWorkerGrace = unitSetting(unit, "Environment=" + SHUTDOWN_GRACE_ENV).map(DeployFilesTest::workerDuration).orElse(byDefault);
+    assertCovers("systemd TimeoutStopSec", systemdDuration(unitSetting(unit, "TimeoutStopSec").orElseThrow()), unitWorkerGrace, margin);
+    assertTrue(List.of(unitSetting(unit, "SuccessExitStatus").orElse("").split("\\s+")).contains("143"),
+        "exit 143 (128 + SIGTERM) after a clean stop is success to systemd");
+    assertEquals("mixed", unitSetting(unit, "KillMode").orElse("control-group"),
+        "SIGTERM reaches the JVM alone: a pg_restore it runs finishes within the grace instead of dying at once");
+  }
+
+  private static final String SHUTDOWN_GRACE_ENV = "FLOWVIZ_WORKER_SHUTDOWN_GRACE";
+
+  private static void assertCovers(String what, Duration deployGrace, Duration workerGrace, Duration margin) {
+    assertTrue(deployGrace != null && deployGrace.compareTo(workerGrace.plus(margin)) >= 0,
+        what + " (" + deployGrace + ") is at least the worker's shutdown grace (" + workerGrace + ") + " + margin);
+  }
+
+  private static Duration defaultShutdownGrace() throws NoSuchMethodException {
+    var bindable = com.flowviz.dr.worker.config.WorkerSettings.class.getDeclaredMethod("shutdownGrace")
+        .getAnnotation(io.micronaut.core.bind.annotation.Bindable.class);
+    return workerDuration(bindable.defaultValue());
+  }
+
+  /** The forms of a Micronaut duration the deploy files use: 90s, 2m, 500ms, 1h or ISO-8601. */
+  private static Duration workerDuration(String value) {
+    Matcher m = Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value.trim());
+    if (!m.matches()) {
+      return Duration.parse(value.trim());
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
+  }
+
+  /** Compose's durations: 2m, 1m30s, 90s. */
+  private static Duration composeDuration(String value) {
+    Matcher m = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?").matcher(value.trim());
+    assertTrue(!value.isBlank() && m.matches(), "a compose duration: " + value);
+    return Duration.ofHours(m.group(1) == null ? 0 : Long.parseLong(m.group(1)))
+        .plusMinutes(m.group(2) == null ? 0 : Long.parseLong(m.group(2)))
+        .plusSeconds(m.group(3) == null ? 0 : Long.parseLong(m.group(3)));
+  }
+
+  /** systemd's time spans as the unit writes them: 120, 120s, 2min. */
+  private static Duration systemdDuration(String value) {
+    Matcher m = Pattern.compile("(\\d+)(s|min)?").matcher(value.trim());
+    assertTrue(m.matches(), "a systemd time span: " + value);
+    long n = Long.parseLong(m.group(1));
+    return "min".equals(m.group(2)) ? Duration.ofMinutes(n) : Duration.ofSeconds(n);
+  }
+
+  private static java.util.Optional<String> unitSetting(String unit, String key) {
+    return unit.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1).trim()).reduce((a, b) -> b);
+  }
 
   /** FLOWVIZ_<PREFIX>_<SETTING>, from the worker's @ConfigurationProperties records. */
   private static Set<String> workerEnvironmentNames() throws IOException, ClassNotFoundException {

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The worker as a process of its own, started the way it runs in production, so a test can kill
- * it with SIGKILL and start another. Configuration goes in as system properties (names and paths
+ * it with SIGKILL or stop it with SIGTERM and start another. Configuration goes in as system properties (names and paths
  * only); credentials through the environment.
  */
 final class WorkerProcess implements AutoCloseable {
@@ -38,7 +38,8 @@ final class WorkerProcess implements AutoCloseable {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().putAll(environment);
       WorkerProcess worker = new WorkerProcess(builder.start(), log);
-      worker.awaitLog("Worker polling", Duration.ofSeconds(90));
+      // Polling, with the HTTP server up and the shutdown hook registered.
+      worker.awaitLog("Worker started: SIGTERM stops it", Duration.ofSeconds(90));
       return worker;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -52,6 +53,30 @@ final class WorkerProcess implements AutoCloseable {
       process.waitFor();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** How a SIGTERM ended the process: its exit code and how long it took, or null when it did not end in time. */
+  record Termination(Integer exitCode, Duration took) {
+    boolean ended() {
+      return exitCode != null;
+    }
+  }
+
+  /**
+   * SIGTERM (what docker stop, kubectl delete pod and systemctl stop send first), then waits up to
+   * {@code timeout} for the process to end. A process still alive then is left for the caller to
+   * report and kill.
+   */
+  Termination terminate(Duration timeout) {
+    long start = System.nanoTime();
+    process.destroy(); // SIGTERM on Linux
+    try {
+      boolean ended = process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return new Termination(ended ? process.exitValue() : null, Duration.ofNanos(System.nanoTime() - start));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Termination(null, Duration.ofNanos(System.nanoTime() - start));
     }
   }
 
