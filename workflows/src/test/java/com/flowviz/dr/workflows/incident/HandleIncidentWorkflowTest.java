@@ -320,7 +320,7 @@ class HandleIncidentWorkflowTest {
     verify(application).restartApplication();
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("declared-by-trigger") && e.details().contains("FlowvizDatabaseCorrupted")));
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("approve-swap") && e.details().contains("approved by carol")));
-    HistoryRecorder.recordIfAsked(client, "incident-g", "handle-incident-v3-swap-approved");
+    HistoryRecorder.recordIfAsked(client, "incident-g", "handle-incident-v4-audit-kept-outside-swap-approved");
   }
 
   @Test
