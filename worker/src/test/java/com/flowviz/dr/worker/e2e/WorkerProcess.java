@@ -38,8 +38,9 @@ final class WorkerProcess implements AutoCloseable {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().putAll(environment);
       WorkerProcess worker = new WorkerProcess(builder.start(), log);
-      // Polling, with the HTTP server up and the shutdown hook registered.
-      worker.awaitLog("Worker started: SIGTERM stops it", Duration.ofSeconds(90));
+      // Polling, with the HTTP server up and the shutdown hook registered. Generous: at a load of
+      // 25 on 2 cores one start took 85 s; a worker that never starts still fails.
+      worker.awaitLog("Worker started: SIGTERM stops it", Duration.ofSeconds(180));
       return worker;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
