@@ -250,7 +250,7 @@ class HandleIncidentWorkflowTest {
     org.mockito.InOrder order = org.mockito.Mockito.inOrder(incident, application);
     order.verify(incident).rotateCredentials(null);
     order.verify(application).restartApplication();
-    HistoryRecorder.recordIfAsked(client, "incident-b", "handle-incident-v2-search-attributes-breach");
+    HistoryRecorder.recordIfAsked(client, "incident-b", "handle-incident-v4-database-lease-breach");
   }
 
   @Test
@@ -286,7 +286,7 @@ class HandleIncidentWorkflowTest {
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(postgres).dropStagingDatabase("flowviz_staging_x", null);
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("surgical-undelete") && e.details().contains("put back 3 deleted rows")));
-    HistoryRecorder.recordIfAsked(client, "incident-d", "handle-incident-v2-search-attributes-surgical-undelete");
+    HistoryRecorder.recordIfAsked(client, "incident-d", "handle-incident-v4-database-lease-surgical-undelete");
   }
 
   private static IncidentRequest automated(String scenario, Approvals approvals) {
@@ -320,7 +320,7 @@ class HandleIncidentWorkflowTest {
     verify(application).restartApplication();
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("declared-by-trigger") && e.details().contains("FlowvizDatabaseCorrupted")));
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("approve-swap") && e.details().contains("approved by carol")));
-    HistoryRecorder.recordIfAsked(client, "incident-g", "handle-incident-v3-swap-approved");
+    HistoryRecorder.recordIfAsked(client, "incident-g", "handle-incident-v4-database-lease-swap-approved");
   }
 
   @Test
