@@ -58,6 +58,10 @@ class RestoreCommand implements Callable<Integer> {
   @Option(names = "--keep-staging-on-failure", description = "keep the staging database when verification fails")
   boolean keepStagingOnFailure;
 
+  @Option(names = "--wait-for-lease", description = "ISO-8601 duration (e.g. PT1H): when another procedure is changing the target,"
+      + " wait up to this long for it instead of being refused at once")
+  String waitForLease;
+
   @Option(names = "--workflow-id", description = "default: restore-<target>-<UTC time>")
   String workflowId;
 
@@ -73,7 +77,7 @@ class RestoreCommand implements Callable<Integer> {
     String id = workflowId != null ? workflowId : "restore-" + target + "-" + Ids.stamp(Instant.now());
     RestoreRequest request =
         new RestoreRequest(backup, before, prefix, bucket, target, Ids.operator(operator), reason, incidentAt,
-            keepStagingOnFailure ? Boolean.TRUE : null, null);
+            keepStagingOnFailure ? Boolean.TRUE : null, null, null, null, null, null, null, waitForLease);
     try {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =

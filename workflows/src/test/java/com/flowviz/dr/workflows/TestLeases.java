@@ -37,6 +37,12 @@ public final class TestLeases implements LeaseActivities {
     }
     String holderId = lease.getParentExecution().getWorkflowId();
     WorkflowExecutionInfo holder = describe(holderId, lease.getParentExecution().getRunId());
+    if (holder == null || holder.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      // The activity's contract: a lease that outlived its holder is ended and reported free (the
+      // test server, like the dev server, does not apply the parent close policy).
+      client.newUntypedWorkflowStub(leaseWorkflowId).terminate("its holder " + holderId + " is closed");
+      return LeaseHolder.free(leaseWorkflowId);
+    }
     return new LeaseHolder(leaseWorkflowId, true, holderId, holder.getType().getName(), null,
         holder.hasRootExecution() ? holder.getRootExecution().getWorkflowId() : null);
   }

@@ -160,7 +160,7 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     }
     for (int attempt = 1; ; attempt++) {
       try (Connection c = pg.connectMaintenance()) {
-        SwapOutcome outcome = trySwap(c, request);
+        SwapOutcome outcome = trySwap(pg, c, request);
         if (outcome != null) {
           return outcome;
         }
@@ -175,7 +175,7 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   }
 
   /** Null when the swap must be tried again. */
-  private SwapOutcome trySwap(Connection c, SwapRequest request) throws SQLException {
+  private SwapOutcome trySwap(PgClient pg, Connection c, SwapRequest request) throws SQLException {
     boolean liveExists = databaseExists(c, request.liveDatabase());
     boolean stagingExists = databaseExists(c, request.stagingDatabase());
     if (liveExists && request.marker().equals(comment(c, request.liveDatabase())) && !stagingExists) {
@@ -194,6 +194,9 @@ public class PostgresActivitiesImpl implements PostgresActivities {
           FailureTypes.SWAP_REFUSED,
           "The name " + request.retiredDatabase() + " for keeping the replaced database is taken; the live database was"
               + " not touched. Rename or drop " + request.retiredDatabase() + " and start the restore again.");
+    }
+    if (liveExists && request.expectedLive() != null) {
+      requireUnchanged(pg, c, request);
     }
     int terminated = 0;
     c.setAutoCommit(true);
@@ -233,6 +236,56 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     log.info("Swapped {} into {}; the replaced database is kept as {}", request.stagingDatabase(), request.liveDatabase(),
         liveExists ? request.retiredDatabase() : "(none existed)");
     return new SwapOutcome(request.liveDatabase(), liveExists ? request.retiredDatabase() : null, terminated, false);
+  }
+
+  @Override
+  public LiveFingerprint fingerprintLiveDatabase(String database, PgServer server) {
+    requireSafeName(database);
+    PgClient pg = servers.client(server);
+    try (Connection maintenance = pg.connectMaintenance()) {
+      return fingerprint(pg, maintenance, database);
+    } catch (SQLException e) {
+      throw sqlFailure("fingerprint " + database, e);
+    }
+  }
+
+  private LiveFingerprint fingerprint(PgClient pg, Connection maintenance, String database) throws SQLException {
+    long oid;
+    try (PreparedStatement s = maintenance.prepareStatement("SELECT oid FROM pg_database WHERE datname = ?")) {
+      s.setString(1, database);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          throw NonRetryable.failure(FailureTypes.INVALID_INPUT, "There is no database " + database + " to fingerprint.");
+        }
+        oid = rs.getLong(1);
+      }
+    }
+    // User tables only: autovacuum and ANALYZE write catalogs, not these counters.
+    try (Connection c = pg.connect(database);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables")) {
+      rs.next();
+      return new LiveFingerprint(database, oid, rs.getLong(1));
+    }
+  }
+
+  /** The live database must still be the one a person compared and approved replacing. */
+  private void requireUnchanged(PgClient pg, Connection c, SwapRequest request) throws SQLException {
+    LiveFingerprint expected = request.expectedLive();
+    LiveFingerprint now = fingerprint(pg, c, request.liveDatabase());
+    String changed = null;
+    if (now.oid() != expected.oid()) {
+      changed = "another database was put in its place (OID " + expected.oid() + " then, " + now.oid() + " now)";
+    } else if (now.rowWrites() != expected.rowWrites()) {
+      changed = (now.rowWrites() - expected.rowWrites()) + " rows were inserted, updated or deleted in it";
+    }
+    if (changed != null) {
+      throw NonRetryable.failure(
+          FailureTypes.LIVE_DATABASE_CHANGED,
+          "The live database " + request.liveDatabase() + " changed since it was compared and the swap approved: " + changed
+              + ". Nothing was swapped; the staged restore " + request.stagingDatabase() + " is kept until the procedure ends."
+              + " Compare again (start the incident again) before replacing it.");
+    }
   }
 
   /** The workflow whose swap this is; "unknown" outside an activity (a tool driving it by hand). */

@@ -82,4 +82,8 @@ public interface PostgresActivities {
    */
   @ActivityMethod
   java.util.List<ReopenedDatabase> reopenAbandonedDatabases(String ownDatabase, PgServer server);
+
+  /** The live database's fingerprint, taken when it is compared, checked again by the swap. Reads only. */
+  @ActivityMethod
+  LiveFingerprint fingerprintLiveDatabase(String database, PgServer server);
 }

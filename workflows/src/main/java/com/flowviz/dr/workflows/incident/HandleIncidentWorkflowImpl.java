@@ -17,6 +17,7 @@ import com.flowviz.dr.activities.incident.IsolatedLocation;
 import com.flowviz.dr.activities.incident.ReportLocation;
 import com.flowviz.dr.activities.incident.RotationOutcome;
 import com.flowviz.dr.activities.postgres.DataGap;
+import com.flowviz.dr.activities.postgres.LiveFingerprint;
 import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.postgres.ServerInfo;
 import com.flowviz.dr.activities.postgres.SwapOutcome;
@@ -336,6 +337,7 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
     RestoreResult staged = steps.run(PROCEDURE, () -> restoreChild(identified, true, false, false), this::describe);
     String staging = staged.stagingDatabase();
     dataGap = steps.run(COMPARE_DATA, () -> comparison.compareDatabases(plan.targetDatabase(), staging, null), DataGap::describe);
+    LiveFingerprint compared = fingerprintLive();
     awaiting = "Data gap: " + dataGap.describe() + ". Choose with `flowviz-dr choose " + plan.incidentId()
         + " surgical|full-restore|abandon --by NAME`: surgical puts back the " + dataGap.missingFromLive() + " deleted rows and keeps the "
         + dataGap.newInLive() + " rows written since the backup; full-restore replaces the database with the backup and loses them.";
@@ -360,7 +362,7 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
             staged.verification(), staged.rpo(), now(), null, plan.targetDatabase(), null, dataGap, chosen, undelete, null, actions, true, false);
       }
       case RecoveryChoice.FULL_RESTORE -> {
-        SwapOutcome swap = swapStagedIntoLive(staging, "full restore of " + staged.backup().key());
+        SwapOutcome swap = swapStagedIntoLive(staging, "full restore of " + staged.backup().key(), compared);
         RestartOutcome restart = Detached.call(this::restartApplication);
         actions.add("full restore chosen by " + chosen.by() + ": " + dataGap.missingFromLive() + " deleted rows back; "
             + dataGap.newInLive() + " rows written since the backup are not in the restored database (kept in " + swap.retiredDatabase() + ")");
@@ -377,11 +379,29 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
     };
   }
 
+  /** Workflow.getVersion change id: the live database is fingerprinted when compared, checked by the swap. */
+  static final String LIVE_FINGERPRINT = "live-fingerprint-before-approved-swap";
+
+  /**
+   * The live database as a person is about to judge it; an approved swap checks it is still that
+   * (no other database put in its place, no rows written since). Null for runs from before.
+   */
+  private LiveFingerprint fingerprintLive() {
+    if (Workflow.getVersion(LIVE_FINGERPRINT, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return null;
+    }
+    LiveFingerprint taken = postgres.fingerprintLiveDatabase(plan.targetDatabase(), null);
+    if (taken != null) {
+      trail.record("fingerprint-live-database", StepRecord.SUCCEEDED, taken.describe() + "; the swap checks it is unchanged");
+    }
+    return taken;
+  }
+
   /** The live database is replaced by a verified restore, kept under a dated name; runs to its end once begun. */
-  private SwapOutcome swapStagedIntoLive(String staging, String what) {
+  private SwapOutcome swapStagedIntoLive(String staging, String what, LiveFingerprint expectedLive) {
     return Detached.call(() -> steps.run(SWAP, () -> postgres.swapIntoLive(
             new SwapRequest(staging, plan.targetDatabase(), Names.replacedDatabase(plan.targetDatabase(), now()),
-                "flowviz-dr incident " + plan.incidentId() + " " + what), null),
+                "flowviz-dr incident " + plan.incidentId() + " " + what, expectedLive), null),
         s -> "live database kept as " + s.retiredDatabase() + "; " + s.terminatedSessions() + " sessions ended"));
   }
 
@@ -393,6 +413,7 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
   private Recovery stageThenSwapOnApproval(IdentifiedBackup identified, boolean strictIntegrity, String procedure, List<String> before) {
     RestoreResult staged = steps.run(PROCEDURE, () -> restoreChild(identified, true, strictIntegrity, false), this::describe);
     String staging = staged.stagingDatabase();
+    LiveFingerprint judged = fingerprintLive();
     awaiting = "The restore of " + staged.backup().key() + " is staged in " + staging + " and its verification "
         + (staged.verification().passed() ? "passed" : "FAILED " + staged.verification().failedChecks()) + ". Approve replacing "
         + plan.targetDatabase() + " with it (the current database is kept under a dated name): `flowviz-dr approve " + plan.incidentId()
@@ -409,7 +430,7 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
       return new Recovery(procedure + " (swap not approved)", procedureWorkflowId, "SWAP_NOT_APPROVED", staged.backup(), staged.verification(),
           staged.rpo(), now(), null, plan.targetDatabase(), null, null, null, null, null, actions, true, true);
     }
-    SwapOutcome swap = swapStagedIntoLive(staging, "restore of " + staged.backup().key() + " approved by " + decision.by());
+    SwapOutcome swap = swapStagedIntoLive(staging, "restore of " + staged.backup().key() + " approved by " + decision.by(), judged);
     actions.add("swap approved by " + decision.by() + ": " + plan.targetDatabase() + " restored from " + staged.backup().key()
         + "; the replaced database is kept as " + swap.retiredDatabase());
     RestartOutcome restart = plan.scenario() == Scenario.SECURITY_BREACH ? null : Detached.call(this::restartApplication);

@@ -68,6 +68,6 @@ record IncidentPlan(
         request.failover(),
         Approvals.checked(request.approvals()),
         checked(request.trigger()),
-        DurationInput.parse("waitForLease", request.waitForLease(), Duration.ZERO, Duration.ZERO, Duration.ofDays(7)));
+        DurationInput.parse("waitForLease", request.waitForLease(), Duration.ZERO, Duration.ZERO, Duration.ofDays(1)));
   }
 }

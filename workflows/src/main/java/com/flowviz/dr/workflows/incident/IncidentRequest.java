@@ -31,7 +31,7 @@ import com.flowviz.dr.workflows.failover.FailoverRequest;
  *     default holds only the DNS switch; automated triggers pass their policy's answers
  * @param trigger the alert that declared the incident, when no person did
  * @param waitForLease ISO-8601 duration: when another procedure is changing the same database,
- *     wait up to this long for it to finish; default: refuse at once (DatabaseBusy)
+ *     wait up to this long (at most P1D) for it to finish; default: refuse at once (DatabaseBusy)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record IncidentRequest(

@@ -33,8 +33,10 @@ public final class DatabaseLease {
   /** Workflow.getVersion change id of every procedure that takes a lease. */
   public static final String CHANGE_ID = "database-lease";
 
-  /** How often a waiting procedure looks again. */
+  /** How soon a waiting procedure first looks again; the interval doubles up to {@link #MAX_POLL}. */
   private static final Duration POLL = Duration.ofSeconds(5);
+  /** Each look adds a few events to the waiting procedure's history: a day's wait stays within bounds. */
+  private static final Duration MAX_POLL = Duration.ofMinutes(1);
   /** A lease seen closed between our start and the look at it: start again this many times. */
   private static final int RACES = 5;
 
@@ -75,6 +77,7 @@ public final class DatabaseLease {
     LeaseActivities leases = Workflow.newActivityStub(LeaseActivities.class, ActivityTimeouts.QUICK);
     long deadline = Workflow.currentTimeMillis() + wait.toMillis();
     int races = 0;
+    Duration poll = POLL;
     while (true) {
       DatabaseLease taken = tryStart(id, new LeaseRequest(serverName(server), database, info.getWorkflowId(), procedure));
       if (taken != null) {
@@ -86,7 +89,8 @@ public final class DatabaseLease {
       }
       if (!holder.held()) {
         if (++races > RACES) {
-          throw ApplicationFailure.newFailure("The lease " + id + " kept changing hands; trying again.", "LeaseContended");
+          throw ApplicationFailure.newNonRetryableFailure("The lease " + id + " on " + database + " kept changing hands while this"
+              + " procedure tried to take it; start it again. Nothing was changed.", FailureTypes.DATABASE_BUSY);
         }
         continue;
       }
@@ -94,7 +98,8 @@ public final class DatabaseLease {
       if (left <= 0) {
         throw busy(database, server, holder, wait);
       }
-      Workflow.sleep(Duration.ofMillis(Math.min(left, POLL.toMillis())));
+      Workflow.sleep(Duration.ofMillis(Math.min(left, poll.toMillis())));
+      poll = poll.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : poll.multipliedBy(2);
     }
   }
 

@@ -84,6 +84,6 @@ record RestorePlan(
         !Boolean.FALSE.equals(request.applicationSteps()),
         Boolean.TRUE.equals(request.stageOnly()),
         Boolean.TRUE.equals(request.strictIntegrity()),
-        DurationInput.parse("waitForLease", request.waitForLease(), Duration.ZERO, Duration.ZERO, Duration.ofDays(7)));
+        DurationInput.parse("waitForLease", request.waitForLease(), Duration.ZERO, Duration.ZERO, Duration.ofDays(1)));
   }
 }

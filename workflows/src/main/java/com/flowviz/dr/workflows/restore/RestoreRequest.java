@@ -38,7 +38,7 @@ import com.flowviz.dr.activities.postgres.PgServer;
  * @param strictIntegrity accept the backup only with a manifest whose SHA-256 matches, and only
  *     signed when the worker has signer keys (scenario 2.4: after a breach nothing unproven is used)
  * @param waitForLease ISO-8601 duration: when another procedure is changing the same database,
- *     wait up to this long for it to finish, then run; default: refuse at once (DatabaseBusy)
+ *     wait up to this long (at most P1D) for it to finish, then run; default: refuse at once (DatabaseBusy)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RestoreRequest(

@@ -182,6 +182,8 @@ class HandleIncidentWorkflowTest {
     when(storage.newestBackup(anyString(), anyString(), anyString()))
         .thenReturn(new BucketFreshness("flowviz-backups-prod-us-west-2", "us-west-2", true, BACKUP, null));
     when(postgres.awaitServerReady(isNull(), any())).thenReturn(new ServerInfo("15.8", 15, 3));
+    when(postgres.fingerprintLiveDatabase(anyString(), isNull()))
+        .thenAnswer(i -> new com.flowviz.dr.activities.postgres.LiveFingerprint(i.getArgument(0), 16384, 42));
     when(incident.checkCredentials()).thenReturn(new CredentialCheck(true, "Secrets Manager", List.of("ABCD"), true, List.of()));
     when(incident.isolatedBackupLocation()).thenReturn(new IsolatedLocation("flowviz-backups-isolated", "us-east-2", "daily/"));
     when(incident.rotateCredentials(any())).thenReturn(new RotationOutcome(List.of("flowviz_app"), List.of("flowviz/app/database")));
@@ -250,7 +252,7 @@ class HandleIncidentWorkflowTest {
     org.mockito.InOrder order = org.mockito.Mockito.inOrder(incident, application);
     order.verify(incident).rotateCredentials(null);
     order.verify(application).restartApplication();
-    HistoryRecorder.recordIfAsked(client, "incident-b", "handle-incident-v2-search-attributes-breach");
+    HistoryRecorder.recordIfAsked(client, "incident-b", "handle-incident-v4-database-lease-breach");
   }
 
   @Test
@@ -286,7 +288,7 @@ class HandleIncidentWorkflowTest {
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(postgres).dropStagingDatabase("flowviz_staging_x", null);
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("surgical-undelete") && e.details().contains("put back 3 deleted rows")));
-    HistoryRecorder.recordIfAsked(client, "incident-d", "handle-incident-v2-search-attributes-surgical-undelete");
+    HistoryRecorder.recordIfAsked(client, "incident-d", "handle-incident-v5-live-fingerprint-surgical-undelete");
   }
 
   private static IncidentRequest automated(String scenario, Approvals approvals) {
@@ -316,11 +318,13 @@ class HandleIncidentWorkflowTest {
 
     assertTrue(answer.contains("replacing flowviz now"), answer);
     assertEquals(IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
-    verify(postgres).swapIntoLive(org.mockito.ArgumentMatchers.argThat(r -> r.stagingDatabase().equals("flowviz_staging_x")), isNull());
+    verify(postgres).swapIntoLive(org.mockito.ArgumentMatchers.argThat(r -> r.stagingDatabase().equals("flowviz_staging_x")
+        && r.expectedLive().equals(new com.flowviz.dr.activities.postgres.LiveFingerprint("flowviz", 16384, 42))), isNull());
+    assertTrue(audit.stream().anyMatch(e -> e.step().equals("fingerprint-live-database")), "the database the approver judged is on record");
     verify(application).restartApplication();
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("declared-by-trigger") && e.details().contains("FlowvizDatabaseCorrupted")));
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("approve-swap") && e.details().contains("approved by carol")));
-    HistoryRecorder.recordIfAsked(client, "incident-g", "handle-incident-v4-audit-kept-outside-swap-approved");
+    HistoryRecorder.recordIfAsked(client, "incident-g", "handle-incident-v6-issue-14-swap-approved");
   }
 
   @Test
