@@ -42,11 +42,13 @@ import com.flowviz.dr.activities.storage.BackupStorageActivitiesImpl;
 import com.flowviz.dr.activities.storage.BackupStore;
 import com.flowviz.dr.activities.storage.LocalDirectoryBackupStore;
 import com.flowviz.dr.activities.storage.S3BackupStore;
+import com.flowviz.dr.activities.verify.ApplicationLogin;
 import com.flowviz.dr.activities.verify.VerificationActivitiesImpl;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
 import com.flowviz.dr.activities.workhost.WorkHostActivitiesImpl;
 import com.flowviz.dr.worker.config.ApplicationSettings;
 import com.flowviz.dr.worker.config.GpgSettings;
+import com.flowviz.dr.worker.config.IncidentSettings;
 import com.flowviz.dr.worker.config.PostgresSettings;
 import com.flowviz.dr.worker.config.StorageSettings;
 import com.flowviz.dr.worker.config.WorkerSettings;
@@ -244,13 +246,13 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  VerificationActivitiesImpl verificationActivities(PgServers pg, ApplicationSettings application) {
-    List<URI> endpoints = application.healthEndpoints() == null ? List.of() : application.healthEndpoints().stream().map(URI::create).toList();
-    return new VerificationActivitiesImpl(pg, endpoints, application.connectivityDeadline());
+  VerificationActivitiesImpl verificationActivities(PgServers pg, ApplicationSettings application, IncidentSettings incident, SecretStore secrets) {
+    return new VerificationActivitiesImpl(pg, application.probeEndpoints(), application.connectivityDeadline(),
+        new ApplicationLogin(incident.applicationRole(), incident.applicationSecretId(), secrets));
   }
 
   @Singleton
-  ApplicationActivitiesImpl applicationActivities(ApplicationSettings application, SecretStore secrets) {
+  ApplicationActivitiesImpl applicationActivities(ApplicationSettings application, IncidentSettings incident, SecretStore secrets) {
     List<EndpointPublisher> publishers = new java.util.ArrayList<>();
     if (application.envFile() != null) {
       publishers.add(new EnvFilePublisher(
@@ -261,7 +263,8 @@ public class ActivitiesFactory {
       publishers.add(new SecretPublisher(secrets, application.secretId()));
     }
     return new ApplicationActivitiesImpl(
-        application.restartCommand() == null ? List.of() : application.restartCommand(), application.restartTimeout(), publishers, secrets);
+        application.restartCommand() == null ? List.of() : application.restartCommand(), application.restartTimeout(), publishers, secrets,
+        incident.applicationDatabase(), application.probeEndpoints().stream().map(URI::toString).toList());
   }
 
   @Singleton

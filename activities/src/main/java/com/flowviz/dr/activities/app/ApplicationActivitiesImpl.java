@@ -17,6 +17,8 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
   private final Duration timeout;
   private final List<EndpointPublisher> publishers;
   private final SecretStore secrets;
+  private final String database;
+  private final List<String> endpoints;
 
   /**
    * @param restartCommand an argument list, e.g. [docker, compose, restart, api]; empty for none
@@ -24,10 +26,26 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
    *     the application by hand
    */
   public ApplicationActivitiesImpl(List<String> restartCommand, Duration timeout, List<EndpointPublisher> publishers, SecretStore secrets) {
+    this(restartCommand, timeout, publishers, secrets, "flowviz", List.of());
+  }
+
+  /**
+   * @param database the database the application reads: a restore of any other is a side copy
+   * @param endpoints the URLs the connectivity test probes, as shown to an operator
+   */
+  public ApplicationActivitiesImpl(
+      List<String> restartCommand, Duration timeout, List<EndpointPublisher> publishers, SecretStore secrets, String database, List<String> endpoints) {
     this.restartCommand = List.copyOf(restartCommand);
     this.timeout = timeout;
     this.publishers = List.copyOf(publishers);
     this.secrets = secrets;
+    this.database = database;
+    this.endpoints = List.copyOf(endpoints);
+  }
+
+  @Override
+  public ApplicationProfile describeApplication() {
+    return new ApplicationProfile(database, String.join(" ", restartCommand), endpoints);
   }
 
   @Override

@@ -21,6 +21,11 @@ public class NotifyActivitiesImpl implements NotifyActivities {
   }
 
   @Override
+  public List<String> configuredChannels() {
+    return channels.stream().map(NotificationChannel::name).toList();
+  }
+
+  @Override
   @SuppressWarnings("unchecked")
   public NotificationReceipt notify(Notification notification) {
     // Channels an earlier attempt reached are not sent the same event twice.

@@ -1,6 +1,7 @@
 package com.flowviz.dr.activities.verify;
 
 import com.flowviz.dr.activities.common.Heartbeats;
+import com.flowviz.dr.activities.postgres.PgClient;
 import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.postgres.PgServers;
 import com.flowviz.dr.activities.postgres.TableStatistics;
@@ -33,16 +34,41 @@ public class VerificationActivitiesImpl implements VerificationActivities {
   private final List<URI> endpoints;
   private final Duration connectivityDeadline;
   private final HttpClient http;
+  private final ApplicationLogin applicationLogin;
 
   /**
    * @param endpoints the application's URLs for runbook 5.3 (e.g. /api/v1/health); empty to skip
    * @param connectivityDeadline how long an endpoint may take to turn healthy after a restart
    */
   public VerificationActivitiesImpl(PgServers servers, List<URI> endpoints, Duration connectivityDeadline) {
+    this(servers, endpoints, connectivityDeadline, null);
+  }
+
+  /** @param applicationLogin the application's role for runbook 6.1's check; null: the worker's role */
+  public VerificationActivitiesImpl(PgServers servers, List<URI> endpoints, Duration connectivityDeadline, ApplicationLogin applicationLogin) {
     this.servers = servers;
     this.endpoints = List.copyOf(endpoints);
     this.connectivityDeadline = connectivityDeadline;
+    this.applicationLogin = applicationLogin;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NORMAL).build();
+  }
+
+  @Override
+  public TraceabilityCheck checkLotTraceability(String database, PgServer server) {
+    PgClient worker = servers.client(server);
+    boolean asApplication = applicationLogin != null && applicationLogin.configured();
+    String role = asApplication ? applicationLogin.role() : worker.settings().user();
+    PgClient client = asApplication ? new PgClient(worker.settings().withCredentials(role, applicationLogin.password())) : worker;
+    try (Connection c = client.connect(database)) {
+      c.setReadOnly(true);
+      return LotTraceability.read(c, database, role, asApplication);
+    } catch (SQLException e) {
+      if (SqlFailures.isTransient(e)) {
+        // The server is restarting or the path flapped: worth another attempt.
+        throw new IllegalStateException("Cannot reach " + database + " on " + worker.settings() + " to trace a lot: " + e.getMessage(), e);
+      }
+      return new TraceabilityCheck(database, false, role, asApplication, null, 0, 0, LotTraceability.explain(e, role, database));
+    }
   }
 
   @Override
@@ -215,8 +241,13 @@ public class VerificationActivitiesImpl implements VerificationActivities {
           http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
       long millis = (System.nanoTime() - started) / 1_000_000;
       String body = response.body() == null ? "" : response.body();
-      return new EndpointCheck(
-          url.toString(), response.statusCode() / 100 == 2, response.statusCode(), millis, body.length() > 200 ? body.substring(0, 200) : body);
+      String shown = body.length() > 200 ? body.substring(0, 200) : body;
+      if (response.statusCode() / 100 != 2) {
+        return new EndpointCheck(url.toString(), false, response.statusCode(), millis, shown);
+      }
+      // Runbook 5.3's own endpoints are judged by what they answer, not only by their status.
+      String problem = RunbookProbes.judge(url, body);
+      return new EndpointCheck(url.toString(), problem == null, response.statusCode(), millis, problem == null ? shown : problem + ": " + shown);
     } catch (java.io.IOException e) {
       return new EndpointCheck(url.toString(), false, 0, (System.nanoTime() - started) / 1_000_000, e.getClass().getSimpleName() + ": " + e.getMessage());
     } catch (InterruptedException e) {

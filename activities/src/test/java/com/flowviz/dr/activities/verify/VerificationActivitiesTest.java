@@ -55,7 +55,7 @@ class VerificationActivitiesTest {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/api/v1/health", exchange -> {
       int status = calls.incrementAndGet() < 3 ? 503 : 200;
-      byte[] body = ("{\"status\":" + status + "}").getBytes();
+      byte[] body = ("{\"status\":\"" + (status == 200 ? "ok" : "starting") + "\"}").getBytes();
       exchange.sendResponseHeaders(status, body.length);
       exchange.getResponseBody().write(body);
       exchange.close();

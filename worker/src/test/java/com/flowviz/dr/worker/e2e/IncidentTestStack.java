@@ -47,6 +47,8 @@ final class IncidentTestStack {
     String topic = TestMoto.newTopicDeliveringTo(TestMoto.sns(), inbox.url("/sns"));
     appRole = TestPostgres.newDatabaseName("flowviz_app");
     TestPostgres.execute("postgres", "CREATE ROLE " + appRole + " LOGIN PASSWORD 'initial-app-password'");
+    // Least privilege, as FlowViz runs: the application reads and writes its tables, owns nothing.
+    TestPostgres.execute(appDatabase, "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + appRole);
     put(secrets, APP_SECRET, "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\",\"port\":" + TestPostgres.settings().port() + ",\"dbname\":\""
         + appDatabase + "\",\"username\":\"" + appRole + "\",\"password\":\"initial-app-password\"}");
     put(secrets, ROUTING_KEY_SECRET, pagerDutyRoutingKey);

@@ -39,7 +39,15 @@ final class TestApplication implements AutoCloseable {
       restarts.incrementAndGet();
       answer(exchange, loadCredentials() ? 200 : 500);
     });
-    server.createContext("/api/v1/health", exchange -> answer(exchange, databaseWorks() ? 200 : 503));
+    // Runbook 5.3 pipes the answer into jq: the health endpoint answers JSON, as FlowViz's does.
+    server.createContext("/api/v1/health", exchange -> {
+      boolean works = databaseWorks();
+      byte[] body = ("{\"status\":\"" + (works ? "ok" : "unavailable") + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(works ? 200 : 503, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
     server.start();
   }
 

@@ -11,6 +11,10 @@ public interface ApplicationActivities {
   @ActivityMethod
   RestartOutcome restartApplication();
 
+  /** Which database the application reads, and what restarting and probing it would do. */
+  @ActivityMethod
+  ApplicationProfile describeApplication();
+
   /**
    * Points the application at a database (runbook 4.3 step 5): writes its connection settings
    * where the application reads them (an env file and compose override, or a Secrets Manager

@@ -16,4 +16,8 @@ public interface NotifyActivities {
    */
   @ActivityMethod
   NotificationReceipt notify(Notification notification);
+
+  /** The names of the configured channels ("sns:...", "webhook:..."); empty when none is configured. */
+  @ActivityMethod
+  java.util.List<String> configuredChannels();
 }

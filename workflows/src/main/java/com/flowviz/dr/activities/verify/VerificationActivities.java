@@ -20,6 +20,14 @@ public interface VerificationActivities {
   ConnectivityReport checkApplicationConnectivity();
 
   /**
+   * Runbook 6.1: reads the newest lot's traceability (lot, QC decisions, temperature readings) in
+   * {@code database} logged in as the application's configured role. Reports a permission or schema
+   * problem as a failed check; throws only for a server that cannot be reached (retried).
+   */
+  @ActivityMethod
+  TraceabilityCheck checkLotTraceability(String database, com.flowviz.dr.activities.postgres.PgServer server);
+
+  /**
    * GETs the URL until it answers 2xx or the deadline passes, each probe with a short timeout.
    * Reports what it saw; never throws for an unhealthy service.
    */

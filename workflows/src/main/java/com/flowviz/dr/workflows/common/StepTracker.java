@@ -36,6 +36,22 @@ public final class StepTracker {
     }
   }
 
+  /**
+   * Runs a step whose result can say it failed (a restart command that exited non-zero, an
+   * unhealthy endpoint): the step is recorded FAILED then, not SUCCEEDED, and the result returned.
+   */
+  public <T> T runJudged(String step, Supplier<T> action, java.util.function.Predicate<T> succeeded, Function<T, String> describe) {
+    int index = begin(step);
+    try {
+      T result = action.get();
+      finish(index, succeeded.test(result) ? StepRecord.SUCCEEDED : StepRecord.FAILED, describe.apply(result));
+      return result;
+    } catch (RuntimeException e) {
+      finish(index, isCancellation(e) ? StepRecord.CANCELLED : StepRecord.FAILED, Failures.rootMessage(e));
+      throw e;
+    }
+  }
+
   public void run(String step, Runnable action, String detail) {
     run(step, () -> {
       action.run();

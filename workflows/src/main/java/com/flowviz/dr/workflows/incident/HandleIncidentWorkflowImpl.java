@@ -29,7 +29,9 @@ import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupSelector;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.storage.BucketFreshness;
+import com.flowviz.dr.activities.notify.NotifyActivities;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
+import com.flowviz.dr.activities.verify.TraceabilityCheck;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.Defaults;
@@ -88,6 +90,10 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
   private final IncidentActivities incident = Workflow.newActivityStub(IncidentActivities.class, ActivityTimeouts.QUICK);
   private final IncidentActivities rotation = Workflow.newActivityStub(IncidentActivities.class, ActivityTimeouts.DATABASE);
   private final AuditActivities auditReader = Workflow.newActivityStub(AuditActivities.class, ActivityTimeouts.VERIFY);
+  private final NotifyActivities channels = Workflow.newActivityStub(NotifyActivities.class, ActivityTimeouts.QUICK);
+
+  /** Workflow.getVersion change id: notification and 6.1 steps record only what happened (issue 14). */
+  static final String STEPS_AS_THEY_HAPPENED = "incident-steps-as-they-happened";
 
   private IncidentPlan plan;
   private AuditTrail trail;
@@ -101,6 +107,8 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
   private RecoveryChoice choice;
   private String followUpWorkflowId;
   private final ApprovalGates gates = new ApprovalGates(Decision.SWAP);
+  /** The configured notification channels; null in runs that predate STEPS_AS_THEY_HAPPENED. */
+  private List<String> notificationChannels;
 
   /** The backup the checklist found, and what was learned about it. */
   private record IdentifiedBackup(BackupObject backup, BackupManifest manifest, ArchiveHeader header) {}
@@ -172,7 +180,18 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
     steps.run(ASSESS, () -> scope(), s -> s);
     notifier.send("declared", "critical", "trigger",
         "Incident " + plan.incidentId() + ": " + plan.scenario().describe() + " detected " + plan.detectedAt(), scopeDetails());
-    steps.run(NOTIFY, () -> "stakeholders notified on every configured channel (delivery continues in the background)", s -> s);
+    if (Workflow.getVersion(STEPS_AS_THEY_HAPPENED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      steps.run(NOTIFY, () -> "stakeholders notified on every configured channel (delivery continues in the background)", s -> s);
+    } else {
+      notificationChannels = channels.configuredChannels();
+      if (notificationChannels.isEmpty()) {
+        steps.skip(NOTIFY, "FINDING: no notification channel is configured (flowviz.notify): nobody was told; alert the on-call engineer,"
+            + " team leads and management by hand");
+      } else {
+        steps.run(NOTIFY, () -> "sent to " + String.join(", ", notificationChannels)
+            + " (delivery goes on in the background; each delivery and failure is in the audit trail)", s -> s);
+      }
+    }
     steps.run(INCIDENT_LOG, () -> "incident log " + plan.incidentId() + " opened; every step of the incident and its procedure is"
         + " appended to the hash-chained audit trail with its UTC time", s -> s);
     IdentifiedBackup identified = steps.run(IDENTIFY_BACKUP, this::identifyBackup, this::describe);
@@ -569,6 +588,30 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
 
   // ---- Runbook 6.1 and section 7: immediately after the recovery ----
 
+  /** "Confirm all services operational": true unless a configured endpoint is unhealthy. */
+  private boolean confirmServicesOperational(List<String> checks) {
+    ConnectivityReport services = probes.checkApplicationConnectivity();
+    if (!services.configured()) {
+      steps.skip(SERVICES_OPERATIONAL, "no endpoints configured (flowviz.application.base-url or health-endpoints): the services were NOT"
+          + " confirmed operational; check the application by hand");
+      checks.add("services operational: NOT checked (no endpoints configured)");
+      return true;
+    }
+    steps.runJudged(SERVICES_OPERATIONAL, () -> services, ConnectivityReport::healthy,
+        c -> c.healthy() ? "all " + c.endpoints().size() + " endpoints healthy" : "UNHEALTHY: " + c.endpoints());
+    checks.add("services operational: " + (services.healthy() ? "yes" : "NO"));
+    return services.healthy();
+  }
+
+  /** "Test critical user workflows": a lot's traceability, read as the application reads it. */
+  private boolean testCriticalWorkflows(Recovery recovery, List<String> checks) {
+    TraceabilityCheck traced = steps.runJudged(CRITICAL_WORKFLOWS,
+        () -> verification.checkLotTraceability(recovery.liveDatabase(), recovery.liveServer()), TraceabilityCheck::passed,
+        TraceabilityCheck::describe);
+    checks.add("critical workflows (lot -> QC decisions -> temperature logs): " + traced.describe());
+    return traced.passed();
+  }
+
   private IncidentResult finishAfterRecovery(Recovery recovery) {
     RtoAssessment rto = RtoAssessment.of(plan.detectedAt(), recovery.recoveredAt());
     List<String> checks = new ArrayList<>();
@@ -576,7 +619,7 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
     if (recovery.abandoned()) {
       steps.skip(SERVICES_OPERATIONAL, "nothing was recovered");
       steps.skip(CRITICAL_WORKFLOWS, "nothing was recovered");
-    } else {
+    } else if (notificationChannels == null) {
       ConnectivityReport services = steps.run(SERVICES_OPERATIONAL, probes::checkApplicationConnectivity,
           c -> !c.configured() ? "no endpoints configured" : (c.healthy() ? "all " + c.endpoints().size() + " endpoints healthy" : "UNHEALTHY: " + c.endpoints()));
       checks.add("services operational: " + (!services.configured() ? "no endpoints configured" : services.healthy() ? "yes" : "NO"));
@@ -586,11 +629,19 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
           v -> (v.passed() ? "lot traceability and QC decisions readable" : "FAILED: " + v.failedChecks()) + " in " + v.database());
       checks.add("critical workflows (lots, QC decisions, runbook 5.2): " + (critical.passed() ? "passed" : "FAILED " + critical.failedChecks()));
       findings |= !critical.passed();
+    } else {
+      findings |= !confirmServicesOperational(checks);
+      findings |= !testCriticalWorkflows(recovery, checks);
     }
     notifier.send("resolved", "info", "resolve", "Incident " + plan.incidentId() + " " + (recovery.abandoned() ? "closed without recovery" : "recovered")
         + ": " + recovery.procedure() + " in " + rto.achieved(), Map.of("outcome", recovery.procedureOutcome(), "rto", rto.achieved() + " " + rto.verdict()));
-    steps.run(NOTIFY_RESOLUTION, () -> "resolution sent to stakeholders", s -> s);
-    checks.add("stakeholders notified of the resolution");
+    if (notificationChannels != null && notificationChannels.isEmpty()) {
+      steps.skip(NOTIFY_RESOLUTION, "FINDING: no notification channel is configured: tell stakeholders of the resolution by hand");
+      checks.add("stakeholders NOT notified of the resolution: no notification channel configured");
+    } else {
+      steps.run(NOTIFY_RESOLUTION, () -> "resolution sent to stakeholders", s -> s);
+      checks.add("stakeholders notified of the resolution");
+    }
     Map<String, String> gaps = steps.run(REVIEW_DATA_GAP, () -> reviewDataGap(recovery), g -> g.isEmpty() ? "no data gap beyond the RPO gap" : g.toString());
     checks.add("data gap reviewed: " + (gaps.isEmpty() ? "none beyond the RPO gap" : gaps.size() + " table(s)"));
     String chainText;

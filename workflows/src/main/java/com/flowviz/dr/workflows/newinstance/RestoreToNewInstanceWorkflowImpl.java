@@ -135,13 +135,34 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
               Duration.between(startedAt, Instant.ofEpochMilli(Workflow.currentTimeMillis())), decision);
         }
       }
-      PublishOutcome published = steps.run(REPOINT, () -> application.publishDatabaseEndpoint(instance.server(), database),
-          p -> p.configured() ? "wrote " + p.locations() : "no publisher configured: repoint the application by hand");
-      RestartOutcome restart = steps.run(RESTART, application::restartApplication,
-          r -> r.configured() ? r.command() + " exited " + r.exitCode() : "no restart command configured");
-      ConnectivityReport connectivity = steps.run(CONNECTIVITY, verification::checkApplicationConnectivity,
-          c -> !c.configured() ? "no endpoints configured" : (c.healthy() ? "all endpoints healthy" : "UNHEALTHY: " + c.endpoints()));
-      String outcome = connectivity.configured() && !connectivity.healthy() ? RestoreResult.RESTORED_APPLICATION_UNHEALTHY : RestoreResult.RESTORED;
+      // Each activity runs whatever is configured (the same commands as before); a step records
+      // SKIPPED when nothing was configured to do, FAILED when what ran failed.
+      PublishOutcome published = application.publishDatabaseEndpoint(instance.server(), database);
+      if (published.configured()) {
+        steps.run(REPOINT, () -> published, p -> "wrote " + p.locations());
+      } else {
+        steps.skip(REPOINT, "FINDING: no endpoint publisher configured (flowviz.application.env-file or secret-id): repoint the application"
+            + " at " + instance.server().describe() + " by hand");
+      }
+      RestartOutcome restart = application.restartApplication();
+      boolean restartFailed = restart.configured() && restart.exitCode() != 0;
+      if (restart.configured()) {
+        steps.runJudged(RESTART, () -> restart, r -> r.exitCode() == 0,
+            r -> r.command() + " exited " + r.exitCode() + (r.exitCode() == 0 || r.outputTail().isBlank() ? "" : ": " + r.outputTail()));
+      } else {
+        steps.skip(RESTART, "no restart command configured (flowviz.application.restart-command): restart the application by hand");
+      }
+      ConnectivityReport connectivity = verification.checkApplicationConnectivity();
+      if (connectivity.configured()) {
+        steps.runJudged(CONNECTIVITY, () -> connectivity, ConnectivityReport::healthy,
+            c -> c.healthy() ? "all " + c.endpoints().size() + " endpoints healthy" : "UNHEALTHY: " + c.endpoints());
+      } else {
+        steps.skip(CONNECTIVITY, "no endpoints configured (flowviz.application.base-url or health-endpoints): the application's"
+            + " connectivity was NOT tested");
+      }
+      // A failed restart is not rolled back: the application stays pointed at the verified instance.
+      String outcome = restartFailed || (connectivity.configured() && !connectivity.healthy())
+          ? RestoreResult.RESTORED_APPLICATION_UNHEALTHY : RestoreResult.RESTORED;
       trail.record("new-instance-restore", StepRecord.SUCCEEDED, outcome + " on " + instance.name() + " at " + instance.server().describe());
       return new NewInstanceResult(outcome, instance, server, archive, restored, published, restart, connectivity, steps.steps(),
           Duration.between(startedAt, Instant.ofEpochMilli(Workflow.currentTimeMillis())), gates.decisionFor(Decision.REPOINT));

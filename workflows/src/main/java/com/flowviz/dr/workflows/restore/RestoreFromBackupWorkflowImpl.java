@@ -4,6 +4,7 @@ import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import static com.flowviz.dr.workflows.restore.RestoreSteps.*;
 
 import com.flowviz.dr.activities.app.ApplicationActivities;
+import com.flowviz.dr.activities.app.ApplicationProfile;
 import com.flowviz.dr.activities.app.RestartOutcome;
 import com.flowviz.dr.activities.crypto.DecryptedBackup;
 import com.flowviz.dr.activities.crypto.TransferredBackup;
@@ -295,10 +296,18 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     }
   }
 
+  /** Workflow.getVersion change id: the application steps record only what happened (issue 14). */
+  static final String APPLICATION_STEPS_AS_THEY_HAPPENED = "application-steps-as-they-happened";
+
   private RestoreResult finishAfterSwap(AuditTrail trail, Instant startedAt, VerificationReport report, SwapOutcome swap) {
     RestartOutcome restart;
     ConnectivityReport connectivity;
-    if (plan.applicationSteps()) {
+    boolean restartFailed = false;
+    if (!plan.applicationSteps()) {
+      // The calling procedure points the application at the new server first, then restarts it.
+      restart = new RestartOutcome(false, "", 0, 0, "left to the calling procedure");
+      connectivity = new ConnectivityReport(false, true, java.util.List.of());
+    } else if (Workflow.getVersion(APPLICATION_STEPS_AS_THEY_HAPPENED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
       restart = application.restartApplication();
       if (restart.configured()) {
         steps.run(RESTART_APPLICATION, () -> restart, r -> r.command() + " exited " + r.exitCode());
@@ -311,12 +320,25 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
               verification::checkApplicationConnectivity,
               c -> !c.configured() ? "no endpoints configured" : (c.healthy() ? "all endpoints healthy" : "UNHEALTHY: " + c.endpoints()));
     } else {
-      // The calling procedure points the application at the new server first, then restarts it.
-      restart = new RestartOutcome(false, "", 0, 0, "left to the calling procedure");
-      connectivity = new ConnectivityReport(false, true, java.util.List.of());
+      ApplicationProfile app = application.describeApplication();
+      if (!app.serves(plan.targetDatabase())) {
+        // A side copy (4.2's audit copy, a --target of its own): the production application does
+        // not read it, so restarting or probing the application would prove nothing and disturb it.
+        String why = plan.targetDatabase() + " is not the application's database (" + app.database()
+            + "): the application was neither restarted nor probed";
+        steps.skip(RESTART_APPLICATION, why);
+        steps.skip(CONNECTIVITY_TEST, why);
+        restart = new RestartOutcome(false, "", 0, 0, why);
+        connectivity = new ConnectivityReport(false, true, java.util.List.of());
+      } else {
+        restart = restartApplication();
+        restartFailed = restart.configured() && restart.exitCode() != 0;
+        connectivity = testConnectivity();
+      }
     }
+    // A failed restart is not rolled back: the verified data stays live, the application needs a person.
     String outcome =
-        connectivity.configured() && !connectivity.healthy()
+        restartFailed || (connectivity.configured() && !connectivity.healthy())
             ? RestoreResult.RESTORED_APPLICATION_UNHEALTHY
             : RestoreResult.RESTORED;
     RpoAssessment rpo = RpoAssessment.of(plan.incidentAt(), backup.takenAt());
@@ -339,6 +361,29 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         elapsed,
         null,
         dumpBytes);
+  }
+
+  /** Runbook 4.1 step 5; a command that exits non-zero (or cannot run) is a FAILED step. */
+  private RestartOutcome restartApplication() {
+    RestartOutcome restart = application.restartApplication();
+    if (!restart.configured()) {
+      steps.skip(RESTART_APPLICATION, "no restart command configured (flowviz.application.restart-command): restart the application by hand");
+      return restart;
+    }
+    return steps.runJudged(RESTART_APPLICATION, () -> restart, r -> r.exitCode() == 0,
+        r -> r.command() + " exited " + r.exitCode() + (r.exitCode() == 0 || r.outputTail().isBlank() ? "" : ": " + r.outputTail()));
+  }
+
+  /** Runbook 5.3; with no endpoints configured nothing was tested, and the step says so. */
+  private ConnectivityReport testConnectivity() {
+    ConnectivityReport connectivity = verification.checkApplicationConnectivity();
+    if (!connectivity.configured()) {
+      steps.skip(CONNECTIVITY_TEST, "no endpoints configured (flowviz.application.base-url or health-endpoints):"
+          + " the application's connectivity was NOT tested");
+      return connectivity;
+    }
+    return steps.runJudged(CONNECTIVITY_TEST, () -> connectivity, ConnectivityReport::healthy,
+        c -> c.healthy() ? "all " + c.endpoints().size() + " endpoints healthy" : "UNHEALTHY: " + c.endpoints());
   }
 
   private void discardStaging(boolean cancelled) {

@@ -14,6 +14,9 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import com.flowviz.dr.activities.app.ApplicationActivities;
+import com.flowviz.dr.activities.app.ApplicationProfile;
+import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.activities.verify.TraceabilityCheck;
 import com.flowviz.dr.activities.app.RestartOutcome;
 import com.flowviz.dr.activities.audit.AuditEntry;
 import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
@@ -192,6 +195,10 @@ class HandleIncidentWorkflowTest {
     when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(PASSED);
     when(application.restartApplication()).thenReturn(new RestartOutcome(true, "docker compose restart api", 0, 900, ""));
     when(notify.notify(any())).thenAnswer(i -> new NotificationReceipt("e", List.of("webhook:generic")));
+    when(notify.configuredChannels()).thenReturn(List.of("webhook:generic"));
+    when(application.describeApplication()).thenReturn(new ApplicationProfile("flowviz", "docker compose restart api", List.of()));
+    when(verification.checkLotTraceability(anyString(), any()))
+        .thenAnswer(i -> new TraceabilityCheck(i.getArgument(0), true, "flowviz_app", true, "LOT-1", 2, 20, null));
     when(postgres.compareDatabases(anyString(), anyString(), any())).thenAnswer(i -> new DataGap(i.getArgument(0), i.getArgument(1), List.of(
         new TableGap("lots", List.of("id"), 100, 101, 0, 1, 0, List.of(), true))));
     env.start();
@@ -253,6 +260,39 @@ class HandleIncidentWorkflowTest {
     order.verify(incident).rotateCredentials(null);
     order.verify(application).restartApplication();
     HistoryRecorder.recordIfAsked(client, "incident-b", "handle-incident-v4-database-lease-breach");
+  }
+
+  @Test
+  void withNoNotificationChannelTheNotifyStepsAreSkippedWithAFinding() {
+    when(notify.configuredChannels()).thenReturn(List.of());
+
+    IncidentResult result = stub("incident-n").handle(request("2.1"));
+
+    StepRecord notified = result.steps().stream().filter(s -> s.step().equals("notify-stakeholders")).findFirst().orElseThrow();
+    assertEquals(StepRecord.SKIPPED, notified.outcome());
+    assertTrue(notified.detail().startsWith("FINDING: no notification channel"), notified.detail());
+    assertEquals(StepRecord.SKIPPED,
+        result.steps().stream().filter(s -> s.step().equals("notify-resolution")).findFirst().orElseThrow().outcome());
+    assertTrue(result.postRecoveryChecks().contains("stakeholders NOT notified of the resolution: no notification channel configured"),
+        result.postRecoveryChecks().toString());
+    assertTrue(audit.stream().noneMatch(e -> e.details() != null && e.details().contains("notified on every configured channel")));
+    HistoryRecorder.recordIfAsked(client, "incident-n", "handle-incident-v4-no-notification-channel");
+  }
+
+  @Test
+  void criticalWorkflowsAreReadAsTheApplicationsRoleAndAPermissionProblemIsAFinding() {
+    when(verification.checkLotTraceability(anyString(), any())).thenAnswer(i -> new TraceabilityCheck(i.getArgument(0), false, "flowviz_app",
+        true, null, 0, 0, "role flowviz_app may not read the traceability tables of flowviz (permission denied for table lots)"));
+
+    IncidentResult result = stub("incident-p").handle(request("2.1"));
+
+    assertEquals(IncidentResult.RECOVERED_WITH_FINDINGS, result.outcome());
+    StepRecord critical = result.steps().stream().filter(s -> s.step().equals("test-critical-workflows")).findFirst().orElseThrow();
+    assertEquals(StepRecord.FAILED, critical.outcome());
+    assertTrue(critical.detail().contains("as the application's role flowviz_app") && critical.detail().contains("permission denied"),
+        critical.detail());
+    verify(verification).checkLotTraceability("flowviz", null);
+    HistoryRecorder.recordIfAsked(client, "incident-p", "handle-incident-v4-critical-workflows-denied");
   }
 
   @Test

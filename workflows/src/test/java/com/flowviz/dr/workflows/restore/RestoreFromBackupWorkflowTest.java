@@ -16,6 +16,7 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import com.flowviz.dr.activities.app.ApplicationActivities;
+import com.flowviz.dr.activities.app.ApplicationProfile;
 import com.flowviz.dr.activities.app.RestartOutcome;
 import com.flowviz.dr.activities.audit.AuditActivities;
 import com.flowviz.dr.activities.audit.AuditEntry;
@@ -102,6 +103,7 @@ class RestoreFromBackupWorkflowTest {
     when(postgres.swapIntoLive(any(), any()))
         .thenAnswer(call -> new SwapOutcome("flowviz", ((SwapRequest) call.getArgument(0)).retiredDatabase(), 3, false));
     when(application.restartApplication()).thenReturn(new RestartOutcome(false, "", 0, 0, ""));
+    when(application.describeApplication()).thenReturn(new ApplicationProfile("flowviz", "", List.of()));
     when(verification.checkApplicationConnectivity()).thenReturn(new ConnectivityReport(false, true, List.of()));
     env.start();
   }
@@ -131,6 +133,54 @@ class RestoreFromBackupWorkflowTest {
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("swap-staging-into-live") && e.outcome().equals("SUCCEEDED")));
     assertEquals(BACKUP.key(), audit.get(audit.size() - 1).backupKey());
     com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v4-database-lease-restored");
+  }
+
+  @Test
+  void aRestartThatExitsNonZeroIsAFailedStepAndTheRestoreStaysSwappedIn() {
+    when(application.restartApplication()).thenReturn(new RestartOutcome(true, "docker compose restart api", 1, 300, "no such service: api"));
+    when(verification.checkApplicationConnectivity()).thenReturn(new ConnectivityReport(true, true, List.of()));
+
+    RestoreResult result = workflow().restore(RestoreRequest.latest("flowviz", "alice", null));
+
+    assertEquals(RestoreResult.RESTORED_APPLICATION_UNHEALTHY, result.outcome(), "a restart that failed is not a healthy application");
+    StepRecord restart = step(result, "restart-application");
+    assertEquals(StepRecord.FAILED, restart.outcome());
+    assertTrue(restart.detail().contains("exited 1") && restart.detail().contains("no such service"), restart.detail());
+    verify(postgres, times(1)).swapIntoLive(any(), any());
+    verify(postgres, never()).dropStagingDatabase(anyString(), any()); // no rollback: the verified data stays live
+    assertTrue(audit.stream().anyMatch(a -> a.step().equals("restart-application") && a.outcome().equals("FAILED")));
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v4-restart-failed");
+  }
+
+  @Test
+  void withNoEndpointsConfiguredTheConnectivityTestIsSkippedNotHealthy() {
+    RestoreResult result = workflow().restore(RestoreRequest.latest("flowviz", "alice", null));
+
+    assertEquals(RestoreResult.RESTORED, result.outcome());
+    StepRecord connectivity = step(result, "application-connectivity-test");
+    assertEquals(StepRecord.SKIPPED, connectivity.outcome());
+    assertTrue(connectivity.detail().contains("NOT tested"), connectivity.detail());
+    assertTrue(audit.stream().noneMatch(a -> a.details() != null && a.details().contains("healthy") && a.step().equals("application-connectivity-test")));
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v4-no-endpoints");
+  }
+
+  @Test
+  void aRestoreIntoASideDatabaseNeverRestartsOrProbesTheApplication() {
+    RestoreResult result = workflow().restore(RestoreRequest.latest("flowviz_audit_20250119", "dora", "HACCP audit copy"));
+
+    assertEquals(RestoreResult.RESTORED, result.outcome());
+    assertEquals(StepRecord.SKIPPED, step(result, "restart-application").outcome());
+    assertEquals(StepRecord.SKIPPED, step(result, "application-connectivity-test").outcome());
+    assertTrue(step(result, "restart-application").detail().contains("not the application's database (flowviz)"),
+        step(result, "restart-application").detail());
+    verify(application, never()).restartApplication();
+    verify(verification, never()).checkApplicationConnectivity();
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v4-side-database");
+  }
+
+  private static StepRecord step(RestoreResult result, String name) {
+    return result.steps().stream().filter(s -> s.step().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no step " + name + " in " + result.steps()));
   }
 
   @Test
