@@ -387,6 +387,14 @@ public class PostgresActivitiesImpl implements PostgresActivities {
       // The server may be restarting: worth another attempt.
       return new IllegalStateException("pg_restore could not reach the database server: " + lastLines(tail, 3));
     }
+    if (tail.contains("No space left on device") || tail.contains("could not extend file") || tail.contains("53100")) {
+      // The server's disk (or the worker's) is full: every retry would fill it again.
+      return NonRetryable.failure(
+          FailureTypes.DISK_FULL,
+          "pg_restore ran out of disk space: " + lastLines(tail, 3) + ". Free space on the database server (or grow its"
+              + " volume) to hold the restored database beside the live one, then start the restore again. The live"
+              + " database was not touched; the staging database is dropped.");
+    }
     return NonRetryable.failure(
         FailureTypes.PG_RESTORE_FAILED,
         "pg_restore failed (exit " + e.exitCode() + "): " + lastLines(tail, 5) + ". The live database was not touched.");
@@ -478,14 +486,7 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   }
 
   static RuntimeException sqlFailure(String what, SQLException e) {
-    String state = e.getSQLState();
-    if (state != null && (state.startsWith("28") || state.equals("42501"))) {
-      return NonRetryable.failure(
-          FailureTypes.CONFIGURATION,
-          "Cannot " + what + ": the database refused the worker's credentials or permissions (" + e.getMessage()
-              + "). Check PGUSER/PGPASSWORD or the pgpass file; the user needs CREATEDB and must own the databases.");
-    }
-    return new IllegalStateException("Cannot " + what + ": " + e.getMessage(), e);
+    return SqlStates.failure(what, e);
   }
 
   private static String lastLines(String text, int count) {
