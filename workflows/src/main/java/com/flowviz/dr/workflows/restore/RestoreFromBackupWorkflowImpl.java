@@ -205,7 +205,8 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     return steps.run(
         VERIFY,
         () -> verification.verifyRestoredDatabase(plan.stagingDatabase(), manifest, plan.server()),
-        r -> (r.passed() ? "passed" : "FAILED") + ", " + r.checks().size() + " checks" + (r.comparedWithManifest() ? " against the manifest" : ""));
+        r -> (r.passed() ? "passed" : "FAILED") + ", " + r.checks().size() + " checks" + (r.comparedWithManifest() ? " against the manifest" : "")
+            + (r.findings().isEmpty() ? "" : "; findings: " + String.join(" ", r.findings())));
   }
 
   /** Version 0: the whole object on disk first, then decryption. */
