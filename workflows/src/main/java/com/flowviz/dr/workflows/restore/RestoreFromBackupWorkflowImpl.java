@@ -201,7 +201,7 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     steps.run(
         PG_RESTORE,
         () -> host.pgRestore(plan.stagingDatabase()).restoreIntoStaging(decrypted.path(), plan.stagingDatabase(), plan.server()),
-        (PgRestoreOutcome r) -> "pg_restore -j " + r.jobs() + " in " + r.millis() + " ms");
+        (PgRestoreOutcome r) -> "pg_restore -j " + r.jobs() + " in " + r.millis() + " ms" + (r.targetSpace() == null ? "" : "; " + r.targetSpace()));
     return steps.run(
         VERIFY,
         () -> verification.verifyRestoredDatabase(plan.stagingDatabase(), manifest, plan.server()),
