@@ -27,6 +27,9 @@ final class ResultPrinter {
     if (!r.verification().qcDecisionsByType().isEmpty()) {
       out.println("    QC decisions by type: " + r.verification().qcDecisionsByType());
     }
+    for (String finding : r.verification().findings()) {
+      out.println("    Finding: " + finding);
+    }
     if (!r.verification().latestLots().isEmpty()) {
       out.println("    Newest lot: " + r.verification().latestLots().get(0).lotCode() + " created " + Output.time(r.verification().latestLots().get(0).createdAt()));
     }

@@ -28,6 +28,12 @@ public final class FailureTypes {
   public static final String DATABASE_BUSY = "DatabaseBusy";
   /** The live database changed after it was compared; compare again before replacing it. */
   public static final String LIVE_DATABASE_CHANGED = "LiveDatabaseChanged";
+  /** A table or column a query needs does not exist: the schema is not what the query expects. */
+  public static final String SCHEMA_MISMATCH = "SchemaMismatch";
+  /** The database server or the worker host has no room for the data; a retry would meet a full disk again. */
+  public static final String DISK_FULL = "DiskFull";
+  /** Retryable: the database server is unreachable, shutting down or starting; another attempt may reach it. */
+  public static final String DATABASE_UNAVAILABLE = "DatabaseUnavailable";
 
   private FailureTypes() {}
 }

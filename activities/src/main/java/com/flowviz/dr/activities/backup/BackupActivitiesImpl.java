@@ -114,7 +114,7 @@ public class BackupActivitiesImpl implements BackupActivities {
         throw NonRetryable.failure(
             FailureTypes.INVALID_INPUT, "The source database \"" + spec.sourceDatabase() + "\" does not exist on " + pg.settings() + ".");
       }
-      throw new IllegalStateException("Cannot read " + spec.sourceDatabase() + ": " + e.getMessage(), e);
+      throw com.flowviz.dr.activities.postgres.SqlStates.failure("read " + spec.sourceDatabase() + " for its backup", e);
     } catch (BackupStoreException e) {
       throw NonRetryable.failure(
           e instanceof BackupStoreException.AccessDenied ? FailureTypes.BACKUP_ACCESS_DENIED : FailureTypes.BACKUP_NOT_FOUND, e.getMessage());

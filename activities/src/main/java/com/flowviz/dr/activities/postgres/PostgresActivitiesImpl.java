@@ -121,6 +121,7 @@ public class PostgresActivitiesImpl implements PostgresActivities {
       throw sqlFailure("check the staging database " + stagingDatabase, e);
     }
 
+    String targetSpace = describeTargetSpace(pg, dump);
     List<String> command = new ArrayList<>(List.of(
         pgRestore,
         "--no-owner",
@@ -144,7 +145,38 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     }
     long millis = (System.nanoTime() - started) / 1_000_000;
     log.info("pg_restore -j {} of {} into {} took {} ms ({} items)", restoreJobs, dump.getFileName(), stagingDatabase, millis, items.get());
-    return new PgRestoreOutcome(stagingDatabase, restoreJobs, millis, version.version(), items.get());
+    return new PgRestoreOutcome(stagingDatabase, restoreJobs, millis, version.version(), items.get(), targetSpace);
+  }
+
+  /**
+   * The target server's free space, where the worker can see it (the server's data directory on
+   * this host), else a plain statement that it cannot: a remote server's volume is not visible
+   * over SQL. Never a refusal: how much a restore needs beyond the archive (indexes are rebuilt,
+   * the archive is compressed) is not known in advance; a full disk ends pg_restore with DiskFull.
+   */
+  private static String describeTargetSpace(PgClient pg, Path dump) {
+    String dataDirectory;
+    try (Connection c = pg.connectMaintenance();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current_setting('data_directory')")) {
+      rs.next();
+      dataDirectory = rs.getString(1);
+    } catch (SQLException e) {
+      return "target server's free space not known: its data directory is not visible to the worker's role (" + e.getSQLState() + ")";
+    }
+    String host = pg.settings().host();
+    boolean local = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("::1") || host.startsWith("/");
+    Path dir = Path.of(dataDirectory);
+    if (local && Files.isDirectory(dir)) {
+      try {
+        long free = Files.getFileStore(dir).getUsableSpace();
+        return "target server's volume has " + free + " bytes free at " + dir + " (archive " + Files.size(dump) + " bytes)";
+      } catch (IOException e) {
+        return "target server's free space not known: " + dir + " cannot be read (" + e.getMessage() + ")";
+      }
+    }
+    return "target server's free space not known: " + pg.settings().host() + ":" + pg.settings().port()
+        + " is not on this host, and PostgreSQL does not report its volume's free space";
   }
 
   @Override
@@ -533,6 +565,14 @@ public class PostgresActivitiesImpl implements PostgresActivities {
       // The server may be restarting: worth another attempt.
       return new IllegalStateException("pg_restore could not reach the database server: " + lastLines(tail, 3));
     }
+    if (tail.contains("No space left on device") || tail.contains("could not extend file") || tail.contains("53100")) {
+      // The server's disk (or the worker's) is full: every retry would fill it again.
+      return NonRetryable.failure(
+          FailureTypes.DISK_FULL,
+          "pg_restore ran out of disk space: " + diskFullLine(tail) + ". Free space on the database server (or grow its"
+              + " volume) to hold the restored database beside the live one, then start the restore again. The live"
+              + " database was not touched; the staging database is dropped.");
+    }
     return NonRetryable.failure(
         FailureTypes.PG_RESTORE_FAILED,
         "pg_restore failed (exit " + e.exitCode() + "): " + lastLines(tail, 5) + ". The live database was not touched.");
@@ -624,14 +664,17 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   }
 
   static RuntimeException sqlFailure(String what, SQLException e) {
-    String state = e.getSQLState();
-    if (state != null && (state.startsWith("28") || state.equals("42501"))) {
-      return NonRetryable.failure(
-          FailureTypes.CONFIGURATION,
-          "Cannot " + what + ": the database refused the worker's credentials or permissions (" + e.getMessage()
-              + "). Check PGUSER/PGPASSWORD or the pgpass file; the user needs CREATEDB and must own the databases.");
+    return SqlStates.failure(what, e);
+  }
+
+  /** The server's own words about the full disk (pg_restore's last lines are about its workers dying). */
+  private static String diskFullLine(String tail) {
+    for (String line : tail.strip().split("\n")) {
+      if (line.contains("No space left on device") || line.contains("could not extend file")) {
+        return line.strip();
+      }
     }
-    return new IllegalStateException("Cannot " + what + ": " + e.getMessage(), e);
+    return lastLines(tail, 3);
   }
 
   private static String lastLines(String text, int count) {

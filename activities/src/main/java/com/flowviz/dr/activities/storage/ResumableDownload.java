@@ -59,6 +59,10 @@ public final class ResumableDownload {
         offset = 0;
       }
       long resumedFrom = offset;
+      // The rest of the ciphertext, and beside it the plaintext it decrypts to (a pg_dump archive
+      // is compressed already, so about as large).
+      WorkDirectory.requireFreeSpace(dir, (backup.sizeBytes() - offset) + backup.sizeBytes(),
+          "the backup " + backup.uri() + " (" + backup.sizeBytes() + " bytes, downloaded encrypted and decrypted beside it)");
       if (offset > 0) {
         log.info("Resuming download of {} at byte {} of {}", backup.uri(), offset, backup.sizeBytes());
       }

@@ -4,31 +4,19 @@ import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.postgres.PgClient;
 import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.postgres.PgServers;
-import com.flowviz.dr.activities.postgres.TableStatistics;
+import com.flowviz.dr.activities.postgres.SqlStates;
 import com.flowviz.dr.activities.storage.BackupManifest;
-import com.flowviz.dr.activities.storage.TableStats;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 public class VerificationActivitiesImpl implements VerificationActivities {
-
-  /** The tables runbook 5.1 counts: a restore without them is not FlowViz. */
-  static final List<String> RUNBOOK_TABLES = List.of("lots", "qc_decisions", "users", "products");
 
   private final PgServers servers;
   private final List<URI> endpoints;
@@ -75,83 +63,10 @@ public class VerificationActivitiesImpl implements VerificationActivities {
   public VerificationReport verifyRestoredDatabase(String database, BackupManifest manifest, PgServer server) {
     try (Connection c = servers.client(server).connect(database)) {
       c.setReadOnly(true);
-      List<TableStats> actual = keepAlive("counting rows of " + database, () -> TableStatistics.collect(c));
-      Map<String, TableStats> byName = actual.stream().collect(Collectors.toMap(TableStats::table, Function.identity()));
-      List<VerificationCheck> checks = new ArrayList<>();
-      for (String table : RUNBOOK_TABLES) {
-        checks.add(new VerificationCheck("table " + table + " present", byName.containsKey(table), "present", byName.containsKey(table) ? "present" : "missing"));
-      }
-      List<TableCount> counts = new ArrayList<>();
-      if (manifest != null) {
-        for (TableStats expected : manifest.tables()) {
-          TableStats found = byName.get(expected.table());
-          if (found == null) {
-            checks.add(new VerificationCheck("table " + expected.table() + " present", false, "present", "missing"));
-            continue;
-          }
-          checks.add(new VerificationCheck(
-              "row count " + expected.table(), found.rows() == expected.rows(), Long.toString(expected.rows()), Long.toString(found.rows())));
-          checks.add(new VerificationCheck(
-              "newest created_at " + expected.table(),
-              Objects.equals(found.newestCreatedAt(), expected.newestCreatedAt()),
-              String.valueOf(expected.newestCreatedAt()),
-              String.valueOf(found.newestCreatedAt())));
-        }
-      }
-      for (TableStats found : actual) {
-        Optional<TableStats> expected = manifest == null ? Optional.empty() : manifest.table(found.table());
-        counts.add(new TableCount(
-            found.table(),
-            found.rows(),
-            expected.map(TableStats::rows).orElse(null),
-            found.newestCreatedAt(),
-            expected.map(TableStats::newestCreatedAt).orElse(null)));
-      }
-      List<LotSample> latestLots = byName.containsKey("lots") ? latestLots(c) : List.of();
-      Map<String, Long> qcByType = byName.containsKey("qc_decisions") ? qcDecisionsByType(c) : Map.of();
-      boolean passed = checks.stream().allMatch(VerificationCheck::passed);
-      return new VerificationReport(database, passed, manifest != null, checks, counts, latestLots, qcByType);
+      return RestoredDatabaseCheck.run(c, database, manifest);
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot verify " + database + ": " + e.getMessage(), e);
+      throw SqlStates.failure("verify the restored database " + database, e);
     }
-  }
-
-  private static <T> T keepAlive(String what, java.util.concurrent.Callable<T> call) throws SQLException {
-    try {
-      return Heartbeats.keepAlive(what, call);
-    } catch (SQLException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Runbook 5.2: the ten newest lots. */
-  private static List<LotSample> latestLots(Connection c) throws SQLException {
-    List<LotSample> lots = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT lot_code, created_at, updated_at FROM lots ORDER BY created_at DESC LIMIT 10")) {
-      while (rs.next()) {
-        lots.add(new LotSample(rs.getString(1), instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3))));
-      }
-    }
-    return lots;
-  }
-
-  /** Runbook 5.2: QC decisions per type. */
-  private static Map<String, Long> qcDecisionsByType(Connection c) throws SQLException {
-    Map<String, Long> byType = new LinkedHashMap<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT decision_type, COUNT(*) FROM qc_decisions GROUP BY decision_type ORDER BY decision_type")) {
-      while (rs.next()) {
-        byType.put(String.valueOf(rs.getString(1)), rs.getLong(2));
-      }
-    }
-    return byType;
-  }
-
-  private static java.time.Instant instant(java.sql.Timestamp value) {
-    return value == null ? null : value.toInstant();
   }
 
   @Override

@@ -59,6 +59,36 @@ public final class WorkDirectory {
         file, StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
   }
 
+  /**
+   * Refuses work that would not fit in {@code dir}, before any byte is written: a full disk found
+   * hours into a download is a longer outage, and no retry on this host makes room.
+   *
+   * @param needed bytes the work will still write there
+   * @param what what they are, for the message ("backup s3://... (2 GB): ciphertext and plaintext")
+   */
+  public static void requireFreeSpace(Path dir, long needed, String what) {
+    long free;
+    try {
+      free = Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the free space of " + dir + ": " + e.getMessage(), e);
+    }
+    if (free < needed) {
+      throw com.flowviz.dr.activities.common.NonRetryable.failure(
+          com.flowviz.dr.workflows.FailureTypes.DISK_FULL,
+          "Not enough free space on this worker for " + what + ": it needs about " + needed + " bytes (" + human(needed) + ") in "
+              + dir + ", which has " + free + " bytes (" + human(free) + ") free. Free space there or set"
+              + " flowviz.worker.work-directory to a larger volume, then start the restore again. Nothing was downloaded.");
+    }
+  }
+
+  private static String human(long bytes) {
+    if (bytes < 1024 * 1024) {
+      return (bytes / 1024) + " KiB";
+    }
+    return bytes < 1024L * 1024 * 1024 ? (bytes / (1024 * 1024)) + " MiB" : String.format("%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+  }
+
   /** Removes a workflow's files. Returns how many were removed. */
   public int discard(String workflowId) {
     return deleteTree(root.resolve(safeName(workflowId)));

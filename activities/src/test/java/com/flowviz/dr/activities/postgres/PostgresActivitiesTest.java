@@ -59,6 +59,7 @@ class PostgresActivitiesTest {
     PgRestoreOutcome outcome = postgres.restoreIntoStaging(dumpFile.toString(), staging, null);
 
     assertEquals(2, outcome.jobs());
+    assertTrue(outcome.targetSpace().contains("bytes free at " + TestPostgres.cluster().dataDirectory()), outcome.targetSpace());
     assertEquals(TestPostgres.fingerprint(source), TestPostgres.fingerprint(staging));
     assertEquals(List.of("uuid-ossp"), TestPostgres.query(staging, "SELECT extname FROM pg_extension WHERE extname = 'uuid-ossp'"));
   }
@@ -147,5 +148,47 @@ class PostgresActivitiesTest {
     postgres.prepareStagingDatabase(staging, null);
     ActivityFailure failure = assertThrows(ActivityFailure.class, () -> postgres.restoreIntoStaging(dumpFile.toString(), staging, null));
     assertEquals(FailureTypes.NOT_A_PG_DUMP, ((ApplicationFailure) failure.getCause()).getType());
+  }
+
+  /**
+   * A database server whose disk fills during pg_restore: the staging database lives on a real
+   * 12 MiB tmpfs (a tablespace), so pg_restore meets "could not extend file ... No space left on
+   * device". Non-retryable, saying what to do. Needs root (mount); about 10 s.
+   */
+  @Test
+  void aServerDiskThatFillsDuringPgRestoreFailsAtOnceSayingWhatToDo() throws Exception {
+    String source = TestPostgres.newSampleDatabase("src", 20_000);
+    TestPostgres.pgDump(source, dumpFile);
+    String staging = Names.stagingDatabase(source, "wf-diskfull");
+    String tablespace = TestPostgres.newDatabaseName("small");
+    Path mount = Files.createTempDirectory(Path.of("/tmp"), "flowviz-dr-small-volume-");
+    Files.setPosixFilePermissions(mount, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    run("mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", mount.toString());
+    try {
+      Path location = Files.createDirectory(mount.resolve("ts"));
+      run("chown", "postgres:postgres", location.toString());
+      TestPostgres.execute("postgres", "CREATE TABLESPACE " + tablespace + " LOCATION '" + location + "'");
+      postgres.prepareStagingDatabase(staging, null);
+      TestPostgres.execute("postgres", "ALTER DATABASE " + staging + " SET TABLESPACE " + tablespace);
+
+      ActivityFailure failure = assertThrows(ActivityFailure.class, () -> postgres.restoreIntoStaging(dumpFile.toString(), staging, null));
+
+      ApplicationFailure cause = (ApplicationFailure) failure.getCause();
+      assertEquals(FailureTypes.DISK_FULL, cause.getType(), cause.getOriginalMessage());
+      assertTrue(cause.isNonRetryable());
+      assertTrue(cause.getOriginalMessage().contains("No space left on device") && cause.getOriginalMessage().contains("Free space on the database server"),
+          cause.getOriginalMessage());
+    } finally {
+      TestPostgres.execute("postgres", "DROP DATABASE IF EXISTS " + staging + " WITH (FORCE)", "DROP TABLESPACE IF EXISTS " + tablespace);
+      run("umount", mount.toString());
+    }
+  }
+
+  private static void run(String... command) throws Exception {
+    com.flowviz.dr.activities.testing.RequiredTools.find(command[0]);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+    String output = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + output);
   }
 }

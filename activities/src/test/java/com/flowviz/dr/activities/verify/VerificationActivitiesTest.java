@@ -50,6 +50,95 @@ class VerificationActivitiesTest {
   }
 
   @Test
+  void aSchemaThatDriftedInTheSourceTooPassesWithAFindingAndNoError() throws Exception {
+    String db = TestPostgres.newSampleDatabase("verify", 30);
+    // The application renamed the column the runbook's 5.2 query names; the backup has the new name.
+    TestPostgres.execute(db, "ALTER TABLE lots RENAME COLUMN updated_at TO modified_at", "ALTER TABLE qc_decisions RENAME COLUMN decision_type TO verdict");
+    VerificationReport report = verifier(List.of()).verifyRestoredDatabase(db, manifestOf(db), null);
+    assertTrue(report.passed(), () -> report.failedChecks().toString());
+    assertEquals(10, report.latestLots().size(), "5.2's newest lots are still listed");
+    assertTrue(report.latestLots().stream().allMatch(l -> l.lotCode() != null && l.createdAt() != null && l.updatedAt() == null));
+    assertEquals(2, report.findings().size(), report.findings()::toString);
+    assertTrue(report.findings().get(0).contains("lots.updated_at") && report.findings().get(0).contains("neither the backup's source nor the restore"),
+        report.findings()::toString);
+    assertTrue(report.findings().get(1).contains("qc_decisions.decision_type"), report.findings()::toString);
+    assertEquals(java.util.Map.of(), report.qcDecisionsByType());
+  }
+
+  @Test
+  void aDriftedSchemaWithoutAManifestIsAdaptedAndSaysTheSourceIsUnknown() {
+    String db = TestPostgres.newSampleDatabase("verify", 12);
+    TestPostgres.execute(db, "ALTER TABLE lots RENAME COLUMN updated_at TO modified_at");
+    VerificationReport report = verifier(List.of()).verifyRestoredDatabase(db, null, null);
+    assertTrue(report.passed(), () -> report.failedChecks().toString());
+    assertEquals(10, report.latestLots().size());
+    assertEquals(1, report.findings().size(), report.findings()::toString);
+    assertTrue(report.findings().get(0).contains("there is no manifest"), report.findings()::toString);
+  }
+
+  @Test
+  void aColumnTheSourceHadAndTheRestoreLacksFailsNamingIt() throws Exception {
+    String db = TestPostgres.newSampleDatabase("verify", 30);
+    BackupManifest source = manifestOf(db);
+    TestPostgres.execute(db, "ALTER TABLE lots DROP COLUMN updated_at");
+    VerificationReport report = verifier(List.of()).verifyRestoredDatabase(db, source, null);
+    assertFalse(report.passed());
+    assertEquals(List.of("column lots.updated_at present"), report.failedChecks().stream().map(VerificationCheck::name).toList());
+    assertEquals(List.of(), report.findings(), "what the source had is a failure, not a finding");
+    assertEquals(10, report.latestLots().size(), "the rest of 5.2 still ran");
+  }
+
+  @Test
+  void aTableTheSourceHadAndTheRestoreLacksFailsNamingItOnce() throws Exception {
+    String db = TestPostgres.newSampleDatabase("verify", 20);
+    BackupManifest source = manifestOf(db);
+    TestPostgres.execute(db, "DROP TABLE qc_decisions CASCADE");
+    VerificationReport report = verifier(List.of()).verifyRestoredDatabase(db, source, null);
+    assertFalse(report.passed());
+    assertEquals(List.of("table qc_decisions present"), report.failedChecks().stream().map(VerificationCheck::name).toList());
+  }
+
+  @Test
+  void aRoleThatMayNotReadATableFailsAtOnceWithoutRetrying() {
+    String db = TestPostgres.newSampleDatabase("verify", 10);
+    String role = TestPostgres.newDatabaseName("reader");
+    TestPostgres.execute(db,
+        "CREATE ROLE " + role + " LOGIN PASSWORD 'reader-pw'",
+        "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role,
+        "REVOKE SELECT ON lots FROM " + role);
+    var asReader = new com.flowviz.dr.activities.postgres.PgServers(
+        new com.flowviz.dr.activities.postgres.PgClient(new com.flowviz.dr.activities.postgres.PgConnectionSettings(
+            TestPostgres.settings().host(), TestPostgres.settings().port(), role, "reader-pw", null)),
+        new com.flowviz.dr.activities.secrets.LocalSecretStore(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "flowviz-dr-test-secrets")));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(io.temporal.failure.ApplicationFailure.class,
+        () -> new VerificationActivitiesImpl(asReader, List.of(), Duration.ZERO).verifyRestoredDatabase(db, null, null));
+    assertTrue(e.isNonRetryable());
+    assertEquals(com.flowviz.dr.workflows.FailureTypes.CONFIGURATION, e.getType());
+    assertTrue(e.getOriginalMessage().contains("42501") && e.getOriginalMessage().contains("lots") && e.getOriginalMessage().contains("Grant"),
+        e.getOriginalMessage());
+  }
+
+  @Test
+  void aStoppedServerIsRetried() throws Exception {
+    java.nio.file.Path home = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/tmp"), "flowviz-dr-test-stopped-");
+    java.nio.file.Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    var cluster = com.flowviz.dr.activities.provision.local.LocalPostgresCluster.start(
+        home, 0, "admin", "stopped-pw", com.flowviz.dr.activities.postgres.PgBinaries.locate(null));
+    try {
+      var servers = new com.flowviz.dr.activities.postgres.PgServers(new com.flowviz.dr.activities.postgres.PgClient(cluster.settings()),
+          new com.flowviz.dr.activities.secrets.LocalSecretStore(home.resolve("secrets")));
+      cluster.stop();
+      var e = org.junit.jupiter.api.Assertions.assertThrows(io.temporal.failure.ApplicationFailure.class,
+          () -> new VerificationActivitiesImpl(servers, List.of(), Duration.ZERO).verifyRestoredDatabase("postgres", null, null));
+      assertFalse(e.isNonRetryable(), e.getOriginalMessage());
+      assertEquals(com.flowviz.dr.workflows.FailureTypes.DATABASE_UNAVAILABLE, e.getType());
+      assertTrue(e.getOriginalMessage().contains("SQLSTATE 08"), e.getOriginalMessage());
+    } finally {
+      cluster.destroy();
+    }
+  }
+
+  @Test
   void waitsForAnEndpointToTurnHealthyWithinTheDeadline() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

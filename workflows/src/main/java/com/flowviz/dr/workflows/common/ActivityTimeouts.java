@@ -73,18 +73,27 @@ public final class ActivityTimeouts {
    * Long work on a host's files: download, decrypt, pg_restore, dump-and-upload. They heartbeat
    * their progress, so a stalled transfer or a dead worker is noticed within half a minute and a
    * retry resumes. A host that does not pick its work up within the pickup timeout is taken as lost.
+   * The whole budget is the pickup plus two full attempts: a fault that outlasts that (a host whose
+   * disk keeps failing, a server that never comes back) is handed to the operator rather than
+   * retried for days.
    */
   public static ActivityOptions hostWork(String taskQueue, Duration startToClose, Duration pickupTimeout, String summary) {
     return ActivityOptions.newBuilder()
         .setTaskQueue(taskQueue)
         .setStartToCloseTimeout(startToClose)
         .setScheduleToStartTimeout(pickupTimeout)
+        .setScheduleToCloseTimeout(hostWorkBudget(startToClose, pickupTimeout))
         .setHeartbeatTimeout(Duration.ofSeconds(30))
         .setRetryOptions(RETRY)
         // Cleanup after a cancellation must not race an activity still writing the same files.
         .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
         .setSummary(summary)
         .build();
+  }
+
+  /** Schedule-to-close of host-pinned work: the pickup plus two full attempts. */
+  public static Duration hostWorkBudget(Duration startToClose, Duration pickupTimeout) {
+    return pickupTimeout.plus(startToClose.multipliedBy(2));
   }
 
   /** A quick activity pinned to one host (discarding its work files). */

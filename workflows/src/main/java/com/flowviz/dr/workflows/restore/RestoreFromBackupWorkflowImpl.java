@@ -225,11 +225,12 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     steps.run(
         PG_RESTORE,
         () -> host.pgRestore(plan.stagingDatabase()).restoreIntoStaging(decrypted.path(), plan.stagingDatabase(), plan.server()),
-        (PgRestoreOutcome r) -> "pg_restore -j " + r.jobs() + " in " + r.millis() + " ms");
+        (PgRestoreOutcome r) -> "pg_restore -j " + r.jobs() + " in " + r.millis() + " ms" + (r.targetSpace() == null ? "" : "; " + r.targetSpace()));
     return steps.run(
         VERIFY,
         () -> verification.verifyRestoredDatabase(plan.stagingDatabase(), manifest, plan.server()),
-        r -> (r.passed() ? "passed" : "FAILED") + ", " + r.checks().size() + " checks" + (r.comparedWithManifest() ? " against the manifest" : ""));
+        r -> (r.passed() ? "passed" : "FAILED") + ", " + r.checks().size() + " checks" + (r.comparedWithManifest() ? " against the manifest" : "")
+            + (r.findings().isEmpty() ? "" : "; findings: " + String.join(" ", r.findings())));
   }
 
   /** Version 0: the whole object on disk first, then decryption. */
