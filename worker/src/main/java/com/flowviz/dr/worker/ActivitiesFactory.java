@@ -248,7 +248,7 @@ public class ActivitiesFactory {
   @Singleton
   VerificationActivitiesImpl verificationActivities(PgServers pg, ApplicationSettings application, IncidentSettings incident, SecretStore secrets) {
     return new VerificationActivitiesImpl(pg, application.probeEndpoints(), application.connectivityDeadline(),
-        new ApplicationLogin(incident.applicationRole(), incident.applicationSecretId(), secrets));
+        incident.traceAsApplicationRole() ? new ApplicationLogin(incident.applicationRole(), incident.applicationSecretId(), secrets) : null);
   }
 
   @Singleton

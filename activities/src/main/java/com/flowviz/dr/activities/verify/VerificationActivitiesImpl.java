@@ -51,9 +51,9 @@ public class VerificationActivitiesImpl implements VerificationActivities {
       c.setReadOnly(true);
       return LotTraceability.read(c, database, role, asApplication);
     } catch (SQLException e) {
-      if (SqlFailures.isTransient(e)) {
+      if (SqlStates.canHeal(e)) {
         // The server is restarting or the path flapped: worth another attempt.
-        throw new IllegalStateException("Cannot reach " + database + " on " + worker.settings() + " to trace a lot: " + e.getMessage(), e);
+        throw SqlStates.failure("trace a lot in " + database + " on " + worker.settings(), e);
       }
       return new TraceabilityCheck(database, false, role, asApplication, null, 0, 0, LotTraceability.explain(e, role, database));
     }

@@ -16,6 +16,8 @@ import java.util.List;
  *     {@code applicationSecretId} in the RDS secret shape (engine, host, port, dbname, username, password)
  * @param rotateSecrets more Secrets Manager secrets to regenerate (API keys, session secrets)
  * @param reportBucket the compliance location of incident reports
+ * @param traceAsApplicationRole runbook 6.1's critical-workflow check logs in as {@code applicationRole}
+ *     (default); false checks as the worker's role, and the step says so
  */
 @ConfigurationProperties("flowviz.incident")
 public record IncidentSettings(
@@ -28,4 +30,5 @@ public record IncidentSettings(
     @Bindable(defaultValue = "flowviz") String applicationDatabase,
     @Nullable List<String> rotateSecrets,
     @Bindable(defaultValue = "flowviz-compliance") String reportBucket,
-    @Bindable(defaultValue = "incidents/") String reportPrefix) {}
+    @Bindable(defaultValue = "incidents/") String reportPrefix,
+    @Bindable(defaultValue = "true") boolean traceAsApplicationRole) {}

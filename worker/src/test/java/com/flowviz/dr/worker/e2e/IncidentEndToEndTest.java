@@ -342,7 +342,7 @@ class IncidentEndToEndTest {
     String id = newIncidentId("2-4");
 
     WorkflowFailedException failure = assertThrows(WorkflowFailedException.class, () -> incident(id).handle(
-        new IncidentRequest("2.4", null, Instant.now().toString(), "erin", null, database, null, null, null)));
+        new IncidentRequest("2.4", null, Instant.now().minusSeconds(1).toString(), "erin", null, database, null, null, null)));
 
     ApplicationFailure cause = rootApplicationFailure(failure);
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, cause.getType(), cause.getOriginalMessage());
