@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * database holding the backup. A process that does not end in time fails the test (no jstack
  * needed: a deadlocked worker simply never exits).
  *
- * <p>Time budget: about 150 s on 2 cores shared with other builds (measured 152 s; 253 s with the machine at load 9): four worker
+ * <p>Time budget: about 150 s on 2 cores shared with other builds (measured 152 s; 253 s at load 9, 542 s at load 17): four worker
  * starts of about 10 s (one while the download is held, so it costs nothing extra), a backup, two
  * restores, one grace of {@link #GRACE}, and the 30 s heartbeat timeout after which Temporal hands
  * the interrupted download to the second worker (the stopping worker cannot report the
