@@ -140,6 +140,7 @@ class DatabaseLeaseTest {
       return new SwapOutcome(request.liveDatabase(), request.retiredDatabase(), 0, false);
     });
     when(application.restartApplication()).thenReturn(new RestartOutcome(false, "", 0, 0, ""));
+    when(application.describeApplication()).thenReturn(new com.flowviz.dr.activities.app.ApplicationProfile("flowviz", "", List.of()));
     when(verification.checkApplicationConnectivity()).thenReturn(new ConnectivityReport(false, true, List.of()));
     env.start();
   }
