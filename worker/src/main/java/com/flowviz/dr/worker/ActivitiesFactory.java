@@ -22,6 +22,7 @@ import com.flowviz.dr.activities.secrets.SecretStore;
 import com.flowviz.dr.activities.secrets.SecretsManagerSecretStore;
 import com.flowviz.dr.worker.config.ProvisionSettings;
 import com.flowviz.dr.worker.config.SecretsSettings;
+import com.flowviz.dr.worker.config.VerificationSettings;
 import java.util.Map;
 import com.flowviz.dr.activities.audit.AuditActivitiesImpl;
 import com.flowviz.dr.activities.audit.AuditStore;
@@ -246,9 +247,11 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  VerificationActivitiesImpl verificationActivities(PgServers pg, ApplicationSettings application, IncidentSettings incident, SecretStore secrets) {
+  VerificationActivitiesImpl verificationActivities(
+      PgServers pg, ApplicationSettings application, IncidentSettings incident, SecretStore secrets, VerificationSettings verification) {
     return new VerificationActivitiesImpl(pg, application.probeEndpoints(), application.connectivityDeadline(),
-        incident.traceAsApplicationRole() ? new ApplicationLogin(incident.applicationRole(), incident.applicationSecretId(), secrets) : null);
+        incident.traceAsApplicationRole() ? new ApplicationLogin(incident.applicationRole(), incident.applicationSecretId(), secrets) : null)
+        .judging(verification.limits());
   }
 
   @Singleton

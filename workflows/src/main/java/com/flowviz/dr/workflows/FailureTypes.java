@@ -34,6 +34,8 @@ public final class FailureTypes {
   public static final String DISK_FULL = "DiskFull";
   /** Retryable: the database server is unreachable, shutting down or starting; another attempt may reach it. */
   public static final String DATABASE_UNAVAILABLE = "DatabaseUnavailable";
+  /** A person rejected (or did not answer) a swap held at a gate; nothing was swapped. */
+  public static final String SWAP_NOT_APPROVED = "SwapNotApproved";
 
   private FailureTypes() {}
 }

@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 public class VerificationActivitiesImpl implements VerificationActivities {
 
@@ -23,6 +24,7 @@ public class VerificationActivitiesImpl implements VerificationActivities {
   private final Duration connectivityDeadline;
   private final HttpClient http;
   private final ApplicationLogin applicationLogin;
+  private JudgementLimits limits = JudgementLimits.DEFAULTS;
 
   /**
    * @param endpoints the application's URLs for runbook 5.3 (e.g. /api/v1/health); empty to skip
@@ -39,6 +41,12 @@ public class VerificationActivitiesImpl implements VerificationActivities {
     this.connectivityDeadline = connectivityDeadline;
     this.applicationLogin = applicationLogin;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NORMAL).build();
+  }
+
+  /** Judges restores with these limits rather than the defaults; set before the worker starts. */
+  public VerificationActivitiesImpl judging(JudgementLimits limits) {
+    this.limits = limits;
+    return this;
   }
 
   @Override
@@ -67,6 +75,23 @@ public class VerificationActivitiesImpl implements VerificationActivities {
     } catch (SQLException e) {
       throw SqlStates.failure("verify the restored database " + database, e);
     }
+  }
+
+  @Override
+  public RestoreJudgement judgeRestoredDatabase(JudgementRequest request) {
+    PgClient client = servers.client(request.server());
+    RestoreJudge judge = new RestoreJudge(limits.newestLotMargin(), limits.maxRowLoss(), limits.rowLossDecisionTimeout());
+    Map<String, RestoreJudge.Counted> restored;
+    try (Connection c = client.connect(request.restoredDatabase())) {
+      c.setReadOnly(true);
+      restored = judge.judgeRestore(c, request.backupTakenAt());
+    } catch (SQLException e) {
+      throw SqlStates.failure("judge the restored database " + request.restoredDatabase(), e);
+    }
+    if (request.liveDatabase() != null) {
+      judge.compareWithLive(restored, client, request.liveDatabase());
+    }
+    return judge.judgement();
   }
 
   @Override

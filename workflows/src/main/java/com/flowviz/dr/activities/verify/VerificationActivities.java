@@ -20,6 +20,14 @@ public interface VerificationActivities {
   ConnectivityReport checkApplicationConnectivity();
 
   /**
+   * Judges runbook 5.2's results on a restore (no lots, or a newest lot far older than the backup,
+   * fails) and, when the request names the live database, which of its tables the swap would empty
+   * beyond the worker's limit. A live database that cannot be counted is a finding, not an error.
+   */
+  @ActivityMethod
+  RestoreJudgement judgeRestoredDatabase(JudgementRequest request);
+
+  /**
    * Runbook 6.1: reads the newest lot's traceability (lot, QC decisions, temperature readings) in
    * {@code database} logged in as the application's configured role. Reports a permission or schema
    * problem as a failed check; throws only for a server that cannot be reached (retried).

@@ -1,6 +1,10 @@
 package com.flowviz.dr.workflows.restore;
 
+import com.flowviz.dr.workflows.failover.Decision;
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -17,4 +21,18 @@ public interface RestoreFromBackupWorkflow {
 
   @QueryMethod
   RestoreProgress progress();
+
+  /**
+   * A person's answer at the row-loss gate, where a restore without a manifest waits when the swap
+   * would lose more than the worker's share of a live table's rows. Answers what happens next.
+   */
+  @UpdateMethod
+  String decide(Decision decision);
+
+  @UpdateValidatorMethod(updateName = "decide")
+  void validateDecision(Decision decision);
+
+  /** The same as {@link #decide}, for senders that cannot wait for an answer. */
+  @SignalMethod
+  void decision(Decision decision);
 }

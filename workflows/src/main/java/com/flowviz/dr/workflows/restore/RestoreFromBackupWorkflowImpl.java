@@ -53,6 +53,7 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
       Workflow.newActivityStub(VerificationActivities.class, ActivityTimeouts.VERIFY);
   private final ApplicationActivities application =
       Workflow.newActivityStub(ApplicationActivities.class, ActivityTimeouts.APPLICATION);
+  private final RowLossGate rowLoss = new RowLossGate(verification);
 
   private RestorePlan plan;
   private CancellationScope workflowScope;
@@ -107,6 +108,21 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         backup == null ? null : backup.sizeBytes());
   }
 
+  @Override
+  public String decide(com.flowviz.dr.workflows.failover.Decision decision) {
+    return rowLoss.decide(decision);
+  }
+
+  @Override
+  public void validateDecision(com.flowviz.dr.workflows.failover.Decision decision) {
+    rowLoss.validate(decision);
+  }
+
+  @Override
+  public void decision(com.flowviz.dr.workflows.failover.Decision decision) {
+    rowLoss.offer(decision);
+  }
+
   private RestoreResult restoreWith(AuditTrail trail, Instant startedAt) {
     boolean swapped = false;
     WorkHost host = null;
@@ -159,6 +175,8 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         return new RestoreResult(RestoreResult.STAGED, backup, plan.targetDatabase(), null, report,
             RpoAssessment.of(plan.incidentAt(), backup.takenAt()), null, null, steps.steps(), elapsed, plan.stagingDatabase(), dumpBytes);
       }
+
+      rowLoss.holdSwapIfRowsWouldBeLost(steps, plan.targetDatabase());
 
       // The point of no return: from here on the steps run to their end even if a cancellation
       // arrives, so the live database is never left half swapped.
@@ -228,7 +246,7 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         (PgRestoreOutcome r) -> "pg_restore -j " + r.jobs() + " in " + r.millis() + " ms" + (r.targetSpace() == null ? "" : "; " + r.targetSpace()));
     return steps.run(
         VERIFY,
-        () -> verification.verifyRestoredDatabase(plan.stagingDatabase(), manifest, plan.server()),
+        () -> rowLoss.judge(verification.verifyRestoredDatabase(plan.stagingDatabase(), manifest, plan.server()), plan, backup, manifest),
         r -> (r.passed() ? "passed" : "FAILED") + ", " + r.checks().size() + " checks" + (r.comparedWithManifest() ? " against the manifest" : "")
             + (r.findings().isEmpty() ? "" : "; findings: " + String.join(" ", r.findings())));
   }
