@@ -27,12 +27,17 @@ public interface RestoreFromBackupWorkflow {
    * would lose more than the worker's share of a live table's rows. Answers what happens next.
    */
   @UpdateMethod
-  String decide(Decision decision);
+  default String decide(Decision decision) {
+    throw new UnsupportedOperationException("this restore has no gates");
+  }
 
+  /** Defaults (for stand-ins of this workflow in tests): no gate takes a decision. */
   @UpdateValidatorMethod(updateName = "decide")
-  void validateDecision(Decision decision);
+  default void validateDecision(Decision decision) {
+    throw new IllegalArgumentException("This restore has no gates.");
+  }
 
   /** The same as {@link #decide}, for senders that cannot wait for an answer. */
   @SignalMethod
-  void decision(Decision decision);
+  default void decision(Decision decision) {}
 }

@@ -105,7 +105,8 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         plan == null ? null : plan.targetDatabase(),
         plan == null ? null : plan.stagingDatabase(),
         steps == null ? java.util.List.of() : steps.steps(),
-        backup == null ? null : backup.sizeBytes());
+        backup == null ? null : backup.sizeBytes(),
+        rowLoss.awaiting());
   }
 
   @Override

@@ -82,6 +82,11 @@ final class RowLossGate {
     }
   }
 
+  /** What a person is asked while the restore waits at the gate, else null. */
+  String awaiting() {
+    return gates.pendingQuestion();
+  }
+
   String decide(Decision decision) {
     Decision recorded = gates.offer(decision);
     boolean waiting = gates.waitingAt(GATE);

@@ -193,6 +193,7 @@ class HandleIncidentWorkflowTest {
     when(incident.writeIncidentReport(any())).thenAnswer(i -> new ReportLocation("flowviz-compliance", "incidents/x/report.md", "incidents/x/report.json"));
     when(verification.checkApplicationConnectivity()).thenReturn(new ConnectivityReport(true, true, List.of()));
     when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(PASSED);
+    when(verification.judgeRestoredDatabase(any())).thenReturn(com.flowviz.dr.workflows.TestJudgements.NOTHING_LOST);
     when(application.restartApplication()).thenReturn(new RestartOutcome(true, "docker compose restart api", 0, 900, ""));
     when(notify.notify(any())).thenAnswer(i -> new NotificationReceipt("e", List.of("webhook:generic")));
     when(notify.configuredChannels()).thenReturn(List.of("webhook:generic"));

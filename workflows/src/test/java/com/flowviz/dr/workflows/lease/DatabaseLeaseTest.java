@@ -134,6 +134,7 @@ class DatabaseLeaseTest {
       return new VerificationReport(call.getArgument(0), true, true, List.of(new VerificationCheck("row count lots", true, "10", "10")),
           List.of(), List.of(), Map.of());
     });
+    when(verification.judgeRestoredDatabase(any())).thenReturn(com.flowviz.dr.workflows.TestJudgements.NOTHING_LOST);
     when(postgres.swapIntoLive(any(), any())).thenAnswer(call -> {
       SwapRequest request = call.getArgument(0);
       swaps.add(request.stagingDatabase());

@@ -100,6 +100,7 @@ class RestoreFromBackupWorkflowTest {
         new DecryptedBackup(BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true)));
     when(postgres.restoreIntoStaging(anyString(), anyString(), any())).thenReturn(new PgRestoreOutcome("s", 2, 1234, "15.8", 42));
     when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(report(true));
+    when(verification.judgeRestoredDatabase(any())).thenReturn(com.flowviz.dr.workflows.TestJudgements.NOTHING_LOST);
     when(postgres.swapIntoLive(any(), any()))
         .thenAnswer(call -> new SwapOutcome("flowviz", ((SwapRequest) call.getArgument(0)).retiredDatabase(), 3, false));
     when(application.restartApplication()).thenReturn(new RestartOutcome(false, "", 0, 0, ""));
