@@ -80,7 +80,7 @@ final class RestoreJudge {
     Instant earliestAccepted = backupTakenAt.minus(newestLotMargin);
     boolean recent = newest != null && !newest.isBefore(earliestAccepted);
     checks.add(new VerificationCheck(
-        "5.2 newest lot within " + newestLotMargin + " of the backup",
+        "5.2 newest lot within " + readable(newestLotMargin) + " of the backup",
         recent,
         "created at or after " + earliestAccepted + " (backup taken " + backupTakenAt + ")",
         newest == null ? "no lot has a created_at"
@@ -214,6 +214,11 @@ final class RestoreJudge {
       LocalDateTime value = rs.getObject(1, LocalDateTime.class);
       return value == null ? null : value.toInstant(ZoneOffset.UTC);
     }
+  }
+
+  /** P2D rather than PT48H: the margin as it is configured. */
+  private static String readable(Duration d) {
+    return d.toSecondsPart() == 0 && d.toMinutesPart() == 0 && d.toHoursPart() == 0 && !d.isZero() ? "P" + d.toDays() + "D" : d.toString();
   }
 
   private static String percent(double share) {

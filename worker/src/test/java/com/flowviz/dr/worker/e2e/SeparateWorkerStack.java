@@ -60,6 +60,7 @@ final class SeparateWorkerStack implements AutoCloseable {
     }
     properties.put("flowviz.temporal.address", temporal.address());
     properties.put("micronaut.server.port", -1);
+    properties.put("flowviz.verification.newest-lot-margin", WorkerTestStack.SAMPLE_NEWEST_LOT_MARGIN);
     properties.put("flowviz.pg.host", "127.0.0.1");
     properties.put("flowviz.pg.port", TestPostgres.settings().port());
     properties.put("flowviz.pg.user", TestPostgres.SUPERUSER);

@@ -32,6 +32,12 @@ public final class WorkerTestStack {
   public static final String KEY_EMAIL = "backup@flowviz.com";
   public static final String PASSPHRASE_SECRET = "flowviz/backup/gpg-passphrase";
   public static final String KEY_SECRET = "flowviz/backup/gpg-private-key";
+  /**
+   * The sample databases' newest lot is from 2026-10-31 (TestPostgres's fixed anchor less a day)
+   * while the suite's backups are taken now, so its workers accept a newest lot that old; the
+   * judgement itself, with the default P2D, is proven by RestoreJudgementTest.
+   */
+  public static final String SAMPLE_NEWEST_LOT_MARGIN = "P3650D";
 
   private static WorkerTestStack instance;
   private static GpgHome sharedGpg;
@@ -120,6 +126,7 @@ public final class WorkerTestStack {
     properties.put("flowviz.failover.change-batch-directory",
         com.flowviz.dr.activities.testing.TerraformConfigurations.changeBatchesTo(dir.resolve("dns")).toString());
     properties.put("micronaut.server.port", -1); // health and metrics on a free port, started on demand
+    properties.put("flowviz.verification.newest-lot-margin", SAMPLE_NEWEST_LOT_MARGIN);
     properties.putAll(extraProperties);
     worker = ApplicationContext.builder().mainClass(WorkerApplication.class).properties(properties).start();
 
