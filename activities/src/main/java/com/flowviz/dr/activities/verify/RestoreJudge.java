@@ -118,6 +118,10 @@ final class RestoreJudge {
         uncounted.add(table.table() + " (" + table.problem() + ")");
         continue;
       }
+      if (restore != null && restore.rows() == null) {
+        findings.add("Table " + table.table() + " of the restore could not be counted (" + restore.problem() + "): its loss is not measured.");
+        continue;
+      }
       if (restore == null) {
         findings.add("Table " + table.table() + " is in the live database but not in the restore: its " + table.rows()
             + " rows would be lost (the application's schema may have moved on since the backup).");
@@ -128,7 +132,7 @@ final class RestoreJudge {
               + "): the application's schema moved on since the backup, or the backup lacks them; without a manifest it is not known which.");
         }
       }
-      long restoredRows = restore == null || restore.rows() == null ? 0 : restore.rows();
+      long restoredRows = restore == null ? 0 : restore.rows();
       RowLoss loss = new RowLoss(table.table(), table.rows(), restoredRows);
       if (loss.lost() > 0 && loss.share() > maxRowLoss) {
         rowLosses.add(loss);

@@ -81,17 +81,26 @@ public class VerificationActivitiesImpl implements VerificationActivities {
   public RestoreJudgement judgeRestoredDatabase(JudgementRequest request) {
     PgClient client = servers.client(request.server());
     RestoreJudge judge = new RestoreJudge(limits.newestLotMargin(), limits.maxRowLoss(), limits.rowLossDecisionTimeout());
-    Map<String, RestoreJudge.Counted> restored;
-    try (Connection c = client.connect(request.restoredDatabase())) {
-      c.setReadOnly(true);
-      restored = judge.judgeRestore(c, request.backupTakenAt());
-    } catch (SQLException e) {
-      throw SqlStates.failure("judge the restored database " + request.restoredDatabase(), e);
+    // Counting a large table reports no progress for a while: heartbeat meanwhile.
+    try {
+      return Heartbeats.keepAlive("judging " + request.restoredDatabase(), () -> {
+        Map<String, RestoreJudge.Counted> restored;
+        try (Connection c = client.connect(request.restoredDatabase())) {
+          c.setReadOnly(true);
+          restored = judge.judgeRestore(c, request.backupTakenAt());
+        } catch (SQLException e) {
+          throw SqlStates.failure("judge the restored database " + request.restoredDatabase(), e);
+        }
+        if (request.liveDatabase() != null) {
+          judge.compareWithLive(restored, client, request.liveDatabase());
+        }
+        return judge.judgement();
+      });
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
-    if (request.liveDatabase() != null) {
-      judge.compareWithLive(restored, client, request.liveDatabase());
-    }
-    return judge.judgement();
   }
 
   @Override
