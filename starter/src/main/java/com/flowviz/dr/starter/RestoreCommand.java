@@ -46,6 +46,10 @@ class RestoreCommand implements Callable<Integer> {
   @Option(names = "--target", defaultValue = "flowviz", description = "the live database to replace (default: flowviz)")
   String target;
 
+  @Option(names = "--source-database", description = "whose backups latest chooses among, and the database their manifest must"
+      + " name (default: the target); to restore one database's backup into another")
+  String sourceDatabase;
+
   @Option(names = "--operator", description = "who runs the restore, for the audit trail (default: $USER)")
   String operator;
 
@@ -77,7 +81,7 @@ class RestoreCommand implements Callable<Integer> {
     String id = workflowId != null ? workflowId : "restore-" + target + "-" + Ids.stamp(Instant.now());
     RestoreRequest request =
         new RestoreRequest(backup, before, prefix, bucket, target, Ids.operator(operator), reason, incidentAt,
-            keepStagingOnFailure ? Boolean.TRUE : null, null, null, null, null, null, null, waitForLease);
+            keepStagingOnFailure ? Boolean.TRUE : null, null, null, null, null, null, null, waitForLease, sourceDatabase);
     try {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =

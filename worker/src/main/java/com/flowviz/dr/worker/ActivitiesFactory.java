@@ -214,8 +214,8 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  BackupStorageActivitiesImpl storageActivities(BackupStores stores, WorkDirectory workDirectory) {
-    return new BackupStorageActivitiesImpl(stores, workDirectory);
+  BackupStorageActivitiesImpl storageActivities(BackupStores stores, WorkDirectory workDirectory, StorageSettings settings) {
+    return new BackupStorageActivitiesImpl(stores, workDirectory, settings.keyTimeSkew());
   }
 
   @Singleton

@@ -12,6 +12,8 @@ public final class FailureTypes {
   public static final String BACKUP_ARCHIVED = "BackupArchived";
   public static final String RETRIEVAL_TIMED_OUT = "RetrievalTimedOut";
   public static final String BACKUP_INTEGRITY_FAILED = "BackupIntegrityFailed";
+  /** A backup refused before download: named for a time after it was written, or its manifest names another database. */
+  public static final String BACKUP_REFUSED = "BackupRefused";
   public static final String DECRYPTION_KEY_MISMATCH = "DecryptionKeyMismatch";
   public static final String DECRYPTION_PASSPHRASE_WRONG = "DecryptionPassphraseWrong";
   public static final String NOT_OPENPGP = "NotOpenPgp";

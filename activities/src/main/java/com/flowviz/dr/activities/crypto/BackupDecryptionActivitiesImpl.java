@@ -9,6 +9,7 @@ import com.flowviz.dr.activities.storage.BackupStore;
 import com.flowviz.dr.activities.storage.BackupStoreException;
 import com.flowviz.dr.activities.storage.ResumableDownload;
 import com.flowviz.dr.activities.storage.BackupStores;
+import com.flowviz.dr.activities.storage.OlderBackups;
 import com.flowviz.dr.activities.storage.DownloadedBackup;
 import com.flowviz.dr.activities.workhost.GrowingFileInputStream;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
@@ -147,6 +148,50 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
   }
 
   @Override
+  public BackupValidity checkBackupValidity(BackupObject backup, BackupManifest manifest) {
+    java.security.MessageDigest sha256;
+    try {
+      sha256 = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    java.util.function.Consumer<Object> beat = Heartbeats.ofThisActivity();
+    long bytes;
+    OpenPgpDecryptor.Outcome outcome;
+    try (PrivateKeyMaterial key = loadKey();
+        InputStream raw = stores.forRegion(backup.region()).read(backup.bucket(), backup.key(), 0, backup.etag());
+        java.security.DigestInputStream in = new java.security.DigestInputStream(raw, sha256);
+        OutputStream discard = new ArchiveMagicCheck(OutputStream.nullOutputStream())) {
+      outcome = OpenPgpDecryptor.decrypt(in, key, discard, read -> beat.accept("checked " + read + " bytes of " + backup.key()));
+      // Bytes after the OpenPGP message count for the SHA-256 too.
+      in.transferTo(OutputStream.nullOutputStream());
+      bytes = backup.sizeBytes();
+    } catch (BackupStoreException.ObjectArchived e) {
+      return BackupValidity.valid("not read: the object is archived (" + backup.storageClass() + "); its restore checks it after retrieval");
+    } catch (BackupStoreException e) {
+      throw NonRetryable.failure(FailureTypes.BACKUP_NOT_FOUND, e.getMessage());
+    } catch (BackupDecryptionException e) {
+      if (FailureTypes.KEY_UNAVAILABLE.equals(e.type()) || FailureTypes.DECRYPTION_PASSPHRASE_WRONG.equals(e.type())) {
+        throw NonRetryable.failure(e.type(), e.getMessage()); // the worker's key, not the backup: every backup would fail
+      }
+      return BackupValidity.invalid(e.type(), e.getMessage());
+    } catch (PgDumpHeader.NotAnArchiveException e) {
+      return BackupValidity.invalid(FailureTypes.NOT_A_PG_DUMP,
+          "it decrypts, but the plaintext is not a pg_dump custom-format archive (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String digest = java.util.HexFormat.of().formatHex(sha256.digest());
+    if (manifest != null && manifest.sha256() != null && !manifest.sha256().equalsIgnoreCase(digest)) {
+      return BackupValidity.invalid(FailureTypes.BACKUP_INTEGRITY_FAILED,
+          "its SHA-256 " + digest + " does not match its manifest's " + manifest.sha256() + " (altered or replaced after the backup)");
+    }
+    return BackupValidity.valid("read whole (" + bytes + " bytes): " + (manifest != null && manifest.sha256() != null ? "SHA-256 matches the manifest, " : "")
+        + "decrypts with key " + outcome.keyId() + " and passes the OpenPGP integrity check, the plaintext is a pg_dump archive ("
+        + outcome.plaintextBytes() + " bytes)");
+  }
+
+  @Override
   public DecryptedBackup decryptBackup(DownloadedBackup downloaded) {
     Path ciphertext = Path.of(downloaded.path());
     if (!workDirectory.contains(ciphertext)) {
@@ -189,14 +234,14 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
       LongConsumer heartbeat = ignored -> beat.accept(downloadedBytes.get());
       DecryptedBackup decrypted;
       try {
-        decrypted = decrypt(backup.key(), () -> new GrowingFileInputStream(
+        decrypted = withOlderBackups(backup, () -> decrypt(backup.key(), () -> new GrowingFileInputStream(
             ResumableDownload.partFile(dir), ResumableDownload.doneFile(dir), backup.sizeBytes(), DOWNLOAD_STALL_LIMIT,
             position -> {
               if (download.isDone()) {
                 finished(download); // a failed download ends the wait
               }
               heartbeat.accept(position);
-            }), heartbeat);
+            }), heartbeat));
       } catch (RuntimeException e) {
         if (download.isDone()) {
           finished(download); // the download's own failure, not what it did to the decryption
@@ -204,12 +249,50 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
         throw e;
       }
       DownloadedBackup downloaded = finished(download);
+      checkAgainstManifest(backup, downloaded);
       recordTransfer(downloaded.bytes() - downloaded.resumedFromOffset(), System.nanoTime() - started);
       return new TransferredBackup(downloaded, decrypted);
     } finally {
       stop.set(true);
       downloader.shutdown();
       awaitQuietly(downloader); // no file is written after this activity ends
+    }
+  }
+
+  /** Failures that condemn this backup, not the worker: their message says which older backups are next. */
+  private static final java.util.Set<String> BACKUP_AT_FAULT = java.util.Set.of(FailureTypes.BACKUP_CORRUPT,
+      FailureTypes.BACKUP_INTEGRITY_FAILED, FailureTypes.DECRYPTION_KEY_MISMATCH, FailureTypes.NOT_OPENPGP, FailureTypes.NOT_A_PG_DUMP);
+
+  private <T> T withOlderBackups(BackupObject backup, java.util.function.Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (io.temporal.failure.ApplicationFailure e) {
+      if (!e.isNonRetryable() || !BACKUP_AT_FAULT.contains(e.getType())) {
+        throw e;
+      }
+      throw NonRetryable.failure(e.getType(), e.getOriginalMessage() + OlderBackups.after(stores, backup));
+    }
+  }
+
+  /**
+   * The manifest's SHA-256 checked here too, where the older backups can be named; the workflow
+   * checks it again with the manifest it read (and fails the same way).
+   */
+  private void checkAgainstManifest(BackupObject backup, DownloadedBackup downloaded) {
+    BackupManifest manifest;
+    try {
+      var bytes = stores.forRegion(backup.region()).readSmall(backup.bucket(), BackupManifest.keyFor(backup.key()));
+      if (bytes.isEmpty()) {
+        return;
+      }
+      manifest = com.flowviz.dr.activities.json.Json.read(bytes.get(), BackupManifest.class);
+    } catch (IOException | RuntimeException e) {
+      return; // unreadable here: the workflow's own check with the manifest it read decides
+    }
+    if (manifest.sha256() != null && !manifest.sha256().equalsIgnoreCase(downloaded.sha256())) {
+      throw NonRetryable.failure(FailureTypes.BACKUP_INTEGRITY_FAILED,
+          "The object " + backup.uri() + " does not match its manifest: SHA-256 " + downloaded.sha256() + ", manifest says "
+              + manifest.sha256() + ". It was altered or replaced after the backup; do not use it." + OlderBackups.after(stores, backup));
     }
   }
 

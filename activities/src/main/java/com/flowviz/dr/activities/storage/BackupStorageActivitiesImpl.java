@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,12 +28,25 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
 
   private static final Logger log = LoggerFactory.getLogger(BackupStorageActivitiesImpl.class);
 
+  /** How far a key's time may run ahead of the object's LastModified (clocks differ a little). */
+  public static final java.time.Duration DEFAULT_KEY_TIME_SKEW = java.time.Duration.ofMinutes(5);
+
   private final BackupStores stores;
   private final WorkDirectory workDirectory;
+  private final java.time.Duration keyTimeSkew;
 
-  public BackupStorageActivitiesImpl(BackupStores stores, WorkDirectory workDirectory) {
+  /**
+   * @param keyTimeSkew a backup named for a time later than its LastModified plus this is refused:
+   *     no honest backup is written before the time it is named for
+   */
+  public BackupStorageActivitiesImpl(BackupStores stores, WorkDirectory workDirectory, java.time.Duration keyTimeSkew) {
     this.stores = stores;
     this.workDirectory = workDirectory;
+    this.keyTimeSkew = keyTimeSkew;
+  }
+
+  public BackupStorageActivitiesImpl(BackupStores stores, WorkDirectory workDirectory) {
+    this(stores, workDirectory, DEFAULT_KEY_TIME_SKEW);
   }
 
   public BackupStorageActivitiesImpl(BackupStore store, WorkDirectory workDirectory) {
@@ -44,35 +58,106 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
     try {
       BackupStore store = stores.forRegion(selector.region());
       if (selector.explicitKey()) {
-        return store.head(selector.bucket(), selector.key())
+        BackupObject named = store.head(selector.bucket(), selector.key())
             .map(o -> BackupTimes.describe(o, selector.region()))
             .orElseThrow(() -> notFound(selector, "There is no object " + selector.describe() + "."));
+        Optional<String> refused = refusal(store, selector, named);
+        if (refused.isPresent()) {
+          throw NonRetryable.failure(FailureTypes.BACKUP_REFUSED,
+              "The backup " + named.uri() + " is refused: " + refused.get() + ". Nothing was changed. Inspect the object (who wrote"
+                  + " it, and when); restore another backup (`flowviz-dr list`).");
+        }
+        return named;
       }
-      List<BackupObject> candidates = newestFirst(selector.region(), selector.bucket(), selector.prefix());
+      List<BackupObject> candidates = candidates(selector);
       if (candidates.isEmpty()) {
-        throw notFound(selector, "There are no backups under s3://" + selector.bucket() + "/" + selector.prefix() + ".");
+        throw notFound(selector, "There are no backups " + (selector.database() == null ? "" : "of " + selector.database() + " ")
+            + "under s3://" + selector.bucket() + "/" + selector.prefix() + ".");
       }
-      if (selector.takenBefore() == null) {
-        return candidates.get(0);
+      List<String> passedOver = new ArrayList<>();
+      boolean anyBefore = false;
+      for (BackupObject candidate : candidates) {
+        if (selector.takenBefore() != null && !takenBefore(candidate, selector.takenBefore())) {
+          continue;
+        }
+        anyBefore = true;
+        Optional<String> refused = refusal(store, selector, candidate);
+        if (refused.isEmpty()) {
+          if (!passedOver.isEmpty()) {
+            log.warn("{}: chose {} after passing over {}", selector.describe(), candidate.key(), passedOver);
+          }
+          return candidate;
+        }
+        log.warn("{}: passed over {}: {}", selector.describe(), candidate.key(), refused.get());
+        passedOver.add(candidate.key() + " (" + refused.get() + ")");
       }
-      return candidates.stream()
-          // A name carries whole seconds: a backup named 09:30:00 may have started at 09:30:00.9,
-          // so it counts as before 09:30:00.5 only if its whole second is.
-          .filter(b -> !b.takenAt().plusSeconds(b.takenAt().getNano() == 0 ? 1 : 0).isAfter(selector.takenBefore()))
-          .findFirst()
-          .orElseThrow(
-              () ->
-                  NonRetryable.failure(
-                      FailureTypes.BACKUP_NOT_FOUND,
-                      "No backup under s3://" + selector.bucket() + "/" + selector.prefix() + " was taken before "
-                          + selector.takenBefore() + "; the oldest is " + candidates.get(candidates.size() - 1).key()
-                          + " taken " + candidates.get(candidates.size() - 1).takenAt()
-                          + ". Look further back in the weekly backups (runbook 4.2) or choose a later restore point."));
+      BackupObject oldest = candidates.get(candidates.size() - 1);
+      if (!anyBefore) {
+        throw NonRetryable.failure(
+            FailureTypes.BACKUP_NOT_FOUND,
+            "No backup " + (selector.database() == null ? "" : "of " + selector.database() + " ") + "under s3://" + selector.bucket()
+                + "/" + selector.prefix() + " was taken before " + selector.takenBefore() + "; the oldest is " + oldest.key()
+                + " taken " + oldest.takenAt()
+                + ". Look further back in the weekly backups (runbook 4.2) or choose a later restore point.");
+      }
+      throw NonRetryable.failure(
+          FailureTypes.BACKUP_REFUSED,
+          "Every candidate for the " + selector.describe() + " was refused: " + String.join("; ", passedOver)
+              + ". Nothing was changed. Inspect those objects; restore an older backup by its key or from the weekly backups (runbook 4.2).");
     } catch (BackupStoreException e) {
       throw storeFailure(e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  // A name carries whole seconds: a backup named 09:30:00 may have started at 09:30:00.9,
+  // so it counts as before 09:30:00.5 only if its whole second is.
+  private static boolean takenBefore(BackupObject b, java.time.Instant before) {
+    return !b.takenAt().plusSeconds(b.takenAt().getNano() == 0 ? 1 : 0).isAfter(before);
+  }
+
+  /** The selector's database's backups, newest first; any backup-shaped key for a selector without one. */
+  private List<BackupObject> candidates(BackupSelector selector) throws IOException {
+    if (selector.database() == null) {
+      return newestFirst(selector.region(), selector.bucket(), selector.prefix());
+    }
+    return stores.forRegion(selector.region()).list(selector.bucket(), selector.prefix()).stream()
+        .filter(o -> BackupNames.isBackupOf(o.key(), selector.prefix(), selector.database()))
+        .map(o -> BackupTimes.describe(o, selector.region()))
+        .sorted(Comparator.comparing(BackupObject::takenAt).thenComparing(BackupObject::key).reversed())
+        .toList();
+  }
+
+  /**
+   * Why this backup must not be chosen, or empty. A key names the time its dump began, so an object
+   * written long before that time was named to win "latest"; a manifest naming another source
+   * database marks another database's dump, whatever its key says.
+   */
+  private Optional<String> refusal(BackupStore store, BackupSelector selector, BackupObject backup) throws IOException {
+    Optional<java.time.Instant> named = BackupTimes.fromKey(backup.key());
+    if (named.isPresent() && backup.lastModified() != null && named.get().isAfter(backup.lastModified().plus(keyTimeSkew))) {
+      return Optional.of("its name says it was taken " + named.get() + ", later than the object was written (" + backup.lastModified()
+          + ", allowing " + keyTimeSkew.toMinutes() + " min of clock skew); a backup cannot be written before it is taken, so the"
+          + " name is false");
+    }
+    if (selector.database() == null) {
+      return Optional.empty();
+    }
+    Optional<byte[]> manifest = store.readSmall(backup.bucket(), BackupManifest.keyFor(backup.key()));
+    if (manifest.isEmpty()) {
+      return Optional.empty();
+    }
+    String source;
+    try {
+      source = Json.read(manifest.get(), BackupManifest.class).sourceDatabase();
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      return Optional.of("its manifest " + BackupManifest.keyFor(backup.key()) + " is not valid JSON");
+    }
+    if (source != null && !source.equals(selector.database())) {
+      return Optional.of("its manifest names source database " + source + ", not " + selector.database());
+    }
+    return Optional.empty();
   }
 
   /** How long a freshness check waits for a bucket in a region that may be down. */
@@ -157,7 +242,7 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
       List<BackupObject> newest = newestFirst(selector.region(), selector.bucket(), prefix);
       hint = newest.isEmpty()
           ? " Nothing is stored under s3://" + selector.bucket() + "/" + prefix + "; check the bucket and prefix."
-          : " The newest backups there are: "
+          : " The newest backups there" + (selector.database() == null || selector.explicitKey() ? "" : " (of any database)") + " are: "
               + newest.stream().limit(3).map(BackupObject::key).collect(Collectors.joining(", "))
               + ". List them all with `flowviz-dr list`.";
     } catch (IOException e) {

@@ -36,9 +36,21 @@ public final class BackupTimes {
     return Optional.empty();
   }
 
-  /** Encrypted backups only: not manifests, not other files that share the prefix. */
+  /**
+   * Encrypted backups only: not manifests, detached signatures ({@code .dump.gpg.asc}, {@code .sig}),
+   * globals files or other files that share the prefix. Any database's: {@link BackupNames} picks
+   * one database's backups by their strict names.
+   */
   public static boolean isBackupKey(String key) {
+    if (isDetachedSignature(key) || key.contains(".globals.")) {
+      return false;
+    }
     return key.endsWith(".gpg") || key.endsWith(".pgp") || key.endsWith(".asc");
+  }
+
+  /** An ASCII-armored detached signature beside a backup is named {@code <backup key>.asc}. */
+  static boolean isDetachedSignature(String key) {
+    return key.endsWith(".sig") || key.endsWith(".gpg.asc") || key.endsWith(".pgp.asc") || key.endsWith(".asc.asc");
   }
 
   public static BackupObject describe(StoredObject object) {

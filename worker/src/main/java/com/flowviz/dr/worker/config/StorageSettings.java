@@ -13,6 +13,8 @@ import java.util.List;
  * @param endpoint null for AWS_ENDPOINT_URL or the real service
  * @param regionEndpoints "region=url" entries: that region's S3, Secrets Manager and SNS go to
  *     url, other regions to {@code endpoint}; "aws-global=url" moves Route53. Empty by default.
+ * @param keyTimeSkew a backup whose key names a time later than its LastModified plus this is
+ *     refused as suspicious (default 5m): an honest backup is never written before its named time
  */
 @ConfigurationProperties("flowviz.storage")
 public record StorageSettings(
@@ -21,7 +23,8 @@ public record StorageSettings(
     @Nullable String region,
     @Nullable String endpoint,
     @Bindable(defaultValue = "16") int partSizeMib,
-    @Nullable List<String> regionEndpoints) {
+    @Nullable List<String> regionEndpoints,
+    @Bindable(defaultValue = "5m") java.time.Duration keyTimeSkew) {
 
   /** Where each region's AWS APIs are reached. */
   public RegionEndpoints endpoints() {

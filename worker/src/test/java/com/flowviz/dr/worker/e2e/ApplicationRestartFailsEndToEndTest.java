@@ -59,7 +59,7 @@ class ApplicationRestartFailsEndToEndTest {
 
     RestoreResult result = stack.client.newWorkflowStub(RestoreFromBackupWorkflow.class, Restores.options("restore-" + side))
         .restore(new com.flowviz.dr.workflows.restore.RestoreRequest("latest", null, null, bucket, side, "test-operator", "audit copy",
-            null, null, null));
+            null, null, null, null, null, null, null, null, null, live)); // live's newest backup, restored under another name
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     StepRecord restart = step(result, "restart-application");

@@ -32,7 +32,10 @@ import software.amazon.awssdk.core.sync.RequestBody;
  */
 class RestoreBadInputTest {
 
-  private static final String GOOD_KEY = "daily/flowviz_daily_20250119_020000.dump.gpg";
+  /** A well-named backup of the live database: "latest" chooses among the target's own backups only. */
+  private String goodKey() {
+    return "daily/" + live + "_daily_20250119_020000.dump.gpg";
+  }
   private static GpgHome stranger;
   private final WorkerTestStack stack = WorkerTestStack.get();
   @TempDir Path dir;
@@ -72,13 +75,13 @@ class RestoreBadInputTest {
 
   @Test
   void aBackupEncryptedForAnotherKey() throws Exception {
-    put(GOOD_KEY, encryptedFor(stranger, "someone-else@example.com", validArchive()));
+    put(goodKey(), encryptedFor(stranger, "someone-else@example.com", validArchive()));
     expectFailure(latest(), FailureTypes.DECRYPTION_KEY_MISMATCH, "encrypted for key");
   }
 
   @Test
   void aWrongPassphraseInSecretsManager() throws Exception {
-    put(GOOD_KEY, encryptedFor(stack.gpg, WorkerTestStack.KEY_EMAIL, validArchive()));
+    put(goodKey(), encryptedFor(stack.gpg, WorkerTestStack.KEY_EMAIL, validArchive()));
     stack.putSecret(WorkerTestStack.PASSPHRASE_SECRET, "not the passphrase");
     try {
       expectFailure(latest(), FailureTypes.DECRYPTION_PASSPHRASE_WRONG, "passphrase does not unlock");
@@ -90,7 +93,7 @@ class RestoreBadInputTest {
   @Test
   void aTruncatedObject() throws Exception {
     byte[] object = encryptedFor(stack.gpg, WorkerTestStack.KEY_EMAIL, validArchive());
-    put(GOOD_KEY, java.util.Arrays.copyOf(object, object.length * 2 / 3));
+    put(goodKey(), java.util.Arrays.copyOf(object, object.length * 2 / 3));
     expectFailure(latest(), FailureTypes.BACKUP_CORRUPT, "truncated");
   }
 
@@ -98,7 +101,7 @@ class RestoreBadInputTest {
   void aTamperedCiphertextFailsTheIntegrityCheck() throws Exception {
     byte[] object = encryptedFor(stack.gpg, WorkerTestStack.KEY_EMAIL, validArchive());
     object[object.length / 2] ^= 0x01;
-    put(GOOD_KEY, object);
+    put(goodKey(), object);
     expectFailure(latest(), FailureTypes.BACKUP_INTEGRITY_FAILED, "");
   }
 
@@ -114,14 +117,14 @@ class RestoreBadInputTest {
 
   @Test
   void anObjectThatIsNotOpenPgp() throws Exception {
-    put(GOOD_KEY, validArchive());
+    put(goodKey(), validArchive());
     expectFailure(latest(), FailureTypes.NOT_OPENPGP, "not OpenPGP data");
   }
 
   @Test
   void aDecryptedFileThatIsNotAPgDumpArchive() throws Exception {
     byte[] sql = "--\n-- PostgreSQL database dump\n--\nCREATE TABLE lots (id uuid);\n".repeat(100).getBytes(StandardCharsets.UTF_8);
-    put(GOOD_KEY, encryptedFor(stack.gpg, WorkerTestStack.KEY_EMAIL, sql));
+    put(goodKey(), encryptedFor(stack.gpg, WorkerTestStack.KEY_EMAIL, sql));
     expectFailure(latest(), FailureTypes.NOT_A_PG_DUMP, "not a pg_dump custom-format archive");
   }
 

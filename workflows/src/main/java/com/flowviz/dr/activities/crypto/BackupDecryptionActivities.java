@@ -27,6 +27,17 @@ public interface BackupDecryptionActivities {
   TransferredBackup downloadAndDecryptBackup(com.flowviz.dr.activities.storage.BackupObject backup);
 
   /**
+   * Reads the whole backup from the store without keeping anything: its SHA-256 against the
+   * manifest (when there is one), its decryption with the integrity check, and that the plaintext
+   * is a pg_dump archive. A backup that fails is described in the result, not thrown, so the
+   * incident checklist can pass over it to an older one; an unreadable store or key still fails.
+   * An archived object cannot be read and is reported valid, unchecked (its restore checks it).
+   */
+  @ActivityMethod
+  BackupValidity checkBackupValidity(com.flowviz.dr.activities.storage.BackupObject backup,
+      com.flowviz.dr.activities.storage.BackupManifest manifest);
+
+  /**
    * Reads the pg_dump archive header of a backup without downloading it: from its manifest, else
    * by decrypting the first bytes of the object (no integrity check is possible on a prefix; the
    * full decrypt later checks it). Null when neither works (an archived object, say).

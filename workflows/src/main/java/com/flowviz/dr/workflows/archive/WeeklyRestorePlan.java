@@ -60,7 +60,7 @@ record WeeklyRestorePlan(
     Duration poll = DurationInput.parse("pollInterval", request.pollInterval(), null, Duration.ofSeconds(1), Duration.ofHours(6));
     Duration maxWait = DurationInput.parse("maxWait", request.maxWait(), null, Duration.ofMinutes(1), Duration.ofDays(14));
     return new WeeklyRestorePlan(
-        new BackupSelector(bucket, prefix, key, before),
+        new BackupSelector(bucket, prefix, key, before, null, key == null ? production : null),
         tier,
         days,
         target,

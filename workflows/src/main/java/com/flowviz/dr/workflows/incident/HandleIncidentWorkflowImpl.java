@@ -10,6 +10,7 @@ import com.flowviz.dr.activities.audit.AuditTrailCheck;
 import com.flowviz.dr.activities.audit.ChainVerification;
 import com.flowviz.dr.activities.crypto.ArchiveHeader;
 import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
+import com.flowviz.dr.activities.crypto.BackupValidity;
 import com.flowviz.dr.activities.incident.CredentialCheck;
 import com.flowviz.dr.activities.incident.IncidentActivities;
 import com.flowviz.dr.activities.incident.IncidentReport;
@@ -82,6 +83,8 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
 
   private final BackupStorageActivities storage = Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
   private final BackupDecryptionActivities decryption = Workflow.newActivityStub(BackupDecryptionActivities.class, ActivityTimeouts.QUICK);
+  /** Reads a whole backup from the store: as long as a download, heartbeating. */
+  private final BackupDecryptionActivities wholeReads = Workflow.newActivityStub(BackupDecryptionActivities.class, ActivityTimeouts.VERIFY);
   private final PostgresActivities postgres = Workflow.newActivityStub(PostgresActivities.class, ActivityTimeouts.DATABASE);
   private final PostgresActivities comparison = Workflow.newActivityStub(PostgresActivities.class, ActivityTimeouts.VERIFY);
   private final VerificationActivities verification = Workflow.newActivityStub(VerificationActivities.class, ActivityTimeouts.VERIFY);
@@ -248,21 +251,94 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
       if (plan.scenario() == Scenario.SECURITY_BREACH) {
         // After a breach only backups the attacker could not reach are trusted.
         IsolatedLocation isolated = incident.isolatedBackupLocation();
-        selector = new BackupSelector(isolated.bucket(), isolated.prefix(), null, plan.damageStartedAt(), isolated.region());
+        selector = new BackupSelector(isolated.bucket(), isolated.prefix(), null, plan.damageStartedAt(), isolated.region(), plan.targetDatabase());
       } else if (plan.scenario() == Scenario.INSTANCE_FAILURE) {
         // The data was sound when the instance died: the newest backup is the best one.
-        selector = new BackupSelector(plan.bucket(), Defaults.DAILY_PREFIX, null, null);
+        selector = new BackupSelector(plan.bucket(), Defaults.DAILY_PREFIX, null, null, null, plan.targetDatabase());
       } else {
-        selector = new BackupSelector(plan.bucket(), Defaults.DAILY_PREFIX, null, plan.damageStartedAt());
+        selector = new BackupSelector(plan.bucket(), Defaults.DAILY_PREFIX, null, plan.damageStartedAt(), null, plan.targetDatabase());
+      }
+      // 2.4 reads no byte of a backup before its signature is proven, which its restore does first.
+      if (plan.scenario() != Scenario.SECURITY_BREACH
+          && Workflow.getVersion(WALK_BACK_PAST_INVALID_BACKUPS, Workflow.DEFAULT_VERSION, 1) == 1) {
+        return latestValidBackup(selector);
       }
       found = storage.resolveBackup(selector);
     }
-    backup = found;
-    trail.backupKey(found.key());
-    RunSearchAttributes.backupKey(found.key());
+    identified(found);
     BackupManifest manifest = storage.readManifest(found);
     ArchiveHeader header = decryption.readArchiveHeader(found, manifest);
     return new IdentifiedBackup(found, manifest, header);
+  }
+
+  private void identified(BackupObject found) {
+    backup = found;
+    trail.backupKey(found.key());
+    RunSearchAttributes.backupKey(found.key());
+  }
+
+  /** Workflow.getVersion change id: the checklist reads each candidate whole and walks back past invalid ones (issue 15). */
+  static final String WALK_BACK_PAST_INVALID_BACKUPS = "incident-walks-back-past-invalid-backups";
+
+  /**
+   * How many backups in a row the checklist passes over before it stops: by then the data lost
+   * grows by days, which is a person's decision, not the workflow's.
+   */
+  static final int WALK_BACK_LIMIT = 5;
+
+  /** The backups the checklist passed over, each with why: for the step, the trail and the report. */
+  private final List<String> passedOver = new ArrayList<>();
+
+  /**
+   * Section 3's "identify the latest valid backup": the newest candidate that reads whole, matches
+   * its manifest and decrypts with its integrity check; one that fails is passed over, with the
+   * reason in the audit trail, for the next older one.
+   */
+  private IdentifiedBackup latestValidBackup(BackupSelector selector) {
+    BackupSelector looking = selector;
+    for (int tried = 0; tried < WALK_BACK_LIMIT; tried++) {
+      BackupObject candidate;
+      try {
+        candidate = storage.resolveBackup(looking);
+      } catch (ActivityFailure e) {
+        String type = Failures.rootType(e);
+        if (passedOver.isEmpty() || !(FailureTypes.BACKUP_NOT_FOUND.equals(type) || FailureTypes.BACKUP_REFUSED.equals(type))) {
+          throw e;
+        }
+        throw noValidBackup("no older backup can be chosen: " + Failures.rootMessage(e), e);
+      }
+      String problem;
+      BackupManifest manifest = null;
+      try {
+        manifest = storage.readManifest(candidate);
+        BackupValidity validity = wholeReads.checkBackupValidity(candidate, manifest);
+        problem = validity.valid() ? null : validity.problem();
+      } catch (ActivityFailure e) {
+        if (!FailureTypes.BACKUP_CORRUPT.equals(Failures.rootType(e))) {
+          throw e;
+        }
+        problem = Failures.rootMessage(e); // its manifest is unreadable
+      }
+      if (problem == null) {
+        identified(candidate);
+        ArchiveHeader header = decryption.readArchiveHeader(candidate, manifest);
+        return new IdentifiedBackup(candidate, manifest, header);
+      }
+      passedOver.add(candidate.key() + " (taken " + candidate.takenAt() + "): " + problem);
+      trail.record("backup-passed-over", StepRecord.FAILED, candidate.uri() + " is not a valid backup: " + problem
+          + "; trying the next older one");
+      looking = looking.olderThan(candidate.takenAt());
+    }
+    throw noValidBackup("the checklist stops after " + WALK_BACK_LIMIT + " invalid backups in a row", null);
+  }
+
+  private ApplicationFailure noValidBackup(String why, Exception cause) {
+    String message = "No valid backup of " + plan.targetDatabase() + " was found: passed over " + String.join("; ", passedOver) + "; " + why
+        + ". Nothing was changed. Find out what damaged the backups; restore an older one by its key or from the weekly backups"
+        + " (runbook 4.2).";
+    return cause == null
+        ? ApplicationFailure.newNonRetryableFailure(message, FailureTypes.BACKUP_INTEGRITY_FAILED)
+        : ApplicationFailure.newNonRetryableFailureWithCause(message, FailureTypes.BACKUP_INTEGRITY_FAILED, cause);
   }
 
   private String describe(IdentifiedBackup b) {
@@ -271,7 +347,9 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
     return b.backup().uri() + " taken " + b.backup().takenAt()
         + (predates ? ", " + rpo.gap() + " before the damage began (" + rpo.verdict() + ")" : ", AFTER the damage began")
         + "; manifest " + (b.manifest() == null ? "missing" : "present" + (b.manifest().sha256() == null ? " without SHA-256" : " with SHA-256"))
-        + (b.header() == null ? "" : "; pg_dump " + b.header().pgDumpVersion() + " of PostgreSQL " + b.header().serverVersion());
+        + (b.header() == null ? "" : "; pg_dump " + b.header().pgDumpVersion() + " of PostgreSQL " + b.header().serverVersion())
+        + (passedOver.isEmpty() ? "" : "; read whole and valid, after passing over " + passedOver.size() + " invalid newer backup"
+            + (passedOver.size() == 1 ? "" : "s") + ": " + String.join("; ", passedOver));
   }
 
   private void prepareTargetEnvironment(IdentifiedBackup identified) {

@@ -69,8 +69,12 @@ record RestorePlan(
     if (incidentAt == null) {
       incidentAt = before != null ? before : startedAt;
     }
+    // "latest" is the newest backup of the database being restored, never another's that shares the prefix.
+    String source = request.sourceDatabase() == null
+        ? (key == null ? target : null)
+        : InputValidation.databaseName("sourceDatabase", request.sourceDatabase());
     return new RestorePlan(
-        new BackupSelector(bucket, prefix, key, before, RegionInput.validate("bucketRegion", request.bucketRegion())),
+        new BackupSelector(bucket, prefix, key, before, RegionInput.validate("bucketRegion", request.bucketRegion()), source),
         target,
         Names.stagingDatabase(target, workflowId),
         Names.replacedDatabase(target, startedAt),

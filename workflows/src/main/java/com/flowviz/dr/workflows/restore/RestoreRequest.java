@@ -39,6 +39,9 @@ import com.flowviz.dr.activities.postgres.PgServer;
  *     signed when the worker has signer keys (scenario 2.4: after a breach nothing unproven is used)
  * @param waitForLease ISO-8601 duration: when another procedure is changing the same database,
  *     wait up to this long (at most P1D) for it to finish, then run; default: refuse at once (DatabaseBusy)
+ * @param sourceDatabase whose backups "latest" chooses among ({@code <db>_daily_...}), and the
+ *     database a backup's manifest must name; default {@code targetDatabase}. Set it to restore one
+ *     database's backup into another (an audit copy, say)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RestoreRequest(
@@ -57,7 +60,29 @@ public record RestoreRequest(
     String bucketRegion,
     Boolean stageOnly,
     Boolean strictIntegrity,
-    String waitForLease) {
+    String waitForLease,
+    String sourceDatabase) {
+
+  public RestoreRequest(
+      String backupKey,
+      String restorePointBefore,
+      String backupPrefix,
+      String bucket,
+      String targetDatabase,
+      String operator,
+      String reason,
+      String incidentAt,
+      Boolean keepStagingOnFailure,
+      String workHostPickupTimeout,
+      PgServer targetServer,
+      Boolean applicationSteps,
+      String bucketRegion,
+      Boolean stageOnly,
+      Boolean strictIntegrity,
+      String waitForLease) {
+    this(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt, keepStagingOnFailure,
+        workHostPickupTimeout, targetServer, applicationSteps, bucketRegion, stageOnly, strictIntegrity, waitForLease, null);
+  }
 
   public RestoreRequest(
       String backupKey,

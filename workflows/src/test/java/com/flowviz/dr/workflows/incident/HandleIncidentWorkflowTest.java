@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -182,6 +183,7 @@ class HandleIncidentWorkflowTest {
     worker.registerActivitiesImplementations(storage, decryption, postgres, verification, application, incident, notify, new RecordingAudit(audit));
     com.flowviz.dr.workflows.TestLeases.register(worker, client);
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
+    when(decryption.checkBackupValidity(any(), any())).thenReturn(com.flowviz.dr.activities.crypto.BackupValidity.valid("read whole"));
     when(storage.newestBackup(anyString(), anyString(), anyString()))
         .thenReturn(new BucketFreshness("flowviz-backups-prod-us-west-2", "us-west-2", true, BACKUP, null));
     when(postgres.awaitServerReady(isNull(), any())).thenReturn(new ServerInfo("15.8", 15, 3));
@@ -236,11 +238,63 @@ class HandleIncidentWorkflowTest {
   }
 
   @Test
+  void theChecklistWalksBackPastACorruptBackupAndTheReportSaysWhy() {
+    BackupObject corrupt = new BackupObject("flowviz-backups", "daily/flowviz_daily_20251130_080000.dump.gpg",
+        Instant.parse("2025-11-30T08:00:00Z"), Instant.parse("2025-11-30T08:01:00Z"), 100, "STANDARD", "c");
+    BackupObject undecryptable = new BackupObject("flowviz-backups", "daily/flowviz_daily_20251130_050000.dump.gpg",
+        Instant.parse("2025-11-30T05:00:00Z"), Instant.parse("2025-11-30T05:01:00Z"), 100, "STANDARD", "u");
+    var newest = new com.flowviz.dr.activities.storage.BackupSelector("flowviz-backups", "daily/", null,
+        Instant.parse("2025-11-30T09:00:00Z"), null, "flowviz");
+    when(storage.resolveBackup(newest)).thenReturn(corrupt);
+    when(storage.resolveBackup(newest.olderThan(corrupt.takenAt()))).thenReturn(undecryptable);
+    when(storage.resolveBackup(newest.olderThan(undecryptable.takenAt()))).thenReturn(BACKUP);
+    when(decryption.checkBackupValidity(eq(corrupt), any())).thenReturn(com.flowviz.dr.activities.crypto.BackupValidity.invalid(
+        FailureTypes.BACKUP_INTEGRITY_FAILED, "its SHA-256 abc does not match its manifest's def"));
+    when(decryption.checkBackupValidity(eq(undecryptable), any())).thenReturn(com.flowviz.dr.activities.crypto.BackupValidity.invalid(
+        FailureTypes.DECRYPTION_KEY_MISMATCH, "it is encrypted to key 1234, not the backup key"));
+
+    IncidentResult result = stub("incident-w").handle(request("2.1"));
+
+    assertEquals(IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
+    RestoreRequest child = (RestoreRequest) childRequests.get(0);
+    assertEquals(BACKUP.key(), child.backupKey(), "the newest valid backup, two older than the newest");
+    StepRecord identify = result.steps().stream().filter(st -> st.step().equals(IncidentSteps.IDENTIFY_BACKUP)).findFirst().orElseThrow();
+    assertTrue(identify.detail().contains("after passing over 2 invalid newer backups"), identify.detail());
+    assertTrue(identify.detail().contains(corrupt.key() + " (taken 2025-11-30T08:00:00Z): its SHA-256 abc does not match"), identify.detail());
+    assertTrue(identify.detail().contains(undecryptable.key() + " (taken 2025-11-30T05:00:00Z): it is encrypted to key 1234"), identify.detail());
+    var report = org.mockito.ArgumentCaptor.forClass(com.flowviz.dr.activities.incident.IncidentReport.class);
+    verify(incident).writeIncidentReport(report.capture());
+    assertEquals(BACKUP.uri(), report.getValue().backupUsed());
+    HistoryRecorder.recordIfAsked(client, "incident-w", "handle-incident-v7-walk-back-past-invalid-backups");
+  }
+
+  @Test
+  void theChecklistGivesUpWhenNoOlderBackupIsValidAndChangesNothing() {
+    var newest = new com.flowviz.dr.activities.storage.BackupSelector("flowviz-backups", "daily/", null,
+        Instant.parse("2025-11-30T09:00:00Z"), null, "flowviz");
+    when(storage.resolveBackup(newest)).thenReturn(BACKUP);
+    when(storage.resolveBackup(newest.olderThan(BACKUP.takenAt()))).thenThrow(
+        ApplicationFailure.newNonRetryableFailure("No backup of flowviz under s3://flowviz-backups/daily/ was taken before ...", FailureTypes.BACKUP_NOT_FOUND));
+    when(decryption.checkBackupValidity(any(), any())).thenReturn(com.flowviz.dr.activities.crypto.BackupValidity.invalid(
+        FailureTypes.BACKUP_INTEGRITY_FAILED, "the OpenPGP integrity check failed"));
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> stub("incident-none").handle(request("2.1")));
+
+    ApplicationFailure cause = (ApplicationFailure) e.getCause();
+    assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, cause.getType());
+    assertTrue(cause.getOriginalMessage().contains("No valid backup of flowviz was found: passed over " + BACKUP.key()), cause.getOriginalMessage());
+    assertTrue(cause.getOriginalMessage().contains("the OpenPGP integrity check failed; no older backup can be chosen"), cause.getOriginalMessage());
+    assertTrue(childRequests.isEmpty(), "no procedure started");
+    verify(postgres, never()).swapIntoLive(any(), any());
+  }
+
+  @Test
   void corruptionRestoresTheNewestBackupTakenBeforeTheDamage() {
     stub("incident-c").handle(request("2.1"));
 
     verify(storage).resolveBackup(new com.flowviz.dr.activities.storage.BackupSelector("flowviz-backups", "daily/", null,
-        Instant.parse("2025-11-30T09:00:00Z")));
+        Instant.parse("2025-11-30T09:00:00Z"), null, "flowviz"));
+    verify(decryption).checkBackupValidity(BACKUP, null);
     RestoreRequest child = (RestoreRequest) childRequests.get(0);
     assertEquals(BACKUP.key(), child.backupKey(), "exactly the backup the checklist checked");
     assertEquals("2025-11-30T09:00:00Z", child.incidentAt());
@@ -253,7 +307,8 @@ class HandleIncidentWorkflowTest {
 
     RestoreRequest child = (RestoreRequest) childRequests.get(0);
     verify(storage).resolveBackup(new com.flowviz.dr.activities.storage.BackupSelector("flowviz-backups-isolated", "daily/", null,
-        Instant.parse("2025-11-30T09:00:00Z"), "us-east-2"));
+        Instant.parse("2025-11-30T09:00:00Z"), "us-east-2", "flowviz"));
+    verify(decryption, never()).checkBackupValidity(any(), any());
     assertEquals(Boolean.TRUE, child.strictIntegrity());
     assertEquals(Boolean.FALSE, child.applicationSteps(), "the application restarts after the rotation, not before");
     assertEquals(List.of("flowviz_app"), result.rotation().roles());

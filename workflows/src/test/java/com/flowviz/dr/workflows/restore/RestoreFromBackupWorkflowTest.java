@@ -189,7 +189,7 @@ class RestoreFromBackupWorkflowTest {
     RestoreResult result =
         workflow().restore(new RestoreRequest("latest", "2025-01-19T09:30:00Z", null, null, "flowviz", "bob", null, null, null, null));
 
-    verify(storage).resolveBackup(new BackupSelector("flowviz-backups", "daily/", null, Instant.parse("2025-01-19T09:30:00Z")));
+    verify(storage).resolveBackup(new BackupSelector("flowviz-backups", "daily/", null, Instant.parse("2025-01-19T09:30:00Z"), null, "flowviz"));
     assertEquals(Instant.parse("2025-01-19T09:30:00Z"), result.rpo().incidentAt(), "the restore point is when data went bad");
     assertEquals(RpoAssessment.ABOVE_TARGET, result.rpo().verdict());
   }
