@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * itself up into its own bucket; the failback would restore the primary's older backup. It holds
  * at the failback-data-loss gate naming both backups and the 5 hours between them, and a
  * rejection ends it before any infrastructure is touched (no terraform, DNS or health activity is
- * even registered: one scheduled would never finish). About 10 seconds.
+ * even registered: one scheduled would never finish). About 10 seconds once moto and PostgreSQL are up.
  */
 class FailbackOverNewerDrDataTest {
 
