@@ -26,7 +26,7 @@ final class DecisionCommands {
     @Parameters(paramLabel = "WORKFLOW_ID")
     String workflowId;
 
-    @Option(names = "--gate", defaultValue = Decision.DNS_SWITCH, description = "dns-switch (default), stale-backup, swap (an incident held by its policy), repoint (4.3) or row-loss (a 4.1 restore without a manifest that would empty live tables)")
+    @Option(names = "--gate", defaultValue = Decision.DNS_SWITCH, description = "dns-switch (default), stale-backup, failback-data-loss (a failback over newer DR data), swap (an incident held by its policy), repoint (4.3) or row-loss (a 4.1 restore without a manifest that would empty live tables)")
     String gate;
 
     @Option(names = "--by", description = "who decides (default: $USER)")

@@ -15,16 +15,10 @@ import com.flowviz.dr.workflows.FailureTypes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,55 +106,15 @@ public class IncidentActivitiesImpl implements IncidentActivities {
   @Override
   public RotationOutcome rotateCredentials(PgServer server) {
     PgClient pg = servers.client(server);
-    List<String> roles = new ArrayList<>();
-    List<String> written = new ArrayList<>();
-    try (Connection c = pg.connectMaintenance()) {
-      PGConnection postgres = c.unwrap(PGConnection.class);
-      for (String role : settings.rotateRoles()) {
-        char[] password = newSecret();
-        // pgjdbc wipes the array it is given; the stores get this copy.
-        String value = new String(password);
-        try {
-          // The SCRAM verifier is computed here; the server and its logs never see the password.
-          // A failure between the two writes is mended by the retry, which rotates again.
-          postgres.alterUserPassword(role, password, "scram-sha-256");
-          secrets.write(roleSecret(role), value);
-          written.add(roleSecret(role));
-          if (role.equals(settings.applicationRole()) && settings.applicationSecretId() != null) {
-            secrets.write(settings.applicationSecretId(), applicationSecret(pg, role, value));
-            written.add(settings.applicationSecretId());
-          }
-        } finally {
-          Arrays.fill(password, '\0');
-        }
-        roles.add(role);
-      }
+    RotationOutcome outcome;
+    try {
+      outcome = new CredentialRotation(pg, secrets, settings).rotate();
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot rotate database role passwords on " + pg.settings() + ": " + e.getMessage(), e);
     }
-    for (String secretId : settings.rotateSecrets()) {
-      char[] value = newSecret();
-      secrets.write(secretId, new String(value));
-      Arrays.fill(value, '\0');
-      written.add(secretId);
-    }
-    log.info("Rotated the passwords of roles {} and the secrets {}", roles, written);
-    return new RotationOutcome(roles, written);
-  }
-
-  private String applicationSecret(PgClient pg, String role, String password) {
-    Map<String, Object> secret = new LinkedHashMap<>();
-    secret.put("engine", "postgres");
-    secret.put("host", pg.settings().host());
-    secret.put("port", pg.settings().port());
-    secret.put("dbname", settings.applicationDatabase());
-    secret.put("username", role);
-    secret.put("password", password);
-    try {
-      return Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(secret);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    log.info("Rotated the passwords of roles {} and the secrets {}; ended {} sessions of those roles", outcome.roles(), outcome.secrets(),
+        outcome.sessionsEnded());
+    return outcome;
   }
 
   @Override
@@ -216,11 +170,5 @@ public class IncidentActivitiesImpl implements IncidentActivities {
     String safe = incidentId.replaceAll("[^A-Za-z0-9._-]", "_");
     String prefix = settings.reportPrefix() + safe + "/";
     return new ReportLocation(settings.reportBucket(), prefix + "report.md", prefix + "report.json");
-  }
-
-  private static char[] newSecret() {
-    byte[] random = new byte[24];
-    new SecureRandom().nextBytes(random);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(random).toCharArray();
   }
 }

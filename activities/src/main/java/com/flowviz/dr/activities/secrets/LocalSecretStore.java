@@ -29,20 +29,56 @@ public final class LocalSecretStore implements SecretStore {
 
   @Override
   public void write(String name, String value) {
+    writeFile(file(name), value);
+  }
+
+  /** The pending value is a file beside the current one; promoting it is an atomic rename. */
+  @Override
+  public Optional<String> readPending(String name) {
+    Path file = pendingFile(name);
     try {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      Path temp = Files.createTempFile(dir, ".secret", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(temp, value, StandardCharsets.UTF_8);
-      Files.move(temp, file(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return Files.isRegularFile(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   @Override
+  public void writePending(String name, String value) {
+    writeFile(pendingFile(name), value);
+  }
+
+  @Override
+  public void promotePending(String name) {
+    try {
+      if (Files.isRegularFile(pendingFile(name))) {
+        Files.move(pendingFile(name), file(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void writeFile(Path target, String value) {
+    try {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Path temp = Files.createTempFile(dir, ".secret", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(temp, value, StandardCharsets.UTF_8);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Path pendingFile(String name) {
+    return dir.resolve(file(name).getFileName() + ".AWSPENDING");
+  }
+
+  @Override
   public void delete(String name) {
     try {
       Files.deleteIfExists(file(name));
+      Files.deleteIfExists(pendingFile(name));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

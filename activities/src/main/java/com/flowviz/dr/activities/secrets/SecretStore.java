@@ -16,4 +16,26 @@ public interface SecretStore {
 
   /** Removes; nothing happens when there is no such secret. */
   void delete(String name);
+
+  /*
+   * Secrets Manager's rotation protocol: a new value is first kept beside the current one as
+   * AWSPENDING, where readers of the secret do not see it; only once it works is AWSCURRENT moved
+   * to it. A rotation that stops in between leaves the current value in place and its pending
+   * successor for the next attempt to finish.
+   */
+
+  /** The value staged as AWSPENDING and not yet current; empty when no rotation is under way. */
+  default Optional<String> readPending(String name) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no pending values");
+  }
+
+  /** Stages the value as AWSPENDING (creating the secret, without a current value, if it does not exist). */
+  default void writePending(String name, String value) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no pending values");
+  }
+
+  /** Makes the pending value current; nothing happens when nothing is pending. */
+  default void promotePending(String name) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no pending values");
+  }
 }

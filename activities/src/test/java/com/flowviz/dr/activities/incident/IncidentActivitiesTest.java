@@ -135,7 +135,7 @@ class IncidentActivitiesTest {
     assertTrue(outcome.secrets().containsAll(List.of(IncidentActivitiesImpl.roleSecret(appRole), appSecret, sessionSecret)), outcome.toString());
     SQLException rejected = assertThrows(SQLException.class, () -> connectAs(appRole, "old-app-password", database).close());
     assertEquals("28P01", rejected.getSQLState(), "invalid password");
-    JsonNode secret = Json.MAPPER.readTree(secretsManager.getSecretValue(b -> b.secretId(appSecret)).secretString());
+    JsonNode secret = Json.MAPPER.readTree(secretsManager.getSecretValue(b -> b.secretId(appSecret).versionStage("AWSCURRENT")).secretString());
     assertEquals(appRole, secret.get("username").asText());
     assertEquals(database, secret.get("dbname").asText());
     String newPassword = secret.get("password").asText();
@@ -144,7 +144,7 @@ class IncidentActivitiesTest {
       assertTrue(after.isValid(2));
     }
     assertFalse(Json.MAPPER.writeValueAsString(outcome).contains(newPassword));
-    String session = secretsManager.getSecretValue(b -> b.secretId(sessionSecret)).secretString();
+    String session = secretsManager.getSecretValue(b -> b.secretId(sessionSecret).versionStage("AWSCURRENT")).secretString();
     assertNotEquals(newPassword, session);
     // The server keeps a SCRAM verifier, never the password.
     assertTrue(TestPostgres.query("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = '" + appRole + "'").get(0).startsWith("SCRAM-SHA-256$"));
@@ -155,7 +155,7 @@ class IncidentActivitiesTest {
     IncidentActivities incident = activities(PASSPHRASE);
     incident.rotateCredentials(null);
     incident.rotateCredentials(null);
-    String password = Json.MAPPER.readTree(secretsManager.getSecretValue(b -> b.secretId(appSecret)).secretString()).get("password").asText();
+    String password = Json.MAPPER.readTree(secretsManager.getSecretValue(b -> b.secretId(appSecret).versionStage("AWSCURRENT")).secretString()).get("password").asText();
     try (Connection c = connectAs(appRole, password, database)) {
       assertTrue(c.isValid(2));
     }

@@ -101,8 +101,9 @@ class ProvisionersTest {
   void theDockerRunCommandIsTheRunbooksWithoutThePassword() {
     DockerProvisioner docker = new DockerProvisioner("docker", "postgres:17", "127.0.0.1", 5433, Duration.ofMinutes(1));
     assertEquals(
-        List.of("docker", "run", "--detach", "--name", "flowviz-db-x1", "--label", "flowviz-dr.instance=flowviz-db-x1",
-            "--restart", "unless-stopped", "--env", "POSTGRES_USER=admin", "--env", "POSTGRES_PASSWORD",
+        List.of("docker", "create", "--name", "flowviz-db-x1", "--label", "flowviz-dr.instance=flowviz-db-x1",
+            "--restart", "unless-stopped", "--env", "POSTGRES_USER=admin",
+            "--env", "POSTGRES_PASSWORD_FILE=/run/flowviz-dr-postgres-password",
             "--publish", "127.0.0.1:5433:5432", "postgres:17"),
         docker.runCommand("flowviz-db-x1"));
   }

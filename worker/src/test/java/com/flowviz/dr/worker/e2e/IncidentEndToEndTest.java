@@ -294,7 +294,7 @@ class IncidentEndToEndTest {
     Thread.sleep(1100);
     Instant breachedAt = Instant.now();
     TestPostgres.execute(database, "UPDATE lots SET lot_code = 'ENCRYPTED-' || md5(lot_code)");
-    String oldPassword = Json.MAPPER.readTree(stack.secrets.getSecretValue(b -> b.secretId(IncidentTestStack.APP_SECRET)).secretString())
+    String oldPassword = Json.MAPPER.readTree(stack.secrets.getSecretValue(b -> b.secretId(IncidentTestStack.APP_SECRET).versionStage("AWSCURRENT")).secretString())
         .get("password").asText();
     int restartsBefore = incidents.application.restarts.get();
     String id = newIncidentId("2-4");
@@ -307,7 +307,7 @@ class IncidentEndToEndTest {
     assertEquals(atBackup, TestPostgres.fingerprint(database));
     assertTrue(result.steps().stream().noneMatch(s -> s.outcome().equals("FAILED")));
     assertEquals(List.of(incidents.appRole), result.rotation().roles());
-    JsonNode secret = Json.MAPPER.readTree(stack.secrets.getSecretValue(b -> b.secretId(IncidentTestStack.APP_SECRET)).secretString());
+    JsonNode secret = Json.MAPPER.readTree(stack.secrets.getSecretValue(b -> b.secretId(IncidentTestStack.APP_SECRET).versionStage("AWSCURRENT")).secretString());
     String newPassword = secret.get("password").asText();
     SQLException rejected = assertThrows(SQLException.class, () -> connect(incidents.appRole, oldPassword, database).close());
     assertEquals("28P01", rejected.getSQLState());
@@ -320,7 +320,7 @@ class IncidentEndToEndTest {
         .steps().toString();
     assertTrue(restoreSteps.contains("signed by key"), restoreSteps);
 
-    String sessionKey = stack.secrets.getSecretValue(b -> b.secretId(IncidentTestStack.SESSION_SECRET)).secretString();
+    String sessionKey = stack.secrets.getSecretValue(b -> b.secretId(IncidentTestStack.SESSION_SECRET).versionStage("AWSCURRENT")).secretString();
     for (String workflowId : List.of(id, id + "-restore", id + "-follow-up")) {
       String history = client.fetchHistory(workflowId).toJson(false);
       for (String secretValue : List.of(oldPassword, newPassword, sessionKey, stack.passphrase, TestPostgres.password(),

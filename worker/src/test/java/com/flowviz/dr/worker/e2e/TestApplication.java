@@ -58,7 +58,7 @@ final class TestApplication implements AutoCloseable {
   /** What the application process does when it starts. */
   boolean loadCredentials() {
     try {
-      credentials.set(new ObjectMapper().readTree(secrets.getSecretValue(b -> b.secretId(secretId)).secretString()));
+      credentials.set(new ObjectMapper().readTree(secrets.getSecretValue(b -> b.secretId(secretId).versionStage("AWSCURRENT")).secretString()));
       return true;
     } catch (RuntimeException | IOException e) {
       return false;

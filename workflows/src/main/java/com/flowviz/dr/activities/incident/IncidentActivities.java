@@ -17,10 +17,13 @@ public interface IncidentActivities {
   IsolatedLocation isolatedBackupLocation();
 
   /**
-   * After a breach: new passwords for the configured database roles (ALTER ROLE with a SCRAM
-   * verifier computed here, so no plaintext reaches the server's logs), the application's
-   * database secret rewritten with them, and the other configured secrets regenerated. New values
-   * are made inside this activity and leave it only for the secret store.
+   * After a breach: new passwords for the configured database roles by Secrets Manager's rotation
+   * protocol (staged as AWSPENDING, set with ALTER ROLE and a SCRAM verifier computed here with
+   * statement logging off, proven by logging in, then made AWSCURRENT), the application's database
+   * secret rotated with them, the other configured secrets regenerated, and the rotated roles'
+   * other sessions ended. A second run finishes a rotation that stopped between its steps with the
+   * same pending password. New values are made inside this activity and leave it only for the
+   * secret store.
    */
   @ActivityMethod
   RotationOutcome rotateCredentials(PgServer server);

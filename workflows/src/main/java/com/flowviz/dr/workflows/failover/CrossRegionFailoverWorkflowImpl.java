@@ -41,6 +41,7 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
   static final String CHECK_FRESHNESS = "check-backup-freshness";
   static final String COMPARE_REPLICATION = "compare-replication-lag";
   static final String APPROVE_STALE_BACKUP = "approve-stale-backup";
+  static final String APPROVE_FAILBACK_DATA_LOSS = "approve-failback-data-loss";
   static final String PROVISION = "provision-region-stack";
   static final String RESTORE = "restore-with-runbook-4.1";
   static final String APPROVE_DNS = "approve-dns-switch";
@@ -50,6 +51,8 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
 
   /** Names the skipped comparison as a step of its own when the compared region cannot be read. */
   private static final String COMPARED_REGION_UNREACHABLE = "failover-compared-region-unreachable-step";
+  /** Holds a failback at a gate when the DR side has newer backups than the primary's it would restore. */
+  private static final String FAILBACK_GUARDS_NEWER_DR_DATA = "failback-guards-newer-dr-data";
 
   private final BackupStorageActivities storage = Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
   private final VerificationActivities verification =
@@ -69,7 +72,7 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
   private FailoverPlan plan;
   private StepTracker steps;
   private FreshnessReport freshness;
-  private final ApprovalGates gates = new ApprovalGates(Decision.DNS_SWITCH, Decision.STALE_BACKUP);
+  private final ApprovalGates gates = new ApprovalGates(Decision.DNS_SWITCH, Decision.STALE_BACKUP, Decision.FAILBACK_DATA_LOSS);
   private String restoreWorkflowId;
 
   @Override
@@ -91,6 +94,21 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
       }
       trail.backupKey(freshness.source().newest().key());
       RunSearchAttributes.backupKey(freshness.source().newest().key());
+      if (plan.failback() && Workflow.getVersion(FAILBACK_GUARDS_NEWER_DR_DATA, Workflow.DEFAULT_VERSION, 1) == 1) {
+        String loss = FailoverText.failbackLoss(freshness, plan);
+        if (loss != null) {
+          // Restoring the primary's backup over what the DR side wrote since is a data loss a
+          // person must accept; a pre-approved DNS policy does not cover it.
+          Decision lossDecision = steps.run(APPROVE_FAILBACK_DATA_LOSS,
+              () -> gates.await(Decision.FAILBACK_DATA_LOSS, plan.approvalTimeout(), FailoverText.failbackLossQuestion(loss, plan)),
+              FailoverText::decision);
+          if (lossDecision == null || !lossDecision.approve()) {
+            String outcome = lossDecision == null ? FailoverResult.APPROVAL_TIMED_OUT : FailoverResult.FAILBACK_DATA_LOSS_REJECTED;
+            trail.record(plan.direction(), outcome, FailoverText.decision(lossDecision) + "; " + loss + "; nothing was provisioned or changed");
+            return result(startedAt, outcome, null, null, null, null);
+          }
+        }
+      }
       if (freshness.rpo().verdict().equals(RpoAssessment.ABOVE_MAXIMUM)) {
         Decision staleDecision = steps.run(APPROVE_STALE_BACKUP,
             () -> gates.await(Decision.STALE_BACKUP, plan.approvalTimeout(), FailoverText.staleQuestion(freshness, plan)), FailoverText::decision);
@@ -215,6 +233,9 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
     if (decision.gate().equals(Decision.STALE_BACKUP) && !gates.waitingAt(Decision.STALE_BACKUP)) {
       throw new IllegalArgumentException("The stale-backup gate is not waiting for a decision.");
     }
+    if (decision.gate().equals(Decision.FAILBACK_DATA_LOSS) && !gates.waitingAt(Decision.FAILBACK_DATA_LOSS)) {
+      throw new IllegalArgumentException("The failback-data-loss gate is not waiting for a decision: a loss is accepted only once it is stated.");
+    }
   }
 
   @Override
@@ -223,6 +244,9 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
   }
 
   private Decision record(Decision decision) {
+    if (decision != null && Decision.FAILBACK_DATA_LOSS.equals(decision.gate()) && !gates.waitingAt(Decision.FAILBACK_DATA_LOSS)) {
+      return null; // accepting a data loss before it is stated is no decision
+    }
     Decision recorded = gates.offer(decision);
     if (recorded != null) {
       Workflow.getLogger(CrossRegionFailoverWorkflowImpl.class)

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * @param outcome SWITCHED (DNS points at the new region and it is healthy), SWITCHED_UNHEALTHY
  *     (DNS switched, the health check never passed; DNS is not flipped back automatically),
- *     DNS_SWITCH_REJECTED, STALE_BACKUP_REJECTED, or APPROVAL_TIMED_OUT
+ *     DNS_SWITCH_REJECTED, STALE_BACKUP_REJECTED, FAILBACK_DATA_LOSS_REJECTED (a failback that would
+ *     have lost the DR side's newer data was refused), or APPROVAL_TIMED_OUT
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record FailoverResult(
@@ -31,5 +32,6 @@ public record FailoverResult(
   public static final String SWITCHED_UNHEALTHY = "SWITCHED_UNHEALTHY";
   public static final String DNS_SWITCH_REJECTED = "DNS_SWITCH_REJECTED";
   public static final String STALE_BACKUP_REJECTED = "STALE_BACKUP_REJECTED";
+  public static final String FAILBACK_DATA_LOSS_REJECTED = "FAILBACK_DATA_LOSS_REJECTED";
   public static final String APPROVAL_TIMED_OUT = "APPROVAL_TIMED_OUT";
 }

@@ -32,6 +32,40 @@ final class FailoverText {
         + hours(f.rpo().gap()) + " of data. Approve to " + plan.direction() + " anyway, or reject to stop with nothing changed.";
   }
 
+  /**
+   * What a failback would lose, or null when nothing shows it would. The signal is the newest
+   * backup on each side, by the time in its key (a replica keeps its original's key, so a backup
+   * copied from the DR side to the primary counts as the same backup): both buckets are read
+   * anyway, neither database needs to be reached, and the time is the one the operator's restore
+   * would go back to. A DR backup newer than the primary's newest means everything the DR side
+   * wrote between the two is lost, and what it wrote after its own newest backup too (which no
+   * bucket can show: "at least"). A DR side whose backups cannot be read or that has none cannot
+   * show that nothing is lost, so it is held as well.
+   */
+  static String failbackLoss(FreshnessReport f, FailoverPlan plan) {
+    String primary = f.source().newest().key() + " (taken " + f.source().newest().takenAt() + ")";
+    if (!f.compared().reachable() || f.compared().newest() == null) {
+      return "the DR side's backups in s3://" + f.compared().bucket() + " (" + f.compared().region() + ") "
+          + (f.compared().reachable() ? "are none" : "cannot be read (" + f.compared().problem() + ")")
+          + ", so nothing shows what the DR database wrote after the primary's newest backup " + primary
+          + "; restoring that backup loses all of it";
+    }
+    java.time.Duration newer = f.replicationLag();
+    if (newer.compareTo(java.time.Duration.ZERO) <= 0) {
+      return null;
+    }
+    String span = newer.toMinutes() == 0 ? newer.toSeconds() + "s" : hours(newer);
+    return "the DR side's newest backup " + f.compared().newest().key() + " (taken " + f.compared().newest().takenAt() + ") is "
+        + span + " newer than the primary's newest backup " + primary + ": restoring the primary's loses at least"
+        + " every write the DR database made in those " + span + ", and any since its newest backup";
+  }
+
+  static String failbackLossQuestion(String loss, FailoverPlan plan) {
+    return "This failback would restore s3://" + plan.sourceBucket() + " (" + plan.sourceRegion() + ") while " + loss + ". Take a backup of"
+        + " the DR database into s3://" + plan.sourceBucket() + " (or copy the DR bucket's newest there) and start the failback again,"
+        + " or approve to accept that loss.";
+  }
+
   static String dnsQuestion(FailoverPlan plan, StackOutputs stack, RestoreResult restored) {
     return "The " + plan.targetRegion() + " stack is up and holds " + restored.backup().key() + " (verification "
         + (restored.verification().passed() ? "passed" : "FAILED") + "). Approve to switch DNS with " + plan.changeBatch()

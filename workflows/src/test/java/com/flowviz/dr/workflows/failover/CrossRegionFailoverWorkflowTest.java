@@ -253,6 +253,94 @@ class CrossRegionFailoverWorkflowTest {
   }
 
   @Test
+  void aFailbackOverNewerDrDataHoldsAtAGateStatingTheLossAndARejectionChangesNothing() {
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    newestBackups(now.minus(Duration.ofHours(6)), now.minus(Duration.ofHours(1)));
+    WorkflowStub stub = start("failback-newer-dr", preApprovedFailback());
+    env.sleep(Duration.ofMinutes(5));
+
+    FailoverProgress waiting = stub.query("progress", FailoverProgress.class);
+    assertEquals(Decision.FAILBACK_DATA_LOSS, waiting.pendingGate(), "a pre-approved DNS policy does not accept a data loss");
+    assertTrue(waiting.gateQuestion().contains("is 5h 00m newer than the primary's newest backup daily/flowviz_daily_primary.dump.gpg"),
+        waiting.gateQuestion());
+    assertTrue(waiting.gateQuestion().contains("loses at least every write the DR database made in those 5h 00m"), waiting.gateQuestion());
+    verify(infrastructure, never()).applyStack(any());
+
+    stub.update("decide", String.class, Decision.reject(Decision.FAILBACK_DATA_LOSS, "henry", "back up the DR database first"));
+    FailoverResult result = stub.getResult(FailoverResult.class);
+
+    assertEquals(FailoverResult.FAILBACK_DATA_LOSS_REJECTED, result.outcome());
+    verify(infrastructure, never()).applyStack(any());
+    verify(dns, never()).applyChangeBatch(any());
+    assertTrue(childRequests.isEmpty(), "nothing was restored");
+    AuditEntry last = audit.stream().filter(a -> a.step().equals("failback")).reduce((a, b) -> b).orElseThrow();
+    assertEquals(FailoverResult.FAILBACK_DATA_LOSS_REJECTED, last.outcome());
+    assertTrue(last.details().contains("rejected by henry") && last.details().contains("5h 00m newer"), last.details());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "failback-newer-dr", "cross-region-failover-v4-failback-data-loss-rejected");
+  }
+
+  @Test
+  void anAcceptedFailbackDataLossGoesOnAndIsOnRecord() {
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    newestBackups(now.minus(Duration.ofHours(6)), now.minus(Duration.ofMinutes(90)));
+    WorkflowStub stub = start("failback-accepted", preApprovedFailback());
+    assertThrows(WorkflowUpdateException.class,
+        () -> stub.update("decide", String.class, Decision.approve(Decision.FAILBACK_DATA_LOSS, "ivan", "before it is stated")));
+    env.sleep(Duration.ofMinutes(5));
+
+    stub.update("decide", String.class, Decision.approve(Decision.FAILBACK_DATA_LOSS, "henry", "the DR writes were test traffic"));
+    FailoverResult result = stub.getResult(FailoverResult.class);
+
+    assertEquals(FailoverResult.SWITCHED, result.outcome());
+    assertEquals("henry", result.decisions().stream().filter(d -> d.gate().equals(Decision.FAILBACK_DATA_LOSS)).findFirst().orElseThrow().by());
+    assertEquals("flowviz-backups", childRequests.get(0).bucket());
+  }
+
+  @Test
+  void aFailbackWhoseDrBackupsCannotBeReadIsHeldTooAndAFailbackWithNothingNewerIsNot() {
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    org.mockito.Mockito.doAnswer(call -> {
+      String bucket = call.getArgument(0);
+      String region = call.getArgument(1);
+      return bucket.contains("us-west-2") ? new BucketFreshness(bucket, region, false, null, "Access Denied")
+          : new BucketFreshness(bucket, region, true, backup(bucket, region, "primary", now.minus(Duration.ofHours(2))), null);
+    }).when(storage).newestBackup(any(), any(), any());
+    WorkflowStub unreadable = start("failback-dr-unreadable", preApprovedFailback());
+    env.sleep(Duration.ofMinutes(5));
+    FailoverProgress waiting = unreadable.query("progress", FailoverProgress.class);
+    assertEquals(Decision.FAILBACK_DATA_LOSS, waiting.pendingGate());
+    assertTrue(waiting.gateQuestion().contains("cannot be read (Access Denied)"), waiting.gateQuestion());
+    unreadable.update("decide", String.class, Decision.reject(Decision.FAILBACK_DATA_LOSS, "henry", null));
+    assertEquals(FailoverResult.FAILBACK_DATA_LOSS_REJECTED, unreadable.getResult(FailoverResult.class).outcome());
+
+    // The DR side's newest backup was copied to the primary bucket: same key, same time.
+    newestBackups(now.minus(Duration.ofHours(1)), now.minus(Duration.ofHours(1)));
+    FailoverResult copied = start("failback-copied", preApprovedFailback()).getResult(FailoverResult.class);
+    assertEquals(FailoverResult.SWITCHED, copied.outcome());
+    assertTrue(copied.steps().stream().noneMatch(st -> st.step().equals("approve-failback-data-loss")));
+  }
+
+  private static FailoverRequest preApprovedFailback() {
+    return new FailoverRequest("failback", null, null, null, null, null, null, null, null, null, null, null,
+        new DnsApproval("pre-approved", "change CAB-42"), null, "erin", "primary region back", null);
+  }
+
+  /** The newest backup of the primary bucket (failback's source) and of the DR bucket. */
+  private void newestBackups(Instant primary, Instant dr) {
+    org.mockito.Mockito.doAnswer(call -> {
+      String bucket = call.getArgument(0);
+      String region = call.getArgument(1);
+      boolean drSide = bucket.contains("us-west-2");
+      return new BucketFreshness(bucket, region, true,
+          backup(bucket, region, drSide && !primary.equals(dr) ? "dr" : "primary", drSide ? dr : primary), null);
+    }).when(storage).newestBackup(any(), any(), any());
+  }
+
+  private static BackupObject backup(String bucket, String region, String name, Instant takenAt) {
+    return new BackupObject(bucket, "daily/flowviz_daily_" + name + ".dump.gpg", takenAt, takenAt, 10, "STANDARD", "e", region);
+  }
+
+  @Test
   void theFailoverRestoresTheNewestDrBackupIntoTheDrDatabase() {
     FailoverRequest preApproved = new FailoverRequest(null, null, null, null, null, null, null, null, null, null, null, null,
         new DnsApproval("pre-approved", "drill"), null, "erin", null, null);

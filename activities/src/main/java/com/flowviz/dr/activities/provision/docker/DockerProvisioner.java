@@ -5,23 +5,33 @@ import com.flowviz.dr.activities.process.ProcessFailedException;
 import com.flowviz.dr.activities.provision.InstanceSpec;
 import com.flowviz.dr.activities.provision.Provisioner;
 import com.flowviz.dr.activities.provision.ProvisioningException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runbook 4.3 step 1 through the docker CLI:
- * {@code docker run -d --name ... -e POSTGRES_USER=admin -e POSTGRES_PASSWORD -p ... postgres:17}.
- * The password reaches the container from the docker client's environment ({@code -e NAME}
- * without a value), never from its command line. No POSTGRES_DB: the restore creates the
- * database, so a new instance has no empty one to be replaced.
+ * Runbook 4.3 step 1 through the docker CLI: the runbook's
+ * {@code docker run -d --name ... -e POSTGRES_USER=admin -e POSTGRES_PASSWORD -p ... postgres:17},
+ * split into {@code docker create}, {@code docker cp} of the password file and {@code docker start}.
+ * The superuser's password reaches the container only as a file the image reads through
+ * POSTGRES_PASSWORD_FILE: never on a command line, never in the docker client's environment, and
+ * never in the container's configuration ({@code docker inspect} shows the file's path, not the
+ * password). {@code docker cp} sends the file through the docker API, so it also works with a remote
+ * DOCKER_HOST, where a bind mount would name a path on the wrong machine. No POSTGRES_DB: the
+ * restore creates the database, so a new instance has no empty one to be replaced.
  */
 public final class DockerProvisioner implements Provisioner {
 
   static final String ADMIN = "admin";
+  /** Where the image's entrypoint reads the superuser's password (root-only, 0600, in the container). */
+  static final String PASSWORD_FILE = "/run/flowviz-dr-postgres-password";
   private final String docker;
   private final String image;
   private final String bindAddress;
@@ -44,15 +54,15 @@ public final class DockerProvisioner implements Provisioner {
     return "docker";
   }
 
-  /** The exact {@code docker run} argument list: no secret in it. */
+  /** The exact {@code docker create} argument list: no secret in it, only the password file's path. */
   public List<String> runCommand(String name) {
     List<String> command = new ArrayList<>(List.of(
-        docker, "run", "--detach",
+        docker, "create",
         "--name", name,
         "--label", "flowviz-dr.instance=" + name,
         "--restart", "unless-stopped",
         "--env", "POSTGRES_USER=" + ADMIN,
-        "--env", "POSTGRES_PASSWORD",
+        "--env", "POSTGRES_PASSWORD_FILE=" + PASSWORD_FILE,
         "--publish", bindAddress + ":" + (hostPort == 0 ? "" : hostPort) + ":5432",
         image));
     return command;
@@ -77,14 +87,62 @@ public final class DockerProvisioner implements Provisioner {
 
   @Override
   public Endpoint create(InstanceSpec spec, String adminPassword) {
-    Map<String, String> environment = new HashMap<>();
-    environment.put("POSTGRES_PASSWORD", adminPassword);
     try {
-      docker(runCommand(spec.name()), environment);
+      docker(runCommand(spec.name()), Map.of());
     } catch (ProcessFailedException e) {
       throw failure(e);
     }
+    try {
+      copyPasswordFile(spec.name(), adminPassword);
+      docker(List.of(docker, "start", spec.name()), Map.of());
+    } catch (RuntimeException e) {
+      // A container left without its password file would be found, started and fail its first
+      // start on a retry: remove it so the retry creates it whole.
+      removeQuietly(spec.name(), e);
+      throw e instanceof ProcessFailedException failed ? failure(failed) : e;
+    }
     return endpoint(spec.name());
+  }
+
+  /**
+   * Writes the password to a file only the worker's user can read, in a directory only it can
+   * enter, copies it into the created container and deletes it whatever happens.
+   */
+  private void copyPasswordFile(String name, String adminPassword) {
+    Path directory = null;
+    Path file = null;
+    try {
+      directory = Files.createTempDirectory("flowviz-dr-docker-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      file = Files.createFile(directory.resolve("postgres-password"),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, adminPassword);
+      docker(List.of(docker, "cp", file.toString(), name + ":" + PASSWORD_FILE), Map.of());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the password file for docker container " + name + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(file);
+      deleteQuietly(directory);
+    }
+  }
+
+  private void removeQuietly(String name, RuntimeException cause) {
+    try {
+      docker(List.of(docker, "rm", "--force", "--volumes", name), Map.of());
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static void deleteQuietly(Path path) {
+    if (path == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException ignored) {
+      // a 0700 temporary directory; nothing else can read what is left
+    }
   }
 
   @Override
