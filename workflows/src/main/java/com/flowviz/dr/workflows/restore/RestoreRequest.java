@@ -39,6 +39,11 @@ import com.flowviz.dr.activities.postgres.PgServer;
  *     signed when the worker has signer keys (scenario 2.4: after a breach nothing unproven is used)
  * @param waitForLease ISO-8601 duration: when another procedure is changing the same database,
  *     wait up to this long (at most P1D) for it to finish, then run; default: refuse at once (DatabaseBusy)
+ * @param acceptUnsigned when the worker has trusted signer keys, restore a backup that carries no
+ *     signature (one made by hand with {@code pg_dump -Fc | gpg -e}, or before signing existed);
+ *     needs {@code unsignedReason}; refused with {@code strictIntegrity}. A signature that does not
+ *     verify is refused whatever this says.
+ * @param unsignedReason why an unsigned backup is acceptable, for the audit trail and the result
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RestoreRequest(
@@ -57,7 +62,37 @@ public record RestoreRequest(
     String bucketRegion,
     Boolean stageOnly,
     Boolean strictIntegrity,
-    String waitForLease) {
+    String waitForLease,
+    Boolean acceptUnsigned,
+    String unsignedReason) {
+
+  public RestoreRequest(
+      String backupKey,
+      String restorePointBefore,
+      String backupPrefix,
+      String bucket,
+      String targetDatabase,
+      String operator,
+      String reason,
+      String incidentAt,
+      Boolean keepStagingOnFailure,
+      String workHostPickupTimeout,
+      PgServer targetServer,
+      Boolean applicationSteps,
+      String bucketRegion,
+      Boolean stageOnly,
+      Boolean strictIntegrity,
+      String waitForLease) {
+    this(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt, keepStagingOnFailure,
+        workHostPickupTimeout, targetServer, applicationSteps, bucketRegion, stageOnly, strictIntegrity, waitForLease, null, null);
+  }
+
+  /** The same request, accepting an unsigned backup for the reason given (null: not accepting). */
+  public RestoreRequest acceptingUnsigned(Boolean accept, String why) {
+    return new RestoreRequest(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt,
+        keepStagingOnFailure, workHostPickupTimeout, targetServer, applicationSteps, bucketRegion, stageOnly, strictIntegrity, waitForLease,
+        accept, why);
+  }
 
   public RestoreRequest(
       String backupKey,
