@@ -32,6 +32,9 @@ public final class WorkerTestStack {
   public static final String KEY_EMAIL = "backup@flowviz.com";
   public static final String PASSPHRASE_SECRET = "flowviz/backup/gpg-passphrase";
   public static final String KEY_SECRET = "flowviz/backup/gpg-private-key";
+  /** The key the worker signs every backup with, where it reads it by default (flowviz.gpg.signing-key-secret-id). */
+  public static final String SIGNING_EMAIL = "backup-signing@flowviz.com";
+  public static final String SIGNING_KEY_SECRET = "flowviz/backup/signing-key";
 
   private static WorkerTestStack instance;
   private static GpgHome sharedGpg;
@@ -80,6 +83,8 @@ public final class WorkerTestStack {
         byte[] secretKey = sharedGpg.exportSecretKey(KEY_EMAIL, sharedPassphrase, true);
         putSecret(KEY_SECRET, new String(secretKey, java.nio.charset.StandardCharsets.US_ASCII));
         putSecret(PASSPHRASE_SECRET, sharedPassphrase);
+        sharedGpg.generateKey(SIGNING_EMAIL, GpgHome.KeyType.CURVE25519, null);
+        putSecret(SIGNING_KEY_SECRET, new String(sharedGpg.exportSecretKey(SIGNING_EMAIL, null, true), java.nio.charset.StandardCharsets.US_ASCII));
       }
     }
     gpg = sharedGpg;
