@@ -141,6 +141,11 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
     }
   }
 
+  @Override
+  public boolean trustedSignersConfigured() {
+    return signers.configured();
+  }
+
   private record Signature(String key, byte[] bytes) {}
 
   /** {@code <key>.sig} (binary, as gpg --detach-sign writes it) or {@code <key>.asc} (armored); null when neither exists. */

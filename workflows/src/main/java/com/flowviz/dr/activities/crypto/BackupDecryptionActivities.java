@@ -53,4 +53,8 @@ public interface BackupDecryptionActivities {
    */
   @ActivityMethod
   ManifestCheck verifyManifestSignature(com.flowviz.dr.activities.storage.BackupObject backup);
+
+  /** Whether this worker has trusted signer keys: scenario 2.4 refuses to start without them. */
+  @ActivityMethod
+  boolean trustedSignersConfigured();
 }
