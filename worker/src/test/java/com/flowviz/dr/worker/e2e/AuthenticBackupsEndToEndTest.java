@@ -46,7 +46,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * when accepted unsigned with a reason that the audit trail keeps. Without signer keys, a 2.4
  * restore (strictIntegrity) refuses to start.
  *
- * <p>Time budget: about 2 min on 2 cores (its own worker and dev server, one backup, three small
+ * <p>Time budget: about 2 min on 2 cores, measured 90 s (its own worker and dev server, two backups, three small
  * restores, four refusals before anything is downloaded or restored).
  */
 class AuthenticBackupsEndToEndTest {
