@@ -66,6 +66,13 @@ class RestoreCommand implements Callable<Integer> {
       + " wait up to this long for it instead of being refused at once")
   String waitForLease;
 
+  @Option(names = "--accept-unsigned", description = "when the worker has trusted signer keys, restore a backup that carries no"
+      + " signature (made by hand, or before signing existed); needs --reason (or --unsigned-reason), kept in the audit trail")
+  boolean acceptUnsigned;
+
+  @Option(names = "--unsigned-reason", description = "with --accept-unsigned: why this unsigned backup may be restored (default: --reason)")
+  String unsignedReason;
+
   @Option(names = "--workflow-id", description = "default: restore-<target>-<UTC time>")
   String workflowId;
 
@@ -81,7 +88,8 @@ class RestoreCommand implements Callable<Integer> {
     String id = workflowId != null ? workflowId : "restore-" + target + "-" + Ids.stamp(Instant.now());
     RestoreRequest request =
         new RestoreRequest(backup, before, prefix, bucket, target, Ids.operator(operator), reason, incidentAt,
-            keepStagingOnFailure ? Boolean.TRUE : null, null, null, null, null, null, null, waitForLease, sourceDatabase);
+            keepStagingOnFailure ? Boolean.TRUE : null, null, null, null, null, null, null, waitForLease, sourceDatabase)
+            .acceptingUnsigned(acceptUnsigned ? Boolean.TRUE : null, acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null);
     try {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =

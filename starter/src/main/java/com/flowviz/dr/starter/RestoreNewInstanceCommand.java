@@ -54,6 +54,13 @@ class RestoreNewInstanceCommand implements Callable<Integer> {
   @Option(names = "--operator", description = "default: $USER")
   String operator;
 
+  @Option(names = "--accept-unsigned", description = "when the worker has trusted signer keys, restore a backup that carries no"
+      + " signature (made by hand); needs --reason (or --unsigned-reason), kept in the audit trail")
+  boolean acceptUnsigned;
+
+  @Option(names = "--unsigned-reason", description = "with --accept-unsigned: why this unsigned backup may be restored (default: --reason)")
+  String unsignedReason;
+
   @Option(names = "--reason")
   String reason;
 
@@ -75,7 +82,8 @@ class RestoreNewInstanceCommand implements Callable<Integer> {
     String id = workflowId != null ? workflowId : "restore-new-instance-" + Ids.stamp(Instant.now());
     NewInstanceRequest request =
         new NewInstanceRequest(backup, before, null, bucket, instanceName, region, database, Ids.operator(operator), reason, null,
-            keepOnFailure ? Boolean.TRUE : null, readinessTimeout);
+            keepOnFailure ? Boolean.TRUE : null, readinessTimeout, null, null, acceptUnsigned ? Boolean.TRUE : null,
+            acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null);
     try {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =

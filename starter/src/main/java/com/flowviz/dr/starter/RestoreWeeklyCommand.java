@@ -62,6 +62,13 @@ class RestoreWeeklyCommand implements Callable<Integer> {
   @Option(names = "--operator", description = "default: $USER")
   String operator;
 
+  @Option(names = "--accept-unsigned", description = "when the worker has trusted signer keys, restore a backup that carries no"
+      + " signature (made by hand); needs --reason (or --unsigned-reason), kept in the audit trail")
+  boolean acceptUnsigned;
+
+  @Option(names = "--unsigned-reason", description = "with --accept-unsigned: why this unsigned backup may be restored (default: --reason)")
+  String unsignedReason;
+
   @Option(names = "--reason")
   String reason;
 
@@ -86,7 +93,8 @@ class RestoreWeeklyCommand implements Callable<Integer> {
     String id = workflowId != null ? workflowId : "restore-weekly-" + Ids.stamp(Instant.now());
     WeeklyRestoreRequest request =
         new WeeklyRestoreRequest(backup, before, prefix, bucket, tier, days, target, replaceProduction ? Boolean.TRUE : null,
-            productionDatabase, Ids.operator(operator), reason, pollInterval, maxWait);
+            productionDatabase, Ids.operator(operator), reason, pollInterval, maxWait, null, acceptUnsigned ? Boolean.TRUE : null,
+            acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null);
     try {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =

@@ -224,9 +224,14 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  BackupDecryptionActivitiesImpl decryptionActivities(PrivateKeySource keys, WorkDirectory workDirectory, BackupStores stores, GpgSettings gpg) {
-    return new BackupDecryptionActivitiesImpl(keys, workDirectory, stores,
-        gpg.signerPublicKeyFile() == null || gpg.signerPublicKeyFile().isBlank() ? null : Path.of(gpg.signerPublicKeyFile()));
+  BackupDecryptionActivitiesImpl decryptionActivities(
+      PrivateKeySource keys, WorkDirectory workDirectory, BackupStores stores, GpgSettings gpg, BeanProvider<SecretStore> secrets) {
+    return new BackupDecryptionActivitiesImpl(keys, workDirectory, stores, new com.flowviz.dr.activities.crypto.TrustedSigners(
+        pathOrNull(gpg.signerPublicKeyFile()), pathOrNull(gpg.trustedSignersFile()), gpg.trustedSignersSecretId(), secrets::get));
+  }
+
+  private static Path pathOrNull(String path) {
+    return path == null || path.isBlank() ? null : Path.of(path);
   }
 
   @Singleton
@@ -350,7 +355,10 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  BackupActivitiesImpl backupActivities(PgClient pg, PgBinaries binaries, BackupStore store, GpgSettings gpg) {
+  BackupActivitiesImpl backupActivities(PgClient pg, PgBinaries binaries, BackupStore unsigned, GpgSettings gpg, SecretStore secrets) {
+    // Everything a backup uploads (archive, manifest, globals) gets its detached signature beside it.
+    BackupStore store = new com.flowviz.dr.activities.backup.SigningBackupStore(unsigned,
+        new com.flowviz.dr.activities.crypto.BackupSigningKey(secrets, gpg.signingKeySecretId(), gpg.signingPassphraseSecretId()));
     if (gpg.publicKeyFile() == null) {
       // A worker that only restores needs no public key; a backup then fails with this message.
       return new BackupActivitiesImpl(pg, binaries, store, new RecipientKeys(Path.of("(flowviz.gpg.public-key-file is not set)")));

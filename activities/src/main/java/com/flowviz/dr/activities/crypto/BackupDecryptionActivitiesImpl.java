@@ -48,18 +48,23 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
   private final PrivateKeySource keys;
   private final WorkDirectory workDirectory;
   private final BackupStores stores;
-  private final Path signerKeyFile;
+  private final TrustedSigners signers;
 
   public BackupDecryptionActivitiesImpl(PrivateKeySource keys, WorkDirectory workDirectory, BackupStores stores) {
-    this(keys, workDirectory, stores, null);
+    this(keys, workDirectory, stores, TrustedSigners.none());
   }
 
   /** @param signerKeyFile public keys whose detached signatures on backups are trusted; null for none */
   public BackupDecryptionActivitiesImpl(PrivateKeySource keys, WorkDirectory workDirectory, BackupStores stores, Path signerKeyFile) {
+    this(keys, workDirectory, stores, signerKeyFile == null ? TrustedSigners.none() : TrustedSigners.keyFile(signerKeyFile));
+  }
+
+  /** @param signers the keys whose detached signatures on backups and manifests are trusted, and when */
+  public BackupDecryptionActivitiesImpl(PrivateKeySource keys, WorkDirectory workDirectory, BackupStores stores, TrustedSigners signers) {
     this.keys = keys;
     this.workDirectory = workDirectory;
     this.stores = stores;
-    this.signerKeyFile = signerKeyFile;
+    this.signers = signers;
   }
 
   @Override
@@ -68,47 +73,102 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
     if (!workDirectory.contains(file) || !Files.isRegularFile(file)) {
       throw NonRetryable.failure(FailureTypes.BACKUP_CORRUPT, "The downloaded backup " + file + " is not on this host any more; start the restore again.");
     }
-    String signatureKey = null;
-    byte[] signature = null;
-    try {
-      for (String suffix : new String[] {".sig", ".asc"}) {
-        var found = stores.forRegion(backup.region()).readSmall(backup.bucket(), backup.key() + suffix);
-        if (found.isPresent()) {
-          signatureKey = backup.key() + suffix;
-          signature = found.get();
-          break;
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (signature == null) {
-      if (required && signerKeyFile != null) {
+    Signature found = signatureOf(backup, backup.key());
+    if (found == null) {
+      if (required && signers.configured()) {
         throw NonRetryable.failure(FailureTypes.BACKUP_INTEGRITY_FAILED,
             "The backup " + backup.uri() + " has no detached signature (" + backup.key() + ".sig), and this restore accepts only"
-                + " signed backups. Restore a signed backup, or one from the isolated location.");
+                + " signed backups. Restore a signed backup, or one from the isolated location; a backup made by hand can be"
+                + " restored with acceptUnsigned and a reason (never for scenario 2.4).");
       }
       return new SignatureCheck(false, false, null, null);
     }
-    if (signerKeyFile == null) {
+    if (!signers.configured()) {
       throw NonRetryable.failure(FailureTypes.CONFIGURATION,
-          "The backup " + backup.uri() + " is signed (" + signatureKey + ") but the worker has no signer public keys to check it"
+          "The backup " + backup.uri() + " is signed (" + found.key() + ") but the worker has no signer public keys to check it"
               + " with. Set flowviz.gpg.signer-public-key-file and start the restore again.");
     }
     try {
-      var signers = OpenPgpKeys.publicKeys(Files.readAllBytes(signerKeyFile));
-      String signer = DetachedSignature.verify(file, signature, signers, () -> Heartbeats.beat("verifying signature"));
-      log.info("Signature {} of {} verified: key {}", signatureKey, backup.key(), signer);
-      return new SignatureCheck(true, true, signatureKey, signer);
+      var verified = DetachedSignature.verify(file, found.bytes(), trusted(), () -> Heartbeats.beat("verifying signature"));
+      log.info("Signature {} of {} verified: key {} ({}), made {}", found.key(), backup.key(), verified.keyId(), verified.signerName(), verified.signedAt());
+      return new SignatureCheck(true, true, found.key(), verified.keyId(), verified.signerName(), verified.signedAt());
     } catch (DetachedSignature.Invalid e) {
       throw NonRetryable.failure(FailureTypes.BACKUP_INTEGRITY_FAILED,
-          "The backup " + backup.uri() + " failed its signature check: " + e.getMessage() + ". It may have been altered; do not"
-              + " use it. Restore another backup.");
-    } catch (org.bouncycastle.openpgp.PGPException e) {
-      throw NonRetryable.failure(FailureTypes.CONFIGURATION,
-          "The signer public keys in " + signerKeyFile + " cannot be read: " + e.getMessage());
+          "The backup " + backup.uri() + " failed its signature check: " + e.getMessage() + ". It may have been altered or"
+              + " placed by someone without the signing key; do not use it. Restore another backup.");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public ManifestCheck verifyManifestSignature(BackupObject backup) {
+    String key = BackupManifest.keyFor(backup.key());
+    byte[] bytes;
+    try {
+      bytes = stores.forRegion(backup.region()).readSmall(backup.bucket(), key).orElse(null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    BackupManifest manifest = null;
+    if (bytes != null) {
+      try {
+        manifest = com.flowviz.dr.activities.json.Json.read(bytes, BackupManifest.class);
+      } catch (IOException e) {
+        throw NonRetryable.failure(FailureTypes.BACKUP_CORRUPT,
+            "The manifest s3://" + backup.bucket() + "/" + key + " is not valid JSON, so the backup cannot be checked against it.");
+      }
+    }
+    if (!signers.configured()) {
+      return new ManifestCheck(false, signers.describe(), manifest, null);
+    }
+    if (bytes == null) {
+      return new ManifestCheck(true, signers.describe(), null, null);
+    }
+    Signature found = signatureOf(backup, key);
+    if (found == null) {
+      return new ManifestCheck(true, signers.describe(), manifest, new SignatureCheck(false, false, null, null));
+    }
+    try {
+      var verified = DetachedSignature.verify(bytes, found.bytes(), trusted());
+      return new ManifestCheck(true, signers.describe(), manifest,
+          new SignatureCheck(true, true, found.key(), verified.keyId(), verified.signerName(), verified.signedAt()));
+    } catch (DetachedSignature.Invalid e) {
+      throw NonRetryable.failure(FailureTypes.BACKUP_INTEGRITY_FAILED,
+          "The manifest s3://" + backup.bucket() + "/" + key + " failed its signature check: " + e.getMessage() + ". The backup"
+              + " it describes may have been altered or placed by someone without the signing key; do not use it. Restore another backup.");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public boolean trustedSignersConfigured() {
+    return signers.configured();
+  }
+
+  private record Signature(String key, byte[] bytes) {}
+
+  /** {@code <key>.sig} (binary, as gpg --detach-sign writes it) or {@code <key>.asc} (armored); null when neither exists. */
+  private Signature signatureOf(BackupObject backup, String objectKey) {
+    try {
+      for (String suffix : new String[] {".sig", ".asc"}) {
+        var found = stores.forRegion(backup.region()).readSmall(backup.bucket(), objectKey + suffix);
+        if (found.isPresent()) {
+          return new Signature(objectKey + suffix, found.get());
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private java.util.List<TrustedSigner> trusted() {
+    try {
+      return signers.load();
+    } catch (TrustedSigners.Unreadable e) {
+      throw NonRetryable.failure(FailureTypes.CONFIGURATION, "The trusted signer keys cannot be read: " + e.getMessage());
     }
   }
 

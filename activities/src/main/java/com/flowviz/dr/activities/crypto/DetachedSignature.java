@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
@@ -24,25 +27,57 @@ final class DetachedSignature {
     }
   }
 
+  /** A signature that verified, by a signer trusted when it was made. */
+  record Verified(String keyId, String signerName, Instant signedAt) {}
+
+  private interface Content {
+    InputStream open() throws IOException;
+  }
+
   private DetachedSignature() {}
 
   /** Returns the id of the signer key whose signature verified. */
   static String verify(Path file, byte[] signature, PGPPublicKeyRingCollection signers, Runnable progress) throws Invalid, IOException {
+    return verify(file, signature, List.of(new TrustedSigner("signer keys", signers, null, null, null)), progress).keyId();
+  }
+
+  /** Checks the signature over the file, and that its signer was trusted when it was made. */
+  static Verified verify(Path file, byte[] signature, List<TrustedSigner> signers, Runnable progress) throws Invalid, IOException {
+    return verify(() -> Files.newInputStream(file), signature, signers, progress);
+  }
+
+  static Verified verify(byte[] content, byte[] signature, List<TrustedSigner> signers) throws Invalid, IOException {
+    return verify(() -> new ByteArrayInputStream(content), signature, signers, () -> {});
+  }
+
+  private static Verified verify(Content content, byte[] signature, List<TrustedSigner> signers, Runnable progress)
+      throws Invalid, IOException {
     OpenPgpKeys.init();
     PGPSignatureList signatures = read(signature);
     String unknown = null;
     for (PGPSignature candidate : signatures) {
-      PGPPublicKey key = signerKey(signers, candidate.getKeyID());
+      List<TrustedSigner> holders = new ArrayList<>();
+      PGPPublicKey key = null;
+      for (TrustedSigner signer : signers) {
+        PGPPublicKey k = signer.key(candidate.getKeyID());
+        if (k != null) {
+          key = k;
+          holders.add(signer);
+        }
+      }
       if (key == null) {
         unknown = OpenPgpKeys.keyId(candidate.getKeyID());
         continue;
+      }
+      if (candidate.getSignatureType() != PGPSignature.BINARY_DOCUMENT && candidate.getSignatureType() != PGPSignature.CANONICAL_TEXT_DOCUMENT) {
+        throw new Invalid("the signature by key " + OpenPgpKeys.keyId(key.getKeyID()) + " is not a document signature");
       }
       try {
         candidate.init(new JcaPGPContentVerifierBuilderProvider().setProvider(OpenPgpKeys.BC), key);
       } catch (PGPException e) {
         throw new Invalid("the signature cannot be checked: " + e.getMessage());
       }
-      try (InputStream in = Files.newInputStream(file)) {
+      try (InputStream in = content.open()) {
         byte[] buffer = new byte[1 << 16];
         long read = 0;
         for (int n; (n = in.read(buffer)) > 0; ) {
@@ -53,21 +88,27 @@ final class DetachedSignature {
         }
       }
       try {
-        if (candidate.verify()) {
-          return OpenPgpKeys.keyId(key.getKeyID());
+        if (!candidate.verify()) {
+          throw new Invalid("the signature by key " + OpenPgpKeys.keyId(key.getKeyID()) + " does not match the object's content");
         }
       } catch (PGPException e) {
         throw new Invalid("the signature cannot be checked: " + e.getMessage());
       }
-      throw new Invalid("the signature by key " + OpenPgpKeys.keyId(key.getKeyID()) + " does not match the object's content");
+      // The signature is genuine; whether its signer was trusted at the time it was made is the second question.
+      Instant signedAt = candidate.getCreationTime().toInstant();
+      List<String> why = new ArrayList<>();
+      for (TrustedSigner signer : holders) {
+        String refusal = signer.whyNotTrustedAt(signedAt);
+        if (refusal == null) {
+          return new Verified(OpenPgpKeys.keyId(key.getKeyID()), signer.name(), signedAt);
+        }
+        why.add(refusal);
+      }
+      throw new Invalid("key " + OpenPgpKeys.keyId(key.getKeyID()) + " was not trusted when it signed: " + String.join("; ", why));
     }
     throw new Invalid(unknown == null
         ? "the signature file holds no signature"
         : "it is signed by key " + unknown + ", which is not among the trusted signer keys");
-  }
-
-  private static PGPPublicKey signerKey(PGPPublicKeyRingCollection signers, long keyId) {
-    return signers.getPublicKey(keyId);
   }
 
   private static PGPSignatureList read(byte[] signature) throws Invalid {

@@ -139,6 +139,30 @@ public final class GpgHome implements AutoCloseable {
     run(passphrase == null ? "" : passphrase, args.toArray(String[]::new));
   }
 
+  /** An unprotected ed25519 signing key made at a past time ({@code 20240101T000000}), as gpg makes it with a faked clock. */
+  public String generateKeyAt(String email, String fakedTime) {
+    run(null, "--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--faked-system-time", fakedTime,
+        "--quick-generate-key", "FlowViz Backup <" + email + ">", "ed25519", "sign", "0");
+    return email;
+  }
+
+  /** {@code gpg --detach-sign} as it would have signed at a past time: the signature's creation time is that time. */
+  public void detachSignAt(Path file, Path signature, String signer, String fakedTime) {
+    run("", "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase-fd", "0", "--faked-system-time", fakedTime,
+        "--local-user", signer, "--detach-sign", "--output", signature.toString(), file.toString());
+  }
+
+  /** {@code gpg --import} of armored exported keys. */
+  public void importKeys(byte[] exported) {
+    run(new String(exported, StandardCharsets.US_ASCII), "--batch", "--import");
+  }
+
+  /** {@code gpg --verify <signature> <file>}, as an operator checks a backup by hand; gpg's status lines, or an AssertionError. */
+  public String verify(Path signature, Path file) {
+    return new String(run(null, "--batch", "--status-fd", "1", "--trust-model", "always", "--verify", signature.toString(), file.toString()),
+        StandardCharsets.UTF_8);
+  }
+
   /** Plain {@code gpg --decrypt}, as an operator would run it by hand. */
   public void decrypt(Path ciphertext, Path plaintext, String passphrase) {
     run(passphrase == null ? "" : passphrase,

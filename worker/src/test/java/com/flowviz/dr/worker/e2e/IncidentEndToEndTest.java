@@ -367,7 +367,8 @@ class IncidentEndToEndTest {
     String primary = TestMoto.newBucket(stack.s3, "flowviz-backups", "us-east-1");
     String dr = TestMoto.newBucket(west, "flowviz-backups-prod-us-west-2", "us-west-2");
     BackupResult backup = backup(source, primary);
-    for (String key : List.of(backup.key(), backup.manifestKey())) {
+    // Replication copies every object, the detached signatures (<key>.sig) too.
+    for (String key : List.of(backup.key(), backup.key() + ".sig", backup.manifestKey(), backup.manifestKey() + ".sig")) {
       west.copyObject(b -> b.sourceBucket(primary).sourceKey(key).destinationBucket(dr).destinationKey(key));
     }
     String zone = TestMoto.newHostedZone(route53);

@@ -81,10 +81,16 @@ final class IncidentTestStack {
     properties.put("flowviz.incident.rotate-secrets", List.of(SESSION_SECRET));
     properties.put("flowviz.incident.report-bucket", reportBucket);
     properties.put("flowviz.gpg.signer-public-key-file", signers.toString());
+    // With signer keys every restore proves its backup authentic: the worker's own signing key is trusted too.
+    // (read at each check, so it is written once the stack has made the keys)
+    Path trustedSigners = dir.resolve("trusted-signers.json");
+    properties.put("flowviz.gpg.trusted-signers-file", trustedSigners.toString());
     properties.put("flowviz.application.restart-command", List.of("curl", "-fsS", "-X", "POST", application.url("/restart")));
     properties.put("flowviz.application.health-endpoints", List.of(application.url("/api/v1/health")));
     properties.put("flowviz.application.connectivity-deadline", "20s");
     worker = WorkerTestStack.withSettings(properties);
+    Files.write(trustedSigners, com.flowviz.dr.activities.json.Json.write(List.of(Map.of("name", "worker-signing", "publicKey",
+        new String(worker.gpg.exportPublicKey(WorkerTestStack.SIGNING_EMAIL, true), java.nio.charset.StandardCharsets.US_ASCII)))));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       inbox.close();
       application.close();

@@ -38,6 +38,9 @@ public final class WorkerTestStack {
    * judgement itself, with the default P2D, is proven by RestoreJudgementTest.
    */
   public static final String SAMPLE_NEWEST_LOT_MARGIN = "P3650D";
+  /** The key the worker signs every backup with, where it reads it by default (flowviz.gpg.signing-key-secret-id). */
+  public static final String SIGNING_EMAIL = "backup-signing@flowviz.com";
+  public static final String SIGNING_KEY_SECRET = "flowviz/backup/signing-key";
 
   private static WorkerTestStack instance;
   private static GpgHome sharedGpg;
@@ -86,6 +89,8 @@ public final class WorkerTestStack {
         byte[] secretKey = sharedGpg.exportSecretKey(KEY_EMAIL, sharedPassphrase, true);
         putSecret(KEY_SECRET, new String(secretKey, java.nio.charset.StandardCharsets.US_ASCII));
         putSecret(PASSPHRASE_SECRET, sharedPassphrase);
+        sharedGpg.generateKey(SIGNING_EMAIL, GpgHome.KeyType.CURVE25519, null);
+        putSecret(SIGNING_KEY_SECRET, new String(sharedGpg.exportSecretKey(SIGNING_EMAIL, null, true), java.nio.charset.StandardCharsets.US_ASCII));
       }
     }
     gpg = sharedGpg;

@@ -54,4 +54,18 @@ public interface BackupDecryptionActivities {
   @ActivityMethod
   SignatureCheck verifyBackupSignature(com.flowviz.dr.activities.storage.DownloadedBackup downloaded,
       com.flowviz.dr.activities.storage.BackupObject backup, boolean required);
+
+  /**
+   * Reads the backup's manifest and, when the worker has trusted signer keys, checks its detached
+   * signature ({@code <manifest key>.sig}) against them, the signer's validity window judged at the
+   * time the signature was made. A signature that does not verify, or whose signer was not trusted
+   * then, is refused; an unsigned manifest is returned as such, for the workflow to refuse or accept
+   * as the request says. Runs on any worker.
+   */
+  @ActivityMethod
+  ManifestCheck verifyManifestSignature(com.flowviz.dr.activities.storage.BackupObject backup);
+
+  /** Whether this worker has trusted signer keys: scenario 2.4 refuses to start without them. */
+  @ActivityMethod
+  boolean trustedSignersConfigured();
 }

@@ -196,7 +196,8 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
     return child.restore(
         new RestoreRequest(backup.key(), null, null, backup.bucket(), target, plan.operator(),
             plan.reason().isEmpty() ? "weekly restore" : plan.reason(), null, null, null, targetServer,
-            targetServer == null ? null : Boolean.FALSE, null));
+            targetServer == null ? null : Boolean.FALSE, null)
+            .acceptingUnsigned(plan.acceptUnsigned() ? Boolean.TRUE : null, plan.unsignedReason()));
   }
 
   @Override

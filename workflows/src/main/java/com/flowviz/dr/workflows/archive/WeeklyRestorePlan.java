@@ -21,7 +21,8 @@ record WeeklyRestorePlan(
     String operator,
     String reason,
     Duration pollInterval,
-    Duration maxWait) {
+    Duration maxWait,
+    String unsignedReason) {
 
   static final int MIN_DAYS = 1;
   static final int MAX_DAYS = 365;
@@ -59,6 +60,7 @@ record WeeklyRestorePlan(
     }
     Duration poll = DurationInput.parse("pollInterval", request.pollInterval(), null, Duration.ofSeconds(1), Duration.ofHours(6));
     Duration maxWait = DurationInput.parse("maxWait", request.maxWait(), null, Duration.ofMinutes(1), Duration.ofDays(14));
+    String unsignedReason = com.flowviz.dr.workflows.restore.UnsignedBackups.reason(request.acceptUnsigned(), request.unsignedReason(), false);
     return new WeeklyRestorePlan(
         new BackupSelector(bucket, prefix, key, before, null, key == null ? production : null),
         tier,
@@ -69,7 +71,13 @@ record WeeklyRestorePlan(
         InputValidation.operator(request.operator()),
         InputValidation.freeText("reason", request.reason(), 2000),
         poll,
-        maxWait);
+        maxWait,
+        Boolean.TRUE.equals(request.acceptUnsigned()) ? unsignedReason : null);
+  }
+
+  /** Whether the request accepted an unsigned backup (with {@link #unsignedReason}). */
+  boolean acceptUnsigned() {
+    return unsignedReason != null;
   }
 
   /** Where the data goes: the explicit target, production when asked, else {@code <production>_audit_<backup day>}. */

@@ -27,6 +27,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param pollInterval ISO-8601 duration between looks at the retrieval; default by tier
  * @param maxWait ISO-8601 duration after which the wait gives up; default three times the tier's promise
  * @param targetServer the server to restore into; default the worker's own (a drill's scratch instance)
+ * @param acceptUnsigned restore a backup without a signature although the worker has trusted signer
+ *     keys (a backup made by hand); needs {@code unsignedReason}, which the audit trail keeps
+ * @param unsignedReason why the unsigned backup may be restored
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record WeeklyRestoreRequest(
@@ -43,7 +46,16 @@ public record WeeklyRestoreRequest(
     String reason,
     String pollInterval,
     String maxWait,
-    com.flowviz.dr.activities.postgres.PgServer targetServer) {
+    com.flowviz.dr.activities.postgres.PgServer targetServer,
+    Boolean acceptUnsigned,
+    String unsignedReason) {
+
+  public WeeklyRestoreRequest(String backupKey, String restorePointBefore, String backupPrefix, String bucket, String retrievalTier,
+      Integer retrievalDays, String targetDatabase, Boolean replaceProduction, String productionDatabase, String operator, String reason,
+      String pollInterval, String maxWait, com.flowviz.dr.activities.postgres.PgServer targetServer) {
+    this(backupKey, restorePointBefore, backupPrefix, bucket, retrievalTier, retrievalDays, targetDatabase, replaceProduction,
+        productionDatabase, operator, reason, pollInterval, maxWait, targetServer, null, null);
+  }
 
   public WeeklyRestoreRequest(String backupKey, String restorePointBefore, String backupPrefix, String bucket, String retrievalTier,
       Integer retrievalDays, String targetDatabase, Boolean replaceProduction, String productionDatabase, String operator, String reason,

@@ -95,6 +95,9 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
   private final AuditActivities auditReader = Workflow.newActivityStub(AuditActivities.class, ActivityTimeouts.VERIFY);
   private final NotifyActivities channels = Workflow.newActivityStub(NotifyActivities.class, ActivityTimeouts.QUICK);
 
+  /** Workflow.getVersion change id: 2.4 refuses to start without trusted signer keys (issue 15). */
+  static final String BREACH_NEEDS_TRUSTED_SIGNERS = "breach-needs-trusted-signers";
+
   /** Workflow.getVersion change id: notification and 6.1 steps record only what happened (issue 14). */
   static final String STEPS_AS_THEY_HAPPENED = "incident-steps-as-they-happened";
 
@@ -120,6 +123,16 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
   public IncidentResult handle(IncidentRequest request) {
     // Input first: bad input fails here, having told no one and changed nothing.
     plan = IncidentPlan.from(request, Workflow.getInfo().getWorkflowId(), now());
+    if (plan.scenario() == Scenario.SECURITY_BREACH
+        && Workflow.getVersion(BREACH_NEEDS_TRUSTED_SIGNERS, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION
+        && !decryption.trustedSignersConfigured()) {
+      // After a breach only a backup proven authentic may be restored; without signer keys nothing can be proven.
+      throw ApplicationFailure.newNonRetryableFailure(
+          "Scenario 2.4 restores only a backup proven authentic by a trusted signature, and this worker has no trusted signer"
+              + " keys. Configure them (flowviz.gpg.trusted-signers-file, flowviz.gpg.trusted-signers-secret-id or"
+              + " flowviz.gpg.signer-public-key-file; see docs/key-rotation.md) and declare the incident again. Nothing was done.",
+          FailureTypes.CONFIGURATION);
+    }
     trail = new AuditTrail(plan.operator());
     RunSearchAttributes.tag(plan.scenario().section(), plan.operator(), plan.targetDatabase());
     steps = new StepTracker(trail);

@@ -22,6 +22,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param repointApproval "required": a person approves at the "repoint" gate before the
  *     application is pointed at the new instance; default "automatic"
  * @param approvalTimeout ISO-8601 duration the repoint gate waits, default P1D; unanswered counts as rejected
+ * @param acceptUnsigned restore a backup without a signature although the worker has trusted signer
+ *     keys (a backup made by hand); needs {@code unsignedReason}, which the audit trail keeps
+ * @param unsignedReason why the unsigned backup may be restored
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record NewInstanceRequest(
@@ -38,7 +41,16 @@ public record NewInstanceRequest(
     Boolean keepOnFailure,
     String readinessTimeout,
     String repointApproval,
-    String approvalTimeout) {
+    String approvalTimeout,
+    Boolean acceptUnsigned,
+    String unsignedReason) {
+
+  public NewInstanceRequest(String backupKey, String restorePointBefore, String backupPrefix, String bucket, String instanceName, String region,
+      String databaseName, String operator, String reason, String incidentAt, Boolean keepOnFailure, String readinessTimeout,
+      String repointApproval, String approvalTimeout) {
+    this(backupKey, restorePointBefore, backupPrefix, bucket, instanceName, region, databaseName, operator, reason, incidentAt, keepOnFailure,
+        readinessTimeout, repointApproval, approvalTimeout, null, null);
+  }
 
   public NewInstanceRequest(String backupKey, String restorePointBefore, String backupPrefix, String bucket, String instanceName, String region,
       String databaseName, String operator, String reason, String incidentAt, Boolean keepOnFailure, String readinessTimeout) {

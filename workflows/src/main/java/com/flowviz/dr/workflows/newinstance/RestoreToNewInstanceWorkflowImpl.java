@@ -89,6 +89,9 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
     Duration readiness = DurationInput.parse("readinessTimeout", request.readinessTimeout(), Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofHours(1));
     String operator = InputValidation.operator(request.operator());
     String reason = InputValidation.freeText("reason", request.reason(), 2000);
+    // Checked here too, so bad input fails before an instance is made.
+    String unsignedReason = com.flowviz.dr.workflows.restore.UnsignedBackups.reason(request.acceptUnsigned(), request.unsignedReason(), false);
+    acceptUnsigned = Boolean.TRUE.equals(request.acceptUnsigned()) ? unsignedReason : null;
     boolean keepOnFailure = Boolean.TRUE.equals(request.keepOnFailure());
     repointGate = repointRequired(request.repointApproval());
     Duration approvalTimeout = DurationInput.parse("approvalTimeout", request.approvalTimeout(), Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofDays(30));
@@ -199,8 +202,11 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
     return child.restore(
         new RestoreRequest(backup.key(), null, null, backup.bucket(), database, operator,
             reason.isEmpty() ? "restore to new instance " + instance.name() : reason, incidentAt, null, null,
-            instance.server(), false));
+            instance.server(), false).acceptingUnsigned(acceptUnsigned == null ? null : Boolean.TRUE, acceptUnsigned));
   }
+
+  /** The reason an unsigned backup may be restored, when the request accepted one; else null. */
+  private String acceptUnsigned;
 
   private static boolean repointRequired(String mode) {
     if (mode == null || mode.isBlank() || mode.trim().equalsIgnoreCase("automatic")) {

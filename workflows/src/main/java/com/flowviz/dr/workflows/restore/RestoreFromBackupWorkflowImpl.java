@@ -136,6 +136,10 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
       trail.backupKey(backup.key());
       RunSearchAttributes.backupKey(backup.key());
       BackupManifest manifest = storage.readManifest(backup);
+      if (Workflow.getVersion(BackupAuthenticity.CHANGE_ID, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION) {
+        authenticity = new BackupAuthenticity(plan, steps, trail, backup);
+        manifest = authenticity.verifiedManifest(manifest);
+      }
       if (plan.strictIntegrity() && (manifest == null || manifest.sha256() == null)) {
         throw ApplicationFailure.newNonRetryableFailure(
             "The backup " + backup.uri() + " has no manifest with a SHA-256 beside it, and this restore accepts only backups"
@@ -307,8 +311,13 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     }
   }
 
+  /** Set when this run proves its backup authentic (issue 15); null in histories from before. */
+  private BackupAuthenticity authenticity;
+
   private void verifySignatureIfRequired(WorkHost host, DownloadedBackup downloaded) {
-    if (plan.strictIntegrity()) {
+    if (authenticity != null) {
+      authenticity.verifyBackup(host, downloaded);
+    } else if (plan.strictIntegrity()) {
       steps.run(
           VERIFY_SIGNATURE,
           () -> host.decrypt().verifyBackupSignature(downloaded, backup, true),

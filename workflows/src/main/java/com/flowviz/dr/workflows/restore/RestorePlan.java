@@ -30,7 +30,9 @@ record RestorePlan(
     boolean applicationSteps,
     boolean stageOnly,
     boolean strictIntegrity,
-    Duration leaseWait) {
+    Duration leaseWait,
+    boolean acceptUnsigned,
+    String unsignedReason) {
 
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
   private static final Duration DEFAULT_PICKUP = Duration.ofMinutes(15);
@@ -88,6 +90,8 @@ record RestorePlan(
         !Boolean.FALSE.equals(request.applicationSteps()),
         Boolean.TRUE.equals(request.stageOnly()),
         Boolean.TRUE.equals(request.strictIntegrity()),
-        DurationInput.parse("waitForLease", request.waitForLease(), Duration.ZERO, Duration.ZERO, Duration.ofDays(1)));
+        DurationInput.parse("waitForLease", request.waitForLease(), Duration.ZERO, Duration.ZERO, Duration.ofDays(1)),
+        Boolean.TRUE.equals(request.acceptUnsigned()),
+        UnsignedBackups.reason(request.acceptUnsigned(), request.unsignedReason(), Boolean.TRUE.equals(request.strictIntegrity())));
   }
 }

@@ -42,6 +42,11 @@ import com.flowviz.dr.activities.postgres.PgServer;
  * @param sourceDatabase whose backups "latest" chooses among ({@code <db>_daily_...}), and the
  *     database a backup's manifest must name; default {@code targetDatabase}. Set it to restore one
  *     database's backup into another (an audit copy, say)
+ * @param acceptUnsigned when the worker has trusted signer keys, restore a backup that carries no
+ *     signature (one made by hand with {@code pg_dump -Fc | gpg -e}, or before signing existed);
+ *     needs {@code unsignedReason}; refused with {@code strictIntegrity}. A signature that does not
+ *     verify is refused whatever this says.
+ * @param unsignedReason why an unsigned backup is acceptable, for the audit trail and the result
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RestoreRequest(
@@ -61,7 +66,32 @@ public record RestoreRequest(
     Boolean stageOnly,
     Boolean strictIntegrity,
     String waitForLease,
-    String sourceDatabase) {
+    String sourceDatabase,
+    Boolean acceptUnsigned,
+    String unsignedReason) {
+
+  public RestoreRequest(
+      String backupKey,
+      String restorePointBefore,
+      String backupPrefix,
+      String bucket,
+      String targetDatabase,
+      String operator,
+      String reason,
+      String incidentAt,
+      Boolean keepStagingOnFailure,
+      String workHostPickupTimeout,
+      PgServer targetServer,
+      Boolean applicationSteps,
+      String bucketRegion,
+      Boolean stageOnly,
+      Boolean strictIntegrity,
+      String waitForLease,
+      String sourceDatabase) {
+    this(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt, keepStagingOnFailure,
+        workHostPickupTimeout, targetServer, applicationSteps, bucketRegion, stageOnly, strictIntegrity, waitForLease, sourceDatabase,
+        null, null);
+  }
 
   public RestoreRequest(
       String backupKey,
@@ -81,7 +111,14 @@ public record RestoreRequest(
       Boolean strictIntegrity,
       String waitForLease) {
     this(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt, keepStagingOnFailure,
-        workHostPickupTimeout, targetServer, applicationSteps, bucketRegion, stageOnly, strictIntegrity, waitForLease, null);
+        workHostPickupTimeout, targetServer, applicationSteps, bucketRegion, stageOnly, strictIntegrity, waitForLease, null, null, null);
+  }
+
+  /** The same request, accepting an unsigned backup for the reason given (null: not accepting). */
+  public RestoreRequest acceptingUnsigned(Boolean accept, String why) {
+    return new RestoreRequest(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt,
+        keepStagingOnFailure, workHostPickupTimeout, targetServer, applicationSteps, bucketRegion, stageOnly, strictIntegrity, waitForLease,
+        sourceDatabase, accept, why);
   }
 
   public RestoreRequest(

@@ -240,6 +240,17 @@ class RestoreFromWeeklyBackupWorkflowTest {
   }
 
   @Test
+  void acceptingAnUnsignedBackupWithoutAReasonIsRefusedBeforeAnythingRuns() {
+    WeeklyRestoreRequest bad = new WeeklyRestoreRequest(KEY, null, null, null, null, null, null, null, null, "erin", null, null, null, null,
+        true, "");
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> start("weekly-unsigned-bad", bad).getResult(WeeklyRestoreResult.class));
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("unsignedReason"), failure.getOriginalMessage());
+    verify(storage, never()).resolveBackup(any());
+  }
+
+  @Test
   void theRequestAsksForTheTierAndDaysGiven() {
     readyAtMillis = env.currentTimeMillis() + Duration.ofHours(6).toMillis();
     start("weekly-shape", new WeeklyRestoreRequest(KEY, null, null, null, "bulk", 3, null, null, null, "fay", null, null, null))

@@ -184,6 +184,7 @@ class HandleIncidentWorkflowTest {
     com.flowviz.dr.workflows.TestLeases.register(worker, client);
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
     when(decryption.checkBackupValidity(any(), any())).thenReturn(com.flowviz.dr.activities.crypto.BackupValidity.valid("read whole"));
+    when(decryption.trustedSignersConfigured()).thenReturn(true);
     when(storage.newestBackup(anyString(), anyString(), anyString()))
         .thenReturn(new BucketFreshness("flowviz-backups-prod-us-west-2", "us-west-2", true, BACKUP, null));
     when(postgres.awaitServerReady(isNull(), any())).thenReturn(new ServerInfo("15.8", 15, 3));
@@ -299,6 +300,22 @@ class HandleIncidentWorkflowTest {
     assertEquals(BACKUP.key(), child.backupKey(), "exactly the backup the checklist checked");
     assertEquals("2025-11-30T09:00:00Z", child.incidentAt());
     verify(postgres).compareDatabases("flowviz_replaced_x", "flowviz", null);
+  }
+
+  @Test
+  void aBreachWithoutTrustedSignerKeysRefusesToStartHavingToldNoOneAndChangedNothing() {
+    when(decryption.trustedSignersConfigured()).thenReturn(false);
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> stub("incident-b").handle(request("2.4")));
+
+    ApplicationFailure failure = (ApplicationFailure) e.getCause();
+    assertEquals(FailureTypes.CONFIGURATION, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("no trusted signer keys"), failure.getOriginalMessage());
+    assertTrue(childRequests.isEmpty(), "no restore started");
+    verify(storage, never()).resolveBackup(any());
+    verify(incident, never()).rotateCredentials(any());
+    verifyNoInteractions(notify);
+    HistoryRecorder.recordIfAsked(client, "incident-b", "handle-incident-v7-breach-without-signers");
   }
 
   @Test

@@ -115,12 +115,13 @@ class DatabaseLeaseTest {
     client = env.getWorkflowClient();
     Worker shared = env.newWorker(TaskQueues.DR);
     shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class, LeaseHoldingParentImpl.class);
-    shared.registerActivitiesImplementations(storage, workHost, postgres, verification, application, new RecordingAudit(audit));
+    shared.registerActivitiesImplementations(storage, workHost, decryption, postgres, verification, application, new RecordingAudit(audit));
     TestLeases.register(shared, client);
     Worker host = env.newWorker(HOST_QUEUE);
     host.registerActivitiesImplementations(storage, workHost, decryption, postgres);
 
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
+    when(decryption.verifyManifestSignature(any())).thenReturn(new com.flowviz.dr.activities.crypto.ManifestCheck(false, "none", null, null));
     when(workHost.claimWorkHost()).thenReturn(HOST_QUEUE);
     when(decryption.downloadAndDecryptBackup(BACKUP)).thenReturn(new TransferredBackup(
         new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0),

@@ -165,6 +165,21 @@ class RestoreToNewInstanceWorkflowTest {
   }
 
   @Test
+  void anUnsignedBackupAcceptedWithAReasonIsPassedToTheRestoreAndWithoutAReasonRefusedBeforeAnythingIsProvisioned() {
+    NewInstanceRequest accepted = new NewInstanceRequest(null, null, null, null, null, null, "flowviz", "dave", "instance lost", null, null,
+        null, null, null, true, "hand-made dump from the old host, ticket OPS-7");
+    start("new-unsigned", accepted);
+    assertEquals(Boolean.TRUE, childRequests.get(0).acceptUnsigned());
+    assertEquals("hand-made dump from the old host, ticket OPS-7", childRequests.get(0).unsignedReason());
+
+    NewInstanceRequest noReason = new NewInstanceRequest(null, null, null, null, null, null, "flowviz", "dave", null, null, null,
+        null, null, null, true, null);
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> start("new-unsigned-bad", noReason));
+    assertEquals(FailureTypes.INVALID_INPUT, assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+    verify(provisioning, org.mockito.Mockito.times(1)).provisionInstance(any());
+  }
+
+  @Test
   void aBadInstanceNameIsRefusedBeforeAnythingIsProvisioned() {
     NewInstanceRequest bad = new NewInstanceRequest(null, null, null, null, "Prod DB; rm -rf /", null, null, null, null, null, null, null);
     WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> start("new-bad", bad));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.atLeastOnce;
@@ -86,7 +87,7 @@ class RestoreFromBackupWorkflowTest {
     Worker shared = env.newWorker(TaskQueues.DR);
     shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class);
     AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
-    shared.registerActivitiesImplementations(storage, workHost, postgres, verification, application, recorder);
+    shared.registerActivitiesImplementations(storage, workHost, decryption, postgres, verification, application, recorder);
     com.flowviz.dr.workflows.TestLeases.register(shared, client);
     // Heartbeats reach the server often enough for a cancellation to reach the activity quickly.
     Worker host = env.newWorker(HOST_QUEUE, io.temporal.worker.WorkerOptions.newBuilder()
@@ -94,6 +95,7 @@ class RestoreFromBackupWorkflowTest {
     host.registerActivitiesImplementations(storage, workHost, decryption, postgres);
 
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
+    when(decryption.verifyManifestSignature(any())).thenReturn(new com.flowviz.dr.activities.crypto.ManifestCheck(false, "none", null, null));
     when(workHost.claimWorkHost()).thenReturn(HOST_QUEUE);
     when(decryption.downloadAndDecryptBackup(BACKUP)).thenReturn(new TransferredBackup(
         new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0),
@@ -231,8 +233,10 @@ class RestoreFromBackupWorkflowTest {
   @Test
   void withStrictIntegrityNothingIsDecryptedBeforeTheSignatureIsProven() {
     DownloadedBackup downloaded = new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0);
-    when(storage.readManifest(BACKUP)).thenReturn(new com.flowviz.dr.activities.storage.BackupManifest(
-        1, BACKUP.key(), BACKUP.takenAt(), "flowviz", "15.8", "15.8", 900, 1000, "abc", "FP", List.of()));
+    com.flowviz.dr.activities.storage.BackupManifest manifest = new com.flowviz.dr.activities.storage.BackupManifest(
+        1, BACKUP.key(), BACKUP.takenAt(), "flowviz", "15.8", "15.8", 900, 1000, "abc", "FP", List.of());
+    when(storage.readManifest(BACKUP)).thenReturn(manifest);
+    signersConfigured(manifest, true);
     when(storage.downloadBackup(BACKUP)).thenReturn(downloaded);
     when(decryption.verifyBackupSignature(downloaded, BACKUP, true))
         .thenReturn(new com.flowviz.dr.activities.crypto.SignatureCheck(true, true, BACKUP.key() + ".sig", "ABCDEF"));
@@ -244,13 +248,103 @@ class RestoreFromBackupWorkflowTest {
     RestoreResult result = workflow().restore(strict);
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
-    assertEquals(List.of("resolve-backup", "download-backup", "verify-backup-signature", "decrypt-backup"),
-        result.steps().stream().map(StepRecord::step).toList().subList(0, 4));
+    assertEquals(List.of("resolve-backup", "verify-manifest-signature", "download-backup", "verify-backup-signature", "decrypt-backup"),
+        result.steps().stream().map(StepRecord::step).toList().subList(0, 5));
     org.mockito.InOrder order = org.mockito.Mockito.inOrder(storage, decryption);
     order.verify(storage).downloadBackup(BACKUP);
     order.verify(decryption).verifyBackupSignature(downloaded, BACKUP, true);
     order.verify(decryption).decryptBackup(downloaded);
     verify(decryption, never()).downloadAndDecryptBackup(any());
+  }
+
+  /** The worker has trusted signer keys; the manifest's signature is as given. */
+  private void signersConfigured(com.flowviz.dr.activities.storage.BackupManifest manifest, boolean manifestSigned) {
+    when(decryption.verifyManifestSignature(BACKUP)).thenReturn(new com.flowviz.dr.activities.crypto.ManifestCheck(true, "test signers", manifest,
+        manifestSigned
+            ? new com.flowviz.dr.activities.crypto.SignatureCheck(true, true, BACKUP.key() + ".manifest.json.sig", "ABCDEF", "signing-2026",
+                Instant.parse("2025-01-19T02:03:00Z"))
+            : new com.flowviz.dr.activities.crypto.SignatureCheck(false, false, null, null)));
+  }
+
+  private static final com.flowviz.dr.activities.storage.BackupManifest MANIFEST = new com.flowviz.dr.activities.storage.BackupManifest(
+      1, BACKUP.key(), BACKUP.takenAt(), "flowviz", "15.8", "15.8", 900, 1000, "abc", "FP", List.of());
+
+  @Test
+  void withSignerKeysABackupAndManifestSignedByATrustedSignerRestoreAndTheStepsSaySo() {
+    signersConfigured(MANIFEST, true);
+    when(decryption.verifyBackupSignature(any(), any(), anyBoolean())).thenReturn(new com.flowviz.dr.activities.crypto.SignatureCheck(
+        true, true, BACKUP.key() + ".sig", "ABCDEF", "signing-2026", Instant.parse("2025-01-19T02:03:00Z")));
+
+    RestoreResult result = workflow().restore(RestoreRequest.latest("flowviz", "alice", "corruption"));
+
+    assertEquals(RestoreResult.RESTORED, result.outcome());
+    List<String> steps = result.steps().stream().map(StepRecord::step).toList();
+    assertTrue(steps.indexOf("verify-manifest-signature") < steps.indexOf("download-and-decrypt-backup"), steps.toString());
+    assertTrue(steps.indexOf("verify-backup-signature") < steps.indexOf("pg-restore-into-staging"), steps.toString());
+    verify(decryption).verifyBackupSignature(any(), any(), org.mockito.ArgumentMatchers.eq(true));
+    assertTrue(result.steps().stream().anyMatch(st -> st.step().equals("verify-backup-signature") && st.detail().contains("signing-2026")));
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v5-signatures-verified");
+  }
+
+  @Test
+  void withSignerKeysAnUnsignedBackupIsRefusedBeforeAnyByteIsDownloaded() {
+    signersConfigured(MANIFEST, false);
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", "corruption")));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("acceptUnsigned"), failure.getOriginalMessage());
+    verify(decryption, never()).downloadAndDecryptBackup(any());
+    verify(postgres, never()).swapIntoLive(any(), any());
+    assertTrue(audit.stream().anyMatch(a -> a.step().equals("verify-manifest-signature") && a.outcome().equals("FAILED")));
+  }
+
+  @Test
+  void anUnsignedBackupAcceptedWithAReasonRestoresAndTheReasonIsInTheAuditTrailAndTheResult() {
+    signersConfigured(MANIFEST, false);
+    when(decryption.verifyBackupSignature(any(), any(), anyBoolean()))
+        .thenReturn(new com.flowviz.dr.activities.crypto.SignatureCheck(false, false, null, null));
+    RestoreRequest request = RestoreRequest.latest("flowviz", "alice", "corruption")
+        .acceptingUnsigned(true, "taken by hand before the upgrade, ticket OPS-42");
+
+    RestoreResult result = workflow().restore(request);
+
+    assertEquals(RestoreResult.RESTORED, result.outcome());
+    verify(decryption).verifyBackupSignature(any(), any(), org.mockito.ArgumentMatchers.eq(false));
+    assertTrue(audit.stream().anyMatch(a -> a.step().equals("unsigned-backup-accepted") && a.details().contains("OPS-42")
+        && a.details().contains("alice")), audit.toString());
+    assertTrue(result.steps().stream().anyMatch(st -> st.step().equals("verify-backup-signature") && st.detail().contains("NOT signed")
+        && st.detail().contains("OPS-42")), result.steps().toString());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v5-signatures-unsigned-accepted");
+  }
+
+  @Test
+  void strictIntegrityWithoutSignerKeysRefusesToStartAndChangesNothing() {
+    RestoreRequest strict = new RestoreRequest(null, null, null, null, "flowviz", "erin", "breach", null, null, null,
+        null, null, null, null, true);
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow().restore(strict));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals(FailureTypes.CONFIGURATION, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("trusted signer"), failure.getOriginalMessage());
+    verify(workHost, never()).claimWorkHost();
+    verify(postgres, never()).prepareStagingDatabase(anyString(), any());
+  }
+
+  @Test
+  void acceptingUnsignedIsRefusedForStrictIntegrityAndWithoutAReason() {
+    RestoreRequest strict = new RestoreRequest(null, null, null, null, "flowviz", "erin", "breach", null, null, null,
+        null, null, null, null, true).acceptingUnsigned(true, "in a hurry");
+    RestoreRequest noReason = RestoreRequest.latest("flowviz", "alice", null).acceptingUnsigned(true, " ");
+
+    for (RestoreRequest bad : List.of(strict, noReason)) {
+      WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow().restore(bad));
+      assertEquals(FailureTypes.INVALID_INPUT, assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+    }
+    verify(storage, never()).resolveBackup(any());
   }
 
   @Test

@@ -1,0 +1,121 @@
+package com.flowviz.dr.activities.backup;
+
+import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.crypto.BackupSigningKey;
+import com.flowviz.dr.activities.crypto.PrivateKeySource;
+import com.flowviz.dr.activities.storage.BackupStore;
+import com.flowviz.dr.activities.storage.LifecycleRule;
+import com.flowviz.dr.activities.storage.StoredObject;
+import com.flowviz.dr.activities.storage.StreamingUpload;
+import com.flowviz.dr.workflows.FailureTypes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The store a backup writes through: every object it puts (the archive, its manifest, its globals)
+ * gets a detached signature {@code <key>.sig} beside it, as {@code gpg --detach-sign} writes one,
+ * so whoever restores can tell a backup flowviz-dr made from one anyone with write access to the
+ * bucket put there. The signature is computed over the bytes as they are uploaded and written
+ * once the object is complete; an object whose signature could not be written is no backup.
+ */
+public final class SigningBackupStore implements BackupStore {
+
+  public static final String SIGNATURE_SUFFIX = ".sig";
+
+  private final BackupStore store;
+  private final BackupSigningKey key;
+
+  public SigningBackupStore(BackupStore store, BackupSigningKey key) {
+    this.store = store;
+    this.key = key;
+  }
+
+  @Override
+  public void writeSmall(String bucket, String objectKey, byte[] content, String contentType) throws IOException {
+    BackupSigningKey.Signing signing = start();
+    signing.update(content, 0, content.length);
+    byte[] signature = signing.finish();
+    store.writeSmall(bucket, objectKey, content, contentType);
+    store.writeSmall(bucket, objectKey + SIGNATURE_SUFFIX, signature, "application/pgp-signature");
+  }
+
+  @Override
+  public StreamingUpload upload(String bucket, String objectKey, String storageClass) throws IOException {
+    BackupSigningKey.Signing signing = start(); // before the first byte: no unsigned backup is ever uploaded
+    StreamingUpload upload = store.upload(bucket, objectKey, storageClass);
+    return new StreamingUpload() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        upload.write(b, off, len);
+        signing.update(b, off, len);
+      }
+
+      @Override
+      public void flush() throws IOException {
+        upload.flush();
+      }
+
+      @Override
+      public String complete() throws IOException {
+        String etag = upload.complete();
+        store.writeSmall(bucket, objectKey + SIGNATURE_SUFFIX, signing.finish(), "application/pgp-signature");
+        return etag;
+      }
+
+      @Override
+      public void abort() {
+        upload.abort();
+      }
+    };
+  }
+
+  private BackupSigningKey.Signing start() {
+    try {
+      return key.start();
+    } catch (PrivateKeySource.KeyUnavailableException e) {
+      throw NonRetryable.failure(FailureTypes.KEY_UNAVAILABLE, e.getMessage());
+    }
+  }
+
+  @Override
+  public List<StoredObject> list(String bucket, String prefix) throws IOException {
+    return store.list(bucket, prefix);
+  }
+
+  @Override
+  public Optional<StoredObject> head(String bucket, String objectKey) throws IOException {
+    return store.head(bucket, objectKey);
+  }
+
+  @Override
+  public InputStream read(String bucket, String objectKey, long offset, String etag) throws IOException {
+    return store.read(bucket, objectKey, offset, etag);
+  }
+
+  @Override
+  public Optional<byte[]> readSmall(String bucket, String objectKey) throws IOException {
+    return store.readSmall(bucket, objectKey);
+  }
+
+  @Override
+  public RestoreRequestOutcome requestRestore(String bucket, String objectKey, String tier, Integer days) throws IOException {
+    return store.requestRestore(bucket, objectKey, tier, days);
+  }
+
+  @Override
+  public List<LifecycleRule> lifecycleRules(String bucket) throws IOException {
+    return store.lifecycleRules(bucket);
+  }
+
+  @Override
+  public String describe() {
+    return store.describe() + ", signed with " + key.describe();
+  }
+}
