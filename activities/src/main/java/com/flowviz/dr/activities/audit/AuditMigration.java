@@ -204,6 +204,14 @@ public final class AuditMigration {
     }
   }
 
+  /** Sets the writer's login password (or the DBA sets it with psql). */
+  public void setWriterPassword(String writerRole, String password) throws SQLException {
+    try (Connection c = admin.connectMaintenance(); Statement s = c.createStatement()) {
+      // A utility statement takes no parameters: the literal is quoted (standard_conforming_strings is on by default).
+      s.execute("ALTER ROLE " + PgClient.quote(writerRole) + " LOGIN PASSWORD '" + password.replace("'", "''") + "'");
+    }
+  }
+
   private static void ensureRole(Connection c, String role, boolean login) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
       s.setString(1, role);
