@@ -169,11 +169,13 @@ public final class AuditMigration {
       s.execute("SELECT pg_advisory_lock(" + LOCK + ")");
       try {
         int from = versionOf(c);
+        // Roles belong to the whole cluster, outside this database's lock: made before the
+        // transaction, so that another database's migration making them at once is no failure.
+        ensureRole(c, OWNER_ROLE, false);
+        ensureRole(c, writerRole, true);
         c.setAutoCommit(false);
         try {
           boolean superuser = isSuperuser(c);
-          ensureRole(c, OWNER_ROLE, false);
-          ensureRole(c, writerRole, true);
           if (!superuser) {
             // A CREATEROLE administrator must be a member to hand objects over to the owner.
             s.execute("GRANT " + PgClient.quote(OWNER_ROLE) + " TO CURRENT_USER");
@@ -223,6 +225,10 @@ public final class AuditMigration {
     }
     try (Statement s = c.createStatement()) {
       s.execute("CREATE ROLE " + PgClient.quote(role) + (login ? " LOGIN" : " NOLOGIN"));
+    } catch (SQLException e) {
+      if (!"42710".equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) { // made meanwhile by another migration
+        throw e;
+      }
     }
   }
 
