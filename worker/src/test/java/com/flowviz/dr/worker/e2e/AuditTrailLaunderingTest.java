@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * itself: UPDATE, DELETE, TRUNCATE and switching the trigger off are "permission denied".
  *
  * <p>Time budget: about 40 s on 2 cores (two worker process starts of about 10 s each, two
- * verify-audit runs; no backup or restore); measured 344 s at a load of 16, worker starts included.
+ * verify-audit runs; no backup or restore); measured 159 s and 344 s at loads of 19 and 16, worker starts included.
  */
 class AuditTrailLaunderingTest {
 
