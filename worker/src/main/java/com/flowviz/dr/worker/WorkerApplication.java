@@ -18,6 +18,10 @@ public final class WorkerApplication {
   private WorkerApplication() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("migrate-audit")) {
+      // A one-shot administrator's command, not the worker: no Micronaut context, no Temporal.
+      System.exit(MigrateAuditCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
     Micronaut.build(args).mainClass(WorkerApplication.class).start();
     // Only from here is the hook in place: a SIGTERM before this line ends the JVM without it.
     LoggerFactory.getLogger(WorkerApplication.class).info("Worker started: SIGTERM stops it in order");

@@ -14,65 +14,17 @@ import java.util.List;
  * The recovery audit trail (runbook section 7) in a PostgreSQL database of its own. The table is
  * append-only (a trigger rejects UPDATE, DELETE and TRUNCATE) and tamper-evident: each entry
  * carries the SHA-256 of the one before it and its own, so an entry edited by someone who gets
- * past the trigger breaks the chain at that entry, and {@link #verifyChain} names it.
+ * past the trigger breaks the chain at that entry, and {@link #verifyChain} names it. The tables
+ * belong to {@link AuditMigration#OWNER_ROLE}; the role this store connects as only inserts and
+ * reads, and nothing here ever rewrites an entry.
  */
 public final class AuditStore implements com.flowviz.dr.activities.notify.DeliveryLedger {
 
-  private static final String SCHEMA =
-      """
-      CREATE TABLE IF NOT EXISTS recovery_audit_trail (
-        id            bigserial PRIMARY KEY,
-        at            timestamptz NOT NULL,
-        recorded_at   timestamptz NOT NULL DEFAULT now(),
-        operator      text NOT NULL,
-        workflow_id   text NOT NULL,
-        run_id        text NOT NULL,
-        workflow_type text NOT NULL,
-        sequence      integer NOT NULL,
-        step          text NOT NULL,
-        backup_key    text,
-        outcome       text NOT NULL,
-        details       text,
-        UNIQUE (workflow_id, run_id, sequence)
-      );
-      CREATE OR REPLACE FUNCTION recovery_audit_trail_append_only() RETURNS trigger AS $$
-      BEGIN
-        RAISE EXCEPTION 'recovery_audit_trail is append-only (% refused)', TG_OP;
-      END;
-      $$ LANGUAGE plpgsql;
-      DROP TRIGGER IF EXISTS recovery_audit_trail_no_update ON recovery_audit_trail;
-      CREATE TRIGGER recovery_audit_trail_no_update BEFORE UPDATE OR DELETE ON recovery_audit_trail
-        FOR EACH ROW EXECUTE FUNCTION recovery_audit_trail_append_only();
-      DROP TRIGGER IF EXISTS recovery_audit_trail_no_truncate ON recovery_audit_trail;
-      CREATE TRIGGER recovery_audit_trail_no_truncate BEFORE TRUNCATE ON recovery_audit_trail
-        FOR EACH STATEMENT EXECUTE FUNCTION recovery_audit_trail_append_only();
-      ALTER TABLE recovery_audit_trail ADD COLUMN IF NOT EXISTS prev_hash text;
-      ALTER TABLE recovery_audit_trail ADD COLUMN IF NOT EXISTS entry_hash text;
-      CREATE TABLE IF NOT EXISTS recovery_audit_chain (
-        id        integer PRIMARY KEY CHECK (id = 1),
-        last_id   bigint NOT NULL,
-        last_hash text NOT NULL
-      );
-      INSERT INTO recovery_audit_chain (id, last_id, last_hash) VALUES (1, 0, 'genesis') ON CONFLICT DO NOTHING;
-      CREATE TABLE IF NOT EXISTS notification_deliveries (
-        event_id     text NOT NULL,
-        channel      text NOT NULL,
-        delivered_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (event_id, channel)
-      );
-      CREATE TABLE IF NOT EXISTS drill_reports (
-        drill_id     text PRIMARY KEY,
-        finished_at  timestamptz NOT NULL,
-        outcome      text NOT NULL,
-        rto_seconds  double precision,
-        report       jsonb NOT NULL,
-        recorded_at  timestamptz NOT NULL DEFAULT now()
-      );
-      CREATE INDEX IF NOT EXISTS drill_reports_finished ON drill_reports (finished_at DESC);
-      """;
-
   /** The hash an entry's chain starts from. */
   static final String GENESIS = "genesis";
+
+  /** Serialises appenders across workers. */
+  private static final long APPEND_LOCK = 4242002L;
 
   private final PgClient pg;
   private final String database;
@@ -94,10 +46,14 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
       c.setAutoCommit(false);
       try {
         String previous;
-        // The chain head row serialises appenders, so the chain has one order.
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT last_hash FROM recovery_audit_chain WHERE id = 1 FOR UPDATE")) {
-          rs.next();
-          previous = rs.getString(1);
+        // An advisory lock serialises appenders (the writer may not lock the head row), so the
+        // chain has one order; the owner's trigger moves the head as the entry goes in.
+        try (Statement s = c.createStatement()) {
+          s.execute("SELECT pg_advisory_xact_lock(" + APPEND_LOCK + ")");
+          try (ResultSet rs = s.executeQuery("SELECT last_hash FROM recovery_audit_chain WHERE id = 1")) {
+            rs.next();
+            previous = rs.getString(1);
+          }
         }
         AuditEntry stored = truncated(entry);
         String hash = AuditChain.hash(previous, stored);
@@ -105,19 +61,11 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
             c.prepareStatement(
                 "INSERT INTO recovery_audit_trail (at, operator, workflow_id, run_id, workflow_type, sequence, step,"
                     + " backup_key, outcome, details, prev_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    + " ON CONFLICT (workflow_id, run_id, sequence) DO NOTHING RETURNING id")) {
+                    + " ON CONFLICT (workflow_id, run_id, sequence) DO NOTHING")) {
           bind(s, stored);
           s.setString(11, previous);
           s.setString(12, hash);
-          try (ResultSet rs = s.executeQuery()) {
-            if (rs.next()) {
-              try (PreparedStatement head = c.prepareStatement("UPDATE recovery_audit_chain SET last_id = ?, last_hash = ? WHERE id = 1")) {
-                head.setLong(1, rs.getLong(1));
-                head.setString(2, hash);
-                head.executeUpdate();
-              }
-            }
-          }
+          s.executeUpdate();
         }
         c.commit();
       } catch (SQLException e) {
@@ -249,6 +197,12 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
           AuditEntry entry = read(rs, 2);
           String previous = rs.getString(12);
           String stored = rs.getString(13);
+          if (stored == null) {
+            // Since the migration every entry is chained as it is written: a missing hash is an
+            // edit by someone past the guards, hoping a re-hash would cover it.
+            return new ChainVerification(false, checked, id,
+                "entry " + id + " (" + entry.workflowId() + ", " + entry.step() + ") has no hash: it was rewritten after it was written");
+          }
           if (!expectedPrevious.equals(previous)) {
             return new ChainVerification(false, checked, id,
                 "entry " + id + " does not follow entry " + lastId + ": an entry before it was removed or rewritten");
@@ -289,7 +243,7 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
     s.setString(10, entry.details());
   }
 
-  private static AuditEntry read(ResultSet rs, int from) throws SQLException {
+  static AuditEntry read(ResultSet rs, int from) throws SQLException {
     return new AuditEntry(
         rs.getTimestamp(from).toInstant(), rs.getString(from + 1), rs.getString(from + 2), rs.getString(from + 3), rs.getString(from + 4),
         rs.getInt(from + 5), rs.getString(from + 6), rs.getString(from + 7), rs.getString(from + 8), rs.getString(from + 9));
@@ -326,6 +280,11 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
     return entries;
   }
 
+  /**
+   * Checks once that the audit database is migrated ({@link AuditMigration}). A worker connected
+   * as a superuser migrates it itself; any other role is told to run the migration: the worker's
+   * role cannot, and must not be able to, own or alter the trail.
+   */
   private void ensureSchema() throws SQLException {
     if (ready) {
       return;
@@ -334,87 +293,33 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
       if (ready) {
         return;
       }
-      createDatabaseIfMissing();
-      try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
-        // Concurrent workers may run this at once; the advisory lock makes them take turns.
-        s.execute("SELECT pg_advisory_lock(4242001)");
-        try {
-          s.execute(SCHEMA);
-          backfillChain(c);
-        } finally {
-          s.execute("SELECT pg_advisory_unlock(4242001)");
+      if (!migrated()) {
+        String role = pg.settings().user();
+        if (!superuser()) {
+          throw new SQLException("The audit database " + database + " is not migrated to schema version " + AuditMigration.VERSION
+              + " (or " + role + " may not read it): run `flowviz-dr-worker migrate-audit --database " + database + " --writer " + role
+              + "` as a database administrator (README, \"The audit trail\")", "55000");
         }
+        new AuditMigration(pg, database).migrate(role);
       }
       ready = true;
     }
   }
 
-  /** Entries written before the chain existed get their hashes, in order, once. */
-  private static void backfillChain(Connection c) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM recovery_audit_trail WHERE entry_hash IS NULL")) {
-      rs.next();
-      if (rs.getLong(1) == 0) {
-        return;
-      }
-    }
-    c.setAutoCommit(false);
-    try (Statement s = c.createStatement()) {
-      s.execute("ALTER TABLE recovery_audit_trail DISABLE TRIGGER recovery_audit_trail_no_update");
-      String previous = GENESIS;
-      long lastId = 0;
-      List<long[]> ids = new ArrayList<>();
-      List<AuditEntry> rows = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery(
-          "SELECT id, at, operator, workflow_id, run_id, workflow_type, sequence, step, backup_key, outcome, details FROM recovery_audit_trail ORDER BY id")) {
-        while (rs.next()) {
-          ids.add(new long[] {rs.getLong(1)});
-          rows.add(read(rs, 2));
-        }
-      }
-      try (PreparedStatement update = c.prepareStatement("UPDATE recovery_audit_trail SET prev_hash = ?, entry_hash = ? WHERE id = ?")) {
-        for (int i = 0; i < rows.size(); i++) {
-          String hash = AuditChain.hash(previous, rows.get(i));
-          update.setString(1, previous);
-          update.setString(2, hash);
-          update.setLong(3, ids.get(i)[0]);
-          update.addBatch();
-          previous = hash;
-          lastId = ids.get(i)[0];
-        }
-        update.executeBatch();
-      }
-      try (PreparedStatement head = c.prepareStatement("UPDATE recovery_audit_chain SET last_id = ?, last_hash = ? WHERE id = 1")) {
-        head.setLong(1, lastId);
-        head.setString(2, previous);
-        head.executeUpdate();
-      }
-      s.execute("ALTER TABLE recovery_audit_trail ENABLE TRIGGER recovery_audit_trail_no_update");
-      c.commit();
+  private boolean migrated() throws SQLException {
+    try (Connection c = pg.connect(database)) {
+      return AuditMigration.versionOf(c) >= AuditMigration.VERSION;
     } catch (SQLException e) {
-      c.rollback();
+      if ("3D000".equals(e.getSQLState()) || "42501".equals(e.getSQLState())) { // no such database; not granted yet
+        return false;
+      }
       throw e;
-    } finally {
-      c.setAutoCommit(true);
     }
   }
 
-  private void createDatabaseIfMissing() throws SQLException {
+  private boolean superuser() throws SQLException {
     try (Connection c = pg.connectMaintenance()) {
-      try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-        s.setString(1, database);
-        try (ResultSet rs = s.executeQuery()) {
-          if (rs.next()) {
-            return;
-          }
-        }
-      }
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE DATABASE " + PgClient.quote(database));
-      } catch (SQLException e) {
-        if (!"42P04".equals(e.getSQLState())) { // created meanwhile by another worker
-          throw e;
-        }
-      }
+      return AuditMigration.isSuperuser(c);
     }
   }
 }

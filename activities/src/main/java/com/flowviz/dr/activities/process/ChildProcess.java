@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 
 /**
  * A child process run with care: an explicit argument list (never a shell), secrets only through
- * the environment, stderr drained while it runs (a chatty {@code pg_restore -v} would otherwise
+ * the environment, of which it inherits only an allow-list ({@link ChildEnvironment}), stderr drained while it runs (a chatty {@code pg_restore -v} would otherwise
  * fill the pipe and hang), a deadline, a periodic callback for heartbeats, and the process tree
  * destroyed on every way out.
  */
@@ -40,8 +40,8 @@ public final class ChildProcess implements AutoCloseable {
   /**
    * Starts the command.
    *
-   * @param environment added to (and overriding) the worker's environment; {@code null} values
-   *     remove a variable
+   * @param environment added to (and overriding) the part of the worker's environment this
+   *     program inherits ({@link ChildEnvironment}); {@code null} values remove a variable
    * @param stderrLines sees every stderr line as it arrives (progress), may be null
    * @param captureStdout when true stdout is drained into a tail buffer; when false the caller
    *     reads {@link #stdout()}
@@ -53,6 +53,9 @@ public final class ChildProcess implements AutoCloseable {
       Consumer<String> stderrLines,
       boolean captureStdout) {
     ProcessBuilder builder = new ProcessBuilder(command);
+    // An allow-list of the worker's environment, then the caller's own variables.
+    builder.environment().clear();
+    builder.environment().putAll(ChildEnvironment.of(command).inherited(System.getenv()));
     environment.forEach((name, value) -> {
       if (value == null) {
         builder.environment().remove(name);

@@ -1,5 +1,6 @@
 package com.flowviz.dr.worker.dev;
 
+import com.flowviz.dr.activities.audit.AuditMigration;
 import com.flowviz.dr.activities.aws.AwsClients;
 import com.flowviz.dr.activities.postgres.PgBinaries;
 import com.flowviz.dr.activities.postgres.PgClient;
@@ -56,6 +57,10 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
       + " running it here; start it with java -Dmicronaut.config.files=<home>/worker.properties -jar flowviz-dr-worker.jar")
   boolean noWorker;
 
+  /** The worker's own audit role on the dev cluster: INSERT and SELECT on the trail, nothing more. */
+  static final String AUDIT_WRITER = "flowviz_audit_writer";
+  private static final String AUDIT_DATABASE = "flowviz_dr_audit";
+
   private LoopbackTemporalServer temporal;
   private LocalPostgresCluster postgres;
   private ApplicationContext worker;
@@ -94,8 +99,15 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
 
     String password = secret(home.resolve("pg-password"));
     postgres = LocalPostgresCluster.start(home.resolve("pg"), pgPort, "admin", password, PgBinaries.locate(null));
+    // The worker keeps its audit trail as a role that may only insert and read (README, "The audit
+    // trail"); the migration, like a DBA's, runs here as the superuser.
+    String auditPassword = secret(home.resolve("audit-password"));
+    AuditMigration audit = new AuditMigration(new PgClient(postgres.settings()), AUDIT_DATABASE);
+    audit.migrate(AUDIT_WRITER);
+    audit.setWriterPassword(AUDIT_WRITER, auditPassword);
     Path pgpass = home.resolve("pgpass");
-    writePrivate(pgpass, "127.0.0.1:" + postgres.port() + ":*:admin:" + password.replace("\\", "\\\\").replace(":", "\\:") + "\n");
+    writePrivate(pgpass, "127.0.0.1:" + postgres.port() + ":*:admin:" + pgpassField(password) + "\n"
+        + "127.0.0.1:" + postgres.port() + ":*:" + AUDIT_WRITER + ":" + pgpassField(auditPassword) + "\n");
     log("PostgreSQL " + postgres.home() + " on 127.0.0.1:" + postgres.port());
 
     PgClient pg = new PgClient(postgres.settings());
@@ -115,6 +127,8 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
     properties.put("flowviz.pg.port", postgres.port());
     properties.put("flowviz.pg.user", "admin");
     properties.put("flowviz.pg.passfile", pgpass.toString());
+    properties.put("flowviz.pg.audit-database", AUDIT_DATABASE);
+    properties.put("flowviz.audit.user", AUDIT_WRITER);
     properties.put("flowviz.gpg.key-file", keys.privateKey().toString());
     properties.put("flowviz.gpg.passphrase-file", keys.passphrase().toString());
     properties.put("flowviz.gpg.public-key-file", keys.publicKey().toString());
@@ -210,6 +224,10 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
         return rs.next();
       }
     }
+  }
+
+  private static String pgpassField(String value) {
+    return value.replace("\\", "\\\\").replace(":", "\\:");
   }
 
   /** A random secret kept in a 0600 file, so that a restarted stack reuses its cluster. */
