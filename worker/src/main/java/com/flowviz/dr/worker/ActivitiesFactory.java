@@ -259,9 +259,12 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  VerificationActivitiesImpl verificationActivities(PgServers pg, ApplicationSettings application, IncidentSettings incident, SecretStore secrets) {
+  VerificationActivitiesImpl verificationActivities(
+      PgServers pg, ApplicationSettings application, IncidentSettings incident, SecretStore secrets, FailoverSettings failover) {
     return new VerificationActivitiesImpl(pg, application.probeEndpoints(), application.connectivityDeadline(),
-        incident.traceAsApplicationRole() ? new ApplicationLogin(incident.applicationRole(), incident.applicationSecretId(), secrets) : null);
+        incident.traceAsApplicationRole() ? new ApplicationLogin(incident.applicationRole(), incident.applicationSecretId(), secrets) : null)
+        .withHealthUrlRules(new com.flowviz.dr.activities.verify.HealthUrlRules(failover.healthHosts(),
+            failover.healthHttpHosts() == null ? List.of() : failover.healthHttpHosts()));
   }
 
   @Singleton

@@ -45,7 +45,7 @@ public class InfrastructureActivitiesImpl implements InfrastructureActivities {
   }
 
   public static String passwordSecret(String workspace) {
-    return "flowviz/dr/stacks/" + workspace + "/db-password";
+    return com.flowviz.dr.activities.postgres.ServerNames.stackSecret(workspace);
   }
 
   @Override

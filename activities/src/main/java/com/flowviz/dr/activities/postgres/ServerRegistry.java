@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The PostgreSQL servers this worker may connect to, and the one secret each may be sent: the
@@ -30,12 +28,9 @@ import java.util.regex.Pattern;
  */
 public final class ServerRegistry {
 
-  public static final String PRODUCTION = "production";
-  public static final String INSTANCE = "instance:";
-  public static final String STACK = "stack:";
-  private static final Pattern LOCAL_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-  private static final Pattern INSTANCE_SECRET = Pattern.compile("flowviz/dr/instances/([a-z][a-z0-9-]{1,48}[a-z0-9])/admin-password");
-  private static final Pattern STACK_SECRET = Pattern.compile("flowviz/dr/stacks/([A-Za-z0-9_-]{1,64})/db-password");
+  public static final String PRODUCTION = ServerNames.PRODUCTION;
+  public static final String INSTANCE = ServerNames.INSTANCE;
+  public static final String STACK = ServerNames.STACK;
 
   /** Where a named server listens and which secret holds its password (null: the worker's own PGPASSWORD / pgpass). */
   public record Entry(String name, String host, int port, String user, String passwordSecret) {
@@ -60,11 +55,11 @@ public final class ServerRegistry {
   }
 
   public static String instanceName(String instance) {
-    return INSTANCE + instance;
+    return ServerNames.instance(instance);
   }
 
   public static String stackName(String workspace) {
-    return STACK + workspace;
+    return ServerNames.stack(workspace);
   }
 
   /** Records a server this tool has just made (or found carrying its mark). */
@@ -128,7 +123,7 @@ public final class ServerRegistry {
       throw refuse("The server " + entry.name() + " is at " + entry.host() + ":" + entry.port() + ", not " + printable(server.host()) + ":"
           + server.port() + "; the worker connects only where its registry says. Name the server and leave host and port out.");
     }
-    if (server.host() != null && !Objects.equals(server.passwordSecret(), entry.passwordSecret())) {
+    if ((server.host() != null || server.passwordSecret() != null) && !Objects.equals(server.passwordSecret(), entry.passwordSecret())) {
       throw refuse("The secret " + printable(server.passwordSecret()) + " is not the one of server " + entry.name()
           + "; the worker decides which secret a server gets. Name the server and leave passwordSecret out.");
     }
@@ -139,30 +134,16 @@ public final class ServerRegistry {
   }
 
   private static String nameFromSecret(PgServer server) {
-    String secret = server.passwordSecret();
-    if (secret == null) {
-      return PRODUCTION;
-    }
-    Matcher instance = INSTANCE_SECRET.matcher(secret);
-    if (instance.matches()) {
-      return instanceName(instance.group(1));
-    }
-    Matcher stack = STACK_SECRET.matcher(secret);
-    if (stack.matches()) {
-      return stackName(stack.group(1));
-    }
-    throw refuse("The secret " + printable(secret) + " given for " + printable(server.host()) + ":" + server.port()
-        + " is not the password of any server the worker knows; nothing was read or sent. Name the server instead"
-        + " (\"production\", \"instance:<name>\", \"stack:<workspace>\").");
+    return ServerNames.ofSecret(server.passwordSecret()).orElseThrow(() -> refuse("The secret " + printable(server.passwordSecret())
+        + " given for " + printable(server.host()) + ":" + server.port() + " is not the password of any server the worker knows;"
+        + " nothing was read or sent. Name the server instead (\"production\", \"instance:<name>\", \"stack:<workspace>\")."));
   }
 
   private static String localName(String name) {
-    if (name == null) {
+    if (!ServerNames.isServerName(name) || name.equals(PRODUCTION)) {
       return null;
     }
-    String local = name.startsWith(INSTANCE) ? name.substring(INSTANCE.length())
-        : name.startsWith(STACK) ? name.substring(STACK.length()) : null;
-    return local != null && LOCAL_NAME.matcher(local).matches() ? local : null;
+    return name.startsWith(INSTANCE) ? name.substring(INSTANCE.length()) : name.substring(STACK.length());
   }
 
   private static String entryKey(String name) {

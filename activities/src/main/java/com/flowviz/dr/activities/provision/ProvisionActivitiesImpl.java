@@ -51,7 +51,7 @@ public class ProvisionActivitiesImpl implements ProvisionActivities {
 
   /** Where an instance's admin password is kept. */
   public static String passwordSecret(String instance) {
-    return "flowviz/dr/instances/" + instance + "/admin-password";
+    return com.flowviz.dr.activities.postgres.ServerNames.instanceSecret(instance);
   }
 
   @Override

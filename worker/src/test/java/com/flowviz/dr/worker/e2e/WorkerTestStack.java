@@ -119,6 +119,9 @@ public final class WorkerTestStack {
     properties.put("flowviz.failover.terraform-variables", List.of("state_dir=" + stacks));
     properties.put("flowviz.failover.change-batch-directory",
         com.flowviz.dr.activities.testing.TerraformConfigurations.changeBatchesTo(dir.resolve("dns")).toString());
+    // The failover tests' health servers listen on loopback without TLS; production allows https only.
+    properties.put("flowviz.failover.health-hosts", List.of("127.0.0.1"));
+    properties.put("flowviz.failover.health-http-hosts", List.of("127.0.0.1"));
     properties.put("micronaut.server.port", -1); // health and metrics on a free port, started on demand
     properties.putAll(extraProperties);
     worker = ApplicationContext.builder().mainClass(WorkerApplication.class).properties(properties).start();
