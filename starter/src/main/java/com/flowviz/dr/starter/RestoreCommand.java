@@ -46,6 +46,10 @@ class RestoreCommand implements Callable<Integer> {
   @Option(names = "--target", defaultValue = "flowviz", description = "the live database to replace (default: flowviz)")
   String target;
 
+  @Option(names = "--server", description = "the server to restore into, by name: production (default), instance:<name> (one"
+      + " flowviz-dr provisioned) or stack:<workspace> (one it applied); the worker decides where it is and its secret")
+  String server;
+
   @Option(names = "--operator", description = "who runs the restore, for the audit trail (default: $USER)")
   String operator;
 
@@ -77,7 +81,8 @@ class RestoreCommand implements Callable<Integer> {
     String id = workflowId != null ? workflowId : "restore-" + target + "-" + Ids.stamp(Instant.now());
     RestoreRequest request =
         new RestoreRequest(backup, before, prefix, bucket, target, Ids.operator(operator), reason, incidentAt,
-            keepStagingOnFailure ? Boolean.TRUE : null, null, null, null, null, null, null, waitForLease);
+            keepStagingOnFailure ? Boolean.TRUE : null, null,
+            server == null ? null : com.flowviz.dr.activities.postgres.PgServer.named(server), null, null, null, null, waitForLease);
     try {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =

@@ -33,7 +33,7 @@ public class InfrastructureActivitiesImpl implements InfrastructureActivities {
 
   /** @param variables more {@code -var} values for every apply (not secrets) */
   public InfrastructureActivitiesImpl(TerraformCli terraform, SecretStore secrets, Map<String, String> variables) {
-    this(terraform, secrets, variables, null);
+    this(terraform, secrets, variables, ServerRegistry.recordingIn(secrets));
   }
 
   /** @param registry where an applied stack's database is recorded as "stack:&lt;workspace&gt;"; null for none */

@@ -54,6 +54,11 @@ public final class ServerRegistry {
     this.unregisteredInstance = unregisteredInstance;
   }
 
+  /** A registry kept in that store, for activities built without the worker's (tests, tools): it records and finds what they make. */
+  public static ServerRegistry recordingIn(SecretStore store) {
+    return new ServerRegistry(new PgConnectionSettings(null, 0, null, null, null), store, name -> Optional.empty());
+  }
+
   public static String instanceName(String instance) {
     return ServerNames.instance(instance);
   }

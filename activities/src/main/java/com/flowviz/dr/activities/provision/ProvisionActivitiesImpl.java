@@ -25,7 +25,7 @@ public class ProvisionActivitiesImpl implements ProvisionActivities {
   private final PublishedEndpoints published;
 
   public ProvisionActivitiesImpl(Provisioner provisioner, SecretStore secrets) {
-    this(provisioner, secrets, null, PublishedEndpoints.none());
+    this(provisioner, secrets, ServerRegistry.recordingIn(secrets), PublishedEndpoints.none());
   }
 
   /**
