@@ -120,6 +120,7 @@ class BadInputCatalogueTest {
         weekly("retrieval days: wrong JSON type", "{" + db + ", \"retrievalDays\": \"seven\"}", "field retrievalDays"),
         weekly("poll interval: zero", "{" + db + ", \"pollInterval\": \"PT0S\"}", "PT0S"),
         weekly("max wait: not a duration", "{" + db + ", \"maxWait\": \"forever\"}", "forever"),
+        weekly("target server: the backup key's secret", "{" + db + ", \"targetServer\": {\"host\": \"127.0.0.1\", \"port\": ${fakePg}, \"user\": \"admin\", \"passwordSecret\": \"flowviz/backup/gpg-private-key\"}}", "is not the secret of any server"),
         weekly("production database: a template", "{" + db + ", \"replaceProduction\": true, \"productionDatabase\": \"template1\"}", "system database"),
         // runbook 4.3
         newInstance("instance name: path traversal", "{\"bucket\": \"${bucket}\", \"instanceName\": \"../../etc\"}", "../../etc"),

@@ -166,6 +166,16 @@ public final class WorkerTestStack {
     }
   }
 
+  /**
+   * Points the application back at the shared cluster, as an operator does before removing the
+   * instance a recovery moved it to: teardown refuses the instance the application uses.
+   */
+  public void repointApplicationAway() throws IOException {
+    if (Files.exists(applicationEnvFile)) {
+      Files.writeString(applicationEnvFile, "DB_HOST=127.0.0.1\nDB_PORT=" + TestPostgres.settings().port() + "\n");
+    }
+  }
+
   /** Files left in the work directory (there should be none once a restore has ended). */
   public long workFiles() throws IOException {
     if (!Files.exists(workDirectory)) {
