@@ -70,3 +70,8 @@ output "user" {
 output "region" {
   value = var.region
 }
+
+# flowviz-dr's ownership mark: only workspaces with it are reused or destroyed.
+output "flowviz_dr_owned" {
+  value = true
+}

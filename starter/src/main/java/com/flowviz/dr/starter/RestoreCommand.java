@@ -49,6 +49,9 @@ class RestoreCommand implements Callable<Integer> {
   @Option(names = "--source-database", description = "whose backups latest chooses among, and the database their manifest must"
       + " name (default: the target); to restore one database's backup into another")
   String sourceDatabase;
+  @Option(names = "--server", description = "the server to restore into, by name: production (default), instance:<name> (one"
+      + " flowviz-dr provisioned) or stack:<workspace> (one it applied); the worker decides where it is and its secret")
+  String server;
 
   @Option(names = "--operator", description = "who runs the restore, for the audit trail (default: $USER)")
   String operator;
@@ -88,7 +91,9 @@ class RestoreCommand implements Callable<Integer> {
     String id = workflowId != null ? workflowId : "restore-" + target + "-" + Ids.stamp(Instant.now());
     RestoreRequest request =
         new RestoreRequest(backup, before, prefix, bucket, target, Ids.operator(operator), reason, incidentAt,
-            keepStagingOnFailure ? Boolean.TRUE : null, null, null, null, null, null, null, waitForLease, sourceDatabase)
+            keepStagingOnFailure ? Boolean.TRUE : null, null,
+            server == null ? null : com.flowviz.dr.activities.postgres.PgServer.named(server), null, null, null, null, waitForLease,
+            sourceDatabase)
             .acceptingUnsigned(acceptUnsigned ? Boolean.TRUE : null, acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null);
     try {
       WorkflowClient client = temporal.client();

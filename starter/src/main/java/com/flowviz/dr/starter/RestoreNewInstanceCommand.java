@@ -117,7 +117,8 @@ class RestoreNewInstanceCommand implements Callable<Integer> {
         steps.finish(done.steps());
         out.println();
         out.println("New instance: " + done.instance().name() + " (" + done.instance().provisioner() + ") at " + done.instance().server().describe()
-            + ", PostgreSQL " + done.server().version() + "; its admin password is in secret " + done.instance().server().passwordSecret());
+            + ", PostgreSQL " + done.server().version() + "; its admin password is in secret " + done.instance().server().passwordSecret()
+            + "; name it --server instance:" + done.instance().name() + " in later restores");
         out.println("Application:  " + (done.published().configured() ? "repointed via " + done.published().locations() : "NOT repointed: no publisher configured")
             + "; restart " + (done.restart().configured() ? "exit " + done.restart().exitCode() : "not configured")
             + "; connectivity " + (!done.connectivity().configured() ? "not configured" : done.connectivity().healthy() ? "healthy" : "UNHEALTHY"));

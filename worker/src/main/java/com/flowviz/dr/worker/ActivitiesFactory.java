@@ -13,6 +13,8 @@ import com.flowviz.dr.activities.app.EnvFilePublisher;
 import com.flowviz.dr.activities.app.SecretPublisher;
 import com.flowviz.dr.activities.postgres.PgServers;
 import com.flowviz.dr.activities.provision.ProvisionActivitiesImpl;
+import com.flowviz.dr.activities.app.PublishedEndpoints;
+import com.flowviz.dr.activities.postgres.ServerRegistry;
 import com.flowviz.dr.activities.provision.Provisioner;
 import com.flowviz.dr.activities.provision.docker.DockerProvisioner;
 import com.flowviz.dr.activities.provision.local.LocalProvisioner;
@@ -116,8 +118,19 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  PgServers pgServers(PgClient pg, SecretStore secrets) {
-    return new PgServers(pg, secrets);
+  PgServers pgServers(PgClient pg, SecretStore secrets, ServerRegistry registry) {
+    return new PgServers(pg, secrets, registry);
+  }
+
+  /** The servers workflow inputs may name; see ServerRegistry for why it is kept with the secrets. */
+  @Singleton
+  ServerRegistry serverRegistry(PgClient pg, SecretStore secrets, BeanProvider<Provisioner> provisioner) {
+    return new ServerRegistry(pg.settings(), secrets, name -> ProvisionActivitiesImpl.ownedInstance(provisioner.get(), name));
+  }
+
+  @Singleton
+  PublishedEndpoints publishedEndpoints(ApplicationSettings application, SecretStore secrets) {
+    return new PublishedEndpoints(application.envFile() == null ? null : Path.of(application.envFile()), secrets, application.secretId());
   }
 
   @Singleton
@@ -141,8 +154,8 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  ProvisionActivitiesImpl provisionActivities(Provisioner provisioner, SecretStore secrets) {
-    return new ProvisionActivitiesImpl(provisioner, secrets);
+  ProvisionActivitiesImpl provisionActivities(Provisioner provisioner, SecretStore secrets, ServerRegistry registry, PublishedEndpoints published) {
+    return new ProvisionActivitiesImpl(provisioner, secrets, registry, published);
   }
 
   @Singleton
@@ -167,13 +180,13 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  InfrastructureActivitiesImpl infrastructureActivities(FailoverSettings settings, SecretStore secrets) {
+  InfrastructureActivitiesImpl infrastructureActivities(FailoverSettings settings, SecretStore secrets, ServerRegistry registry) {
     Path configuration = settings.terraformConfiguration() == null
         ? Path.of("(flowviz.failover.terraform-configuration is not set)")
         : Path.of(settings.terraformConfiguration());
     return new InfrastructureActivitiesImpl(
         new TerraformCli(settings.terraformBinary(), configuration, settings.terraformTimeout()), secrets,
-        variables(settings.terraformVariables()));
+        variables(settings.terraformVariables()), registry);
   }
 
   /** "name=value" entries as terraform variables. */
@@ -253,14 +266,17 @@ public class ActivitiesFactory {
 
   @Singleton
   VerificationActivitiesImpl verificationActivities(
-      PgServers pg, ApplicationSettings application, IncidentSettings incident, SecretStore secrets, VerificationSettings verification) {
+      PgServers pg, ApplicationSettings application, IncidentSettings incident, SecretStore secrets, VerificationSettings verification,
+      FailoverSettings failover) {
     return new VerificationActivitiesImpl(pg, application.probeEndpoints(), application.connectivityDeadline(),
         incident.traceAsApplicationRole() ? new ApplicationLogin(incident.applicationRole(), incident.applicationSecretId(), secrets) : null)
-        .judging(verification.limits());
+        .judging(verification.limits())
+        .withHealthUrlRules(new com.flowviz.dr.activities.verify.HealthUrlRules(failover.healthHosts(),
+            failover.healthHttpHosts() == null ? List.of() : failover.healthHttpHosts()));
   }
 
   @Singleton
-  ApplicationActivitiesImpl applicationActivities(ApplicationSettings application, IncidentSettings incident, SecretStore secrets) {
+  ApplicationActivitiesImpl applicationActivities(ApplicationSettings application, IncidentSettings incident, SecretStore secrets, PgServers servers) {
     List<EndpointPublisher> publishers = new java.util.ArrayList<>();
     if (application.envFile() != null) {
       publishers.add(new EnvFilePublisher(
@@ -272,7 +288,7 @@ public class ActivitiesFactory {
     }
     return new ApplicationActivitiesImpl(
         application.restartCommand() == null ? List.of() : application.restartCommand(), application.restartTimeout(), publishers, secrets,
-        incident.applicationDatabase(), application.probeEndpoints().stream().map(URI::toString).toList());
+        incident.applicationDatabase(), application.probeEndpoints().stream().map(URI::toString).toList()).admittingThrough(servers);
   }
 
   @Singleton

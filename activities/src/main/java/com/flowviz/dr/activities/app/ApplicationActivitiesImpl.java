@@ -19,6 +19,7 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
   private final SecretStore secrets;
   private final String database;
   private final List<String> endpoints;
+  private com.flowviz.dr.activities.postgres.PgServers servers;
 
   /**
    * @param restartCommand an argument list, e.g. [docker, compose, restart, api]; empty for none
@@ -43,22 +44,37 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
     this.endpoints = List.copyOf(endpoints);
   }
 
+  /**
+   * Publishes only servers the registry admits, with the secret it assigns: an input cannot have a
+   * secret of its choice written where the application (and whoever reads its env file) sees it.
+   */
+  public ApplicationActivitiesImpl admittingThrough(com.flowviz.dr.activities.postgres.PgServers servers) {
+    this.servers = servers;
+    return this;
+  }
+
   @Override
   public ApplicationProfile describeApplication() {
     return new ApplicationProfile(database, String.join(" ", restartCommand), endpoints);
   }
 
   @Override
-  public PublishOutcome publishDatabaseEndpoint(PgServer server, String database) {
+  public PublishOutcome publishDatabaseEndpoint(PgServer given, String database) {
     if (publishers.isEmpty()) {
       return new PublishOutcome(false, List.of());
     }
+    PgServer server = given;
+    if (servers != null && given != null) {
+      com.flowviz.dr.activities.postgres.ServerRegistry.Entry admitted = servers.registry().admit(given);
+      server = admitted.toServer();
+    }
+    PgServer published = server;
     String password =
         server.passwordSecret() == null
             ? null
-            : secrets.read(server.passwordSecret())
+            : secrets.read(published.passwordSecret())
                 .orElseThrow(() -> NonRetryable.failure(FailureTypes.CONFIGURATION,
-                    "The password secret " + server.passwordSecret() + " of " + server.describe() + " does not exist."));
+                    "The password secret " + published.passwordSecret() + " of " + published.describe() + " does not exist."));
     DatabaseEndpoint endpoint = new DatabaseEndpoint(server.host(), server.port(), database, server.user(), password);
     List<String> locations = new java.util.ArrayList<>();
     for (EndpointPublisher publisher : publishers) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.activities.postgres.PgServer;
+import com.flowviz.dr.activities.postgres.ServerRegistry;
 import com.flowviz.dr.activities.provision.ProvisioningException;
 import com.flowviz.dr.activities.provision.terraform.TerraformCli;
 import com.flowviz.dr.activities.secrets.SecretStore;
@@ -28,16 +29,23 @@ public class InfrastructureActivitiesImpl implements InfrastructureActivities {
   private final TerraformCli terraform;
   private final SecretStore secrets;
   private final Map<String, String> variables;
+  private final ServerRegistry registry;
 
   /** @param variables more {@code -var} values for every apply (not secrets) */
   public InfrastructureActivitiesImpl(TerraformCli terraform, SecretStore secrets, Map<String, String> variables) {
+    this(terraform, secrets, variables, ServerRegistry.recordingIn(secrets));
+  }
+
+  /** @param registry where an applied stack's database is recorded as "stack:&lt;workspace&gt;"; null for none */
+  public InfrastructureActivitiesImpl(TerraformCli terraform, SecretStore secrets, Map<String, String> variables, ServerRegistry registry) {
     this.terraform = terraform;
     this.secrets = secrets;
     this.variables = Map.copyOf(variables);
+    this.registry = registry;
   }
 
   public static String passwordSecret(String workspace) {
-    return "flowviz/dr/stacks/" + workspace + "/db-password";
+    return com.flowviz.dr.activities.postgres.ServerNames.stackSecret(workspace);
   }
 
   @Override
@@ -69,7 +77,12 @@ public class InfrastructureActivitiesImpl implements InfrastructureActivities {
       }
       Map<String, String> plain = new LinkedHashMap<>();
       outputs.forEach((k, v) -> plain.put(k, v.isValueNode() ? v.asText() : v.toString()));
-      PgServer database = new PgServer(plain.get("db_host"), Integer.parseInt(plain.get("db_port")), plain.getOrDefault("db_user", "admin"), secretName);
+      String name = ServerRegistry.stackName(spec.workspace());
+      PgServer database = new PgServer(plain.get("db_host"), Integer.parseInt(plain.get("db_port")), plain.getOrDefault("db_user", "admin"), secretName, name);
+      if (registry != null) {
+        // The registry entry is the stack's ownership mark: only what the tool applied is reachable by name.
+        registry.record(new ServerRegistry.Entry(name, database.host(), database.port(), database.user(), secretName));
+      }
       log.info("Applied terraform workspace {} in {}: outputs {}", spec.workspace(), spec.region(), plain.keySet());
       return new StackOutputs(spec.workspace(), spec.region(), plain, database);
     } catch (ProvisioningException e) {

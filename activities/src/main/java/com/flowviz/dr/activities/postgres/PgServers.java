@@ -3,36 +3,85 @@ package com.flowviz.dr.activities.postgres;
 import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.activities.secrets.SecretStore;
 import com.flowviz.dr.workflows.FailureTypes;
+import java.util.Optional;
 
 /**
  * Turns a {@link PgServer} from a workflow into a client: the worker's own server for null, else
- * the given endpoint with its password read from the secret store, here and nowhere else.
+ * the server the {@link ServerRegistry} admits, with the password of the secret the registry
+ * assigns it, read here and nowhere else. A server the registry does not admit (a foreign host, a
+ * secret that is not the server's) is refused before any secret is read or any connection made.
  */
 public final class PgServers {
   private final PgClient defaultServer;
   private final SecretStore secrets;
+  private final ServerRegistry registry;
 
   public PgServers(PgClient defaultServer, SecretStore secrets) {
+    this(defaultServer, secrets, new ServerRegistry(defaultServer.settings(), secrets, name -> Optional.empty()));
+  }
+
+  public PgServers(PgClient defaultServer, SecretStore secrets, ServerRegistry registry) {
     this.defaultServer = defaultServer;
     this.secrets = secrets;
+    this.registry = registry;
   }
 
   public PgClient client(PgServer server) {
     if (server == null) {
       return defaultServer;
     }
-    PgConnectionSettings base = defaultServer.settings();
-    String password = null;
-    if (server.passwordSecret() != null) {
-      password =
-          secrets.read(server.passwordSecret())
-              .orElseThrow(() -> NonRetryable.failure(
-                  FailureTypes.CONFIGURATION,
-                  "The password secret " + server.passwordSecret() + " of " + server.describe() + " does not exist."));
+    ServerRegistry.Entry entry = registry.admit(server);
+    if (ServerRegistry.PRODUCTION.equals(entry.name())) {
+      return defaultServer;
     }
+    PgConnectionSettings base = defaultServer.settings();
+    String password = password(entry).orElse(null);
     return new PgClient(
-        new PgConnectionSettings(
-            server.host(), server.port(), server.user(), password, password == null ? base.passFile().orElse(null) : null));
+        new PgConnectionSettings(entry.host(), entry.port(), entry.user(), password, password == null ? base.passFile().orElse(null) : null));
+  }
+
+  /** The admitted server's endpoint and the password its registry entry assigns (empty: the worker's own). */
+  public Admitted admit(PgServer server) {
+    ServerRegistry.Entry entry = registry.admit(server);
+    return new Admitted(entry, password(entry));
+  }
+
+  /** A server the registry admitted, with its password; not a record, so toString cannot show it. */
+  public static final class Admitted {
+    private final ServerRegistry.Entry entry;
+    private final Optional<String> password;
+
+    Admitted(ServerRegistry.Entry entry, Optional<String> password) {
+      this.entry = entry;
+      this.password = password;
+    }
+
+    public ServerRegistry.Entry entry() {
+      return entry;
+    }
+
+    public Optional<String> password() {
+      return password;
+    }
+
+    @Override
+    public String toString() {
+      return entry.name() + " " + entry.user() + "@" + entry.host() + ":" + entry.port();
+    }
+  }
+
+  private Optional<String> password(ServerRegistry.Entry entry) {
+    if (entry.passwordSecret() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(secrets.read(entry.passwordSecret())
+        .orElseThrow(() -> NonRetryable.failure(
+            FailureTypes.CONFIGURATION,
+            "The password secret " + entry.passwordSecret() + " of " + entry.name() + " does not exist.")));
+  }
+
+  public ServerRegistry registry() {
+    return registry;
   }
 
   public PgClient defaultClient() {

@@ -25,6 +25,9 @@ public class VerificationActivitiesImpl implements VerificationActivities {
   private final HttpClient http;
   private final ApplicationLogin applicationLogin;
   private JudgementLimits limits = JudgementLimits.DEFAULTS;
+  private HealthUrlRules healthUrlRules = new HealthUrlRules(List.of("api.flowviz.com"), List.of());
+  /** A health URL can come from an input: its redirects are not followed (runbook 5.3's configured probes keep theirs). */
+  private final HttpClient healthHttp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
 
   /**
    * @param endpoints the application's URLs for runbook 5.3 (e.g. /api/v1/health); empty to skip
@@ -47,6 +50,16 @@ public class VerificationActivitiesImpl implements VerificationActivities {
   public VerificationActivitiesImpl judging(JudgementLimits limits) {
     this.limits = limits;
     return this;
+  }
+
+  public VerificationActivitiesImpl withHealthUrlRules(HealthUrlRules rules) {
+    this.healthUrlRules = rules;
+    return this;
+  }
+
+  @Override
+  public void checkHealthUrl(String url) {
+    healthUrlRules.check(url);
   }
 
   @Override
@@ -142,11 +155,19 @@ public class VerificationActivitiesImpl implements VerificationActivities {
       long probeStarted = System.nanoTime();
       HealthObservation seen;
       try {
+        URI uri = URI.create(url);
+        if (HealthUrls.problem(uri) != null) {
+          // A workflow started before the input rules: the URL is still never asked.
+          return new HealthReport(url, false, probes, -1, List.of(new HealthObservation(java.time.Instant.now(), 0, 0,
+              "not probed: the URL " + HealthUrls.problem(uri))));
+        }
         HttpResponse<String> response =
-            http.send(HttpRequest.newBuilder(URI.create(url)).timeout(PROBE_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
-        String body = response.body() == null ? "" : response.body();
-        seen = new HealthObservation(java.time.Instant.now(), response.statusCode(), (System.nanoTime() - probeStarted) / 1_000_000,
-            body.length() > 120 ? body.substring(0, 120) : body);
+            healthHttp.send(HttpRequest.newBuilder(uri).timeout(PROBE_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+        // Only a healthy answer's body is kept: an error page, or what a redirect points at, stays out of history.
+        String body = response.statusCode() / 100 != 2 || response.body() == null ? ""
+            : response.body();
+        String shown = response.statusCode() / 100 == 3 ? "redirect not followed" : body.length() > 120 ? body.substring(0, 120) : body;
+        seen = new HealthObservation(java.time.Instant.now(), response.statusCode(), (System.nanoTime() - probeStarted) / 1_000_000, shown);
       } catch (java.net.http.HttpTimeoutException e) {
         seen = new HealthObservation(java.time.Instant.now(), 0, (System.nanoTime() - probeStarted) / 1_000_000, "no answer within " + PROBE_TIMEOUT);
       } catch (java.io.IOException e) {

@@ -8,12 +8,14 @@ import com.flowviz.dr.activities.postgres.TableStatistics;
 import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.testing.TestPostgres;
 import com.sun.net.httpserver.HttpServer;
+import io.temporal.failure.ApplicationFailure;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -179,9 +181,63 @@ class VerificationActivitiesTest {
       assertFalse(report.healthy());
       assertTrue(report.probes() >= 2);
       assertEquals(503, report.observations().get(report.observations().size() - 1).status());
-      assertTrue(report.observations().get(0).detail().contains("degraded"));
+      assertFalse(report.observations().get(0).detail().contains("degraded"), "the body of an error answer stays out of history");
     } finally {
       server.stop(0);
+    }
+  }
+
+  /** The probe of an input's URL follows no redirect: what it points at is never asked, and not kept. */
+  @Test
+  void thePublicHealthProbeFollowsNoRedirect() throws Exception {
+    AtomicInteger followed = new AtomicInteger();
+    HttpServer server = server(exchange -> {
+      exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + exchange.getLocalAddress().getPort() + "/elsewhere");
+      respond(exchange, 302, "moved");
+    });
+    server.createContext("/elsewhere", exchange -> {
+      followed.incrementAndGet();
+      respond(exchange, 200, "{\"AccessKeyId\":\"secret\"}");
+    });
+    try {
+      HealthReport report = verifier(List.of()).probeHealth(url(server), Duration.ofSeconds(2));
+      assertFalse(report.healthy());
+      assertEquals(302, report.observations().get(0).status());
+      assertEquals("redirect not followed", report.observations().get(0).detail());
+      assertEquals(0, followed.get());
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void theHealthUrlRulesRefuseMetadataForeignHostsPlainHttpAndRedirects() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    HttpServer redirecting = server(exchange -> {
+      asked.incrementAndGet();
+      exchange.getResponseHeaders().add("Location", "http://169.254.169.254/latest/meta-data/");
+      respond(exchange, 301, "");
+    });
+    HealthUrlRules rules = new HealthUrlRules(List.of("127.0.0.1", "api.flowviz.test", "169.254.169.254"), List.of("127.0.0.1"));
+    try {
+      Map<String, String> refused = Map.of(
+          "https://169.254.169.254/latest/meta-data/", "cloud metadata address",
+          "https://[fd00:ec2::254]/latest/meta-data/", "cloud metadata address",
+          "https://attacker.example/health", "not in flowviz.failover.health-hosts",
+          "http://api.flowviz.test/health", "must be https",
+          "https://user:pw@api.flowviz.test/health", "user info",
+          "ftp://api.flowviz.test/health", "not an http(s) URL",
+          url(redirecting), "redirects are not followed");
+      refused.forEach((url, why) -> {
+        ApplicationFailure e = org.junit.jupiter.api.Assertions.assertThrows(ApplicationFailure.class, () -> rules.check(url), url);
+        assertTrue(e.isNonRetryable(), url);
+        assertEquals(com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT, e.getType(), url);
+        assertTrue(e.getOriginalMessage().contains(why), url + ": " + e.getOriginalMessage());
+      });
+      assertEquals(1, asked.get(), "only the allowed URL was asked, once");
+      rules.check("http://127.0.0.1:9/health"); // allowed; nothing answers there yet, which is why there is a failover
+    } finally {
+      redirecting.stop(0);
     }
   }
 

@@ -14,6 +14,9 @@ import java.util.List;
  * @param hostedZoneId the zone the change batches apply to, when the request names none
  * @param terraformVariables more {@code -var} values, each "name=value" (a list keeps names such as
  *     state_dir exactly as written)
+ * @param healthHosts the hosts a failover's healthUrl (a workflow input) may name; such a URL is
+ *     https, is never a cloud metadata address, and is not followed through redirects
+ * @param healthHttpHosts hosts whose health URL may be plain http: only for a dev stack on loopback
  */
 @ConfigurationProperties("flowviz.failover")
 public record FailoverSettings(
@@ -22,4 +25,6 @@ public record FailoverSettings(
     @Nullable List<String> terraformVariables,
     @Bindable(defaultValue = "1h") Duration terraformTimeout,
     @Bindable(defaultValue = "dns") String changeBatchDirectory,
-    @Nullable String hostedZoneId) {}
+    @Nullable String hostedZoneId,
+    @Bindable(defaultValue = "api.flowviz.com") List<String> healthHosts,
+    @Nullable List<String> healthHttpHosts) {}

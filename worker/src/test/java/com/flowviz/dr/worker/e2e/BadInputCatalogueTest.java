@@ -31,6 +31,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * malformed and hostile values. Each ends within seconds in a non-retryable failure that says
  * what is wrong and what to do, before any activity touches anything: the live database and the
  * list of databases are as they were.
+ *
+ * <p>Issue 15's attacks are here too: a server field that names a foreign host or a secret (the
+ * worker once sent the backup private key to a fake PostgreSQL server on loopback; that server
+ * listens here and must never be reached), an instance the tool did not make given to teardown
+ * and to a drill, and failover health URLs that point at the cloud metadata address or redirect.
+ * Budget: about a minute for the whole class on 2 busy cores.
  */
 class BadInputCatalogueTest {
 
@@ -39,13 +45,38 @@ class BadInputCatalogueTest {
   private static WorkerTestStack stack;
   private static String live;
   private static String bucket;
+  private static FakePostgres fakePostgres;
+  private static com.sun.net.httpserver.HttpServer redirecting;
+  private static final java.util.concurrent.atomic.AtomicInteger redirectTargetHits = new java.util.concurrent.atomic.AtomicInteger();
 
   @BeforeAll
-  static void liveDatabaseAndABackup() {
+  static void liveDatabaseAndABackup() throws Exception {
     stack = WorkerTestStack.get();
     live = TestPostgres.newSampleDatabase("flowviz", 50);
     bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
     Restores.backup(live, bucket);
+    fakePostgres = new FakePostgres();
+    // A health URL on an allowed host that redirects elsewhere; the target counts who follows.
+    redirecting = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    redirecting.createContext("/health", exchange -> {
+      exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + redirecting.getAddress().getPort() + "/elsewhere");
+      exchange.sendResponseHeaders(302, -1);
+      exchange.close();
+    });
+    redirecting.createContext("/elsewhere", exchange -> {
+      redirectTargetHits.incrementAndGet();
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    redirecting.start();
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopTheAttackersServers() throws Exception {
+    assertEquals(0, fakePostgres.connections(), "the fake PostgreSQL server was never reached");
+    assertEquals(0, redirectTargetHits.get(), "no redirect was followed");
+    fakePostgres.close();
+    redirecting.stop(0);
   }
 
   static Stream<Arguments> catalogue() {
@@ -75,6 +106,11 @@ class BadInputCatalogueTest {
         restore("work host pickup timeout: not a duration", "{" + db + ", \"workHostPickupTimeout\": \"5 minutes\"}", "5 minutes"),
         restore("target server: port out of range", "{" + db + ", \"targetServer\": {\"host\": \"127.0.0.1\", \"port\": 70000, \"user\": \"postgres\"}}", "70000"),
         restore("target server: option injection in host", "{" + db + ", \"targetServer\": {\"host\": \"-oProxyCommand=sh\", \"port\": 5432, \"user\": \"postgres\"}}", "-oProxyCommand=sh"),
+        // issue 15: inputs name servers; a host or a secret name in a server field reaches nothing
+        restore("target server: a foreign host", "{" + db + ", \"targetServer\": {\"host\": \"127.0.0.1\", \"port\": ${fakePg}, \"user\": \"postgres\"}}", "instead of a server name"),
+        restore("target server: the backup key's secret", "{" + db + ", \"targetServer\": {\"host\": \"127.0.0.1\", \"port\": ${fakePg}, \"user\": \"admin\", \"passwordSecret\": \"flowviz/backup/gpg-private-key\"}}", "is not the secret of any server"),
+        restore("target server: a secret beside a name", "{" + db + ", \"targetServer\": {\"name\": \"production\", \"passwordSecret\": \"flowviz/backup/gpg-passphrase\"}}", "the worker decides the secret"),
+        restore("target server: a host as its name", "{" + db + ", \"targetServer\": {\"name\": \"127.0.0.1:5432\"}}", "is not a server name"),
         restore("keep staging: wrong JSON type", "{" + db + ", \"keepStagingOnFailure\": \"perhaps\"}", "field keepStagingOnFailure"),
         restore("the whole input: an array", "[\"${live}\"]", "not a JSON object of RestoreRequest"),
         // runbook 4.2
@@ -84,6 +120,7 @@ class BadInputCatalogueTest {
         weekly("retrieval days: wrong JSON type", "{" + db + ", \"retrievalDays\": \"seven\"}", "field retrievalDays"),
         weekly("poll interval: zero", "{" + db + ", \"pollInterval\": \"PT0S\"}", "PT0S"),
         weekly("max wait: not a duration", "{" + db + ", \"maxWait\": \"forever\"}", "forever"),
+        weekly("target server: the backup key's secret", "{" + db + ", \"targetServer\": {\"host\": \"127.0.0.1\", \"port\": ${fakePg}, \"user\": \"admin\", \"passwordSecret\": \"flowviz/backup/gpg-private-key\"}}", "is not the secret of any server"),
         weekly("production database: a template", "{" + db + ", \"replaceProduction\": true, \"productionDatabase\": \"template1\"}", "system database"),
         // runbook 4.3
         newInstance("instance name: path traversal", "{\"bucket\": \"${bucket}\", \"instanceName\": \"../../etc\"}", "../../etc"),
@@ -95,6 +132,10 @@ class BadInputCatalogueTest {
         failover("target region: unknown", "{\"direction\": \"failover\", \"targetRegion\": \"moon-1\"}", "moon-1"),
         failover("change batch: path traversal", "{\"direction\": \"failover\", \"dnsChangeBatch\": \"../../../etc/passwd\"}", "../../../etc/passwd"),
         failover("health URL: not HTTP", "{\"direction\": \"failover\", \"healthUrl\": \"file:///etc/passwd\"}", "file:///etc/passwd"),
+        failover("health URL: the cloud metadata address", "{\"direction\": \"failover\", \"healthUrl\": \"https://169.254.169.254/latest/meta-data/iam/security-credentials/\"}", "cloud metadata address"),
+        failover("health URL: the IPv6 metadata address", "{\"direction\": \"failover\", \"healthUrl\": \"https://[fd00:ec2::254]/latest/meta-data/\"}", "cloud metadata address"),
+        failover("health URL: a host not allowed", "{\"direction\": \"failover\", \"healthUrl\": \"https://attacker.example/health\"}", "not in flowviz.failover.health-hosts"),
+        failover("health URL: a redirect", "{\"direction\": \"failover\", \"healthUrl\": \"http://127.0.0.1:${redirecting}/health\"}", "redirects are not followed"),
         failover("health deadline: a thousand days", "{\"direction\": \"failover\", \"healthDeadline\": \"P1000D\"}", "is out of range"),
         failover("DNS approval: unknown mode", "{\"direction\": \"failover\", \"dnsApproval\": {\"mode\": \"yolo\"}}", "yolo"),
         failover("approval timeout: not a duration", "{\"direction\": \"failover\", \"approvalTimeout\": \"abc\"}", "abc"),
@@ -128,7 +169,8 @@ class BadInputCatalogueTest {
   void badInputFailsAtOnceWithAMessageAndChangesNothing(String workflowType, String field, String json, String messagePart) throws Exception {
     Map<String, String> before = TestPostgres.fingerprint(live);
     List<String> databases = TestPostgres.databasesLike("%");
-    JsonNode input = JSON.readTree(json.replace("${live}", live).replace("${bucket}", bucket));
+    JsonNode input = JSON.readTree(json.replace("${live}", live).replace("${bucket}", bucket)
+        .replace("${fakePg}", Integer.toString(fakePostgres.port())).replace("${redirecting}", Integer.toString(redirecting.getAddress().getPort())));
     WorkflowStub stub =
         stack.client.newUntypedWorkflowStub(
             workflowType,
@@ -150,6 +192,95 @@ class BadInputCatalogueTest {
     }
     assertEquals(before, TestPostgres.fingerprint(live), "the live database is unchanged");
     assertEquals(databases, TestPostgres.databasesLike("%"), "no database was created, renamed or dropped");
+  }
+
+  /**
+   * A payload shaped as running workflows sent them before names (host, port and an instance's
+   * secret): it passes the input check, and the worker's registry refuses it before the secret is
+   * read or the host reached.
+   */
+  @org.junit.jupiter.api.Test
+  void anOldShapedServerOnAForeignHostIsRefusedByTheRegistryAndSentNothing() throws Exception {
+    stack.putSecret("flowviz/dr/instances/victim-db/admin-password", "the victim's password");
+    Map<String, String> before = TestPostgres.fingerprint(live);
+    String json = "{\"targetDatabase\": \"" + live + "\", \"bucket\": \"" + bucket + "\", \"targetServer\": {\"host\": \"127.0.0.1\", \"port\": "
+        + fakePostgres.port() + ", \"user\": \"admin\", \"passwordSecret\": \"flowviz/dr/instances/victim-db/admin-password\"}}";
+    String message = failureOf("RestoreFromBackup", json);
+    assertTrue(message.contains("no instance \"victim-db\" made by flowviz-dr"), message);
+    assertEquals(0, fakePostgres.connections(), "the foreign host was never reached");
+    assertEquals(List.of(), fakePostgres.passwordsReceived());
+    assertEquals(before, TestPostgres.fingerprint(live), "the live database is unchanged");
+  }
+
+  /** An instance of that name exists, made by someone else: teardown leaves it as it was. */
+  @org.junit.jupiter.api.Test
+  void teardownRefusesAnInstanceTheToolDidNotMake() throws Exception {
+    java.nio.file.Path foreign = someoneElsesInstance("someone-elses-db");
+    List<String> before = listing(foreign);
+    String message = failureOf("TeardownInstance", "{\"instanceName\": \"someone-elses-db\", \"operator\": \"mallory\"}");
+    assertTrue(message.contains("was not made by flowviz-dr"), message);
+    assertEquals(before, listing(foreign), "the foreign instance is untouched");
+  }
+
+  /** A drill told to use someone else's instance as its scratch neither reuses nor removes it. */
+  @org.junit.jupiter.api.Test
+  void aDrillRefusesAScratchInstanceTheToolDidNotMake() throws Exception {
+    java.nio.file.Path foreign = someoneElsesInstance("foreign-scratch");
+    List<String> before = listing(foreign);
+    List<String> databases = TestPostgres.databasesLike("%");
+    String message = failureOf("RecoveryDrill", "{\"bucket\": \"" + bucket + "\", \"instanceName\": \"foreign-scratch\"}");
+    assertTrue(message.contains("was not made by flowviz-dr"), message);
+    assertEquals(before, listing(foreign), "the foreign instance is untouched");
+    assertEquals(databases, TestPostgres.databasesLike("%"), "no database was created, renamed or dropped");
+  }
+
+  /** A cluster directory where the worker's local provisioner keeps instances, but not made by it (no mark). */
+  private static java.nio.file.Path someoneElsesInstance(String name) throws Exception {
+    java.nio.file.Path home = stack.instances.resolve(name);
+    java.nio.file.Files.createDirectories(home.resolve("data"));
+    java.nio.file.Files.writeString(home.resolve("data/PG_VERSION"), "17\n");
+    java.nio.file.Files.writeString(home.resolve("data/their-data"), "rows someone else keeps\n");
+    return home;
+  }
+
+  private static List<String> listing(java.nio.file.Path dir) throws Exception {
+    try (var files = java.nio.file.Files.walk(dir)) {
+      return files.map(f -> dir.relativize(f) + (java.nio.file.Files.isRegularFile(f) ? " " + sizeOf(f) : "")).sorted().toList();
+    }
+  }
+
+  private static long sizeOf(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.size(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Starts the workflow and returns the message of the non-retryable failure it ends in, within {@link #PROMPTLY}. */
+  private static String failureOf(String workflowType, String json) throws Exception {
+    WorkflowStub stub = stack.client.newUntypedWorkflowStub(workflowType,
+        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("bad-input-" + System.nanoTime())
+            .setWorkflowRunTimeout(Duration.ofMinutes(2)).build());
+    stub.start(JSON.readTree(json));
+    try {
+      stub.getResult(PROMPTLY.toSeconds(), TimeUnit.SECONDS, JsonNode.class);
+      return fail(workflowType + ": accepted");
+    } catch (TimeoutException e) {
+      stub.terminate("bad-input test: no answer within " + PROMPTLY);
+      return fail(workflowType + ": no failure within " + PROMPTLY);
+    } catch (WorkflowFailedException e) {
+      StringBuilder messages = new StringBuilder();
+      for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+        if (t instanceof ApplicationFailure a) {
+          assertTrue(a.isNonRetryable(), a.getOriginalMessage());
+          messages.append(a.getOriginalMessage()).append(" | ");
+        } else {
+          messages.append(t.getMessage()).append(" | ");
+        }
+      }
+      return messages.toString();
+    }
   }
 
   private static Arguments restore(String field, String json, String message) {

@@ -188,6 +188,7 @@ class IncidentEndToEndTest {
           result.postRecoveryChecks().toString());
       assertTrue(result.steps().stream().anyMatch(s -> s.step().equals("prepare-target-environment") && s.outcome().equals("SKIPPED")));
     } finally {
+      stack.repointApplicationAway(); // the application uses the new instance: teardown refuses it until then
       client.newWorkflowStub(TeardownInstanceWorkflow.class, options("teardown"))
           .teardown(new TeardownInstanceRequest("flowviz-db-" + com.flowviz.dr.workflows.common.Names.shortHash(id + "-new-instance"), null, "bob", "test"));
     }

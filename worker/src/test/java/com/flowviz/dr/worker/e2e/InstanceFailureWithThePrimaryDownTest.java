@@ -148,6 +148,7 @@ class InstanceFailureWithThePrimaryDownTest {
         assertTrue(chain.intact(), chain.finding());
         System.out.println("2.2 with the primary down: incident took " + took + ", " + kept.size() + " audit entries forwarded");
       } finally {
+        stack.repointApplicationAway(); // the application uses the new instance: teardown refuses it until then
         stack.client.newWorkflowStub(TeardownInstanceWorkflow.class,
                 WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("teardown-" + id).build())
             .teardown(new TeardownInstanceRequest("flowviz-db-" + com.flowviz.dr.workflows.common.Names.shortHash(id + "-new-instance"), null, "bob", "test"));

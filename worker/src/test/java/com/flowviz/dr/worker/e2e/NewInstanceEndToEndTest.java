@@ -67,6 +67,15 @@ class NewInstanceEndToEndTest {
     assertTrue(env.contains("DB_PORT=" + server.get("port").asInt() + "\n") && env.contains("DB_NAME=flowviz\n"), env);
     assertTrue(Files.isDirectory(stack.instances.resolve(instance)));
 
+    // The application uses it now: teardown refuses it and changes nothing (issue 15).
+    StringWriter refusal = new StringWriter();
+    assertTrue(StarterCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(refusal),
+        "teardown-instance", "--address", stack.temporal.address(), instance, "--reason", "test done") != 0);
+    assertTrue(refusal.toString().contains("is the database the application is told to use"), refusal.toString());
+    assertTrue(Files.isDirectory(stack.instances.resolve(instance)), "the application's database is still there");
+
+    // Once the application is pointed elsewhere, the instance goes.
+    Files.writeString(stack.applicationEnvFile, env.replace("DB_PORT=" + server.get("port").asInt() + "\n", "DB_PORT=" + TestPostgres.settings().port() + "\n"));
     assertEquals(0, StarterCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
         "teardown-instance", "--address", stack.temporal.address(), instance, "--reason", "test done"));
     assertFalse(Files.exists(stack.instances.resolve(instance)), "the cluster is gone");

@@ -130,6 +130,9 @@ public final class WorkerTestStack {
     properties.put("flowviz.failover.terraform-variables", List.of("state_dir=" + stacks));
     properties.put("flowviz.failover.change-batch-directory",
         com.flowviz.dr.activities.testing.TerraformConfigurations.changeBatchesTo(dir.resolve("dns")).toString());
+    // The failover tests' health servers listen on loopback without TLS; production allows https only.
+    properties.put("flowviz.failover.health-hosts", List.of("127.0.0.1"));
+    properties.put("flowviz.failover.health-http-hosts", List.of("127.0.0.1"));
     properties.put("micronaut.server.port", -1); // health and metrics on a free port, started on demand
     properties.put("flowviz.verification.newest-lot-margin", SAMPLE_NEWEST_LOT_MARGIN);
     properties.putAll(extraProperties);
@@ -172,6 +175,16 @@ public final class WorkerTestStack {
       secrets.createSecret(b -> b.name(id).secretString(value));
     } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException e) {
       secrets.putSecretValue(b -> b.secretId(id).secretString(value));
+    }
+  }
+
+  /**
+   * Points the application back at the shared cluster, as an operator does before removing the
+   * instance a recovery moved it to: teardown refuses the instance the application uses.
+   */
+  public void repointApplicationAway() throws IOException {
+    if (Files.exists(applicationEnvFile)) {
+      Files.writeString(applicationEnvFile, "DB_HOST=127.0.0.1\nDB_PORT=" + TestPostgres.settings().port() + "\n");
     }
   }
 

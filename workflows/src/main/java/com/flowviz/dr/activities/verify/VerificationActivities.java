@@ -41,4 +41,11 @@ public interface VerificationActivities {
    */
   @ActivityMethod
   HealthReport probeHealth(String url, java.time.Duration deadline);
+
+  /**
+   * A health URL from a workflow input, checked against the worker's rules before a failover
+   * changes anything (see HealthUrlRules); refused non-retryably with InvalidInput.
+   */
+  @ActivityMethod
+  void checkHealthUrl(String url);
 }

@@ -33,6 +33,11 @@ record WeeklyRestorePlan(
       request = WeeklyRestoreRequest.of(null, null, null);
     }
     String bucket = request.bucket() == null ? Defaults.BUCKET : InputValidation.bucketName("bucket", request.bucket());
+    if (request.targetServer() != null
+        && io.temporal.workflow.Workflow.getVersion("server-inputs-name-servers", io.temporal.workflow.Workflow.DEFAULT_VERSION, 1) >= 1) {
+      // Checked here too, not only by the 4.1 child: a foreign server is refused before the Glacier retrieval.
+      com.flowviz.dr.workflows.ServerInput.validate("targetServer", request.targetServer());
+    }
     String prefix = request.backupPrefix() == null ? Defaults.WEEKLY_PREFIX : InputValidation.prefix("backupPrefix", request.backupPrefix());
     String key =
         request.backupKey() == null || Defaults.LATEST.equalsIgnoreCase(request.backupKey().trim())

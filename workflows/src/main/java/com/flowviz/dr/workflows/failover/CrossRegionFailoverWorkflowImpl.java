@@ -75,10 +75,26 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
   private final ApprovalGates gates = new ApprovalGates(Decision.DNS_SWITCH, Decision.STALE_BACKUP, Decision.FAILBACK_DATA_LOSS);
   private String restoreWorkflowId;
 
+  /** A health URL from the input meets the worker's URL rules before anything is provisioned or switched. */
+  private void checkHealthUrlOfInput(FailoverRequest request) {
+    if (request.healthUrl() == null || Workflow.getVersion("failover-health-url-preflight", Workflow.DEFAULT_VERSION, 1) < 1) {
+      return;
+    }
+    try {
+      verification.checkHealthUrl(plan.healthUrl());
+    } catch (io.temporal.failure.ActivityFailure e) {
+      if (e.getCause() instanceof ApplicationFailure refused && com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT.equals(refused.getType())) {
+        throw ApplicationFailure.newNonRetryableFailure(refused.getOriginalMessage(), refused.getType());
+      }
+      throw e;
+    }
+  }
+
   @Override
   public FailoverResult failover(FailoverRequest request) {
     Instant startedAt = now();
     plan = FailoverPlan.from(request, startedAt);
+    checkHealthUrlOfInput(request);
     AuditTrail trail = new AuditTrail(plan.operator());
     RunSearchAttributes.tag("4.4 " + plan.direction(), plan.operator(), plan.database());
     steps = new StepTracker(trail);

@@ -65,13 +65,21 @@ record FailoverPlan(
       throw InputValidation.invalid("dnsChangeBatch \"" + InputValidation.printable(batch) + "\" is not the file name of a change batch (like dr-failover-dns.json); paths are not accepted.");
     }
     String healthUrl = request.healthUrl() == null ? "https://api.flowviz.com/health" : request.healthUrl();
+    URI healthUri;
     try {
-      URI uri = URI.create(healthUrl);
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      healthUri = URI.create(healthUrl);
+      if (!("http".equals(healthUri.getScheme()) || "https".equals(healthUri.getScheme())) || healthUri.getHost() == null) {
         throw new IllegalArgumentException();
       }
     } catch (IllegalArgumentException e) {
       throw InputValidation.invalid("healthUrl \"" + InputValidation.printable(healthUrl) + "\" is not an http(s) URL.");
+    }
+    if (request.healthUrl() != null && io.temporal.workflow.Workflow.getVersion("failover-health-url-rules", io.temporal.workflow.Workflow.DEFAULT_VERSION, 1) >= 1) {
+      String problem = com.flowviz.dr.activities.verify.HealthUrls.problem(healthUri);
+      if (problem != null) {
+        throw InputValidation.invalid("healthUrl \"" + InputValidation.printable(healthUrl) + "\" " + problem
+            + ". Give the public health URL of the application, on a host in the worker's flowviz.failover.health-hosts.");
+      }
     }
     boolean preApproved = false;
     String preApprovedBy = null;

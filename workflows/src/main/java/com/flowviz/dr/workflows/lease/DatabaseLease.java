@@ -59,7 +59,10 @@ public final class DatabaseLease {
   }
 
   private static String serverName(PgServer server) {
-    return server == null ? "default" : server.host() + ":" + server.port();
+    if (server == null) {
+      return "default";
+    }
+    return server.host() == null ? server.name() : server.host() + ":" + server.port();
   }
 
   /**

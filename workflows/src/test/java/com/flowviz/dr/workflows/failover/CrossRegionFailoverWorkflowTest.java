@@ -389,6 +389,40 @@ class CrossRegionFailoverWorkflowTest {
         "cross-region-failover-v3-primary-region-unreachable");
   }
 
+  /** A health URL from the input meets the worker's rules before anything is provisioned; then the probe uses it. */
+  @Test
+  void aHealthUrlFromTheInputIsCheckedBeforeAnythingIsProvisioned() {
+    FailoverRequest preApproved = new FailoverRequest(null, null, null, null, null, null, null, null, null, "https://status.flowviz.com/health", null, null,
+        new DnsApproval("pre-approved", "region-down policy"), null, "erin", "us-east-1 outage", null);
+
+    FailoverResult result = start("failover-health-url", preApproved).getResult(FailoverResult.class);
+
+    assertEquals(FailoverResult.SWITCHED, result.outcome());
+    org.mockito.InOrder order = org.mockito.Mockito.inOrder(verification, infrastructure);
+    order.verify(verification).checkHealthUrl("https://status.flowviz.com/health");
+    order.verify(infrastructure).applyStack(any());
+    verify(verification).probeHealth(eq("https://status.flowviz.com/health"), any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "failover-health-url", "cross-region-failover-v4-health-url-checked");
+  }
+
+  @Test
+  void aHealthUrlTheWorkerRefusesEndsTheFailoverAtOnceWithNothingChanged() {
+    org.mockito.Mockito.doThrow(io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+            "healthUrl \"http://127.0.0.1:8080/health\" answers 302 (a redirect), and redirects are not followed", com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT))
+        .when(verification).checkHealthUrl(any());
+    FailoverRequest request = new FailoverRequest(null, null, null, null, null, null, null, null, null, "http://127.0.0.1:8080/health", null, null,
+        new DnsApproval("pre-approved", "region-down policy"), null, "erin", null, null);
+
+    io.temporal.client.WorkflowFailedException e = assertThrows(io.temporal.client.WorkflowFailedException.class,
+        () -> start("failover-bad-health-url", request).getResult(FailoverResult.class));
+
+    io.temporal.failure.ApplicationFailure failure = (io.temporal.failure.ApplicationFailure) e.getCause();
+    assertEquals(com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("redirects are not followed"), failure.getOriginalMessage());
+    verify(infrastructure, never()).applyStack(any());
+    verify(dns, never()).applyChangeBatch(any());
+  }
+
   @Test
   void withBothRegionsReadableNoComparisonIsSkipped() {
     FailoverRequest preApproved = new FailoverRequest(null, null, null, null, null, null, null, null, null, null, null, null,

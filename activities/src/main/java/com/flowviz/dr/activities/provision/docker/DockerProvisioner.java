@@ -2,6 +2,7 @@ package com.flowviz.dr.activities.provision.docker;
 
 import com.flowviz.dr.activities.process.ChildProcess;
 import com.flowviz.dr.activities.process.ProcessFailedException;
+import com.flowviz.dr.activities.provision.ForeignInstanceException;
 import com.flowviz.dr.activities.provision.InstanceSpec;
 import com.flowviz.dr.activities.provision.Provisioner;
 import com.flowviz.dr.activities.provision.ProvisioningException;
@@ -26,12 +27,15 @@ import java.util.Optional;
  * password). {@code docker cp} sends the file through the docker API, so it also works with a remote
  * DOCKER_HOST, where a bind mount would name a path on the wrong machine. No POSTGRES_DB: the
  * restore creates the database, so a new instance has no empty one to be replaced.
+ * The label {@code flowviz-dr.instance=<name>} is the ownership mark: a container without it is
+ * neither reused nor removed.
  */
 public final class DockerProvisioner implements Provisioner {
 
   static final String ADMIN = "admin";
   /** Where the image's entrypoint reads the superuser's password (root-only, 0600, in the container). */
   static final String PASSWORD_FILE = "/run/flowviz-dr-postgres-password";
+  static final String LABEL = "flowviz-dr.instance";
   private final String docker;
   private final String image;
   private final String bindAddress;
@@ -59,7 +63,7 @@ public final class DockerProvisioner implements Provisioner {
     List<String> command = new ArrayList<>(List.of(
         docker, "create",
         "--name", name,
-        "--label", "flowviz-dr.instance=" + name,
+        "--label", LABEL + "=" + name,
         "--restart", "unless-stopped",
         "--env", "POSTGRES_USER=" + ADMIN,
         "--env", "POSTGRES_PASSWORD_FILE=" + PASSWORD_FILE,
@@ -70,19 +74,39 @@ public final class DockerProvisioner implements Provisioner {
 
   @Override
   public Optional<Endpoint> find(InstanceSpec spec) {
-    String state;
+    Optional<String> state = ownedState(spec);
+    if (state.isEmpty()) {
+      return Optional.empty();
+    }
+    if (state.get().equals("created")) {
+      // Never started: a worker stopped between docker create and docker start, so the password
+      // file may be missing. It holds no data yet; remove it and let create() make it whole.
+      docker(List.of(docker, "rm", "--force", "--volumes", spec.name()), Map.of());
+      return Optional.empty();
+    }
+    if (!state.get().equals("running")) {
+      docker(List.of(docker, "start", spec.name()), Map.of());
+    }
+    return Optional.of(endpoint(spec.name()));
+  }
+
+  /** The container's state, empty when there is none; refused when it lacks this tool's label. */
+  private Optional<String> ownedState(InstanceSpec spec) {
+    String inspected;
     try {
-      state = docker(List.of(docker, "inspect", "--format", "{{.State.Status}}", spec.name()), Map.of()).trim();
+      inspected = docker(List.of(docker, "inspect", "--type", "container", "--format",
+          "{{.State.Status}} {{index .Config.Labels \"" + LABEL + "\"}}", spec.name()), Map.of()).trim();
     } catch (ProcessFailedException e) {
       if (e.stderrTail().contains("No such object") || e.stderrTail().contains("No such container")) {
         return Optional.empty();
       }
       throw failure(e);
     }
-    if (!state.equals("running")) {
-      docker(List.of(docker, "start", spec.name()), Map.of());
+    String[] parts = inspected.split(" ", 2);
+    if (parts.length < 2 || !parts[1].trim().equals(spec.name())) {
+      throw new ForeignInstanceException(spec.name(), "docker container without the label " + LABEL + "=" + spec.name());
     }
-    return Optional.of(endpoint(spec.name()));
+    return Optional.of(parts[0]);
   }
 
   @Override
@@ -147,6 +171,9 @@ public final class DockerProvisioner implements Provisioner {
 
   @Override
   public boolean destroy(InstanceSpec spec, String adminPassword) {
+    if (ownedState(spec).isEmpty()) {
+      return false;
+    }
     try {
       docker(List.of(docker, "rm", "--force", "--volumes", spec.name()), Map.of());
       return true;

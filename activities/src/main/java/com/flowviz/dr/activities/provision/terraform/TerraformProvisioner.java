@@ -1,6 +1,7 @@
 package com.flowviz.dr.activities.provision.terraform;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.flowviz.dr.activities.provision.ForeignInstanceException;
 import com.flowviz.dr.activities.provision.InstanceSpec;
 import com.flowviz.dr.activities.provision.Provisioner;
 import com.flowviz.dr.activities.provision.ProvisioningException;
@@ -15,7 +16,9 @@ import java.util.Optional;
  * New instances (runbook 4.3) through the terraform CLI: init, workspace, apply with variables,
  * then {@code output -json} read back as the endpoint. The configuration declares the variables
  * {@code name}, {@code region} and {@code db_password} (sensitive, given in TF_VAR_db_password)
- * and the outputs {@code host}, {@code port} and {@code user}.
+ * and the outputs {@code host}, {@code port}, {@code user} and {@code flowviz_dr_owned = true}, the
+ * ownership mark: a workspace whose outputs lack it (made by someone else, or before the mark) is
+ * neither reused nor destroyed.
  */
 public final class TerraformProvisioner implements Provisioner {
 
@@ -44,7 +47,9 @@ public final class TerraformProvisioner implements Provisioner {
     if (!cli.hasWorkspace(workspace(spec))) {
       return Optional.empty();
     }
-    return endpoint(spec, cli.outputs(workspace(spec)));
+    Map<String, JsonNode> outputs = cli.outputs(workspace(spec));
+    requireMark(spec, outputs);
+    return endpoint(spec, outputs);
   }
 
   @Override
@@ -64,6 +69,7 @@ public final class TerraformProvisioner implements Provisioner {
     if (!cli.hasWorkspace(workspace(spec))) {
       return false;
     }
+    requireMark(spec, cli.outputs(workspace(spec)));
     cli.destroy(workspace(spec), variables(spec), Map.of("db_password", adminPassword));
     if (fixedWorkspace == null) {
       cli.deleteWorkspace(workspace(spec));
@@ -88,6 +94,14 @@ public final class TerraformProvisioner implements Provisioner {
 
   private String workspace(InstanceSpec spec) {
     return fixedWorkspace != null ? fixedWorkspace : spec.name();
+  }
+
+  /** A workspace with no outputs has nothing applied yet (an apply that failed half way): it is ours to finish or remove. */
+  private void requireMark(InstanceSpec spec, Map<String, JsonNode> outputs) {
+    JsonNode mark = outputs.get("flowviz_dr_owned");
+    if (!outputs.isEmpty() && (mark == null || !mark.asBoolean(false))) {
+      throw new ForeignInstanceException(spec.name(), "terraform workspace " + workspace(spec) + " without the output flowviz_dr_owned = true");
+    }
   }
 
   private Optional<Endpoint> endpoint(InstanceSpec spec, Map<String, JsonNode> outputs) {

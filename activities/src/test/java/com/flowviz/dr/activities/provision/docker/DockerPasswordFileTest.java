@@ -52,6 +52,7 @@ class DockerPasswordFileTest {
           start) echo "$2" ;;
           port) echo 127.0.0.1:49153 ;;
           rm) echo "$4" ;;
+          inspect) cat "$dir/inspect" 2>/dev/null || { echo "Error: No such object: $6" >&2; exit 1; } ;;
         esac
         """.formatted());
     Files.setPosixFilePermissions(fakeDocker, PosixFilePermissions.fromString("rwx------"));
@@ -95,6 +96,19 @@ class DockerPasswordFileTest {
     Path copied = Path.of(argv(1).get(1));
     assertTrue(copied.getFileName().toString().equals("postgres-password"), copied.toString());
     assertFalse(Files.exists(copied.getParent()), "the password file is deleted on failure too");
+  }
+
+  @Test
+  void aContainerLeftCreatedButNeverStartedIsRemovedSoTheRetryCreatesItWithItsPasswordFile() throws Exception {
+    // What a worker killed between docker create and docker cp leaves behind: the container,
+    // labelled as ours, in state "created", without its password file.
+    Files.writeString(dir.resolve("inspect"), "created flowviz-db-p3\n");
+    DockerProvisioner provisioner = new DockerProvisioner(fakeDocker.toString(), "postgres:17", "127.0.0.1", 0, Duration.ofSeconds(30));
+
+    assertTrue(provisioner.find(new InstanceSpec("flowviz-db-p3", null)).isEmpty(), "a never-started container is not an instance to reuse");
+
+    assertEquals(List.of("inspect", "rm"), verbs(), "removed, never started without its password file");
+    assertEquals(List.of("rm", "--force", "--volumes", "flowviz-db-p3"), argv(1));
   }
 
   private List<String> verbs() throws Exception {
