@@ -37,7 +37,19 @@ final class DevKeys {
   private DevKeys() {}
 
   static Files ensure(Path dir) throws IOException, PGPException, java.security.GeneralSecurityException {
-    Files files = new Files(dir.resolve("backup-public.asc"), dir.resolve("backup-private.asc"), dir.resolve("backup-passphrase"));
+    return ensure(dir, "backup", "FlowViz Backup (demo) <backup@flowviz.com>");
+  }
+
+  /**
+   * The demo's signing key: a key pair of its own, as in production (docs/key-rotation.md), so
+   * that the key which decrypts backups is never the one that vouches for them.
+   */
+  static Files ensureSigning(Path dir) throws IOException, PGPException, java.security.GeneralSecurityException {
+    return ensure(dir, "signing", "FlowViz Backup Signing (demo) <backup-signing@flowviz.com>");
+  }
+
+  private static Files ensure(Path dir, String name, String userId) throws IOException, PGPException, java.security.GeneralSecurityException {
+    Files files = new Files(dir.resolve(name + "-public.asc"), dir.resolve(name + "-private.asc"), dir.resolve(name + "-passphrase"));
     if (java.nio.file.Files.isRegularFile(files.privateKey()) && java.nio.file.Files.isRegularFile(files.publicKey())) {
       return files;
     }
@@ -61,7 +73,7 @@ final class DevKeys {
         new PGPKeyRingGenerator(
             PGPSignature.POSITIVE_CERTIFICATION,
             primary,
-            "FlowViz Backup (demo) <backup@flowviz.com>",
+            userId,
             sha1,
             primaryFlags.generate(),
             null,

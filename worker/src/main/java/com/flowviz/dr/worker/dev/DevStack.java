@@ -120,6 +120,15 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
     DevKeys.Files keys = DevKeys.ensure(home.resolve("keys"));
     log("Backup key pair in " + keys.privateKey().getParent() + " (public key " + keys.publicKey().getFileName() + ")");
 
+    // flowviz-dr signs every backup it takes and restores only what a trusted signer signed: the
+    // demo's signing key goes where the worker reads it (its local secret store), its public key
+    // is the one trusted signer.
+    DevKeys.Files signing = DevKeys.ensureSigning(home.resolve("keys"));
+    com.flowviz.dr.activities.secrets.LocalSecretStore devSecrets =
+        new com.flowviz.dr.activities.secrets.LocalSecretStore(home.resolve("secrets"));
+    devSecrets.write(com.flowviz.dr.activities.crypto.BackupSigningKey.DEFAULT_KEY_SECRET, Files.readString(signing.privateKey()));
+    devSecrets.write(com.flowviz.dr.activities.crypto.BackupSigningKey.DEFAULT_PASSPHRASE_SECRET, Files.readString(signing.passphrase()));
+
     Map<String, Object> properties = new HashMap<>();
     properties.put("flowviz.temporal.address", temporal.address());
     properties.put("flowviz.temporal.namespace", "default");
@@ -132,6 +141,7 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
     properties.put("flowviz.gpg.key-file", keys.privateKey().toString());
     properties.put("flowviz.gpg.passphrase-file", keys.passphrase().toString());
     properties.put("flowviz.gpg.public-key-file", keys.publicKey().toString());
+    properties.put("flowviz.gpg.signer-public-key-file", signing.publicKey().toString());
     properties.put("flowviz.worker.work-directory", home.resolve("work").toString());
     // The embedded server keeps a dead worker's sticky queue forever; without it, a restarted
     // worker takes over at once.
