@@ -4,6 +4,7 @@ import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.secrets.SecretStore;
+import com.flowviz.dr.activities.verify.ApplicationLogin;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.activities.process.ChildProcess;
 import java.time.Duration;
@@ -19,6 +20,7 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
   private final SecretStore secrets;
   private final String database;
   private final List<String> endpoints;
+  private final ApplicationLogin applicationLogin;
 
   /**
    * @param restartCommand an argument list, e.g. [docker, compose, restart, api]; empty for none
@@ -35,6 +37,17 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
    */
   public ApplicationActivitiesImpl(
       List<String> restartCommand, Duration timeout, List<EndpointPublisher> publishers, SecretStore secrets, String database, List<String> endpoints) {
+    this(restartCommand, timeout, publishers, secrets, database, endpoints, null);
+  }
+
+  /**
+   * @param applicationLogin the application's own role and secret: what a repointing publishes;
+   *     null when none is configured, and the published credentials then stay as they were
+   */
+  public ApplicationActivitiesImpl(
+      List<String> restartCommand, Duration timeout, List<EndpointPublisher> publishers, SecretStore secrets, String database, List<String> endpoints,
+      ApplicationLogin applicationLogin) {
+    this.applicationLogin = applicationLogin;
     this.restartCommand = List.copyOf(restartCommand);
     this.timeout = timeout;
     this.publishers = List.copyOf(publishers);
@@ -53,13 +66,11 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
     if (publishers.isEmpty()) {
       return new PublishOutcome(false, List.of());
     }
-    String password =
-        server.passwordSecret() == null
-            ? null
-            : secrets.read(server.passwordSecret())
-                .orElseThrow(() -> NonRetryable.failure(FailureTypes.CONFIGURATION,
-                    "The password secret " + server.passwordSecret() + " of " + server.describe() + " does not exist."));
-    DatabaseEndpoint endpoint = new DatabaseEndpoint(server.host(), server.port(), database, server.user(), password);
+    // The application's own role, never the instance's superuser (whose secret the PgServer names).
+    boolean ownRole = applicationLogin != null && applicationLogin.configured();
+    DatabaseEndpoint endpoint = ownRole
+        ? new DatabaseEndpoint(server.host(), server.port(), database, applicationLogin.role(), applicationLogin.password())
+        : new DatabaseEndpoint(server.host(), server.port(), database, null, null);
     List<String> locations = new java.util.ArrayList<>();
     for (EndpointPublisher publisher : publishers) {
       try {
@@ -67,6 +78,9 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException("Cannot publish the database endpoint: " + e.getMessage(), e);
       }
+    }
+    if (!ownRole) {
+      locations.add("credentials left as they were: no application role is configured (flowviz.incident.application-role)");
     }
     return new PublishOutcome(true, locations);
   }

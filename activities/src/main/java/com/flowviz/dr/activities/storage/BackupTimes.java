@@ -38,6 +38,9 @@ public final class BackupTimes {
 
   /** Encrypted backups only: not manifests, not other files that share the prefix. */
   public static boolean isBackupKey(String key) {
+    if (com.flowviz.dr.activities.postgres.ClusterGlobals.isGlobalsKey(key)) {
+      return false; // the roles beside a backup, not a backup
+    }
     return key.endsWith(".gpg") || key.endsWith(".pgp") || key.endsWith(".asc");
   }
 
