@@ -123,14 +123,18 @@ final class FaithfulStaging {
   }
 
   private void createDatabase(Connection c, String staging, boolean withTablespace, List<String> findings) throws SQLException {
+    // Staging an operator moved to a roomier volume (ALTER DATABASE ... SET TABLESPACE) stays there.
+    String placed = stagingTablespace(c, staging);
+    String placedClause = placed == null || (withTablespace && !archive.tablespaces().isEmpty() && archive.createDatabase() != null
+        && archive.createDatabase().contains(" TABLESPACE = ")) ? "" : " TABLESPACE = " + PgClient.quote(placed);
     execute(c, "DROP DATABASE IF EXISTS " + PgClient.quote(staging) + " WITH (FORCE)");
     if (archive.createDatabase() == null) {
       findings.add("the archive names no database properties (encoding, locale): staging was created with the server's defaults");
-      execute(c, "CREATE DATABASE " + PgClient.quote(staging));
+      execute(c, "CREATE DATABASE " + PgClient.quote(staging) + placedClause);
       return;
     }
     try {
-      execute(c, archive.createDatabaseAs(staging, withTablespace));
+      execute(c, archive.createDatabaseAs(staging, withTablespace) + placedClause);
     } catch (SQLException e) {
       String state = e.getSQLState() == null ? "" : e.getSQLState();
       if (!state.equals("22023") && !state.equals("42704") && !state.equals("0A000")) {
@@ -197,6 +201,16 @@ final class FaithfulStaging {
           ? " (" + application.name() + " with the password of its configured secret)" : ""));
     }
     return created;
+  }
+
+  private static String stagingTablespace(Connection c, String staging) throws SQLException {
+    try (java.sql.PreparedStatement s = c.prepareStatement(
+        "SELECT t.spcname FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace WHERE d.datname = ? AND t.spcname <> 'pg_default'")) {
+      s.setString(1, staging);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
   }
 
   private static Set<String> names(Connection c, String sql) throws SQLException {
