@@ -377,7 +377,8 @@ class IncidentEndToEndTest {
     String primary = TestMoto.newBucket(stack.s3, "flowviz-backups", "us-east-1");
     String dr = TestMoto.newBucket(west, "flowviz-backups-prod-us-west-2", "us-west-2");
     BackupResult backup = backup(source, primary);
-    for (String key : List.of(backup.key(), backup.manifestKey())) {
+    // As cross-region replication does: the backup and every object beside it (manifest, roles).
+    for (String key : List.of(backup.key(), backup.manifestKey(), com.flowviz.dr.activities.postgres.ClusterGlobals.keyFor(backup.key()))) {
       west.copyObject(b -> b.sourceBucket(primary).sourceKey(key).destinationBucket(dr).destinationKey(key));
     }
     String zone = TestMoto.newHostedZone(route53);
