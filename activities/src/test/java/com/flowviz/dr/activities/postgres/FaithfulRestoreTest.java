@@ -54,7 +54,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * up, downloaded, decrypted and restored by the real activities (pg_dump, pg_dumpall, gpg keys,
  * moto S3, pg_restore): on its own server and on a new cluster that has none of its roles. The
  * application's role, logging in with the password of its secret, reads and writes as before.
- * About 20 s (one extra initdb).
+ * About 45 s on the loaded machine (one extra initdb).
  */
 class FaithfulRestoreTest {
 
