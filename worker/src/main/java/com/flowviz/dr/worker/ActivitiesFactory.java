@@ -46,6 +46,7 @@ import com.flowviz.dr.activities.storage.BackupStore;
 import com.flowviz.dr.activities.storage.LocalDirectoryBackupStore;
 import com.flowviz.dr.activities.storage.S3BackupStore;
 import com.flowviz.dr.activities.verify.ApplicationLogin;
+import com.flowviz.dr.activities.verify.ApplicationRoleAccess;
 import com.flowviz.dr.activities.verify.VerificationActivitiesImpl;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
 import com.flowviz.dr.activities.workhost.WorkHostActivitiesImpl;
@@ -249,9 +250,20 @@ public class ActivitiesFactory {
 
   @Singleton
   PostgresActivitiesImpl postgresActivities(
-      PgServers pg, PgBinaries binaries, WorkDirectory workDirectory, PostgresSettings settings, TemporalWorkflows workflows) {
+      PgServers pg, PgBinaries binaries, WorkDirectory workDirectory, PostgresSettings settings, TemporalWorkflows workflows,
+      IncidentSettings incident, ApplicationSettings application, SecretStore secrets) {
     return new PostgresActivitiesImpl(
-        pg, binaries, workDirectory, settings.restoreJobs(), settings.extensions(), Set.of(settings.auditDatabase()), workflows);
+        pg, binaries, workDirectory, settings.restoreJobs(), settings.extensions(), Set.of(settings.auditDatabase()), workflows,
+        applicationLogin(incident, application, secrets));
+  }
+
+  /** The application's own role and the secret with its password; null when no role is configured. */
+  static ApplicationLogin applicationLogin(IncidentSettings incident, ApplicationSettings application, SecretStore secrets) {
+    if (incident.applicationRole() == null || incident.applicationRole().isBlank()) {
+      return null;
+    }
+    String secretId = incident.applicationSecretId() != null ? incident.applicationSecretId() : application.secretId();
+    return new ApplicationLogin(incident.applicationRole(), secretId, secrets);
   }
 
   @Singleton
@@ -268,8 +280,10 @@ public class ActivitiesFactory {
   VerificationActivitiesImpl verificationActivities(
       PgServers pg, ApplicationSettings application, IncidentSettings incident, SecretStore secrets, VerificationSettings verification,
       FailoverSettings failover) {
+    ApplicationLogin login = applicationLogin(incident, application, secrets);
     return new VerificationActivitiesImpl(pg, application.probeEndpoints(), application.connectivityDeadline(),
-        incident.traceAsApplicationRole() ? new ApplicationLogin(incident.applicationRole(), incident.applicationSecretId(), secrets) : null)
+        incident.traceAsApplicationRole() ? new ApplicationLogin(incident.applicationRole(), incident.applicationSecretId(), secrets) : null,
+        login == null ? null : new ApplicationRoleAccess(login, incident.applicationDatabase()))
         .judging(verification.limits())
         .withHealthUrlRules(new com.flowviz.dr.activities.verify.HealthUrlRules(failover.healthHosts(),
             failover.healthHttpHosts() == null ? List.of() : failover.healthHttpHosts()));
@@ -288,7 +302,8 @@ public class ActivitiesFactory {
     }
     return new ApplicationActivitiesImpl(
         application.restartCommand() == null ? List.of() : application.restartCommand(), application.restartTimeout(), publishers, secrets,
-        incident.applicationDatabase(), application.probeEndpoints().stream().map(URI::toString).toList()).admittingThrough(servers);
+        incident.applicationDatabase(), application.probeEndpoints().stream().map(URI::toString).toList(),
+        applicationLogin(incident, application, secrets)).admittingThrough(servers);
   }
 
   @Singleton

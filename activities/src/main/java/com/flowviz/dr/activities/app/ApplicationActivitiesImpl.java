@@ -4,6 +4,7 @@ import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.secrets.SecretStore;
+import com.flowviz.dr.activities.verify.ApplicationLogin;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.activities.process.ChildProcess;
 import java.time.Duration;
@@ -20,6 +21,7 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
   private final String database;
   private final List<String> endpoints;
   private com.flowviz.dr.activities.postgres.PgServers servers;
+  private final ApplicationLogin applicationLogin;
 
   /**
    * @param restartCommand an argument list, e.g. [docker, compose, restart, api]; empty for none
@@ -36,6 +38,17 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
    */
   public ApplicationActivitiesImpl(
       List<String> restartCommand, Duration timeout, List<EndpointPublisher> publishers, SecretStore secrets, String database, List<String> endpoints) {
+    this(restartCommand, timeout, publishers, secrets, database, endpoints, null);
+  }
+
+  /**
+   * @param applicationLogin the application's own role and secret: what a repointing publishes;
+   *     null when none is configured, and the published credentials then stay as they were
+   */
+  public ApplicationActivitiesImpl(
+      List<String> restartCommand, Duration timeout, List<EndpointPublisher> publishers, SecretStore secrets, String database, List<String> endpoints,
+      ApplicationLogin applicationLogin) {
+    this.applicationLogin = applicationLogin;
     this.restartCommand = List.copyOf(restartCommand);
     this.timeout = timeout;
     this.publishers = List.copyOf(publishers);
@@ -63,19 +76,17 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
     if (publishers.isEmpty()) {
       return new PublishOutcome(false, List.of());
     }
+    // Only a server the registry admits is published (an input cannot choose where the
+    // application connects); its host and port, never its superuser or that superuser's secret.
     PgServer server = given;
     if (servers != null && given != null) {
-      com.flowviz.dr.activities.postgres.ServerRegistry.Entry admitted = servers.registry().admit(given);
-      server = admitted.toServer();
+      server = servers.registry().admit(given).toServer();
     }
-    PgServer published = server;
-    String password =
-        server.passwordSecret() == null
-            ? null
-            : secrets.read(published.passwordSecret())
-                .orElseThrow(() -> NonRetryable.failure(FailureTypes.CONFIGURATION,
-                    "The password secret " + published.passwordSecret() + " of " + published.describe() + " does not exist."));
-    DatabaseEndpoint endpoint = new DatabaseEndpoint(server.host(), server.port(), database, server.user(), password);
+    // The application's own role and password, never the instance's superuser.
+    boolean ownRole = applicationLogin != null && applicationLogin.configured();
+    DatabaseEndpoint endpoint = ownRole
+        ? new DatabaseEndpoint(server.host(), server.port(), database, applicationLogin.role(), applicationLogin.password())
+        : new DatabaseEndpoint(server.host(), server.port(), database, null, null);
     List<String> locations = new java.util.ArrayList<>();
     for (EndpointPublisher publisher : publishers) {
       try {
@@ -83,6 +94,9 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException("Cannot publish the database endpoint: " + e.getMessage(), e);
       }
+    }
+    if (!ownRole) {
+      locations.add("credentials left as they were: no application role is configured (flowviz.incident.application-role)");
     }
     return new PublishOutcome(true, locations);
   }

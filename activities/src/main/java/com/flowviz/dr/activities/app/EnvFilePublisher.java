@@ -24,17 +24,28 @@ public final class EnvFilePublisher implements EndpointPublisher {
     this.service = service;
   }
 
+  /** A credential line of the file as it is: kept when no application role is configured to publish instead. */
+  private String kept(String prefix) throws IOException {
+    if (!java.nio.file.Files.isRegularFile(envFile)) {
+      return null;
+    }
+    return java.nio.file.Files.readAllLines(envFile).stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()))
+        .filter(v -> !v.isEmpty()).findFirst().orElse(null);
+  }
+
   @Override
   public String publish(DatabaseEndpoint endpoint) throws IOException {
+    String user = endpoint.user() != null ? endpoint.user() : kept("DB_USER=");
+    String password = endpoint.user() != null ? endpoint.password() : kept("DB_PASSWORD=");
     String env =
         String.join("\n",
                 "# Written by flowviz-dr (runbook 4.3 step 5): the database the application uses.",
                 "DB_HOST=" + endpoint.host(),
                 "DB_PORT=" + endpoint.port(),
                 "DB_NAME=" + endpoint.database(),
-                "DB_USER=" + endpoint.user(),
-                "DB_PASSWORD=" + endpoint.password(),
-                "DATABASE_URL=postgresql://" + endpoint.user() + "@" + endpoint.host() + ":" + endpoint.port() + "/" + endpoint.database())
+                "DB_USER=" + (user == null ? "" : user),
+                "DB_PASSWORD=" + (password == null ? "" : password),
+                "DATABASE_URL=postgresql://" + (user == null ? "" : user + "@") + endpoint.host() + ":" + endpoint.port() + "/" + endpoint.database())
             + "\n";
     writeAtomically(envFile, env, "rw-------");
     if (composeOverride == null) {

@@ -19,6 +19,23 @@ public final class SecretPublisher implements EndpointPublisher {
     this.secretId = secretId;
   }
 
+  private Map<String, Object> keptCredentials() {
+    Map<String, Object> kept = new LinkedHashMap<>();
+    secrets.read(secretId).ifPresent(value -> {
+      try {
+        var node = Json.MAPPER.readTree(value);
+        for (String field : new String[] {"username", "password"}) {
+          if (node != null && node.hasNonNull(field)) {
+            kept.put(field, node.get(field).asText());
+          }
+        }
+      } catch (java.io.IOException e) {
+        // Not the RDS shape: nothing to keep.
+      }
+    });
+    return kept;
+  }
+
   @Override
   public String publish(DatabaseEndpoint endpoint) {
     Map<String, Object> secret = new LinkedHashMap<>();
@@ -26,8 +43,13 @@ public final class SecretPublisher implements EndpointPublisher {
     secret.put("host", endpoint.host());
     secret.put("port", endpoint.port());
     secret.put("dbname", endpoint.database());
-    secret.put("username", endpoint.user());
-    secret.put("password", endpoint.password());
+    if (endpoint.user() != null) {
+      secret.put("username", endpoint.user());
+      secret.put("password", endpoint.password());
+    } else {
+      // No application role to publish: the credentials the secret holds stay as they are.
+      keptCredentials().forEach(secret::put);
+    }
     try {
       secrets.write(secretId, Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(secret));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -88,6 +88,8 @@ public class BackupActivitiesImpl implements BackupActivities {
       String serverVersion = queryString(snapshot, "SHOW server_version");
       List<TableStats> tables = TableStatistics.collect(snapshot);
 
+      // The roles first: a backup that can be chosen always has the roles its restore may need beside it.
+      GlobalsBackup.upload(pg, binaries, store, spec, keys);
       Stored stored = dumpEncryptUpload(spec, pgDump, snapshotId, keys);
       snapshot.rollback();
 

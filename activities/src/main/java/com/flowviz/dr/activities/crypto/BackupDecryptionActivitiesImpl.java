@@ -2,6 +2,7 @@ package com.flowviz.dr.activities.crypto;
 
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.postgres.ClusterGlobals;
 import com.flowviz.dr.activities.postgres.PgDumpHeader;
 import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.storage.BackupObject;
@@ -396,6 +397,7 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
     try {
       if (Files.isRegularFile(done)) {
         // An earlier attempt finished the file but not the activity.
+        decryptGlobals(dir);
         return describe(backupKey, done, null, false);
       }
       OpenPgpDecryptor.Outcome outcome;
@@ -415,9 +417,28 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
       }
       Files.move(part, done, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       log.info("Decrypted {} ({} bytes, key {}, compressed: {})", backupKey, outcome.plaintextBytes(), outcome.keyId(), outcome.compressed());
+      decryptGlobals(dir);
       return describe(backupKey, done, outcome.keyId(), outcome.compressed());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The roles downloaded beside the backup, decrypted beside the archive for pg_restore's owners and grants. */
+  private void decryptGlobals(Path dir) throws IOException {
+    Path ciphertext = dir.resolve(ClusterGlobals.CIPHERTEXT_FILE);
+    Path plaintext = dir.resolve(ClusterGlobals.PLAINTEXT_FILE);
+    if (!Files.isRegularFile(ciphertext)) {
+      return;
+    }
+    try (PrivateKeyMaterial key = loadKey();
+        InputStream in = Files.newInputStream(ciphertext);
+        OutputStream out = WorkDirectory.openPrivate(plaintext, false)) {
+      OpenPgpDecryptor.decrypt(in, key, out, ignored -> {});
+    } catch (BackupDecryptionException e) {
+      Files.deleteIfExists(plaintext);
+      throw NonRetryable.failure(e.type(), "The roles beside the backup (" + ClusterGlobals.CIPHERTEXT_FILE + ") cannot be decrypted: "
+          + e.getMessage() + ". Remove or replace that object, or restore another backup.");
     }
   }
 

@@ -5,6 +5,7 @@ import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.activities.lease.RunningWorkflows;
 import com.flowviz.dr.activities.process.ChildProcess;
 import com.flowviz.dr.activities.process.ProcessFailedException;
+import com.flowviz.dr.activities.verify.ApplicationLogin;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.common.Names;
@@ -41,6 +42,7 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   private final List<String> extensions;
   private final Set<String> protectedDatabases;
   private final RunningWorkflows runningWorkflows;
+  private final ApplicationLogin applicationLogin;
 
   /**
    * @param restoreJobs {@code pg_restore -j}; parallel restore needs a seekable archive file, which
@@ -60,6 +62,17 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   public PostgresActivitiesImpl(
       PgServers servers, PgBinaries binaries, WorkDirectory workDirectory, int restoreJobs, List<String> extensions, Set<String> protectedDatabases,
       RunningWorkflows runningWorkflows) {
+    this(servers, binaries, workDirectory, restoreJobs, extensions, protectedDatabases, runningWorkflows, null);
+  }
+
+  /**
+   * @param applicationLogin the application's role: created with the password of its secret when a
+   *     restore needs it on a server that lacks it (a new instance); null when none is configured
+   */
+  public PostgresActivitiesImpl(
+      PgServers servers, PgBinaries binaries, WorkDirectory workDirectory, int restoreJobs, List<String> extensions, Set<String> protectedDatabases,
+      RunningWorkflows runningWorkflows, ApplicationLogin applicationLogin) {
+    this.applicationLogin = applicationLogin;
     this.runningWorkflows = runningWorkflows;
     this.servers = servers;
     this.binaries = binaries;
@@ -111,28 +124,65 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     PgToolVersion version = PgToolVersion.of(pgRestore);
     checkArchiveReadable(dump, version);
 
-    try {
-      if (hasUserTables(pg, stagingDatabase)) {
-        // An earlier attempt (perhaps from a worker that died) restored part of the archive.
-        log.info("Staging database {} holds an earlier partial restore; starting it afresh", stagingDatabase);
-        prepareStagingDatabase(stagingDatabase, server);
-      }
-    } catch (SQLException e) {
-      throw sqlFailure("check the staging database " + stagingDatabase, e);
-    }
-
+    // Staging is made afresh from the archive's own database entry below: what an earlier attempt
+    // (perhaps from a worker that died) restored into it goes with it.
     String targetSpace = describeTargetSpace(pg, dump);
-    List<String> command = new ArrayList<>(List.of(
-        pgRestore,
-        "--no-owner",
-        "--no-privileges",
+    // The archive's database as it was: its properties, owners, grants and the roles they name.
+    ArchiveDatabase archive = ArchiveDatabase.read(pgRestore, dump, pg.settings().toolEnvironment());
+    FaithfulStaging faithful = new FaithfulStaging(pg, archive, ClusterGlobals.besideArchive(dump), applicationRole());
+    FaithfulStaging.Plan plan = prepareFaithfully(faithful, pg, stagingDatabase);
+    AtomicInteger items = new AtomicInteger();
+    long started = System.nanoTime();
+    try {
+      runPgRestore(pgRestore, plan, pg, stagingDatabase, dump, items, version);
+    } catch (io.temporal.failure.ApplicationFailure e) {
+      String refused = plan.ownersAndPrivileges() ? ownershipRefusal(e.getOriginalMessage()) : null;
+      if (refused == null) {
+        throw e;
+      }
+      // The runbook's "if permission errors": the worker's role may not give objects to their owners.
+      log.warn("pg_restore as {} could not restore owners and grants ({}); restoring again with --no-owner --no-privileges",
+          pg.settings().user(), refused);
+      plan = plan.withoutOwners(PgRestoreOutcome.FALLBACK + " --no-owner --no-privileges: pg_restore as " + pg.settings().user()
+          + " could not restore the archive's owners and grants (" + refused + "); every object belongs to " + pg.settings().user()
+          + " and the archive's grants are not applied, so the application's role may not read it");
+      prepareFaithfully(faithful, pg, stagingDatabase);
+      items.set(0);
+      runPgRestore(pgRestore, plan, pg, stagingDatabase, dump, items, version);
+    }
+    List<String> fidelity;
+    try {
+      fidelity = faithful.finish(stagingDatabase, plan);
+    } catch (SQLException e) {
+      throw sqlFailure("apply the archive's database settings to " + stagingDatabase, e);
+    }
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    log.info("pg_restore -j {} of {} into {} took {} ms ({} items){}", restoreJobs, dump.getFileName(), stagingDatabase, millis, items.get(),
+        fidelity.isEmpty() ? "" : "; " + fidelity);
+    return new PgRestoreOutcome(stagingDatabase, restoreJobs, millis, version.version(), items.get(), targetSpace, fidelity);
+  }
+
+  private FaithfulStaging.Plan prepareFaithfully(FaithfulStaging faithful, PgClient pg, String stagingDatabase) {
+    FaithfulStaging.Plan plan;
+    try {
+      plan = faithful.prepare(stagingDatabase);
+    } catch (SQLException e) {
+      throw sqlFailure("create the staging database " + stagingDatabase + " as the archive's", e);
+    }
+    createExtensions(pg, stagingDatabase);
+    return plan;
+  }
+
+  private void runPgRestore(
+      String pgRestore, FaithfulStaging.Plan plan, PgClient pg, String stagingDatabase, Path dump, AtomicInteger items, PgToolVersion version) {
+    List<String> command = new ArrayList<>(List.of(pgRestore));
+    command.addAll(plan.pgRestoreFlags());
+    command.addAll(List.of(
         "--exit-on-error",
         "--verbose",
         "--jobs=" + restoreJobs,
         "--dbname=" + stagingDatabase,
         dump.toString()));
-    AtomicInteger items = new AtomicInteger();
-    long started = System.nanoTime();
     try (ChildProcess child =
         ChildProcess.start(command, pg.settings().toolEnvironment(), null, line -> {
           if (line.startsWith("pg_restore: processing") || line.startsWith("pg_restore: creating")) {
@@ -143,9 +193,28 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     } catch (ProcessFailedException e) {
       throw pgRestoreFailure(e, version);
     }
-    long millis = (System.nanoTime() - started) / 1_000_000;
-    log.info("pg_restore -j {} of {} into {} took {} ms ({} items)", restoreJobs, dump.getFileName(), stagingDatabase, millis, items.get());
-    return new PgRestoreOutcome(stagingDatabase, restoreJobs, millis, version.version(), items.get(), targetSpace);
+  }
+
+  /** The server's refusal to give an object its owner or grant, from pg_restore's failure; null when it failed otherwise. */
+  private static String ownershipRefusal(String message) {
+    if (message == null) {
+      return null;
+    }
+    for (String sign : List.of("must be owner of", "must be member of role", "must be able to SET ROLE", "permission denied to grant",
+        "permission denied to change default privileges", "must be superuser")) {
+      int at = message.indexOf(sign);
+      if (at >= 0) {
+        int end = message.indexOf(" | ", at);
+        return message.substring(at, end < 0 ? message.length() : end);
+      }
+    }
+    return null;
+  }
+
+  private FaithfulStaging.ApplicationRole applicationRole() {
+    return applicationLogin == null || !applicationLogin.configured()
+        ? null
+        : new FaithfulStaging.ApplicationRole(applicationLogin.role(), applicationLogin::password);
   }
 
   /**
@@ -576,23 +645,6 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     return NonRetryable.failure(
         FailureTypes.PG_RESTORE_FAILED,
         "pg_restore failed (exit " + e.exitCode() + "): " + lastLines(tail, 5) + ". The live database was not touched.");
-  }
-
-  private static boolean hasUserTables(PgClient pg, String database) throws SQLException {
-    try (Connection c = pg.connect(database);
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                    + " WHERE c.relkind IN ('r','p') AND n.nspname NOT IN ('pg_catalog','information_schema')")) {
-      rs.next();
-      return rs.getLong(1) > 0;
-    } catch (SQLException e) {
-      if ("3D000".equals(e.getSQLState())) {
-        return false;
-      }
-      throw e;
-    }
   }
 
   private static void recreate(Connection c, String database) throws SQLException {

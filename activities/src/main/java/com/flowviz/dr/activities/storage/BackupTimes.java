@@ -42,8 +42,8 @@ public final class BackupTimes {
    * one database's backups by their strict names.
    */
   public static boolean isBackupKey(String key) {
-    if (isDetachedSignature(key) || key.contains(".globals.")) {
-      return false;
+    if (isDetachedSignature(key) || com.flowviz.dr.activities.postgres.ClusterGlobals.isGlobalsKey(key) || key.contains(".globals.")) {
+      return false; // a signature or the roles beside a backup, not a backup
     }
     return key.endsWith(".gpg") || key.endsWith(".pgp") || key.endsWith(".asc");
   }

@@ -1,6 +1,7 @@
 package com.flowviz.dr.activities.storage;
 
 import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.postgres.ClusterGlobals;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
 import com.flowviz.dr.workflows.FailureTypes;
 import java.io.IOException;
@@ -50,6 +51,7 @@ public final class ResumableDownload {
     Path done = doneFile(dir);
     Path part = partFile(dir);
     try {
+      fetchGlobals(dir, stores, backup);
       if (Files.isRegularFile(done) && Files.size(done) == backup.sizeBytes()) {
         return new DownloadedBackup(backup.key(), done.toString(), backup.sizeBytes(), sha256(done), backup.sizeBytes());
       }
@@ -97,6 +99,22 @@ public final class ResumableDownload {
       throw BackupStorageActivitiesImpl.storeFailure(e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The roles beside the backup ({@link ClusterGlobals#keyFor}), encrypted as it is, into the work
+   * directory for the restore; a backup taken before globals were kept has none.
+   */
+  private static void fetchGlobals(Path dir, BackupStores stores, BackupObject backup) throws IOException {
+    Path file = dir.resolve(ClusterGlobals.CIPHERTEXT_FILE);
+    var globals = stores.forRegion(backup.region()).readSmall(backup.bucket(), ClusterGlobals.keyFor(backup.key()));
+    if (globals.isPresent()) {
+      try (OutputStream out = WorkDirectory.openPrivate(file, false)) {
+        out.write(globals.get());
+      }
+    } else {
+      Files.deleteIfExists(file);
     }
   }
 

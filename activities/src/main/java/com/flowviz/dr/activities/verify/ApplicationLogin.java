@@ -18,7 +18,7 @@ public record ApplicationLogin(String role, String secretId, SecretStore secrets
   }
 
   /** The password, or null when no secret is named (a passfile or trust may let the role in). */
-  String password() {
+  public String password() {
     if (secretId == null || secretId.isBlank()) {
       return null;
     }

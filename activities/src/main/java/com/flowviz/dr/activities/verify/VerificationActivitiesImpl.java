@@ -24,6 +24,7 @@ public class VerificationActivitiesImpl implements VerificationActivities {
   private final Duration connectivityDeadline;
   private final HttpClient http;
   private final ApplicationLogin applicationLogin;
+  private final ApplicationRoleAccess roleAccess;
   private JudgementLimits limits = JudgementLimits.DEFAULTS;
   private HealthUrlRules healthUrlRules = new HealthUrlRules(List.of("api.flowviz.com"), List.of());
   /** A health URL can come from an input: its redirects are not followed (runbook 5.3's configured probes keep theirs). */
@@ -39,6 +40,13 @@ public class VerificationActivitiesImpl implements VerificationActivities {
 
   /** @param applicationLogin the application's role for runbook 6.1's check; null: the worker's role */
   public VerificationActivitiesImpl(PgServers servers, List<URI> endpoints, Duration connectivityDeadline, ApplicationLogin applicationLogin) {
+    this(servers, endpoints, connectivityDeadline, applicationLogin, null);
+  }
+
+  /** @param roleAccess a restore must be readable by the application's own role; null: not checked */
+  public VerificationActivitiesImpl(
+      PgServers servers, List<URI> endpoints, Duration connectivityDeadline, ApplicationLogin applicationLogin, ApplicationRoleAccess roleAccess) {
+    this.roleAccess = roleAccess;
     this.servers = servers;
     this.endpoints = List.copyOf(endpoints);
     this.connectivityDeadline = connectivityDeadline;
@@ -82,9 +90,14 @@ public class VerificationActivitiesImpl implements VerificationActivities {
 
   @Override
   public VerificationReport verifyRestoredDatabase(String database, BackupManifest manifest, PgServer server) {
-    try (Connection c = servers.client(server).connect(database)) {
+    PgClient worker = servers.client(server);
+    try (Connection c = worker.connect(database)) {
       c.setReadOnly(true);
-      return RestoredDatabaseCheck.run(c, database, manifest);
+      VerificationReport report = RestoredDatabaseCheck.run(c, database, manifest);
+      if (roleAccess != null && roleAccess.appliesTo(database)) {
+        report = roleAccess.addTo(report, roleAccess.check(c, worker, database));
+      }
+      return report;
     } catch (SQLException e) {
       throw SqlStates.failure("verify the restored database " + database, e);
     }

@@ -65,6 +65,16 @@ class IncidentEndToEndTest {
         .backup(new BackupRequest(database, bucket, "test-operator", "before the incident"));
   }
 
+  /**
+   * A sample database as production has it: the application's role reads and writes its tables
+   * and owns none, so 6.1 (as that role) passes only when a restore kept the grants.
+   */
+  private String applicationDatabase(String prefix, int lots) {
+    String database = TestPostgres.newSampleDatabase(prefix, lots);
+    TestPostgres.execute(database, "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + incidents.appRole);
+    return database;
+  }
+
   private static WorkflowOptions options(String id) {
     return WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id + "-" + UUID.randomUUID().toString().substring(0, 8)).build();
   }
@@ -112,7 +122,7 @@ class IncidentEndToEndTest {
 
   @Test
   void corruptionRestoresTheBackupTakenBeforeItAndNamesTheLostTransactions() throws Exception {
-    String database = TestPostgres.newSampleDatabase("corrupted", 300);
+    String database = applicationDatabase("corrupted", 300);
     String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
     Map<String, String> atBackup = TestPostgres.fingerprint(database);
     backup(database, bucket);
@@ -172,7 +182,7 @@ class IncidentEndToEndTest {
 
   @Test
   void instanceFailureRestoresToANewInstance() throws Exception {
-    String database = TestPostgres.newSampleDatabase("lost", 200);
+    String database = applicationDatabase("lost", 200);
     String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
     backup(database, bucket);
     String id = newIncidentId("2-2");
@@ -196,7 +206,7 @@ class IncidentEndToEndTest {
 
   @Test
   void accidentalDeletionShowsTheGapAndTheSurgicalChoicePutsBackExactlyTheDeletedRows() throws Exception {
-    String database = TestPostgres.newSampleDatabase("deleted", 300);
+    String database = applicationDatabase("deleted", 300);
     String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
     backup(database, bucket);
     String expected = TestPostgres.newDatabaseName("expected");
@@ -263,7 +273,7 @@ class IncidentEndToEndTest {
 
   @Test
   void accidentalDeletionWithTheFullRestoreChoiceSwapsTheBackupInAndKeepsTheOldDatabase() throws Exception {
-    String database = TestPostgres.newSampleDatabase("deleted", 200);
+    String database = applicationDatabase("deleted", 200);
     String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
     Map<String, String> atBackup = TestPostgres.fingerprint(database);
     backup(database, bucket);
@@ -333,7 +343,7 @@ class IncidentEndToEndTest {
 
   @Test
   void aBreachRestoreRefusesAnIsolatedBackupThatFailsItsSignatureAndChangesNothing() throws Exception {
-    String database = TestPostgres.newSampleDatabase("breached", 100);
+    String database = applicationDatabase("breached", 100);
     BackupResult backup = backup(database, incidents.isolatedBucket);
     sign(backup.key());
     // An intruder replaced the object after it was signed, and rewrote the manifest to match: only the signature tells.
@@ -364,12 +374,14 @@ class IncidentEndToEndTest {
   void aRegionalOutageFailsOverThroughRunbook44AndTheDnsGateIsAnsweredOnTheProcedure() throws Exception {
     var west = com.flowviz.dr.activities.aws.AwsClients.s3("us-west-2", stack.proxy.endpoint());
     var route53 = TestMoto.route53();
-    String source = TestPostgres.newSampleDatabase("flowviz", 200);
+    String source = applicationDatabase("flowviz", 200);
     String primary = TestMoto.newBucket(stack.s3, "flowviz-backups", "us-east-1");
     String dr = TestMoto.newBucket(west, "flowviz-backups-prod-us-west-2", "us-west-2");
     BackupResult backup = backup(source, primary);
-    // Replication copies every object, the detached signatures (<key>.sig) too.
-    for (String key : List.of(backup.key(), backup.key() + ".sig", backup.manifestKey(), backup.manifestKey() + ".sig")) {
+    // As cross-region replication does: the backup and every object beside it (manifest, roles,
+    // the detached signatures <key>.sig of each).
+    String globals = com.flowviz.dr.activities.postgres.ClusterGlobals.keyFor(backup.key());
+    for (String key : List.of(backup.key(), backup.key() + ".sig", backup.manifestKey(), backup.manifestKey() + ".sig", globals, globals + ".sig")) {
       west.copyObject(b -> b.sourceBucket(primary).sourceKey(key).destinationBucket(dr).destinationKey(key));
     }
     String zone = TestMoto.newHostedZone(route53);

@@ -72,12 +72,9 @@ final class IncidentTestStack {
     properties.put("flowviz.incident.application-role", appRole);
     properties.put("flowviz.incident.application-secret-id", APP_SECRET);
     properties.put("flowviz.incident.application-database", appDatabase);
-    // Until restores keep owners and grants (issue 15: pg_restore --no-owner --no-privileges), a
-    // restored database is unreadable to the application's role, and 6.1 says so when it checks as
-    // that role: measured, 6 of the 7 IncidentEndToEndTest scenarios then end RECOVERED_WITH_FINDINGS
-    // ("permission denied for table lots", or no such role on a new instance). These end-to-end
-    // tests check as the worker's role; ApplicationChecksTest proves the application-role check.
-    properties.put("flowviz.incident.trace-as-application-role", false);
+    // Restores keep owners and grants (issue 15): 6.1 checks as the application's own role, and
+    // verification reads every table granted to it before anything is swapped.
+    properties.put("flowviz.incident.trace-as-application-role", true);
     properties.put("flowviz.incident.rotate-secrets", List.of(SESSION_SECRET));
     properties.put("flowviz.incident.report-bucket", reportBucket);
     properties.put("flowviz.gpg.signer-public-key-file", signers.toString());

@@ -248,7 +248,9 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     steps.run(
         PG_RESTORE,
         () -> host.pgRestore(plan.stagingDatabase()).restoreIntoStaging(decrypted.path(), plan.stagingDatabase(), plan.server()),
-        (PgRestoreOutcome r) -> "pg_restore -j " + r.jobs() + " in " + r.millis() + " ms" + (r.targetSpace() == null ? "" : "; " + r.targetSpace()));
+        (PgRestoreOutcome r) -> "pg_restore -j " + r.jobs() + " in " + r.millis() + " ms" + (r.targetSpace() == null ? "" : "; " + r.targetSpace())
+            + (r.fidelity() == null ? "" : r.fidelity().isEmpty() ? "; owners, grants and database settings as in the archive"
+                : "; " + String.join("; ", r.fidelity())));
     return steps.run(
         VERIFY,
         () -> rowLoss.judge(verification.verifyRestoredDatabase(plan.stagingDatabase(), manifest, plan.server()), plan, backup, manifest),
