@@ -92,6 +92,8 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
     try {
       var verified = DetachedSignature.verify(file, found.bytes(), trusted(), () -> Heartbeats.beat("verifying signature"));
       log.info("Signature {} of {} verified: key {} ({}), made {}", found.key(), backup.key(), verified.keyId(), verified.signerName(), verified.signedAt());
+      refuseBackdated(verified, backup);
+      verifyGlobalsSignature(file.resolveSibling(ClusterGlobals.CIPHERTEXT_FILE), backup);
       return new SignatureCheck(true, true, found.key(), verified.keyId(), verified.signerName(), verified.signedAt());
     } catch (DetachedSignature.Invalid e) {
       throw NonRetryable.failure(FailureTypes.BACKUP_INTEGRITY_FAILED,
@@ -149,6 +151,59 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
   }
 
   private record Signature(String key, byte[] bytes) {}
+
+  /** How far an object's LastModified may trail its signer's revocation (replication, clock skew). */
+  static final java.time.Duration REVOCATION_SKEW = java.time.Duration.ofMinutes(15);
+
+  /**
+   * A signature's time is whatever the signer's clock said: whoever stole a key can date a
+   * signature before the key's revocation. The bucket's LastModified is set by S3, not by them: an
+   * object written after its signer was revoked is refused whatever date its signature claims.
+   */
+  private void refuseBackdated(DetachedSignature.Verified verified, BackupObject backup) {
+    if (backup.lastModified() == null) {
+      return;
+    }
+    for (TrustedSigner signer : trusted()) {
+      if (signer.name().equals(verified.signerName()) && signer.revokedAt() != null
+          && backup.lastModified().isAfter(signer.revokedAt().plus(REVOCATION_SKEW))) {
+        throw NonRetryable.failure(FailureTypes.BACKUP_INTEGRITY_FAILED,
+            "The backup " + backup.uri() + " is signed by \"" + signer.name() + "\", revoked at " + signer.revokedAt()
+                + ", with a signature dated " + verified.signedAt() + ", but the object was written at " + backup.lastModified()
+                + ", after the revocation: a backdated signature, as a stolen key makes. Do not use it; restore a backup written"
+                + " before the revocation or one signed by the current key.");
+      }
+    }
+  }
+
+  /**
+   * The roles file beside a signed backup is SQL the restore runs as the server's superuser
+   * (CREATE ROLE ...): it is used only when a trusted signer signed it too. One that is unsigned or
+   * fails its check is evidence that someone else wrote to the bucket, so the restore stops before
+   * pg_restore, as for the backup itself.
+   */
+  private void verifyGlobalsSignature(Path ciphertext, BackupObject backup) throws IOException {
+    if (!Files.isRegularFile(ciphertext)) {
+      return; // a backup taken before roles were kept beside it
+    }
+    String key = ClusterGlobals.keyFor(backup.key());
+    Signature found = signatureOf(backup, key);
+    if (found == null) {
+      Files.deleteIfExists(ciphertext.resolveSibling(ClusterGlobals.PLAINTEXT_FILE));
+      throw NonRetryable.failure(FailureTypes.BACKUP_INTEGRITY_FAILED,
+          "The roles file " + key + " beside the signed backup " + backup.uri() + " has no signature (" + key + ".sig): flowviz-dr"
+              + " signs every object a backup writes, so someone else placed it. Nothing was restored; remove that object"
+              + " (the restore then recreates no roles) or restore another backup.");
+    }
+    try {
+      DetachedSignature.verify(ciphertext, found.bytes(), trusted(), () -> Heartbeats.beat("verifying the roles' signature"));
+    } catch (DetachedSignature.Invalid e) {
+      Files.deleteIfExists(ciphertext.resolveSibling(ClusterGlobals.PLAINTEXT_FILE));
+      throw NonRetryable.failure(FailureTypes.BACKUP_INTEGRITY_FAILED,
+          "The roles file " + key + " beside " + backup.uri() + " failed its signature check: " + e.getMessage()
+              + ". It may have been altered; nothing was restored. Restore another backup.");
+    }
+  }
 
   /** {@code <key>.sig} (binary, as gpg --detach-sign writes it) or {@code <key>.asc} (armored); null when neither exists. */
   private Signature signatureOf(BackupObject backup, String objectKey) {

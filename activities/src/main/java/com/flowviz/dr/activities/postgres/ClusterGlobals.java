@@ -55,6 +55,9 @@ public final class ClusterGlobals {
     Map<String, List<String>> roles = new LinkedHashMap<>();
     Map<String, List<String>> memberships = new LinkedHashMap<>();
     for (String line : sql.lines().toList()) {
+      if (!singleStatement(line)) {
+        continue; // not a line pg_dumpall --globals-only --no-role-passwords writes: never run it
+      }
       Matcher m;
       if ((m = CREATE_ROLE.matcher(line)).matches()) {
         roles.computeIfAbsent(ArchiveDatabase.unquote(m.group(1)), r -> new ArrayList<>()).add(strip(line));
@@ -82,6 +85,23 @@ public final class ClusterGlobals {
   /** The roles {@code member} belonged to on the source server. */
   public List<String> membershipsOf(String member) {
     return memberships.getOrDefault(member, List.of());
+  }
+
+  /**
+   * One statement and no password: a line with a second statement after a semicolon (outside a
+   * quoted setting value) or a PASSWORD clause did not come from the backup's own pg_dumpall.
+   */
+  static boolean singleStatement(String line) {
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char ch = line.charAt(i);
+      if (ch == '\'') {
+        quoted = !quoted;
+      } else if (ch == ';' && !quoted && i != line.length() - 1) {
+        return false;
+      }
+    }
+    return !quoted && !line.toUpperCase(java.util.Locale.ROOT).matches(".*\\bPASSWORD\\b.*");
   }
 
   private static String strip(String line) {

@@ -260,6 +260,14 @@ class SignedBackupsTest {
     // What it signed before its revocation still restores.
     placeByHand(RETIRED, "20240201T000000");
     assertTrue(revoked.verifyBackupSignature(downloaded(), backup(), true).verified());
+
+    // But a signature's date is the signer's word: on an object the bucket says was written after
+    // the revocation (its LastModified, set by S3), that date is a backdating, refused.
+    BackupObject writtenAfterRevocation = new BackupObject(bucket, KEY, Instant.parse("2024-02-01T00:00:00Z"),
+        s3.headObject(b -> b.bucket(bucket).key(KEY)).lastModified(), 700_000, "STANDARD", null);
+    ApplicationFailure backdated = refusal(() -> revoked.verifyBackupSignature(downloaded(), writtenAfterRevocation, true));
+    assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, backdated.getType());
+    assertTrue(backdated.getOriginalMessage().contains("backdated"), backdated.getOriginalMessage());
   }
 
   @Test

@@ -131,6 +131,38 @@ class AuthenticBackupsEndToEndTest {
     }
   }
 
+  /**
+   * The roles file beside a backup is SQL run as the superuser on a new instance: one placed by
+   * someone without the signing key (here a forged CREATE ROLE ... SUPERUSER, encrypted to the
+   * backup key as anyone with the public key can) stops the restore before pg_restore, whatever
+   * the backup's own signature says. About 10 s.
+   */
+  @Test
+  void aRolesFilePlacedBesideASignedBackupByHandIsRefusedAndNoRoleIsCreated() throws Exception {
+    String live = TestPostgres.newSampleDatabase("flowviz", 50);
+    String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
+    BackupResult backup = stack.client.newWorkflowStub(BackupWorkflow.class, Restores.options("backup-" + live))
+        .backup(new BackupRequest(live, bucket, "test-operator", "signed backup, forged roles"));
+    String globals = com.flowviz.dr.activities.postgres.ClusterGlobals.keyFor(backup.key());
+    Path forgedSql = Files.writeString(dir.resolve("forged-globals.sql"), "CREATE ROLE intruder;\nALTER ROLE intruder WITH SUPERUSER LOGIN;\n");
+    Path forged = dir.resolve("forged-globals.sql.gpg");
+    Process gpg = stack.gpg.encryptFromStdin(WorkerTestStack.KEY_EMAIL, forged)
+        .redirectInput(forgedSql.toFile()).redirectErrorStream(true).start();
+    assertEquals(0, gpg.waitFor(), new String(gpg.getInputStream().readAllBytes()));
+    stack.s3.putObject(b -> b.bucket(bucket).key(globals), RequestBody.fromFile(forged));
+    TestPostgres.execute(live, "DELETE FROM qc_decisions");
+    Map<String, String> before = TestPostgres.fingerprint(live);
+
+    ApplicationFailure refused = refused("restore-forged-roles-" + live, Restores.latest(bucket, live));
+
+    assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, refused.getType());
+    assertTrue(refused.getOriginalMessage().contains(globals) && refused.getOriginalMessage().contains("failed its signature check"),
+        refused.getOriginalMessage());
+    assertEquals(before, TestPostgres.fingerprint(live), "the live database is untouched");
+    assertEquals(List.of(), TestPostgres.databasesLike(live + "_staging_%"));
+    assertEquals(List.of("0"), TestPostgres.query("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = 'intruder'"), "no role was created");
+  }
+
   @Test
   void aBackupPlacedByHandRestoresOnlyWhenATrustedSignerVouchedForItThenOrItWasAcceptedWithAReason() throws Exception {
     String live = TestPostgres.newSampleDatabase("flowviz", 100);
