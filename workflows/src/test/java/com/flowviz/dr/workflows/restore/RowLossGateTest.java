@@ -88,12 +88,14 @@ class RowLossGateTest {
     client = env.getWorkflowClient();
     Worker shared = env.newWorker(TaskQueues.DR);
     shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class);
-    shared.registerActivitiesImplementations(storage, workHost, postgres, verification, application, new com.flowviz.dr.workflows.RecordingAudit(audit));
+    shared.registerActivitiesImplementations(storage, workHost, decryption, postgres, verification, application, new com.flowviz.dr.workflows.RecordingAudit(audit));
     com.flowviz.dr.workflows.TestLeases.register(shared, client);
     Worker host = env.newWorker(HOST_QUEUE);
     host.registerActivitiesImplementations(storage, workHost, decryption, postgres);
 
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
+    // No trusted signers here: the signature checks have their own tests (RestoreFromBackupWorkflowTest).
+    when(decryption.verifyManifestSignature(any())).thenReturn(new com.flowviz.dr.activities.crypto.ManifestCheck(false, "none", null, null));
     when(workHost.claimWorkHost()).thenReturn(HOST_QUEUE);
     when(decryption.downloadAndDecryptBackup(BACKUP)).thenReturn(new TransferredBackup(
         new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0),
