@@ -313,8 +313,10 @@ class CrossRegionFailoverWorkflowTest {
     unreadable.update("decide", String.class, Decision.reject(Decision.FAILBACK_DATA_LOSS, "henry", null));
     assertEquals(FailoverResult.FAILBACK_DATA_LOSS_REJECTED, unreadable.getResult(FailoverResult.class).outcome());
 
-    // The DR side's newest backup was copied to the primary bucket: same key, same time.
-    newestBackups(now.minus(Duration.ofHours(1)), now.minus(Duration.ofHours(1)));
+    // The DR side's newest backup was copied to the primary bucket: same key, same time (taken
+    // 30 minutes before this second failback starts, so within the RPO and no stale-backup gate).
+    Instant later = Instant.ofEpochMilli(env.currentTimeMillis());
+    newestBackups(later.minus(Duration.ofMinutes(30)), later.minus(Duration.ofMinutes(30)));
     FailoverResult copied = start("failback-copied", preApprovedFailback()).getResult(FailoverResult.class);
     assertEquals(FailoverResult.SWITCHED, copied.outcome());
     assertTrue(copied.steps().stream().noneMatch(st -> st.step().equals("approve-failback-data-loss")));
