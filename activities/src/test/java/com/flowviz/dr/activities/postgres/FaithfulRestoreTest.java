@@ -186,7 +186,8 @@ class FaithfulRestoreTest {
     String secretPassword = "from-the-secret-" + System.nanoTime();
     secrets.write(APP_SECRET, "{\"username\":\"" + prod.app() + "\",\"password\":\"" + secretPassword + "\"}");
     secrets.write("new-instance/admin", NEW_INSTANCE_PASSWORD);
-    PgServer server = new PgServer("127.0.0.1", newInstance.port(), "admin", "new-instance/admin");
+    // As 4.3 step 1 leaves it: an instance this tool provisioned, in the worker's server registry.
+    PgServer server = newInstanceRegisteredIn(secrets);
     PgClient target = new PgServers(TestPostgres.client(), secrets).client(server);
     assertEquals(List.of(), names(target, "postgres", "SELECT rolname FROM pg_roles WHERE rolname IN ('" + prod.owner() + "', '" + prod.app() + "')"),
         "the new instance has neither role");
@@ -209,7 +210,8 @@ class FaithfulRestoreTest {
     LocalSecretStore secrets = new LocalSecretStore(dir.resolve("secrets"));
     secrets.write(APP_SECRET, "{\"username\":\"" + prod.app() + "\",\"password\":\"" + prod.appPassword() + "\"}");
     secrets.write("new-instance/admin", NEW_INSTANCE_PASSWORD);
-    PgServer server = new PgServer("127.0.0.1", newInstance.port(), "admin", "new-instance/admin");
+    // As 4.3 step 1 leaves it: an instance this tool provisioned, in the worker's server registry.
+    PgServer server = newInstanceRegisteredIn(secrets);
     PgClient target = new PgServers(TestPostgres.client(), secrets).client(server);
 
     Restored restored = backupAndRestore(prod, server, secrets, true);
@@ -286,5 +288,12 @@ class FaithfulRestoreTest {
       }
     }
     return out;
+  }
+
+  private PgServer newInstanceRegisteredIn(LocalSecretStore secrets) {
+    ServerRegistry.Entry entry = new ServerRegistry.Entry(
+        ServerRegistry.instanceName("faithful-new"), "127.0.0.1", newInstance.port(), "admin", "new-instance/admin");
+    ServerRegistry.recordingIn(secrets).record(entry);
+    return entry.toServer();
   }
 }
