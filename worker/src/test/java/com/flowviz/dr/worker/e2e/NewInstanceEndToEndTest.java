@@ -52,7 +52,7 @@ class NewInstanceEndToEndTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit = StarterCommand.run(new PrintWriter(out), new PrintWriter(err), "restore-new-instance", "--address", stack.temporal.address(),
-        "--bucket", bucket, "--database", "flowviz", "--workflow-id", id, "--json");
+        "--bucket", bucket, "--database", "flowviz", "--source-database", source, "--workflow-id", id, "--json");
 
     assertEquals(0, exit, err.toString());
     JsonNode result = JsonMapper.builder().build().readTree(out.toString()).get("result");

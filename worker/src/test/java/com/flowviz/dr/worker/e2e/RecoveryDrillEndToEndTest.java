@@ -75,7 +75,7 @@ class RecoveryDrillEndToEndTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit = StarterCommand.run(new PrintWriter(out), new PrintWriter(err), "drill", "--address", stack.temporal.address(),
-        "--bucket", bucket, "--database", target, "--json");
+        "--bucket", bucket, "--database", target, "--source-database", live, "--json");
 
     assertEquals(0, exit, out + "\n" + err);
     JsonNode report = JSON.readTree(out.toString()).path("result");
