@@ -70,6 +70,8 @@ class RecoveryDrillEndToEndTest {
     Map<String, String> before = TestPostgres.fingerprint(live);
     String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
     Restores.backup(live, bucket);
+    // Another database's backup, newer, in the same prefix: never the one a drill of live takes.
+    Restores.backup(TestPostgres.newSampleDatabase("drill_other", 10), bucket);
     String target = TestPostgres.newDatabaseName("drill_target");
 
     StringWriter out = new StringWriter();
@@ -80,6 +82,8 @@ class RecoveryDrillEndToEndTest {
     assertEquals(0, exit, out + "\n" + err);
     JsonNode report = JSON.readTree(out.toString()).path("result");
     assertEquals(DrillReport.PASSED, report.path("outcome").asText(), report.toPrettyString());
+    assertTrue(report.path("backupUri").asText().contains("/daily/" + live + "_daily_"), "the source database's own backup: "
+        + report.path("backupUri").asText());
     Duration rto = Duration.parse(report.path("rto").asText());
     assertTrue(!rto.isZero() && rto.compareTo(Duration.ofMinutes(15)) < 0, "measured, within the target: " + rto);
     assertEquals("WITHIN_TARGET", report.path("rtoVerdict").asText());
