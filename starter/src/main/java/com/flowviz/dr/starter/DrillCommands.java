@@ -57,6 +57,10 @@ final class DrillCommands {
     @Option(names = "--database", description = "the database created on the scratch instance (default flowviz)")
     String database;
 
+    @Option(names = "--source-database", description = "whose backups latest chooses among, and the database their manifest must"
+        + " name (default: --database)")
+    String sourceDatabase;
+
     @Option(names = "--keep-scratch", description = "keep the scratch instance afterwards")
     boolean keepScratch;
 
@@ -78,7 +82,7 @@ final class DrillCommands {
       PrintWriter out = spec.commandLine().getOut();
       String id = workflowId != null ? workflowId : (cron != null ? "drill-scheduled" : "drill-" + Ids.stamp(Instant.now()));
       DrillRequest request = new DrillRequest(backup, prefix, bucket, database, null, null, keepScratch ? Boolean.TRUE : null,
-          Ids.operator(operator), cron != null ? "scheduled drill (" + cron + ")" : null, null);
+          Ids.operator(operator), cron != null ? "scheduled drill (" + cron + ")" : null, null, sourceDatabase);
       try {
         WorkflowClient client = temporal.client();
         WorkflowOptions.Builder options = WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id)

@@ -51,6 +51,10 @@ class RestoreNewInstanceCommand implements Callable<Integer> {
   @Option(names = "--database", defaultValue = "flowviz")
   String database;
 
+  @Option(names = "--source-database", description = "whose backups latest chooses among, and the database their manifest must"
+      + " name (default: --database)")
+  String sourceDatabase;
+
   @Option(names = "--operator", description = "default: $USER")
   String operator;
 
@@ -83,7 +87,7 @@ class RestoreNewInstanceCommand implements Callable<Integer> {
     NewInstanceRequest request =
         new NewInstanceRequest(backup, before, null, bucket, instanceName, region, database, Ids.operator(operator), reason, null,
             keepOnFailure ? Boolean.TRUE : null, readinessTimeout, null, null, acceptUnsigned ? Boolean.TRUE : null,
-            acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null);
+            acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null, sourceDatabase);
     try {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =

@@ -171,7 +171,8 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
       return t;
     });
     try {
-      List<BackupObject> newest = executor.submit(() -> newestFirst(region, bucket, prefix)).get(FRESHNESS_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      List<BackupObject> newest = executor.submit(() -> newestBackupsForFreshness(region, bucket, prefix))
+          .get(FRESHNESS_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
       return new BucketFreshness(bucket, region, true, newest.isEmpty() ? null : newest.get(0), null);
     } catch (java.util.concurrent.TimeoutException e) {
       return new BucketFreshness(bucket, region, false, null, "no answer within " + FRESHNESS_TIMEOUT.toSeconds() + " s");
@@ -223,6 +224,19 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
   public DownloadedBackup downloadBackup(BackupObject backup) {
     String workflowId = Activity.getExecutionContext().getInfo().getWorkflowId();
     return ResumableDownload.into(workDirectory.forWorkflow(workflowId), stores, backup, Heartbeats::beat, () -> false);
+  }
+
+  /**
+   * What a freshness check may count as a backup: strictly named backups of any database directly
+   * under the prefix, never a signature, manifest, globals file or stray object written after the
+   * last backup, and never a key named for a time later than it was written (a fake "fresh" backup).
+   */
+  private List<BackupObject> newestBackupsForFreshness(String region, String bucket, String prefix) throws IOException {
+    String p = prefix == null ? "" : prefix;
+    return newestFirst(region, bucket, prefix).stream()
+        .filter(b -> BackupNames.database(b.key()).isPresent() && b.key().startsWith(p) && b.key().indexOf('/', p.length()) < 0)
+        .filter(b -> b.lastModified() == null || BackupTimes.fromKey(b.key()).map(t -> !t.isAfter(b.lastModified().plus(keyTimeSkew))).orElse(true))
+        .toList();
   }
 
   private List<BackupObject> newestFirst(String region, String bucket, String prefix) throws IOException {

@@ -64,6 +64,45 @@ class BucketFreshnessTest {
     assertEquals("us-west-2", west.getBucketLocation(b -> b.bucket(dr)).locationConstraintAsString());
   }
 
+  /**
+   * Scenario 2.5 asks how old the newest backup is: a signature, manifest or globals file written
+   * after it, a stray encrypted file, a backup in a sub-folder, or a key named for a time it was not
+   * yet written are not a fresher backup.
+   */
+  @Test
+  void onlyAStrictlyNamedBackupCountsAsTheNewest() {
+    String primary = TestMoto.newBucket(east, "flowviz-backups", "us-east-1");
+    String backup = "daily/flowviz_daily_20250119_020000.dump.gpg";
+    put(east, primary, backup);
+    // Written after the backup, so each is newer by LastModified, the time a non-backup is dated by.
+    put(east, primary, backup + ".sig");
+    put(east, primary, backup + ".asc");
+    put(east, primary, BackupManifest.keyFor(backup));
+    put(east, primary, com.flowviz.dr.activities.postgres.ClusterGlobals.keyFor(backup));
+    put(east, primary, "daily/notes.gpg");
+    put(east, primary, "daily/old/flowviz_daily_20250120_020000.dump.gpg");
+    put(east, primary, "daily/flowviz_daily_29990101_000000.dump.gpg");
+
+    BucketFreshness freshness = storage.newestBackup(primary, "us-east-1", "daily/");
+
+    assertTrue(freshness.reachable());
+    assertEquals(backup, freshness.newest().key());
+    assertEquals(java.time.Instant.parse("2025-01-19T02:00:00Z"), freshness.newest().takenAt());
+  }
+
+  @Test
+  void onlySignaturesAndManifestsMeanNoBackup() {
+    String primary = TestMoto.newBucket(east, "flowviz-backups", "us-east-1");
+    put(east, primary, "daily/flowviz_daily_20250119_020000.dump.gpg.sig");
+    put(east, primary, "daily/flowviz_daily_20250119_020000.dump.gpg.asc");
+    put(east, primary, BackupManifest.keyFor("daily/flowviz_daily_20250119_020000.dump.gpg"));
+
+    BucketFreshness freshness = storage.newestBackup(primary, "us-east-1", "daily/");
+
+    assertTrue(freshness.reachable());
+    assertNull(freshness.newest(), "no backup at all, so none is fresh");
+  }
+
   @Test
   void anUnreachableBucketIsReportedNotFailed() {
     String primary = TestMoto.newBucket(east, "flowviz-backups", "us-east-1");

@@ -228,7 +228,7 @@ class BadInputCatalogueTest {
     java.nio.file.Path foreign = someoneElsesInstance("foreign-scratch");
     List<String> before = listing(foreign);
     List<String> databases = TestPostgres.databasesLike("%");
-    String message = failureOf("RecoveryDrill", "{\"bucket\": \"" + bucket + "\", \"instanceName\": \"foreign-scratch\"}");
+    String message = failureOf("RecoveryDrill", "{\"bucket\": \"" + bucket + "\", \"sourceDatabase\": \"" + live + "\", \"instanceName\": \"foreign-scratch\"}");
     assertTrue(message.contains("was not made by flowviz-dr"), message);
     assertEquals(before, listing(foreign), "the foreign instance is untouched");
     assertEquals(databases, TestPostgres.databasesLike("%"), "no database was created, renamed or dropped");

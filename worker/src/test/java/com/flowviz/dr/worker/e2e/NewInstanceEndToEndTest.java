@@ -47,18 +47,22 @@ class NewInstanceEndToEndTest {
     String source = TestPostgres.newSampleDatabase("flowviz", 300);
     String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
     Restores.backup(source, bucket);
+    // Another database's backup, newer, in the same prefix: never the one 4.3 of source takes.
+    Restores.backup(TestPostgres.newSampleDatabase("appdb", 10), bucket);
     String id = "restore-new-instance-" + UUID.randomUUID();
 
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit = StarterCommand.run(new PrintWriter(out), new PrintWriter(err), "restore-new-instance", "--address", stack.temporal.address(),
-        "--bucket", bucket, "--database", "flowviz", "--workflow-id", id, "--json");
+        "--bucket", bucket, "--database", "flowviz", "--source-database", source, "--workflow-id", id, "--json");
 
     assertEquals(0, exit, err.toString());
     JsonNode result = JsonMapper.builder().build().readTree(out.toString()).get("result");
     String instance = result.get("instance").get("name").asText();
     JsonNode server = result.get("instance").get("server");
     assertTrue(result.get("restore").get("verification").get("passed").asBoolean());
+    assertTrue(result.get("restore").get("backup").get("key").asText().startsWith("daily/" + source + "_daily_"),
+        "the source database's own backup: " + result.get("restore").get("backup"));
     String password = stack.secrets.getSecretValue(b -> b.secretId(server.get("passwordSecret").asText())).secretString();
     PgClient newInstance = new PgClient(new PgConnectionSettings(server.get("host").asText(), server.get("port").asInt(), "admin", password, null));
     assertEquals(TestPostgres.fingerprint(source), fingerprint(newInstance, "flowviz"), "the new instance holds the backup row for row");

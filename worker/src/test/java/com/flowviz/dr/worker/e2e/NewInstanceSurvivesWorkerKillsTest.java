@@ -47,7 +47,8 @@ class NewInstanceSurvivesWorkerKillsTest {
         String instance = "flowviz-db-" + Names.shortHash(id);
         WorkflowStub restore = stack.client.newUntypedWorkflowStub("RestoreToNewInstance", SeparateWorkerStack.options(id));
         stack.proxy.throttleDownloads(1024 * 1024);
-        restore.start(new NewInstanceRequest(null, null, null, bucket, null, null, "flowviz", "dave", "instance lost", null, null, null));
+        restore.start(new NewInstanceRequest(null, null, null, bucket, null, null, "flowviz", "dave", "instance lost", null, null, null, null, null,
+            null, null, source));
 
         await("provisioning has begun", Duration.ofSeconds(60), () -> Files.exists(stack.instances.resolve(instance)));
         worker.kill(); // 1: during provisioning

@@ -70,16 +70,20 @@ class RecoveryDrillEndToEndTest {
     Map<String, String> before = TestPostgres.fingerprint(live);
     String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
     Restores.backup(live, bucket);
+    // Another database's backup, newer, in the same prefix: never the one a drill of live takes.
+    Restores.backup(TestPostgres.newSampleDatabase("drill_other", 10), bucket);
     String target = TestPostgres.newDatabaseName("drill_target");
 
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit = StarterCommand.run(new PrintWriter(out), new PrintWriter(err), "drill", "--address", stack.temporal.address(),
-        "--bucket", bucket, "--database", target, "--json");
+        "--bucket", bucket, "--database", target, "--source-database", live, "--json");
 
     assertEquals(0, exit, out + "\n" + err);
     JsonNode report = JSON.readTree(out.toString()).path("result");
     assertEquals(DrillReport.PASSED, report.path("outcome").asText(), report.toPrettyString());
+    assertTrue(report.path("backupUri").asText().contains("/daily/" + live + "_daily_"), "the source database's own backup: "
+        + report.path("backupUri").asText());
     Duration rto = Duration.parse(report.path("rto").asText());
     assertTrue(!rto.isZero() && rto.compareTo(Duration.ofMinutes(15)) < 0, "measured, within the target: " + rto);
     assertEquals("WITHIN_TARGET", report.path("rtoVerdict").asText());

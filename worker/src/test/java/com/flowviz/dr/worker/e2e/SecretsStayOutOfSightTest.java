@@ -170,7 +170,7 @@ class SecretsStayOutOfSightTest {
     String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
     Restores.backup(live, bucket);
     stack.client.newWorkflowStub(com.flowviz.dr.workflows.drill.RecoveryDrillWorkflow.class, Restores.options("drill-secrets"))
-        .drill(com.flowviz.dr.workflows.drill.DrillRequest.latest(bucket, "secrets-test"));
+        .drill(new com.flowviz.dr.workflows.drill.DrillRequest(null, null, bucket, null, null, null, null, "secrets-test", null, null, live));
     stack.client.newWorkflowStub(com.flowviz.dr.workflows.drill.ListDrillsWorkflow.class, Restores.options("list-drills-secrets"))
         .list(new com.flowviz.dr.workflows.drill.DrillHistoryRequest(5));
     String monitorId = "freshness-secrets-" + System.nanoTime();

@@ -31,10 +31,15 @@ record DrillPlan(
     String instanceName = InputValidation.instanceName("instanceName",
         request.instanceName() == null ? "flowviz-drill-" + Names.shortHash(workflowId) : request.instanceName());
     RegionInput.forInstance("region", request.region());
+    String database = InputValidation.databaseName("databaseName", request.databaseName() == null ? Defaults.DATABASE : request.databaseName());
+    // "latest" is the newest backup of the database drilled, never another's that shares the prefix.
+    String source = request.sourceDatabase() == null
+        ? (key == null ? database : null)
+        : InputValidation.databaseName("sourceDatabase", request.sourceDatabase());
     return new DrillPlan(
-        new BackupSelector(bucket, prefix, key, null),
+        new BackupSelector(bucket, prefix, key, null, null, source),
         prefix.startsWith(Defaults.WEEKLY_PREFIX) || (key != null && key.startsWith(Defaults.WEEKLY_PREFIX)),
-        InputValidation.databaseName("databaseName", request.databaseName() == null ? Defaults.DATABASE : request.databaseName()),
+        database,
         new InstanceSpec(instanceName, request.region()),
         Boolean.TRUE.equals(request.keepScratch()),
         InputValidation.operator(request.operator()),

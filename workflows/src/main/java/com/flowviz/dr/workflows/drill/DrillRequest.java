@@ -18,6 +18,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param keepScratch keep the scratch instance afterwards (for a look at the restored data); by
  *     default it is torn down, after a failure too
  * @param readinessTimeout ISO-8601 duration the scratch server has to accept connections, default PT5M
+ * @param sourceDatabase whose backups "latest" chooses among ({@code <db>_daily_...}), and the
+ *     database a backup's manifest must name; default {@code databaseName}. Another database's
+ *     backup in the same prefix is never the one drilled
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DrillRequest(
@@ -30,7 +33,13 @@ public record DrillRequest(
     Boolean keepScratch,
     String operator,
     String reason,
-    String readinessTimeout) {
+    String readinessTimeout,
+    String sourceDatabase) {
+
+  public DrillRequest(String backupKey, String backupPrefix, String bucket, String databaseName, String instanceName, String region,
+      Boolean keepScratch, String operator, String reason, String readinessTimeout) {
+    this(backupKey, backupPrefix, bucket, databaseName, instanceName, region, keepScratch, operator, reason, readinessTimeout, null);
+  }
 
   public static DrillRequest latest(String bucket, String operator) {
     return new DrillRequest(null, null, bucket, null, null, null, null, operator, null, null);

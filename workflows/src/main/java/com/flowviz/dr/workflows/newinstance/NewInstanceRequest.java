@@ -25,6 +25,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param acceptUnsigned restore a backup without a signature although the worker has trusted signer
  *     keys (a backup made by hand); needs {@code unsignedReason}, which the audit trail keeps
  * @param unsignedReason why the unsigned backup may be restored
+ * @param sourceDatabase whose backups "latest" chooses among ({@code <db>_daily_...}), and the
+ *     database a backup's manifest must name; default {@code databaseName}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record NewInstanceRequest(
@@ -43,7 +45,15 @@ public record NewInstanceRequest(
     String repointApproval,
     String approvalTimeout,
     Boolean acceptUnsigned,
-    String unsignedReason) {
+    String unsignedReason,
+    String sourceDatabase) {
+
+  public NewInstanceRequest(String backupKey, String restorePointBefore, String backupPrefix, String bucket, String instanceName, String region,
+      String databaseName, String operator, String reason, String incidentAt, Boolean keepOnFailure, String readinessTimeout,
+      String repointApproval, String approvalTimeout, Boolean acceptUnsigned, String unsignedReason) {
+    this(backupKey, restorePointBefore, backupPrefix, bucket, instanceName, region, databaseName, operator, reason, incidentAt, keepOnFailure,
+        readinessTimeout, repointApproval, approvalTimeout, acceptUnsigned, unsignedReason, null);
+  }
 
   public NewInstanceRequest(String backupKey, String restorePointBefore, String backupPrefix, String bucket, String instanceName, String region,
       String databaseName, String operator, String reason, String incidentAt, Boolean keepOnFailure, String readinessTimeout,

@@ -85,6 +85,10 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
     String key = request.backupKey() == null || Defaults.LATEST.equalsIgnoreCase(request.backupKey().trim())
         ? null : InputValidation.backupKey("backupKey", request.backupKey());
     Instant before = InstantInput.parse("restorePointBefore", request.restorePointBefore());
+    // "latest" is the newest backup of the database restored, never another's that shares the prefix.
+    String source = request.sourceDatabase() == null
+        ? (key == null ? database : null)
+        : InputValidation.databaseName("sourceDatabase", request.sourceDatabase());
     InstantInput.parse("incidentAt", request.incidentAt());
     Duration readiness = DurationInput.parse("readinessTimeout", request.readinessTimeout(), Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofHours(1));
     String operator = InputValidation.operator(request.operator());
@@ -104,7 +108,7 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
         "restore " + (key == null ? "newest backup under " + prefix : key) + " into new instance " + instanceName + " database " + database
             + (reason.isEmpty() ? "" : "; reason: " + reason));
     try {
-      backup = steps.run(RESOLVE_BACKUP, () -> storage.resolveBackup(new BackupSelector(bucket, prefix, key, before)), b -> b.uri());
+      backup = steps.run(RESOLVE_BACKUP, () -> storage.resolveBackup(new BackupSelector(bucket, prefix, key, before, null, source)), b -> b.uri());
       trail.backupKey(backup.key());
       RunSearchAttributes.backupKey(backup.key());
       BackupManifest manifest = storage.readManifest(backup);

@@ -177,7 +177,27 @@ class RecoveryDrillWorkflowTest {
     verify(provisioning).teardownInstance(argThat(s -> s.name().startsWith("flowviz-drill-")));
     verify(drills).recordDrillReport(argThat(r -> r.drillId().equals("drill-1") && r.outcome().equals(DrillReport.PASSED)));
     verify(notify, never()).notify(any());
+    verify(storage).resolveBackup(argThat(s -> s.key() == null && "flowviz".equals(s.database())));
     com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "drill-1", "recovery-drill-v1-passed");
+  }
+
+  @Test
+  void latestIsChosenAmongTheSourceDatabasesBackupsOnly() {
+    stub("drill-source").drill(new DrillRequest(null, null, "flowviz-backups", "drill_copy", null, null, null, "drill", null, null, "appdb"));
+    stub("drill-default-source").drill(new DrillRequest(null, null, "flowviz-backups", "drill_copy", null, null, null, "drill", null, null));
+
+    verify(storage).resolveBackup(argThat(s -> s.key() == null && "appdb".equals(s.database())));
+    verify(storage).resolveBackup(argThat(s -> s.key() == null && "drill_copy".equals(s.database())));
+  }
+
+  @Test
+  void aBadSourceDatabaseIsRefusedBeforeAnythingIsProvisioned() {
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> stub("drill-bad-source")
+        .drill(new DrillRequest(null, null, null, null, null, null, null, null, null, null, "x; DROP DATABASE flowviz")));
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("sourceDatabase"), failure.getOriginalMessage());
+    verify(provisioning, never()).provisionInstance(any());
   }
 
   @Test

@@ -127,7 +127,16 @@ class RestoreToNewInstanceWorkflowTest {
     verify(application).publishDatabaseEndpoint(NEW_SERVER, "flowviz");
     verify(postgres).createDatabaseWithExtensions("template1", NEW_SERVER);
     verify(provisioning, never()).teardownInstance(any());
+    verify(storage).resolveBackup(org.mockito.ArgumentMatchers.argThat(s -> s.key() == null && "flowviz".equals(s.database())));
     com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "new-1", "restore-to-new-instance-v2-search-attributes-restored");
+  }
+
+  @Test
+  void latestIsChosenAmongTheSourceDatabasesBackupsOnly() {
+    start("new-source", new NewInstanceRequest(null, null, null, null, null, null, "flowviz", "dave", null, null, null, null, null, null,
+        null, null, "appdb"));
+
+    verify(storage).resolveBackup(org.mockito.ArgumentMatchers.argThat(s -> s.key() == null && "appdb".equals(s.database())));
   }
 
   @Test
