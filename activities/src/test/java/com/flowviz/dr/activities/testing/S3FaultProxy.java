@@ -171,7 +171,8 @@ public final class S3FaultProxy implements AutoCloseable {
         return;
       }
       // Faults hit backup objects only, not the manifests beside them.
-      boolean objectGet = method.equals("GET") && key.endsWith(".gpg") && (query == null || query.isEmpty());
+      // A backup's download; not the small roles file beside it (<base>.globals.sql.gpg), fetched whole.
+      boolean objectGet = method.equals("GET") && key.endsWith(".gpg") && !key.endsWith(".globals.sql.gpg") && (query == null || query.isEmpty());
       long cut = -1;
       long stall = -1;
       if (objectGet) {

@@ -112,7 +112,7 @@ class FaithfulRestoreEndToEndTest {
     String instance = result.get("instance").get("name").asText();
     JsonNode server = result.get("instance").get("server");
     try {
-      String superuserPassword = stack.secrets.getSecretValue(b -> b.secretId(server.get("passwordSecret").asText())).secretString();
+      String superuserPassword = stack.secrets.getSecretValue(b -> b.secretId(server.get("passwordSecret").asText()).versionStage("AWSCURRENT")).secretString();
       PgClient newInstance = new PgClient(new PgConnectionSettings(server.get("host").asText(), server.get("port").asInt(),
           server.get("user").asText(), superuserPassword, null));
       String pgRestore = detailOf(result.get("restore").get("steps"), com.flowviz.dr.workflows.restore.RestoreSteps.PG_RESTORE);
@@ -132,7 +132,7 @@ class FaithfulRestoreEndToEndTest {
   }
 
   private String appPassword() throws Exception {
-    String secret = stack.secrets.getSecretValue(b -> b.secretId(IncidentTestStack.APP_SECRET)).secretString();
+    String secret = stack.secrets.getSecretValue(b -> b.secretId(IncidentTestStack.APP_SECRET).versionStage("AWSCURRENT")).secretString();
     return JsonMapper.builder().build().readTree(secret).get("password").asText();
   }
 

@@ -59,7 +59,7 @@ class RestoreSurvivesAKillInEveryActivityTest {
 
         // A restore without a kill names the activities of runbook 4.1, in the order they run.
         String referenceId = "reference-" + System.nanoTime();
-        RestoreResult reference = stub(stack, referenceId).restore(Restores.latest(bucket, TestPostgres.newSampleDatabase("flowviz", 20)));
+        RestoreResult reference = stub(stack, referenceId).restore(Restores.latestOf(bucket, source, TestPostgres.newSampleDatabase("flowviz", 20)));
         assertEquals(RestoreResult.RESTORED, reference.outcome());
         List<String> activities = activityTypes(stack.client, referenceId);
         assertTrue(activities.size() >= 10, "the restore's activities: " + activities);
@@ -68,7 +68,7 @@ class RestoreSurvivesAKillInEveryActivityTest {
         for (String activity : activities) {
           String live = TestPostgres.newSampleDatabase("flowviz", 20);
           Run run = new Run(activity, CrashPoints.workflowId(activity), live, TestPostgres.fingerprint(live));
-          WorkflowClient.start(stub(stack, run.workflowId())::restore, Restores.latest(bucket, live));
+          WorkflowClient.start(stub(stack, run.workflowId())::restore, Restores.latestOf(bucket, source, live));
           runs.add(run);
         }
         await("every restore is frozen inside its activity", Duration.ofMinutes(3),

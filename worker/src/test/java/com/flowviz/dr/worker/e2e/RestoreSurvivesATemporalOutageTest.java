@@ -44,7 +44,7 @@ class RestoreSurvivesATemporalOutageTest {
         RestoreFromBackupWorkflow restore =
             stack.client.newWorkflowStub(RestoreFromBackupWorkflow.class, SeparateWorkerStack.options("restore-" + System.nanoTime()));
         WorkflowStub run = WorkflowStub.fromTyped(restore);
-        WorkflowClient.start(restore::restore, Restores.latest(bucket, live));
+        WorkflowClient.start(restore::restore, Restores.latestOf(bucket, source, live));
 
         await("the download is under way", Duration.ofMinutes(2), () -> stack.partialDownload() > 0);
         network.down();

@@ -30,6 +30,7 @@ class RestoreSurvivesNetworkFaultsTest {
   private SeparateWorkerStack stack;
   private WorkerProcess worker;
   private String live;
+  private String source;
   private String bucket;
   private BackupResult backup;
   private Map<String, String> backedUp;
@@ -38,7 +39,7 @@ class RestoreSurvivesNetworkFaultsTest {
   void backUp() {
     stack = new SeparateWorkerStack(dir);
     worker = stack.startWorker();
-    String source = TestPostgres.newSampleDatabase("flowviz", 2000);
+    source = TestPostgres.newSampleDatabase("flowviz", 2000);
     backedUp = TestPostgres.fingerprint(source);
     bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
     backup = stack.client.newWorkflowStub(BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
@@ -86,7 +87,7 @@ class RestoreSurvivesNetworkFaultsTest {
     RestoreResult result;
     try {
       result = stack.client.newWorkflowStub(RestoreFromBackupWorkflow.class, SeparateWorkerStack.options("restore-" + System.nanoTime()))
-          .restore(Restores.latest(bucket, live));
+          .restore(Restores.latestOf(bucket, source, live));
     } catch (RuntimeException e) {
       System.out.println("Worker log:\n" + worker.log());
       throw e;

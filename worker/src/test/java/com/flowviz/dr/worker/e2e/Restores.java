@@ -30,6 +30,12 @@ final class Restores {
     return new RestoreRequest("latest", null, null, bucket, target, "test-operator", "end-to-end test", null, null, null);
   }
 
+  /** "latest" of {@code source}'s backups restored into {@code target}: backups are chosen per database. */
+  static RestoreRequest latestOf(String bucket, String source, String target) {
+    return new RestoreRequest("latest", null, null, bucket, target, "test-operator", "end-to-end test", null, null, null, null, null, null,
+        null, null, null, source);
+  }
+
   static WorkflowOptions options(String prefix) {
     return WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(prefix + "-" + UUID.randomUUID()).build();
   }

@@ -76,6 +76,10 @@ final class SeparateWorkerStack implements AutoCloseable {
     properties.put("flowviz.provision.local-root", instances);
     properties.put("flowviz.failover.terraform-configuration", terraform.resolve("dr-stack"));
     properties.put("flowviz.failover.terraform-variables", "state_dir=" + stacks);
+    // The failover's health URL is the test's own loopback server, over http (an input's URL must
+    // otherwise be https on an allowed host).
+    properties.put("flowviz.failover.health-hosts", "api.flowviz.com,127.0.0.1");
+    properties.put("flowviz.failover.health-http-hosts", "127.0.0.1");
     properties.put("flowviz.failover.change-batch-directory",
         com.flowviz.dr.activities.testing.TerraformConfigurations.changeBatchesTo(dir.resolve("dns")));
   }

@@ -71,7 +71,7 @@ class WorkerStopsOnSigtermTest {
         stack.client.newWorkflowStub(BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
             .backup(new BackupRequest(source, bucket, "schedule", null));
         String firstLive = TestPostgres.newSampleDatabase("flowviz", 20);
-        RestoreResult first = restore(stack, "restore-" + System.nanoTime()).restore(Restores.latest(bucket, firstLive));
+        RestoreResult first = restore(stack, "restore-" + System.nanoTime()).restore(Restores.latestOf(bucket, source, firstLive));
         assertEquals(RestoreResult.RESTORED, first.outcome());
         assertEquals(backedUp, TestPostgres.fingerprint(firstLive));
         measured.put("idle after a restore", stopsCleanly(veteran, "idle after a restore", GRACE));
@@ -81,7 +81,7 @@ class WorkerStopsOnSigtermTest {
         WorkerProcess busy = started(stack, workers);
         String live = TestPostgres.newSampleDatabase("flowviz", 20);
         String workflowId = "restore-busy-" + System.nanoTime();
-        WorkflowClient.start(restore(stack, workflowId)::restore, Restores.latest(bucket, live));
+        WorkflowClient.start(restore(stack, workflowId)::restore, Restores.latestOf(bucket, source, live));
         await("the download is under way", Duration.ofSeconds(60), () -> stack.partialDownload() > 0);
         WorkerProcess successor = started(stack, workers); // same host name: it may take the host's work
         assertTrue(stack.partialDownload() > 0 && busy.isAlive());

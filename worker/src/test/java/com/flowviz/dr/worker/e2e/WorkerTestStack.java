@@ -131,7 +131,7 @@ public final class WorkerTestStack {
     properties.put("flowviz.failover.change-batch-directory",
         com.flowviz.dr.activities.testing.TerraformConfigurations.changeBatchesTo(dir.resolve("dns")).toString());
     // The failover tests' health servers listen on loopback without TLS; production allows https only.
-    properties.put("flowviz.failover.health-hosts", List.of("127.0.0.1"));
+    properties.put("flowviz.failover.health-hosts", List.of("api.flowviz.com", "127.0.0.1")); // the default and the tests' loopback
     properties.put("flowviz.failover.health-http-hosts", List.of("127.0.0.1"));
     properties.put("micronaut.server.port", -1); // health and metrics on a free port, started on demand
     properties.put("flowviz.verification.newest-lot-margin", SAMPLE_NEWEST_LOT_MARGIN);
