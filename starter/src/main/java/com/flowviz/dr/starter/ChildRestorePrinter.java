@@ -4,7 +4,9 @@ import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
 
-/** The steps of the runbook 4.1 restore a procedure runs as its child, under the procedure's own. */
+/**
+ * The steps of the runbook 4.1 restore a procedure runs as its child, under the procedure's own.
+ */
 final class ChildRestorePrinter {
 
   private final WorkflowClient client;
@@ -16,7 +18,9 @@ final class ChildRestorePrinter {
     this.out = out;
   }
 
-  /** @param restoreWorkflowId null until the procedure has started its restore */
+  /**
+   * @param restoreWorkflowId null until the procedure has started its restore
+   */
   void poll(String restoreWorkflowId) {
     if (restoreWorkflowId == null) {
       return;

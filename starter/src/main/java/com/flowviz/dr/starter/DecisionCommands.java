@@ -7,10 +7,10 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * A person's answer at a gate: a failover's dns-switch or stale-backup, an incident's swap, a new
@@ -26,7 +26,13 @@ final class DecisionCommands {
     @Parameters(paramLabel = "WORKFLOW_ID")
     String workflowId;
 
-    @Option(names = "--gate", defaultValue = Decision.DNS_SWITCH, description = "dns-switch (default), stale-backup, failback-data-loss (a failback over newer DR data), swap (an incident held by its policy), repoint (4.3) or row-loss (a 4.1 restore without a manifest that would empty live tables)")
+    @Option(
+        names = "--gate",
+        defaultValue = Decision.DNS_SWITCH,
+        description =
+            "dns-switch (default), stale-backup, failback-data-loss (a failback over newer DR"
+                + " data), swap (an incident held by its policy), repoint (4.3) or row-loss (a 4.1"
+                + " restore without a manifest that would empty live tables)")
     String gate;
 
     @Option(names = "--by", description = "who decides (default: $USER)")
@@ -45,10 +51,15 @@ final class DecisionCommands {
       PrintWriter out = spec.commandLine().getOut();
       try {
         String answer =
-            temporal.client().newWorkflowStub(CrossRegionFailoverWorkflow.class, workflowId)
+            temporal
+                .client()
+                .newWorkflowStub(CrossRegionFailoverWorkflow.class, workflowId)
                 .decide(new Decision(gate, approve(), Ids.operator(by), comment, null));
         if (json) {
-          Output.json(out, java.util.Map.of("workflowId", workflowId, "gate", gate, "approved", approve(), "answer", answer));
+          Output.json(
+              out,
+              java.util.Map.of(
+                  "workflowId", workflowId, "gate", gate, "approved", approve(), "answer", answer));
           return 0;
         }
         out.println(answer);
@@ -56,9 +67,13 @@ final class DecisionCommands {
         return 0;
       } catch (WorkflowUpdateException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
-        String why = cause instanceof io.temporal.failure.ApplicationFailure a ? a.getOriginalMessage() : cause.getMessage();
+        String why =
+            cause instanceof io.temporal.failure.ApplicationFailure a
+                ? a.getOriginalMessage()
+                : cause.getMessage();
         if (json) {
-          Output.json(out, java.util.Map.of("workflowId", workflowId, "gate", gate, "refused", why));
+          Output.json(
+              out, java.util.Map.of("workflowId", workflowId, "gate", gate, "refused", why));
           return 1;
         }
         spec.commandLine().getErr().println("Refused: " + why);
@@ -70,7 +85,12 @@ final class DecisionCommands {
     }
   }
 
-  @Command(name = "approve", description = "Approve at a gate: a failover's DNS switch (--gate stale-backup: restoring an old backup), an incident's swap (--gate swap), a new instance's repoint (--gate repoint).")
+  @Command(
+      name = "approve",
+      description =
+          "Approve at a gate: a failover's DNS switch (--gate stale-backup: restoring an old"
+              + " backup), an incident's swap (--gate swap), a new instance's repoint (--gate"
+              + " repoint).")
   static class Approve extends Decide {
     @Override
     boolean approve() {
@@ -78,7 +98,11 @@ final class DecisionCommands {
     }
   }
 
-  @Command(name = "reject", description = "Reject at a gate: the workflow changes nothing more, ends cleanly and records who rejected.")
+  @Command(
+      name = "reject",
+      description =
+          "Reject at a gate: the workflow changes nothing more, ends cleanly and records who"
+              + " rejected.")
   static class Reject extends Decide {
     @Override
     boolean approve() {

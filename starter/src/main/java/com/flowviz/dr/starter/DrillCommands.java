@@ -30,22 +30,30 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Recovery drills and the backup freshness monitor. */
 final class DrillCommands {
   private DrillCommands() {}
 
-  @Command(name = "drill", description = {
-      "Rehearse a restore: the newest daily backup (or --backup KEY, a weekly one too) onto a scratch instance,",
-      "verified, every step timed against the RTO, the backup's age against the RPO, the instance torn down."})
+  @Command(
+      name = "drill",
+      description = {
+        "Rehearse a restore: the newest daily backup (or --backup KEY, a weekly one too) onto a"
+            + " scratch instance,",
+        "verified, every step timed against the RTO, the backup's age against the RPO, the instance"
+            + " torn down."
+      })
   static class Drill implements Callable<Integer> {
     @Mixin TemporalOptions temporal;
     @Spec CommandSpec spec;
 
-    @Option(names = "--backup", defaultValue = "latest", description = "object key, or latest (default)")
+    @Option(
+        names = "--backup",
+        defaultValue = "latest",
+        description = "object key, or latest (default)")
     String backup;
 
     @Option(names = "--prefix", description = "where latest looks: daily/ (default) or weekly/")
@@ -54,11 +62,16 @@ final class DrillCommands {
     @Option(names = "--bucket", description = "default: flowviz-backups")
     String bucket;
 
-    @Option(names = "--database", description = "the database created on the scratch instance (default flowviz)")
+    @Option(
+        names = "--database",
+        description = "the database created on the scratch instance (default flowviz)")
     String database;
 
-    @Option(names = "--source-database", description = "whose backups latest chooses among, and the database their manifest must"
-        + " name (default: --database)")
+    @Option(
+        names = "--source-database",
+        description =
+            "whose backups latest chooses among, and the database their manifest must"
+                + " name (default: --database)")
     String sourceDatabase;
 
     @Option(names = "--keep-scratch", description = "keep the scratch instance afterwards")
@@ -67,8 +80,12 @@ final class DrillCommands {
     @Option(names = "--operator", description = "default: $USER")
     String operator;
 
-    @Option(names = "--every", description = "a cron expression (UTC), e.g. '0 4 * * 6': the server starts the drill on that"
-        + " schedule (for servers without Temporal Schedules, like the embedded dev server); returns at once")
+    @Option(
+        names = "--every",
+        description =
+            "a cron expression (UTC), e.g. '0 4 * * 6': the server starts the drill on that"
+                + " schedule (for servers without Temporal Schedules, like the embedded dev"
+                + " server); returns at once")
     String cron;
 
     @Option(names = "--workflow-id", description = "default: drill-<UTC time>")
@@ -80,13 +97,31 @@ final class DrillCommands {
     @Override
     public Integer call() throws InterruptedException {
       PrintWriter out = spec.commandLine().getOut();
-      String id = workflowId != null ? workflowId : (cron != null ? "drill-scheduled" : "drill-" + Ids.stamp(Instant.now()));
-      DrillRequest request = new DrillRequest(backup, prefix, bucket, database, null, null, keepScratch ? Boolean.TRUE : null,
-          Ids.operator(operator), cron != null ? "scheduled drill (" + cron + ")" : null, null, sourceDatabase);
+      String id =
+          workflowId != null
+              ? workflowId
+              : (cron != null ? "drill-scheduled" : "drill-" + Ids.stamp(Instant.now()));
+      DrillRequest request =
+          new DrillRequest(
+              backup,
+              prefix,
+              bucket,
+              database,
+              null,
+              null,
+              keepScratch ? Boolean.TRUE : null,
+              Ids.operator(operator),
+              cron != null ? "scheduled drill (" + cron + ")" : null,
+              null,
+              sourceDatabase);
       try {
         WorkflowClient client = temporal.client();
-        WorkflowOptions.Builder options = WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id)
-            .setStaticSummary("Recovery drill of " + backup + (cron == null ? "" : ", every " + cron));
+        WorkflowOptions.Builder options =
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId(id)
+                .setStaticSummary(
+                    "Recovery drill of " + backup + (cron == null ? "" : ", every " + cron));
         if (cron != null) {
           options.setCronSchedule(cron);
         }
@@ -96,7 +131,14 @@ final class DrillCommands {
           if (json) {
             Output.json(out, Map.of("workflowId", id, "cronSchedule", cron));
           } else {
-            out.println("Recovery drill " + id + " scheduled: " + cron + " (UTC). `flowviz-dr cancel " + id + "` stops it.");
+            out.println(
+                "Recovery drill "
+                    + id
+                    + " scheduled: "
+                    + cron
+                    + " (UTC). `flowviz-dr cancel "
+                    + id
+                    + "` stops it.");
             out.flush();
           }
           return 0;
@@ -111,13 +153,17 @@ final class DrillCommands {
         RecoveryDrillWorkflow typed = client.newWorkflowStub(RecoveryDrillWorkflow.class, id);
         DrillReport report;
         try {
-          report = Following.untilDone(result, Duration.ofMillis(500), () -> {
-            if (!json) {
-              DrillProgress progress = typed.progress();
-              steps.finish(progress.steps());
-              child.poll(progress.restoreWorkflowId());
-            }
-          });
+          report =
+              Following.untilDone(
+                  result,
+                  Duration.ofMillis(500),
+                  () -> {
+                    if (!json) {
+                      DrillProgress progress = typed.progress();
+                      steps.finish(progress.steps());
+                      child.poll(progress.restoreWorkflowId());
+                    }
+                  });
         } catch (WorkflowFailedException failed) {
           DrillReport failedReport = reportOf(failed);
           if (failedReport != null && !json) {
@@ -133,7 +179,9 @@ final class DrillCommands {
         }
         return 0;
       } catch (WorkflowExecutionAlreadyStarted e) {
-        spec.commandLine().getErr().println("A drill " + id + " already exists; give another --workflow-id.");
+        spec.commandLine()
+            .getErr()
+            .println("A drill " + id + " already exists; give another --workflow-id.");
         return 2;
       } finally {
         temporal.close();
@@ -142,7 +190,9 @@ final class DrillCommands {
 
     private static DrillReport reportOf(WorkflowFailedException e) {
       for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-        if (t instanceof ApplicationFailure a && "DrillFailed".equals(a.getType()) && a.getDetails().getSize() > 0) {
+        if (t instanceof ApplicationFailure a
+            && "DrillFailed".equals(a.getType())
+            && a.getDetails().getSize() > 0) {
           return a.getDetails().get(DrillReport.class);
         }
       }
@@ -151,23 +201,60 @@ final class DrillCommands {
   }
 
   static void print(PrintWriter out, DrillReport r) {
-    out.println("Drill " + r.drillId() + ": " + r.outcome() + (r.failure() == null ? "" : " (" + r.failure() + ")"));
-    out.println("Backup:  " + (r.backupUri() == null ? "-" : r.backupUri() + ", " + Output.duration(r.backupAge()) + " old at the start ("
-        + r.rpoVerdict() + " of RPO 2 h / 24 h)"));
-    out.println("RTO:     " + (r.rto() == null ? "not reached" : Output.duration(r.rto()) + " from start to verified restore (" + r.rtoVerdict()
-        + " of " + Output.duration(r.rtoTarget()) + " / " + Output.duration(r.rtoMaximum()) + ")"));
-    out.println("Verify:  " + (r.verificationPassed() == null ? "-" : r.verificationPassed() ? "passed" : "FAILED " + r.failedChecks()));
-    out.println("Scratch: " + r.scratchInstance() + (r.provisioner() == null ? "" : " (" + r.provisioner() + ")") + ", "
-        + (r.scratchTornDown() ? "torn down" : "KEPT"));
+    out.println(
+        "Drill "
+            + r.drillId()
+            + ": "
+            + r.outcome()
+            + (r.failure() == null ? "" : " (" + r.failure() + ")"));
+    out.println(
+        "Backup:  "
+            + (r.backupUri() == null
+                ? "-"
+                : r.backupUri()
+                    + ", "
+                    + Output.duration(r.backupAge())
+                    + " old at the start ("
+                    + r.rpoVerdict()
+                    + " of RPO 2 h / 24 h)"));
+    out.println(
+        "RTO:     "
+            + (r.rto() == null
+                ? "not reached"
+                : Output.duration(r.rto())
+                    + " from start to verified restore ("
+                    + r.rtoVerdict()
+                    + " of "
+                    + Output.duration(r.rtoTarget())
+                    + " / "
+                    + Output.duration(r.rtoMaximum())
+                    + ")"));
+    out.println(
+        "Verify:  "
+            + (r.verificationPassed() == null
+                ? "-"
+                : r.verificationPassed() ? "passed" : "FAILED " + r.failedChecks()));
+    out.println(
+        "Scratch: "
+            + r.scratchInstance()
+            + (r.provisioner() == null ? "" : " (" + r.provisioner() + ")")
+            + ", "
+            + (r.scratchTornDown() ? "torn down" : "KEPT"));
     out.printf("%-45s %10s %12s %12s%n", "STEP", "TIME", "BYTES", "RATE");
     for (DrillStep s : r.steps()) {
-      out.printf("%-45s %10s %12s %12s%n", s.step(), Output.duration(s.duration()), s.bytes() == null ? "" : Output.bytes(s.bytes()),
+      out.printf(
+          "%-45s %10s %12s %12s%n",
+          s.step(),
+          Output.duration(s.duration()),
+          s.bytes() == null ? "" : Output.bytes(s.bytes()),
           s.bytesPerSecond() == null ? "" : Output.bytes(Math.round(s.bytesPerSecond())) + "/s");
     }
     out.flush();
   }
 
-  @Command(name = "drills", description = "The last drills with their RTO, and where the RTO is heading.")
+  @Command(
+      name = "drills",
+      description = "The last drills with their RTO, and where the RTO is heading.")
   static class Drills implements Callable<Integer> {
     @Mixin TemporalOptions temporal;
     @Spec CommandSpec spec;
@@ -182,9 +269,16 @@ final class DrillCommands {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try {
-        DrillHistory history = temporal.client().newWorkflowStub(ListDrillsWorkflow.class,
-                WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("list-drills-" + UUID.randomUUID()).build())
-            .list(new DrillHistoryRequest(last));
+        DrillHistory history =
+            temporal
+                .client()
+                .newWorkflowStub(
+                    ListDrillsWorkflow.class,
+                    WorkflowOptions.newBuilder()
+                        .setTaskQueue(TaskQueues.DR)
+                        .setWorkflowId("list-drills-" + UUID.randomUUID())
+                        .build())
+                .list(new DrillHistoryRequest(last));
         if (json) {
           Output.json(out, history);
           return 0;
@@ -194,10 +288,19 @@ final class DrillCommands {
           out.flush();
           return 0;
         }
-        out.printf("%-34s %-23s %-7s %10s %-14s %10s %s%n", "DRILL", "FINISHED", "OUTCOME", "RTO", "RTO VERDICT", "BACKUP AGE", "SCRATCH");
+        out.printf(
+            "%-34s %-23s %-7s %10s %-14s %10s %s%n",
+            "DRILL", "FINISHED", "OUTCOME", "RTO", "RTO VERDICT", "BACKUP AGE", "SCRATCH");
         for (DrillReport r : history.drills()) {
-          out.printf("%-34s %-23s %-7s %10s %-14s %10s %s%n", r.drillId(), Output.time(r.finishedAt()), r.outcome(), Output.duration(r.rto()),
-              r.rtoVerdict() == null ? "-" : r.rtoVerdict(), Output.duration(r.backupAge()), r.scratchTornDown() ? "removed" : "kept");
+          out.printf(
+              "%-34s %-23s %-7s %10s %-14s %10s %s%n",
+              r.drillId(),
+              Output.time(r.finishedAt()),
+              r.outcome(),
+              Output.duration(r.rto()),
+              r.rtoVerdict() == null ? "-" : r.rtoVerdict(),
+              Output.duration(r.backupAge()),
+              r.scratchTornDown() ? "removed" : "kept");
         }
         out.println();
         out.println(history.trend().statement());
@@ -211,15 +314,23 @@ final class DrillCommands {
     }
   }
 
-  @Command(name = "monitor-freshness", description = {
-      "Start the backup freshness monitor (once; a second call finds it running) or, with --status, show what it knows."})
+  @Command(
+      name = "monitor-freshness",
+      description = {
+        "Start the backup freshness monitor (once; a second call finds it running) or, with"
+            + " --status, show what it knows."
+      })
   static class MonitorFreshness implements Callable<Integer> {
     static final String WORKFLOW_ID = "backup-freshness-monitor";
 
     @Mixin TemporalOptions temporal;
     @Spec CommandSpec spec;
 
-    @Option(names = "--location", description = "bucket/prefix[@region], repeatable (default: the runbook's daily prefixes, primary and DR)")
+    @Option(
+        names = "--location",
+        description =
+            "bucket/prefix[@region], repeatable (default: the runbook's daily prefixes, primary and"
+                + " DR)")
     List<String> locations;
 
     @Option(names = "--interval", description = "ISO-8601 duration between checks (default PT10M)")
@@ -228,8 +339,12 @@ final class DrillCommands {
     @Option(names = "--status", description = "show the monitor's view of each location")
     boolean status;
 
-    @Option(names = "--workflow-id", defaultValue = WORKFLOW_ID,
-        description = "the monitor's id (a Temporal Schedule appends its start time: see `flowviz-dr recoveries`)")
+    @Option(
+        names = "--workflow-id",
+        defaultValue = WORKFLOW_ID,
+        description =
+            "the monitor's id (a Temporal Schedule appends its start time: see `flowviz-dr"
+                + " recoveries`)")
     String workflowId;
 
     @Option(names = "--json", description = "print JSON for scripts")
@@ -241,31 +356,52 @@ final class DrillCommands {
       try {
         WorkflowClient client = temporal.client();
         if (status) {
-          List<LocationFreshness> view = client.newWorkflowStub(MonitorBackupFreshnessWorkflow.class, workflowId).status();
+          List<LocationFreshness> view =
+              client.newWorkflowStub(MonitorBackupFreshnessWorkflow.class, workflowId).status();
           if (json) {
             Output.json(out, view);
             return 0;
           }
-          out.printf("%-50s %-14s %12s %-23s %s%n", "LOCATION", "LEVEL", "AGE", "BREACH SINCE", "NEWEST");
+          out.printf(
+              "%-50s %-14s %12s %-23s %s%n", "LOCATION", "LEVEL", "AGE", "BREACH SINCE", "NEWEST");
           for (LocationFreshness l : view) {
-            out.printf("%-50s %-14s %12s %-23s %s%n", l.location(), l.level(), Output.duration(l.age()), Output.time(l.breachSince()),
-                l.unreadableSince() != null ? "UNREADABLE since " + Output.time(l.unreadableSince()) : l.newestKey() == null ? "-" : l.newestKey());
+            out.printf(
+                "%-50s %-14s %12s %-23s %s%n",
+                l.location(),
+                l.level(),
+                Output.duration(l.age()),
+                Output.time(l.breachSince()),
+                l.unreadableSince() != null
+                    ? "UNREADABLE since " + Output.time(l.unreadableSince())
+                    : l.newestKey() == null ? "-" : l.newestKey());
           }
           out.flush();
           return 0;
         }
-        MonitorBackupFreshnessWorkflow monitor = client.newWorkflowStub(MonitorBackupFreshnessWorkflow.class,
-            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(workflowId)
-                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
-                .setStaticSummary("Backup freshness against the RPO").build());
-        var execution = WorkflowClient.start(monitor::monitor, new FreshnessMonitorRequest(locations, interval, Ids.operator(null), null, null));
+        MonitorBackupFreshnessWorkflow monitor =
+            client.newWorkflowStub(
+                MonitorBackupFreshnessWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.DR)
+                    .setWorkflowId(workflowId)
+                    .setWorkflowIdConflictPolicy(
+                        WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                    .setStaticSummary("Backup freshness against the RPO")
+                    .build());
+        var execution =
+            WorkflowClient.start(
+                monitor::monitor,
+                new FreshnessMonitorRequest(locations, interval, Ids.operator(null), null, null));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("workflowId", workflowId);
         body.put("runId", execution.getRunId());
         if (json) {
           Output.json(out, body);
         } else {
-          out.println("Backup freshness monitor " + workflowId + " is running; `flowviz-dr monitor-freshness --status` shows what it sees.");
+          out.println(
+              "Backup freshness monitor "
+                  + workflowId
+                  + " is running; `flowviz-dr monitor-freshness --status` shows what it sees.");
           out.flush();
         }
         return 0;

@@ -11,71 +11,142 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "failover",
     description = {
-      "Runbook 4.4: fail over to the DR region (or back, with --direction failback): check the DR backups, apply the",
-      "region's terraform stack, restore, wait for approval, switch DNS in Route53, probe the public health URL."
+      "Runbook 4.4: fail over to the DR region (or back, with --direction failback): check the DR"
+          + " backups, apply the",
+      "region's terraform stack, restore, wait for approval, switch DNS in Route53, probe the"
+          + " public health URL."
     })
 class FailoverCommand implements Callable<Integer> {
 
   @Mixin TemporalOptions temporal;
   @Spec CommandSpec spec;
 
-  @Option(names = "--direction", defaultValue = "failover", description = "failover (default) or failback")
+  @Option(
+      names = "--direction",
+      defaultValue = "failover",
+      description = "failover (default) or failback")
   String direction;
 
-  @Option(names = "--source-bucket") String sourceBucket;
-  @Option(names = "--source-region") String sourceRegion;
-  @Option(names = "--compare-bucket") String compareBucket;
-  @Option(names = "--compare-region") String compareRegion;
-  @Option(names = "--workspace", description = "terraform workspace (default prod-dr; failback: prod)") String workspace;
-  @Option(names = "--target-region") String targetRegion;
-  @Option(names = "--hosted-zone-id") String hostedZoneId;
-  @Option(names = "--change-batch", description = "default dr-failover-dns.json (failback: dr-failback-dns.json)") String changeBatch;
-  @Option(names = "--health-url", description = "default https://api.flowviz.com/health") String healthUrl;
-  @Option(names = "--health-deadline", description = "ISO-8601, default PT10M") String healthDeadline;
-  @Option(names = "--database", description = "default flowviz") String database;
-  @Option(names = "--pre-approved-by", description = "switch DNS without a gate, on the authority of this policy or person") String preApprovedBy;
-  @Option(names = "--approval-timeout", description = "ISO-8601, default P1D") String approvalTimeout;
-  @Option(names = "--operator", description = "default: $USER") String operator;
-  @Option(names = "--reason") String reason;
-  @Option(names = "--workflow-id", description = "default: <direction>-<UTC time>") String workflowId;
-  @Option(names = "--no-follow", description = "start and return") boolean noFollow;
-  @Option(names = "--json", description = "print JSON for scripts") boolean json;
+  @Option(names = "--source-bucket")
+  String sourceBucket;
+
+  @Option(names = "--source-region")
+  String sourceRegion;
+
+  @Option(names = "--compare-bucket")
+  String compareBucket;
+
+  @Option(names = "--compare-region")
+  String compareRegion;
+
+  @Option(
+      names = "--workspace",
+      description = "terraform workspace (default prod-dr; failback: prod)")
+  String workspace;
+
+  @Option(names = "--target-region")
+  String targetRegion;
+
+  @Option(names = "--hosted-zone-id")
+  String hostedZoneId;
+
+  @Option(
+      names = "--change-batch",
+      description = "default dr-failover-dns.json (failback: dr-failback-dns.json)")
+  String changeBatch;
+
+  @Option(names = "--health-url", description = "default https://api.flowviz.com/health")
+  String healthUrl;
+
+  @Option(names = "--health-deadline", description = "ISO-8601, default PT10M")
+  String healthDeadline;
+
+  @Option(names = "--database", description = "default flowviz")
+  String database;
+
+  @Option(
+      names = "--pre-approved-by",
+      description = "switch DNS without a gate, on the authority of this policy or person")
+  String preApprovedBy;
+
+  @Option(names = "--approval-timeout", description = "ISO-8601, default P1D")
+  String approvalTimeout;
+
+  @Option(names = "--operator", description = "default: $USER")
+  String operator;
+
+  @Option(names = "--reason")
+  String reason;
+
+  @Option(names = "--workflow-id", description = "default: <direction>-<UTC time>")
+  String workflowId;
+
+  @Option(names = "--no-follow", description = "start and return")
+  boolean noFollow;
+
+  @Option(names = "--json", description = "print JSON for scripts")
+  boolean json;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     String id = workflowId != null ? workflowId : direction + "-" + Ids.stamp(Instant.now());
     FailoverRequest request =
-        new FailoverRequest(direction, sourceBucket, sourceRegion, compareBucket, compareRegion, workspace, targetRegion, hostedZoneId,
-            changeBatch, healthUrl, healthDeadline, database,
-            preApprovedBy == null ? null : new DnsApproval(DnsApproval.PRE_APPROVED, preApprovedBy), approvalTimeout,
-            Ids.operator(operator), reason, null);
+        new FailoverRequest(
+            direction,
+            sourceBucket,
+            sourceRegion,
+            compareBucket,
+            compareRegion,
+            workspace,
+            targetRegion,
+            hostedZoneId,
+            changeBatch,
+            healthUrl,
+            healthDeadline,
+            database,
+            preApprovedBy == null ? null : new DnsApproval(DnsApproval.PRE_APPROVED, preApprovedBy),
+            approvalTimeout,
+            Ids.operator(operator),
+            reason,
+            null);
     try {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =
-          client.newUntypedWorkflowStub("CrossRegionFailover",
-              WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).setStaticSummary("Cross-region " + direction).build());
+          client.newUntypedWorkflowStub(
+              "CrossRegionFailover",
+              WorkflowOptions.newBuilder()
+                  .setTaskQueue(TaskQueues.DR)
+                  .setWorkflowId(id)
+                  .setStaticSummary("Cross-region " + direction)
+                  .build());
       stub.start(request);
       if (noFollow) {
         if (json) {
           Output.json(out, Map.of("workflowId", id, "status", "STARTED"));
         } else {
-          out.println("Started " + direction + " " + id + ". Approve its DNS switch with: flowviz-dr approve " + id);
+          out.println(
+              "Started "
+                  + direction
+                  + " "
+                  + id
+                  + ". Approve its DNS switch with: flowviz-dr approve "
+                  + id);
         }
         out.flush();
         return 0;
@@ -87,14 +158,19 @@ class FailoverCommand implements Callable<Integer> {
       CompletableFuture<FailoverResult> result = stub.getResultAsync(FailoverResult.class);
       ProgressPrinter steps = new ProgressPrinter(out, !json);
       ChildRestorePrinter child = new ChildRestorePrinter(client, out);
-      CrossRegionFailoverWorkflow typed = client.newWorkflowStub(CrossRegionFailoverWorkflow.class, id);
+      CrossRegionFailoverWorkflow typed =
+          client.newWorkflowStub(CrossRegionFailoverWorkflow.class, id);
       FailoverResult done;
       try {
-        done = Following.untilDone(result, Duration.ofSeconds(1), () -> {
-          if (!json) {
-            show(id, typed.progress(), steps, child, out);
-          }
-        });
+        done =
+            Following.untilDone(
+                result,
+                Duration.ofSeconds(1),
+                () -> {
+                  if (!json) {
+                    show(id, typed.progress(), steps, child, out);
+                  }
+                });
       } catch (WorkflowFailedException failed) {
         return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
       }
@@ -103,18 +179,45 @@ class FailoverCommand implements Callable<Integer> {
       } else {
         steps.finish(done.steps());
         out.println();
-        out.println("Result: " + done.outcome() + " (" + done.direction() + ", " + Output.duration(done.elapsed()) + ")");
-        done.decisions().forEach(d -> out.println("  decision: " + d.gate() + " " + (d.approve() ? "approved" : "rejected") + " by " + d.by()
-            + " at " + Output.time(d.at()) + (d.comment() == null ? "" : " (" + d.comment() + ")")));
+        out.println(
+            "Result: "
+                + done.outcome()
+                + " ("
+                + done.direction()
+                + ", "
+                + Output.duration(done.elapsed())
+                + ")");
+        done.decisions()
+            .forEach(
+                d ->
+                    out.println(
+                        "  decision: "
+                            + d.gate()
+                            + " "
+                            + (d.approve() ? "approved" : "rejected")
+                            + " by "
+                            + d.by()
+                            + " at "
+                            + Output.time(d.at())
+                            + (d.comment() == null ? "" : " (" + d.comment() + ")")));
         if (done.dns() != null) {
           out.println("  DNS: " + done.dns().records() + " " + done.dns().status());
         }
         if (done.health() != null) {
-          out.println("  health: " + done.health().url() + (done.health().healthy() ? " healthy" : " NOT healthy after " + done.health().probes() + " probes: "
-              + done.health().observations()));
+          out.println(
+              "  health: "
+                  + done.health().url()
+                  + (done.health().healthy()
+                      ? " healthy"
+                      : " NOT healthy after "
+                          + done.health().probes()
+                          + " probes: "
+                          + done.health().observations()));
         }
       }
-      return done.outcome().equals(FailoverResult.SWITCHED) ? 0 : done.outcome().equals(FailoverResult.SWITCHED_UNHEALTHY) ? 3 : 5;
+      return done.outcome().equals(FailoverResult.SWITCHED)
+          ? 0
+          : done.outcome().equals(FailoverResult.SWITCHED_UNHEALTHY) ? 3 : 5;
     } finally {
       temporal.close();
     }
@@ -123,13 +226,23 @@ class FailoverCommand implements Callable<Integer> {
   private String announcedGate;
 
   /** The steps so far, the child restore's, and a gate waiting for a decision, once. */
-  private void show(String id, FailoverProgress progress, ProgressPrinter steps, ChildRestorePrinter child, PrintWriter out) {
+  private void show(
+      String id,
+      FailoverProgress progress,
+      ProgressPrinter steps,
+      ChildRestorePrinter child,
+      PrintWriter out) {
     steps.finish(progress.steps());
     child.poll(progress.restoreWorkflowId());
     if (progress.pendingGate() != null && !Objects.equals(progress.pendingGate(), announcedGate)) {
       announcedGate = progress.pendingGate();
       out.println("  ... waiting at the " + announcedGate + " gate: " + progress.gateQuestion());
-      out.println("      flowviz-dr approve " + id + " --gate " + announcedGate + "    (or: flowviz-dr reject ...)");
+      out.println(
+          "      flowviz-dr approve "
+              + id
+              + " --gate "
+              + announcedGate
+              + "    (or: flowviz-dr reject ...)");
       out.flush();
     }
   }

@@ -13,7 +13,12 @@ import java.util.Map;
 final class Failures {
   private Failures() {}
 
-  static int print(PrintWriter err, PrintWriter out, boolean json, String workflowId, WorkflowFailedException e) {
+  static int print(
+      PrintWriter err,
+      PrintWriter out,
+      boolean json,
+      String workflowId,
+      WorkflowFailedException e) {
     ApplicationFailure application = null;
     boolean cancelled = false;
     String message = e.getMessage();
@@ -32,7 +37,9 @@ final class Failures {
       message = application.getOriginalMessage();
     }
     VerificationReport report = null;
-    if (application != null && application.getDetails() != null && application.getDetails().getSize() > 0) {
+    if (application != null
+        && application.getDetails() != null
+        && application.getDetails().getSize() > 0) {
       try {
         report = application.getDetails().get(VerificationReport.class);
       } catch (RuntimeException ignored) {
@@ -49,11 +56,20 @@ final class Failures {
       Output.json(out, body);
       return 1;
     }
-    err.println(cancelled ? "CANCELLED" : "FAILED" + (application == null ? "" : " (" + application.getType() + ")"));
+    err.println(
+        cancelled
+            ? "CANCELLED"
+            : "FAILED" + (application == null ? "" : " (" + application.getType() + ")"));
     err.println("  " + message);
     if (report != null) {
       err.println("  Verification of " + report.database() + ":");
-      report.checks().forEach(c -> err.printf("    %s %-40s expected %s, found %s%n", c.passed() ? "ok  " : "FAIL", c.name(), c.expected(), c.actual()));
+      report
+          .checks()
+          .forEach(
+              c ->
+                  err.printf(
+                      "    %s %-40s expected %s, found %s%n",
+                      c.passed() ? "ok  " : "FAIL", c.name(), c.expected(), c.actual()));
     }
     if (workflowId != null) {
       err.println("  Workflow: " + workflowId + " (see its history in the Temporal UI)");

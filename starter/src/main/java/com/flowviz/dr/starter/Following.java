@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
-/** Follows a started workflow to its end: its progress on the terminal meanwhile, then its result. */
+/**
+ * Follows a started workflow to its end: its progress on the terminal meanwhile, then its result.
+ */
 final class Following {
   private Following() {}
 
@@ -14,7 +16,8 @@ final class Following {
    *
    * @throws WorkflowFailedException when the workflow failed, for {@link Failures#print}
    */
-  static <R> R untilDone(CompletableFuture<R> result, Duration interval, Runnable poll) throws InterruptedException {
+  static <R> R untilDone(CompletableFuture<R> result, Duration interval, Runnable poll)
+      throws InterruptedException {
     while (!result.isDone()) {
       try {
         poll.run();

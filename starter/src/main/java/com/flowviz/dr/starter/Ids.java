@@ -6,7 +6,8 @@ import java.time.format.DateTimeFormatter;
 
 /** Workflow ids people can read, and the operator's name. */
 final class Ids {
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private Ids() {}
 

@@ -11,23 +11,24 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "incident",
     description = {
-      "Declare an incident (runbook section 2) and recover from it: the section 3 checklist, the scenario's procedure,",
+      "Declare an incident (runbook section 2) and recover from it: the section 3 checklist, the"
+          + " scenario's procedure,",
       "the section 6.1 checks, the incident report, and the 24-hour and 7-day follow-up tasks."
     })
 class IncidentCommand implements Callable<Integer> {
@@ -35,36 +36,105 @@ class IncidentCommand implements Callable<Integer> {
   @Mixin TemporalOptions temporal;
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "SCENARIO", description = "2.1 database-corruption, 2.2 instance-failure, 2.3 accidental-deletion, "
-      + "2.4 security-breach (ransomware), 2.5 regional-outage")
+  @Parameters(
+      paramLabel = "SCENARIO",
+      description =
+          "2.1 database-corruption, 2.2 instance-failure, 2.3 accidental-deletion, "
+              + "2.4 security-breach (ransomware), 2.5 regional-outage")
   String scenario;
 
-  @Option(names = "--detected-at", description = "ISO-8601 UTC instant, default now") String detectedAt;
-  @Option(names = "--damage-started-at", description = "when the corruption, deletion or breach began; backups after it are not used") String damageStartedAt;
-  @Option(names = "--notes") String notes;
-  @Option(names = "--database", description = "the live database, default flowviz") String database;
-  @Option(names = "--bucket", description = "the backup bucket, default flowviz-backups") String bucket;
-  @Option(names = "--decision-timeout", description = "2.3: how long the choice waits, ISO-8601, default P1D") String decisionTimeout;
-  @Option(names = "--hosted-zone-id", description = "2.5: the Route53 zone") String hostedZoneId;
-  @Option(names = "--health-url", description = "2.5: the public health URL") String healthUrl;
-  @Option(names = "--operator", description = "default: $USER") String operator;
-  @Option(names = "--workflow-id", description = "default: incident-<section>-<UTC time>") String workflowId;
-  @Option(names = "--no-follow", description = "start and return") boolean noFollow;
-  @Option(names = "--json", description = "print JSON for scripts") boolean json;
+  @Option(names = "--detected-at", description = "ISO-8601 UTC instant, default now")
+  String detectedAt;
+
+  @Option(
+      names = "--damage-started-at",
+      description = "when the corruption, deletion or breach began; backups after it are not used")
+  String damageStartedAt;
+
+  @Option(names = "--notes")
+  String notes;
+
+  @Option(names = "--database", description = "the live database, default flowviz")
+  String database;
+
+  @Option(names = "--bucket", description = "the backup bucket, default flowviz-backups")
+  String bucket;
+
+  @Option(
+      names = "--decision-timeout",
+      description = "2.3: how long the choice waits, ISO-8601, default P1D")
+  String decisionTimeout;
+
+  @Option(names = "--hosted-zone-id", description = "2.5: the Route53 zone")
+  String hostedZoneId;
+
+  @Option(names = "--health-url", description = "2.5: the public health URL")
+  String healthUrl;
+
+  @Option(names = "--operator", description = "default: $USER")
+  String operator;
+
+  @Option(names = "--workflow-id", description = "default: incident-<section>-<UTC time>")
+  String workflowId;
+
+  @Option(names = "--no-follow", description = "start and return")
+  boolean noFollow;
+
+  @Option(names = "--json", description = "print JSON for scripts")
+  boolean json;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    String id = workflowId != null ? workflowId
-        : "incident-" + scenario.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(java.util.Locale.ROOT) + "-" + Ids.stamp(Instant.now());
-    FailoverRequest failover = hostedZoneId == null && healthUrl == null ? null
-        : new FailoverRequest("failover", null, null, null, null, null, null, hostedZoneId, null, healthUrl, null, null, null, null, null, null, null);
-    IncidentRequest request = new IncidentRequest(scenario, detectedAt, damageStartedAt, Ids.operator(operator), notes, database, bucket,
-        decisionTimeout, failover);
+    String id =
+        workflowId != null
+            ? workflowId
+            : "incident-"
+                + scenario.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(java.util.Locale.ROOT)
+                + "-"
+                + Ids.stamp(Instant.now());
+    FailoverRequest failover =
+        hostedZoneId == null && healthUrl == null
+            ? null
+            : new FailoverRequest(
+                "failover",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                hostedZoneId,
+                null,
+                healthUrl,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+    IncidentRequest request =
+        new IncidentRequest(
+            scenario,
+            detectedAt,
+            damageStartedAt,
+            Ids.operator(operator),
+            notes,
+            database,
+            bucket,
+            decisionTimeout,
+            failover);
     try {
       WorkflowClient client = temporal.client();
-      WorkflowStub stub = client.newUntypedWorkflowStub("HandleIncident",
-          WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).setStaticSummary("Incident " + scenario).build());
+      WorkflowStub stub =
+          client.newUntypedWorkflowStub(
+              "HandleIncident",
+              WorkflowOptions.newBuilder()
+                  .setTaskQueue(TaskQueues.DR)
+                  .setWorkflowId(id)
+                  .setStaticSummary("Incident " + scenario)
+                  .build());
       stub.start(request);
       if (noFollow) {
         if (json) {
@@ -84,11 +154,15 @@ class IncidentCommand implements Callable<Integer> {
       HandleIncidentWorkflow typed = client.newWorkflowStub(HandleIncidentWorkflow.class, id);
       IncidentResult done;
       try {
-        done = Following.untilDone(result, Duration.ofSeconds(1), () -> {
-          if (!json) {
-            show(typed.progress(), steps, out);
-          }
-        });
+        done =
+            Following.untilDone(
+                result,
+                Duration.ofSeconds(1),
+                () -> {
+                  if (!json) {
+                    show(typed.progress(), steps, out);
+                  }
+                });
       } catch (WorkflowFailedException failed) {
         return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
       }
@@ -110,24 +184,55 @@ class IncidentCommand implements Callable<Integer> {
 
   static void print(PrintWriter out, IncidentResult r) {
     out.println();
-    out.println("Result: " + r.outcome() + "   (incident " + r.incidentId() + ", " + r.scenario() + ")");
-    out.println("  Procedure:   " + r.procedure() + (r.procedureWorkflowId() == null ? "" : " (" + r.procedureWorkflowId() + "): " + r.procedureOutcome()));
+    out.println(
+        "Result: " + r.outcome() + "   (incident " + r.incidentId() + ", " + r.scenario() + ")");
+    out.println(
+        "  Procedure:   "
+            + r.procedure()
+            + (r.procedureWorkflowId() == null
+                ? ""
+                : " (" + r.procedureWorkflowId() + "): " + r.procedureOutcome()));
     if (r.backup() != null) {
-      out.println("  Backup used: " + r.backup().uri() + ", taken " + Output.time(r.backup().takenAt()));
+      out.println(
+          "  Backup used: " + r.backup().uri() + ", taken " + Output.time(r.backup().takenAt()));
     }
-    out.println("  RTO:         " + Output.duration(r.rto().achieved()) + " from detection (" + r.rto().verdict() + "; target 15m, maximum 1h)");
+    out.println(
+        "  RTO:         "
+            + Output.duration(r.rto().achieved())
+            + " from detection ("
+            + r.rto().verdict()
+            + "; target 15m, maximum 1h)");
     if (r.rpo() != null) {
-      out.println("  RPO gap:     " + Output.duration(r.rpo().gap()) + " (" + r.rpo().verdict() + "; target 2h, maximum 24h)");
+      out.println(
+          "  RPO gap:     "
+              + Output.duration(r.rpo().gap())
+              + " ("
+              + r.rpo().verdict()
+              + "; target 2h, maximum 24h)");
     }
     if (r.undelete() != null) {
-      out.println("  Undelete:    " + r.undelete().total() + " rows put back " + r.undelete().inserted());
+      out.println(
+          "  Undelete:    " + r.undelete().total() + " rows put back " + r.undelete().inserted());
     }
     if (r.rotation() != null) {
-      out.println("  Rotated:     roles " + r.rotation().roles() + ", secrets " + r.rotation().secrets());
+      out.println(
+          "  Rotated:     roles " + r.rotation().roles() + ", secrets " + r.rotation().secrets());
     }
     r.postRecoveryChecks().forEach(c -> out.println("  Check:       " + c));
-    out.println("  Report:      s3://" + r.report().bucket() + "/" + r.report().markdownKey() + "   (flowviz-dr report " + r.incidentId() + ")");
-    out.println("  Follow-up:   " + r.followUpWorkflowId() + "   (flowviz-dr tasks " + r.incidentId() + ")");
+    out.println(
+        "  Report:      s3://"
+            + r.report().bucket()
+            + "/"
+            + r.report().markdownKey()
+            + "   (flowviz-dr report "
+            + r.incidentId()
+            + ")");
+    out.println(
+        "  Follow-up:   "
+            + r.followUpWorkflowId()
+            + "   (flowviz-dr tasks "
+            + r.incidentId()
+            + ")");
     out.flush();
   }
 

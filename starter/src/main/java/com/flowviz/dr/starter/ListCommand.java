@@ -11,9 +11,9 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "list", description = "List backups, newest first (runbook 4.1 step 1).")
 class ListCommand implements Callable<Integer> {
@@ -38,9 +38,14 @@ class ListCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try {
       ListBackupsWorkflow workflow =
-          temporal.client().newWorkflowStub(
-              ListBackupsWorkflow.class,
-              WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("list-backups-" + UUID.randomUUID()).build());
+          temporal
+              .client()
+              .newWorkflowStub(
+                  ListBackupsWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setTaskQueue(TaskQueues.DR)
+                      .setWorkflowId("list-backups-" + UUID.randomUUID())
+                      .build());
       List<BackupObject> backups = workflow.list(new ListBackupsRequest(bucket, prefix, limit));
       if (json) {
         Output.json(out, backups);
@@ -52,7 +57,9 @@ class ListCommand implements Callable<Integer> {
       }
       out.printf("%-60s %-23s %10s  %s%n", "KEY", "TAKEN", "SIZE", "STORAGE CLASS");
       for (BackupObject b : backups) {
-        out.printf("%-60s %-23s %10s  %s%n", b.key(), Output.time(b.takenAt()), Output.bytes(b.sizeBytes()), b.storageClass());
+        out.printf(
+            "%-60s %-23s %10s  %s%n",
+            b.key(), Output.time(b.takenAt()), Output.bytes(b.sizeBytes()), b.storageClass());
       }
       out.flush();
       return 0;

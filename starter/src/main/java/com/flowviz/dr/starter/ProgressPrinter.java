@@ -6,7 +6,9 @@ import com.flowviz.dr.workflows.restore.RestoreProgress;
 import java.io.PrintWriter;
 import java.util.List;
 
-/** Prints each step as it finishes, and the step in progress, from the workflow's progress query. */
+/**
+ * Prints each step as it finishes, and the step in progress, from the workflow's progress query.
+ */
 final class ProgressPrinter {
   private final PrintWriter out;
   private final boolean enabled;
@@ -42,13 +44,19 @@ final class ProgressPrinter {
     }
     while (printed < steps.size() && !StepRecord.RUNNING.equals(steps.get(printed).outcome())) {
       StepRecord step = steps.get(printed++);
-      String mark = switch (step.outcome()) {
-        case StepRecord.SUCCEEDED -> "ok  ";
-        case StepRecord.SKIPPED -> "skip";
-        case StepRecord.CANCELLED -> "stop";
-        default -> "FAIL";
-      };
-      out.printf("  %s %-30s %8s  %s%n", mark, step.step(), Output.duration(step.duration()), step.detail() == null ? "" : step.detail());
+      String mark =
+          switch (step.outcome()) {
+            case StepRecord.SUCCEEDED -> "ok  ";
+            case StepRecord.SKIPPED -> "skip";
+            case StepRecord.CANCELLED -> "stop";
+            default -> "FAIL";
+          };
+      out.printf(
+          "  %s %-30s %8s  %s%n",
+          mark,
+          step.step(),
+          Output.duration(step.duration()),
+          step.detail() == null ? "" : step.detail());
     }
     out.flush();
   }

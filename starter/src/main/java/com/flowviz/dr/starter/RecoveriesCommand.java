@@ -22,11 +22,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Running and recent recoveries: the procedures of the runbook, newest first. */
-@Command(name = "recoveries", description = "List running and recent recoveries (restores, failovers, incidents), newest first.")
+@Command(
+    name = "recoveries",
+    description =
+        "List running and recent recoveries (restores, failovers, incidents), newest first.")
 class RecoveriesCommand implements Callable<Integer> {
 
   static final Set<String> RECOVERY_TYPES =
-      Set.of("RestoreFromBackup", "RestoreFromWeeklyBackup", "RestoreToNewInstance", "CrossRegionFailover", "HandleIncident");
+      Set.of(
+          "RestoreFromBackup",
+          "RestoreFromWeeklyBackup",
+          "RestoreToNewInstance",
+          "CrossRegionFailover",
+          "HandleIncident");
 
   @Mixin TemporalOptions temporal;
   @Spec CommandSpec spec;
@@ -37,8 +45,16 @@ class RecoveriesCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print JSON for scripts")
   boolean json;
 
-  record Recovery(String workflowId, String workflowType, String status, Instant startedAt, Instant closedAt, String scenario,
-      String targetDatabase, String backupKey, String operator) {}
+  record Recovery(
+      String workflowId,
+      String workflowType,
+      String status,
+      Instant startedAt,
+      Instant closedAt,
+      String scenario,
+      String targetDatabase,
+      String backupKey,
+      String operator) {}
 
   @Override
   public Integer call() {
@@ -48,16 +64,31 @@ class RecoveriesCommand implements Callable<Integer> {
     String namespace = client.getOptions().getNamespace();
     List<WorkflowExecutionInfo> executions = new ArrayList<>();
     // The list calls every Temporal server answers (the embedded dev server has no query language).
-    executions.addAll(service.listOpenWorkflowExecutions(
-        ListOpenWorkflowExecutionsRequest.newBuilder().setNamespace(namespace).setMaximumPageSize(1000).build()).getExecutionsList());
-    executions.addAll(service.listClosedWorkflowExecutions(
-        ListClosedWorkflowExecutionsRequest.newBuilder().setNamespace(namespace).setMaximumPageSize(1000).build()).getExecutionsList());
-    List<Recovery> recoveries = executions.stream()
-        .filter(e -> RECOVERY_TYPES.contains(e.getType().getName()))
-        .sorted(Comparator.comparing((WorkflowExecutionInfo e) -> e.getStartTime().getSeconds()).reversed())
-        .limit(limit)
-        .map(e -> recovery(client, e))
-        .toList();
+    executions.addAll(
+        service
+            .listOpenWorkflowExecutions(
+                ListOpenWorkflowExecutionsRequest.newBuilder()
+                    .setNamespace(namespace)
+                    .setMaximumPageSize(1000)
+                    .build())
+            .getExecutionsList());
+    executions.addAll(
+        service
+            .listClosedWorkflowExecutions(
+                ListClosedWorkflowExecutionsRequest.newBuilder()
+                    .setNamespace(namespace)
+                    .setMaximumPageSize(1000)
+                    .build())
+            .getExecutionsList());
+    List<Recovery> recoveries =
+        executions.stream()
+            .filter(e -> RECOVERY_TYPES.contains(e.getType().getName()))
+            .sorted(
+                Comparator.comparing((WorkflowExecutionInfo e) -> e.getStartTime().getSeconds())
+                    .reversed())
+            .limit(limit)
+            .map(e -> recovery(client, e))
+            .toList();
     if (json) {
       Output.json(out, recoveries);
       return 0;
@@ -67,10 +98,18 @@ class RecoveriesCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    out.printf("%-50s %-24s %-11s %-23s %-10s %s%n", "WORKFLOW ID", "TYPE", "STATUS", "STARTED", "SCENARIO", "TARGET");
+    out.printf(
+        "%-50s %-24s %-11s %-23s %-10s %s%n",
+        "WORKFLOW ID", "TYPE", "STATUS", "STARTED", "SCENARIO", "TARGET");
     for (Recovery r : recoveries) {
-      out.printf("%-50s %-24s %-11s %-23s %-10s %s%n", r.workflowId(), r.workflowType(), r.status(), Output.time(r.startedAt()),
-          r.scenario() == null ? "-" : r.scenario(), r.targetDatabase() == null ? "-" : r.targetDatabase());
+      out.printf(
+          "%-50s %-24s %-11s %-23s %-10s %s%n",
+          r.workflowId(),
+          r.workflowType(),
+          r.status(),
+          Output.time(r.startedAt()),
+          r.scenario() == null ? "-" : r.scenario(),
+          r.targetDatabase() == null ? "-" : r.targetDatabase());
     }
     out.flush();
     return 0;
@@ -81,15 +120,28 @@ class RecoveriesCommand implements Callable<Integer> {
     var fields = e.getSearchAttributes().getIndexedFieldsMap();
     if (fields.isEmpty()) {
       // Some servers (the embedded dev server) leave them out of lists; a describe has them.
-      fields = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-              io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
-                  .setNamespace(client.getOptions().getNamespace()).setExecution(e.getExecution()).build())
-          .getWorkflowExecutionInfo().getSearchAttributes().getIndexedFieldsMap();
+      fields =
+          client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .describeWorkflowExecution(
+                  io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .setExecution(e.getExecution())
+                      .build())
+              .getWorkflowExecutionInfo()
+              .getSearchAttributes()
+              .getIndexedFieldsMap();
     }
     for (var key : RunSearchAttributes.ALL) {
       Payload payload = fields.get(key.getName());
       if (payload != null) {
-        attributes.put(key.getName(), client.getOptions().getDataConverter().fromPayload(payload, String.class, String.class));
+        attributes.put(
+            key.getName(),
+            client
+                .getOptions()
+                .getDataConverter()
+                .fromPayload(payload, String.class, String.class));
       }
     }
     return new Recovery(
@@ -97,7 +149,9 @@ class RecoveriesCommand implements Callable<Integer> {
         e.getType().getName(),
         e.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""),
         Instant.ofEpochSecond(e.getStartTime().getSeconds(), e.getStartTime().getNanos()),
-        e.hasCloseTime() ? Instant.ofEpochSecond(e.getCloseTime().getSeconds(), e.getCloseTime().getNanos()) : null,
+        e.hasCloseTime()
+            ? Instant.ofEpochSecond(e.getCloseTime().getSeconds(), e.getCloseTime().getNanos())
+            : null,
         attributes.get(RunSearchAttributes.SCENARIO.getName()),
         attributes.get(RunSearchAttributes.TARGET_DATABASE.getName()),
         attributes.get(RunSearchAttributes.BACKUP_KEY.getName()),

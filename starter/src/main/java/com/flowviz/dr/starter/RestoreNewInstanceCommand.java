@@ -11,21 +11,22 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "restore-new-instance",
     description = {
-      "Runbook 4.3: provision a new PostgreSQL instance (as the worker is configured: docker, terraform or local),",
+      "Runbook 4.3: provision a new PostgreSQL instance (as the worker is configured: docker,"
+          + " terraform or local),",
       "restore the backup into it, point the application at it, restart and test it."
     })
 class RestoreNewInstanceCommand implements Callable<Integer> {
@@ -33,10 +34,15 @@ class RestoreNewInstanceCommand implements Callable<Integer> {
   @Mixin TemporalOptions temporal;
   @Spec CommandSpec spec;
 
-  @Option(names = "--backup", defaultValue = "latest", description = "object key, or latest (default)")
+  @Option(
+      names = "--backup",
+      defaultValue = "latest",
+      description = "object key, or latest (default)")
   String backup;
 
-  @Option(names = "--before", description = "with latest: the newest backup taken before this ISO-8601 instant")
+  @Option(
+      names = "--before",
+      description = "with latest: the newest backup taken before this ISO-8601 instant")
   String before;
 
   @Option(names = "--bucket", description = "default: flowviz-backups")
@@ -51,27 +57,40 @@ class RestoreNewInstanceCommand implements Callable<Integer> {
   @Option(names = "--database", defaultValue = "flowviz")
   String database;
 
-  @Option(names = "--source-database", description = "whose backups latest chooses among, and the database their manifest must"
-      + " name (default: --database)")
+  @Option(
+      names = "--source-database",
+      description =
+          "whose backups latest chooses among, and the database their manifest must"
+              + " name (default: --database)")
   String sourceDatabase;
 
   @Option(names = "--operator", description = "default: $USER")
   String operator;
 
-  @Option(names = "--accept-unsigned", description = "when the worker has trusted signer keys, restore a backup that carries no"
-      + " signature (made by hand); needs --reason (or --unsigned-reason), kept in the audit trail")
+  @Option(
+      names = "--accept-unsigned",
+      description =
+          "when the worker has trusted signer keys, restore a backup that carries no signature"
+              + " (made by hand); needs --reason (or --unsigned-reason), kept in the audit trail")
   boolean acceptUnsigned;
 
-  @Option(names = "--unsigned-reason", description = "with --accept-unsigned: why this unsigned backup may be restored (default: --reason)")
+  @Option(
+      names = "--unsigned-reason",
+      description =
+          "with --accept-unsigned: why this unsigned backup may be restored (default: --reason)")
   String unsignedReason;
 
   @Option(names = "--reason")
   String reason;
 
-  @Option(names = "--keep-on-failure", description = "keep the new instance for inspection when the restore fails")
+  @Option(
+      names = "--keep-on-failure",
+      description = "keep the new instance for inspection when the restore fails")
   boolean keepOnFailure;
 
-  @Option(names = "--readiness-timeout", description = "ISO-8601 duration the new server has to accept connections (default PT5M)")
+  @Option(
+      names = "--readiness-timeout",
+      description = "ISO-8601 duration the new server has to accept connections (default PT5M)")
   String readinessTimeout;
 
   @Option(names = "--workflow-id", description = "default: restore-new-instance-<UTC time>")
@@ -83,17 +102,37 @@ class RestoreNewInstanceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    String id = workflowId != null ? workflowId : "restore-new-instance-" + Ids.stamp(Instant.now());
+    String id =
+        workflowId != null ? workflowId : "restore-new-instance-" + Ids.stamp(Instant.now());
     NewInstanceRequest request =
-        new NewInstanceRequest(backup, before, null, bucket, instanceName, region, database, Ids.operator(operator), reason, null,
-            keepOnFailure ? Boolean.TRUE : null, readinessTimeout, null, null, acceptUnsigned ? Boolean.TRUE : null,
-            acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null, sourceDatabase);
+        new NewInstanceRequest(
+            backup,
+            before,
+            null,
+            bucket,
+            instanceName,
+            region,
+            database,
+            Ids.operator(operator),
+            reason,
+            null,
+            keepOnFailure ? Boolean.TRUE : null,
+            readinessTimeout,
+            null,
+            null,
+            acceptUnsigned ? Boolean.TRUE : null,
+            acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null,
+            sourceDatabase);
     try {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =
-          client.newUntypedWorkflowStub("RestoreToNewInstance",
-              WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id)
-                  .setStaticSummary("Restore " + backup + " to a new instance").build());
+          client.newUntypedWorkflowStub(
+              "RestoreToNewInstance",
+              WorkflowOptions.newBuilder()
+                  .setTaskQueue(TaskQueues.DR)
+                  .setWorkflowId(id)
+                  .setStaticSummary("Restore " + backup + " to a new instance")
+                  .build());
       stub.start(request);
       if (!json) {
         out.println("Restore to a new instance " + id + " started: backup " + backup);
@@ -102,16 +141,21 @@ class RestoreNewInstanceCommand implements Callable<Integer> {
       CompletableFuture<NewInstanceResult> result = stub.getResultAsync(NewInstanceResult.class);
       ProgressPrinter steps = new ProgressPrinter(out, !json);
       ChildRestorePrinter child = new ChildRestorePrinter(client, out);
-      RestoreToNewInstanceWorkflow typed = client.newWorkflowStub(RestoreToNewInstanceWorkflow.class, id);
+      RestoreToNewInstanceWorkflow typed =
+          client.newWorkflowStub(RestoreToNewInstanceWorkflow.class, id);
       NewInstanceResult done;
       try {
-        done = Following.untilDone(result, Duration.ofMillis(500), () -> {
-          if (!json) {
-            NewInstanceProgress progress = typed.progress();
-            steps.finish(progress.steps());
-            child.poll(progress.restoreWorkflowId());
-          }
-        });
+        done =
+            Following.untilDone(
+                result,
+                Duration.ofMillis(500),
+                () -> {
+                  if (!json) {
+                    NewInstanceProgress progress = typed.progress();
+                    steps.finish(progress.steps());
+                    child.poll(progress.restoreWorkflowId());
+                  }
+                });
       } catch (WorkflowFailedException failed) {
         return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
       }
@@ -120,12 +164,33 @@ class RestoreNewInstanceCommand implements Callable<Integer> {
       } else {
         steps.finish(done.steps());
         out.println();
-        out.println("New instance: " + done.instance().name() + " (" + done.instance().provisioner() + ") at " + done.instance().server().describe()
-            + ", PostgreSQL " + done.server().version() + "; its admin password is in secret " + done.instance().server().passwordSecret()
-            + "; name it --server instance:" + done.instance().name() + " in later restores");
-        out.println("Application:  " + (done.published().configured() ? "repointed via " + done.published().locations() : "NOT repointed: no publisher configured")
-            + "; restart " + (done.restart().configured() ? "exit " + done.restart().exitCode() : "not configured")
-            + "; connectivity " + (!done.connectivity().configured() ? "not configured" : done.connectivity().healthy() ? "healthy" : "UNHEALTHY"));
+        out.println(
+            "New instance: "
+                + done.instance().name()
+                + " ("
+                + done.instance().provisioner()
+                + ") at "
+                + done.instance().server().describe()
+                + ", PostgreSQL "
+                + done.server().version()
+                + "; its admin password is in secret "
+                + done.instance().server().passwordSecret()
+                + "; name it --server instance:"
+                + done.instance().name()
+                + " in later restores");
+        out.println(
+            "Application:  "
+                + (done.published().configured()
+                    ? "repointed via " + done.published().locations()
+                    : "NOT repointed: no publisher configured")
+                + "; restart "
+                + (done.restart().configured()
+                    ? "exit " + done.restart().exitCode()
+                    : "not configured")
+                + "; connectivity "
+                + (!done.connectivity().configured()
+                    ? "not configured"
+                    : done.connectivity().healthy() ? "healthy" : "UNHEALTHY"));
         ResultPrinter.print(out, id + "-restore", done.restore());
       }
       return RestoreResult.RESTORED.equals(done.outcome()) ? 0 : 3;

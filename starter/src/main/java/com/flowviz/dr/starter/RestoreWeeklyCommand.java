@@ -10,32 +10,39 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "restore-weekly",
     description = {
-      "Runbook 4.2: restore a weekly backup, retrieving it from Glacier or Deep Archive first when needed.",
-      "By default it lands in a dated audit database (flowviz_audit_YYYYMMDD), never over production."
+      "Runbook 4.2: restore a weekly backup, retrieving it from Glacier or Deep Archive first when"
+          + " needed.",
+      "By default it lands in a dated audit database (flowviz_audit_YYYYMMDD), never over"
+          + " production."
     })
 class RestoreWeeklyCommand implements Callable<Integer> {
 
   @Mixin TemporalOptions temporal;
   @Spec CommandSpec spec;
 
-  @Option(names = "--backup", defaultValue = "latest", description = "object key, or latest (default) under weekly/")
+  @Option(
+      names = "--backup",
+      defaultValue = "latest",
+      description = "object key, or latest (default) under weekly/")
   String backup;
 
-  @Option(names = "--before", description = "with latest: the newest weekly backup taken before this ISO-8601 instant")
+  @Option(
+      names = "--before",
+      description = "with latest: the newest weekly backup taken before this ISO-8601 instant")
   String before;
 
   @Option(names = "--prefix", description = "where latest looks (default: weekly/)")
@@ -44,7 +51,9 @@ class RestoreWeeklyCommand implements Callable<Integer> {
   @Option(names = "--bucket", description = "default: flowviz-backups")
   String bucket;
 
-  @Option(names = "--tier", description = "retrieval tier: Standard (default), Bulk, Expedited (not for Deep Archive)")
+  @Option(
+      names = "--tier",
+      description = "retrieval tier: Standard (default), Bulk, Expedited (not for Deep Archive)")
   String tier;
 
   @Option(names = "--days", description = "how long the retrieved copy stays readable (default 7)")
@@ -62,20 +71,31 @@ class RestoreWeeklyCommand implements Callable<Integer> {
   @Option(names = "--operator", description = "default: $USER")
   String operator;
 
-  @Option(names = "--accept-unsigned", description = "when the worker has trusted signer keys, restore a backup that carries no"
-      + " signature (made by hand); needs --reason (or --unsigned-reason), kept in the audit trail")
+  @Option(
+      names = "--accept-unsigned",
+      description =
+          "when the worker has trusted signer keys, restore a backup that carries no signature"
+              + " (made by hand); needs --reason (or --unsigned-reason), kept in the audit trail")
   boolean acceptUnsigned;
 
-  @Option(names = "--unsigned-reason", description = "with --accept-unsigned: why this unsigned backup may be restored (default: --reason)")
+  @Option(
+      names = "--unsigned-reason",
+      description =
+          "with --accept-unsigned: why this unsigned backup may be restored (default: --reason)")
   String unsignedReason;
 
   @Option(names = "--reason")
   String reason;
 
-  @Option(names = "--poll-interval", description = "ISO-8601 duration between looks at the retrieval (default by tier)")
+  @Option(
+      names = "--poll-interval",
+      description = "ISO-8601 duration between looks at the retrieval (default by tier)")
   String pollInterval;
 
-  @Option(names = "--max-wait", description = "ISO-8601 duration after which the wait gives up (default: 3x the tier's promise)")
+  @Option(
+      names = "--max-wait",
+      description =
+          "ISO-8601 duration after which the wait gives up (default: 3x the tier's promise)")
   String maxWait;
 
   @Option(names = "--workflow-id", description = "default: restore-weekly-<UTC time>")
@@ -92,17 +112,39 @@ class RestoreWeeklyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     String id = workflowId != null ? workflowId : "restore-weekly-" + Ids.stamp(Instant.now());
     WeeklyRestoreRequest request =
-        new WeeklyRestoreRequest(backup, before, prefix, bucket, tier, days, target, replaceProduction ? Boolean.TRUE : null,
-            productionDatabase, Ids.operator(operator), reason, pollInterval, maxWait, null, acceptUnsigned ? Boolean.TRUE : null,
+        new WeeklyRestoreRequest(
+            backup,
+            before,
+            prefix,
+            bucket,
+            tier,
+            days,
+            target,
+            replaceProduction ? Boolean.TRUE : null,
+            productionDatabase,
+            Ids.operator(operator),
+            reason,
+            pollInterval,
+            maxWait,
+            null,
+            acceptUnsigned ? Boolean.TRUE : null,
             acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null);
     try {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =
           client.newUntypedWorkflowStub(
               "RestoreFromWeeklyBackup",
-              WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id)
-                  .setStaticSummary("Weekly restore " + backup + (target == null ? " into an audit database" : " into " + target))
-                  .setStaticDetails("Operator: " + request.operator() + (reason == null ? "" : "\nReason: " + reason))
+              WorkflowOptions.newBuilder()
+                  .setTaskQueue(TaskQueues.DR)
+                  .setWorkflowId(id)
+                  .setStaticSummary(
+                      "Weekly restore "
+                          + backup
+                          + (target == null ? " into an audit database" : " into " + target))
+                  .setStaticDetails(
+                      "Operator: "
+                          + request.operator()
+                          + (reason == null ? "" : "\nReason: " + reason))
                   .build());
       stub.start(request);
       if (noFollow) {
@@ -116,12 +158,16 @@ class RestoreWeeklyCommand implements Callable<Integer> {
       }
       if (!json) {
         out.println("Weekly restore " + id + " started: backup " + backup);
-        out.println("  (the wait for a Deep Archive retrieval can take up to 48 hours; Ctrl-C stops following, not the restore)");
+        out.println(
+            "  (the wait for a Deep Archive retrieval can take up to 48 hours; Ctrl-C stops"
+                + " following, not the restore)");
         out.flush();
       }
-      CompletableFuture<WeeklyRestoreResult> result = stub.getResultAsync(WeeklyRestoreResult.class);
+      CompletableFuture<WeeklyRestoreResult> result =
+          stub.getResultAsync(WeeklyRestoreResult.class);
       WeeklyProgressPrinter progress = new WeeklyProgressPrinter(client, out, !json);
-      RestoreFromWeeklyBackupWorkflow typed = client.newWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, id);
+      RestoreFromWeeklyBackupWorkflow typed =
+          client.newWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, id);
       WeeklyRestoreResult restored;
       try {
         restored = Following.untilDone(result, Duration.ofSeconds(1), () -> progress.poll(typed));
@@ -130,7 +176,9 @@ class RestoreWeeklyCommand implements Callable<Integer> {
         return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
       }
       if (json) {
-        Output.json(out, Map.of("workflowId", id, "status", restored.restore().outcome(), "result", restored));
+        Output.json(
+            out,
+            Map.of("workflowId", id, "status", restored.restore().outcome(), "result", restored));
       } else {
         progress.finish(restored);
         WeeklyProgressPrinter.printResult(out, id, restored);

@@ -14,11 +14,15 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "retention", description = "Check the bucket's lifecycle rules against the retention table of runbook section 7. Exit 4 when they do not comply.")
+@Command(
+    name = "retention",
+    description =
+        "Check the bucket's lifecycle rules against the retention table of runbook section 7. Exit"
+            + " 4 when they do not comply.")
 class RetentionCommand implements Callable<Integer> {
 
   @Mixin TemporalOptions temporal;
@@ -35,19 +39,37 @@ class RetentionCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try {
       RetentionReport report =
-          temporal.client().newWorkflowStub(
+          temporal
+              .client()
+              .newWorkflowStub(
                   CheckBackupRetentionWorkflow.class,
-                  WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("check-retention-" + UUID.randomUUID()).build())
+                  WorkflowOptions.newBuilder()
+                      .setTaskQueue(TaskQueues.DR)
+                      .setWorkflowId("check-retention-" + UUID.randomUUID())
+                      .build())
               .check(new RetentionCheckRequest(bucket));
       if (json) {
         Output.json(out, report);
       } else {
-        out.println("Retention of s3://" + report.bucket() + ": " + (report.compliant() ? "COMPLIANT with runbook section 7" : "NOT COMPLIANT with runbook section 7"));
+        out.println(
+            "Retention of s3://"
+                + report.bucket()
+                + ": "
+                + (report.compliant()
+                    ? "COMPLIANT with runbook section 7"
+                    : "NOT COMPLIANT with runbook section 7"));
         out.println("  Lifecycle rules: " + (report.rules().isEmpty() ? "none" : ""));
         for (LifecycleRule rule : report.rules()) {
-          out.printf("    %-24s prefix %-12s %-8s transitions %s, expiration %s%n", rule.id(), "\"" + rule.prefix() + "\"",
+          out.printf(
+              "    %-24s prefix %-12s %-8s transitions %s, expiration %s%n",
+              rule.id(),
+              "\"" + rule.prefix() + "\"",
               rule.enabled() ? "enabled" : "DISABLED",
-              rule.transitions().isEmpty() ? "none" : rule.transitions().stream().map(t -> t.days() + "d -> " + t.storageClass()).collect(Collectors.joining(", ")),
+              rule.transitions().isEmpty()
+                  ? "none"
+                  : rule.transitions().stream()
+                      .map(t -> t.days() + "d -> " + t.storageClass())
+                      .collect(Collectors.joining(", ")),
               rule.expirationDays() == null ? "never" : rule.expirationDays() + " days");
         }
         out.println("  Findings:");

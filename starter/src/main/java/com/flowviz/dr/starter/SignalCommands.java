@@ -5,16 +5,19 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Commands that talk to a running procedure. */
 final class SignalCommands {
   private SignalCommands() {}
 
-  @Command(name = "retrieved", description = "Tell a weekly restore its Glacier/Deep Archive retrieval may be done, so it looks now.")
+  @Command(
+      name = "retrieved",
+      description =
+          "Tell a weekly restore its Glacier/Deep Archive retrieval may be done, so it looks now.")
   static class Retrieved implements Callable<Integer> {
     @Mixin TemporalOptions temporal;
     @Spec CommandSpec spec;
@@ -33,10 +36,14 @@ final class SignalCommands {
       try {
         temporal.client().newUntypedWorkflowStub(workflowId).signal("archiveRetrieved", key);
         if (json) {
-          Output.json(spec.commandLine().getOut(), java.util.Map.of("workflowId", workflowId, "signalled", "archiveRetrieved"));
+          Output.json(
+              spec.commandLine().getOut(),
+              java.util.Map.of("workflowId", workflowId, "signalled", "archiveRetrieved"));
           return 0;
         }
-        spec.commandLine().getOut().println("Told " + workflowId + " to look at its retrieval now.");
+        spec.commandLine()
+            .getOut()
+            .println("Told " + workflowId + " to look at its retrieval now.");
         spec.commandLine().getOut().flush();
         return 0;
       } finally {
@@ -45,7 +52,11 @@ final class SignalCommands {
     }
   }
 
-  @Command(name = "cancel", description = "Cancel a procedure. It stops cleanly, records the cancellation, and never leaves a half-swapped database.")
+  @Command(
+      name = "cancel",
+      description =
+          "Cancel a procedure. It stops cleanly, records the cancellation, and never leaves a"
+              + " half-swapped database.")
   static class Cancel implements Callable<Integer> {
     @Mixin TemporalOptions temporal;
     @Spec CommandSpec spec;
@@ -63,10 +74,16 @@ final class SignalCommands {
         WorkflowStub stub = temporal.client().newUntypedWorkflowStub(workflowId);
         stub.cancel();
         if (json) {
-          Output.json(out, java.util.Map.of("workflowId", workflowId, "cancellationRequested", true));
+          Output.json(
+              out, java.util.Map.of("workflowId", workflowId, "cancellationRequested", true));
           return 0;
         }
-        out.println("Cancellation requested for " + workflowId + "; `flowviz-dr status " + workflowId + "` shows how it ended.");
+        out.println(
+            "Cancellation requested for "
+                + workflowId
+                + "; `flowviz-dr status "
+                + workflowId
+                + "` shows how it ended.");
         out.flush();
         return 0;
       } finally {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     name = "flowviz-dr",
     mixinStandardHelpOptions = true,
     version = "flowviz-dr 0.1.0",
-    description = "Start and follow FlowViz disaster-recovery procedures (runbook section 4) on Temporal.",
+    description =
+        "Start and follow FlowViz disaster-recovery procedures (runbook section 4) on Temporal.",
     subcommands = {
       ListCommand.class,
       BackupCommand.class,
@@ -54,11 +55,12 @@ public class StarterCommand implements Runnable {
     CommandLine commandLine = new CommandLine(new StarterCommand());
     commandLine.setOut(out);
     commandLine.setErr(err);
-    commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
-      cl.getErr().println("flowviz-dr: " + explain(e));
-      cl.getErr().flush();
-      return 1;
-    });
+    commandLine.setExecutionExceptionHandler(
+        (e, cl, parsed) -> {
+          cl.getErr().println("flowviz-dr: " + explain(e));
+          cl.getErr().flush();
+          return 1;
+        });
     return commandLine.execute(args);
   }
 
@@ -69,7 +71,9 @@ public class StarterCommand implements Runnable {
       if (t instanceof io.grpc.StatusRuntimeException status) {
         if (status.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
             || status.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
-          return "cannot reach the Temporal service (" + status.getStatus().getCode() + "). Is it running? Set"
+          return "cannot reach the Temporal service ("
+              + status.getStatus().getCode()
+              + "). Is it running? Set"
               + " --address or TEMPORAL_ADDRESS (default 127.0.0.1:7233).";
         }
         return status.getStatus().getCode() + ": " + status.getStatus().getDescription();

@@ -1,11 +1,11 @@
 package com.flowviz.dr.starter;
 
 import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflow;
+import com.flowviz.dr.workflows.archive.WeeklyRestoreProgress;
+import com.flowviz.dr.workflows.archive.WeeklyRestoreResult;
 import com.flowviz.dr.workflows.incident.HandleIncidentWorkflow;
 import com.flowviz.dr.workflows.incident.IncidentProgress;
 import com.flowviz.dr.workflows.incident.IncidentResult;
-import com.flowviz.dr.workflows.archive.WeeklyRestoreProgress;
-import com.flowviz.dr.workflows.archive.WeeklyRestoreResult;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreResult;
@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "status", description = "Show where a restore stands, or how it ended.")
 class StatusCommand implements Callable<Integer> {
@@ -60,7 +60,8 @@ class StatusCommand implements Callable<Integer> {
         } else {
           out.println(workflowId + " (" + description.getWorkflowType() + ") is running");
           if (weekly) {
-            new WeeklyProgressPrinter(client, out, true).poll(client.newWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, workflowId));
+            new WeeklyProgressPrinter(client, out, true)
+                .poll(client.newWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, workflowId));
           } else if (progress instanceof RestoreProgress p) {
             new ProgressPrinter(out, true).finish(p.steps());
             out.println("  current step: " + p.currentStep());
@@ -73,7 +74,15 @@ class StatusCommand implements Callable<Integer> {
         if (weekly) {
           WeeklyRestoreResult result = stub.getResult(WeeklyRestoreResult.class);
           if (json) {
-            Output.json(out, Map.of("workflowId", workflowId, "status", result.restore().outcome(), "result", result));
+            Output.json(
+                out,
+                Map.of(
+                    "workflowId",
+                    workflowId,
+                    "status",
+                    result.restore().outcome(),
+                    "result",
+                    result));
           } else {
             new ProgressPrinter(out, true).finish(result.steps());
             WeeklyProgressPrinter.printResult(out, workflowId, result);
@@ -82,7 +91,8 @@ class StatusCommand implements Callable<Integer> {
         }
         RestoreResult result = stub.getResult(RestoreResult.class);
         if (json) {
-          Output.json(out, Map.of("workflowId", workflowId, "status", result.outcome(), "result", result));
+          Output.json(
+              out, Map.of("workflowId", workflowId, "status", result.outcome(), "result", result));
         } else {
           new ProgressPrinter(out, true).finish(result.steps());
           ResultPrinter.print(out, workflowId, result);
@@ -106,16 +116,20 @@ class StatusCommand implements Callable<Integer> {
     }
   }
 
-  private int incident(WorkflowClient client, WorkflowStub stub, WorkflowExecutionStatus status, PrintWriter out) {
+  private int incident(
+      WorkflowClient client, WorkflowStub stub, WorkflowExecutionStatus status, PrintWriter out) {
     if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
       IncidentResult result = stub.getResult(IncidentResult.class);
       if (json) {
-        Output.json(out, Map.of("workflowId", workflowId, "status", result.outcome(), "result", result));
+        Output.json(
+            out, Map.of("workflowId", workflowId, "status", result.outcome(), "result", result));
       } else {
         new ProgressPrinter(out, true).finish(result.steps());
         IncidentCommand.print(out, result);
       }
-      return IncidentResult.RECOVERED.equals(result.outcome()) ? 0 : IncidentResult.RECOVERED_WITH_FINDINGS.equals(result.outcome()) ? 3 : 5;
+      return IncidentResult.RECOVERED.equals(result.outcome())
+          ? 0
+          : IncidentResult.RECOVERED_WITH_FINDINGS.equals(result.outcome()) ? 3 : 5;
     }
     IncidentProgress progress = null;
     try {
@@ -149,7 +163,12 @@ class StatusCommand implements Callable<Integer> {
       new ProgressPrinter(out, true).finish(progress.steps());
       out.println("  current step: " + progress.currentStep());
       if (progress.procedureWorkflowId() != null) {
-        out.println("  procedure: " + progress.procedureWorkflowId() + "   (flowviz-dr status " + progress.procedureWorkflowId() + ")");
+        out.println(
+            "  procedure: "
+                + progress.procedureWorkflowId()
+                + "   (flowviz-dr status "
+                + progress.procedureWorkflowId()
+                + ")");
       }
       if (progress.awaiting() != null) {
         out.println("  waiting for you: " + progress.awaiting());

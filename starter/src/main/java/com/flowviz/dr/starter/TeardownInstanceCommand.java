@@ -10,12 +10,14 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "teardown-instance", description = "Remove an instance made by restore-new-instance, and its password secret.")
+@Command(
+    name = "teardown-instance",
+    description = "Remove an instance made by restore-new-instance, and its password secret.")
 class TeardownInstanceCommand implements Callable<Integer> {
 
   @Mixin TemporalOptions temporal;
@@ -42,14 +44,27 @@ class TeardownInstanceCommand implements Callable<Integer> {
     String id = "teardown-" + instanceName + "-" + Ids.stamp(Instant.now());
     try {
       boolean removed =
-          temporal.client().newWorkflowStub(TeardownInstanceWorkflow.class,
-                  WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build())
-              .teardown(new TeardownInstanceRequest(instanceName, region, Ids.operator(operator), reason));
+          temporal
+              .client()
+              .newWorkflowStub(
+                  TeardownInstanceWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setTaskQueue(TaskQueues.DR)
+                      .setWorkflowId(id)
+                      .build())
+              .teardown(
+                  new TeardownInstanceRequest(
+                      instanceName, region, Ids.operator(operator), reason));
       if (json) {
-        Output.json(out, java.util.Map.of("workflowId", id, "instanceName", instanceName, "removed", removed));
+        Output.json(
+            out,
+            java.util.Map.of("workflowId", id, "instanceName", instanceName, "removed", removed));
         return 0;
       }
-      out.println(removed ? "Removed instance " + instanceName + "." : "There was no instance " + instanceName + ".");
+      out.println(
+          removed
+              ? "Removed instance " + instanceName + "."
+              : "There was no instance " + instanceName + ".");
       out.flush();
       return 0;
     } catch (WorkflowFailedException e) {

@@ -9,13 +9,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine.Option;
 
-/** Where Temporal is: options, else TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (the SDK's env config), else local defaults. */
+/**
+ * Where Temporal is: options, else TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (the SDK's env config),
+ * else local defaults.
+ */
 public class TemporalOptions {
 
-  @Option(names = "--address", description = "Temporal frontend host:port (default: $TEMPORAL_ADDRESS or 127.0.0.1:7233)")
+  @Option(
+      names = "--address",
+      description = "Temporal frontend host:port (default: $TEMPORAL_ADDRESS or 127.0.0.1:7233)")
   String address;
 
-  @Option(names = "--namespace", description = "Temporal namespace (default: $TEMPORAL_NAMESPACE or default)")
+  @Option(
+      names = "--namespace",
+      description = "Temporal namespace (default: $TEMPORAL_NAMESPACE or default)")
   String namespace;
 
   private WorkflowServiceStubs stubs;
@@ -27,14 +34,28 @@ public class TemporalOptions {
       try {
         profile = ClientConfigProfile.load();
       } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read the Temporal client configuration: " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "Cannot read the Temporal client configuration: " + e.getMessage(), e);
       }
-      String target = address != null ? address : profile.getAddress() != null ? profile.getAddress() : "127.0.0.1:7233";
-      String ns = namespace != null ? namespace : profile.getNamespace() != null ? profile.getNamespace() : "default";
+      String target =
+          address != null
+              ? address
+              : profile.getAddress() != null ? profile.getAddress() : "127.0.0.1:7233";
+      String ns =
+          namespace != null
+              ? namespace
+              : profile.getNamespace() != null ? profile.getNamespace() : "default";
       stubs =
           WorkflowServiceStubs.newServiceStubs(
-              WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions()).setTarget(target).build());
-      client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions()).setNamespace(ns).build());
+              WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions())
+                  .setTarget(target)
+                  .build());
+      client =
+          WorkflowClient.newInstance(
+              stubs,
+              WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
+                  .setNamespace(ns)
+                  .build());
     }
     return client;
   }

@@ -24,11 +24,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * Follows a running procedure live: its step (from the {@code progress} query), and for a
- * transfer under way its bytes, rate and ETA (from the heartbeat details of the activity doing
- * it), as a progress bar or, with {@code --json}, one JSON object per look.
+ * Follows a running procedure live: its step (from the {@code progress} query), and for a transfer
+ * under way its bytes, rate and ETA (from the heartbeat details of the activity doing it), as a
+ * progress bar or, with {@code --json}, one JSON object per look.
  */
-@Command(name = "watch", description = "Follow a running procedure live: step, bytes, rate and ETA, until it ends.")
+@Command(
+    name = "watch",
+    description = "Follow a running procedure live: step, bytes, rate and ETA, until it ends.")
 class WatchCommand implements Callable<Integer> {
 
   @Mixin TemporalOptions temporal;
@@ -40,14 +42,25 @@ class WatchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "one JSON object per look, for scripts")
   boolean json;
 
-  @Option(names = "--interval", defaultValue = "PT1S", description = "time between looks (ISO-8601, default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--interval",
+      defaultValue = "PT1S",
+      description = "time between looks (ISO-8601, default ${DEFAULT-VALUE})")
   Duration interval;
 
   /** Activities whose heartbeat details are the bytes transferred so far. */
-  static final java.util.Set<String> TRANSFERS = java.util.Set.of("DownloadAndDecryptBackup", "DownloadBackup");
+  static final java.util.Set<String> TRANSFERS =
+      java.util.Set.of("DownloadAndDecryptBackup", "DownloadBackup");
 
   /** One look at the run. */
-  record Snapshot(String status, String step, String activity, Long bytes, Long totalBytes, Long bytesPerSecond, Long etaSeconds) {}
+  record Snapshot(
+      String status,
+      String step,
+      String activity,
+      Long bytes,
+      Long totalBytes,
+      Long bytesPerSecond,
+      Long etaSeconds) {}
 
   @Override
   public Integer call() throws InterruptedException {
@@ -58,18 +71,36 @@ class WatchCommand implements Callable<Integer> {
     long lastBytes = -1;
     long lastAt = 0;
     while (true) {
-      DescribeWorkflowExecutionResponse described = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-          DescribeWorkflowExecutionRequest.newBuilder().setNamespace(client.getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build());
+      DescribeWorkflowExecutionResponse described =
+          client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                      .build());
       WorkflowExecutionStatus status = described.getWorkflowExecutionInfo().getStatus();
       JsonNode progress = progress(client);
-      String step = progress == null || progress.path("currentStep").isMissingNode() || progress.path("currentStep").isNull()
-          ? null : progress.path("currentStep").asText();
-      Long total = progress != null && progress.path("backupSizeBytes").isNumber() ? progress.path("backupSizeBytes").asLong() : null;
-      // Only the download activities heartbeat a byte count; others report other numbers (tables counted...).
-      PendingActivityInfo transfer = described.getPendingActivitiesList().stream()
-          .filter(a -> TRANSFERS.contains(a.getActivityType().getName()))
-          .filter(a -> a.hasHeartbeatDetails() && a.getHeartbeatDetails().getPayloadsCount() > 0).findFirst().orElse(null);
+      String step =
+          progress == null
+                  || progress.path("currentStep").isMissingNode()
+                  || progress.path("currentStep").isNull()
+              ? null
+              : progress.path("currentStep").asText();
+      Long total =
+          progress != null && progress.path("backupSizeBytes").isNumber()
+              ? progress.path("backupSizeBytes").asLong()
+              : null;
+      // Only the download activities heartbeat a byte count; others report other numbers (tables
+      // counted...).
+      PendingActivityInfo transfer =
+          described.getPendingActivitiesList().stream()
+              .filter(a -> TRANSFERS.contains(a.getActivityType().getName()))
+              .filter(
+                  a -> a.hasHeartbeatDetails() && a.getHeartbeatDetails().getPayloadsCount() > 0)
+              .findFirst()
+              .orElse(null);
       Long bytes = transfer == null ? null : bytes(client, transfer);
       Long rate = null;
       Long eta = null;
@@ -83,11 +114,23 @@ class WatchCommand implements Callable<Integer> {
         lastAt = now;
       }
       String state = status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
-      Snapshot snapshot = new Snapshot(state, step, transfer == null ? null : transfer.getActivityType().getName(), bytes, total, rate, eta);
+      Snapshot snapshot =
+          new Snapshot(
+              state,
+              step,
+              transfer == null ? null : transfer.getActivityType().getName(),
+              bytes,
+              total,
+              rate,
+              eta);
 
       if (json) {
         try {
-          out.println(Output.JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(snapshot));
+          out.println(
+              Output.JSON
+                  .writer()
+                  .without(SerializationFeature.INDENT_OUTPUT)
+                  .writeValueAsString(snapshot));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
           throw new IllegalStateException(e);
         }
@@ -103,13 +146,21 @@ class WatchCommand implements Callable<Integer> {
           out.flush();
         }
         if (bar == null && bytes != null && total != null) {
-          bar = new ProgressBarBuilder().setTaskName(step == null ? "transfer" : step).setInitialMax(total).setUnit(" MB", 1_000_000)
-              .setStyle(ProgressBarStyle.ASCII).showSpeed()
-              .setConsumer(new DelegatingProgressBarConsumer(line -> {
-                out.print("\r" + line);
-                out.flush();
-              }, 100))
-              .build();
+          bar =
+              new ProgressBarBuilder()
+                  .setTaskName(step == null ? "transfer" : step)
+                  .setInitialMax(total)
+                  .setUnit(" MB", 1_000_000)
+                  .setStyle(ProgressBarStyle.ASCII)
+                  .showSpeed()
+                  .setConsumer(
+                      new DelegatingProgressBarConsumer(
+                          line -> {
+                            out.print("\r" + line);
+                            out.flush();
+                          },
+                          100))
+                  .build();
         }
         if (bar != null && bytes != null) {
           bar.stepTo(bytes);
@@ -135,14 +186,19 @@ class WatchCommand implements Callable<Integer> {
     try {
       return client.newUntypedWorkflowStub(workflowId).query("progress", JsonNode.class);
     } catch (RuntimeException e) {
-      return null; // a workflow type without a progress query, or one that has not started its first task
+      return null; // a workflow type without a progress query, or one that has not started its
+      // first task
     }
   }
 
   private static Long bytes(WorkflowClient client, PendingActivityInfo activity) {
     try {
-      JsonNode details = client.getOptions().getDataConverter()
-          .fromPayloads(0, Optional.of(activity.getHeartbeatDetails()), JsonNode.class, JsonNode.class);
+      JsonNode details =
+          client
+              .getOptions()
+              .getDataConverter()
+              .fromPayloads(
+                  0, Optional.of(activity.getHeartbeatDetails()), JsonNode.class, JsonNode.class);
       return details != null && details.isNumber() ? details.asLong() : null;
     } catch (RuntimeException e) {
       return null;

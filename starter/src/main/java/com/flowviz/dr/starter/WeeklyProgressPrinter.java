@@ -9,7 +9,10 @@ import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
 import java.util.Objects;
 
-/** Follows a weekly restore: its own steps, the retrieval it waits for, then the 4.1 restore's steps. */
+/**
+ * Follows a weekly restore: its own steps, the retrieval it waits for, then the 4.1 restore's
+ * steps.
+ */
 final class WeeklyProgressPrinter {
   private final WorkflowClient client;
   private final PrintWriter out;
@@ -40,10 +43,24 @@ final class WeeklyProgressPrinter {
     RetrievalWait wait = progress.retrieval();
     if (wait != null && wait.completedAt() == null && !Objects.equals(wait, announcedWait)) {
       announcedWait = wait;
-      out.println("  ... waiting for the retrieval of " + wait.key() + " from " + wait.archiveClass());
-      out.println("        tier " + wait.tier() + " (" + wait.expectedWindow() + "), " + wait.outcome().toLowerCase() + " at "
-          + Output.time(wait.since()) + ", expected by " + Output.time(wait.expectedBy()) + "; looking every " + Output.duration(wait.pollInterval()));
-      out.println("        `flowviz-dr retrieved <workflow id>` looks at once (e.g. on an S3 ObjectRestore:Completed event)");
+      out.println(
+          "  ... waiting for the retrieval of " + wait.key() + " from " + wait.archiveClass());
+      out.println(
+          "        tier "
+              + wait.tier()
+              + " ("
+              + wait.expectedWindow()
+              + "), "
+              + wait.outcome().toLowerCase()
+              + " at "
+              + Output.time(wait.since())
+              + ", expected by "
+              + Output.time(wait.expectedBy())
+              + "; looking every "
+              + Output.duration(wait.pollInterval()));
+      out.println(
+          "        `flowviz-dr retrieved <workflow id>` looks at once (e.g. on an S3"
+              + " ObjectRestore:Completed event)");
       out.flush();
     }
     if (progress.restoreWorkflowId() != null) {
@@ -68,8 +85,22 @@ final class WeeklyProgressPrinter {
     if (result.retrieval() != null) {
       RetrievalWait wait = result.retrieval();
       out.println();
-      out.println("Retrieval: " + wait.key() + " from " + wait.archiveClass() + ", tier " + wait.tier() + ", " + wait.outcome().toLowerCase()
-          + "; readable after " + Output.duration(result.waited()) + " (" + wait.completedBy() + "); the copy stays " + wait.days() + " days");
+      out.println(
+          "Retrieval: "
+              + wait.key()
+              + " from "
+              + wait.archiveClass()
+              + ", tier "
+              + wait.tier()
+              + ", "
+              + wait.outcome().toLowerCase()
+              + "; readable after "
+              + Output.duration(result.waited())
+              + " ("
+              + wait.completedBy()
+              + "); the copy stays "
+              + wait.days()
+              + " days");
     }
     ResultPrinter.print(out, workflowId + "-restore", result.restore());
   }

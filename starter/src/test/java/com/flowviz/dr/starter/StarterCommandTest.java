@@ -13,15 +13,24 @@ class StarterCommandTest {
   @Test
   void anUnknownOptionIsAUsageErrorWithExitCodeTwo() {
     StringWriter err = new StringWriter();
-    int exit = StarterCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "restore", "--tagret", "flowviz");
+    int exit =
+        StarterCommand.run(
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err),
+            "restore",
+            "--tagret",
+            "flowviz");
     assertEquals(2, exit);
-    assertTrue(err.toString().contains("Unknown option") && err.toString().contains("--tagret"), err.toString());
+    assertTrue(
+        err.toString().contains("Unknown option") && err.toString().contains("--tagret"),
+        err.toString());
   }
 
   @Test
   void helpNamesEveryProcedure() {
     StringWriter out = new StringWriter();
-    int exit = StarterCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "--help");
+    int exit =
+        StarterCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "--help");
     assertEquals(0, exit);
     for (String command : new String[] {"list", "backup", "restore", "status"}) {
       assertTrue(out.toString().contains(command), out.toString());
@@ -31,10 +40,17 @@ class StarterCommandTest {
   @Test
   void anUnreachableTemporalServiceIsReportedNotThrown() {
     StringWriter err = new StringWriter();
-    int exit = StarterCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
-        "status", "--address", "127.0.0.1:9", "restore-x");
+    int exit =
+        StarterCommand.run(
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err),
+            "status",
+            "--address",
+            "127.0.0.1:9",
+            "restore-x");
     assertEquals(1, exit);
-    assertTrue(err.toString().startsWith("flowviz-dr: cannot reach the Temporal service"), err.toString());
+    assertTrue(
+        err.toString().startsWith("flowviz-dr: cannot reach the Temporal service"), err.toString());
   }
 
   @Test

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * When the worker starts, it opens again the databases on its server that a swap closed and left
  * closed because its workflow died and was never retried (it asks Temporal whether the workflow
- * named in the swap's marker still runs). In the background: a server that is down holds up
- * neither polling nor readiness; the next procedure on that server looks again.
+ * named in the swap's marker still runs). In the background: a server that is down holds up neither
+ * polling nor readiness; the next procedure on that server looks again.
  */
 @Singleton
 public class AbandonedDatabasesAtStart {
@@ -48,7 +48,11 @@ public class AbandonedDatabasesAtStart {
         }
         return;
       } catch (RuntimeException e) {
-        log.warn("Cannot look for databases a swap left closed (attempt {}/{}): {}", attempt, ATTEMPTS, e.getMessage());
+        log.warn(
+            "Cannot look for databases a swap left closed (attempt {}/{}): {}",
+            attempt,
+            ATTEMPTS,
+            e.getMessage());
       }
       try {
         Thread.sleep(BETWEEN_ATTEMPTS.toMillis());

@@ -2,47 +2,41 @@ package com.flowviz.dr.worker;
 
 import com.flowviz.dr.activities.app.ApplicationActivitiesImpl;
 import com.flowviz.dr.activities.app.EndpointPublisher;
-import com.flowviz.dr.activities.aws.AwsClients;
-import com.flowviz.dr.activities.dns.DnsActivitiesImpl;
-import com.flowviz.dr.activities.infra.InfrastructureActivitiesImpl;
-import com.flowviz.dr.activities.provision.terraform.TerraformCli;
-import com.flowviz.dr.activities.storage.BackupStores;
-import com.flowviz.dr.worker.config.FailoverSettings;
-import software.amazon.awssdk.services.route53.Route53Client;
 import com.flowviz.dr.activities.app.EnvFilePublisher;
-import com.flowviz.dr.activities.app.SecretPublisher;
-import com.flowviz.dr.activities.postgres.PgServers;
-import com.flowviz.dr.activities.provision.ProvisionActivitiesImpl;
 import com.flowviz.dr.activities.app.PublishedEndpoints;
-import com.flowviz.dr.activities.postgres.ServerRegistry;
-import com.flowviz.dr.activities.provision.Provisioner;
-import com.flowviz.dr.activities.provision.docker.DockerProvisioner;
-import com.flowviz.dr.activities.provision.local.LocalProvisioner;
-import com.flowviz.dr.activities.provision.terraform.TerraformProvisioner;
-import com.flowviz.dr.activities.secrets.LocalSecretStore;
-import com.flowviz.dr.activities.secrets.SecretStore;
-import com.flowviz.dr.activities.secrets.SecretsManagerSecretStore;
-import com.flowviz.dr.worker.config.ProvisionSettings;
-import com.flowviz.dr.worker.config.SecretsSettings;
-import com.flowviz.dr.worker.config.VerificationSettings;
-import java.util.Map;
+import com.flowviz.dr.activities.app.SecretPublisher;
 import com.flowviz.dr.activities.audit.AuditActivitiesImpl;
 import com.flowviz.dr.activities.audit.AuditStore;
+import com.flowviz.dr.activities.aws.AwsClients;
 import com.flowviz.dr.activities.backup.BackupActivitiesImpl;
 import com.flowviz.dr.activities.crypto.BackupDecryptionActivitiesImpl;
 import com.flowviz.dr.activities.crypto.FilePrivateKeySource;
 import com.flowviz.dr.activities.crypto.PrivateKeySource;
 import com.flowviz.dr.activities.crypto.RecipientKeys;
+import com.flowviz.dr.activities.dns.DnsActivitiesImpl;
+import com.flowviz.dr.activities.infra.InfrastructureActivitiesImpl;
+import com.flowviz.dr.activities.lease.LeaseActivitiesImpl;
+import com.flowviz.dr.activities.lease.TemporalWorkflows;
 import com.flowviz.dr.activities.postgres.PgBinaries;
 import com.flowviz.dr.activities.postgres.PgClient;
 import com.flowviz.dr.activities.postgres.PgConnectionSettings;
+import com.flowviz.dr.activities.postgres.PgServers;
 import com.flowviz.dr.activities.postgres.PostgresActivitiesImpl;
-import com.flowviz.dr.activities.lease.LeaseActivitiesImpl;
-import com.flowviz.dr.activities.lease.TemporalWorkflows;
+import com.flowviz.dr.activities.postgres.ServerRegistry;
+import com.flowviz.dr.activities.provision.ProvisionActivitiesImpl;
+import com.flowviz.dr.activities.provision.Provisioner;
+import com.flowviz.dr.activities.provision.docker.DockerProvisioner;
+import com.flowviz.dr.activities.provision.local.LocalProvisioner;
+import com.flowviz.dr.activities.provision.terraform.TerraformCli;
+import com.flowviz.dr.activities.provision.terraform.TerraformProvisioner;
+import com.flowviz.dr.activities.secrets.LocalSecretStore;
+import com.flowviz.dr.activities.secrets.SecretStore;
 import com.flowviz.dr.activities.secrets.SecretsManagerPrivateKeySource;
+import com.flowviz.dr.activities.secrets.SecretsManagerSecretStore;
 import com.flowviz.dr.activities.storage.ArchiveActivitiesImpl;
 import com.flowviz.dr.activities.storage.BackupStorageActivitiesImpl;
 import com.flowviz.dr.activities.storage.BackupStore;
+import com.flowviz.dr.activities.storage.BackupStores;
 import com.flowviz.dr.activities.storage.LocalDirectoryBackupStore;
 import com.flowviz.dr.activities.storage.S3BackupStore;
 import com.flowviz.dr.activities.verify.ApplicationLogin;
@@ -51,10 +45,14 @@ import com.flowviz.dr.activities.verify.VerificationActivitiesImpl;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
 import com.flowviz.dr.activities.workhost.WorkHostActivitiesImpl;
 import com.flowviz.dr.worker.config.ApplicationSettings;
+import com.flowviz.dr.worker.config.FailoverSettings;
 import com.flowviz.dr.worker.config.GpgSettings;
 import com.flowviz.dr.worker.config.IncidentSettings;
 import com.flowviz.dr.worker.config.PostgresSettings;
+import com.flowviz.dr.worker.config.ProvisionSettings;
+import com.flowviz.dr.worker.config.SecretsSettings;
 import com.flowviz.dr.worker.config.StorageSettings;
+import com.flowviz.dr.worker.config.VerificationSettings;
 import com.flowviz.dr.worker.config.WorkerSettings;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Factory;
@@ -64,7 +62,9 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -92,7 +92,9 @@ public class ActivitiesFactory {
   WorkDirectory workDirectory(WorkerSettings settings) {
     String dir = settings.workDirectory();
     return new WorkDirectory(
-        dir != null && !dir.isBlank() ? Path.of(dir) : Path.of(System.getProperty("java.io.tmpdir"), "flowviz-dr-work"));
+        dir != null && !dir.isBlank()
+            ? Path.of(dir)
+            : Path.of(System.getProperty("java.io.tmpdir"), "flowviz-dr-work"));
   }
 
   @Singleton
@@ -104,14 +106,17 @@ public class ActivitiesFactory {
             settings.port() != null ? settings.port() : fromEnv.port(),
             settings.user() != null ? settings.user() : fromEnv.user(),
             settings.passfile() != null ? null : System.getenv("PGPASSWORD"),
-            settings.passfile() != null ? Path.of(settings.passfile()) : fromEnv.passFile().orElse(null)));
+            settings.passfile() != null
+                ? Path.of(settings.passfile())
+                : fromEnv.passFile().orElse(null)));
   }
 
   @Singleton
   SecretStore secretStore(SecretsSettings settings, BeanProvider<SecretsManagerClient> secrets) {
     if ("local".equalsIgnoreCase(settings.backend())) {
       if (settings.localDirectory() == null) {
-        throw new IllegalStateException("flowviz.secrets.backend is local but flowviz.secrets.local-directory is not set");
+        throw new IllegalStateException(
+            "flowviz.secrets.backend is local but flowviz.secrets.local-directory is not set");
       }
       return new LocalSecretStore(Path.of(settings.localDirectory()));
     }
@@ -123,39 +128,67 @@ public class ActivitiesFactory {
     return new PgServers(pg, secrets, registry);
   }
 
-  /** The servers workflow inputs may name; see ServerRegistry for why it is kept with the secrets. */
+  /**
+   * The servers workflow inputs may name; see ServerRegistry for why it is kept with the secrets.
+   */
   @Singleton
-  ServerRegistry serverRegistry(PgClient pg, SecretStore secrets, BeanProvider<Provisioner> provisioner) {
-    return new ServerRegistry(pg.settings(), secrets, name -> ProvisionActivitiesImpl.ownedInstance(provisioner.get(), name));
+  ServerRegistry serverRegistry(
+      PgClient pg, SecretStore secrets, BeanProvider<Provisioner> provisioner) {
+    return new ServerRegistry(
+        pg.settings(),
+        secrets,
+        name -> ProvisionActivitiesImpl.ownedInstance(provisioner.get(), name));
   }
 
   @Singleton
   PublishedEndpoints publishedEndpoints(ApplicationSettings application, SecretStore secrets) {
-    return new PublishedEndpoints(application.envFile() == null ? null : Path.of(application.envFile()), secrets, application.secretId());
+    return new PublishedEndpoints(
+        application.envFile() == null ? null : Path.of(application.envFile()),
+        secrets,
+        application.secretId());
   }
 
   @Singleton
   Provisioner provisioner(ProvisionSettings settings, PgBinaries binaries) {
     return switch (settings.kind().toLowerCase(java.util.Locale.ROOT)) {
-      case "local" -> new LocalProvisioner(
-          settings.localRoot() != null ? Path.of(settings.localRoot()) : Path.of(System.getProperty("java.io.tmpdir"), "flowviz-dr-instances"),
-          binaries);
-      case "docker" -> new DockerProvisioner(
-          settings.dockerBinary(), settings.dockerImage(), settings.dockerBindAddress(), settings.dockerHostPort(), settings.timeout());
+      case "local" ->
+          new LocalProvisioner(
+              settings.localRoot() != null
+                  ? Path.of(settings.localRoot())
+                  : Path.of(System.getProperty("java.io.tmpdir"), "flowviz-dr-instances"),
+              binaries);
+      case "docker" ->
+          new DockerProvisioner(
+              settings.dockerBinary(),
+              settings.dockerImage(),
+              settings.dockerBindAddress(),
+              settings.dockerHostPort(),
+              settings.timeout());
       case "terraform" -> {
         if (settings.terraformConfiguration() == null) {
-          throw new IllegalStateException("flowviz.provision.kind is terraform but flowviz.provision.terraform-configuration is not set");
+          throw new IllegalStateException(
+              "flowviz.provision.kind is terraform but flowviz.provision.terraform-configuration is"
+                  + " not set");
         }
         yield new TerraformProvisioner(
-            settings.terraformBinary(), Path.of(settings.terraformConfiguration()), settings.terraformWorkspace(),
-            variables(settings.terraformVariables()), settings.timeout());
+            settings.terraformBinary(),
+            Path.of(settings.terraformConfiguration()),
+            settings.terraformWorkspace(),
+            variables(settings.terraformVariables()),
+            settings.timeout());
       }
-      default -> throw new IllegalStateException("flowviz.provision.kind must be docker, terraform or local, not " + settings.kind());
+      default ->
+          throw new IllegalStateException(
+              "flowviz.provision.kind must be docker, terraform or local, not " + settings.kind());
     };
   }
 
   @Singleton
-  ProvisionActivitiesImpl provisionActivities(Provisioner provisioner, SecretStore secrets, ServerRegistry registry, PublishedEndpoints published) {
+  ProvisionActivitiesImpl provisionActivities(
+      Provisioner provisioner,
+      SecretStore secrets,
+      ServerRegistry registry,
+      PublishedEndpoints published) {
     return new ProvisionActivitiesImpl(provisioner, secrets, registry, published);
   }
 
@@ -169,25 +202,35 @@ public class ActivitiesFactory {
     if (!(store instanceof S3BackupStore)) {
       return BackupStores.single(store);
     }
-    // The DR bucket lives in another region: a client of that region, through that region's endpoint, reads it.
+    // The DR bucket lives in another region: a client of that region, through that region's
+    // endpoint, reads it.
     var endpoints = settings.endpoints();
-    return new BackupStores(store,
-        region -> new S3BackupStore(AwsClients.s3(region, endpoints.forRegion(region)), settings.partSizeMib() * 1024 * 1024));
+    return new BackupStores(
+        store,
+        region ->
+            new S3BackupStore(
+                AwsClients.s3(region, endpoints.forRegion(region)),
+                settings.partSizeMib() * 1024 * 1024));
   }
 
   @Singleton
   DnsActivitiesImpl dnsActivities(FailoverSettings settings, BeanProvider<Route53Client> route53) {
-    return new DnsActivitiesImpl(route53.get(), Path.of(settings.changeBatchDirectory()), settings.hostedZoneId());
+    return new DnsActivitiesImpl(
+        route53.get(), Path.of(settings.changeBatchDirectory()), settings.hostedZoneId());
   }
 
   @Singleton
-  InfrastructureActivitiesImpl infrastructureActivities(FailoverSettings settings, SecretStore secrets, ServerRegistry registry) {
-    Path configuration = settings.terraformConfiguration() == null
-        ? Path.of("(flowviz.failover.terraform-configuration is not set)")
-        : Path.of(settings.terraformConfiguration());
+  InfrastructureActivitiesImpl infrastructureActivities(
+      FailoverSettings settings, SecretStore secrets, ServerRegistry registry) {
+    Path configuration =
+        settings.terraformConfiguration() == null
+            ? Path.of("(flowviz.failover.terraform-configuration is not set)")
+            : Path.of(settings.terraformConfiguration());
     return new InfrastructureActivitiesImpl(
-        new TerraformCli(settings.terraformBinary(), configuration, settings.terraformTimeout()), secrets,
-        variables(settings.terraformVariables()), registry);
+        new TerraformCli(settings.terraformBinary(), configuration, settings.terraformTimeout()),
+        secrets,
+        variables(settings.terraformVariables()),
+        registry);
   }
 
   /** "name=value" entries as terraform variables. */
@@ -197,7 +240,8 @@ public class ActivitiesFactory {
       for (String entry : entries) {
         int equals = entry.indexOf('=');
         if (equals <= 0) {
-          throw new IllegalStateException("A terraform variable must be written name=value, not \"" + entry + "\"");
+          throw new IllegalStateException(
+              "A terraform variable must be written name=value, not \"" + entry + "\"");
         }
         variables.put(entry.substring(0, equals).trim(), entry.substring(equals + 1).trim());
       }
@@ -209,12 +253,14 @@ public class ActivitiesFactory {
   BackupStore backupStore(StorageSettings settings, BeanProvider<S3Client> s3) {
     if ("local".equalsIgnoreCase(settings.backend())) {
       if (settings.localDirectory() == null) {
-        throw new IllegalStateException("flowviz.storage.backend is local but flowviz.storage.local-directory is not set");
+        throw new IllegalStateException(
+            "flowviz.storage.backend is local but flowviz.storage.local-directory is not set");
       }
       return new LocalDirectoryBackupStore(Path.of(settings.localDirectory()));
     }
     if (!"s3".equalsIgnoreCase(settings.backend())) {
-      throw new IllegalStateException("flowviz.storage.backend must be s3 or local, not " + settings.backend());
+      throw new IllegalStateException(
+          "flowviz.storage.backend must be s3 or local, not " + settings.backend());
     }
     return new S3BackupStore(s3.get(), settings.partSizeMib() * 1024 * 1024);
   }
@@ -222,13 +268,17 @@ public class ActivitiesFactory {
   @Singleton
   PrivateKeySource privateKeySource(GpgSettings gpg, BeanProvider<SecretsManagerClient> secrets) {
     if (gpg.keyFile() != null && !gpg.keyFile().isBlank()) {
-      return new FilePrivateKeySource(Path.of(gpg.keyFile()), gpg.passphraseFile() == null ? null : Path.of(gpg.passphraseFile()));
+      return new FilePrivateKeySource(
+          Path.of(gpg.keyFile()),
+          gpg.passphraseFile() == null ? null : Path.of(gpg.passphraseFile()));
     }
-    return new SecretsManagerPrivateKeySource(secrets.get(), gpg.keySecretId(), gpg.passphraseSecretId());
+    return new SecretsManagerPrivateKeySource(
+        secrets.get(), gpg.keySecretId(), gpg.passphraseSecretId());
   }
 
   @Singleton
-  BackupStorageActivitiesImpl storageActivities(BackupStores stores, WorkDirectory workDirectory, StorageSettings settings) {
+  BackupStorageActivitiesImpl storageActivities(
+      BackupStores stores, WorkDirectory workDirectory, StorageSettings settings) {
     return new BackupStorageActivitiesImpl(stores, workDirectory, settings.keyTimeSkew());
   }
 
@@ -239,9 +289,20 @@ public class ActivitiesFactory {
 
   @Singleton
   BackupDecryptionActivitiesImpl decryptionActivities(
-      PrivateKeySource keys, WorkDirectory workDirectory, BackupStores stores, GpgSettings gpg, BeanProvider<SecretStore> secrets) {
-    return new BackupDecryptionActivitiesImpl(keys, workDirectory, stores, new com.flowviz.dr.activities.crypto.TrustedSigners(
-        pathOrNull(gpg.signerPublicKeyFile()), pathOrNull(gpg.trustedSignersFile()), gpg.trustedSignersSecretId(), secrets::get));
+      PrivateKeySource keys,
+      WorkDirectory workDirectory,
+      BackupStores stores,
+      GpgSettings gpg,
+      BeanProvider<SecretStore> secrets) {
+    return new BackupDecryptionActivitiesImpl(
+        keys,
+        workDirectory,
+        stores,
+        new com.flowviz.dr.activities.crypto.TrustedSigners(
+            pathOrNull(gpg.signerPublicKeyFile()),
+            pathOrNull(gpg.trustedSignersFile()),
+            gpg.trustedSignersSecretId(),
+            secrets::get));
   }
 
   private static Path pathOrNull(String path) {
@@ -250,19 +311,37 @@ public class ActivitiesFactory {
 
   @Singleton
   PostgresActivitiesImpl postgresActivities(
-      PgServers pg, PgBinaries binaries, WorkDirectory workDirectory, PostgresSettings settings, TemporalWorkflows workflows,
-      IncidentSettings incident, ApplicationSettings application, SecretStore secrets) {
+      PgServers pg,
+      PgBinaries binaries,
+      WorkDirectory workDirectory,
+      PostgresSettings settings,
+      TemporalWorkflows workflows,
+      IncidentSettings incident,
+      ApplicationSettings application,
+      SecretStore secrets) {
     return new PostgresActivitiesImpl(
-        pg, binaries, workDirectory, settings.restoreJobs(), settings.extensions(), Set.of(settings.auditDatabase()), workflows,
+        pg,
+        binaries,
+        workDirectory,
+        settings.restoreJobs(),
+        settings.extensions(),
+        Set.of(settings.auditDatabase()),
+        workflows,
         applicationLogin(incident, application, secrets));
   }
 
-  /** The application's own role and the secret with its password; null when no role is configured. */
-  static ApplicationLogin applicationLogin(IncidentSettings incident, ApplicationSettings application, SecretStore secrets) {
+  /**
+   * The application's own role and the secret with its password; null when no role is configured.
+   */
+  static ApplicationLogin applicationLogin(
+      IncidentSettings incident, ApplicationSettings application, SecretStore secrets) {
     if (incident.applicationRole() == null || incident.applicationRole().isBlank()) {
       return null;
     }
-    String secretId = incident.applicationSecretId() != null ? incident.applicationSecretId() : application.secretId();
+    String secretId =
+        incident.applicationSecretId() != null
+            ? incident.applicationSecretId()
+            : application.secretId();
     return new ApplicationLogin(incident.applicationRole(), secretId, secrets);
   }
 
@@ -278,62 +357,96 @@ public class ActivitiesFactory {
 
   @Singleton
   VerificationActivitiesImpl verificationActivities(
-      PgServers pg, ApplicationSettings application, IncidentSettings incident, SecretStore secrets, VerificationSettings verification,
+      PgServers pg,
+      ApplicationSettings application,
+      IncidentSettings incident,
+      SecretStore secrets,
+      VerificationSettings verification,
       FailoverSettings failover) {
     ApplicationLogin login = applicationLogin(incident, application, secrets);
-    return new VerificationActivitiesImpl(pg, application.probeEndpoints(), application.connectivityDeadline(),
-        incident.traceAsApplicationRole() ? new ApplicationLogin(incident.applicationRole(), incident.applicationSecretId(), secrets) : null,
-        login == null ? null : new ApplicationRoleAccess(login, incident.applicationDatabase()))
+    return new VerificationActivitiesImpl(
+            pg,
+            application.probeEndpoints(),
+            application.connectivityDeadline(),
+            incident.traceAsApplicationRole()
+                ? new ApplicationLogin(
+                    incident.applicationRole(), incident.applicationSecretId(), secrets)
+                : null,
+            login == null ? null : new ApplicationRoleAccess(login, incident.applicationDatabase()))
         .judging(verification.limits())
-        .withHealthUrlRules(new com.flowviz.dr.activities.verify.HealthUrlRules(failover.healthHosts(),
-            failover.healthHttpHosts() == null ? List.of() : failover.healthHttpHosts()));
+        .withHealthUrlRules(
+            new com.flowviz.dr.activities.verify.HealthUrlRules(
+                failover.healthHosts(),
+                failover.healthHttpHosts() == null ? List.of() : failover.healthHttpHosts()));
   }
 
   @Singleton
-  ApplicationActivitiesImpl applicationActivities(ApplicationSettings application, IncidentSettings incident, SecretStore secrets, PgServers servers) {
+  ApplicationActivitiesImpl applicationActivities(
+      ApplicationSettings application,
+      IncidentSettings incident,
+      SecretStore secrets,
+      PgServers servers) {
     List<EndpointPublisher> publishers = new java.util.ArrayList<>();
     if (application.envFile() != null) {
-      publishers.add(new EnvFilePublisher(
-          Path.of(application.envFile()), application.composeOverride() == null ? null : Path.of(application.composeOverride()),
-          application.composeService()));
+      publishers.add(
+          new EnvFilePublisher(
+              Path.of(application.envFile()),
+              application.composeOverride() == null ? null : Path.of(application.composeOverride()),
+              application.composeService()));
     }
     if (application.secretId() != null) {
       publishers.add(new SecretPublisher(secrets, application.secretId()));
     }
     return new ApplicationActivitiesImpl(
-        application.restartCommand() == null ? List.of() : application.restartCommand(), application.restartTimeout(), publishers, secrets,
-        incident.applicationDatabase(), application.probeEndpoints().stream().map(URI::toString).toList(),
-        applicationLogin(incident, application, secrets)).admittingThrough(servers);
+            application.restartCommand() == null ? List.of() : application.restartCommand(),
+            application.restartTimeout(),
+            publishers,
+            secrets,
+            incident.applicationDatabase(),
+            application.probeEndpoints().stream().map(URI::toString).toList(),
+            applicationLogin(incident, application, secrets))
+        .admittingThrough(servers);
   }
 
   @Singleton
-  AuditStore auditStore(PgClient pg, PostgresSettings settings, com.flowviz.dr.worker.config.AuditSettings audit) {
-    if (audit.host() == null && audit.port() == null && audit.user() == null && audit.passfile() == null) {
+  AuditStore auditStore(
+      PgClient pg, PostgresSettings settings, com.flowviz.dr.worker.config.AuditSettings audit) {
+    if (audit.host() == null
+        && audit.port() == null
+        && audit.user() == null
+        && audit.passfile() == null) {
       return new AuditStore(pg, settings.auditDatabase());
     }
     // A server of its own: the trail outlives the production server a recovery is about.
     PgConnectionSettings base = pg.settings();
     String password = audit.passfile() != null ? null : System.getenv("AUDIT_PGPASSWORD");
-    PgClient auditServer = new PgClient(new PgConnectionSettings(
-        audit.host() != null ? audit.host() : base.host(),
-        audit.port() != null ? audit.port() : base.port(),
-        audit.user() != null ? audit.user() : base.user(),
-        password,
-        audit.passfile() != null ? Path.of(audit.passfile()) : base.passFile().orElse(null)));
+    PgClient auditServer =
+        new PgClient(
+            new PgConnectionSettings(
+                audit.host() != null ? audit.host() : base.host(),
+                audit.port() != null ? audit.port() : base.port(),
+                audit.user() != null ? audit.user() : base.user(),
+                password,
+                audit.passfile() != null
+                    ? Path.of(audit.passfile())
+                    : base.passFile().orElse(null)));
     return new AuditStore(auditServer, settings.auditDatabase());
   }
 
   @Singleton
-  com.flowviz.dr.activities.audit.AuditCopy auditCopy(com.flowviz.dr.worker.config.AuditSettings audit, StorageSettings storage) {
+  com.flowviz.dr.activities.audit.AuditCopy auditCopy(
+      com.flowviz.dr.worker.config.AuditSettings audit, StorageSettings storage) {
     if (audit.bucket() == null || audit.bucket().isBlank()) {
       return com.flowviz.dr.activities.audit.AuditCopy.NONE;
     }
     String region = audit.region() != null ? audit.region() : storage.region();
-    return new com.flowviz.dr.activities.audit.S3AuditCopy(AwsClients.s3(region, storage.endpoint()), audit.bucket(), audit.prefix());
+    return new com.flowviz.dr.activities.audit.S3AuditCopy(
+        AwsClients.s3(region, storage.endpoint()), audit.bucket(), audit.prefix());
   }
 
   @Singleton
-  AuditActivitiesImpl auditActivities(AuditStore store, com.flowviz.dr.activities.audit.AuditCopy copy) {
+  AuditActivitiesImpl auditActivities(
+      AuditStore store, com.flowviz.dr.activities.audit.AuditCopy copy) {
     return new AuditActivitiesImpl(store, copy);
   }
 
@@ -348,36 +461,73 @@ public class ActivitiesFactory {
       BeanProvider<software.amazon.awssdk.services.sns.SnsClient> sns,
       SecretStore secrets,
       AuditStore ledger) {
-    List<com.flowviz.dr.activities.notify.NotificationChannel> channels = new java.util.ArrayList<>();
+    List<com.flowviz.dr.activities.notify.NotificationChannel> channels =
+        new java.util.ArrayList<>();
     if (settings.snsTopicArn() != null && !settings.snsTopicArn().isBlank()) {
-      channels.add(new com.flowviz.dr.activities.notify.SnsChannel(sns.get(), settings.snsTopicArn()));
+      channels.add(
+          new com.flowviz.dr.activities.notify.SnsChannel(sns.get(), settings.snsTopicArn()));
     }
     for (String entry : settings.webhooks() == null ? List.<String>of() : settings.webhooks()) {
       int equals = entry.indexOf('=');
       if (equals <= 0) {
-        throw new IllegalStateException("flowviz.notify.webhooks entries are format=url (format: slack, pagerduty or generic), not \"" + entry + "\"");
+        throw new IllegalStateException(
+            "flowviz.notify.webhooks entries are format=url (format: slack, pagerduty or generic),"
+                + " not \""
+                + entry
+                + "\"");
       }
-      var format = com.flowviz.dr.activities.notify.WebhookChannel.Format.valueOf(entry.substring(0, equals).trim().toUpperCase(java.util.Locale.ROOT));
+      var format =
+          com.flowviz.dr.activities.notify.WebhookChannel.Format.valueOf(
+              entry.substring(0, equals).trim().toUpperCase(java.util.Locale.ROOT));
       // The routing key is read when the worker starts and kept in memory only.
-      String routingKey = format == com.flowviz.dr.activities.notify.WebhookChannel.Format.PAGERDUTY
-          ? secrets.read(settings.pagerdutyRoutingKeySecret()).orElseThrow(() -> new IllegalStateException(
-              "A PagerDuty webhook is configured but the secret " + settings.pagerdutyRoutingKeySecret() + " with its routing key does not exist"))
-          : null;
-      channels.add(new com.flowviz.dr.activities.notify.WebhookChannel(format, URI.create(entry.substring(equals + 1).trim()), routingKey));
+      String routingKey =
+          format == com.flowviz.dr.activities.notify.WebhookChannel.Format.PAGERDUTY
+              ? secrets
+                  .read(settings.pagerdutyRoutingKeySecret())
+                  .orElseThrow(
+                      () ->
+                          new IllegalStateException(
+                              "A PagerDuty webhook is configured but the secret "
+                                  + settings.pagerdutyRoutingKeySecret()
+                                  + " with its routing key does not exist"))
+              : null;
+      channels.add(
+          new com.flowviz.dr.activities.notify.WebhookChannel(
+              format, URI.create(entry.substring(equals + 1).trim()), routingKey));
     }
     return new com.flowviz.dr.activities.notify.NotifyActivitiesImpl(channels, ledger);
   }
 
   @Singleton
   com.flowviz.dr.activities.incident.IncidentActivitiesImpl incidentActivities(
-      com.flowviz.dr.worker.config.IncidentSettings settings, PrivateKeySource keys, PgServers servers, SecretStore secrets, BackupStores stores,
-      AuditStore audit, com.flowviz.dr.activities.audit.AuditCopy auditCopy, ApplicationSettings application) {
-    return new com.flowviz.dr.activities.incident.IncidentActivitiesImpl(keys, servers, secrets, stores.forRegion(null), audit, auditCopy,
+      com.flowviz.dr.worker.config.IncidentSettings settings,
+      PrivateKeySource keys,
+      PgServers servers,
+      SecretStore secrets,
+      BackupStores stores,
+      AuditStore audit,
+      com.flowviz.dr.activities.audit.AuditCopy auditCopy,
+      ApplicationSettings application) {
+    return new com.flowviz.dr.activities.incident.IncidentActivitiesImpl(
+        keys,
+        servers,
+        secrets,
+        stores.forRegion(null),
+        audit,
+        auditCopy,
         new com.flowviz.dr.activities.incident.IncidentActivitiesImpl.Settings(
-            settings.isolatedBucket(), settings.isolatedRegion(), settings.isolatedPrefix(),
-            settings.rotateRoles() == null ? List.of() : settings.rotateRoles(), settings.applicationRole(),
-            settings.applicationSecretId() != null ? settings.applicationSecretId() : application.secretId(), settings.applicationDatabase(),
-            settings.rotateSecrets() == null ? List.of() : settings.rotateSecrets(), settings.reportBucket(), settings.reportPrefix()));
+            settings.isolatedBucket(),
+            settings.isolatedRegion(),
+            settings.isolatedPrefix(),
+            settings.rotateRoles() == null ? List.of() : settings.rotateRoles(),
+            settings.applicationRole(),
+            settings.applicationSecretId() != null
+                ? settings.applicationSecretId()
+                : application.secretId(),
+            settings.applicationDatabase(),
+            settings.rotateSecrets() == null ? List.of() : settings.rotateSecrets(),
+            settings.reportBucket(),
+            settings.reportPrefix()));
   }
 
   @Singleton
@@ -386,15 +536,29 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  BackupActivitiesImpl backupActivities(PgClient pg, PgBinaries binaries, BackupStore unsigned, GpgSettings gpg, SecretStore secrets) {
-    // Everything a backup uploads (archive, manifest, globals) gets its detached signature beside it.
-    BackupStore store = new com.flowviz.dr.activities.backup.SigningBackupStore(unsigned,
-        new com.flowviz.dr.activities.crypto.BackupSigningKey(secrets, gpg.signingKeySecretId(), gpg.signingPassphraseSecretId()));
+  BackupActivitiesImpl backupActivities(
+      PgClient pg,
+      PgBinaries binaries,
+      BackupStore unsigned,
+      GpgSettings gpg,
+      SecretStore secrets) {
+    // Everything a backup uploads (archive, manifest, globals) gets its detached signature beside
+    // it.
+    BackupStore store =
+        new com.flowviz.dr.activities.backup.SigningBackupStore(
+            unsigned,
+            new com.flowviz.dr.activities.crypto.BackupSigningKey(
+                secrets, gpg.signingKeySecretId(), gpg.signingPassphraseSecretId()));
     if (gpg.publicKeyFile() == null) {
       // A worker that only restores needs no public key; a backup then fails with this message.
-      return new BackupActivitiesImpl(pg, binaries, store, new RecipientKeys(Path.of("(flowviz.gpg.public-key-file is not set)")));
+      return new BackupActivitiesImpl(
+          pg,
+          binaries,
+          store,
+          new RecipientKeys(Path.of("(flowviz.gpg.public-key-file is not set)")));
     }
-    return new BackupActivitiesImpl(pg, binaries, store, new RecipientKeys(Path.of(gpg.publicKeyFile())));
+    return new BackupActivitiesImpl(
+        pg, binaries, store, new RecipientKeys(Path.of(gpg.publicKeyFile())));
   }
 
   /** The name of this host's task queue. */

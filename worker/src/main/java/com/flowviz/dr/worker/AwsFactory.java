@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * AWS clients, built lazily: a worker on local storage with a key file never touches AWS. Each
- * client talks to the worker's own region (flowviz.storage.region) through that region's
- * endpoint, so a worker in the DR region reads nothing from the primary region it does not ask for.
+ * client talks to the worker's own region (flowviz.storage.region) through that region's endpoint,
+ * so a worker in the DR region reads nothing from the primary region it does not ask for.
  */
 @Factory
 public class AwsFactory {
@@ -25,14 +25,20 @@ public class AwsFactory {
     return AwsClients.s3(storage.region(), storage.endpoints().forRegion(storage.region()));
   }
 
-  /** Route53 is global (its API is served from us-east-1); "aws-global=url" in region-endpoints moves it. */
+  /**
+   * Route53 is global (its API is served from us-east-1); "aws-global=url" in region-endpoints
+   * moves it.
+   */
   @Singleton
   @Bean(preDestroy = "close")
   Route53Client route53(StorageSettings storage) {
     return AwsClients.route53(storage.endpoints().forRegion("aws-global"));
   }
 
-  /** SNS publishes in the topic's own region (the one in its ARN), or the worker's when the ARN names none. */
+  /**
+   * SNS publishes in the topic's own region (the one in its ARN), or the worker's when the ARN
+   * names none.
+   */
   @Singleton
   @Bean(preDestroy = "close")
   SnsClient sns(StorageSettings storage, NotifySettings notify) {
@@ -44,7 +50,8 @@ public class AwsFactory {
   @Bean(preDestroy = "close")
   SecretsManagerClient secretsManager(StorageSettings storage) {
     String endpoint = storage.endpoints().forRegion(storage.region());
-    return AwsClients.secretsManager(storage.region(), endpoint != null ? endpoint : System.getenv("AWS_ENDPOINT_URL"));
+    return AwsClients.secretsManager(
+        storage.region(), endpoint != null ? endpoint : System.getenv("AWS_ENDPOINT_URL"));
   }
 
   /** arn:aws:sns:REGION:ACCOUNT:NAME */
@@ -53,6 +60,11 @@ public class AwsFactory {
       return fallback;
     }
     String[] parts = topicArn.split(":");
-    return parts.length == 6 && parts[0].equals("arn") && parts[2].equals("sns") && !parts[3].isBlank() ? parts[3] : fallback;
+    return parts.length == 6
+            && parts[0].equals("arn")
+            && parts[2].equals("sns")
+            && !parts[3].isBlank()
+        ? parts[3]
+        : fallback;
   }
 }

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * RPO exposure on the Prometheus endpoint: the age of the newest backup per bucket and prefix
- * ({@code flowviz_backup_newest_age_seconds}), whether the last lookup succeeded, and the
- * runbook's RPO target and maximum to compare with. An alert on age &gt; target fires before the
- * next incident finds only an old backup.
+ * ({@code flowviz_backup_newest_age_seconds}), whether the last lookup succeeded, and the runbook's
+ * RPO target and maximum to compare with. An alert on age &gt; target fires before the next
+ * incident finds only an old backup.
  */
 @Singleton
 public class BackupAgeMetrics {
@@ -55,24 +55,29 @@ public class BackupAgeMetrics {
   private final List<Watched> watched = new ArrayList<>();
   private ScheduledExecutorService scheduler;
 
-  public BackupAgeMetrics(BackupStorageActivitiesImpl storage, MetricsSettings settings, MeterRegistry registry) {
+  public BackupAgeMetrics(
+      BackupStorageActivitiesImpl storage, MetricsSettings settings, MeterRegistry registry) {
     this.storage = storage;
     this.settings = settings;
     this.registry = registry;
   }
 
   static List<Watched> parse(List<String> locations) {
-    List<String> given = locations == null || locations.isEmpty()
-        ? List.of(Defaults.BUCKET + "/" + Defaults.DAILY_PREFIX, Defaults.BUCKET + "/" + Defaults.WEEKLY_PREFIX,
-            Defaults.DR_BUCKET + "/" + Defaults.DAILY_PREFIX + "@us-west-2")
-        : locations;
+    List<String> given =
+        locations == null || locations.isEmpty()
+            ? List.of(
+                Defaults.BUCKET + "/" + Defaults.DAILY_PREFIX,
+                Defaults.BUCKET + "/" + Defaults.WEEKLY_PREFIX,
+                Defaults.DR_BUCKET + "/" + Defaults.DAILY_PREFIX + "@us-west-2")
+            : locations;
     List<Watched> result = new ArrayList<>();
     for (String location : given) {
       try {
         BackupLocation l = BackupLocation.parse(location);
         result.add(new Watched(l.bucket(), l.prefix(), l.region()));
       } catch (io.temporal.failure.ApplicationFailure e) {
-        throw new IllegalArgumentException("flowviz.metrics.backup-locations: " + e.getOriginalMessage(), e);
+        throw new IllegalArgumentException(
+            "flowviz.metrics.backup-locations: " + e.getOriginalMessage(), e);
       }
     }
     return result;
@@ -84,30 +89,42 @@ public class BackupAgeMetrics {
       return;
     }
     watched.addAll(parse(settings.backupLocations()));
-    Gauge.builder("flowviz.backup.rpo.target", () -> RecoveryObjectives.RPO_TARGET.toSeconds()).baseUnit("seconds")
-        .description("The runbook's RPO target").register(registry);
-    Gauge.builder("flowviz.backup.rpo.maximum", () -> RecoveryObjectives.RPO_MAXIMUM.toSeconds()).baseUnit("seconds")
-        .description("The runbook's maximum acceptable RPO").register(registry);
+    Gauge.builder("flowviz.backup.rpo.target", () -> RecoveryObjectives.RPO_TARGET.toSeconds())
+        .baseUnit("seconds")
+        .description("The runbook's RPO target")
+        .register(registry);
+    Gauge.builder("flowviz.backup.rpo.maximum", () -> RecoveryObjectives.RPO_MAXIMUM.toSeconds())
+        .baseUnit("seconds")
+        .description("The runbook's maximum acceptable RPO")
+        .register(registry);
     for (Watched w : watched) {
-      Gauge.builder("flowviz.backup.newest.age", w, this::ageSeconds).baseUnit("seconds")
+      Gauge.builder("flowviz.backup.newest.age", w, this::ageSeconds)
+          .baseUnit("seconds")
           .description("Age of the newest backup under the prefix (NaN until one is found)")
-          .tags("bucket", w.bucket, "prefix", w.prefix).register(registry);
+          .tags("bucket", w.bucket, "prefix", w.prefix)
+          .register(registry);
       Gauge.builder("flowviz.backup.check.ok", w, x -> x.reachable ? 1 : 0)
           .description("1 when the last lookup of the newest backup succeeded")
-          .tags("bucket", w.bucket, "prefix", w.prefix).register(registry);
+          .tags("bucket", w.bucket, "prefix", w.prefix)
+          .register(registry);
     }
-    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "backup-age-metrics");
-      t.setDaemon(true);
-      return t;
-    });
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "backup-age-metrics");
+              t.setDaemon(true);
+              return t;
+            });
     // Off the startup path: a slow bucket must not delay polling for work.
-    scheduler.scheduleWithFixedDelay(this::refresh, 0, settings.backupCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::refresh, 0, settings.backupCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private double ageSeconds(Watched w) {
     Instant newest = w.newest;
-    return newest == null ? Double.NaN : Math.max(0, clock.instant().getEpochSecond() - newest.getEpochSecond());
+    return newest == null
+        ? Double.NaN
+        : Math.max(0, clock.instant().getEpochSecond() - newest.getEpochSecond());
   }
 
   void refresh() {

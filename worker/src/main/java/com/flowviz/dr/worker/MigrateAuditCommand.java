@@ -18,17 +18,29 @@ import picocli.CommandLine.Spec;
  * with a role of its own. The tables end up owned by {@value AuditMigration#OWNER_ROLE}; the
  * worker's role may only insert and read.
  */
-@Command(name = "migrate-audit", mixinStandardHelpOptions = true,
-    description = "Create or migrate the audit database; the worker's audit role gets INSERT and SELECT only.")
+@Command(
+    name = "migrate-audit",
+    mixinStandardHelpOptions = true,
+    description =
+        "Create or migrate the audit database; the worker's audit role gets INSERT and SELECT"
+            + " only.")
 final class MigrateAuditCommand implements Callable<Integer> {
 
-  @Option(names = "--database", defaultValue = "flowviz_dr_audit", description = "the audit database (flowviz.pg.audit-database)")
+  @Option(
+      names = "--database",
+      defaultValue = "flowviz_dr_audit",
+      description = "the audit database (flowviz.pg.audit-database)")
   String database;
 
-  @Option(names = "--writer", required = true, description = "the role the worker logs in as for the audit trail (flowviz.audit.user)")
+  @Option(
+      names = "--writer",
+      required = true,
+      description = "the role the worker logs in as for the audit trail (flowviz.audit.user)")
   String writer;
 
-  @Option(names = "--writer-password-file", description = "sets the writer's password from this file (else set it yourself)")
+  @Option(
+      names = "--writer-password-file",
+      description = "sets the writer's password from this file (else set it yourself)")
   Path writerPasswordFile;
 
   @Spec CommandLine.Model.CommandSpec spec;
@@ -47,14 +59,35 @@ final class MigrateAuditCommand implements Callable<Integer> {
       if (writerPasswordFile != null) {
         migration.setWriterPassword(writer, Files.readString(writerPasswordFile).strip());
       }
-      out.println("Audit database " + database + " at schema version " + outcome.toVersion() + " (was " + outcome.fromVersion() + ");"
-          + (outcome.entriesBackfilled() > 0 ? " " + outcome.entriesBackfilled() + " entries from before the chain hashed;" : "")
-          + " owned by " + AuditMigration.OWNER_ROLE + "; " + writer + " may INSERT and SELECT only.");
+      out.println(
+          "Audit database "
+              + database
+              + " at schema version "
+              + outcome.toVersion()
+              + " (was "
+              + outcome.fromVersion()
+              + ");"
+              + (outcome.entriesBackfilled() > 0
+                  ? " " + outcome.entriesBackfilled() + " entries from before the chain hashed;"
+                  : "")
+              + " owned by "
+              + AuditMigration.OWNER_ROLE
+              + "; "
+              + writer
+              + " may INSERT and SELECT only.");
       outcome.warnings().forEach(w -> out.println("WARNING: " + w));
       out.flush();
       return 0;
     } catch (java.sql.SQLException e) {
-      spec.commandLine().getErr().println("Cannot migrate the audit database " + database + " as " + administrator + ": " + e.getMessage());
+      spec.commandLine()
+          .getErr()
+          .println(
+              "Cannot migrate the audit database "
+                  + database
+                  + " as "
+                  + administrator
+                  + ": "
+                  + e.getMessage());
       return 1;
     }
   }

@@ -31,7 +31,9 @@ public class PostgresHealthIndicator extends AbstractHealthIndicator<Map<String,
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("server", pg.settings().toString());
     details.put("gating", false);
-    try (Connection c = pg.connectMaintenance(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version")) {
+    try (Connection c = pg.connectMaintenance();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW server_version")) {
       rs.next();
       details.put("reachable", true);
       details.put("version", rs.getString(1));

@@ -6,10 +6,10 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import jakarta.inject.Singleton;
@@ -17,7 +17,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** The Temporal connection, configured the SDK's way (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, profiles). */
+/**
+ * The Temporal connection, configured the SDK's way (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+ * profiles).
+ */
 @Factory
 public class TemporalFactory {
 
@@ -29,31 +32,45 @@ public class TemporalFactory {
     try {
       return ClientConfigProfile.load();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the Temporal client configuration: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot read the Temporal client configuration: " + e.getMessage(), e);
     }
   }
 
   @Singleton
   @Bean(preDestroy = "shutdown")
-  WorkflowServiceStubs serviceStubs(ClientConfigProfile profile, TemporalSettings settings, io.micrometer.core.instrument.MeterRegistry meters) {
+  WorkflowServiceStubs serviceStubs(
+      ClientConfigProfile profile,
+      TemporalSettings settings,
+      io.micrometer.core.instrument.MeterRegistry meters) {
     String address =
-        settings.address() != null ? settings.address() : profile.getAddress() != null ? profile.getAddress() : DEFAULT_ADDRESS;
+        settings.address() != null
+            ? settings.address()
+            : profile.getAddress() != null ? profile.getAddress() : DEFAULT_ADDRESS;
     // The SDK's metrics (task latencies, poll results, activity and workflow outcomes) and the ones
     // our workflows and activities record go to the worker's Prometheus endpoint.
-    com.uber.m3.tally.Scope metrics = new com.uber.m3.tally.RootScopeBuilder()
-        .reporter(new io.temporal.common.reporter.MicrometerClientStatsReporter(meters))
-        .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
+    com.uber.m3.tally.Scope metrics =
+        new com.uber.m3.tally.RootScopeBuilder()
+            .reporter(new io.temporal.common.reporter.MicrometerClientStatsReporter(meters))
+            .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
     WorkflowServiceStubsOptions options =
-        WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions()).setTarget(address).setMetricsScope(metrics).build();
+        WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions())
+            .setTarget(address)
+            .setMetricsScope(metrics)
+            .build();
     return WorkflowServiceStubs.newServiceStubs(options);
   }
 
   @Singleton
-  WorkflowClient workflowClient(WorkflowServiceStubs stubs, ClientConfigProfile profile, TemporalSettings settings) {
+  WorkflowClient workflowClient(
+      WorkflowServiceStubs stubs, ClientConfigProfile profile, TemporalSettings settings) {
     String namespace =
-        settings.namespace() != null ? settings.namespace() : profile.getNamespace() != null ? profile.getNamespace() : DEFAULT_NAMESPACE;
+        settings.namespace() != null
+            ? settings.namespace()
+            : profile.getNamespace() != null ? profile.getNamespace() : DEFAULT_NAMESPACE;
     return WorkflowClient.newInstance(
-        stubs, WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
+        stubs,
+        WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
             .setNamespace(namespace)
             .setDataConverter(InputJsonConverter.dataConverter())
             .build());
@@ -66,6 +83,9 @@ public class TemporalFactory {
   @Singleton
   WorkerFactory workerFactory(WorkflowClient client, List<WorkerInterceptor> interceptors) {
     return WorkerFactory.newInstance(
-        client, WorkerFactoryOptions.newBuilder().setWorkerInterceptors(interceptors.toArray(WorkerInterceptor[]::new)).build());
+        client,
+        WorkerFactoryOptions.newBuilder()
+            .setWorkerInterceptors(interceptors.toArray(WorkerInterceptor[]::new))
+            .build());
   }
 }

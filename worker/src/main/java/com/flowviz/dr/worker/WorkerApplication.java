@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
  * own shutdown hook, which stops the HTTP server and closes the context once; closing it stops the
  * Temporal worker within {@code flowviz.worker.shutdown-grace} ({@link WorkerRegistration}). There
  * is no hook of our own: a second one raced Micronaut's for the context's and the server's locks
- * and deadlocked, so a worker that had done work only ever ended with SIGKILL. The server's
- * threads keep the process up until then; the JVM exits 143 (SIGTERM) once the hook is done.
+ * and deadlocked, so a worker that had done work only ever ended with SIGKILL. The server's threads
+ * keep the process up until then; the JVM exits 143 (SIGTERM) once the hook is done.
  */
 public final class WorkerApplication {
 
@@ -24,6 +24,7 @@ public final class WorkerApplication {
     }
     Micronaut.build(args).mainClass(WorkerApplication.class).start();
     // Only from here is the hook in place: a SIGTERM before this line ends the JVM without it.
-    LoggerFactory.getLogger(WorkerApplication.class).info("Worker started: SIGTERM stops it in order");
+    LoggerFactory.getLogger(WorkerApplication.class)
+        .info("Worker started: SIGTERM stops it in order");
   }
 }

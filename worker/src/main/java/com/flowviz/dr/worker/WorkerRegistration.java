@@ -34,8 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers the workflows and activities and starts polling: the shared queue for everything,
- * and this host's queue for the activities that work on local files.
+ * Registers the workflows and activities and starts polling: the shared queue for everything, and
+ * this host's queue for the activities that work on local files.
  */
 @Singleton
 public class WorkerRegistration {
@@ -150,8 +150,22 @@ public class WorkerRegistration {
         com.flowviz.dr.workflows.freshness.MonitorBackupFreshnessWorkflowImpl.class,
         com.flowviz.dr.workflows.lease.DatabaseLeaseWorkflowImpl.class);
     shared.registerActivitiesImplementations(
-        storage, archive, decryption, postgres, verification, application, audit, workHost, backup, provisioning, dns, infrastructure,
-        notify, incident, drills, leases);
+        storage,
+        archive,
+        decryption,
+        postgres,
+        verification,
+        application,
+        audit,
+        workHost,
+        backup,
+        provisioning,
+        dns,
+        infrastructure,
+        notify,
+        incident,
+        drills,
+        leases);
 
     String hostQueue = TaskQueues.forHost(host.value());
     Worker local = factory.newWorker(hostQueue, options);
@@ -166,8 +180,8 @@ public class WorkerRegistration {
   /**
    * The one place the Temporal worker stops, when the context closes: polling stops at once;
    * running activities get the shutdown grace to finish and report; what still runs then is
-   * interrupted (child processes such as pg_restore are killed with it) and its heartbeats stop,
-   * so Temporal retries it on another worker, host work on this host's queue, once its heartbeat
+   * interrupted (child processes such as pg_restore are killed with it) and its heartbeats stop, so
+   * Temporal retries it on another worker, host work on this host's queue, once its heartbeat
    * timeout passes.
    */
   @EventListener
@@ -185,10 +199,14 @@ public class WorkerRegistration {
     }
     factory.shutdownNow();
     factory.awaitTermination(INTERRUPTED_ACTIVITIES_EXIT.toMillis(), TimeUnit.MILLISECONDS);
-    log.warn("Worker stopped after its {} grace: activities still running were interrupted; Temporal retries them after their "
-        + "heartbeat timeout{}", grace, factory.isTerminated() ? "" : " (some had not returned yet)");
+    log.warn(
+        "Worker stopped after its {} grace: activities still running were interrupted; Temporal"
+            + " retries them after their heartbeat timeout{}",
+        grace,
+        factory.isTerminated() ? "" : " (some had not returned yet)");
   }
 
   /** How long interrupted activities get to kill their child processes and return. */
-  private static final java.time.Duration INTERRUPTED_ACTIVITIES_EXIT = java.time.Duration.ofSeconds(5);
+  private static final java.time.Duration INTERRUPTED_ACTIVITIES_EXIT =
+      java.time.Duration.ofSeconds(5);
 }

@@ -7,7 +7,8 @@ import java.time.format.DateTimeParseException;
 public final class DurationInput {
   private DurationInput() {}
 
-  public static Duration parse(String field, String value, Duration fallback, Duration min, Duration max) {
+  public static Duration parse(
+      String field, String value, Duration fallback, Duration min, Duration max) {
     if (value == null || value.isBlank()) {
       return fallback;
     }
@@ -16,10 +17,14 @@ public final class DurationInput {
       parsed = Duration.parse(value.trim());
     } catch (DateTimeParseException e) {
       throw InputValidation.invalid(
-          field + " \"" + InputValidation.printable(value) + "\" is not an ISO-8601 duration; write it like PT15M or P2D.");
+          field
+              + " \""
+              + InputValidation.printable(value)
+              + "\" is not an ISO-8601 duration; write it like PT15M or P2D.");
     }
     if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
-      throw InputValidation.invalid(field + " " + parsed + " is out of range; use " + min + " to " + max + ".");
+      throw InputValidation.invalid(
+          field + " " + parsed + " is out of range; use " + min + " to " + max + ".");
     }
     return parsed;
   }

@@ -18,10 +18,10 @@ import java.util.stream.Collectors;
 
 /**
  * The SDK's JSON converter, except that a workflow input whose JSON does not fit its record (a
- * string where a number belongs, an array for an object) fails the workflow at once with an
- * {@link FailureTypes#INVALID_INPUT} failure naming the field. The SDK would otherwise fail the
- * workflow task again and again, and the workflow would never end: the Temporal UI sends whatever
- * an operator typed.
+ * string where a number belongs, an array for an object) fails the workflow at once with an {@link
+ * FailureTypes#INVALID_INPUT} failure naming the field. The SDK would otherwise fail the workflow
+ * task again and again, and the workflow would never end: the Temporal UI sends whatever an
+ * operator typed.
  *
  * <p>Three parts, because the SDK wraps whatever a converter throws: the converter throws {@link
  * InvalidJsonInput} (only for payloads decoded in a workflow's own context, so an activity result
@@ -33,7 +33,9 @@ public final class InputJsonConverter extends JacksonJsonPayloadConverter {
 
   /** Registration options for every workflow implementation. */
   public static final WorkflowImplementationOptions FAIL_WORKFLOW_ON_INVALID_INPUT =
-      WorkflowImplementationOptions.newBuilder().setFailWorkflowExceptionTypes(InvalidJsonInput.class).build();
+      WorkflowImplementationOptions.newBuilder()
+          .setFailWorkflowExceptionTypes(InvalidJsonInput.class)
+          .build();
 
   private final boolean workflowContext;
 
@@ -58,7 +60,8 @@ public final class InputJsonConverter extends JacksonJsonPayloadConverter {
   }
 
   @Override
-  public <T> T fromData(Payload content, Class<T> valueClass, Type valueType) throws DataConverterException {
+  public <T> T fromData(Payload content, Class<T> valueClass, Type valueType)
+      throws DataConverterException {
     try {
       return super.fromData(content, valueClass, valueType);
     } catch (DataConverterException e) {
@@ -66,14 +69,22 @@ public final class InputJsonConverter extends JacksonJsonPayloadConverter {
       if (!workflowContext || mapping == null) {
         throw e;
       }
-      String field = mapping.getPath().stream()
-          .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-          .collect(Collectors.joining("."));
+      String field =
+          mapping.getPath().stream()
+              .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+              .collect(Collectors.joining("."));
       String problem = mapping.getOriginalMessage().lines().findFirst().orElse("");
       throw new InvalidJsonInput(
-          (field.isEmpty() ? "the input is not a JSON object of " + valueClass.getSimpleName() + " fields"
-              : "field " + field + " of " + valueClass.getSimpleName() + " has the wrong JSON type")
-              + " (" + InputValidation.printable(problem) + "). Compare it with the JSON example in the README; nothing was changed.");
+          (field.isEmpty()
+                  ? "the input is not a JSON object of " + valueClass.getSimpleName() + " fields"
+                  : "field "
+                      + field
+                      + " of "
+                      + valueClass.getSimpleName()
+                      + " has the wrong JSON type")
+              + " ("
+              + InputValidation.printable(problem)
+              + "). Compare it with the JSON example in the README; nothing was changed.");
     }
   }
 
@@ -96,7 +107,9 @@ public final class InputJsonConverter extends JacksonJsonPayloadConverter {
     }
   }
 
-  /** Reports {@link InvalidJsonInput} as the same InvalidInput failure every other bad input gets. */
+  /**
+   * Reports {@link InvalidJsonInput} as the same InvalidInput failure every other bad input gets.
+   */
   static final class InvalidInputFailures implements FailureConverter {
     private final DefaultFailureConverter standard = new DefaultFailureConverter();
 
@@ -108,7 +121,8 @@ public final class InputJsonConverter extends JacksonJsonPayloadConverter {
     @Override
     public Failure exceptionToFailure(Throwable throwable, DataConverter dataConverter) {
       if (throwable instanceof InvalidJsonInput invalid) {
-        return standard.exceptionToFailure(InputValidation.invalid(invalid.operatorMessage), dataConverter);
+        return standard.exceptionToFailure(
+            InputValidation.invalid(invalid.operatorMessage), dataConverter);
       }
       return standard.exceptionToFailure(throwable, dataConverter);
     }

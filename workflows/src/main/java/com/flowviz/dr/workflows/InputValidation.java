@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Checks on workflow inputs, run before any activity so that bad input changes nothing. Every
- * rejection is a non-retryable {@link FailureTypes#INVALID_INPUT} failure that names the field,
- * the value and what a valid value looks like.
+ * rejection is a non-retryable {@link FailureTypes#INVALID_INPUT} failure that names the field, the
+ * value and what a valid value looks like.
  */
 public final class InputValidation {
 
@@ -26,7 +26,8 @@ public final class InputValidation {
 
   public static String databaseName(String field, String value) {
     if (value == null || value.isBlank()) {
-      throw invalid(field + " is missing: give the name of a PostgreSQL database, e.g. \"flowviz\".");
+      throw invalid(
+          field + " is missing: give the name of a PostgreSQL database, e.g. \"flowviz\".");
     }
     if (!DATABASE_NAME.matcher(value).matches()) {
       throw invalid(
@@ -38,7 +39,11 @@ public final class InputValidation {
     }
     for (String reserved : RESERVED_DATABASES) {
       if (reserved.equals(value)) {
-        throw invalid(field + " \"" + value + "\" is a PostgreSQL system database; choose the application database.");
+        throw invalid(
+            field
+                + " \""
+                + value
+                + "\" is a PostgreSQL system database; choose the application database.");
       }
     }
     return value;
@@ -46,11 +51,15 @@ public final class InputValidation {
 
   public static String bucketName(String field, String value) {
     if (value == null || value.isBlank()) {
-      throw invalid(field + " is missing: give an S3 bucket name such as \"" + Defaults.BUCKET + "\".");
+      throw invalid(
+          field + " is missing: give an S3 bucket name such as \"" + Defaults.BUCKET + "\".");
     }
     if (!BUCKET_NAME.matcher(value).matches() || value.contains("..")) {
       throw invalid(
-          field + " \"" + printable(value) + "\" is not a valid S3 bucket name (3-63 characters: a-z, 0-9, '.', '-').");
+          field
+              + " \""
+              + printable(value)
+              + "\" is not a valid S3 bucket name (3-63 characters: a-z, 0-9, '.', '-').");
     }
     return value;
   }
@@ -58,7 +67,10 @@ public final class InputValidation {
   /** An object key we may read: relative, no traversal, no wildcards, ends in an OpenPGP suffix. */
   public static String backupKey(String field, String value) {
     if (value == null || value.isBlank()) {
-      throw invalid(field + " is missing: give an object key such as daily/flowviz_daily_20250119_020000.dump.gpg, or \"latest\".");
+      throw invalid(
+          field
+              + " is missing: give an object key such as"
+              + " daily/flowviz_daily_20250119_020000.dump.gpg, or \"latest\".");
     }
     if (value.length() > 1024
         || value.startsWith("/")
@@ -69,13 +81,16 @@ public final class InputValidation {
           field
               + " \""
               + printable(value)
-              + "\" is not a plain object key: no leading '/', no '.' or '..' segments, no wildcards"
-              + " (* ? [ ]), backslashes or control characters. List backups with `flowviz-dr list`"
-              + " and copy a key from it.");
+              + "\" is not a plain object key: no leading '/', no '.' or '..' segments, no"
+              + " wildcards (* ? [ ]), backslashes or control characters. List backups with"
+              + " `flowviz-dr list` and copy a key from it.");
     }
     if (!(value.endsWith(".gpg") || value.endsWith(".pgp") || value.endsWith(".asc"))) {
       throw invalid(
-          field + " \"" + printable(value) + "\" does not name an encrypted backup (expected a key ending in .dump.gpg).");
+          field
+              + " \""
+              + printable(value)
+              + "\" does not name an encrypted backup (expected a key ending in .dump.gpg).");
     }
     return value;
   }
@@ -84,8 +99,15 @@ public final class InputValidation {
     if (value == null || value.isBlank()) {
       throw invalid(field + " is missing: use \"daily/\" or \"weekly/\".");
     }
-    if (value.startsWith("/") || KEY_FORBIDDEN.matcher(value).find() || ("/" + value).contains("/../") || !value.endsWith("/")) {
-      throw invalid(field + " \"" + printable(value) + "\" is not a key prefix such as \"daily/\" (relative, ends in '/', no wildcards).");
+    if (value.startsWith("/")
+        || KEY_FORBIDDEN.matcher(value).find()
+        || ("/" + value).contains("/../")
+        || !value.endsWith("/")) {
+      throw invalid(
+          field
+              + " \""
+              + printable(value)
+              + "\" is not a key prefix such as \"daily/\" (relative, ends in '/', no wildcards).");
     }
     return value;
   }
@@ -96,7 +118,9 @@ public final class InputValidation {
     }
     if (!OPERATOR.matcher(value).matches()) {
       throw invalid(
-          "operator \"" + printable(value) + "\" is not a plain name: use up to 100 letters, digits, spaces and . _ @ ' -.");
+          "operator \""
+              + printable(value)
+              + "\" is not a plain name: use up to 100 letters, digits, spaces and . _ @ ' -.");
     }
     return value;
   }
@@ -106,25 +130,38 @@ public final class InputValidation {
       return "";
     }
     if (value.length() > maxLength) {
-      throw invalid(field + " is " + value.length() + " characters long; keep it under " + maxLength + ".");
+      throw invalid(
+          field + " is " + value.length() + " characters long; keep it under " + maxLength + ".");
     }
     return value;
   }
 
   public static ApplicationFailure invalid(String message) {
-    return ApplicationFailure.newNonRetryableFailure("Invalid input: " + message, FailureTypes.INVALID_INPUT);
+    return ApplicationFailure.newNonRetryableFailure(
+        "Invalid input: " + message, FailureTypes.INVALID_INPUT);
   }
 
   /** Echo a rejected value without letting it spoil a terminal or a log line. */
   private static final Pattern INSTANCE_NAME = Pattern.compile("[a-z][a-z0-9-]{1,48}[a-z0-9]");
 
-  /** A database instance this tool provisions (4.3, drills) or removes: a name every provisioner accepts. */
+  /**
+   * A database instance this tool provisions (4.3, drills) or removes: a name every provisioner
+   * accepts.
+   */
   public static String instanceName(String field, String value) {
     if (value == null || value.isBlank()) {
-      throw invalid(field + " is missing: give the instance's name (a RestoreToNewInstance or RecoveryDrill result names it).");
+      throw invalid(
+          field
+              + " is missing: give the instance's name (a RestoreToNewInstance or RecoveryDrill"
+              + " result names it).");
     }
     if (!INSTANCE_NAME.matcher(value).matches()) {
-      throw invalid(field + " \"" + printable(value) + "\" is not an instance name: 3 to 50 characters of a-z, 0-9 and '-', starting with a letter.");
+      throw invalid(
+          field
+              + " \""
+              + printable(value)
+              + "\" is not an instance name: 3 to 50 characters of a-z, 0-9 and '-', starting with"
+              + " a letter.");
     }
     return value;
   }
@@ -132,13 +169,16 @@ public final class InputValidation {
   public static String printable(String value) {
     String shown = value.length() > 80 ? value.substring(0, 80) + "..." : value;
     StringBuilder out = new StringBuilder(shown.length());
-    shown.codePoints().forEach(c -> {
-      if (Character.isISOControl(c)) {
-        out.append(String.format("\\u%04x", c));
-      } else {
-        out.appendCodePoint(c);
-      }
-    });
+    shown
+        .codePoints()
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", c));
+              } else {
+                out.appendCodePoint(c);
+              }
+            });
     return out.toString();
   }
 }

@@ -8,7 +8,10 @@ public final class RegionInput {
 
   private RegionInput() {}
 
-  /** Where a provisioner places an instance: an AWS region, or "local" for the local provisioner. Null stays null. */
+  /**
+   * Where a provisioner places an instance: an AWS region, or "local" for the local provisioner.
+   * Null stays null.
+   */
   public static String forInstance(String field, String region) {
     return "local".equals(region) ? region : validate(field, region);
   }
@@ -19,7 +22,11 @@ public final class RegionInput {
       return null;
     }
     if (!REGION.matcher(region).matches()) {
-      throw InputValidation.invalid(field + " \"" + InputValidation.printable(region) + "\" is not an AWS region such as us-west-2.");
+      throw InputValidation.invalid(
+          field
+              + " \""
+              + InputValidation.printable(region)
+              + "\" is not an AWS region such as us-west-2.");
     }
     return region;
   }

@@ -12,9 +12,9 @@ public final class TaskQueues {
 
   /**
    * The queue of one host. Activities that read or write the work files of a restore (download,
-   * decrypt, pg_restore, discard) must run where those files are, so the workflow pins them to
-   * the host that claimed the restore. A worker restarted on the same host polls the same queue
-   * and finds its files again.
+   * decrypt, pg_restore, discard) must run where those files are, so the workflow pins them to the
+   * host that claimed the restore. A worker restarted on the same host polls the same queue and
+   * finds its files again.
    */
   public static String forHost(String hostName) {
     return HOST_PREFIX + hostName;

@@ -30,7 +30,8 @@ public final class RecordingAudit implements AuditActivities {
   }
 
   @Override
-  public com.flowviz.dr.activities.audit.AuditTrailCheck checkAuditTrail(String incidentWorkflowId) {
+  public com.flowviz.dr.activities.audit.AuditTrailCheck checkAuditTrail(
+      String incidentWorkflowId) {
     return new com.flowviz.dr.activities.audit.AuditTrailCheck(verifyAuditChain(), List.of(), null);
   }
 
@@ -42,7 +43,10 @@ public final class RecordingAudit implements AuditActivities {
   @Override
   public synchronized List<AuditEntry> incidentTimeline(String incidentWorkflowId) {
     return entries.stream()
-        .filter(e -> e.workflowId().equals(incidentWorkflowId) || e.workflowId().startsWith(incidentWorkflowId + "-"))
+        .filter(
+            e ->
+                e.workflowId().equals(incidentWorkflowId)
+                    || e.workflowId().startsWith(incidentWorkflowId + "-"))
         .toList();
   }
 }

@@ -10,7 +10,10 @@ public final class TestEnvironments {
 
   public static TestWorkflowEnvironment withSearchAttributes() {
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
-    RunSearchAttributes.ALL.forEach(key -> env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    RunSearchAttributes.ALL.forEach(
+        key ->
+            env.registerSearchAttribute(
+                key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
     return env;
   }
 }

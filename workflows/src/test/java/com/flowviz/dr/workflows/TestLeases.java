@@ -32,27 +32,42 @@ public final class TestLeases implements LeaseActivities {
   @Override
   public LeaseHolder describeLease(String leaseWorkflowId) {
     WorkflowExecutionInfo lease = describe(leaseWorkflowId, "");
-    if (lease == null || lease.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+    if (lease == null
+        || lease.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       return LeaseHolder.free(leaseWorkflowId);
     }
     String holderId = lease.getParentExecution().getWorkflowId();
     WorkflowExecutionInfo holder = describe(holderId, lease.getParentExecution().getRunId());
-    if (holder == null || holder.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+    if (holder == null
+        || holder.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       // The activity's contract: a lease that outlived its holder is ended and reported free (the
       // test server, like the dev server, does not apply the parent close policy).
-      client.newUntypedWorkflowStub(leaseWorkflowId).terminate("its holder " + holderId + " is closed");
+      client
+          .newUntypedWorkflowStub(leaseWorkflowId)
+          .terminate("its holder " + holderId + " is closed");
       return LeaseHolder.free(leaseWorkflowId);
     }
-    return new LeaseHolder(leaseWorkflowId, true, holderId, holder.getType().getName(), null,
+    return new LeaseHolder(
+        leaseWorkflowId,
+        true,
+        holderId,
+        holder.getType().getName(),
+        null,
         holder.hasRootExecution() ? holder.getRootExecution().getWorkflowId() : null);
   }
 
   private WorkflowExecutionInfo describe(String workflowId, String runId) {
     try {
-      return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-          .setNamespace(client.getOptions().getNamespace())
-          .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
-          .build()).getWorkflowExecutionInfo();
+      return client
+          .getWorkflowServiceStubs()
+          .blockingStub()
+          .describeWorkflowExecution(
+              DescribeWorkflowExecutionRequest.newBuilder()
+                  .setNamespace(client.getOptions().getNamespace())
+                  .setExecution(
+                      WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
+                  .build())
+          .getWorkflowExecutionInfo();
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         return null;

@@ -1,12 +1,10 @@
 package com.flowviz.dr.activities.app;
 
 import com.flowviz.dr.activities.common.Heartbeats;
-import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.activities.postgres.PgServer;
+import com.flowviz.dr.activities.process.ChildProcess;
 import com.flowviz.dr.activities.secrets.SecretStore;
 import com.flowviz.dr.activities.verify.ApplicationLogin;
-import com.flowviz.dr.workflows.FailureTypes;
-import com.flowviz.dr.activities.process.ChildProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +26,11 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
    * @param publishers where a new database endpoint is written; empty when the operator repoints
    *     the application by hand
    */
-  public ApplicationActivitiesImpl(List<String> restartCommand, Duration timeout, List<EndpointPublisher> publishers, SecretStore secrets) {
+  public ApplicationActivitiesImpl(
+      List<String> restartCommand,
+      Duration timeout,
+      List<EndpointPublisher> publishers,
+      SecretStore secrets) {
     this(restartCommand, timeout, publishers, secrets, "flowviz", List.of());
   }
 
@@ -37,7 +39,12 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
    * @param endpoints the URLs the connectivity test probes, as shown to an operator
    */
   public ApplicationActivitiesImpl(
-      List<String> restartCommand, Duration timeout, List<EndpointPublisher> publishers, SecretStore secrets, String database, List<String> endpoints) {
+      List<String> restartCommand,
+      Duration timeout,
+      List<EndpointPublisher> publishers,
+      SecretStore secrets,
+      String database,
+      List<String> endpoints) {
     this(restartCommand, timeout, publishers, secrets, database, endpoints, null);
   }
 
@@ -46,7 +53,12 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
    *     null when none is configured, and the published credentials then stay as they were
    */
   public ApplicationActivitiesImpl(
-      List<String> restartCommand, Duration timeout, List<EndpointPublisher> publishers, SecretStore secrets, String database, List<String> endpoints,
+      List<String> restartCommand,
+      Duration timeout,
+      List<EndpointPublisher> publishers,
+      SecretStore secrets,
+      String database,
+      List<String> endpoints,
       ApplicationLogin applicationLogin) {
     this.applicationLogin = applicationLogin;
     this.restartCommand = List.copyOf(restartCommand);
@@ -61,7 +73,8 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
    * Publishes only servers the registry admits, with the secret it assigns: an input cannot have a
    * secret of its choice written where the application (and whoever reads its env file) sees it.
    */
-  public ApplicationActivitiesImpl admittingThrough(com.flowviz.dr.activities.postgres.PgServers servers) {
+  public ApplicationActivitiesImpl admittingThrough(
+      com.flowviz.dr.activities.postgres.PgServers servers) {
     this.servers = servers;
     return this;
   }
@@ -84,19 +97,28 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
     }
     // The application's own role and password, never the instance's superuser.
     boolean ownRole = applicationLogin != null && applicationLogin.configured();
-    DatabaseEndpoint endpoint = ownRole
-        ? new DatabaseEndpoint(server.host(), server.port(), database, applicationLogin.role(), applicationLogin.password())
-        : new DatabaseEndpoint(server.host(), server.port(), database, null, null);
+    DatabaseEndpoint endpoint =
+        ownRole
+            ? new DatabaseEndpoint(
+                server.host(),
+                server.port(),
+                database,
+                applicationLogin.role(),
+                applicationLogin.password())
+            : new DatabaseEndpoint(server.host(), server.port(), database, null, null);
     List<String> locations = new java.util.ArrayList<>();
     for (EndpointPublisher publisher : publishers) {
       try {
         locations.add(publisher.publish(endpoint));
       } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("Cannot publish the database endpoint: " + e.getMessage(), e);
+        throw new java.io.UncheckedIOException(
+            "Cannot publish the database endpoint: " + e.getMessage(), e);
       }
     }
     if (!ownRole) {
-      locations.add("credentials left as they were: no application role is configured (flowviz.incident.application-role)");
+      locations.add(
+          "credentials left as they were: no application role is configured"
+              + " (flowviz.incident.application-role)");
     }
     return new PublishOutcome(true, locations);
   }
@@ -111,9 +133,11 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
     try (ChildProcess child = ChildProcess.start(restartCommand, Map.of(), null, null, true)) {
       int exit = child.await(timeout, () -> Heartbeats.beat("running " + shown));
       String output = (child.stdoutTail() + "\n" + child.stderrTail()).strip();
-      return new RestartOutcome(true, shown, exit, (System.nanoTime() - started) / 1_000_000, tail(output));
+      return new RestartOutcome(
+          true, shown, exit, (System.nanoTime() - started) / 1_000_000, tail(output));
     } catch (TimeoutException e) {
-      return new RestartOutcome(true, shown, -1, (System.nanoTime() - started) / 1_000_000, e.getMessage());
+      return new RestartOutcome(
+          true, shown, -1, (System.nanoTime() - started) / 1_000_000, e.getMessage());
     } catch (java.io.UncheckedIOException e) {
       // The command could not start (not installed?): a report for the operator, not a retry loop.
       return new RestartOutcome(true, shown, -1, 0, e.getMessage());

@@ -1,6 +1,9 @@
 package com.flowviz.dr.activities.app;
 
-/** What the application needs to reach its database. Not a record: toString must not show the password. */
+/**
+ * What the application needs to reach its database. Not a record: toString must not show the
+ * password.
+ */
 public final class DatabaseEndpoint {
   private final String host;
   private final int port;

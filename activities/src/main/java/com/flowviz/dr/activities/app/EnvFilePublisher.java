@@ -17,20 +17,29 @@ public final class EnvFilePublisher implements EndpointPublisher {
   private final Path composeOverride;
   private final String service;
 
-  /** @param composeOverride null for none */
+  /**
+   * @param composeOverride null for none
+   */
   public EnvFilePublisher(Path envFile, Path composeOverride, String service) {
     this.envFile = envFile.toAbsolutePath();
     this.composeOverride = composeOverride == null ? null : composeOverride.toAbsolutePath();
     this.service = service;
   }
 
-  /** A credential line of the file as it is: kept when no application role is configured to publish instead. */
+  /**
+   * A credential line of the file as it is: kept when no application role is configured to publish
+   * instead.
+   */
   private String kept(String prefix) throws IOException {
     if (!java.nio.file.Files.isRegularFile(envFile)) {
       return null;
     }
-    return java.nio.file.Files.readAllLines(envFile).stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()))
-        .filter(v -> !v.isEmpty()).findFirst().orElse(null);
+    return java.nio.file.Files.readAllLines(envFile).stream()
+        .filter(l -> l.startsWith(prefix))
+        .map(l -> l.substring(prefix.length()))
+        .filter(v -> !v.isEmpty())
+        .findFirst()
+        .orElse(null);
   }
 
   @Override
@@ -38,14 +47,21 @@ public final class EnvFilePublisher implements EndpointPublisher {
     String user = endpoint.user() != null ? endpoint.user() : kept("DB_USER=");
     String password = endpoint.user() != null ? endpoint.password() : kept("DB_PASSWORD=");
     String env =
-        String.join("\n",
+        String.join(
+                "\n",
                 "# Written by flowviz-dr (runbook 4.3 step 5): the database the application uses.",
                 "DB_HOST=" + endpoint.host(),
                 "DB_PORT=" + endpoint.port(),
                 "DB_NAME=" + endpoint.database(),
                 "DB_USER=" + (user == null ? "" : user),
                 "DB_PASSWORD=" + (password == null ? "" : password),
-                "DATABASE_URL=postgresql://" + (user == null ? "" : user + "@") + endpoint.host() + ":" + endpoint.port() + "/" + endpoint.database())
+                "DATABASE_URL=postgresql://"
+                    + (user == null ? "" : user + "@")
+                    + endpoint.host()
+                    + ":"
+                    + endpoint.port()
+                    + "/"
+                    + endpoint.database())
             + "\n";
     writeAtomically(envFile, env, "rw-------");
     if (composeOverride == null) {
@@ -54,17 +70,26 @@ public final class EnvFilePublisher implements EndpointPublisher {
     String compose =
         "# Written by flowviz-dr (runbook 4.3 step 5).\n"
             + "services:\n"
-            + "  " + service + ":\n"
+            + "  "
+            + service
+            + ":\n"
             + "    env_file:\n"
-            + "      - " + envFile + "\n";
+            + "      - "
+            + envFile
+            + "\n";
     writeAtomically(composeOverride, compose, "rw-r--r--");
     return "env file " + envFile + " and compose override " + composeOverride;
   }
 
-  private static void writeAtomically(Path target, String content, String permissions) throws IOException {
+  private static void writeAtomically(Path target, String content, String permissions)
+      throws IOException {
     Files.createDirectories(target.getParent());
-    Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Path temp =
+        Files.createTempFile(
+            target.getParent(),
+            "." + target.getFileName(),
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(temp, content, StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(permissions));
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

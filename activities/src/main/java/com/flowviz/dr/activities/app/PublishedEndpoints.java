@@ -13,15 +13,17 @@ import java.util.Optional;
 
 /**
  * Where the application is told its database is: the env file and the application's secret that
- * runbook 4.3 step 5 writes. Read back so that nothing tears down the instance the application
- * uses now.
+ * runbook 4.3 step 5 writes. Read back so that nothing tears down the instance the application uses
+ * now.
  */
 public final class PublishedEndpoints {
   private final Path envFile;
   private final SecretStore secrets;
   private final String secretId;
 
-  /** @param envFile null for none; @param secretId null for none */
+  /**
+   * @param envFile null for none; @param secretId null for none
+   */
   public PublishedEndpoints(Path envFile, SecretStore secrets, String secretId) {
     this.envFile = envFile;
     this.secrets = secrets;
@@ -32,7 +34,9 @@ public final class PublishedEndpoints {
     return new PublishedEndpoints(null, null, null);
   }
 
-  /** Where an endpoint at that host and port is published ("env file ..."), empty when it is not. */
+  /**
+   * Where an endpoint at that host and port is published ("env file ..."), empty when it is not.
+   */
   public Optional<String> publishedAt(String host, int port) {
     List<String> where = new ArrayList<>();
     if (envFile != null && Files.isRegularFile(envFile)) {
@@ -58,7 +62,8 @@ public final class PublishedEndpoints {
       if (secret.isPresent()) {
         try {
           JsonNode node = Json.MAPPER.readTree(secret.get());
-          if (host.equalsIgnoreCase(node.path("host").asText()) && node.path("port").asInt() == port) {
+          if (host.equalsIgnoreCase(node.path("host").asText())
+              && node.path("port").asInt() == port) {
             where.add("secret " + secretId);
           }
         } catch (IOException e) {

@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The endpoint as the application's database secret, in the shape RDS uses
- * ({@code {"engine","host","port","dbname","username","password"}}), so applications that read
- * an RDS secret need no change.
+ * The endpoint as the application's database secret, in the shape RDS uses ({@code
+ * {"engine","host","port","dbname","username","password"}}), so applications that read an RDS
+ * secret need no change.
  */
 public final class SecretPublisher implements EndpointPublisher {
   private final SecretStore secrets;
@@ -21,18 +21,21 @@ public final class SecretPublisher implements EndpointPublisher {
 
   private Map<String, Object> keptCredentials() {
     Map<String, Object> kept = new LinkedHashMap<>();
-    secrets.read(secretId).ifPresent(value -> {
-      try {
-        var node = Json.MAPPER.readTree(value);
-        for (String field : new String[] {"username", "password"}) {
-          if (node != null && node.hasNonNull(field)) {
-            kept.put(field, node.get(field).asText());
-          }
-        }
-      } catch (java.io.IOException e) {
-        // Not the RDS shape: nothing to keep.
-      }
-    });
+    secrets
+        .read(secretId)
+        .ifPresent(
+            value -> {
+              try {
+                var node = Json.MAPPER.readTree(value);
+                for (String field : new String[] {"username", "password"}) {
+                  if (node != null && node.hasNonNull(field)) {
+                    kept.put(field, node.get(field).asText());
+                  }
+                }
+              } catch (java.io.IOException e) {
+                // Not the RDS shape: nothing to keep.
+              }
+            });
     return kept;
   }
 
@@ -51,7 +54,12 @@ public final class SecretPublisher implements EndpointPublisher {
       keptCredentials().forEach(secret::put);
     }
     try {
-      secrets.write(secretId, Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(secret));
+      secrets.write(
+          secretId,
+          Json.MAPPER
+              .writer()
+              .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+              .writeValueAsString(secret));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -30,7 +30,8 @@ public class AuditActivitiesImpl implements AuditActivities {
     try {
       return store.verifyChain();
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot read the audit trail in " + store.database() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot read the audit trail in " + store.database() + ": " + e.getMessage(), e);
     }
   }
 
@@ -45,10 +46,14 @@ public class AuditActivitiesImpl implements AuditActivities {
     try {
       ChainVerification chain = store.verifyChain();
       Set<String> stored = store.storedKeys(copied);
-      return new AuditTrailCheck(chain, describe(copied.stream().filter(e -> !stored.contains(AuditStore.key(e))).toList()), null);
+      return new AuditTrailCheck(
+          chain,
+          describe(copied.stream().filter(e -> !stored.contains(AuditStore.key(e))).toList()),
+          null);
     } catch (SQLException e) {
       if (!copy.configured()) {
-        throw new IllegalStateException("Cannot read the audit trail in " + store.database() + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "Cannot read the audit trail in " + store.database() + ": " + e.getMessage(), e);
       }
       // Every entry is in the bucket copy; which of them the database has cannot be told now.
       return new AuditTrailCheck(null, describe(copied), e.getMessage());
@@ -68,7 +73,8 @@ public class AuditActivitiesImpl implements AuditActivities {
     try {
       return store.entriesOfIncident(incidentWorkflowId);
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot read the audit trail in " + store.database() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot read the audit trail in " + store.database() + ": " + e.getMessage(), e);
     }
   }
 
@@ -78,7 +84,8 @@ public class AuditActivitiesImpl implements AuditActivities {
       store.append(entry);
     } catch (SQLException e) {
       // Retried by the workflow's policy until the audit database takes it.
-      throw new IllegalStateException("Cannot append to the audit trail in " + store.database() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot append to the audit trail in " + store.database() + ": " + e.getMessage(), e);
     }
   }
 
@@ -96,14 +103,20 @@ public class AuditActivitiesImpl implements AuditActivities {
       throw new IllegalStateException(e.getMessage(), e);
     }
     if (!toDatabase) {
-      return false; // an earlier entry of this run waits to be forwarded: the chain keeps the run's order
+      return false; // an earlier entry of this run waits to be forwarded: the chain keeps the run's
+      // order
     }
     try {
       store.append(entry);
       return true;
     } catch (SQLException e) {
-      log.warn("Audit entry {} #{} kept in {} only; it is forwarded to {} when that is reachable: {}",
-          entry.workflowId(), entry.sequence(), copy.describe(), store.database(), e.getMessage());
+      log.warn(
+          "Audit entry {} #{} kept in {} only; it is forwarded to {} when that is reachable: {}",
+          entry.workflowId(),
+          entry.sequence(),
+          copy.describe(),
+          store.database(),
+          e.getMessage());
       return false;
     }
   }

@@ -17,11 +17,23 @@ final class AuditChain {
     } catch (NoSuchAlgorithmException ex) {
       throw new IllegalStateException(ex);
     }
-    for (String field : new String[] {
-      previous, e.at().toString(), e.operator(), e.workflowId(), e.runId(), e.workflowType(), Integer.toString(e.sequence()),
-      e.step(), e.backupKey(), e.outcome(), e.details()}) {
+    for (String field :
+        new String[] {
+          previous,
+          e.at().toString(),
+          e.operator(),
+          e.workflowId(),
+          e.runId(),
+          e.workflowType(),
+          Integer.toString(e.sequence()),
+          e.step(),
+          e.backupKey(),
+          e.outcome(),
+          e.details()
+        }) {
       byte[] bytes = field == null ? new byte[0] : field.getBytes(StandardCharsets.UTF_8);
-      sha.update(Integer.toString(field == null ? -1 : bytes.length).getBytes(StandardCharsets.US_ASCII));
+      sha.update(
+          Integer.toString(field == null ? -1 : bytes.length).getBytes(StandardCharsets.US_ASCII));
       sha.update((byte) ':');
       sha.update(bytes);
     }

@@ -16,14 +16,17 @@ import java.util.List;
  * in as, and the worker's role (the writer) may only INSERT and SELECT: it cannot edit, delete or
  * truncate entries, switch the append-only triggers off or move the chain's head.
  *
- * <p>Entries written before the chain existed get their hashes once, in the migration that adds
- * the version row ({@code audit_schema}); rows already chained are never re-hashed, and once the
+ * <p>Entries written before the chain existed get their hashes once, in the migration that adds the
+ * version row ({@code audit_schema}); rows already chained are never re-hashed, and once the
  * version row exists an entry without a hash is a break in the chain that {@code verify-audit}
  * reports, not something to repair: re-hashing it is exactly what would launder an edit.
  */
 public final class AuditMigration {
 
-  /** Owns the audit tables; NOLOGIN, so only a superuser or a member acting on purpose can alter them. */
+  /**
+   * Owns the audit tables; NOLOGIN, so only a superuser or a member acting on purpose can alter
+   * them.
+   */
   public static final String OWNER_ROLE = "flowviz_audit_owner";
 
   /** The schema version this code reads and writes. */
@@ -32,8 +35,10 @@ public final class AuditMigration {
   /** Taken by every migration, so concurrent workers or operators take turns. */
   private static final long LOCK = 4242001L;
 
-  private static final List<String> WRITER_TABLES = List.of("recovery_audit_trail", "notification_deliveries", "drill_reports");
-  private static final List<String> READ_ONLY_TABLES = List.of("recovery_audit_chain", "audit_schema");
+  private static final List<String> WRITER_TABLES =
+      List.of("recovery_audit_trail", "notification_deliveries", "drill_reports");
+  private static final List<String> READ_ONLY_TABLES =
+      List.of("recovery_audit_chain", "audit_schema");
 
   private static final String SCHEMA =
       """
@@ -120,12 +125,16 @@ public final class AuditMigration {
       """;
 
   /** What a migration did, for the operator. */
-  public record Outcome(int fromVersion, int toVersion, long entriesBackfilled, List<String> warnings) {}
+  public record Outcome(
+      int fromVersion, int toVersion, long entriesBackfilled, List<String> warnings) {}
 
   private final PgClient admin;
   private final String database;
 
-  /** @param admin a role that may create databases and roles (a superuser, or CREATEDB and CREATEROLE) */
+  /**
+   * @param admin a role that may create databases and roles (a superuser, or CREATEDB and
+   *     CREATEROLE)
+   */
   public AuditMigration(PgClient admin, String database) {
     this.admin = admin;
     this.database = database;
@@ -150,7 +159,9 @@ public final class AuditMigration {
 
   /** Whether the connection's role may run the migration itself: only a superuser. */
   static boolean isSuperuser(Connection c) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
       return rs.next() && rs.getBoolean(1);
     }
   }
@@ -161,11 +172,13 @@ public final class AuditMigration {
    */
   public Outcome migrate(String writerRole) throws SQLException {
     if (writerRole == null || writerRole.isBlank()) {
-      throw new IllegalArgumentException("The audit writer role (the role the worker logs in as) must be named");
+      throw new IllegalArgumentException(
+          "The audit writer role (the role the worker logs in as) must be named");
     }
     createDatabaseIfMissing();
     List<String> warnings = new ArrayList<>();
-    try (Connection c = admin.connect(database); Statement s = c.createStatement()) {
+    try (Connection c = admin.connect(database);
+        Statement s = c.createStatement()) {
       s.execute("SELECT pg_advisory_lock(" + LOCK + ")");
       try {
         int from = versionOf(c);
@@ -186,7 +199,9 @@ public final class AuditMigration {
           long backfilled = from == 0 ? backfillUnchainedTrail(c) : 0;
           handOver(c, writerRole);
           if (from < VERSION) {
-            try (PreparedStatement v = c.prepareStatement("INSERT INTO audit_schema (version) VALUES (?) ON CONFLICT DO NOTHING")) {
+            try (PreparedStatement v =
+                c.prepareStatement(
+                    "INSERT INTO audit_schema (version) VALUES (?) ON CONFLICT DO NOTHING")) {
               v.setInt(1, VERSION);
               v.executeUpdate();
             }
@@ -208,9 +223,16 @@ public final class AuditMigration {
 
   /** Sets the writer's login password (or the DBA sets it with psql). */
   public void setWriterPassword(String writerRole, String password) throws SQLException {
-    try (Connection c = admin.connectMaintenance(); Statement s = c.createStatement()) {
-      // A utility statement takes no parameters: the literal is quoted (standard_conforming_strings is on by default).
-      s.execute("ALTER ROLE " + PgClient.quote(writerRole) + " LOGIN PASSWORD '" + password.replace("'", "''") + "'");
+    try (Connection c = admin.connectMaintenance();
+        Statement s = c.createStatement()) {
+      // A utility statement takes no parameters: the literal is quoted (standard_conforming_strings
+      // is on by default).
+      s.execute(
+          "ALTER ROLE "
+              + PgClient.quote(writerRole)
+              + " LOGIN PASSWORD '"
+              + password.replace("'", "''")
+              + "'");
     }
   }
 
@@ -226,7 +248,8 @@ public final class AuditMigration {
     try (Statement s = c.createStatement()) {
       s.execute("CREATE ROLE " + PgClient.quote(role) + (login ? " LOGIN" : " NOLOGIN"));
     } catch (SQLException e) {
-      if (!"42710".equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) { // made meanwhile by another migration
+      if (!"42710".equals(e.getSQLState())
+          && !"23505".equals(e.getSQLState())) { // made meanwhile by another migration
         throw e;
       }
     }
@@ -244,7 +267,8 @@ public final class AuditMigration {
           s.execute("REVOKE ALL ON " + table + " FROM " + writer);
         }
       }
-      for (String function : List.of("recovery_audit_trail_append_only()", "recovery_audit_trail_extend_chain()")) {
+      for (String function :
+          List.of("recovery_audit_trail_append_only()", "recovery_audit_trail_extend_chain()")) {
         s.execute("ALTER FUNCTION " + function + " OWNER TO " + owner);
       }
       for (String table : WRITER_TABLES) {
@@ -262,14 +286,21 @@ public final class AuditMigration {
   /** A writer that is a superuser or acts as the owner can still alter the trail: say so. */
   private static List<String> writerWarnings(Connection c, String writerRole) throws SQLException {
     List<String> warnings = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT r.rolsuper, pg_has_role(r.oid, o.oid, 'USAGE') FROM pg_roles r, pg_roles o WHERE r.rolname = ? AND o.rolname = ?")) {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT r.rolsuper, pg_has_role(r.oid, o.oid, 'USAGE') FROM pg_roles r, pg_roles o"
+                + " WHERE r.rolname = ? AND o.rolname = ?")) {
       s.setString(1, writerRole);
       s.setString(2, OWNER_ROLE);
       try (ResultSet rs = s.executeQuery()) {
         if (rs.next() && (rs.getBoolean(1) || rs.getBoolean(2))) {
-          warnings.add("The writer role " + writerRole + " is a superuser or a member of " + OWNER_ROLE
-              + ": it can still edit the trail. Give the worker an audit role of its own (flowviz.audit.user).");
+          warnings.add(
+              "The writer role "
+                  + writerRole
+                  + " is a superuser or a member of "
+                  + OWNER_ROLE
+                  + ": it can still edit the trail. Give the worker an audit role of its own"
+                  + " (flowviz.audit.user).");
         }
       }
     }
@@ -282,8 +313,10 @@ public final class AuditMigration {
    */
   private static long backfillUnchainedTrail(Connection c) throws SQLException {
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT last_id = 0 AND NOT EXISTS (SELECT 1 FROM recovery_audit_trail WHERE entry_hash IS NOT NULL)"
-            + " FROM recovery_audit_chain WHERE id = 1")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT last_id = 0 AND NOT EXISTS (SELECT 1 FROM recovery_audit_trail WHERE"
+                    + " entry_hash IS NOT NULL) FROM recovery_audit_chain WHERE id = 1")) {
       if (!rs.next() || !rs.getBoolean(1)) {
         return 0;
       }
@@ -291,9 +324,10 @@ public final class AuditMigration {
     List<Long> ids = new ArrayList<>();
     List<AuditEntry> rows = new ArrayList<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT id, at, operator, workflow_id, run_id, workflow_type, sequence, step, backup_key, outcome, details"
-                + " FROM recovery_audit_trail ORDER BY id")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT id, at, operator, workflow_id, run_id, workflow_type, sequence, step,"
+                    + " backup_key, outcome, details FROM recovery_audit_trail ORDER BY id")) {
       while (rs.next()) {
         ids.add(rs.getLong(1));
         rows.add(AuditStore.read(rs, 2));
@@ -306,7 +340,9 @@ public final class AuditMigration {
     try (Statement s = c.createStatement()) {
       // Inside the migration's transaction: the guard is off for these updates only.
       s.execute("ALTER TABLE recovery_audit_trail DISABLE TRIGGER recovery_audit_trail_no_update");
-      try (PreparedStatement update = c.prepareStatement("UPDATE recovery_audit_trail SET prev_hash = ?, entry_hash = ? WHERE id = ?")) {
+      try (PreparedStatement update =
+          c.prepareStatement(
+              "UPDATE recovery_audit_trail SET prev_hash = ?, entry_hash = ? WHERE id = ?")) {
         for (int i = 0; i < rows.size(); i++) {
           String hash = AuditChain.hash(previous, rows.get(i));
           update.setString(1, previous);
@@ -317,7 +353,9 @@ public final class AuditMigration {
         }
         update.executeBatch();
       }
-      try (PreparedStatement head = c.prepareStatement("UPDATE recovery_audit_chain SET last_id = ?, last_hash = ? WHERE id = 1")) {
+      try (PreparedStatement head =
+          c.prepareStatement(
+              "UPDATE recovery_audit_chain SET last_id = ?, last_hash = ? WHERE id = 1")) {
         head.setLong(1, ids.get(ids.size() - 1));
         head.setString(2, previous);
         head.executeUpdate();
@@ -329,7 +367,8 @@ public final class AuditMigration {
 
   private void createDatabaseIfMissing() throws SQLException {
     try (Connection c = admin.connectMaintenance()) {
-      try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      try (PreparedStatement s =
+          c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
         s.setString(1, database);
         try (ResultSet rs = s.executeQuery()) {
           if (rs.next()) {

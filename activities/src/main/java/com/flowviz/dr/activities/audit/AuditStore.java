@@ -13,10 +13,10 @@ import java.util.List;
 /**
  * The recovery audit trail (runbook section 7) in a PostgreSQL database of its own. The table is
  * append-only (a trigger rejects UPDATE, DELETE and TRUNCATE) and tamper-evident: each entry
- * carries the SHA-256 of the one before it and its own, so an entry edited by someone who gets
- * past the trigger breaks the chain at that entry, and {@link #verifyChain} names it. The tables
- * belong to {@link AuditMigration#OWNER_ROLE}; the role this store connects as only inserts and
- * reads, and nothing here ever rewrites an entry.
+ * carries the SHA-256 of the one before it and its own, so an entry edited by someone who gets past
+ * the trigger breaks the chain at that entry, and {@link #verifyChain} names it. The tables belong
+ * to {@link AuditMigration#OWNER_ROLE}; the role this store connects as only inserts and reads, and
+ * nothing here ever rewrites an entry.
  */
 public final class AuditStore implements com.flowviz.dr.activities.notify.DeliveryLedger {
 
@@ -50,7 +50,8 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
         // chain has one order; the owner's trigger moves the head as the entry goes in.
         try (Statement s = c.createStatement()) {
           s.execute("SELECT pg_advisory_xact_lock(" + APPEND_LOCK + ")");
-          try (ResultSet rs = s.executeQuery("SELECT last_hash FROM recovery_audit_chain WHERE id = 1")) {
+          try (ResultSet rs =
+              s.executeQuery("SELECT last_hash FROM recovery_audit_chain WHERE id = 1")) {
             rs.next();
             previous = rs.getString(1);
           }
@@ -59,9 +60,10 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
         String hash = AuditChain.hash(previous, stored);
         try (PreparedStatement s =
             c.prepareStatement(
-                "INSERT INTO recovery_audit_trail (at, operator, workflow_id, run_id, workflow_type, sequence, step,"
-                    + " backup_key, outcome, details, prev_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    + " ON CONFLICT (workflow_id, run_id, sequence) DO NOTHING")) {
+                "INSERT INTO recovery_audit_trail (at, operator, workflow_id, run_id,"
+                    + " workflow_type, sequence, step, backup_key, outcome, details, prev_hash,"
+                    + " entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT"
+                    + " (workflow_id, run_id, sequence) DO NOTHING")) {
           bind(s, stored);
           s.setString(11, previous);
           s.setString(12, hash);
@@ -80,7 +82,10 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
     ensureSchema();
     java.util.Set<String> stored = new java.util.HashSet<>();
     try (Connection c = pg.connect(database);
-        PreparedStatement s = c.prepareStatement("SELECT 1 FROM recovery_audit_trail WHERE workflow_id = ? AND run_id = ? AND sequence = ?")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT 1 FROM recovery_audit_trail WHERE workflow_id = ? AND run_id = ? AND"
+                    + " sequence = ?")) {
       for (AuditEntry e : entries) {
         s.setString(1, e.workflowId());
         s.setString(2, e.runId());
@@ -104,7 +109,10 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
     ensureSchema();
     java.util.Set<String> channels = new java.util.LinkedHashSet<>();
     try (Connection c = pg.connect(database);
-        PreparedStatement s = c.prepareStatement("SELECT channel FROM notification_deliveries WHERE event_id = ? ORDER BY delivered_at")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT channel FROM notification_deliveries WHERE event_id = ? ORDER BY"
+                    + " delivered_at")) {
       s.setString(1, eventId);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -119,7 +127,10 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
   public void recordDelivery(String eventId, String channel) throws SQLException {
     ensureSchema();
     try (Connection c = pg.connect(database);
-        PreparedStatement s = c.prepareStatement("INSERT INTO notification_deliveries (event_id, channel) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO notification_deliveries (event_id, channel) VALUES (?, ?) ON CONFLICT"
+                    + " DO NOTHING")) {
       s.setString(1, eventId);
       s.setString(2, channel);
       s.executeUpdate();
@@ -127,11 +138,15 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
   }
 
   /** Keeps a drill's report (JSON); the same drill stored again changes nothing. */
-  public void saveDrillReport(String drillId, java.time.Instant finishedAt, String outcome, Double rtoSeconds, String json) throws SQLException {
+  public void saveDrillReport(
+      String drillId, java.time.Instant finishedAt, String outcome, Double rtoSeconds, String json)
+      throws SQLException {
     ensureSchema();
     try (Connection c = pg.connect(database);
-        PreparedStatement s = c.prepareStatement(
-            "INSERT INTO drill_reports (drill_id, finished_at, outcome, rto_seconds, report) VALUES (?, ?, ?, ?, ?::jsonb) ON CONFLICT (drill_id) DO NOTHING")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO drill_reports (drill_id, finished_at, outcome, rto_seconds, report)"
+                    + " VALUES (?, ?, ?, ?, ?::jsonb) ON CONFLICT (drill_id) DO NOTHING")) {
       s.setString(1, drillId);
       s.setTimestamp(2, java.sql.Timestamp.from(finishedAt));
       s.setString(3, outcome);
@@ -150,7 +165,10 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
     ensureSchema();
     List<String> reports = new ArrayList<>();
     try (Connection c = pg.connect(database);
-        PreparedStatement s = c.prepareStatement("SELECT report::text FROM drill_reports ORDER BY finished_at DESC, drill_id LIMIT ?")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT report::text FROM drill_reports ORDER BY finished_at DESC, drill_id"
+                    + " LIMIT ?")) {
       s.setInt(1, limit);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -179,7 +197,9 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
   private static ChainVerification walk(Connection c) throws SQLException {
     long headId;
     String headHash;
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT last_id, last_hash FROM recovery_audit_chain WHERE id = 1")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT last_id, last_hash FROM recovery_audit_chain WHERE id = 1")) {
       rs.next();
       headId = rs.getLong(1);
       headHash = rs.getString(2);
@@ -189,9 +209,11 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
     long lastId = 0;
     try (Statement s = c.createStatement()) {
       s.setFetchSize(1000);
-      try (ResultSet rs = s.executeQuery(
-          "SELECT id, at, operator, workflow_id, run_id, workflow_type, sequence, step, backup_key, outcome, details, prev_hash, entry_hash"
-              + " FROM recovery_audit_trail ORDER BY id")) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT id, at, operator, workflow_id, run_id, workflow_type, sequence, step,"
+                  + " backup_key, outcome, details, prev_hash, entry_hash FROM recovery_audit_trail"
+                  + " ORDER BY id")) {
         while (rs.next()) {
           long id = rs.getLong(1);
           AuditEntry entry = read(rs, 2);
@@ -200,16 +222,41 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
           if (stored == null) {
             // Since the migration every entry is chained as it is written: a missing hash is an
             // edit by someone past the guards, hoping a re-hash would cover it.
-            return new ChainVerification(false, checked, id,
-                "entry " + id + " (" + entry.workflowId() + ", " + entry.step() + ") has no hash: it was rewritten after it was written");
+            return new ChainVerification(
+                false,
+                checked,
+                id,
+                "entry "
+                    + id
+                    + " ("
+                    + entry.workflowId()
+                    + ", "
+                    + entry.step()
+                    + ") has no hash: it was rewritten after it was written");
           }
           if (!expectedPrevious.equals(previous)) {
-            return new ChainVerification(false, checked, id,
-                "entry " + id + " does not follow entry " + lastId + ": an entry before it was removed or rewritten");
+            return new ChainVerification(
+                false,
+                checked,
+                id,
+                "entry "
+                    + id
+                    + " does not follow entry "
+                    + lastId
+                    + ": an entry before it was removed or rewritten");
           }
           if (!AuditChain.hash(previous, entry).equals(stored)) {
-            return new ChainVerification(false, checked, id,
-                "entry " + id + " (" + entry.workflowId() + ", " + entry.step() + ") was changed after it was written");
+            return new ChainVerification(
+                false,
+                checked,
+                id,
+                "entry "
+                    + id
+                    + " ("
+                    + entry.workflowId()
+                    + ", "
+                    + entry.step()
+                    + ") was changed after it was written");
           }
           expectedPrevious = stored;
           lastId = id;
@@ -218,16 +265,32 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
       }
     }
     if (headId != lastId || !headHash.equals(expectedPrevious)) {
-      return new ChainVerification(false, checked, headId,
-          "the chain ends at entry " + lastId + " but its head names entry " + headId + ": entries at the end were removed");
+      return new ChainVerification(
+          false,
+          checked,
+          headId,
+          "the chain ends at entry "
+              + lastId
+              + " but its head names entry "
+              + headId
+              + ": entries at the end were removed");
     }
     return new ChainVerification(true, checked, 0, "all " + checked + " entries chain correctly");
   }
 
   private static AuditEntry truncated(AuditEntry e) {
     // timestamptz keeps microseconds: hash what is stored.
-    return new AuditEntry(e.at().truncatedTo(java.time.temporal.ChronoUnit.MICROS), e.operator(), e.workflowId(), e.runId(),
-        e.workflowType(), e.sequence(), e.step(), e.backupKey(), e.outcome(), e.details());
+    return new AuditEntry(
+        e.at().truncatedTo(java.time.temporal.ChronoUnit.MICROS),
+        e.operator(),
+        e.workflowId(),
+        e.runId(),
+        e.workflowType(),
+        e.sequence(),
+        e.step(),
+        e.backupKey(),
+        e.outcome(),
+        e.details());
   }
 
   private static void bind(PreparedStatement s, AuditEntry entry) throws SQLException {
@@ -245,8 +308,16 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
 
   static AuditEntry read(ResultSet rs, int from) throws SQLException {
     return new AuditEntry(
-        rs.getTimestamp(from).toInstant(), rs.getString(from + 1), rs.getString(from + 2), rs.getString(from + 3), rs.getString(from + 4),
-        rs.getInt(from + 5), rs.getString(from + 6), rs.getString(from + 7), rs.getString(from + 8), rs.getString(from + 9));
+        rs.getTimestamp(from).toInstant(),
+        rs.getString(from + 1),
+        rs.getString(from + 2),
+        rs.getString(from + 3),
+        rs.getString(from + 4),
+        rs.getInt(from + 5),
+        rs.getString(from + 6),
+        rs.getString(from + 7),
+        rs.getString(from + 8),
+        rs.getString(from + 9));
   }
 
   /** Entries of one workflow, in order. */
@@ -254,9 +325,13 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
     return query("workflow_id = ?", workflowId);
   }
 
-  /** Entries of a workflow and of the workflows it started (their ids begin with its own), by time. */
+  /**
+   * Entries of a workflow and of the workflows it started (their ids begin with its own), by time.
+   */
   public List<AuditEntry> entriesOfIncident(String workflowId) throws SQLException {
-    return query("(workflow_id = ? OR workflow_id LIKE ? ESCAPE '\\')", workflowId,
+    return query(
+        "(workflow_id = ? OR workflow_id LIKE ? ESCAPE '\\')",
+        workflowId,
         workflowId.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%");
   }
 
@@ -266,8 +341,10 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
     try (Connection c = pg.connect(database);
         PreparedStatement s =
             c.prepareStatement(
-                "SELECT at, operator, workflow_id, run_id, workflow_type, sequence, step, backup_key, outcome, details"
-                    + " FROM recovery_audit_trail WHERE " + condition + " ORDER BY id")) {
+                "SELECT at, operator, workflow_id, run_id, workflow_type, sequence, step,"
+                    + " backup_key, outcome, details FROM recovery_audit_trail WHERE "
+                    + condition
+                    + " ORDER BY id")) {
       for (int i = 0; i < values.length; i++) {
         s.setString(i + 1, values[i]);
       }
@@ -281,9 +358,9 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
   }
 
   /**
-   * Checks once that the audit database is migrated ({@link AuditMigration}). A worker connected
-   * as a superuser migrates it itself; any other role is told to run the migration: the worker's
-   * role cannot, and must not be able to, own or alter the trail.
+   * Checks once that the audit database is migrated ({@link AuditMigration}). A worker connected as
+   * a superuser migrates it itself; any other role is told to run the migration: the worker's role
+   * cannot, and must not be able to, own or alter the trail.
    */
   private void ensureSchema() throws SQLException {
     if (ready) {
@@ -296,9 +373,19 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
       if (!migrated()) {
         String role = pg.settings().user();
         if (!superuser()) {
-          throw new SQLException("The audit database " + database + " is not migrated to schema version " + AuditMigration.VERSION
-              + " (or " + role + " may not read it): run `flowviz-dr-worker migrate-audit --database " + database + " --writer " + role
-              + "` as a database administrator (README, \"The audit trail\")", "55000");
+          throw new SQLException(
+              "The audit database "
+                  + database
+                  + " is not migrated to schema version "
+                  + AuditMigration.VERSION
+                  + " (or "
+                  + role
+                  + " may not read it): run `flowviz-dr-worker migrate-audit --database "
+                  + database
+                  + " --writer "
+                  + role
+                  + "` as a database administrator (README, \"The audit trail\")",
+              "55000");
         }
         new AuditMigration(pg, database).migrate(role);
       }
@@ -310,7 +397,8 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
     try (Connection c = pg.connect(database)) {
       return AuditMigration.versionOf(c) >= AuditMigration.VERSION;
     } catch (SQLException e) {
-      if ("3D000".equals(e.getSQLState()) || "42501".equals(e.getSQLState())) { // no such database; not granted yet
+      if ("3D000".equals(e.getSQLState())
+          || "42501".equals(e.getSQLState())) { // no such database; not granted yet
         return false;
       }
       throw e;

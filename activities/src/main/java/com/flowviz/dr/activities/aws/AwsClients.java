@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * AWS clients the conventional way: region from AWS_REGION (or the profile), credentials from
- * the default chain, endpoint from AWS_ENDPOINT_URL where set (the SDK reads it), or an explicit
+ * AWS clients the conventional way: region from AWS_REGION (or the profile), credentials from the
+ * default chain, endpoint from AWS_ENDPOINT_URL where set (the SDK reads it), or an explicit
  * override. Path-style S3 addressing when an endpoint is given, as S3-compatible servers need.
  */
 public final class AwsClients {
@@ -27,12 +27,16 @@ public final class AwsClients {
    */
   static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(20);
 
-  /** @param region null for the SDK's region chain; @param endpoint null for the SDK's own resolution */
+  /**
+   * @param region null for the SDK's region chain; @param endpoint null for the SDK's own
+   *     resolution
+   */
   public static S3Client s3(String region, String endpoint) {
     var builder =
         S3Client.builder()
             .credentialsProvider(DefaultCredentialsProvider.builder().build())
-            .httpClientBuilder(ApacheHttpClient.builder().maxConnections(16).socketTimeout(SOCKET_TIMEOUT))
+            .httpClientBuilder(
+                ApacheHttpClient.builder().maxConnections(16).socketTimeout(SOCKET_TIMEOUT))
             .overrideConfiguration(overrides());
     if (region != null) {
       builder.region(Region.of(region));

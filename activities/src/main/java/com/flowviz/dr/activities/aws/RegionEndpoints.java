@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * Which endpoint serves each region's AWS APIs. Runbook 4.4 reads one bucket in each region, and
  * during 2.5 one of them is down: with an endpoint per region a drill (or an S3-compatible store
- * per site) can cut one region while the other answers. A region without an entry uses the
- * default endpoint; with no default, AWS_ENDPOINT_URL or the SDK's own resolution.
+ * per site) can cut one region while the other answers. A region without an entry uses the default
+ * endpoint; with no default, AWS_ENDPOINT_URL or the SDK's own resolution.
  */
 public final class RegionEndpoints {
 
@@ -36,19 +36,27 @@ public final class RegionEndpoints {
       int equals = entry.indexOf('=');
       String region = equals <= 0 ? "" : entry.substring(0, equals).trim();
       String url = equals <= 0 ? "" : entry.substring(equals + 1).trim();
-      if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d+|aws-global") || !(url.startsWith("http://") || url.startsWith("https://"))) {
-        throw new IllegalArgumentException("flowviz.storage.region-endpoints entries are region=url (like us-east-1=https://s3.example.com), not \""
-            + entry + "\"");
+      if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d+|aws-global")
+          || !(url.startsWith("http://") || url.startsWith("https://"))) {
+        throw new IllegalArgumentException(
+            "flowviz.storage.region-endpoints entries are region=url (like"
+                + " us-east-1=https://s3.example.com), not \""
+                + entry
+                + "\"");
       }
       URI.create(url); // a malformed URL fails at start, not during the outage
       if (byRegion.put(region, url) != null) {
-        throw new IllegalArgumentException("flowviz.storage.region-endpoints names " + region + " twice");
+        throw new IllegalArgumentException(
+            "flowviz.storage.region-endpoints names " + region + " twice");
       }
     }
     return new RegionEndpoints(byRegion, fallback);
   }
 
-  /** The endpoint for the region (null region: the default), or null for AWS_ENDPOINT_URL / the SDK's resolution. */
+  /**
+   * The endpoint for the region (null region: the default), or null for AWS_ENDPOINT_URL / the
+   * SDK's resolution.
+   */
   public String forRegion(String region) {
     String endpoint = region == null ? null : byRegion.get(region);
     return endpoint != null ? endpoint : fallback;

@@ -50,7 +50,8 @@ public class BackupActivitiesImpl implements BackupActivities {
   private final BackupStore store;
   private final RecipientKeys recipients;
 
-  public BackupActivitiesImpl(PgClient pg, PgBinaries binaries, BackupStore store, RecipientKeys recipients) {
+  public BackupActivitiesImpl(
+      PgClient pg, PgBinaries binaries, BackupStore store, RecipientKeys recipients) {
     this.pg = pg;
     this.binaries = binaries;
     this.store = store;
@@ -60,7 +61,8 @@ public class BackupActivitiesImpl implements BackupActivities {
   @Override
   public BackupTaken takeBackup(BackupSpec spec) {
     try {
-      // pg_dump may wait for its locks, and counting large tables takes a while, without bytes to report.
+      // pg_dump may wait for its locks, and counting large tables takes a while, without bytes to
+      // report.
       return Heartbeats.keepAlive("backing up " + spec.sourceDatabase(), () -> backup(spec));
     } catch (RuntimeException e) {
       throw e;
@@ -88,7 +90,8 @@ public class BackupActivitiesImpl implements BackupActivities {
       String serverVersion = queryString(snapshot, "SHOW server_version");
       List<TableStats> tables = TableStatistics.collect(snapshot);
 
-      // The roles first: a backup that can be chosen always has the roles its restore may need beside it.
+      // The roles first: a backup that can be chosen always has the roles its restore may need
+      // beside it.
       GlobalsBackup.upload(pg, binaries, store, spec, keys);
       Stored stored = dumpEncryptUpload(spec, pgDump, snapshotId, keys);
       snapshot.rollback();
@@ -109,17 +112,32 @@ public class BackupActivitiesImpl implements BackupActivities {
       String manifestKey = BackupManifest.keyFor(spec.key());
       store.writeSmall(spec.bucket(), manifestKey, Json.write(manifest), "application/json");
       long millis = (System.nanoTime() - started) / 1_000_000;
-      log.info("Backed up {} to {}/{}: {} bytes encrypted in {} ms", spec.sourceDatabase(), spec.bucket(), spec.key(), stored.encryptedBytes, millis);
+      log.info(
+          "Backed up {} to {}/{}: {} bytes encrypted in {} ms",
+          spec.sourceDatabase(),
+          spec.bucket(),
+          spec.key(),
+          stored.encryptedBytes,
+          millis);
       return new BackupTaken(spec.bucket(), spec.key(), manifestKey, manifest, millis);
     } catch (SQLException e) {
       if ("3D000".equals(e.getSQLState())) {
         throw NonRetryable.failure(
-            FailureTypes.INVALID_INPUT, "The source database \"" + spec.sourceDatabase() + "\" does not exist on " + pg.settings() + ".");
+            FailureTypes.INVALID_INPUT,
+            "The source database \""
+                + spec.sourceDatabase()
+                + "\" does not exist on "
+                + pg.settings()
+                + ".");
       }
-      throw com.flowviz.dr.activities.postgres.SqlStates.failure("read " + spec.sourceDatabase() + " for its backup", e);
+      throw com.flowviz.dr.activities.postgres.SqlStates.failure(
+          "read " + spec.sourceDatabase() + " for its backup", e);
     } catch (BackupStoreException e) {
       throw NonRetryable.failure(
-          e instanceof BackupStoreException.AccessDenied ? FailureTypes.BACKUP_ACCESS_DENIED : FailureTypes.BACKUP_NOT_FOUND, e.getMessage());
+          e instanceof BackupStoreException.AccessDenied
+              ? FailureTypes.BACKUP_ACCESS_DENIED
+              : FailureTypes.BACKUP_NOT_FOUND,
+          e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -127,14 +145,23 @@ public class BackupActivitiesImpl implements BackupActivities {
 
   private record Stored(long plaintextBytes, long encryptedBytes, String sha256) {}
 
-  private Stored dumpEncryptUpload(BackupSpec spec, String pgDump, String snapshotId, List<PGPPublicKey> keys) throws IOException {
+  private Stored dumpEncryptUpload(
+      BackupSpec spec, String pgDump, String snapshotId, List<PGPPublicKey> keys)
+      throws IOException {
     List<String> command =
-        List.of(pgDump, "--format=custom", "--snapshot=" + snapshotId, "--dbname=" + spec.sourceDatabase());
+        List.of(
+            pgDump,
+            "--format=custom",
+            "--snapshot=" + snapshotId,
+            "--dbname=" + spec.sourceDatabase());
     try (StreamingUpload upload = store.upload(spec.bucket(), spec.key(), spec.storageClass());
-        ChildProcess dump = ChildProcess.start(command, pg.settings().toolEnvironment(), null, null, false)) {
+        ChildProcess dump =
+            ChildProcess.start(command, pg.settings().toolEnvironment(), null, null, false)) {
       DigestingOutputStream ciphertext = new DigestingOutputStream(upload);
       long plaintext = 0;
-      try (OutputStream encrypting = OpenPgpEncryptor.encryptTo(ciphertext, keys, spec.sourceDatabase() + ".dump", Date.from(spec.takenAt()));
+      try (OutputStream encrypting =
+              OpenPgpEncryptor.encryptTo(
+                  ciphertext, keys, spec.sourceDatabase() + ".dump", Date.from(spec.takenAt()));
           InputStream in = dump.stdout()) {
         byte[] buffer = new byte[BUFFER];
         int n;
@@ -149,15 +176,18 @@ public class BackupActivitiesImpl implements BackupActivities {
       try {
         dump.awaitSuccess(PG_DUMP_TIMEOUT, () -> Heartbeats.beat("pg_dump finishing"));
       } catch (ProcessFailedException e) {
-        throw new IllegalStateException("pg_dump of " + spec.sourceDatabase() + " failed: " + e.stderrTail(), e);
+        throw new IllegalStateException(
+            "pg_dump of " + spec.sourceDatabase() + " failed: " + e.stderrTail(), e);
       }
       upload.complete();
-      return new Stored(plaintext, ciphertext.count, HexFormat.of().formatHex(ciphertext.digest.digest()));
+      return new Stored(
+          plaintext, ciphertext.count, HexFormat.of().formatHex(ciphertext.digest.digest()));
     }
   }
 
   private static String queryString(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
     }

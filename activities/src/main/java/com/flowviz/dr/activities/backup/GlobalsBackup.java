@@ -21,8 +21,8 @@ import org.bouncycastle.openpgp.PGPPublicKey;
 /**
  * The server's roles beside every backup ({@code pg_dumpall --globals-only --no-role-passwords},
  * encrypted to the backup's recipients): what a restore onto a new instance needs to give the
- * archive's objects their owners and grants. No password is in it. Uploaded the way the dump is,
- * so whatever covers the backup's objects (signing) covers it too.
+ * archive's objects their owners and grants. No password is in it. Uploaded the way the dump is, so
+ * whatever covers the backup's objects (signing) covers it too.
  */
 final class GlobalsBackup {
 
@@ -31,23 +31,36 @@ final class GlobalsBackup {
   private GlobalsBackup() {}
 
   /** Returns the globals object's key. */
-  static String upload(PgClient pg, PgBinaries binaries, BackupStore store, BackupSpec spec, List<PGPPublicKey> keys) throws IOException {
+  static String upload(
+      PgClient pg, PgBinaries binaries, BackupStore store, BackupSpec spec, List<PGPPublicKey> keys)
+      throws IOException {
     String key = ClusterGlobals.keyFor(spec.key());
-    List<String> command = List.of(binaries.program("pg_dumpall"), "--globals-only", "--no-role-passwords",
-        "--database=" + spec.sourceDatabase());
-    // Standard storage whatever the backup's class: a restore reads it without a retrieval from an archive tier.
+    List<String> command =
+        List.of(
+            binaries.program("pg_dumpall"),
+            "--globals-only",
+            "--no-role-passwords",
+            "--database=" + spec.sourceDatabase());
+    // Standard storage whatever the backup's class: a restore reads it without a retrieval from an
+    // archive tier.
     try (StreamingUpload upload = store.upload(spec.bucket(), key, null);
-        ChildProcess dumpall = ChildProcess.start(command, pg.settings().toolEnvironment(), null, null, false)) {
-      try (OutputStream encrypting = OpenPgpEncryptor.encryptTo(upload, keys, ClusterGlobals.PLAINTEXT_FILE, Date.from(spec.takenAt()));
+        ChildProcess dumpall =
+            ChildProcess.start(command, pg.settings().toolEnvironment(), null, null, false)) {
+      try (OutputStream encrypting =
+              OpenPgpEncryptor.encryptTo(
+                  upload, keys, ClusterGlobals.PLAINTEXT_FILE, Date.from(spec.takenAt()));
           InputStream in = dumpall.stdout()) {
         in.transferTo(encrypting);
       } catch (PGPException e) {
-        throw new IllegalStateException("Cannot encrypt the backup's globals: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "Cannot encrypt the backup's globals: " + e.getMessage(), e);
       }
       try {
-        dumpall.awaitSuccess(PG_DUMPALL_TIMEOUT, () -> Heartbeats.beat("pg_dumpall --globals-only"));
+        dumpall.awaitSuccess(
+            PG_DUMPALL_TIMEOUT, () -> Heartbeats.beat("pg_dumpall --globals-only"));
       } catch (ProcessFailedException e) {
-        throw new IllegalStateException("pg_dumpall --globals-only on " + pg.settings() + " failed: " + e.stderrTail(), e);
+        throw new IllegalStateException(
+            "pg_dumpall --globals-only on " + pg.settings() + " failed: " + e.stderrTail(), e);
       }
       upload.complete();
       return key;

@@ -17,8 +17,8 @@ import java.util.Optional;
  * The store a backup writes through: every object it puts (the archive, its manifest, its globals)
  * gets a detached signature {@code <key>.sig} beside it, as {@code gpg --detach-sign} writes one,
  * so whoever restores can tell a backup flowviz-dr made from one anyone with write access to the
- * bucket put there. The signature is computed over the bytes as they are uploaded and written
- * once the object is complete; an object whose signature could not be written is no backup.
+ * bucket put there. The signature is computed over the bytes as they are uploaded and written once
+ * the object is complete; an object whose signature could not be written is no backup.
  */
 public final class SigningBackupStore implements BackupStore {
 
@@ -33,7 +33,8 @@ public final class SigningBackupStore implements BackupStore {
   }
 
   @Override
-  public void writeSmall(String bucket, String objectKey, byte[] content, String contentType) throws IOException {
+  public void writeSmall(String bucket, String objectKey, byte[] content, String contentType)
+      throws IOException {
     BackupSigningKey.Signing signing = start();
     signing.update(content, 0, content.length);
     byte[] signature = signing.finish();
@@ -42,8 +43,10 @@ public final class SigningBackupStore implements BackupStore {
   }
 
   @Override
-  public StreamingUpload upload(String bucket, String objectKey, String storageClass) throws IOException {
-    BackupSigningKey.Signing signing = start(); // before the first byte: no unsigned backup is ever uploaded
+  public StreamingUpload upload(String bucket, String objectKey, String storageClass)
+      throws IOException {
+    BackupSigningKey.Signing signing =
+        start(); // before the first byte: no unsigned backup is ever uploaded
     StreamingUpload upload = store.upload(bucket, objectKey, storageClass);
     return new StreamingUpload() {
       @Override
@@ -65,7 +68,8 @@ public final class SigningBackupStore implements BackupStore {
       @Override
       public String complete() throws IOException {
         String etag = upload.complete();
-        store.writeSmall(bucket, objectKey + SIGNATURE_SUFFIX, signing.finish(), "application/pgp-signature");
+        store.writeSmall(
+            bucket, objectKey + SIGNATURE_SUFFIX, signing.finish(), "application/pgp-signature");
         return etag;
       }
 
@@ -95,7 +99,8 @@ public final class SigningBackupStore implements BackupStore {
   }
 
   @Override
-  public InputStream read(String bucket, String objectKey, long offset, String etag) throws IOException {
+  public InputStream read(String bucket, String objectKey, long offset, String etag)
+      throws IOException {
     return store.read(bucket, objectKey, offset, etag);
   }
 
@@ -105,7 +110,8 @@ public final class SigningBackupStore implements BackupStore {
   }
 
   @Override
-  public RestoreRequestOutcome requestRestore(String bucket, String objectKey, String tier, Integer days) throws IOException {
+  public RestoreRequestOutcome requestRestore(
+      String bucket, String objectKey, String tier, Integer days) throws IOException {
     return store.requestRestore(bucket, objectKey, tier, days);
   }
 

@@ -26,28 +26,34 @@ public final class Heartbeats {
   }
 
   /**
-   * Runs a call that blocks without progress to report (counting a large table, pg_dump taking
-   * its locks), heartbeating every ten seconds meanwhile so the server keeps knowing the worker is
+   * Runs a call that blocks without progress to report (counting a large table, pg_dump taking its
+   * locks), heartbeating every ten seconds meanwhile so the server keeps knowing the worker is
    * alive. A dead worker still stops heartbeating, and is noticed.
    */
-  public static <T> T keepAlive(String what, java.util.concurrent.Callable<T> call) throws Exception {
+  public static <T> T keepAlive(String what, java.util.concurrent.Callable<T> call)
+      throws Exception {
     Optional<ActivityExecutionContext> context = context();
     if (context.isEmpty()) {
       return call.call();
     }
     java.util.concurrent.ScheduledExecutorService timer =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "heartbeat-" + what);
-          t.setDaemon(true);
-          return t;
-        });
-    timer.scheduleAtFixedRate(() -> {
-      try {
-        context.get().heartbeat(what);
-      } catch (RuntimeException e) {
-        // cancelled or timed out: the activity's own next heartbeat or its end will tell
-      }
-    }, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "heartbeat-" + what);
+              t.setDaemon(true);
+              return t;
+            });
+    timer.scheduleAtFixedRate(
+        () -> {
+          try {
+            context.get().heartbeat(what);
+          } catch (RuntimeException e) {
+            // cancelled or timed out: the activity's own next heartbeat or its end will tell
+          }
+        },
+        10,
+        10,
+        java.util.concurrent.TimeUnit.SECONDS);
     try {
       return call.call();
     } finally {

@@ -11,10 +11,11 @@ public final class NonRetryable {
   }
 
   /**
-   * The cause stays out of the failure on purpose: its message and stack could carry details we
-   * do not want in workflow history. The message we write is what the operator needs.
+   * The cause stays out of the failure on purpose: its message and stack could carry details we do
+   * not want in workflow history. The message we write is what the operator needs.
    */
   public static ApplicationFailure failure(String type, String message, Throwable cause) {
-    return ApplicationFailure.newNonRetryableFailure(message + (cause == null ? "" : " (" + cause.getClass().getSimpleName() + ")"), type);
+    return ApplicationFailure.newNonRetryableFailure(
+        message + (cause == null ? "" : " (" + cause.getClass().getSimpleName() + ")"), type);
   }
 }

@@ -19,8 +19,8 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyDecryptorBuilder;
 
 /**
  * The key flowviz-dr signs its backups with, from the secret store: the armored secret key as
- * {@code gpg --export-secret-keys --armor} writes it (or {@code {"privateKey", "passphrase"}}),
- * its passphrase in a second secret. Read for each backup and never kept, logged or returned.
+ * {@code gpg --export-secret-keys --armor} writes it (or {@code {"privateKey", "passphrase"}}), its
+ * passphrase in a second secret. Read for each backup and never kept, logged or returned.
  */
 public final class BackupSigningKey {
 
@@ -62,17 +62,27 @@ public final class BackupSigningKey {
   /** Unlocks the signing key and starts a signature; the key lives only in the returned object. */
   public Signing start() throws PrivateKeySource.KeyUnavailableException {
     OpenPgpKeys.init();
-    String armored = secrets.read(keySecretId).orElseThrow(() -> new PrivateKeySource.KeyUnavailableException(
-        "The backup signing key secret " + keySecretId + " does not exist, and flowviz-dr signs every backup it takes. Create a"
-            + " signing key and store it there (docs/key-rotation.md), or point flowviz.gpg.signing-key-secret-id at it."));
+    String armored =
+        secrets
+            .read(keySecretId)
+            .orElseThrow(
+                () ->
+                    new PrivateKeySource.KeyUnavailableException(
+                        "The backup signing key secret "
+                            + keySecretId
+                            + " does not exist, and flowviz-dr signs every backup it takes. Create"
+                            + " a signing key and store it there (docs/key-rotation.md), or point"
+                            + " flowviz.gpg.signing-key-secret-id at it."));
     char[] passphrase = null;
     if (armored.startsWith("{")) {
       try {
         JsonNode node = Json.MAPPER.readTree(armored);
         armored = node.path("privateKey").asText("");
-        passphrase = node.hasNonNull("passphrase") ? node.get("passphrase").asText().toCharArray() : null;
+        passphrase =
+            node.hasNonNull("passphrase") ? node.get("passphrase").asText().toCharArray() : null;
       } catch (IOException e) {
-        throw new PrivateKeySource.KeyUnavailableException("The signing key secret " + keySecretId + " starts with '{' but is not valid JSON.");
+        throw new PrivateKeySource.KeyUnavailableException(
+            "The signing key secret " + keySecretId + " starts with '{' but is not valid JSON.");
       }
     } else if (passphraseSecretId != null && !passphraseSecretId.isBlank()) {
       Optional<String> stored = secrets.read(passphraseSecretId);
@@ -82,21 +92,34 @@ public final class BackupSigningKey {
       PGPSecretKey secret = signingKey(armored.getBytes(StandardCharsets.US_ASCII));
       PGPPrivateKey privateKey;
       try {
-        privateKey = secret.extractPrivateKey(
-            new JcePBESecretKeyDecryptorBuilder(new JcaPGPDigestCalculatorProviderBuilder().setProvider(OpenPgpKeys.BC).build())
-                .setProvider(OpenPgpKeys.BC)
-                .build(passphrase == null ? new char[0] : passphrase));
+        privateKey =
+            secret.extractPrivateKey(
+                new JcePBESecretKeyDecryptorBuilder(
+                        new JcaPGPDigestCalculatorProviderBuilder()
+                            .setProvider(OpenPgpKeys.BC)
+                            .build())
+                    .setProvider(OpenPgpKeys.BC)
+                    .build(passphrase == null ? new char[0] : passphrase));
       } catch (PGPException e) {
-        throw new PrivateKeySource.KeyUnavailableException("The signing key in " + keySecretId + " cannot be unlocked: the passphrase"
-            + " (secret " + passphraseSecretId + ") is missing or wrong.");
+        throw new PrivateKeySource.KeyUnavailableException(
+            "The signing key in "
+                + keySecretId
+                + " cannot be unlocked: the passphrase"
+                + " (secret "
+                + passphraseSecretId
+                + ") is missing or wrong.");
       }
-      PGPSignatureGenerator generator = new PGPSignatureGenerator(
-          new JcaPGPContentSignerBuilder(secret.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256).setProvider(OpenPgpKeys.BC),
-          secret.getPublicKey());
+      PGPSignatureGenerator generator =
+          new PGPSignatureGenerator(
+              new JcaPGPContentSignerBuilder(
+                      secret.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256)
+                  .setProvider(OpenPgpKeys.BC),
+              secret.getPublicKey());
       generator.init(PGPSignature.BINARY_DOCUMENT, privateKey);
       return new Signing(generator);
     } catch (PGPException e) {
-      throw new PrivateKeySource.KeyUnavailableException("The signing key in " + keySecretId + " cannot sign: " + e.getMessage());
+      throw new PrivateKeySource.KeyUnavailableException(
+          "The signing key in " + keySecretId + " cannot sign: " + e.getMessage());
     } finally {
       if (passphrase != null) {
         java.util.Arrays.fill(passphrase, '\0');
@@ -108,16 +131,22 @@ public final class BackupSigningKey {
     try {
       for (PGPSecretKeyRing ring : OpenPgpKeys.secretKeys(exported)) {
         for (PGPSecretKey key : ring) {
-          if (key.isSigningKey() && !key.isPrivateKeyEmpty() && !key.getPublicKey().hasRevocation()) {
+          if (key.isSigningKey()
+              && !key.isPrivateKeyEmpty()
+              && !key.getPublicKey().hasRevocation()) {
             return key;
           }
         }
       }
     } catch (IOException | PGPException | RuntimeException e) {
-      throw new PrivateKeySource.KeyUnavailableException("The secret " + keySecretId + " holds no OpenPGP secret key"
-          + " (gpg --export-secret-keys --armor).");
+      throw new PrivateKeySource.KeyUnavailableException(
+          "The secret "
+              + keySecretId
+              + " holds no OpenPGP secret key"
+              + " (gpg --export-secret-keys --armor).");
     }
-    throw new PrivateKeySource.KeyUnavailableException("The secret " + keySecretId + " holds no key that can sign.");
+    throw new PrivateKeySource.KeyUnavailableException(
+        "The secret " + keySecretId + " holds no key that can sign.");
   }
 
   public String describe() {

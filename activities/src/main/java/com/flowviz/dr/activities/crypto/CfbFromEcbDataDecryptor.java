@@ -8,7 +8,10 @@ import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.operator.PGPDataDecryptor;
 import org.bouncycastle.openpgp.operator.PGPDigestCalculator;
 
-/** The data decryptor of {@link CfbFromEcbDecryptorFactory}: AES in OpenPGP's plain CFB with a zero IV. */
+/**
+ * The data decryptor of {@link CfbFromEcbDecryptorFactory}: AES in OpenPGP's plain CFB with a zero
+ * IV.
+ */
 final class CfbFromEcbDataDecryptor implements PGPDataDecryptor {
 
   private final byte[] key;
@@ -27,7 +30,10 @@ final class CfbFromEcbDataDecryptor implements PGPDataDecryptor {
     return CfbFromEcbInputStream.BLOCK;
   }
 
-  /** The MDC's SHA-1 with the JDK's implementation, which uses the CPU's SHA instructions where there are some. */
+  /**
+   * The MDC's SHA-1 with the JDK's implementation, which uses the CPU's SHA instructions where
+   * there are some.
+   */
   @Override
   public PGPDigestCalculator getIntegrityCalculator() {
     MessageDigest sha1;
@@ -36,17 +42,18 @@ final class CfbFromEcbDataDecryptor implements PGPDataDecryptor {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    OutputStream out = new OutputStream() {
-      @Override
-      public void write(int b) {
-        sha1.update((byte) b);
-      }
+    OutputStream out =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            sha1.update((byte) b);
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        sha1.update(b, off, len);
-      }
-    };
+          @Override
+          public void write(byte[] b, int off, int len) {
+            sha1.update(b, off, len);
+          }
+        };
     return new PGPDigestCalculator() {
       @Override
       public int getAlgorithm() {

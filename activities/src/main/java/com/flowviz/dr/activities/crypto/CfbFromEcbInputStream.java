@@ -15,15 +15,16 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * CFB decryption as bulk ECB: plaintext block i is ciphertext block i XOR AES(ciphertext block
  * i-1), block 0 taking the all-zero IV. AES over a whole chunk of ciphertext at once runs at the
- * speed of the JDK's AES-NI intrinsics, and a producer thread does it (reading the ciphertext
- * too) while the consumer hashes and writes the previous chunk. Memory: a few fixed chunks.
+ * speed of the JDK's AES-NI intrinsics, and a producer thread does it (reading the ciphertext too)
+ * while the consumer hashes and writes the previous chunk. Memory: a few fixed chunks.
  */
 final class CfbFromEcbInputStream extends InputStream {
 
   static final int BLOCK = 16;
   private static final int CHUNK = 1 << 20;
   private static final int CHUNKS_IN_FLIGHT = 3;
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** A chunk of plaintext; length -1 marks the end, a failure ends it with an error. */
   private record Chunk(byte[] data, int length, IOException failure) {}
@@ -71,7 +72,9 @@ final class CfbFromEcbInputStream extends InputStream {
             n += read;
           }
         } catch (IOException e) {
-          failure = e; // after the plaintext read so far: a reader of the first bytes only still gets them
+          failure =
+              e; // after the plaintext read so far: a reader of the first bytes only still gets
+          // them
         }
         if (n > 0) {
           byte[] plain = empty.take();
@@ -85,7 +88,8 @@ final class CfbFromEcbInputStream extends InputStream {
           xor(plain, ciphertext, n);
           full.put(new Chunk(plain, n, null));
           if (n == CHUNK) {
-            System.arraycopy(ciphertext, CHUNK - BLOCK, previous, 0, BLOCK); // a short chunk is the last one
+            System.arraycopy(
+                ciphertext, CHUNK - BLOCK, previous, 0, BLOCK); // a short chunk is the last one
           }
         }
         if (failure != null) {

@@ -37,20 +37,31 @@ final class DetachedSignature {
   private DetachedSignature() {}
 
   /** Returns the id of the signer key whose signature verified. */
-  static String verify(Path file, byte[] signature, PGPPublicKeyRingCollection signers, Runnable progress) throws Invalid, IOException {
-    return verify(file, signature, List.of(new TrustedSigner("signer keys", signers, null, null, null)), progress).keyId();
+  static String verify(
+      Path file, byte[] signature, PGPPublicKeyRingCollection signers, Runnable progress)
+      throws Invalid, IOException {
+    return verify(
+            file,
+            signature,
+            List.of(new TrustedSigner("signer keys", signers, null, null, null)),
+            progress)
+        .keyId();
   }
 
   /** Checks the signature over the file, and that its signer was trusted when it was made. */
-  static Verified verify(Path file, byte[] signature, List<TrustedSigner> signers, Runnable progress) throws Invalid, IOException {
+  static Verified verify(
+      Path file, byte[] signature, List<TrustedSigner> signers, Runnable progress)
+      throws Invalid, IOException {
     return verify(() -> Files.newInputStream(file), signature, signers, progress);
   }
 
-  static Verified verify(byte[] content, byte[] signature, List<TrustedSigner> signers) throws Invalid, IOException {
+  static Verified verify(byte[] content, byte[] signature, List<TrustedSigner> signers)
+      throws Invalid, IOException {
     return verify(() -> new ByteArrayInputStream(content), signature, signers, () -> {});
   }
 
-  private static Verified verify(Content content, byte[] signature, List<TrustedSigner> signers, Runnable progress)
+  private static Verified verify(
+      Content content, byte[] signature, List<TrustedSigner> signers, Runnable progress)
       throws Invalid, IOException {
     OpenPgpKeys.init();
     PGPSignatureList signatures = read(signature);
@@ -69,8 +80,12 @@ final class DetachedSignature {
         unknown = OpenPgpKeys.keyId(candidate.getKeyID());
         continue;
       }
-      if (candidate.getSignatureType() != PGPSignature.BINARY_DOCUMENT && candidate.getSignatureType() != PGPSignature.CANONICAL_TEXT_DOCUMENT) {
-        throw new Invalid("the signature by key " + OpenPgpKeys.keyId(key.getKeyID()) + " is not a document signature");
+      if (candidate.getSignatureType() != PGPSignature.BINARY_DOCUMENT
+          && candidate.getSignatureType() != PGPSignature.CANONICAL_TEXT_DOCUMENT) {
+        throw new Invalid(
+            "the signature by key "
+                + OpenPgpKeys.keyId(key.getKeyID())
+                + " is not a document signature");
       }
       try {
         candidate.init(new JcaPGPContentVerifierBuilderProvider().setProvider(OpenPgpKeys.BC), key);
@@ -89,12 +104,16 @@ final class DetachedSignature {
       }
       try {
         if (!candidate.verify()) {
-          throw new Invalid("the signature by key " + OpenPgpKeys.keyId(key.getKeyID()) + " does not match the object's content");
+          throw new Invalid(
+              "the signature by key "
+                  + OpenPgpKeys.keyId(key.getKeyID())
+                  + " does not match the object's content");
         }
       } catch (PGPException e) {
         throw new Invalid("the signature cannot be checked: " + e.getMessage());
       }
-      // The signature is genuine; whether its signer was trusted at the time it was made is the second question.
+      // The signature is genuine; whether its signer was trusted at the time it was made is the
+      // second question.
       Instant signedAt = candidate.getCreationTime().toInstant();
       List<String> why = new ArrayList<>();
       for (TrustedSigner signer : holders) {
@@ -104,11 +123,16 @@ final class DetachedSignature {
         }
         why.add(refusal);
       }
-      throw new Invalid("key " + OpenPgpKeys.keyId(key.getKeyID()) + " was not trusted when it signed: " + String.join("; ", why));
+      throw new Invalid(
+          "key "
+              + OpenPgpKeys.keyId(key.getKeyID())
+              + " was not trusted when it signed: "
+              + String.join("; ", why));
     }
-    throw new Invalid(unknown == null
-        ? "the signature file holds no signature"
-        : "it is signed by key " + unknown + ", which is not among the trusted signer keys");
+    throw new Invalid(
+        unknown == null
+            ? "the signature file holds no signature"
+            : "it is signed by key " + unknown + ", which is not among the trusted signer keys");
   }
 
   private static PGPSignatureList read(byte[] signature) throws Invalid {

@@ -9,12 +9,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** The private key (as {@code gpg --export-secret-keys} writes it) and its passphrase in local files. */
+/**
+ * The private key (as {@code gpg --export-secret-keys} writes it) and its passphrase in local
+ * files.
+ */
 public final class FilePrivateKeySource implements PrivateKeySource {
   private final Path keyFile;
   private final Path passphraseFile;
 
-  /** @param passphraseFile null when the key has no passphrase */
+  /**
+   * @param passphraseFile null when the key has no passphrase
+   */
   public FilePrivateKeySource(Path keyFile, Path passphraseFile) {
     this.keyFile = keyFile;
     this.passphraseFile = passphraseFile;
@@ -27,10 +32,13 @@ public final class FilePrivateKeySource implements PrivateKeySource {
       key = Files.readAllBytes(keyFile);
     } catch (NoSuchFileException e) {
       throw new KeyUnavailableException(
-          "The backup private key file " + keyFile + " does not exist. Export it with `gpg --export-secret-keys"
+          "The backup private key file "
+              + keyFile
+              + " does not exist. Export it with `gpg --export-secret-keys"
               + " --armor backup@flowviz.com` or configure the Secrets Manager secret instead.");
     } catch (IOException e) {
-      throw new KeyUnavailableException("The backup private key file " + keyFile + " cannot be read: " + e.getMessage());
+      throw new KeyUnavailableException(
+          "The backup private key file " + keyFile + " cannot be read: " + e.getMessage());
     }
     char[] passphrase = null;
     if (passphraseFile != null) {
@@ -40,7 +48,8 @@ public final class FilePrivateKeySource implements PrivateKeySource {
         Arrays.fill(bytes, (byte) 0);
       } catch (IOException e) {
         Arrays.fill(key, (byte) 0);
-        throw new KeyUnavailableException("The passphrase file " + passphraseFile + " cannot be read: " + e.getMessage());
+        throw new KeyUnavailableException(
+            "The passphrase file " + passphraseFile + " cannot be read: " + e.getMessage());
       }
     }
     return new PrivateKeyMaterial(key, passphrase, "file " + keyFile);

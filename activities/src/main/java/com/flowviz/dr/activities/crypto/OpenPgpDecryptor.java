@@ -42,7 +42,8 @@ public final class OpenPgpDecryptor {
   private static final int BUFFER = 1 << 16;
 
   /** What decryption found. */
-  public record Outcome(long plaintextBytes, String keyId, boolean compressed, String literalFileName) {}
+  public record Outcome(
+      long plaintextBytes, String keyId, boolean compressed, String literalFileName) {}
 
   private OpenPgpDecryptor() {}
 
@@ -69,13 +70,16 @@ public final class OpenPgpDecryptor {
       }
       // Whatever follows the literal data (signatures of a signed message) is read so that the
       // integrity check covers the whole message.
-      for (Object rest = opened.factory().nextObject(); rest != null; rest = opened.factory().nextObject()) {
+      for (Object rest = opened.factory().nextObject();
+          rest != null;
+          rest = opened.factory().nextObject()) {
         if (!(rest instanceof PGPSignatureList)) {
           break;
         }
       }
     } catch (SinkFailure e) {
-      // Writing the plaintext failed (disk full, or the caller refused the content): not a crypto problem.
+      // Writing the plaintext failed (disk full, or the caller refused the content): not a crypto
+      // problem.
       throw e.getCause();
     } catch (EOFException e) {
       throw truncated(opened.counted().count());
@@ -83,12 +87,16 @@ public final class OpenPgpDecryptor {
       throw damaged(e, opened.counted().count());
     }
     verifyIntegrity(opened.data(), opened.counted().count());
-    return new Outcome(written, OpenPgpKeys.keyId(opened.secretKey().getKeyID()), opened.compressed(), opened.fileName());
+    return new Outcome(
+        written,
+        OpenPgpKeys.keyId(opened.secretKey().getKeyID()),
+        opened.compressed(),
+        opened.fileName());
   }
 
   /**
-   * The first bytes of the plaintext, from the first bytes of the message: enough to read a
-   * pg_dump header before downloading the rest. Integrity cannot be checked on a prefix.
+   * The first bytes of the plaintext, from the first bytes of the message: enough to read a pg_dump
+   * header before downloading the rest. Integrity cannot be checked on a prefix.
    */
   public static byte[] readPrefix(InputStream encryptedPrefix, PrivateKeyMaterial key, int length)
       throws BackupDecryptionException, IOException {
@@ -123,15 +131,19 @@ public final class OpenPgpDecryptor {
     } catch (PGPException | IOException | RuntimeException e) {
       throw new BackupDecryptionException(
           FailureTypes.KEY_UNAVAILABLE,
-          "The backup private key from " + key.source() + " is not an OpenPGP secret key"
+          "The backup private key from "
+              + key.source()
+              + " is not an OpenPGP secret key"
               + " (expected the output of gpg --export-secret-keys).");
     }
     if (secretKeys.size() == 0) {
       throw new BackupDecryptionException(
-          FailureTypes.KEY_UNAVAILABLE, "The key from " + key.source() + " holds no secret key (a public key was stored?).");
+          FailureTypes.KEY_UNAVAILABLE,
+          "The key from " + key.source() + " holds no secret key (a public key was stored?).");
     }
 
-    CountingInputStream counted = new CountingInputStream(new BufferedInputStream(encrypted, BUFFER), progress);
+    CountingInputStream counted =
+        new CountingInputStream(new BufferedInputStream(encrypted, BUFFER), progress);
     PGPEncryptedDataList list = encryptedDataList(counted);
     Recipient recipient = findRecipient(list, secretKeys, key);
 
@@ -140,12 +152,18 @@ public final class OpenPgpDecryptor {
     try {
       clear =
           recipient.data.getDataStream(
-              new CfbFromEcbDecryptorFactory(new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(OpenPgpKeys.BC).build(privateKey)));
+              new CfbFromEcbDecryptorFactory(
+                  new JcePublicKeyDataDecryptorFactoryBuilder()
+                      .setProvider(OpenPgpKeys.BC)
+                      .build(privateKey)));
     } catch (PGPException | RuntimeException e) {
       throw new BackupDecryptionException(
           FailureTypes.BACKUP_INTEGRITY_FAILED,
-          "The session key of the backup could not be decrypted with key " + OpenPgpKeys.keyId(recipient.secretKey.getKeyID())
-              + ": the object is damaged or was tampered with (" + e.getMessage() + ").");
+          "The session key of the backup could not be decrypted with key "
+              + OpenPgpKeys.keyId(recipient.secretKey.getKeyID())
+              + ": the object is damaged or was tampered with ("
+              + e.getMessage()
+              + ").");
     }
 
     try {
@@ -167,7 +185,14 @@ public final class OpenPgpDecryptor {
                 + (message == null ? "nothing" : message.getClass().getSimpleName())
                 + "); it is damaged or not a file encrypted with gpg --encrypt.");
       }
-      return new Opened(recipient.data, recipient.secretKey, factory, literal.getInputStream(), compressed, literal.getFileName(), counted);
+      return new Opened(
+          recipient.data,
+          recipient.secretKey,
+          factory,
+          literal.getInputStream(),
+          compressed,
+          literal.getFileName(),
+          counted);
     } catch (EOFException e) {
       throw truncated(counted.count());
     } catch (IOException | PGPException | RuntimeException e) {
@@ -184,21 +209,30 @@ public final class OpenPgpDecryptor {
     }
     return new BackupDecryptionException(
         FailureTypes.BACKUP_INTEGRITY_FAILED,
-        "The backup could not be decrypted past byte " + consumed + ": the data is damaged or was tampered"
-            + " with (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "). Do not use it; restore another backup.");
+        "The backup could not be decrypted past byte "
+            + consumed
+            + ": the data is damaged or was tampered"
+            + " with ("
+            + e.getClass().getSimpleName()
+            + ": "
+            + e.getMessage()
+            + "). Do not use it; restore another backup.");
   }
 
   /**
    * Reads the key and unlocks every encryption subkey with the passphrase, as a decryption would:
    * the "have credentials ready" check of runbook section 3. Returns the key ids.
    */
-  public static List<String> unlockEncryptionKeys(PrivateKeyMaterial key) throws BackupDecryptionException {
+  public static List<String> unlockEncryptionKeys(PrivateKeyMaterial key)
+      throws BackupDecryptionException {
     OpenPgpKeys.init();
     PGPSecretKeyRingCollection secretKeys;
     try {
       secretKeys = OpenPgpKeys.secretKeys(key.exportedKey());
     } catch (PGPException | IOException | RuntimeException e) {
-      throw new BackupDecryptionException(FailureTypes.KEY_UNAVAILABLE, "The backup private key from " + key.source() + " is not an OpenPGP secret key.");
+      throw new BackupDecryptionException(
+          FailureTypes.KEY_UNAVAILABLE,
+          "The backup private key from " + key.source() + " is not an OpenPGP secret key.");
     }
     List<String> ids = new ArrayList<>();
     for (PGPSecretKeyRing ring : secretKeys) {
@@ -210,12 +244,15 @@ public final class OpenPgpDecryptor {
       }
     }
     if (ids.isEmpty()) {
-      throw new BackupDecryptionException(FailureTypes.KEY_UNAVAILABLE, "The key from " + key.source() + " holds no usable encryption key.");
+      throw new BackupDecryptionException(
+          FailureTypes.KEY_UNAVAILABLE,
+          "The key from " + key.source() + " holds no usable encryption key.");
     }
     return ids;
   }
 
-  private static PGPEncryptedDataList encryptedDataList(InputStream in) throws BackupDecryptionException {
+  private static PGPEncryptedDataList encryptedDataList(InputStream in)
+      throws BackupDecryptionException {
     try {
       InputStream decoded = PGPUtil.getDecoderStream(in);
       JcaPGPObjectFactory factory = new JcaPGPObjectFactory(decoded);
@@ -230,19 +267,24 @@ public final class OpenPgpDecryptor {
           FailureTypes.NOT_OPENPGP,
           first == null
               ? "The backup object is empty or holds no OpenPGP packets."
-              : "The backup object is an OpenPGP " + first.getClass().getSimpleName()
+              : "The backup object is an OpenPGP "
+                  + first.getClass().getSimpleName()
                   + ", not an encrypted message; it was not written by gpg --encrypt.");
     } catch (IOException | RuntimeException e) {
       if (endedEarly(e)) {
         // Packets began but stopped inside the header: an upload or copy that was cut short.
         throw new BackupDecryptionException(
             FailureTypes.BACKUP_CORRUPT,
-            "The backup object is truncated: it ends inside its OpenPGP header (" + e.getMessage() + "). An upload or"
+            "The backup object is truncated: it ends inside its OpenPGP header ("
+                + e.getMessage()
+                + "). An upload or"
                 + " copy was cut short; restore another backup and check the backup job's log.");
       }
       throw new BackupDecryptionException(
           FailureTypes.NOT_OPENPGP,
-          "The backup object is not OpenPGP data (" + e.getMessage() + "). Backups are written by `pg_dump -Fc | gpg"
+          "The backup object is not OpenPGP data ("
+              + e.getMessage()
+              + "). Backups are written by `pg_dump -Fc | gpg"
               + " --encrypt`; check that the right object was chosen.");
     }
   }
@@ -250,7 +292,9 @@ public final class OpenPgpDecryptor {
   private static boolean endedEarly(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-      if (t instanceof java.io.EOFException || message.contains("premature end") || message.contains("unexpected end")) {
+      if (t instanceof java.io.EOFException
+          || message.contains("premature end")
+          || message.contains("unexpected end")) {
         return true;
       }
     }
@@ -259,7 +303,8 @@ public final class OpenPgpDecryptor {
 
   private record Recipient(PGPPublicKeyEncryptedData data, PGPSecretKey secretKey) {}
 
-  private static Recipient findRecipient(PGPEncryptedDataList list, PGPSecretKeyRingCollection secretKeys, PrivateKeyMaterial key)
+  private static Recipient findRecipient(
+      PGPEncryptedDataList list, PGPSecretKeyRingCollection secretKeys, PrivateKeyMaterial key)
       throws BackupDecryptionException {
     List<String> recipients = new ArrayList<>();
     PGPPublicKeyEncryptedData anonymous = null;
@@ -292,8 +337,13 @@ public final class OpenPgpDecryptor {
     }
     throw new BackupDecryptionException(
         FailureTypes.DECRYPTION_KEY_MISMATCH,
-        "The backup is encrypted for key " + String.join(", ", recipients) + ", but the configured private key ("
-            + key.source() + ") holds " + ourKeyIds(secretKeys) + ". Configure the backup key the object was"
+        "The backup is encrypted for key "
+            + String.join(", ", recipients)
+            + ", but the configured private key ("
+            + key.source()
+            + ") holds "
+            + ourKeyIds(secretKeys)
+            + ". Configure the backup key the object was"
             + " encrypted to (runbook section 8: gpg --list-keys backup@flowviz.com).");
   }
 
@@ -308,53 +358,65 @@ public final class OpenPgpDecryptor {
     return ids.stream().collect(Collectors.joining(", "));
   }
 
-  private static PGPPrivateKey extractPrivateKey(PGPSecretKey secret, PrivateKeyMaterial key) throws BackupDecryptionException {
+  private static PGPPrivateKey extractPrivateKey(PGPSecretKey secret, PrivateKeyMaterial key)
+      throws BackupDecryptionException {
     if (secret.isPrivateKeyEmpty()) {
       throw new BackupDecryptionException(
           FailureTypes.KEY_UNAVAILABLE,
-          "The private part of key " + OpenPgpKeys.keyId(secret.getKeyID()) + " is not in " + key.source()
+          "The private part of key "
+              + OpenPgpKeys.keyId(secret.getKeyID())
+              + " is not in "
+              + key.source()
               + " (a stub, e.g. a key on a smartcard). Export the full secret key.");
     }
     boolean protectedKey = secret.getS2KUsage() != 0;
     if (protectedKey && (key.passphrase() == null || key.passphrase().length == 0)) {
       throw new BackupDecryptionException(
           FailureTypes.DECRYPTION_PASSPHRASE_WRONG,
-          "Key " + OpenPgpKeys.keyId(secret.getKeyID()) + " is protected by a passphrase, but none is configured. Store"
-              + " it in the passphrase secret (default flowviz/backup/gpg-passphrase) or passphrase file.");
+          "Key "
+              + OpenPgpKeys.keyId(secret.getKeyID())
+              + " is protected by a passphrase, but none is configured. Store it in the passphrase"
+              + " secret (default flowviz/backup/gpg-passphrase) or passphrase file.");
     }
     try {
       PBESecretKeyDecryptor decryptor =
-          new JcePBESecretKeyDecryptorBuilder(new JcaPGPDigestCalculatorProviderBuilder().setProvider(OpenPgpKeys.BC).build())
+          new JcePBESecretKeyDecryptorBuilder(
+                  new JcaPGPDigestCalculatorProviderBuilder().setProvider(OpenPgpKeys.BC).build())
               .setProvider(OpenPgpKeys.BC)
               .build(protectedKey ? key.passphrase() : new char[0]);
       return secret.extractPrivateKey(decryptor);
     } catch (PGPException | RuntimeException e) {
       throw new BackupDecryptionException(
           FailureTypes.DECRYPTION_PASSPHRASE_WRONG,
-          "The passphrase does not unlock key " + OpenPgpKeys.keyId(secret.getKeyID()) + " from " + key.source()
+          "The passphrase does not unlock key "
+              + OpenPgpKeys.keyId(secret.getKeyID())
+              + " from "
+              + key.source()
               + ". Check the passphrase secret; nothing was changed.");
     }
   }
 
-  private static void verifyIntegrity(PGPPublicKeyEncryptedData data, long consumed) throws BackupDecryptionException, IOException {
+  private static void verifyIntegrity(PGPPublicKeyEncryptedData data, long consumed)
+      throws BackupDecryptionException, IOException {
     if (!data.isIntegrityProtected()) {
       throw new BackupDecryptionException(
           FailureTypes.BACKUP_INTEGRITY_FAILED,
-          "The backup is encrypted without integrity protection (no MDC), so tampering could not be detected. It is"
-              + " refused; re-encrypt it with a current gpg.");
+          "The backup is encrypted without integrity protection (no MDC), so tampering could not be"
+              + " detected. It is refused; re-encrypt it with a current gpg.");
     }
     try {
       if (!data.verify()) {
         throw new BackupDecryptionException(
             FailureTypes.BACKUP_INTEGRITY_FAILED,
-            "The backup failed its integrity check (MDC mismatch): it was altered after encryption. Do not use it;"
-                + " restore another backup.");
+            "The backup failed its integrity check (MDC mismatch): it was altered after encryption."
+                + " Do not use it; restore another backup.");
       }
     } catch (EOFException e) {
       throw truncated(consumed);
     } catch (PGPException e) {
       throw new BackupDecryptionException(
-          FailureTypes.BACKUP_INTEGRITY_FAILED, "The backup's integrity check could not be completed: " + e.getMessage());
+          FailureTypes.BACKUP_INTEGRITY_FAILED,
+          "The backup's integrity check could not be completed: " + e.getMessage());
     }
   }
 
@@ -364,7 +426,10 @@ public final class OpenPgpDecryptor {
         return true;
       }
       String message = t.getMessage();
-      if (message != null && (message.contains("premature end") || message.contains("unexpected end") || message.contains("truncated"))) {
+      if (message != null
+          && (message.contains("premature end")
+              || message.contains("unexpected end")
+              || message.contains("truncated"))) {
         return true;
       }
     }
@@ -374,7 +439,9 @@ public final class OpenPgpDecryptor {
   private static BackupDecryptionException truncated(long consumed) {
     return new BackupDecryptionException(
         FailureTypes.BACKUP_CORRUPT,
-        "The backup ends early, after " + consumed + " encrypted bytes: the object is truncated (an interrupted"
+        "The backup ends early, after "
+            + consumed
+            + " encrypted bytes: the object is truncated (an interrupted"
             + " upload?). Restore another backup.");
   }
 

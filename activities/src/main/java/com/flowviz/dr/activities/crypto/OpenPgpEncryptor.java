@@ -30,7 +30,8 @@ public final class OpenPgpEncryptor {
    * Returns a stream whose {@code close()} finishes the OpenPGP packets; it leaves {@code target}
    * open.
    */
-  public static OutputStream encryptTo(OutputStream target, List<PGPPublicKey> recipients, String fileName, Date modified)
+  public static OutputStream encryptTo(
+      OutputStream target, List<PGPPublicKey> recipients, String fileName, Date modified)
       throws IOException, PGPException {
     if (recipients.isEmpty()) {
       throw new PGPException("no recipient key can encrypt");
@@ -43,11 +44,13 @@ public final class OpenPgpEncryptor {
                 .setWithIntegrityPacket(true)
                 .setSecureRandom(new SecureRandom()));
     for (PGPPublicKey recipient : recipients) {
-      encryption.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(recipient).setProvider(OpenPgpKeys.BC));
+      encryption.addMethod(
+          new JcePublicKeyKeyEncryptionMethodGenerator(recipient).setProvider(OpenPgpKeys.BC));
     }
     OutputStream encrypted = encryption.open(new NonClosing(target), new byte[BUFFER]);
     PGPLiteralDataGenerator literal = new PGPLiteralDataGenerator();
-    OutputStream plaintext = literal.open(encrypted, PGPLiteralData.BINARY, fileName, modified, new byte[BUFFER]);
+    OutputStream plaintext =
+        literal.open(encrypted, PGPLiteralData.BINARY, fileName, modified, new byte[BUFFER]);
     return new FilterOutputStream(plaintext) {
       private boolean closed;
 

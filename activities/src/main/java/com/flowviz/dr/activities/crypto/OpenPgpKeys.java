@@ -38,13 +38,15 @@ public final class OpenPgpKeys {
   /** Makes sure the provider is registered (class initialisation does it). */
   public static void init() {}
 
-  public static PGPSecretKeyRingCollection secretKeys(byte[] exported) throws IOException, PGPException {
+  public static PGPSecretKeyRingCollection secretKeys(byte[] exported)
+      throws IOException, PGPException {
     try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(exported))) {
       return new PGPSecretKeyRingCollection(in, new JcaKeyFingerprintCalculator());
     }
   }
 
-  public static PGPPublicKeyRingCollection publicKeys(byte[] exported) throws IOException, PGPException {
+  public static PGPPublicKeyRingCollection publicKeys(byte[] exported)
+      throws IOException, PGPException {
     try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(exported))) {
       return new PGPPublicKeyRingCollection(in, new JcaKeyFingerprintCalculator());
     }
@@ -62,7 +64,8 @@ public final class OpenPgpKeys {
       }
       PGPPublicKey best = null;
       for (PGPPublicKey key : ring) {
-        if (canEncrypt(key, now) && (best == null || key.getCreationTime().after(best.getCreationTime()))) {
+        if (canEncrypt(key, now)
+            && (best == null || key.getCreationTime().after(best.getCreationTime()))) {
           best = key;
         }
       }
@@ -73,7 +76,10 @@ public final class OpenPgpKeys {
     return chosen;
   }
 
-  /** Why no key of these rings may encrypt now, for an operator: revoked, expired (since when) or no encryption key. */
+  /**
+   * Why no key of these rings may encrypt now, for an operator: revoked, expired (since when) or no
+   * encryption key.
+   */
   public static String whyNoneCanEncrypt(PGPPublicKeyRingCollection rings, Date now) {
     List<String> reasons = new ArrayList<>();
     for (PGPPublicKeyRing ring : rings) {
@@ -97,7 +103,9 @@ public final class OpenPgpKeys {
 
   private static Date expiry(PGPPublicKey key) {
     long validSeconds = key.getValidSeconds();
-    return validSeconds > 0 ? new Date(key.getCreationTime().getTime() + validSeconds * 1000) : null;
+    return validSeconds > 0
+        ? new Date(key.getCreationTime().getTime() + validSeconds * 1000)
+        : null;
   }
 
   private static boolean usable(PGPPublicKey key, Date now) {
@@ -109,7 +117,8 @@ public final class OpenPgpKeys {
       return false;
     }
     Integer flags = keyFlags(key);
-    return flags == null || (flags & (PGPKeyFlags.CAN_ENCRYPT_COMMS | PGPKeyFlags.CAN_ENCRYPT_STORAGE)) != 0;
+    return flags == null
+        || (flags & (PGPKeyFlags.CAN_ENCRYPT_COMMS | PGPKeyFlags.CAN_ENCRYPT_STORAGE)) != 0;
   }
 
   /** Key flags from the key's self-signatures or binding signature; null when none states them. */

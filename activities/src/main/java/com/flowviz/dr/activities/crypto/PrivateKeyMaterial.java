@@ -3,15 +3,17 @@ package com.flowviz.dr.activities.crypto;
 import java.util.Arrays;
 
 /**
- * The backup private key and its passphrase, held only while one activity decrypts and wiped
- * when it closes. Deliberately not a record: its toString must never show the contents.
+ * The backup private key and its passphrase, held only while one activity decrypts and wiped when
+ * it closes. Deliberately not a record: its toString must never show the contents.
  */
 public final class PrivateKeyMaterial implements AutoCloseable {
   private final byte[] exportedKey;
   private final char[] passphrase;
   private final String source;
 
-  /** @param passphrase null when the key is not protected */
+  /**
+   * @param passphrase null when the key is not protected
+   */
   public PrivateKeyMaterial(byte[] exportedKey, char[] passphrase, String source) {
     this.exportedKey = exportedKey;
     this.passphrase = passphrase;

@@ -26,8 +26,14 @@ public final class RecipientKeys {
       exported = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new PrivateKeySource.KeyUnavailableException(
-          "The backup public key file " + file + " cannot be read (" + e.getMessage() + "). Export it with"
-              + " `gpg --export --armor backup@flowviz.com > " + file + "`.");
+          "The backup public key file "
+              + file
+              + " cannot be read ("
+              + e.getMessage()
+              + "). Export it with"
+              + " `gpg --export --armor backup@flowviz.com > "
+              + file
+              + "`.");
     }
     List<PGPPublicKey> keys;
     PGPPublicKeyRingCollection rings;
@@ -36,13 +42,18 @@ public final class RecipientKeys {
       rings = OpenPgpKeys.publicKeys(exported);
       keys = OpenPgpKeys.encryptionKeys(rings, now);
     } catch (IOException | PGPException | RuntimeException e) {
-      throw new PrivateKeySource.KeyUnavailableException("The backup public key file " + file + " holds no OpenPGP public key.");
+      throw new PrivateKeySource.KeyUnavailableException(
+          "The backup public key file " + file + " holds no OpenPGP public key.");
     }
     if (keys.isEmpty()) {
       throw new PrivateKeySource.KeyUnavailableException(
-          "No key in " + file + " may encrypt now: " + OpenPgpKeys.whyNoneCanEncrypt(rings, now) + ". Put the current backup"
-              + " public key there (`gpg --export --armor backup@flowviz.com`), or extend the key's expiry with"
-              + " `gpg --quick-set-expire`; no backup is taken until then.");
+          "No key in "
+              + file
+              + " may encrypt now: "
+              + OpenPgpKeys.whyNoneCanEncrypt(rings, now)
+              + ". Put the current backup public key there (`gpg --export --armor"
+              + " backup@flowviz.com`), or extend the key's expiry with `gpg --quick-set-expire`;"
+              + " no backup is taken until then.");
     }
     return keys;
   }

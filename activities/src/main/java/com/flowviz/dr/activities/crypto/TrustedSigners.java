@@ -28,7 +28,9 @@ import org.bouncycastle.openpgp.PGPException;
  */
 public final class TrustedSigners {
 
-  /** Why the configured signers cannot be read: nothing can be proven authentic until it is fixed. */
+  /**
+   * Why the configured signers cannot be read: nothing can be proven authentic until it is fixed.
+   */
   public static final class Unreadable extends Exception {
     Unreadable(String message) {
       super(message);
@@ -36,7 +38,8 @@ public final class TrustedSigners {
   }
 
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Entry(String name, String publicKey, String notBefore, String notAfter, String revokedAt) {}
+  record Entry(
+      String name, String publicKey, String notBefore, String notAfter, String revokedAt) {}
 
   private final Path keyFile;
   private final Path windowsFile;
@@ -48,7 +51,8 @@ public final class TrustedSigners {
    * @param windowsFile JSON signers with windows; null for none
    * @param secretId JSON signers with windows in the secret store; null for none
    */
-  public TrustedSigners(Path keyFile, Path windowsFile, String secretId, Supplier<SecretStore> secrets) {
+  public TrustedSigners(
+      Path keyFile, Path windowsFile, String secretId, Supplier<SecretStore> secrets) {
     this.keyFile = keyFile;
     this.windowsFile = windowsFile;
     this.secretId = secretId == null || secretId.isBlank() ? null : secretId;
@@ -87,7 +91,13 @@ public final class TrustedSigners {
     List<TrustedSigner> signers = new ArrayList<>();
     if (keyFile != null) {
       String where = "the signer key file " + keyFile;
-      signers.add(new TrustedSigner(keyFile.getFileName().toString(), parseKeys(readFile(keyFile, where), where), null, null, null));
+      signers.add(
+          new TrustedSigner(
+              keyFile.getFileName().toString(),
+              parseKeys(readFile(keyFile, where), where),
+              null,
+              null,
+              null));
     }
     if (windowsFile != null) {
       String where = "the trusted signers file " + windowsFile;
@@ -96,10 +106,16 @@ public final class TrustedSigners {
     if (secretId != null) {
       Optional<String> value = secrets.get().read(secretId);
       if (value.isEmpty()) {
-        throw new Unreadable("The trusted signers secret " + secretId + " does not exist. Create it (docs/key-rotation.md) or"
-            + " unset flowviz.gpg.trusted-signers-secret-id.");
+        throw new Unreadable(
+            "The trusted signers secret "
+                + secretId
+                + " does not exist. Create it (docs/key-rotation.md) or"
+                + " unset flowviz.gpg.trusted-signers-secret-id.");
       }
-      signers.addAll(parseEntries(value.get().getBytes(StandardCharsets.UTF_8), "the trusted signers secret " + secretId));
+      signers.addAll(
+          parseEntries(
+              value.get().getBytes(StandardCharsets.UTF_8),
+              "the trusted signers secret " + secretId));
     }
     return signers;
   }
@@ -117,23 +133,38 @@ public final class TrustedSigners {
     try {
       entries = Json.read(json, Entry[].class);
     } catch (IOException e) {
-      throw new Unreadable(where + " is not a JSON list of signers ({\"name\", \"publicKey\", \"notBefore\", \"notAfter\","
-          + " \"revokedAt\"}); see docs/key-rotation.md");
+      throw new Unreadable(
+          where
+              + " is not a JSON list of signers ({\"name\", \"publicKey\", \"notBefore\","
+              + " \"notAfter\", \"revokedAt\"}); see docs/key-rotation.md");
     }
     List<TrustedSigner> signers = new ArrayList<>();
     for (Entry e : entries) {
-      String name = e.name() == null || e.name().isBlank() ? "signer " + (signers.size() + 1) : e.name();
+      String name =
+          e.name() == null || e.name().isBlank() ? "signer " + (signers.size() + 1) : e.name();
       if (e.publicKey() == null || e.publicKey().isBlank()) {
-        throw new Unreadable("Signer \"" + name + "\" in " + where + " has no publicKey (gpg --export --armor of the signing key)");
+        throw new Unreadable(
+            "Signer \""
+                + name
+                + "\" in "
+                + where
+                + " has no publicKey (gpg --export --armor of the signing key)");
       }
-      signers.add(new TrustedSigner(name, parseKeys(e.publicKey().getBytes(StandardCharsets.US_ASCII), "signer \"" + name + "\" in " + where),
-          instant(e.notBefore(), "notBefore", name, where), instant(e.notAfter(), "notAfter", name, where),
-          instant(e.revokedAt(), "revokedAt", name, where)));
+      signers.add(
+          new TrustedSigner(
+              name,
+              parseKeys(
+                  e.publicKey().getBytes(StandardCharsets.US_ASCII),
+                  "signer \"" + name + "\" in " + where),
+              instant(e.notBefore(), "notBefore", name, where),
+              instant(e.notAfter(), "notAfter", name, where),
+              instant(e.revokedAt(), "revokedAt", name, where)));
     }
     return signers;
   }
 
-  private static org.bouncycastle.openpgp.PGPPublicKeyRingCollection parseKeys(byte[] exported, String where) throws Unreadable {
+  private static org.bouncycastle.openpgp.PGPPublicKeyRingCollection parseKeys(
+      byte[] exported, String where) throws Unreadable {
     try {
       var keys = OpenPgpKeys.publicKeys(exported);
       if (keys.size() == 0) {
@@ -141,18 +172,27 @@ public final class TrustedSigners {
       }
       return keys;
     } catch (IOException | PGPException | RuntimeException e) {
-      throw new Unreadable(where + " holds no readable OpenPGP public key (" + e.getMessage() + ")");
+      throw new Unreadable(
+          where + " holds no readable OpenPGP public key (" + e.getMessage() + ")");
     }
   }
 
-  private static Instant instant(String value, String field, String name, String where) throws Unreadable {
+  private static Instant instant(String value, String field, String name, String where)
+      throws Unreadable {
     if (value == null || value.isBlank()) {
       return null;
     }
     try {
       return Instant.parse(value.trim());
     } catch (DateTimeParseException e) {
-      throw new Unreadable(field + " of signer \"" + name + "\" in " + where + " is not an ISO-8601 instant: " + value);
+      throw new Unreadable(
+          field
+              + " of signer \""
+              + name
+              + "\" in "
+              + where
+              + " is not an ISO-8601 instant: "
+              + value);
     }
   }
 }

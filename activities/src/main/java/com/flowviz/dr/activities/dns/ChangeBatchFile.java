@@ -36,16 +36,26 @@ final class ChangeBatchFile {
 
   private ChangeBatchFile() {}
 
-  static ChangeBatch load(Path directory, String name, Map<String, String> variables, String comment) throws InvalidChangeBatch {
+  static ChangeBatch load(
+      Path directory, String name, Map<String, String> variables, String comment)
+      throws InvalidChangeBatch {
     Path file = directory.resolve(name).normalize();
     if (!file.startsWith(directory.normalize()) || !Files.isRegularFile(file)) {
-      throw new InvalidChangeBatch("There is no change batch " + name + " in " + directory + ". Put the runbook's " + name + " there.");
+      throw new InvalidChangeBatch(
+          "There is no change batch "
+              + name
+              + " in "
+              + directory
+              + ". Put the runbook's "
+              + name
+              + " there.");
     }
     String text;
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new InvalidChangeBatch("The change batch " + file + " cannot be read: " + e.getMessage());
+      throw new InvalidChangeBatch(
+          "The change batch " + file + " cannot be read: " + e.getMessage());
     }
     TreeSet<String> missing = new TreeSet<>();
     Matcher m = PLACEHOLDER.matcher(text);
@@ -60,36 +70,57 @@ final class ChangeBatchFile {
     }
     m.appendTail(filled);
     if (!missing.isEmpty()) {
-      throw new InvalidChangeBatch("The change batch " + name + " uses " + missing + ", which the stack does not output (it outputs "
-          + variables.keySet() + ").");
+      throw new InvalidChangeBatch(
+          "The change batch "
+              + name
+              + " uses "
+              + missing
+              + ", which the stack does not output (it outputs "
+              + variables.keySet()
+              + ").");
     }
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(filled.toString());
     } catch (IOException e) {
-      throw new InvalidChangeBatch("The change batch " + name + " is not valid JSON: " + e.getMessage());
+      throw new InvalidChangeBatch(
+          "The change batch " + name + " is not valid JSON: " + e.getMessage());
     }
     List<Change> changes = new ArrayList<>();
     for (JsonNode change : root.path("Changes")) {
       String action = change.path("Action").asText();
       if (!"UPSERT".equals(action)) {
-        throw new InvalidChangeBatch("The change batch " + name + " has a " + (action.isEmpty() ? "missing" : action)
-            + " action; only UPSERT is accepted, because only UPSERT is safe to repeat.");
+        throw new InvalidChangeBatch(
+            "The change batch "
+                + name
+                + " has a "
+                + (action.isEmpty() ? "missing" : action)
+                + " action; only UPSERT is accepted, because only UPSERT is safe to repeat.");
       }
-      changes.add(Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(recordSet(change.path("ResourceRecordSet"))).build());
+      changes.add(
+          Change.builder()
+              .action(ChangeAction.UPSERT)
+              .resourceRecordSet(recordSet(change.path("ResourceRecordSet")))
+              .build());
     }
     if (changes.isEmpty()) {
       throw new InvalidChangeBatch("The change batch " + name + " has no Changes.");
     }
     String fileComment = root.path("Comment").asText("");
-    return ChangeBatch.builder().comment((fileComment.isEmpty() ? "" : fileComment + " ") + comment).changes(changes).build();
+    return ChangeBatch.builder()
+        .comment((fileComment.isEmpty() ? "" : fileComment + " ") + comment)
+        .changes(changes)
+        .build();
   }
 
   private static ResourceRecordSet recordSet(JsonNode node) throws InvalidChangeBatch {
     if (node.path("Name").asText().isEmpty() || node.path("Type").asText().isEmpty()) {
       throw new InvalidChangeBatch("A ResourceRecordSet in the change batch has no Name or Type.");
     }
-    ResourceRecordSet.Builder set = ResourceRecordSet.builder().name(node.path("Name").asText()).type(node.path("Type").asText());
+    ResourceRecordSet.Builder set =
+        ResourceRecordSet.builder()
+            .name(node.path("Name").asText())
+            .type(node.path("Type").asText());
     if (node.has("TTL")) {
       set.ttl(node.path("TTL").asLong());
     }
@@ -102,11 +133,12 @@ final class ChangeBatchFile {
     }
     if (node.has("AliasTarget")) {
       JsonNode alias = node.path("AliasTarget");
-      set.aliasTarget(AliasTarget.builder()
-          .hostedZoneId(alias.path("HostedZoneId").asText())
-          .dnsName(alias.path("DNSName").asText())
-          .evaluateTargetHealth(alias.path("EvaluateTargetHealth").asBoolean(false))
-          .build());
+      set.aliasTarget(
+          AliasTarget.builder()
+              .hostedZoneId(alias.path("HostedZoneId").asText())
+              .dnsName(alias.path("DNSName").asText())
+              .evaluateTargetHealth(alias.path("EvaluateTargetHealth").asBoolean(false))
+              .build());
     }
     if (node.has("SetIdentifier")) {
       set.setIdentifier(node.path("SetIdentifier").asText());

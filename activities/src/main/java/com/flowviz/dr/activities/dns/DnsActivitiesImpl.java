@@ -29,7 +29,9 @@ public class DnsActivitiesImpl implements DnsActivities {
   private final Path changeBatchDirectory;
   private final String defaultZoneId;
 
-  /** @param defaultZoneId used when a request names no zone; may be null */
+  /**
+   * @param defaultZoneId used when a request names no zone; may be null
+   */
   public DnsActivitiesImpl(Route53Client route53, Path changeBatchDirectory, String defaultZoneId) {
     this.route53 = route53;
     this.changeBatchDirectory = changeBatchDirectory.toAbsolutePath();
@@ -40,16 +42,23 @@ public class DnsActivitiesImpl implements DnsActivities {
   public DnsChange applyChangeBatch(DnsChangeRequest request) {
     String zone = request.hostedZoneId() != null ? request.hostedZoneId() : defaultZoneId;
     if (zone == null) {
-      throw NonRetryable.failure(FailureTypes.CONFIGURATION, "No Route53 hosted zone: give hostedZoneId or set flowviz.dns.hosted-zone-id.");
+      throw NonRetryable.failure(
+          FailureTypes.CONFIGURATION,
+          "No Route53 hosted zone: give hostedZoneId or set flowviz.dns.hosted-zone-id.");
     }
     ChangeBatch batch;
     try {
-      batch = ChangeBatchFile.load(changeBatchDirectory, request.changeBatch(),
-          request.variables() == null ? java.util.Map.of() : request.variables(), "(flowviz-dr " + request.marker() + ")");
+      batch =
+          ChangeBatchFile.load(
+              changeBatchDirectory,
+              request.changeBatch(),
+              request.variables() == null ? java.util.Map.of() : request.variables(),
+              "(flowviz-dr " + request.marker() + ")");
     } catch (ChangeBatchFile.InvalidChangeBatch e) {
       throw NonRetryable.failure(FailureTypes.INVALID_INPUT, e.getMessage());
     }
-    List<String> records = batch.changes().stream().map(c -> describe(c.resourceRecordSet())).toList();
+    List<String> records =
+        batch.changes().stream().map(c -> describe(c.resourceRecordSet())).toList();
 
     // An earlier attempt may have sent the change and died before reporting it: no second change.
     Optional<String> sentBefore = Heartbeats.lastDetails(String.class);
@@ -62,13 +71,19 @@ public class DnsActivitiesImpl implements DnsActivities {
         log.info("Zone {} already holds {}; nothing sent", zone, records);
         return new DnsChange(zone, null, "INSYNC", true, records);
       }
-      ChangeInfo info = route53.changeResourceRecordSets(b -> b.hostedZoneId(zone).changeBatch(batch)).changeInfo();
+      ChangeInfo info =
+          route53
+              .changeResourceRecordSets(b -> b.hostedZoneId(zone).changeBatch(batch))
+              .changeInfo();
       // First heartbeat of this attempt: sent at once, so a retry after a crash finds the id.
       Heartbeats.beat(info.id());
-      log.info("Route53 change {} in zone {}: {} ({})", info.id(), zone, records, info.statusAsString());
+      log.info(
+          "Route53 change {} in zone {}: {} ({})", info.id(), zone, records, info.statusAsString());
       return new DnsChange(zone, info.id(), info.statusAsString(), false, records);
     } catch (NoSuchHostedZoneException e) {
-      throw NonRetryable.failure(FailureTypes.CONFIGURATION, "Route53 has no hosted zone " + zone + "; check hostedZoneId.");
+      throw NonRetryable.failure(
+          FailureTypes.CONFIGURATION,
+          "Route53 has no hosted zone " + zone + "; check hostedZoneId.");
     }
   }
 
@@ -85,7 +100,12 @@ public class DnsActivitiesImpl implements DnsActivities {
           .setCategory(ApplicationErrorCategory.BENIGN)
           .build();
     }
-    return new DnsChange(change.hostedZoneId(), change.changeId(), status, change.alreadyApplied(), change.records());
+    return new DnsChange(
+        change.hostedZoneId(),
+        change.changeId(),
+        status,
+        change.alreadyApplied(),
+        change.records());
   }
 
   private String status(String changeId) {
@@ -94,7 +114,13 @@ public class DnsActivitiesImpl implements DnsActivities {
 
   private boolean alreadyHolds(String zone, ResourceRecordSet wanted) {
     List<ResourceRecordSet> existing =
-        route53.listResourceRecordSets(b -> b.hostedZoneId(zone).startRecordName(wanted.name()).startRecordType(wanted.type()).maxItems("10"))
+        route53
+            .listResourceRecordSets(
+                b ->
+                    b.hostedZoneId(zone)
+                        .startRecordName(wanted.name())
+                        .startRecordType(wanted.type())
+                        .maxItems("10"))
             .resourceRecordSets();
     return existing.stream().anyMatch(set -> same(set, wanted));
   }
@@ -105,12 +131,16 @@ public class DnsActivitiesImpl implements DnsActivities {
         && Objects.equals(a.setIdentifier(), b.setIdentifier())
         && Objects.equals(a.ttl(), b.ttl())
         && values(a).equals(values(b))
-        && Objects.equals(a.aliasTarget() == null ? null : dnsName(a.aliasTarget().dnsName()),
+        && Objects.equals(
+            a.aliasTarget() == null ? null : dnsName(a.aliasTarget().dnsName()),
             b.aliasTarget() == null ? null : dnsName(b.aliasTarget().dnsName()));
   }
 
   private static java.util.Set<String> values(ResourceRecordSet set) {
-    return set.resourceRecords().stream().map(ResourceRecord::value).map(DnsActivitiesImpl::dnsName).collect(Collectors.toSet());
+    return set.resourceRecords().stream()
+        .map(ResourceRecord::value)
+        .map(DnsActivitiesImpl::dnsName)
+        .collect(Collectors.toSet());
   }
 
   private static String dnsName(String name) {
@@ -119,10 +149,17 @@ public class DnsActivitiesImpl implements DnsActivities {
   }
 
   private static String describe(ResourceRecordSet set) {
-    String target = set.aliasTarget() != null
-        ? "ALIAS " + set.aliasTarget().dnsName()
-        : set.resourceRecords().stream().map(ResourceRecord::value).collect(Collectors.joining(","));
-    return set.name() + " " + set.typeAsString() + " " + target + (set.ttl() == null ? "" : " (" + set.ttl() + "s)");
+    String target =
+        set.aliasTarget() != null
+            ? "ALIAS " + set.aliasTarget().dnsName()
+            : set.resourceRecords().stream()
+                .map(ResourceRecord::value)
+                .collect(Collectors.joining(","));
+    return set.name()
+        + " "
+        + set.typeAsString()
+        + " "
+        + target
+        + (set.ttl() == null ? "" : " (" + set.ttl() + "s)");
   }
-
 }

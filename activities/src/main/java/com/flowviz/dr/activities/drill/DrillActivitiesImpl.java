@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Drill reports in the audit database: a table of their own, one row per drill, its report as JSON. */
+/**
+ * Drill reports in the audit database: a table of their own, one row per drill, its report as JSON.
+ */
 public class DrillActivitiesImpl implements DrillActivities {
 
   private final AuditStore store;
@@ -21,10 +23,15 @@ public class DrillActivitiesImpl implements DrillActivities {
   @Override
   public void recordDrillReport(DrillReport report) {
     try {
-      store.saveDrillReport(report.drillId(), report.finishedAt(), report.outcome(),
-          report.rto() == null ? null : report.rto().toMillis() / 1000.0, new String(Json.write(report), StandardCharsets.UTF_8));
+      store.saveDrillReport(
+          report.drillId(),
+          report.finishedAt(),
+          report.outcome(),
+          report.rto() == null ? null : report.rto().toMillis() / 1000.0,
+          new String(Json.write(report), StandardCharsets.UTF_8));
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot store the drill report in " + store.database() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot store the drill report in " + store.database() + ": " + e.getMessage(), e);
     }
   }
 
@@ -37,7 +44,8 @@ public class DrillActivitiesImpl implements DrillActivities {
       }
       return reports;
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot read the drill reports in " + store.database() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot read the drill reports in " + store.database() + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

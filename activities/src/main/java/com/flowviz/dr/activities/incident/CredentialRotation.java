@@ -22,13 +22,13 @@ import java.util.Optional;
 import org.postgresql.PGConnection;
 
 /**
- * Runbook 2.4's "rotate all credentials" the way Secrets Manager rotates a database password
- * (its four steps createSecret, setSecret, testSecret, finishSecret): the new password is staged
- * as AWSPENDING, set in the database, proven by logging in with it, and only then made AWSCURRENT.
- * A reader of AWSCURRENT therefore never gets a password the database has not accepted, and a
+ * Runbook 2.4's "rotate all credentials" the way Secrets Manager rotates a database password (its
+ * four steps createSecret, setSecret, testSecret, finishSecret): the new password is staged as
+ * AWSPENDING, set in the database, proven by logging in with it, and only then made AWSCURRENT. A
+ * reader of AWSCURRENT therefore never gets a password the database has not accepted, and a
  * rotation that stopped anywhere is finished by the next attempt with the same pending password.
- * The sessions the rotated roles still hold (opened with the old password, perhaps by the
- * attacker) are ended last.
+ * The sessions the rotated roles still hold (opened with the old password, perhaps by the attacker)
+ * are ended last.
  */
 final class CredentialRotation {
 
@@ -64,13 +64,21 @@ final class CredentialRotation {
   private Map<String, Boolean> requireRoles() throws SQLException {
     Map<String, Boolean> canLogIn = new LinkedHashMap<>();
     try (Connection c = pg.connectMaintenance();
-        PreparedStatement s = c.prepareStatement("SELECT rolcanlogin FROM pg_roles WHERE rolname = ?")) {
+        PreparedStatement s =
+            c.prepareStatement("SELECT rolcanlogin FROM pg_roles WHERE rolname = ?")) {
       for (String role : settings.rotateRoles()) {
         s.setString(1, role);
         try (ResultSet rs = s.executeQuery()) {
           if (!rs.next()) {
-            throw NonRetryable.failure(FailureTypes.CONFIGURATION, "The role " + role + " (flowviz.incident.rotate-roles) does not exist on "
-                + pg.settings().host() + ":" + pg.settings().port() + ". Remove it from the list or create it; nothing was rotated.");
+            throw NonRetryable.failure(
+                FailureTypes.CONFIGURATION,
+                "The role "
+                    + role
+                    + " (flowviz.incident.rotate-roles) does not exist on "
+                    + pg.settings().host()
+                    + ":"
+                    + pg.settings().port()
+                    + ". Remove it from the list or create it; nothing was rotated.");
           }
           canLogIn.put(role, rs.getBoolean(1));
         }
@@ -84,9 +92,12 @@ final class CredentialRotation {
     // createSecret: the pending password of an unfinished rotation (in either secret: one may have
     // been finished before the worker stopped), else a new one.
     String roleSecret = IncidentActivitiesImpl.roleSecret(role);
-    String applicationSecret = role.equals(settings.applicationRole()) ? settings.applicationSecretId() : null;
+    String applicationSecret =
+        role.equals(settings.applicationRole()) ? settings.applicationSecretId() : null;
     Optional<String> pendingForRole = secrets.readPending(roleSecret);
-    String password = pendingForRole.orElseGet(() -> applicationSecret == null ? null : pendingPasswordOf(applicationSecret));
+    String password =
+        pendingForRole.orElseGet(
+            () -> applicationSecret == null ? null : pendingPasswordOf(applicationSecret));
     if (password == null) {
       password = newSecret();
     }
@@ -102,11 +113,17 @@ final class CredentialRotation {
     }
     // testSecret: only a password the database accepts becomes current.
     if (canLogIn && !logsIn(role, password)) {
-      throw new IllegalStateException("The role " + role + " refuses its new password right after ALTER ROLE; AWSCURRENT still holds"
-          + " the old one. Check pg_hba.conf's method for " + role + " (scram-sha-256 or md5) and retry.");
+      throw new IllegalStateException(
+          "The role "
+              + role
+              + " refuses its new password right after ALTER ROLE; AWSCURRENT still holds"
+              + " the old one. Check pg_hba.conf's method for "
+              + role
+              + " (scram-sha-256 or md5) and retry.");
     }
     if (!canLogIn) {
-      findings.add("role " + role + " has NOLOGIN: its new password was set but could not be tried");
+      findings.add(
+          "role " + role + " has NOLOGIN: its new password was set but could not be tried");
     }
     // finishSecret.
     secrets.promotePending(roleSecret);
@@ -147,9 +164,12 @@ final class CredentialRotation {
         throw e;
       }
       c.rollback(before);
-      String finding = "statement logging could not be turned off for ALTER ROLE (the worker's role " + pg.settings().user()
-          + " may not set log_statement; GRANT SET ON PARAMETER log_statement, log_min_duration_statement, log_min_error_statement"
-          + " to it): a log that records DDL holds the new SCRAM verifier, never the password";
+      String finding =
+          "statement logging could not be turned off for ALTER ROLE (the worker's role "
+              + pg.settings().user()
+              + " may not set log_statement; GRANT SET ON PARAMETER log_statement,"
+              + " log_min_duration_statement, log_min_error_statement to it): a log that records"
+              + " DDL holds the new SCRAM verifier, never the password";
       if (!findings.contains(finding)) {
         findings.add(finding);
       }
@@ -158,8 +178,10 @@ final class CredentialRotation {
 
   /** Whether the role logs in with the password; only an authentication failure counts as no. */
   private boolean logsIn(String role, String password) throws SQLException {
-    String database = settings.applicationDatabase() == null ? "postgres" : settings.applicationDatabase();
-    try (Connection c = new PgClient(pg.settings().withCredentials(role, password)).connect(database)) {
+    String database =
+        settings.applicationDatabase() == null ? "postgres" : settings.applicationDatabase();
+    try (Connection c =
+        new PgClient(pg.settings().withCredentials(role, password)).connect(database)) {
       return true;
     } catch (SQLException e) {
       return switch (e.getSQLState() == null ? "" : e.getSQLState()) {
@@ -180,8 +202,10 @@ final class CredentialRotation {
     int refused = 0;
     try (Connection c = pg.connectMaintenance()) {
       List<Integer> pids = new ArrayList<>();
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT pid FROM pg_stat_activity WHERE usename = ANY (?) AND usename <> current_user AND pid <> pg_backend_pid()")) {
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "SELECT pid FROM pg_stat_activity WHERE usename = ANY (?) AND usename <> current_user"
+                  + " AND pid <> pg_backend_pid()")) {
         s.setArray(1, c.createArrayOf("text", roles.toArray()));
         try (ResultSet rs = s.executeQuery()) {
           while (rs.next()) {
@@ -189,7 +213,8 @@ final class CredentialRotation {
           }
         }
       }
-      try (PreparedStatement terminate = c.prepareStatement("SELECT pg_terminate_backend(?, 5000)")) {
+      try (PreparedStatement terminate =
+          c.prepareStatement("SELECT pg_terminate_backend(?, 5000)")) {
         for (int pid : pids) {
           terminate.setInt(1, pid);
           try (ResultSet rs = terminate.executeQuery()) {
@@ -206,8 +231,14 @@ final class CredentialRotation {
       }
     }
     if (refused > 0) {
-      findings.add(refused + " sessions of " + roles + " are still open: the worker's role " + pg.settings().user()
-          + " may not end them (grant it pg_signal_backend, or end them by hand with pg_terminate_backend)");
+      findings.add(
+          refused
+              + " sessions of "
+              + roles
+              + " are still open: the worker's role "
+              + pg.settings().user()
+              + " may not end them (grant it pg_signal_backend, or end them by hand with"
+              + " pg_terminate_backend)");
     }
     return ended;
   }
@@ -234,7 +265,10 @@ final class CredentialRotation {
     secret.put("username", role);
     secret.put("password", password);
     try {
-      return Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(secret);
+      return Json.MAPPER
+          .writer()
+          .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(secret);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

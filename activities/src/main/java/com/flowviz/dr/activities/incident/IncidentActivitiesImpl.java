@@ -48,15 +48,33 @@ public class IncidentActivitiesImpl implements IncidentActivities {
   private final com.flowviz.dr.activities.audit.AuditCopy auditCopy;
 
   public IncidentActivitiesImpl(
-      PrivateKeySource keys, PgServers servers, SecretStore secrets, BackupStore reports, com.flowviz.dr.activities.audit.AuditStore audit,
+      PrivateKeySource keys,
+      PgServers servers,
+      SecretStore secrets,
+      BackupStore reports,
+      com.flowviz.dr.activities.audit.AuditStore audit,
       Settings settings) {
-    this(keys, servers, secrets, reports, audit, com.flowviz.dr.activities.audit.AuditCopy.NONE, settings);
+    this(
+        keys,
+        servers,
+        secrets,
+        reports,
+        audit,
+        com.flowviz.dr.activities.audit.AuditCopy.NONE,
+        settings);
   }
 
-  /** @param auditCopy where the timeline is read from while the audit database is unreachable */
+  /**
+   * @param auditCopy where the timeline is read from while the audit database is unreachable
+   */
   public IncidentActivitiesImpl(
-      PrivateKeySource keys, PgServers servers, SecretStore secrets, BackupStore reports, com.flowviz.dr.activities.audit.AuditStore audit,
-      com.flowviz.dr.activities.audit.AuditCopy auditCopy, Settings settings) {
+      PrivateKeySource keys,
+      PgServers servers,
+      SecretStore secrets,
+      BackupStore reports,
+      com.flowviz.dr.activities.audit.AuditStore audit,
+      com.flowviz.dr.activities.audit.AuditCopy auditCopy,
+      Settings settings) {
     this.audit = audit;
     this.auditCopy = auditCopy;
     this.keys = keys;
@@ -96,10 +114,13 @@ public class IncidentActivitiesImpl implements IncidentActivities {
     if (settings.isolatedBucket() == null) {
       throw NonRetryable.failure(
           FailureTypes.CONFIGURATION,
-          "No isolated backup location is configured (flowviz.incident.isolated-bucket). After a breach the restore must come"
-              + " from backups the attacker could not reach; configure the isolated bucket and start again.");
+          "No isolated backup location is configured (flowviz.incident.isolated-bucket). After a"
+              + " breach the restore must come from backups the attacker could not reach; configure"
+              + " the isolated bucket and start again.");
     }
-    return new IsolatedLocation(settings.isolatedBucket(), settings.isolatedRegion(),
+    return new IsolatedLocation(
+        settings.isolatedBucket(),
+        settings.isolatedRegion(),
         settings.isolatedPrefix() == null ? "daily/" : settings.isolatedPrefix());
   }
 
@@ -110,9 +131,13 @@ public class IncidentActivitiesImpl implements IncidentActivities {
     try {
       outcome = new CredentialRotation(pg, secrets, settings).rotate();
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot rotate database role passwords on " + pg.settings() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot rotate database role passwords on " + pg.settings() + ": " + e.getMessage(), e);
     }
-    log.info("Rotated the passwords of roles {} and the secrets {}; ended {} sessions of those roles", outcome.roles(), outcome.secrets(),
+    log.info(
+        "Rotated the passwords of roles {} and the secrets {}; ended {} sessions of those roles",
+        outcome.roles(),
+        outcome.secrets(),
         outcome.sessionsEnded());
     return outcome;
   }
@@ -125,29 +150,47 @@ public class IncidentActivitiesImpl implements IncidentActivities {
         report = report.withTimeline(audit.entriesOfIncident(report.incidentId()));
       } catch (SQLException e) {
         if (!auditCopy.configured()) {
-          throw new IllegalStateException("Cannot read the incident's timeline from the audit trail: " + e.getMessage(), e);
+          throw new IllegalStateException(
+              "Cannot read the incident's timeline from the audit trail: " + e.getMessage(), e);
         }
         try {
-          // The audit database is down (the server being recovered, say): every entry is in the copy.
+          // The audit database is down (the server being recovered, say): every entry is in the
+          // copy.
           report = report.withTimeline(auditCopy.entriesOfIncident(report.incidentId()));
         } catch (java.io.IOException copyFailure) {
-          throw new IllegalStateException("Cannot read the incident's timeline from the audit trail (" + e.getMessage()
-              + ") nor from its copy: " + copyFailure.getMessage(), copyFailure);
+          throw new IllegalStateException(
+              "Cannot read the incident's timeline from the audit trail ("
+                  + e.getMessage()
+                  + ") nor from its copy: "
+                  + copyFailure.getMessage(),
+              copyFailure);
         }
       }
     }
     try {
-      reports.writeSmall(location.bucket(), location.markdownKey(), IncidentReportMarkdown.render(report).getBytes(StandardCharsets.UTF_8), "text/markdown");
-      reports.writeSmall(location.bucket(), location.jsonKey(), Json.write(report), "application/json");
+      reports.writeSmall(
+          location.bucket(),
+          location.markdownKey(),
+          IncidentReportMarkdown.render(report).getBytes(StandardCharsets.UTF_8),
+          "text/markdown");
+      reports.writeSmall(
+          location.bucket(), location.jsonKey(), Json.write(report), "application/json");
     } catch (com.flowviz.dr.activities.storage.BackupStoreException.BucketNotFound
         | com.flowviz.dr.activities.storage.BackupStoreException.AccessDenied e) {
       // Retrying cannot create a bucket or grant access: say so at once.
-      throw com.flowviz.dr.activities.common.NonRetryable.failure(com.flowviz.dr.workflows.FailureTypes.CONFIGURATION,
-          "Cannot store the incident report in s3://" + location.bucket() + ": " + e.getMessage() + " Create the bucket (with"
-              + " object lock, so reports cannot be rewritten) and give the worker s3:PutObject on it, or set"
-              + " flowviz.incident.report-bucket to the compliance bucket.");
+      throw com.flowviz.dr.activities.common.NonRetryable.failure(
+          com.flowviz.dr.workflows.FailureTypes.CONFIGURATION,
+          "Cannot store the incident report in s3://"
+              + location.bucket()
+              + ": "
+              + e.getMessage()
+              + " Create the bucket (with object lock, so reports cannot be rewritten) and give the"
+              + " worker s3:PutObject on it, or set flowviz.incident.report-bucket to the"
+              + " compliance bucket.");
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot store the incident report in s3://" + location.bucket() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot store the incident report in s3://" + location.bucket() + ": " + e.getMessage(),
+          e);
     }
     return location;
   }
@@ -156,11 +199,25 @@ public class IncidentActivitiesImpl implements IncidentActivities {
   public StoredReport readIncidentReport(String incidentId) {
     ReportLocation location = location(incidentId);
     try {
-      byte[] markdown = reports.readSmall(location.bucket(), location.markdownKey())
-          .orElseThrow(() -> NonRetryable.failure(FailureTypes.BACKUP_NOT_FOUND,
-              "There is no report for incident " + incidentId + " at s3://" + location.bucket() + "/" + location.markdownKey() + "."));
+      byte[] markdown =
+          reports
+              .readSmall(location.bucket(), location.markdownKey())
+              .orElseThrow(
+                  () ->
+                      NonRetryable.failure(
+                          FailureTypes.BACKUP_NOT_FOUND,
+                          "There is no report for incident "
+                              + incidentId
+                              + " at s3://"
+                              + location.bucket()
+                              + "/"
+                              + location.markdownKey()
+                              + "."));
       byte[] json = reports.readSmall(location.bucket(), location.jsonKey()).orElse(null);
-      return new StoredReport(location, new String(markdown, StandardCharsets.UTF_8), json == null ? null : Json.read(json, IncidentReport.class));
+      return new StoredReport(
+          location,
+          new String(markdown, StandardCharsets.UTF_8),
+          json == null ? null : Json.read(json, IncidentReport.class));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -169,6 +226,7 @@ public class IncidentActivitiesImpl implements IncidentActivities {
   private ReportLocation location(String incidentId) {
     String safe = incidentId.replaceAll("[^A-Za-z0-9._-]", "_");
     String prefix = settings.reportPrefix() + safe + "/";
-    return new ReportLocation(settings.reportBucket(), prefix + "report.md", prefix + "report.json");
+    return new ReportLocation(
+        settings.reportBucket(), prefix + "report.md", prefix + "report.json");
   }
 }

@@ -7,9 +7,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
-/** The incident report for people: what happened, when (UTC), and how it measured against the runbook. */
+/**
+ * The incident report for people: what happened, when (UTC), and how it measured against the
+ * runbook.
+ */
 final class IncidentReportMarkdown {
-  private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter UTC =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
   private IncidentReportMarkdown() {}
 
@@ -22,12 +26,25 @@ final class IncidentReportMarkdown {
     row(md, "Detected", time(r.detectedAt()));
     row(md, "Recovered", time(r.recoveredAt()));
     row(md, "Outcome", r.outcome());
-    row(md, "Procedure", r.procedure() + (r.procedureWorkflowId() == null ? "" : " (workflow " + r.procedureWorkflowId() + ")")
-        + (r.procedureOutcome() == null ? "" : ": " + r.procedureOutcome()));
-    row(md, "Backup used", r.backupUsed() == null ? "-" : r.backupUsed() + ", taken " + time(r.backupTakenAt()));
+    row(
+        md,
+        "Procedure",
+        r.procedure()
+            + (r.procedureWorkflowId() == null ? "" : " (workflow " + r.procedureWorkflowId() + ")")
+            + (r.procedureOutcome() == null ? "" : ": " + r.procedureOutcome()));
+    row(
+        md,
+        "Backup used",
+        r.backupUsed() == null ? "-" : r.backupUsed() + ", taken " + time(r.backupTakenAt()));
     row(md, "Verification", r.verificationPassed() ? "passed" : "FAILED");
-    row(md, "RTO achieved", duration(r.rtoAchieved()) + " (" + r.rtoVerdict() + "; target 15 min, maximum 1 h)");
-    row(md, "RPO gap", duration(r.rpoGap()) + " (" + r.rpoVerdict() + "; target 2 h, maximum 24 h)");
+    row(
+        md,
+        "RTO achieved",
+        duration(r.rtoAchieved()) + " (" + r.rtoVerdict() + "; target 15 min, maximum 1 h)");
+    row(
+        md,
+        "RPO gap",
+        duration(r.rpoGap()) + " (" + r.rpoVerdict() + "; target 2 h, maximum 24 h)");
     row(md, "Audit trail", r.auditChain());
     if (r.notes() != null && !r.notes().isBlank()) {
       md.append("\n## Notes\n\n").append(r.notes()).append("\n");
@@ -55,16 +72,33 @@ final class IncidentReportMarkdown {
     }
     md.append("\n## Post-recovery checks (runbook 6.1)\n\n");
     r.postRecoveryChecks().forEach(c -> md.append("- ").append(c).append("\n"));
-    md.append("\n## Timeline (UTC)\n\n| Time | Workflow | Step | Outcome | Details |\n|---|---|---|---|---|\n");
+    md.append(
+        "\n"
+            + "## Timeline (UTC)\n\n"
+            + "| Time | Workflow | Step | Outcome | Details |\n"
+            + "|---|---|---|---|---|\n");
     for (AuditEntry e : r.timeline() == null ? java.util.List.<AuditEntry>of() : r.timeline()) {
-      md.append("| ").append(time(e.at())).append(" | ").append(e.workflowId()).append(" | ").append(e.step()).append(" | ")
-          .append(e.outcome()).append(" | ").append(e.details() == null ? "" : e.details().replace("|", "\\|").replace("\n", " ")).append(" |\n");
+      md.append("| ")
+          .append(time(e.at()))
+          .append(" | ")
+          .append(e.workflowId())
+          .append(" | ")
+          .append(e.step())
+          .append(" | ")
+          .append(e.outcome())
+          .append(" | ")
+          .append(e.details() == null ? "" : e.details().replace("|", "\\|").replace("\n", " "))
+          .append(" |\n");
     }
     return md.toString();
   }
 
   private static void row(StringBuilder md, String name, String value) {
-    md.append("| ").append(name).append(" | ").append(value == null ? "-" : value.replace("|", "\\|")).append(" |\n");
+    md.append("| ")
+        .append(name)
+        .append(" | ")
+        .append(value == null ? "-" : value.replace("|", "\\|"))
+        .append(" |\n");
   }
 
   private static String time(Instant at) {
@@ -76,6 +110,8 @@ final class IncidentReportMarkdown {
       return "-";
     }
     long minutes = d.toMinutes();
-    return minutes < 60 ? d.toSeconds() / 60 + " min " + d.toSeconds() % 60 + " s" : minutes / 60 + " h " + minutes % 60 + " min";
+    return minutes < 60
+        ? d.toSeconds() / 60 + " min " + d.toSeconds() % 60 + " s"
+        : minutes / 60 + " h " + minutes % 60 + " min";
   }
 }

@@ -31,13 +31,23 @@ public class InfrastructureActivitiesImpl implements InfrastructureActivities {
   private final Map<String, String> variables;
   private final ServerRegistry registry;
 
-  /** @param variables more {@code -var} values for every apply (not secrets) */
-  public InfrastructureActivitiesImpl(TerraformCli terraform, SecretStore secrets, Map<String, String> variables) {
+  /**
+   * @param variables more {@code -var} values for every apply (not secrets)
+   */
+  public InfrastructureActivitiesImpl(
+      TerraformCli terraform, SecretStore secrets, Map<String, String> variables) {
     this(terraform, secrets, variables, ServerRegistry.recordingIn(secrets));
   }
 
-  /** @param registry where an applied stack's database is recorded as "stack:&lt;workspace&gt;"; null for none */
-  public InfrastructureActivitiesImpl(TerraformCli terraform, SecretStore secrets, Map<String, String> variables, ServerRegistry registry) {
+  /**
+   * @param registry where an applied stack's database is recorded as "stack:&lt;workspace&gt;";
+   *     null for none
+   */
+  public InfrastructureActivitiesImpl(
+      TerraformCli terraform,
+      SecretStore secrets,
+      Map<String, String> variables,
+      ServerRegistry registry) {
     this.terraform = terraform;
     this.secrets = secrets;
     this.variables = Map.copyOf(variables);
@@ -51,39 +61,64 @@ public class InfrastructureActivitiesImpl implements InfrastructureActivities {
   @Override
   public StackOutputs applyStack(StackSpec spec) {
     String secretName = passwordSecret(spec.workspace());
-    String password = secrets.read(secretName).orElseGet(() -> {
-      byte[] random = new byte[24];
-      new SecureRandom().nextBytes(random);
-      String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-      secrets.write(secretName, generated);
-      return generated;
-    });
+    String password =
+        secrets
+            .read(secretName)
+            .orElseGet(
+                () -> {
+                  byte[] random = new byte[24];
+                  new SecureRandom().nextBytes(random);
+                  String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+                  secrets.write(secretName, generated);
+                  return generated;
+                });
     Map<String, String> vars = new LinkedHashMap<>();
     vars.put("region", spec.region());
     vars.putAll(variables);
     try {
-      Map<String, JsonNode> outputs = Heartbeats.keepAlive("terraform apply " + spec.workspace(), () -> {
-        terraform.init();
-        terraform.ensureWorkspace(spec.workspace());
-        terraform.apply(spec.workspace(), vars, Map.of("db_password", password));
-        return terraform.outputs(spec.workspace());
-      });
+      Map<String, JsonNode> outputs =
+          Heartbeats.keepAlive(
+              "terraform apply " + spec.workspace(),
+              () -> {
+                terraform.init();
+                terraform.ensureWorkspace(spec.workspace());
+                terraform.apply(spec.workspace(), vars, Map.of("db_password", password));
+                return terraform.outputs(spec.workspace());
+              });
       for (String required : new String[] {"db_host", "db_port"}) {
         if (!outputs.containsKey(required)) {
-          throw NonRetryable.failure(FailureTypes.CONFIGURATION,
-              "The terraform stack in " + terraform.configuration() + " has no output " + required + "; it must output db_host, db_port"
+          throw NonRetryable.failure(
+              FailureTypes.CONFIGURATION,
+              "The terraform stack in "
+                  + terraform.configuration()
+                  + " has no output "
+                  + required
+                  + "; it must output db_host, db_port"
                   + " and db_user for the restore.");
         }
       }
       Map<String, String> plain = new LinkedHashMap<>();
       outputs.forEach((k, v) -> plain.put(k, v.isValueNode() ? v.asText() : v.toString()));
       String name = ServerRegistry.stackName(spec.workspace());
-      PgServer database = new PgServer(plain.get("db_host"), Integer.parseInt(plain.get("db_port")), plain.getOrDefault("db_user", "admin"), secretName, name);
+      PgServer database =
+          new PgServer(
+              plain.get("db_host"),
+              Integer.parseInt(plain.get("db_port")),
+              plain.getOrDefault("db_user", "admin"),
+              secretName,
+              name);
       if (registry != null) {
-        // The registry entry is the stack's ownership mark: only what the tool applied is reachable by name.
-        registry.record(new ServerRegistry.Entry(name, database.host(), database.port(), database.user(), secretName));
+        // The registry entry is the stack's ownership mark: only what the tool applied is reachable
+        // by name.
+        registry.record(
+            new ServerRegistry.Entry(
+                name, database.host(), database.port(), database.user(), secretName));
       }
-      log.info("Applied terraform workspace {} in {}: outputs {}", spec.workspace(), spec.region(), plain.keySet());
+      log.info(
+          "Applied terraform workspace {} in {}: outputs {}",
+          spec.workspace(),
+          spec.region(),
+          plain.keySet());
       return new StackOutputs(spec.workspace(), spec.region(), plain, database);
     } catch (ProvisioningException e) {
       throw NonRetryable.failure(FailureTypes.CONFIGURATION, e.getMessage());

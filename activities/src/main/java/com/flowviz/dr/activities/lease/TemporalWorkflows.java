@@ -30,11 +30,15 @@ public class TemporalWorkflows implements RunningWorkflows {
       execution.setRunId(runId);
     }
     try {
-      return Optional.of(client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-          DescribeWorkflowExecutionRequest.newBuilder()
-              .setNamespace(client.getOptions().getNamespace())
-              .setExecution(execution)
-              .build()));
+      return Optional.of(
+          client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .setExecution(execution)
+                      .build()));
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         return Optional.empty();
@@ -55,12 +59,16 @@ public class TemporalWorkflows implements RunningWorkflows {
 
   public void terminate(String workflowId, String runId, String reason) {
     try {
-      client.getWorkflowServiceStubs().blockingStub().terminateWorkflowExecution(
-          TerminateWorkflowExecutionRequest.newBuilder()
-              .setNamespace(client.getOptions().getNamespace())
-              .setWorkflowExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
-              .setReason(reason)
-              .build());
+      client
+          .getWorkflowServiceStubs()
+          .blockingStub()
+          .terminateWorkflowExecution(
+              TerminateWorkflowExecutionRequest.newBuilder()
+                  .setNamespace(client.getOptions().getNamespace())
+                  .setWorkflowExecution(
+                      WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
+                  .setReason(reason)
+                  .build());
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
         throw e;
@@ -70,6 +78,7 @@ public class TemporalWorkflows implements RunningWorkflows {
   }
 
   static boolean running(DescribeWorkflowExecutionResponse d) {
-    return d.getWorkflowExecutionInfo().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    return d.getWorkflowExecutionInfo().getStatus()
+        == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
   }
 }

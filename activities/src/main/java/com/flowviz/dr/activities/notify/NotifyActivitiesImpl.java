@@ -29,15 +29,21 @@ public class NotifyActivitiesImpl implements NotifyActivities {
   @SuppressWarnings("unchecked")
   public NotificationReceipt notify(Notification notification) {
     // Channels an earlier attempt reached are not sent the same event twice.
-    Set<String> delivered = new LinkedHashSet<>(notification.deliveredTo() == null ? List.of() : notification.deliveredTo());
-    delivered.addAll(Heartbeats.lastDetails(List.class).map(l -> (List<String>) l).orElse(List.of()));
+    Set<String> delivered =
+        new LinkedHashSet<>(
+            notification.deliveredTo() == null ? List.of() : notification.deliveredTo());
+    delivered.addAll(
+        Heartbeats.lastDetails(List.class).map(l -> (List<String>) l).orElse(List.of()));
     try {
       delivered.addAll(ledger.deliveredChannels(notification.eventId()));
     } catch (java.sql.SQLException e) {
       // The ledger lives in the audit database, which may be the server this incident is about.
       // Nobody paged is worse than a repeat: send anyway, and each channel's own dedup key
       // (PagerDuty's dedup_key, the webhook's Idempotency-Key) folds a repeat into the first.
-      log.warn("Notification ledger unreachable ({}); sending {} to every channel not known to have it", e.getMessage(), notification.eventId());
+      log.warn(
+          "Notification ledger unreachable ({}); sending {} to every channel not known to have it",
+          e.getMessage(),
+          notification.eventId());
     }
     List<String> failures = new ArrayList<>();
     for (NotificationChannel channel : channels) {
@@ -56,7 +62,9 @@ public class NotifyActivitiesImpl implements NotifyActivities {
     if (!failures.isEmpty()) {
       log.warn("Notification {} not delivered to {}", notification.eventId(), failures);
       throw io.temporal.failure.ApplicationFailure.newFailure(
-          "Not delivered to " + failures + " (delivered to " + delivered + ")", NOT_DELIVERED, new ArrayList<>(delivered));
+          "Not delivered to " + failures + " (delivered to " + delivered + ")",
+          NOT_DELIVERED,
+          new ArrayList<>(delivered));
     }
     return new NotificationReceipt(notification.eventId(), new ArrayList<>(delivered));
   }
@@ -66,7 +74,8 @@ public class NotifyActivitiesImpl implements NotifyActivities {
       ledger.recordDelivery(eventId, channel);
     } catch (java.sql.SQLException e) {
       // Sent already: the heartbeat below still remembers it for this activity's retries.
-      log.warn("Delivery of {} to {} not recorded in the ledger: {}", eventId, channel, e.getMessage());
+      log.warn(
+          "Delivery of {} to {} not recorded in the ledger: {}", eventId, channel, e.getMessage());
     }
   }
 }

@@ -35,19 +35,31 @@ public final class SnsChannel implements NotificationChannel {
     String subject = ("[FlowViz DR] " + n.summary()).replaceAll("[^\\x20-\\x7e]", " ");
     String message = Json.MAPPER.writeValueAsString(body);
     try {
-      sns.publish(b -> {
-        b.topicArn(topicArn)
-            .subject(subject.length() > 100 ? subject.substring(0, 100) : subject)
-            .message(message)
-            .messageAttributes(Map.of("flowviz-event-id", MessageAttributeValue.builder().dataType("String").stringValue(n.eventId()).build()));
-        if (topicArn.endsWith(".fifo")) {
-          // Only FIFO topics deduplicate (5 minutes); a standard topic rejects these fields.
-          String readable = n.eventId().replaceAll("[^A-Za-z0-9_-]", "_");
-          b.messageDeduplicationId((readable.length() > 100 ? readable.substring(0, 100) : readable) + "-"
-                  + com.flowviz.dr.workflows.common.Names.shortHash(n.eventId()))
-              .messageGroupId(n.incidentId() == null ? "flowviz-dr" : n.incidentId().replaceAll("[^A-Za-z0-9_-]", "_"));
-        }
-      });
+      sns.publish(
+          b -> {
+            b.topicArn(topicArn)
+                .subject(subject.length() > 100 ? subject.substring(0, 100) : subject)
+                .message(message)
+                .messageAttributes(
+                    Map.of(
+                        "flowviz-event-id",
+                        MessageAttributeValue.builder()
+                            .dataType("String")
+                            .stringValue(n.eventId())
+                            .build()));
+            if (topicArn.endsWith(".fifo")) {
+              // Only FIFO topics deduplicate (5 minutes); a standard topic rejects these fields.
+              String readable = n.eventId().replaceAll("[^A-Za-z0-9_-]", "_");
+              b.messageDeduplicationId(
+                      (readable.length() > 100 ? readable.substring(0, 100) : readable)
+                          + "-"
+                          + com.flowviz.dr.workflows.common.Names.shortHash(n.eventId()))
+                  .messageGroupId(
+                      n.incidentId() == null
+                          ? "flowviz-dr"
+                          : n.incidentId().replaceAll("[^A-Za-z0-9_-]", "_"));
+            }
+          });
     } catch (SnsException e) {
       throw new IOException("SNS " + topicArn + ": " + e.getMessage(), e);
     }

@@ -18,15 +18,23 @@ import java.util.Map;
  */
 public final class WebhookChannel implements NotificationChannel {
 
-  public enum Format { SLACK, PAGERDUTY, GENERIC }
+  public enum Format {
+    SLACK,
+    PAGERDUTY,
+    GENERIC
+  }
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final Format format;
   private final URI url;
   private final String routingKey;
 
-  /** @param routingKey PagerDuty's integration key (read from the secret store by the caller); null otherwise */
+  /**
+   * @param routingKey PagerDuty's integration key (read from the secret store by the caller); null
+   *     otherwise
+   */
   public WebhookChannel(Format format, URI url, String routingKey) {
     this.format = format;
     this.url = url;
@@ -36,18 +44,31 @@ public final class WebhookChannel implements NotificationChannel {
   @Override
   public String name() {
     // Slack's webhook path is its secret: the name shows the host and a hash of the rest only.
-    return "webhook:" + format.name().toLowerCase() + ":" + url.getScheme() + "://" + url.getHost()
-        + (url.getPort() > 0 ? ":" + url.getPort() : "") + "#" + com.flowviz.dr.workflows.common.Names.shortHash(url.toString());
+    return "webhook:"
+        + format.name().toLowerCase()
+        + ":"
+        + url.getScheme()
+        + "://"
+        + url.getHost()
+        + (url.getPort() > 0 ? ":" + url.getPort() : "")
+        + "#"
+        + com.flowviz.dr.workflows.common.Names.shortHash(url.toString());
   }
 
   @Override
   public void send(Notification n) throws IOException {
     String body = Json.MAPPER.writeValueAsString(payload(n));
-    HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(15))
-        .header("Content-Type", "application/json")
-        // A redelivery of the same event (ledger unreachable, worker killed after the send) carries
-        // the same key: receivers that honour it, and the dedup of whoever reads the inbox, see one event.
-        .header("Idempotency-Key", idempotencyKey(n)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(url)
+            .timeout(Duration.ofSeconds(15))
+            .header("Content-Type", "application/json")
+            // A redelivery of the same event (ledger unreachable, worker killed after the send)
+            // carries
+            // the same key: receivers that honour it, and the dedup of whoever reads the inbox, see
+            // one event.
+            .header("Idempotency-Key", idempotencyKey(n))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     HttpResponse<String> response;
     try {
       response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -67,9 +88,20 @@ public final class WebhookChannel implements NotificationChannel {
 
   Map<String, Object> payload(Notification n) {
     return switch (format) {
-      case SLACK -> Map.of("text", icon(n.severity()) + " *FlowViz DR*: " + n.summary()
-          + (n.details() == null || n.details().isEmpty() ? "" : "\n" + String.join("\n",
-              n.details().entrySet().stream().map(e -> "• " + e.getKey() + ": " + e.getValue()).toList())));
+      case SLACK ->
+          Map.of(
+              "text",
+              icon(n.severity())
+                  + " *FlowViz DR*: "
+                  + n.summary()
+                  + (n.details() == null || n.details().isEmpty()
+                      ? ""
+                      : "\n"
+                          + String.join(
+                              "\n",
+                              n.details().entrySet().stream()
+                                  .map(e -> "• " + e.getKey() + ": " + e.getValue())
+                                  .toList())));
       case PAGERDUTY -> pagerDuty(n);
       case GENERIC -> {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -91,9 +123,14 @@ public final class WebhookChannel implements NotificationChannel {
     // One PagerDuty incident per FlowViz incident: the dedup key is the incident, not the event.
     event.put("dedup_key", n.incidentId() != null ? n.incidentId() : n.eventId());
     Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("summary", n.summary().length() > 1024 ? n.summary().substring(0, 1024) : n.summary());
+    payload.put(
+        "summary", n.summary().length() > 1024 ? n.summary().substring(0, 1024) : n.summary());
     payload.put("source", "flowviz-dr");
-    payload.put("severity", List.of("critical", "error", "warning", "info").contains(n.severity()) ? n.severity() : "error");
+    payload.put(
+        "severity",
+        List.of("critical", "error", "warning", "info").contains(n.severity())
+            ? n.severity()
+            : "error");
     payload.put("timestamp", Instant.now().toString());
     payload.put("custom_details", n.details());
     event.put("payload", payload);

@@ -18,10 +18,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a pg_dump archive says about its database as a whole and about the roles its objects
- * need, read from the SQL {@code pg_restore --create --schema-only} would run: the CREATE DATABASE
- * with its encoding, locale and collation; the database's owner, settings ({@code ALTER DATABASE
- * ... SET}, the "DATABASE PROPERTIES" entry) and privileges; every role that owns an object or is
+ * What a pg_dump archive says about its database as a whole and about the roles its objects need,
+ * read from the SQL {@code pg_restore --create --schema-only} would run: the CREATE DATABASE with
+ * its encoding, locale and collation; the database's owner, settings ({@code ALTER DATABASE ...
+ * SET}, the "DATABASE PROPERTIES" entry) and privileges; every role that owns an object or is
  * granted something; the tablespaces objects live in. A restore without {@code --create} (into a
  * staging database of another name) runs none of the database-level statements, so they are
  * replayed here against the staging name.
@@ -45,25 +45,37 @@ public record ArchiveDatabase(
 
   private static final Duration READ_TIMEOUT = Duration.ofHours(1);
   static final String IDENT = "(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)";
-  private static final Pattern CREATE = Pattern.compile("^CREATE DATABASE (" + IDENT + ") WITH .*;$");
-  private static final Pattern DB_OWNER = Pattern.compile("^ALTER DATABASE (" + IDENT + ") OWNER TO (" + IDENT + ");$");
-  private static final Pattern DB_SET = Pattern.compile("^ALTER DATABASE (" + IDENT + ") (?:SET|RESET) .*;$");
-  private static final Pattern ROLE_IN_DB = Pattern.compile("^ALTER ROLE (" + IDENT + ") IN DATABASE (" + IDENT + ") (?:SET|RESET) .*;$");
-  private static final Pattern DB_ACL = Pattern.compile("^(?:GRANT|REVOKE) .* ON DATABASE (" + IDENT + ") (?:TO|FROM) (.*);$");
+  private static final Pattern CREATE =
+      Pattern.compile("^CREATE DATABASE (" + IDENT + ") WITH .*;$");
+  private static final Pattern DB_OWNER =
+      Pattern.compile("^ALTER DATABASE (" + IDENT + ") OWNER TO (" + IDENT + ");$");
+  private static final Pattern DB_SET =
+      Pattern.compile("^ALTER DATABASE (" + IDENT + ") (?:SET|RESET) .*;$");
+  private static final Pattern ROLE_IN_DB =
+      Pattern.compile("^ALTER ROLE (" + IDENT + ") IN DATABASE (" + IDENT + ") (?:SET|RESET) .*;$");
+  private static final Pattern DB_ACL =
+      Pattern.compile("^(?:GRANT|REVOKE) .* ON DATABASE (" + IDENT + ") (?:TO|FROM) (.*);$");
   private static final Pattern OWNER_TO = Pattern.compile("^ALTER .* OWNER TO (" + IDENT + ");$");
-  private static final Pattern GRANT = Pattern.compile("^(?:ALTER DEFAULT PRIVILEGES .*?)?GRANT .* TO (.*);$");
-  private static final Pattern REVOKE = Pattern.compile("^(?:ALTER DEFAULT PRIVILEGES .*?)?REVOKE .* FROM (.*);$");
-  private static final Pattern FOR_ROLE = Pattern.compile("^ALTER DEFAULT PRIVILEGES FOR ROLE (" + IDENT + ")");
-  private static final Pattern DEFAULT_TABLESPACE = Pattern.compile("^SET default_tablespace = '(.+)';$");
-  private static final Pattern DATABASE_TABLESPACE = Pattern.compile(" TABLESPACE = (" + IDENT + ")");
+  private static final Pattern GRANT =
+      Pattern.compile("^(?:ALTER DEFAULT PRIVILEGES .*?)?GRANT .* TO (.*);$");
+  private static final Pattern REVOKE =
+      Pattern.compile("^(?:ALTER DEFAULT PRIVILEGES .*?)?REVOKE .* FROM (.*);$");
+  private static final Pattern FOR_ROLE =
+      Pattern.compile("^ALTER DEFAULT PRIVILEGES FOR ROLE (" + IDENT + ")");
+  private static final Pattern DEFAULT_TABLESPACE =
+      Pattern.compile("^SET default_tablespace = '(.+)';$");
+  private static final Pattern DATABASE_TABLESPACE =
+      Pattern.compile(" TABLESPACE = (" + IDENT + ")");
   private static final Pattern LIST_ITEM = Pattern.compile("(" + IDENT + ")");
 
   /** Reads the archive with the worker's pg_restore; nothing connects to a server. */
   public static ArchiveDatabase read(String pgRestore, Path dump, Map<String, String> environment) {
-    List<String> command = List.of(pgRestore, "--create", "--schema-only", "--file=-", dump.toString());
+    List<String> command =
+        List.of(pgRestore, "--create", "--schema-only", "--file=-", dump.toString());
     Reader reader = new Reader();
     try (ChildProcess child = ChildProcess.start(command, environment, null, null, false)) {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.stdout(), StandardCharsets.UTF_8))) {
+      try (BufferedReader lines =
+          new BufferedReader(new InputStreamReader(child.stdout(), StandardCharsets.UTF_8))) {
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
           reader.accept(line);
         }
@@ -72,7 +84,12 @@ public record ArchiveDatabase(
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (ProcessFailedException e) {
-      throw new IllegalStateException("pg_restore could not list what the archive " + dump.getFileName() + " holds: " + e.stderrTail(), e);
+      throw new IllegalStateException(
+          "pg_restore could not list what the archive "
+              + dump.getFileName()
+              + " holds: "
+              + e.stderrTail(),
+          e);
     }
     return reader.result();
   }
@@ -97,8 +114,10 @@ public record ArchiveDatabase(
 
   /** The archive's CREATE DATABASE for another name, optionally without its tablespace clause. */
   public String createDatabaseAs(String database, boolean withTablespace) {
-    String sql = createDatabase.replaceFirst("^CREATE DATABASE " + Pattern.quote(databaseIdentifier) + " ",
-        Matcher.quoteReplacement("CREATE DATABASE " + PgClient.quote(database) + " "));
+    String sql =
+        createDatabase.replaceFirst(
+            "^CREATE DATABASE " + Pattern.quote(databaseIdentifier) + " ",
+            Matcher.quoteReplacement("CREATE DATABASE " + PgClient.quote(database) + " "));
     if (!withTablespace) {
       sql = DATABASE_TABLESPACE.matcher(sql).replaceAll("");
     }
@@ -111,11 +130,12 @@ public record ArchiveDatabase(
     String source = Pattern.quote(databaseIdentifier);
     List<String> out = new ArrayList<>();
     for (String statement : databaseStatements) {
-      out.add(statement
-          .replaceFirst("^ALTER DATABASE " + source + " ", "ALTER DATABASE " + name + " ")
-          .replaceFirst(" IN DATABASE " + source + " ", " IN DATABASE " + name + " ")
-          .replaceFirst(" ON DATABASE " + source + " ", " ON DATABASE " + name + " ")
-          .replaceFirst(";$", ""));
+      out.add(
+          statement
+              .replaceFirst("^ALTER DATABASE " + source + " ", "ALTER DATABASE " + name + " ")
+              .replaceFirst(" IN DATABASE " + source + " ", " IN DATABASE " + name + " ")
+              .replaceFirst(" ON DATABASE " + source + " ", " ON DATABASE " + name + " ")
+              .replaceFirst(";$", ""));
     }
     return out;
   }
@@ -128,10 +148,14 @@ public record ArchiveDatabase(
     return identifier;
   }
 
-  /** Role names in a grantee list such as {@code app, "Ops" WITH GRANT OPTION}; PUBLIC is no role. */
+  /**
+   * Role names in a grantee list such as {@code app, "Ops" WITH GRANT OPTION}; PUBLIC is no role.
+   */
   static List<String> roleList(String list) {
-    String names = list.replaceFirst(" WITH (?:GRANT|ADMIN|INHERIT|SET) OPTION.*$", "").replaceFirst(" GRANTED BY .*$", "")
-        .replaceFirst(" WITH .*$", "");
+    String names =
+        list.replaceFirst(" WITH (?:GRANT|ADMIN|INHERIT|SET) OPTION.*$", "")
+            .replaceFirst(" GRANTED BY .*$", "")
+            .replaceFirst(" WITH .*$", "");
     List<String> roles = new ArrayList<>();
     for (String part : names.split(",")) {
       Matcher m = LIST_ITEM.matcher(part.strip());
@@ -196,7 +220,14 @@ public record ArchiveDatabase(
     }
 
     ArchiveDatabase result() {
-      return new ArchiveDatabase(identifier, create, owner, List.copyOf(statements), Set.copyOf(owners), Set.copyOf(grantees), Set.copyOf(tablespaces));
+      return new ArchiveDatabase(
+          identifier,
+          create,
+          owner,
+          List.copyOf(statements),
+          Set.copyOf(owners),
+          Set.copyOf(grantees),
+          Set.copyOf(tablespaces));
     }
   }
 }

@@ -12,7 +12,9 @@ record ClosingMarker(String workflowId, String previousComment) {
 
   private static final String PREFIX = "flowviz-dr: closed for a swap by workflow ";
   private static final String PREVIOUS = "\nprevious comment: ";
-  private static final Pattern FORMAT = Pattern.compile(Pattern.quote(PREFIX) + "(\\S+)(?:" + Pattern.quote(PREVIOUS) + "(.*))?", Pattern.DOTALL);
+  private static final Pattern FORMAT =
+      Pattern.compile(
+          Pattern.quote(PREFIX) + "(\\S+)(?:" + Pattern.quote(PREVIOUS) + "(.*))?", Pattern.DOTALL);
 
   /** Null when the comment is no closing marker. */
   static ClosingMarker parse(String comment) {

@@ -10,24 +10,29 @@ import java.util.regex.Pattern;
 
 /**
  * The roles of the server a backup was taken from, as {@code pg_dumpall --globals-only
- * --no-role-passwords} wrote them beside the backup: enough to create, on a new instance, the
- * roles the archive's objects belong to and are granted to. Passwords are not in it; the
- * application role's comes from its configured secret.
+ * --no-role-passwords} wrote them beside the backup: enough to create, on a new instance, the roles
+ * the archive's objects belong to and are granted to. Passwords are not in it; the application
+ * role's comes from its configured secret.
  */
 public final class ClusterGlobals {
 
   /** The globals object's key ends so, beside the backup: never a candidate for "latest". */
   public static final String KEY_SUFFIX = ".globals.sql.gpg";
+
   /** The decrypted globals in a restore's work directory, beside the decrypted archive. */
   public static final String PLAINTEXT_FILE = "globals.sql";
+
   /** The encrypted globals as downloaded into the work directory. */
   public static final String CIPHERTEXT_FILE = "globals.sql.gpg";
 
   private static final String IDENT = ArchiveDatabase.IDENT;
   private static final Pattern CREATE_ROLE = Pattern.compile("^CREATE ROLE (" + IDENT + ");$");
-  private static final Pattern ALTER_ROLE = Pattern.compile("^ALTER ROLE (" + IDENT + ") (?:WITH|SET|RESET) .*;$");
-  private static final Pattern MEMBERSHIP = Pattern.compile("^GRANT (" + IDENT + ") TO (" + IDENT + ")(.*);$");
-  private static final Pattern BACKUP_SUFFIX = Pattern.compile("\\.dump\\.(?:gpg|pgp|asc)$|\\.(?:gpg|pgp|asc)$");
+  private static final Pattern ALTER_ROLE =
+      Pattern.compile("^ALTER ROLE (" + IDENT + ") (?:WITH|SET|RESET) .*;$");
+  private static final Pattern MEMBERSHIP =
+      Pattern.compile("^GRANT (" + IDENT + ") TO (" + IDENT + ")(.*);$");
+  private static final Pattern BACKUP_SUFFIX =
+      Pattern.compile("\\.dump\\.(?:gpg|pgp|asc)$|\\.(?:gpg|pgp|asc)$");
 
   private final Map<String, List<String>> roles;
   private final Map<String, List<String>> memberships;
@@ -37,7 +42,10 @@ public final class ClusterGlobals {
     this.memberships = memberships;
   }
 
-  /** {@code daily/flowviz_daily_20250119_020000.dump.gpg} has its globals in {@code daily/flowviz_daily_20250119_020000.globals.sql.gpg}. */
+  /**
+   * {@code daily/flowviz_daily_20250119_020000.dump.gpg} has its globals in {@code
+   * daily/flowviz_daily_20250119_020000.globals.sql.gpg}.
+   */
   public static String keyFor(String backupKey) {
     return BACKUP_SUFFIX.matcher(backupKey).replaceFirst("") + KEY_SUFFIX;
   }
@@ -60,13 +68,18 @@ public final class ClusterGlobals {
       }
       Matcher m;
       if ((m = CREATE_ROLE.matcher(line)).matches()) {
-        roles.computeIfAbsent(ArchiveDatabase.unquote(m.group(1)), r -> new ArrayList<>()).add(strip(line));
+        roles
+            .computeIfAbsent(ArchiveDatabase.unquote(m.group(1)), r -> new ArrayList<>())
+            .add(strip(line));
       } else if ((m = ALTER_ROLE.matcher(line)).matches()) {
-        roles.computeIfAbsent(ArchiveDatabase.unquote(m.group(1)), r -> new ArrayList<>()).add(strip(line));
+        roles
+            .computeIfAbsent(ArchiveDatabase.unquote(m.group(1)), r -> new ArrayList<>())
+            .add(strip(line));
       } else if ((m = MEMBERSHIP.matcher(line)).matches()) {
         // Without GRANTED BY: the grantor of the source server may not exist here.
         String options = m.group(3).replaceFirst(" GRANTED BY .*$", "");
-        memberships.computeIfAbsent(ArchiveDatabase.unquote(m.group(2)), r -> new ArrayList<>())
+        memberships
+            .computeIfAbsent(ArchiveDatabase.unquote(m.group(2)), r -> new ArrayList<>())
             .add("GRANT " + m.group(1) + " TO " + m.group(2) + options);
       }
     }

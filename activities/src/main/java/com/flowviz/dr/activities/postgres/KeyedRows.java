@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A table's rows as (primary key, content hash), in an order two databases agree on: the key's
- * text under the "C" collation, which is code point order. Streamed with a cursor, so a merge of
- * two large tables holds two rows in memory, not two tables.
+ * A table's rows as (primary key, content hash), in an order two databases agree on: the key's text
+ * under the "C" collation, which is code point order. Streamed with a cursor, so a merge of two
+ * large tables holds two rows in memory, not two tables.
  */
 final class KeyedRows implements AutoCloseable {
 
@@ -25,12 +25,20 @@ final class KeyedRows implements AutoCloseable {
   }
 
   /** The connection must not be in autocommit mode: the cursor lives in its transaction. */
-  static KeyedRows open(Connection c, TableCatalog.Table table, List<String> columns) throws SQLException {
+  static KeyedRows open(Connection c, TableCatalog.Table table, List<String> columns)
+      throws SQLException {
     Statement s = c.createStatement();
     s.setFetchSize(5000);
     try {
-      ResultSet rs = s.executeQuery(
-          "SELECT " + keyExpression(table) + " AS k, md5(ROW(" + quoted(columns, "t") + ")::text) FROM " + table.qualified() + " t ORDER BY 1");
+      ResultSet rs =
+          s.executeQuery(
+              "SELECT "
+                  + keyExpression(table)
+                  + " AS k, md5(ROW("
+                  + quoted(columns, "t")
+                  + ")::text) FROM "
+                  + table.qualified()
+                  + " t ORDER BY 1");
       KeyedRows keyed = new KeyedRows(s, rs);
       keyed.advance();
       return keyed;
@@ -46,7 +54,9 @@ final class KeyedRows implements AutoCloseable {
   }
 
   static String quoted(List<String> columns, String alias) {
-    return columns.stream().map(c -> alias + "." + PgClient.quote(c)).collect(Collectors.joining(", "));
+    return columns.stream()
+        .map(c -> alias + "." + PgClient.quote(c))
+        .collect(Collectors.joining(", "));
   }
 
   boolean exhausted() {
@@ -106,10 +116,12 @@ final class KeyedRows implements AutoCloseable {
   }
 
   /** Walks both streams once, in key order. */
-  static void merge(KeyedRows first, KeyedRows second, Visitor visitor, Runnable progress) throws SQLException {
+  static void merge(KeyedRows first, KeyedRows second, Visitor visitor, Runnable progress)
+      throws SQLException {
     long steps = 0;
     while (!first.exhausted() || !second.exhausted()) {
-      int order = first.exhausted() ? 1 : second.exhausted() ? -1 : compare(first.key(), second.key());
+      int order =
+          first.exhausted() ? 1 : second.exhausted() ? -1 : compare(first.key(), second.key());
       if (order < 0) {
         visitor.onlyInFirst(first.key());
         first.advance();

@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Where the PostgreSQL programs are: an explicit directory, else the newest
- * {@code /usr/lib/postgresql/<major>/bin} (Debian's layout), else the PATH.
+ * Where the PostgreSQL programs are: an explicit directory, else the newest {@code
+ * /usr/lib/postgresql/<major>/bin} (Debian's layout), else the PATH.
  */
 public final class PgBinaries {
 
@@ -41,9 +41,11 @@ public final class PgBinaries {
       }
     }
     throw new IllegalStateException(
-        name + " was not found (looked in " + (binDir == null ? "" : binDir + " and ") + "PATH). Install the PostgreSQL"
-            + " client and server programs (Debian: apt-get install postgresql postgresql-client) or set"
-            + " flowviz.pg.bin-dir.");
+        name
+            + " was not found (looked in "
+            + (binDir == null ? "" : binDir + " and ")
+            + "PATH). Install the PostgreSQL client and server programs (Debian: apt-get install"
+            + " postgresql postgresql-client) or set flowviz.pg.bin-dir.");
   }
 
   private static Optional<Path> newestDebianBinDir() {

@@ -25,7 +25,8 @@ public final class PgClient {
     properties.setProperty("connectTimeout", "10");
     properties.setProperty("ApplicationName", "flowviz-dr");
     return DriverManager.getConnection(
-        "jdbc:postgresql://" + settings.host() + ":" + settings.port() + "/" + database, properties);
+        "jdbc:postgresql://" + settings.host() + ":" + settings.port() + "/" + database,
+        properties);
   }
 
   /** The maintenance database, for CREATE/DROP/ALTER DATABASE. */
@@ -33,7 +34,10 @@ public final class PgClient {
     return connect("postgres");
   }
 
-  /** Double-quoted identifier. Names are validated before they get here; quoting is the second fence. */
+  /**
+   * Double-quoted identifier. Names are validated before they get here; quoting is the second
+   * fence.
+   */
   public static String quote(String identifier) {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }

@@ -94,6 +94,13 @@ public final class PgConnectionSettings {
 
   @Override
   public String toString() {
-    return user + "@" + host + ":" + port + (password != null ? " (password set)" : passFile != null ? " (passfile " + passFile + ")" : "");
+    return user
+        + "@"
+        + host
+        + ":"
+        + port
+        + (password != null
+            ? " (password set)"
+            : passFile != null ? " (passfile " + passFile + ")" : "");
   }
 }

@@ -9,15 +9,19 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The header of a pg_dump custom-format archive ({@code pg_dump -Fc}): magic "PGDMP", the
- * archive version, and (from archive 1.10 on) the versions of the server dumped and of pg_dump.
- * Read before pg_restore runs so that a plaintext which is not an archive, or an archive newer
- * than the local pg_restore, fails with a clear message.
+ * The header of a pg_dump custom-format archive ({@code pg_dump -Fc}): magic "PGDMP", the archive
+ * version, and (from archive 1.10 on) the versions of the server dumped and of pg_dump. Read before
+ * pg_restore runs so that a plaintext which is not an archive, or an archive newer than the local
+ * pg_restore, fails with a clear message.
  *
  * @param archiveVersion e.g. "1.14" (pg_dump 15), "1.15" (16), "1.16" (17)
  */
 public record PgDumpHeader(
-    String archiveVersion, int format, String database, String serverVersion, String pgDumpVersion) {
+    String archiveVersion,
+    int format,
+    String database,
+    String serverVersion,
+    String pgDumpVersion) {
 
   private static final byte[] MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
   private static final int ARCHIVE_CUSTOM = 1;
@@ -84,7 +88,9 @@ public record PgDumpHeader(
     }
     if (!Arrays.equals(magic, MAGIC)) {
       throw new NotAnArchiveException(
-          "it does not start with PGDMP (it starts with \"" + printable(magic) + "\"); a plain SQL dump or another file was encrypted");
+          "it does not start with PGDMP (it starts with \""
+              + printable(magic)
+              + "\"); a plain SQL dump or another file was encrypted");
     }
     int vmaj = in.readUnsignedByte();
     int vmin = in.readUnsignedByte();
@@ -93,7 +99,8 @@ public record PgDumpHeader(
     in.readUnsignedByte(); // offset size
     int format = in.readUnsignedByte();
     if (format != ARCHIVE_CUSTOM) {
-      throw new NotAnArchiveException("it is a pg_dump archive of format " + format + ", not the custom format (-Fc)");
+      throw new NotAnArchiveException(
+          "it is a pg_dump archive of format " + format + ", not the custom format (-Fc)");
     }
     if (intSize < 1 || intSize > 8) {
       throw new NotAnArchiveException("its header has an impossible integer size " + intSize);
@@ -153,7 +160,8 @@ public record PgDumpHeader(
   private static String printable(byte[] bytes) {
     StringBuilder out = new StringBuilder();
     for (byte b : bytes) {
-      out.append(b >= 0x20 && b < 0x7f ? Character.toString(b) : String.format("\\x%02x", b & 0xff));
+      out.append(
+          b >= 0x20 && b < 0x7f ? Character.toString(b) : String.format("\\x%02x", b & 0xff));
     }
     return out.toString();
   }

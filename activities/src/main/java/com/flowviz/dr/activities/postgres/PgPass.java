@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Reads libpq's password file ({@code hostname:port:database:username:password}, {@code *}
- * wildcards, {@code \:} and {@code \\} escapes). libpq ignores the file when others can read it;
- * so do we.
+ * wildcards, {@code \:} and {@code \\} escapes). libpq ignores the file when others can read it; so
+ * do we.
  */
 final class PgPass {
   private PgPass() {}
@@ -27,7 +27,8 @@ final class PgPass {
       return null;
     }
     try {
-      if (Files.getPosixFilePermissions(file).stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+      if (Files.getPosixFilePermissions(file).stream()
+          .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
         return null;
       }
       for (String line : Files.readAllLines(file)) {

@@ -17,7 +17,10 @@ public final class PgServers {
   private final ServerRegistry registry;
 
   public PgServers(PgClient defaultServer, SecretStore secrets) {
-    this(defaultServer, secrets, new ServerRegistry(defaultServer.settings(), secrets, name -> Optional.empty()));
+    this(
+        defaultServer,
+        secrets,
+        new ServerRegistry(defaultServer.settings(), secrets, name -> Optional.empty()));
   }
 
   public PgServers(PgClient defaultServer, SecretStore secrets, ServerRegistry registry) {
@@ -37,16 +40,26 @@ public final class PgServers {
     PgConnectionSettings base = defaultServer.settings();
     String password = password(entry).orElse(null);
     return new PgClient(
-        new PgConnectionSettings(entry.host(), entry.port(), entry.user(), password, password == null ? base.passFile().orElse(null) : null));
+        new PgConnectionSettings(
+            entry.host(),
+            entry.port(),
+            entry.user(),
+            password,
+            password == null ? base.passFile().orElse(null) : null));
   }
 
-  /** The admitted server's endpoint and the password its registry entry assigns (empty: the worker's own). */
+  /**
+   * The admitted server's endpoint and the password its registry entry assigns (empty: the worker's
+   * own).
+   */
   public Admitted admit(PgServer server) {
     ServerRegistry.Entry entry = registry.admit(server);
     return new Admitted(entry, password(entry));
   }
 
-  /** A server the registry admitted, with its password; not a record, so toString cannot show it. */
+  /**
+   * A server the registry admitted, with its password; not a record, so toString cannot show it.
+   */
   public static final class Admitted {
     private final ServerRegistry.Entry entry;
     private final Optional<String> password;
@@ -74,10 +87,18 @@ public final class PgServers {
     if (entry.passwordSecret() == null) {
       return Optional.empty();
     }
-    return Optional.of(secrets.read(entry.passwordSecret())
-        .orElseThrow(() -> NonRetryable.failure(
-            FailureTypes.CONFIGURATION,
-            "The password secret " + entry.passwordSecret() + " of " + entry.name() + " does not exist.")));
+    return Optional.of(
+        secrets
+            .read(entry.passwordSecret())
+            .orElseThrow(
+                () ->
+                    NonRetryable.failure(
+                        FailureTypes.CONFIGURATION,
+                        "The password secret "
+                            + entry.passwordSecret()
+                            + " of "
+                            + entry.name()
+                            + " does not exist.")));
   }
 
   public ServerRegistry registry() {

@@ -51,8 +51,20 @@ public class PostgresActivitiesImpl implements PostgresActivities {
    * @param protectedDatabases never replaced nor dropped (the audit trail's database)
    */
   public PostgresActivitiesImpl(
-      PgServers servers, PgBinaries binaries, WorkDirectory workDirectory, int restoreJobs, List<String> extensions, Set<String> protectedDatabases) {
-    this(servers, binaries, workDirectory, restoreJobs, extensions, protectedDatabases, RunningWorkflows.UNKNOWN);
+      PgServers servers,
+      PgBinaries binaries,
+      WorkDirectory workDirectory,
+      int restoreJobs,
+      List<String> extensions,
+      Set<String> protectedDatabases) {
+    this(
+        servers,
+        binaries,
+        workDirectory,
+        restoreJobs,
+        extensions,
+        protectedDatabases,
+        RunningWorkflows.UNKNOWN);
   }
 
   /**
@@ -60,9 +72,22 @@ public class PostgresActivitiesImpl implements PostgresActivities {
    *     runs; without it only the caller's own database is reopened
    */
   public PostgresActivitiesImpl(
-      PgServers servers, PgBinaries binaries, WorkDirectory workDirectory, int restoreJobs, List<String> extensions, Set<String> protectedDatabases,
+      PgServers servers,
+      PgBinaries binaries,
+      WorkDirectory workDirectory,
+      int restoreJobs,
+      List<String> extensions,
+      Set<String> protectedDatabases,
       RunningWorkflows runningWorkflows) {
-    this(servers, binaries, workDirectory, restoreJobs, extensions, protectedDatabases, runningWorkflows, null);
+    this(
+        servers,
+        binaries,
+        workDirectory,
+        restoreJobs,
+        extensions,
+        protectedDatabases,
+        runningWorkflows,
+        null);
   }
 
   /**
@@ -70,8 +95,14 @@ public class PostgresActivitiesImpl implements PostgresActivities {
    *     restore needs it on a server that lacks it (a new instance); null when none is configured
    */
   public PostgresActivitiesImpl(
-      PgServers servers, PgBinaries binaries, WorkDirectory workDirectory, int restoreJobs, List<String> extensions, Set<String> protectedDatabases,
-      RunningWorkflows runningWorkflows, ApplicationLogin applicationLogin) {
+      PgServers servers,
+      PgBinaries binaries,
+      WorkDirectory workDirectory,
+      int restoreJobs,
+      List<String> extensions,
+      Set<String> protectedDatabases,
+      RunningWorkflows runningWorkflows,
+      ApplicationLogin applicationLogin) {
     this.applicationLogin = applicationLogin;
     this.runningWorkflows = runningWorkflows;
     this.servers = servers;
@@ -96,7 +127,8 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   }
 
   private void createExtensions(PgClient pg, String database) {
-    try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
+    try (Connection c = pg.connect(database);
+        Statement s = c.createStatement()) {
       for (String extension : extensions) {
         s.execute("CREATE EXTENSION IF NOT EXISTS " + PgClient.quote(extension));
       }
@@ -104,7 +136,10 @@ public class PostgresActivitiesImpl implements PostgresActivities {
       if ("0A000".equals(e.getSQLState()) || "58P01".equals(e.getSQLState())) {
         throw NonRetryable.failure(
             FailureTypes.CONFIGURATION,
-            "The extension needed by the application is not installed on " + pg.settings() + ": " + e.getMessage()
+            "The extension needed by the application is not installed on "
+                + pg.settings()
+                + ": "
+                + e.getMessage()
                 + ". Install PostgreSQL's contrib package on the database server.");
       }
       throw sqlFailure("create extensions " + extensions + " in " + database, e);
@@ -112,13 +147,17 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   }
 
   @Override
-  public PgRestoreOutcome restoreIntoStaging(String dumpPath, String stagingDatabase, PgServer server) {
+  public PgRestoreOutcome restoreIntoStaging(
+      String dumpPath, String stagingDatabase, PgServer server) {
     requireStagingName(stagingDatabase);
     PgClient pg = servers.client(server);
     Path dump = Path.of(dumpPath);
     if (!workDirectory.contains(dump) || !Files.isRegularFile(dump)) {
       throw NonRetryable.failure(
-          FailureTypes.BACKUP_CORRUPT, "The decrypted archive " + dump + " is not on this host any more; start the restore again.");
+          FailureTypes.BACKUP_CORRUPT,
+          "The decrypted archive "
+              + dump
+              + " is not on this host any more; start the restore again.");
     }
     String pgRestore = binaries.program("pg_restore");
     PgToolVersion version = PgToolVersion.of(pgRestore);
@@ -128,8 +167,10 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     // (perhaps from a worker that died) restored into it goes with it.
     String targetSpace = describeTargetSpace(pg, dump);
     // The archive's database as it was: its properties, owners, grants and the roles they name.
-    ArchiveDatabase archive = ArchiveDatabase.read(pgRestore, dump, pg.settings().toolEnvironment());
-    FaithfulStaging faithful = new FaithfulStaging(pg, archive, ClusterGlobals.besideArchive(dump), applicationRole());
+    ArchiveDatabase archive =
+        ArchiveDatabase.read(pgRestore, dump, pg.settings().toolEnvironment());
+    FaithfulStaging faithful =
+        new FaithfulStaging(pg, archive, ClusterGlobals.besideArchive(dump), applicationRole());
     FaithfulStaging.Plan plan = prepareFaithfully(faithful, pg, stagingDatabase);
     AtomicInteger items = new AtomicInteger();
     long started = System.nanoTime();
@@ -140,12 +181,24 @@ public class PostgresActivitiesImpl implements PostgresActivities {
       if (refused == null) {
         throw e;
       }
-      // The runbook's "if permission errors": the worker's role may not give objects to their owners.
-      log.warn("pg_restore as {} could not restore owners and grants ({}); restoring again with --no-owner --no-privileges",
-          pg.settings().user(), refused);
-      plan = plan.withoutOwners(PgRestoreOutcome.FALLBACK + " --no-owner --no-privileges: pg_restore as " + pg.settings().user()
-          + " could not restore the archive's owners and grants (" + refused + "); every object belongs to " + pg.settings().user()
-          + " and the archive's grants are not applied, so the application's role may not read it");
+      // The runbook's "if permission errors": the worker's role may not give objects to their
+      // owners.
+      log.warn(
+          "pg_restore as {} could not restore owners and grants ({}); restoring again with"
+              + " --no-owner --no-privileges",
+          pg.settings().user(),
+          refused);
+      plan =
+          plan.withoutOwners(
+              PgRestoreOutcome.FALLBACK
+                  + " --no-owner --no-privileges: pg_restore as "
+                  + pg.settings().user()
+                  + " could not restore the archive's owners and grants ("
+                  + refused
+                  + "); every object belongs to "
+                  + pg.settings().user()
+                  + " and the archive's grants are not applied, so the application's role may not"
+                  + " read it");
       prepareFaithfully(faithful, pg, stagingDatabase);
       items.set(0);
       runPgRestore(pgRestore, plan, pg, stagingDatabase, dump, items, version);
@@ -157,12 +210,26 @@ public class PostgresActivitiesImpl implements PostgresActivities {
       throw sqlFailure("apply the archive's database settings to " + stagingDatabase, e);
     }
     long millis = (System.nanoTime() - started) / 1_000_000;
-    log.info("pg_restore -j {} of {} into {} took {} ms ({} items){}", restoreJobs, dump.getFileName(), stagingDatabase, millis, items.get(),
+    log.info(
+        "pg_restore -j {} of {} into {} took {} ms ({} items){}",
+        restoreJobs,
+        dump.getFileName(),
+        stagingDatabase,
+        millis,
+        items.get(),
         fidelity.isEmpty() ? "" : "; " + fidelity);
-    return new PgRestoreOutcome(stagingDatabase, restoreJobs, millis, version.version(), items.get(), targetSpace, fidelity);
+    return new PgRestoreOutcome(
+        stagingDatabase,
+        restoreJobs,
+        millis,
+        version.version(),
+        items.get(),
+        targetSpace,
+        fidelity);
   }
 
-  private FaithfulStaging.Plan prepareFaithfully(FaithfulStaging faithful, PgClient pg, String stagingDatabase) {
+  private FaithfulStaging.Plan prepareFaithfully(
+      FaithfulStaging faithful, PgClient pg, String stagingDatabase) {
     FaithfulStaging.Plan plan;
     try {
       plan = faithful.prepare(stagingDatabase);
@@ -174,34 +241,56 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   }
 
   private void runPgRestore(
-      String pgRestore, FaithfulStaging.Plan plan, PgClient pg, String stagingDatabase, Path dump, AtomicInteger items, PgToolVersion version) {
+      String pgRestore,
+      FaithfulStaging.Plan plan,
+      PgClient pg,
+      String stagingDatabase,
+      Path dump,
+      AtomicInteger items,
+      PgToolVersion version) {
     List<String> command = new ArrayList<>(List.of(pgRestore));
     command.addAll(plan.pgRestoreFlags());
-    command.addAll(List.of(
-        "--exit-on-error",
-        "--verbose",
-        "--jobs=" + restoreJobs,
-        "--dbname=" + stagingDatabase,
-        dump.toString()));
+    command.addAll(
+        List.of(
+            "--exit-on-error",
+            "--verbose",
+            "--jobs=" + restoreJobs,
+            "--dbname=" + stagingDatabase,
+            dump.toString()));
     try (ChildProcess child =
-        ChildProcess.start(command, pg.settings().toolEnvironment(), null, line -> {
-          if (line.startsWith("pg_restore: processing") || line.startsWith("pg_restore: creating")) {
-            items.incrementAndGet();
-          }
-        }, true)) {
+        ChildProcess.start(
+            command,
+            pg.settings().toolEnvironment(),
+            null,
+            line -> {
+              if (line.startsWith("pg_restore: processing")
+                  || line.startsWith("pg_restore: creating")) {
+                items.incrementAndGet();
+              }
+            },
+            true)) {
       child.awaitSuccess(PG_RESTORE_TIMEOUT, () -> Heartbeats.beat(items.get()));
     } catch (ProcessFailedException e) {
       throw pgRestoreFailure(e, version);
     }
   }
 
-  /** The server's refusal to give an object its owner or grant, from pg_restore's failure; null when it failed otherwise. */
+  /**
+   * The server's refusal to give an object its owner or grant, from pg_restore's failure; null when
+   * it failed otherwise.
+   */
   private static String ownershipRefusal(String message) {
     if (message == null) {
       return null;
     }
-    for (String sign : List.of("must be owner of", "must be member of role", "must be able to SET ROLE", "permission denied to grant",
-        "permission denied to change default privileges", "must be superuser")) {
+    for (String sign :
+        List.of(
+            "must be owner of",
+            "must be member of role",
+            "must be able to SET ROLE",
+            "permission denied to grant",
+            "permission denied to change default privileges",
+            "must be superuser")) {
       int at = message.indexOf(sign);
       if (at >= 0) {
         int end = message.indexOf(" | ", at);
@@ -219,9 +308,9 @@ public class PostgresActivitiesImpl implements PostgresActivities {
 
   /**
    * The target server's free space, where the worker can see it (the server's data directory on
-   * this host), else a plain statement that it cannot: a remote server's volume is not visible
-   * over SQL. Never a refusal: how much a restore needs beyond the archive (indexes are rebuilt,
-   * the archive is compressed) is not known in advance; a full disk ends pg_restore with DiskFull.
+   * this host), else a plain statement that it cannot: a remote server's volume is not visible over
+   * SQL. Never a refusal: how much a restore needs beyond the archive (indexes are rebuilt, the
+   * archive is compressed) is not known in advance; a full disk ends pg_restore with DiskFull.
    */
   private static String describeTargetSpace(PgClient pg, Path dump) {
     String dataDirectory;
@@ -231,20 +320,40 @@ public class PostgresActivitiesImpl implements PostgresActivities {
       rs.next();
       dataDirectory = rs.getString(1);
     } catch (SQLException e) {
-      return "target server's free space not known: its data directory is not visible to the worker's role (" + e.getSQLState() + ")";
+      return "target server's free space not known: its data directory is not visible to the"
+          + " worker's role ("
+          + e.getSQLState()
+          + ")";
     }
     String host = pg.settings().host();
-    boolean local = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("::1") || host.startsWith("/");
+    boolean local =
+        host.equals("localhost")
+            || host.equals("127.0.0.1")
+            || host.equals("::1")
+            || host.startsWith("/");
     Path dir = Path.of(dataDirectory);
     if (local && Files.isDirectory(dir)) {
       try {
         long free = Files.getFileStore(dir).getUsableSpace();
-        return "target server's volume has " + free + " bytes free at " + dir + " (archive " + Files.size(dump) + " bytes)";
+        return "target server's volume has "
+            + free
+            + " bytes free at "
+            + dir
+            + " (archive "
+            + Files.size(dump)
+            + " bytes)";
       } catch (IOException e) {
-        return "target server's free space not known: " + dir + " cannot be read (" + e.getMessage() + ")";
+        return "target server's free space not known: "
+            + dir
+            + " cannot be read ("
+            + e.getMessage()
+            + ")";
       }
     }
-    return "target server's free space not known: " + pg.settings().host() + ":" + pg.settings().port()
+    return "target server's free space not known: "
+        + pg.settings().host()
+        + ":"
+        + pg.settings().port()
         + " is not on this host, and PostgreSQL does not report its volume's free space";
   }
 
@@ -257,7 +366,9 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     if (protectedDatabases.contains(request.liveDatabase())) {
       throw NonRetryable.failure(
           FailureTypes.SWAP_REFUSED,
-          "\"" + request.liveDatabase() + "\" holds the recovery audit trail and is never replaced by a restore.");
+          "\""
+              + request.liveDatabase()
+              + "\" holds the recovery audit trail and is never replaced by a restore.");
     }
     for (int attempt = 1; ; attempt++) {
       try (Connection c = pg.connectMaintenance()) {
@@ -267,10 +378,15 @@ public class PostgresActivitiesImpl implements PostgresActivities {
         }
       } catch (SQLException e) {
         if (!"55006".equals(e.getSQLState()) || attempt == SWAP_ATTEMPTS) {
-          throw sqlFailure("swap " + request.stagingDatabase() + " into " + request.liveDatabase(), e);
+          throw sqlFailure(
+              "swap " + request.stagingDatabase() + " into " + request.liveDatabase(), e);
         }
         // 55006: a client reconnected between terminating sessions and renaming; once more.
-        log.info("Sessions reconnected to {} during the swap; retrying ({}/{})", request.liveDatabase(), attempt, SWAP_ATTEMPTS);
+        log.info(
+            "Sessions reconnected to {} during the swap; retrying ({}/{})",
+            request.liveDatabase(),
+            attempt,
+            SWAP_ATTEMPTS);
       }
     }
   }
@@ -279,22 +395,36 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   private SwapOutcome trySwap(PgClient pg, Connection c, SwapRequest request) throws SQLException {
     boolean liveExists = databaseExists(c, request.liveDatabase());
     boolean stagingExists = databaseExists(c, request.stagingDatabase());
-    if (liveExists && request.marker().equals(comment(c, request.liveDatabase())) && !stagingExists) {
-      log.info("{} already holds the restore ({}); nothing to do", request.liveDatabase(), request.marker());
+    if (liveExists
+        && request.marker().equals(comment(c, request.liveDatabase()))
+        && !stagingExists) {
+      log.info(
+          "{} already holds the restore ({}); nothing to do",
+          request.liveDatabase(),
+          request.marker());
       return new SwapOutcome(
-          request.liveDatabase(), databaseExists(c, request.retiredDatabase()) ? request.retiredDatabase() : null, 0, true);
+          request.liveDatabase(),
+          databaseExists(c, request.retiredDatabase()) ? request.retiredDatabase() : null,
+          0,
+          true);
     }
     if (!stagingExists) {
       throw NonRetryable.failure(
           FailureTypes.SWAP_REFUSED,
-          "The staging database " + request.stagingDatabase() + " does not exist, so there is nothing verified to swap in;"
+          "The staging database "
+              + request.stagingDatabase()
+              + " does not exist, so there is nothing verified to swap in;"
               + " the live database was not touched. Start the restore again.");
     }
     if (liveExists && databaseExists(c, request.retiredDatabase())) {
       throw NonRetryable.failure(
           FailureTypes.SWAP_REFUSED,
-          "The name " + request.retiredDatabase() + " for keeping the replaced database is taken; the live database was"
-              + " not touched. Rename or drop " + request.retiredDatabase() + " and start the restore again.");
+          "The name "
+              + request.retiredDatabase()
+              + " for keeping the replaced database is taken; the live database was"
+              + " not touched. Rename or drop "
+              + request.retiredDatabase()
+              + " and start the restore again.");
     }
     if (liveExists && request.expectedLive() != null) {
       requireUnchanged(pg, c, request);
@@ -306,21 +436,51 @@ public class PostgresActivitiesImpl implements PostgresActivities {
       // Said first: a swap that dies here, never retried, leaves a database refusing connections,
       // and this names the workflow to ask whether it still runs (reopenAbandonedDatabases).
       closing = ClosingMarker.closing(swappingWorkflow(), comment(c, request.liveDatabase()));
-      execute(c, "COMMENT ON DATABASE " + PgClient.quote(request.liveDatabase()) + " IS " + literal(closing.text()));
+      execute(
+          c,
+          "COMMENT ON DATABASE "
+              + PgClient.quote(request.liveDatabase())
+              + " IS "
+              + literal(closing.text()));
       // No new sessions while we end the current ones (runbook section 8) and rename.
-      execute(c, "ALTER DATABASE " + PgClient.quote(request.liveDatabase()) + " WITH ALLOW_CONNECTIONS false");
+      execute(
+          c,
+          "ALTER DATABASE "
+              + PgClient.quote(request.liveDatabase())
+              + " WITH ALLOW_CONNECTIONS false");
     }
     boolean committed = false;
     try {
-      terminated = terminateSessions(c, request.liveDatabase()) + terminateSessions(c, request.stagingDatabase());
+      terminated =
+          terminateSessions(c, request.liveDatabase())
+              + terminateSessions(c, request.stagingDatabase());
       c.setAutoCommit(false);
       if (liveExists) {
-        execute(c, "ALTER DATABASE " + PgClient.quote(request.liveDatabase()) + " RENAME TO " + PgClient.quote(request.retiredDatabase()));
-        execute(c, "ALTER DATABASE " + PgClient.quote(request.retiredDatabase()) + " WITH ALLOW_CONNECTIONS true");
+        execute(
+            c,
+            "ALTER DATABASE "
+                + PgClient.quote(request.liveDatabase())
+                + " RENAME TO "
+                + PgClient.quote(request.retiredDatabase()));
+        execute(
+            c,
+            "ALTER DATABASE "
+                + PgClient.quote(request.retiredDatabase())
+                + " WITH ALLOW_CONNECTIONS true");
         setComment(c, request.retiredDatabase(), closing.previousComment());
       }
-      execute(c, "ALTER DATABASE " + PgClient.quote(request.stagingDatabase()) + " RENAME TO " + PgClient.quote(request.liveDatabase()));
-      execute(c, "COMMENT ON DATABASE " + PgClient.quote(request.liveDatabase()) + " IS " + literal(request.marker()));
+      execute(
+          c,
+          "ALTER DATABASE "
+              + PgClient.quote(request.stagingDatabase())
+              + " RENAME TO "
+              + PgClient.quote(request.liveDatabase()));
+      execute(
+          c,
+          "COMMENT ON DATABASE "
+              + PgClient.quote(request.liveDatabase())
+              + " IS "
+              + literal(request.marker()));
       c.commit();
       committed = true;
     } catch (SQLException e) {
@@ -330,13 +490,21 @@ public class PostgresActivitiesImpl implements PostgresActivities {
       c.setAutoCommit(true);
       if (!committed && liveExists) {
         // Leave the live database exactly as it was: accepting connections again.
-        execute(c, "ALTER DATABASE " + PgClient.quote(request.liveDatabase()) + " WITH ALLOW_CONNECTIONS true");
+        execute(
+            c,
+            "ALTER DATABASE "
+                + PgClient.quote(request.liveDatabase())
+                + " WITH ALLOW_CONNECTIONS true");
         setComment(c, request.liveDatabase(), closing.previousComment());
       }
     }
-    log.info("Swapped {} into {}; the replaced database is kept as {}", request.stagingDatabase(), request.liveDatabase(),
+    log.info(
+        "Swapped {} into {}; the replaced database is kept as {}",
+        request.stagingDatabase(),
+        request.liveDatabase(),
         liveExists ? request.retiredDatabase() : "(none existed)");
-    return new SwapOutcome(request.liveDatabase(), liveExists ? request.retiredDatabase() : null, terminated, false);
+    return new SwapOutcome(
+        request.liveDatabase(), liveExists ? request.retiredDatabase() : null, terminated, false);
   }
 
   @Override
@@ -350,13 +518,16 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     }
   }
 
-  private LiveFingerprint fingerprint(PgClient pg, Connection maintenance, String database) throws SQLException {
+  private LiveFingerprint fingerprint(PgClient pg, Connection maintenance, String database)
+      throws SQLException {
     long oid;
-    try (PreparedStatement s = maintenance.prepareStatement("SELECT oid FROM pg_database WHERE datname = ?")) {
+    try (PreparedStatement s =
+        maintenance.prepareStatement("SELECT oid FROM pg_database WHERE datname = ?")) {
       s.setString(1, database);
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
-          throw NonRetryable.failure(FailureTypes.INVALID_INPUT, "There is no database " + database + " to fingerprint.");
+          throw NonRetryable.failure(
+              FailureTypes.INVALID_INPUT, "There is no database " + database + " to fingerprint.");
         }
         oid = rs.getLong(1);
       }
@@ -364,27 +535,43 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     // User tables only: autovacuum and ANALYZE write catalogs, not these counters.
     try (Connection c = pg.connect(database);
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM"
+                    + " pg_stat_user_tables")) {
       rs.next();
       return new LiveFingerprint(database, oid, rs.getLong(1));
     }
   }
 
   /** The live database must still be the one a person compared and approved replacing. */
-  private void requireUnchanged(PgClient pg, Connection c, SwapRequest request) throws SQLException {
+  private void requireUnchanged(PgClient pg, Connection c, SwapRequest request)
+      throws SQLException {
     LiveFingerprint expected = request.expectedLive();
     LiveFingerprint now = fingerprint(pg, c, request.liveDatabase());
     String changed = null;
     if (now.oid() != expected.oid()) {
-      changed = "another database was put in its place (OID " + expected.oid() + " then, " + now.oid() + " now)";
+      changed =
+          "another database was put in its place (OID "
+              + expected.oid()
+              + " then, "
+              + now.oid()
+              + " now)";
     } else if (now.rowWrites() != expected.rowWrites()) {
-      changed = (now.rowWrites() - expected.rowWrites()) + " rows were inserted, updated or deleted in it";
+      changed =
+          (now.rowWrites() - expected.rowWrites())
+              + " rows were inserted, updated or deleted in it";
     }
     if (changed != null) {
       throw NonRetryable.failure(
           FailureTypes.LIVE_DATABASE_CHANGED,
-          "The live database " + request.liveDatabase() + " changed since it was compared and the swap approved: " + changed
-              + ". Nothing was swapped; the staged restore " + request.stagingDatabase() + " is kept until the procedure ends."
+          "The live database "
+              + request.liveDatabase()
+              + " changed since it was compared and the swap approved: "
+              + changed
+              + ". Nothing was swapped; the staged restore "
+              + request.stagingDatabase()
+              + " is kept until the procedure ends."
               + " Compare again (start the incident again) before replacing it.");
     }
   }
@@ -398,8 +585,14 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     }
   }
 
-  private static void setComment(Connection c, String database, String comment) throws SQLException {
-    execute(c, "COMMENT ON DATABASE " + PgClient.quote(database) + " IS " + (comment == null ? "NULL" : literal(comment)));
+  private static void setComment(Connection c, String database, String comment)
+      throws SQLException {
+    execute(
+        c,
+        "COMMENT ON DATABASE "
+            + PgClient.quote(database)
+            + " IS "
+            + (comment == null ? "NULL" : literal(comment)));
   }
 
   @Override
@@ -412,11 +605,14 @@ public class PostgresActivitiesImpl implements PostgresActivities {
         if (why == null) {
           continue;
         }
-        execute(c, "ALTER DATABASE " + PgClient.quote(closed.name()) + " WITH ALLOW_CONNECTIONS true");
+        execute(
+            c, "ALTER DATABASE " + PgClient.quote(closed.name()) + " WITH ALLOW_CONNECTIONS true");
         if (closed.marker() != null) {
           setComment(c, closed.name(), closed.marker().previousComment());
         }
-        ReopenedDatabase r = new ReopenedDatabase(closed.name(), closed.marker() == null ? null : closed.marker().workflowId(), why);
+        ReopenedDatabase r =
+            new ReopenedDatabase(
+                closed.name(), closed.marker() == null ? null : closed.marker().workflowId(), why);
         log.warn("Opened {} on {} again: {}", closed.name(), pg.settings(), r.describe());
         reopened.add(r);
       }
@@ -431,8 +627,10 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   private static List<ClosedDatabase> closedDatabases(Connection c) throws SQLException {
     List<ClosedDatabase> closed = new ArrayList<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database WHERE NOT datallowconn AND NOT datistemplate ORDER BY datname")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database WHERE NOT"
+                    + " datallowconn AND NOT datistemplate ORDER BY datname")) {
       while (rs.next()) {
         closed.add(new ClosedDatabase(rs.getString(1), ClosingMarker.parse(rs.getString(2))));
       }
@@ -443,19 +641,29 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   /** Null when the database must stay closed. */
   private String whyAbandoned(ClosedDatabase closed, String ownDatabase) {
     java.util.Optional<Boolean> running =
-        closed.marker() == null ? java.util.Optional.empty() : runningWorkflows.isRunning(closed.marker().workflowId());
+        closed.marker() == null
+            ? java.util.Optional.empty()
+            : runningWorkflows.isRunning(closed.marker().workflowId());
     if (running.orElse(false)) {
-      log.info("{} is closed by the swap of {}, which still runs; left alone", closed.name(), closed.marker().workflowId());
+      log.info(
+          "{} is closed by the swap of {}, which still runs; left alone",
+          closed.name(),
+          closed.marker().workflowId());
       return null;
     }
     if (closed.name().equals(ownDatabase)) {
       return "the procedure opening it holds its lease, so no swap of it is under way";
     }
     if (running.isPresent()) {
-      return "the workflow " + closed.marker().workflowId() + " that closed it for its swap is no longer running";
+      return "the workflow "
+          + closed.marker().workflowId()
+          + " that closed it for its swap is no longer running";
     }
     if (closed.marker() != null) {
-      log.warn("{} was closed by the swap of {}; whether that still runs cannot be told, so it stays closed", closed.name(),
+      log.warn(
+          "{} was closed by the swap of {}; whether that still runs cannot be told, so it stays"
+              + " closed",
+          closed.name(),
           closed.marker().workflowId());
     }
     // Closed by someone other than a swap of ours: not ours to open.
@@ -484,10 +692,17 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     while (true) {
       try (Connection c = pg.connectMaintenance();
           Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT current_setting('server_version'), current_setting('server_version_num')::int / 10000")) {
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT current_setting('server_version'),"
+                      + " current_setting('server_version_num')::int / 10000")) {
         rs.next();
         long waited = (System.nanoTime() - started) / 1_000_000;
-        log.info("{} accepts connections after {} ms: PostgreSQL {}", pg.settings(), waited, rs.getString(1));
+        log.info(
+            "{} accepts connections after {} ms: PostgreSQL {}",
+            pg.settings(),
+            waited,
+            rs.getString(1));
         return new ServerInfo(rs.getString(1).split(" ")[0], rs.getInt(2), waited);
       } catch (SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
@@ -499,8 +714,14 @@ public class PostgresActivitiesImpl implements PostgresActivities {
       if (System.nanoTime() > until) {
         throw NonRetryable.failure(
             "ServerNotReady",
-            "The PostgreSQL server at " + pg.settings() + " did not accept connections within " + deadline + "; the last"
-                + " attempt said: " + lastError + ". Look at the instance's log (docker logs <name>, or the cluster's"
+            "The PostgreSQL server at "
+                + pg.settings()
+                + " did not accept connections within "
+                + deadline
+                + "; the last"
+                + " attempt said: "
+                + lastError
+                + ". Look at the instance's log (docker logs <name>, or the cluster's"
                 + " server.log), then run the procedure again: it reuses the instance.");
       }
       Heartbeats.beat("waiting for " + pg.settings() + ": " + lastError);
@@ -530,35 +751,53 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   }
 
   @Override
-  public void checkRestoreCompatibility(com.flowviz.dr.activities.crypto.ArchiveHeader archive, PgServer server) {
+  public void checkRestoreCompatibility(
+      com.flowviz.dr.activities.crypto.ArchiveHeader archive, PgServer server) {
     if (archive == null) {
       return;
     }
     PgToolVersion pgRestore = PgToolVersion.of(binaries.program("pg_restore"));
     if (archive.archiveVersion() != null) {
-      PgDumpHeader header = new PgDumpHeader(archive.archiveVersion(), 1, null, archive.serverVersion(), archive.pgDumpVersion());
+      PgDumpHeader header =
+          new PgDumpHeader(
+              archive.archiveVersion(), 1, null, archive.serverVersion(), archive.pgDumpVersion());
       if (!header.readableBy(pgRestore.major())) {
         throw NonRetryable.failure(
             FailureTypes.PG_VERSION_MISMATCH,
-            "The backup was written by pg_dump " + archive.pgDumpVersion() + " (archive format " + archive.archiveVersion()
-                + "); the worker's pg_restore is " + pgRestore.version() + " and cannot read it. Install the PostgreSQL "
-                + header.pgDumpMajor().map(String::valueOf).orElse("newer") + " client on the worker host (Debian:"
-                + " apt-get install postgresql-client-" + header.pgDumpMajor().map(String::valueOf).orElse("17") + ").");
+            "The backup was written by pg_dump "
+                + archive.pgDumpVersion()
+                + " (archive format "
+                + archive.archiveVersion()
+                + "); the worker's pg_restore is "
+                + pgRestore.version()
+                + " and cannot read it. Install the PostgreSQL "
+                + header.pgDumpMajor().map(String::valueOf).orElse("newer")
+                + " client on the worker host (Debian:"
+                + " apt-get install postgresql-client-"
+                + header.pgDumpMajor().map(String::valueOf).orElse("17")
+                + ").");
       }
     }
     ServerInfo target = awaitServerReady(server, Duration.ofSeconds(30));
     if (archive.serverMajor() != null && target.major() < archive.serverMajor()) {
       throw NonRetryable.failure(
           FailureTypes.PG_VERSION_MISMATCH,
-          "The backup comes from PostgreSQL " + archive.serverVersion() + " but the target server runs " + target.version()
-              + ": a dump cannot be restored into an older major version. Provision PostgreSQL " + archive.serverMajor()
-              + " or newer (e.g. the postgres:" + archive.serverMajor() + " image).");
+          "The backup comes from PostgreSQL "
+              + archive.serverVersion()
+              + " but the target server runs "
+              + target.version()
+              + ": a dump cannot be restored into an older major version. Provision PostgreSQL "
+              + archive.serverMajor()
+              + " or newer (e.g. the postgres:"
+              + archive.serverMajor()
+              + " image).");
     }
   }
 
   @Override
   public DataGap compareDatabases(String liveDatabase, String recoveredDatabase, PgServer server) {
-    // Read-only, so any two databases may be compared: staging with live, or a replaced database with the restored one.
+    // Read-only, so any two databases may be compared: staging with live, or a replaced database
+    // with the restored one.
     requireSafeName(liveDatabase);
     requireSafeName(recoveredDatabase);
     PgClient pg = servers.client(server);
@@ -568,33 +807,55 @@ public class PostgresActivitiesImpl implements PostgresActivities {
       return gap;
     } catch (SQLException e) {
       if ("3D000".equals(e.getSQLState())) {
-        throw NonRetryable.failure(FailureTypes.INVALID_INPUT,
-            "Cannot compare " + liveDatabase + " with " + recoveredDatabase + ": " + e.getMessage() + ". Both must exist on " + pg.settings() + ".");
+        throw NonRetryable.failure(
+            FailureTypes.INVALID_INPUT,
+            "Cannot compare "
+                + liveDatabase
+                + " with "
+                + recoveredDatabase
+                + ": "
+                + e.getMessage()
+                + ". Both must exist on "
+                + pg.settings()
+                + ".");
       }
       throw sqlFailure("compare " + liveDatabase + " with " + recoveredDatabase, e);
     }
   }
 
   @Override
-  public UndeleteOutcome reinsertMissingRows(String liveDatabase, String recoveredDatabase, String operationId, PgServer server) {
+  public UndeleteOutcome reinsertMissingRows(
+      String liveDatabase, String recoveredDatabase, String operationId, PgServer server) {
     requireSafeName(liveDatabase);
     requireStagingName(recoveredDatabase);
     if (protectedDatabases.contains(liveDatabase)) {
-      throw NonRetryable.failure(FailureTypes.SWAP_REFUSED, "\"" + liveDatabase + "\" holds the recovery audit trail; nothing is written into it.");
+      throw NonRetryable.failure(
+          FailureTypes.SWAP_REFUSED,
+          "\"" + liveDatabase + "\" holds the recovery audit trail; nothing is written into it.");
     }
     PgClient pg = servers.client(server);
     try {
-      UndeleteOutcome outcome = SurgicalUndelete.run(pg, liveDatabase, recoveredDatabase, operationId);
-      log.info("Undelete {} into {}: {} rows {}", operationId, liveDatabase, outcome.total(),
+      UndeleteOutcome outcome =
+          SurgicalUndelete.run(pg, liveDatabase, recoveredDatabase, operationId);
+      log.info(
+          "Undelete {} into {}: {} rows {}",
+          operationId,
+          liveDatabase,
+          outcome.total(),
           outcome.alreadyApplied() ? "(committed by an earlier attempt)" : outcome.inserted());
       return outcome;
     } catch (SQLException e) {
       String state = e.getSQLState() == null ? "" : e.getSQLState();
       if (state.equals("23503") || state.equals("23514") || state.equals("23502")) {
         // A constraint the backup's rows no longer satisfy: a retry would meet it again.
-        throw NonRetryable.failure(FailureTypes.UNDELETE_CONFLICT,
-            "The deleted rows cannot be put back into " + liveDatabase + " as they were: " + e.getMessage() + ". Nothing was"
-                + " changed (the transaction was rolled back). Look at what changed since the backup, or choose the full restore.");
+        throw NonRetryable.failure(
+            FailureTypes.UNDELETE_CONFLICT,
+            "The deleted rows cannot be put back into "
+                + liveDatabase
+                + " as they were: "
+                + e.getMessage()
+                + ". Nothing was changed (the transaction was rolled back). Look at what changed"
+                + " since the backup, or choose the full restore.");
       }
       throw sqlFailure("put the deleted rows back into " + liveDatabase, e);
     }
@@ -605,17 +866,26 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     try (InputStream in = Files.newInputStream(dump)) {
       header = PgDumpHeader.read(in);
     } catch (PgDumpHeader.NotAnArchiveException e) {
-      throw NonRetryable.failure(FailureTypes.NOT_A_PG_DUMP, "The decrypted backup is not a pg_dump custom-format archive: " + e.getMessage());
+      throw NonRetryable.failure(
+          FailureTypes.NOT_A_PG_DUMP,
+          "The decrypted backup is not a pg_dump custom-format archive: " + e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     if (!header.readableBy(pgRestore.major())) {
       throw NonRetryable.failure(
           FailureTypes.PG_VERSION_MISMATCH,
-          "The backup was written by pg_dump " + header.pgDumpVersion() + " (archive format " + header.archiveVersion()
-              + "), which the local pg_restore " + pgRestore.version() + " cannot read. Install the PostgreSQL "
-              + header.pgDumpMajor().map(String::valueOf).orElse("newer") + " client programs on the worker host"
-              + " (Debian: apt-get install postgresql-client-" + header.pgDumpMajor().map(String::valueOf).orElse("17")
+          "The backup was written by pg_dump "
+              + header.pgDumpVersion()
+              + " (archive format "
+              + header.archiveVersion()
+              + "), which the local pg_restore "
+              + pgRestore.version()
+              + " cannot read. Install the PostgreSQL "
+              + header.pgDumpMajor().map(String::valueOf).orElse("newer")
+              + " client programs on the worker host"
+              + " (Debian: apt-get install postgresql-client-"
+              + header.pgDumpMajor().map(String::valueOf).orElse("17")
               + ") or set flowviz.pg.bin-dir to them.");
     }
   }
@@ -632,19 +902,28 @@ public class PostgresActivitiesImpl implements PostgresActivities {
         || tail.contains("server closed the connection")
         || tail.contains("terminating connection")) {
       // The server may be restarting: worth another attempt.
-      return new IllegalStateException("pg_restore could not reach the database server: " + lastLines(tail, 3));
+      return new IllegalStateException(
+          "pg_restore could not reach the database server: " + lastLines(tail, 3));
     }
-    if (tail.contains("No space left on device") || tail.contains("could not extend file") || tail.contains("53100")) {
+    if (tail.contains("No space left on device")
+        || tail.contains("could not extend file")
+        || tail.contains("53100")) {
       // The server's disk (or the worker's) is full: every retry would fill it again.
       return NonRetryable.failure(
           FailureTypes.DISK_FULL,
-          "pg_restore ran out of disk space: " + diskFullLine(tail) + ". Free space on the database server (or grow its"
-              + " volume) to hold the restored database beside the live one, then start the restore again. The live"
-              + " database was not touched; the staging database is dropped.");
+          "pg_restore ran out of disk space: "
+              + diskFullLine(tail)
+              + ". Free space on the database server (or grow its volume) to hold the restored"
+              + " database beside the live one, then start the restore again. The live database was"
+              + " not touched; the staging database is dropped.");
     }
     return NonRetryable.failure(
         FailureTypes.PG_RESTORE_FAILED,
-        "pg_restore failed (exit " + e.exitCode() + "): " + lastLines(tail, 5) + ". The live database was not touched.");
+        "pg_restore failed (exit "
+            + e.exitCode()
+            + "): "
+            + lastLines(tail, 5)
+            + ". The live database was not touched.");
   }
 
   private static void recreate(Connection c, String database) throws SQLException {
@@ -664,7 +943,8 @@ public class PostgresActivitiesImpl implements PostgresActivities {
 
   private static String comment(Connection c, String database) throws SQLException {
     try (PreparedStatement s =
-        c.prepareStatement("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?")) {
+        c.prepareStatement(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?")) {
       s.setString(1, database);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? rs.getString(1) : null;
@@ -675,7 +955,8 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   private static int terminateSessions(Connection c, String database) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = ? AND"
+                + " pid <> pg_backend_pid()")) {
       s.setString(1, database);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
@@ -696,7 +977,8 @@ public class PostgresActivitiesImpl implements PostgresActivities {
 
   static void requireSafeName(String name) {
     if (name == null || !SAFE_NAME.matcher(name).matches()) {
-      throw NonRetryable.failure(FailureTypes.INVALID_INPUT, "\"" + name + "\" is not a safe database name.");
+      throw NonRetryable.failure(
+          FailureTypes.INVALID_INPUT, "\"" + name + "\" is not a safe database name.");
     }
   }
 
@@ -704,13 +986,18 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     requireSafeName(name);
     if (!name.contains(Names.STAGING_INFIX)) {
       throw NonRetryable.failure(
-          FailureTypes.INVALID_INPUT, "\"" + name + "\" is not a staging database name; only those are created or dropped here.");
+          FailureTypes.INVALID_INPUT,
+          "\""
+              + name
+              + "\" is not a staging database name; only those are created or dropped here.");
     }
     for (String protectedName : protectedDatabases) {
       if (name.startsWith(protectedName + Names.STAGING_INFIX)) {
         throw NonRetryable.failure(
             FailureTypes.SWAP_REFUSED,
-            "\"" + protectedName + "\" holds the recovery audit trail and is never the target of a restore.");
+            "\""
+                + protectedName
+                + "\" holds the recovery audit trail and is never the target of a restore.");
       }
     }
   }
@@ -719,7 +1006,10 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     return SqlStates.failure(what, e);
   }
 
-  /** The server's own words about the full disk (pg_restore's last lines are about its workers dying). */
+  /**
+   * The server's own words about the full disk (pg_restore's last lines are about its workers
+   * dying).
+   */
   private static String diskFullLine(String tail) {
     for (String line : tail.strip().split("\n")) {
       if (line.contains("No space left on device") || line.contains("could not extend file")) {
@@ -731,6 +1021,8 @@ public class PostgresActivitiesImpl implements PostgresActivities {
 
   private static String lastLines(String text, int count) {
     String[] lines = text.strip().split("\n");
-    return String.join(" | ", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - count), lines.length));
+    return String.join(
+        " | ",
+        java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - count), lines.length));
   }
 }

@@ -19,12 +19,12 @@ import java.util.function.Function;
  * ("stack:&lt;workspace&gt;", the DR region's server among them). A workflow input names a server;
  * it never chooses a host or a secret.
  *
- * <p>Entries for instances and stacks are written when the tool makes them and removed at
- * teardown, in the secret store beside the password they assign ({@code flowviz/dr/registry/...}).
- * Kept there, not in a database: a server is only usable when its password is readable, so the
- * registry adds no dependency to a recovery, and it answers while the primary server (where the
- * audit database lives unless configured apart) is down. Instances made before the registry are
- * admitted by their provisioner's ownership mark and recorded then.
+ * <p>Entries for instances and stacks are written when the tool makes them and removed at teardown,
+ * in the secret store beside the password they assign ({@code flowviz/dr/registry/...}). Kept
+ * there, not in a database: a server is only usable when its password is readable, so the registry
+ * adds no dependency to a recovery, and it answers while the primary server (where the audit
+ * database lives unless configured apart) is down. Instances made before the registry are admitted
+ * by their provisioner's ownership mark and recorded then.
  */
 public final class ServerRegistry {
 
@@ -32,7 +32,10 @@ public final class ServerRegistry {
   public static final String INSTANCE = ServerNames.INSTANCE;
   public static final String STACK = ServerNames.STACK;
 
-  /** Where a named server listens and which secret holds its password (null: the worker's own PGPASSWORD / pgpass). */
+  /**
+   * Where a named server listens and which secret holds its password (null: the worker's own
+   * PGPASSWORD / pgpass).
+   */
   public record Entry(String name, String host, int port, String user, String passwordSecret) {
     public PgServer toServer() {
       return new PgServer(host, port, user, passwordSecret, name);
@@ -45,18 +48,26 @@ public final class ServerRegistry {
 
   /**
    * @param unregisteredInstance an instance's entry from its provisioner's ownership mark, for
-   *     instances provisioned before the registry; empty when the provisioner has none of that
-   *     name or it does not carry the mark
+   *     instances provisioned before the registry; empty when the provisioner has none of that name
+   *     or it does not carry the mark
    */
-  public ServerRegistry(PgConnectionSettings production, SecretStore store, Function<String, Optional<Entry>> unregisteredInstance) {
-    this.production = new Entry(PRODUCTION, production.host(), production.port(), production.user(), null);
+  public ServerRegistry(
+      PgConnectionSettings production,
+      SecretStore store,
+      Function<String, Optional<Entry>> unregisteredInstance) {
+    this.production =
+        new Entry(PRODUCTION, production.host(), production.port(), production.user(), null);
     this.store = store;
     this.unregisteredInstance = unregisteredInstance;
   }
 
-  /** A registry kept in that store, for activities built without the worker's (tests, tools): it records and finds what they make. */
+  /**
+   * A registry kept in that store, for activities built without the worker's (tests, tools): it
+   * records and finds what they make.
+   */
   public static ServerRegistry recordingIn(SecretStore store) {
-    return new ServerRegistry(new PgConnectionSettings(null, 0, null, null, null), store, name -> Optional.empty());
+    return new ServerRegistry(
+        new PgConnectionSettings(null, 0, null, null, null), store, name -> Optional.empty());
   }
 
   public static String instanceName(String instance) {
@@ -98,8 +109,12 @@ public final class ServerRegistry {
     }
     String local = localName(name);
     if (local == null) {
-      throw refuse("The server name \"" + printable(name) + "\" is not one the worker knows: give \"production\", \"instance:<name>\""
-          + " (an instance flowviz-dr provisioned) or \"stack:<workspace>\" (a stack it applied). Hosts and secret names are not accepted.");
+      throw refuse(
+          "The server name \""
+              + printable(name)
+              + "\" is not one the worker knows: give \"production\", \"instance:<name>\" (an"
+              + " instance flowviz-dr provisioned) or \"stack:<workspace>\" (a stack it applied)."
+              + " Hosts and secret names are not accepted.");
     }
     Optional<String> stored = store.read(entryKey(name));
     if (stored.isPresent()) {
@@ -111,10 +126,18 @@ public final class ServerRegistry {
         record(marked.get());
         return marked.get();
       }
-      throw refuse("There is no instance \"" + local + "\" made by flowviz-dr (no registry entry, no ownership mark); the worker connects"
-          + " only to instances it provisioned. Provision it with restore-new-instance, or name another server.");
+      throw refuse(
+          "There is no instance \""
+              + local
+              + "\" made by flowviz-dr (no registry entry, no ownership mark); the worker connects"
+              + " only to instances it provisioned. Provision it with restore-new-instance, or name"
+              + " another server.");
     }
-    throw refuse("There is no stack \"" + local + "\" applied by flowviz-dr; the worker connects only to stacks it applied (runbook 4.4).");
+    throw refuse(
+        "There is no stack \""
+            + local
+            + "\" applied by flowviz-dr; the worker connects only to stacks it applied (runbook"
+            + " 4.4).");
   }
 
   /**
@@ -124,31 +147,68 @@ public final class ServerRegistry {
    */
   public Entry admit(PgServer server) {
     Entry entry = resolve(server.name() != null ? server.name() : nameFromSecret(server));
-    if (server.host() != null && !(server.host().equalsIgnoreCase(entry.host()) && server.port() == entry.port())) {
-      throw refuse("The server " + entry.name() + " is at " + entry.host() + ":" + entry.port() + ", not " + printable(server.host()) + ":"
-          + server.port() + "; the worker connects only where its registry says. Name the server and leave host and port out.");
+    if (server.host() != null
+        && !(server.host().equalsIgnoreCase(entry.host()) && server.port() == entry.port())) {
+      throw refuse(
+          "The server "
+              + entry.name()
+              + " is at "
+              + entry.host()
+              + ":"
+              + entry.port()
+              + ", not "
+              + printable(server.host())
+              + ":"
+              + server.port()
+              + "; the worker connects only where its registry says. Name the server and leave host"
+              + " and port out.");
     }
-    if ((server.host() != null || server.passwordSecret() != null) && !Objects.equals(server.passwordSecret(), entry.passwordSecret())) {
-      throw refuse("The secret " + printable(server.passwordSecret()) + " is not the one of server " + entry.name()
-          + "; the worker decides which secret a server gets. Name the server and leave passwordSecret out.");
+    if ((server.host() != null || server.passwordSecret() != null)
+        && !Objects.equals(server.passwordSecret(), entry.passwordSecret())) {
+      throw refuse(
+          "The secret "
+              + printable(server.passwordSecret())
+              + " is not the one of server "
+              + entry.name()
+              + "; the worker decides which secret a server gets. Name the server and leave"
+              + " passwordSecret out.");
     }
     if (server.user() != null && !server.user().equals(entry.user())) {
-      throw refuse("The server " + entry.name() + " is used as " + entry.user() + ", not " + printable(server.user()) + ".");
+      throw refuse(
+          "The server "
+              + entry.name()
+              + " is used as "
+              + entry.user()
+              + ", not "
+              + printable(server.user())
+              + ".");
     }
     return entry;
   }
 
   private static String nameFromSecret(PgServer server) {
-    return ServerNames.ofSecret(server.passwordSecret()).orElseThrow(() -> refuse("The secret " + printable(server.passwordSecret())
-        + " given for " + printable(server.host()) + ":" + server.port() + " is not the password of any server the worker knows;"
-        + " nothing was read or sent. Name the server instead (\"production\", \"instance:<name>\", \"stack:<workspace>\")."));
+    return ServerNames.ofSecret(server.passwordSecret())
+        .orElseThrow(
+            () ->
+                refuse(
+                    "The secret "
+                        + printable(server.passwordSecret())
+                        + " given for "
+                        + printable(server.host())
+                        + ":"
+                        + server.port()
+                        + " is not the password of any server the worker knows; nothing was read or"
+                        + " sent. Name the server instead (\"production\", \"instance:<name>\","
+                        + " \"stack:<workspace>\")."));
   }
 
   private static String localName(String name) {
     if (!ServerNames.isServerName(name) || name.equals(PRODUCTION)) {
       return null;
     }
-    return name.startsWith(INSTANCE) ? name.substring(INSTANCE.length()) : name.substring(STACK.length());
+    return name.startsWith(INSTANCE)
+        ? name.substring(INSTANCE.length())
+        : name.substring(STACK.length());
   }
 
   private static String entryKey(String name) {
@@ -163,10 +223,18 @@ public final class ServerRegistry {
     try {
       JsonNode node = Json.MAPPER.readTree(json);
       JsonNode secret = node.get("passwordSecret");
-      return new Entry(name, node.get("host").asText(), node.get("port").asInt(), node.get("user").asText(),
+      return new Entry(
+          name,
+          node.get("host").asText(),
+          node.get("port").asInt(),
+          node.get("user").asText(),
           secret == null || secret.isNull() ? null : secret.asText());
     } catch (JsonProcessingException | NullPointerException e) {
-      throw NonRetryable.failure(FailureTypes.CONFIGURATION, "The registry entry of server " + name + " is not readable; provision or apply it again.");
+      throw NonRetryable.failure(
+          FailureTypes.CONFIGURATION,
+          "The registry entry of server "
+              + name
+              + " is not readable; provision or apply it again.");
     }
   }
 

@@ -14,7 +14,9 @@ import java.sql.SQLException;
 public final class SqlStates {
   private SqlStates() {}
 
-  /** Whether another attempt may succeed; unknown states count as transient, the budget bounds them. */
+  /**
+   * Whether another attempt may succeed; unknown states count as transient, the budget bounds them.
+   */
   public static boolean canHeal(SQLException e) {
     String state = state(e);
     return !(state.startsWith("28")
@@ -35,32 +37,61 @@ public final class SqlStates {
     String state = state(e);
     String seen = e.getMessage() + " [SQLSTATE " + (state.isEmpty() ? "none" : state) + "]";
     if (state.startsWith("28")) {
-      return NonRetryable.failure(FailureTypes.CONFIGURATION,
-          "Cannot " + what + ": the database refused the worker's credentials (" + seen + "). Check PGUSER/PGPASSWORD,"
-              + " the pgpass file or the server's secret, and pg_hba.conf; then run the procedure again.");
+      return NonRetryable.failure(
+          FailureTypes.CONFIGURATION,
+          "Cannot "
+              + what
+              + ": the database refused the worker's credentials ("
+              + seen
+              + "). Check PGUSER/PGPASSWORD, the pgpass file or the server's secret, and"
+              + " pg_hba.conf; then run the procedure again.");
     }
     if (state.equals("42501")) {
-      return NonRetryable.failure(FailureTypes.CONFIGURATION,
-          "Cannot " + what + ": the database role lacks a privilege (" + seen + "). Grant it (the worker's role needs"
-              + " CREATEDB, must own the databases it restores and may read every table), then run the procedure again.");
+      return NonRetryable.failure(
+          FailureTypes.CONFIGURATION,
+          "Cannot "
+              + what
+              + ": the database role lacks a privilege ("
+              + seen
+              + "). Grant it (the worker's role needs CREATEDB, must own the databases it restores"
+              + " and may read every table), then run the procedure again.");
     }
     if (state.equals("42703") || state.equals("42P01")) {
-      return NonRetryable.failure(FailureTypes.SCHEMA_MISMATCH,
-          "Cannot " + what + ": the database's schema lacks what the query names (" + seen + "). A retry meets the"
-              + " same schema; compare the schema with the application's, then run the procedure again.");
+      return NonRetryable.failure(
+          FailureTypes.SCHEMA_MISMATCH,
+          "Cannot "
+              + what
+              + ": the database's schema lacks what the query names ("
+              + seen
+              + "). A retry meets the same schema; compare the schema with the application's, then"
+              + " run the procedure again.");
     }
     if (state.equals("3D000")) {
-      return NonRetryable.failure(FailureTypes.INVALID_INPUT,
-          "Cannot " + what + ": the database does not exist (" + seen + "). Check its name, then run the procedure again.");
+      return NonRetryable.failure(
+          FailureTypes.INVALID_INPUT,
+          "Cannot "
+              + what
+              + ": the database does not exist ("
+              + seen
+              + "). Check its name, then run the procedure again.");
     }
     if (state.equals("53100")) {
-      return NonRetryable.failure(FailureTypes.DISK_FULL,
-          "Cannot " + what + ": the database server's disk is full (" + seen + "). Free space on the server or grow its"
+      return NonRetryable.failure(
+          FailureTypes.DISK_FULL,
+          "Cannot "
+              + what
+              + ": the database server's disk is full ("
+              + seen
+              + "). Free space on the server or grow its"
               + " volume, then run the procedure again.");
     }
     if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")) {
       return ApplicationFailure.newFailure(
-          "Cannot " + what + ": the database server is unreachable, shutting down or starting (" + seen + "); retrying.",
+          "Cannot "
+              + what
+              + ": the database server is unreachable, shutting down or starting ("
+              + seen
+              + "); retrying.",
           FailureTypes.DATABASE_UNAVAILABLE);
     }
     // Serialization failures and deadlocks (40001, 40P01), lock timeouts and anything not known to

@@ -29,9 +29,9 @@ import org.postgresql.copy.CopyOut;
 /**
  * Puts deleted rows back: for every table, the keys the recovered database holds and the live one
  * lacks are found by a merge in the live transaction's snapshot; those rows are copied from the
- * recovered database into a temporary table on the live side and inserted where their key is
- * still free. Parents go before children, so foreign keys hold; everything commits at once, or
- * nothing does.
+ * recovered database into a temporary table on the live side and inserted where their key is still
+ * free. Parents go before children, so foreign keys hold; everything commits at once, or nothing
+ * does.
  */
 final class SurgicalUndelete {
 
@@ -39,9 +39,12 @@ final class SurgicalUndelete {
 
   private SurgicalUndelete() {}
 
-  static UndeleteOutcome run(PgClient pg, String liveDatabase, String recoveredDatabase, String operationId) throws SQLException {
+  static UndeleteOutcome run(
+      PgClient pg, String liveDatabase, String recoveredDatabase, String operationId)
+      throws SQLException {
     String marker = MARKER_PREFIX + operationId + " ";
-    try (Connection live = pg.connect(liveDatabase); Connection recovered = pg.connect(recoveredDatabase)) {
+    try (Connection live = pg.connect(liveDatabase);
+        Connection recovered = pg.connect(recoveredDatabase)) {
       Map<String, Long> earlier = earlierRun(live, marker);
       if (earlier != null) {
         return new UndeleteOutcome(liveDatabase, earlier, true);
@@ -58,9 +61,14 @@ final class SurgicalUndelete {
           TableCatalog.Table inLive = liveTables.tables().get(name);
           if (inLive == null) {
             if (hasRows(recovered, recoveredTables.tables().get(name))) {
-              throw NonRetryable.failure(FailureTypes.INVALID_INPUT,
-                  "The table " + name + " is missing from the live database " + liveDatabase + "; a surgical undelete puts rows"
-                      + " back but does not recreate tables. Choose the full restore instead. Nothing was changed.");
+              throw NonRetryable.failure(
+                  FailureTypes.INVALID_INPUT,
+                  "The table "
+                      + name
+                      + " is missing from the live database "
+                      + liveDatabase
+                      + "; a surgical undelete puts rows back but does not recreate tables. Choose"
+                      + " the full restore instead. Nothing was changed.");
             }
             continue;
           }
@@ -80,8 +88,13 @@ final class SurgicalUndelete {
           Heartbeats.beat("undeleted " + inserted);
         }
         try (Statement s = live.createStatement()) {
-          // In the same transaction as the rows: a retry that finds it knows the undelete committed.
-          s.execute("COMMENT ON DATABASE " + PgClient.quote(liveDatabase) + " IS " + literal(marker + Json.MAPPER.writeValueAsString(inserted)));
+          // In the same transaction as the rows: a retry that finds it knows the undelete
+          // committed.
+          s.execute(
+              "COMMENT ON DATABASE "
+                  + PgClient.quote(liveDatabase)
+                  + " IS "
+                  + literal(marker + Json.MAPPER.writeValueAsString(inserted)));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -96,36 +109,45 @@ final class SurgicalUndelete {
     }
   }
 
-  private static long undeleteTable(Connection live, Connection recovered, TableCatalog.Table inLive, TableCatalog.Table inBackup)
+  private static long undeleteTable(
+      Connection live, Connection recovered, TableCatalog.Table inLive, TableCatalog.Table inBackup)
       throws SQLException {
     List<String> columns = new ArrayList<>(inBackup.columns());
     columns.retainAll(inLive.columns());
     List<String> missing = new ArrayList<>();
     try (KeyedRows backupRows = KeyedRows.open(recovered, inBackup, inBackup.primaryKey());
         KeyedRows liveRows = KeyedRows.open(live, inLive, inLive.primaryKey())) {
-      KeyedRows.merge(backupRows, liveRows, new KeyedRows.Visitor() {
-        @Override
-        public void onlyInFirst(String key) {
-          missing.add(key);
-        }
+      KeyedRows.merge(
+          backupRows,
+          liveRows,
+          new KeyedRows.Visitor() {
+            @Override
+            public void onlyInFirst(String key) {
+              missing.add(key);
+            }
 
-        @Override
-        public void onlyInSecond(String key) {}
+            @Override
+            public void onlyInSecond(String key) {}
 
-        @Override
-        public void inBoth(String key, boolean sameContent) {}
-      }, () -> Heartbeats.beat("looking for deleted rows of " + inLive.displayName()));
+            @Override
+            public void inBoth(String key, boolean sameContent) {}
+          },
+          () -> Heartbeats.beat("looking for deleted rows of " + inLive.displayName()));
     }
     if (missing.isEmpty()) {
       return 0;
     }
     try (Statement s = recovered.createStatement()) {
-      s.execute("CREATE TEMP TABLE IF NOT EXISTS flowviz_dr_missing_keys (k text COLLATE \"C\" PRIMARY KEY)");
+      s.execute(
+          "CREATE TEMP TABLE IF NOT EXISTS flowviz_dr_missing_keys (k text COLLATE \"C\" PRIMARY"
+              + " KEY)");
       s.execute("TRUNCATE flowviz_dr_missing_keys");
     }
     CopyManager recoveredCopy = recovered.unwrap(PGConnection.class).getCopyAPI();
     try {
-      recoveredCopy.copyIn("COPY flowviz_dr_missing_keys (k) FROM STDIN (FORMAT csv)", new ByteArrayInputStream(csv(missing)));
+      recoveredCopy.copyIn(
+          "COPY flowviz_dr_missing_keys (k) FROM STDIN (FORMAT csv)",
+          new ByteArrayInputStream(csv(missing)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -136,13 +158,28 @@ final class SurgicalUndelete {
     String columnList = columns.stream().map(PgClient::quote).collect(Collectors.joining(", "));
     try (Statement s = live.createStatement()) {
       // The live table's types, none of its constraints: rows wait here until the key check.
-      s.execute("CREATE TEMP TABLE " + staging + " ON COMMIT DROP AS SELECT " + KeyedRows.quoted(columns, "t") + " FROM "
-          + inLive.qualified() + " t WITH NO DATA");
+      s.execute(
+          "CREATE TEMP TABLE "
+              + staging
+              + " ON COMMIT DROP AS SELECT "
+              + KeyedRows.quoted(columns, "t")
+              + " FROM "
+              + inLive.qualified()
+              + " t WITH NO DATA");
     }
-    CopyOut out = recoveredCopy.copyOut(
-        "COPY (SELECT " + KeyedRows.quoted(columns, "t") + " FROM " + inBackup.qualified() + " t JOIN flowviz_dr_missing_keys m ON m.k = "
-            + KeyedRows.keyExpression(inBackup) + ") TO STDOUT");
-    CopyIn in = live.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY pg_temp." + staging + " (" + columnList + ") FROM STDIN");
+    CopyOut out =
+        recoveredCopy.copyOut(
+            "COPY (SELECT "
+                + KeyedRows.quoted(columns, "t")
+                + " FROM "
+                + inBackup.qualified()
+                + " t JOIN flowviz_dr_missing_keys m ON m.k = "
+                + KeyedRows.keyExpression(inBackup)
+                + ") TO STDOUT");
+    CopyIn in =
+        live.unwrap(PGConnection.class)
+            .getCopyAPI()
+            .copyIn("COPY pg_temp." + staging + " (" + columnList + ") FROM STDIN");
     try {
       byte[] chunk;
       while ((chunk = out.readFromCopy()) != null) {
@@ -157,12 +194,28 @@ final class SurgicalUndelete {
         out.cancelCopy();
       }
     }
-    String keyMatch = inLive.primaryKey().stream()
-        .map(k -> "l." + PgClient.quote(k) + " = u." + PgClient.quote(k)).collect(Collectors.joining(" AND "));
-    try (PreparedStatement s = live.prepareStatement(
-        "INSERT INTO " + inLive.qualified() + " (" + columnList + ")" + (inLive.identityAlways() ? " OVERRIDING SYSTEM VALUE" : "")
-            + " SELECT " + KeyedRows.quoted(columns, "u") + " FROM pg_temp." + staging + " u"
-            + " WHERE NOT EXISTS (SELECT 1 FROM " + inLive.qualified() + " l WHERE " + keyMatch + ")")) {
+    String keyMatch =
+        inLive.primaryKey().stream()
+            .map(k -> "l." + PgClient.quote(k) + " = u." + PgClient.quote(k))
+            .collect(Collectors.joining(" AND "));
+    try (PreparedStatement s =
+        live.prepareStatement(
+            "INSERT INTO "
+                + inLive.qualified()
+                + " ("
+                + columnList
+                + ")"
+                + (inLive.identityAlways() ? " OVERRIDING SYSTEM VALUE" : "")
+                + " SELECT "
+                + KeyedRows.quoted(columns, "u")
+                + " FROM pg_temp."
+                + staging
+                + " u"
+                + " WHERE NOT EXISTS (SELECT 1 FROM "
+                + inLive.qualified()
+                + " l WHERE "
+                + keyMatch
+                + ")")) {
       int count = s.executeUpdate();
       try (Statement drop = live.createStatement()) {
         drop.execute("DROP TABLE pg_temp." + staging);
@@ -173,20 +226,25 @@ final class SurgicalUndelete {
 
   private static Map<String, Long> earlierRun(Connection live, String marker) throws SQLException {
     try (Statement s = live.createStatement();
-        ResultSet rs = s.executeQuery("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname ="
+                    + " current_database()")) {
       rs.next();
       String comment = rs.getString(1);
       if (comment == null || !comment.startsWith(marker)) {
         return null;
       }
-      return Json.MAPPER.readValue(comment.substring(marker.length()), new TypeReference<LinkedHashMap<String, Long>>() {});
+      return Json.MAPPER.readValue(
+          comment.substring(marker.length()), new TypeReference<LinkedHashMap<String, Long>>() {});
     } catch (IOException e) {
       return null;
     }
   }
 
   private static boolean hasRows(Connection c, TableCatalog.Table table) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + table.qualified() + ")")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + table.qualified() + ")")) {
       rs.next();
       return rs.getBoolean(1);
     }

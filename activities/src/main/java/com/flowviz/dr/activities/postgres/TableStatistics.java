@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Exact row counts, newest {@code created_at} and column names of every user table: written into the manifest
- * at backup time (inside the dump's snapshot) and computed again on the restored database, by this
- * one piece of code, so the two compare exactly.
+ * Exact row counts, newest {@code created_at} and column names of every user table: written into
+ * the manifest at backup time (inside the dump's snapshot) and computed again on the restored
+ * database, by this one piece of code, so the two compare exactly.
  */
 public final class TableStatistics {
   private TableStatistics() {}
@@ -27,14 +27,14 @@ public final class TableStatistics {
     try (Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT t.table_schema, t.table_name,"
-                    + " (SELECT data_type FROM information_schema.columns col WHERE col.table_schema = t.table_schema"
-                    + "   AND col.table_name = t.table_name AND col.column_name = 'created_at'),"
-                    + " (SELECT array_agg(col.column_name::text ORDER BY col.ordinal_position) FROM information_schema.columns col"
-                    + "   WHERE col.table_schema = t.table_schema AND col.table_name = t.table_name)"
-                    + " FROM information_schema.tables t WHERE t.table_type = 'BASE TABLE'"
-                    + " AND t.table_schema NOT IN ('pg_catalog', 'information_schema')"
-                    + " ORDER BY t.table_schema, t.table_name")) {
+                "SELECT t.table_schema, t.table_name, (SELECT data_type FROM"
+                    + " information_schema.columns col WHERE col.table_schema = t.table_schema  "
+                    + " AND col.table_name = t.table_name AND col.column_name = 'created_at'),"
+                    + " (SELECT array_agg(col.column_name::text ORDER BY col.ordinal_position) FROM"
+                    + " information_schema.columns col   WHERE col.table_schema = t.table_schema"
+                    + " AND col.table_name = t.table_name) FROM information_schema.tables t WHERE"
+                    + " t.table_type = 'BASE TABLE' AND t.table_schema NOT IN ('pg_catalog',"
+                    + " 'information_schema') ORDER BY t.table_schema, t.table_name")) {
       while (rs.next()) {
         tables.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
         java.sql.Array columns = rs.getArray(4);
@@ -47,16 +47,21 @@ public final class TableStatistics {
       String qualified = PgClient.quote(table[0]) + "." + PgClient.quote(table[1]);
       String createdAtType = table[2];
       boolean hasCreatedAt = createdAtType != null && createdAtType.startsWith("timestamp");
-      String sql = "SELECT count(*)" + (hasCreatedAt ? ", max(created_at)" : "") + " FROM " + qualified;
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      String sql =
+          "SELECT count(*)" + (hasCreatedAt ? ", max(created_at)" : "") + " FROM " + qualified;
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(sql)) {
         rs.next();
         Instant newest = null;
         if (hasCreatedAt) {
-          newest = createdAtType.contains("with time zone")
-              ? toInstant(rs.getObject(2, OffsetDateTime.class))
-              : toInstant(rs.getObject(2, LocalDateTime.class));
+          newest =
+              createdAtType.contains("with time zone")
+                  ? toInstant(rs.getObject(2, OffsetDateTime.class))
+                  : toInstant(rs.getObject(2, LocalDateTime.class));
         }
-        stats.add(new TableStats(displayName(table[0], table[1]), rs.getLong(1), newest, columnsOf.get(i)));
+        stats.add(
+            new TableStats(
+                displayName(table[0], table[1]), rs.getLong(1), newest, columnsOf.get(i)));
       }
       Heartbeats.beat(stats.size());
     }

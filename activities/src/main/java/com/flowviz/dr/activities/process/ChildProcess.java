@@ -17,9 +17,9 @@ import java.util.function.Consumer;
 
 /**
  * A child process run with care: an explicit argument list (never a shell), secrets only through
- * the environment, of which it inherits only an allow-list ({@link ChildEnvironment}), stderr drained while it runs (a chatty {@code pg_restore -v} would otherwise
- * fill the pipe and hang), a deadline, a periodic callback for heartbeats, and the process tree
- * destroyed on every way out.
+ * the environment, of which it inherits only an allow-list ({@link ChildEnvironment}), stderr
+ * drained while it runs (a chatty {@code pg_restore -v} would otherwise fill the pipe and hang), a
+ * deadline, a periodic callback for heartbeats, and the process tree destroyed on every way out.
  */
 public final class ChildProcess implements AutoCloseable {
 
@@ -40,8 +40,8 @@ public final class ChildProcess implements AutoCloseable {
   /**
    * Starts the command.
    *
-   * @param environment added to (and overriding) the part of the worker's environment this
-   *     program inherits ({@link ChildEnvironment}); {@code null} values remove a variable
+   * @param environment added to (and overriding) the part of the worker's environment this program
+   *     inherits ({@link ChildEnvironment}); {@code null} values remove a variable
    * @param stderrLines sees every stderr line as it arrives (progress), may be null
    * @param captureStdout when true stdout is drained into a tail buffer; when false the caller
    *     reads {@link #stdout()}
@@ -56,13 +56,14 @@ public final class ChildProcess implements AutoCloseable {
     // An allow-list of the worker's environment, then the caller's own variables.
     builder.environment().clear();
     builder.environment().putAll(ChildEnvironment.of(command).inherited(System.getenv()));
-    environment.forEach((name, value) -> {
-      if (value == null) {
-        builder.environment().remove(name);
-      } else {
-        builder.environment().put(name, value);
-      }
-    });
+    environment.forEach(
+        (name, value) -> {
+          if (value == null) {
+            builder.environment().remove(name);
+          } else {
+            builder.environment().put(name, value);
+          }
+        });
     if (workingDirectory != null) {
       builder.directory(workingDirectory.toFile());
     }
@@ -88,7 +89,8 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /** Runs the command to its end and returns its stdout tail; non-zero exit throws. */
-  public static String run(List<String> command, Map<String, String> environment, Duration timeout, Runnable tick) {
+  public static String run(
+      List<String> command, Map<String, String> environment, Duration timeout, Runnable tick) {
     try (ChildProcess child = start(command, environment, null, null, true)) {
       child.awaitSuccess(timeout, tick);
       return child.stdoutTail();
@@ -104,8 +106,8 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * Waits for the process, calling {@code tick} about once a second (heartbeats; an exception
-   * from it, e.g. a cancellation, kills the process and propagates).
+   * Waits for the process, calling {@code tick} about once a second (heartbeats; an exception from
+   * it, e.g. a cancellation, kills the process and propagates).
    *
    * @return the exit code
    */
@@ -178,7 +180,8 @@ public final class ChildProcess implements AutoCloseable {
     Thread thread =
         new Thread(
             () -> {
-              try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+              try (BufferedReader reader =
+                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                   tail.add(line);

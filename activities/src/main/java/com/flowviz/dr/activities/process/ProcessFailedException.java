@@ -6,7 +6,11 @@ public class ProcessFailedException extends RuntimeException {
   private final String stderrTail;
 
   public ProcessFailedException(String program, int exitCode, String stderrTail) {
-    super(program + " exited with code " + exitCode + (stderrTail.isBlank() ? "" : ": " + stderrTail));
+    super(
+        program
+            + " exited with code "
+            + exitCode
+            + (stderrTail.isBlank() ? "" : ": " + stderrTail));
     this.exitCode = exitCode;
     this.stderrTail = stderrTail;
   }

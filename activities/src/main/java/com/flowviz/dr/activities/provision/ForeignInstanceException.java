@@ -7,7 +7,13 @@ package com.flowviz.dr.activities.provision;
  */
 public final class ForeignInstanceException extends ProvisioningException {
   public ForeignInstanceException(String name, String what) {
-    super("The instance \"" + name + "\" (" + what + ") was not made by flowviz-dr: it carries no ownership mark, so it is neither"
-        + " reused nor torn down, and nothing was changed. Choose another instance name, or remove it by hand if it is yours.");
+    super(
+        "The instance \""
+            + name
+            + "\" ("
+            + what
+            + ") was not made by flowviz-dr: it carries no ownership mark, so it is neither reused"
+            + " nor torn down, and nothing was changed. Choose another instance name, or remove it"
+            + " by hand if it is yours.");
   }
 }

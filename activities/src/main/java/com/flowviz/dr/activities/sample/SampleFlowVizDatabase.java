@@ -20,14 +20,17 @@ public final class SampleFlowVizDatabase {
   private SampleFlowVizDatabase() {}
 
   /** Creates the database and fills it. Fails if it exists. */
-  public static void create(PgClient pg, String database, int lots, Instant anchor) throws SQLException {
+  public static void create(PgClient pg, String database, int lots, Instant anchor)
+      throws SQLException {
     if (lots < 1) {
       throw new IllegalArgumentException("lots must be at least 1");
     }
-    try (Connection c = pg.connectMaintenance(); Statement s = c.createStatement()) {
+    try (Connection c = pg.connectMaintenance();
+        Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + PgClient.quote(database));
     }
-    try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
+    try (Connection c = pg.connect(database);
+        Statement s = c.createStatement()) {
       s.execute(resource("sample/flowviz-schema.sql"));
       s.execute(
           resource("sample/flowviz-data.sql")

@@ -21,7 +21,9 @@ public final class LocalSecretStore implements SecretStore {
   public Optional<String> read(String name) {
     Path file = file(name);
     try {
-      return Files.isRegularFile(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
+      return Files.isRegularFile(file)
+          ? Optional.of(Files.readString(file, StandardCharsets.UTF_8))
+          : Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -37,7 +39,9 @@ public final class LocalSecretStore implements SecretStore {
   public Optional<String> readPending(String name) {
     Path file = pendingFile(name);
     try {
-      return Files.isRegularFile(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
+      return Files.isRegularFile(file)
+          ? Optional.of(Files.readString(file, StandardCharsets.UTF_8))
+          : Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -52,7 +56,11 @@ public final class LocalSecretStore implements SecretStore {
   public void promotePending(String name) {
     try {
       if (Files.isRegularFile(pendingFile(name))) {
-        Files.move(pendingFile(name), file(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            pendingFile(name),
+            file(name),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -61,8 +69,14 @@ public final class LocalSecretStore implements SecretStore {
 
   private void writeFile(Path target, String value) {
     try {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      Path temp = Files.createTempFile(dir, ".secret", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createDirectories(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Path temp =
+          Files.createTempFile(
+              dir,
+              ".secret",
+              ".tmp",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(temp, value, StandardCharsets.UTF_8);
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {

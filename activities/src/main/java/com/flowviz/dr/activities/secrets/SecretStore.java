@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * Where the secrets this tool creates or reads by name live (passwords of provisioned instances,
- * the application's database secret): AWS Secrets Manager in production, a private directory on
- * the dev stack. Values never leave the activity that reads them.
+ * the application's database secret): AWS Secrets Manager in production, a private directory on the
+ * dev stack. Values never leave the activity that reads them.
  */
 public interface SecretStore {
 
@@ -26,16 +26,22 @@ public interface SecretStore {
 
   /** The value staged as AWSPENDING and not yet current; empty when no rotation is under way. */
   default Optional<String> readPending(String name) {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no pending values");
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " keeps no pending values");
   }
 
-  /** Stages the value as AWSPENDING (creating the secret, without a current value, if it does not exist). */
+  /**
+   * Stages the value as AWSPENDING (creating the secret, without a current value, if it does not
+   * exist).
+   */
   default void writePending(String name, String value) {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no pending values");
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " keeps no pending values");
   }
 
   /** Makes the pending value current; nothing happens when nothing is pending. */
   default void promotePending(String name) {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no pending values");
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " keeps no pending values");
   }
 }

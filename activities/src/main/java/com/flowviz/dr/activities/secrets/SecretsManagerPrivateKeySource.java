@@ -14,10 +14,10 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 
 /**
- * The backup private key where the runbook keeps it (section 8): AWS Secrets Manager, secret
- * {@code flowviz/backup/gpg-private-key} holding the armored key, as
- * {@code gpg --export-secret-keys --armor} writes it. The passphrase comes from a second secret,
- * or from a JSON secret {@code {"privateKey": "...", "passphrase": "..."}}.
+ * The backup private key where the runbook keeps it (section 8): AWS Secrets Manager, secret {@code
+ * flowviz/backup/gpg-private-key} holding the armored key, as {@code gpg --export-secret-keys
+ * --armor} writes it. The passphrase comes from a second secret, or from a JSON secret {@code
+ * {"privateKey": "...", "passphrase": "..."}}.
  */
 public final class SecretsManagerPrivateKeySource implements PrivateKeySource {
 
@@ -28,8 +28,11 @@ public final class SecretsManagerPrivateKeySource implements PrivateKeySource {
   private final String keySecretId;
   private final String passphraseSecretId;
 
-  /** @param passphraseSecretId may be null, or name a secret that does not exist: no passphrase then */
-  public SecretsManagerPrivateKeySource(SecretsManagerClient secrets, String keySecretId, String passphraseSecretId) {
+  /**
+   * @param passphraseSecretId may be null, or name a secret that does not exist: no passphrase then
+   */
+  public SecretsManagerPrivateKeySource(
+      SecretsManagerClient secrets, String keySecretId, String passphraseSecretId) {
     this.secrets = secrets;
     this.keySecretId = keySecretId;
     this.passphraseSecretId = passphraseSecretId;
@@ -58,7 +61,9 @@ public final class SecretsManagerPrivateKeySource implements PrivateKeySource {
       JsonNode key = node.get("privateKey");
       if (key == null || !key.isTextual()) {
         throw new KeyUnavailableException(
-            "The secret " + keySecretId + " is JSON but has no \"privateKey\" text field; store the armored key itself"
+            "The secret "
+                + keySecretId
+                + " is JSON but has no \"privateKey\" text field; store the armored key itself"
                 + " or {\"privateKey\": \"...\", \"passphrase\": \"...\"}.");
       }
       JsonNode passphrase = node.get("passphrase");
@@ -67,7 +72,8 @@ public final class SecretsManagerPrivateKeySource implements PrivateKeySource {
           passphrase == null || passphrase.isNull() ? null : passphrase.asText().toCharArray(),
           "Secrets Manager secret " + keySecretId);
     } catch (IOException e) {
-      throw new KeyUnavailableException("The secret " + keySecretId + " starts with '{' but is not valid JSON.");
+      throw new KeyUnavailableException(
+          "The secret " + keySecretId + " starts with '{' but is not valid JSON.");
     } finally {
       java.util.Arrays.fill(secret, (byte) 0);
     }
@@ -87,13 +93,19 @@ public final class SecretsManagerPrivateKeySource implements PrivateKeySource {
         return null;
       }
       throw new KeyUnavailableException(
-          "The secret " + secretId + " does not exist in Secrets Manager (region "
-              + secrets.serviceClientConfiguration().region() + "). Store the backup private key there (runbook"
+          "The secret "
+              + secretId
+              + " does not exist in Secrets Manager (region "
+              + secrets.serviceClientConfiguration().region()
+              + "). Store the backup private key there (runbook"
               + " section 8) or configure a key file.");
     } catch (SecretsManagerException e) {
       if (e.statusCode() == 400 || e.statusCode() == 403) {
         throw new KeyUnavailableException(
-            "Secrets Manager refused to give the secret " + secretId + " (" + e.awsErrorDetails().errorCode()
+            "Secrets Manager refused to give the secret "
+                + secretId
+                + " ("
+                + e.awsErrorDetails().errorCode()
                 + "). Check the worker's IAM permissions for secretsmanager:GetSecretValue.");
       }
       throw e;

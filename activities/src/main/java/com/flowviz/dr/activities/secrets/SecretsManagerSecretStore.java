@@ -7,7 +7,10 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
-/** Secrets in AWS Secrets Manager, as string secrets, with its AWSPENDING/AWSCURRENT stages for rotation. */
+/**
+ * Secrets in AWS Secrets Manager, as string secrets, with its AWSPENDING/AWSCURRENT stages for
+ * rotation.
+ */
 public final class SecretsManagerSecretStore implements SecretStore {
   private static final String CURRENT = "AWSCURRENT";
   private static final String PENDING = "AWSPENDING";
@@ -22,7 +25,8 @@ public final class SecretsManagerSecretStore implements SecretStore {
     try {
       // AWSCURRENT named, not implied: the same in AWS, and moto's implied version does not follow
       // UpdateSecretVersionStage.
-      return Optional.ofNullable(client.getSecretValue(b -> b.secretId(name).versionStage(CURRENT)).secretString());
+      return Optional.ofNullable(
+          client.getSecretValue(b -> b.secretId(name).versionStage(CURRENT)).secretString());
     } catch (ResourceNotFoundException e) {
       return Optional.empty();
     }
@@ -31,7 +35,8 @@ public final class SecretsManagerSecretStore implements SecretStore {
   @Override
   public void write(String name, String value) {
     try {
-      client.createSecret(b -> b.name(name).secretString(value).description("Written by flowviz-dr"));
+      client.createSecret(
+          b -> b.name(name).secretString(value).description("Written by flowviz-dr"));
     } catch (ResourceExistsException e) {
       client.putSecretValue(b -> b.secretId(name).secretString(value));
     }
@@ -43,7 +48,8 @@ public final class SecretsManagerSecretStore implements SecretStore {
     if (versions.isEmpty() || versions.get().pending() == null) {
       return Optional.empty();
     }
-    return Optional.ofNullable(client.getSecretValue(b -> b.secretId(name).versionStage(PENDING)).secretString());
+    return Optional.ofNullable(
+        client.getSecretValue(b -> b.secretId(name).versionStage(PENDING)).secretString());
   }
 
   @Override
@@ -68,14 +74,16 @@ public final class SecretsManagerSecretStore implements SecretStore {
     String pending = versions.get().pending();
     String current = versions.get().current();
     if (!pending.equals(current)) {
-      client.updateSecretVersionStage(b -> {
-        b.secretId(name).versionStage(CURRENT).moveToVersionId(pending);
-        if (current != null) {
-          b.removeFromVersionId(current);
-        }
-      });
+      client.updateSecretVersionStage(
+          b -> {
+            b.secretId(name).versionStage(CURRENT).moveToVersionId(pending);
+            if (current != null) {
+              b.removeFromVersionId(current);
+            }
+          });
     }
-    client.updateSecretVersionStage(b -> b.secretId(name).versionStage(PENDING).removeFromVersionId(pending));
+    client.updateSecretVersionStage(
+        b -> b.secretId(name).versionStage(PENDING).removeFromVersionId(pending));
   }
 
   /**

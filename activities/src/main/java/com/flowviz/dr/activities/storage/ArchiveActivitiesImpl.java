@@ -44,7 +44,10 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
       case ArchiveStatus.RETRIEVED:
         return new RetrievalOutcome(RetrievalOutcome.ALREADY_RETRIEVED, status);
       case ArchiveStatus.RETRIEVAL_IN_PROGRESS:
-        log.info("A retrieval of s3://{}/{} is already under way; joining it", request.bucket(), request.key());
+        log.info(
+            "A retrieval of s3://{}/{} is already under way; joining it",
+            request.bucket(),
+            request.key());
         return new RetrievalOutcome(RetrievalOutcome.JOINED, status);
       default:
         break;
@@ -52,18 +55,30 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
     if ("Expedited".equals(request.tier()) && "DEEP_ARCHIVE".equals(status.archiveClass())) {
       throw NonRetryable.failure(
           FailureTypes.INVALID_INPUT,
-          "Expedited retrieval is not available for Deep Archive; use Standard (within 12 hours) or Bulk (within 48 hours).");
+          "Expedited retrieval is not available for Deep Archive; use Standard (within 12 hours) or"
+              + " Bulk (within 48 hours).");
     }
     boolean intelligentTiering = "INTELLIGENT_TIERING".equals(status.storageClass());
     BackupStore.RestoreRequestOutcome outcome;
     try {
-      outcome = store.requestRestore(request.bucket(), request.key(), request.tier(), intelligentTiering ? null : request.days());
+      outcome =
+          store.requestRestore(
+              request.bucket(),
+              request.key(),
+              request.tier(),
+              intelligentTiering ? null : request.days());
     } catch (BackupStoreException e) {
       throw BackupStorageActivitiesImpl.storeFailure(e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    log.info("RestoreObject s3://{}/{} tier {} days {}: {}", request.bucket(), request.key(), request.tier(), request.days(), outcome);
+    log.info(
+        "RestoreObject s3://{}/{} tier {} days {}: {}",
+        request.bucket(),
+        request.key(),
+        request.tier(),
+        request.days(),
+        outcome);
     ArchiveStatus after = statusOf(head(request.bucket(), request.key()));
     return switch (outcome) {
       case ACCEPTED -> new RetrievalOutcome(RetrievalOutcome.REQUESTED, after);
@@ -82,14 +97,22 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
     if (ArchiveStatus.RETRIEVAL_IN_PROGRESS.equals(status.state())) {
       // Retried by the server at the poll interval; benign, so not logged as an error each time.
       throw ApplicationFailure.newBuilder()
-          .setMessage("The retrieval of " + backup.uri() + " from " + status.archiveClass() + " is still in progress")
+          .setMessage(
+              "The retrieval of "
+                  + backup.uri()
+                  + " from "
+                  + status.archiveClass()
+                  + " is still in progress")
           .setType(RETRIEVAL_NOT_READY)
           .setCategory(ApplicationErrorCategory.BENIGN)
           .build();
     }
     throw NonRetryable.failure(
         FailureTypes.BACKUP_NOT_FOUND,
-        backup.uri() + " is archived in " + status.archiveClass() + " and no retrieval is under way (it may have"
+        backup.uri()
+            + " is archived in "
+            + status.archiveClass()
+            + " and no retrieval is under way (it may have"
             + " expired). Start the weekly restore again to request a new retrieval.");
   }
 
@@ -116,8 +139,13 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
 
   private StoredObject head(String bucket, String key) {
     try {
-      return store.head(bucket, key)
-          .orElseThrow(() -> NonRetryable.failure(FailureTypes.BACKUP_NOT_FOUND, "There is no object s3://" + bucket + "/" + key + "."));
+      return store
+          .head(bucket, key)
+          .orElseThrow(
+              () ->
+                  NonRetryable.failure(
+                      FailureTypes.BACKUP_NOT_FOUND,
+                      "There is no object s3://" + bucket + "/" + key + "."));
     } catch (BackupStoreException e) {
       throw BackupStorageActivitiesImpl.storeFailure(e);
     } catch (IOException e) {
@@ -134,17 +162,31 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
       archiveClass = object.archiveStatus().startsWith("DEEP") ? "DEEP_ARCHIVE" : "GLACIER";
     }
     if (archiveClass == null) {
-      return new ArchiveStatus(object.bucket(), object.key(), storageClass, null, ArchiveStatus.READABLE, null);
+      return new ArchiveStatus(
+          object.bucket(), object.key(), storageClass, null, ArchiveStatus.READABLE, null);
     }
     String restore = object.restore();
     if (restore == null) {
-      return new ArchiveStatus(object.bucket(), object.key(), storageClass, archiveClass, ArchiveStatus.ARCHIVED, null);
+      return new ArchiveStatus(
+          object.bucket(), object.key(), storageClass, archiveClass, ArchiveStatus.ARCHIVED, null);
     }
     Matcher ongoing = ONGOING.matcher(restore);
     if (ongoing.find() && ongoing.group(1).equals("true")) {
-      return new ArchiveStatus(object.bucket(), object.key(), storageClass, archiveClass, ArchiveStatus.RETRIEVAL_IN_PROGRESS, null);
+      return new ArchiveStatus(
+          object.bucket(),
+          object.key(),
+          storageClass,
+          archiveClass,
+          ArchiveStatus.RETRIEVAL_IN_PROGRESS,
+          null);
     }
-    return new ArchiveStatus(object.bucket(), object.key(), storageClass, archiveClass, ArchiveStatus.RETRIEVED, expiry(restore));
+    return new ArchiveStatus(
+        object.bucket(),
+        object.key(),
+        storageClass,
+        archiveClass,
+        ArchiveStatus.RETRIEVED,
+        expiry(restore));
   }
 
   private static Instant expiry(String restore) {

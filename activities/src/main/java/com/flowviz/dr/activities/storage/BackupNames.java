@@ -12,9 +12,11 @@ import java.util.regex.Pattern;
  */
 public final class BackupNames {
 
-  // The database part is the shortest that leaves a well-formed tail, so "my_db_daily_..." is my_db.
+  // The database part is the shortest that leaves a well-formed tail, so "my_db_daily_..." is
+  // my_db.
   private static final Pattern NAME =
-      Pattern.compile("^(?<db>[^/]+?)_(?:daily_\\d{8}_\\d{6}|weekly_\\d{8})\\.dump\\.(?:gpg|pgp|asc)$");
+      Pattern.compile(
+          "^(?<db>[^/]+?)_(?:daily_\\d{8}_\\d{6}|weekly_\\d{8})\\.dump\\.(?:gpg|pgp|asc)$");
 
   private BackupNames() {}
 
@@ -33,7 +35,9 @@ public final class BackupNames {
     return database(key).map(database::equals).orElse(false);
   }
 
-  /** The directory part of a key, with its slash ("daily/"), or "" for a key at the bucket's root. */
+  /**
+   * The directory part of a key, with its slash ("daily/"), or "" for a key at the bucket's root.
+   */
   public static String prefixOf(String key) {
     return key.substring(0, key.lastIndexOf('/') + 1);
   }

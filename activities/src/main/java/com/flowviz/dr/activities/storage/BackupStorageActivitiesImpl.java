@@ -7,17 +7,9 @@ import com.flowviz.dr.activities.workhost.WorkDirectory;
 import com.flowviz.dr.workflows.FailureTypes;
 import io.temporal.activity.Activity;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -39,7 +31,8 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
    * @param keyTimeSkew a backup named for a time later than its LastModified plus this is refused:
    *     no honest backup is written before the time it is named for
    */
-  public BackupStorageActivitiesImpl(BackupStores stores, WorkDirectory workDirectory, java.time.Duration keyTimeSkew) {
+  public BackupStorageActivitiesImpl(
+      BackupStores stores, WorkDirectory workDirectory, java.time.Duration keyTimeSkew) {
     this.stores = stores;
     this.workDirectory = workDirectory;
     this.keyTimeSkew = keyTimeSkew;
@@ -58,21 +51,36 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
     try {
       BackupStore store = stores.forRegion(selector.region());
       if (selector.explicitKey()) {
-        BackupObject named = store.head(selector.bucket(), selector.key())
-            .map(o -> BackupTimes.describe(o, selector.region()))
-            .orElseThrow(() -> notFound(selector, "There is no object " + selector.describe() + "."));
+        BackupObject named =
+            store
+                .head(selector.bucket(), selector.key())
+                .map(o -> BackupTimes.describe(o, selector.region()))
+                .orElseThrow(
+                    () -> notFound(selector, "There is no object " + selector.describe() + "."));
         Optional<String> refused = refusal(store, selector, named);
         if (refused.isPresent()) {
-          throw NonRetryable.failure(FailureTypes.BACKUP_REFUSED,
-              "The backup " + named.uri() + " is refused: " + refused.get() + ". Nothing was changed. Inspect the object (who wrote"
+          throw NonRetryable.failure(
+              FailureTypes.BACKUP_REFUSED,
+              "The backup "
+                  + named.uri()
+                  + " is refused: "
+                  + refused.get()
+                  + ". Nothing was changed. Inspect the object (who wrote"
                   + " it, and when); restore another backup (`flowviz-dr list`).");
         }
         return named;
       }
       List<BackupObject> candidates = candidates(selector);
       if (candidates.isEmpty()) {
-        throw notFound(selector, "There are no backups " + (selector.database() == null ? "" : "of " + selector.database() + " ")
-            + "under s3://" + selector.bucket() + "/" + selector.prefix() + ".");
+        throw notFound(
+            selector,
+            "There are no backups "
+                + (selector.database() == null ? "" : "of " + selector.database() + " ")
+                + "under s3://"
+                + selector.bucket()
+                + "/"
+                + selector.prefix()
+                + ".");
       }
       List<String> passedOver = new ArrayList<>();
       boolean anyBefore = false;
@@ -84,7 +92,11 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
         Optional<String> refused = refusal(store, selector, candidate);
         if (refused.isEmpty()) {
           if (!passedOver.isEmpty()) {
-            log.warn("{}: chose {} after passing over {}", selector.describe(), candidate.key(), passedOver);
+            log.warn(
+                "{}: chose {} after passing over {}",
+                selector.describe(),
+                candidate.key(),
+                passedOver);
           }
           return candidate;
         }
@@ -95,15 +107,29 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
       if (!anyBefore) {
         throw NonRetryable.failure(
             FailureTypes.BACKUP_NOT_FOUND,
-            "No backup " + (selector.database() == null ? "" : "of " + selector.database() + " ") + "under s3://" + selector.bucket()
-                + "/" + selector.prefix() + " was taken before " + selector.takenBefore() + "; the oldest is " + oldest.key()
-                + " taken " + oldest.takenAt()
-                + ". Look further back in the weekly backups (runbook 4.2) or choose a later restore point.");
+            "No backup "
+                + (selector.database() == null ? "" : "of " + selector.database() + " ")
+                + "under s3://"
+                + selector.bucket()
+                + "/"
+                + selector.prefix()
+                + " was taken before "
+                + selector.takenBefore()
+                + "; the oldest is "
+                + oldest.key()
+                + " taken "
+                + oldest.takenAt()
+                + ". Look further back in the weekly backups (runbook 4.2) or choose a later"
+                + " restore point.");
       }
       throw NonRetryable.failure(
           FailureTypes.BACKUP_REFUSED,
-          "Every candidate for the " + selector.describe() + " was refused: " + String.join("; ", passedOver)
-              + ". Nothing was changed. Inspect those objects; restore an older backup by its key or from the weekly backups (runbook 4.2).");
+          "Every candidate for the "
+              + selector.describe()
+              + " was refused: "
+              + String.join("; ", passedOver)
+              + ". Nothing was changed. Inspect those objects; restore an older backup by its key"
+              + " or from the weekly backups (runbook 4.2).");
     } catch (BackupStoreException e) {
       throw storeFailure(e);
     } catch (IOException e) {
@@ -117,7 +143,10 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
     return !b.takenAt().plusSeconds(b.takenAt().getNano() == 0 ? 1 : 0).isAfter(before);
   }
 
-  /** The selector's database's backups, newest first; any backup-shaped key for a selector without one. */
+  /**
+   * The selector's database's backups, newest first; any backup-shaped key for a selector without
+   * one.
+   */
   private List<BackupObject> candidates(BackupSelector selector) throws IOException {
     if (selector.database() == null) {
       return newestFirst(selector.region(), selector.bucket(), selector.prefix());
@@ -125,7 +154,8 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
     return stores.forRegion(selector.region()).list(selector.bucket(), selector.prefix()).stream()
         .filter(o -> BackupNames.isBackupOf(o.key(), selector.prefix(), selector.database()))
         .map(o -> BackupTimes.describe(o, selector.region()))
-        .sorted(Comparator.comparing(BackupObject::takenAt).thenComparing(BackupObject::key).reversed())
+        .sorted(
+            Comparator.comparing(BackupObject::takenAt).thenComparing(BackupObject::key).reversed())
         .toList();
   }
 
@@ -134,17 +164,27 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
    * written long before that time was named to win "latest"; a manifest naming another source
    * database marks another database's dump, whatever its key says.
    */
-  private Optional<String> refusal(BackupStore store, BackupSelector selector, BackupObject backup) throws IOException {
+  private Optional<String> refusal(BackupStore store, BackupSelector selector, BackupObject backup)
+      throws IOException {
     Optional<java.time.Instant> named = BackupTimes.fromKey(backup.key());
-    if (named.isPresent() && backup.lastModified() != null && named.get().isAfter(backup.lastModified().plus(keyTimeSkew))) {
-      return Optional.of("its name says it was taken " + named.get() + ", later than the object was written (" + backup.lastModified()
-          + ", allowing " + keyTimeSkew.toMinutes() + " min of clock skew); a backup cannot be written before it is taken, so the"
-          + " name is false");
+    if (named.isPresent()
+        && backup.lastModified() != null
+        && named.get().isAfter(backup.lastModified().plus(keyTimeSkew))) {
+      return Optional.of(
+          "its name says it was taken "
+              + named.get()
+              + ", later than the object was written ("
+              + backup.lastModified()
+              + ", allowing "
+              + keyTimeSkew.toMinutes()
+              + " min of clock skew); a backup cannot be written before it is taken, so the"
+              + " name is false");
     }
     if (selector.database() == null) {
       return Optional.empty();
     }
-    Optional<byte[]> manifest = store.readSmall(backup.bucket(), BackupManifest.keyFor(backup.key()));
+    Optional<byte[]> manifest =
+        store.readSmall(backup.bucket(), BackupManifest.keyFor(backup.key()));
     if (manifest.isEmpty()) {
       return Optional.empty();
     }
@@ -152,10 +192,12 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
     try {
       source = Json.read(manifest.get(), BackupManifest.class).sourceDatabase();
     } catch (com.fasterxml.jackson.core.JacksonException e) {
-      return Optional.of("its manifest " + BackupManifest.keyFor(backup.key()) + " is not valid JSON");
+      return Optional.of(
+          "its manifest " + BackupManifest.keyFor(backup.key()) + " is not valid JSON");
     }
     if (source != null && !source.equals(selector.database())) {
-      return Optional.of("its manifest names source database " + source + ", not " + selector.database());
+      return Optional.of(
+          "its manifest names source database " + source + ", not " + selector.database());
     }
     return Optional.empty();
   }
@@ -165,20 +207,31 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
 
   @Override
   public BucketFreshness newestBackup(String bucket, String region, String prefix) {
-    java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "freshness-" + bucket);
-      t.setDaemon(true);
-      return t;
-    });
+    java.util.concurrent.ExecutorService executor =
+        java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "freshness-" + bucket);
+              t.setDaemon(true);
+              return t;
+            });
     try {
-      List<BackupObject> newest = executor.submit(() -> newestBackupsForFreshness(region, bucket, prefix))
-          .get(FRESHNESS_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-      return new BucketFreshness(bucket, region, true, newest.isEmpty() ? null : newest.get(0), null);
+      List<BackupObject> newest =
+          executor
+              .submit(() -> newestBackupsForFreshness(region, bucket, prefix))
+              .get(FRESHNESS_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      return new BucketFreshness(
+          bucket, region, true, newest.isEmpty() ? null : newest.get(0), null);
     } catch (java.util.concurrent.TimeoutException e) {
-      return new BucketFreshness(bucket, region, false, null, "no answer within " + FRESHNESS_TIMEOUT.toSeconds() + " s");
+      return new BucketFreshness(
+          bucket, region, false, null, "no answer within " + FRESHNESS_TIMEOUT.toSeconds() + " s");
     } catch (java.util.concurrent.ExecutionException e) {
       Throwable cause = e.getCause();
-      return new BucketFreshness(bucket, region, false, null, cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+      return new BucketFreshness(
+          bucket,
+          region,
+          false,
+          null,
+          cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
@@ -213,7 +266,11 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
     } catch (com.fasterxml.jackson.core.JacksonException e) {
       throw NonRetryable.failure(
           FailureTypes.BACKUP_CORRUPT,
-          "The manifest s3://" + backup.bucket() + "/" + key + " is not valid JSON, so the backup cannot be checked"
+          "The manifest s3://"
+              + backup.bucket()
+              + "/"
+              + key
+              + " is not valid JSON, so the backup cannot be checked"
               + " against it. If you trust the backup, move the manifest aside and restore again.");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -223,42 +280,69 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
   @Override
   public DownloadedBackup downloadBackup(BackupObject backup) {
     String workflowId = Activity.getExecutionContext().getInfo().getWorkflowId();
-    return ResumableDownload.into(workDirectory.forWorkflow(workflowId), stores, backup, Heartbeats::beat, () -> false);
+    return ResumableDownload.into(
+        workDirectory.forWorkflow(workflowId), stores, backup, Heartbeats::beat, () -> false);
   }
 
   /**
    * What a freshness check may count as a backup: strictly named backups of any database directly
    * under the prefix, never a signature, manifest, globals file or stray object written after the
-   * last backup, and never a key named for a time later than it was written (a fake "fresh" backup).
+   * last backup, and never a key named for a time later than it was written (a fake "fresh"
+   * backup).
    */
-  private List<BackupObject> newestBackupsForFreshness(String region, String bucket, String prefix) throws IOException {
+  private List<BackupObject> newestBackupsForFreshness(String region, String bucket, String prefix)
+      throws IOException {
     String p = prefix == null ? "" : prefix;
     return newestFirst(region, bucket, prefix).stream()
-        .filter(b -> BackupNames.database(b.key()).isPresent() && b.key().startsWith(p) && b.key().indexOf('/', p.length()) < 0)
-        .filter(b -> b.lastModified() == null || BackupTimes.fromKey(b.key()).map(t -> !t.isAfter(b.lastModified().plus(keyTimeSkew))).orElse(true))
+        .filter(
+            b ->
+                BackupNames.database(b.key()).isPresent()
+                    && b.key().startsWith(p)
+                    && b.key().indexOf('/', p.length()) < 0)
+        .filter(
+            b ->
+                b.lastModified() == null
+                    || BackupTimes.fromKey(b.key())
+                        .map(t -> !t.isAfter(b.lastModified().plus(keyTimeSkew)))
+                        .orElse(true))
         .toList();
   }
 
-  private List<BackupObject> newestFirst(String region, String bucket, String prefix) throws IOException {
+  private List<BackupObject> newestFirst(String region, String bucket, String prefix)
+      throws IOException {
     return stores.forRegion(region).list(bucket, prefix).stream()
         .filter(o -> BackupTimes.isBackupKey(o.key()))
         .map(o -> BackupTimes.describe(o, region))
-        .sorted(Comparator.comparing(BackupObject::takenAt).thenComparing(BackupObject::key).reversed())
+        .sorted(
+            Comparator.comparing(BackupObject::takenAt).thenComparing(BackupObject::key).reversed())
         .toList();
   }
 
   private io.temporal.failure.ApplicationFailure notFound(BackupSelector selector, String what) {
     String hint;
     try {
-      String prefix = selector.explicitKey() && selector.key().contains("/")
-          ? selector.key().substring(0, selector.key().lastIndexOf('/') + 1)
-          : selector.prefix();
+      String prefix =
+          selector.explicitKey() && selector.key().contains("/")
+              ? selector.key().substring(0, selector.key().lastIndexOf('/') + 1)
+              : selector.prefix();
       List<BackupObject> newest = newestFirst(selector.region(), selector.bucket(), prefix);
-      hint = newest.isEmpty()
-          ? " Nothing is stored under s3://" + selector.bucket() + "/" + prefix + "; check the bucket and prefix."
-          : " The newest backups there" + (selector.database() == null || selector.explicitKey() ? "" : " (of any database)") + " are: "
-              + newest.stream().limit(3).map(BackupObject::key).collect(Collectors.joining(", "))
-              + ". List them all with `flowviz-dr list`.";
+      hint =
+          newest.isEmpty()
+              ? " Nothing is stored under s3://"
+                  + selector.bucket()
+                  + "/"
+                  + prefix
+                  + "; check the bucket and prefix."
+              : " The newest backups there"
+                  + (selector.database() == null || selector.explicitKey()
+                      ? ""
+                      : " (of any database)")
+                  + " are: "
+                  + newest.stream()
+                      .limit(3)
+                      .map(BackupObject::key)
+                      .collect(Collectors.joining(", "))
+                  + ". List them all with `flowviz-dr list`.";
     } catch (IOException e) {
       hint = "";
     }

@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 
-/** Where backups live: S3, or a local directory laid out the same way ({@code <root>/<bucket>/<key>}). */
+/**
+ * Where backups live: S3, or a local directory laid out the same way ({@code
+ * <root>/<bucket>/<key>}).
+ */
 public interface BackupStore {
 
   /** Every object under the prefix. */
@@ -28,7 +31,8 @@ public interface BackupStore {
   StreamingUpload upload(String bucket, String key, String storageClass) throws IOException;
 
   /** Asks for a temporary readable copy of an archived object (S3 RestoreObject). */
-  RestoreRequestOutcome requestRestore(String bucket, String key, String tier, Integer days) throws IOException;
+  RestoreRequestOutcome requestRestore(String bucket, String key, String tier, Integer days)
+      throws IOException;
 
   /** The bucket's lifecycle rules; empty when it has none. */
   List<LifecycleRule> lifecycleRules(String bucket) throws IOException;

@@ -20,8 +20,13 @@ public abstract class BackupStoreException extends IOException {
   public static final class AccessDenied extends BackupStoreException {
     public AccessDenied(String bucket, String key, Throwable cause) {
       super(
-          "Access to s3://" + bucket + "/" + (key == null ? "" : key) + " was denied. Check the worker's AWS identity"
-              + " (aws sts get-caller-identity) and the bucket policy (aws s3api get-bucket-policy --bucket " + bucket
+          "Access to s3://"
+              + bucket
+              + "/"
+              + (key == null ? "" : key)
+              + " was denied. Check the worker's AWS identity (aws sts get-caller-identity) and the"
+              + " bucket policy (aws s3api get-bucket-policy --bucket "
+              + bucket
               + "), runbook section 8.",
           cause);
     }
@@ -31,8 +36,13 @@ public abstract class BackupStoreException extends IOException {
   public static final class ObjectArchived extends BackupStoreException {
     public ObjectArchived(String bucket, String key, Throwable cause) {
       super(
-          "s3://" + bucket + "/" + key + " is archived in Glacier/Deep Archive and cannot be read until it is"
-              + " restored; use the weekly-backup restore (runbook 4.2), which requests and waits for the retrieval.",
+          "s3://"
+              + bucket
+              + "/"
+              + key
+              + " is archived in Glacier/Deep Archive and cannot be read until it is restored; use"
+              + " the weekly-backup restore (runbook 4.2), which requests and waits for the"
+              + " retrieval.",
           cause);
     }
   }

@@ -54,7 +54,8 @@ public final class LocalDirectoryBackupStore implements BackupStore {
     if (etag != null && !Files.isRegularFile(file)) {
       throw new BackupStoreException.ObjectChanged(bucket, key, null);
     }
-    if (etag != null && !etag.equals(etagOf(Files.readAttributes(file, BasicFileAttributes.class)))) {
+    if (etag != null
+        && !etag.equals(etagOf(Files.readAttributes(file, BasicFileAttributes.class)))) {
       throw new BackupStoreException.ObjectChanged(bucket, key, null);
     }
     InputStream in = Files.newInputStream(file);
@@ -72,7 +73,8 @@ public final class LocalDirectoryBackupStore implements BackupStore {
   }
 
   @Override
-  public void writeSmall(String bucket, String key, byte[] content, String contentType) throws IOException {
+  public void writeSmall(String bucket, String key, byte[] content, String contentType)
+      throws IOException {
     try (StreamingUpload upload = upload(bucket, key, "STANDARD")) {
       upload.write(content);
       upload.complete();
@@ -85,7 +87,11 @@ public final class LocalDirectoryBackupStore implements BackupStore {
     Files.createDirectories(target.getParent());
     Path part = target.resolveSibling(target.getFileName() + ".part");
     OutputStream out =
-        Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        Files.newOutputStream(
+            part,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE);
     Files.setPosixFilePermissions(part, PosixFilePermissions.fromString("rw-------"));
     return new StreamingUpload() {
       private boolean done;
@@ -103,7 +109,8 @@ public final class LocalDirectoryBackupStore implements BackupStore {
       @Override
       public String complete() throws IOException {
         out.close();
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         done = true;
         return etagOf(Files.readAttributes(target, BasicFileAttributes.class));
       }
@@ -126,7 +133,8 @@ public final class LocalDirectoryBackupStore implements BackupStore {
 
   /** Nothing is ever archived in a directory. */
   @Override
-  public RestoreRequestOutcome requestRestore(String bucket, String key, String tier, Integer days) {
+  public RestoreRequestOutcome requestRestore(
+      String bucket, String key, String tier, Integer days) {
     return RestoreRequestOutcome.NOT_ARCHIVED;
   }
 
@@ -162,10 +170,19 @@ public final class LocalDirectoryBackupStore implements BackupStore {
   private static StoredObject describe(String bucket, String key, Path file) throws IOException {
     BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
     return new StoredObject(
-        bucket, key, attributes.size(), attributes.lastModifiedTime().toInstant(), "STANDARD", etagOf(attributes), null, null);
+        bucket,
+        key,
+        attributes.size(),
+        attributes.lastModifiedTime().toInstant(),
+        "STANDARD",
+        etagOf(attributes),
+        null,
+        null);
   }
 
   private static String etagOf(BasicFileAttributes attributes) {
-    return Long.toHexString(attributes.size()) + "-" + Long.toHexString(attributes.lastModifiedTime().toMillis());
+    return Long.toHexString(attributes.size())
+        + "-"
+        + Long.toHexString(attributes.lastModifiedTime().toMillis());
   }
 }

@@ -28,7 +28,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 /** Backups in S3, read and written with the AWS SDK v2. */
 public final class S3BackupStore implements BackupStore {
 
-  /** 16 MiB parts: at most one part is in memory, and S3's 10,000-part limit allows 160 GiB objects. */
+  /**
+   * 16 MiB parts: at most one part is in memory, and S3's 10,000-part limit allows 160 GiB objects.
+   */
   public static final int DEFAULT_PART_SIZE = 16 * 1024 * 1024;
 
   private final S3Client s3;
@@ -48,7 +50,10 @@ public final class S3BackupStore implements BackupStore {
   public List<StoredObject> list(String bucket, String prefix) throws IOException {
     List<StoredObject> objects = new ArrayList<>();
     try {
-      for (S3Object o : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build()).contents()) {
+      for (S3Object o :
+          s3.listObjectsV2Paginator(
+                  ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build())
+              .contents()) {
         objects.add(
             new StoredObject(
                 bucket,
@@ -124,7 +129,8 @@ public final class S3BackupStore implements BackupStore {
   }
 
   @Override
-  public void writeSmall(String bucket, String key, byte[] content, String contentType) throws IOException {
+  public void writeSmall(String bucket, String key, byte[] content, String contentType)
+      throws IOException {
     try {
       s3.putObject(
           PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(),
@@ -140,17 +146,26 @@ public final class S3BackupStore implements BackupStore {
   }
 
   @Override
-  public RestoreRequestOutcome requestRestore(String bucket, String key, String tier, Integer days) throws IOException {
+  public RestoreRequestOutcome requestRestore(String bucket, String key, String tier, Integer days)
+      throws IOException {
     try {
       RestoreObjectResponse response =
-          s3.restoreObject(b -> b.bucket(bucket).key(key).restoreRequest(r -> {
-            // Intelligent-Tiering archive tiers take no Days: the object itself moves back.
-            if (days != null) {
-              r.days(days);
-            }
-            r.glacierJobParameters(g -> g.tier(tier));
-          }));
-      return response.sdkHttpResponse().statusCode() == 202 ? RestoreRequestOutcome.ACCEPTED : RestoreRequestOutcome.ALREADY_RESTORED;
+          s3.restoreObject(
+              b ->
+                  b.bucket(bucket)
+                      .key(key)
+                      .restoreRequest(
+                          r -> {
+                            // Intelligent-Tiering archive tiers take no Days: the object itself
+                            // moves back.
+                            if (days != null) {
+                              r.days(days);
+                            }
+                            r.glacierJobParameters(g -> g.tier(tier));
+                          }));
+      return response.sdkHttpResponse().statusCode() == 202
+          ? RestoreRequestOutcome.ACCEPTED
+          : RestoreRequestOutcome.ALREADY_RESTORED;
     } catch (S3Exception e) {
       String code = errorCode(e);
       if ("RestoreAlreadyInProgress".equals(code) || e.statusCode() == 409) {
@@ -166,7 +181,9 @@ public final class S3BackupStore implements BackupStore {
   @Override
   public List<LifecycleRule> lifecycleRules(String bucket) throws IOException {
     try {
-      return s3.getBucketLifecycleConfiguration(b -> b.bucket(bucket)).rules().stream().map(S3BackupStore::toRule).toList();
+      return s3.getBucketLifecycleConfiguration(b -> b.bucket(bucket)).rules().stream()
+          .map(S3BackupStore::toRule)
+          .toList();
     } catch (S3Exception e) {
       if ("NoSuchLifecycleConfiguration".equals(errorCode(e))) {
         return List.of();
@@ -192,7 +209,8 @@ public final class S3BackupStore implements BackupStore {
             .map(t -> new LifecycleRule.Transition(t.days(), t.storageClassAsString()))
             .toList();
     Integer expiration = rule.expiration() == null ? null : rule.expiration().days();
-    return new LifecycleRule(rule.id(), prefix, "Enabled".equals(rule.statusAsString()), transitions, expiration);
+    return new LifecycleRule(
+        rule.id(), prefix, "Enabled".equals(rule.statusAsString()), transitions, expiration);
   }
 
   @Override
@@ -220,7 +238,8 @@ public final class S3BackupStore implements BackupStore {
     if (e.statusCode() == 403 || "AccessDenied".equals(code)) {
       return new BackupStoreException.AccessDenied(bucket, key, e);
     }
-    return new IOException("S3 request for s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+    return new IOException(
+        "S3 request for s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
   }
 
   private static String errorCode(S3Exception e) {
@@ -232,8 +251,8 @@ public final class S3BackupStore implements BackupStore {
   }
 
   /**
-   * Buffers one part at a time and sends it when full; an object smaller than one part is sent
-   * with a single PUT instead.
+   * Buffers one part at a time and sends it when full; an object smaller than one part is sent with
+   * a single PUT instead.
    */
   private final class MultipartUpload extends StreamingUpload {
     private final String bucket;
@@ -286,7 +305,12 @@ public final class S3BackupStore implements BackupStore {
         int partNumber = parts.size() + 1;
         String etag =
             s3.uploadPart(
-                    UploadPartRequest.builder().bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber).build(),
+                    UploadPartRequest.builder()
+                        .bucket(bucket)
+                        .key(key)
+                        .uploadId(uploadId)
+                        .partNumber(partNumber)
+                        .build(),
                     partBody())
                 .eTag();
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
@@ -296,10 +320,16 @@ public final class S3BackupStore implements BackupStore {
       }
     }
 
-    /** The part straight from the buffer, no copy: a worker's heap holds one part, whatever the backup's size. */
+    /**
+     * The part straight from the buffer, no copy: a worker's heap holds one part, whatever the
+     * backup's size.
+     */
     private RequestBody partBody() {
       int length = filled;
-      return RequestBody.fromContentProvider(() -> new java.io.ByteArrayInputStream(buffer, 0, length), length, "application/pgp-encrypted");
+      return RequestBody.fromContentProvider(
+          () -> new java.io.ByteArrayInputStream(buffer, 0, length),
+          length,
+          "application/pgp-encrypted");
     }
 
     @Override
@@ -346,7 +376,12 @@ public final class S3BackupStore implements BackupStore {
       }
       finished = true;
       try {
-        s3.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(bucket).key(key).uploadId(uploadId).build());
+        s3.abortMultipartUpload(
+            AbortMultipartUploadRequest.builder()
+                .bucket(bucket)
+                .key(key)
+                .uploadId(uploadId)
+                .build());
       } catch (RuntimeException ignored) {
         // a lifecycle rule for incomplete multipart uploads collects what this could not
       }

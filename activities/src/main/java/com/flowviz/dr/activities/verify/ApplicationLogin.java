@@ -22,9 +22,18 @@ public record ApplicationLogin(String role, String secretId, SecretStore secrets
     if (secretId == null || secretId.isBlank()) {
       return null;
     }
-    String value = secrets.read(secretId).orElseThrow(() -> NonRetryable.failure(FailureTypes.CONFIGURATION,
-        "The application role's secret " + secretId + " (flowviz.incident.application-secret-id) does not exist. Create it, or"
-            + " unset flowviz.incident.application-role to check as the worker's role."));
+    String value =
+        secrets
+            .read(secretId)
+            .orElseThrow(
+                () ->
+                    NonRetryable.failure(
+                        FailureTypes.CONFIGURATION,
+                        "The application role's secret "
+                            + secretId
+                            + " (flowviz.incident.application-secret-id) does not exist. Create it,"
+                            + " or unset flowviz.incident.application-role to check as the worker's"
+                            + " role."));
     if (value.stripLeading().startsWith("{")) {
       try {
         JsonNode password = Json.MAPPER.readTree(value).get("password");

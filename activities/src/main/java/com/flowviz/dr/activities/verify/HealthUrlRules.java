@@ -25,18 +25,26 @@ public final class HealthUrlRules {
 
   private final Set<String> hosts;
   private final Set<String> plainHttpHosts;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
 
   /**
    * @param hosts the hosts a health URL may name
-   * @param plainHttpHosts hosts also allowed over plain http: a dev stack on loopback; empty in production
+   * @param plainHttpHosts hosts also allowed over plain http: a dev stack on loopback; empty in
+   *     production
    */
   public HealthUrlRules(List<String> hosts, List<String> plainHttpHosts) {
     this.hosts = lower(hosts);
     this.plainHttpHosts = lower(plainHttpHosts);
   }
 
-  /** Refuses (non-retryable, INVALID_INPUT) a URL that breaks a rule; asks the URL once, without following a redirect. */
+  /**
+   * Refuses (non-retryable, INVALID_INPUT) a URL that breaks a rule; asks the URL once, without
+   * following a redirect.
+   */
   public void check(String url) {
     URI uri;
     try {
@@ -50,25 +58,39 @@ public final class HealthUrlRules {
     }
     String host = uri.getHost().toLowerCase(Locale.ROOT);
     if (!hosts.contains(host)) {
-      throw refuse(url, "names host " + host + ", which is not in flowviz.failover.health-hosts " + hosts);
+      throw refuse(
+          url, "names host " + host + ", which is not in flowviz.failover.health-hosts " + hosts);
     }
     if (uri.getScheme().equalsIgnoreCase("http") && !plainHttpHosts.contains(host)) {
       throw refuse(url, "is plain http; health URLs from inputs must be https");
     }
     try {
       for (InetAddress address : InetAddress.getAllByName(uri.getHost())) {
-        if (address.isLinkLocalAddress() || HealthUrls.isMetadataAddress(address.getHostAddress())) {
-          throw refuse(url, "resolves to " + address.getHostAddress() + ", a link-local or cloud metadata address");
+        if (address.isLinkLocalAddress()
+            || HealthUrls.isMetadataAddress(address.getHostAddress())) {
+          throw refuse(
+              url,
+              "resolves to "
+                  + address.getHostAddress()
+                  + ", a link-local or cloud metadata address");
         }
       }
     } catch (UnknownHostException e) {
       return; // Not resolvable yet (the record the failover will switch): nothing to ask.
     }
     try {
-      HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> answer =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+              HttpResponse.BodyHandlers.discarding());
       if (answer.statusCode() / 100 == 3) {
-        throw refuse(url, "answers " + answer.statusCode() + " (a redirect" + answer.headers().firstValue("Location").map(l -> " to " + shorten(l)).orElse("")
-            + "), and redirects are not followed; give the URL that answers itself");
+        throw refuse(
+            url,
+            "answers "
+                + answer.statusCode()
+                + " (a redirect"
+                + answer.headers().firstValue("Location").map(l -> " to " + shorten(l)).orElse("")
+                + "), and redirects are not followed; give the URL that answers itself");
       }
     } catch (IOException e) {
       // The service is down, which is why there is a failover: the URL is judged after the switch.
@@ -79,7 +101,9 @@ public final class HealthUrlRules {
   }
 
   private static io.temporal.failure.ApplicationFailure refuse(String url, String problem) {
-    return NonRetryable.failure(FailureTypes.INVALID_INPUT, "healthUrl \"" + shorten(url) + "\" " + problem + ". Nothing was changed.");
+    return NonRetryable.failure(
+        FailureTypes.INVALID_INPUT,
+        "healthUrl \"" + shorten(url) + "\" " + problem + ". Nothing was changed.");
   }
 
   private static String shorten(String text) {
@@ -88,6 +112,11 @@ public final class HealthUrlRules {
   }
 
   private static Set<String> lower(List<String> values) {
-    return values == null ? Set.of() : values.stream().map(v -> v.trim().toLowerCase(Locale.ROOT)).filter(v -> !v.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    return values == null
+        ? Set.of()
+        : values.stream()
+            .map(v -> v.trim().toLowerCase(Locale.ROOT))
+            .filter(v -> !v.isEmpty())
+            .collect(Collectors.toUnmodifiableSet());
   }
 }

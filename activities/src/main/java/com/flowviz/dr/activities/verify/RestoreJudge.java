@@ -35,8 +35,10 @@ final class RestoreJudge {
   private final List<VerificationCheck> checks = new ArrayList<>();
   private final List<String> findings = new ArrayList<>();
   private final List<RowLoss> rowLosses = new ArrayList<>();
+
   /** The live database once it was reached; null when there was none to compare with. */
   private String comparedWith;
+
   private boolean liveUncountable;
 
   /**
@@ -54,7 +56,8 @@ final class RestoreJudge {
   record Counted(String table, List<String> columns, Long rows, String problem) {}
 
   /** Judges 5.2 on the restore; returns every table's count, for the live comparison. */
-  Map<String, Counted> judgeRestore(Connection restored, Instant backupTakenAt) throws SQLException {
+  Map<String, Counted> judgeRestore(Connection restored, Instant backupTakenAt)
+      throws SQLException {
     Map<String, Counted> tables = count(restored);
     Counted lots = tables.get("lots");
     if (lots == null || lots.rows() == null) {
@@ -65,11 +68,15 @@ final class RestoreJudge {
       checks.add(new VerificationCheck("5.2 lots restored", false, "at least one lot", "no lots"));
       return tables;
     }
-    checks.add(new VerificationCheck("5.2 lots restored", true, "at least one lot", lots.rows() + " lots"));
+    checks.add(
+        new VerificationCheck(
+            "5.2 lots restored", true, "at least one lot", lots.rows() + " lots"));
     String createdAtType = timestampType(restored, "lots", "created_at");
     if (createdAtType == null) {
-      findings.add("Runbook 5.2 judges the newest lot by lots.created_at, which the restore "
-          + (lots.columns().contains("created_at") ? "has, but not as a timestamp" : "lacks") + ": the newest lot's age was not judged.");
+      findings.add(
+          "Runbook 5.2 judges the newest lot by lots.created_at, which the restore "
+              + (lots.columns().contains("created_at") ? "has, but not as a timestamp" : "lacks")
+              + ": the newest lot's age was not judged.");
       return tables;
     }
     if (backupTakenAt == null) {
@@ -79,12 +86,18 @@ final class RestoreJudge {
     Instant newest = newestCreatedAt(restored, createdAtType);
     Instant earliestAccepted = backupTakenAt.minus(newestLotMargin);
     boolean recent = newest != null && !newest.isBefore(earliestAccepted);
-    checks.add(new VerificationCheck(
-        "5.2 newest lot within " + readable(newestLotMargin) + " of the backup",
-        recent,
-        "created at or after " + earliestAccepted + " (backup taken " + backupTakenAt + ")",
-        newest == null ? "no lot has a created_at"
-            : "newest lot created " + newest + (recent ? "" : ", " + Duration.between(newest, backupTakenAt) + " before the backup")));
+    checks.add(
+        new VerificationCheck(
+            "5.2 newest lot within " + readable(newestLotMargin) + " of the backup",
+            recent,
+            "created at or after " + earliestAccepted + " (backup taken " + backupTakenAt + ")",
+            newest == null
+                ? "no lot has a created_at"
+                : "newest lot created "
+                    + newest
+                    + (recent
+                        ? ""
+                        : ", " + Duration.between(newest, backupTakenAt) + " before the backup")));
     return tables;
   }
 
@@ -100,10 +113,18 @@ final class RestoreJudge {
       live = count(c);
     } catch (SQLException e) {
       boolean absent = "3D000".equals(e.getSQLState());
-      findings.add(absent
-          ? "There is no live database " + liveDatabase + " to compare with: the swap replaces nothing."
-          : "The live database " + liveDatabase + " could not be counted (" + e.getMessage() + " [SQLSTATE " + e.getSQLState()
-              + "]): the rows a swap would replace are not known.");
+      findings.add(
+          absent
+              ? "There is no live database "
+                  + liveDatabase
+                  + " to compare with: the swap replaces nothing."
+              : "The live database "
+                  + liveDatabase
+                  + " could not be counted ("
+                  + e.getMessage()
+                  + " [SQLSTATE "
+                  + e.getSQLState()
+                  + "]): the rows a swap would replace are not known.");
       if (!absent) {
         comparedWith = liveDatabase;
         liveUncountable = true;
@@ -119,17 +140,33 @@ final class RestoreJudge {
         continue;
       }
       if (restore != null && restore.rows() == null) {
-        findings.add("Table " + table.table() + " of the restore could not be counted (" + restore.problem() + "): its loss is not measured.");
+        findings.add(
+            "Table "
+                + table.table()
+                + " of the restore could not be counted ("
+                + restore.problem()
+                + "): its loss is not measured.");
         continue;
       }
       if (restore == null) {
-        findings.add("Table " + table.table() + " is in the live database but not in the restore: its " + table.rows()
-            + " rows would be lost (the application's schema may have moved on since the backup).");
+        findings.add(
+            "Table "
+                + table.table()
+                + " is in the live database but not in the restore: its "
+                + table.rows()
+                + " rows would be lost (the application's schema may have moved on since the"
+                + " backup).");
       } else {
-        List<String> missing = table.columns().stream().filter(column -> !restore.columns().contains(column)).toList();
+        List<String> missing =
+            table.columns().stream().filter(column -> !restore.columns().contains(column)).toList();
         if (!missing.isEmpty()) {
-          findings.add("The live " + table.table() + " has columns the restore lacks (" + String.join(", ", missing)
-              + "): the application's schema moved on since the backup, or the backup lacks them; without a manifest it is not known which.");
+          findings.add(
+              "The live "
+                  + table.table()
+                  + " has columns the restore lacks ("
+                  + String.join(", ", missing)
+                  + "): the application's schema moved on since the backup, or the backup lacks"
+                  + " them; without a manifest it is not known which.");
         }
       }
       long restoredRows = restore == null ? 0 : restore.rows();
@@ -140,18 +177,38 @@ final class RestoreJudge {
     }
     if (!uncounted.isEmpty()) {
       liveUncountable = true;
-      findings.add("Tables of the live database " + liveDatabase + " could not be counted: " + String.join("; ", uncounted)
-          + ". What a swap would lose in them is not known.");
+      findings.add(
+          "Tables of the live database "
+              + liveDatabase
+              + " could not be counted: "
+              + String.join("; ", uncounted)
+              + ". What a swap would lose in them is not known.");
     }
-    findings.add("Compared with the live database " + liveDatabase + " (no manifest): " + (live.size() - uncounted.size()) + " tables counted; "
-        + (rowLosses.isEmpty()
-            ? "none would lose more than " + percent(maxRowLoss) + " of its rows."
-            : rowLosses.size() + " would lose more than " + percent(maxRowLoss) + " of their rows: "
-                + String.join("; ", rowLosses.stream().map(RowLoss::describe).toList()) + "."));
+    findings.add(
+        "Compared with the live database "
+            + liveDatabase
+            + " (no manifest): "
+            + (live.size() - uncounted.size())
+            + " tables counted; "
+            + (rowLosses.isEmpty()
+                ? "none would lose more than " + percent(maxRowLoss) + " of its rows."
+                : rowLosses.size()
+                    + " would lose more than "
+                    + percent(maxRowLoss)
+                    + " of their rows: "
+                    + String.join("; ", rowLosses.stream().map(RowLoss::describe).toList())
+                    + "."));
   }
 
   RestoreJudgement judgement() {
-    return new RestoreJudgement(checks, findings, comparedWith, comparedWith != null && !liveUncountable, rowLosses, maxRowLoss, decisionTimeout);
+    return new RestoreJudgement(
+        checks,
+        findings,
+        comparedWith,
+        comparedWith != null && !liveUncountable,
+        rowLosses,
+        maxRowLoss,
+        decisionTimeout);
   }
 
   /**
@@ -163,30 +220,41 @@ final class RestoreJudge {
     Map<String, List<String>> columnsOf = new LinkedHashMap<>();
     Map<String, String> qualified = new LinkedHashMap<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT n.nspname, c.relname, (SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_attribute a"
-                + "   WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)"
-                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-                + " AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1, 2")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT n.nspname, c.relname, (SELECT array_agg(a.attname::text ORDER BY a.attnum)"
+                    + " FROM pg_attribute a   WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT"
+                    + " a.attisdropped) FROM pg_class c JOIN pg_namespace n ON n.oid ="
+                    + " c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND"
+                    + " n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT"
+                    + " LIKE 'pg\\_%' ORDER BY 1, 2")) {
       while (rs.next()) {
         String name = TableStatistics.displayName(rs.getString(1), rs.getString(2));
         java.sql.Array columns = rs.getArray(3);
         columnsOf.put(name, columns == null ? List.of() : List.of((String[]) columns.getArray()));
-        qualified.put(name, PgClient.quote(rs.getString(1)) + "." + PgClient.quote(rs.getString(2)));
+        qualified.put(
+            name, PgClient.quote(rs.getString(1)) + "." + PgClient.quote(rs.getString(2)));
       }
     }
     Map<String, Counted> counted = new LinkedHashMap<>();
     for (Map.Entry<String, String> table : qualified.entrySet()) {
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.getValue())) {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.getValue())) {
         rs.next();
-        counted.put(table.getKey(), new Counted(table.getKey(), columnsOf.get(table.getKey()), rs.getLong(1), null));
+        counted.put(
+            table.getKey(),
+            new Counted(table.getKey(), columnsOf.get(table.getKey()), rs.getLong(1), null));
       } catch (SQLException e) {
         if (!c.isValid(5)) {
           throw e; // the connection itself is gone: not a property of this table
         }
-        counted.put(table.getKey(), new Counted(table.getKey(), columnsOf.get(table.getKey()), null,
-            e.getMessage() + " [SQLSTATE " + e.getSQLState() + "]"));
+        counted.put(
+            table.getKey(),
+            new Counted(
+                table.getKey(),
+                columnsOf.get(table.getKey()),
+                null,
+                e.getMessage() + " [SQLSTATE " + e.getSQLState() + "]"));
       }
       Heartbeats.beat(counted.size());
     }
@@ -194,10 +262,12 @@ final class RestoreJudge {
   }
 
   /** The column's type when it is a timestamp, else null. */
-  private static String timestampType(Connection c, String table, String column) throws SQLException {
-    try (java.sql.PreparedStatement s = c.prepareStatement(
-        "SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = to_regclass(?) AND a.attname = ?"
-            + " AND a.attnum > 0 AND NOT a.attisdropped")) {
+  private static String timestampType(Connection c, String table, String column)
+      throws SQLException {
+    try (java.sql.PreparedStatement s =
+        c.prepareStatement(
+            "SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid ="
+                + " to_regclass(?) AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
       s.setString(1, "public." + PgClient.quote(table));
       s.setString(2, column);
       try (ResultSet rs = s.executeQuery()) {
@@ -208,7 +278,8 @@ final class RestoreJudge {
   }
 
   private static Instant newestCreatedAt(Connection c, String type) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(created_at) FROM lots")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT max(created_at) FROM lots")) {
       rs.next();
       if (type.contains("with time zone")) {
         OffsetDateTime value = rs.getObject(1, OffsetDateTime.class);
@@ -222,7 +293,9 @@ final class RestoreJudge {
 
   /** P2D rather than PT48H: the margin as it is configured. */
   private static String readable(Duration d) {
-    return d.toSecondsPart() == 0 && d.toMinutesPart() == 0 && d.toHoursPart() == 0 && !d.isZero() ? "P" + d.toDays() + "D" : d.toString();
+    return d.toSecondsPart() == 0 && d.toMinutesPart() == 0 && d.toHoursPart() == 0 && !d.isZero()
+        ? "P" + d.toDays() + "D"
+        : d.toString();
   }
 
   private static String percent(double share) {

@@ -32,7 +32,10 @@ final class RestoredDatabaseCheck {
   /** The tables runbook 5.1 counts: a restore without them is not FlowViz. */
   static final List<String> RUNBOOK_TABLES = List.of("lots", "qc_decisions", "users", "products");
 
-  /** Runbook 5.2's newest-lots query: {@code SELECT lot_code, created_at, updated_at FROM lots ORDER BY created_at DESC LIMIT 10}. */
+  /**
+   * Runbook 5.2's newest-lots query: {@code SELECT lot_code, created_at, updated_at FROM lots ORDER
+   * BY created_at DESC LIMIT 10}.
+   */
   private static final List<String> LOT_COLUMNS = List.of("lot_code", "created_at", "updated_at");
 
   private final String database;
@@ -44,37 +47,55 @@ final class RestoredDatabaseCheck {
   private RestoredDatabaseCheck(String database, BackupManifest manifest) {
     this.database = database;
     this.manifest = manifest;
-    this.source = manifest == null || manifest.tables() == null
-        ? Map.of()
-        : manifest.tables().stream().collect(Collectors.toMap(TableStats::table, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+    this.source =
+        manifest == null || manifest.tables() == null
+            ? Map.of()
+            : manifest.tables().stream()
+                .collect(
+                    Collectors.toMap(
+                        TableStats::table, Function.identity(), (a, b) -> a, LinkedHashMap::new));
   }
 
-  static VerificationReport run(Connection c, String database, BackupManifest manifest) throws SQLException {
+  static VerificationReport run(Connection c, String database, BackupManifest manifest)
+      throws SQLException {
     return new RestoredDatabaseCheck(database, manifest).run(c);
   }
 
   private VerificationReport run(Connection c) throws SQLException {
     requireEveryTableReadable(c);
-    List<TableStats> restoredTables = keepAlive("counting rows of " + database, () -> TableStatistics.collect(c));
+    List<TableStats> restoredTables =
+        keepAlive("counting rows of " + database, () -> TableStatistics.collect(c));
     Map<String, TableStats> restored =
-        restoredTables.stream().collect(Collectors.toMap(TableStats::table, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+        restoredTables.stream()
+            .collect(
+                Collectors.toMap(
+                    TableStats::table, Function.identity(), (a, b) -> a, LinkedHashMap::new));
 
     checkRunbookTables(restored);
     if (manifest != null) {
       checkAgainstSource(restored);
     }
-    List<LotSample> latestLots = restored.containsKey("lots") ? latestLots(c, restored.get("lots")) : List.of();
-    Map<String, Long> qcByType = restored.containsKey("qc_decisions") ? qcDecisionsByType(c, restored.get("qc_decisions")) : Map.of();
+    List<LotSample> latestLots =
+        restored.containsKey("lots") ? latestLots(c, restored.get("lots")) : List.of();
+    Map<String, Long> qcByType =
+        restored.containsKey("qc_decisions")
+            ? qcDecisionsByType(c, restored.get("qc_decisions"))
+            : Map.of();
 
     List<TableCount> counts = new ArrayList<>();
     for (TableStats found : restoredTables) {
       Optional<TableStats> expected = Optional.ofNullable(source.get(found.table()));
-      counts.add(new TableCount(
-          found.table(), found.rows(), expected.map(TableStats::rows).orElse(null),
-          found.newestCreatedAt(), expected.map(TableStats::newestCreatedAt).orElse(null)));
+      counts.add(
+          new TableCount(
+              found.table(),
+              found.rows(),
+              expected.map(TableStats::rows).orElse(null),
+              found.newestCreatedAt(),
+              expected.map(TableStats::newestCreatedAt).orElse(null)));
     }
     boolean passed = checks.stream().allMatch(VerificationCheck::passed);
-    return new VerificationReport(database, passed, manifest != null, checks, counts, latestLots, qcByType, findings);
+    return new VerificationReport(
+        database, passed, manifest != null, checks, counts, latestLots, qcByType, findings);
   }
 
   /**
@@ -85,10 +106,13 @@ final class RestoredDatabaseCheck {
   private static void requireEveryTableReadable(Connection c) throws SQLException {
     String unreadable = null;
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
-                + " AND NOT has_table_privilege(c.oid, 'SELECT') ORDER BY 1 LIMIT 1")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c"
+                    + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')"
+                    + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT"
+                    + " LIKE 'pg\\_%' AND NOT has_table_privilege(c.oid, 'SELECT') ORDER BY 1 LIMIT"
+                    + " 1")) {
       if (rs.next()) {
         unreadable = rs.getString(1);
       }
@@ -108,8 +132,11 @@ final class RestoredDatabaseCheck {
         // Without a manifest the runbook's list is all that is known of the source.
         checks.add(present("table " + table + " present", false));
       } else if (!source.containsKey(table)) {
-        findings.add("Runbook 5.1 counts table " + table + ", which neither the backup's source nor the restore has: the"
-            + " application's schema no longer has it, so that count is skipped.");
+        findings.add(
+            "Runbook 5.1 counts table "
+                + table
+                + ", which neither the backup's source nor the restore has: the"
+                + " application's schema no longer has it, so that count is skipped.");
       }
       // In the source but not restored: failed below, once, with the source's tables.
     }
@@ -129,13 +156,18 @@ final class RestoredDatabaseCheck {
           }
         }
       }
-      checks.add(new VerificationCheck(
-          "row count " + expected.table(), found.rows() == expected.rows(), Long.toString(expected.rows()), Long.toString(found.rows())));
-      checks.add(new VerificationCheck(
-          "newest created_at " + expected.table(),
-          Objects.equals(found.newestCreatedAt(), expected.newestCreatedAt()),
-          String.valueOf(expected.newestCreatedAt()),
-          String.valueOf(found.newestCreatedAt())));
+      checks.add(
+          new VerificationCheck(
+              "row count " + expected.table(),
+              found.rows() == expected.rows(),
+              Long.toString(expected.rows()),
+              Long.toString(found.rows())));
+      checks.add(
+          new VerificationCheck(
+              "newest created_at " + expected.table(),
+              Objects.equals(found.newestCreatedAt(), expected.newestCreatedAt()),
+              String.valueOf(expected.newestCreatedAt()),
+              String.valueOf(found.newestCreatedAt())));
     }
   }
 
@@ -153,23 +185,31 @@ final class RestoredDatabaseCheck {
     String order = lots.hasColumn("created_at") ? " ORDER BY created_at DESC" : "";
     List<LotSample> sample = new ArrayList<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT " + String.join(", ", select) + " FROM lots" + order + " LIMIT 10")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT " + String.join(", ", select) + " FROM lots" + order + " LIMIT 10")) {
       while (rs.next()) {
-        sample.add(new LotSample(rs.getString(1), instant(rs.getObject(2)), instant(rs.getObject(3))));
+        sample.add(
+            new LotSample(rs.getString(1), instant(rs.getObject(2)), instant(rs.getObject(3))));
       }
     }
     return sample;
   }
 
   /** Runbook 5.2: QC decisions per type; skipped when the application has no decision_type. */
-  private Map<String, Long> qcDecisionsByType(Connection c, TableStats qcDecisions) throws SQLException {
+  private Map<String, Long> qcDecisionsByType(Connection c, TableStats qcDecisions)
+      throws SQLException {
     if (!qcDecisions.hasColumn("decision_type")) {
-      noteMissingColumn("qc_decisions", "decision_type", "5.2's QC decisions per type are not counted");
+      noteMissingColumn(
+          "qc_decisions", "decision_type", "5.2's QC decisions per type are not counted");
       return Map.of();
     }
     Map<String, Long> byType = new LinkedHashMap<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT decision_type, COUNT(*) FROM qc_decisions GROUP BY decision_type ORDER BY decision_type")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT decision_type, COUNT(*) FROM qc_decisions GROUP BY decision_type ORDER BY"
+                    + " decision_type")) {
       while (rs.next()) {
         byType.put(String.valueOf(rs.getString(1)), rs.getLong(2));
       }
@@ -186,11 +226,23 @@ final class RestoredDatabaseCheck {
     if (expected != null && expected.hasColumn(column)) {
       return;
     }
-    String why = expected != null && expected.columns() != null
-        ? "neither the backup's source nor the restore has it (the application's schema changed)"
-        : "the restore lacks it and " + (manifest == null ? "there is no manifest" : "the manifest does not list columns")
-            + " to say whether the source had it";
-    findings.add("The runbook's SQL names " + table + "." + column + ", but " + why + ": " + consequence + ".");
+    String why =
+        expected != null && expected.columns() != null
+            ? "neither the backup's source nor the restore has it (the application's schema"
+                + " changed)"
+            : "the restore lacks it and "
+                + (manifest == null ? "there is no manifest" : "the manifest does not list columns")
+                + " to say whether the source had it";
+    findings.add(
+        "The runbook's SQL names "
+            + table
+            + "."
+            + column
+            + ", but "
+            + why
+            + ": "
+            + consequence
+            + ".");
   }
 
   private static VerificationCheck present(String name, boolean present) {
@@ -207,7 +259,8 @@ final class RestoredDatabaseCheck {
     return null;
   }
 
-  private static <T> T keepAlive(String what, java.util.concurrent.Callable<T> call) throws SQLException {
+  private static <T> T keepAlive(String what, java.util.concurrent.Callable<T> call)
+      throws SQLException {
     try {
       return Heartbeats.keepAlive(what, call);
     } catch (SQLException | RuntimeException e) {

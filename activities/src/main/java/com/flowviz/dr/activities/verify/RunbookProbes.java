@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Runbook 5.3's three probes of the FlowViz API, and what each must answer to count as healthy:
- * a 2xx alone says only that something listens; the runbook pipes each answer into jq.
+ * Runbook 5.3's three probes of the FlowViz API, and what each must answer to count as healthy: a
+ * 2xx alone says only that something listens; the runbook pipes each answer into jq.
  */
 public final class RunbookProbes {
 
@@ -24,7 +24,10 @@ public final class RunbookProbes {
   /** The three probes under the application's base URL (e.g. http://localhost:8000). */
   public static List<URI> under(String baseUrl) {
     String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-    return List.of(URI.create(base + HEALTH), URI.create(base + ONE_LOT), URI.create(base + TRACEABILITY_GRAPH));
+    return List.of(
+        URI.create(base + HEALTH),
+        URI.create(base + ONE_LOT),
+        URI.create(base + TRACEABILITY_GRAPH));
   }
 
   /**
@@ -50,8 +53,11 @@ public final class RunbookProbes {
     }
     if (health) {
       JsonNode status = json.get("status");
-      return status != null && HEALTHY.contains(status.asText().toLowerCase(Locale.ROOT)) ? null
-          : "health does not report ok (status " + (status == null ? "missing" : status.asText()) + ")";
+      return status != null && HEALTHY.contains(status.asText().toLowerCase(Locale.ROOT))
+          ? null
+          : "health does not report ok (status "
+              + (status == null ? "missing" : status.asText())
+              + ")";
     }
     if (lots) {
       JsonNode items = firstArray(json, "items", "lots", "data", "results");
@@ -61,7 +67,9 @@ public final class RunbookProbes {
       return items.size() == 1 ? null : "lots?limit=1 returned " + items.size() + " lots, not one";
     }
     JsonNode nodes = json.get("nodes");
-    return nodes != null && nodes.isArray() && nodes.size() > 0 ? null : "the traceability graph has no nodes";
+    return nodes != null && nodes.isArray() && nodes.size() > 0
+        ? null
+        : "the traceability graph has no nodes";
   }
 
   private static JsonNode firstArray(JsonNode json, String... fields) {

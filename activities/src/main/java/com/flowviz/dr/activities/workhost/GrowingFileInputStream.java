@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,8 +15,8 @@ import java.util.function.LongConsumer;
  * Reads a file that another activity is still writing (a download appending to {@code X.part},
  * renamed to {@code X} when complete) until it holds the expected number of bytes. The open
  * descriptor survives the rename. While it waits for more bytes it calls {@code waiting} with the
- * bytes read so far (a heartbeat, which also delivers a cancellation), and gives up when the file stops growing for
- * {@code stallLimit}.
+ * bytes read so far (a heartbeat, which also delivers a cancellation), and gives up when the file
+ * stops growing for {@code stallLimit}.
  */
 public final class GrowingFileInputStream extends InputStream {
 
@@ -31,7 +30,8 @@ public final class GrowingFileInputStream extends InputStream {
   private FileChannel channel;
   private long position;
 
-  public GrowingFileInputStream(Path part, Path done, long expectedBytes, Duration stallLimit, LongConsumer waiting) {
+  public GrowingFileInputStream(
+      Path part, Path done, long expectedBytes, Duration stallLimit, LongConsumer waiting) {
     this.part = part;
     this.done = done;
     this.expectedBytes = expectedBytes;
@@ -63,15 +63,25 @@ public final class GrowingFileInputStream extends InputStream {
         channel = openEither();
       }
       if (channel != null) {
-        int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, expectedBytes - position)), position);
+        int n =
+            channel.read(
+                ByteBuffer.wrap(b, off, (int) Math.min(len, expectedBytes - position)), position);
         if (n > 0) {
           position += n;
           return n;
         }
       }
       if (System.nanoTime() - stalledSince > stallLimit.toNanos()) {
-        throw new IOException("The download stopped at byte " + position + " of " + expectedBytes + " for " + stallLimit
-            + " (" + (channel == null ? "it never started" : "no new bytes") + ")");
+        throw new IOException(
+            "The download stopped at byte "
+                + position
+                + " of "
+                + expectedBytes
+                + " for "
+                + stallLimit
+                + " ("
+                + (channel == null ? "it never started" : "no new bytes")
+                + ")");
       }
       waiting.accept(position);
       try {

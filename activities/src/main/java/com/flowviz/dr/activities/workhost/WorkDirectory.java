@@ -19,8 +19,10 @@ import java.util.stream.Stream;
  */
 public final class WorkDirectory {
 
-  private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_DIR =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_FILE =
+      PosixFilePermissions.fromString("rw-------");
 
   private final Path root;
 
@@ -40,7 +42,9 @@ public final class WorkDirectory {
     return dir;
   }
 
-  /** Whether a path lies inside this work directory (a guard on paths passed between activities). */
+  /**
+   * Whether a path lies inside this work directory (a guard on paths passed between activities).
+   */
   public boolean contains(Path path) {
     return path.toAbsolutePath().normalize().startsWith(root);
   }
@@ -56,7 +60,9 @@ public final class WorkDirectory {
     }
     Files.setPosixFilePermissions(file, OWNER_FILE);
     return Files.newOutputStream(
-        file, StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+        file,
+        StandardOpenOption.WRITE,
+        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
   }
 
   /**
@@ -71,14 +77,26 @@ public final class WorkDirectory {
     try {
       free = Files.getFileStore(dir).getUsableSpace();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the free space of " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot read the free space of " + dir + ": " + e.getMessage(), e);
     }
     if (free < needed) {
       throw com.flowviz.dr.activities.common.NonRetryable.failure(
           com.flowviz.dr.workflows.FailureTypes.DISK_FULL,
-          "Not enough free space on this worker for " + what + ": it needs about " + needed + " bytes (" + human(needed) + ") in "
-              + dir + ", which has " + free + " bytes (" + human(free) + ") free. Free space there or set"
-              + " flowviz.worker.work-directory to a larger volume, then start the restore again. Nothing was downloaded.");
+          "Not enough free space on this worker for "
+              + what
+              + ": it needs about "
+              + needed
+              + " bytes ("
+              + human(needed)
+              + ") in "
+              + dir
+              + ", which has "
+              + free
+              + " bytes ("
+              + human(free)
+              + ") free. Free space there or set flowviz.worker.work-directory to a larger volume,"
+              + " then start the restore again. Nothing was downloaded.");
     }
   }
 
@@ -86,7 +104,9 @@ public final class WorkDirectory {
     if (bytes < 1024 * 1024) {
       return (bytes / 1024) + " KiB";
     }
-    return bytes < 1024L * 1024 * 1024 ? (bytes / (1024 * 1024)) + " MiB" : String.format("%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+    return bytes < 1024L * 1024 * 1024
+        ? (bytes / (1024 * 1024)) + " MiB"
+        : String.format("%.1f GiB", bytes / (1024.0 * 1024 * 1024));
   }
 
   /** Removes a workflow's files. Returns how many were removed. */
@@ -100,15 +120,18 @@ public final class WorkDirectory {
     }
     try (Stream<Path> paths = Files.walk(dir)) {
       int[] count = {0};
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          if (Files.deleteIfExists(p) && !p.equals(dir)) {
-            count[0]++;
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  if (Files.deleteIfExists(p) && !p.equals(dir)) {
+                    count[0]++;
+                  }
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
       return count[0];
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -122,11 +145,14 @@ public final class WorkDirectory {
       }
       Files.setPosixFilePermissions(dir, OWNER_DIR);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot prepare the private work directory " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot prepare the private work directory " + dir + ": " + e.getMessage(), e);
     }
   }
 
-  /** Workflow ids may hold any character; file names get a safe form plus a hash against collisions. */
+  /**
+   * Workflow ids may hold any character; file names get a safe form plus a hash against collisions.
+   */
   static String safeName(String workflowId) {
     String cleaned = workflowId.replaceAll("[^A-Za-z0-9._-]", "_");
     if (cleaned.length() > 100) {

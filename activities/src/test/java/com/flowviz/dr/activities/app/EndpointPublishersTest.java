@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 class EndpointPublishersTest {
 
   @TempDir Path dir;
-  private final DatabaseEndpoint endpoint = new DatabaseEndpoint("10.0.1.17", 5433, "flowviz", "admin", "n3w-Passw0rd");
+  private final DatabaseEndpoint endpoint =
+      new DatabaseEndpoint("10.0.1.17", 5433, "flowviz", "admin", "n3w-Passw0rd");
 
   @Test
   void theEnvFileIsPrivateAndTheComposeOverridePointsTheServiceAtIt() throws Exception {
@@ -30,10 +31,20 @@ class EndpointPublishersTest {
 
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(env)));
     String content = Files.readString(env);
-    for (String line : new String[] {"DB_HOST=10.0.1.17", "DB_PORT=5433", "DB_NAME=flowviz", "DB_USER=admin", "DB_PASSWORD=n3w-Passw0rd"}) {
+    for (String line :
+        new String[] {
+          "DB_HOST=10.0.1.17",
+          "DB_PORT=5433",
+          "DB_NAME=flowviz",
+          "DB_USER=admin",
+          "DB_PASSWORD=n3w-Passw0rd"
+        }) {
       assertTrue(content.contains(line + "\n"), content);
     }
-    assertTrue(Files.readString(override).contains("  api:\n    env_file:\n      - " + env.toAbsolutePath()), Files.readString(override));
+    assertTrue(
+        Files.readString(override)
+            .contains("  api:\n    env_file:\n      - " + env.toAbsolutePath()),
+        Files.readString(override));
     assertTrue(where.contains(env.toAbsolutePath().toString()));
     new EnvFilePublisher(env, override, "api").publish(endpoint);
     assertEquals(content, Files.readString(env), "publishing again writes the same file");
@@ -43,12 +54,14 @@ class EndpointPublishersTest {
   void theApplicationSecretIsWrittenInRdsShapeToSecretsManager() throws Exception {
     SecretsManagerClient client = TestMoto.secretsManager();
     String secretId = "flowviz/app/database-" + UUID.randomUUID();
-    SecretPublisher publisher = new SecretPublisher(new SecretsManagerSecretStore(client), secretId);
+    SecretPublisher publisher =
+        new SecretPublisher(new SecretsManagerSecretStore(client), secretId);
 
     publisher.publish(endpoint);
     publisher.publish(endpoint); // updates the existing secret
 
-    JsonNode secret = Json.MAPPER.readTree(client.getSecretValue(b -> b.secretId(secretId)).secretString());
+    JsonNode secret =
+        Json.MAPPER.readTree(client.getSecretValue(b -> b.secretId(secretId)).secretString());
     assertEquals("postgres", secret.get("engine").asText());
     assertEquals("10.0.1.17", secret.get("host").asText());
     assertEquals(5433, secret.get("port").asInt());

@@ -27,11 +27,15 @@ class AuditStoreTest {
     String database = TestPostgres.newDatabaseName("audit");
     AuditStore store = new AuditStore(TestPostgres.client(), database);
     store.append(entry("wf-2", 1, "swap-staging-into-live"));
-    for (String tampering : new String[] {
-      "UPDATE recovery_audit_trail SET outcome = 'SUCCEEDED'",
-      "DELETE FROM recovery_audit_trail",
-      "TRUNCATE recovery_audit_trail"}) {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> TestPostgres.execute(database, tampering));
+    for (String tampering :
+        new String[] {
+          "UPDATE recovery_audit_trail SET outcome = 'SUCCEEDED'",
+          "DELETE FROM recovery_audit_trail",
+          "TRUNCATE recovery_audit_trail"
+        }) {
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class, () -> TestPostgres.execute(database, tampering));
       assertTrue(((SQLException) e.getCause()).getMessage().contains("append-only"), tampering);
     }
     assertEquals(1, store.entriesOf("wf-2").size());
@@ -55,11 +59,18 @@ class AuditStoreTest {
     for (int i = 1; i <= 5; i++) {
       store.append(entry("wf-4", i, "step-" + i));
     }
-    long third = Long.parseLong(TestPostgres.query(database, "SELECT id FROM recovery_audit_trail WHERE sequence = 3").get(0));
-    // An intruder with the owner's rights switches the guard off, edits one row and switches it back.
-    TestPostgres.execute(database,
+    long third =
+        Long.parseLong(
+            TestPostgres.query(database, "SELECT id FROM recovery_audit_trail WHERE sequence = 3")
+                .get(0));
+    // An intruder with the owner's rights switches the guard off, edits one row and switches it
+    // back.
+    TestPostgres.execute(
+        database,
         "ALTER TABLE recovery_audit_trail DISABLE TRIGGER recovery_audit_trail_no_update",
-        "UPDATE recovery_audit_trail SET outcome = 'SUCCEEDED', details = 'verification passed' WHERE id = " + third,
+        "UPDATE recovery_audit_trail SET outcome = 'SUCCEEDED', details = 'verification passed'"
+            + " WHERE id = "
+            + third,
         "ALTER TABLE recovery_audit_trail ENABLE TRIGGER recovery_audit_trail_no_update");
 
     ChainVerification check = store.verifyChain();
@@ -77,7 +88,8 @@ class AuditStoreTest {
     for (int i = 1; i <= 3; i++) {
       store.append(entry("wf-5", i, "step-" + i));
     }
-    TestPostgres.execute(database,
+    TestPostgres.execute(
+        database,
         "ALTER TABLE recovery_audit_trail DISABLE TRIGGER recovery_audit_trail_no_update",
         "DELETE FROM recovery_audit_trail WHERE sequence = 3",
         "ALTER TABLE recovery_audit_trail ENABLE TRIGGER recovery_audit_trail_no_update");
@@ -95,13 +107,22 @@ class AuditStoreTest {
     store.append(entry("incident-a-restore", 1, "resolve-backup"));
     store.append(entry("incident-ab", 1, "another incident"));
     store.append(entry("incident-a", 2, "write-incident-report"));
-    assertEquals(java.util.List.of("assess-situation", "resolve-backup", "write-incident-report"),
+    assertEquals(
+        java.util.List.of("assess-situation", "resolve-backup", "write-incident-report"),
         store.entriesOfIncident("incident-a").stream().map(AuditEntry::step).toList());
   }
 
   private static AuditEntry entry(String workflowId, int sequence, String step) {
     return new AuditEntry(
-        Instant.parse("2025-01-19T03:00:0" + sequence + "Z"), "alice", workflowId, "run-1", "RestoreFromBackup", sequence, step,
-        "daily/flowviz_daily_20250119_020000.dump.gpg", "SUCCEEDED", "details " + sequence);
+        Instant.parse("2025-01-19T03:00:0" + sequence + "Z"),
+        "alice",
+        workflowId,
+        "run-1",
+        "RestoreFromBackup",
+        sequence,
+        step,
+        "daily/flowviz_daily_20250119_020000.dump.gpg",
+        "SUCCEEDED",
+        "details " + sequence);
   }
 }

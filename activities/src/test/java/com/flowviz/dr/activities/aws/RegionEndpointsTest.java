@@ -12,8 +12,10 @@ class RegionEndpointsTest {
 
   @Test
   void aRegionWithAnEntryGoesToItsEndpointAndTheOthersToTheDefault() {
-    RegionEndpoints endpoints = RegionEndpoints.parse(
-        List.of("us-east-1=http://127.0.0.1:5001", " us-west-2 = https://s3.dr.example.com "), "http://127.0.0.1:5000");
+    RegionEndpoints endpoints =
+        RegionEndpoints.parse(
+            List.of("us-east-1=http://127.0.0.1:5001", " us-west-2 = https://s3.dr.example.com "),
+            "http://127.0.0.1:5000");
 
     assertEquals("http://127.0.0.1:5001", endpoints.forRegion("us-east-1"));
     assertEquals("https://s3.dr.example.com", endpoints.forRegion("us-west-2"));
@@ -29,10 +31,16 @@ class RegionEndpointsTest {
 
   @Test
   void aMalformedEntryFailsAtStartNamingIt() {
-    for (String entry : List.of("us-east-1", "=http://x", "us-east-1=ftp://x", "not a region=http://x")) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RegionEndpoints.parse(List.of(entry), null));
-      assertTrue(e.getMessage().contains(entry) && e.getMessage().contains("region=url"), e.getMessage());
+    for (String entry :
+        List.of("us-east-1", "=http://x", "us-east-1=ftp://x", "not a region=http://x")) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> RegionEndpoints.parse(List.of(entry), null));
+      assertTrue(
+          e.getMessage().contains(entry) && e.getMessage().contains("region=url"), e.getMessage());
     }
-    assertThrows(IllegalArgumentException.class, () -> RegionEndpoints.parse(List.of("us-east-1=http://a", "us-east-1=http://b"), null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> RegionEndpoints.parse(List.of("us-east-1=http://a", "us-east-1=http://b"), null));
   }
 }

@@ -9,8 +9,8 @@ import com.flowviz.dr.activities.postgres.PgBinaries;
 import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.storage.S3BackupStore;
 import com.flowviz.dr.activities.storage.TableStats;
-import com.flowviz.dr.activities.testing.TestActivities;
 import com.flowviz.dr.activities.testing.GpgHome;
+import com.flowviz.dr.activities.testing.TestActivities;
 import com.flowviz.dr.activities.testing.TestMoto;
 import com.flowviz.dr.activities.testing.TestPostgres;
 import io.temporal.testing.TestActivityEnvironment;
@@ -52,28 +52,35 @@ class BackupActivitiesTest {
     String source = TestPostgres.newSampleDatabase("backup", 300);
     S3Client s3 = TestMoto.s3();
     String bucket = TestMoto.newBucket(s3, "flowviz-backups");
-    Path publicKey = Files.write(dir.resolve("backup.pub.asc"), gpg.exportPublicKey("backup@flowviz.com", true));
+    Path publicKey =
+        Files.write(dir.resolve("backup.pub.asc"), gpg.exportPublicKey("backup@flowviz.com", true));
     // Parts of the minimum size so that even this small backup goes up in several parts.
     S3BackupStore store = new S3BackupStore(s3, 5 * 1024 * 1024);
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
-        new BackupActivitiesImpl(TestPostgres.client(), PgBinaries.locate(null), store, new RecipientKeys(publicKey)));
-    BackupActivities activities =
-        TestActivities.stub(env, BackupActivities.class);
+        new BackupActivitiesImpl(
+            TestPostgres.client(), PgBinaries.locate(null), store, new RecipientKeys(publicKey)));
+    BackupActivities activities = TestActivities.stub(env, BackupActivities.class);
     String key = "daily/" + source + "_daily_20250119_020000.dump.gpg";
 
     BackupTaken taken =
-        activities.takeBackup(new BackupSpec(source, bucket, key, "STANDARD", Instant.parse("2025-01-19T02:00:00Z")));
+        activities.takeBackup(
+            new BackupSpec(source, bucket, key, "STANDARD", Instant.parse("2025-01-19T02:00:00Z")));
     env.close();
 
     byte[] object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
     BackupManifest stored =
-        Json.read(s3.getObjectAsBytes(b -> b.bucket(bucket).key(taken.manifestKey())).asByteArray(), BackupManifest.class);
+        Json.read(
+            s3.getObjectAsBytes(b -> b.bucket(bucket).key(taken.manifestKey())).asByteArray(),
+            BackupManifest.class);
     assertEquals(taken.manifest(), stored);
-    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(object)), stored.sha256());
+    assertEquals(
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(object)),
+        stored.sha256());
     assertEquals(object.length, stored.encryptedBytes());
     assertEquals(300, stored.table("lots").map(TableStats::rows).orElseThrow());
-    assertEquals(TestPostgres.query(source, "SELECT count(*) FROM temperature_logs").get(0),
+    assertEquals(
+        TestPostgres.query(source, "SELECT count(*) FROM temperature_logs").get(0),
         String.valueOf(stored.table("temperature_logs").orElseThrow().rows()));
 
     Path cipher = Files.write(dir.resolve("backup.dump.gpg"), object);
@@ -83,9 +90,16 @@ class BackupActivitiesTest {
     String restored = TestPostgres.newDatabaseName("byhand");
     TestPostgres.execute("postgres", "CREATE DATABASE " + restored);
     com.flowviz.dr.activities.process.ChildProcess.run(
-        List.of(PgBinaries.locate(null).program("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
-            "--dbname=" + restored, plain.toString()),
-        TestPostgres.settings().toolEnvironment(), Duration.ofMinutes(5), null);
+        List.of(
+            PgBinaries.locate(null).program("pg_restore"),
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--dbname=" + restored,
+            plain.toString()),
+        TestPostgres.settings().toolEnvironment(),
+        Duration.ofMinutes(5),
+        null);
     assertEquals(TestPostgres.fingerprint(source), TestPostgres.fingerprint(restored));
     assertTrue(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty());
   }
@@ -107,22 +121,41 @@ class BackupActivitiesTest {
     String source = TestPostgres.newSampleDatabase("backup", 10);
     S3Client s3 = TestMoto.s3();
     String bucket = TestMoto.newBucket(s3, "flowviz-backups");
-    Path publicKey = Files.write(dir.resolve("backup-" + System.nanoTime() + ".pub.asc"), publicKeyBytes);
+    Path publicKey =
+        Files.write(dir.resolve("backup-" + System.nanoTime() + ".pub.asc"), publicKeyBytes);
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
-        new BackupActivitiesImpl(TestPostgres.client(), PgBinaries.locate(null), new S3BackupStore(s3, 5 * 1024 * 1024), new RecipientKeys(publicKey)));
+        new BackupActivitiesImpl(
+            TestPostgres.client(),
+            PgBinaries.locate(null),
+            new S3BackupStore(s3, 5 * 1024 * 1024),
+            new RecipientKeys(publicKey)));
     BackupActivities activities = TestActivities.stub(env, BackupActivities.class);
     try {
-      io.temporal.failure.ActivityFailure failure = org.junit.jupiter.api.Assertions.assertThrows(io.temporal.failure.ActivityFailure.class,
-          () -> activities.takeBackup(new BackupSpec(source, bucket, "daily/x_daily_20250119_020000.dump.gpg", "STANDARD",
-              Instant.parse("2025-01-19T02:00:00Z"))));
+      io.temporal.failure.ActivityFailure failure =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              io.temporal.failure.ActivityFailure.class,
+              () ->
+                  activities.takeBackup(
+                      new BackupSpec(
+                          source,
+                          bucket,
+                          "daily/x_daily_20250119_020000.dump.gpg",
+                          "STANDARD",
+                          Instant.parse("2025-01-19T02:00:00Z"))));
       io.temporal.failure.ApplicationFailure cause =
-          org.junit.jupiter.api.Assertions.assertInstanceOf(io.temporal.failure.ApplicationFailure.class, failure.getCause());
+          org.junit.jupiter.api.Assertions.assertInstanceOf(
+              io.temporal.failure.ApplicationFailure.class, failure.getCause());
       assertTrue(cause.isNonRetryable());
       assertTrue(cause.getOriginalMessage().contains(why), cause.getOriginalMessage());
-      assertTrue(cause.getOriginalMessage().contains("gpg --quick-set-expire"), cause.getOriginalMessage());
-      assertTrue(s3.listObjectsV2(b -> b.bucket(bucket)).contents().isEmpty(), "nothing was uploaded");
-      assertTrue(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty(), "no upload was begun");
+      assertTrue(
+          cause.getOriginalMessage().contains("gpg --quick-set-expire"),
+          cause.getOriginalMessage());
+      assertTrue(
+          s3.listObjectsV2(b -> b.bucket(bucket)).contents().isEmpty(), "nothing was uploaded");
+      assertTrue(
+          s3.listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty(),
+          "no upload was begun");
     } finally {
       env.close();
     }

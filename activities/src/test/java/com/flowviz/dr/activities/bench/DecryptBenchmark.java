@@ -39,17 +39,19 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Decrypting one gpg-encrypted file, four ways, in one run: the project's decryptor, Bouncy
- * Castle as it is usually written (JCA providers, and the lightweight classes), and the gpg CLI.
- * The file is made by {@code gpg --encrypt} (AES-256, MDC; uncompressed, or gpg's default ZLIB
- * with {@code compressed=true}). Run with {@code deploy/bench/decrypt.sh}.
+ * Decrypting one gpg-encrypted file, four ways, in one run: the project's decryptor, Bouncy Castle
+ * as it is usually written (JCA providers, and the lightweight classes), and the gpg CLI. The file
+ * is made by {@code gpg --encrypt} (AES-256, MDC; uncompressed, or gpg's default ZLIB with {@code
+ * compressed=true}). Run with {@code deploy/bench/decrypt.sh}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgs = {"-Xmx256m"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx256m"})
 public class DecryptBenchmark {
 
   @Param({"1024"})
@@ -86,7 +88,11 @@ public class DecryptBenchmark {
     ciphertext = dir.resolve("plain.bin.gpg");
     gpg.encrypt(plaintext, ciphertext, List.of("bench@flowviz.com"), false, compressed);
     Files.delete(plaintext);
-    key = new FilePrivateKeySource(Files.write(dir.resolve("key.asc"), gpg.exportSecretKey("bench@flowviz.com", null, true)), null);
+    key =
+        new FilePrivateKeySource(
+            Files.write(
+                dir.resolve("key.asc"), gpg.exportSecretKey("bench@flowviz.com", null, true)),
+            null);
   }
 
   @TearDown
@@ -99,8 +105,10 @@ public class DecryptBenchmark {
 
   @Benchmark
   public long project() throws Exception {
-    try (PrivateKeyMaterial k = key.load(); InputStream in = Files.newInputStream(ciphertext)) {
-      return OpenPgpDecryptor.decrypt(in, k, OutputStream.nullOutputStream(), bytes -> {}).plaintextBytes();
+    try (PrivateKeyMaterial k = key.load();
+        InputStream in = Files.newInputStream(ciphertext)) {
+      return OpenPgpDecryptor.decrypt(in, k, OutputStream.nullOutputStream(), bytes -> {})
+          .plaintextBytes();
     }
   }
 
@@ -116,8 +124,18 @@ public class DecryptBenchmark {
 
   @Benchmark
   public int gpgCli() throws Exception {
-    ProcessBuilder builder = new ProcessBuilder("gpg", "--batch", "--quiet", "--yes", "--decrypt", "--output", "/dev/null", ciphertext.toString())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                "gpg",
+                "--batch",
+                "--quiet",
+                "--yes",
+                "--decrypt",
+                "--output",
+                "/dev/null",
+                ciphertext.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     builder.environment().put("GNUPGHOME", gpg.home().toString());
     int exit = builder.start().waitFor();
     if (exit != 0) {
@@ -128,17 +146,25 @@ public class DecryptBenchmark {
 
   /** Decryption as the Bouncy Castle examples write it. */
   private long straightforward(boolean jca) throws Exception {
-    try (PrivateKeyMaterial k = key.load(); InputStream in = new BufferedInputStream(Files.newInputStream(ciphertext), 1 << 16)) {
-      PGPSecretKeyRingCollection keys = new PGPSecretKeyRingCollection(PGPUtil.getDecoderStream(new java.io.ByteArrayInputStream(k.exportedKey())),
-          new JcaKeyFingerprintCalculator());
+    try (PrivateKeyMaterial k = key.load();
+        InputStream in = new BufferedInputStream(Files.newInputStream(ciphertext), 1 << 16)) {
+      PGPSecretKeyRingCollection keys =
+          new PGPSecretKeyRingCollection(
+              PGPUtil.getDecoderStream(new java.io.ByteArrayInputStream(k.exportedKey())),
+              new JcaKeyFingerprintCalculator());
       JcaPGPObjectFactory factory = new JcaPGPObjectFactory(PGPUtil.getDecoderStream(in));
       PGPEncryptedDataList list = (PGPEncryptedDataList) factory.nextObject();
       PGPPublicKeyEncryptedData data = (PGPPublicKeyEncryptedData) list.get(0);
-      PGPPrivateKey privateKey = keys.getSecretKey(data.getKeyID()).extractPrivateKey(
-          new JcePBESecretKeyDecryptorBuilder().setProvider("BC").build(new char[0]));
-      InputStream clear = data.getDataStream(jca
-          ? new JcePublicKeyDataDecryptorFactoryBuilder().build(privateKey) // the JDK's providers: SunJCE AES/CFB
-          : new BcPublicKeyDataDecryptorFactory(privateKey));
+      PGPPrivateKey privateKey =
+          keys.getSecretKey(data.getKeyID())
+              .extractPrivateKey(
+                  new JcePBESecretKeyDecryptorBuilder().setProvider("BC").build(new char[0]));
+      InputStream clear =
+          data.getDataStream(
+              jca
+                  ? new JcePublicKeyDataDecryptorFactoryBuilder()
+                      .build(privateKey) // the JDK's providers: SunJCE AES/CFB
+                  : new BcPublicKeyDataDecryptorFactory(privateKey));
       Object message = new JcaPGPObjectFactory(clear).nextObject();
       if (message instanceof PGPCompressedData c) {
         message = new JcaPGPObjectFactory(c.getDataStream()).nextObject();

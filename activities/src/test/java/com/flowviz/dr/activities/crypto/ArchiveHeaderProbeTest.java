@@ -38,8 +38,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Runbook 4.3's version awareness: the archive header is read from the first bytes of the
- * encrypted object, before the download, and held against the local pg_restore and the server.
+ * Runbook 4.3's version awareness: the archive header is read from the first bytes of the encrypted
+ * object, before the download, and held against the local pg_restore and the server.
  */
 class ArchiveHeaderProbeTest {
 
@@ -66,12 +66,22 @@ class ArchiveHeaderProbeTest {
   void setUp() throws Exception {
     s3 = TestMoto.s3();
     bucket = TestMoto.newBucket(s3, "probe");
-    Path keyFile = Files.write(dir.resolve("key.asc"), gpg.exportSecretKey("backup@flowviz.com", null, true));
+    Path keyFile =
+        Files.write(dir.resolve("key.asc"), gpg.exportSecretKey("backup@flowviz.com", null, true));
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
-        new BackupDecryptionActivitiesImpl(new FilePrivateKeySource(keyFile, null), new WorkDirectory(dir.resolve("work")),
-            com.flowviz.dr.activities.storage.BackupStores.single(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE))),
-        new PostgresActivitiesImpl(TestPostgres.servers(), PgBinaries.locate(null), new WorkDirectory(dir.resolve("work")), 1, List.of(), Set.of()));
+        new BackupDecryptionActivitiesImpl(
+            new FilePrivateKeySource(keyFile, null),
+            new WorkDirectory(dir.resolve("work")),
+            com.flowviz.dr.activities.storage.BackupStores.single(
+                new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE))),
+        new PostgresActivitiesImpl(
+            TestPostgres.servers(),
+            PgBinaries.locate(null),
+            new WorkDirectory(dir.resolve("work")),
+            1,
+            List.of(),
+            Set.of()));
     decryption = TestActivities.stub(env, BackupDecryptionActivities.class);
     postgres = TestActivities.stub(env, PostgresActivities.class);
   }
@@ -84,7 +94,10 @@ class ArchiveHeaderProbeTest {
   @Test
   void readsTheVersionsFromTheFirstBytesOfAGpgEncryptedDump() throws Exception {
     String db = TestPostgres.newSampleDatabase("probe", 3000);
-    BackupObject backup = put("daily/probe_daily_20250119_020000.dump.gpg", encrypt(Files.readAllBytes(TestPostgres.pgDump(db, dir.resolve("x.dump")))));
+    BackupObject backup =
+        put(
+            "daily/probe_daily_20250119_020000.dump.gpg",
+            encrypt(Files.readAllBytes(TestPostgres.pgDump(db, dir.resolve("x.dump")))));
 
     ArchiveHeader header = decryption.readArchiveHeader(backup, null);
 
@@ -97,8 +110,23 @@ class ArchiveHeaderProbeTest {
 
   @Test
   void prefersTheManifestWhenThereIsOne() {
-    BackupManifest manifest = new BackupManifest(1, "k", Instant.now(), "flowviz", "17.2", "17.2 (Debian 17.2-1)", 1, 1, "", "", List.of());
-    ArchiveHeader header = decryption.readArchiveHeader(new BackupObject(bucket, "k.gpg", Instant.now(), Instant.now(), 1, "STANDARD", null), manifest);
+    BackupManifest manifest =
+        new BackupManifest(
+            1,
+            "k",
+            Instant.now(),
+            "flowviz",
+            "17.2",
+            "17.2 (Debian 17.2-1)",
+            1,
+            1,
+            "",
+            "",
+            List.of());
+    ArchiveHeader header =
+        decryption.readArchiveHeader(
+            new BackupObject(bucket, "k.gpg", Instant.now(), Instant.now(), 1, "STANDARD", null),
+            manifest);
     assertEquals("manifest", header.source());
     assertEquals("1.16", header.archiveVersion());
     assertEquals(17, header.serverMajor());
@@ -106,12 +134,14 @@ class ArchiveHeaderProbeTest {
 
   @Test
   void aBackupFromPostgres17IsRefusedNamingBothVersionsAndWhatToInstall() throws Exception {
-    BackupObject backup = put("daily/pg17_daily_20250119_020000.dump.gpg", encrypt(postgres17Header()));
+    BackupObject backup =
+        put("daily/pg17_daily_20250119_020000.dump.gpg", encrypt(postgres17Header()));
     ArchiveHeader header = decryption.readArchiveHeader(backup, null);
     assertEquals("1.16", header.archiveVersion());
     assertEquals("17.2", header.serverVersion());
 
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> postgres.checkRestoreCompatibility(header, null));
+    ActivityFailure failure =
+        assertThrows(ActivityFailure.class, () -> postgres.checkRestoreCompatibility(header, null));
 
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertEquals(FailureTypes.PG_VERSION_MISMATCH, cause.getType());
@@ -124,7 +154,9 @@ class ArchiveHeaderProbeTest {
   @Test
   void aServerOlderThanTheBackupIsRefused() {
     ArchiveHeader fromNewerServer = new ArchiveHeader("1.14", "15.8", "99.1", 99, "manifest");
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> postgres.checkRestoreCompatibility(fromNewerServer, null));
+    ActivityFailure failure =
+        assertThrows(
+            ActivityFailure.class, () -> postgres.checkRestoreCompatibility(fromNewerServer, null));
     String message = ((ApplicationFailure) failure.getCause()).getOriginalMessage();
     assertTrue(message.contains("comes from PostgreSQL 99.1 but the target server runs"), message);
     assertTrue(message.contains("Provision PostgreSQL 99"), message);
@@ -133,7 +165,14 @@ class ArchiveHeaderProbeTest {
   private BackupObject put(String key, byte[] content) {
     s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(content));
     var head = s3.headObject(b -> b.bucket(bucket).key(key));
-    return new BackupObject(bucket, key, Instant.now(), Instant.now(), content.length, "STANDARD", head.eTag().replace("\"", ""));
+    return new BackupObject(
+        bucket,
+        key,
+        Instant.now(),
+        Instant.now(),
+        content.length,
+        "STANDARD",
+        head.eTag().replace("\"", ""));
   }
 
   private byte[] encrypt(byte[] plaintext) throws Exception {

@@ -30,7 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** Detached signatures made by the gpg CLI, checked with Bouncy Castle before a breach restore uses a backup. */
+/**
+ * Detached signatures made by the gpg CLI, checked with Bouncy Castle before a breach restore uses
+ * a backup.
+ */
 class BackupSignatureTest {
 
   private static GpgHome gpg;
@@ -66,7 +69,9 @@ class BackupSignatureTest {
     new Random(7).nextBytes(content);
     object = work.forWorkflow("wf-sig").resolve("backup.gpg");
     Files.write(object, content);
-    s3.putObject(b -> b.bucket(bucket).key("daily/flowviz_daily_20261130_020000.dump.gpg"), RequestBody.fromBytes(content));
+    s3.putObject(
+        b -> b.bucket(bucket).key("daily/flowviz_daily_20261130_020000.dump.gpg"),
+        RequestBody.fromBytes(content));
   }
 
   @AfterEach
@@ -76,16 +81,28 @@ class BackupSignatureTest {
   }
 
   private BackupDecryptionActivities activities(boolean withSignerKeys) throws Exception {
-    Path signers = withSignerKeys ? Files.write(dir.resolve("signers.asc"), gpg.exportPublicKey(SIGNER, true)) : null;
-    env.registerActivitiesImplementations(new BackupDecryptionActivitiesImpl(
-        new FilePrivateKeySource(dir.resolve("no-private-key-is-needed"), null), work,
-        BackupStores.single(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE)), signers));
+    Path signers =
+        withSignerKeys
+            ? Files.write(dir.resolve("signers.asc"), gpg.exportPublicKey(SIGNER, true))
+            : null;
+    env.registerActivitiesImplementations(
+        new BackupDecryptionActivitiesImpl(
+            new FilePrivateKeySource(dir.resolve("no-private-key-is-needed"), null),
+            work,
+            BackupStores.single(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE)),
+            signers));
     return TestActivities.stub(env, BackupDecryptionActivities.class);
   }
 
   private BackupObject backup() {
-    return new BackupObject(bucket, "daily/flowviz_daily_20261130_020000.dump.gpg", Instant.parse("2026-11-30T02:00:00Z"), null,
-        300_000, "STANDARD", null);
+    return new BackupObject(
+        bucket,
+        "daily/flowviz_daily_20261130_020000.dump.gpg",
+        Instant.parse("2026-11-30T02:00:00Z"),
+        null,
+        300_000,
+        "STANDARD",
+        null);
   }
 
   private DownloadedBackup downloaded() {
@@ -95,7 +112,8 @@ class BackupSignatureTest {
   private void uploadSignature(String signer, boolean armor) throws Exception {
     Path signature = dir.resolve("backup.sig");
     gpg.detachSign(object, signature, signer, null, armor);
-    s3.putObject(b -> b.bucket(bucket).key(backup().key() + ".sig"), RequestBody.fromFile(signature));
+    s3.putObject(
+        b -> b.bucket(bucket).key(backup().key() + ".sig"), RequestBody.fromFile(signature));
   }
 
   @Test
@@ -119,21 +137,28 @@ class BackupSignatureTest {
     byte[] bytes = Files.readAllBytes(object);
     bytes[1000] ^= 1;
     Files.write(object, bytes);
-    ApplicationFailure cause = failure(() -> activities(true).verifyBackupSignature(downloaded(), backup(), true));
+    ApplicationFailure cause =
+        failure(() -> activities(true).verifyBackupSignature(downloaded(), backup(), true));
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, cause.getType());
-    assertTrue(cause.getOriginalMessage().contains("does not match the object's content"), cause.getOriginalMessage());
+    assertTrue(
+        cause.getOriginalMessage().contains("does not match the object's content"),
+        cause.getOriginalMessage());
   }
 
   @Test
   void aSignatureByAnUntrustedKeyIsRefused() throws Exception {
     uploadSignature(STRANGER, false);
-    ApplicationFailure cause = failure(() -> activities(true).verifyBackupSignature(downloaded(), backup(), true));
-    assertTrue(cause.getOriginalMessage().contains("not among the trusted signer keys"), cause.getOriginalMessage());
+    ApplicationFailure cause =
+        failure(() -> activities(true).verifyBackupSignature(downloaded(), backup(), true));
+    assertTrue(
+        cause.getOriginalMessage().contains("not among the trusted signer keys"),
+        cause.getOriginalMessage());
   }
 
   @Test
   void anUnsignedBackupIsRefusedWhenSignaturesAreRequiredAndSignerKeysExist() throws Exception {
-    ApplicationFailure cause = failure(() -> activities(true).verifyBackupSignature(downloaded(), backup(), true));
+    ApplicationFailure cause =
+        failure(() -> activities(true).verifyBackupSignature(downloaded(), backup(), true));
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, cause.getType());
     assertTrue(cause.getOriginalMessage().contains("has no detached signature"));
   }
@@ -147,7 +172,8 @@ class BackupSignatureTest {
   @Test
   void aSignedBackupWithoutSignerKeysIsAConfigurationError() throws Exception {
     uploadSignature(SIGNER, false);
-    ApplicationFailure cause = failure(() -> activities(false).verifyBackupSignature(downloaded(), backup(), true));
+    ApplicationFailure cause =
+        failure(() -> activities(false).verifyBackupSignature(downloaded(), backup(), true));
     assertEquals(FailureTypes.CONFIGURATION, cause.getType());
     assertTrue(cause.getOriginalMessage().contains("flowviz.gpg.signer-public-key-file"));
   }

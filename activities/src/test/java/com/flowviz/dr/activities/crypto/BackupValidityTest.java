@@ -35,8 +35,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * What the incident checklist's whole read of a backup proves, and what a failing 4.1 restore
- * says about the backups after it: real gpg-encrypted pg_dump archives in moto_server.
+ * What the incident checklist's whole read of a backup proves, and what a failing 4.1 restore says
+ * about the backups after it: real gpg-encrypted pg_dump archives in moto_server.
  */
 class BackupValidityTest {
 
@@ -70,8 +70,11 @@ class BackupValidityTest {
     bucket = TestMoto.newBucket(s3, "validity");
     Path keyFile = Files.write(dir.resolve("key.asc"), gpg.exportSecretKey(KEY, null, true));
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new BackupDecryptionActivitiesImpl(new FilePrivateKeySource(keyFile, null),
-        new WorkDirectory(dir.resolve("work")), BackupStores.single(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE))));
+    env.registerActivitiesImplementations(
+        new BackupDecryptionActivitiesImpl(
+            new FilePrivateKeySource(keyFile, null),
+            new WorkDirectory(dir.resolve("work")),
+            BackupStores.single(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE))));
     activities = TestActivities.stub(env, BackupDecryptionActivities.class);
   }
 
@@ -85,12 +88,15 @@ class BackupValidityTest {
     byte[] ciphertext = encrypt(KEY);
     BackupObject backup = put("daily/flowviz_daily_20250119_020000.dump.gpg", ciphertext);
 
-    BackupValidity withManifest = activities.checkBackupValidity(backup, manifest(backup.key(), sha256(ciphertext)));
+    BackupValidity withManifest =
+        activities.checkBackupValidity(backup, manifest(backup.key(), sha256(ciphertext)));
     assertTrue(withManifest.valid(), withManifest.toString());
     assertNull(withManifest.problem());
-    assertTrue(withManifest.checked().contains("SHA-256 matches the manifest"), withManifest.checked());
+    assertTrue(
+        withManifest.checked().contains("SHA-256 matches the manifest"), withManifest.checked());
 
-    BackupValidity wrongHash = activities.checkBackupValidity(backup, manifest(backup.key(), sha256(new byte[] {1})));
+    BackupValidity wrongHash =
+        activities.checkBackupValidity(backup, manifest(backup.key(), sha256(new byte[] {1})));
     assertFalse(wrongHash.valid());
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, wrongHash.failureType());
     assertTrue(wrongHash.problem().contains("does not match its manifest"), wrongHash.problem());
@@ -100,11 +106,18 @@ class BackupValidityTest {
   void aFlippedBitOrAnotherRecipientMakesABackupInvalidWithTheReason() throws Exception {
     byte[] ciphertext = encrypt(KEY);
     ciphertext[ciphertext.length / 2] ^= 0x10;
-    BackupValidity corrupt = activities.checkBackupValidity(put("daily/flowviz_daily_20250119_020000.dump.gpg", ciphertext), null);
+    BackupValidity corrupt =
+        activities.checkBackupValidity(
+            put("daily/flowviz_daily_20250119_020000.dump.gpg", ciphertext), null);
     assertFalse(corrupt.valid());
-    assertTrue(List.of(FailureTypes.BACKUP_INTEGRITY_FAILED, FailureTypes.BACKUP_CORRUPT).contains(corrupt.failureType()), corrupt.toString());
+    assertTrue(
+        List.of(FailureTypes.BACKUP_INTEGRITY_FAILED, FailureTypes.BACKUP_CORRUPT)
+            .contains(corrupt.failureType()),
+        corrupt.toString());
 
-    BackupValidity foreign = activities.checkBackupValidity(put("daily/flowviz_daily_20250118_020000.dump.gpg", encrypt(OTHER)), null);
+    BackupValidity foreign =
+        activities.checkBackupValidity(
+            put("daily/flowviz_daily_20250118_020000.dump.gpg", encrypt(OTHER)), null);
     assertFalse(foreign.valid());
     assertEquals(FailureTypes.DECRYPTION_KEY_MISMATCH, foreign.failureType(), foreign.toString());
   }
@@ -118,13 +131,17 @@ class BackupValidityTest {
     ciphertext[ciphertext.length / 2] ^= 0x10;
     BackupObject newest = put("daily/flowviz_daily_20250119_020000.dump.gpg", ciphertext);
 
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> activities.downloadAndDecryptBackup(newest));
+    ActivityFailure failure =
+        assertThrows(ActivityFailure.class, () -> activities.downloadAndDecryptBackup(newest));
 
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertTrue(cause.isNonRetryable());
     String message = cause.getOriginalMessage();
-    assertTrue(message.contains("The next older backups of flowviz are: daily/flowviz_daily_20250118_020000.dump.gpg (taken 2025-01-18T02:00:00Z),"
-        + " daily/flowviz_daily_20250117_020000.dump.gpg"), message);
+    assertTrue(
+        message.contains(
+            "The next older backups of flowviz are: daily/flowviz_daily_20250118_020000.dump.gpg"
+                + " (taken 2025-01-18T02:00:00Z), daily/flowviz_daily_20250117_020000.dump.gpg"),
+        message);
     assertFalse(message.contains("appdb"), "another database's backup is not offered: " + message);
   }
 
@@ -132,12 +149,29 @@ class BackupValidityTest {
     s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(content));
     var head = s3.headObject(b -> b.bucket(bucket).key(key));
     Instant taken = com.flowviz.dr.activities.storage.BackupTimes.fromKey(key).orElseThrow();
-    return new BackupObject(bucket, key, taken, head.lastModified(), content.length, "STANDARD", head.eTag().replace("\"", ""));
+    return new BackupObject(
+        bucket,
+        key,
+        taken,
+        head.lastModified(),
+        content.length,
+        "STANDARD",
+        head.eTag().replace("\"", ""));
   }
 
   private static BackupManifest manifest(String key, String sha256) {
-    return new BackupManifest(BackupManifest.FORMAT_VERSION, key, Instant.parse("2025-01-19T02:00:00Z"), "flowviz", "17", "17", dump.length, 0,
-        sha256, null, List.of());
+    return new BackupManifest(
+        BackupManifest.FORMAT_VERSION,
+        key,
+        Instant.parse("2025-01-19T02:00:00Z"),
+        "flowviz",
+        "17",
+        "17",
+        dump.length,
+        0,
+        sha256,
+        null,
+        List.of());
   }
 
   private byte[] encrypt(String recipient) throws Exception {

@@ -13,11 +13,14 @@ import java.util.Random;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
-/** CFB computed from bulk ECB gives exactly what the JDK's own CFB gives, at every length and chunk boundary. */
+/**
+ * CFB computed from bulk ECB gives exactly what the JDK's own CFB gives, at every length and chunk
+ * boundary.
+ */
 class CfbFromEcbInputStreamTest {
 
   private static final int MIB = 1 << 20;
@@ -31,7 +34,8 @@ class CfbFromEcbInputStreamTest {
       byte[] plaintext = bytes(length);
       byte[] ciphertext = cfb(Cipher.ENCRYPT_MODE, key).doFinal(plaintext);
 
-      byte[] decrypted = readInOddPieces(new CfbFromEcbInputStream(new ByteArrayInputStream(ciphertext), key));
+      byte[] decrypted =
+          readInOddPieces(new CfbFromEcbInputStream(new ByteArrayInputStream(ciphertext), key));
 
       assertArrayEquals(plaintext, decrypted, "AES-" + keyBytes * 8 + ", " + length + " bytes");
     }
@@ -42,23 +46,24 @@ class CfbFromEcbInputStreamTest {
     byte[] key = bytes(32);
     byte[] plaintext = bytes(5000);
     byte[] ciphertext = cfb(Cipher.ENCRYPT_MODE, key).doFinal(plaintext);
-    InputStream truncated = new InputStream() {
-      private final InputStream in = new ByteArrayInputStream(ciphertext, 0, 3000);
+    InputStream truncated =
+        new InputStream() {
+          private final InputStream in = new ByteArrayInputStream(ciphertext, 0, 3000);
 
-      @Override
-      public int read() throws IOException {
-        throw new UnsupportedOperationException();
-      }
+          @Override
+          public int read() throws IOException {
+            throw new UnsupportedOperationException();
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = in.read(b, off, len);
-        if (n < 0) {
-          throw new IOException("premature end of stream in partial packet");
-        }
-        return n;
-      }
-    };
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n < 0) {
+              throw new IOException("premature end of stream in partial packet");
+            }
+            return n;
+          }
+        };
     try (CfbFromEcbInputStream in = new CfbFromEcbInputStream(truncated, key)) {
       byte[] head = in.readNBytes(3000);
       assertArrayEquals(Arrays.copyOf(plaintext, 3000), head);

@@ -34,7 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** The overlapped data path: S3 download and OpenPGP decryption in one pass, against moto_server and gpg. */
+/**
+ * The overlapped data path: S3 download and OpenPGP decryption in one pass, against moto_server and
+ * gpg.
+ */
 class DownloadAndDecryptTest {
 
   private static final String KEY = "backup@flowviz.com";
@@ -69,8 +72,11 @@ class DownloadAndDecryptTest {
     Path keyFile = Files.write(dir.resolve("key.asc"), gpg.exportSecretKey(KEY, null, true));
     WorkDirectory workDirectory = new WorkDirectory(dir.resolve("work"));
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new BackupDecryptionActivitiesImpl(new FilePrivateKeySource(keyFile, null), workDirectory,
-        BackupStores.single(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE))));
+    env.registerActivitiesImplementations(
+        new BackupDecryptionActivitiesImpl(
+            new FilePrivateKeySource(keyFile, null),
+            workDirectory,
+            BackupStores.single(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE))));
     activities = TestActivities.stub(env, BackupDecryptionActivities.class);
     work = workDirectory.forWorkflow("test-workflow-id");
   }
@@ -88,12 +94,20 @@ class DownloadAndDecryptTest {
     TransferredBackup transferred = activities.downloadAndDecryptBackup(backup);
 
     assertEquals(ciphertext.length, transferred.downloaded().bytes());
-    assertEquals(sha256(ciphertext), transferred.downloaded().sha256(), "the SHA-256 the manifest is checked against");
+    assertEquals(
+        sha256(ciphertext),
+        transferred.downloaded().sha256(),
+        "the SHA-256 the manifest is checked against");
     assertEquals(0, transferred.downloaded().resumedFromOffset());
-    assertArrayEquals(ciphertext, Files.readAllBytes(Path.of(transferred.downloaded().path())), "kept for a signature check");
+    assertArrayEquals(
+        ciphertext,
+        Files.readAllBytes(Path.of(transferred.downloaded().path())),
+        "kept for a signature check");
     assertArrayEquals(dump, Files.readAllBytes(Path.of(transferred.decrypted().path())));
     assertEquals(dump.length, transferred.decrypted().bytes());
-    assertTrue(transferred.decrypted().archiveVersion().startsWith("1."), transferred.decrypted().archiveVersion());
+    assertTrue(
+        transferred.decrypted().archiveVersion().startsWith("1."),
+        transferred.decrypted().archiveVersion());
   }
 
   @Test
@@ -109,14 +123,16 @@ class DownloadAndDecryptTest {
     assertEquals(ciphertext.length / 2, transferred.downloaded().resumedFromOffset());
     assertEquals(sha256(ciphertext), transferred.downloaded().sha256());
     assertArrayEquals(dump, Files.readAllBytes(Path.of(transferred.decrypted().path())));
-    assertTrue(transferred.decrypted().wasCompressed(), "gpg's default compression, inflated on the way");
+    assertTrue(
+        transferred.decrypted().wasCompressed(), "gpg's default compression, inflated on the way");
   }
 
   @Test
   void aBackupForAnotherKeyFailsAtOnceWithoutRetryAndLeavesNoPlaintext() throws Exception {
     BackupObject backup = put(encrypt(OTHER, false));
 
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> activities.downloadAndDecryptBackup(backup));
+    ActivityFailure failure =
+        assertThrows(ActivityFailure.class, () -> activities.downloadAndDecryptBackup(backup));
 
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertEquals(FailureTypes.DECRYPTION_KEY_MISMATCH, cause.getType());
@@ -131,7 +147,8 @@ class DownloadAndDecryptTest {
     ciphertext[ciphertext.length / 2] ^= 0x20;
     BackupObject backup = put(ciphertext);
 
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> activities.downloadAndDecryptBackup(backup));
+    ActivityFailure failure =
+        assertThrows(ActivityFailure.class, () -> activities.downloadAndDecryptBackup(backup));
 
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, cause.getType(), cause.getOriginalMessage());
@@ -143,7 +160,8 @@ class DownloadAndDecryptTest {
     BackupObject backup = put(encrypt(KEY, false));
     put(encrypt(KEY, true)); // someone overwrote the key: new ETag
 
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> activities.downloadAndDecryptBackup(backup));
+    ActivityFailure failure =
+        assertThrows(ActivityFailure.class, () -> activities.downloadAndDecryptBackup(backup));
 
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertEquals(FailureTypes.BACKUP_CORRUPT, cause.getType(), cause.getOriginalMessage());
@@ -154,7 +172,14 @@ class DownloadAndDecryptTest {
     String key = "daily/overlap_daily_20250119_020000.dump.gpg";
     s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(content));
     var head = s3.headObject(b -> b.bucket(bucket).key(key));
-    return new BackupObject(bucket, key, Instant.now(), Instant.now(), content.length, "STANDARD", head.eTag().replace("\"", ""));
+    return new BackupObject(
+        bucket,
+        key,
+        Instant.now(),
+        Instant.now(),
+        content.length,
+        "STANDARD",
+        head.eTag().replace("\"", ""));
   }
 
   private byte[] encrypt(String recipient, boolean compress) throws Exception {

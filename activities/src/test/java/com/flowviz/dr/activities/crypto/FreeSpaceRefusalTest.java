@@ -28,9 +28,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A worker whose work directory cannot hold the backup twice (ciphertext and plaintext) refuses
- * the download at once, non-retryably, naming both figures: a real 2 MiB tmpfs as the work
- * directory and a 1.5 MiB object in moto_server. Needs root (mount); it runs as root in CI.
+ * A worker whose work directory cannot hold the backup twice (ciphertext and plaintext) refuses the
+ * download at once, non-retryably, naming both figures: a real 2 MiB tmpfs as the work directory
+ * and a 1.5 MiB object in moto_server. Needs root (mount); it runs as root in CI.
  */
 class FreeSpaceRefusalTest {
 
@@ -42,23 +42,38 @@ class FreeSpaceRefusalTest {
     run("mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", small.toString());
     try (GpgHome gpg = GpgHome.create()) {
       gpg.generateKey("backup@flowviz.com", GpgHome.KeyType.RSA, null);
-      Path keyFile = Files.write(dir.resolve("key.asc"), gpg.exportSecretKey("backup@flowviz.com", null, true));
+      Path keyFile =
+          Files.write(
+              dir.resolve("key.asc"), gpg.exportSecretKey("backup@flowviz.com", null, true));
       S3Client s3 = TestMoto.s3();
       String bucket = TestMoto.newBucket(s3, "free-space");
       byte[] object = new byte[1536 * 1024];
       new Random(14).nextBytes(object);
       String key = "daily/flowviz_daily_20261201_020000.dump.gpg";
       var put = s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(object));
-      BackupObject backup = new BackupObject(bucket, key, Instant.parse("2026-12-01T02:00:00Z"), Instant.now(), object.length, "STANDARD", put.eTag());
+      BackupObject backup =
+          new BackupObject(
+              bucket,
+              key,
+              Instant.parse("2026-12-01T02:00:00Z"),
+              Instant.now(),
+              object.length,
+              "STANDARD",
+              put.eTag());
 
       WorkDirectory workDirectory = new WorkDirectory(small.resolve("work"));
       TestActivityEnvironment env = TestActivityEnvironment.newInstance();
       try {
-        env.registerActivitiesImplementations(new BackupDecryptionActivitiesImpl(new FilePrivateKeySource(keyFile, null), workDirectory,
-            BackupStores.single(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE))));
-        BackupDecryptionActivities activities = TestActivities.stub(env, BackupDecryptionActivities.class);
+        env.registerActivitiesImplementations(
+            new BackupDecryptionActivitiesImpl(
+                new FilePrivateKeySource(keyFile, null),
+                workDirectory,
+                BackupStores.single(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE))));
+        BackupDecryptionActivities activities =
+            TestActivities.stub(env, BackupDecryptionActivities.class);
         long started = System.nanoTime();
-        ActivityFailure failure = assertThrows(ActivityFailure.class, () -> activities.downloadAndDecryptBackup(backup));
+        ActivityFailure failure =
+            assertThrows(ActivityFailure.class, () -> activities.downloadAndDecryptBackup(backup));
         long millis = (System.nanoTime() - started) / 1_000_000;
 
         ApplicationFailure cause = (ApplicationFailure) failure.getCause();
@@ -67,11 +82,14 @@ class FreeSpaceRefusalTest {
         long free = Files.getFileStore(small).getUsableSpace();
         String message = cause.getOriginalMessage();
         assertTrue(message.contains("needs about " + (2L * object.length) + " bytes"), message);
-        assertTrue(message.contains("which has " + free + " bytes"), message + " (free now " + free + ")");
+        assertTrue(
+            message.contains("which has " + free + " bytes"), message + " (free now " + free + ")");
         assertTrue(message.contains(small.resolve("work").toString()), message);
-        assertTrue(millis < 10_000, "refused at once, not after a retry schedule: " + millis + " ms");
+        assertTrue(
+            millis < 10_000, "refused at once, not after a retry schedule: " + millis + " ms");
         try (var files = Files.walk(small)) {
-          assertEquals(List.of(), files.filter(Files::isRegularFile).toList(), "nothing was written");
+          assertEquals(
+              List.of(), files.filter(Files::isRegularFile).toList(), "nothing was written");
         }
       } finally {
         env.close();

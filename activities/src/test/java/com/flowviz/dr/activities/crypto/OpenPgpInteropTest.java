@@ -53,7 +53,10 @@ class OpenPgpInteropTest {
     // Half random (incompressible, like a pg_dump -Fc archive), half text (so compression matters).
     byte[] random = new byte[3 * 1024 * 1024];
     new Random(42).nextBytes(random);
-    byte[] text = "PGDMP lot LOT-20250119-000042 released at 2025-01-19T02:00:00Z\n".repeat(40_000).getBytes(StandardCharsets.UTF_8);
+    byte[] text =
+        "PGDMP lot LOT-20250119-000042 released at 2025-01-19T02:00:00Z\n"
+            .repeat(40_000)
+            .getBytes(StandardCharsets.UTF_8);
     plaintext = new byte[random.length + text.length];
     System.arraycopy(random, 0, plaintext, 0, random.length);
     System.arraycopy(text, 0, plaintext, random.length, text.length);
@@ -85,7 +88,8 @@ class OpenPgpInteropTest {
 
     ByteArrayOutputStream decrypted = new ByteArrayOutputStream();
     OpenPgpDecryptor.Outcome outcome;
-    try (PrivateKeyMaterial material = secretKey(key); InputStream cipher = Files.newInputStream(out)) {
+    try (PrivateKeyMaterial material = secretKey(key);
+        InputStream cipher = Files.newInputStream(out)) {
       outcome = OpenPgpDecryptor.decrypt(cipher, material, decrypted, bytes -> {});
     }
 
@@ -101,7 +105,8 @@ class OpenPgpInteropTest {
 
     for (String key : List.of(OTHER, RSA_PROTECTED)) {
       ByteArrayOutputStream decrypted = new ByteArrayOutputStream();
-      try (PrivateKeyMaterial material = secretKey(key); InputStream cipher = Files.newInputStream(out)) {
+      try (PrivateKeyMaterial material = secretKey(key);
+          InputStream cipher = Files.newInputStream(out)) {
         OpenPgpDecryptor.decrypt(cipher, material, decrypted, bytes -> {});
       }
       assertArrayEquals(plaintext, decrypted.toByteArray(), "decrypted with " + key);
@@ -110,18 +115,25 @@ class OpenPgpInteropTest {
 
   @Test
   void encryptsToTheSubkeyNotThePrimaryKey() throws Exception {
-    List<PGPPublicKey> keys = OpenPgpKeys.encryptionKeys(OpenPgpKeys.publicKeys(gpg.exportPublicKey(RSA_PLAIN, true)), new Date());
+    List<PGPPublicKey> keys =
+        OpenPgpKeys.encryptionKeys(
+            OpenPgpKeys.publicKeys(gpg.exportPublicKey(RSA_PLAIN, true)), new Date());
     assertEquals(1, keys.size());
-    assertTrue(!keys.get(0).isMasterKey(), "gpg's RSA primary key is for signing; the encryption subkey is chosen");
+    assertTrue(
+        !keys.get(0).isMasterKey(),
+        "gpg's RSA primary key is for signing; the encryption subkey is chosen");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("ourRecipients")
   void gpgDecryptsWhatWeEncrypt(String key, String passphrase) throws Exception {
-    List<PGPPublicKey> recipients = OpenPgpKeys.encryptionKeys(OpenPgpKeys.publicKeys(gpg.exportPublicKey(key, true)), new Date());
+    List<PGPPublicKey> recipients =
+        OpenPgpKeys.encryptionKeys(
+            OpenPgpKeys.publicKeys(gpg.exportPublicKey(key, true)), new Date());
     Path cipher = dir.resolve("ours.gpg");
     try (OutputStream file = Files.newOutputStream(cipher);
-        OutputStream encrypting = OpenPgpEncryptor.encryptTo(file, recipients, "flowviz.dump", new Date())) {
+        OutputStream encrypting =
+            OpenPgpEncryptor.encryptTo(file, recipients, "flowviz.dump", new Date())) {
       encrypting.write(plaintext);
     }
     Path decrypted = dir.resolve("gpg-decrypted.bin");
@@ -136,7 +148,8 @@ class OpenPgpInteropTest {
   @Test
   void refusesAMessageForAnotherKeyNamingBothKeys() throws Exception {
     Path out = encryptedBy(RSA_PLAIN);
-    BackupDecryptionException e = assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(OTHER)));
+    BackupDecryptionException e =
+        assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(OTHER)));
     assertEquals(FailureTypes.DECRYPTION_KEY_MISMATCH, e.type());
     assertTrue(e.getMessage().contains("encrypted for key"), e.getMessage());
   }
@@ -146,8 +159,12 @@ class OpenPgpInteropTest {
     Path out = encryptedBy(RSA_PROTECTED);
     byte[] exported = gpg.exportSecretKey(RSA_PROTECTED, PASSPHRASE, true);
     BackupDecryptionException e =
-        assertThrows(BackupDecryptionException.class,
-            () -> decryptWith(out, new PrivateKeyMaterial(exported, "wrong passphrase".toCharArray(), "test")));
+        assertThrows(
+            BackupDecryptionException.class,
+            () ->
+                decryptWith(
+                    out,
+                    new PrivateKeyMaterial(exported, "wrong passphrase".toCharArray(), "test")));
     assertEquals(FailureTypes.DECRYPTION_PASSPHRASE_WRONG, e.type());
   }
 
@@ -156,7 +173,9 @@ class OpenPgpInteropTest {
     Path out = encryptedBy(RSA_PROTECTED);
     byte[] exported = gpg.exportSecretKey(RSA_PROTECTED, PASSPHRASE, true);
     BackupDecryptionException e =
-        assertThrows(BackupDecryptionException.class, () -> decryptWith(out, new PrivateKeyMaterial(exported, null, "test")));
+        assertThrows(
+            BackupDecryptionException.class,
+            () -> decryptWith(out, new PrivateKeyMaterial(exported, null, "test")));
     assertEquals(FailureTypes.DECRYPTION_PASSPHRASE_WRONG, e.type());
     assertTrue(e.getMessage().contains("none is configured"), e.getMessage());
   }
@@ -166,7 +185,8 @@ class OpenPgpInteropTest {
     Path out = encryptedBy(RSA_PLAIN);
     byte[] bytes = Files.readAllBytes(out);
     Files.write(out, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-    BackupDecryptionException e = assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
+    BackupDecryptionException e =
+        assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
     assertEquals(FailureTypes.BACKUP_CORRUPT, e.type());
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
   }
@@ -177,7 +197,8 @@ class OpenPgpInteropTest {
     Path out = dir.resolve("cipher.gpg");
     gpg.encrypt(in, out, List.of(RSA_PLAIN), false, false);
     flipByte(out, Files.size(out) / 2);
-    BackupDecryptionException e = assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
+    BackupDecryptionException e =
+        assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, e.type());
   }
 
@@ -185,7 +206,8 @@ class OpenPgpInteropTest {
   void detectsTamperingInACompressedBody() throws Exception {
     Path out = encryptedBy(RSA_PLAIN);
     flipByte(out, Files.size(out) - 1000);
-    BackupDecryptionException e = assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
+    BackupDecryptionException e =
+        assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, e.type());
   }
 
@@ -199,23 +221,36 @@ class OpenPgpInteropTest {
     gpg.encrypt(in, out, List.of(RSA_PLAIN), false, false);
     assertArrayEquals(big, decryptWith(out, secretKey(RSA_PLAIN)), "intact first");
 
-    flipByte(out, Files.size(out) - fromEnd); // the body in a later chunk, the MDC packet, the last body bytes
-    BackupDecryptionException e = assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
+    flipByte(
+        out,
+        Files.size(out)
+            - fromEnd); // the body in a later chunk, the MDC packet, the last body bytes
+    BackupDecryptionException e =
+        assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, e.type(), e.getMessage());
   }
 
   @Test
   void refusesDataThatIsNotOpenPgp() throws Exception {
-    Path out = write("not-pgp.dump", "PGDMP\u0001\u000e plain pg_dump archive, never encrypted".getBytes(StandardCharsets.UTF_8));
-    BackupDecryptionException e = assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
+    Path out =
+        write(
+            "not-pgp.dump",
+            "PGDMP\u0001\u000e plain pg_dump archive, never encrypted"
+                .getBytes(StandardCharsets.UTF_8));
+    BackupDecryptionException e =
+        assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
     assertEquals(FailureTypes.NOT_OPENPGP, e.type());
   }
 
   /** Negative offsets count from the end of the message. */
   static Stream<Arguments> truncations() {
-    // The last byte missing leaves the integrity packet short: reported as altered, with the same advice.
-    return Stream.of(Arguments.of(1L, FailureTypes.BACKUP_CORRUPT), Arguments.of(20L, FailureTypes.BACKUP_CORRUPT),
-        Arguments.of(300L, FailureTypes.BACKUP_CORRUPT), Arguments.of(-5000L, FailureTypes.BACKUP_CORRUPT),
+    // The last byte missing leaves the integrity packet short: reported as altered, with the same
+    // advice.
+    return Stream.of(
+        Arguments.of(1L, FailureTypes.BACKUP_CORRUPT),
+        Arguments.of(20L, FailureTypes.BACKUP_CORRUPT),
+        Arguments.of(300L, FailureTypes.BACKUP_CORRUPT),
+        Arguments.of(-5000L, FailureTypes.BACKUP_CORRUPT),
         Arguments.of(-1L, FailureTypes.BACKUP_INTEGRITY_FAILED));
   }
 
@@ -225,11 +260,15 @@ class OpenPgpInteropTest {
     Path out = encryptedBy(RSA_PLAIN);
     byte[] bytes = Files.readAllBytes(out);
     Files.write(out, java.util.Arrays.copyOf(bytes, (int) (at >= 0 ? at : bytes.length + at)));
-    BackupDecryptionException e = assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
+    BackupDecryptionException e =
+        assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
     assertEquals(type, e.type(), e.getMessage());
   }
 
-  /** Offsets of one flipped bit: packet headers, the encrypted session key, the body, the integrity packet. */
+  /**
+   * Offsets of one flipped bit: packet headers, the encrypted session key, the body, the integrity
+   * packet.
+   */
   static Stream<Arguments> bitFlips() {
     return Stream.of(
         Arguments.of("the first packet's tag", 0L, FailureTypes.NOT_OPENPGP),
@@ -244,14 +283,16 @@ class OpenPgpInteropTest {
   void oneFlippedBitAnywhereIsRefused(String where, long at, String type) throws Exception {
     Path out = encryptedBy(RSA_PLAIN);
     flipByte(out, at >= 0 ? at : Files.size(out) + at);
-    BackupDecryptionException e = assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
+    BackupDecryptionException e =
+        assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
     assertEquals(type, e.type(), where + ": " + e.getMessage());
   }
 
   @Test
   void refusesAnEmptyObject() throws Exception {
     Path out = write("empty.gpg", new byte[0]);
-    BackupDecryptionException e = assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
+    BackupDecryptionException e =
+        assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
     assertEquals(FailureTypes.NOT_OPENPGP, e.type());
   }
 
@@ -264,7 +305,8 @@ class OpenPgpInteropTest {
 
   private static byte[] decryptWith(Path cipher, PrivateKeyMaterial key) throws Exception {
     ByteArrayOutputStream decrypted = new ByteArrayOutputStream();
-    try (key; InputStream in = Files.newInputStream(cipher)) {
+    try (key;
+        InputStream in = Files.newInputStream(cipher)) {
       OpenPgpDecryptor.decrypt(in, key, decrypted, bytes -> {});
     }
     return decrypted.toByteArray();
@@ -273,7 +315,9 @@ class OpenPgpInteropTest {
   private static PrivateKeyMaterial secretKey(String key) {
     boolean protectedKey = !key.equals(RSA_PLAIN) && !key.equals(OTHER);
     return new PrivateKeyMaterial(
-        gpg.exportSecretKey(key, protectedKey ? PASSPHRASE : null, true), protectedKey ? PASSPHRASE.toCharArray() : null, "gpg export of " + key);
+        gpg.exportSecretKey(key, protectedKey ? PASSPHRASE : null, true),
+        protectedKey ? PASSPHRASE.toCharArray() : null,
+        "gpg export of " + key);
   }
 
   private Path write(String name, byte[] content) throws IOException {

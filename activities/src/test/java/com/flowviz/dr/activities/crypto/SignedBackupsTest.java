@@ -94,24 +94,35 @@ class SignedBackupsTest {
 
   private SigningBackupStore signingStore() {
     var secrets = new SecretsManagerSecretStore(secretsManager);
-    secrets.write(secretPrefix + "signing-key", new String(gpg.exportSecretKey(SIGNING, PASSPHRASE, true), StandardCharsets.US_ASCII));
+    secrets.write(
+        secretPrefix + "signing-key",
+        new String(gpg.exportSecretKey(SIGNING, PASSPHRASE, true), StandardCharsets.US_ASCII));
     secrets.write(secretPrefix + "signing-key-passphrase", PASSPHRASE);
-    return new SigningBackupStore(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE),
-        new BackupSigningKey(secrets, secretPrefix + "signing-key", secretPrefix + "signing-key-passphrase"));
+    return new SigningBackupStore(
+        new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE),
+        new BackupSigningKey(
+            secrets, secretPrefix + "signing-key", secretPrefix + "signing-key-passphrase"));
   }
 
-  /** Signers as the JSON document of flowviz.gpg.trusted-signers-secret-id, stored in Secrets Manager. */
+  /**
+   * Signers as the JSON document of flowviz.gpg.trusted-signers-secret-id, stored in Secrets
+   * Manager.
+   */
   private BackupDecryptionActivities restoringWith(List<Map<String, Object>> signers) {
     var secrets = new SecretsManagerSecretStore(secretsManager);
-    secrets.write(secretPrefix + "trusted-signers", new String(Json.write(signers), StandardCharsets.UTF_8));
-    env.registerActivitiesImplementations(new BackupDecryptionActivitiesImpl(
-        new FilePrivateKeySource(dir.resolve("no-private-key-is-needed"), null), work,
-        BackupStores.single(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE)),
-        new TrustedSigners(null, null, secretPrefix + "trusted-signers", () -> secrets)));
+    secrets.write(
+        secretPrefix + "trusted-signers", new String(Json.write(signers), StandardCharsets.UTF_8));
+    env.registerActivitiesImplementations(
+        new BackupDecryptionActivitiesImpl(
+            new FilePrivateKeySource(dir.resolve("no-private-key-is-needed"), null),
+            work,
+            BackupStores.single(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE)),
+            new TrustedSigners(null, null, secretPrefix + "trusted-signers", () -> secrets)));
     return TestActivities.stub(env, BackupDecryptionActivities.class);
   }
 
-  private static Map<String, Object> signer(String name, String email, String notBefore, String notAfter, String revokedAt) {
+  private static Map<String, Object> signer(
+      String name, String email, String notBefore, String notAfter, String revokedAt) {
     Map<String, Object> entry = new java.util.HashMap<>();
     entry.put("name", name);
     entry.put("publicKey", new String(gpg.exportPublicKey(email, true), StandardCharsets.US_ASCII));
@@ -128,7 +139,8 @@ class SignedBackupsTest {
   }
 
   private BackupObject backup() {
-    return new BackupObject(bucket, KEY, Instant.parse("2026-11-30T02:00:00Z"), null, 700_000, "STANDARD", null);
+    return new BackupObject(
+        bucket, KEY, Instant.parse("2026-11-30T02:00:00Z"), null, 700_000, "STANDARD", null);
   }
 
   /** The object as a restore host has it after its download. */
@@ -180,10 +192,15 @@ class SignedBackupsTest {
       Path file = dir.resolve("object");
       Path signature = dir.resolve("object.sig");
       Files.write(file, s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
-      Files.write(signature, s3.getObjectAsBytes(b -> b.bucket(bucket).key(key + ".sig")).asByteArray());
-      assertFalse(new String(Files.readAllBytes(signature), StandardCharsets.ISO_8859_1).contains("BEGIN PGP"), "binary, as gpg --detach-sign writes it");
+      Files.write(
+          signature, s3.getObjectAsBytes(b -> b.bucket(bucket).key(key + ".sig")).asByteArray());
+      assertFalse(
+          new String(Files.readAllBytes(signature), StandardCharsets.ISO_8859_1)
+              .contains("BEGIN PGP"),
+          "binary, as gpg --detach-sign writes it");
       String status = gpg.verify(signature, file);
-      assertTrue(status.contains("[GNUPG:] GOODSIG") && status.contains(SIGNING), key + ": " + status);
+      assertTrue(
+          status.contains("[GNUPG:] GOODSIG") && status.contains(SIGNING), key + ": " + status);
     }
     // Tampered: gpg says so too.
     Path file = dir.resolve("object");
@@ -198,9 +215,13 @@ class SignedBackupsTest {
       upload.write(ciphertext());
       upload.complete();
     }
-    store.writeSmall(bucket, KEY + ".manifest.json", "{\"formatVersion\":1,\"sourceDatabase\":\"flowviz\"}".getBytes(StandardCharsets.UTF_8),
+    store.writeSmall(
+        bucket,
+        KEY + ".manifest.json",
+        "{\"formatVersion\":1,\"sourceDatabase\":\"flowviz\"}".getBytes(StandardCharsets.UTF_8),
         "application/json");
-    var restores = restoringWith(List.of(signer("signing-2026", SIGNING, "2020-01-01T00:00:00Z", null, null)));
+    var restores =
+        restoringWith(List.of(signer("signing-2026", SIGNING, "2020-01-01T00:00:00Z", null, null)));
 
     SignatureCheck backupCheck = restores.verifyBackupSignature(downloaded(), backup(), true);
     ManifestCheck manifestCheck = restores.verifyManifestSignature(backup());
@@ -212,10 +233,14 @@ class SignedBackupsTest {
     assertEquals("flowviz", manifestCheck.manifest().sourceDatabase());
 
     // The manifest rewritten by someone without the key: refused.
-    s3.putObject(b -> b.bucket(bucket).key(KEY + ".manifest.json"), RequestBody.fromString("{\"formatVersion\":1,\"sourceDatabase\":\"evil\"}"));
+    s3.putObject(
+        b -> b.bucket(bucket).key(KEY + ".manifest.json"),
+        RequestBody.fromString("{\"formatVersion\":1,\"sourceDatabase\":\"evil\"}"));
     ApplicationFailure forged = refusal(() -> restores.verifyManifestSignature(backup()));
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, forged.getType());
-    assertTrue(forged.getOriginalMessage().contains("failed its signature check"), forged.getOriginalMessage());
+    assertTrue(
+        forged.getOriginalMessage().contains("failed its signature check"),
+        forged.getOriginalMessage());
   }
 
   @Test
@@ -223,39 +248,62 @@ class SignedBackupsTest {
     var restores = restoringWith(List.of(signer("signing-2026", SIGNING, null, null, null)));
 
     placeByHand(null, null);
-    ApplicationFailure unsigned = refusal(() -> restores.verifyBackupSignature(downloaded(), backup(), true));
+    ApplicationFailure unsigned =
+        refusal(() -> restores.verifyBackupSignature(downloaded(), backup(), true));
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, unsigned.getType());
-    assertTrue(unsigned.getOriginalMessage().contains("no detached signature"), unsigned.getOriginalMessage());
+    assertTrue(
+        unsigned.getOriginalMessage().contains("no detached signature"),
+        unsigned.getOriginalMessage());
     // With the explicit acceptance (required = false) it is reported unsigned, not refused.
     assertFalse(restores.verifyBackupSignature(downloaded(), backup(), false).signed());
 
     placeByHand(STRANGER, null);
-    ApplicationFailure stranger = refusal(() -> restores.verifyBackupSignature(downloaded(), backup(), false));
-    assertTrue(stranger.getOriginalMessage().contains("not among the trusted signer keys"), stranger.getOriginalMessage());
+    ApplicationFailure stranger =
+        refusal(() -> restores.verifyBackupSignature(downloaded(), backup(), false));
+    assertTrue(
+        stranger.getOriginalMessage().contains("not among the trusted signer keys"),
+        stranger.getOriginalMessage());
   }
 
   @Test
-  void aRetiredSignerStillVouchesForWhatItSignedWhileCurrentButARevokedOneNotAfterItsRevocation() throws Exception {
+  void aRetiredSignerStillVouchesForWhatItSignedWhileCurrentButARevokedOneNotAfterItsRevocation()
+      throws Exception {
     placeByHand(RETIRED, "20240601T000000");
-    var retired = restoringWith(List.of(
-        signer("signing-2024", RETIRED, "2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z", null),
-        signer("signing-2026", SIGNING, "2025-01-01T00:00:00Z", null, null)));
+    var retired =
+        restoringWith(
+            List.of(
+                signer(
+                    "signing-2024", RETIRED, "2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z", null),
+                signer("signing-2026", SIGNING, "2025-01-01T00:00:00Z", null, null)));
     SignatureCheck check = retired.verifyBackupSignature(downloaded(), backup(), true);
     assertTrue(check.verified());
     assertEquals("signing-2024", check.signerName());
     assertEquals(Instant.parse("2024-06-01T00:00:00Z"), check.signedAt());
 
-    // The same key, taken in a breach and revoked on 2024-03-01: what it signed after that is refused...
+    // The same key, taken in a breach and revoked on 2024-03-01: what it signed after that is
+    // refused...
     env.close();
     env = TestActivityEnvironment.newInstance();
-    var revoked = restoringWith(List.of(signer("signing-2024", RETIRED, "2024-01-01T00:00:00Z", null, "2024-03-01T00:00:00Z")));
-    ApplicationFailure refused = refusal(() -> revoked.verifyBackupSignature(downloaded(), backup(), true));
+    var revoked =
+        restoringWith(
+            List.of(
+                signer(
+                    "signing-2024",
+                    RETIRED,
+                    "2024-01-01T00:00:00Z",
+                    null,
+                    "2024-03-01T00:00:00Z")));
+    ApplicationFailure refused =
+        refusal(() -> revoked.verifyBackupSignature(downloaded(), backup(), true));
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, refused.getType());
     assertTrue(refused.getOriginalMessage().contains("revoked"), refused.getOriginalMessage());
 
     // ...and so is a signature made today, long after it.
     placeByHand(RETIRED, null);
-    assertTrue(refusal(() -> revoked.verifyBackupSignature(downloaded(), backup(), true)).getOriginalMessage().contains("after signer \"signing-2024\" was revoked"));
+    assertTrue(
+        refusal(() -> revoked.verifyBackupSignature(downloaded(), backup(), true))
+            .getOriginalMessage()
+            .contains("after signer \"signing-2024\" was revoked"));
 
     // What it signed before its revocation still restores.
     placeByHand(RETIRED, "20240201T000000");
@@ -263,23 +311,40 @@ class SignedBackupsTest {
 
     // But a signature's date is the signer's word: on an object the bucket says was written after
     // the revocation (its LastModified, set by S3), that date is a backdating, refused.
-    BackupObject writtenAfterRevocation = new BackupObject(bucket, KEY, Instant.parse("2024-02-01T00:00:00Z"),
-        s3.headObject(b -> b.bucket(bucket).key(KEY)).lastModified(), 700_000, "STANDARD", null);
-    ApplicationFailure backdated = refusal(() -> revoked.verifyBackupSignature(downloaded(), writtenAfterRevocation, true));
+    BackupObject writtenAfterRevocation =
+        new BackupObject(
+            bucket,
+            KEY,
+            Instant.parse("2024-02-01T00:00:00Z"),
+            s3.headObject(b -> b.bucket(bucket).key(KEY)).lastModified(),
+            700_000,
+            "STANDARD",
+            null);
+    ApplicationFailure backdated =
+        refusal(() -> revoked.verifyBackupSignature(downloaded(), writtenAfterRevocation, true));
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, backdated.getType());
-    assertTrue(backdated.getOriginalMessage().contains("backdated"), backdated.getOriginalMessage());
+    assertTrue(
+        backdated.getOriginalMessage().contains("backdated"), backdated.getOriginalMessage());
   }
 
   @Test
   void withoutItsSigningKeyABackupIsNotTakenAtAll() {
     var secrets = new SecretsManagerSecretStore(secretsManager);
-    SigningBackupStore store = new SigningBackupStore(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE),
-        new BackupSigningKey(secrets, secretPrefix + "missing-signing-key", secretPrefix + "missing-passphrase"));
+    SigningBackupStore store =
+        new SigningBackupStore(
+            new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE),
+            new BackupSigningKey(
+                secrets,
+                secretPrefix + "missing-signing-key",
+                secretPrefix + "missing-passphrase"));
 
-    ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> store.upload(bucket, KEY, "STANDARD"));
+    ApplicationFailure failure =
+        assertThrows(ApplicationFailure.class, () -> store.upload(bucket, KEY, "STANDARD"));
 
     assertEquals(FailureTypes.KEY_UNAVAILABLE, failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("docs/key-rotation.md"), failure.getOriginalMessage());
+    assertTrue(
+        failure.getOriginalMessage().contains("docs/key-rotation.md"),
+        failure.getOriginalMessage());
     assertTrue(s3.listObjectsV2(b -> b.bucket(bucket)).contents().isEmpty(), "nothing uploaded");
   }
 }

@@ -40,7 +40,9 @@ class DnsActivitiesTest {
     route53 = AwsClients.route53(proxy.endpoint());
     zone = TestMoto.newHostedZone(route53);
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new DnsActivitiesImpl(route53, TerraformConfigurations.changeBatchesTo(dir.resolve("dns")), null));
+    env.registerActivitiesImplementations(
+        new DnsActivitiesImpl(
+            route53, TerraformConfigurations.changeBatchesTo(dir.resolve("dns")), null));
     dns = TestActivities.stub(env, DnsActivities.class);
   }
 
@@ -52,19 +54,27 @@ class DnsActivitiesTest {
 
   @Test
   void appliesTheRunbooksChangeBatchWithTheStacksOutputsAndWaitsForInSync() {
-    DnsChange change = dns.applyChangeBatch(request("dr-failover-dns.json", Map.of("app_endpoint", "api.us-west-2.flowviz.test")));
+    DnsChange change =
+        dns.applyChangeBatch(
+            request("dr-failover-dns.json", Map.of("app_endpoint", "api.us-west-2.flowviz.test")));
 
     assertNotNull(change.changeId());
-    assertEquals(List.of("api.us-west-2.flowviz.test"), TestMoto.recordValues(route53, zone, "api.flowviz.test"));
-    assertEquals(List.of("api.flowviz.test CNAME api.us-west-2.flowviz.test (60s)"), change.records());
+    assertEquals(
+        List.of("api.us-west-2.flowviz.test"),
+        TestMoto.recordValues(route53, zone, "api.flowviz.test"));
+    assertEquals(
+        List.of("api.flowviz.test CNAME api.us-west-2.flowviz.test (60s)"), change.records());
     assertEquals("INSYNC", dns.checkChangeInSync(change).status());
   }
 
   @Test
   void aPendingChangeIsRetriedNotFailed() {
-    DnsChange change = dns.applyChangeBatch(request("dr-failover-dns.json", Map.of("app_endpoint", "api.us-west-2.flowviz.test")));
+    DnsChange change =
+        dns.applyChangeBatch(
+            request("dr-failover-dns.json", Map.of("app_endpoint", "api.us-west-2.flowviz.test")));
     proxy.holdDnsChanges(true);
-    ActivityFailure pending = assertThrows(ActivityFailure.class, () -> dns.checkChangeInSync(change));
+    ActivityFailure pending =
+        assertThrows(ActivityFailure.class, () -> dns.checkChangeInSync(change));
     ApplicationFailure cause = (ApplicationFailure) pending.getCause();
     assertEquals(DnsActivitiesImpl.CHANGE_PENDING, cause.getType());
     assertTrue(!cause.isNonRetryable());
@@ -72,7 +82,8 @@ class DnsActivitiesTest {
 
   @Test
   void aSecondApplicationSendsNothing() {
-    DnsChangeRequest request = request("dr-failover-dns.json", Map.of("app_endpoint", "api.us-west-2.flowviz.test"));
+    DnsChangeRequest request =
+        request("dr-failover-dns.json", Map.of("app_endpoint", "api.us-west-2.flowviz.test"));
     dns.applyChangeBatch(request);
     long sent = proxy.dnsChangeRequests();
 
@@ -85,10 +96,13 @@ class DnsActivitiesTest {
   @Test
   void onlyUpsertIsAccepted() throws Exception {
     long before = proxy.dnsChangeRequests();
-    Files.writeString(dir.resolve("dns/delete.json"),
+    Files.writeString(
+        dir.resolve("dns/delete.json"),
         "{\"Changes\":[{\"Action\":\"DELETE\",\"ResourceRecordSet\":{\"Name\":\"api.flowviz.test\",\"Type\":\"CNAME\",\"TTL\":60,"
             + "\"ResourceRecords\":[{\"Value\":\"x\"}]}}]}");
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> dns.applyChangeBatch(request("delete.json", Map.of())));
+    ActivityFailure failure =
+        assertThrows(
+            ActivityFailure.class, () -> dns.applyChangeBatch(request("delete.json", Map.of())));
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertEquals(FailureTypes.INVALID_INPUT, cause.getType());
     assertTrue(cause.getOriginalMessage().contains("only UPSERT"), cause.getOriginalMessage());
@@ -97,14 +111,28 @@ class DnsActivitiesTest {
 
   @Test
   void aPlaceholderTheStackDoesNotOutputIsNamed() {
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> dns.applyChangeBatch(request("dr-failover-dns.json", Map.of("region", "us-west-2"))));
-    assertTrue(((ApplicationFailure) failure.getCause()).getOriginalMessage().contains("[app_endpoint]"));
+    ActivityFailure failure =
+        assertThrows(
+            ActivityFailure.class,
+            () ->
+                dns.applyChangeBatch(
+                    request("dr-failover-dns.json", Map.of("region", "us-west-2"))));
+    assertTrue(
+        ((ApplicationFailure) failure.getCause()).getOriginalMessage().contains("[app_endpoint]"));
   }
 
   @Test
   void anUnknownZoneFailsWithoutRetry() {
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> dns.applyChangeBatch(
-        new DnsChangeRequest("ZNOSUCHZONE123", "dr-failover-dns.json", Map.of("app_endpoint", "x.flowviz.test"), "test")));
+    ActivityFailure failure =
+        assertThrows(
+            ActivityFailure.class,
+            () ->
+                dns.applyChangeBatch(
+                    new DnsChangeRequest(
+                        "ZNOSUCHZONE123",
+                        "dr-failover-dns.json",
+                        Map.of("app_endpoint", "x.flowviz.test"),
+                        "test")));
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertTrue(cause.isNonRetryable());
     assertTrue(cause.getOriginalMessage().contains("ZNOSUCHZONE123"), cause.getOriginalMessage());

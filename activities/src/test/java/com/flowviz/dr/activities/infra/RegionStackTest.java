@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runbook 4.4 step 2 with the real terraform binary: workspace prod-dr, {@code -var region=us-west-2},
- * outputs read back. The configuration needs no provider: terraform_data starts a local cluster.
+ * Runbook 4.4 step 2 with the real terraform binary: workspace prod-dr, {@code -var
+ * region=us-west-2}, outputs read back. The configuration needs no provider: terraform_data starts
+ * a local cluster.
  */
 class RegionStackTest {
 
@@ -38,12 +39,15 @@ class RegionStackTest {
   @BeforeEach
   void setUp() throws Exception {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path configuration = TerraformConfigurations.copyTo(dir.resolve("terraform")).resolve("dr-stack");
+    Path configuration =
+        TerraformConfigurations.copyTo(dir.resolve("terraform")).resolve("dr-stack");
     secrets = new LocalSecretStore(dir.resolve("secrets"));
-    terraform = new TerraformCli(RequiredTools.find("terraform"), configuration, Duration.ofMinutes(5));
+    terraform =
+        new TerraformCli(RequiredTools.find("terraform"), configuration, Duration.ofMinutes(5));
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
-        new InfrastructureActivitiesImpl(terraform, secrets, Map.of("state_dir", dir.resolve("stacks").toString())));
+        new InfrastructureActivitiesImpl(
+            terraform, secrets, Map.of("state_dir", dir.resolve("stacks").toString())));
     infrastructure = TestActivities.stub(env, InfrastructureActivities.class);
   }
 
@@ -51,8 +55,12 @@ class RegionStackTest {
   void tearDown() {
     for (String workspace : new String[] {"prod-dr"}) {
       if (terraform.hasWorkspace(workspace)) {
-        terraform.destroy(workspace, Map.of("region", "us-west-2", "state_dir", dir.resolve("stacks").toString()),
-            Map.of("db_password", secrets.read(InfrastructureActivitiesImpl.passwordSecret(workspace)).orElse("x")));
+        terraform.destroy(
+            workspace,
+            Map.of("region", "us-west-2", "state_dir", dir.resolve("stacks").toString()),
+            Map.of(
+                "db_password",
+                secrets.read(InfrastructureActivitiesImpl.passwordSecret(workspace)).orElse("x")));
       }
     }
     env.close();
@@ -71,7 +79,13 @@ class RegionStackTest {
     try (Connection c = TestPostgres.servers(secrets).client(database).connect("postgres")) {
       assertTrue(c.isValid(5), "the stack's database takes the generated password");
     }
-    assertEquals(stack, infrastructure.applyStack(new StackSpec("prod-dr", "us-west-2")), "applying again changes nothing");
-    assertTrue(terraform.command("apply", Map.of("region", "us-west-2")).containsAll(java.util.List.of("-var", "region=us-west-2")));
+    assertEquals(
+        stack,
+        infrastructure.applyStack(new StackSpec("prod-dr", "us-west-2")),
+        "applying again changes nothing");
+    assertTrue(
+        terraform
+            .command("apply", Map.of("region", "us-west-2"))
+            .containsAll(java.util.List.of("-var", "region=us-west-2")));
   }
 }

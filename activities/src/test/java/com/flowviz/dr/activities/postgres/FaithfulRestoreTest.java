@@ -49,12 +49,12 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A production-shaped database (an owner role, a separate application role with grants and
- * default privileges, a database-level statement_timeout, collation C on a C.UTF-8 cluster) backed
- * up, downloaded, decrypted and restored by the real activities (pg_dump, pg_dumpall, gpg keys,
- * moto S3, pg_restore): on its own server and on a new cluster that has none of its roles. The
- * application's role, logging in with the password of its secret, reads and writes as before.
- * About 45 s on the loaded machine (one extra initdb).
+ * A production-shaped database (an owner role, a separate application role with grants and default
+ * privileges, a database-level statement_timeout, collation C on a C.UTF-8 cluster) backed up,
+ * downloaded, decrypted and restored by the real activities (pg_dump, pg_dumpall, gpg keys, moto
+ * S3, pg_restore): on its own server and on a new cluster that has none of its roles. The
+ * application's role, logging in with the password of its secret, reads and writes as before. About
+ * 45 s on the loaded machine (one extra initdb).
  */
 class FaithfulRestoreTest {
 
@@ -75,8 +75,11 @@ class FaithfulRestoreTest {
     Files.write(tmp.resolve("public.asc"), gpg.exportPublicKey(KEY, true));
     Files.write(tmp.resolve("secret.asc"), gpg.exportSecretKey(KEY, null, true));
     Path home = Files.createTempDirectory(Path.of("/tmp"), "flowviz-dr-new-instance-");
-    Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-    newInstance = LocalPostgresCluster.start(home, 0, "admin", NEW_INSTANCE_PASSWORD, PgBinaries.locate(null));
+    Files.setPosixFilePermissions(
+        home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    newInstance =
+        LocalPostgresCluster.start(
+            home, 0, "admin", NEW_INSTANCE_PASSWORD, PgBinaries.locate(null));
   }
 
   @AfterAll
@@ -95,21 +98,32 @@ class FaithfulRestoreTest {
     String owner = database + "_owner";
     String app = database + "_app";
     String password = "app-" + System.nanoTime();
-    TestPostgres.execute("postgres",
+    TestPostgres.execute(
+        "postgres",
         "CREATE ROLE " + owner + " NOLOGIN",
         "CREATE ROLE " + app + " LOGIN PASSWORD '" + password + "'",
-        "CREATE DATABASE " + database + " OWNER " + owner + " TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'",
+        "CREATE DATABASE "
+            + database
+            + " OWNER "
+            + owner
+            + " TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'",
         "ALTER DATABASE " + database + " SET statement_timeout = '31s'",
         "REVOKE CONNECT ON DATABASE " + database + " FROM PUBLIC",
         "GRANT CONNECT ON DATABASE " + database + " TO " + app);
-    TestPostgres.execute(database,
+    TestPostgres.execute(
+        database,
         "SET ROLE " + owner,
-        "CREATE TABLE lots (id serial PRIMARY KEY, lot_code text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
+        "CREATE TABLE lots (id serial PRIMARY KEY, lot_code text NOT NULL, created_at timestamptz"
+            + " NOT NULL DEFAULT now())",
         "INSERT INTO lots (lot_code) SELECT 'LOT-' || g FROM generate_series(1, 50) g",
         "GRANT SELECT, INSERT, UPDATE, DELETE ON lots TO " + app,
         "GRANT USAGE ON SEQUENCE lots_id_seq TO " + app,
-        // What the application's migrations create later is granted to it without a GRANT each time.
-        "ALTER DEFAULT PRIVILEGES FOR ROLE " + owner + " IN SCHEMA public GRANT SELECT, INSERT ON TABLES TO " + app,
+        // What the application's migrations create later is granted to it without a GRANT each
+        // time.
+        "ALTER DEFAULT PRIVILEGES FOR ROLE "
+            + owner
+            + " IN SCHEMA public GRANT SELECT, INSERT ON TABLES TO "
+            + app,
         "CREATE TABLE qc_decisions (id int PRIMARY KEY, decision text)",
         "INSERT INTO qc_decisions VALUES (1, 'APPROVED')",
         "CREATE TABLE users (id int PRIMARY KEY, email text)",
@@ -119,10 +133,15 @@ class FaithfulRestoreTest {
     return new Production(database, owner, app, password);
   }
 
-  private record Restored(BackupObject backup, String staging, PgRestoreOutcome outcome, VerificationReport report) {}
+  private record Restored(
+      BackupObject backup, String staging, PgRestoreOutcome outcome, VerificationReport report) {}
 
-  /** Backup through the activities, then download, decrypt, restore and verify on {@code server}. */
-  private Restored backupAndRestore(Production prod, PgServer server, LocalSecretStore secrets, boolean dropGlobals) throws Exception {
+  /**
+   * Backup through the activities, then download, decrypt, restore and verify on {@code server}.
+   */
+  private Restored backupAndRestore(
+      Production prod, PgServer server, LocalSecretStore secrets, boolean dropGlobals)
+      throws Exception {
     S3Client s3 = TestMoto.s3();
     String bucket = TestMoto.newBucket(s3, "faithful");
     S3BackupStore store = new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE);
@@ -132,29 +151,61 @@ class FaithfulRestoreTest {
     PgServers servers = new PgServers(TestPostgres.client(), secrets);
     ApplicationLogin login = new ApplicationLogin(prod.app(), APP_SECRET, secrets);
     env.registerActivitiesImplementations(
-        new BackupActivitiesImpl(TestPostgres.client(), PgBinaries.locate(null), store, new RecipientKeys(keys.resolve("public.asc"))),
-        new BackupDecryptionActivitiesImpl(new FilePrivateKeySource(keys.resolve("secret.asc"), null), work, BackupStores.single(store)),
-        new PostgresActivitiesImpl(servers, PgBinaries.locate(null), work, 2, List.of(), Set.of(),
-            com.flowviz.dr.activities.lease.RunningWorkflows.UNKNOWN, login),
-        new VerificationActivitiesImpl(servers, List.of(), Duration.ZERO, null, new ApplicationRoleAccess(login, prod.database())));
+        new BackupActivitiesImpl(
+            TestPostgres.client(),
+            PgBinaries.locate(null),
+            store,
+            new RecipientKeys(keys.resolve("public.asc"))),
+        new BackupDecryptionActivitiesImpl(
+            new FilePrivateKeySource(keys.resolve("secret.asc"), null),
+            work,
+            BackupStores.single(store)),
+        new PostgresActivitiesImpl(
+            servers,
+            PgBinaries.locate(null),
+            work,
+            2,
+            List.of(),
+            Set.of(),
+            com.flowviz.dr.activities.lease.RunningWorkflows.UNKNOWN,
+            login),
+        new VerificationActivitiesImpl(
+            servers,
+            List.of(),
+            Duration.ZERO,
+            null,
+            new ApplicationRoleAccess(login, prod.database())));
     try {
       TestActivities.stub(env, BackupActivities.class)
-          .takeBackup(new BackupSpec(prod.database(), bucket, key, "STANDARD", Instant.parse("2025-01-19T02:00:00Z")));
+          .takeBackup(
+              new BackupSpec(
+                  prod.database(), bucket, key, "STANDARD", Instant.parse("2025-01-19T02:00:00Z")));
       String globalsKey = ClusterGlobals.keyFor(key);
-      assertEquals("daily/" + prod.database() + "_daily_20250119_020000.globals.sql.gpg", globalsKey);
+      assertEquals(
+          "daily/" + prod.database() + "_daily_20250119_020000.globals.sql.gpg", globalsKey);
       byte[] globals = s3.getObjectAsBytes(b -> b.bucket(bucket).key(globalsKey)).asByteArray();
-      assertFalse(new String(globals, StandardCharsets.ISO_8859_1).contains("CREATE ROLE"), "the globals are encrypted");
+      assertFalse(
+          new String(globals, StandardCharsets.ISO_8859_1).contains("CREATE ROLE"),
+          "the globals are encrypted");
       if (dropGlobals) {
-        // A backup taken by hand (pg_dump | gpg), or before globals were kept: nothing to make roles from.
+        // A backup taken by hand (pg_dump | gpg), or before globals were kept: nothing to make
+        // roles from.
         s3.deleteObject(b -> b.bucket(bucket).key(globalsKey));
       }
-      BackupObject backup = com.flowviz.dr.activities.storage.BackupTimes.describe(store.head(bucket, key).orElseThrow());
-      TransferredBackup transferred = TestActivities.stub(env, BackupDecryptionActivities.class).downloadAndDecryptBackup(backup);
+      BackupObject backup =
+          com.flowviz.dr.activities.storage.BackupTimes.describe(
+              store.head(bucket, key).orElseThrow());
+      TransferredBackup transferred =
+          TestActivities.stub(env, BackupDecryptionActivities.class)
+              .downloadAndDecryptBackup(backup);
       PostgresActivities postgres = TestActivities.stub(env, PostgresActivities.class);
       String staging = Names.stagingDatabase(prod.database(), "wf-" + System.nanoTime());
       postgres.prepareStagingDatabase(staging, server);
-      PgRestoreOutcome outcome = postgres.restoreIntoStaging(transferred.decrypted().path(), staging, server);
-      VerificationReport report = TestActivities.stub(env, VerificationActivities.class).verifyRestoredDatabase(staging, null, server);
+      PgRestoreOutcome outcome =
+          postgres.restoreIntoStaging(transferred.decrypted().path(), staging, server);
+      VerificationReport report =
+          TestActivities.stub(env, VerificationActivities.class)
+              .verifyRestoredDatabase(staging, null, server);
       return new Restored(backup, staging, outcome, report);
     } finally {
       env.close();
@@ -162,10 +213,13 @@ class FaithfulRestoreTest {
   }
 
   @Test
-  void onItsOwnServerTheRestoreHasTheOwnersGrantsSettingsAndCollationOfTheArchive() throws Exception {
+  void onItsOwnServerTheRestoreHasTheOwnersGrantsSettingsAndCollationOfTheArchive()
+      throws Exception {
     Production prod = production();
     LocalSecretStore secrets = new LocalSecretStore(dir.resolve("secrets"));
-    secrets.write(APP_SECRET, "{\"username\":\"" + prod.app() + "\",\"password\":\"" + prod.appPassword() + "\"}");
+    secrets.write(
+        APP_SECRET,
+        "{\"username\":\"" + prod.app() + "\",\"password\":\"" + prod.appPassword() + "\"}");
 
     Restored restored = backupAndRestore(prod, null, secrets, false);
 
@@ -179,17 +233,30 @@ class FaithfulRestoreTest {
   }
 
   @Test
-  void onANewInstanceTheMissingRolesAreCreatedFromTheGlobalsWithTheApplicationsSecret() throws Exception {
+  void onANewInstanceTheMissingRolesAreCreatedFromTheGlobalsWithTheApplicationsSecret()
+      throws Exception {
     Production prod = production();
     LocalSecretStore secrets = new LocalSecretStore(dir.resolve("secrets"));
-    // The secret the application reads; on the new instance its role gets this password, not the source's.
+    // The secret the application reads; on the new instance its role gets this password, not the
+    // source's.
     String secretPassword = "from-the-secret-" + System.nanoTime();
-    secrets.write(APP_SECRET, "{\"username\":\"" + prod.app() + "\",\"password\":\"" + secretPassword + "\"}");
+    secrets.write(
+        APP_SECRET,
+        "{\"username\":\"" + prod.app() + "\",\"password\":\"" + secretPassword + "\"}");
     secrets.write("new-instance/admin", NEW_INSTANCE_PASSWORD);
     // As 4.3 step 1 leaves it: an instance this tool provisioned, in the worker's server registry.
     PgServer server = newInstanceRegisteredIn(secrets);
     PgClient target = new PgServers(TestPostgres.client(), secrets).client(server);
-    assertEquals(List.of(), names(target, "postgres", "SELECT rolname FROM pg_roles WHERE rolname IN ('" + prod.owner() + "', '" + prod.app() + "')"),
+    assertEquals(
+        List.of(),
+        names(
+            target,
+            "postgres",
+            "SELECT rolname FROM pg_roles WHERE rolname IN ('"
+                + prod.owner()
+                + "', '"
+                + prod.app()
+                + "')"),
         "the new instance has neither role");
 
     Restored restored = backupAndRestore(prod, server, secrets, false);
@@ -197,18 +264,30 @@ class FaithfulRestoreTest {
     assertTrue(restored.report().passed(), restored.report().checks().toString());
     assertEquals(1, restored.outcome().fidelity().size(), restored.outcome().fidelity().toString());
     String made = restored.outcome().fidelity().get(0);
-    assertTrue(made.startsWith("created from the backup's globals") && made.contains(prod.owner()) && made.contains(prod.app()), made);
-    assertEquals(List.of("f"), names(target, "postgres", "SELECT rolcanlogin FROM pg_roles WHERE rolname = '" + prod.owner() + "'"),
+    assertTrue(
+        made.startsWith("created from the backup's globals")
+            && made.contains(prod.owner())
+            && made.contains(prod.app()),
+        made);
+    assertEquals(
+        List.of("f"),
+        names(
+            target,
+            "postgres",
+            "SELECT rolcanlogin FROM pg_roles WHERE rolname = '" + prod.owner() + "'"),
         "the owner is created as it was: NOLOGIN");
     assertSameAsProduction(target, prod, restored.staging());
     assertApplicationWorks(target, prod, restored.staging(), secretPassword);
   }
 
   @Test
-  void withoutGlobalsOnANewInstanceTheFallbackIsReportedAndTheApplicationsRoleFailsVerification() throws Exception {
+  void withoutGlobalsOnANewInstanceTheFallbackIsReportedAndTheApplicationsRoleFailsVerification()
+      throws Exception {
     Production prod = production();
     LocalSecretStore secrets = new LocalSecretStore(dir.resolve("secrets"));
-    secrets.write(APP_SECRET, "{\"username\":\"" + prod.app() + "\",\"password\":\"" + prod.appPassword() + "\"}");
+    secrets.write(
+        APP_SECRET,
+        "{\"username\":\"" + prod.app() + "\",\"password\":\"" + prod.appPassword() + "\"}");
     secrets.write("new-instance/admin", NEW_INSTANCE_PASSWORD);
     // As 4.3 step 1 leaves it: an instance this tool provisioned, in the worker's server registry.
     PgServer server = newInstanceRegisteredIn(secrets);
@@ -216,26 +295,44 @@ class FaithfulRestoreTest {
 
     Restored restored = backupAndRestore(prod, server, secrets, true);
 
-    String fallback = restored.outcome().fidelity().stream().filter(f -> f.startsWith(PgRestoreOutcome.FALLBACK)).findFirst().orElseThrow(
-        () -> new AssertionError(restored.outcome().fidelity().toString()));
+    String fallback =
+        restored.outcome().fidelity().stream()
+            .filter(f -> f.startsWith(PgRestoreOutcome.FALLBACK))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(restored.outcome().fidelity().toString()));
     assertTrue(fallback.contains(prod.owner()) && fallback.contains("no globals file"), fallback);
     assertFalse(restored.outcome().ownersAndPrivilegesRestored());
-    assertEquals(List.of("admin"), names(target, restored.staging(), "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"));
-    assertFalse(restored.report().passed(), "a restore the application cannot use fails verification");
+    assertEquals(
+        List.of("admin"),
+        names(
+            target,
+            restored.staging(),
+            "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"));
+    assertFalse(
+        restored.report().passed(), "a restore the application cannot use fails verification");
     VerificationCheck access = check(restored.report());
     assertFalse(access.passed());
     assertTrue(access.actual().contains("does not exist"), access.actual());
-    assertEquals(List.of("0"), names(target, "postgres", "SELECT count(*) FROM pg_roles WHERE rolname = '" + prod.app() + "'"),
+    assertEquals(
+        List.of("0"),
+        names(
+            target,
+            "postgres",
+            "SELECT count(*) FROM pg_roles WHERE rolname = '" + prod.app() + "'"),
         "no role was made up without its definition");
   }
 
   @Test
   void aRestoreWhoseArchiveGrantsTheApplicationNothingFailsVerification() throws Exception {
     Production prod = production();
-    // The grants were lost on the source before the backup (the symptom, now in the archive).
-    TestPostgres.execute(prod.database(), "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM " + prod.app());
+    // The grants were lost on the source before the backup (the symptom, now in the
+    // archive).
+    TestPostgres.execute(
+        prod.database(), "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM " + prod.app());
     LocalSecretStore secrets = new LocalSecretStore(dir.resolve("secrets"));
-    secrets.write(APP_SECRET, "{\"username\":\"" + prod.app() + "\",\"password\":\"" + prod.appPassword() + "\"}");
+    secrets.write(
+        APP_SECRET,
+        "{\"username\":\"" + prod.app() + "\",\"password\":\"" + prod.appPassword() + "\"}");
 
     Restored restored = backupAndRestore(prod, null, secrets, false);
 
@@ -245,44 +342,87 @@ class FaithfulRestoreTest {
   }
 
   private static VerificationCheck check(VerificationReport report) {
-    return report.checks().stream().filter(c -> c.name().equals("application role reads its tables")).findFirst()
+    return report.checks().stream()
+        .filter(c -> c.name().equals("application role reads its tables"))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no application-role check in " + report.checks()));
   }
 
-  private static void assertSameAsProduction(PgClient server, Production prod, String staging) throws SQLException {
-    assertEquals(List.of(prod.owner() + " C C UTF8"), names(server, "postgres",
-        "SELECT pg_get_userbyid(datdba) || ' ' || datcollate || ' ' || datctype || ' ' || pg_encoding_to_char(encoding)"
-            + " FROM pg_database WHERE datname = '" + staging + "'"), "owner, collation, ctype and encoding as the archive's");
-    assertEquals(List.of("{statement_timeout=31s}"), names(server, "postgres",
-        "SELECT s.setconfig::text FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = '" + staging
-            + "' AND s.setrole = 0"), "the database-level setting");
-    assertEquals(List.of(prod.owner()), names(server, staging, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"));
-    assertEquals(List.of("1"), names(server, staging,
-        "SELECT count(*) FROM pg_default_acl WHERE defaclrole = '" + prod.owner() + "'::regrole"), "the default privileges");
-    assertEquals(List.of("f"), names(server, "postgres",
-        "SELECT has_database_privilege('public', '" + staging + "', 'CONNECT')"), "CONNECT revoked from PUBLIC as in the archive");
+  private static void assertSameAsProduction(PgClient server, Production prod, String staging)
+      throws SQLException {
+    assertEquals(
+        List.of(prod.owner() + " C C UTF8"),
+        names(
+            server,
+            "postgres",
+            "SELECT pg_get_userbyid(datdba) || ' ' || datcollate || ' ' || datctype || ' ' ||"
+                + " pg_encoding_to_char(encoding) FROM pg_database WHERE datname = '"
+                + staging
+                + "'"),
+        "owner, collation, ctype and encoding as the archive's");
+    assertEquals(
+        List.of("{statement_timeout=31s}"),
+        names(
+            server,
+            "postgres",
+            "SELECT s.setconfig::text FROM pg_db_role_setting s JOIN pg_database d ON d.oid ="
+                + " s.setdatabase WHERE d.datname = '"
+                + staging
+                + "' AND s.setrole = 0"),
+        "the database-level setting");
+    assertEquals(
+        List.of(prod.owner()),
+        names(
+            server,
+            staging,
+            "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"));
+    assertEquals(
+        List.of("1"),
+        names(
+            server,
+            staging,
+            "SELECT count(*) FROM pg_default_acl WHERE defaclrole = '"
+                + prod.owner()
+                + "'::regrole"),
+        "the default privileges");
+    assertEquals(
+        List.of("f"),
+        names(
+            server,
+            "postgres",
+            "SELECT has_database_privilege('public', '" + staging + "', 'CONNECT')"),
+        "CONNECT revoked from PUBLIC as in the archive");
   }
 
-  /** As the application: its own role and password; reads, writes, and sees the database's setting. */
-  private static void assertApplicationWorks(PgClient server, Production prod, String staging, String password) throws SQLException {
+  /**
+   * As the application: its own role and password; reads, writes, and sees the database's setting.
+   */
+  private static void assertApplicationWorks(
+      PgClient server, Production prod, String staging, String password) throws SQLException {
     PgClient app = new PgClient(server.settings().withCredentials(prod.app(), password));
-    try (Connection c = app.connect(staging); Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SELECT count(*), current_setting('statement_timeout') FROM lots")) {
+    try (Connection c = app.connect(staging);
+        Statement s = c.createStatement()) {
+      try (ResultSet rs =
+          s.executeQuery("SELECT count(*), current_setting('statement_timeout') FROM lots")) {
         rs.next();
         assertEquals(50, rs.getInt(1));
         assertEquals("31s", rs.getString(2));
       }
       assertEquals(1, s.executeUpdate("INSERT INTO lots (lot_code) VALUES ('LOT-AFTER-RESTORE')"));
-      assertEquals(1, s.executeUpdate("UPDATE lots SET lot_code = 'LOT-1b' WHERE lot_code = 'LOT-1'"));
+      assertEquals(
+          1, s.executeUpdate("UPDATE lots SET lot_code = 'LOT-1b' WHERE lot_code = 'LOT-1'"));
       try (ResultSet rs = s.executeQuery("SELECT decision FROM qc_decisions")) {
         assertTrue(rs.next(), "granted by the default privileges");
       }
     }
   }
 
-  private static List<String> names(PgClient server, String database, String sql) throws SQLException {
+  private static List<String> names(PgClient server, String database, String sql)
+      throws SQLException {
     List<String> out = new ArrayList<>();
-    try (Connection c = server.connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = server.connect(database);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }
@@ -291,8 +431,13 @@ class FaithfulRestoreTest {
   }
 
   private PgServer newInstanceRegisteredIn(LocalSecretStore secrets) {
-    ServerRegistry.Entry entry = new ServerRegistry.Entry(
-        ServerRegistry.instanceName("faithful-new"), "127.0.0.1", newInstance.port(), "admin", "new-instance/admin");
+    ServerRegistry.Entry entry =
+        new ServerRegistry.Entry(
+            ServerRegistry.instanceName("faithful-new"),
+            "127.0.0.1",
+            newInstance.port(),
+            "admin",
+            "new-instance/admin");
     ServerRegistry.recordingIn(secrets).record(entry);
     return entry.toServer();
   }

@@ -43,9 +43,13 @@ class PgDumpHeaderTest {
 
   @Test
   void aPlainSqlDumpIsNotAnArchive() {
-    byte[] sql = "--\n-- PostgreSQL database dump\n--\nSET statement_timeout = 0;\n".getBytes(StandardCharsets.UTF_8);
+    byte[] sql =
+        "--\n-- PostgreSQL database dump\n--\nSET statement_timeout = 0;\n"
+            .getBytes(StandardCharsets.UTF_8);
     PgDumpHeader.NotAnArchiveException e =
-        assertThrows(PgDumpHeader.NotAnArchiveException.class, () -> PgDumpHeader.read(new ByteArrayInputStream(sql)));
+        assertThrows(
+            PgDumpHeader.NotAnArchiveException.class,
+            () -> PgDumpHeader.read(new ByteArrayInputStream(sql)));
     assertTrue(e.getMessage().contains("does not start with PGDMP"), e.getMessage());
   }
 }

@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The worker connects only to servers its registry knows, with the secret the registry assigns:
- * the payloads of issue 15's attack, old-shaped as running workflows carry them, reach nothing.
- * A listening socket on loopback stands for the attacker's server and counts who connects.
- * Budget: a few seconds (one real connection to the test cluster).
+ * The worker connects only to servers its registry knows, with the secret the registry assigns: the
+ * payloads of issue 15's attack, old-shaped as running workflows carry them, reach nothing. A
+ * listening socket on loopback stands for the attacker's server and counts who connects. Budget: a
+ * few seconds (one real connection to the test cluster).
  */
 class PgServersTest {
 
@@ -39,25 +39,34 @@ class PgServersTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     secrets = new LocalSecretStore(dir.resolve("secrets"));
     secrets.write("flowviz/backup/gpg-private-key", "-----BEGIN PGP PRIVATE KEY BLOCK-----");
     PgConnectionSettings test = TestPostgres.settings();
     // The test cluster plays a provisioned instance too, under the secret the registry assigns it.
     secrets.write(ServerNames.instanceSecret("scratch-1"), TestPostgres.password());
     ServerRegistry registry = new ServerRegistry(test, secrets, name -> Optional.empty());
-    registry.record(new ServerRegistry.Entry("instance:scratch-1", test.host(), test.port(), TestPostgres.SUPERUSER, ServerNames.instanceSecret("scratch-1")));
+    registry.record(
+        new ServerRegistry.Entry(
+            "instance:scratch-1",
+            test.host(),
+            test.port(),
+            TestPostgres.SUPERUSER,
+            ServerNames.instanceSecret("scratch-1")));
     servers = new PgServers(TestPostgres.client(), secrets, registry);
     attacker = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-    Thread accept = new Thread(() -> {
-      while (!attacker.isClosed()) {
-        try (Socket s = attacker.accept()) {
-          reached.incrementAndGet();
-        } catch (java.io.IOException e) {
-          return;
-        }
-      }
-    });
+    Thread accept =
+        new Thread(
+            () -> {
+              while (!attacker.isClosed()) {
+                try (Socket s = attacker.accept()) {
+                  reached.incrementAndGet();
+                } catch (java.io.IOException e) {
+                  return;
+                }
+              }
+            });
     accept.setDaemon(true);
     accept.start();
   }
@@ -71,32 +80,49 @@ class PgServersTest {
   void serversTheRegistryDoesNotKnowAreRefusedBeforeAnySecretIsReadOrHostReached() {
     int port = attacker.getLocalPort();
     String user = TestPostgres.SUPERUSER;
-    Map<PgServer, String> attacks = Map.of(
-        new PgServer("127.0.0.1", port, "admin", "flowviz/backup/gpg-private-key"), "is not the password of any server",
-        new PgServer("127.0.0.1", port, user, ServerNames.instanceSecret("scratch-1")), "not 127.0.0.1:" + port,
-        new PgServer("127.0.0.1", port, user, null), "not 127.0.0.1:" + port,
-        new PgServer("127.0.0.1", port, user, ServerNames.instanceSecret("victim-db")), "no instance \"victim-db\" made by flowviz-dr",
-        new PgServer(null, 0, null, "flowviz/backup/gpg-private-key", "instance:scratch-1"), "is not the one of server instance:scratch-1",
-        new PgServer(null, 0, null, null, "instance:victim-db"), "no instance \"victim-db\"",
-        new PgServer(null, 0, null, null, "stack:prod-dr"), "no stack \"prod-dr\"",
-        new PgServer(null, 0, null, null, "10.0.0.5"), "is not one the worker knows");
-    attacks.forEach((server, why) -> {
-      ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> servers.client(server).connect("postgres"), server.toString());
-      assertTrue(e.isNonRetryable(), server.toString());
-      assertEquals(FailureTypes.INVALID_INPUT, e.getType());
-      assertTrue(e.getOriginalMessage().contains(why), server + ": " + e.getOriginalMessage());
-      assertTrue(!e.getOriginalMessage().contains("BEGIN PGP"), "no secret in the message");
-    });
+    Map<PgServer, String> attacks =
+        Map.of(
+            new PgServer("127.0.0.1", port, "admin", "flowviz/backup/gpg-private-key"),
+                "is not the password of any server",
+            new PgServer("127.0.0.1", port, user, ServerNames.instanceSecret("scratch-1")),
+                "not 127.0.0.1:" + port,
+            new PgServer("127.0.0.1", port, user, null), "not 127.0.0.1:" + port,
+            new PgServer("127.0.0.1", port, user, ServerNames.instanceSecret("victim-db")),
+                "no instance \"victim-db\" made by flowviz-dr",
+            new PgServer(null, 0, null, "flowviz/backup/gpg-private-key", "instance:scratch-1"),
+                "is not the one of server instance:scratch-1",
+            new PgServer(null, 0, null, null, "instance:victim-db"), "no instance \"victim-db\"",
+            new PgServer(null, 0, null, null, "stack:prod-dr"), "no stack \"prod-dr\"",
+            new PgServer(null, 0, null, null, "10.0.0.5"), "is not one the worker knows");
+    attacks.forEach(
+        (server, why) -> {
+          ApplicationFailure e =
+              assertThrows(
+                  ApplicationFailure.class,
+                  () -> servers.client(server).connect("postgres"),
+                  server.toString());
+          assertTrue(e.isNonRetryable(), server.toString());
+          assertEquals(FailureTypes.INVALID_INPUT, e.getType());
+          assertTrue(e.getOriginalMessage().contains(why), server + ": " + e.getOriginalMessage());
+          assertTrue(!e.getOriginalMessage().contains("BEGIN PGP"), "no secret in the message");
+        });
     assertEquals(0, reached.get(), "the attacker's server was never reached");
   }
 
   @Test
   void aNamedServerAndItsOldShapedPayloadGetTheRegistrysEndpointAndSecret() throws Exception {
     PgConnectionSettings test = TestPostgres.settings();
-    for (PgServer server : new PgServer[] {
-        PgServer.named("instance:scratch-1"),
-        new PgServer(test.host(), test.port(), TestPostgres.SUPERUSER, ServerNames.instanceSecret("scratch-1"))}) {
-      try (Connection c = servers.client(server).connect("postgres"); var rs = c.createStatement().executeQuery("SELECT 1")) {
+    for (PgServer server :
+        new PgServer[] {
+          PgServer.named("instance:scratch-1"),
+          new PgServer(
+              test.host(),
+              test.port(),
+              TestPostgres.SUPERUSER,
+              ServerNames.instanceSecret("scratch-1"))
+        }) {
+      try (Connection c = servers.client(server).connect("postgres");
+          var rs = c.createStatement().executeQuery("SELECT 1")) {
         assertTrue(rs.next(), server.toString());
       }
     }

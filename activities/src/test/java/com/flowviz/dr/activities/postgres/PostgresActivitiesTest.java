@@ -38,9 +38,14 @@ class PostgresActivitiesTest {
     env = TestActivityEnvironment.newInstance();
     WorkDirectory workDirectory = new WorkDirectory(work);
     env.registerActivitiesImplementations(
-        new PostgresActivitiesImpl(TestPostgres.servers(), PgBinaries.locate(null), workDirectory, 2, List.of("uuid-ossp"), Set.of("flowviz_dr_audit")));
-    postgres =
-        TestActivities.stub(env, PostgresActivities.class);
+        new PostgresActivitiesImpl(
+            TestPostgres.servers(),
+            PgBinaries.locate(null),
+            workDirectory,
+            2,
+            List.of("uuid-ossp"),
+            Set.of("flowviz_dr_audit")));
+    postgres = TestActivities.stub(env, PostgresActivities.class);
     dumpFile = workDirectory.forWorkflow("test-workflow-id").resolve("backup.dump");
   }
 
@@ -59,9 +64,14 @@ class PostgresActivitiesTest {
     PgRestoreOutcome outcome = postgres.restoreIntoStaging(dumpFile.toString(), staging, null);
 
     assertEquals(2, outcome.jobs());
-    assertTrue(outcome.targetSpace().contains("bytes free at " + TestPostgres.cluster().dataDirectory()), outcome.targetSpace());
+    assertTrue(
+        outcome.targetSpace().contains("bytes free at " + TestPostgres.cluster().dataDirectory()),
+        outcome.targetSpace());
     assertEquals(TestPostgres.fingerprint(source), TestPostgres.fingerprint(staging));
-    assertEquals(List.of("uuid-ossp"), TestPostgres.query(staging, "SELECT extname FROM pg_extension WHERE extname = 'uuid-ossp'"));
+    assertEquals(
+        List.of("uuid-ossp"),
+        TestPostgres.query(
+            staging, "SELECT extname FROM pg_extension WHERE extname = 'uuid-ossp'"));
   }
 
   @Test
@@ -88,15 +98,21 @@ class PostgresActivitiesTest {
     String retired = Names.replacedDatabase(live, java.time.Instant.parse("2025-01-19T03:15:00Z"));
 
     try (Connection applicationSession = TestPostgres.client().connect(live)) {
-      SwapOutcome outcome = postgres.swapIntoLive(new SwapRequest(staging, live, retired, "restore wf-swap"), null);
+      SwapOutcome outcome =
+          postgres.swapIntoLive(new SwapRequest(staging, live, retired, "restore wf-swap"), null);
       assertEquals(retired, outcome.retiredDatabase());
       assertTrue(outcome.terminatedSessions() >= 1, "the application's session was ended");
       assertFalse(applicationSession.isValid(2));
     }
-    assertEquals(List.of("restored_marker"), TestPostgres.query(live, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"));
+    assertEquals(
+        List.of("restored_marker"),
+        TestPostgres.query(live, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"));
     assertEquals(before, TestPostgres.fingerprint(retired));
     assertFalse(TestPostgres.databaseExists(staging));
-    assertEquals(List.of("t"), TestPostgres.query("postgres", "SELECT datallowconn FROM pg_database WHERE datname = '" + retired + "'"));
+    assertEquals(
+        List.of("t"),
+        TestPostgres.query(
+            "postgres", "SELECT datallowconn FROM pg_database WHERE datname = '" + retired + "'"));
   }
 
   @Test
@@ -120,7 +136,9 @@ class PostgresActivitiesTest {
     String staging = Names.stagingDatabase(live, "wf-gone");
     postgres.prepareStagingDatabase(staging, null);
 
-    SwapOutcome outcome = postgres.swapIntoLive(new SwapRequest(staging, live, live + "_replaced_x", "restore wf-gone"), null);
+    SwapOutcome outcome =
+        postgres.swapIntoLive(
+            new SwapRequest(staging, live, live + "_replaced_x", "restore wf-gone"), null);
 
     assertNull(outcome.retiredDatabase());
     assertTrue(TestPostgres.databaseExists(live));
@@ -129,7 +147,8 @@ class PostgresActivitiesTest {
   @Test
   void refusesToDropOrCreateAnythingButStagingDatabases() {
     String live = TestPostgres.newSampleDatabase("keep", 10);
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> postgres.dropStagingDatabase(live, null));
+    ActivityFailure failure =
+        assertThrows(ActivityFailure.class, () -> postgres.dropStagingDatabase(live, null));
     assertEquals(FailureTypes.INVALID_INPUT, ((ApplicationFailure) failure.getCause()).getType());
     assertTrue(TestPostgres.databaseExists(live));
   }
@@ -137,7 +156,11 @@ class PostgresActivitiesTest {
   @Test
   void refusesToReplaceTheAuditTrailDatabase() {
     ActivityFailure failure =
-        assertThrows(ActivityFailure.class, () -> postgres.prepareStagingDatabase(Names.stagingDatabase("flowviz_dr_audit", "wf"), null));
+        assertThrows(
+            ActivityFailure.class,
+            () ->
+                postgres.prepareStagingDatabase(
+                    Names.stagingDatabase("flowviz_dr_audit", "wf"), null));
     assertEquals(FailureTypes.SWAP_REFUSED, ((ApplicationFailure) failure.getCause()).getType());
   }
 
@@ -146,13 +169,16 @@ class PostgresActivitiesTest {
     Files.writeString(dumpFile, "SELECT 1; -- a plain SQL dump");
     String staging = Names.stagingDatabase("x", "wf-notarchive");
     postgres.prepareStagingDatabase(staging, null);
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> postgres.restoreIntoStaging(dumpFile.toString(), staging, null));
+    ActivityFailure failure =
+        assertThrows(
+            ActivityFailure.class,
+            () -> postgres.restoreIntoStaging(dumpFile.toString(), staging, null));
     assertEquals(FailureTypes.NOT_A_PG_DUMP, ((ApplicationFailure) failure.getCause()).getType());
   }
 
   /**
-   * A database server whose disk fills during pg_restore: the staging database lives on a real
-   * 12 MiB tmpfs (a tablespace), so pg_restore meets "could not extend file ... No space left on
+   * A database server whose disk fills during pg_restore: the staging database lives on a real 12
+   * MiB tmpfs (a tablespace), so pg_restore meets "could not extend file ... No space left on
    * device". Non-retryable, saying what to do. Needs root (mount); about 10 s.
    */
   @Test
@@ -162,24 +188,35 @@ class PostgresActivitiesTest {
     String staging = Names.stagingDatabase(source, "wf-diskfull");
     String tablespace = TestPostgres.newDatabaseName("small");
     Path mount = Files.createTempDirectory(Path.of("/tmp"), "flowviz-dr-small-volume-");
-    Files.setPosixFilePermissions(mount, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        mount, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     run("mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", mount.toString());
     try {
       Path location = Files.createDirectory(mount.resolve("ts"));
       run("chown", "postgres:postgres", location.toString());
-      TestPostgres.execute("postgres", "CREATE TABLESPACE " + tablespace + " LOCATION '" + location + "'");
+      TestPostgres.execute(
+          "postgres", "CREATE TABLESPACE " + tablespace + " LOCATION '" + location + "'");
       postgres.prepareStagingDatabase(staging, null);
-      TestPostgres.execute("postgres", "ALTER DATABASE " + staging + " SET TABLESPACE " + tablespace);
+      TestPostgres.execute(
+          "postgres", "ALTER DATABASE " + staging + " SET TABLESPACE " + tablespace);
 
-      ActivityFailure failure = assertThrows(ActivityFailure.class, () -> postgres.restoreIntoStaging(dumpFile.toString(), staging, null));
+      ActivityFailure failure =
+          assertThrows(
+              ActivityFailure.class,
+              () -> postgres.restoreIntoStaging(dumpFile.toString(), staging, null));
 
       ApplicationFailure cause = (ApplicationFailure) failure.getCause();
       assertEquals(FailureTypes.DISK_FULL, cause.getType(), cause.getOriginalMessage());
       assertTrue(cause.isNonRetryable());
-      assertTrue(cause.getOriginalMessage().contains("No space left on device") && cause.getOriginalMessage().contains("Free space on the database server"),
+      assertTrue(
+          cause.getOriginalMessage().contains("No space left on device")
+              && cause.getOriginalMessage().contains("Free space on the database server"),
           cause.getOriginalMessage());
     } finally {
-      TestPostgres.execute("postgres", "DROP DATABASE IF EXISTS " + staging + " WITH (FORCE)", "DROP TABLESPACE IF EXISTS " + tablespace);
+      TestPostgres.execute(
+          "postgres",
+          "DROP DATABASE IF EXISTS " + staging + " WITH (FORCE)",
+          "DROP TABLESPACE IF EXISTS " + tablespace);
       run("umount", mount.toString());
     }
   }

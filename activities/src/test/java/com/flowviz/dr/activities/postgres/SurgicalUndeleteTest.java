@@ -27,6 +27,7 @@ class SurgicalUndeleteTest {
 
   /** Lot 17 of the sample: its QC decisions and temperature readings go with it. */
   private static final String LOT = "md5('lot-17')::uuid";
+
   private static final String NEW_AT = "timestamptz '2026-11-20T08:00:00Z'";
 
   @TempDir Path work;
@@ -38,8 +39,14 @@ class SurgicalUndeleteTest {
   @BeforeEach
   void setUp() {
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new PostgresActivitiesImpl(
-        TestPostgres.servers(), PgBinaries.locate(null), new WorkDirectory(work), 2, List.of("uuid-ossp"), Set.of("flowviz_dr_audit")));
+    env.registerActivitiesImplementations(
+        new PostgresActivitiesImpl(
+            TestPostgres.servers(),
+            PgBinaries.locate(null),
+            new WorkDirectory(work),
+            2,
+            List.of("uuid-ossp"),
+            Set.of("flowviz_dr_audit")));
     postgres = TestActivities.stub(env, PostgresActivities.class);
     live = TestPostgres.newSampleDatabase("live", 300);
     // The "backup": a copy of the database as it was before the accident.
@@ -53,7 +60,8 @@ class SurgicalUndeleteTest {
   }
 
   private void deleteLotAndItsRecords() {
-    TestPostgres.execute(live,
+    TestPostgres.execute(
+        live,
         "DELETE FROM temperature_logs WHERE lot_id = " + LOT,
         "DELETE FROM qc_decisions WHERE lot_id = " + LOT,
         "UPDATE lots SET parent_lot_id = NULL WHERE parent_lot_id = " + LOT,
@@ -61,12 +69,25 @@ class SurgicalUndeleteTest {
   }
 
   private void writeNewWorkSinceTheBackup(String database) {
-    TestPostgres.execute(database,
-        "INSERT INTO lots (id, lot_code, product_id, quantity, unit, status, produced_at, expires_at, created_by, created_at, updated_at)"
-            + " SELECT md5('new-lot')::uuid, 'LOT-NEW-000001', product_id, 10, 'kg', 'in_production', " + NEW_AT + ", " + NEW_AT
-            + " + interval '7 days', created_by, " + NEW_AT + ", " + NEW_AT + " FROM lots WHERE id = md5('lot-3')::uuid",
-        "INSERT INTO qc_decisions (id, lot_id, decision_type, critical_control_point, decided_by, created_at, updated_at)"
-            + " SELECT md5('new-qc')::uuid, md5('new-lot')::uuid, 'hold', 'CCP1 receiving temperature', created_by, " + NEW_AT + ", " + NEW_AT
+    TestPostgres.execute(
+        database,
+        "INSERT INTO lots (id, lot_code, product_id, quantity, unit, status, produced_at,"
+            + " expires_at, created_by, created_at, updated_at) SELECT md5('new-lot')::uuid,"
+            + " 'LOT-NEW-000001', product_id, 10, 'kg', 'in_production', "
+            + NEW_AT
+            + ", "
+            + NEW_AT
+            + " + interval '7 days', created_by, "
+            + NEW_AT
+            + ", "
+            + NEW_AT
+            + " FROM lots WHERE id = md5('lot-3')::uuid",
+        "INSERT INTO qc_decisions (id, lot_id, decision_type, critical_control_point, decided_by,"
+            + " created_at, updated_at) SELECT md5('new-qc')::uuid, md5('new-lot')::uuid, 'hold',"
+            + " 'CCP1 receiving temperature', created_by, "
+            + NEW_AT
+            + ", "
+            + NEW_AT
             + " FROM lots WHERE id = md5('new-lot')::uuid");
   }
 
@@ -88,13 +109,16 @@ class SurgicalUndeleteTest {
     gap.tables().forEach(t -> byTable.put(t.table(), t));
     assertEquals(1, byTable.get("lots").missingFromLive());
     assertEquals(1, byTable.get("lots").newInLive());
-    assertEquals(children, byTable.get("lots").changedSinceBackup(), "lots whose parent was cleared");
+    assertEquals(
+        children, byTable.get("lots").changedSinceBackup(), "lots whose parent was cleared");
     assertEquals(qcs, byTable.get("qc_decisions").missingFromLive());
     assertEquals(1, byTable.get("qc_decisions").newInLive());
     assertEquals(temps, byTable.get("temperature_logs").missingFromLive());
     assertEquals(0, byTable.get("temperature_logs").newInLive());
     assertEquals(0, byTable.get("users").missingFromLive() + byTable.get("users").newInLive());
-    assertEquals(List.of("(" + TestPostgres.query(live, "SELECT md5('lot-17')::uuid").get(0) + ")"), byTable.get("lots").sampleMissingKeys());
+    assertEquals(
+        List.of("(" + TestPostgres.query(live, "SELECT md5('lot-17')::uuid").get(0) + ")"),
+        byTable.get("lots").sampleMissingKeys());
     assertEquals(1 + qcs + temps, gap.missingFromLive());
   }
 
@@ -104,16 +128,24 @@ class SurgicalUndeleteTest {
     String expected = TestPostgres.newDatabaseName("expected");
     TestPostgres.execute("postgres", "CREATE DATABASE " + expected + " TEMPLATE " + recovered);
     writeNewWorkSinceTheBackup(expected);
-    // The deletion cleared the parent of lots reworked from the deleted one: a change since the backup, kept.
-    TestPostgres.execute(expected, "UPDATE lots SET parent_lot_id = NULL WHERE parent_lot_id = " + LOT);
+    // The deletion cleared the parent of lots reworked from the deleted one: a change since the
+    // backup, kept.
+    TestPostgres.execute(
+        expected, "UPDATE lots SET parent_lot_id = NULL WHERE parent_lot_id = " + LOT);
     deleteLotAndItsRecords();
     writeNewWorkSinceTheBackup(live);
 
     UndeleteOutcome outcome = postgres.reinsertMissingRows(live, recovered, "incident-1", null);
 
     assertFalse(outcome.alreadyApplied());
-    assertEquals(List.of("lots", "qc_decisions", "temperature_logs"), List.copyOf(outcome.inserted().keySet()), "parents before children");
-    assertEquals(TestPostgres.fingerprint(expected), TestPostgres.fingerprint(live), "row for row: the backup's rows, plus the new work");
+    assertEquals(
+        List.of("lots", "qc_decisions", "temperature_logs"),
+        List.copyOf(outcome.inserted().keySet()),
+        "parents before children");
+    assertEquals(
+        TestPostgres.fingerprint(expected),
+        TestPostgres.fingerprint(live),
+        "row for row: the backup's rows, plus the new work");
     assertEquals(1, count(live, "SELECT count(*) FROM lots WHERE id = " + LOT));
     assertEquals(1, count(live, "SELECT count(*) FROM lots WHERE lot_code = 'LOT-NEW-000001'"));
     DataGap gapAfter = postgres.compareDatabases(live, recovered, null);
@@ -132,26 +164,41 @@ class SurgicalUndeleteTest {
     assertTrue(second.alreadyApplied());
     assertEquals(first.inserted(), second.inserted());
     assertEquals(afterFirst, TestPostgres.fingerprint(live));
-    assertEquals(TestPostgres.fingerprint(recovered).get("temperature_logs"), afterFirst.get("temperature_logs"));
+    assertEquals(
+        TestPostgres.fingerprint(recovered).get("temperature_logs"),
+        afterFirst.get("temperature_logs"));
   }
 
   @Test
   void aRowThatNoLongerFitsRollsBackTheWholeUndeleteAndSaysWhy() {
     deleteLotAndItsRecords();
     // Since the backup a check was tightened that the deleted lot's QC decisions break.
-    TestPostgres.execute(live, "ALTER TABLE qc_decisions ADD CONSTRAINT no_rework CHECK (decision_type <> 'rework') NOT VALID");
+    TestPostgres.execute(
+        live,
+        "ALTER TABLE qc_decisions ADD CONSTRAINT no_rework CHECK (decision_type <> 'rework') NOT"
+            + " VALID");
     Map<String, String> before = TestPostgres.fingerprint(live);
-    boolean lotHasRework = count(recovered, "SELECT count(*) FROM qc_decisions WHERE decision_type = 'rework' AND lot_id = " + LOT) > 0;
+    boolean lotHasRework =
+        count(
+                recovered,
+                "SELECT count(*) FROM qc_decisions WHERE decision_type = 'rework' AND lot_id = "
+                    + LOT)
+            > 0;
     if (!lotHasRework) {
-      TestPostgres.execute(recovered, "UPDATE qc_decisions SET decision_type = 'rework' WHERE lot_id = " + LOT);
+      TestPostgres.execute(
+          recovered, "UPDATE qc_decisions SET decision_type = 'rework' WHERE lot_id = " + LOT);
     }
 
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> postgres.reinsertMissingRows(live, recovered, "incident-3", null));
+    ActivityFailure failure =
+        assertThrows(
+            ActivityFailure.class,
+            () -> postgres.reinsertMissingRows(live, recovered, "incident-3", null));
 
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertEquals(FailureTypes.UNDELETE_CONFLICT, cause.getType());
     assertTrue(cause.isNonRetryable());
-    assertTrue(cause.getOriginalMessage().contains("Nothing was changed"), cause.getOriginalMessage());
+    assertTrue(
+        cause.getOriginalMessage().contains("Nothing was changed"), cause.getOriginalMessage());
     assertEquals(before, TestPostgres.fingerprint(live), "not even the lot went back");
   }
 
@@ -161,17 +208,29 @@ class SurgicalUndeleteTest {
     deleteLotAndItsRecords();
     Map<String, String> before = TestPostgres.fingerprint(live);
 
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> postgres.reinsertMissingRows(live, recovered, "incident-4", null));
+    ActivityFailure failure =
+        assertThrows(
+            ActivityFailure.class,
+            () -> postgres.reinsertMissingRows(live, recovered, "incident-4", null));
 
-    assertTrue(((ApplicationFailure) failure.getCause()).getOriginalMessage().contains("Choose the full restore"));
+    assertTrue(
+        ((ApplicationFailure) failure.getCause())
+            .getOriginalMessage()
+            .contains("Choose the full restore"));
     assertEquals(before, TestPostgres.fingerprint(live));
   }
 
   @Test
   void onlyAStagingDatabaseIsASourceOfRowsAndTheAuditDatabaseIsNeverATarget() {
-    ActivityFailure notStaging = assertThrows(ActivityFailure.class, () -> postgres.reinsertMissingRows(live, live, "x", null));
-    assertEquals(FailureTypes.INVALID_INPUT, ((ApplicationFailure) notStaging.getCause()).getType());
-    ActivityFailure audit = assertThrows(ActivityFailure.class, () -> postgres.reinsertMissingRows("flowviz_dr_audit", recovered, "x", null));
+    ActivityFailure notStaging =
+        assertThrows(
+            ActivityFailure.class, () -> postgres.reinsertMissingRows(live, live, "x", null));
+    assertEquals(
+        FailureTypes.INVALID_INPUT, ((ApplicationFailure) notStaging.getCause()).getType());
+    ActivityFailure audit =
+        assertThrows(
+            ActivityFailure.class,
+            () -> postgres.reinsertMissingRows("flowviz_dr_audit", recovered, "x", null));
     assertEquals(FailureTypes.SWAP_REFUSED, ((ApplicationFailure) audit.getCause()).getType());
   }
 }

@@ -40,7 +40,8 @@ class ProvisionersTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     secrets = new LocalSecretStore(dir.resolve("secrets"));
     env = TestActivityEnvironment.newInstance();
   }
@@ -52,7 +53,8 @@ class ProvisionersTest {
 
   @Test
   void aLocalInstanceIsMadeOnceReusedByARetryAndTornDown() throws Exception {
-    ProvisionActivities provisioning = activities(new LocalProvisioner(dir.resolve("instances"), PgBinaries.locate(null)));
+    ProvisionActivities provisioning =
+        activities(new LocalProvisioner(dir.resolve("instances"), PgBinaries.locate(null)));
     InstanceSpec spec = new InstanceSpec("flowviz-db-local1", null);
 
     ProvisionedInstance first = provisioning.provisionInstance(spec);
@@ -62,7 +64,8 @@ class ProvisionersTest {
     assertTrue(again.reused(), "the retry found the instance the first attempt made");
     assertEquals(first.server(), again.server());
     assertEquals("local", first.provisioner());
-    assertEquals(List.of("1"), query(first.server()), "the admin password from the secret store opens it");
+    assertEquals(
+        List.of("1"), query(first.server()), "the admin password from the secret store opens it");
 
     assertTrue(provisioning.teardownInstance(spec));
     assertFalse(Files.exists(dir.resolve("instances/flowviz-db-local1")));
@@ -75,7 +78,12 @@ class ProvisionersTest {
     String terraform = RequiredTools.find("terraform");
     Path configuration = copyTerraformConfiguration();
     TerraformProvisioner provisioner =
-        new TerraformProvisioner(terraform, configuration, null, Map.of("state_dir", dir.resolve("tf-instances").toString()), Duration.ofMinutes(5));
+        new TerraformProvisioner(
+            terraform,
+            configuration,
+            null,
+            Map.of("state_dir", dir.resolve("tf-instances").toString()),
+            Duration.ofMinutes(5));
     ProvisionActivities provisioning = activities(provisioner);
     InstanceSpec spec = new InstanceSpec("flowviz-db-tf1", "us-west-2");
 
@@ -86,8 +94,13 @@ class ProvisionersTest {
     assertTrue(made.details().contains("workspace flowviz-db-tf1"), made.details());
     assertEquals(List.of("1"), query(made.server()));
     assertTrue(provisioning.provisionInstance(spec).reused());
-    assertTrue(provisioner.command(spec, "apply").containsAll(List.of("-var", "name=flowviz-db-tf1", "region=us-west-2")));
-    assertTrue(provisioner.command(spec, "apply").stream().noneMatch(a -> a.contains(secrets.read(made.server().passwordSecret()).orElseThrow())),
+    assertTrue(
+        provisioner
+            .command(spec, "apply")
+            .containsAll(List.of("-var", "name=flowviz-db-tf1", "region=us-west-2")));
+    assertTrue(
+        provisioner.command(spec, "apply").stream()
+            .noneMatch(a -> a.contains(secrets.read(made.server().passwordSecret()).orElseThrow())),
         "the password is not an argument");
 
     assertTrue(provisioning.teardownInstance(spec));
@@ -99,25 +112,45 @@ class ProvisionersTest {
 
   @Test
   void theDockerRunCommandIsTheRunbooksWithoutThePassword() {
-    DockerProvisioner docker = new DockerProvisioner("docker", "postgres:17", "127.0.0.1", 5433, Duration.ofMinutes(1));
+    DockerProvisioner docker =
+        new DockerProvisioner("docker", "postgres:17", "127.0.0.1", 5433, Duration.ofMinutes(1));
     assertEquals(
-        List.of("docker", "create", "--name", "flowviz-db-x1", "--label", "flowviz-dr.instance=flowviz-db-x1",
-            "--restart", "unless-stopped", "--env", "POSTGRES_USER=admin",
-            "--env", "POSTGRES_PASSWORD_FILE=/run/flowviz-dr-postgres-password",
-            "--publish", "127.0.0.1:5433:5432", "postgres:17"),
+        List.of(
+            "docker",
+            "create",
+            "--name",
+            "flowviz-db-x1",
+            "--label",
+            "flowviz-dr.instance=flowviz-db-x1",
+            "--restart",
+            "unless-stopped",
+            "--env",
+            "POSTGRES_USER=admin",
+            "--env",
+            "POSTGRES_PASSWORD_FILE=/run/flowviz-dr-postgres-password",
+            "--publish",
+            "127.0.0.1:5433:5432",
+            "postgres:17"),
         docker.runCommand("flowviz-db-x1"));
   }
 
   @Test
   void withoutADockerEngineTheDockerProvisionerFailsAtOnceAndSaysWhy() {
     String dockerCli = RequiredTools.find("docker");
-    ProvisionActivities provisioning = activities(new DockerProvisioner(dockerCli, "postgres:17", "127.0.0.1", 0, Duration.ofMinutes(1)));
+    ProvisionActivities provisioning =
+        activities(
+            new DockerProvisioner(dockerCli, "postgres:17", "127.0.0.1", 0, Duration.ofMinutes(1)));
     long started = System.nanoTime();
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> provisioning.provisionInstance(new InstanceSpec("flowviz-db-d1", null)));
+    ActivityFailure failure =
+        assertThrows(
+            ActivityFailure.class,
+            () -> provisioning.provisionInstance(new InstanceSpec("flowviz-db-d1", null)));
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertEquals(FailureTypes.CONFIGURATION, cause.getType());
     assertTrue(cause.isNonRetryable());
-    assertTrue(cause.getOriginalMessage().contains("No Docker engine answers"), cause.getOriginalMessage());
+    assertTrue(
+        cause.getOriginalMessage().contains("No Docker engine answers"),
+        cause.getOriginalMessage());
     assertTrue(System.nanoTime() - started < Duration.ofMinutes(1).toNanos(), "it did not hang");
   }
 
@@ -136,7 +169,8 @@ class ProvisionersTest {
   }
 
   private Path copyTerraformConfiguration() throws Exception {
-    Path source = Path.of(getClass().getResource("/terraform/local-instance/main.tf").toURI()).getParent();
+    Path source =
+        Path.of(getClass().getResource("/terraform/local-instance/main.tf").toURI()).getParent();
     Path target = dir.resolve("terraform");
     Files.createDirectories(target);
     for (String file : List.of("main.tf", "start-cluster.sh", "stop-cluster.sh")) {

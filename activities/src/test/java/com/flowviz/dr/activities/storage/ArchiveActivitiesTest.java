@@ -32,8 +32,8 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
 import software.amazon.awssdk.services.s3.model.TransitionStorageClass;
 
 /**
- * Glacier and Deep Archive against moto_server through the real SDK. A proxy in front of moto
- * keeps a retrieval "in progress" as long as a test wants, since moto completes it at once.
+ * Glacier and Deep Archive against moto_server through the real SDK. A proxy in front of moto keeps
+ * a retrieval "in progress" as long as a test wants, since moto completes it at once.
  */
 class ArchiveActivitiesTest {
 
@@ -61,7 +61,9 @@ class ArchiveActivitiesTest {
     bucket = TestMoto.newBucket(s3, "archive");
     S3BackupStore store = new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE);
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new ArchiveActivitiesImpl(store), new BackupStorageActivitiesImpl(store, new WorkDirectory(work)));
+    env.registerActivitiesImplementations(
+        new ArchiveActivitiesImpl(store),
+        new BackupStorageActivitiesImpl(store, new WorkDirectory(work)));
     archive = TestActivities.stub(env, ArchiveActivities.class);
     storage = TestActivities.stub(env, BackupStorageActivities.class);
   }
@@ -73,19 +75,33 @@ class ArchiveActivitiesTest {
 
   @Test
   void tellsWhichStorageClassesMustBeRetrievedFirst() {
-    assertEquals(List.of("READABLE", "READABLE", "ARCHIVED", "ARCHIVED"),
+    assertEquals(
+        List.of("READABLE", "READABLE", "ARCHIVED", "ARCHIVED"),
         List.of(
-            archive.inspectArchive(put("weekly/a_weekly_20250105.dump.gpg", StorageClass.STANDARD)).state(),
-            archive.inspectArchive(put("weekly/b_weekly_20250105.dump.gpg", StorageClass.GLACIER_IR)).state(),
-            archive.inspectArchive(put("weekly/c_weekly_20250105.dump.gpg", StorageClass.GLACIER)).state(),
-            archive.inspectArchive(put("weekly/d_weekly_20250105.dump.gpg", StorageClass.DEEP_ARCHIVE)).state()));
-    assertEquals("DEEP_ARCHIVE", archive.inspectArchive(object("weekly/d_weekly_20250105.dump.gpg", "DEEP_ARCHIVE")).archiveClass());
+            archive
+                .inspectArchive(put("weekly/a_weekly_20250105.dump.gpg", StorageClass.STANDARD))
+                .state(),
+            archive
+                .inspectArchive(put("weekly/b_weekly_20250105.dump.gpg", StorageClass.GLACIER_IR))
+                .state(),
+            archive
+                .inspectArchive(put("weekly/c_weekly_20250105.dump.gpg", StorageClass.GLACIER))
+                .state(),
+            archive
+                .inspectArchive(put("weekly/d_weekly_20250105.dump.gpg", StorageClass.DEEP_ARCHIVE))
+                .state()));
+    assertEquals(
+        "DEEP_ARCHIVE",
+        archive
+            .inspectArchive(object("weekly/d_weekly_20250105.dump.gpg", "DEEP_ARCHIVE"))
+            .archiveClass());
   }
 
   @Test
   void aGetBeforeTheRetrievalFailsWithInvalidObjectStateAndSaysWhatToDo() {
     BackupObject backup = put("weekly/flowviz_weekly_20250112.dump.gpg", StorageClass.DEEP_ARCHIVE);
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> storage.downloadBackup(backup));
+    ActivityFailure failure =
+        assertThrows(ActivityFailure.class, () -> storage.downloadBackup(backup));
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertEquals(FailureTypes.BACKUP_ARCHIVED, cause.getType());
     assertTrue(cause.isNonRetryable());
@@ -98,14 +114,24 @@ class ArchiveActivitiesTest {
     BackupObject backup = put(key, StorageClass.DEEP_ARCHIVE);
     proxy.holdRetrieval(bucket, key);
 
-    RetrievalOutcome outcome = archive.requestRetrieval(new RetrievalRequest(bucket, key, "Standard", 7));
+    RetrievalOutcome outcome =
+        archive.requestRetrieval(new RetrievalRequest(bucket, key, "Standard", 7));
 
     assertEquals(RetrievalOutcome.REQUESTED, outcome.outcome());
     assertEquals(ArchiveStatus.RETRIEVAL_IN_PROGRESS, outcome.status().state());
-    S3FaultProxy.Recorded request = proxy.requests().stream().filter(S3FaultProxy.Recorded::isRestoreObject).findFirst().orElseThrow();
+    S3FaultProxy.Recorded request =
+        proxy.requests().stream()
+            .filter(S3FaultProxy.Recorded::isRestoreObject)
+            .findFirst()
+            .orElseThrow();
     assertTrue(request.body().contains("<Days>7</Days>"), request.body());
-    assertTrue(request.body().contains("<GlacierJobParameters><Tier>Standard</Tier></GlacierJobParameters>"), request.body());
-    ActivityFailure notYet = assertThrows(ActivityFailure.class, () -> archive.checkRetrieval(backup));
+    assertTrue(
+        request
+            .body()
+            .contains("<GlacierJobParameters><Tier>Standard</Tier></GlacierJobParameters>"),
+        request.body());
+    ActivityFailure notYet =
+        assertThrows(ActivityFailure.class, () -> archive.checkRetrieval(backup));
     ApplicationFailure cause = (ApplicationFailure) notYet.getCause();
     assertEquals("RetrievalNotReady", cause.getType());
     assertFalse(cause.isNonRetryable(), "retried by the server until the copy is readable");
@@ -123,9 +149,14 @@ class ArchiveActivitiesTest {
     String key = "weekly/flowviz_weekly_20250119.dump.gpg";
     put(key, StorageClass.GLACIER);
     proxy.holdRetrieval(bucket, key);
-    s3.restoreObject(b -> b.bucket(bucket).key(key).restoreRequest(r -> r.days(2).glacierJobParameters(g -> g.tier("Bulk"))));
+    s3.restoreObject(
+        b ->
+            b.bucket(bucket)
+                .key(key)
+                .restoreRequest(r -> r.days(2).glacierJobParameters(g -> g.tier("Bulk"))));
 
-    RetrievalOutcome outcome = archive.requestRetrieval(new RetrievalRequest(bucket, key, "Standard", 7));
+    RetrievalOutcome outcome =
+        archive.requestRetrieval(new RetrievalRequest(bucket, key, "Standard", 7));
 
     assertEquals(RetrievalOutcome.JOINED, outcome.outcome());
     assertEquals(1, proxy.restoreObjectRequests(bucket, key), "no second request was sent");
@@ -137,15 +168,22 @@ class ArchiveActivitiesTest {
     put(key, StorageClass.GLACIER);
     proxy.holdRetrieval(bucket, key);
     S3BackupStore store = new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE);
-    assertEquals(BackupStore.RestoreRequestOutcome.ACCEPTED, store.requestRestore(bucket, key, "Standard", 7));
-    assertEquals(BackupStore.RestoreRequestOutcome.ALREADY_IN_PROGRESS, store.requestRestore(bucket, key, "Standard", 7));
+    assertEquals(
+        BackupStore.RestoreRequestOutcome.ACCEPTED,
+        store.requestRestore(bucket, key, "Standard", 7));
+    assertEquals(
+        BackupStore.RestoreRequestOutcome.ALREADY_IN_PROGRESS,
+        store.requestRestore(bucket, key, "Standard", 7));
   }
 
   @Test
   void refusesExpeditedForDeepArchiveWithoutSendingARequest() {
     String key = "weekly/flowviz_weekly_20250202.dump.gpg";
     put(key, StorageClass.DEEP_ARCHIVE);
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> archive.requestRetrieval(new RetrievalRequest(bucket, key, "Expedited", 7)));
+    ActivityFailure failure =
+        assertThrows(
+            ActivityFailure.class,
+            () -> archive.requestRetrieval(new RetrievalRequest(bucket, key, "Expedited", 7)));
     assertEquals(FailureTypes.INVALID_INPUT, ((ApplicationFailure) failure.getCause()).getType());
     assertEquals(0, proxy.restoreObjectRequests(bucket, key));
   }
@@ -154,34 +192,67 @@ class ArchiveActivitiesTest {
   void aBucketWithoutAccessFailsWithoutRetryNamingWhatToCheck() {
     BackupObject backup = put("weekly/flowviz_weekly_20250209.dump.gpg", StorageClass.DEEP_ARCHIVE);
     proxy.denyBucket(bucket);
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> archive.inspectArchive(backup));
+    ActivityFailure failure =
+        assertThrows(ActivityFailure.class, () -> archive.inspectArchive(backup));
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertEquals(FailureTypes.BACKUP_ACCESS_DENIED, cause.getType());
     assertTrue(cause.isNonRetryable());
-    assertTrue(cause.getOriginalMessage().contains("aws sts get-caller-identity"), cause.getOriginalMessage());
+    assertTrue(
+        cause.getOriginalMessage().contains("aws sts get-caller-identity"),
+        cause.getOriginalMessage());
   }
 
   @Test
   void reportsRuleByRuleWhetherTheBucketKeepsWhatSectionSevenRequires() {
     put("weekly/flowviz_weekly_20250112.dump.gpg", StorageClass.DEEP_ARCHIVE);
     put("daily/flowviz_daily_20250112_020000.dump.gpg", StorageClass.STANDARD);
-    s3.putBucketLifecycleConfiguration(b -> b.bucket(bucket).lifecycleConfiguration(c -> c.rules(
-        r -> r.id("weekly-one-year").filter(f -> f.prefix("weekly/")).status(ExpirationStatus.ENABLED)
-            .expiration(e -> e.days(365)),
-        r -> r.id("daily-glacier").filter(f -> f.prefix("daily/")).status(ExpirationStatus.ENABLED)
-            .transitions(t -> t.days(30).storageClass(TransitionStorageClass.GLACIER)).expiration(e -> e.days(1100)))));
+    s3.putBucketLifecycleConfiguration(
+        b ->
+            b.bucket(bucket)
+                .lifecycleConfiguration(
+                    c ->
+                        c.rules(
+                            r ->
+                                r.id("weekly-one-year")
+                                    .filter(f -> f.prefix("weekly/"))
+                                    .status(ExpirationStatus.ENABLED)
+                                    .expiration(e -> e.days(365)),
+                            r ->
+                                r.id("daily-glacier")
+                                    .filter(f -> f.prefix("daily/"))
+                                    .status(ExpirationStatus.ENABLED)
+                                    .transitions(
+                                        t ->
+                                            t.days(30).storageClass(TransitionStorageClass.GLACIER))
+                                    .expiration(e -> e.days(1100)))));
 
     RetentionReport report = archive.checkRetention(bucket);
 
     assertFalse(report.compliant());
     assertEquals(2, report.rules().size());
-    RetentionFinding weekly = report.findings().stream().filter(f -> f.prefix().equals("weekly/") && f.severity().equals("VIOLATION")).findFirst().orElseThrow();
+    RetentionFinding weekly =
+        report.findings().stream()
+            .filter(f -> f.prefix().equals("weekly/") && f.severity().equals("VIOLATION"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("weekly-one-year", weekly.ruleId());
     assertTrue(weekly.finding().contains("deleted after 365 days"), weekly.finding());
     assertTrue(weekly.requirement().contains("7 years"), weekly.requirement());
-    assertTrue(report.findings().stream().anyMatch(f -> f.prefix().equals("daily/") && f.severity().equals("OK") && f.ruleId() != null
-        && f.finding().contains("kept 1100 days")));
-    assertTrue(report.findings().stream().anyMatch(f -> f.prefix().equals("weekly/") && f.finding().contains("1 of 1 stored weekly/ backups are in DEEP_ARCHIVE")));
+    assertTrue(
+        report.findings().stream()
+            .anyMatch(
+                f ->
+                    f.prefix().equals("daily/")
+                        && f.severity().equals("OK")
+                        && f.ruleId() != null
+                        && f.finding().contains("kept 1100 days")));
+    assertTrue(
+        report.findings().stream()
+            .anyMatch(
+                f ->
+                    f.prefix().equals("weekly/")
+                        && f.finding()
+                            .contains("1 of 1 stored weekly/ backups are in DEEP_ARCHIVE")));
   }
 
   @Test
@@ -189,12 +260,17 @@ class ArchiveActivitiesTest {
     RetentionReport report = archive.checkRetention(bucket);
     assertTrue(report.compliant());
     assertTrue(report.rules().isEmpty());
-    assertTrue(report.findings().stream().anyMatch(f -> f.severity().equals("WARNING") && f.prefix().equals("daily/")), report.findings().toString());
+    assertTrue(
+        report.findings().stream()
+            .anyMatch(f -> f.severity().equals("WARNING") && f.prefix().equals("daily/")),
+        report.findings().toString());
     assertNull(report.findings().get(0).ruleId());
   }
 
   private BackupObject put(String key, StorageClass storageClass) {
-    s3.putObject(b -> b.bucket(bucket).key(key).storageClass(storageClass), RequestBody.fromString("encrypted backup"));
+    s3.putObject(
+        b -> b.bucket(bucket).key(key).storageClass(storageClass),
+        RequestBody.fromString("encrypted backup"));
     return object(key, storageClass.toString());
   }
 

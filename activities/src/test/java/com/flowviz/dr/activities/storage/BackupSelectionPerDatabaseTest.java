@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class BackupSelectionPerDatabaseTest {
 
-  private static final DateTimeFormatter KEY_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter KEY_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
 
   @TempDir Path work;
   private S3Client s3;
@@ -45,8 +46,11 @@ class BackupSelectionPerDatabaseTest {
     s3 = TestMoto.s3();
     bucket = TestMoto.newBucket(s3, "per-database");
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new BackupStorageActivitiesImpl(
-        BackupStores.single(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE)), new WorkDirectory(work), Duration.ofMinutes(5)));
+    env.registerActivitiesImplementations(
+        new BackupStorageActivitiesImpl(
+            BackupStores.single(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE)),
+            new WorkDirectory(work),
+            Duration.ofMinutes(5)));
     activities = TestActivities.stub(env, BackupStorageActivities.class);
   }
 
@@ -60,7 +64,8 @@ class BackupSelectionPerDatabaseTest {
     put("daily/flowviz_daily_20250118_020000.dump.gpg");
     put("daily/flowviz_daily_20250119_020000.dump.gpg");
     put("daily/appdb_daily_20250117_020000.dump.gpg");
-    put("daily/appdb_daily_20250121_020000.dump.gpg"); // `flowviz-dr backup --database appdb`, the newest of all
+    put("daily/appdb_daily_20250121_020000.dump.gpg"); // `flowviz-dr backup --database appdb`, the
+    // newest of all
     put("daily/flowviz2_daily_20250122_020000.dump.gpg");
     put("daily/flowviz_test_daily_20250123_020000.dump.gpg");
     put("daily/archive/flowviz_daily_20250124_020000.dump.gpg"); // not directly under the prefix
@@ -68,10 +73,17 @@ class BackupSelectionPerDatabaseTest {
     assertEquals("daily/flowviz_daily_20250119_020000.dump.gpg", latest("flowviz", null).key());
     assertEquals("daily/appdb_daily_20250121_020000.dump.gpg", latest("appdb", null).key());
     assertEquals("daily/flowviz2_daily_20250122_020000.dump.gpg", latest("flowviz2", null).key());
-    assertEquals("daily/flowviz_test_daily_20250123_020000.dump.gpg", latest("flowviz_test", null).key());
-    assertEquals("daily/flowviz_daily_20250118_020000.dump.gpg", latest("flowviz", Instant.parse("2025-01-19T01:59:59Z")).key());
-    assertEquals("daily/appdb_daily_20250117_020000.dump.gpg", latest("appdb", Instant.parse("2025-01-20T00:00:00Z")).key());
-    assertEquals("daily/flowviz_daily_20250119_020000.dump.gpg", latest("flowviz", Instant.parse("2025-01-25T00:00:00Z")).key(),
+    assertEquals(
+        "daily/flowviz_test_daily_20250123_020000.dump.gpg", latest("flowviz_test", null).key());
+    assertEquals(
+        "daily/flowviz_daily_20250118_020000.dump.gpg",
+        latest("flowviz", Instant.parse("2025-01-19T01:59:59Z")).key());
+    assertEquals(
+        "daily/appdb_daily_20250117_020000.dump.gpg",
+        latest("appdb", Instant.parse("2025-01-20T00:00:00Z")).key());
+    assertEquals(
+        "daily/flowviz_daily_20250119_020000.dump.gpg",
+        latest("flowviz", Instant.parse("2025-01-25T00:00:00Z")).key(),
         "a later restore point still takes flowviz's own newest, not appdb's or flowviz2's");
   }
 
@@ -89,31 +101,52 @@ class BackupSelectionPerDatabaseTest {
     put("daily/README.txt");
 
     assertEquals(backup, latest("flowviz", null).key());
-    assertEquals(backup, activities.resolveBackup(new BackupSelector(bucket, "daily/", null, null)).key(),
+    assertEquals(
+        backup,
+        activities.resolveBackup(new BackupSelector(bucket, "daily/", null, null)).key(),
         "a payload from before selection was per database excludes them too");
-    assertEquals(List.of(backup), activities.listBackups(bucket, "daily/", 10).stream().map(BackupObject::key).toList(),
+    assertEquals(
+        List.of(backup),
+        activities.listBackups(bucket, "daily/", 10).stream().map(BackupObject::key).toList(),
         "listing shows backups only");
   }
 
   @Test
   void aKeyNamedForATimeAfterTheObjectWasWrittenIsRefusedAsSuspicious() {
     put("daily/flowviz_daily_20250119_020000.dump.gpg");
-    String future = "daily/flowviz_daily_" + KEY_TIME.format(Instant.now().plus(Duration.ofDays(3))) + ".dump.gpg";
+    String future =
+        "daily/flowviz_daily_"
+            + KEY_TIME.format(Instant.now().plus(Duration.ofDays(3)))
+            + ".dump.gpg";
     put(future);
 
-    assertEquals("daily/flowviz_daily_20250119_020000.dump.gpg", latest("flowviz", null).key(), "the future-dated key is passed over");
+    assertEquals(
+        "daily/flowviz_daily_20250119_020000.dump.gpg",
+        latest("flowviz", null).key(),
+        "the future-dated key is passed over");
 
-    ApplicationFailure named = failure(() -> activities.resolveBackup(new BackupSelector(bucket, "daily/", future, null, null, "flowviz")));
+    ApplicationFailure named =
+        failure(
+            () ->
+                activities.resolveBackup(
+                    new BackupSelector(bucket, "daily/", future, null, null, "flowviz")));
     assertEquals(FailureTypes.BACKUP_REFUSED, named.getType());
     assertTrue(named.isNonRetryable());
-    assertTrue(named.getOriginalMessage().contains("later than the object was written"), named.getOriginalMessage());
-    assertTrue(named.getOriginalMessage().contains("allowing 5 min of clock skew"), named.getOriginalMessage());
+    assertTrue(
+        named.getOriginalMessage().contains("later than the object was written"),
+        named.getOriginalMessage());
+    assertTrue(
+        named.getOriginalMessage().contains("allowing 5 min of clock skew"),
+        named.getOriginalMessage());
   }
 
   @Test
   void aKeyWithinTheClockSkewIsAccepted() {
     put("daily/flowviz_daily_20250119_020000.dump.gpg");
-    String soon = "daily/flowviz_daily_" + KEY_TIME.format(Instant.now().plus(Duration.ofMinutes(2))) + ".dump.gpg";
+    String soon =
+        "daily/flowviz_daily_"
+            + KEY_TIME.format(Instant.now().plus(Duration.ofMinutes(2)))
+            + ".dump.gpg";
     put(soon);
 
     assertEquals(soon, latest("flowviz", null).key(), "a clock two minutes ahead is not an attack");
@@ -129,9 +162,17 @@ class BackupSelectionPerDatabaseTest {
 
     assertEquals("daily/flowviz_daily_20250118_020000.dump.gpg", latest("flowviz", null).key());
 
-    ApplicationFailure named = failure(() -> activities.resolveBackup(new BackupSelector(bucket, "daily/", disguised, null, null, "flowviz")));
+    ApplicationFailure named =
+        failure(
+            () ->
+                activities.resolveBackup(
+                    new BackupSelector(bucket, "daily/", disguised, null, null, "flowviz")));
     assertEquals(FailureTypes.BACKUP_REFUSED, named.getType());
-    assertTrue(named.getOriginalMessage().contains("its manifest names source database appdb, not flowviz"), named.getOriginalMessage());
+    assertTrue(
+        named
+            .getOriginalMessage()
+            .contains("its manifest names source database appdb, not flowviz"),
+        named.getOriginalMessage());
   }
 
   @Test
@@ -139,14 +180,23 @@ class BackupSelectionPerDatabaseTest {
     String disguised = "daily/flowviz_daily_20250119_020000.dump.gpg";
     put(disguised);
     putManifest(disguised, "appdb");
-    String future = "daily/flowviz_daily_" + KEY_TIME.format(Instant.now().plus(Duration.ofDays(1))) + ".dump.gpg";
+    String future =
+        "daily/flowviz_daily_"
+            + KEY_TIME.format(Instant.now().plus(Duration.ofDays(1)))
+            + ".dump.gpg";
     put(future);
 
     ApplicationFailure refused = failure(() -> latest("flowviz", null));
     assertEquals(FailureTypes.BACKUP_REFUSED, refused.getType());
     assertTrue(refused.isNonRetryable());
-    assertTrue(refused.getOriginalMessage().contains(future + " (its name says it was taken"), refused.getOriginalMessage());
-    assertTrue(refused.getOriginalMessage().contains(disguised + " (its manifest names source database appdb"), refused.getOriginalMessage());
+    assertTrue(
+        refused.getOriginalMessage().contains(future + " (its name says it was taken"),
+        refused.getOriginalMessage());
+    assertTrue(
+        refused
+            .getOriginalMessage()
+            .contains(disguised + " (its manifest names source database appdb"),
+        refused.getOriginalMessage());
   }
 
   @Test
@@ -156,13 +206,19 @@ class BackupSelectionPerDatabaseTest {
     ApplicationFailure missing = failure(() -> latest("flowviz", null));
     assertEquals(FailureTypes.BACKUP_NOT_FOUND, missing.getType());
     assertTrue(missing.isNonRetryable());
-    assertTrue(missing.getOriginalMessage().contains("There are no backups of flowviz under s3://" + bucket + "/daily/"),
+    assertTrue(
+        missing
+            .getOriginalMessage()
+            .contains("There are no backups of flowviz under s3://" + bucket + "/daily/"),
         missing.getOriginalMessage());
-    assertTrue(missing.getOriginalMessage().contains("appdb_daily_20250121_020000"), missing.getOriginalMessage());
+    assertTrue(
+        missing.getOriginalMessage().contains("appdb_daily_20250121_020000"),
+        missing.getOriginalMessage());
   }
 
   private BackupObject latest(String database, Instant before) {
-    return activities.resolveBackup(new BackupSelector(bucket, "daily/", null, before, null, database));
+    return activities.resolveBackup(
+        new BackupSelector(bucket, "daily/", null, before, null, database));
   }
 
   private static ApplicationFailure failure(Executable call) {
@@ -175,8 +231,21 @@ class BackupSelectionPerDatabaseTest {
   }
 
   private void putManifest(String backupKey, String sourceDatabase) {
-    BackupManifest manifest = new BackupManifest(BackupManifest.FORMAT_VERSION, backupKey, Instant.parse("2025-01-19T02:00:00Z"), sourceDatabase,
-        "17.2", "17.2", 100, 120, null, null, List.of());
-    s3.putObject(b -> b.bucket(bucket).key(BackupManifest.keyFor(backupKey)), RequestBody.fromBytes(Json.write(manifest)));
+    BackupManifest manifest =
+        new BackupManifest(
+            BackupManifest.FORMAT_VERSION,
+            backupKey,
+            Instant.parse("2025-01-19T02:00:00Z"),
+            sourceDatabase,
+            "17.2",
+            "17.2",
+            100,
+            120,
+            null,
+            null,
+            List.of());
+    s3.putObject(
+        b -> b.bucket(bucket).key(BackupManifest.keyFor(backupKey)),
+        RequestBody.fromBytes(Json.write(manifest)));
   }
 }

@@ -40,9 +40,9 @@ class BackupStorageActivitiesTest {
     bucket = TestMoto.newBucket(s3, "resolve");
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
-        new BackupStorageActivitiesImpl(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE), new WorkDirectory(work)));
-    activities =
-        TestActivities.stub(env, BackupStorageActivities.class);
+        new BackupStorageActivitiesImpl(
+            new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE), new WorkDirectory(work)));
+    activities = TestActivities.stub(env, BackupStorageActivities.class);
   }
 
   @AfterEach
@@ -57,7 +57,8 @@ class BackupStorageActivitiesTest {
     put("daily/flowviz_daily_20250117_020000.dump.gpg");
     put("daily/flowviz_daily_20250119_020000.dump.gpg.manifest.json");
 
-    BackupObject latest = activities.resolveBackup(new BackupSelector(bucket, "daily/", null, null));
+    BackupObject latest =
+        activities.resolveBackup(new BackupSelector(bucket, "daily/", null, null));
 
     assertEquals("daily/flowviz_daily_20250119_020000.dump.gpg", latest.key());
     assertEquals(Instant.parse("2025-01-19T02:00:00Z"), latest.takenAt());
@@ -69,7 +70,8 @@ class BackupStorageActivitiesTest {
     put("daily/flowviz_daily_20250119_020000.dump.gpg");
 
     BackupObject chosen =
-        activities.resolveBackup(new BackupSelector(bucket, "daily/", null, Instant.parse("2025-01-19T01:59:59Z")));
+        activities.resolveBackup(
+            new BackupSelector(bucket, "daily/", null, Instant.parse("2025-01-19T01:59:59Z")));
 
     assertEquals("daily/flowviz_daily_20250118_020000.dump.gpg", chosen.key());
   }
@@ -78,29 +80,42 @@ class BackupStorageActivitiesTest {
   void anUnknownKeyFailsWithoutRetryAndNamesWhatExists() {
     put("daily/flowviz_daily_20250119_020000.dump.gpg");
     ActivityFailure failure =
-        assertThrows(ActivityFailure.class,
-            () -> activities.resolveBackup(new BackupSelector(bucket, "daily/", "daily/flowviz_daily_20240101_000000.dump.gpg", null)));
+        assertThrows(
+            ActivityFailure.class,
+            () ->
+                activities.resolveBackup(
+                    new BackupSelector(
+                        bucket, "daily/", "daily/flowviz_daily_20240101_000000.dump.gpg", null)));
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertEquals(FailureTypes.BACKUP_NOT_FOUND, cause.getType());
     assertTrue(cause.isNonRetryable());
-    assertTrue(cause.getOriginalMessage().contains("flowviz_daily_20250119_020000"), cause.getOriginalMessage());
+    assertTrue(
+        cause.getOriginalMessage().contains("flowviz_daily_20250119_020000"),
+        cause.getOriginalMessage());
   }
 
   @Test
   void noBackupBeforeTheRestorePointFailsWithoutRetry() {
     put("daily/flowviz_daily_20250119_020000.dump.gpg");
     ActivityFailure failure =
-        assertThrows(ActivityFailure.class,
-            () -> activities.resolveBackup(new BackupSelector(bucket, "daily/", null, Instant.parse("2025-01-01T00:00:00Z"))));
+        assertThrows(
+            ActivityFailure.class,
+            () ->
+                activities.resolveBackup(
+                    new BackupSelector(
+                        bucket, "daily/", null, Instant.parse("2025-01-01T00:00:00Z"))));
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertEquals(FailureTypes.BACKUP_NOT_FOUND, cause.getType());
-    assertTrue(cause.getOriginalMessage().contains("taken before 2025-01-01T00:00:00Z"), cause.getOriginalMessage());
+    assertTrue(
+        cause.getOriginalMessage().contains("taken before 2025-01-01T00:00:00Z"),
+        cause.getOriginalMessage());
   }
 
   @Test
   void aBackupWithoutManifestHasNone() {
     put("daily/flowviz_daily_20250119_020000.dump.gpg");
-    BackupObject latest = activities.resolveBackup(new BackupSelector(bucket, "daily/", null, null));
+    BackupObject latest =
+        activities.resolveBackup(new BackupSelector(bucket, "daily/", null, null));
     assertNull(activities.readManifest(latest));
   }
 
@@ -108,9 +123,11 @@ class BackupStorageActivitiesTest {
   void resumesAnInterruptedDownloadFromWhereItStopped() throws Exception {
     byte[] content = new byte[3_000_000];
     new Random(7).nextBytes(content);
-    s3.putObject(b -> b.bucket(bucket).key("daily/flowviz_daily_20250119_020000.dump.gpg"),
+    s3.putObject(
+        b -> b.bucket(bucket).key("daily/flowviz_daily_20250119_020000.dump.gpg"),
         software.amazon.awssdk.core.sync.RequestBody.fromBytes(content));
-    BackupObject backup = activities.resolveBackup(new BackupSelector(bucket, "daily/", null, null));
+    BackupObject backup =
+        activities.resolveBackup(new BackupSelector(bucket, "daily/", null, null));
     // An earlier attempt wrote the first million bytes before its worker died.
     Path dir = new WorkDirectory(work).forWorkflow("test-workflow-id");
     Files.write(dir.resolve("backup.gpg.part"), java.util.Arrays.copyOf(content, 1_000_000));
@@ -119,18 +136,25 @@ class BackupStorageActivitiesTest {
 
     assertEquals(1_000_000, downloaded.resumedFromOffset());
     assertEquals(content.length, downloaded.bytes());
-    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)), downloaded.sha256());
+    assertEquals(
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)),
+        downloaded.sha256());
     Path file = Path.of(downloaded.path());
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
     assertTrue(java.util.Arrays.equals(content, Files.readAllBytes(file)));
   }
 
   @Test
   void aBucketThatDoesNotExistFailsWithoutRetry() {
     ActivityFailure failure =
-        assertThrows(ActivityFailure.class, () -> activities.listBackups("no-such-bucket-flowviz", "daily/", 10));
-    assertEquals(FailureTypes.BACKUP_NOT_FOUND, ((ApplicationFailure) failure.getCause()).getType());
+        assertThrows(
+            ActivityFailure.class,
+            () -> activities.listBackups("no-such-bucket-flowviz", "daily/", 10));
+    assertEquals(
+        FailureTypes.BACKUP_NOT_FOUND, ((ApplicationFailure) failure.getCause()).getType());
   }
 
   @Test
@@ -140,11 +164,15 @@ class BackupStorageActivitiesTest {
     put("daily/flowviz_daily_20250119_020000.dump.gpg.manifest.json");
     List<BackupObject> listed = activities.listBackups(bucket, "daily/", 10);
     assertEquals(
-        List.of("daily/flowviz_daily_20250119_020000.dump.gpg", "daily/flowviz_daily_20250118_020000.dump.gpg"),
+        List.of(
+            "daily/flowviz_daily_20250119_020000.dump.gpg",
+            "daily/flowviz_daily_20250118_020000.dump.gpg"),
         listed.stream().map(BackupObject::key).toList());
   }
 
   private void put(String key) {
-    s3.putObject(b -> b.bucket(bucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
+    s3.putObject(
+        b -> b.bucket(bucket).key(key),
+        software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
   }
 }

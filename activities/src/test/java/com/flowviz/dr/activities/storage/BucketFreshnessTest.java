@@ -34,10 +34,15 @@ class BucketFreshnessTest {
     proxy = S3FaultProxy.in(TestMoto.endpoint());
     east = AwsClients.s3("us-east-1", proxy.endpoint());
     west = AwsClients.s3("us-west-2", proxy.endpoint());
-    BackupStores stores = new BackupStores(new S3BackupStore(east, S3BackupStore.DEFAULT_PART_SIZE),
-        region -> new S3BackupStore(AwsClients.s3(region, proxy.endpoint()), S3BackupStore.DEFAULT_PART_SIZE));
+    BackupStores stores =
+        new BackupStores(
+            new S3BackupStore(east, S3BackupStore.DEFAULT_PART_SIZE),
+            region ->
+                new S3BackupStore(
+                    AwsClients.s3(region, proxy.endpoint()), S3BackupStore.DEFAULT_PART_SIZE));
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new BackupStorageActivitiesImpl(stores, new WorkDirectory(work)));
+    env.registerActivitiesImplementations(
+        new BackupStorageActivitiesImpl(stores, new WorkDirectory(work)));
     storage = TestActivities.stub(env, BackupStorageActivities.class);
   }
 
@@ -59,22 +64,27 @@ class BucketFreshnessTest {
     BucketFreshness primaryFreshness = storage.newestBackup(primary, "us-east-1", "daily/");
 
     assertEquals("daily/flowviz_daily_20250119_020000.dump.gpg", drFreshness.newest().key());
-    assertEquals("us-west-2", drFreshness.newest().region(), "the object remembers its region for the download");
+    assertEquals(
+        "us-west-2",
+        drFreshness.newest().region(),
+        "the object remembers its region for the download");
     assertEquals("daily/flowviz_daily_20250119_080000.dump.gpg", primaryFreshness.newest().key());
-    assertEquals("us-west-2", west.getBucketLocation(b -> b.bucket(dr)).locationConstraintAsString());
+    assertEquals(
+        "us-west-2", west.getBucketLocation(b -> b.bucket(dr)).locationConstraintAsString());
   }
 
   /**
    * Scenario 2.5 asks how old the newest backup is: a signature, manifest or globals file written
-   * after it, a stray encrypted file, a backup in a sub-folder, or a key named for a time it was not
-   * yet written are not a fresher backup.
+   * after it, a stray encrypted file, a backup in a sub-folder, or a key named for a time it was
+   * not yet written are not a fresher backup.
    */
   @Test
   void onlyAStrictlyNamedBackupCountsAsTheNewest() {
     String primary = TestMoto.newBucket(east, "flowviz-backups", "us-east-1");
     String backup = "daily/flowviz_daily_20250119_020000.dump.gpg";
     put(east, primary, backup);
-    // Written after the backup, so each is newer by LastModified, the time a non-backup is dated by.
+    // Written after the backup, so each is newer by LastModified, the time a non-backup is dated
+    // by.
     put(east, primary, backup + ".sig");
     put(east, primary, backup + ".asc");
     put(east, primary, BackupManifest.keyFor(backup));

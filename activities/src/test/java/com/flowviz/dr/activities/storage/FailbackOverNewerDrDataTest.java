@@ -42,14 +42,15 @@ import software.amazon.awssdk.services.s3.S3Client;
  * A failback over newer DR data, measured for real: the primary and DR buckets in moto (two
  * regions, each read by a client of its region), the freshness activity that lists them, and the
  * audit trail in PostgreSQL. The DR side ran for a day after the primary's last backup and backed
- * itself up into its own bucket; the failback would restore the primary's older backup. It holds
- * at the failback-data-loss gate naming both backups and the 5 hours between them, and a
- * rejection ends it before any infrastructure is touched (no terraform, DNS or health activity is
- * even registered: one scheduled would never finish). About 10 seconds once moto and PostgreSQL are up.
+ * itself up into its own bucket; the failback would restore the primary's older backup. It holds at
+ * the failback-data-loss gate naming both backups and the 5 hours between them, and a rejection
+ * ends it before any infrastructure is touched (no terraform, DNS or health activity is even
+ * registered: one scheduled would never finish). About 10 seconds once moto and PostgreSQL are up.
  */
 class FailbackOverNewerDrDataTest {
 
-  private static final DateTimeFormatter KEY_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter KEY_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
 
   @TempDir Path work;
   private TestWorkflowEnvironment env;
@@ -61,14 +62,23 @@ class FailbackOverNewerDrDataTest {
   void setUp() {
     east = AwsClients.s3("us-east-1", TestMoto.endpoint());
     west = AwsClients.s3("us-west-2", TestMoto.endpoint());
-    BackupStores stores = new BackupStores(new S3BackupStore(east, S3BackupStore.DEFAULT_PART_SIZE),
-        region -> new S3BackupStore(AwsClients.s3(region, TestMoto.endpoint()), S3BackupStore.DEFAULT_PART_SIZE));
+    BackupStores stores =
+        new BackupStores(
+            new S3BackupStore(east, S3BackupStore.DEFAULT_PART_SIZE),
+            region ->
+                new S3BackupStore(
+                    AwsClients.s3(region, TestMoto.endpoint()), S3BackupStore.DEFAULT_PART_SIZE));
     audit = new AuditStore(TestPostgres.client(), TestPostgres.newDatabaseName("audit"));
     env = TestWorkflowEnvironment.newInstance();
-    RunSearchAttributes.ALL.forEach(key -> env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    RunSearchAttributes.ALL.forEach(
+        key ->
+            env.registerSearchAttribute(
+                key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(CrossRegionFailoverWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new BackupStorageActivitiesImpl(stores, new WorkDirectory(work)), new AuditActivitiesImpl(audit));
+    worker.registerActivitiesImplementations(
+        new BackupStorageActivitiesImpl(stores, new WorkDirectory(work)),
+        new AuditActivitiesImpl(audit));
     env.start();
   }
 
@@ -80,7 +90,9 @@ class FailbackOverNewerDrDataTest {
   }
 
   @Test
-  void aFailbackThatWouldRestoreThePrimarysOlderBackupHoldsStatingTheLossAndARejectionTouchesNothing() throws Exception {
+  void
+      aFailbackThatWouldRestoreThePrimarysOlderBackupHoldsStatingTheLossAndARejectionTouchesNothing()
+          throws Exception {
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis()).truncatedTo(ChronoUnit.SECONDS);
     String primary = TestMoto.newBucket(east, "flowviz-backups", "us-east-1");
     String dr = TestMoto.newBucket(west, "flowviz-backups-prod-us-west-2", "us-west-2");
@@ -88,30 +100,70 @@ class FailbackOverNewerDrDataTest {
     backup(east, primary, now.minus(Duration.ofHours(30)));
     backup(west, dr, now.minus(Duration.ofHours(6))); // the replica of the primary's last backup
     String drNewest = backup(west, dr, now.minus(Duration.ofHours(1)));
-    FailoverRequest failback = new FailoverRequest("failback", primary, "us-east-1", dr, "us-west-2", null, null, null, null, null, null, null,
-        new DnsApproval("pre-approved", "change CAB-42"), null, "erin", "us-east-1 is back", null);
-    WorkflowStub stub = env.getWorkflowClient().newUntypedWorkflowStub("CrossRegionFailover",
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("failback-real-buckets").build());
+    FailoverRequest failback =
+        new FailoverRequest(
+            "failback",
+            primary,
+            "us-east-1",
+            dr,
+            "us-west-2",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new DnsApproval("pre-approved", "change CAB-42"),
+            null,
+            "erin",
+            "us-east-1 is back",
+            null);
+    WorkflowStub stub =
+        env.getWorkflowClient()
+            .newUntypedWorkflowStub(
+                "CrossRegionFailover",
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.DR)
+                    .setWorkflowId("failback-real-buckets")
+                    .build());
     stub.start(failback);
 
     FailoverProgress waiting = awaitGate(stub);
     assertEquals(Decision.FAILBACK_DATA_LOSS, waiting.pendingGate());
-    assertTrue(waiting.gateQuestion().contains("the DR side's newest backup " + drNewest), waiting.gateQuestion());
-    assertTrue(waiting.gateQuestion().contains("is 5h 00m newer than the primary's newest backup " + primaryNewest), waiting.gateQuestion());
+    assertTrue(
+        waiting.gateQuestion().contains("the DR side's newest backup " + drNewest),
+        waiting.gateQuestion());
+    assertTrue(
+        waiting
+            .gateQuestion()
+            .contains("is 5h 00m newer than the primary's newest backup " + primaryNewest),
+        waiting.gateQuestion());
     assertEquals(drNewest, waiting.freshness().compared().newest().key());
 
-    stub.update("decide", String.class, Decision.reject(Decision.FAILBACK_DATA_LOSS, "henry", "back up the DR database into the primary bucket first"));
+    stub.update(
+        "decide",
+        String.class,
+        Decision.reject(
+            Decision.FAILBACK_DATA_LOSS,
+            "henry",
+            "back up the DR database into the primary bucket first"));
     FailoverResult result = stub.getResult(FailoverResult.class);
 
     assertEquals(FailoverResult.FAILBACK_DATA_LOSS_REJECTED, result.outcome());
     assertEquals(null, result.stack(), "nothing was provisioned");
     String history = env.getWorkflowClient().fetchHistory("failback-real-buckets").toJson(false);
-    assertFalse(history.contains("ApplyStack") || history.contains("applyStack"), "no terraform activity was scheduled");
+    assertFalse(
+        history.contains("ApplyStack") || history.contains("applyStack"),
+        "no terraform activity was scheduled");
     List<AuditEntry> trail = audit.entriesOf("failback-real-buckets");
     AuditEntry last = trail.get(trail.size() - 1);
     assertEquals("failback", last.step());
     assertEquals(FailoverResult.FAILBACK_DATA_LOSS_REJECTED, last.outcome());
-    assertTrue(last.details().contains("rejected by henry") && last.details().contains(drNewest) && last.details().contains("5h 00m newer"),
+    assertTrue(
+        last.details().contains("rejected by henry")
+            && last.details().contains(drNewest)
+            && last.details().contains("5h 00m newer"),
         last.details());
   }
 
@@ -124,7 +176,8 @@ class FailbackOverNewerDrDataTest {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("the failback never reached a gate: " + stub.query("progress", FailoverProgress.class));
+    throw new AssertionError(
+        "the failback never reached a gate: " + stub.query("progress", FailoverProgress.class));
   }
 
   private static String backup(S3Client s3, String bucket, Instant takenAt) {

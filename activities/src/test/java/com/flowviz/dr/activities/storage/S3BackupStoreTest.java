@@ -53,7 +53,8 @@ class S3BackupStoreTest {
     store.writeSmall(bucket, "daily/y.dump.gpg", content, "application/octet-stream");
     String etag = store.head(bucket, "daily/y.dump.gpg").orElseThrow().etag();
     try (InputStream in = store.read(bucket, "daily/y.dump.gpg", 123_456, etag)) {
-      assertArrayEquals(java.util.Arrays.copyOfRange(content, 123_456, content.length), in.readAllBytes());
+      assertArrayEquals(
+          java.util.Arrays.copyOfRange(content, 123_456, content.length), in.readAllBytes());
     }
   }
 
@@ -63,7 +64,9 @@ class S3BackupStoreTest {
     store.writeSmall(bucket, "daily/z.dump.gpg", random(1000), "application/octet-stream");
     String etag = store.head(bucket, "daily/z.dump.gpg").orElseThrow().etag();
     store.writeSmall(bucket, "daily/z.dump.gpg", random(1001), "application/octet-stream");
-    assertThrows(BackupStoreException.ObjectChanged.class, () -> store.read(bucket, "daily/z.dump.gpg", 10, etag).close());
+    assertThrows(
+        BackupStoreException.ObjectChanged.class,
+        () -> store.read(bucket, "daily/z.dump.gpg", 10, etag).close());
   }
 
   @Test
@@ -74,15 +77,21 @@ class S3BackupStoreTest {
       // no complete(): the backup failed half way
     }
     assertFalse(store.head(bucket, "daily/partial.dump.gpg").isPresent());
-    assertTrue(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty(), "the multipart upload was aborted");
+    assertTrue(
+        s3.listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty(),
+        "the multipart upload was aborted");
   }
 
   @Test
   void tellsAMissingKeyFromAMissingBucket() throws Exception {
     String bucket = TestMoto.newBucket(s3, "missing");
     assertTrue(store.head(bucket, "daily/none.dump.gpg").isEmpty());
-    assertThrows(BackupStoreException.BucketNotFound.class, () -> store.head("no-such-bucket-flowviz", "daily/a.dump.gpg"));
-    assertThrows(BackupStoreException.BucketNotFound.class, () -> store.list("no-such-bucket-flowviz", "daily/"));
+    assertThrows(
+        BackupStoreException.BucketNotFound.class,
+        () -> store.head("no-such-bucket-flowviz", "daily/a.dump.gpg"));
+    assertThrows(
+        BackupStoreException.BucketNotFound.class,
+        () -> store.list("no-such-bucket-flowviz", "daily/"));
   }
 
   @Test
@@ -91,7 +100,9 @@ class S3BackupStoreTest {
     for (String key : List.of("daily/a.dump.gpg", "daily/b.dump.gpg", "weekly/c.dump.gpg")) {
       store.writeSmall(bucket, key, new byte[] {1}, "application/octet-stream");
     }
-    assertEquals(List.of("daily/a.dump.gpg", "daily/b.dump.gpg"), store.list(bucket, "daily/").stream().map(StoredObject::key).sorted().toList());
+    assertEquals(
+        List.of("daily/a.dump.gpg", "daily/b.dump.gpg"),
+        store.list(bucket, "daily/").stream().map(StoredObject::key).sorted().toList());
   }
 
   private static byte[] random(int size) {

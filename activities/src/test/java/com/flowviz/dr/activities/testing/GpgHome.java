@@ -39,7 +39,8 @@ public final class GpgHome implements AutoCloseable {
     try {
       // Short path: gpg-agent's socket path must fit in sun_path.
       Path home = Files.createTempDirectory(Path.of("/tmp"), "gpg");
-      Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(
+          home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
       return new GpgHome(gpg, home);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -54,9 +55,21 @@ public final class GpgHome implements AutoCloseable {
   public String generateKey(String email, KeyType type, String passphrase) {
     String params =
         (type == KeyType.RSA
-                ? "Key-Type: RSA\nKey-Length: 3072\nKey-Usage: sign\nSubkey-Type: RSA\nSubkey-Length: 3072\nSubkey-Usage: encrypt\n"
-                : "Key-Type: EDDSA\nKey-Curve: ed25519\nKey-Usage: sign\nSubkey-Type: ECDH\nSubkey-Curve: cv25519\nSubkey-Usage: encrypt\n")
-            + "Name-Real: FlowViz Backup\nName-Email: " + email + "\nExpire-Date: 0\n"
+                ? "Key-Type: RSA\n"
+                    + "Key-Length: 3072\n"
+                    + "Key-Usage: sign\n"
+                    + "Subkey-Type: RSA\n"
+                    + "Subkey-Length: 3072\n"
+                    + "Subkey-Usage: encrypt\n"
+                : "Key-Type: EDDSA\n"
+                    + "Key-Curve: ed25519\n"
+                    + "Key-Usage: sign\n"
+                    + "Subkey-Type: ECDH\n"
+                    + "Subkey-Curve: cv25519\n"
+                    + "Subkey-Usage: encrypt\n")
+            + "Name-Real: FlowViz Backup\nName-Email: "
+            + email
+            + "\nExpire-Date: 0\n"
             + (passphrase == null ? "%no-protection\n" : "Passphrase: " + passphrase + "\n")
             + "%commit\n";
     Path paramFile = home.resolve("keyparams-" + System.nanoTime());
@@ -71,21 +84,44 @@ public final class GpgHome implements AutoCloseable {
     return email;
   }
 
-  /** An ed25519/cv25519 key made in 2020 that expired a day later, as gpg makes it with a faked clock. */
+  /**
+   * An ed25519/cv25519 key made in 2020 that expired a day later, as gpg makes it with a faked
+   * clock.
+   */
   public String generateExpiredKey(String email) {
-    run(null, "--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--faked-system-time", "20200101T000000",
-        "--quick-generate-key", "FlowViz Backup <" + email + ">", "future-default", "default", "1d");
+    run(
+        null,
+        "--batch",
+        "--pinentry-mode",
+        "loopback",
+        "--passphrase",
+        "",
+        "--faked-system-time",
+        "20200101T000000",
+        "--quick-generate-key",
+        "FlowViz Backup <" + email + ">",
+        "future-default",
+        "default",
+        "1d");
     return email;
   }
 
   /** Revokes the key with the revocation certificate gpg wrote when it made the key. */
   public void revokeKey(String email) {
-    String fingerprint = new String(run(null, "--batch", "--with-colons", "--list-keys", email), StandardCharsets.UTF_8).lines()
-        .filter(l -> l.startsWith("fpr:")).findFirst().orElseThrow().split(":")[9];
+    String fingerprint =
+        new String(
+                run(null, "--batch", "--with-colons", "--list-keys", email), StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> l.startsWith("fpr:"))
+            .findFirst()
+            .orElseThrow()
+            .split(":")[9];
     try {
       // gpg prefixes the armor line with ':' so the certificate cannot be imported by accident.
-      String certificate = Files.readString(home.resolve("openpgp-revocs.d").resolve(fingerprint + ".rev"))
-          .replace(":-----BEGIN PGP PUBLIC KEY BLOCK-----", "-----BEGIN PGP PUBLIC KEY BLOCK-----");
+      String certificate =
+          Files.readString(home.resolve("openpgp-revocs.d").resolve(fingerprint + ".rev"))
+              .replace(
+                  ":-----BEGIN PGP PUBLIC KEY BLOCK-----", "-----BEGIN PGP PUBLIC KEY BLOCK-----");
       run(certificate, "--batch", "--import");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -93,11 +129,14 @@ public final class GpgHome implements AutoCloseable {
   }
 
   public byte[] exportPublicKey(String email, boolean armor) {
-    return armor ? run(null, "--batch", "--armor", "--export", email) : run(null, "--batch", "--export", email);
+    return armor
+        ? run(null, "--batch", "--armor", "--export", email)
+        : run(null, "--batch", "--export", email);
   }
 
   public byte[] exportSecretKey(String email, String passphrase, boolean armor) {
-    List<String> args = new ArrayList<>(List.of("--batch", "--pinentry-mode", "loopback", "--passphrase-fd", "0"));
+    List<String> args =
+        new ArrayList<>(List.of("--batch", "--pinentry-mode", "loopback", "--passphrase-fd", "0"));
     if (armor) {
       args.add("--armor");
     }
@@ -107,8 +146,10 @@ public final class GpgHome implements AutoCloseable {
   }
 
   /** {@code gpg --encrypt} with gpg's defaults (compression on), or as the options say. */
-  public void encrypt(Path plaintext, Path ciphertext, List<String> recipients, boolean armor, boolean compress) {
-    List<String> args = new ArrayList<>(List.of("--batch", "--yes", "--trust-model", "always", "--encrypt"));
+  public void encrypt(
+      Path plaintext, Path ciphertext, List<String> recipients, boolean armor, boolean compress) {
+    List<String> args =
+        new ArrayList<>(List.of("--batch", "--yes", "--trust-model", "always", "--encrypt"));
     for (String r : recipients) {
       args.add("--recipient");
       args.add(r);
@@ -126,10 +167,24 @@ public final class GpgHome implements AutoCloseable {
     run(null, args.toArray(String[]::new));
   }
 
-  /** {@code gpg --detach-sign} of a file by the given key, as a backup job that signs its output does. */
-  public void detachSign(Path file, Path signature, String signer, String passphrase, boolean armor) {
-    List<String> args = new ArrayList<>(List.of("--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase-fd", "0",
-        "--local-user", signer, "--detach-sign"));
+  /**
+   * {@code gpg --detach-sign} of a file by the given key, as a backup job that signs its output
+   * does.
+   */
+  public void detachSign(
+      Path file, Path signature, String signer, String passphrase, boolean armor) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--batch",
+                "--yes",
+                "--pinentry-mode",
+                "loopback",
+                "--passphrase-fd",
+                "0",
+                "--local-user",
+                signer,
+                "--detach-sign"));
     if (armor) {
       args.add("--armor");
     }
@@ -139,17 +194,49 @@ public final class GpgHome implements AutoCloseable {
     run(passphrase == null ? "" : passphrase, args.toArray(String[]::new));
   }
 
-  /** An unprotected ed25519 signing key made at a past time ({@code 20240101T000000}), as gpg makes it with a faked clock. */
+  /**
+   * An unprotected ed25519 signing key made at a past time ({@code 20240101T000000}), as gpg makes
+   * it with a faked clock.
+   */
   public String generateKeyAt(String email, String fakedTime) {
-    run(null, "--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--faked-system-time", fakedTime,
-        "--quick-generate-key", "FlowViz Backup <" + email + ">", "ed25519", "sign", "0");
+    run(
+        null,
+        "--batch",
+        "--pinentry-mode",
+        "loopback",
+        "--passphrase",
+        "",
+        "--faked-system-time",
+        fakedTime,
+        "--quick-generate-key",
+        "FlowViz Backup <" + email + ">",
+        "ed25519",
+        "sign",
+        "0");
     return email;
   }
 
-  /** {@code gpg --detach-sign} as it would have signed at a past time: the signature's creation time is that time. */
+  /**
+   * {@code gpg --detach-sign} as it would have signed at a past time: the signature's creation time
+   * is that time.
+   */
   public void detachSignAt(Path file, Path signature, String signer, String fakedTime) {
-    run("", "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase-fd", "0", "--faked-system-time", fakedTime,
-        "--local-user", signer, "--detach-sign", "--output", signature.toString(), file.toString());
+    run(
+        "",
+        "--batch",
+        "--yes",
+        "--pinentry-mode",
+        "loopback",
+        "--passphrase-fd",
+        "0",
+        "--faked-system-time",
+        fakedTime,
+        "--local-user",
+        signer,
+        "--detach-sign",
+        "--output",
+        signature.toString(),
+        file.toString());
   }
 
   /** {@code gpg --import} of armored exported keys. */
@@ -157,24 +244,55 @@ public final class GpgHome implements AutoCloseable {
     run(new String(exported, StandardCharsets.US_ASCII), "--batch", "--import");
   }
 
-  /** {@code gpg --verify <signature> <file>}, as an operator checks a backup by hand; gpg's status lines, or an AssertionError. */
+  /**
+   * {@code gpg --verify <signature> <file>}, as an operator checks a backup by hand; gpg's status
+   * lines, or an AssertionError.
+   */
   public String verify(Path signature, Path file) {
-    return new String(run(null, "--batch", "--status-fd", "1", "--trust-model", "always", "--verify", signature.toString(), file.toString()),
+    return new String(
+        run(
+            null,
+            "--batch",
+            "--status-fd",
+            "1",
+            "--trust-model",
+            "always",
+            "--verify",
+            signature.toString(),
+            file.toString()),
         StandardCharsets.UTF_8);
   }
 
   /** Plain {@code gpg --decrypt}, as an operator would run it by hand. */
   public void decrypt(Path ciphertext, Path plaintext, String passphrase) {
-    run(passphrase == null ? "" : passphrase,
-        "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase-fd", "0",
-        "--output", plaintext.toString(), "--decrypt", ciphertext.toString());
+    run(
+        passphrase == null ? "" : passphrase,
+        "--batch",
+        "--yes",
+        "--pinentry-mode",
+        "loopback",
+        "--passphrase-fd",
+        "0",
+        "--output",
+        plaintext.toString(),
+        "--decrypt",
+        ciphertext.toString());
   }
 
   /** The argument list of {@code gpg --encrypt -r <recipient>} reading stdin, for pipelines. */
   public ProcessBuilder encryptFromStdin(String recipient, Path ciphertext) {
     ProcessBuilder builder =
-        new ProcessBuilder(gpg, "--batch", "--yes", "--trust-model", "always", "--encrypt", "--recipient", recipient,
-            "--output", ciphertext.toString());
+        new ProcessBuilder(
+            gpg,
+            "--batch",
+            "--yes",
+            "--trust-model",
+            "always",
+            "--encrypt",
+            "--recipient",
+            recipient,
+            "--output",
+            ciphertext.toString());
     builder.environment().put("GNUPGHOME", home.toString());
     return builder;
   }
@@ -200,7 +318,13 @@ public final class GpgHome implements AutoCloseable {
         throw new AssertionError("gpg did not finish: " + command);
       }
       if (p.exitValue() != 0) {
-        throw new AssertionError("gpg failed (" + p.exitValue() + "): " + String.join(" ", args) + "\n" + Files.readString(err));
+        throw new AssertionError(
+            "gpg failed ("
+                + p.exitValue()
+                + "): "
+                + String.join(" ", args)
+                + "\n"
+                + Files.readString(err));
       }
       return out;
     } catch (IOException e) {
@@ -214,8 +338,10 @@ public final class GpgHome implements AutoCloseable {
   @Override
   public void close() {
     try {
-      ProcessBuilder kill = new ProcessBuilder("gpgconf", "--kill", "gpg-agent")
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+      ProcessBuilder kill =
+          new ProcessBuilder("gpgconf", "--kill", "gpg-agent")
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD);
       kill.environment().put("GNUPGHOME", home.toString());
       kill.start().waitFor(10, TimeUnit.SECONDS);
     } catch (IOException | InterruptedException ignored) {

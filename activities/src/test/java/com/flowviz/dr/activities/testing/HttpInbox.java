@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A loopback HTTP server that keeps every POST it receives, by path: the receiving end of
- * webhooks (Slack, PagerDuty) and of SNS HTTP subscriptions. A path can be told to fail its next
- * requests, as a webhook that is down.
+ * A loopback HTTP server that keeps every POST it receives, by path: the receiving end of webhooks
+ * (Slack, PagerDuty) and of SNS HTTP subscriptions. A path can be told to fail its next requests,
+ * as a webhook that is down.
  */
 public final class HttpInbox implements AutoCloseable {
 
@@ -35,19 +35,22 @@ public final class HttpInbox implements AutoCloseable {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       HttpInbox inbox = new HttpInbox(server);
-      server.createContext("/", exchange -> {
-        String path = exchange.getRequestURI().getPath();
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        AtomicInteger failing = inbox.failures.get(path);
-        boolean fail = failing != null && failing.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
-        if (!fail) {
-          synchronized (inbox.received) {
-            inbox.received.add(new Received(path, body));
-          }
-        }
-        exchange.sendResponseHeaders(fail ? 503 : 200, -1);
-        exchange.close();
-      });
+      server.createContext(
+          "/",
+          exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            String body =
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            AtomicInteger failing = inbox.failures.get(path);
+            boolean fail = failing != null && failing.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+            if (!fail) {
+              synchronized (inbox.received) {
+                inbox.received.add(new Received(path, body));
+              }
+            }
+            exchange.sendResponseHeaders(fail ? 503 : 200, -1);
+            exchange.close();
+          });
       server.start();
       return inbox;
     } catch (IOException e) {
@@ -86,7 +89,8 @@ public final class HttpInbox implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
-    throw new AssertionError("No request to " + path + " matched within " + timeout + "; received: " + received(path));
+    throw new AssertionError(
+        "No request to " + path + " matched within " + timeout + "; received: " + received(path));
   }
 
   @Override

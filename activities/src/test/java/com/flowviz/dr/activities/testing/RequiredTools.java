@@ -25,7 +25,9 @@ public final class RequiredTools {
       }
     }
     throw new AssertionError(
-        "The tests need `" + program + "`, which is not installed (looked in PATH and ~/.pyenv/shims)."
+        "The tests need `"
+            + program
+            + "`, which is not installed (looked in PATH and ~/.pyenv/shims)."
             + " Run .ci/run, which installs what a fresh machine lacks.");
   }
 }

@@ -25,8 +25,8 @@ import java.util.concurrent.Executors;
 /**
  * An HTTP proxy between the AWS SDK and moto_server that plays the parts of S3 a local emulator
  * cannot: a Glacier retrieval that takes hours (moto finishes it at once), a bucket the caller may
- * not read, a slow network. Everything else passes through unchanged, and every request is
- * recorded so that tests can check what was sent on the wire.
+ * not read, a slow network. Everything else passes through unchanged, and every request is recorded
+ * so that tests can check what was sent on the wire.
  */
 public final class S3FaultProxy implements AutoCloseable {
 
@@ -37,32 +37,40 @@ public final class S3FaultProxy implements AutoCloseable {
     }
   }
 
-  private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade", "transfer-encoding", "date");
+  private static final Set<String> RESTRICTED =
+      Set.of(
+          "host", "content-length", "connection", "expect", "upgrade", "transfer-encoding", "date");
 
   private final HttpServer server;
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String upstream;
   private final Set<String> retrievalsInProgress = ConcurrentHashMap.newKeySet();
   private final Set<String> retrievalsRequested = ConcurrentHashMap.newKeySet();
   private final Set<String> deniedBuckets = ConcurrentHashMap.newKeySet();
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
   private volatile long getBytesPerSecond;
-  private final java.util.concurrent.atomic.AtomicInteger errorsToAnswer = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger errorsToAnswer =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile int errorStatus;
   private volatile String errorCode;
-  private final java.util.concurrent.atomic.AtomicLong cutAfter = new java.util.concurrent.atomic.AtomicLong(-1);
-  private final java.util.concurrent.atomic.AtomicLong stallAfter = new java.util.concurrent.atomic.AtomicLong(-1);
+  private final java.util.concurrent.atomic.AtomicLong cutAfter =
+      new java.util.concurrent.atomic.AtomicLong(-1);
+  private final java.util.concurrent.atomic.AtomicLong stallAfter =
+      new java.util.concurrent.atomic.AtomicLong(-1);
   private final List<String> objectGetRanges = new CopyOnWriteArrayList<>();
   private volatile boolean dnsChangesPending;
 
   private S3FaultProxy(String upstream) throws IOException {
     this.upstream = upstream;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-    server.setExecutor(Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "s3-fault-proxy");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "s3-fault-proxy");
+              t.setDaemon(true);
+              return t;
+            }));
     server.createContext("/", this::handle);
     server.start();
   }
@@ -79,7 +87,10 @@ public final class S3FaultProxy implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /** From now until {@link #completeRetrieval}, the object behaves as S3 does while a retrieval runs. */
+  /**
+   * From now until {@link #completeRetrieval}, the object behaves as S3 does while a retrieval
+   * runs.
+   */
   public void holdRetrieval(String bucket, String key) {
     retrievalsInProgress.add(bucket + "/" + key);
   }
@@ -98,7 +109,10 @@ public final class S3FaultProxy implements AutoCloseable {
     this.getBytesPerSecond = bytesPerSecond;
   }
 
-  /** The next {@code count} GETs of a backup object are answered with this S3 error, as S3 answers 503 SlowDown. */
+  /**
+   * The next {@code count} GETs of a backup object are answered with this S3 error, as S3 answers
+   * 503 SlowDown.
+   */
   public void failNextDownloads(int count, int status, String code) {
     errorStatus = status;
     errorCode = code;
@@ -115,7 +129,9 @@ public final class S3FaultProxy implements AutoCloseable {
     stallAfter.set(bytes);
   }
 
-  /** The Range header of every GET of a backup object, in order ("" for a GET of the whole object). */
+  /**
+   * The Range header of every GET of a backup object, in order ("" for a GET of the whole object).
+   */
   public List<String> objectGetRanges() {
     return List.copyOf(objectGetRanges);
   }
@@ -127,7 +143,13 @@ public final class S3FaultProxy implements AutoCloseable {
 
   /** ChangeResourceRecordSets requests seen. */
   public long dnsChangeRequests() {
-    return requests.stream().filter(r -> r.method().equals("POST") && r.bucket().equals("2013-04-01") && r.key().matches(".*/rrset/?")).count();
+    return requests.stream()
+        .filter(
+            r ->
+                r.method().equals("POST")
+                    && r.bucket().equals("2013-04-01")
+                    && r.key().matches(".*/rrset/?"))
+        .count();
   }
 
   public List<Recorded> requests() {
@@ -135,7 +157,9 @@ public final class S3FaultProxy implements AutoCloseable {
   }
 
   public long restoreObjectRequests(String bucket, String key) {
-    return requests.stream().filter(r -> r.isRestoreObject() && r.bucket().equals(bucket) && r.key().equals(key)).count();
+    return requests.stream()
+        .filter(r -> r.isRestoreObject() && r.bucket().equals(bucket) && r.key().equals(key))
+        .count();
   }
 
   @Override
@@ -152,7 +176,15 @@ public final class S3FaultProxy implements AutoCloseable {
       String bucket = parts[0];
       String key = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "";
       byte[] body = exchange.getRequestBody().readAllBytes();
-      requests.add(new Recorded(method, bucket, key, query, body.length < 4096 ? new String(body, StandardCharsets.UTF_8) : "<" + body.length + " bytes>"));
+      requests.add(
+          new Recorded(
+              method,
+              bucket,
+              key,
+              query,
+              body.length < 4096
+                  ? new String(body, StandardCharsets.UTF_8)
+                  : "<" + body.length + " bytes>"));
 
       if (deniedBuckets.contains(bucket)) {
         error(exchange, 403, "AccessDenied", "Access Denied");
@@ -166,13 +198,25 @@ public final class S3FaultProxy implements AutoCloseable {
         error(exchange, 409, "RestoreAlreadyInProgress", "Object restore is already in progress");
         return;
       }
-      if (held && method.equals("GET") && !key.isEmpty() && (query == null || !query.contains("uploadId"))) {
-        error(exchange, 403, "InvalidObjectState", "The operation is not valid for the object's storage class");
+      if (held
+          && method.equals("GET")
+          && !key.isEmpty()
+          && (query == null || !query.contains("uploadId"))) {
+        error(
+            exchange,
+            403,
+            "InvalidObjectState",
+            "The operation is not valid for the object's storage class");
         return;
       }
       // Faults hit backup objects only, not the manifests beside them.
-      // A backup's download; not the small roles file beside it (<base>.globals.sql.gpg), fetched whole.
-      boolean objectGet = method.equals("GET") && key.endsWith(".gpg") && !key.endsWith(".globals.sql.gpg") && (query == null || query.isEmpty());
+      // A backup's download; not the small roles file beside it (<base>.globals.sql.gpg), fetched
+      // whole.
+      boolean objectGet =
+          method.equals("GET")
+              && key.endsWith(".gpg")
+              && !key.endsWith(".globals.sql.gpg")
+              && (query == null || query.isEmpty());
       long cut = -1;
       long stall = -1;
       if (objectGet) {
@@ -192,8 +236,10 @@ public final class S3FaultProxy implements AutoCloseable {
       if (dnsChangesPending && method.equals("GET") && path.startsWith("/2013-04-01/change/")) {
         byte[] answer;
         try (InputStream in = response.body()) {
-          answer = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("<Status>INSYNC</Status>", "<Status>PENDING</Status>")
-              .getBytes(StandardCharsets.UTF_8);
+          answer =
+              new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                  .replace("<Status>INSYNC</Status>", "<Status>PENDING</Status>")
+                  .getBytes(StandardCharsets.UTF_8);
         }
         exchange.getResponseHeaders().set("Content-Type", "text/xml");
         exchange.sendResponseHeaders(response.statusCode(), answer.length);
@@ -206,12 +252,17 @@ public final class S3FaultProxy implements AutoCloseable {
     }
   }
 
-  private HttpResponse<InputStream> forward(HttpExchange exchange, String method, String path, String query, byte[] body)
+  private HttpResponse<InputStream> forward(
+      HttpExchange exchange, String method, String path, String query, byte[] body)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(upstream + path + (query == null ? "" : "?" + query)))
             .timeout(Duration.ofMinutes(5))
-            .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+            .method(
+                method,
+                body.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
       if (!RESTRICTED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
         for (String value : header.getValue()) {
@@ -222,14 +273,23 @@ public final class S3FaultProxy implements AutoCloseable {
     return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
   }
 
-  private void relay(HttpExchange exchange, String method, HttpResponse<InputStream> response, boolean ongoing, long cut, long stall)
+  private void relay(
+      HttpExchange exchange,
+      String method,
+      HttpResponse<InputStream> response,
+      boolean ongoing,
+      long cut,
+      long stall)
       throws IOException {
     String contentLength = null;
     for (Map.Entry<String, List<String>> header : response.headers().map().entrySet()) {
       String name = header.getKey().toLowerCase(Locale.ROOT);
       if (name.equals("content-length")) {
         contentLength = header.getValue().get(0);
-      } else if (!name.equals("transfer-encoding") && !name.equals(":status") && !name.equals("date") && !name.equals("connection")) {
+      } else if (!name.equals("transfer-encoding")
+          && !name.equals(":status")
+          && !name.equals("date")
+          && !name.equals("connection")) {
         exchange.getResponseHeaders().put(header.getKey(), header.getValue());
       }
     }
@@ -261,10 +321,12 @@ public final class S3FaultProxy implements AutoCloseable {
           out.flush();
           if (cut >= 0) {
             // Fewer bytes than Content-Length, then the connection closes: a transfer cut mid-way.
-            throw new IOException("connection dropped by the fault proxy after " + limit + " bytes");
+            throw new IOException(
+                "connection dropped by the fault proxy after " + limit + " bytes");
           }
           try {
-            Thread.sleep(Duration.ofMinutes(10).toMillis()); // until the client gives up on this connection
+            Thread.sleep(
+                Duration.ofMinutes(10).toMillis()); // until the client gives up on this connection
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
@@ -289,9 +351,13 @@ public final class S3FaultProxy implements AutoCloseable {
     }
   }
 
-  private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
+  private static void error(HttpExchange exchange, int status, String code, String message)
+      throws IOException {
     byte[] xml =
-        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message
+        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
+                + code
+                + "</Code><Message>"
+                + message
                 + "</Message><RequestId>proxy</RequestId></Error>")
             .getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/xml");

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** Copies the provider-free test configurations (and the Route53 change batches) somewhere writable. */
+/**
+ * Copies the provider-free test configurations (and the Route53 change batches) somewhere writable.
+ */
 public final class TerraformConfigurations {
   private TerraformConfigurations() {}
 
@@ -16,7 +18,9 @@ public final class TerraformConfigurations {
     return copy("/terraform/local-instance/main.tf", 2, target);
   }
 
-  /** Copies src/test/resources/dns (dr-failover-dns.json, dr-failback-dns.json) into the directory. */
+  /**
+   * Copies src/test/resources/dns (dr-failover-dns.json, dr-failback-dns.json) into the directory.
+   */
   public static Path changeBatchesTo(Path target) {
     return copy("/dns/dr-failover-dns.json", 1, target);
   }
@@ -39,7 +43,11 @@ public final class TerraformConfigurations {
       Path root = source;
       try (Stream<Path> files = Files.walk(root)) {
         for (Path file : (Iterable<Path>) files::iterator) {
-          Path to = target.resolve(root.relativize(file).toString().replace(root.getFileSystem().getSeparator(), "/"));
+          Path to =
+              target.resolve(
+                  root.relativize(file)
+                      .toString()
+                      .replace(root.getFileSystem().getSeparator(), "/"));
           if (Files.isDirectory(file)) {
             Files.createDirectories(to);
           } else if (!file.toString().contains(".terraform")) {
@@ -56,5 +64,4 @@ public final class TerraformConfigurations {
       throw new IllegalStateException(e);
     }
   }
-
 }

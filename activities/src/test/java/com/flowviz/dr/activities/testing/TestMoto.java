@@ -69,22 +69,43 @@ public final class TestMoto {
     if (region.equals("us-east-1")) {
       s3.createBucket(b -> b.bucket(bucket));
     } else {
-      s3.createBucket(b -> b.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(region)));
+      s3.createBucket(
+          b -> b.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(region)));
     }
     return bucket;
   }
 
   /** A hosted zone flowviz.test with api.flowviz.test pointing at the primary region. */
-  public static String newHostedZone(software.amazon.awssdk.services.route53.Route53Client route53) {
-    String zone = route53.createHostedZone(b -> b.name("flowviz.test").callerReference(UUID.randomUUID().toString())).hostedZone().id()
-        .replace("/hostedzone/", "");
-    route53.changeResourceRecordSets(b -> b.hostedZoneId(zone).changeBatch(c -> c.changes(ch -> ch.action("UPSERT")
-        .resourceRecordSet(r -> r.name("api.flowviz.test").type("CNAME").ttl(60L).resourceRecords(v -> v.value("api.us-east-1.flowviz.test"))))));
+  public static String newHostedZone(
+      software.amazon.awssdk.services.route53.Route53Client route53) {
+    String zone =
+        route53
+            .createHostedZone(
+                b -> b.name("flowviz.test").callerReference(UUID.randomUUID().toString()))
+            .hostedZone()
+            .id()
+            .replace("/hostedzone/", "");
+    route53.changeResourceRecordSets(
+        b ->
+            b.hostedZoneId(zone)
+                .changeBatch(
+                    c ->
+                        c.changes(
+                            ch ->
+                                ch.action("UPSERT")
+                                    .resourceRecordSet(
+                                        r ->
+                                            r.name("api.flowviz.test")
+                                                .type("CNAME")
+                                                .ttl(60L)
+                                                .resourceRecords(
+                                                    v -> v.value("api.us-east-1.flowviz.test"))))));
     return zone;
   }
 
   /** The values of a record, as Route53 holds them now. */
-  public static java.util.List<String> recordValues(software.amazon.awssdk.services.route53.Route53Client route53, String zone, String name) {
+  public static java.util.List<String> recordValues(
+      software.amazon.awssdk.services.route53.Route53Client route53, String zone, String name) {
     return route53.listResourceRecordSets(b -> b.hostedZoneId(zone)).resourceRecordSets().stream()
         .filter(r -> r.name().equals(name.endsWith(".") ? name : name + "."))
         .flatMap(r -> r.resourceRecords().stream().map(v -> v.value()))
@@ -104,7 +125,8 @@ public final class TestMoto {
         throw new AssertionError("moto_server exited at start with code " + process.exitValue());
       }
       try {
-        HttpURLConnection c = (HttpURLConnection) URI.create(url + "/moto-api/").toURL().openConnection();
+        HttpURLConnection c =
+            (HttpURLConnection) URI.create(url + "/moto-api/").toURL().openConnection();
         c.setConnectTimeout(500);
         c.getResponseCode();
         return;
@@ -125,8 +147,12 @@ public final class TestMoto {
   }
 
   /** A new topic whose messages moto posts to the given HTTP endpoint. Returns the topic's ARN. */
-  public static String newTopicDeliveringTo(software.amazon.awssdk.services.sns.SnsClient sns, String url) {
-    String arn = sns.createTopic(b -> b.name("flowviz-dr-" + java.util.UUID.randomUUID().toString().substring(0, 8))).topicArn();
+  public static String newTopicDeliveringTo(
+      software.amazon.awssdk.services.sns.SnsClient sns, String url) {
+    String arn =
+        sns.createTopic(
+                b -> b.name("flowviz-dr-" + java.util.UUID.randomUUID().toString().substring(0, 8)))
+            .topicArn();
     sns.subscribe(b -> b.topicArn(arn).protocol("http").endpoint(url));
     return arn;
   }

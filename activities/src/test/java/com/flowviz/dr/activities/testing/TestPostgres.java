@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * One private PostgreSQL cluster per test JVM, started on first use and removed when the JVM
- * exits. Each test takes databases of its own ({@link #newDatabaseName}).
+ * One private PostgreSQL cluster per test JVM, started on first use and removed when the JVM exits.
+ * Each test takes databases of its own ({@link #newDatabaseName}).
  */
 public final class TestPostgres {
 
@@ -34,9 +34,11 @@ public final class TestPostgres {
       RequiredTools.find("setpriv");
       try {
         Path home = Files.createTempDirectory(Path.of("/tmp"), "flowviz-dr-test-pg-");
-        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(
+            home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         try {
-          cluster = LocalPostgresCluster.start(home, 0, SUPERUSER, PASSWORD, PgBinaries.locate(null));
+          cluster =
+              LocalPostgresCluster.start(home, 0, SUPERUSER, PASSWORD, PgBinaries.locate(null));
         } catch (RuntimeException e) {
           try (var paths = Files.walk(home)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -60,13 +62,19 @@ public final class TestPostgres {
     return new PgClient(settings());
   }
 
-  /** The test cluster as the worker's own server; other servers' passwords come from a local secret store. */
+  /**
+   * The test cluster as the worker's own server; other servers' passwords come from a local secret
+   * store.
+   */
   public static com.flowviz.dr.activities.postgres.PgServers servers() {
-    return servers(new com.flowviz.dr.activities.secrets.LocalSecretStore(
-        java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "flowviz-dr-test-secrets")));
+    return servers(
+        new com.flowviz.dr.activities.secrets.LocalSecretStore(
+            java.nio.file.Path.of(
+                System.getProperty("java.io.tmpdir"), "flowviz-dr-test-secrets")));
   }
 
-  public static com.flowviz.dr.activities.postgres.PgServers servers(com.flowviz.dr.activities.secrets.SecretStore secrets) {
+  public static com.flowviz.dr.activities.postgres.PgServers servers(
+      com.flowviz.dr.activities.secrets.SecretStore secrets) {
     return new com.flowviz.dr.activities.postgres.PgServers(client(), secrets);
   }
 
@@ -77,20 +85,26 @@ public final class TestPostgres {
   }
 
   public static String newDatabaseName(String prefix) {
-    return (prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10)).toLowerCase();
+    return (prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10))
+        .toLowerCase();
   }
 
   public static boolean databaseExists(String name) {
-    return !query("postgres", "SELECT datname FROM pg_database WHERE datname = '" + name + "'").isEmpty();
+    return !query("postgres", "SELECT datname FROM pg_database WHERE datname = '" + name + "'")
+        .isEmpty();
   }
 
   public static List<String> databasesLike(String pattern) {
-    return query("postgres", "SELECT datname FROM pg_database WHERE datname LIKE '" + pattern + "' ORDER BY datname");
+    return query(
+        "postgres",
+        "SELECT datname FROM pg_database WHERE datname LIKE '" + pattern + "' ORDER BY datname");
   }
 
   /** First column of every row. */
   public static List<String> query(String database, String sql) {
-    try (Connection c = client().connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = client().connect(database);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       List<String> values = new java.util.ArrayList<>();
       while (rs.next()) {
         values.add(rs.getString(1));
@@ -102,7 +116,8 @@ public final class TestPostgres {
   }
 
   public static void execute(String database, String... statements) {
-    try (Connection c = client().connect(database); Statement s = c.createStatement()) {
+    try (Connection c = client().connect(database);
+        Statement s = c.createStatement()) {
       for (String sql : statements) {
         s.execute(sql);
       }
@@ -117,12 +132,17 @@ public final class TestPostgres {
    */
   public static Map<String, String> fingerprint(String database) {
     Map<String, String> result = new LinkedHashMap<>();
-    for (String table : query(database, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")) {
+    for (String table :
+        query(
+            database,
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")) {
       String row =
           query(
                   database,
-                  "SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '-') FROM "
-                      + PgClient.quote(table) + " t")
+                  "SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' ORDER BY"
+                      + " md5(t::text))), '-') FROM "
+                      + PgClient.quote(table)
+                      + " t")
               .get(0);
       result.put(table, row);
     }
@@ -133,7 +153,8 @@ public final class TestPostgres {
   public static String newSampleDatabase(String prefix, int lots) {
     String name = newDatabaseName(prefix);
     try {
-      com.flowviz.dr.activities.sample.SampleFlowVizDatabase.create(client(), name, lots, java.time.Instant.parse("2026-11-01T00:00:00Z"));
+      com.flowviz.dr.activities.sample.SampleFlowVizDatabase.create(
+          client(), name, lots, java.time.Instant.parse("2026-11-01T00:00:00Z"));
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

@@ -10,11 +10,12 @@ import java.util.List;
  * The FlowViz application around the database.
  *
  * @param restartCommand argument list, e.g. [docker, compose, restart, api]; empty: no restart
- * @param baseUrl the application's API root (e.g. http://localhost:8000): runbook 5.3's three probes
- *     under it are the connectivity test, each judged by what it answers
+ * @param baseUrl the application's API root (e.g. http://localhost:8000): runbook 5.3's three
+ *     probes under it are the connectivity test, each judged by what it answers
  * @param healthEndpoints other URLs to probe instead (2xx counts; the runbook's paths are judged);
  *     neither set: no connectivity test, and the step says it was skipped
- * @param envFile where runbook 4.3 writes the new database endpoint for the application (DB_HOST...)
+ * @param envFile where runbook 4.3 writes the new database endpoint for the application
+ *     (DB_HOST...)
  * @param composeOverride a compose override file pointing {@code composeService} at the env file
  * @param secretId a Secrets Manager secret the application reads its database from (RDS shape)
  */
@@ -35,6 +36,8 @@ public record ApplicationSettings(
     if (healthEndpoints != null && !healthEndpoints.isEmpty()) {
       return healthEndpoints.stream().map(java.net.URI::create).toList();
     }
-    return baseUrl == null || baseUrl.isBlank() ? List.of() : com.flowviz.dr.activities.verify.RunbookProbes.under(baseUrl);
+    return baseUrl == null || baseUrl.isBlank()
+        ? List.of()
+        : com.flowviz.dr.activities.verify.RunbookProbes.under(baseUrl);
   }
 }

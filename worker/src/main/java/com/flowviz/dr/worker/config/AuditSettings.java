@@ -7,8 +7,8 @@ import io.micronaut.core.bind.annotation.Bindable;
 /**
  * Where the audit trail is kept. The database is {@code flowviz.pg.audit-database}; on its own
  * server when {@code host} is set (recommended: the trail must outlive the server a recovery is
- * about), else on the target server of {@code flowviz.pg}. Unset fields take flowviz.pg's values.
- * A password is never a property: the pgpass file, or AUDIT_PGPASSWORD.
+ * about), else on the target server of {@code flowviz.pg}. Unset fields take flowviz.pg's values. A
+ * password is never a property: the pgpass file, or AUDIT_PGPASSWORD.
  *
  * @param bucket the compliance bucket that keeps an append-only copy of every entry (conditional
  *     puts), so a recovery goes on while the audit database is down and the entries are forwarded

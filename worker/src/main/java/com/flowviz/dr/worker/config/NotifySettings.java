@@ -6,8 +6,8 @@ import io.micronaut.core.bind.annotation.Bindable;
 import java.util.List;
 
 /**
- * Where stakeholder notifications go (runbook section 1's contacts: on-call via PagerDuty, the
- * team via Slack or e-mail subscriptions on the SNS topic).
+ * Where stakeholder notifications go (runbook section 1's contacts: on-call via PagerDuty, the team
+ * via Slack or e-mail subscriptions on the SNS topic).
  *
  * @param snsTopicArn an SNS topic (e-mail and SMS subscribers hang off it)
  * @param webhooks each "format=url" with format slack, pagerduty or generic; the PagerDuty URL is
@@ -18,4 +18,5 @@ import java.util.List;
 public record NotifySettings(
     @Nullable String snsTopicArn,
     @Nullable List<String> webhooks,
-    @Bindable(defaultValue = "flowviz/notify/pagerduty-routing-key") String pagerdutyRoutingKeySecret) {}
+    @Bindable(defaultValue = "flowviz/notify/pagerduty-routing-key")
+        String pagerdutyRoutingKeySecret) {}

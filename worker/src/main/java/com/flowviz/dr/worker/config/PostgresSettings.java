@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The target PostgreSQL server. Connection settings follow libpq (PGHOST, PGPORT, PGUSER,
- * PGPASSWORD, PGPASSFILE); the properties here override the host, port, user and pgpass file
- * where set. A password is never a property.
+ * PGPASSWORD, PGPASSFILE); the properties here override the host, port, user and pgpass file where
+ * set. A password is never a property.
  */
 @ConfigurationProperties("flowviz.pg")
 public record PostgresSettings(

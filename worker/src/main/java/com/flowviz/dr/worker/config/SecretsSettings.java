@@ -10,4 +10,5 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param backend secretsmanager (default) or local (0600 files, for the dev stack)
  */
 @ConfigurationProperties("flowviz.secrets")
-public record SecretsSettings(@Bindable(defaultValue = "secretsmanager") String backend, @Nullable String localDirectory) {}
+public record SecretsSettings(
+    @Bindable(defaultValue = "secretsmanager") String backend, @Nullable String localDirectory) {}

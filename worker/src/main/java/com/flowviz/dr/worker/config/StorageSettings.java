@@ -11,8 +11,8 @@ import java.util.List;
  * @param region the worker's own region (its default bucket, Secrets Manager, SNS); null for the
  *     SDK's chain (AWS_REGION). A worker that must fail over out of a region runs in the DR region.
  * @param endpoint null for AWS_ENDPOINT_URL or the real service
- * @param regionEndpoints "region=url" entries: that region's S3, Secrets Manager and SNS go to
- *     url, other regions to {@code endpoint}; "aws-global=url" moves Route53. Empty by default.
+ * @param regionEndpoints "region=url" entries: that region's S3, Secrets Manager and SNS go to url,
+ *     other regions to {@code endpoint}; "aws-global=url" moves Route53. Empty by default.
  * @param keyTimeSkew a backup whose key names a time later than its LastModified plus this is
  *     refused as suspicious (default 5m): an honest backup is never written before its named time
  */

@@ -7,17 +7,19 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Automated failover triggers: the worker's HTTP endpoints for Prometheus Alertmanager webhooks
- * and AWS SNS notifications (CloudWatch alarms), who may call them, and what an alert may start.
- * Off unless enabled; an enabled endpoint without a credential refuses every request.
+ * Automated failover triggers: the worker's HTTP endpoints for Prometheus Alertmanager webhooks and
+ * AWS SNS notifications (CloudWatch alarms), who may call them, and what an alert may start. Off
+ * unless enabled; an enabled endpoint without a credential refuses every request.
  *
  * @param enabled serve {@code POST /triggers/alertmanager} and {@code POST /triggers/sns}
- * @param tokenFile a file holding the bearer token Alertmanager sends ({@code http_config.authorization})
+ * @param tokenFile a file holding the bearer token Alertmanager sends ({@code
+ *     http_config.authorization})
  * @param tokenSecret or the name of a secret (Secrets Manager) holding it
- * @param hmacKeyFile a file holding the HMAC-SHA256 key of signed requests ({@code X-Flowviz-Signature})
+ * @param hmacKeyFile a file holding the HMAC-SHA256 key of signed requests ({@code
+ *     X-Flowviz-Signature})
  * @param hmacKeySecret or the name of a secret holding it
- * @param replayWindow how far a signed request's timestamp may be from now; a signature is
- *     accepted once within it
+ * @param replayWindow how far a signed request's timestamp may be from now; a signature is accepted
+ *     once within it
  * @param snsTopicArns the SNS topics whose notifications are accepted; none means SNS is refused
  * @param snsMaxAge how old an SNS message may be (its signed Timestamp); SNS retries for a while
  * @param alertScenarios "AlertName=scenario" for alerts that carry no {@code flowviz_scenario}
@@ -26,7 +28,8 @@ import java.util.List;
  * @param policy the name the audit trail gives the automation policy below
  * @param allowedScenarios what automation may declare; others are refused and a person must
  * @param swap "required" (a person approves replacing the live database) or "automatic"
- * @param repoint "required" (a person approves repointing the application at a new instance) or "automatic"
+ * @param repoint "required" (a person approves repointing the application at a new instance) or
+ *     "automatic"
  * @param dnsSwitch "required" (a person approves the DR region's DNS switch) or "automatic"
  * @param decisionTimeout how long a held step waits for a person; unanswered counts as rejected
  * @param bucket where automated incidents look for the daily backups; default the runbook's

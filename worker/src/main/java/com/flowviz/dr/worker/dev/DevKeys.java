@@ -36,21 +36,29 @@ final class DevKeys {
 
   private DevKeys() {}
 
-  static Files ensure(Path dir) throws IOException, PGPException, java.security.GeneralSecurityException {
+  static Files ensure(Path dir)
+      throws IOException, PGPException, java.security.GeneralSecurityException {
     return ensure(dir, "backup", "FlowViz Backup (demo) <backup@flowviz.com>");
   }
 
   /**
-   * The demo's signing key: a key pair of its own, as in production (docs/key-rotation.md), so
-   * that the key which decrypts backups is never the one that vouches for them.
+   * The demo's signing key: a key pair of its own, as in production (docs/key-rotation.md), so that
+   * the key which decrypts backups is never the one that vouches for them.
    */
-  static Files ensureSigning(Path dir) throws IOException, PGPException, java.security.GeneralSecurityException {
+  static Files ensureSigning(Path dir)
+      throws IOException, PGPException, java.security.GeneralSecurityException {
     return ensure(dir, "signing", "FlowViz Backup Signing (demo) <backup-signing@flowviz.com>");
   }
 
-  private static Files ensure(Path dir, String name, String userId) throws IOException, PGPException, java.security.GeneralSecurityException {
-    Files files = new Files(dir.resolve(name + "-public.asc"), dir.resolve(name + "-private.asc"), dir.resolve(name + "-passphrase"));
-    if (java.nio.file.Files.isRegularFile(files.privateKey()) && java.nio.file.Files.isRegularFile(files.publicKey())) {
+  private static Files ensure(Path dir, String name, String userId)
+      throws IOException, PGPException, java.security.GeneralSecurityException {
+    Files files =
+        new Files(
+            dir.resolve(name + "-public.asc"),
+            dir.resolve(name + "-private.asc"),
+            dir.resolve(name + "-passphrase"));
+    if (java.nio.file.Files.isRegularFile(files.privateKey())
+        && java.nio.file.Files.isRegularFile(files.publicKey())) {
       return files;
     }
     OpenPgpKeys.init();
@@ -59,16 +67,20 @@ final class DevKeys {
     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA", OpenPgpKeys.BC);
     rsa.initialize(3072, new SecureRandom());
     Date now = new Date();
-    JcaPGPKeyPair primary = new JcaPGPKeyPair(PublicKeyAlgorithmTags.RSA_GENERAL, rsa.generateKeyPair(), now);
-    JcaPGPKeyPair encryption = new JcaPGPKeyPair(PublicKeyAlgorithmTags.RSA_GENERAL, rsa.generateKeyPair(), now);
+    JcaPGPKeyPair primary =
+        new JcaPGPKeyPair(PublicKeyAlgorithmTags.RSA_GENERAL, rsa.generateKeyPair(), now);
+    JcaPGPKeyPair encryption =
+        new JcaPGPKeyPair(PublicKeyAlgorithmTags.RSA_GENERAL, rsa.generateKeyPair(), now);
 
     PGPSignatureSubpacketGenerator primaryFlags = new PGPSignatureSubpacketGenerator();
     primaryFlags.setKeyFlags(false, KeyFlags.CERTIFY_OTHER | KeyFlags.SIGN_DATA);
-    primaryFlags.setPreferredSymmetricAlgorithms(false, new int[] {SymmetricKeyAlgorithmTags.AES_256});
+    primaryFlags.setPreferredSymmetricAlgorithms(
+        false, new int[] {SymmetricKeyAlgorithmTags.AES_256});
     PGPSignatureSubpacketGenerator subkeyFlags = new PGPSignatureSubpacketGenerator();
     subkeyFlags.setKeyFlags(false, KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE);
 
-    PGPDigestCalculator sha1 = new JcaPGPDigestCalculatorProviderBuilder().build().get(HashAlgorithmTags.SHA1);
+    PGPDigestCalculator sha1 =
+        new JcaPGPDigestCalculatorProviderBuilder().build().get(HashAlgorithmTags.SHA1);
     PGPKeyRingGenerator generator =
         new PGPKeyRingGenerator(
             PGPSignature.POSITIVE_CERTIFICATION,
@@ -77,17 +89,25 @@ final class DevKeys {
             sha1,
             primaryFlags.generate(),
             null,
-            new JcaPGPContentSignerBuilder(primary.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256).setProvider(OpenPgpKeys.BC),
-            new JcePBESecretKeyEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256,
-                    new JcaPGPDigestCalculatorProviderBuilder().build().get(HashAlgorithmTags.SHA256))
+            new JcaPGPContentSignerBuilder(
+                    primary.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256)
+                .setProvider(OpenPgpKeys.BC),
+            new JcePBESecretKeyEncryptorBuilder(
+                    SymmetricKeyAlgorithmTags.AES_256,
+                    new JcaPGPDigestCalculatorProviderBuilder()
+                        .build()
+                        .get(HashAlgorithmTags.SHA256))
                 .setProvider(OpenPgpKeys.BC)
                 .build(passphrase));
     generator.addSubKey(encryption, subkeyFlags.generate(), null);
 
-    writePrivate(files.passphrase(), new String(passphrase).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    writePrivate(
+        files.passphrase(),
+        new String(passphrase).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     java.util.Arrays.fill(passphrase, '\0');
     writePrivate(files.privateKey(), armored(out -> generator.generateSecretKeyRing().encode(out)));
-    java.nio.file.Files.write(files.publicKey(), armored(out -> generator.generatePublicKeyRing().encode(out)));
+    java.nio.file.Files.write(
+        files.publicKey(), armored(out -> generator.generatePublicKeyRing().encode(out)));
     return files;
   }
 
@@ -105,7 +125,8 @@ final class DevKeys {
 
   private static void writePrivate(Path file, byte[] content) throws IOException {
     java.nio.file.Files.deleteIfExists(file);
-    java.nio.file.Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    java.nio.file.Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     java.nio.file.Files.write(file, content);
   }
 

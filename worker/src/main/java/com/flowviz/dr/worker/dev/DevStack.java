@@ -29,16 +29,21 @@ import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Everything the demo needs on one machine, with nothing installed but the JDK, PostgreSQL and
- * this build: the Temporal dev server on loopback, a private PostgreSQL cluster holding a generated
+ * Everything the demo needs on one machine, with nothing installed but the JDK, PostgreSQL and this
+ * build: the Temporal dev server on loopback, a private PostgreSQL cluster holding a generated
  * FlowViz database, a backup key pair, a backup store (S3 at AWS_ENDPOINT_URL when set, else a
  * local directory with S3's layout) and the worker. It writes {@code dev.env} with the
  * TEMPORAL_ADDRESS and PG* settings for the starter and psql, then runs until stopped.
  */
-@Command(name = "flowviz-dr-dev-stack", mixinStandardHelpOptions = true, description = "Run the embedded dev stack.")
+@Command(
+    name = "flowviz-dr-dev-stack",
+    mixinStandardHelpOptions = true,
+    description = "Run the embedded dev stack.")
 public final class DevStack implements Callable<Integer>, AutoCloseable {
 
-  @Option(names = "--home", description = "state directory (default: $FLOWVIZ_DEV_HOME or /tmp/flowviz-dr-dev)")
+  @Option(
+      names = "--home",
+      description = "state directory (default: $FLOWVIZ_DEV_HOME or /tmp/flowviz-dr-dev)")
   Path home;
 
   @Option(names = "--temporal-port", defaultValue = "7233")
@@ -47,18 +52,28 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
   @Option(names = "--pg-port", defaultValue = "0", description = "0 picks a free port")
   int pgPort;
 
-  @Option(names = "--lots", defaultValue = "5000", description = "size of the generated FlowViz database, in lots")
+  @Option(
+      names = "--lots",
+      defaultValue = "5000",
+      description = "size of the generated FlowViz database, in lots")
   int lots;
 
   @Option(names = "--fresh", description = "discard the state of an earlier run first")
   boolean fresh;
 
-  @Option(names = "--no-worker", description = "write the worker's configuration to <home>/worker.properties instead of"
-      + " running it here; start it with java -Dmicronaut.config.files=<home>/worker.properties -jar flowviz-dr-worker.jar")
+  @Option(
+      names = "--no-worker",
+      description =
+          "write the worker's configuration to <home>/worker.properties instead of running it here;"
+              + " start it with java -Dmicronaut.config.files=<home>/worker.properties -jar"
+              + " flowviz-dr-worker.jar")
   boolean noWorker;
 
-  /** The worker's own audit role on the dev cluster: INSERT and SELECT on the trail, nothing more. */
+  /**
+   * The worker's own audit role on the dev cluster: INSERT and SELECT on the trail, nothing more.
+   */
   static final String AUDIT_WRITER = "flowviz_audit_writer";
+
   private static final String AUDIT_DATABASE = "flowviz_dr_audit";
 
   private LoopbackTemporalServer temporal;
@@ -76,10 +91,13 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
       home = Path.of(env != null && !env.isBlank() ? env : "/tmp/flowviz-dr-dev");
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      close();
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  close();
+                  stopped.countDown();
+                }));
     start();
     stopped.await();
     return 0;
@@ -98,7 +116,9 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
     log("Temporal dev server on " + temporal.address());
 
     String password = secret(home.resolve("pg-password"));
-    postgres = LocalPostgresCluster.start(home.resolve("pg"), pgPort, "admin", password, PgBinaries.locate(null));
+    postgres =
+        LocalPostgresCluster.start(
+            home.resolve("pg"), pgPort, "admin", password, PgBinaries.locate(null));
     // The worker keeps its audit trail as a role that may only insert and read (README, "The audit
     // trail"); the migration, like a DBA's, runs here as the superuser.
     String auditPassword = secret(home.resolve("audit-password"));
@@ -106,19 +126,42 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
     audit.migrate(AUDIT_WRITER);
     audit.setWriterPassword(AUDIT_WRITER, auditPassword);
     Path pgpass = home.resolve("pgpass");
-    writePrivate(pgpass, "127.0.0.1:" + postgres.port() + ":*:admin:" + pgpassField(password) + "\n"
-        + "127.0.0.1:" + postgres.port() + ":*:" + AUDIT_WRITER + ":" + pgpassField(auditPassword) + "\n");
+    writePrivate(
+        pgpass,
+        "127.0.0.1:"
+            + postgres.port()
+            + ":*:admin:"
+            + pgpassField(password)
+            + "\n"
+            + "127.0.0.1:"
+            + postgres.port()
+            + ":*:"
+            + AUDIT_WRITER
+            + ":"
+            + pgpassField(auditPassword)
+            + "\n");
     log("PostgreSQL " + postgres.home() + " on 127.0.0.1:" + postgres.port());
 
     PgClient pg = new PgClient(postgres.settings());
     if (!databaseExists(pg, Defaults.DATABASE)) {
       long t0 = System.nanoTime();
-      SampleFlowVizDatabase.create(pg, Defaults.DATABASE, lots, Instant.now().truncatedTo(ChronoUnit.SECONDS));
-      log("Generated the FlowViz sample database \"flowviz\" (" + lots + " lots) in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+      SampleFlowVizDatabase.create(
+          pg, Defaults.DATABASE, lots, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+      log(
+          "Generated the FlowViz sample database \"flowviz\" ("
+              + lots
+              + " lots) in "
+              + (System.nanoTime() - t0) / 1_000_000
+              + " ms");
     }
 
     DevKeys.Files keys = DevKeys.ensure(home.resolve("keys"));
-    log("Backup key pair in " + keys.privateKey().getParent() + " (public key " + keys.publicKey().getFileName() + ")");
+    log(
+        "Backup key pair in "
+            + keys.privateKey().getParent()
+            + " (public key "
+            + keys.publicKey().getFileName()
+            + ")");
 
     // flowviz-dr signs every backup it takes and restores only what a trusted signer signed: the
     // demo's signing key goes where the worker reads it (its local secret store), its public key
@@ -126,8 +169,12 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
     DevKeys.Files signing = DevKeys.ensureSigning(home.resolve("keys"));
     com.flowviz.dr.activities.secrets.LocalSecretStore devSecrets =
         new com.flowviz.dr.activities.secrets.LocalSecretStore(home.resolve("secrets"));
-    devSecrets.write(com.flowviz.dr.activities.crypto.BackupSigningKey.DEFAULT_KEY_SECRET, Files.readString(signing.privateKey()));
-    devSecrets.write(com.flowviz.dr.activities.crypto.BackupSigningKey.DEFAULT_PASSPHRASE_SECRET, Files.readString(signing.passphrase()));
+    devSecrets.write(
+        com.flowviz.dr.activities.crypto.BackupSigningKey.DEFAULT_KEY_SECRET,
+        Files.readString(signing.privateKey()));
+    devSecrets.write(
+        com.flowviz.dr.activities.crypto.BackupSigningKey.DEFAULT_PASSPHRASE_SECRET,
+        Files.readString(signing.passphrase()));
 
     Map<String, Object> properties = new HashMap<>();
     properties.put("flowviz.temporal.address", temporal.address());
@@ -171,21 +218,34 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
       Files.createDirectories(backups.resolve("flowviz-compliance"));
       properties.put("flowviz.storage.backend", "local");
       properties.put("flowviz.storage.local-directory", backups.toString());
-      log("Backup store: local directory " + backups + " (set AWS_ENDPOINT_URL to use an S3 endpoint)");
+      log(
+          "Backup store: local directory "
+              + backups
+              + " (set AWS_ENDPOINT_URL to use an S3 endpoint)");
     }
     if (noWorker) {
       // Paths and endpoints only: the secrets stay in the files they name.
-      StringBuilder config = new StringBuilder("# flowviz-dr worker for the dev stack in " + home + "\n");
-      new java.util.TreeMap<>(properties).forEach((k, v) -> config.append(k).append('=').append(v).append('\n'));
+      StringBuilder config =
+          new StringBuilder("# flowviz-dr worker for the dev stack in " + home + "\n");
+      new java.util.TreeMap<>(properties)
+          .forEach((k, v) -> config.append(k).append('=').append(v).append('\n'));
       writePrivate(home.resolve("worker.properties"), config.toString());
-      log("Worker configuration in " + home.resolve("worker.properties") + " (--no-worker: start the worker yourself)");
+      log(
+          "Worker configuration in "
+              + home.resolve("worker.properties")
+              + " (--no-worker: start the worker yourself)");
     } else {
-      worker = ApplicationContext.builder().mainClass(WorkerApplication.class).properties(properties).start();
+      worker =
+          ApplicationContext.builder()
+              .mainClass(WorkerApplication.class)
+              .properties(properties)
+              .start();
     }
 
     Files.writeString(
         home.resolve("dev.env"),
-        String.join("\n",
+        String.join(
+                "\n",
                 "export TEMPORAL_ADDRESS=" + temporal.address(),
                 "export TEMPORAL_NAMESPACE=default",
                 "export PGHOST=127.0.0.1",
@@ -219,7 +279,9 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
     Path data = home.resolve("pg/data");
     if (Files.isRegularFile(data.resolve("postmaster.pid"))) {
       try {
-        LocalPostgresCluster leftover = LocalPostgresCluster.start(home.resolve("pg"), 0, "admin", "unused", PgBinaries.locate(null));
+        LocalPostgresCluster leftover =
+            LocalPostgresCluster.start(
+                home.resolve("pg"), 0, "admin", "unused", PgBinaries.locate(null));
         leftover.stop();
       } catch (RuntimeException ignored) {
         // not running after all
@@ -228,7 +290,8 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
   }
 
   private static boolean databaseExists(PgClient pg, String name) throws java.sql.SQLException {
-    try (var c = pg.connectMaintenance(); var s = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+    try (var c = pg.connectMaintenance();
+        var s = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       s.setString(1, name);
       try (var rs = s.executeQuery()) {
         return rs.next();
@@ -254,7 +317,8 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
 
   private static void writePrivate(Path file, String content) throws IOException {
     Files.deleteIfExists(file);
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(file, content, StandardCharsets.UTF_8);
   }
 

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  * The gRPC server of {@code io.temporal:temporal-test-server} bound to 127.0.0.1: the embedded
  * Temporal dev server of the demo and the tests. Real time (no time skipping); state in memory.
  *
- * <p>{@code TestServer.createPortBoundServer} binds every interface, which a dev server on a
- * shared machine should not; binding loopback only needs the two classes it uses internally.
+ * <p>{@code TestServer.createPortBoundServer} binds every interface, which a dev server on a shared
+ * machine should not; binding loopback only needs the two classes it uses internally.
  */
 public final class LoopbackTemporalServer implements AutoCloseable {
 
@@ -28,16 +28,21 @@ public final class LoopbackTemporalServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** @param port 0 for a free port */
+  /**
+   * @param port 0 for a free port
+   */
   public static LoopbackTemporalServer start(int port) {
     TestServicesStarter services = new TestServicesStarter(true, 0);
-    ServerBuilder<?> builder = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    ServerBuilder<?> builder =
+        NettyServerBuilder.forAddress(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
     try {
       return new LoopbackTemporalServer(services, builder.build().start());
     } catch (IOException e) {
       services.close();
-      throw new UncheckedIOException("Cannot start the Temporal dev server on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot start the Temporal dev server on 127.0.0.1:" + port + ": " + e.getMessage(), e);
     }
   }
 

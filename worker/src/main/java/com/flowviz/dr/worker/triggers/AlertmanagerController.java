@@ -35,13 +35,17 @@ public class AlertmanagerController {
   private final AlertmanagerTrigger trigger;
   private final IncidentStarter starter;
 
-  public AlertmanagerController(RequestAuthenticator authenticator, AlertmanagerTrigger trigger, IncidentStarter starter) {
+  public AlertmanagerController(
+      RequestAuthenticator authenticator, AlertmanagerTrigger trigger, IncidentStarter starter) {
     this.authenticator = authenticator;
     this.trigger = trigger;
     this.starter = starter;
   }
 
-  @Post(uri = "/alertmanager", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN}, produces = MediaType.APPLICATION_JSON)
+  @Post(
+      uri = "/alertmanager",
+      consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN},
+      produces = MediaType.APPLICATION_JSON)
   @ExecuteOn(TaskExecutors.BLOCKING)
   public HttpResponse<Map<String, Object>> receive(
       @Header("Authorization") @Nullable String authorization,
@@ -63,7 +67,8 @@ public class AlertmanagerController {
       }
       reading = trigger.read(notification);
     } catch (JsonProcessingException e) {
-      return TriggerResponses.badRequest("the body is not an Alertmanager webhook: " + e.getOriginalMessage());
+      return TriggerResponses.badRequest(
+          "the body is not an Alertmanager webhook: " + e.getOriginalMessage());
     } catch (java.io.IOException | IllegalArgumentException e) {
       return TriggerResponses.badRequest(e.getMessage());
     }
@@ -71,6 +76,9 @@ public class AlertmanagerController {
     for (DeclaredIncident incident : reading.incidents()) {
       outcomes.add(starter.declare(incident));
     }
-    return TriggerResponses.of(outcomes, reading.ignored(), "status " + notification.status() + " of group " + notification.groupKey());
+    return TriggerResponses.of(
+        outcomes,
+        reading.ignored(),
+        "status " + notification.status() + " of group " + notification.groupKey());
   }
 }

@@ -14,10 +14,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What automation may do without a person. The default, "stage-then-approve": an alert may
- * declare any scenario, and everything runs at once up to the first irreversible step (the
- * restore into staging and its verification, a new instance, the DR stack); replacing the live
- * database, repointing the application and switching DNS wait for a person.
+ * What automation may do without a person. The default, "stage-then-approve": an alert may declare
+ * any scenario, and everything runs at once up to the first irreversible step (the restore into
+ * staging and its verification, a new instance, the DR stack); replacing the live database,
+ * repointing the application and switching DNS wait for a person.
  */
 @Singleton
 public class AutomationPolicy {
@@ -35,17 +35,28 @@ public class AutomationPolicy {
     this.operator = settings.operator();
     this.bucket = settings.bucket();
     this.decisionTimeout = settings.decisionTimeout();
-    this.allowed = settings.allowedScenarios() == null || settings.allowedScenarios().isEmpty()
-        ? EnumSet.allOf(Scenario.class)
-        : EnumSet.copyOf(settings.allowedScenarios().stream().map(AutomationPolicy::scenario).toList());
-    for (String mapping : settings.alertScenarios() == null ? List.<String>of() : settings.alertScenarios()) {
+    this.allowed =
+        settings.allowedScenarios() == null || settings.allowedScenarios().isEmpty()
+            ? EnumSet.allOf(Scenario.class)
+            : EnumSet.copyOf(
+                settings.allowedScenarios().stream().map(AutomationPolicy::scenario).toList());
+    for (String mapping :
+        settings.alertScenarios() == null ? List.<String>of() : settings.alertScenarios()) {
       int eq = mapping.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException("flowviz.triggers.alert-scenarios entry \"" + mapping + "\" is not AlertName=scenario.");
+        throw new IllegalArgumentException(
+            "flowviz.triggers.alert-scenarios entry \""
+                + mapping
+                + "\" is not AlertName=scenario.");
       }
       byAlertName.put(mapping.substring(0, eq).trim(), scenario(mapping.substring(eq + 1)));
     }
-    this.approvals = new Approvals(mode("swap", settings.swap()), mode("repoint", settings.repoint()), mode("dns-switch", settings.dnsSwitch()), name);
+    this.approvals =
+        new Approvals(
+            mode("swap", settings.swap()),
+            mode("repoint", settings.repoint()),
+            mode("dns-switch", settings.dnsSwitch()),
+            name);
   }
 
   /** The scenario an alert declares: its flowviz_scenario label, else the mapping of its name. */
@@ -82,9 +93,19 @@ public class AutomationPolicy {
   }
 
   public String describe() {
-    return "policy " + name + ": automation may declare " + allowed.stream().map(Scenario::describe).toList()
-        + "; swap " + approvals.swap() + ", repoint " + approvals.repoint() + ", DNS switch " + approvals.dnsSwitch()
-        + "; a held step waits " + decisionTimeout + " for a person";
+    return "policy "
+        + name
+        + ": automation may declare "
+        + allowed.stream().map(Scenario::describe).toList()
+        + "; swap "
+        + approvals.swap()
+        + ", repoint "
+        + approvals.repoint()
+        + ", DNS switch "
+        + approvals.dnsSwitch()
+        + "; a held step waits "
+        + decisionTimeout
+        + " for a person";
   }
 
   private static Scenario scenario(String value) {
@@ -98,7 +119,8 @@ public class AutomationPolicy {
   private static String mode(String key, String value) {
     String v = value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT);
     if (!v.equals(Approvals.REQUIRED) && !v.equals(Approvals.AUTOMATIC)) {
-      throw new IllegalArgumentException("flowviz.triggers." + key + " is \"" + value + "\"; use required or automatic.");
+      throw new IllegalArgumentException(
+          "flowviz.triggers." + key + " is \"" + value + "\"; use required or automatic.");
     }
     return v;
   }

@@ -3,7 +3,10 @@ package com.flowviz.dr.worker.triggers;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** The message CloudWatch publishes to SNS when an alarm changes state; only what a declaration needs. */
+/**
+ * The message CloudWatch publishes to SNS when an alarm changes state; only what a declaration
+ * needs.
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record CloudWatchAlarm(
     @JsonProperty("AlarmName") String alarmName,

@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts the incident workflow for an alert, exactly once per alert episode. The workflow id is a
- * function of the episode, and Temporal refuses a second start with that id, whether the first
- * run is still going or long finished (REJECT_DUPLICATE): Alertmanager's repeat notifications,
- * SNS redeliveries, retries after a lost answer and several worker replicas all land on one run.
+ * function of the episode, and Temporal refuses a second start with that id, whether the first run
+ * is still going or long finished (REJECT_DUPLICATE): Alertmanager's repeat notifications, SNS
+ * redeliveries, retries after a lost answer and several worker replicas all land on one run.
  */
 @Singleton
 public class IncidentStarter {
@@ -35,44 +35,99 @@ public class IncidentStarter {
   }
 
   public static String workflowId(DeclaredIncident incident) {
-    return "incident-auto-" + incident.scenario().id() + "-" + incident.database().replace('_', '-') + "-"
+    return "incident-auto-"
+        + incident.scenario().id()
+        + "-"
+        + incident.database().replace('_', '-')
+        + "-"
         + sha256(incident.trigger().source() + "|" + incident.episode()).substring(0, 16);
   }
 
   public TriggerOutcome declare(DeclaredIncident incident) {
     String id = workflowId(incident);
     if (!policy.allows(incident.scenario())) {
-      log.warn("Refused to declare {} from {}: the policy {} does not let automation declare it", incident.scenario().describe(),
-          incident.trigger().describe(), policy.name());
-      return new TriggerOutcome(TriggerOutcome.REFUSED, incident.scenario().describe(), null,
-          "the automation policy " + policy.name() + " does not let an alert declare " + incident.scenario().describe()
-              + "; a person declares it (flowviz-dr incident " + incident.scenario().id() + " ...)");
+      log.warn(
+          "Refused to declare {} from {}: the policy {} does not let automation declare it",
+          incident.scenario().describe(),
+          incident.trigger().describe(),
+          policy.name());
+      return new TriggerOutcome(
+          TriggerOutcome.REFUSED,
+          incident.scenario().describe(),
+          null,
+          "the automation policy "
+              + policy.name()
+              + " does not let an alert declare "
+              + incident.scenario().describe()
+              + "; a person declares it (flowviz-dr incident "
+              + incident.scenario().id()
+              + " ...)");
     }
-    IncidentRequest request = new IncidentRequest(incident.scenario().id(), incident.detectedAt().toString(), null, policy.operator(),
-        incident.notes(), incident.database(), policy.bucket(), policy.decisionTimeout().toString(), null, policy.approvals(), incident.trigger());
-    WorkflowOptions options = WorkflowOptions.newBuilder()
-        .setWorkflowId(id)
-        .setTaskQueue(TaskQueues.DR)
-        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-        .setStaticSummary("Automated " + incident.scenario().describe() + " on " + incident.database() + ": " + incident.trigger().alert())
-        .setStaticDetails("Declared by " + incident.trigger().describe() + "\n\nLink: " + incident.trigger().link() + "\n\n" + policy.describe())
-        .build();
+    IncidentRequest request =
+        new IncidentRequest(
+            incident.scenario().id(),
+            incident.detectedAt().toString(),
+            null,
+            policy.operator(),
+            incident.notes(),
+            incident.database(),
+            policy.bucket(),
+            policy.decisionTimeout().toString(),
+            null,
+            policy.approvals(),
+            incident.trigger());
+    WorkflowOptions options =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(id)
+            .setTaskQueue(TaskQueues.DR)
+            .setWorkflowIdReusePolicy(
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+            .setStaticSummary(
+                "Automated "
+                    + incident.scenario().describe()
+                    + " on "
+                    + incident.database()
+                    + ": "
+                    + incident.trigger().alert())
+            .setStaticDetails(
+                "Declared by "
+                    + incident.trigger().describe()
+                    + "\n\nLink: "
+                    + incident.trigger().link()
+                    + "\n\n"
+                    + policy.describe())
+            .build();
     HandleIncidentWorkflow workflow = client.newWorkflowStub(HandleIncidentWorkflow.class, options);
     try {
       WorkflowClient.start(workflow::handle, request);
-      log.info("Declared incident {} ({}) from {}", id, incident.scenario().describe(), incident.trigger().describe());
-      return new TriggerOutcome(TriggerOutcome.STARTED, incident.scenario().describe(), id,
+      log.info(
+          "Declared incident {} ({}) from {}",
+          id,
+          incident.scenario().describe(),
+          incident.trigger().describe());
+      return new TriggerOutcome(
+          TriggerOutcome.STARTED,
+          incident.scenario().describe(),
+          id,
           "incident declared under policy " + policy.name() + ": " + policy.describe());
     } catch (WorkflowExecutionAlreadyStarted e) {
-      log.info("Incident {} already declared for this alert episode ({}); nothing started", id, incident.trigger().describe());
-      return new TriggerOutcome(TriggerOutcome.DUPLICATE, incident.scenario().describe(), id,
+      log.info(
+          "Incident {} already declared for this alert episode ({}); nothing started",
+          id,
+          incident.trigger().describe());
+      return new TriggerOutcome(
+          TriggerOutcome.DUPLICATE,
+          incident.scenario().describe(),
+          id,
           "this alert episode already declared " + id + "; nothing new was started");
     }
   }
 
   private static String sha256(String value) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -15,12 +15,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Who may declare an incident over HTTP. Either a bearer token (what Alertmanager's
- * {@code http_config.authorization} sends) or an HMAC-SHA256 signature over
- * {@code "<timestamp>.<body>"} in {@code X-Flowviz-Signature: sha256=<hex>}, with
- * {@code X-Flowviz-Timestamp: <unix seconds>} within the replay window and each signature
- * accepted once. A bearer token proves the caller, not the request: a repeated request is stopped
- * by the incident's deterministic workflow id instead.
+ * Who may declare an incident over HTTP. Either a bearer token (what Alertmanager's {@code
+ * http_config.authorization} sends) or an HMAC-SHA256 signature over {@code "<timestamp>.<body>"}
+ * in {@code X-Flowviz-Signature: sha256=<hex>}, with {@code X-Flowviz-Timestamp: <unix seconds>}
+ * within the replay window and each signature accepted once. A bearer token proves the caller, not
+ * the request: a repeated request is stopped by the incident's deterministic workflow id instead.
  */
 @Singleton
 public class RequestAuthenticator {
@@ -43,7 +42,9 @@ public class RequestAuthenticator {
     this.clock = clock;
   }
 
-  /** @return null when the request is authentic, else why not (for the 401's body and the log) */
+  /**
+   * @return null when the request is authentic, else why not (for the 401's body and the log)
+   */
   public String refusal(String authorization, String timestamp, String signature, byte[] body) {
     if (signature != null) {
       return checkSignature(timestamp, signature, body);
@@ -51,18 +52,26 @@ public class RequestAuthenticator {
     if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       byte[] expected = credentials.bearerToken().orElse(null);
       if (expected == null) {
-        return "bearer tokens are not accepted here: no flowviz.triggers.token-file or token-secret is configured";
+        return "bearer tokens are not accepted here: no flowviz.triggers.token-file or token-secret"
+            + " is configured";
       }
       byte[] given = authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-      return MessageDigest.isEqual(expected, given) ? null : "the bearer token is not the configured one";
+      return MessageDigest.isEqual(expected, given)
+          ? null
+          : "the bearer token is not the configured one";
     }
-    return "no credentials: send Authorization: Bearer <token>, or sign the request (" + TIMESTAMP_HEADER + " and " + SIGNATURE_HEADER + ")";
+    return "no credentials: send Authorization: Bearer <token>, or sign the request ("
+        + TIMESTAMP_HEADER
+        + " and "
+        + SIGNATURE_HEADER
+        + ")";
   }
 
   private String checkSignature(String timestamp, String signature, byte[] body) {
     byte[] key = credentials.hmacKey().orElse(null);
     if (key == null) {
-      return "signed requests are not accepted here: no flowviz.triggers.hmac-key-file or hmac-key-secret is configured";
+      return "signed requests are not accepted here: no flowviz.triggers.hmac-key-file or"
+          + " hmac-key-secret is configured";
     }
     if (timestamp == null || !timestamp.strip().matches("\\d{1,12}")) {
       return "a signed request needs " + TIMESTAMP_HEADER + ": the time of signing in Unix seconds";
@@ -70,7 +79,12 @@ public class RequestAuthenticator {
     Instant signedAt = Instant.ofEpochSecond(Long.parseLong(timestamp.strip()));
     Instant now = clock.instant();
     if (Duration.between(signedAt, now).abs().compareTo(window) > 0) {
-      return "the request was signed at " + signedAt + ", outside the replay window of " + window + " around " + now
+      return "the request was signed at "
+          + signedAt
+          + ", outside the replay window of "
+          + window
+          + " around "
+          + now
           + " (a replay, or a clock out of sync)";
     }
     String given = signature.strip();
@@ -100,7 +114,9 @@ public class RequestAuthenticator {
 
   /** The signature a caller computes; public for the README's example and the tests. */
   public static String sign(byte[] key, long unixSeconds, byte[] body) {
-    return "sha256=" + HexFormat.of().formatHex(hmac(key, (unixSeconds + ".").getBytes(StandardCharsets.UTF_8), body));
+    return "sha256="
+        + HexFormat.of()
+            .formatHex(hmac(key, (unixSeconds + ".").getBytes(StandardCharsets.UTF_8), body));
   }
 
   private static byte[] hmac(byte[] key, byte[] prefix, byte[] body) {

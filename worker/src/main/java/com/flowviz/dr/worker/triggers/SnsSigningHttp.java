@@ -9,8 +9,8 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 
 /**
- * The HTTP client that fetches SNS signing certificates and confirms subscriptions: HTTPS to
- * {@code sns.<region>.amazonaws.com} only (the verifier refuses any other certificate URL).
+ * The HTTP client that fetches SNS signing certificates and confirms subscriptions: HTTPS to {@code
+ * sns.<region>.amazonaws.com} only (the verifier refuses any other certificate URL).
  */
 @Factory
 public class SnsSigningHttp {
@@ -21,6 +21,9 @@ public class SnsSigningHttp {
   @Named(NAME)
   @Bean(preDestroy = "close")
   SdkHttpClient snsSigningHttpClient() {
-    return ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(30)).build();
+    return ApacheHttpClient.builder()
+        .connectionTimeout(Duration.ofSeconds(10))
+        .socketTimeout(Duration.ofSeconds(30))
+        .build();
   }
 }

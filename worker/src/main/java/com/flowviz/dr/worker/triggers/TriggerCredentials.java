@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * The bearer token and HMAC key callers prove themselves with, read from a file (a Kubernetes
- * secret mount) or the secret store. Read per request, so a rotated credential takes effect
- * without a restart; never logged, never part of a response.
+ * secret mount) or the secret store. Read per request, so a rotated credential takes effect without
+ * a restart; never logged, never part of a response.
  */
 @Singleton
 public class TriggerCredentials {
@@ -38,14 +38,23 @@ public class TriggerCredentials {
   private Optional<byte[]> read(String file, String secret) {
     if (file != null && !file.isBlank()) {
       try {
-        return Optional.of(Files.readString(Path.of(file), StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8))
+        return Optional.of(
+                Files.readString(Path.of(file), StandardCharsets.UTF_8)
+                    .strip()
+                    .getBytes(StandardCharsets.UTF_8))
             .filter(b -> b.length > 0);
       } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read the trigger credential file " + file + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "Cannot read the trigger credential file " + file + ": " + e.getMessage(), e);
       }
     }
     if (secret != null && !secret.isBlank()) {
-      return secrets.get().read(secret).map(String::strip).filter(s -> !s.isEmpty()).map(s -> s.getBytes(StandardCharsets.UTF_8));
+      return secrets
+          .get()
+          .read(secret)
+          .map(String::strip)
+          .filter(s -> !s.isEmpty())
+          .map(s -> s.getBytes(StandardCharsets.UTF_8));
     }
     return Optional.empty();
   }

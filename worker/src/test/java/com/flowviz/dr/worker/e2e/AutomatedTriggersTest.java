@@ -56,7 +56,8 @@ class AutomatedTriggersTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOKEN = "token-" + UUID.randomUUID();
-  private static final byte[] HMAC_KEY = ("hmac-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+  private static final byte[] HMAC_KEY =
+      ("hmac-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
 
   private static WorkerTestStack stack;
   private static String bucket;
@@ -74,8 +75,14 @@ class AutomatedTriggersTest {
     Path hmacFile = Files.write(dir.resolve("hmac"), HMAC_KEY);
     bucket = TestMoto.newBucket(TestMoto.s3(), "flowviz-backups");
     var sns = TestMoto.sns();
-    alarmTopic = sns.createTopic(b -> b.name("flowviz-alarms-" + UUID.randomUUID().toString().substring(0, 8))).topicArn();
-    signedTopic = sns.createTopic(b -> b.name("flowviz-signed-" + UUID.randomUUID().toString().substring(0, 8))).topicArn();
+    alarmTopic =
+        sns.createTopic(
+                b -> b.name("flowviz-alarms-" + UUID.randomUUID().toString().substring(0, 8)))
+            .topicArn();
+    signedTopic =
+        sns.createTopic(
+                b -> b.name("flowviz-signed-" + UUID.randomUUID().toString().substring(0, 8)))
+            .topicArn();
     signer = new SnsTestSigner();
     SnsSigningViaMoto.testCertificate = signer.pem();
 
@@ -88,13 +95,15 @@ class AutomatedTriggersTest {
     properties.put("flowviz.triggers.alert-scenarios", List.of("FlowvizDatabaseCorrupted=2.1"));
     properties.put("flowviz.triggers.allowed-scenarios", List.of("2.1", "2.2", "2.3", "2.5"));
     properties.put("flowviz.triggers.bucket", bucket);
-    properties.put("flowviz.incident.report-bucket", TestMoto.newBucket(TestMoto.s3(), "flowviz-compliance"));
+    properties.put(
+        "flowviz.incident.report-bucket", TestMoto.newBucket(TestMoto.s3(), "flowviz-compliance"));
     properties.put("flowviz.triggers.decision-timeout", "30m");
     properties.put(SnsSigningViaMoto.PROPERTY, true);
     stack = WorkerTestStack.withSettings(properties);
     base = "http://127.0.0.1:" + stack.httpPort();
 
-    // moto delivers each alarm to the worker and, for the test to replay and tamper with, to an inbox.
+    // moto delivers each alarm to the worker and, for the test to replay and tamper with, to an
+    // inbox.
     inbox = HttpInbox.start();
     sns.subscribe(b -> b.topicArn(alarmTopic).protocol("http").endpoint(base + "/triggers/sns"));
     sns.subscribe(b -> b.topicArn(alarmTopic).protocol("http").endpoint(inbox.url("/alarms")));
@@ -116,9 +125,15 @@ class AutomatedTriggersTest {
     List<WorkflowExecutionInfo> all = executions().toList();
     assertTrue(!all.isEmpty(), "the triggers started incidents");
     for (WorkflowExecutionInfo e : all) {
-      String history = stack.client.fetchHistory(e.getExecution().getWorkflowId(), e.getExecution().getRunId()).toJson(true);
+      String history =
+          stack
+              .client
+              .fetchHistory(e.getExecution().getWorkflowId(), e.getExecution().getRunId())
+              .toJson(true);
       for (String secret : credentials()) {
-        assertTrue(!history.contains(secret), e.getExecution().getWorkflowId() + " holds a trigger credential");
+        assertTrue(
+            !history.contains(secret),
+            e.getExecution().getWorkflowId() + " holds a trigger credential");
       }
     }
   }
@@ -133,7 +148,9 @@ class AutomatedTriggersTest {
     Thread.sleep(1100);
     TestPostgres.execute(database, "UPDATE lots SET quantity = -1 WHERE status = 'released'");
     Map<String, String> damaged = TestPostgres.fingerprint(database);
-    String body = alertmanager("firing", alert("FlowvizLotsCorrupted", "2.1", database, Instant.now(), "firing"));
+    String body =
+        alertmanager(
+            "firing", alert("FlowvizLotsCorrupted", "2.1", database, Instant.now(), "firing"));
 
     HttpResponse<String> response = post("/triggers/alertmanager", body, bearer(TOKEN));
 
@@ -141,32 +158,63 @@ class AutomatedTriggersTest {
     JsonNode incident = JSON.readTree(response.body()).path("incidents").get(0);
     assertEquals("started", incident.path("status").asText(), response.body());
     String id = incident.path("workflowId").asText();
-    HandleIncidentWorkflow workflow = stack.client.newWorkflowStub(HandleIncidentWorkflow.class, id);
+    HandleIncidentWorkflow workflow =
+        stack.client.newWorkflowStub(HandleIncidentWorkflow.class, id);
     IncidentProgress waiting = awaitStep(workflow, "approve-swap", Duration.ofMinutes(3));
     assertTrue(waiting.awaiting().contains("--gate swap"), waiting.awaiting());
-    assertEquals(damaged, TestPostgres.fingerprint(database), "nothing replaced the live database before a person approved");
+    assertEquals(
+        damaged,
+        TestPostgres.fingerprint(database),
+        "nothing replaced the live database before a person approved");
 
     // The on-call engineer answers with the starter, as a script would (--json).
     java.io.StringWriter out = new java.io.StringWriter();
     java.io.StringWriter err = new java.io.StringWriter();
-    int exit = com.flowviz.dr.starter.StarterCommand.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "approve", "--address",
-        stack.temporal.address(), id, "--gate", "swap", "--by", "carol", "--comment", "staged copy checked", "--json");
+    int exit =
+        com.flowviz.dr.starter.StarterCommand.run(
+            new java.io.PrintWriter(out),
+            new java.io.PrintWriter(err),
+            "approve",
+            "--address",
+            stack.temporal.address(),
+            id,
+            "--gate",
+            "swap",
+            "--by",
+            "carol",
+            "--comment",
+            "staged copy checked",
+            "--json");
     IncidentResult result = WorkflowStub.fromTyped(workflow).getResult(IncidentResult.class);
 
     assertEquals(0, exit, out + " " + err);
     JsonNode answer = JSON.readTree(out.toString());
-    assertTrue(answer.path("approved").asBoolean() && answer.path("answer").asText().startsWith("Approved swap by carol"), out.toString());
-    assertEquals(IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
-    assertEquals(atBackup, TestPostgres.fingerprint(database), "the approved swap put the backup in place, row for row");
-    assertTrue(result.steps().stream().anyMatch(s -> s.step().equals("approve-swap") && s.detail().contains("approved by carol")),
+    assertTrue(
+        answer.path("approved").asBoolean()
+            && answer.path("answer").asText().startsWith("Approved swap by carol"),
+        out.toString());
+    assertEquals(
+        IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
+    assertEquals(
+        atBackup,
+        TestPostgres.fingerprint(database),
+        "the approved swap put the backup in place, row for row");
+    assertTrue(
+        result.steps().stream()
+            .anyMatch(
+                s -> s.step().equals("approve-swap") && s.detail().contains("approved by carol")),
         result.steps().toString());
   }
 
   // ---- Exactly once per alert episode ----
 
   @Test
-  void repeatedAndConcurrentDeliveriesOfOneAlertStartOneIncidentEvenAfterItEnded() throws Exception {
-    String body = alertmanager("firing", alert("FlowvizRegionDown", "2.5", "flowviz", Instant.now().minusSeconds(30), "firing"));
+  void repeatedAndConcurrentDeliveriesOfOneAlertStartOneIncidentEvenAfterItEnded()
+      throws Exception {
+    String body =
+        alertmanager(
+            "firing",
+            alert("FlowvizRegionDown", "2.5", "flowviz", Instant.now().minusSeconds(30), "firing"));
     List<Callable<HttpResponse<String>>> deliveries = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       deliveries.add(() -> post("/triggers/alertmanager", body, bearer(TOKEN)));
@@ -193,12 +241,20 @@ class AutomatedTriggersTest {
 
     // Alertmanager repeats a firing alert every repeat_interval: the ended incident is not redone.
     HttpResponse<String> repeat = post("/triggers/alertmanager", body, bearer(TOKEN));
-    assertEquals("duplicate", JSON.readTree(repeat.body()).path("incidents").get(0).path("status").asText(), repeat.body());
+    assertEquals(
+        "duplicate",
+        JSON.readTree(repeat.body()).path("incidents").get(0).path("status").asText(),
+        repeat.body());
     assertEquals(1, executionsOf(id), "one run of " + id);
 
     // A new episode of the same alert (it resolved and fired again) is a new incident.
-    String later = alertmanager("firing", alert("FlowvizRegionDown", "2.5", "flowviz", Instant.now(), "firing"));
-    JsonNode next = JSON.readTree(post("/triggers/alertmanager", later, bearer(TOKEN)).body()).path("incidents").get(0);
+    String later =
+        alertmanager(
+            "firing", alert("FlowvizRegionDown", "2.5", "flowviz", Instant.now(), "firing"));
+    JsonNode next =
+        JSON.readTree(post("/triggers/alertmanager", later, bearer(TOKEN)).body())
+            .path("incidents")
+            .get(0);
     assertEquals("started", next.path("status").asText());
     assertNotEquals(id, next.path("workflowId").asText());
     endIfRunning(next.path("workflowId").asText());
@@ -208,49 +264,86 @@ class AutomatedTriggersTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void aRealAlertmanagerWithTheDeployedRouteDeclaresOneIncidentForAGroupOfAlerts() throws Exception {
+  void aRealAlertmanagerWithTheDeployedRouteDeclaresOneIncidentForAGroupOfAlerts()
+      throws Exception {
     // The deployed route and receiver, pointed at this worker: only the URL, the token file and
     // the group wait (30 s in production) change.
-    Map<String, Object> config = new org.yaml.snakeyaml.Yaml().load(Files.readString(Path.of("..", "deploy", "alerting", "alertmanager.yml")));
-    Map<String, Object> route = ((List<Map<String, Object>>) ((Map<String, Object>) config.get("route")).get("routes")).get(0);
+    Map<String, Object> config =
+        new org.yaml.snakeyaml.Yaml()
+            .load(Files.readString(Path.of("..", "deploy", "alerting", "alertmanager.yml")));
+    Map<String, Object> route =
+        ((List<Map<String, Object>>) ((Map<String, Object>) config.get("route")).get("routes"))
+            .get(0);
     route.put("group_wait", "1s");
-    Map<String, Object> receiver = ((List<Map<String, Object>>) config.get("receivers")).stream()
-        .filter(r -> r.get("name").equals(route.get("receiver"))).findFirst().orElseThrow();
-    Map<String, Object> webhook = ((List<Map<String, Object>>) receiver.get("webhook_configs")).get(0);
+    Map<String, Object> receiver =
+        ((List<Map<String, Object>>) config.get("receivers"))
+            .stream()
+                .filter(r -> r.get("name").equals(route.get("receiver")))
+                .findFirst()
+                .orElseThrow();
+    Map<String, Object> webhook =
+        ((List<Map<String, Object>>) receiver.get("webhook_configs")).get(0);
     Path dir = Files.createTempDirectory("flowviz-dr-alertmanager");
     Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN);
     webhook.put("url", base + "/triggers/alertmanager");
-    ((Map<String, Object>) ((Map<String, Object>) webhook.get("http_config")).get("authorization")).put("credentials_file", tokenFile.toString());
-    Path configFile = Files.writeString(dir.resolve("alertmanager.yml"), new org.yaml.snakeyaml.Yaml().dump(config));
+    ((Map<String, Object>) ((Map<String, Object>) webhook.get("http_config")).get("authorization"))
+        .put("credentials_file", tokenFile.toString());
+    Path configFile =
+        Files.writeString(
+            dir.resolve("alertmanager.yml"), new org.yaml.snakeyaml.Yaml().dump(config));
     int port;
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    Process alertmanager = new ProcessBuilder(alertmanagerBinary(), "--config.file=" + configFile, "--storage.path=" + dir.resolve("data"),
-        "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=", "--log.level=debug")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("alertmanager.log").toFile()).start();
+    Process alertmanager =
+        new ProcessBuilder(
+                alertmanagerBinary(),
+                "--config.file=" + configFile,
+                "--storage.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port,
+                "--cluster.listen-address=",
+                "--log.level=debug")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("alertmanager.log").toFile())
+            .start();
     try {
       String api = "http://127.0.0.1:" + port + "/api/v2";
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (true) {
         try {
-          if (http.send(HttpRequest.newBuilder(URI.create(api + "/status")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+          if (http.send(
+                      HttpRequest.newBuilder(URI.create(api + "/status")).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode()
+              == 200) {
             break;
           }
         } catch (java.io.IOException notYet) {
           // still starting
         }
         if (System.nanoTime() > deadline) {
-          throw new AssertionError("Alertmanager did not start: " + Files.readString(dir.resolve("alertmanager.log")));
+          throw new AssertionError(
+              "Alertmanager did not start: " + Files.readString(dir.resolve("alertmanager.log")));
         }
         Thread.sleep(200);
       }
       String database = TestPostgres.newDatabaseName("flowviz_am");
-      // Two alerts that agree on scenario and database: Alertmanager groups them into one notification.
-      String alerts = "[" + prometheusAlert("FlowvizRegionUnreachable", database, Instant.now().minusSeconds(60)) + ","
-          + prometheusAlert("FlowvizApiProbesFailing", database, Instant.now().minusSeconds(30)) + "]";
-      HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(api + "/alerts")).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(alerts)).build(), HttpResponse.BodyHandlers.ofString());
+      // Two alerts that agree on scenario and database: Alertmanager groups them into one
+      // notification.
+      String alerts =
+          "["
+              + prometheusAlert(
+                  "FlowvizRegionUnreachable", database, Instant.now().minusSeconds(60))
+              + ","
+              + prometheusAlert("FlowvizApiProbesFailing", database, Instant.now().minusSeconds(30))
+              + "]";
+      HttpResponse<String> posted =
+          http.send(
+              HttpRequest.newBuilder(URI.create(api + "/alerts"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(alerts))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, posted.statusCode(), posted.body());
 
       String prefix = "incident-auto-regional-outage-" + database.replace('_', '-') + "-";
@@ -258,12 +351,27 @@ class AutomatedTriggersTest {
       List<String> incidents = List.of();
       while (System.nanoTime() < until && incidents.isEmpty()) {
         Thread.sleep(500);
-        incidents = executions().map(e -> e.getExecution().getWorkflowId()).filter(id -> id.startsWith(prefix)).distinct().toList();
+        incidents =
+            executions()
+                .map(e -> e.getExecution().getWorkflowId())
+                .filter(id -> id.startsWith(prefix))
+                .distinct()
+                .toList();
       }
       String log = Files.readString(dir.resolve("alertmanager.log"));
-      assertEquals(1, incidents.size(), "one incident for the group: " + incidents + "\nAlertmanager log:\n" + log);
-      Thread.sleep(2000); // a second notification, had the group been split, would have arrived by now
-      assertEquals(1, executions().map(e -> e.getExecution().getWorkflowId()).filter(id -> id.startsWith(prefix)).distinct().count());
+      assertEquals(
+          1,
+          incidents.size(),
+          "one incident for the group: " + incidents + "\nAlertmanager log:\n" + log);
+      Thread.sleep(
+          2000); // a second notification, had the group been split, would have arrived by now
+      assertEquals(
+          1,
+          executions()
+              .map(e -> e.getExecution().getWorkflowId())
+              .filter(id -> id.startsWith(prefix))
+              .distinct()
+              .count());
       endIfRunning(incidents.get(0));
     } finally {
       alertmanager.destroy();
@@ -277,7 +385,9 @@ class AutomatedTriggersTest {
         return candidate;
       }
     }
-    throw new AssertionError("Alertmanager is not installed (Debian: apt-get install prometheus-alertmanager; .ci/run does)");
+    throw new AssertionError(
+        "Alertmanager is not installed (Debian: apt-get install prometheus-alertmanager; .ci/run"
+            + " does)");
   }
 
   private static String prometheusAlert(String name, String database, Instant startsAt) {
@@ -297,31 +407,63 @@ class AutomatedTriggersTest {
 
   @Test
   void unauthenticatedRequestsAreRefusedAndStartNothing() throws Exception {
-    String body = alertmanager("firing", alert("FlowvizRegionDown", "2.5", "flowviz_unauth", Instant.now().minusSeconds(5), "firing"));
+    String body =
+        alertmanager(
+            "firing",
+            alert(
+                "FlowvizRegionDown",
+                "2.5",
+                "flowviz_unauth",
+                Instant.now().minusSeconds(5),
+                "firing"));
     long now = Instant.now().getEpochSecond();
-    List<Map<String, String>> strangers = List.of(
-        Map.of(),
-        bearer("not-the-token"),
-        Map.of("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("x:" + TOKEN).getBytes(StandardCharsets.UTF_8))),
-        signed("wrong-key".getBytes(StandardCharsets.UTF_8), now, body),
-        signed(HMAC_KEY, now - 600, body), // signed ten minutes ago: outside the five-minute window
-        signed(HMAC_KEY, now + 600, body),
-        Map.of(RequestAuthenticator.TIMESTAMP_HEADER, String.valueOf(now), RequestAuthenticator.SIGNATURE_HEADER, "sha256=zz"),
-        Map.of(RequestAuthenticator.SIGNATURE_HEADER, RequestAuthenticator.sign(HMAC_KEY, now, body.getBytes(StandardCharsets.UTF_8))));
+    List<Map<String, String>> strangers =
+        List.of(
+            Map.of(),
+            bearer("not-the-token"),
+            Map.of(
+                "Authorization",
+                "Basic "
+                    + java.util.Base64.getEncoder()
+                        .encodeToString(("x:" + TOKEN).getBytes(StandardCharsets.UTF_8))),
+            signed("wrong-key".getBytes(StandardCharsets.UTF_8), now, body),
+            signed(
+                HMAC_KEY, now - 600,
+                body), // signed ten minutes ago: outside the five-minute window
+            signed(HMAC_KEY, now + 600, body),
+            Map.of(
+                RequestAuthenticator.TIMESTAMP_HEADER,
+                String.valueOf(now),
+                RequestAuthenticator.SIGNATURE_HEADER,
+                "sha256=zz"),
+            Map.of(
+                RequestAuthenticator.SIGNATURE_HEADER,
+                RequestAuthenticator.sign(HMAC_KEY, now, body.getBytes(StandardCharsets.UTF_8))));
     for (Map<String, String> headers : strangers) {
       HttpResponse<String> r = post("/triggers/alertmanager", body, headers);
       assertEquals(401, r.statusCode(), headers + " -> " + r.body());
       assertTrue(JSON.readTree(r.body()).path("error").asText().length() > 10, r.body());
     }
     // Had any of them started the incident, this would be a duplicate.
-    JsonNode first = JSON.readTree(post("/triggers/alertmanager", body, bearer(TOKEN)).body()).path("incidents").get(0);
+    JsonNode first =
+        JSON.readTree(post("/triggers/alertmanager", body, bearer(TOKEN)).body())
+            .path("incidents")
+            .get(0);
     assertEquals("started", first.path("status").asText());
     endIfRunning(first.path("workflowId").asText());
   }
 
   @Test
   void aSignedRequestIsAcceptedOnceWithinTheReplayWindow() throws Exception {
-    String body = alertmanager("firing", alert("FlowvizRegionDown", "2.5", "flowviz_signed", Instant.now().minusSeconds(5), "firing"));
+    String body =
+        alertmanager(
+            "firing",
+            alert(
+                "FlowvizRegionDown",
+                "2.5",
+                "flowviz_signed",
+                Instant.now().minusSeconds(5),
+                "firing"));
     Map<String, String> headers = signed(HMAC_KEY, Instant.now().getEpochSecond(), body);
 
     HttpResponse<String> first = post("/triggers/alertmanager", body, headers);
@@ -344,10 +486,19 @@ class AutomatedTriggersTest {
     cases.put("[1, 2]", "not an Alertmanager webhook");
     cases.put("{\"status\": \"firing\", \"alerts\": []}", "groupKey is missing");
     cases.put(alertmanager("firing"), "alerts is missing or empty");
-    cases.put(alertmanager("firing", alert("X", "2.1", "lots; DROP TABLE lots", now, "firing")), "is not a PostgreSQL database name");
-    cases.put(alertmanager("firing", alert("X", "2.9", "flowviz", now, "firing")), "is not one of the runbook's scenarios");
-    cases.put(alertmanager("firing", alert("X", "2.1", "flowviz", now.plus(2, ChronoUnit.HOURS), "firing")), "in the future");
-    ObjectNode badTime = (ObjectNode) JSON.readTree(alertmanager("firing", alert("X", "2.1", "flowviz", now, "firing")));
+    cases.put(
+        alertmanager("firing", alert("X", "2.1", "lots; DROP TABLE lots", now, "firing")),
+        "is not a PostgreSQL database name");
+    cases.put(
+        alertmanager("firing", alert("X", "2.9", "flowviz", now, "firing")),
+        "is not one of the runbook's scenarios");
+    cases.put(
+        alertmanager(
+            "firing", alert("X", "2.1", "flowviz", now.plus(2, ChronoUnit.HOURS), "firing")),
+        "in the future");
+    ObjectNode badTime =
+        (ObjectNode)
+            JSON.readTree(alertmanager("firing", alert("X", "2.1", "flowviz", now, "firing")));
     ((ObjectNode) badTime.path("alerts").get(0)).put("startsAt", "yesterday");
     cases.put(badTime.toString(), "is not an RFC 3339 time");
     for (Map.Entry<String, String> c : cases.entrySet()) {
@@ -362,17 +513,30 @@ class AutomatedTriggersTest {
   void alertsThePolicyDoesNotCoverStartNothingAndSaySo() throws Exception {
     long runsBefore = allRuns();
     Instant now = Instant.now();
-    HttpResponse<String> unmapped = post("/triggers/alertmanager", alertmanager("firing", alert("DiskAlmostFull", null, "flowviz", now, "firing")),
-        bearer(TOKEN));
-    HttpResponse<String> refused = post("/triggers/alertmanager", alertmanager("firing", alert("FlowvizBreach", "ransomware", "flowviz", now, "firing")),
-        bearer(TOKEN));
-    HttpResponse<String> resolved = post("/triggers/alertmanager",
-        alertmanager("resolved", alert("FlowvizLotsCorrupted", "2.1", "flowviz", now.minusSeconds(600), "resolved")), bearer(TOKEN));
+    HttpResponse<String> unmapped =
+        post(
+            "/triggers/alertmanager",
+            alertmanager("firing", alert("DiskAlmostFull", null, "flowviz", now, "firing")),
+            bearer(TOKEN));
+    HttpResponse<String> refused =
+        post(
+            "/triggers/alertmanager",
+            alertmanager("firing", alert("FlowvizBreach", "ransomware", "flowviz", now, "firing")),
+            bearer(TOKEN));
+    HttpResponse<String> resolved =
+        post(
+            "/triggers/alertmanager",
+            alertmanager(
+                "resolved",
+                alert("FlowvizLotsCorrupted", "2.1", "flowviz", now.minusSeconds(600), "resolved")),
+            bearer(TOKEN));
 
     assertEquals(422, unmapped.statusCode(), unmapped.body());
     assertTrue(unmapped.body().contains("maps to no runbook scenario"), unmapped.body());
     assertEquals(403, refused.statusCode(), refused.body());
-    assertTrue(refused.body().contains("does not let an alert declare 2.4 security-breach"), refused.body());
+    assertTrue(
+        refused.body().contains("does not let an alert declare 2.4 security-breach"),
+        refused.body());
     assertEquals(200, resolved.statusCode(), resolved.body());
     assertTrue(resolved.body().contains("resolved, not firing"), resolved.body());
     assertEquals(runsBefore, allRuns(), "nothing was started");
@@ -383,23 +547,45 @@ class AutomatedTriggersTest {
   @Test
   void aCloudWatchAlarmDeliveredBySnsIsVerifiedAndDeclaresOneIncident() throws Exception {
     Instant changed = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(2);
-    String alarmArn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:flowviz-region-" + UUID.randomUUID().toString().substring(0, 6);
-    String alarm = alarm(alarmArn, "ALARM", "flowviz_scenario=2.5 flowviz_database=flowviz_sns", changed);
-    String expectedId = IncidentStarter.workflowId(new DeclaredIncident(Scenario.REGIONAL_OUTAGE, "flowviz_sns", alarmArn + "|" + changed,
-        changed, null, new Trigger("sns", null, null, null, null)));
+    String alarmArn =
+        "arn:aws:cloudwatch:us-east-1:123456789012:alarm:flowviz-region-"
+            + UUID.randomUUID().toString().substring(0, 6);
+    String alarm =
+        alarm(alarmArn, "ALARM", "flowviz_scenario=2.5 flowviz_database=flowviz_sns", changed);
+    String expectedId =
+        IncidentStarter.workflowId(
+            new DeclaredIncident(
+                Scenario.REGIONAL_OUTAGE,
+                "flowviz_sns",
+                alarmArn + "|" + changed,
+                changed,
+                null,
+                new Trigger("sns", null, null, null, null)));
 
     TestMoto.sns().publish(b -> b.topicArn(alarmTopic).message(alarm));
 
     awaitExecution(expectedId, Duration.ofSeconds(30));
-    HttpInbox.Received delivered = inbox.await("/alarms", b -> b.contains(alarmArn.replace("/", "\\/")) || b.contains(alarmArn), Duration.ofSeconds(10));
+    HttpInbox.Received delivered =
+        inbox.await(
+            "/alarms",
+            b -> b.contains(alarmArn.replace("/", "\\/")) || b.contains(alarmArn),
+            Duration.ofSeconds(10));
     // SNS may deliver a message more than once: the same signed message again starts nothing.
-    HttpResponse<String> again = post("/triggers/sns", delivered.body(), Map.of("Content-Type", "text/plain; charset=UTF-8"));
+    HttpResponse<String> again =
+        post(
+            "/triggers/sns", delivered.body(), Map.of("Content-Type", "text/plain; charset=UTF-8"));
     assertEquals(200, again.statusCode(), again.body());
-    assertEquals("duplicate", JSON.readTree(again.body()).path("incidents").get(0).path("status").asText(), again.body());
-    assertEquals(expectedId, JSON.readTree(again.body()).path("incidents").get(0).path("workflowId").asText());
+    assertEquals(
+        "duplicate",
+        JSON.readTree(again.body()).path("incidents").get(0).path("status").asText(),
+        again.body());
+    assertEquals(
+        expectedId,
+        JSON.readTree(again.body()).path("incidents").get(0).path("workflowId").asText());
     // One changed byte of the alarm, and moto's signature no longer verifies.
     ObjectNode tampered = (ObjectNode) JSON.readTree(delivered.body());
-    tampered.put("Message", tampered.path("Message").asText().replace("flowviz_sns", "flowviz_evil"));
+    tampered.put(
+        "Message", tampered.path("Message").asText().replace("flowviz_sns", "flowviz_evil"));
     HttpResponse<String> forged = post("/triggers/sns", tampered.toString(), Map.of());
     assertEquals(403, forged.statusCode(), forged.body());
     assertTrue(forged.body().contains("signature"), forged.body());
@@ -411,39 +597,72 @@ class AutomatedTriggersTest {
   void snsMessagesThatAreUnsignedStaleOrFromAnotherTopicAreRefused() throws Exception {
     long runsBefore = allRuns();
     Instant now = Instant.now();
-    String ok = alarm("arn:aws:cloudwatch:us-east-1:123456789012:alarm:x", "OK", "flowviz_scenario=2.1", now);
+    String ok =
+        alarm(
+            "arn:aws:cloudwatch:us-east-1:123456789012:alarm:x", "OK", "flowviz_scenario=2.1", now);
     String stillOk = signer.notification(signedTopic, ok, now);
     HttpResponse<String> verified = post("/triggers/sns", stillOk, Map.of());
     assertEquals(200, verified.statusCode(), verified.body());
     assertTrue(verified.body().contains("is OK, not ALARM"), verified.body());
 
-    String firing = alarm("arn:aws:cloudwatch:us-east-1:123456789012:alarm:y", "ALARM", "flowviz_scenario=2.1", now);
+    String firing =
+        alarm(
+            "arn:aws:cloudwatch:us-east-1:123456789012:alarm:y",
+            "ALARM",
+            "flowviz_scenario=2.1",
+            now);
     String stale = signer.notification(signedTopic, firing, now.minus(2, ChronoUnit.HOURS));
     assertRefused(post("/triggers/sns", stale, Map.of()), 403, "outside PT1H");
-    String otherTopic = signer.notification(signedTopic.replace("flowviz-signed", "someone-else"), firing, now);
+    String otherTopic =
+        signer.notification(signedTopic.replace("flowviz-signed", "someone-else"), firing, now);
     assertRefused(post("/triggers/sns", otherTopic, Map.of()), 403, "is not accepted here");
     ObjectNode unsigned = (ObjectNode) JSON.readTree(signer.notification(signedTopic, firing, now));
     unsigned.remove("Signature");
     assertRefused(post("/triggers/sns", unsigned.toString(), Map.of()), 403, "signature");
-    ObjectNode elsewhere = (ObjectNode) JSON.readTree(signer.notification(signedTopic, firing, now));
+    ObjectNode elsewhere =
+        (ObjectNode) JSON.readTree(signer.notification(signedTopic, firing, now));
     elsewhere.put("SigningCertURL", "https://attacker.example.com/" + SnsTestSigner.CERT_NAME);
     assertRefused(post("/triggers/sns", elsewhere.toString(), Map.of()), 403, "signature");
     assertRefused(post("/triggers/sns", "hello", Map.of()), 400, "not an SNS message");
-    assertRefused(post("/triggers/sns", signer.notification(signedTopic, "plain text, not an alarm", now), Map.of()), 422, "not a CloudWatch alarm");
+    assertRefused(
+        post(
+            "/triggers/sns",
+            signer.notification(signedTopic, "plain text, not an alarm", now),
+            Map.of()),
+        422,
+        "not a CloudWatch alarm");
     assertEquals(runsBefore, allRuns(), "nothing was started");
   }
 
   @Test
   void aSignedSubscriptionConfirmationIsConfirmedAtSnsOwnEndpoint() throws Exception {
     String token = "token-" + UUID.randomUUID();
-    String subscribeUrl = "https://sns." + TestMoto.REGION + ".amazonaws.com/?Action=ConfirmSubscription&TopicArn=" + signedTopic + "&Token=" + token;
+    String subscribeUrl =
+        "https://sns."
+            + TestMoto.REGION
+            + ".amazonaws.com/?Action=ConfirmSubscription&TopicArn="
+            + signedTopic
+            + "&Token="
+            + token;
 
-    HttpResponse<String> r = post("/triggers/sns", signer.subscriptionConfirmation(signedTopic, token, subscribeUrl, Instant.now()), Map.of());
+    HttpResponse<String> r =
+        post(
+            "/triggers/sns",
+            signer.subscriptionConfirmation(signedTopic, token, subscribeUrl, Instant.now()),
+            Map.of());
 
     assertEquals(200, r.statusCode(), r.body());
-    assertTrue(SnsSigningViaMoto.requested.stream().anyMatch(u -> u.toString().contains("Token=" + token)), SnsSigningViaMoto.requested.toString());
+    assertTrue(
+        SnsSigningViaMoto.requested.stream().anyMatch(u -> u.toString().contains("Token=" + token)),
+        SnsSigningViaMoto.requested.toString());
     String evil = "https://attacker.example.com/?Action=ConfirmSubscription&Token=" + token;
-    assertRefused(post("/triggers/sns", signer.subscriptionConfirmation(signedTopic, token, evil, Instant.now()), Map.of()), 403, "not SNS's own");
+    assertRefused(
+        post(
+            "/triggers/sns",
+            signer.subscriptionConfirmation(signedTopic, token, evil, Instant.now()),
+            Map.of()),
+        403,
+        "not SNS's own");
   }
 
   // ---- helpers ----
@@ -453,9 +672,12 @@ class AutomatedTriggersTest {
     assertTrue(r.body().contains(because), "expected \"" + because + "\" in " + r.body());
   }
 
-  private HttpResponse<String> post(String path, String body, Map<String, String> headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+  private HttpResponse<String> post(String path, String body, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (!headers.containsKey("Content-Type")) {
       request.header("Content-Type", "application/json");
     }
@@ -468,15 +690,22 @@ class AutomatedTriggersTest {
   }
 
   private static Map<String, String> signed(byte[] key, long at, String body) {
-    return Map.of(RequestAuthenticator.TIMESTAMP_HEADER, String.valueOf(at),
-        RequestAuthenticator.SIGNATURE_HEADER, RequestAuthenticator.sign(key, at, body.getBytes(StandardCharsets.UTF_8)));
+    return Map.of(
+        RequestAuthenticator.TIMESTAMP_HEADER,
+        String.valueOf(at),
+        RequestAuthenticator.SIGNATURE_HEADER,
+        RequestAuthenticator.sign(key, at, body.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** An Alertmanager v4 webhook body, as Alertmanager 0.27 sends it. */
   private static String alertmanager(String status, ObjectNode... alerts) {
     ObjectNode n = JSON.createObjectNode();
     n.put("version", "4");
-    n.put("groupKey", "{}:{alertname=\"" + (alerts.length == 0 ? "none" : alerts[0].path("labels").path("alertname").asText()) + "\"}");
+    n.put(
+        "groupKey",
+        "{}:{alertname=\""
+            + (alerts.length == 0 ? "none" : alerts[0].path("labels").path("alertname").asText())
+            + "\"}");
     n.put("truncatedAlerts", 0);
     n.put("status", status);
     n.put("receiver", "flowviz-dr");
@@ -488,7 +717,8 @@ class AutomatedTriggersTest {
     return n.toString();
   }
 
-  private static ObjectNode alert(String name, String scenario, String database, Instant startsAt, String status) {
+  private static ObjectNode alert(
+      String name, String scenario, String database, Instant startsAt, String status) {
     ObjectNode a = JSON.createObjectNode();
     a.put("status", status);
     ObjectNode labels = a.putObject("labels");
@@ -512,7 +742,9 @@ class AutomatedTriggersTest {
     a.put("AlarmDescription", description);
     a.put("AWSAccountId", "123456789012");
     a.put("NewStateValue", state);
-    a.put("NewStateReason", "Threshold Crossed: 1 datapoint [0.0] was less than the threshold (1.0).");
+    a.put(
+        "NewStateReason",
+        "Threshold Crossed: 1 datapoint [0.0] was less than the threshold (1.0).");
     // CloudWatch writes its times with a "+0000" offset.
     a.put("StateChangeTime", changed.toString().replace("Z", "+0000"));
     a.put("Region", "US East (N. Virginia)");
@@ -521,7 +753,8 @@ class AutomatedTriggersTest {
     return a.toString();
   }
 
-  private static IncidentProgress awaitStep(HandleIncidentWorkflow workflow, String step, Duration timeout) throws InterruptedException {
+  private static IncidentProgress awaitStep(
+      HandleIncidentWorkflow workflow, String step, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     IncidentProgress last = null;
     while (System.nanoTime() < deadline) {
@@ -548,8 +781,18 @@ class AutomatedTriggersTest {
 
   private static Stream<WorkflowExecutionInfo> executions() {
     var service = stack.client.getWorkflowServiceStubs().blockingStub();
-    var open = service.listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder().setNamespace("default").setMaximumPageSize(1000).build());
-    var closed = service.listClosedWorkflowExecutions(ListClosedWorkflowExecutionsRequest.newBuilder().setNamespace("default").setMaximumPageSize(1000).build());
+    var open =
+        service.listOpenWorkflowExecutions(
+            ListOpenWorkflowExecutionsRequest.newBuilder()
+                .setNamespace("default")
+                .setMaximumPageSize(1000)
+                .build());
+    var closed =
+        service.listClosedWorkflowExecutions(
+            ListClosedWorkflowExecutionsRequest.newBuilder()
+                .setNamespace("default")
+                .setMaximumPageSize(1000)
+                .build());
     return Stream.concat(open.getExecutionsList().stream(), closed.getExecutionsList().stream());
   }
 
@@ -562,7 +805,8 @@ class AutomatedTriggersTest {
     return executions().count();
   }
 
-  private static void awaitExecution(String workflowId, Duration timeout) throws InterruptedException {
+  private static void awaitExecution(String workflowId, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (executionsOf(workflowId) > 0) {
@@ -570,7 +814,10 @@ class AutomatedTriggersTest {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("no incident " + workflowId + " was started; executions: "
-        + executions().map(e -> e.getExecution().getWorkflowId()).toList());
+    throw new AssertionError(
+        "no incident "
+            + workflowId
+            + " was started; executions: "
+            + executions().map(e -> e.getExecution().getWorkflowId()).toList());
   }
 }

@@ -57,7 +57,9 @@ final class CrashPoints extends WorkerInterceptorBase {
       public ActivityOutput execute(ActivityInput input) {
         ActivityOutput output = super.execute(input);
         ActivityInfo info = context.getInfo();
-        if (info.getAttempt() == 1 && info.getWorkflowId().startsWith("crash-at-" + info.getActivityType() + "-") && claim(info.getWorkflowId())) {
+        if (info.getAttempt() == 1
+            && info.getWorkflowId().startsWith("crash-at-" + info.getActivityType() + "-")
+            && claim(info.getWorkflowId())) {
           try {
             Thread.sleep(Long.MAX_VALUE); // until the test kills this process
           } catch (InterruptedException e) {

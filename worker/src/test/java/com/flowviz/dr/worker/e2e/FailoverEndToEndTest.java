@@ -37,8 +37,8 @@ import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Runbook 4.4 and failback through the real worker: buckets in two regions and Route53 in moto,
- * the regional stack from the real terraform binary, a local HTTP server as the public health URL.
+ * Runbook 4.4 and failback through the real worker: buckets in two regions and Route53 in moto, the
+ * regional stack from the real terraform binary, a local HTTP server as the public health URL.
  */
 class FailoverEndToEndTest {
 
@@ -52,10 +52,17 @@ class FailoverEndToEndTest {
     if (health != null) {
       health.stop(0);
     }
-    TerraformCli terraform = new TerraformCli(RequiredTools.find("terraform"), stack.terraform.resolve("dr-stack"), Duration.ofMinutes(5));
+    TerraformCli terraform =
+        new TerraformCli(
+            RequiredTools.find("terraform"),
+            stack.terraform.resolve("dr-stack"),
+            Duration.ofMinutes(5));
     for (String[] workspace : new String[][] {{"prod-dr", "us-west-2"}, {"prod", "us-east-1"}}) {
       if (terraform.hasWorkspace(workspace[0])) {
-        terraform.destroy(workspace[0], Map.of("region", workspace[1], "state_dir", stack.stacks.toString()), Map.of("db_password", "unused"));
+        terraform.destroy(
+            workspace[0],
+            Map.of("region", workspace[1], "state_dir", stack.stacks.toString()),
+            Map.of("db_password", "unused"));
       }
     }
   }
@@ -71,49 +78,124 @@ class FailoverEndToEndTest {
     String zone = TestMoto.newHostedZone(route53);
     String healthUrl = startHealthServer();
     String id = "failover-" + UUID.randomUUID();
-    WorkflowStub failover = stack.client.newUntypedWorkflowStub("CrossRegionFailover",
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
-    failover.start(new FailoverRequest("failover", dr, "us-west-2", primary, "us-east-1", null, null, zone, null, healthUrl, "PT30S",
-        "flowviz", null, null, "erin", "us-east-1 outage", null));
+    WorkflowStub failover =
+        stack.client.newUntypedWorkflowStub(
+            "CrossRegionFailover",
+            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+    failover.start(
+        new FailoverRequest(
+            "failover",
+            dr,
+            "us-west-2",
+            primary,
+            "us-east-1",
+            null,
+            null,
+            zone,
+            null,
+            healthUrl,
+            "PT30S",
+            "flowviz",
+            null,
+            null,
+            "erin",
+            "us-east-1 outage",
+            null));
 
     FailoverProgress waiting = awaitGate(id);
     assertEquals("dns-switch", waiting.pendingGate());
-    assertEquals(List.of("api.us-east-1.flowviz.test"), TestMoto.recordValues(route53, zone, "api.flowviz.test"), "no DNS change before approval");
-    assertEquals(Duration.ZERO, waiting.freshness().replicationLag(), "the DR bucket has the primary's newest backup");
+    assertEquals(
+        List.of("api.us-east-1.flowviz.test"),
+        TestMoto.recordValues(route53, zone, "api.flowviz.test"),
+        "no DNS change before approval");
+    assertEquals(
+        Duration.ZERO,
+        waiting.freshness().replicationLag(),
+        "the DR bucket has the primary's newest backup");
 
     StringWriter out = new StringWriter();
-    assertEquals(0, StarterCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
-        "approve", id, "--address", stack.temporal.address(), "--by", "frank", "--comment", "region down for 40 min"));
+    assertEquals(
+        0,
+        StarterCommand.run(
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()),
+            "approve",
+            id,
+            "--address",
+            stack.temporal.address(),
+            "--by",
+            "frank",
+            "--comment",
+            "region down for 40 min"));
     assertTrue(out.toString().contains("Approved dns-switch by frank"), out.toString());
     FailoverResult result = failover.getResult(3, TimeUnit.MINUTES, FailoverResult.class);
 
     assertEquals(FailoverResult.SWITCHED, result.outcome());
-    assertEquals(List.of("api.us-west-2.flowviz.test"), TestMoto.recordValues(route53, zone, "api.flowviz.test"));
+    assertEquals(
+        List.of("api.us-west-2.flowviz.test"),
+        TestMoto.recordValues(route53, zone, "api.flowviz.test"));
     assertEquals("us-west-2", result.restore().backup().region());
     assertTrue(result.restore().verification().passed());
-    assertEquals(TestPostgres.fingerprint(source), fingerprint(result.stack().database().host(), result.stack().database().port(),
-        result.stack().database().passwordSecret()), "the DR database holds the backup row for row");
+    assertEquals(
+        TestPostgres.fingerprint(source),
+        fingerprint(
+            result.stack().database().host(),
+            result.stack().database().port(),
+            result.stack().database().passwordSecret()),
+        "the DR database holds the backup row for row");
 
-    FailoverResult back = stack.client.newWorkflowStub(CrossRegionFailoverWorkflow.class,
-            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("failback-" + UUID.randomUUID()).build())
-        .failover(new FailoverRequest("failback", primary, null, dr, null, null, null, zone, null, healthUrl, "PT30S", "flowviz",
-            new DnsApproval("pre-approved", "change CAB-7"), null, "erin", "primary region restored", null));
+    FailoverResult back =
+        stack
+            .client
+            .newWorkflowStub(
+                CrossRegionFailoverWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.DR)
+                    .setWorkflowId("failback-" + UUID.randomUUID())
+                    .build())
+            .failover(
+                new FailoverRequest(
+                    "failback",
+                    primary,
+                    null,
+                    dr,
+                    null,
+                    null,
+                    null,
+                    zone,
+                    null,
+                    healthUrl,
+                    "PT30S",
+                    "flowviz",
+                    new DnsApproval("pre-approved", "change CAB-7"),
+                    null,
+                    "erin",
+                    "primary region restored",
+                    null));
 
     assertEquals(FailoverResult.SWITCHED, back.outcome());
     assertEquals("prod", back.stack().workspace());
-    assertEquals(List.of("api.us-east-1.flowviz.test"), TestMoto.recordValues(route53, zone, "api.flowviz.test"));
+    assertEquals(
+        List.of("api.us-east-1.flowviz.test"),
+        TestMoto.recordValues(route53, zone, "api.flowviz.test"));
   }
 
   private void replicate(String from, String to, String key) {
-    west.copyObject(b -> b.sourceBucket(from).sourceKey(key).destinationBucket(to).destinationKey(key));
+    west.copyObject(
+        b -> b.sourceBucket(from).sourceKey(key).destinationBucket(to).destinationKey(key));
   }
 
   private FailoverProgress awaitGate(String id) throws InterruptedException {
-    CrossRegionFailoverWorkflow workflow = stack.client.newWorkflowStub(CrossRegionFailoverWorkflow.class, id);
+    CrossRegionFailoverWorkflow workflow =
+        stack.client.newWorkflowStub(CrossRegionFailoverWorkflow.class, id);
     for (int i = 0; i < 1200; i++) {
       var status = stack.client.newUntypedWorkflowStub(id).describe().getStatus();
-      if (status != io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        stack.client.newUntypedWorkflowStub(id).getResult(FailoverResult.class); // throws the failure
+      if (status
+          != io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        stack
+            .client
+            .newUntypedWorkflowStub(id)
+            .getResult(FailoverResult.class); // throws the failure
         throw new AssertionError("the failover ended before its gate: " + status);
       }
       try {
@@ -131,30 +213,42 @@ class FailoverEndToEndTest {
 
   private String startHealthServer() throws Exception {
     health = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    health.createContext("/health", exchange -> {
-      byte[] body = "{\"status\":\"ok\"}".getBytes();
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    health.createContext(
+        "/health",
+        exchange -> {
+          byte[] body = "{\"status\":\"ok\"}".getBytes();
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     health.start();
     return "http://127.0.0.1:" + health.getAddress().getPort() + "/health";
   }
 
-  private Map<String, String> fingerprint(String host, int port, String passwordSecret) throws Exception {
+  private Map<String, String> fingerprint(String host, int port, String passwordSecret)
+      throws Exception {
     String password = stack.secrets.getSecretValue(b -> b.secretId(passwordSecret)).secretString();
     PgClient pg = new PgClient(new PgConnectionSettings(host, port, "admin", password, null));
     Map<String, String> result = new java.util.LinkedHashMap<>();
     try (Connection c = pg.connect("flowviz")) {
       List<String> tables = new java.util.ArrayList<>();
-      try (ResultSet rs = c.createStatement().executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")) {
+      try (ResultSet rs =
+          c.createStatement()
+              .executeQuery(
+                  "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY"
+                      + " tablename")) {
         while (rs.next()) {
           tables.add(rs.getString(1));
         }
       }
       for (String table : tables) {
-        try (ResultSet rs = c.createStatement().executeQuery(
-            "SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '-') FROM " + PgClient.quote(table) + " t")) {
+        try (ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' ORDER BY"
+                        + " md5(t::text))), '-') FROM "
+                        + PgClient.quote(table)
+                        + " t")) {
           rs.next();
           result.put(table, rs.getString(1));
         }

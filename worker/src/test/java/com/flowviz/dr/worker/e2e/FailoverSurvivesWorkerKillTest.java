@@ -40,11 +40,13 @@ class FailoverSurvivesWorkerKillTest {
   void exactlyOneDnsChangeIsSentAcrossAWorkerKill() throws Exception {
     String source = TestPostgres.newSampleDatabase("flowviz", 200);
     HttpServer health = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    health.createContext("/health", exchange -> {
-      exchange.sendResponseHeaders(200, 2);
-      exchange.getResponseBody().write("ok".getBytes());
-      exchange.close();
-    });
+    health.createContext(
+        "/health",
+        exchange -> {
+          exchange.sendResponseHeaders(200, 2);
+          exchange.getResponseBody().write("ok".getBytes());
+          exchange.close();
+        });
     health.start();
     try (SeparateWorkerStack stack = new SeparateWorkerStack(dir)) {
       S3Client west = AwsClients.s3("us-west-2", stack.proxy.endpoint());
@@ -54,41 +56,83 @@ class FailoverSurvivesWorkerKillTest {
       String zone = TestMoto.newHostedZone(route53);
       WorkerProcess worker = stack.startWorker();
       try {
-        BackupResult backup = stack.client.newWorkflowStub(BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
-            .backup(new BackupRequest(source, primary, "schedule", null));
+        BackupResult backup =
+            stack
+                .client
+                .newWorkflowStub(
+                    BackupWorkflow.class,
+                    SeparateWorkerStack.options("backup-" + System.nanoTime()))
+                .backup(new BackupRequest(source, primary, "schedule", null));
         for (String key : List.of(backup.key(), backup.manifestKey())) {
-          west.copyObject(b -> b.sourceBucket(primary).sourceKey(key).destinationBucket(dr).destinationKey(key));
+          west.copyObject(
+              b ->
+                  b.sourceBucket(primary).sourceKey(key).destinationBucket(dr).destinationKey(key));
         }
         stack.proxy.holdDnsChanges(true);
         String id = "failover-" + System.nanoTime();
-        WorkflowStub failover = stack.client.newUntypedWorkflowStub("CrossRegionFailover", SeparateWorkerStack.options(id));
-        failover.start(new FailoverRequest("failover", dr, "us-west-2", primary, "us-east-1", null, null, zone, null,
-            "http://127.0.0.1:" + health.getAddress().getPort() + "/health", "PT30S", "flowviz",
-            new DnsApproval("pre-approved", "drill policy"), null, "erin", "kill drill", null));
+        WorkflowStub failover =
+            stack.client.newUntypedWorkflowStub(
+                "CrossRegionFailover", SeparateWorkerStack.options(id));
+        failover.start(
+            new FailoverRequest(
+                "failover",
+                dr,
+                "us-west-2",
+                primary,
+                "us-east-1",
+                null,
+                null,
+                zone,
+                null,
+                "http://127.0.0.1:" + health.getAddress().getPort() + "/health",
+                "PT30S",
+                "flowviz",
+                new DnsApproval("pre-approved", "drill policy"),
+                null,
+                "erin",
+                "kill drill",
+                null));
 
-        await("ChangeResourceRecordSets was sent", Duration.ofSeconds(120), () -> stack.proxy.dnsChangeRequests() >= 1);
+        await(
+            "ChangeResourceRecordSets was sent",
+            Duration.ofSeconds(120),
+            () -> stack.proxy.dnsChangeRequests() >= 1);
         worker.kill();
         worker = stack.startWorker();
-        CrossRegionFailoverWorkflow typed = stack.client.newWorkflowStub(CrossRegionFailoverWorkflow.class, id);
-        // The killed attempt may or may not have recorded the change id before it died; either way the
+        CrossRegionFailoverWorkflow typed =
+            stack.client.newWorkflowStub(CrossRegionFailoverWorkflow.class, id);
+        // The killed attempt may or may not have recorded the change id before it died; either way
+        // the
         // new worker must finish switch-dns without a second change (by the id, or by finding the
         // records already switched, in which case the INSYNC wait passes at once).
-        await("the new worker finishes switch-dns", Duration.ofSeconds(150), () -> switchFinished(typed));
+        await(
+            "the new worker finishes switch-dns",
+            Duration.ofSeconds(150),
+            () -> switchFinished(typed));
         stack.proxy.holdDnsChanges(false);
 
         FailoverResult result = failover.getResult(3, TimeUnit.MINUTES, FailoverResult.class);
 
         assertEquals(FailoverResult.SWITCHED, result.outcome());
         assertEquals(1, stack.proxy.dnsChangeRequests(), "exactly one ChangeResourceRecordSets");
-        assertEquals(List.of("api.us-west-2.flowviz.test"), TestMoto.recordValues(route53, zone, "api.flowviz.test"));
+        assertEquals(
+            List.of("api.us-west-2.flowviz.test"),
+            TestMoto.recordValues(route53, zone, "api.flowviz.test"));
       } catch (AssertionError | RuntimeException e) {
         System.out.println("Worker log:\n" + worker.log());
         throw e;
       } finally {
         worker.close();
-        TerraformCli terraform = new TerraformCli(RequiredTools.find("terraform"), stack.terraform.resolve("dr-stack"), Duration.ofMinutes(5));
+        TerraformCli terraform =
+            new TerraformCli(
+                RequiredTools.find("terraform"),
+                stack.terraform.resolve("dr-stack"),
+                Duration.ofMinutes(5));
         if (terraform.hasWorkspace("prod-dr")) {
-          terraform.destroy("prod-dr", Map.of("region", "us-west-2", "state_dir", stack.stacks.toString()), Map.of("db_password", "unused"));
+          terraform.destroy(
+              "prod-dr",
+              Map.of("region", "us-west-2", "state_dir", stack.stacks.toString()),
+              Map.of("db_password", "unused"));
         }
       }
     } finally {
@@ -98,7 +142,8 @@ class FailoverSurvivesWorkerKillTest {
 
   private static boolean switchFinished(CrossRegionFailoverWorkflow workflow) {
     try {
-      return workflow.progress().steps().stream().anyMatch(s -> s.step().equals("switch-dns") && s.finishedAt() != null);
+      return workflow.progress().steps().stream()
+          .anyMatch(s -> s.step().equals("switch-dns") && s.finishedAt() != null);
     } catch (RuntimeException e) {
       return false;
     }

@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A worker configured for incidents, once per test JVM: notifications to an SNS topic and to
- * Slack, PagerDuty and plain webhooks (all landing in one loopback inbox), an isolated backup
- * bucket with a trusted signer key, an application role whose credentials a breach rotates, a
- * stand-in application that reads them, and a compliance bucket for reports. Its own Temporal
- * server and worker keep these settings away from the other end-to-end tests.
+ * A worker configured for incidents, once per test JVM: notifications to an SNS topic and to Slack,
+ * PagerDuty and plain webhooks (all landing in one loopback inbox), an isolated backup bucket with
+ * a trusted signer key, an application role whose credentials a breach rotates, a stand-in
+ * application that reads them, and a compliance bucket for reports. Its own Temporal server and
+ * worker keep these settings away from the other end-to-end tests.
  */
 final class IncidentTestStack {
 
@@ -46,11 +46,22 @@ final class IncidentTestStack {
     reportBucket = TestMoto.newBucket(s3, "flowviz-compliance");
     String topic = TestMoto.newTopicDeliveringTo(TestMoto.sns(), inbox.url("/sns"));
     appRole = TestPostgres.newDatabaseName("flowviz_app");
-    TestPostgres.execute("postgres", "CREATE ROLE " + appRole + " LOGIN PASSWORD 'initial-app-password'");
+    TestPostgres.execute(
+        "postgres", "CREATE ROLE " + appRole + " LOGIN PASSWORD 'initial-app-password'");
     // Least privilege, as FlowViz runs: the application reads and writes its tables, owns nothing.
-    TestPostgres.execute(appDatabase, "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + appRole);
-    put(secrets, APP_SECRET, "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\",\"port\":" + TestPostgres.settings().port() + ",\"dbname\":\""
-        + appDatabase + "\",\"username\":\"" + appRole + "\",\"password\":\"initial-app-password\"}");
+    TestPostgres.execute(
+        appDatabase,
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + appRole);
+    put(
+        secrets,
+        APP_SECRET,
+        "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\",\"port\":"
+            + TestPostgres.settings().port()
+            + ",\"dbname\":\""
+            + appDatabase
+            + "\",\"username\":\""
+            + appRole
+            + "\",\"password\":\"initial-app-password\"}");
     put(secrets, ROUTING_KEY_SECRET, pagerDutyRoutingKey);
     application = new TestApplication(secrets, APP_SECRET);
     application.loadCredentials();
@@ -58,13 +69,18 @@ final class IncidentTestStack {
     signerKeys = GpgHome.create();
     signerKeys.generateKey(SIGNER, GpgHome.KeyType.CURVE25519, null);
     Path dir = Files.createTempDirectory("flowviz-dr-incident-stack");
-    Path signers = Files.write(dir.resolve("signers.asc"), signerKeys.exportPublicKey(SIGNER, true));
+    Path signers =
+        Files.write(dir.resolve("signers.asc"), signerKeys.exportPublicKey(SIGNER, true));
 
     Map<String, Object> properties = new HashMap<>();
     properties.put("flowviz.worker.host-name", "incident-host");
     properties.put("flowviz.notify.sns-topic-arn", topic);
-    properties.put("flowviz.notify.webhooks", List.of(
-        "slack=" + inbox.url("/slack/T0/B0/hook-token"), "pagerduty=" + inbox.url("/pagerduty"), "generic=" + inbox.url("/generic")));
+    properties.put(
+        "flowviz.notify.webhooks",
+        List.of(
+            "slack=" + inbox.url("/slack/T0/B0/hook-token"),
+            "pagerduty=" + inbox.url("/pagerduty"),
+            "generic=" + inbox.url("/generic")));
     properties.put("flowviz.notify.pagerduty-routing-key-secret", ROUTING_KEY_SECRET);
     properties.put("flowviz.incident.isolated-bucket", isolatedBucket);
     properties.put("flowviz.incident.isolated-region", TestMoto.REGION);
@@ -78,21 +94,37 @@ final class IncidentTestStack {
     properties.put("flowviz.incident.rotate-secrets", List.of(SESSION_SECRET));
     properties.put("flowviz.incident.report-bucket", reportBucket);
     properties.put("flowviz.gpg.signer-public-key-file", signers.toString());
-    // With signer keys every restore proves its backup authentic: the worker's own signing key is trusted too.
+    // With signer keys every restore proves its backup authentic: the worker's own signing key is
+    // trusted too.
     // (read at each check, so it is written once the stack has made the keys)
     Path trustedSigners = dir.resolve("trusted-signers.json");
     properties.put("flowviz.gpg.trusted-signers-file", trustedSigners.toString());
-    properties.put("flowviz.application.restart-command", List.of("curl", "-fsS", "-X", "POST", application.url("/restart")));
-    properties.put("flowviz.application.health-endpoints", List.of(application.url("/api/v1/health")));
+    properties.put(
+        "flowviz.application.restart-command",
+        List.of("curl", "-fsS", "-X", "POST", application.url("/restart")));
+    properties.put(
+        "flowviz.application.health-endpoints", List.of(application.url("/api/v1/health")));
     properties.put("flowviz.application.connectivity-deadline", "20s");
     worker = WorkerTestStack.withSettings(properties);
-    Files.write(trustedSigners, com.flowviz.dr.activities.json.Json.write(List.of(Map.of("name", "worker-signing", "publicKey",
-        new String(worker.gpg.exportPublicKey(WorkerTestStack.SIGNING_EMAIL, true), java.nio.charset.StandardCharsets.US_ASCII)))));
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      inbox.close();
-      application.close();
-      signerKeys.close();
-    }));
+    Files.write(
+        trustedSigners,
+        com.flowviz.dr.activities.json.Json.write(
+            List.of(
+                Map.of(
+                    "name",
+                    "worker-signing",
+                    "publicKey",
+                    new String(
+                        worker.gpg.exportPublicKey(WorkerTestStack.SIGNING_EMAIL, true),
+                        java.nio.charset.StandardCharsets.US_ASCII)))));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  inbox.close();
+                  application.close();
+                  signerKeys.close();
+                }));
   }
 
   static synchronized IncidentTestStack get() {
@@ -106,7 +138,10 @@ final class IncidentTestStack {
     return instance;
   }
 
-  private static void put(software.amazon.awssdk.services.secretsmanager.SecretsManagerClient secrets, String id, String value) {
+  private static void put(
+      software.amazon.awssdk.services.secretsmanager.SecretsManagerClient secrets,
+      String id,
+      String value) {
     try {
       secrets.createSecret(b -> b.name(id).secretString(value));
     } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException e) {

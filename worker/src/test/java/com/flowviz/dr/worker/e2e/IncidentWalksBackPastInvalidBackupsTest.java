@@ -26,9 +26,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 /**
  * Section 3's "identify the latest valid backup" on real components (the incident stack's worker,
  * PostgreSQL, moto, gpg): the newest backup was damaged in the bucket after it was written, so the
- * incident restores the one before it and says why the newest was passed over. Budget: two
- * backups and one 2.1 incident, 30 s (measured 19 s on the loaded 2-core machine), plus the
- * incident stack's start when it is the first of its tests.
+ * incident restores the one before it and says why the newest was passed over. Budget: two backups
+ * and one 2.1 incident, 30 s (measured 19 s on the loaded 2-core machine), plus the incident
+ * stack's start when it is the first of its tests.
  */
 class IncidentWalksBackPastInvalidBackupsTest {
 
@@ -36,41 +36,88 @@ class IncidentWalksBackPastInvalidBackupsTest {
   private final WorkflowClient client = incidents.worker.client;
 
   @Test
-  void theNewestBackupIsCorruptSoTheIncidentRestoresTheOneBeforeAndTheReportSaysWhy() throws Exception {
+  void theNewestBackupIsCorruptSoTheIncidentRestoresTheOneBeforeAndTheReportSaysWhy()
+      throws Exception {
     String database = TestPostgres.newSampleDatabase("walk_back", 200);
     String bucket = TestMoto.newBucket(incidents.worker.s3, "flowviz-backups");
     Map<String, String> atOlder = TestPostgres.fingerprint(database);
     BackupResult older = backup(database, bucket);
     Thread.sleep(1100); // the next backup's name differs by its second
-    TestPostgres.execute(database, "INSERT INTO users (email, full_name, role) VALUES ('late@flowviz.com', 'Late Writer', 'operator')");
+    TestPostgres.execute(
+        database,
+        "INSERT INTO users (email, full_name, role) VALUES ('late@flowviz.com', 'Late Writer',"
+            + " 'operator')");
     BackupResult newest = backup(database, bucket);
     // One bit flipped in the middle of the newest object, its manifest left as the backup wrote it.
-    byte[] bytes = incidents.worker.s3.getObjectAsBytes(b -> b.bucket(bucket).key(newest.key())).asByteArray();
+    byte[] bytes =
+        incidents.worker.s3.getObjectAsBytes(b -> b.bucket(bucket).key(newest.key())).asByteArray();
     bytes[bytes.length / 2] ^= 0x10;
-    incidents.worker.s3.putObject(b -> b.bucket(bucket).key(newest.key()), RequestBody.fromBytes(bytes));
+    incidents.worker.s3.putObject(
+        b -> b.bucket(bucket).key(newest.key()), RequestBody.fromBytes(bytes));
     Thread.sleep(1100);
     Instant corruptionBegan = Instant.now();
     TestPostgres.execute(database, "UPDATE lots SET quantity = -1 WHERE status = 'released'");
     String id = "incident-walk-back-" + UUID.randomUUID().toString().substring(0, 8);
 
-    IncidentResult result = client.newWorkflowStub(HandleIncidentWorkflow.class,
-            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build())
-        .handle(new IncidentRequest("2.1", null, corruptionBegan.toString(), "alice", "lots.quantity negative", database, bucket, null, null));
+    IncidentResult result =
+        client
+            .newWorkflowStub(
+                HandleIncidentWorkflow.class,
+                WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build())
+            .handle(
+                new IncidentRequest(
+                    "2.1",
+                    null,
+                    corruptionBegan.toString(),
+                    "alice",
+                    "lots.quantity negative",
+                    database,
+                    bucket,
+                    null,
+                    null));
 
     assertEquals(older.key(), result.backup().key(), "the newest VALID backup: " + result.steps());
-    assertEquals(atOlder, TestPostgres.fingerprint(database), "the live database holds the older backup row for row");
-    StepRecord identify = result.steps().stream().filter(s -> s.step().equals("identify-latest-backup")).findFirst().orElseThrow();
-    assertTrue(identify.detail().contains("after passing over 1 invalid newer backup: " + newest.key()), identify.detail());
-    assertTrue(identify.detail().contains("integrity") || identify.detail().contains("SHA-256"), identify.detail());
-    StoredReport report = client.newWorkflowStub(FetchIncidentReportWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("report-" + id).build()).fetch(id);
+    assertEquals(
+        atOlder,
+        TestPostgres.fingerprint(database),
+        "the live database holds the older backup row for row");
+    StepRecord identify =
+        result.steps().stream()
+            .filter(s -> s.step().equals("identify-latest-backup"))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        identify.detail().contains("after passing over 1 invalid newer backup: " + newest.key()),
+        identify.detail());
+    assertTrue(
+        identify.detail().contains("integrity") || identify.detail().contains("SHA-256"),
+        identify.detail());
+    StoredReport report =
+        client
+            .newWorkflowStub(
+                FetchIncidentReportWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.DR)
+                    .setWorkflowId("report-" + id)
+                    .build())
+            .fetch(id);
     assertTrue(report.markdown().contains("backup-passed-over"), report.markdown());
-    assertTrue(report.markdown().contains("s3://" + bucket + "/" + newest.key() + " is not a valid backup"), report.markdown());
+    assertTrue(
+        report
+            .markdown()
+            .contains("s3://" + bucket + "/" + newest.key() + " is not a valid backup"),
+        report.markdown());
   }
 
   private BackupResult backup(String database, String bucket) {
-    return client.newWorkflowStub(BackupWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR)
-            .setWorkflowId("backup-" + database + "-" + UUID.randomUUID().toString().substring(0, 8)).build())
+    return client
+        .newWorkflowStub(
+            BackupWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId(
+                    "backup-" + database + "-" + UUID.randomUUID().toString().substring(0, 8))
+                .build())
         .backup(new BackupRequest(database, bucket, "test-operator", "before the incident"));
   }
 }

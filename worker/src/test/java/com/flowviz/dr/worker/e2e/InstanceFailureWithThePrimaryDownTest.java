@@ -42,10 +42,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Runbook 2.2 with the primary really down: the production server's postmaster and the audit
  * server's are both stopped ({@code pg_ctl stop}) before the incident is declared. The incident
- * still completes (new instance, backup restored, application repointed), the page goes out
- * though the delivery ledger is unreachable, the worker's /health stays UP, and once the audit
- * server is started again the entries kept in the compliance bucket reach it exactly once, in
- * chain order.
+ * still completes (new instance, backup restored, application repointed), the page goes out though
+ * the delivery ledger is unreachable, the worker's /health stays UP, and once the audit server is
+ * started again the entries kept in the compliance bucket reach it exactly once, in chain order.
  *
  * <p>Time budget: 3 minutes on 2 busy cores (measured 180 s with the shared stack's start for the
  * backup; the incident itself about 40 s): two private clusters, a Temporal dev server and worker
@@ -56,7 +55,8 @@ class InstanceFailureWithThePrimaryDownTest {
   private static final String PASSWORD = "pw-" + UUID.randomUUID();
 
   @Test
-  void theIncidentCompletesWhileTheAuditEntriesWaitInTheBucketAndReachTheAuditStoreOnceItIsBack() throws Exception {
+  void theIncidentCompletesWhileTheAuditEntriesWaitInTheBucketAndReachTheAuditStoreOnceItIsBack()
+      throws Exception {
     String database = TestPostgres.newSampleDatabase("lost", 200);
     String backups = TestMoto.newBucket(WorkerTestStack.get().s3, "flowviz-backups");
     Restores.backup(database, backups);
@@ -66,8 +66,22 @@ class InstanceFailureWithThePrimaryDownTest {
     HttpInbox inbox = HttpInbox.start();
     try {
       String compliance = TestMoto.newBucket(WorkerTestStack.get().s3, "flowviz-compliance");
-      Path pgpass = Files.createTempFile("flowviz-dr-pgpass", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(pgpass, "127.0.0.1:" + primary.port() + ":*:admin:" + PASSWORD + "\n127.0.0.1:" + auditServer.port() + ":*:admin:" + PASSWORD + "\n");
+      Path pgpass =
+          Files.createTempFile(
+              "flowviz-dr-pgpass",
+              "",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(
+          pgpass,
+          "127.0.0.1:"
+              + primary.port()
+              + ":*:admin:"
+              + PASSWORD
+              + "\n127.0.0.1:"
+              + auditServer.port()
+              + ":*:admin:"
+              + PASSWORD
+              + "\n");
       Map<String, Object> properties = new HashMap<>();
       properties.put("flowviz.worker.host-name", "primary-down-host");
       properties.put("flowviz.pg.host", "127.0.0.1");
@@ -87,45 +101,103 @@ class InstanceFailureWithThePrimaryDownTest {
 
       String id = "incident-2-2-primary-down-" + UUID.randomUUID().toString().substring(0, 8);
       long started = System.nanoTime();
-      IncidentResult result = stack.client.newWorkflowStub(HandleIncidentWorkflow.class,
-              WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build())
-          .handle(new IncidentRequest("instance-failure", null, null, "bob", "primary postmaster stopped", database, backups, null, null));
+      IncidentResult result =
+          stack
+              .client
+              .newWorkflowStub(
+                  HandleIncidentWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setTaskQueue(TaskQueues.DR)
+                      .setWorkflowId(id)
+                      .build())
+              .handle(
+                  new IncidentRequest(
+                      "instance-failure",
+                      null,
+                      null,
+                      "bob",
+                      "primary postmaster stopped",
+                      database,
+                      backups,
+                      null,
+                      null));
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       try {
         assertEquals(id + "-new-instance", result.procedureWorkflowId());
-        // Audit entries waiting for their database are a note, not a finding about the recovered system.
-        assertEquals(IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks() + " " + result.steps());
-        var auditStep = result.steps().stream().filter(s -> s.step().equals("verify-audit-trail")).findFirst().orElseThrow();
-        assertTrue(auditStep.detail().contains("pending forwarding") && auditStep.detail().contains("chain not verified"), auditStep.detail());
+        // Audit entries waiting for their database are a note, not a finding about the recovered
+        // system.
+        assertEquals(
+            IncidentResult.RECOVERED,
+            result.outcome(),
+            result.postRecoveryChecks() + " " + result.steps());
+        var auditStep =
+            result.steps().stream()
+                .filter(s -> s.step().equals("verify-audit-trail"))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(
+            auditStep.detail().contains("pending forwarding")
+                && auditStep.detail().contains("chain not verified"),
+            auditStep.detail());
         String env = Files.readString(stack.applicationEnvFile);
-        assertTrue(env.contains("DB_NAME=" + database + "\n") && !env.contains("DB_PORT=" + primary.port() + "\n"),
+        assertTrue(
+            env.contains("DB_NAME=" + database + "\n")
+                && !env.contains("DB_PORT=" + primary.port() + "\n"),
             "the application points at the new instance: " + env);
-        HttpInbox.Received page = inbox.await("/generic", b -> b.contains(id) && b.contains("\"severity\""), Duration.ofSeconds(10));
+        HttpInbox.Received page =
+            inbox.await(
+                "/generic",
+                b -> b.contains(id) && b.contains("\"severity\""),
+                Duration.ofSeconds(10));
         assertTrue(page.body().contains(id), page.body());
 
-        HttpResponse<String> health = HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.httpPort() + "/health")).timeout(Duration.ofSeconds(20)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + stack.httpPort() + "/health"))
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode(), health.body());
         JsonNode body = new ObjectMapper().readTree(health.body());
         assertEquals("UP", body.path("status").asText(), health.body());
-        assertFalse(body.path("details").path("postgresql").path("details").path("reachable").asBoolean(true), health.body());
+        assertFalse(
+            body.path("details")
+                .path("postgresql")
+                .path("details")
+                .path("reachable")
+                .asBoolean(true),
+            health.body());
 
         // Every entry is in the bucket copy; none in the audit database yet (it is down).
         S3AuditCopy copy = new S3AuditCopy(stack.s3, compliance, "audit-trail/");
-        List<AuditEntry> kept = copy.entriesOfIncident(id).stream()
-            .filter(e -> !e.workflowId().equals(result.followUpWorkflowId())).toList(); // still running: forwarded when it ends
-        assertTrue(kept.stream().anyMatch(e -> e.workflowId().equals(id + "-new-instance-restore") || e.workflowId().startsWith(id + "-new-instance")),
+        List<AuditEntry> kept =
+            copy.entriesOfIncident(id).stream()
+                .filter(e -> !e.workflowId().equals(result.followUpWorkflowId()))
+                .toList(); // still running: forwarded when it ends
+        assertTrue(
+            kept.stream()
+                .anyMatch(
+                    e ->
+                        e.workflowId().equals(id + "-new-instance-restore")
+                            || e.workflowId().startsWith(id + "-new-instance")),
             "the procedure's entries are kept too: " + kept);
-        assertTrue(kept.stream().anyMatch(e -> e.step().equals("incident")), "the incident's own closing entry");
+        assertTrue(
+            kept.stream().anyMatch(e -> e.step().equals("incident")),
+            "the incident's own closing entry");
 
-        LocalPostgresCluster.start(auditServer.home(), auditServer.port(), "admin", PASSWORD, PgBinaries.locate(null));
+        LocalPostgresCluster.start(
+            auditServer.home(), auditServer.port(), "admin", PASSWORD, PgBinaries.locate(null));
         AuditStore store = new AuditStore(new PgClient(auditServer.settings()), "flowviz_dr_audit");
         List<AuditEntry> stored = List.of();
         long until = System.nanoTime() + Duration.ofSeconds(75).toNanos();
         while (System.nanoTime() < until) {
           try {
-            stored = store.entriesOfIncident(id).stream().filter(e -> !e.workflowId().equals(result.followUpWorkflowId())).toList();
+            stored =
+                store.entriesOfIncident(id).stream()
+                    .filter(e -> !e.workflowId().equals(result.followUpWorkflowId()))
+                    .toList();
           } catch (java.sql.SQLException notYet) {
             // the server is still starting
           }
@@ -135,23 +207,47 @@ class InstanceFailureWithThePrimaryDownTest {
           Thread.sleep(500);
         }
         Thread.sleep(3000); // a duplicate would show now
-        stored = store.entriesOfIncident(id).stream().filter(e -> !e.workflowId().equals(result.followUpWorkflowId())).toList();
+        stored =
+            store.entriesOfIncident(id).stream()
+                .filter(e -> !e.workflowId().equals(result.followUpWorkflowId()))
+                .toList();
         assertEquals(keys(kept), keys(stored), "every kept entry reached the audit store");
         assertEquals(kept.size(), stored.size(), "exactly once");
         Map<String, Integer> lastSequence = new HashMap<>();
         for (AuditEntry e : stored) { // entriesOfIncident reads in chain order
           int last = lastSequence.getOrDefault(e.workflowId() + "/" + e.runId(), 0);
-          assertTrue(e.sequence() > last, "chain order within " + e.workflowId() + ": " + e.sequence() + " after " + last);
+          assertTrue(
+              e.sequence() > last,
+              "chain order within " + e.workflowId() + ": " + e.sequence() + " after " + last);
           lastSequence.put(e.workflowId() + "/" + e.runId(), e.sequence());
         }
         ChainVerification chain = store.verifyChain();
         assertTrue(chain.intact(), chain.finding());
-        System.out.println("2.2 with the primary down: incident took " + took + ", " + kept.size() + " audit entries forwarded");
+        System.out.println(
+            "2.2 with the primary down: incident took "
+                + took
+                + ", "
+                + kept.size()
+                + " audit entries forwarded");
       } finally {
-        stack.repointApplicationAway(); // the application uses the new instance: teardown refuses it until then
-        stack.client.newWorkflowStub(TeardownInstanceWorkflow.class,
-                WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("teardown-" + id).build())
-            .teardown(new TeardownInstanceRequest("flowviz-db-" + com.flowviz.dr.workflows.common.Names.shortHash(id + "-new-instance"), null, "bob", "test"));
+        stack
+            .repointApplicationAway(); // the application uses the new instance: teardown refuses it
+        // until then
+        stack
+            .client
+            .newWorkflowStub(
+                TeardownInstanceWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.DR)
+                    .setWorkflowId("teardown-" + id)
+                    .build())
+            .teardown(
+                new TeardownInstanceRequest(
+                    "flowviz-db-"
+                        + com.flowviz.dr.workflows.common.Names.shortHash(id + "-new-instance"),
+                    null,
+                    "bob",
+                    "test"));
         if (result.followUpWorkflowId() != null) {
           stack.client.newUntypedWorkflowStub(result.followUpWorkflowId()).terminate("test done");
         }

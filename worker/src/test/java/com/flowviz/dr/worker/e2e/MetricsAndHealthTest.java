@@ -37,11 +37,15 @@ class MetricsAndHealthTest {
     // The SDK reports every 10 s.
     String metrics = "";
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline && !(metrics.contains("flowviz_step_duration") && metrics.contains("flowviz_restore_bytes"))) {
+    while (System.nanoTime() < deadline
+        && !(metrics.contains("flowviz_step_duration")
+            && metrics.contains("flowviz_restore_bytes"))) {
       Thread.sleep(500);
       metrics = get(base + "/prometheus").body();
     }
-    assertTrue(metrics.contains("flowviz_step_duration_seconds_count{") && metrics.contains("step=\"swap-staging-into-live\""),
+    assertTrue(
+        metrics.contains("flowviz_step_duration_seconds_count{")
+            && metrics.contains("step=\"swap-staging-into-live\""),
         "step durations per step: " + metrics);
     assertTrue(metrics.contains("flowviz_restore_bytes_total"), "restore bytes");
     assertTrue(metrics.contains("flowviz_restore_transfer_seconds"), "restore transfer time");
@@ -51,11 +55,15 @@ class MetricsAndHealthTest {
     assertEquals(200, health.statusCode(), health.body());
     JsonNode body = new ObjectMapper().readTree(health.body());
     assertEquals("UP", body.path("status").asText(), health.body());
-    assertEquals("UP", body.path("details").path("temporal").path("status").asText(), health.body());
-    assertEquals("UP", body.path("details").path("postgresql").path("status").asText(), health.body());
+    assertEquals(
+        "UP", body.path("details").path("temporal").path("status").asText(), health.body());
+    assertEquals(
+        "UP", body.path("details").path("postgresql").path("status").asText(), health.body());
   }
 
   private HttpResponse<String> get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

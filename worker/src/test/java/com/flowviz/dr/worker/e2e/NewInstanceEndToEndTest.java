@@ -53,61 +53,143 @@ class NewInstanceEndToEndTest {
 
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = StarterCommand.run(new PrintWriter(out), new PrintWriter(err), "restore-new-instance", "--address", stack.temporal.address(),
-        "--bucket", bucket, "--database", "flowviz", "--source-database", source, "--workflow-id", id, "--json");
+    int exit =
+        StarterCommand.run(
+            new PrintWriter(out),
+            new PrintWriter(err),
+            "restore-new-instance",
+            "--address",
+            stack.temporal.address(),
+            "--bucket",
+            bucket,
+            "--database",
+            "flowviz",
+            "--source-database",
+            source,
+            "--workflow-id",
+            id,
+            "--json");
 
     assertEquals(0, exit, err.toString());
     JsonNode result = JsonMapper.builder().build().readTree(out.toString()).get("result");
     String instance = result.get("instance").get("name").asText();
     JsonNode server = result.get("instance").get("server");
     assertTrue(result.get("restore").get("verification").get("passed").asBoolean());
-    assertTrue(result.get("restore").get("backup").get("key").asText().startsWith("daily/" + source + "_daily_"),
+    assertTrue(
+        result
+            .get("restore")
+            .get("backup")
+            .get("key")
+            .asText()
+            .startsWith("daily/" + source + "_daily_"),
         "the source database's own backup: " + result.get("restore").get("backup"));
-    String password = stack.secrets.getSecretValue(b -> b.secretId(server.get("passwordSecret").asText())).secretString();
-    PgClient newInstance = new PgClient(new PgConnectionSettings(server.get("host").asText(), server.get("port").asInt(), "admin", password, null));
-    assertEquals(TestPostgres.fingerprint(source), fingerprint(newInstance, "flowviz"), "the new instance holds the backup row for row");
+    String password =
+        stack
+            .secrets
+            .getSecretValue(b -> b.secretId(server.get("passwordSecret").asText()))
+            .secretString();
+    PgClient newInstance =
+        new PgClient(
+            new PgConnectionSettings(
+                server.get("host").asText(), server.get("port").asInt(), "admin", password, null));
+    assertEquals(
+        TestPostgres.fingerprint(source),
+        fingerprint(newInstance, "flowviz"),
+        "the new instance holds the backup row for row");
     assertEquals(List.of("uuid-ossp"), extensions(newInstance, "flowviz"));
     String env = Files.readString(stack.applicationEnvFile);
-    assertTrue(env.contains("DB_PORT=" + server.get("port").asInt() + "\n") && env.contains("DB_NAME=flowviz\n"), env);
+    assertTrue(
+        env.contains("DB_PORT=" + server.get("port").asInt() + "\n")
+            && env.contains("DB_NAME=flowviz\n"),
+        env);
     assertTrue(Files.isDirectory(stack.instances.resolve(instance)));
 
     // The application uses it now: teardown refuses it and changes nothing (issue 15).
     StringWriter refusal = new StringWriter();
-    assertTrue(StarterCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(refusal),
-        "teardown-instance", "--address", stack.temporal.address(), instance, "--reason", "test done") != 0);
-    assertTrue(refusal.toString().contains("is the database the application is told to use"), refusal.toString());
-    assertTrue(Files.isDirectory(stack.instances.resolve(instance)), "the application's database is still there");
+    assertTrue(
+        StarterCommand.run(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(refusal),
+                "teardown-instance",
+                "--address",
+                stack.temporal.address(),
+                instance,
+                "--reason",
+                "test done")
+            != 0);
+    assertTrue(
+        refusal.toString().contains("is the database the application is told to use"),
+        refusal.toString());
+    assertTrue(
+        Files.isDirectory(stack.instances.resolve(instance)),
+        "the application's database is still there");
 
     // Once the application is pointed elsewhere, the instance goes.
-    Files.writeString(stack.applicationEnvFile, env.replace("DB_PORT=" + server.get("port").asInt() + "\n", "DB_PORT=" + TestPostgres.settings().port() + "\n"));
-    assertEquals(0, StarterCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-        "teardown-instance", "--address", stack.temporal.address(), instance, "--reason", "test done"));
+    Files.writeString(
+        stack.applicationEnvFile,
+        env.replace(
+            "DB_PORT=" + server.get("port").asInt() + "\n",
+            "DB_PORT=" + TestPostgres.settings().port() + "\n"));
+    assertEquals(
+        0,
+        StarterCommand.run(
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(new StringWriter()),
+            "teardown-instance",
+            "--address",
+            stack.temporal.address(),
+            instance,
+            "--reason",
+            "test done"));
     assertFalse(Files.exists(stack.instances.resolve(instance)), "the cluster is gone");
-    assertThrows(software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException.class,
+    assertThrows(
+        software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException.class,
         () -> stack.secrets.getSecretValue(b -> b.secretId(server.get("passwordSecret").asText())));
   }
 
   @Test
-  void aBackupFromANewerPostgresIsRefusedBeforeItIsDownloadedAndTheInstanceIsRemoved() throws Exception {
+  void aBackupFromANewerPostgresIsRefusedBeforeItIsDownloadedAndTheInstanceIsRemoved()
+      throws Exception {
     String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
     Path plain = Files.write(dir.resolve("pg17.dump"), postgres17Archive());
     Path cipher = dir.resolve("pg17.dump.gpg");
     stack.gpg.encrypt(plain, cipher, List.of(WorkerTestStack.KEY_EMAIL), false, true);
-    stack.s3.putObject(b -> b.bucket(bucket).key("daily/flowviz_daily_20250119_020000.dump.gpg"), RequestBody.fromFile(cipher));
+    stack.s3.putObject(
+        b -> b.bucket(bucket).key("daily/flowviz_daily_20250119_020000.dump.gpg"),
+        RequestBody.fromFile(cipher));
     String id = "restore-new-instance-pg17-" + UUID.randomUUID();
 
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () ->
-        stack.client.newWorkflowStub(RestoreToNewInstanceWorkflow.class,
-                WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build())
-            .restore(new NewInstanceRequest(null, null, null, bucket, null, null, "flowviz", "dave", null, null, null, null)));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stack
+                    .client
+                    .newWorkflowStub(
+                        RestoreToNewInstanceWorkflow.class,
+                        WorkflowOptions.newBuilder()
+                            .setTaskQueue(TaskQueues.DR)
+                            .setWorkflowId(id)
+                            .build())
+                    .restore(
+                        new NewInstanceRequest(
+                            null, null, null, bucket, null, null, "flowviz", "dave", null, null,
+                            null, null)));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.PG_VERSION_MISMATCH, failure.getType());
     assertTrue(failure.getOriginalMessage().contains("17.2"), failure.getOriginalMessage());
-    assertTrue(stack.client.fetchHistory(id).getHistory().getEventsList().stream()
-        .noneMatch(ev -> ev.hasStartChildWorkflowExecutionInitiatedEventAttributes()), "no restore, so no download");
+    assertTrue(
+        stack.client.fetchHistory(id).getHistory().getEventsList().stream()
+            .noneMatch(ev -> ev.hasStartChildWorkflowExecutionInitiatedEventAttributes()),
+        "no restore, so no download");
     try (var left = Files.list(stack.instances)) {
-      assertTrue(left.noneMatch(p -> p.getFileName().toString().equals("flowviz-db-" + com.flowviz.dr.workflows.common.Names.shortHash(id))),
+      assertTrue(
+          left.noneMatch(
+              p ->
+                  p.getFileName()
+                      .toString()
+                      .equals("flowviz-db-" + com.flowviz.dr.workflows.common.Names.shortHash(id))),
           "the instance made for the run was torn down");
     }
   }
@@ -116,14 +198,23 @@ class NewInstanceEndToEndTest {
     Map<String, String> result = new LinkedHashMap<>();
     try (Connection c = pg.connect(database)) {
       List<String> tables = new java.util.ArrayList<>();
-      try (ResultSet rs = c.createStatement().executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")) {
+      try (ResultSet rs =
+          c.createStatement()
+              .executeQuery(
+                  "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY"
+                      + " tablename")) {
         while (rs.next()) {
           tables.add(rs.getString(1));
         }
       }
       for (String table : tables) {
-        try (ResultSet rs = c.createStatement().executeQuery(
-            "SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '-') FROM " + PgClient.quote(table) + " t")) {
+        try (ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' ORDER BY"
+                        + " md5(t::text))), '-') FROM "
+                        + PgClient.quote(table)
+                        + " t")) {
           rs.next();
           result.put(table, rs.getString(1));
         }
@@ -134,7 +225,9 @@ class NewInstanceEndToEndTest {
 
   private static List<String> extensions(PgClient pg, String database) throws Exception {
     try (Connection c = pg.connect(database);
-        ResultSet rs = c.createStatement().executeQuery("SELECT extname FROM pg_extension WHERE extname = 'uuid-ossp'")) {
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery("SELECT extname FROM pg_extension WHERE extname = 'uuid-ossp'")) {
       List<String> names = new java.util.ArrayList<>();
       while (rs.next()) {
         names.add(rs.getString(1));

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runbook 4.3 with the worker killed (SIGKILL) while it provisions the new instance and again
- * while the child 4.1 restore downloads: the retries find the instance already made, and exactly
- * one instance exists at the end.
+ * Runbook 4.3 with the worker killed (SIGKILL) while it provisions the new instance and again while
+ * the child 4.1 restore downloads: the retries find the instance already made, and exactly one
+ * instance exists at the end.
  */
 class NewInstanceSurvivesWorkerKillsTest {
 
@@ -41,20 +41,48 @@ class NewInstanceSurvivesWorkerKillsTest {
       String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
       WorkerProcess worker = stack.startWorker();
       try {
-        stack.client.newWorkflowStub(BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
+        stack
+            .client
+            .newWorkflowStub(
+                BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
             .backup(new BackupRequest(source, bucket, "schedule", null));
         String id = "restore-new-instance-" + System.nanoTime();
         String instance = "flowviz-db-" + Names.shortHash(id);
-        WorkflowStub restore = stack.client.newUntypedWorkflowStub("RestoreToNewInstance", SeparateWorkerStack.options(id));
+        WorkflowStub restore =
+            stack.client.newUntypedWorkflowStub(
+                "RestoreToNewInstance", SeparateWorkerStack.options(id));
         stack.proxy.throttleDownloads(1024 * 1024);
-        restore.start(new NewInstanceRequest(null, null, null, bucket, null, null, "flowviz", "dave", "instance lost", null, null, null, null, null,
-            null, null, source));
+        restore.start(
+            new NewInstanceRequest(
+                null,
+                null,
+                null,
+                bucket,
+                null,
+                null,
+                "flowviz",
+                "dave",
+                "instance lost",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                source));
 
-        await("provisioning has begun", Duration.ofSeconds(60), () -> Files.exists(stack.instances.resolve(instance)));
+        await(
+            "provisioning has begun",
+            Duration.ofSeconds(60),
+            () -> Files.exists(stack.instances.resolve(instance)));
         worker.kill(); // 1: during provisioning
         worker = stack.startWorker();
 
-        await("the child restore downloads", Duration.ofSeconds(120), () -> stack.partialDownload() > 1024 * 1024);
+        await(
+            "the child restore downloads",
+            Duration.ofSeconds(120),
+            () -> stack.partialDownload() > 1024 * 1024);
         worker.kill(); // 2: during the child restore
         stack.proxy.throttleDownloads(0);
         worker = stack.startWorker();
@@ -63,12 +91,18 @@ class NewInstanceSurvivesWorkerKillsTest {
 
         assertTrue(result.restore().verification().passed());
         assertEquals(instance, result.instance().name());
-        assertEquals(List.of(instance), instanceDirectories(stack.instances), "one instance directory");
+        assertEquals(
+            List.of(instance), instanceDirectories(stack.instances), "one instance directory");
         assertEquals(1, postmastersUnder(stack.instances), "one running server");
         assertEquals(0, stack.workFiles(), "no backup file is left on disk");
 
-        assertTrue(stack.client.newWorkflowStub(TeardownInstanceWorkflow.class, SeparateWorkerStack.options("teardown-" + System.nanoTime()))
-            .teardown(new TeardownInstanceRequest(instance, null, "test", "done")));
+        assertTrue(
+            stack
+                .client
+                .newWorkflowStub(
+                    TeardownInstanceWorkflow.class,
+                    SeparateWorkerStack.options("teardown-" + System.nanoTime()))
+                .teardown(new TeardownInstanceRequest(instance, null, "test", "done")));
         assertEquals(0, postmastersUnder(stack.instances));
       } catch (AssertionError | RuntimeException e) {
         System.out.println("Worker log:\n" + worker.log());
@@ -88,14 +122,22 @@ class NewInstanceSurvivesWorkerKillsTest {
   /** postgres server processes whose data directory lies under the root. */
   private static long postmastersUnder(Path root) throws IOException {
     try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-      return processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).filter(p -> {
-        try {
-          String[] args = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).split("\0");
-          return args.length > 2 && args[0].endsWith("/postgres") && String.join(" ", args).contains(root.toString());
-        } catch (IOException e) {
-          return false;
-        }
-      }).count();
+      return processes
+          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .filter(
+              p -> {
+                try {
+                  String[] args =
+                      new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                          .split("\0");
+                  return args.length > 2
+                      && args[0].endsWith("/postgres")
+                      && String.join(" ", args).contains(root.toString());
+                } catch (IOException e) {
+                  return false;
+                }
+              })
+          .count();
     }
   }
 }

@@ -41,7 +41,9 @@ import org.junit.jupiter.api.Test;
  */
 class OneRecoveryPerDatabaseTest {
 
-  /** Two restores of one target started together: one runs, the other is refused at once naming it. */
+  /**
+   * Two restores of one target started together: one runs, the other is refused at once naming it.
+   */
   @Test
   void twoRestoresOfOneDatabaseStartedTogetherOneRunsTheOtherIsRefusedNamingIt() throws Exception {
     WorkerTestStack stack = WorkerTestStack.get();
@@ -51,8 +53,10 @@ class OneRecoveryPerDatabaseTest {
 
     String idA = "restore-" + live + "-alice";
     String idB = "restore-" + live + "-bob";
-    RestoreFromBackupWorkflow a = stack.client.newWorkflowStub(RestoreFromBackupWorkflow.class, options(idA));
-    RestoreFromBackupWorkflow b = stack.client.newWorkflowStub(RestoreFromBackupWorkflow.class, options(idB));
+    RestoreFromBackupWorkflow a =
+        stack.client.newWorkflowStub(RestoreFromBackupWorkflow.class, options(idA));
+    RestoreFromBackupWorkflow b =
+        stack.client.newWorkflowStub(RestoreFromBackupWorkflow.class, options(idB));
     WorkflowClient.start(a::restore, request(bucket, live, null));
     WorkflowClient.start(b::restore, request(bucket, live, null));
 
@@ -61,58 +65,107 @@ class OneRecoveryPerDatabaseTest {
     Outcome ran = outA.result != null ? outA : outB;
     Outcome refused = ran == outA ? outB : outA;
     String winner = ran == outA ? idA : idB;
-    assertEquals(RestoreResult.RESTORED, ran.result == null ? null : ran.result.outcome(), "one of the two restores ran");
+    assertEquals(
+        RestoreResult.RESTORED,
+        ran.result == null ? null : ran.result.outcome(),
+        "one of the two restores ran");
     assertTrue(refused.failure != null, "the other was refused");
     assertEquals(FailureTypes.DATABASE_BUSY, refused.failure.getType());
     assertTrue(refused.failure.isNonRetryable());
-    assertTrue(refused.failure.getOriginalMessage().contains("being changed by " + winner + " (RestoreFromBackup"),
+    assertTrue(
+        refused
+            .failure
+            .getOriginalMessage()
+            .contains("being changed by " + winner + " (RestoreFromBackup"),
         refused.failure.getOriginalMessage());
-    assertTrue(refused.elapsed.compareTo(Duration.ofSeconds(15)) < 0, "refused at once, not after the other finished: " + refused.elapsed);
-    assertEquals(1, TestPostgres.databasesLike(live + "_replaced_%").size(), "only one swap happened");
+    assertTrue(
+        refused.elapsed.compareTo(Duration.ofSeconds(15)) < 0,
+        "refused at once, not after the other finished: " + refused.elapsed);
+    assertEquals(
+        1, TestPostgres.databasesLike(live + "_replaced_%").size(), "only one swap happened");
   }
 
-  /** A manual restore while an incident on the same database runs: refused naming the incident; with a wait, it runs after it. */
+  /**
+   * A manual restore while an incident on the same database runs: refused naming the incident; with
+   * a wait, it runs after it.
+   */
   @Test
-  void aRestoreDuringAnIncidentOnTheSameDatabaseIsRefusedNamingItOrWaitsWhenAsked() throws Exception {
+  void aRestoreDuringAnIncidentOnTheSameDatabaseIsRefusedNamingItOrWaitsWhenAsked()
+      throws Exception {
     IncidentTestStack incidents = IncidentTestStack.get();
     WorkflowClient client = incidents.worker.client;
     String database = TestPostgres.newSampleDatabase("contested", 200);
     String bucket = TestMoto.newBucket(incidents.worker.s3, "flowviz-backups");
-    client.newWorkflowStub(BackupWorkflow.class, options("backup-" + database))
+    client
+        .newWorkflowStub(BackupWorkflow.class, options("backup-" + database))
         .backup(new BackupRequest(database, bucket, "test-operator", "before the incident"));
     Thread.sleep(1100);
     Instant deletedAt = Instant.now();
     TestPostgres.execute(database, "TRUNCATE temperature_logs");
     String incidentId = "incident-2-3-" + UUID.randomUUID().toString().substring(0, 8);
-    HandleIncidentWorkflow incident = client.newWorkflowStub(HandleIncidentWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(incidentId).build());
-    WorkflowClient.start(incident::handle, new IncidentRequest("2.3", null, deletedAt.toString(), "dave", "temperature_logs truncated",
-        database, bucket, "PT10M", null));
+    HandleIncidentWorkflow incident =
+        client.newWorkflowStub(
+            HandleIncidentWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId(incidentId)
+                .build());
+    WorkflowClient.start(
+        incident::handle,
+        new IncidentRequest(
+            "2.3",
+            null,
+            deletedAt.toString(),
+            "dave",
+            "temperature_logs truncated",
+            database,
+            bucket,
+            "PT10M",
+            null));
     awaitChoicePending(incident);
 
-    WorkflowFailedException refused = assertThrows(WorkflowFailedException.class,
-        () -> client.newWorkflowStub(RestoreFromBackupWorkflow.class, options("restore-" + database)).restore(request(bucket, database, null)));
+    WorkflowFailedException refused =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                client
+                    .newWorkflowStub(
+                        RestoreFromBackupWorkflow.class, options("restore-" + database))
+                    .restore(request(bucket, database, null)));
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, refused.getCause());
     assertEquals(FailureTypes.DATABASE_BUSY, failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("being changed by " + incidentId + " (HandleIncident"), failure.getOriginalMessage());
+    assertTrue(
+        failure
+            .getOriginalMessage()
+            .contains("being changed by " + incidentId + " (HandleIncident"),
+        failure.getOriginalMessage());
 
-    RestoreFromBackupWorkflow waiting = client.newWorkflowStub(RestoreFromBackupWorkflow.class, options("restore-waiting-" + database));
+    RestoreFromBackupWorkflow waiting =
+        client.newWorkflowStub(
+            RestoreFromBackupWorkflow.class, options("restore-waiting-" + database));
     WorkflowClient.start(waiting::restore, request(bucket, database, "PT5M"));
     Thread.sleep(3000);
-    assertEquals(List.of(), TestPostgres.databasesLike(database + "_replaced_%"), "the waiting restore changed nothing yet");
+    assertEquals(
+        List.of(),
+        TestPostgres.databasesLike(database + "_replaced_%"),
+        "the waiting restore changed nothing yet");
 
     incident.chooseRecovery(RecoveryChoice.of("abandon", "dave", "the restore behind it will do"));
     IncidentResult closed = WorkflowStub.fromTyped(incident).getResult(IncidentResult.class);
     assertEquals(IncidentResult.ABANDONED, closed.outcome());
     RestoreResult after = WorkflowStub.fromTyped(waiting).getResult(RestoreResult.class);
-    assertEquals(RestoreResult.RESTORED, after.outcome(), "the waiting restore ran once the incident let the database go");
-    assertEquals(200, Long.parseLong(TestPostgres.query(database, "SELECT count(*) FROM lots").get(0)));
+    assertEquals(
+        RestoreResult.RESTORED,
+        after.outcome(),
+        "the waiting restore ran once the incident let the database go");
+    assertEquals(
+        200, Long.parseLong(TestPostgres.query(database, "SELECT count(*) FROM lots").get(0)));
   }
 
   /**
-   * A swap that died after closing the live database, its workflow terminated: the database
-   * refuses connections until the next procedure on that server opens it again and records it.
-   * A database closed by a swap that still runs stays closed.
+   * A swap that died after closing the live database, its workflow terminated: the database refuses
+   * connections until the next procedure on that server opens it again and records it. A database
+   * closed by a swap that still runs stays closed.
    */
   @Test
   void aTerminatedSwapLeavesTheDatabaseClosedAndTheNextRestoreReopensIt() throws Exception {
@@ -124,7 +177,8 @@ class OneRecoveryPerDatabaseTest {
     Restores.backup(live, bucket);
 
     // The swap of a restore of `abandoned` closed the database (the activity's own SQL), then its
-    // workflow was terminated and never retried. Its workflow runs on a queue no worker polls, so it
+    // workflow was terminated and never retried. Its workflow runs on a queue no worker polls, so
+    // it
     // does nothing but exist until it is terminated.
     String dead = "restore-" + abandoned + "-terminated";
     WorkflowStub doomed = unpolledRestore(stack, dead);
@@ -135,41 +189,78 @@ class OneRecoveryPerDatabaseTest {
     WorkflowStub swapping = unpolledRestore(stack, running);
     closeForSwap(stillSwapping, running);
     SQLException refused = assertThrows(SQLException.class, () -> connect(abandoned));
-    assertEquals("55000", refused.getSQLState(), "the database refuses connections: " + refused.getMessage());
+    assertEquals(
+        "55000",
+        refused.getSQLState(),
+        "the database refuses connections: " + refused.getMessage());
 
     String next = "restore-" + live + "-next";
-    RestoreResult result = stack.client.newWorkflowStub(RestoreFromBackupWorkflow.class, options(next)).restore(request(bucket, live, null));
+    RestoreResult result =
+        stack
+            .client
+            .newWorkflowStub(RestoreFromBackupWorkflow.class, options(next))
+            .restore(request(bucket, live, null));
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     try (Connection c = connect(abandoned)) {
       assertTrue(c.isValid(5), "the abandoned database accepts connections again");
     }
-    assertEquals(List.of("restored by hand"), TestPostgres.query("postgres",
-        "SELECT coalesce(shobj_description(oid, 'pg_database'), 'none') FROM pg_database WHERE datname = '" + abandoned + "'"),
+    assertEquals(
+        List.of("restored by hand"),
+        TestPostgres.query(
+            "postgres",
+            "SELECT coalesce(shobj_description(oid, 'pg_database'), 'none') FROM pg_database WHERE"
+                + " datname = '"
+                + abandoned
+                + "'"),
         "its comment is the one it had before the swap");
-    List<AuditEntry> trail = new AuditStore(TestPostgres.client(), "flowviz_dr_audit").entriesOf(next);
-    AuditEntry reopened = trail.stream().filter(e -> e.step().equals("reopen-abandoned-database")).findFirst()
-        .orElseThrow(() -> new AssertionError("no reopen in the audit trail: " + trail));
+    List<AuditEntry> trail =
+        new AuditStore(TestPostgres.client(), "flowviz_dr_audit").entriesOf(next);
+    AuditEntry reopened =
+        trail.stream()
+            .filter(e -> e.step().equals("reopen-abandoned-database"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no reopen in the audit trail: " + trail));
     assertTrue(reopened.details().contains(abandoned + " (closed by " + dead), reopened.details());
     assertTrue(reopened.details().contains("no longer running"), reopened.details());
-    assertTrue(trail.stream().noneMatch(e -> e.details() != null && e.details().contains(stillSwapping + " (closed")), "the running swap's database was left alone");
-    assertEquals(List.of("f"), TestPostgres.query("postgres", "SELECT datallowconn FROM pg_database WHERE datname = '" + stillSwapping + "'"));
-    TestPostgres.execute("postgres", "ALTER DATABASE " + stillSwapping + " WITH ALLOW_CONNECTIONS true");
+    assertTrue(
+        trail.stream()
+            .noneMatch(
+                e -> e.details() != null && e.details().contains(stillSwapping + " (closed")),
+        "the running swap's database was left alone");
+    assertEquals(
+        List.of("f"),
+        TestPostgres.query(
+            "postgres",
+            "SELECT datallowconn FROM pg_database WHERE datname = '" + stillSwapping + "'"));
+    TestPostgres.execute(
+        "postgres", "ALTER DATABASE " + stillSwapping + " WITH ALLOW_CONNECTIONS true");
     swapping.terminate("test over");
   }
 
   private static WorkflowStub unpolledRestore(WorkerTestStack stack, String id) {
-    WorkflowStub stub = stack.client.newUntypedWorkflowStub("RestoreFromBackup",
-        WorkflowOptions.newBuilder().setTaskQueue("nobody-polls-this").setWorkflowId(id).build());
+    WorkflowStub stub =
+        stack.client.newUntypedWorkflowStub(
+            "RestoreFromBackup",
+            WorkflowOptions.newBuilder()
+                .setTaskQueue("nobody-polls-this")
+                .setWorkflowId(id)
+                .build());
     stub.start(RestoreRequest.latest("x", "test-operator", null));
     return stub;
   }
 
-  /** What swapIntoLive does first: the closing marker naming its workflow, then no new connections. */
+  /**
+   * What swapIntoLive does first: the closing marker naming its workflow, then no new connections.
+   */
   private static void closeForSwap(String database, String workflowId) {
-    TestPostgres.execute("postgres",
+    TestPostgres.execute(
+        "postgres",
         "COMMENT ON DATABASE " + database + " IS 'restored by hand'",
-        "COMMENT ON DATABASE " + database + " IS E'flowviz-dr: closed for a swap by workflow " + workflowId
+        "COMMENT ON DATABASE "
+            + database
+            + " IS E'flowviz-dr: closed for a swap by workflow "
+            + workflowId
             + "\\nprevious comment: restored by hand'",
         "ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS false");
   }
@@ -186,11 +277,15 @@ class OneRecoveryPerDatabaseTest {
       RestoreResult r = stub.getResult(RestoreResult.class);
       return new Outcome(r, null, Duration.ofNanos(System.nanoTime() - started));
     } catch (WorkflowFailedException e) {
-      return new Outcome(null, assertInstanceOf(ApplicationFailure.class, e.getCause()), Duration.ofNanos(System.nanoTime() - started));
+      return new Outcome(
+          null,
+          assertInstanceOf(ApplicationFailure.class, e.getCause()),
+          Duration.ofNanos(System.nanoTime() - started));
     }
   }
 
-  private static void awaitChoicePending(HandleIncidentWorkflow incident) throws InterruptedException {
+  private static void awaitChoicePending(HandleIncidentWorkflow incident)
+      throws InterruptedException {
     for (int i = 0; i < 1200; i++) {
       try {
         var p = incident.progress();
@@ -211,7 +306,22 @@ class OneRecoveryPerDatabaseTest {
   }
 
   private static RestoreRequest request(String bucket, String target, String waitForLease) {
-    return new RestoreRequest("latest", null, null, bucket, target, "test-operator", "end-to-end test", null, null, null, null, false, null,
-        null, null, waitForLease);
+    return new RestoreRequest(
+        "latest",
+        null,
+        null,
+        bucket,
+        target,
+        "test-operator",
+        "end-to-end test",
+        null,
+        null,
+        null,
+        null,
+        false,
+        null,
+        null,
+        null,
+        waitForLease);
   }
 }

@@ -41,14 +41,15 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 /**
  * Scenario 2.5 with the primary region really gone: us-east-1 is a moto_server of its own, stopped
  * before the failover starts (its port refuses connections), or a listener that takes connections
- * and never answers (a region that hangs); us-west-2 is the shared moto. The
- * worker runs as the DR replica would: its region us-west-2, each region through its own endpoint
+ * and never answers (a region that hangs); us-west-2 is the shared moto. The worker runs as the DR
+ * replica would: its region us-west-2, each region through its own endpoint
  * (flowviz.storage.region-endpoints), the backup key read from replica secrets in us-west-2, its
- * audit store a PostgreSQL that is not in the failed region. The failover must complete from the
- * DR side, name the comparison it could not make, and find out within seconds that us-east-1 is down.
+ * audit store a PostgreSQL that is not in the failed region. The failover must complete from the DR
+ * side, name the comparison it could not make, and find out within seconds that us-east-1 is down.
  *
  * <p>Time budget: about 15 s when us-east-1 refuses, 45 s when it hangs (the freshness check waits
- * its 30 s for the primary bucket), each a backup, a terraform stack and a restore; at most 2 minutes.
+ * its 30 s for the primary bucket), each a backup, a terraform stack and a restore; at most 2
+ * minutes.
  */
 class PrimaryRegionOutageFailoverTest {
 
@@ -82,18 +83,27 @@ class PrimaryRegionOutageFailoverTest {
       hung.close();
     }
     if (drWorker != null) {
-      TerraformCli terraform = new TerraformCli(RequiredTools.find("terraform"), drWorker.terraform.resolve("dr-stack"), Duration.ofMinutes(5));
+      TerraformCli terraform =
+          new TerraformCli(
+              RequiredTools.find("terraform"),
+              drWorker.terraform.resolve("dr-stack"),
+              Duration.ofMinutes(5));
       if (terraform.hasWorkspace("prod-dr")) {
-        terraform.destroy("prod-dr", Map.of("region", DR, "state_dir", drWorker.stacks.toString()), Map.of("db_password", "unused"));
+        terraform.destroy(
+            "prod-dr",
+            Map.of("region", DR, "state_dir", drWorker.stacks.toString()),
+            Map.of("db_password", "unused"));
       }
     }
   }
 
   @ParameterizedTest
   @EnumSource(Outage.class)
-  void theFailoverCompletesFromTheDrSideWhileThePrimaryRegionIsUnreachable(Outage outage) throws Exception {
+  void theFailoverCompletesFromTheDrSideWhileThePrimaryRegionIsUnreachable(Outage outage)
+      throws Exception {
     long began = System.nanoTime();
-    // Before the outage: a backup replicated to the DR bucket, the primary bucket in its own region.
+    // Before the outage: a backup replicated to the DR bucket, the primary bucket in its own
+    // region.
     String source = TestPostgres.newSampleDatabase("flowviz", 200);
     String made = TestMoto.newBucket(shared.s3, "flowviz-backups-made", PRIMARY);
     BackupResult backup = Restores.backup(source, made);
@@ -121,25 +131,53 @@ class PrimaryRegionOutageFailoverTest {
     String healthUrl = startHealthServer();
     String primaryEndpoint = primaryRegion.endpoint();
     if (outage == Outage.HANGS) {
-      hung = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress()); // never accepts, never answers
+      hung =
+          new java.net.ServerSocket(
+              0, 50, java.net.InetAddress.getLoopbackAddress()); // never accepts, never answers
       primaryEndpoint = "http://127.0.0.1:" + hung.getLocalPort();
     }
-    drWorker = WorkerTestStack.withSettings(Map.of(
-        "flowviz.storage.region", DR,
-        "flowviz.storage.region-endpoints", List.of(PRIMARY + "=" + primaryEndpoint, DR + "=" + TestMoto.endpoint())));
+    drWorker =
+        WorkerTestStack.withSettings(
+            Map.of(
+                "flowviz.storage.region",
+                DR,
+                "flowviz.storage.region-endpoints",
+                List.of(PRIMARY + "=" + primaryEndpoint, DR + "=" + TestMoto.endpoint())));
 
     // The outage: us-east-1 stops answering.
     primaryRegion.stop();
     if (outage == Outage.REFUSES) {
-      assertThrows(SdkClientException.class, () -> primaryS3.headBucket(b -> b.bucket(primaryBucket)), "us-east-1 is down");
+      assertThrows(
+          SdkClientException.class,
+          () -> primaryS3.headBucket(b -> b.bucket(primaryBucket)),
+          "us-east-1 is down");
     }
 
     String id = "failover-region-down-" + UUID.randomUUID();
-    WorkflowStub failover = drWorker.client.newUntypedWorkflowStub("CrossRegionFailover",
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+    WorkflowStub failover =
+        drWorker.client.newUntypedWorkflowStub(
+            "CrossRegionFailover",
+            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
     long started = System.nanoTime();
-    failover.start(new FailoverRequest("failover", drBucket, DR, primaryBucket, PRIMARY, null, null, zone, null, healthUrl, "PT30S",
-        "flowviz", new DnsApproval("pre-approved", "region-down policy"), null, "erin", "us-east-1 unreachable", null));
+    failover.start(
+        new FailoverRequest(
+            "failover",
+            drBucket,
+            DR,
+            primaryBucket,
+            PRIMARY,
+            null,
+            null,
+            zone,
+            null,
+            healthUrl,
+            "PT30S",
+            "flowviz",
+            new DnsApproval("pre-approved", "region-down policy"),
+            null,
+            "erin",
+            "us-east-1 unreachable",
+            null));
     FailoverResult result = failover.getResult(2, TimeUnit.MINUTES, FailoverResult.class);
     Duration failoverTook = Duration.ofNanos(System.nanoTime() - started);
 
@@ -147,50 +185,84 @@ class PrimaryRegionOutageFailoverTest {
     assertFalse(result.freshness().compared().reachable(), "the primary bucket was never read");
     StepRecord freshness = step(result, "check-backup-freshness");
     assertEquals(StepRecord.SUCCEEDED, freshness.outcome());
-    assertTrue(freshness.duration().compareTo(Duration.ofSeconds(35)) < 0,
-        "an unreachable region is found out within the freshness check's 30 s, not a retry budget: " + freshness.duration());
+    assertTrue(
+        freshness.duration().compareTo(Duration.ofSeconds(35)) < 0,
+        "an unreachable region is found out within the freshness check's 30 s, not a retry budget: "
+            + freshness.duration());
     StepRecord skipped = step(result, "compare-replication-lag");
     assertEquals(StepRecord.SKIPPED, skipped.outcome());
-    assertTrue(skipped.detail().startsWith(PRIMARY + " unreachable: replication lag not measured, s3://" + primaryBucket), skipped.detail());
+    assertTrue(
+        skipped
+            .detail()
+            .startsWith(
+                PRIMARY + " unreachable: replication lag not measured, s3://" + primaryBucket),
+        skipped.detail());
     assertEquals(DR, result.restore().backup().region());
     assertTrue(result.restore().verification().passed());
-    assertEquals(List.of("api.us-west-2.flowviz.test"), TestMoto.recordValues(route53, zone, "api.flowviz.test"));
+    assertEquals(
+        List.of("api.us-west-2.flowviz.test"),
+        TestMoto.recordValues(route53, zone, "api.flowviz.test"));
     // The new database's password went to Secrets Manager in us-west-2, where the DR side reads it.
-    assertEquals(TestPostgres.fingerprint(source), fingerprint(result, drSecrets), "the DR database holds the backup row for row");
-    System.out.printf("2.5 with %s %s: freshness check %d ms, failover %d s, test %d s%n", PRIMARY, outage, freshness.duration().toMillis(),
-        failoverTook.toSeconds(), Duration.ofNanos(System.nanoTime() - began).toSeconds());
+    assertEquals(
+        TestPostgres.fingerprint(source),
+        fingerprint(result, drSecrets),
+        "the DR database holds the backup row for row");
+    System.out.printf(
+        "2.5 with %s %s: freshness check %d ms, failover %d s, test %d s%n",
+        PRIMARY,
+        outage,
+        freshness.duration().toMillis(),
+        failoverTook.toSeconds(),
+        Duration.ofNanos(System.nanoTime() - began).toSeconds());
   }
 
   private static StepRecord step(FailoverResult result, String name) {
-    return result.steps().stream().filter(s -> s.step().equals(name)).findFirst()
+    return result.steps().stream()
+        .filter(s -> s.step().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no step " + name + " in " + result.steps()));
   }
 
   private String startHealthServer() throws Exception {
     health = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    health.createContext("/health", exchange -> {
-      byte[] body = "{\"status\":\"ok\"}".getBytes();
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    health.createContext(
+        "/health",
+        exchange -> {
+          byte[] body = "{\"status\":\"ok\"}".getBytes();
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     health.start();
     return "http://127.0.0.1:" + health.getAddress().getPort() + "/health";
   }
 
-  private static Map<String, String> fingerprint(FailoverResult result, SecretsManagerClient secrets) throws Exception {
+  private static Map<String, String> fingerprint(
+      FailoverResult result, SecretsManagerClient secrets) throws Exception {
     var database = result.stack().database();
-    String password = secrets.getSecretValue(b -> b.secretId(database.passwordSecret())).secretString();
-    PgClient pg = new PgClient(new PgConnectionSettings(database.host(), database.port(), "admin", password, null));
+    String password =
+        secrets.getSecretValue(b -> b.secretId(database.passwordSecret())).secretString();
+    PgClient pg =
+        new PgClient(
+            new PgConnectionSettings(database.host(), database.port(), "admin", password, null));
     Map<String, String> tables = new java.util.LinkedHashMap<>();
     try (Connection c = pg.connect("flowviz");
-        ResultSet rs = c.createStatement().executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")) {
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY"
+                        + " tablename")) {
       while (rs.next()) {
         tables.put(rs.getString(1), null);
       }
       for (String table : tables.keySet()) {
-        try (ResultSet counted = c.createStatement().executeQuery(
-            "SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '-') FROM " + PgClient.quote(table) + " t")) {
+        try (ResultSet counted =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' ORDER BY"
+                        + " md5(t::text))), '-') FROM "
+                        + PgClient.quote(table)
+                        + " t")) {
           counted.next();
           tables.put(table, counted.getString(1));
         }

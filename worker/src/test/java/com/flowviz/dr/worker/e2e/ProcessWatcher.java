@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 
 /**
  * Reads every process's command line from /proc twenty times a second for the whole test run, so
- * the secrets test can check the arguments of everything the workers started (pg_dump,
- * pg_restore, gpg, terraform, restart commands), in this JVM's workers and in worker processes.
+ * the secrets test can check the arguments of everything the workers started (pg_dump, pg_restore,
+ * gpg, terraform, restart commands), in this JVM's workers and in worker processes.
  */
 final class ProcessWatcher {
 
@@ -26,16 +26,19 @@ final class ProcessWatcher {
       return;
     }
     started = true;
-    Thread watcher = new Thread(() -> {
-      while (true) {
-        scan();
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "process-watcher");
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (true) {
+                scan();
+                try {
+                  Thread.sleep(50);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "process-watcher");
     watcher.setDaemon(true);
     watcher.start();
   }
@@ -47,16 +50,22 @@ final class ProcessWatcher {
 
   private static void scan() {
     try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-      processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
-        try {
-          String line = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ').trim();
-          if (!line.isEmpty() && seen.size() < MAX_LINES) {
-            seen.add(line);
-          }
-        } catch (IOException ignored) {
-          // the process ended meanwhile
-        }
-      });
+      processes
+          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .forEach(
+              p -> {
+                try {
+                  String line =
+                      new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                          .replace('\0', ' ')
+                          .trim();
+                  if (!line.isEmpty() && seen.size() < MAX_LINES) {
+                    seen.add(line);
+                  }
+                } catch (IOException ignored) {
+                  // the process ended meanwhile
+                }
+              });
     } catch (IOException ignored) {
       // /proc is always there on Linux
     }

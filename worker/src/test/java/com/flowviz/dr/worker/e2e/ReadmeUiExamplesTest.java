@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.google.protobuf.ByteString;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -16,7 +17,6 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
-import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,10 +41,23 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ReadmeUiExamplesTest {
 
-  private static final Pattern EXAMPLE = Pattern.compile("<!-- ui-input: (\\w+) -->\\s*```json\\n(.*?)```", Pattern.DOTALL);
-  private static final List<String> STARTABLE = List.of("RestoreFromBackup", "RestoreFromWeeklyBackup", "TakeBackup", "ListBackups",
-      "CheckBackupRetention", "RestoreToNewInstance", "TeardownInstance", "CrossRegionFailover", "HandleIncident", "FetchIncidentReport",
-      "RecoveryDrill", "MonitorBackupFreshness", "ListDrills");
+  private static final Pattern EXAMPLE =
+      Pattern.compile("<!-- ui-input: (\\w+) -->\\s*```json\\n(.*?)```", Pattern.DOTALL);
+  private static final List<String> STARTABLE =
+      List.of(
+          "RestoreFromBackup",
+          "RestoreFromWeeklyBackup",
+          "TakeBackup",
+          "ListBackups",
+          "CheckBackupRetention",
+          "RestoreToNewInstance",
+          "TeardownInstance",
+          "CrossRegionFailover",
+          "HandleIncident",
+          "FetchIncidentReport",
+          "RecoveryDrill",
+          "MonitorBackupFreshness",
+          "ListDrills");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Every example in the README, in order; a workflow type may have several. */
@@ -64,43 +77,61 @@ class ReadmeUiExamplesTest {
 
   @Test
   void theReadmeHasAnExampleForEveryWorkflowAnOperatorStarts() throws IOException {
-    assertEquals(STARTABLE.stream().sorted().toList(), examples().stream().map(Map.Entry::getKey).distinct().sorted().toList());
+    assertEquals(
+        STARTABLE.stream().sorted().toList(),
+        examples().stream().map(Map.Entry::getKey).distinct().sorted().toList());
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("readmeExamples")
-  void theWorkflowAcceptsTheExampleAsTheUiSendsIt(String workflowType, String example) throws Exception {
+  void theWorkflowAcceptsTheExampleAsTheUiSendsIt(String workflowType, String example)
+      throws Exception {
     JsonNode input = JSON.readTree(example);
     if (input instanceof ObjectNode object) {
       object.put("addedByTheUi", "unknown fields are ignored");
     }
     String workflowId = "ui-example-" + workflowType + "-" + UUID.randomUUID();
     var service = WorkerTestStack.get().client.getWorkflowServiceStubs().blockingStub();
-    service.startWorkflowExecution(StartWorkflowExecutionRequest.newBuilder()
-        .setNamespace("default")
-        .setWorkflowId(workflowId)
-        .setRequestId(UUID.randomUUID().toString())
-        .setWorkflowType(WorkflowType.newBuilder().setName(workflowType))
-        .setTaskQueue(TaskQueue.newBuilder().setName(TaskQueues.DR))
-        .setIdentity("temporal-ui")
-        .setInput(Payloads.newBuilder().addPayloads(Payload.newBuilder()
-            .putMetadata("encoding", ByteString.copyFromUtf8("json/plain"))
-            .setData(ByteString.copyFrom(JSON.writeValueAsString(input), StandardCharsets.UTF_8))))
-        .build());
+    service.startWorkflowExecution(
+        StartWorkflowExecutionRequest.newBuilder()
+            .setNamespace("default")
+            .setWorkflowId(workflowId)
+            .setRequestId(UUID.randomUUID().toString())
+            .setWorkflowType(WorkflowType.newBuilder().setName(workflowType))
+            .setTaskQueue(TaskQueue.newBuilder().setName(TaskQueues.DR))
+            .setIdentity("temporal-ui")
+            .setInput(
+                Payloads.newBuilder()
+                    .addPayloads(
+                        Payload.newBuilder()
+                            .putMetadata("encoding", ByteString.copyFromUtf8("json/plain"))
+                            .setData(
+                                ByteString.copyFrom(
+                                    JSON.writeValueAsString(input), StandardCharsets.UTF_8))))
+            .build());
     try {
       List<HistoryEvent> events = awaitFirstWorkflowTask(workflowId);
       for (HistoryEvent event : events) {
         if (event.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED) {
           var failure = event.getWorkflowExecutionFailedEventAttributes().getFailure();
-          assertTrue(!failure.getApplicationFailureInfo().getType().equals("InvalidInput"), workflowType + " refused: " + failure.getMessage());
+          assertTrue(
+              !failure.getApplicationFailureInfo().getType().equals("InvalidInput"),
+              workflowType + " refused: " + failure.getMessage());
         }
-        assertTrue(event.getEventType() != EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
-            workflowType + ": the workflow task failed: " + event.getWorkflowTaskFailedEventAttributes().getFailure().getMessage());
+        assertTrue(
+            event.getEventType() != EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+            workflowType
+                + ": the workflow task failed: "
+                + event.getWorkflowTaskFailedEventAttributes().getFailure().getMessage());
       }
     } finally {
       try {
-        service.terminateWorkflowExecution(TerminateWorkflowExecutionRequest.newBuilder().setNamespace("default")
-            .setWorkflowExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).setReason("README example checked").build());
+        service.terminateWorkflowExecution(
+            TerminateWorkflowExecutionRequest.newBuilder()
+                .setNamespace("default")
+                .setWorkflowExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                .setReason("README example checked")
+                .build());
       } catch (io.grpc.StatusRuntimeException alreadyClosed) {
         // it finished on its own
       }
@@ -108,12 +139,17 @@ class ReadmeUiExamplesTest {
   }
 
   /** The history up to the first completed or failed workflow task. */
-  private static List<HistoryEvent> awaitFirstWorkflowTask(String workflowId) throws InterruptedException {
+  private static List<HistoryEvent> awaitFirstWorkflowTask(String workflowId)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (true) {
-      List<HistoryEvent> events = WorkerTestStack.get().client.fetchHistory(workflowId).getHistory().getEventsList();
-      if (events.stream().anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
-          || e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)) {
+      List<HistoryEvent> events =
+          WorkerTestStack.get().client.fetchHistory(workflowId).getHistory().getEventsList();
+      if (events.stream()
+          .anyMatch(
+              e ->
+                  e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+                      || e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)) {
         return events;
       }
       if (System.nanoTime() > deadline) {

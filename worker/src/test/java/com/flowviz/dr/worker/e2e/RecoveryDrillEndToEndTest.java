@@ -45,7 +45,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 class RecoveryDrillEndToEndTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final DateTimeFormatter KEY_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter KEY_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
 
   private static WorkerTestStack stack;
   private static HttpInbox inbox;
@@ -53,9 +54,13 @@ class RecoveryDrillEndToEndTest {
   @BeforeAll
   static void startWorker() {
     inbox = HttpInbox.start();
-    stack = WorkerTestStack.withSettings(Map.of(
-        "flowviz.worker.host-name", "drill-host",
-        "flowviz.notify.webhooks", List.of("generic=" + inbox.url("/drills"))));
+    stack =
+        WorkerTestStack.withSettings(
+            Map.of(
+                "flowviz.worker.host-name",
+                "drill-host",
+                "flowviz.notify.webhooks",
+                List.of("generic=" + inbox.url("/drills"))));
   }
 
   @AfterAll
@@ -76,34 +81,64 @@ class RecoveryDrillEndToEndTest {
 
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = StarterCommand.run(new PrintWriter(out), new PrintWriter(err), "drill", "--address", stack.temporal.address(),
-        "--bucket", bucket, "--database", target, "--source-database", live, "--json");
+    int exit =
+        StarterCommand.run(
+            new PrintWriter(out),
+            new PrintWriter(err),
+            "drill",
+            "--address",
+            stack.temporal.address(),
+            "--bucket",
+            bucket,
+            "--database",
+            target,
+            "--source-database",
+            live,
+            "--json");
 
     assertEquals(0, exit, out + "\n" + err);
     JsonNode report = JSON.readTree(out.toString()).path("result");
     assertEquals(DrillReport.PASSED, report.path("outcome").asText(), report.toPrettyString());
-    assertTrue(report.path("backupUri").asText().contains("/daily/" + live + "_daily_"), "the source database's own backup: "
-        + report.path("backupUri").asText());
+    assertTrue(
+        report.path("backupUri").asText().contains("/daily/" + live + "_daily_"),
+        "the source database's own backup: " + report.path("backupUri").asText());
     Duration rto = Duration.parse(report.path("rto").asText());
-    assertTrue(!rto.isZero() && rto.compareTo(Duration.ofMinutes(15)) < 0, "measured, within the target: " + rto);
+    assertTrue(
+        !rto.isZero() && rto.compareTo(Duration.ofMinutes(15)) < 0,
+        "measured, within the target: " + rto);
     assertEquals("WITHIN_TARGET", report.path("rtoVerdict").asText());
-    assertTrue(Duration.parse(report.path("backupAge").asText()).compareTo(Duration.ofMinutes(10)) < 0);
+    assertTrue(
+        Duration.parse(report.path("backupAge").asText()).compareTo(Duration.ofMinutes(10)) < 0);
     assertEquals("WITHIN_TARGET", report.path("rpoVerdict").asText());
     assertTrue(report.path("verificationPassed").asBoolean());
-    for (String step : List.of("provision-scratch-instance", "wait-until-ready", "restore/download-and-decrypt-backup",
-        "restore/pg-restore-into-staging", "restore/verify-restored-data", "restore-and-verify", "teardown-scratch-instance")) {
+    for (String step :
+        List.of(
+            "provision-scratch-instance",
+            "wait-until-ready",
+            "restore/download-and-decrypt-backup",
+            "restore/pg-restore-into-staging",
+            "restore/verify-restored-data",
+            "restore-and-verify",
+            "teardown-scratch-instance")) {
       JsonNode s = step(report, step);
-      assertTrue(Duration.parse(s.path("duration").asText()).toMillis() > 0, step + " was measured: " + s);
+      assertTrue(
+          Duration.parse(s.path("duration").asText()).toMillis() > 0, step + " was measured: " + s);
     }
     JsonNode transfer = step(report, "restore/download-and-decrypt-backup");
     assertEquals(report.path("backupBytes").asLong(), transfer.path("bytes").asLong());
-    assertTrue(transfer.path("bytes").asLong() > 0 && transfer.path("bytesPerSecond").asDouble() > 0, transfer.toString());
+    assertTrue(
+        transfer.path("bytes").asLong() > 0 && transfer.path("bytesPerSecond").asDouble() > 0,
+        transfer.toString());
     assertTrue(step(report, "restore/pg-restore-into-staging").path("bytes").asLong() > 0);
 
     String scratch = report.path("scratchInstance").asText();
     assertTrue(report.path("scratchTornDown").asBoolean());
-    assertFalse(java.nio.file.Files.exists(stack.instances.resolve(scratch)), "the scratch cluster is gone");
-    assertFalse(TestPostgres.databaseExists(target), "the restore went onto the scratch instance, not the worker's server");
+    assertFalse(
+        java.nio.file.Files.exists(stack.instances.resolve(scratch)),
+        "the scratch cluster is gone");
+    assertFalse(
+        TestPostgres.databaseExists(target),
+        "the restore went onto the scratch instance, not the worker's server");
     assertEquals(before, TestPostgres.fingerprint(live), "the live database was not touched");
   }
 
@@ -118,20 +153,36 @@ class RecoveryDrillEndToEndTest {
     Thread.sleep(1100);
     String corrupt = "daily/flowviz_daily_" + KEY_TIME.format(Instant.now()) + ".dump.gpg";
     stack.s3.putObject(b -> b.bucket(bucket).key(corrupt), RequestBody.fromBytes(bytes));
-    RecoveryDrillWorkflow drill = stack.client.newWorkflowStub(RecoveryDrillWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("drill-corrupt-" + System.nanoTime()).build());
+    RecoveryDrillWorkflow drill =
+        stack.client.newWorkflowStub(
+            RecoveryDrillWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId("drill-corrupt-" + System.nanoTime())
+                .build());
 
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> drill.drill(DrillRequest.latest(bucket, "drill-test")));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> drill.drill(DrillRequest.latest(bucket, "drill-test")));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals("DrillFailed", failure.getType());
     DrillReport report = failure.getDetails().get(DrillReport.class);
     assertEquals(DrillReport.FAILED, report.outcome());
-    assertTrue(report.backupUri().endsWith(corrupt), "the newest backup, the corrupted one: " + report.backupUri());
+    assertTrue(
+        report.backupUri().endsWith(corrupt),
+        "the newest backup, the corrupted one: " + report.backupUri());
     assertNotNull(report.failure());
     assertTrue(report.scratchTornDown());
-    assertFalse(java.nio.file.Files.exists(stack.instances.resolve(report.scratchInstance())), "the scratch cluster is gone after the failure too");
-    HttpInbox.Received told = inbox.await("/drills", b -> b.contains(report.drillId()) && b.contains("FAILED"), Duration.ofSeconds(30));
+    assertFalse(
+        java.nio.file.Files.exists(stack.instances.resolve(report.scratchInstance())),
+        "the scratch cluster is gone after the failure too");
+    HttpInbox.Received told =
+        inbox.await(
+            "/drills",
+            b -> b.contains(report.drillId()) && b.contains("FAILED"),
+            Duration.ofSeconds(30));
     assertTrue(told.body().contains("critical"), told.body());
   }
 
@@ -139,22 +190,48 @@ class RecoveryDrillEndToEndTest {
   @Order(3)
   void theStarterListsTheDrillsFromTheAuditStoreWithTheirRto() throws Exception {
     StringWriter out = new StringWriter();
-    int exit = StarterCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "drills", "--address", stack.temporal.address(),
-        "--last", "20", "--json");
+    int exit =
+        StarterCommand.run(
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()),
+            "drills",
+            "--address",
+            stack.temporal.address(),
+            "--last",
+            "20",
+            "--json");
 
     assertEquals(0, exit, out.toString());
     JsonNode history = JSON.readTree(out.toString());
     List<String> outcomes = new java.util.ArrayList<>();
     history.path("drills").forEach(d -> outcomes.add(d.path("outcome").asText()));
-    assertTrue(outcomes.contains(DrillReport.PASSED) && outcomes.contains(DrillReport.FAILED), outcomes.toString());
-    JsonNode passed = java.util.stream.StreamSupport.stream(history.path("drills").spliterator(), false)
-        .filter(d -> d.path("outcome").asText().equals(DrillReport.PASSED)).findFirst().orElseThrow();
-    assertTrue(Duration.parse(passed.path("rto").asText()).toMillis() > 0, "the RTO survived the audit store: " + passed);
-    assertTrue(history.path("trend").path("statement").asText().contains("RTO"), history.path("trend").toString());
+    assertTrue(
+        outcomes.contains(DrillReport.PASSED) && outcomes.contains(DrillReport.FAILED),
+        outcomes.toString());
+    JsonNode passed =
+        java.util.stream.StreamSupport.stream(history.path("drills").spliterator(), false)
+            .filter(d -> d.path("outcome").asText().equals(DrillReport.PASSED))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        Duration.parse(passed.path("rto").asText()).toMillis() > 0,
+        "the RTO survived the audit store: " + passed);
+    assertTrue(
+        history.path("trend").path("statement").asText().contains("RTO"),
+        history.path("trend").toString());
 
     StringWriter table = new StringWriter();
-    assertEquals(0, StarterCommand.run(new PrintWriter(table), new PrintWriter(new StringWriter()), "drills", "--address", stack.temporal.address()));
-    assertTrue(table.toString().contains("RTO VERDICT") && table.toString().contains("WITHIN_TARGET"), table.toString());
+    assertEquals(
+        0,
+        StarterCommand.run(
+            new PrintWriter(table),
+            new PrintWriter(new StringWriter()),
+            "drills",
+            "--address",
+            stack.temporal.address()));
+    assertTrue(
+        table.toString().contains("RTO VERDICT") && table.toString().contains("WITHIN_TARGET"),
+        table.toString());
   }
 
   @Test
@@ -162,13 +239,31 @@ class RecoveryDrillEndToEndTest {
   void onAServerWithoutSchedulesTheStarterLeavesACronStyleDrillWithTheServer() throws Exception {
     String id = "drill-weekly-" + System.nanoTime();
     StringWriter out = new StringWriter();
-    int exit = StarterCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "drill", "--address", stack.temporal.address(),
-        "--every", "0 4 * * 6", "--workflow-id", id, "--json");
+    int exit =
+        StarterCommand.run(
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()),
+            "drill",
+            "--address",
+            stack.temporal.address(),
+            "--every",
+            "0 4 * * 6",
+            "--workflow-id",
+            id,
+            "--json");
 
     assertEquals(0, exit, out.toString());
-    var started = stack.client.fetchHistory(id).getHistory().getEvents(0).getWorkflowExecutionStartedEventAttributes();
+    var started =
+        stack
+            .client
+            .fetchHistory(id)
+            .getHistory()
+            .getEvents(0)
+            .getWorkflowExecutionStartedEventAttributes();
     assertEquals("0 4 * * 6", started.getCronSchedule());
-    assertTrue(started.getFirstWorkflowTaskBackoff().getSeconds() > 0, "the first drill waits for Saturday 04:00 UTC");
+    assertTrue(
+        started.getFirstWorkflowTaskBackoff().getSeconds() > 0,
+        "the first drill waits for Saturday 04:00 UTC");
     stack.client.newUntypedWorkflowStub(id).terminate("test over");
   }
 

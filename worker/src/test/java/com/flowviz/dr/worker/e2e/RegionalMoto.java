@@ -32,8 +32,11 @@ final class RegionalMoto implements AutoCloseable {
     Process process;
     try {
       Path log = Files.createTempFile("moto-region-", ".log");
-      process = new ProcessBuilder(List.of(motoServer, "-H", "127.0.0.1", "-p", Integer.toString(port)))
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      process =
+          new ProcessBuilder(List.of(motoServer, "-H", "127.0.0.1", "-p", Integer.toString(port)))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start moto_server: " + e.getMessage(), e);
     }
@@ -61,7 +64,8 @@ final class RegionalMoto implements AutoCloseable {
         throw new AssertionError("moto_server exited at start with code " + process.exitValue());
       }
       try {
-        HttpURLConnection c = (HttpURLConnection) URI.create(endpoint + "/moto-api/").toURL().openConnection();
+        HttpURLConnection c =
+            (HttpURLConnection) URI.create(endpoint + "/moto-api/").toURL().openConnection();
         c.setConnectTimeout(500);
         c.getResponseCode();
         return;

@@ -27,15 +27,18 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * Every kind of bad input ends the restore at once with a non-retryable failure whose message
- * tells the operator what is wrong, and the live database is exactly as it was.
+ * Every kind of bad input ends the restore at once with a non-retryable failure whose message tells
+ * the operator what is wrong, and the live database is exactly as it was.
  */
 class RestoreBadInputTest {
 
-  /** A well-named backup of the live database: "latest" chooses among the target's own backups only. */
+  /**
+   * A well-named backup of the live database: "latest" chooses among the target's own backups only.
+   */
   private String goodKey() {
     return "daily/" + live + "_daily_20250119_020000.dump.gpg";
   }
+
   private static GpgHome stranger;
   private final WorkerTestStack stack = WorkerTestStack.get();
   @TempDir Path dir;
@@ -64,13 +67,19 @@ class RestoreBadInputTest {
   @Test
   void anUnknownBackupKey() {
     Restores.backup(live, bucket);
-    expectFailure(request("daily/flowviz_daily_20200101_000000.dump.gpg", null), FailureTypes.BACKUP_NOT_FOUND, "There is no object");
+    expectFailure(
+        request("daily/flowviz_daily_20200101_000000.dump.gpg", null),
+        FailureTypes.BACKUP_NOT_FOUND,
+        "There is no object");
   }
 
   @Test
   void noBackupBeforeTheRequestedTime() {
     Restores.backup(live, bucket);
-    expectFailure(request("latest", "2020-01-01T00:00:00Z"), FailureTypes.BACKUP_NOT_FOUND, "taken before 2020-01-01T00:00:00Z");
+    expectFailure(
+        request("latest", "2020-01-01T00:00:00Z"),
+        FailureTypes.BACKUP_NOT_FOUND,
+        "taken before 2020-01-01T00:00:00Z");
   }
 
   @Test
@@ -84,7 +93,8 @@ class RestoreBadInputTest {
     put(goodKey(), encryptedFor(stack.gpg, WorkerTestStack.KEY_EMAIL, validArchive()));
     stack.putSecret(WorkerTestStack.PASSPHRASE_SECRET, "not the passphrase");
     try {
-      expectFailure(latest(), FailureTypes.DECRYPTION_PASSPHRASE_WRONG, "passphrase does not unlock");
+      expectFailure(
+          latest(), FailureTypes.DECRYPTION_PASSPHRASE_WRONG, "passphrase does not unlock");
     } finally {
       stack.putSecret(WorkerTestStack.PASSPHRASE_SECRET, stack.passphrase);
     }
@@ -108,8 +118,10 @@ class RestoreBadInputTest {
   @Test
   void aBackupReplacedAfterItsManifestWasWritten() throws Exception {
     BackupResult backup = Restores.backup(live, bucket);
-    // Same size, other bytes: the MDC, decrypted as the object arrives, tells first; the manifest's SHA-256 would too.
-    byte[] object = stack.s3.getObjectAsBytes(b -> b.bucket(bucket).key(backup.key())).asByteArray();
+    // Same size, other bytes: the MDC, decrypted as the object arrives, tells first; the manifest's
+    // SHA-256 would too.
+    byte[] object =
+        stack.s3.getObjectAsBytes(b -> b.bucket(bucket).key(backup.key())).asByteArray();
     object[object.length - 5] ^= 0x01;
     put(backup.key(), object);
     expectFailure(latest(), FailureTypes.BACKUP_INTEGRITY_FAILED, "altered");
@@ -123,7 +135,10 @@ class RestoreBadInputTest {
 
   @Test
   void aDecryptedFileThatIsNotAPgDumpArchive() throws Exception {
-    byte[] sql = "--\n-- PostgreSQL database dump\n--\nCREATE TABLE lots (id uuid);\n".repeat(100).getBytes(StandardCharsets.UTF_8);
+    byte[] sql =
+        "--\n-- PostgreSQL database dump\n--\nCREATE TABLE lots (id uuid);\n"
+            .repeat(100)
+            .getBytes(StandardCharsets.UTF_8);
     put(goodKey(), encryptedFor(stack.gpg, WorkerTestStack.KEY_EMAIL, sql));
     expectFailure(latest(), FailureTypes.NOT_A_PG_DUMP, "not a pg_dump custom-format archive");
   }
@@ -131,18 +146,32 @@ class RestoreBadInputTest {
   @Test
   void aTargetDatabaseNameThatIsNotASafeIdentifier() {
     RestoreRequest hostile =
-        new RestoreRequest("latest", null, null, bucket, live + "\"; DROP DATABASE postgres; --", "mallory", null, null, null, null);
+        new RestoreRequest(
+            "latest",
+            null,
+            null,
+            bucket,
+            live + "\"; DROP DATABASE postgres; --",
+            "mallory",
+            null,
+            null,
+            null,
+            null);
     expectFailure(hostile, FailureTypes.INVALID_INPUT, "is not a safe database name");
   }
 
   private void expectFailure(RestoreRequest request, String type, String messagePart) {
     String workflowId = "restore-bad-" + UUID.randomUUID();
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> Restores.restore(workflowId, request));
-    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause(), () -> String.valueOf(e.getCause()));
+    WorkflowFailedException e =
+        assertThrows(WorkflowFailedException.class, () -> Restores.restore(workflowId, request));
+    ApplicationFailure failure =
+        assertInstanceOf(
+            ApplicationFailure.class, e.getCause(), () -> String.valueOf(e.getCause()));
     assertEquals(type, failure.getType(), failure.getOriginalMessage());
     assertTrue(failure.isNonRetryable());
     assertTrue(failure.getOriginalMessage().contains(messagePart), failure.getOriginalMessage());
-    assertTrue(Restores.maxActivityAttempt(e.getExecution().getWorkflowId()) <= 1, "nothing was retried");
+    assertTrue(
+        Restores.maxActivityAttempt(e.getExecution().getWorkflowId()) <= 1, "nothing was retried");
     assertEquals(before, TestPostgres.fingerprint(live), "the live database is unchanged");
     assertEquals(List.of(), TestPostgres.databasesLike(live + "\\_staging\\_%"));
     assertEquals(List.of(), TestPostgres.databasesLike(live + "\\_replaced\\_%"));
@@ -153,7 +182,8 @@ class RestoreBadInputTest {
   }
 
   private RestoreRequest request(String key, String before) {
-    return new RestoreRequest(key, before, null, bucket, live, "test-operator", null, null, null, null);
+    return new RestoreRequest(
+        key, before, null, bucket, live, "test-operator", null, null, null, null);
   }
 
   private void put(String key, byte[] content) {

@@ -32,21 +32,28 @@ class RestoreSurvivesATemporalOutageTest {
   void theWorkerReconnectsAfterATemporalOutageAndTheRestoreCompletes() throws Exception {
     String source = TestPostgres.newSampleDatabase("flowviz", 2000);
     Map<String, String> backedUp = TestPostgres.fingerprint(source);
-    try (SeparateWorkerStack stack = new SeparateWorkerStack(dir); TcpFaultProxy network = TcpFaultProxy.to(stack.temporal.address())) {
+    try (SeparateWorkerStack stack = new SeparateWorkerStack(dir);
+        TcpFaultProxy network = TcpFaultProxy.to(stack.temporal.address())) {
       stack.property("flowviz.temporal.address", network.address());
       String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
       String live = TestPostgres.newSampleDatabase("flowviz", 10);
       WorkerProcess worker = stack.startWorker();
       try {
-        stack.client.newWorkflowStub(BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
+        stack
+            .client
+            .newWorkflowStub(
+                BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
             .backup(new BackupRequest(source, bucket, "schedule", null));
         stack.proxy.throttleDownloads(64 * 1024);
         RestoreFromBackupWorkflow restore =
-            stack.client.newWorkflowStub(RestoreFromBackupWorkflow.class, SeparateWorkerStack.options("restore-" + System.nanoTime()));
+            stack.client.newWorkflowStub(
+                RestoreFromBackupWorkflow.class,
+                SeparateWorkerStack.options("restore-" + System.nanoTime()));
         WorkflowStub run = WorkflowStub.fromTyped(restore);
         WorkflowClient.start(restore::restore, Restores.latestOf(bucket, source, live));
 
-        await("the download is under way", Duration.ofMinutes(2), () -> stack.partialDownload() > 0);
+        await(
+            "the download is under way", Duration.ofMinutes(2), () -> stack.partialDownload() > 0);
         network.down();
         Thread.sleep(15_000);
         assertTrue(worker.isAlive(), "the worker process rides out the outage");

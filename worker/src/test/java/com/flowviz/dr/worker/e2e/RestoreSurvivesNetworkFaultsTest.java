@@ -42,8 +42,12 @@ class RestoreSurvivesNetworkFaultsTest {
     source = TestPostgres.newSampleDatabase("flowviz", 2000);
     backedUp = TestPostgres.fingerprint(source);
     bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
-    backup = stack.client.newWorkflowStub(BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
-        .backup(new BackupRequest(source, bucket, "schedule", null));
+    backup =
+        stack
+            .client
+            .newWorkflowStub(
+                BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
+            .backup(new BackupRequest(source, bucket, "schedule", null));
     live = TestPostgres.newSampleDatabase("flowviz", 10);
   }
 
@@ -62,8 +66,14 @@ class RestoreSurvivesNetworkFaultsTest {
     RestoreResult result = restore();
 
     List<String> ranges = stack.proxy.objectGetRanges();
-    assertEquals(4, ranges.size(), "two SlowDown answers, the GET that was cut, the GET that resumed: " + ranges);
-    assertEquals("bytes=" + cut + "-", ranges.get(3), "the retry asks for the bytes after the cut, not the whole object again");
+    assertEquals(
+        4,
+        ranges.size(),
+        "two SlowDown answers, the GET that was cut, the GET that resumed: " + ranges);
+    assertEquals(
+        "bytes=" + cut + "-",
+        ranges.get(3),
+        "the retry asks for the bytes after the cut, not the whole object again");
     assertTrue(download(result).detail().contains("resumed at " + cut), download(result).detail());
     assertEquals(backedUp, TestPostgres.fingerprint(live));
     assertEquals(0, stack.workFiles(), "no backup file is left on disk");
@@ -77,8 +87,12 @@ class RestoreSurvivesNetworkFaultsTest {
     RestoreResult result = restore();
 
     List<String> ranges = stack.proxy.objectGetRanges();
-    assertEquals(List.of("", "bytes=" + stall + "-"), ranges.subList(0, 2), "resumed after the stall at its last byte: " + ranges);
-    assertTrue(download(result).detail().contains("resumed at " + stall), download(result).detail());
+    assertEquals(
+        List.of("", "bytes=" + stall + "-"),
+        ranges.subList(0, 2),
+        "resumed after the stall at its last byte: " + ranges);
+    assertTrue(
+        download(result).detail().contains("resumed at " + stall), download(result).detail());
     assertEquals(backedUp, TestPostgres.fingerprint(live));
     assertEquals(0, stack.workFiles(), "no backup file is left on disk");
   }
@@ -86,8 +100,13 @@ class RestoreSurvivesNetworkFaultsTest {
   private RestoreResult restore() {
     RestoreResult result;
     try {
-      result = stack.client.newWorkflowStub(RestoreFromBackupWorkflow.class, SeparateWorkerStack.options("restore-" + System.nanoTime()))
-          .restore(Restores.latestOf(bucket, source, live));
+      result =
+          stack
+              .client
+              .newWorkflowStub(
+                  RestoreFromBackupWorkflow.class,
+                  SeparateWorkerStack.options("restore-" + System.nanoTime()))
+              .restore(Restores.latestOf(bucket, source, live));
     } catch (RuntimeException e) {
       System.out.println("Worker log:\n" + worker.log());
       throw e;
@@ -100,7 +119,10 @@ class RestoreSurvivesNetworkFaultsTest {
 
   private static StepRecord download(RestoreResult result) {
     return result.steps().stream()
-        .filter(s -> s.step().equals(RestoreSteps.DOWNLOAD_AND_DECRYPT) && s.outcome().equals(StepRecord.SUCCEEDED))
+        .filter(
+            s ->
+                s.step().equals(RestoreSteps.DOWNLOAD_AND_DECRYPT)
+                    && s.outcome().equals(StepRecord.SUCCEEDED))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no download step in " + result.steps()));
   }

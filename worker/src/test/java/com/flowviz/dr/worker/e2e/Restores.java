@@ -17,33 +17,64 @@ final class Restores {
   private Restores() {}
 
   static BackupResult backup(String database, String bucket) {
-    return WorkerTestStack.get().client
+    return WorkerTestStack.get()
+        .client
         .newWorkflowStub(BackupWorkflow.class, options("backup-" + database))
         .backup(new BackupRequest(database, bucket, "test-operator", "end-to-end test"));
   }
 
   static RestoreResult restore(String workflowId, RestoreRequest request) {
-    return WorkerTestStack.get().client.newWorkflowStub(RestoreFromBackupWorkflow.class, options(workflowId)).restore(request);
+    return WorkerTestStack.get()
+        .client
+        .newWorkflowStub(RestoreFromBackupWorkflow.class, options(workflowId))
+        .restore(request);
   }
 
   static RestoreRequest latest(String bucket, String target) {
-    return new RestoreRequest("latest", null, null, bucket, target, "test-operator", "end-to-end test", null, null, null);
+    return new RestoreRequest(
+        "latest", null, null, bucket, target, "test-operator", "end-to-end test", null, null, null);
   }
 
-  /** "latest" of {@code source}'s backups restored into {@code target}: backups are chosen per database. */
+  /**
+   * "latest" of {@code source}'s backups restored into {@code target}: backups are chosen per
+   * database.
+   */
   static RestoreRequest latestOf(String bucket, String source, String target) {
-    return new RestoreRequest("latest", null, null, bucket, target, "test-operator", "end-to-end test", null, null, null, null, null, null,
-        null, null, null, source);
+    return new RestoreRequest(
+        "latest",
+        null,
+        null,
+        bucket,
+        target,
+        "test-operator",
+        "end-to-end test",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        source);
   }
 
   static WorkflowOptions options(String prefix) {
-    return WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(prefix + "-" + UUID.randomUUID()).build();
+    return WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.DR)
+        .setWorkflowId(prefix + "-" + UUID.randomUUID())
+        .build();
   }
 
-  /** The highest attempt number of any activity in the workflow's history: 1 means nothing was retried. */
+  /**
+   * The highest attempt number of any activity in the workflow's history: 1 means nothing was
+   * retried.
+   */
   static int maxActivityAttempt(String workflowId) {
     int max = 0;
-    for (HistoryEvent event : WorkerTestStack.get().client.fetchHistory(workflowId).getHistory().getEventsList()) {
+    for (HistoryEvent event :
+        WorkerTestStack.get().client.fetchHistory(workflowId).getHistory().getEventsList()) {
       if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
         max = Math.max(max, event.getActivityTaskStartedEventAttributes().getAttempt());
       }

@@ -10,6 +10,9 @@ import ch.qos.logback.core.read.ListAppender;
 import com.flowviz.dr.activities.testing.TestMoto;
 import com.flowviz.dr.activities.testing.TestPostgres;
 import com.flowviz.dr.workflows.restore.RestoreResult;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,27 +23,37 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
-import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
-import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * The GPG key, its passphrase and the database password stay inside the activities that use
- * them: not in Temporal history (inputs, results, heartbeats, failures), not in log lines, not in
- * the argument lists of the processes the worker starts.
+ * The GPG key, its passphrase and the database password stay inside the activities that use them:
+ * not in Temporal history (inputs, results, heartbeats, failures), not in log lines, not in the
+ * argument lists of the processes the worker starts.
  */
 @Order(Integer.MAX_VALUE) // last: the whole-run check reads what every other test left behind
 class SecretsStayOutOfSightTest {
 
   /** Every workflow type the worker hosts; the e2e suite runs each on the shared dev server. */
-  private static final Set<String> WORKFLOW_TYPES = Set.of(
-      "TakeBackup", "RestoreFromBackup", "RestoreFromWeeklyBackup", "RestoreToNewInstance", "TeardownInstance",
-      "CrossRegionFailover", "HandleIncident", "IncidentFollowUp", "ListBackups", "CheckBackupRetention",
-      "VerifyAuditTrail", "FetchIncidentReport", "RecoveryDrill", "ListDrills", "MonitorBackupFreshness",
-      "DatabaseLease");
+  private static final Set<String> WORKFLOW_TYPES =
+      Set.of(
+          "TakeBackup",
+          "RestoreFromBackup",
+          "RestoreFromWeeklyBackup",
+          "RestoreToNewInstance",
+          "TeardownInstance",
+          "CrossRegionFailover",
+          "HandleIncident",
+          "IncidentFollowUp",
+          "ListBackups",
+          "CheckBackupRetention",
+          "VerifyAuditTrail",
+          "FetchIncidentReport",
+          "RecoveryDrill",
+          "ListDrills",
+          "MonitorBackupFreshness",
+          "DatabaseLease");
 
   private final WorkerTestStack stack = WorkerTestStack.get();
 
@@ -56,17 +69,21 @@ class SecretsStayOutOfSightTest {
     root.addAppender(logs);
     Set<String> commandLines = ConcurrentHashMap.newKeySet();
     AtomicBoolean watching = new AtomicBoolean(true);
-    Thread watcher = new Thread(() -> {
-      while (watching.get()) {
-        commandLines.addAll(currentCommandLines());
-      }
-    });
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (watching.get()) {
+                commandLines.addAll(currentCommandLines());
+              }
+            });
     watcher.start();
     String restoreId = "restore-secrets-" + live;
     try {
       Restores.backup(live, bucket);
       RestoreResult result =
-          stack.client.newWorkflowStub(
+          stack
+              .client
+              .newWorkflowStub(
                   com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow.class,
                   io.temporal.client.WorkflowOptions.newBuilder()
                       .setTaskQueue(com.flowviz.dr.workflows.TaskQueues.DR)
@@ -80,18 +97,30 @@ class SecretsStayOutOfSightTest {
       root.detachAppender(logs);
     }
 
-    assertTrue(commandLines.stream().anyMatch(c -> c.contains("pg_restore")), "the watcher saw pg_restore run");
-    assertTrue(commandLines.stream().anyMatch(c -> c.contains("pg_dump")), "the watcher saw pg_dump run");
+    assertTrue(
+        commandLines.stream().anyMatch(c -> c.contains("pg_restore")),
+        "the watcher saw pg_restore run");
+    assertTrue(
+        commandLines.stream().anyMatch(c -> c.contains("pg_dump")), "the watcher saw pg_dump run");
     String history = stack.client.fetchHistory(restoreId).toJson(true);
-    assertTrue(history.contains("decrypt-backup") || history.contains("DecryptBackup"), "the history is the restore's");
+    assertTrue(
+        history.contains("decrypt-backup") || history.contains("DecryptBackup"),
+        "the history is the restore's");
     List<String> logLines = new ArrayList<>();
-    logs.list.forEach(e -> logLines.add(e.getFormattedMessage() + " " + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())));
+    logs.list.forEach(
+        e ->
+            logLines.add(
+                e.getFormattedMessage()
+                    + " "
+                    + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())));
     assertFalse(logLines.isEmpty());
     for (String secret : secrets) {
       String shown = secret.substring(0, 6) + "...";
       assertFalse(history.contains(secret), "history holds " + shown);
       assertTrue(logLines.stream().noneMatch(l -> l.contains(secret)), "a log line holds " + shown);
-      assertTrue(commandLines.stream().noneMatch(c -> c.contains(secret)), "a process argument holds " + shown);
+      assertTrue(
+          commandLines.stream().noneMatch(c -> c.contains(secret)),
+          "a process argument holds " + shown);
     }
   }
 
@@ -112,16 +141,29 @@ class SecretsStayOutOfSightTest {
         if (server == stack) {
           typesSeen.add(execution.getType().getName());
         }
-        String history = server.client.fetchHistory(execution.getExecution().getWorkflowId(), execution.getExecution().getRunId()).toJson(true);
+        String history =
+            server
+                .client
+                .fetchHistory(
+                    execution.getExecution().getWorkflowId(), execution.getExecution().getRunId())
+                .toJson(true);
         histories++;
         for (String secret : secrets) {
-          assertFalse(history.contains(secret),
-              execution.getType().getName() + " " + execution.getExecution().getWorkflowId() + " holds " + secret.substring(0, 6) + "...");
+          assertFalse(
+              history.contains(secret),
+              execution.getType().getName()
+                  + " "
+                  + execution.getExecution().getWorkflowId()
+                  + " holds "
+                  + secret.substring(0, 6)
+                  + "...");
         }
       }
     }
-    assertTrue(typesSeen.containsAll(WORKFLOW_TYPES), "workflow types the suite never ran: "
-        + WORKFLOW_TYPES.stream().filter(t -> !typesSeen.contains(t)).sorted().toList());
+    assertTrue(
+        typesSeen.containsAll(WORKFLOW_TYPES),
+        "workflow types the suite never ran: "
+            + WORKFLOW_TYPES.stream().filter(t -> !typesSeen.contains(t)).sorted().toList());
 
     Path all = Path.of("target", "e2e-logs", "all.log");
     assertTrue(Files.size(all) > 0, "the run's log file has content");
@@ -136,52 +178,104 @@ class SecretsStayOutOfSightTest {
     }
     Set<String> commandLines = ProcessWatcher.seen();
     for (String program : List.of("pg_dump", "pg_restore", "gpg", "terraform")) {
-      assertTrue(commandLines.stream().anyMatch(c -> c.contains(program)), "the watcher saw " + program + " run");
+      assertTrue(
+          commandLines.stream().anyMatch(c -> c.contains(program)),
+          "the watcher saw " + program + " run");
     }
     for (String line : commandLines) {
       for (String secret : secrets) {
-        assertFalse(line.contains(secret), "a process argument holds " + secret.substring(0, 6) + "...");
+        assertFalse(
+            line.contains(secret), "a process argument holds " + secret.substring(0, 6) + "...");
       }
     }
-    System.out.printf("Checked %d secrets against %d histories of %d workflow types, %d log lines and %d process command lines%n",
+    System.out.printf(
+        "Checked %d secrets against %d histories of %d workflow types, %d log lines and %d process"
+            + " command lines%n",
         secrets.size(), histories, typesSeen.size(), lines, commandLines.size());
   }
 
   /**
    * The audit-chain check and the follow-up deadlines are tested elsewhere on their own Temporal
-   * (the follow-up under time skipping); here they run on the shared server so their histories
-   * are read too. The follow-up waits for days, so it is ended after its first steps.
+   * (the follow-up under time skipping); here they run on the shared server so their histories are
+   * read too. The follow-up waits for days, so it is ended after its first steps.
    */
   private void runTheTypesNoOtherTestStarts() throws InterruptedException {
-    stack.client.newWorkflowStub(com.flowviz.dr.workflows.compliance.VerifyAuditTrailWorkflow.class,
-        Restores.options("verify-audit-secrets")).verify();
+    stack
+        .client
+        .newWorkflowStub(
+            com.flowviz.dr.workflows.compliance.VerifyAuditTrailWorkflow.class,
+            Restores.options("verify-audit-secrets"))
+        .verify();
     String followUpId = "follow-up-secrets-" + System.nanoTime();
-    var followUp = stack.client.newWorkflowStub(com.flowviz.dr.workflows.incident.IncidentFollowUpWorkflow.class,
-        io.temporal.client.WorkflowOptions.newBuilder().setTaskQueue(com.flowviz.dr.workflows.TaskQueues.DR).setWorkflowId(followUpId).build());
-    io.temporal.client.WorkflowClient.start(followUp::followUp, new com.flowviz.dr.workflows.incident.FollowUpRequest(
-        "incident-secrets", "2.1 database-corruption", "alice", java.time.Instant.now(), "none", "backup 1 h before", null, null, null));
-    SeparateWorkerStack.await("the follow-up has run its first steps", java.time.Duration.ofSeconds(60),
-        () -> stack.client.fetchHistory(followUpId).getHistory().getEventsList().stream()
-            .anyMatch(e -> e.getEventType() == io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED));
-    io.temporal.client.WorkflowStub.fromTyped(followUp).terminate("secrets test: its history has been made");
+    var followUp =
+        stack.client.newWorkflowStub(
+            com.flowviz.dr.workflows.incident.IncidentFollowUpWorkflow.class,
+            io.temporal.client.WorkflowOptions.newBuilder()
+                .setTaskQueue(com.flowviz.dr.workflows.TaskQueues.DR)
+                .setWorkflowId(followUpId)
+                .build());
+    io.temporal.client.WorkflowClient.start(
+        followUp::followUp,
+        new com.flowviz.dr.workflows.incident.FollowUpRequest(
+            "incident-secrets",
+            "2.1 database-corruption",
+            "alice",
+            java.time.Instant.now(),
+            "none",
+            "backup 1 h before",
+            null,
+            null,
+            null));
+    SeparateWorkerStack.await(
+        "the follow-up has run its first steps",
+        java.time.Duration.ofSeconds(60),
+        () ->
+            stack.client.fetchHistory(followUpId).getHistory().getEventsList().stream()
+                .anyMatch(
+                    e ->
+                        e.getEventType()
+                            == io.temporal.api.enums.v1.EventType
+                                .EVENT_TYPE_ACTIVITY_TASK_COMPLETED));
+    io.temporal.client.WorkflowStub.fromTyped(followUp)
+        .terminate("secrets test: its history has been made");
 
     // A drill makes a scratch instance with a password of its own; the monitor reads the bucket.
     String live = TestPostgres.newSampleDatabase("drill_secrets", 50);
     String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
     Restores.backup(live, bucket);
-    stack.client.newWorkflowStub(com.flowviz.dr.workflows.drill.RecoveryDrillWorkflow.class, Restores.options("drill-secrets"))
-        .drill(new com.flowviz.dr.workflows.drill.DrillRequest(null, null, bucket, null, null, null, null, "secrets-test", null, null, live));
-    stack.client.newWorkflowStub(com.flowviz.dr.workflows.drill.ListDrillsWorkflow.class, Restores.options("list-drills-secrets"))
+    stack
+        .client
+        .newWorkflowStub(
+            com.flowviz.dr.workflows.drill.RecoveryDrillWorkflow.class,
+            Restores.options("drill-secrets"))
+        .drill(
+            new com.flowviz.dr.workflows.drill.DrillRequest(
+                null, null, bucket, null, null, null, null, "secrets-test", null, null, live));
+    stack
+        .client
+        .newWorkflowStub(
+            com.flowviz.dr.workflows.drill.ListDrillsWorkflow.class,
+            Restores.options("list-drills-secrets"))
         .list(new com.flowviz.dr.workflows.drill.DrillHistoryRequest(5));
     String monitorId = "freshness-secrets-" + System.nanoTime();
-    var monitor = stack.client.newWorkflowStub(com.flowviz.dr.workflows.freshness.MonitorBackupFreshnessWorkflow.class,
-        io.temporal.client.WorkflowOptions.newBuilder().setTaskQueue(com.flowviz.dr.workflows.TaskQueues.DR).setWorkflowId(monitorId).build());
-    io.temporal.client.WorkflowClient.start(monitor::monitor,
-        new com.flowviz.dr.workflows.freshness.FreshnessMonitorRequest(List.of(bucket + "/daily/"), "PT1M", "secrets-test", null, null));
-    SeparateWorkerStack.await("the monitor has looked at the bucket", java.time.Duration.ofSeconds(60),
+    var monitor =
+        stack.client.newWorkflowStub(
+            com.flowviz.dr.workflows.freshness.MonitorBackupFreshnessWorkflow.class,
+            io.temporal.client.WorkflowOptions.newBuilder()
+                .setTaskQueue(com.flowviz.dr.workflows.TaskQueues.DR)
+                .setWorkflowId(monitorId)
+                .build());
+    io.temporal.client.WorkflowClient.start(
+        monitor::monitor,
+        new com.flowviz.dr.workflows.freshness.FreshnessMonitorRequest(
+            List.of(bucket + "/daily/"), "PT1M", "secrets-test", null, null));
+    SeparateWorkerStack.await(
+        "the monitor has looked at the bucket",
+        java.time.Duration.ofSeconds(60),
         () -> monitor.status().get(0).checkedAt() != null);
     assertEquals("OK", monitor.status().get(0).level(), "a backup made a minute ago is fresh");
-    io.temporal.client.WorkflowStub.fromTyped(monitor).terminate("secrets test: its history has been made");
+    io.temporal.client.WorkflowStub.fromTyped(monitor)
+        .terminate("secrets test: its history has been made");
   }
 
   private static List<WorkflowExecutionInfo> allExecutions(WorkerTestStack server) {
@@ -189,25 +283,40 @@ class SecretsStayOutOfSightTest {
     List<WorkflowExecutionInfo> executions = new ArrayList<>();
     com.google.protobuf.ByteString page = com.google.protobuf.ByteString.EMPTY;
     do {
-      var closed = service.listClosedWorkflowExecutions(ListClosedWorkflowExecutionsRequest.newBuilder()
-          .setNamespace("default").setMaximumPageSize(1000).setNextPageToken(page).build());
+      var closed =
+          service.listClosedWorkflowExecutions(
+              ListClosedWorkflowExecutionsRequest.newBuilder()
+                  .setNamespace("default")
+                  .setMaximumPageSize(1000)
+                  .setNextPageToken(page)
+                  .build());
       executions.addAll(closed.getExecutionsList());
       page = closed.getNextPageToken();
     } while (!page.isEmpty());
     do {
-      var open = service.listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()
-          .setNamespace("default").setMaximumPageSize(1000).setNextPageToken(page).build());
+      var open =
+          service.listOpenWorkflowExecutions(
+              ListOpenWorkflowExecutionsRequest.newBuilder()
+                  .setNamespace("default")
+                  .setMaximumPageSize(1000)
+                  .setNextPageToken(page)
+                  .build());
       executions.addAll(open.getExecutionsList());
       page = open.getNextPageToken();
     } while (!page.isEmpty());
     return executions;
   }
 
-  /** Every password field of every JSON secret in Secrets Manager: database, application, rotated. */
+  /**
+   * Every password field of every JSON secret in Secrets Manager: database, application, rotated.
+   */
   private List<String> secretsManagerPasswords() throws IOException {
     List<String> passwords = new ArrayList<>();
     var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-    for (var entry : stack.secrets.listSecretsPaginator(b -> {}).stream().flatMap(r -> r.secretList().stream()).toList()) {
+    for (var entry :
+        stack.secrets.listSecretsPaginator(b -> {}).stream()
+            .flatMap(r -> r.secretList().stream())
+            .toList()) {
       String value = stack.secrets.getSecretValue(b -> b.secretId(entry.arn())).secretString();
       if (value != null && value.startsWith("{")) {
         var password = mapper.readTree(value).get("password");
@@ -222,8 +331,13 @@ class SecretsStayOutOfSightTest {
   /** The passphrase, the database password, and lines of the armored private key. */
   private List<String> secrets() {
     List<String> secrets = new ArrayList<>(List.of(stack.passphrase, TestPostgres.password()));
-    String armored = stack.secrets.getSecretValue(b -> b.secretId(WorkerTestStack.KEY_SECRET)).secretString();
-    armored.lines().filter(l -> l.length() >= 60 && !l.startsWith("-----")).limit(5).forEach(secrets::add);
+    String armored =
+        stack.secrets.getSecretValue(b -> b.secretId(WorkerTestStack.KEY_SECRET)).secretString();
+    armored
+        .lines()
+        .filter(l -> l.length() >= 60 && !l.startsWith("-----"))
+        .limit(5)
+        .forEach(secrets::add);
     assertEquals(7, secrets.size());
     return secrets;
   }
@@ -231,13 +345,18 @@ class SecretsStayOutOfSightTest {
   private static List<String> currentCommandLines() {
     List<String> lines = new ArrayList<>();
     try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-      processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
-        try {
-          lines.add(new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' '));
-        } catch (IOException ignored) {
-          // the process ended meanwhile
-        }
-      });
+      processes
+          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .forEach(
+              p -> {
+                try {
+                  lines.add(
+                      new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                          .replace('\0', ' '));
+                } catch (IOException ignored) {
+                  // the process ended meanwhile
+                }
+              });
     } catch (IOException ignored) {
       // /proc is always there on Linux
     }

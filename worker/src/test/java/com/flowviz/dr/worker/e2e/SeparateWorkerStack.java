@@ -34,7 +34,8 @@ final class SeparateWorkerStack implements AutoCloseable {
   final S3Client s3 = AwsClients.s3(TestMoto.REGION, proxy.endpoint());
   final WorkflowClient client =
       WorkflowClient.newInstance(
-          WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build()),
+          WorkflowServiceStubs.newServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build()),
           WorkflowClientOptions.newBuilder().setNamespace("default").build());
   final Path work;
   final Path instances;
@@ -47,20 +48,33 @@ final class SeparateWorkerStack implements AutoCloseable {
     WorkerTestStack keys = WorkerTestStack.get(); // the backup key pair in Secrets Manager
     work = dir.resolve("work");
     instances = dir.resolve("instances");
-    terraform = com.flowviz.dr.activities.testing.TerraformConfigurations.copyTo(dir.resolve("terraform"));
+    terraform =
+        com.flowviz.dr.activities.testing.TerraformConfigurations.copyTo(dir.resolve("terraform"));
     stacks = dir.resolve("stacks");
     logs = dir.resolve("logs");
     try {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-      Path pgpass = Files.createFile(dir.resolve("pgpass"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(pgpass, "127.0.0.1:" + TestPostgres.settings().port() + ":*:" + TestPostgres.SUPERUSER + ":" + TestPostgres.password() + "\n");
+      Path pgpass =
+          Files.createFile(
+              dir.resolve("pgpass"),
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(
+          pgpass,
+          "127.0.0.1:"
+              + TestPostgres.settings().port()
+              + ":*:"
+              + TestPostgres.SUPERUSER
+              + ":"
+              + TestPostgres.password()
+              + "\n");
       properties.put("flowviz.pg.passfile", pgpass);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     properties.put("flowviz.temporal.address", temporal.address());
     properties.put("micronaut.server.port", -1);
-    properties.put("flowviz.verification.newest-lot-margin", WorkerTestStack.SAMPLE_NEWEST_LOT_MARGIN);
+    properties.put(
+        "flowviz.verification.newest-lot-margin", WorkerTestStack.SAMPLE_NEWEST_LOT_MARGIN);
     properties.put("flowviz.pg.host", "127.0.0.1");
     properties.put("flowviz.pg.port", TestPostgres.settings().port());
     properties.put("flowviz.pg.user", TestPostgres.SUPERUSER);
@@ -80,8 +94,10 @@ final class SeparateWorkerStack implements AutoCloseable {
     // otherwise be https on an allowed host).
     properties.put("flowviz.failover.health-hosts", "api.flowviz.com,127.0.0.1");
     properties.put("flowviz.failover.health-http-hosts", "127.0.0.1");
-    properties.put("flowviz.failover.change-batch-directory",
-        com.flowviz.dr.activities.testing.TerraformConfigurations.changeBatchesTo(dir.resolve("dns")));
+    properties.put(
+        "flowviz.failover.change-batch-directory",
+        com.flowviz.dr.activities.testing.TerraformConfigurations.changeBatchesTo(
+            dir.resolve("dns")));
   }
 
   /** A worker configuration key for the workers started from now on. */
@@ -90,7 +106,16 @@ final class SeparateWorkerStack implements AutoCloseable {
   }
 
   WorkerProcess startWorker() {
-    return WorkerProcess.start(properties, Map.of("AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "AWS_REGION", TestMoto.REGION), logs);
+    return WorkerProcess.start(
+        properties,
+        Map.of(
+            "AWS_ACCESS_KEY_ID",
+            "testing",
+            "AWS_SECRET_ACCESS_KEY",
+            "testing",
+            "AWS_REGION",
+            TestMoto.REGION),
+        logs);
   }
 
   static WorkflowOptions options(String id) {
@@ -114,7 +139,8 @@ final class SeparateWorkerStack implements AutoCloseable {
     }
   }
 
-  static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+  static void await(String what, Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -129,7 +155,10 @@ final class SeparateWorkerStack implements AutoCloseable {
       return 0;
     }
     try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(p -> p.getFileName().toString().equals(name)).mapToLong(p -> p.toFile().length()).sum();
+      return files
+          .filter(p -> p.getFileName().toString().equals(name))
+          .mapToLong(p -> p.toFile().length())
+          .sum();
     } catch (IOException | UncheckedIOException e) {
       return 0;
     }

@@ -49,11 +49,17 @@ public class SnsSigningViaMoto {
         if (original.getPath().endsWith("/" + SnsTestSigner.CERT_NAME) && testCertificate != null) {
           return answer(testCertificate);
         }
-        SdkHttpRequest routed = request.httpRequest().toBuilder()
-            .protocol(endpoint.getScheme()).host(endpoint.getHost()).port(endpoint.getPort())
-            .putHeader("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/" + TestMoto.REGION
-                + "/sns/aws4_request, SignedHeaders=host, Signature=0")
-            .build();
+        SdkHttpRequest routed =
+            request.httpRequest().toBuilder()
+                .protocol(endpoint.getScheme())
+                .host(endpoint.getHost())
+                .port(endpoint.getPort())
+                .putHeader(
+                    "Authorization",
+                    "AWS4-HMAC-SHA256 Credential=test/20260101/"
+                        + TestMoto.REGION
+                        + "/sns/aws4_request, SignedHeaders=host, Signature=0")
+                .build();
         return moto.prepareRequest(HttpExecuteRequest.builder().request(routed).build());
       }
 
@@ -70,7 +76,9 @@ public class SnsSigningViaMoto {
       public HttpExecuteResponse call() {
         return HttpExecuteResponse.builder()
             .response(SdkHttpFullResponse.builder().statusCode(200).build())
-            .responseBody(AbortableInputStream.create(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))))
+            .responseBody(
+                AbortableInputStream.create(
+                    new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))))
             .build();
       }
 

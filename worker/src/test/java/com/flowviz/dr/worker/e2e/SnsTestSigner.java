@@ -23,16 +23,18 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * Signs SNS messages the way SNS does (signature version 2: SHA256withRSA over the documented
  * string to sign) with a key whose certificate names sns.amazonaws.com: the messages moto cannot
- * produce (a subscription confirmation, an old timestamp). The certificate is served at
- * {@link #CERT_NAME} by {@link SnsSigningViaMoto}; the worker's verifier is AWS's own, unchanged.
+ * produce (a subscription confirmation, an old timestamp). The certificate is served at {@link
+ * #CERT_NAME} by {@link SnsSigningViaMoto}; the worker's verifier is AWS's own, unchanged.
  */
 final class SnsTestSigner {
 
   static final String CERT_NAME = "SimpleNotificationService-flowviz-test.pem";
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** SNS writes its timestamps with milliseconds, always. */
   private static final java.time.format.DateTimeFormatter SNS_TIME =
-      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+          .withZone(java.time.ZoneOffset.UTC);
 
   private final KeyPair keys;
   private final String pem;
@@ -42,10 +44,17 @@ final class SnsTestSigner {
     generator.initialize(2048);
     keys = generator.generateKeyPair();
     Instant now = Instant.now();
-    var certificate = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
-        new X500Name("CN=Test SNS Signing CA"), BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(1, ChronoUnit.DAYS)),
-        Date.from(now.plus(2, ChronoUnit.DAYS)), new X500Name("CN=sns.amazonaws.com"), keys.getPublic())
-        .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+    var certificate =
+        new JcaX509CertificateConverter()
+            .getCertificate(
+                new JcaX509v3CertificateBuilder(
+                        new X500Name("CN=Test SNS Signing CA"),
+                        BigInteger.valueOf(now.toEpochMilli()),
+                        Date.from(now.minus(1, ChronoUnit.DAYS)),
+                        Date.from(now.plus(2, ChronoUnit.DAYS)),
+                        new X500Name("CN=sns.amazonaws.com"),
+                        keys.getPublic())
+                    .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
       writer.writeObject(certificate);
@@ -67,7 +76,8 @@ final class SnsTestSigner {
     return signed(m, "Message", "MessageId", "Timestamp", "TopicArn", "Type");
   }
 
-  String subscriptionConfirmation(String topicArn, String token, String subscribeUrl, Instant timestamp) throws Exception {
+  String subscriptionConfirmation(
+      String topicArn, String token, String subscribeUrl, Instant timestamp) throws Exception {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("Type", "SubscriptionConfirmation");
     m.put("MessageId", UUID.randomUUID().toString());
@@ -76,7 +86,8 @@ final class SnsTestSigner {
     m.put("Message", "You have chosen to subscribe to the topic " + topicArn + ".");
     m.put("SubscribeURL", subscribeUrl);
     m.put("Timestamp", SNS_TIME.format(timestamp));
-    return signed(m, "Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type");
+    return signed(
+        m, "Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type");
   }
 
   private String signed(Map<String, String> message, String... signedFields) throws Exception {
@@ -89,7 +100,12 @@ final class SnsTestSigner {
     signature.update(toSign.toString().getBytes(StandardCharsets.UTF_8));
     message.put("SignatureVersion", "2");
     message.put("Signature", Base64.getEncoder().encodeToString(signature.sign()));
-    message.put("SigningCertURL", "https://sns." + com.flowviz.dr.activities.testing.TestMoto.REGION + ".amazonaws.com/" + CERT_NAME);
+    message.put(
+        "SigningCertURL",
+        "https://sns."
+            + com.flowviz.dr.activities.testing.TestMoto.REGION
+            + ".amazonaws.com/"
+            + CERT_NAME);
     return JSON.writeValueAsString(message);
   }
 }

@@ -15,19 +15,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP forwarder on loopback that can go down — every open connection dropped, new ones closed
- * as soon as they are accepted — and come back: a network outage between two processes.
+ * A TCP forwarder on loopback that can go down — every open connection dropped, new ones closed as
+ * soon as they are accepted — and come back: a network outage between two processes.
  */
 final class TcpFaultProxy implements AutoCloseable {
 
   private final ServerSocket server;
   private final InetSocketAddress upstream;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "tcp-fault-proxy");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "tcp-fault-proxy");
+            t.setDaemon(true);
+            return t;
+          });
   private final AtomicInteger dropped = new AtomicInteger();
   private volatile boolean down;
 
@@ -37,11 +39,14 @@ final class TcpFaultProxy implements AutoCloseable {
     threads.execute(this::accept);
   }
 
-  /** @param upstream host:port */
+  /**
+   * @param upstream host:port
+   */
   static TcpFaultProxy to(String upstream) {
     String[] hostPort = upstream.split(":");
     try {
-      return new TcpFaultProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()),
+      return new TcpFaultProxy(
+          new ServerSocket(0, 50, InetAddress.getLoopbackAddress()),
           new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -92,7 +97,8 @@ final class TcpFaultProxy implements AutoCloseable {
 
   private void pump(Socket from, Socket to) {
     byte[] buffer = new byte[64 * 1024];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buffer)) >= 0) {
         out.write(buffer, 0, n);

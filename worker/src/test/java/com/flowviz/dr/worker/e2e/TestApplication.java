@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
- * Stands in for the FlowViz API: it reads its database credentials from the Secrets Manager
- * secret when it starts and when it is restarted ({@code POST /restart}, what the restart command
- * calls), and its health endpoint answers 200 only while those credentials open the database.
+ * Stands in for the FlowViz API: it reads its database credentials from the Secrets Manager secret
+ * when it starts and when it is restarted ({@code POST /restart}, what the restart command calls),
+ * and its health endpoint answers 200 only while those credentials open the database.
  */
 final class TestApplication implements AutoCloseable {
 
@@ -35,19 +35,25 @@ final class TestApplication implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    server.createContext("/restart", exchange -> {
-      restarts.incrementAndGet();
-      answer(exchange, loadCredentials() ? 200 : 500);
-    });
+    server.createContext(
+        "/restart",
+        exchange -> {
+          restarts.incrementAndGet();
+          answer(exchange, loadCredentials() ? 200 : 500);
+        });
     // Runbook 5.3 pipes the answer into jq: the health endpoint answers JSON, as FlowViz's does.
-    server.createContext("/api/v1/health", exchange -> {
-      boolean works = databaseWorks();
-      byte[] body = ("{\"status\":\"" + (works ? "ok" : "unavailable") + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(works ? 200 : 503, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    server.createContext(
+        "/api/v1/health",
+        exchange -> {
+          boolean works = databaseWorks();
+          byte[] body =
+              ("{\"status\":\"" + (works ? "ok" : "unavailable") + "\"}")
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(works ? 200 : 503, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     server.start();
   }
 
@@ -58,7 +64,12 @@ final class TestApplication implements AutoCloseable {
   /** What the application process does when it starts. */
   boolean loadCredentials() {
     try {
-      credentials.set(new ObjectMapper().readTree(secrets.getSecretValue(b -> b.secretId(secretId).versionStage("AWSCURRENT")).secretString()));
+      credentials.set(
+          new ObjectMapper()
+              .readTree(
+                  secrets
+                      .getSecretValue(b -> b.secretId(secretId).versionStage("AWSCURRENT"))
+                      .secretString()));
       return true;
     } catch (RuntimeException | IOException e) {
       return false;
@@ -70,8 +81,14 @@ final class TestApplication implements AutoCloseable {
     if (c == null) {
       return false;
     }
-    PgClient pg = new PgClient(new PgConnectionSettings(c.get("host").asText(), c.get("port").asInt(), c.get("username").asText(),
-        c.get("password").asText(), null));
+    PgClient pg =
+        new PgClient(
+            new PgConnectionSettings(
+                c.get("host").asText(),
+                c.get("port").asInt(),
+                c.get("username").asText(),
+                c.get("password").asText(),
+                null));
     try (Connection connection = pg.connect(c.get("dbname").asText())) {
       return connection.isValid(2);
     } catch (java.sql.SQLException e) {

@@ -45,32 +45,66 @@ class WeeklyRestoreEndToEndTest {
   void aNotificationFromTheStarterEndsTheWaitAndTheBackupLandsInAnAuditDatabase() throws Exception {
     BackupResult backup = weeklyBackup();
     assertEquals("DEEP_ARCHIVE", backup.storageClass());
-    assertEquals("DEEP_ARCHIVE", stack.s3.headObject(b -> b.bucket(bucket).key(backup.key())).storageClassAsString());
-    assertTrue(backup.retention() != null && backup.retention().compliant(), "a bucket without lifecycle rules keeps everything");
+    assertEquals(
+        "DEEP_ARCHIVE",
+        stack.s3.headObject(b -> b.bucket(bucket).key(backup.key())).storageClassAsString());
+    assertTrue(
+        backup.retention() != null && backup.retention().compliant(),
+        "a bucket without lifecycle rules keeps everything");
     stack.proxy.holdRetrieval(bucket, backup.key());
     String id = "restore-weekly-" + UUID.randomUUID();
 
-    assertEquals(0, starter("restore-weekly", "--bucket", bucket, "--backup", backup.key(), "--production-database", source,
-        "--poll-interval", "PT1H", "--workflow-id", id, "--no-follow"));
+    assertEquals(
+        0,
+        starter(
+            "restore-weekly",
+            "--bucket",
+            bucket,
+            "--backup",
+            backup.key(),
+            "--production-database",
+            source,
+            "--poll-interval",
+            "PT1H",
+            "--workflow-id",
+            id,
+            "--no-follow"));
     awaitWaiting(id);
-    // inspect, request (a look before and after), then the poll's first look: the next is an hour away.
+    // inspect, request (a look before and after), then the poll's first look: the next is an hour
+    // away.
     awaitLooks(backup.key(), 4);
     stack.proxy.completeRetrieval(bucket, backup.key());
     assertEquals(0, starter("retrieved", id, "--key", backup.key()));
 
-    WeeklyRestoreResult result = stack.client.newUntypedWorkflowStub(id).getResult(WeeklyRestoreResult.class);
+    WeeklyRestoreResult result =
+        stack.client.newUntypedWorkflowStub(id).getResult(WeeklyRestoreResult.class);
     assertEquals("NOTIFICATION", result.retrieval().completedBy(), "not the hourly poll");
     String audit = source + "_audit_" + backup.key().replaceAll(".*_weekly_(\\d{8}).*", "$1");
     assertEquals(audit, result.targetDatabase());
     assertEquals(TestPostgres.fingerprint(source), TestPostgres.fingerprint(audit));
     StringWriter out = new StringWriter();
-    assertEquals(0, StarterCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "status", "--address", stack.temporal.address(), id));
-    assertTrue(out.toString().contains("Retrieval: " + backup.key() + " from DEEP_ARCHIVE, tier Standard, requested"), out.toString());
+    assertEquals(
+        0,
+        StarterCommand.run(
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()),
+            "status",
+            "--address",
+            stack.temporal.address(),
+            id));
+    assertTrue(
+        out.toString()
+            .contains(
+                "Retrieval: " + backup.key() + " from DEEP_ARCHIVE, tier Standard, requested"),
+        out.toString());
   }
 
   @Test
   void anObjectKeyThatDoesNotExist() {
-    expectFailure(request("weekly/flowviz_weekly_19990101.dump.gpg", "Standard", 7), FailureTypes.BACKUP_NOT_FOUND, "There is no object");
+    expectFailure(
+        request("weekly/flowviz_weekly_19990101.dump.gpg", "Standard", 7),
+        FailureTypes.BACKUP_NOT_FOUND,
+        "There is no object");
   }
 
   @Test
@@ -83,30 +117,55 @@ class WeeklyRestoreEndToEndTest {
   @Test
   void expeditedForDeepArchiveSendsNoRequest() {
     String key = putArchived(StorageClass.DEEP_ARCHIVE);
-    expectFailure(request(key, "Expedited", 7), FailureTypes.INVALID_INPUT, "Standard (within 12 hours) or Bulk (within 48 hours)");
+    expectFailure(
+        request(key, "Expedited", 7),
+        FailureTypes.INVALID_INPUT,
+        "Standard (within 12 hours) or Bulk (within 48 hours)");
     assertEquals(0, stack.proxy.restoreObjectRequests(bucket, key));
   }
 
   @Test
   void aDaysValueOutOfRange() {
     String key = putArchived(StorageClass.GLACIER);
-    expectFailure(request(key, "Standard", 0), FailureTypes.INVALID_INPUT, "retrievalDays 0 is out of range");
-    expectFailure(request(key, "Bulk", 4000), FailureTypes.INVALID_INPUT, "retrievalDays 4000 is out of range");
+    expectFailure(
+        request(key, "Standard", 0), FailureTypes.INVALID_INPUT, "retrievalDays 0 is out of range");
+    expectFailure(
+        request(key, "Bulk", 4000),
+        FailureTypes.INVALID_INPUT,
+        "retrievalDays 4000 is out of range");
     assertEquals(0, stack.proxy.restoreObjectRequests(bucket, key));
   }
 
   @Test
   void aTierThatDoesNotExist() {
     String key = putArchived(StorageClass.GLACIER);
-    expectFailure(request(key, "Overnight", 7), FailureTypes.INVALID_INPUT, "is not a retrieval tier");
+    expectFailure(
+        request(key, "Overnight", 7), FailureTypes.INVALID_INPUT, "is not a retrieval tier");
   }
 
   @Test
   void theStarterReportsARetentionViolationWithoutFailing() {
-    stack.s3.putBucketLifecycleConfiguration(b -> b.bucket(bucket).lifecycleConfiguration(c -> c.rules(
-        r -> r.id("weekly-90-days").filter(f -> f.prefix("weekly/")).status("Enabled").expiration(e -> e.days(90)))));
+    stack.s3.putBucketLifecycleConfiguration(
+        b ->
+            b.bucket(bucket)
+                .lifecycleConfiguration(
+                    c ->
+                        c.rules(
+                            r ->
+                                r.id("weekly-90-days")
+                                    .filter(f -> f.prefix("weekly/"))
+                                    .status("Enabled")
+                                    .expiration(e -> e.days(90)))));
     StringWriter out = new StringWriter();
-    int exit = StarterCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "retention", "--address", stack.temporal.address(), "--bucket", bucket);
+    int exit =
+        StarterCommand.run(
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()),
+            "retention",
+            "--address",
+            stack.temporal.address(),
+            "--bucket",
+            bucket);
     assertEquals(4, exit, out.toString());
     assertTrue(out.toString().contains("NOT COMPLIANT"), out.toString());
     assertTrue(out.toString().contains("deleted after 90 days"), out.toString());
@@ -115,8 +174,13 @@ class WeeklyRestoreEndToEndTest {
   private void expectFailure(WeeklyRestoreRequest request, String type, String messagePart) {
     String id = "restore-weekly-bad-" + UUID.randomUUID();
     WorkflowFailedException e =
-        assertThrows(WorkflowFailedException.class,
-            () -> stack.client.newWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, options(id)).restore(request));
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stack
+                    .client
+                    .newWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, options(id))
+                    .restore(request));
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(type, failure.getType(), failure.getOriginalMessage());
     assertTrue(failure.isNonRetryable());
@@ -126,17 +190,22 @@ class WeeklyRestoreEndToEndTest {
   }
 
   private WeeklyRestoreRequest request(String key, String tier, int days) {
-    return new WeeklyRestoreRequest(key, null, null, bucket, tier, days, null, null, source, "erin", null, null, null);
+    return new WeeklyRestoreRequest(
+        key, null, null, bucket, tier, days, null, null, source, "erin", null, null, null);
   }
 
   private BackupResult weeklyBackup() {
-    return stack.client.newWorkflowStub(BackupWorkflow.class, options("weekly-backup"))
+    return stack
+        .client
+        .newWorkflowStub(BackupWorkflow.class, options("weekly-backup"))
         .backup(new BackupRequest(source, bucket, "schedule", null, "weekly", null));
   }
 
   private String putArchived(StorageClass storageClass) {
     String key = "weekly/" + source + "_weekly_20250112.dump.gpg";
-    stack.s3.putObject(b -> b.bucket(bucket).key(key).storageClass(storageClass), RequestBody.fromString("ciphertext"));
+    stack.s3.putObject(
+        b -> b.bucket(bucket).key(key).storageClass(storageClass),
+        RequestBody.fromString("ciphertext"));
     return key;
   }
 
@@ -152,7 +221,8 @@ class WeeklyRestoreEndToEndTest {
   }
 
   private void awaitWaiting(String id) throws InterruptedException {
-    RestoreFromWeeklyBackupWorkflow workflow = stack.client.newWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, id);
+    RestoreFromWeeklyBackupWorkflow workflow =
+        stack.client.newWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, id);
     for (int i = 0; i < 300; i++) {
       try {
         if ("wait-for-retrieval".equals(workflow.progress().currentStep())) {
@@ -168,7 +238,10 @@ class WeeklyRestoreEndToEndTest {
 
   private void awaitLooks(String key, long looks) throws InterruptedException {
     for (int i = 0; i < 300; i++) {
-      if (stack.proxy.requests().stream().filter(r -> r.method().equals("HEAD") && r.key().equals(key)).count() >= looks) {
+      if (stack.proxy.requests().stream()
+              .filter(r -> r.method().equals("HEAD") && r.key().equals(key))
+              .count()
+          >= looks) {
         return;
       }
       Thread.sleep(100);
@@ -177,6 +250,9 @@ class WeeklyRestoreEndToEndTest {
   }
 
   private static WorkflowOptions options(String id) {
-    return WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id.startsWith("restore") ? id : id + "-" + UUID.randomUUID()).build();
+    return WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.DR)
+        .setWorkflowId(id.startsWith("restore") ? id : id + "-" + UUID.randomUUID())
+        .build();
   }
 }

@@ -43,40 +43,91 @@ class WeeklyRestoreSurvivesWorkerKillsTest {
       WorkerProcess worker = stack.startWorker();
       try {
         BackupResult backup =
-            stack.client.newWorkflowStub(BackupWorkflow.class, SeparateWorkerStack.options("weekly-backup-" + System.nanoTime()))
+            stack
+                .client
+                .newWorkflowStub(
+                    BackupWorkflow.class,
+                    SeparateWorkerStack.options("weekly-backup-" + System.nanoTime()))
                 .backup(new BackupRequest(source, bucket, "schedule", null, "weekly", null));
-        assertEquals("DEEP_ARCHIVE", stack.s3.headObject(b -> b.bucket(bucket).key(backup.key())).storageClassAsString());
+        assertEquals(
+            "DEEP_ARCHIVE",
+            stack.s3.headObject(b -> b.bucket(bucket).key(backup.key())).storageClassAsString());
         stack.proxy.holdRetrieval(bucket, backup.key());
 
-        WorkflowStub restore = stack.client.newUntypedWorkflowStub("RestoreFromWeeklyBackup", SeparateWorkerStack.options("weekly-restore-" + System.nanoTime()));
-        restore.start(new WeeklyRestoreRequest(backup.key(), null, null, bucket, "Standard", 7, null, null, source, "carol", "HACCP audit", "PT2S", null));
-        RestoreFromWeeklyBackupWorkflow typed = stack.client.newWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, restore.getExecution().getWorkflowId());
-        await("the restore waits for the retrieval", Duration.ofSeconds(60), () -> "wait-for-retrieval".equals(currentStep(typed)));
+        WorkflowStub restore =
+            stack.client.newUntypedWorkflowStub(
+                "RestoreFromWeeklyBackup",
+                SeparateWorkerStack.options("weekly-restore-" + System.nanoTime()));
+        restore.start(
+            new WeeklyRestoreRequest(
+                backup.key(),
+                null,
+                null,
+                bucket,
+                "Standard",
+                7,
+                null,
+                null,
+                source,
+                "carol",
+                "HACCP audit",
+                "PT2S",
+                null));
+        RestoreFromWeeklyBackupWorkflow typed =
+            stack.client.newWorkflowStub(
+                RestoreFromWeeklyBackupWorkflow.class, restore.getExecution().getWorkflowId());
+        await(
+            "the restore waits for the retrieval",
+            Duration.ofSeconds(60),
+            () -> "wait-for-retrieval".equals(currentStep(typed)));
 
         worker.kill(); // 1: during the wait
         long looksBefore = looks(stack.proxy, bucket, backup.key());
         worker = stack.startWorker();
-        // The server goes on retrying the polling activity; the new worker is the one that looks now.
-        await("the new worker looks at the retrieval", Duration.ofSeconds(90), () -> looks(stack.proxy, bucket, backup.key()) >= looksBefore + 2);
+        // The server goes on retrying the polling activity; the new worker is the one that looks
+        // now.
+        await(
+            "the new worker looks at the retrieval",
+            Duration.ofSeconds(90),
+            () -> looks(stack.proxy, bucket, backup.key()) >= looksBefore + 2);
 
         stack.proxy.throttleDownloads(1024 * 1024);
         stack.proxy.completeRetrieval(bucket, backup.key());
-        await("the download is under way", Duration.ofSeconds(90), () -> stack.partialDownload() > 1024 * 1024);
+        await(
+            "the download is under way",
+            Duration.ofSeconds(90),
+            () -> stack.partialDownload() > 1024 * 1024);
 
         worker.kill(); // 2: during the download
         stack.proxy.throttleDownloads(0);
         worker = stack.startWorker();
 
-        WeeklyRestoreResult result = restore.getResult(4, TimeUnit.MINUTES, WeeklyRestoreResult.class);
+        WeeklyRestoreResult result =
+            restore.getResult(4, TimeUnit.MINUTES, WeeklyRestoreResult.class);
 
         assertTrue(result.restore().verification().passed());
         String target = source + "_audit_" + backup.key().replaceAll(".*_weekly_(\\d{8}).*", "$1");
         assertEquals(target, result.targetDatabase());
-        assertEquals(original, TestPostgres.fingerprint(target), "the audit database holds the weekly backup row for row");
-        assertEquals(1, stack.proxy.restoreObjectRequests(bucket, backup.key()), "one retrieval request across all workers");
-        assertEquals(List.of(target), TestPostgres.databasesLike(source + "\\_%"), "one database created, no staging left");
-        StepRecord download = result.restore().steps().stream().filter(s -> s.step().startsWith("download")).findFirst().orElseThrow();
-        assertTrue(download.detail().contains("resumed at"), "the download resumed after the kill: " + download.detail());
+        assertEquals(
+            original,
+            TestPostgres.fingerprint(target),
+            "the audit database holds the weekly backup row for row");
+        assertEquals(
+            1,
+            stack.proxy.restoreObjectRequests(bucket, backup.key()),
+            "one retrieval request across all workers");
+        assertEquals(
+            List.of(target),
+            TestPostgres.databasesLike(source + "\\_%"),
+            "one database created, no staging left");
+        StepRecord download =
+            result.restore().steps().stream()
+                .filter(s -> s.step().startsWith("download"))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(
+            download.detail().contains("resumed at"),
+            "the download resumed after the kill: " + download.detail());
         assertEquals(0, stack.workFiles(), "no backup file, encrypted or plain, is left on disk");
       } catch (AssertionError | RuntimeException e) {
         System.out.println("Worker log:\n" + worker.log());
@@ -98,6 +149,8 @@ class WeeklyRestoreSurvivesWorkerKillsTest {
 
   /** HeadObject requests for the backup: each is one look at the retrieval. */
   private static long looks(S3FaultProxy proxy, String bucket, String key) {
-    return proxy.requests().stream().filter(r -> r.method().equals("HEAD") && r.bucket().equals(bucket) && r.key().equals(key)).count();
+    return proxy.requests().stream()
+        .filter(r -> r.method().equals("HEAD") && r.bucket().equals(bucket) && r.key().equals(key))
+        .count();
   }
 }

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The worker as a process of its own, started the way it runs in production, so a test can kill
- * it with SIGKILL or stop it with SIGTERM and start another. Configuration goes in as system properties (names and paths
- * only); credentials through the environment.
+ * The worker as a process of its own, started the way it runs in production, so a test can kill it
+ * with SIGKILL or stop it with SIGTERM and start another. Configuration goes in as system
+ * properties (names and paths only); credentials through the environment.
  */
 final class WorkerProcess implements AutoCloseable {
 
@@ -24,7 +24,8 @@ final class WorkerProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static WorkerProcess start(Map<String, Object> properties, Map<String, String> environment, Path logDirectory) {
+  static WorkerProcess start(
+      Map<String, Object> properties, Map<String, String> environment, Path logDirectory) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
@@ -35,7 +36,8 @@ final class WorkerProcess implements AutoCloseable {
     try {
       Files.createDirectories(logDirectory);
       Path log = Files.createTempFile(logDirectory, "worker-", ".log");
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().putAll(environment);
       WorkerProcess worker = new WorkerProcess(builder.start(), log);
       // Polling, with the HTTP server up and the shutdown hook registered. Generous: at a load of
@@ -57,7 +59,10 @@ final class WorkerProcess implements AutoCloseable {
     }
   }
 
-  /** How a SIGTERM ended the process: its exit code and how long it took, or null when it did not end in time. */
+  /**
+   * How a SIGTERM ended the process: its exit code and how long it took, or null when it did not
+   * end in time.
+   */
   record Termination(Integer exitCode, Duration took) {
     boolean ended() {
       return exitCode != null;
@@ -73,8 +78,10 @@ final class WorkerProcess implements AutoCloseable {
     long start = System.nanoTime();
     process.destroy(); // SIGTERM on Linux
     try {
-      boolean ended = process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-      return new Termination(ended ? process.exitValue() : null, Duration.ofNanos(System.nanoTime() - start));
+      boolean ended =
+          process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return new Termination(
+          ended ? process.exitValue() : null, Duration.ofNanos(System.nanoTime() - start));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Termination(null, Duration.ofNanos(System.nanoTime() - start));

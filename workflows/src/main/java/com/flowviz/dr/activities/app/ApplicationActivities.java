@@ -16,10 +16,11 @@ public interface ApplicationActivities {
   ApplicationProfile describeApplication();
 
   /**
-   * Points the application at a database (runbook 4.3 step 5): writes its connection settings
-   * where the application reads them (an env file and compose override, or a Secrets Manager
-   * secret). Rewrites the same content when run again.
+   * Points the application at a database (runbook 4.3 step 5): writes its connection settings where
+   * the application reads them (an env file and compose override, or a Secrets Manager secret).
+   * Rewrites the same content when run again.
    */
   @ActivityMethod
-  PublishOutcome publishDatabaseEndpoint(com.flowviz.dr.activities.postgres.PgServer server, String database);
+  PublishOutcome publishDatabaseEndpoint(
+      com.flowviz.dr.activities.postgres.PgServer server, String database);
 }

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
 /**
- * The FlowViz application as the worker is configured to see it, so a procedure can tell whether
- * a restore is of the application's own database (restart and probe it) or of a side copy (leave
- * the application alone).
+ * The FlowViz application as the worker is configured to see it, so a procedure can tell whether a
+ * restore is of the application's own database (restart and probe it) or of a side copy (leave the
+ * application alone).
  *
  * @param database the database the application reads (flowviz.incident.application-database)
  * @param restartCommand the restart command as shown to an operator; empty when none is configured

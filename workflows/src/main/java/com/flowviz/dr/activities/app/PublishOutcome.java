@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * @param configured false when no publisher is configured (the operator repoints the application)
- * @param locations where the endpoint was written, e.g. "env file /opt/flowviz/db.env",
- *     "Secrets Manager secret flowviz/app/database"
+ * @param locations where the endpoint was written, e.g. "env file /opt/flowviz/db.env", "Secrets
+ *     Manager secret flowviz/app/database"
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PublishOutcome(boolean configured, List<String> locations) {}

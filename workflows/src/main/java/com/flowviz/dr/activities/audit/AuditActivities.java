@@ -3,7 +3,10 @@ package com.flowviz.dr.activities.audit;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
-/** The append-only audit trail, in a PostgreSQL database of its own, and its copy in the compliance bucket. */
+/**
+ * The append-only audit trail, in a PostgreSQL database of its own, and its copy in the compliance
+ * bucket.
+ */
 @ActivityInterface
 public interface AuditActivities {
 
@@ -12,14 +15,17 @@ public interface AuditActivities {
   void recordAuditEntry(AuditEntry entry);
 
   /**
-   * Keeps the entry in the compliance bucket (when one is configured) and then, when
-   * {@code toDatabase}, appends it to the audit database. Returns whether the database has it:
-   * false means the copy has it and it waits to be forwarded. Without a copy the database must take it.
+   * Keeps the entry in the compliance bucket (when one is configured) and then, when {@code
+   * toDatabase}, appends it to the audit database. Returns whether the database has it: false means
+   * the copy has it and it waits to be forwarded. Without a copy the database must take it.
    */
   @ActivityMethod
   boolean keepAuditEntry(AuditEntry entry, boolean toDatabase);
 
-  /** Appends a run's entries from the bucket copy to the audit database, from a sequence on, in order. Returns how many it read. */
+  /**
+   * Appends a run's entries from the bucket copy to the audit database, from a sequence on, in
+   * order. Returns how many it read.
+   */
   @ActivityMethod
   int forwardAuditEntries(String workflowId, String runId, int fromSequence);
 

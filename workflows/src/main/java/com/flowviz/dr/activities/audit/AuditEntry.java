@@ -6,8 +6,8 @@ import java.time.Instant;
 /**
  * One line of the recovery audit trail (runbook section 7).
  *
- * @param sequence position of the entry within its workflow run; with the run id it makes a
- *     retried append harmless
+ * @param sequence position of the entry within its workflow run; with the run id it makes a retried
+ *     append harmless
  * @param outcome STARTED, SUCCEEDED, FAILED, SKIPPED or CANCELLED
  */
 @JsonIgnoreProperties(ignoreUnknown = true)

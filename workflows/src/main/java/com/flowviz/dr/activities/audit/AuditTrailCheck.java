@@ -20,9 +20,16 @@ public record AuditTrailCheck(ChainVerification chain, List<String> pending, Str
   }
 
   public String describe() {
-    String chainText = chain == null ? "audit database unreachable (" + unreachable + "), chain not verified"
-        : (chain.intact() ? "intact: " : "BROKEN: ") + chain.finding();
-    return pending == null || pending.isEmpty() ? chainText
-        : chainText + "; note: " + pending.size() + " entries kept in the compliance bucket, pending forwarding to the audit database: " + pending;
+    String chainText =
+        chain == null
+            ? "audit database unreachable (" + unreachable + "), chain not verified"
+            : (chain.intact() ? "intact: " : "BROKEN: ") + chain.finding();
+    return pending == null || pending.isEmpty()
+        ? chainText
+        : chainText
+            + "; note: "
+            + pending.size()
+            + " entries kept in the compliance bucket, pending forwarding to the audit database: "
+            + pending;
   }
 }

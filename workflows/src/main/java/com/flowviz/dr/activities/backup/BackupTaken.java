@@ -5,4 +5,5 @@ import com.flowviz.dr.activities.storage.BackupManifest;
 
 /** The stored backup and its manifest. */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record BackupTaken(String bucket, String key, String manifestKey, BackupManifest manifest, long millis) {}
+public record BackupTaken(
+    String bucket, String key, String manifestKey, BackupManifest manifest, long millis) {}

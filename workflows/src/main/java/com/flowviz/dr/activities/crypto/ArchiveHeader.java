@@ -10,4 +10,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param source "manifest" or "object head" (the first bytes, decrypted)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ArchiveHeader(String archiveVersion, String pgDumpVersion, String serverVersion, Integer serverMajor, String source) {}
+public record ArchiveHeader(
+    String archiveVersion,
+    String pgDumpVersion,
+    String serverVersion,
+    Integer serverMajor,
+    String source) {}

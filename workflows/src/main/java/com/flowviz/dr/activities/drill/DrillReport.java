@@ -11,7 +11,8 @@ import java.util.List;
  *
  * @param outcome PASSED (restored, verified, within both maxima) or FAILED (see {@code failure})
  * @param rto drill start to verified restore: what an incident needing this backup would take
- * @param rtoVerdict WITHIN_TARGET (15 min), ABOVE_TARGET (up to 1 h), ABOVE_MAXIMUM; null when the restore failed
+ * @param rtoVerdict WITHIN_TARGET (15 min), ABOVE_TARGET (up to 1 h), ABOVE_MAXIMUM; null when the
+ *     restore failed
  * @param backupAge how old the backup was when the drill began: the data an incident now would lose
  * @param rpoVerdict WITHIN_TARGET (2 h), ABOVE_TARGET (up to 24 h), ABOVE_MAXIMUM
  * @param scratchTornDown whether the scratch instance is gone (false when kept on request)

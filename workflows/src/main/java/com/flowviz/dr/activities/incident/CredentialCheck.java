@@ -10,4 +10,9 @@ import java.util.List;
  * @param problems what is missing, in words for the operator; empty when all is ready
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record CredentialCheck(boolean backupKeyReady, String keySource, List<String> keyIds, boolean databaseReachable, List<String> problems) {}
+public record CredentialCheck(
+    boolean backupKeyReady,
+    String keySource,
+    List<String> keyIds,
+    boolean databaseReachable,
+    List<String> problems) {}

@@ -8,7 +8,10 @@ import io.temporal.activity.ActivityMethod;
 @ActivityInterface
 public interface IncidentActivities {
 
-  /** Loads the backup private key and unlocks it, and reaches the database, without returning either secret. */
+  /**
+   * Loads the backup private key and unlocks it, and reaches the database, without returning either
+   * secret.
+   */
   @ActivityMethod
   CredentialCheck checkCredentials();
 

@@ -46,8 +46,29 @@ public record IncidentReport(
     List<AuditEntry> timeline) {
 
   public IncidentReport withTimeline(List<AuditEntry> entries) {
-    return new IncidentReport(incidentId, scenario, operator, notes, detectedAt, recoveredAt, outcome, procedure, procedureWorkflowId,
-        procedureOutcome, backupUsed, backupTakenAt, verificationPassed, verificationFindings, rtoAchieved, rtoVerdict, rpoGap, rpoVerdict,
-        dataGaps, actions, postRecoveryChecks, auditChain, entries);
+    return new IncidentReport(
+        incidentId,
+        scenario,
+        operator,
+        notes,
+        detectedAt,
+        recoveredAt,
+        outcome,
+        procedure,
+        procedureWorkflowId,
+        procedureOutcome,
+        backupUsed,
+        backupTakenAt,
+        verificationPassed,
+        verificationFindings,
+        rtoAchieved,
+        rtoVerdict,
+        rpoGap,
+        rpoVerdict,
+        dataGaps,
+        actions,
+        postRecoveryChecks,
+        auditChain,
+        entries);
   }
 }

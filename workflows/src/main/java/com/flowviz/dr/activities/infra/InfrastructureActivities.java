@@ -7,7 +7,9 @@ import io.temporal.activity.ActivityMethod;
 @ActivityInterface
 public interface InfrastructureActivities {
 
-  /** init, workspace, apply with the region; returns the outputs. Applying twice changes nothing. */
+  /**
+   * init, workspace, apply with the region; returns the outputs. Applying twice changes nothing.
+   */
   @ActivityMethod
   StackOutputs applyStack(StackSpec spec);
 }

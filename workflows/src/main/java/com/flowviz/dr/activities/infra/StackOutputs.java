@@ -9,4 +9,5 @@ import java.util.Map;
  * @param database the stack's PostgreSQL server, from the outputs db_host, db_port, db_user
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record StackOutputs(String workspace, String region, Map<String, String> outputs, PgServer database) {}
+public record StackOutputs(
+    String workspace, String region, Map<String, String> outputs, PgServer database) {}

@@ -13,13 +13,24 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record LeaseHolder(
-    String leaseWorkflowId, boolean held, String holderWorkflowId, String holderType, String holderStartedAt, String rootWorkflowId) {
+    String leaseWorkflowId,
+    boolean held,
+    String holderWorkflowId,
+    String holderType,
+    String holderStartedAt,
+    String rootWorkflowId) {
 
   public static LeaseHolder free(String leaseWorkflowId) {
     return new LeaseHolder(leaseWorkflowId, false, null, null, null, null);
   }
 
   public String describe() {
-    return holderWorkflowId + (holderType == null ? "" : " (" + holderType + (holderStartedAt == null ? "" : ", started " + holderStartedAt) + ")");
+    return holderWorkflowId
+        + (holderType == null
+            ? ""
+            : " ("
+                + holderType
+                + (holderStartedAt == null ? "" : ", started " + holderStartedAt)
+                + ")");
   }
 }

@@ -23,7 +23,13 @@ public record Notification(
     Map<String, String> details,
     java.util.List<String> deliveredTo) {
 
-  public Notification(String eventId, String incidentId, String severity, String action, String summary, Map<String, String> details) {
+  public Notification(
+      String eventId,
+      String incidentId,
+      String severity,
+      String action,
+      String summary,
+      Map<String, String> details) {
     this(eventId, incidentId, severity, action, summary, details, null);
   }
 

@@ -17,7 +17,9 @@ public interface NotifyActivities {
   @ActivityMethod
   NotificationReceipt notify(Notification notification);
 
-  /** The names of the configured channels ("sns:...", "webhook:..."); empty when none is configured. */
+  /**
+   * The names of the configured channels ("sns:...", "webhook:..."); empty when none is configured.
+   */
   @ActivityMethod
   java.util.List<String> configuredChannels();
 }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
 /**
- * What an accidental deletion cost and what a full restore would cost, table by table: the
- * numbers an operator weighs before choosing a surgical undelete or a full restore.
+ * What an accidental deletion cost and what a full restore would cost, table by table: the numbers
+ * an operator weighs before choosing a surgical undelete or a full restore.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DataGap(String liveDatabase, String recoveredDatabase, List<TableGap> tables) {
@@ -26,7 +26,10 @@ public record DataGap(String liveDatabase, String recoveredDatabase, List<TableG
   public String describe() {
     StringBuilder text = new StringBuilder();
     for (TableGap t : tables) {
-      if (t.missingFromLive() == 0 && t.newInLive() == 0 && t.changedSinceBackup() == 0 && t.comparedByKey()) {
+      if (t.missingFromLive() == 0
+          && t.newInLive() == 0
+          && t.changedSinceBackup() == 0
+          && t.comparedByKey()) {
         continue;
       }
       if (!text.isEmpty()) {
@@ -34,10 +37,17 @@ public record DataGap(String liveDatabase, String recoveredDatabase, List<TableG
       }
       text.append(t.table()).append(": ");
       if (!t.comparedByKey()) {
-        text.append("no primary key, ").append(t.rowsInBackup()).append(" rows in the backup, ").append(t.rowsInLive()).append(" live");
+        text.append("no primary key, ")
+            .append(t.rowsInBackup())
+            .append(" rows in the backup, ")
+            .append(t.rowsInLive())
+            .append(" live");
         continue;
       }
-      text.append(t.missingFromLive()).append(" deleted, ").append(t.newInLive()).append(" new since the backup");
+      text.append(t.missingFromLive())
+          .append(" deleted, ")
+          .append(t.newInLive())
+          .append(" new since the backup");
       if (t.changedSinceBackup() > 0) {
         text.append(", ").append(t.changedSinceBackup()).append(" changed");
       }

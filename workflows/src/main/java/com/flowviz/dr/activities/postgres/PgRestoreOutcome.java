@@ -18,7 +18,13 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PgRestoreOutcome(
-    String database, int jobs, long millis, String pgRestoreVersion, int objectsRestored, String targetSpace, List<String> fidelity) {
+    String database,
+    int jobs,
+    long millis,
+    String pgRestoreVersion,
+    int objectsRestored,
+    String targetSpace,
+    List<String> fidelity) {
 
   /** The prefix of the fidelity entry that says owners and grants were not restored. */
   public static final String FALLBACK = "FALLBACK";
@@ -26,15 +32,25 @@ public record PgRestoreOutcome(
   @JsonCreator
   public PgRestoreOutcome {}
 
-  public PgRestoreOutcome(String database, int jobs, long millis, String pgRestoreVersion, int objectsRestored, String targetSpace) {
+  public PgRestoreOutcome(
+      String database,
+      int jobs,
+      long millis,
+      String pgRestoreVersion,
+      int objectsRestored,
+      String targetSpace) {
     this(database, jobs, millis, pgRestoreVersion, objectsRestored, targetSpace, null);
   }
 
-  public PgRestoreOutcome(String database, int jobs, long millis, String pgRestoreVersion, int objectsRestored) {
+  public PgRestoreOutcome(
+      String database, int jobs, long millis, String pgRestoreVersion, int objectsRestored) {
     this(database, jobs, millis, pgRestoreVersion, objectsRestored, null);
   }
 
-  /** Whether owners and privileges were restored as the archive has them (never, before they were kept). */
+  /**
+   * Whether owners and privileges were restored as the archive has them (never, before they were
+   * kept).
+   */
   public boolean ownersAndPrivilegesRestored() {
     return fidelity != null && fidelity.stream().noneMatch(f -> f.startsWith(FALLBACK));
   }

@@ -19,20 +19,22 @@ public interface PostgresActivities {
   void prepareStagingDatabase(String stagingDatabase, PgServer server);
 
   /**
-   * {@code pg_restore --no-owner --no-privileges} of a local archive into the staging database.
-   * A retry starts from a fresh staging database. Runs on the host queue.
+   * {@code pg_restore --no-owner --no-privileges} of a local archive into the staging database. A
+   * retry starts from a fresh staging database. Runs on the host queue.
    */
   @ActivityMethod
   PgRestoreOutcome restoreIntoStaging(String dumpPath, String stagingDatabase, PgServer server);
 
   /**
-   * Ends the sessions on the live database, renames it to the retired name and renames staging
-   * to the live name, in one transaction.
+   * Ends the sessions on the live database, renames it to the retired name and renames staging to
+   * the live name, in one transaction.
    */
   @ActivityMethod
   SwapOutcome swapIntoLive(SwapRequest request, PgServer server);
 
-  /** Drops a staging database this workflow created. Only names of staging databases are accepted. */
+  /**
+   * Drops a staging database this workflow created. Only names of staging databases are accepted.
+   */
   @ActivityMethod
   boolean dropStagingDatabase(String stagingDatabase, PgServer server);
 
@@ -43,7 +45,9 @@ public interface PostgresActivities {
   @ActivityMethod
   ServerInfo awaitServerReady(PgServer server, java.time.Duration deadline);
 
-  /** Creates the database (if absent) and the application's extensions in it (runbook 4.3 step 3). */
+  /**
+   * Creates the database (if absent) and the application's extensions in it (runbook 4.3 step 3).
+   */
   @ActivityMethod
   void createDatabaseWithExtensions(String database, PgServer server);
 
@@ -55,8 +59,8 @@ public interface PostgresActivities {
   void checkRestoreCompatibility(ArchiveHeader archive, PgServer server);
 
   /**
-   * Compares a restored backup with the live database table by table, by primary key: rows the
-   * live database lost, rows it gained since the backup, rows changed. Reads only.
+   * Compares a restored backup with the live database table by table, by primary key: rows the live
+   * database lost, rows it gained since the backup, rows changed. Reads only.
    */
   @ActivityMethod
   DataGap compareDatabases(String liveDatabase, String recoveredDatabase, PgServer server);
@@ -70,20 +74,24 @@ public interface PostgresActivities {
    * @param operationId names this undelete (the workflow id), for the marker
    */
   @ActivityMethod
-  UndeleteOutcome reinsertMissingRows(String liveDatabase, String recoveredDatabase, String operationId, PgServer server);
+  UndeleteOutcome reinsertMissingRows(
+      String liveDatabase, String recoveredDatabase, String operationId, PgServer server);
 
   /**
    * Opens again the databases a swap closed (ALLOW_CONNECTIONS false) and left closed because it
    * died and was never retried: those whose closing marker names a workflow that is no longer
-   * running, and {@code ownDatabase}, which the caller holds the lease on (so no swap of it is under
-   * way) whatever closed it. Databases closed by a swap still running are left alone.
+   * running, and {@code ownDatabase}, which the caller holds the lease on (so no swap of it is
+   * under way) whatever closed it. Databases closed by a swap still running are left alone.
    *
    * @param ownDatabase the database the calling procedure holds the lease on, or null
    */
   @ActivityMethod
   java.util.List<ReopenedDatabase> reopenAbandonedDatabases(String ownDatabase, PgServer server);
 
-  /** The live database's fingerprint, taken when it is compared, checked again by the swap. Reads only. */
+  /**
+   * The live database's fingerprint, taken when it is compared, checked again by the swap. Reads
+   * only.
+   */
   @ActivityMethod
   LiveFingerprint fingerprintLiveDatabase(String database, PgServer server);
 }

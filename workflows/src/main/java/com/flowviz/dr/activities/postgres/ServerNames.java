@@ -15,8 +15,10 @@ public final class ServerNames {
   public static final String STACK = "stack:";
   private static final Pattern INSTANCE_LOCAL = Pattern.compile("[a-z][a-z0-9-]{1,48}[a-z0-9]");
   private static final Pattern STACK_LOCAL = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-  private static final Pattern INSTANCE_SECRET = Pattern.compile("flowviz/dr/instances/([a-z][a-z0-9-]{1,48}[a-z0-9])/admin-password");
-  private static final Pattern STACK_SECRET = Pattern.compile("flowviz/dr/stacks/([a-z0-9][a-z0-9_-]{0,62})/db-password");
+  private static final Pattern INSTANCE_SECRET =
+      Pattern.compile("flowviz/dr/instances/([a-z][a-z0-9-]{1,48}[a-z0-9])/admin-password");
+  private static final Pattern STACK_SECRET =
+      Pattern.compile("flowviz/dr/stacks/([a-z0-9][a-z0-9_-]{0,62})/db-password");
 
   private ServerNames() {}
 
@@ -52,7 +54,9 @@ public final class ServerNames {
     return name.startsWith(STACK) && STACK_LOCAL.matcher(name.substring(STACK.length())).matches();
   }
 
-  /** The secret the worker assigns a named server; empty for production (the worker's own password). */
+  /**
+   * The secret the worker assigns a named server; empty for production (the worker's own password).
+   */
   public static Optional<String> secretOf(String name) {
     if (name.startsWith(INSTANCE)) {
       return Optional.of(instanceSecret(name.substring(INSTANCE.length())));
@@ -63,7 +67,9 @@ public final class ServerNames {
     return Optional.empty();
   }
 
-  /** The server whose secret this is, for payloads from before names; empty when it is no server's. */
+  /**
+   * The server whose secret this is, for payloads from before names; empty when it is no server's.
+   */
   public static Optional<String> ofSecret(String secret) {
     if (secret == null) {
       return Optional.of(PRODUCTION);

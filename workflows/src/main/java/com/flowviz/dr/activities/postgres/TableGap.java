@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param missingFromLive rows the backup holds that the live database lost (what was deleted)
  * @param newInLive rows written since the backup (what a full restore would lose)
- * @param changedSinceBackup rows in both whose content differs (a full restore would undo the change)
+ * @param changedSinceBackup rows in both whose content differs (a full restore would undo the
+ *     change)
  * @param sampleMissingKeys the first few missing keys, as PostgreSQL prints the key's row
  * @param comparedByKey false for a table without a primary key: only counts are compared then
  */

@@ -11,7 +11,8 @@ import java.util.Map;
  *     the ones it recorded
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record UndeleteOutcome(String liveDatabase, Map<String, Long> inserted, boolean alreadyApplied) {
+public record UndeleteOutcome(
+    String liveDatabase, Map<String, Long> inserted, boolean alreadyApplied) {
 
   public long total() {
     return inserted.values().stream().mapToLong(Long::longValue).sum();

@@ -3,7 +3,9 @@ package com.flowviz.dr.activities.provision;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
-/** New PostgreSQL instances (runbook 4.3 step 1), by the provisioner the worker is configured with. */
+/**
+ * New PostgreSQL instances (runbook 4.3 step 1), by the provisioner the worker is configured with.
+ */
 @ActivityInterface
 public interface ProvisionActivities {
 

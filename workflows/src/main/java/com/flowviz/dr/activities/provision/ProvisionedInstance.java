@@ -9,4 +9,5 @@ import com.flowviz.dr.activities.postgres.PgServer;
  * @param reused true when an earlier attempt had made it already
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ProvisionedInstance(String name, String provisioner, PgServer server, boolean reused, String details) {}
+public record ProvisionedInstance(
+    String name, String provisioner, PgServer server, boolean reused, String details) {}

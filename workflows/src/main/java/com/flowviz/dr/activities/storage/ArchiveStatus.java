@@ -13,7 +13,13 @@ import java.time.Instant;
  * @param retrievedUntil when the temporary copy expires, for RETRIEVED
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ArchiveStatus(String bucket, String key, String storageClass, String archiveClass, String state, Instant retrievedUntil) {
+public record ArchiveStatus(
+    String bucket,
+    String key,
+    String storageClass,
+    String archiveClass,
+    String state,
+    Instant retrievedUntil) {
 
   public static final String READABLE = "READABLE";
   public static final String ARCHIVED = "ARCHIVED";

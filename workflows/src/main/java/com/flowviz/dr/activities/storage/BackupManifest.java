@@ -33,6 +33,8 @@ public record BackupManifest(
   }
 
   public Optional<TableStats> table(String name) {
-    return tables == null ? Optional.empty() : tables.stream().filter(t -> t.table().equals(name)).findFirst();
+    return tables == null
+        ? Optional.empty()
+        : tables.stream().filter(t -> t.table().equals(name)).findFirst();
   }
 }

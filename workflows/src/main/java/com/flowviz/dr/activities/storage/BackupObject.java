@@ -6,8 +6,8 @@ import java.time.Instant;
 /**
  * One encrypted backup in the backup store.
  *
- * @param takenAt when the backup was taken: from the key's timestamp where it follows the
- *     runbook's naming ({@code flowviz_daily_YYYYMMDD_HHMMSS}), else the object's last modification
+ * @param takenAt when the backup was taken: from the key's timestamp where it follows the runbook's
+ *     naming ({@code flowviz_daily_YYYYMMDD_HHMMSS}), else the object's last modification
  * @param storageClass S3 storage class (STANDARD, GLACIER, DEEP_ARCHIVE, ...)
  * @param etag the object's entity tag, so a resumed download reads the same object
  * @param region the bucket's AWS region, or null for the worker's default
@@ -24,7 +24,13 @@ public record BackupObject(
     String region) {
 
   public BackupObject(
-      String bucket, String key, Instant takenAt, Instant lastModified, long sizeBytes, String storageClass, String etag) {
+      String bucket,
+      String key,
+      Instant takenAt,
+      Instant lastModified,
+      long sizeBytes,
+      String storageClass,
+      String etag) {
     this(bucket, key, takenAt, lastModified, sizeBytes, storageClass, etag, null);
   }
 

@@ -31,8 +31,8 @@ public interface BackupStorageActivities {
   BackupManifest readManifest(BackupObject backup);
 
   /**
-   * Copies the encrypted object into this host's work directory, resuming from the last
-   * heartbeated offset when an earlier attempt was interrupted. Runs on the host queue.
+   * Copies the encrypted object into this host's work directory, resuming from the last heartbeated
+   * offset when an earlier attempt was interrupted. Runs on the host queue.
    */
   @ActivityMethod
   DownloadedBackup downloadBackup(BackupObject backup);

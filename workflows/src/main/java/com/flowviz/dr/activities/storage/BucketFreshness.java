@@ -7,4 +7,5 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param problem why the bucket could not be read, or null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record BucketFreshness(String bucket, String region, boolean reachable, BackupObject newest, String problem) {}
+public record BucketFreshness(
+    String bucket, String region, boolean reachable, BackupObject newest, String problem) {}

@@ -10,4 +10,5 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param resumedFromOffset where this attempt resumed a download an earlier attempt began
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record DownloadedBackup(String key, String path, long bytes, String sha256, long resumedFromOffset) {}
+public record DownloadedBackup(
+    String key, String path, long bytes, String sha256, long resumedFromOffset) {}

@@ -11,7 +11,12 @@ import java.util.List;
  * @param expirationDays days after which objects are deleted, or null for never
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record LifecycleRule(String id, String prefix, boolean enabled, List<Transition> transitions, Integer expirationDays) {
+public record LifecycleRule(
+    String id,
+    String prefix,
+    boolean enabled,
+    List<Transition> transitions,
+    Integer expirationDays) {
 
   /** Objects move to {@code storageClass} {@code days} after creation. */
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -5,4 +5,5 @@ import java.util.List;
 
 /** The bucket's lifecycle rules held against the retention table of runbook section 7. */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record RetentionReport(String bucket, boolean compliant, List<LifecycleRule> rules, List<RetentionFinding> findings) {}
+public record RetentionReport(
+    String bucket, boolean compliant, List<LifecycleRule> rules, List<RetentionFinding> findings) {}

@@ -10,4 +10,9 @@ import java.util.List;
  *     turned green shows what it answered
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record HealthReport(String url, boolean healthy, int probes, long healthyAfterMillis, List<HealthObservation> observations) {}
+public record HealthReport(
+    String url,
+    boolean healthy,
+    int probes,
+    long healthyAfterMillis,
+    List<HealthObservation> observations) {}

@@ -11,8 +11,15 @@ import java.util.Set;
  */
 public final class HealthUrls {
 
-  private static final Set<String> METADATA_HOSTS = Set.of(
-      "169.254.169.254", "[fd00:ec2::254]", "fd00:ec2::254", "169.254.170.2", "metadata.google.internal", "metadata", "100.100.100.200");
+  private static final Set<String> METADATA_HOSTS =
+      Set.of(
+          "169.254.169.254",
+          "[fd00:ec2::254]",
+          "fd00:ec2::254",
+          "169.254.170.2",
+          "metadata.google.internal",
+          "metadata",
+          "100.100.100.200");
 
   private HealthUrls() {}
 
@@ -38,7 +45,9 @@ public final class HealthUrls {
   /** The metadata services of AWS, GCP and Alibaba, and IPv4 link-local addresses generally. */
   public static boolean isMetadataAddress(String host) {
     String h = host.toLowerCase(Locale.ROOT);
-    return METADATA_HOSTS.contains(h) || h.startsWith("169.254.") || h.replace("[", "").replace("]", "").startsWith("fe80:")
+    return METADATA_HOSTS.contains(h)
+        || h.startsWith("169.254.")
+        || h.replace("[", "").replace("]", "").startsWith("fe80:")
         || h.replace("[", "").replace("]", "").equals("fd00:ec2:0:0:0:0:0:254");
   }
 }

@@ -14,4 +14,5 @@ import java.time.Instant;
  * @param server the server both are on; null for the worker's own
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record JudgementRequest(String restoredDatabase, Instant backupTakenAt, String liveDatabase, PgServer server) {}
+public record JudgementRequest(
+    String restoredDatabase, Instant backupTakenAt, String liveDatabase, PgServer server) {}

@@ -17,7 +17,8 @@ import java.util.List;
  * @param rowLosses the tables that would lose more than {@code maxRowLoss} of their rows: the swap
  *     waits for a person when there are any
  * @param maxRowLoss the worker's flowviz.verification.max-row-loss
- * @param decisionTimeout how long the swap waits for that person (flowviz.verification.row-loss-decision-timeout)
+ * @param decisionTimeout how long the swap waits for that person
+ *     (flowviz.verification.row-loss-decision-timeout)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RestoreJudgement(

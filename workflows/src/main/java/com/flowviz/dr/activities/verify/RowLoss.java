@@ -16,6 +16,15 @@ public record RowLoss(String table, long liveRows, long restoredRows) {
   }
 
   public String describe() {
-    return table + " " + liveRows + " → " + restoredRows + " rows (" + lost() + " lost, " + Math.round(share() * 100) + "%)";
+    return table
+        + " "
+        + liveRows
+        + " → "
+        + restoredRows
+        + " rows ("
+        + lost()
+        + " lost, "
+        + Math.round(share() * 100)
+        + "%)";
   }
 }

@@ -8,4 +8,9 @@ import java.time.Instant;
  * @param newestCreatedAt MAX(created_at), or null when the table has no such column or no rows
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record TableCount(String table, long rows, Long expectedRows, Instant newestCreatedAt, Instant expectedNewestCreatedAt) {}
+public record TableCount(
+    String table,
+    long rows,
+    Long expectedRows,
+    Instant newestCreatedAt,
+    Instant expectedNewestCreatedAt) {}

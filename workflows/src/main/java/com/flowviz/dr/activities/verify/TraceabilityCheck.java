@@ -24,9 +24,20 @@ public record TraceabilityCheck(
     String problem) {
 
   public String describe() {
-    String who = asApplicationRole ? "as the application's role " + role : "as the worker's role " + role + " (no application role configured)";
+    String who =
+        asApplicationRole
+            ? "as the application's role " + role
+            : "as the worker's role " + role + " (no application role configured)";
     return passed
-        ? "lot " + lotCode + " traced " + who + ": " + qcDecisions + " QC decisions, " + temperatureReadings + " temperature readings"
+        ? "lot "
+            + lotCode
+            + " traced "
+            + who
+            + ": "
+            + qcDecisions
+            + " QC decisions, "
+            + temperatureReadings
+            + " temperature readings"
         : "FAILED " + who + ": " + problem;
   }
 }

@@ -10,11 +10,12 @@ public interface VerificationActivities {
 
   /** Runbook 5.1 and 5.2 on the given database; compares with the manifest when not null. */
   @ActivityMethod
-  VerificationReport verifyRestoredDatabase(String database, BackupManifest manifest, com.flowviz.dr.activities.postgres.PgServer server);
+  VerificationReport verifyRestoredDatabase(
+      String database, BackupManifest manifest, com.flowviz.dr.activities.postgres.PgServer server);
 
   /**
-   * Runbook 5.3: GETs the configured application endpoints until each answers 2xx or the
-   * configured deadline passes. Reports; never throws for an unhealthy application.
+   * Runbook 5.3: GETs the configured application endpoints until each answers 2xx or the configured
+   * deadline passes. Reports; never throws for an unhealthy application.
    */
   @ActivityMethod
   ConnectivityReport checkApplicationConnectivity();
@@ -33,7 +34,8 @@ public interface VerificationActivities {
    * problem as a failed check; throws only for a server that cannot be reached (retried).
    */
   @ActivityMethod
-  TraceabilityCheck checkLotTraceability(String database, com.flowviz.dr.activities.postgres.PgServer server);
+  TraceabilityCheck checkLotTraceability(
+      String database, com.flowviz.dr.activities.postgres.PgServer server);
 
   /**
    * GETs the URL until it answers 2xx or the deadline passes, each probe with a short timeout.

@@ -6,14 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The runbook's section 5 verification of a restored database, compared with the backup's
- * manifest when there is one.
+ * The runbook's section 5 verification of a restored database, compared with the backup's manifest
+ * when there is one.
  *
  * @param tableCounts 5.1: row counts of every table
  * @param latestLots 5.2: the ten newest lots
  * @param qcDecisionsByType 5.2: QC decisions per decision type
- * @param findings what the verification adapted or skipped because the application's schema
- *     differs from the runbook's SQL in a way the backup shares (a renamed column, say): notes, not
+ * @param findings what the verification adapted or skipped because the application's schema differs
+ *     from the runbook's SQL in a way the backup shares (a renamed column, say): notes, not
  *     failures. Empty, never null (reports recorded before findings existed read as empty).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -41,7 +41,15 @@ public record VerificationReport(
       List<TableCount> tableCounts,
       List<LotSample> latestLots,
       Map<String, Long> qcDecisionsByType) {
-    this(database, passed, comparedWithManifest, checks, tableCounts, latestLots, qcDecisionsByType, List.of());
+    this(
+        database,
+        passed,
+        comparedWithManifest,
+        checks,
+        tableCounts,
+        latestLots,
+        qcDecisionsByType,
+        List.of());
   }
 
   public List<VerificationCheck> failedChecks() {

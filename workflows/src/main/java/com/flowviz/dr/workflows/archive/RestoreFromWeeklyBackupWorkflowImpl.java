@@ -1,6 +1,5 @@
 package com.flowviz.dr.workflows.archive;
 
-import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.activities.storage.ArchiveActivities;
 import com.flowviz.dr.activities.storage.ArchiveStatus;
 import com.flowviz.dr.activities.storage.BackupObject;
@@ -13,6 +12,7 @@ import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
 import com.flowviz.dr.workflows.common.AuditTrail;
 import com.flowviz.dr.workflows.common.Failures;
+import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.common.StepTracker;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
@@ -39,8 +39,10 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
   static final String WAIT_FOR_RETRIEVAL = "wait-for-retrieval";
   static final String RESTORE = "restore-with-runbook-4.1";
 
-  private final BackupStorageActivities storage = Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
-  private final ArchiveActivities archive = Workflow.newActivityStub(ArchiveActivities.class, ActivityTimeouts.QUICK);
+  private final BackupStorageActivities storage =
+      Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
+  private final ArchiveActivities archive =
+      Workflow.newActivityStub(ArchiveActivities.class, ActivityTimeouts.QUICK);
 
   private WeeklyRestorePlan plan;
   private com.flowviz.dr.activities.postgres.PgServer targetServer;
@@ -59,17 +61,32 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
     AuditTrail trail = new AuditTrail(plan.operator());
     RunSearchAttributes.tag("4.2", plan.operator(), null);
     steps = new StepTracker(trail);
-    trail.record("weekly-restore-requested", StepRecord.RUNNING,
-        "restore " + plan.selector().describe() + ", tier " + plan.tier().s3Name() + ", " + plan.days() + " days"
+    trail.record(
+        "weekly-restore-requested",
+        StepRecord.RUNNING,
+        "restore "
+            + plan.selector().describe()
+            + ", tier "
+            + plan.tier().s3Name()
+            + ", "
+            + plan.days()
+            + " days"
             + (plan.reason().isEmpty() ? "" : "; reason: " + plan.reason()));
     try {
-      backup = steps.run(RESOLVE_BACKUP, () -> storage.resolveBackup(plan.selector()),
-          b -> b.uri() + " taken " + b.takenAt() + " (" + b.storageClass() + ")");
+      backup =
+          steps.run(
+              RESOLVE_BACKUP,
+              () -> storage.resolveBackup(plan.selector()),
+              b -> b.uri() + " taken " + b.takenAt() + " (" + b.storageClass() + ")");
       trail.backupKey(backup.key());
       target = plan.targetFor(backup.takenAt());
       RunSearchAttributes.backupKey(backup.key());
       RunSearchAttributes.targetDatabase(target);
-      ArchiveStatus status = steps.run(INSPECT_ARCHIVE, () -> archive.inspectArchive(backup), s -> s.storageClass() + ": " + s.state());
+      ArchiveStatus status =
+          steps.run(
+              INSPECT_ARCHIVE,
+              () -> archive.inspectArchive(backup),
+              s -> s.storageClass() + ": " + s.state());
       Instant waitStarted = now();
       if (!status.canBeRead()) {
         status = retrieve(status);
@@ -77,22 +94,34 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
         steps.skip(WAIT_FOR_RETRIEVAL, status.storageClass() + " is readable without a retrieval");
       }
       Duration waited = Duration.between(waitStarted, now());
-      RestoreResult restored = steps.run(RESTORE, this::restoreWithRunbook41, r -> r.outcome() + " into " + r.targetDatabase());
-      trail.record("weekly-restore", StepRecord.SUCCEEDED, "restored " + backup.key() + " into " + target + " after waiting " + waited);
-      return new WeeklyRestoreResult(target, retrieval, waited, restored, steps.steps(), Duration.between(startedAt, now()));
+      RestoreResult restored =
+          steps.run(
+              RESTORE,
+              this::restoreWithRunbook41,
+              r -> r.outcome() + " into " + r.targetDatabase());
+      trail.record(
+          "weekly-restore",
+          StepRecord.SUCCEEDED,
+          "restored " + backup.key() + " into " + target + " after waiting " + waited);
+      return new WeeklyRestoreResult(
+          target, retrieval, waited, restored, steps.steps(), Duration.between(startedAt, now()));
     } catch (RuntimeException e) {
       boolean cancelled = StepTracker.isCancellation(e);
       String detail = Failures.rootMessage(e);
       if (cancelled && retrieval != null && retrieval.completedAt() == null) {
-        detail = "cancelled while waiting; the retrieval requested from S3 cannot be withdrawn and completes (and is billed)"
-            + " anyway; its copy expires after " + plan.days() + " days";
+        detail =
+            "cancelled while waiting; the retrieval requested from S3 cannot be withdrawn and"
+                + " completes (and is billed) anyway; its copy expires after "
+                + plan.days()
+                + " days";
       }
       trail.record("weekly-restore", cancelled ? StepRecord.CANCELLED : StepRecord.FAILED, detail);
       if (cancelled || e instanceof ApplicationFailure) {
         throw e;
       }
       String type = Failures.rootType(e);
-      throw ApplicationFailure.newNonRetryableFailureWithCause(Failures.rootMessage(e), type == null ? "WeeklyRestoreFailed" : type, e);
+      throw ApplicationFailure.newNonRetryableFailureWithCause(
+          Failures.rootMessage(e), type == null ? "WeeklyRestoreFailed" : type, e);
     } finally {
       trail.awaitAll();
     }
@@ -102,25 +131,49 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
     String archiveClass = status.archiveClass();
     if (!plan.tier().availableFor(archiveClass)) {
       throw InputValidation.invalid(
-          "retrievalTier " + plan.tier().s3Name() + " is not available for " + archiveClass
-              + "; use Standard (within 12 hours) or Bulk (within 48 hours). No retrieval was requested.");
+          "retrievalTier "
+              + plan.tier().s3Name()
+              + " is not available for "
+              + archiveClass
+              + "; use Standard (within 12 hours) or Bulk (within 48 hours). No retrieval was"
+              + " requested.");
     }
     RetrievalOutcome outcome =
-        steps.run(REQUEST_RETRIEVAL,
-            () -> archive.requestRetrieval(new RetrievalRequest(backup.bucket(), backup.key(), plan.tier().s3Name(), plan.days())),
+        steps.run(
+            REQUEST_RETRIEVAL,
+            () ->
+                archive.requestRetrieval(
+                    new RetrievalRequest(
+                        backup.bucket(), backup.key(), plan.tier().s3Name(), plan.days())),
             o -> o.outcome() + " (" + plan.tier().s3Name() + ", " + plan.days() + " days)");
     Instant since = now();
     retrieval =
-        new RetrievalWait(backup.key(), archiveClass, plan.tier().s3Name(), plan.days(), outcome.outcome(), since,
-            plan.tier().expectedWindow(archiveClass), since.plus(plan.tier().latest(archiveClass)),
-            plan.pollIntervalFor(archiveClass), null, null);
+        new RetrievalWait(
+            backup.key(),
+            archiveClass,
+            plan.tier().s3Name(),
+            plan.days(),
+            outcome.outcome(),
+            since,
+            plan.tier().expectedWindow(archiveClass),
+            since.plus(plan.tier().latest(archiveClass)),
+            plan.pollIntervalFor(archiveClass),
+            null,
+            null);
     if (outcome.status().canBeRead()) {
       retrieval = retrieval.completed(now(), "REQUEST");
       steps.skip(WAIT_FOR_RETRIEVAL, "the copy is already readable");
       return outcome.status();
     }
-    return steps.run(WAIT_FOR_RETRIEVAL, () -> awaitRetrieval(archiveClass),
-        s -> "readable after " + Duration.between(retrieval.since(), retrieval.completedAt()) + " (" + retrieval.completedBy() + ")");
+    return steps.run(
+        WAIT_FOR_RETRIEVAL,
+        () -> awaitRetrieval(archiveClass),
+        s ->
+            "readable after "
+                + Duration.between(retrieval.since(), retrieval.completedAt())
+                + " ("
+                + retrieval.completedBy()
+                + ")");
   }
 
   /**
@@ -143,18 +196,36 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
                         .setInitialInterval(interval)
                         .setBackoffCoefficient(1.0)
                         .setMaximumInterval(interval)
-                        .setDoNotRetry(FailureTypes.BACKUP_NOT_FOUND, FailureTypes.BACKUP_ACCESS_DENIED)
+                        .setDoNotRetry(
+                            FailureTypes.BACKUP_NOT_FOUND, FailureTypes.BACKUP_ACCESS_DENIED)
                         .build())
                 .setSummary("Wait for " + archiveClass + " retrieval of " + backup.key())
                 .build());
     Workflow.setCurrentDetails(
-        "Waiting for the " + retrieval.expectedWindow() + " retrieval of " + backup.key() + "\n"
-            + "Tier " + retrieval.tier() + ", " + retrieval.outcome().toLowerCase() + " at " + retrieval.since()
-            + "; expected by " + retrieval.expectedBy() + "\n"
-            + "Looking every " + interval + " (at most " + maxWait + "); signal archiveRetrieved to look now.");
+        "Waiting for the "
+            + retrieval.expectedWindow()
+            + " retrieval of "
+            + backup.key()
+            + "\n"
+            + "Tier "
+            + retrieval.tier()
+            + ", "
+            + retrieval.outcome().toLowerCase()
+            + " at "
+            + retrieval.since()
+            + "; expected by "
+            + retrieval.expectedBy()
+            + "\n"
+            + "Looking every "
+            + interval
+            + " (at most "
+            + maxWait
+            + "); signal archiveRetrieved to look now.");
     while (true) {
       Promise<ArchiveStatus>[] poll = newPromiseHolder();
-      CancellationScope polling = Workflow.newCancellationScope(() -> poll[0] = Async.function(poller::checkRetrieval, backup));
+      CancellationScope polling =
+          Workflow.newCancellationScope(
+              () -> poll[0] = Async.function(poller::checkRetrieval, backup));
       polling.run();
       Workflow.await(() -> poll[0].isCompleted() || notified);
       if (poll[0].isCompleted()) {
@@ -165,9 +236,16 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
         } catch (ActivityFailure e) {
           if (e.getCause() instanceof TimeoutFailure) {
             throw ApplicationFailure.newNonRetryableFailure(
-                "The " + archiveClass + " retrieval of " + backup.uri() + " did not finish within " + maxWait + " (" + retrieval.expectedWindow()
-                    + " was expected). It may still complete: check with aws s3api head-object, then start the weekly restore"
-                    + " again, which joins the retrieval.",
+                "The "
+                    + archiveClass
+                    + " retrieval of "
+                    + backup.uri()
+                    + " did not finish within "
+                    + maxWait
+                    + " ("
+                    + retrieval.expectedWindow()
+                    + " was expected). It may still complete: check with aws s3api head-object,"
+                    + " then start the weekly restore again, which joins the retrieval.",
                 FailureTypes.RETRIEVAL_TIMED_OUT);
           }
           throw e;
@@ -194,9 +272,20 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
                 .setStaticSummary("Restore " + backup.key() + " into " + target)
                 .build());
     return child.restore(
-        new RestoreRequest(backup.key(), null, null, backup.bucket(), target, plan.operator(),
-            plan.reason().isEmpty() ? "weekly restore" : plan.reason(), null, null, null, targetServer,
-            targetServer == null ? null : Boolean.FALSE, null)
+        new RestoreRequest(
+                backup.key(),
+                null,
+                null,
+                backup.bucket(),
+                target,
+                plan.operator(),
+                plan.reason().isEmpty() ? "weekly restore" : plan.reason(),
+                null,
+                null,
+                null,
+                targetServer,
+                targetServer == null ? null : Boolean.FALSE,
+                null)
             .acceptingUnsigned(plan.acceptUnsigned() ? Boolean.TRUE : null, plan.unsignedReason()));
   }
 

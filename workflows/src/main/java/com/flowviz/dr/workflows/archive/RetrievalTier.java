@@ -4,8 +4,8 @@ import com.flowviz.dr.workflows.InputValidation;
 import java.time.Duration;
 
 /**
- * S3 retrieval tiers and what the runbook and AWS promise for each: how long a retrieval takes,
- * how often we look, how long we wait at most.
+ * S3 retrieval tiers and what the runbook and AWS promise for each: how long a retrieval takes, how
+ * often we look, how long we wait at most.
  */
 public enum RetrievalTier {
   EXPEDITED("Expedited"),
@@ -33,7 +33,10 @@ public enum RetrievalTier {
       }
     }
     throw InputValidation.invalid(
-        "retrievalTier \"" + value + "\" is not a retrieval tier; use Standard (the runbook's), Bulk (cheaper, slower) or Expedited (Glacier Flexible Retrieval only).");
+        "retrievalTier \""
+            + value
+            + "\" is not a retrieval tier; use Standard (the runbook's), Bulk (cheaper, slower) or"
+            + " Expedited (Glacier Flexible Retrieval only).");
   }
 
   /** Whether S3 offers this tier for the archive class. */
@@ -43,11 +46,13 @@ public enum RetrievalTier {
 
   /** "1-5 min", "within 12 h", ... */
   public String expectedWindow(String archiveClass) {
-    return label(archiveClass) + ": " + switch (this) {
-      case EXPEDITED -> "1-5 minutes";
-      case STANDARD -> "DEEP_ARCHIVE".equals(archiveClass) ? "within 12 hours" : "3-5 hours";
-      case BULK -> "DEEP_ARCHIVE".equals(archiveClass) ? "within 48 hours" : "5-12 hours";
-    };
+    return label(archiveClass)
+        + ": "
+        + switch (this) {
+          case EXPEDITED -> "1-5 minutes";
+          case STANDARD -> "DEEP_ARCHIVE".equals(archiveClass) ? "within 12 hours" : "3-5 hours";
+          case BULK -> "DEEP_ARCHIVE".equals(archiveClass) ? "within 48 hours" : "5-12 hours";
+        };
   }
 
   /** The earliest a retrieval can be expected to finish. */
@@ -63,12 +68,16 @@ public enum RetrievalTier {
   public Duration latest(String archiveClass) {
     return switch (this) {
       case EXPEDITED -> Duration.ofMinutes(5);
-      case STANDARD -> "DEEP_ARCHIVE".equals(archiveClass) ? Duration.ofHours(12) : Duration.ofHours(5);
-      case BULK -> "DEEP_ARCHIVE".equals(archiveClass) ? Duration.ofHours(48) : Duration.ofHours(12);
+      case STANDARD ->
+          "DEEP_ARCHIVE".equals(archiveClass) ? Duration.ofHours(12) : Duration.ofHours(5);
+      case BULK ->
+          "DEEP_ARCHIVE".equals(archiveClass) ? Duration.ofHours(48) : Duration.ofHours(12);
     };
   }
 
-  /** How often to look: about twenty-four looks over the expected window, at least a minute apart. */
+  /**
+   * How often to look: about twenty-four looks over the expected window, at least a minute apart.
+   */
   public Duration defaultPollInterval(String archiveClass) {
     Duration interval = latest(archiveClass).dividedBy(24);
     return interval.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : interval;

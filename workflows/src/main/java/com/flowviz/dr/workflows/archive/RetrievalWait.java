@@ -28,6 +28,17 @@ public record RetrievalWait(
     String completedBy) {
 
   RetrievalWait completed(Instant at, String by) {
-    return new RetrievalWait(key, archiveClass, tier, days, outcome, since, expectedWindow, expectedBy, pollInterval, at, by);
+    return new RetrievalWait(
+        key,
+        archiveClass,
+        tier,
+        days,
+        outcome,
+        since,
+        expectedWindow,
+        expectedBy,
+        pollInterval,
+        at,
+        by);
   }
 }

@@ -10,4 +10,9 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record WeeklyRestoreProgress(
-    String currentStep, String backupKey, String targetDatabase, RetrievalWait retrieval, String restoreWorkflowId, List<StepRecord> steps) {}
+    String currentStep,
+    String backupKey,
+    String targetDatabase,
+    RetrievalWait retrieval,
+    String restoreWorkflowId,
+    List<StepRecord> steps) {}

@@ -3,8 +3,8 @@ package com.flowviz.dr.workflows.archive;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /**
- * Input of runbook 4.2, restore from a weekly backup that may sit in Glacier or Deep Archive.
- * Every field may be left out.
+ * Input of runbook 4.2, restore from a weekly backup that may sit in Glacier or Deep Archive. Every
+ * field may be left out.
  *
  * <pre>{@code
  * {
@@ -25,8 +25,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param replaceProduction must be true to restore over the production database
  * @param productionDatabase default {@code flowviz}
  * @param pollInterval ISO-8601 duration between looks at the retrieval; default by tier
- * @param maxWait ISO-8601 duration after which the wait gives up; default three times the tier's promise
- * @param targetServer the server to restore into; default the worker's own (a drill's scratch instance)
+ * @param maxWait ISO-8601 duration after which the wait gives up; default three times the tier's
+ *     promise
+ * @param targetServer the server to restore into; default the worker's own (a drill's scratch
+ *     instance)
  * @param acceptUnsigned restore a backup without a signature although the worker has trusted signer
  *     keys (a backup made by hand); needs {@code unsignedReason}, which the audit trail keeps
  * @param unsignedReason why the unsigned backup may be restored
@@ -50,21 +52,74 @@ public record WeeklyRestoreRequest(
     Boolean acceptUnsigned,
     String unsignedReason) {
 
-  public WeeklyRestoreRequest(String backupKey, String restorePointBefore, String backupPrefix, String bucket, String retrievalTier,
-      Integer retrievalDays, String targetDatabase, Boolean replaceProduction, String productionDatabase, String operator, String reason,
-      String pollInterval, String maxWait, com.flowviz.dr.activities.postgres.PgServer targetServer) {
-    this(backupKey, restorePointBefore, backupPrefix, bucket, retrievalTier, retrievalDays, targetDatabase, replaceProduction,
-        productionDatabase, operator, reason, pollInterval, maxWait, targetServer, null, null);
+  public WeeklyRestoreRequest(
+      String backupKey,
+      String restorePointBefore,
+      String backupPrefix,
+      String bucket,
+      String retrievalTier,
+      Integer retrievalDays,
+      String targetDatabase,
+      Boolean replaceProduction,
+      String productionDatabase,
+      String operator,
+      String reason,
+      String pollInterval,
+      String maxWait,
+      com.flowviz.dr.activities.postgres.PgServer targetServer) {
+    this(
+        backupKey,
+        restorePointBefore,
+        backupPrefix,
+        bucket,
+        retrievalTier,
+        retrievalDays,
+        targetDatabase,
+        replaceProduction,
+        productionDatabase,
+        operator,
+        reason,
+        pollInterval,
+        maxWait,
+        targetServer,
+        null,
+        null);
   }
 
-  public WeeklyRestoreRequest(String backupKey, String restorePointBefore, String backupPrefix, String bucket, String retrievalTier,
-      Integer retrievalDays, String targetDatabase, Boolean replaceProduction, String productionDatabase, String operator, String reason,
-      String pollInterval, String maxWait) {
-    this(backupKey, restorePointBefore, backupPrefix, bucket, retrievalTier, retrievalDays, targetDatabase, replaceProduction,
-        productionDatabase, operator, reason, pollInterval, maxWait, null);
+  public WeeklyRestoreRequest(
+      String backupKey,
+      String restorePointBefore,
+      String backupPrefix,
+      String bucket,
+      String retrievalTier,
+      Integer retrievalDays,
+      String targetDatabase,
+      Boolean replaceProduction,
+      String productionDatabase,
+      String operator,
+      String reason,
+      String pollInterval,
+      String maxWait) {
+    this(
+        backupKey,
+        restorePointBefore,
+        backupPrefix,
+        bucket,
+        retrievalTier,
+        retrievalDays,
+        targetDatabase,
+        replaceProduction,
+        productionDatabase,
+        operator,
+        reason,
+        pollInterval,
+        maxWait,
+        null);
   }
 
   public static WeeklyRestoreRequest of(String backupKey, String bucket, String operator) {
-    return new WeeklyRestoreRequest(backupKey, null, null, bucket, null, null, null, null, null, operator, null, null, null, null);
+    return new WeeklyRestoreRequest(
+        backupKey, null, null, bucket, null, null, null, null, null, operator, null, null, null,
+        null);
   }
 }

@@ -9,4 +9,9 @@ import java.util.List;
 /** The retrieval, the wait, and the 4.1 restore that followed. */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record WeeklyRestoreResult(
-    String targetDatabase, RetrievalWait retrieval, Duration waited, RestoreResult restore, List<StepRecord> steps, Duration elapsed) {}
+    String targetDatabase,
+    RetrievalWait retrieval,
+    Duration waited,
+    RestoreResult restore,
+    List<StepRecord> steps,
+    Duration elapsed) {}

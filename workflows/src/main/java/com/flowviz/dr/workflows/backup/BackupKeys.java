@@ -13,8 +13,14 @@ public final class BackupKeys {
     return Defaults.DAILY_PREFIX + database + "_daily_" + Names.timestamp(takenAt) + ".dump.gpg";
   }
 
-  /** {@code weekly/<db>_weekly_YYYYMMDD.dump.gpg}, in UTC: one a day at most, a rerun overwrites it. */
+  /**
+   * {@code weekly/<db>_weekly_YYYYMMDD.dump.gpg}, in UTC: one a day at most, a rerun overwrites it.
+   */
   public static String weekly(String database, Instant takenAt) {
-    return Defaults.WEEKLY_PREFIX + database + "_weekly_" + Names.timestamp(takenAt).substring(0, 8) + ".dump.gpg";
+    return Defaults.WEEKLY_PREFIX
+        + database
+        + "_weekly_"
+        + Names.timestamp(takenAt).substring(0, 8)
+        + ".dump.gpg";
   }
 }

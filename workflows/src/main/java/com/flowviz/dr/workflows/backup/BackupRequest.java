@@ -15,7 +15,13 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *     DEEP_ARCHIVE for weekly ones
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record BackupRequest(String sourceDatabase, String bucket, String operator, String reason, String kind, String storageClass) {
+public record BackupRequest(
+    String sourceDatabase,
+    String bucket,
+    String operator,
+    String reason,
+    String kind,
+    String storageClass) {
 
   public BackupRequest(String sourceDatabase, String bucket, String operator, String reason) {
     this(sourceDatabase, bucket, operator, reason, null, null);

@@ -12,4 +12,10 @@ import java.time.Duration;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BackupResult(
-    String bucket, String key, String manifestKey, String storageClass, BackupManifest manifest, RetentionReport retention, Duration elapsed) {}
+    String bucket,
+    String key,
+    String manifestKey,
+    String storageClass,
+    BackupManifest manifest,
+    RetentionReport retention,
+    Duration elapsed) {}

@@ -1,6 +1,5 @@
 package com.flowviz.dr.workflows.backup;
 
-import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.activities.backup.BackupActivities;
 import com.flowviz.dr.activities.backup.BackupSpec;
 import com.flowviz.dr.activities.backup.BackupTaken;
@@ -11,6 +10,7 @@ import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
 import com.flowviz.dr.workflows.common.AuditTrail;
+import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.workflows.common.StepTracker;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -28,7 +28,8 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     if (kind.equalsIgnoreCase("weekly")) {
       return true;
     }
-    throw InputValidation.invalid("kind \"" + kind + "\" is not a backup kind; use \"daily\" or \"weekly\".");
+    throw InputValidation.invalid(
+        "kind \"" + kind + "\" is not a backup kind; use \"daily\" or \"weekly\".");
   }
 
   @Override
@@ -38,17 +39,22 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     }
     String database =
         InputValidation.databaseName(
-            "sourceDatabase", request.sourceDatabase() == null ? Defaults.DATABASE : request.sourceDatabase());
+            "sourceDatabase",
+            request.sourceDatabase() == null ? Defaults.DATABASE : request.sourceDatabase());
     String bucket =
-        request.bucket() == null ? Defaults.BUCKET : InputValidation.bucketName("bucket", request.bucket());
+        request.bucket() == null
+            ? Defaults.BUCKET
+            : InputValidation.bucketName("bucket", request.bucket());
     String operator = InputValidation.operator(request.operator());
     InputValidation.freeText("reason", request.reason(), 2000);
     boolean weekly = parseKind(request.kind());
-    String storageClass = StorageClasses.parse(request.storageClass(), weekly ? "DEEP_ARCHIVE" : "STANDARD");
+    String storageClass =
+        StorageClasses.parse(request.storageClass(), weekly ? "DEEP_ARCHIVE" : "STANDARD");
 
     // The key comes from the workflow's start time, so every retry writes the same object.
     Instant takenAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
-    String key = weekly ? BackupKeys.weekly(database, takenAt) : BackupKeys.daily(database, takenAt);
+    String key =
+        weekly ? BackupKeys.weekly(database, takenAt) : BackupKeys.daily(database, takenAt);
 
     AuditTrail trail = new AuditTrail(operator);
     trail.backupKey(key);
@@ -58,20 +64,41 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     BackupActivities backups =
         Workflow.newActivityStub(
             BackupActivities.class,
-            ActivityTimeouts.hostWork(TaskQueues.DR, Duration.ofHours(6), Duration.ofHours(1), "Back up " + database + " to s3://" + bucket + "/" + key));
+            ActivityTimeouts.hostWork(
+                TaskQueues.DR,
+                Duration.ofHours(6),
+                Duration.ofHours(1),
+                "Back up " + database + " to s3://" + bucket + "/" + key));
     try {
       BackupTaken taken =
           steps.run(
               TAKE_BACKUP,
-              () -> backups.takeBackup(new BackupSpec(database, bucket, key, storageClass, takenAt)),
-              t -> t.manifest().encryptedBytes() + " encrypted bytes in " + storageClass + ", sha256 " + t.manifest().sha256());
+              () ->
+                  backups.takeBackup(new BackupSpec(database, bucket, key, storageClass, takenAt)),
+              t ->
+                  t.manifest().encryptedBytes()
+                      + " encrypted bytes in "
+                      + storageClass
+                      + ", sha256 "
+                      + t.manifest().sha256());
       RetentionReport retention = null;
       if (weekly) {
-        // Weekly backups carry HACCP data for 7 years: say at once if the bucket would not keep them.
-        ArchiveActivities archive = Workflow.newActivityStub(ArchiveActivities.class, ActivityTimeouts.QUICK);
-        retention = steps.run(CHECK_RETENTION, () -> archive.checkRetention(bucket),
-            r -> r.compliant() ? "compliant with runbook section 7" : "NOT compliant: " + r.findings().stream()
-                .filter(f -> f.severity().equals("VIOLATION")).map(f -> f.finding()).toList());
+        // Weekly backups carry HACCP data for 7 years: say at once if the bucket would not keep
+        // them.
+        ArchiveActivities archive =
+            Workflow.newActivityStub(ArchiveActivities.class, ActivityTimeouts.QUICK);
+        retention =
+            steps.run(
+                CHECK_RETENTION,
+                () -> archive.checkRetention(bucket),
+                r ->
+                    r.compliant()
+                        ? "compliant with runbook section 7"
+                        : "NOT compliant: "
+                            + r.findings().stream()
+                                .filter(f -> f.severity().equals("VIOLATION"))
+                                .map(f -> f.finding())
+                                .toList());
       }
       return new BackupResult(
           taken.bucket(),

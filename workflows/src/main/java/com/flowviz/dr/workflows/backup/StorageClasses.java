@@ -7,7 +7,14 @@ import java.util.Locale;
 /** The S3 storage classes a backup may be written in. */
 final class StorageClasses {
   static final List<String> ALLOWED =
-      List.of("STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE");
+      List.of(
+          "STANDARD",
+          "STANDARD_IA",
+          "ONEZONE_IA",
+          "INTELLIGENT_TIERING",
+          "GLACIER_IR",
+          "GLACIER",
+          "DEEP_ARCHIVE");
 
   private StorageClasses() {}
 
@@ -17,7 +24,12 @@ final class StorageClasses {
     }
     String normalized = value.trim().toUpperCase(Locale.ROOT);
     if (!ALLOWED.contains(normalized)) {
-      throw InputValidation.invalid("storageClass \"" + value + "\" is not an S3 storage class for backups; use one of " + ALLOWED + ".");
+      throw InputValidation.invalid(
+          "storageClass \""
+              + value
+              + "\" is not an S3 storage class for backups; use one of "
+              + ALLOWED
+              + ".");
     }
     return normalized;
   }

@@ -9,11 +9,15 @@ import io.temporal.workflow.Workflow;
 
 public class CheckBackupRetentionWorkflowImpl implements CheckBackupRetentionWorkflow {
 
-  private final ArchiveActivities archive = Workflow.newActivityStub(ArchiveActivities.class, ActivityTimeouts.QUICK);
+  private final ArchiveActivities archive =
+      Workflow.newActivityStub(ArchiveActivities.class, ActivityTimeouts.QUICK);
 
   @Override
   public RetentionReport check(RetentionCheckRequest request) {
-    String bucket = request == null || request.bucket() == null ? Defaults.BUCKET : InputValidation.bucketName("bucket", request.bucket());
+    String bucket =
+        request == null || request.bucket() == null
+            ? Defaults.BUCKET
+            : InputValidation.bucketName("bucket", request.bucket());
     return archive.checkRetention(bucket);
   }
 }

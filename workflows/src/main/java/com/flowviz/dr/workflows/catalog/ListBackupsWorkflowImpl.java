@@ -20,11 +20,18 @@ public class ListBackupsWorkflowImpl implements ListBackupsWorkflow {
     if (request == null) {
       request = new ListBackupsRequest(null, null, null);
     }
-    String bucket = request.bucket() == null ? Defaults.BUCKET : InputValidation.bucketName("bucket", request.bucket());
-    String prefix = request.prefix() == null ? Defaults.DAILY_PREFIX : InputValidation.prefix("prefix", request.prefix());
+    String bucket =
+        request.bucket() == null
+            ? Defaults.BUCKET
+            : InputValidation.bucketName("bucket", request.bucket());
+    String prefix =
+        request.prefix() == null
+            ? Defaults.DAILY_PREFIX
+            : InputValidation.prefix("prefix", request.prefix());
     int limit = request.limit() == null ? 20 : request.limit();
     if (limit < 1 || limit > MAX_LIMIT) {
-      throw InputValidation.invalid("limit " + limit + " is out of range; use 1 to " + MAX_LIMIT + ".");
+      throw InputValidation.invalid(
+          "limit " + limit + " is out of range; use 1 to " + MAX_LIMIT + ".");
     }
     return storage.listBackups(bucket, prefix, limit);
   }

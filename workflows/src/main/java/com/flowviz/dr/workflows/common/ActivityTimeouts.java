@@ -72,12 +72,13 @@ public final class ActivityTimeouts {
   /**
    * Long work on a host's files: download, decrypt, pg_restore, dump-and-upload. They heartbeat
    * their progress, so a stalled transfer or a dead worker is noticed within half a minute and a
-   * retry resumes. A host that does not pick its work up within the pickup timeout is taken as lost.
-   * The whole budget is the pickup plus two full attempts: a fault that outlasts that (a host whose
-   * disk keeps failing, a server that never comes back) is handed to the operator rather than
+   * retry resumes. A host that does not pick its work up within the pickup timeout is taken as
+   * lost. The whole budget is the pickup plus two full attempts: a fault that outlasts that (a host
+   * whose disk keeps failing, a server that never comes back) is handed to the operator rather than
    * retried for days.
    */
-  public static ActivityOptions hostWork(String taskQueue, Duration startToClose, Duration pickupTimeout, String summary) {
+  public static ActivityOptions hostWork(
+      String taskQueue, Duration startToClose, Duration pickupTimeout, String summary) {
     return ActivityOptions.newBuilder()
         .setTaskQueue(taskQueue)
         .setStartToCloseTimeout(startToClose)
@@ -98,7 +99,10 @@ public final class ActivityTimeouts {
 
   /** A quick activity pinned to one host (discarding its work files). */
   public static ActivityOptions hostQuick(String taskQueue, Duration pickupTimeout) {
-    return QUICK.toBuilder().setTaskQueue(taskQueue).setScheduleToStartTimeout(pickupTimeout).build();
+    return QUICK.toBuilder()
+        .setTaskQueue(taskQueue)
+        .setScheduleToStartTimeout(pickupTimeout)
+        .build();
   }
 
   private ActivityTimeouts() {}

@@ -45,27 +45,50 @@ public final class ApprovalGates {
   /** For an update validator: refuses what the workflow could not use, before it enters history. */
   public void validate(Decision decision) {
     if (decision == null || decision.gate() == null) {
-      throw new IllegalArgumentException("A decision names its gate: " + String.join(" or ", gates) + ".");
+      throw new IllegalArgumentException(
+          "A decision names its gate: " + String.join(" or ", gates) + ".");
     }
     if (!gates.contains(decision.gate())) {
-      throw new IllegalArgumentException("Unknown gate \"" + decision.gate() + "\"; this workflow's gates are " + String.join(", ", gates) + ".");
+      throw new IllegalArgumentException(
+          "Unknown gate \""
+              + decision.gate()
+              + "\"; this workflow's gates are "
+              + String.join(", ", gates)
+              + ".");
     }
     if (decision.by() == null || decision.by().isBlank()) {
       throw new IllegalArgumentException("A decision names who made it (by), for the audit trail.");
     }
     if (passed.contains(decision.gate())) {
-      throw new IllegalArgumentException("The " + decision.gate() + " gate was already passed: " + describe(decisionFor(decision.gate())) + ".");
+      throw new IllegalArgumentException(
+          "The "
+              + decision.gate()
+              + " gate was already passed: "
+              + describe(decisionFor(decision.gate()))
+              + ".");
     }
   }
 
-  /** Records a decision (from a signal or an accepted update); malformed ones and late ones are ignored. */
+  /**
+   * Records a decision (from a signal or an accepted update); malformed ones and late ones are
+   * ignored.
+   */
   public Decision offer(Decision decision) {
-    if (decision == null || decision.gate() == null || !gates.contains(decision.gate()) || decision.by() == null || decision.by().isBlank()
+    if (decision == null
+        || decision.gate() == null
+        || !gates.contains(decision.gate())
+        || decision.by() == null
+        || decision.by().isBlank()
         || passed.contains(decision.gate())) {
       return null;
     }
-    Decision stamped = new Decision(decision.gate(), decision.approve(), decision.by(), decision.comment(),
-        Instant.ofEpochMilli(Workflow.currentTimeMillis()));
+    Decision stamped =
+        new Decision(
+            decision.gate(),
+            decision.approve(),
+            decision.by(),
+            decision.comment(),
+            Instant.ofEpochMilli(Workflow.currentTimeMillis()));
     decisions.add(stamped);
     return stamped;
   }
@@ -101,6 +124,9 @@ public final class ApprovalGates {
     if (d == null) {
       return "no decision before the timeout";
     }
-    return (d.approve() ? "approved" : "rejected") + " by " + d.by() + (d.comment() == null || d.comment().isBlank() ? "" : ": " + d.comment());
+    return (d.approve() ? "approved" : "rejected")
+        + " by "
+        + d.by()
+        + (d.comment() == null || d.comment().isBlank() ? "" : ": " + d.comment());
   }
 }

@@ -51,8 +51,10 @@ public final class AuditTrail {
   private final boolean keptOutside;
   private int sequence;
   private String backupKey;
+
   /** The run's first entry the database did not take; 0 while it has taken them all. */
   private int firstPending;
+
   /** The last entry a forwarder was started for. */
   private int forwardedThrough;
 
@@ -82,15 +84,18 @@ public final class AuditTrail {
             details);
     if (keptOutside) {
       // Detached: a cancelled recovery still records that it was cancelled, and why.
-      Workflow.newDetachedCancellationScope(() -> {
-        boolean inDatabase = audit.keepAuditEntry(entry, firstPending == 0);
-        if (!inDatabase && firstPending == 0) {
-          firstPending = entry.sequence();
-        }
-      }).run();
+      Workflow.newDetachedCancellationScope(
+              () -> {
+                boolean inDatabase = audit.keepAuditEntry(entry, firstPending == 0);
+                if (!inDatabase && firstPending == 0) {
+                  firstPending = entry.sequence();
+                }
+              })
+          .run();
       return;
     }
-    Workflow.newDetachedCancellationScope(() -> pending.add(Async.procedure(audit::recordAuditEntry, entry)))
+    Workflow.newDetachedCancellationScope(
+            () -> pending.add(Async.procedure(audit::recordAuditEntry, entry)))
         .run();
   }
 
@@ -113,18 +118,34 @@ public final class AuditTrail {
     }
     forwardedThrough = sequence;
     WorkflowInfo info = Workflow.getInfo();
-    Workflow.newDetachedCancellationScope(() -> {
-      ForwardAuditEntriesWorkflow forwarder = Workflow.newChildWorkflowStub(ForwardAuditEntriesWorkflow.class,
-          ChildWorkflowOptions.newBuilder()
-              // Each forwarder starts at the first pending entry: one that starts later forwards the
-              // earlier ones again (skipped by their key) before its own, so the order holds.
-              .setWorkflowId(ForwardAuditEntriesWorkflow.workflowId(info.getWorkflowId(), info.getRunId(), firstPending) + "-" + sequence)
-              .setTaskQueue(com.flowviz.dr.workflows.TaskQueues.DR)
-              .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-              .setStaticSummary(pendingEntries() + " audit entries of " + info.getWorkflowId() + " to forward")
-              .build());
-      Async.function(forwarder::forward, new AuditForwarding(info.getWorkflowId(), info.getRunId(), firstPending));
-      Workflow.getWorkflowExecution(forwarder).get(); // started: it outlives this run
-    }).run();
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              ForwardAuditEntriesWorkflow forwarder =
+                  Workflow.newChildWorkflowStub(
+                      ForwardAuditEntriesWorkflow.class,
+                      ChildWorkflowOptions.newBuilder()
+                          // Each forwarder starts at the first pending entry: one that starts later
+                          // forwards the
+                          // earlier ones again (skipped by their key) before its own, so the order
+                          // holds.
+                          .setWorkflowId(
+                              ForwardAuditEntriesWorkflow.workflowId(
+                                      info.getWorkflowId(), info.getRunId(), firstPending)
+                                  + "-"
+                                  + sequence)
+                          .setTaskQueue(com.flowviz.dr.workflows.TaskQueues.DR)
+                          .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+                          .setStaticSummary(
+                              pendingEntries()
+                                  + " audit entries of "
+                                  + info.getWorkflowId()
+                                  + " to forward")
+                          .build());
+              Async.function(
+                  forwarder::forward,
+                  new AuditForwarding(info.getWorkflowId(), info.getRunId(), firstPending));
+              Workflow.getWorkflowExecution(forwarder).get(); // started: it outlives this run
+            })
+        .run();
   }
 }

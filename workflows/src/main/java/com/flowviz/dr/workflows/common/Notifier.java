@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * Tells stakeholders without ever holding up a recovery: each notification is delivered in the
- * background. Every delivery that fails is written to the audit trail and tried again, with
- * growing pauses, for up to a day, on the channels that have not had it yet.
+ * background. Every delivery that fails is written to the audit trail and tried again, with growing
+ * pauses, for up to a day, on the channels that have not had it yet.
  */
 public final class Notifier {
 
@@ -53,11 +53,15 @@ public final class Notifier {
    *
    * @param event unique within the incident ("declared", "resolved", "reminder-24h-1", ...)
    */
-  public void send(String event, String severity, String action, String summary, Map<String, String> details) {
-    Notification notification = new Notification(incidentId + ":" + event, incidentId, severity, action, summary, details);
+  public void send(
+      String event, String severity, String action, String summary, Map<String, String> details) {
+    Notification notification =
+        new Notification(incidentId + ":" + event, incidentId, severity, action, summary, details);
     // Detached: a cancelled recovery still tells people it was cancelled.
     sent.add(notification);
-    Workflow.newDetachedCancellationScope(() -> pending.add(Async.procedure(this::deliver, notification))).run();
+    Workflow.newDetachedCancellationScope(
+            () -> pending.add(Async.procedure(this::deliver, notification)))
+        .run();
   }
 
   private void deliver(Notification first) {
@@ -67,25 +71,40 @@ public final class Notifier {
     for (int round = 1; ; round++) {
       try {
         NotificationReceipt receipt = notify.notify(notification);
-        trail.record("notification", StepRecord.SUCCEEDED,
-            notification.summary() + " -> " + String.join(", ", receipt.delivered()) + (round > 1 ? " (round " + round + ")" : ""));
+        trail.record(
+            "notification",
+            StepRecord.SUCCEEDED,
+            notification.summary()
+                + " -> "
+                + String.join(", ", receipt.delivered())
+                + (round > 1 ? " (round " + round + ")" : ""));
         return;
       } catch (ActivityFailure e) {
         if (e.getCause() instanceof io.temporal.failure.ApplicationFailure failure
-            && NotifyActivities.NOT_DELIVERED.equals(failure.getType()) && failure.getDetails().getSize() > 0) {
+            && NotifyActivities.NOT_DELIVERED.equals(failure.getType())
+            && failure.getDetails().getSize() > 0) {
           @SuppressWarnings("unchecked")
           List<String> reached = failure.getDetails().get(List.class);
           notification = notification.alsoDeliveredTo(reached);
         }
-        boolean givingUp = Workflow.currentTimeMillis() - started + pause.toMillis() > GIVE_UP_AFTER.toMillis();
-        trail.record("notification", StepRecord.FAILED,
-            notification.summary() + ": " + Failures.rootMessage(e) + (givingUp ? "; giving up" : "; trying again in " + pause));
+        boolean givingUp =
+            Workflow.currentTimeMillis() - started + pause.toMillis() > GIVE_UP_AFTER.toMillis();
+        trail.record(
+            "notification",
+            StepRecord.FAILED,
+            notification.summary()
+                + ": "
+                + Failures.rootMessage(e)
+                + (givingUp ? "; giving up" : "; trying again in " + pause));
         if (givingUp) {
           undelivered.add(notification.eventId());
           return;
         }
         Workflow.sleep(pause);
-        pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
+        pause =
+            pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0
+                ? LONGEST_PAUSE
+                : pause.multipliedBy(2);
       }
     }
   }
@@ -96,16 +115,22 @@ public final class Notifier {
    */
   public boolean awaitDeliveries(Duration bound) {
     boolean[] settled = new boolean[1];
-    Workflow.newDetachedCancellationScope(() -> {
-          settled[0] = Workflow.await(bound, () -> pending.stream().allMatch(Promise::isCompleted));
-          for (int i = 0; i < pending.size(); i++) {
-            if (!pending.get(i).isCompleted()) {
-              undelivered.add(sent.get(i).eventId());
-              trail.record("notification", StepRecord.FAILED,
-                  sent.get(i).summary() + ": still not delivered when the workflow closed; tell these stakeholders by hand");
-            }
-          }
-        })
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              settled[0] =
+                  Workflow.await(bound, () -> pending.stream().allMatch(Promise::isCompleted));
+              for (int i = 0; i < pending.size(); i++) {
+                if (!pending.get(i).isCompleted()) {
+                  undelivered.add(sent.get(i).eventId());
+                  trail.record(
+                      "notification",
+                      StepRecord.FAILED,
+                      sent.get(i).summary()
+                          + ": still not delivered when the workflow closed; tell these"
+                          + " stakeholders by hand");
+                }
+              }
+            })
         .run();
     return settled[0];
   }

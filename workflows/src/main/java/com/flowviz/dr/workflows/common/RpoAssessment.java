@@ -12,7 +12,12 @@ import java.time.Instant;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RpoAssessment(
-    Instant incidentAt, Instant backupTakenAt, Duration gap, Duration target, Duration maximum, String verdict) {
+    Instant incidentAt,
+    Instant backupTakenAt,
+    Duration gap,
+    Duration target,
+    Duration maximum,
+    String verdict) {
 
   public static final String WITHIN_TARGET = "WITHIN_TARGET";
   public static final String ABOVE_TARGET = "ABOVE_TARGET";
@@ -28,6 +33,11 @@ public record RpoAssessment(
             ? WITHIN_TARGET
             : gap.compareTo(RecoveryObjectives.RPO_MAXIMUM) <= 0 ? ABOVE_TARGET : ABOVE_MAXIMUM;
     return new RpoAssessment(
-        incidentAt, backupTakenAt, gap, RecoveryObjectives.RPO_TARGET, RecoveryObjectives.RPO_MAXIMUM, verdict);
+        incidentAt,
+        backupTakenAt,
+        gap,
+        RecoveryObjectives.RPO_TARGET,
+        RecoveryObjectives.RPO_MAXIMUM,
+        verdict);
   }
 }

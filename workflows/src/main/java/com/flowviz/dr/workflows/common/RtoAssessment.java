@@ -12,7 +12,13 @@ import java.time.Instant;
  * @param verdict WITHIN_TARGET (up to 15 min), ABOVE_TARGET (up to 1 h) or ABOVE_MAXIMUM
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record RtoAssessment(Instant detectedAt, Instant recoveredAt, Duration achieved, Duration target, Duration maximum, String verdict) {
+public record RtoAssessment(
+    Instant detectedAt,
+    Instant recoveredAt,
+    Duration achieved,
+    Duration target,
+    Duration maximum,
+    String verdict) {
 
   public static RtoAssessment of(Instant detectedAt, Instant recoveredAt) {
     Duration achieved = Duration.between(detectedAt, recoveredAt);
@@ -22,7 +28,15 @@ public record RtoAssessment(Instant detectedAt, Instant recoveredAt, Duration ac
     String verdict =
         achieved.compareTo(RecoveryObjectives.RTO_TARGET) <= 0
             ? RpoAssessment.WITHIN_TARGET
-            : achieved.compareTo(RecoveryObjectives.RTO_MAXIMUM) <= 0 ? RpoAssessment.ABOVE_TARGET : RpoAssessment.ABOVE_MAXIMUM;
-    return new RtoAssessment(detectedAt, recoveredAt, achieved, RecoveryObjectives.RTO_TARGET, RecoveryObjectives.RTO_MAXIMUM, verdict);
+            : achieved.compareTo(RecoveryObjectives.RTO_MAXIMUM) <= 0
+                ? RpoAssessment.ABOVE_TARGET
+                : RpoAssessment.ABOVE_MAXIMUM;
+    return new RtoAssessment(
+        detectedAt,
+        recoveredAt,
+        achieved,
+        RecoveryObjectives.RTO_TARGET,
+        RecoveryObjectives.RTO_MAXIMUM,
+        verdict);
   }
 }

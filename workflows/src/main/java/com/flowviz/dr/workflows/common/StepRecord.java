@@ -10,7 +10,8 @@ import java.time.Instant;
  * @param outcome RUNNING, SUCCEEDED, FAILED, SKIPPED or CANCELLED
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record StepRecord(String step, String outcome, Instant startedAt, Instant finishedAt, String detail) {
+public record StepRecord(
+    String step, String outcome, Instant startedAt, Instant finishedAt, String detail) {
 
   public static final String RUNNING = "RUNNING";
   public static final String SUCCEEDED = "SUCCEEDED";
@@ -19,6 +20,8 @@ public record StepRecord(String step, String outcome, Instant startedAt, Instant
   public static final String CANCELLED = "CANCELLED";
 
   public Duration duration() {
-    return startedAt == null || finishedAt == null ? Duration.ZERO : Duration.between(startedAt, finishedAt);
+    return startedAt == null || finishedAt == null
+        ? Duration.ZERO
+        : Duration.between(startedAt, finishedAt);
   }
 }

@@ -40,23 +40,36 @@ public final class StepTracker {
    * Runs a step whose result can say it failed (a restart command that exited non-zero, an
    * unhealthy endpoint): the step is recorded FAILED then, not SUCCEEDED, and the result returned.
    */
-  public <T> T runJudged(String step, Supplier<T> action, java.util.function.Predicate<T> succeeded, Function<T, String> describe) {
+  public <T> T runJudged(
+      String step,
+      Supplier<T> action,
+      java.util.function.Predicate<T> succeeded,
+      Function<T, String> describe) {
     int index = begin(step);
     try {
       T result = action.get();
-      finish(index, succeeded.test(result) ? StepRecord.SUCCEEDED : StepRecord.FAILED, describe.apply(result));
+      finish(
+          index,
+          succeeded.test(result) ? StepRecord.SUCCEEDED : StepRecord.FAILED,
+          describe.apply(result));
       return result;
     } catch (RuntimeException e) {
-      finish(index, isCancellation(e) ? StepRecord.CANCELLED : StepRecord.FAILED, Failures.rootMessage(e));
+      finish(
+          index,
+          isCancellation(e) ? StepRecord.CANCELLED : StepRecord.FAILED,
+          Failures.rootMessage(e));
       throw e;
     }
   }
 
   public void run(String step, Runnable action, String detail) {
-    run(step, () -> {
-      action.run();
-      return null;
-    }, ignored -> detail);
+    run(
+        step,
+        () -> {
+          action.run();
+          return null;
+        },
+        ignored -> detail);
   }
 
   public void skip(String step, String why) {
@@ -65,7 +78,10 @@ public final class StepTracker {
     trail.record(step, StepRecord.SKIPPED, why);
   }
 
-  /** The newest step still in progress (steps can overlap: staging is prepared during the download), or null. */
+  /**
+   * The newest step still in progress (steps can overlap: staging is prepared during the download),
+   * or null.
+   */
   public String current() {
     for (int i = steps.size() - 1; i >= 0; i--) {
       if (StepRecord.RUNNING.equals(steps.get(i).outcome())) {
@@ -87,11 +103,20 @@ public final class StepTracker {
 
   private void finish(int index, String outcome, String detail) {
     StepRecord started = steps.get(index);
-    StepRecord finished = new StepRecord(started.step(), outcome, started.startedAt(), now(), detail);
+    StepRecord finished =
+        new StepRecord(started.step(), outcome, started.startedAt(), now(), detail);
     steps.set(index, finished);
-    // Step durations for Prometheus (flowviz_step_duration_seconds); the SDK drops metrics during replay.
+    // Step durations for Prometheus (flowviz_step_duration_seconds); the SDK drops metrics during
+    // replay.
     Workflow.getMetricsScope()
-        .tagged(java.util.Map.of("workflow_type", Workflow.getInfo().getWorkflowType(), "step", started.step(), "outcome", outcome))
+        .tagged(
+            java.util.Map.of(
+                "workflow_type",
+                Workflow.getInfo().getWorkflowType(),
+                "step",
+                started.step(),
+                "outcome",
+                outcome))
         .timer("flowviz_step_duration")
         .record(com.uber.m3.util.Duration.ofMillis(finished.duration().toMillis()));
     Workflow.setCurrentDetails("Last step: " + started.step() + " " + outcome);

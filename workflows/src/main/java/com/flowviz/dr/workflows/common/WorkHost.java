@@ -4,9 +4,9 @@ import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
 import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.workhost.WorkHostActivities;
+import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.TimeoutFailure;
-import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
@@ -17,8 +17,10 @@ import java.time.Duration;
 public final class WorkHost {
 
   private static final Duration DOWNLOAD_TIMEOUT = Duration.ofHours(6);
+
   /** As long as a download: decryption follows the download as it arrives. */
   private static final Duration DECRYPT_TIMEOUT = DOWNLOAD_TIMEOUT;
+
   private static final Duration PG_RESTORE_TIMEOUT = Duration.ofHours(8);
 
   private final String taskQueue;
@@ -31,9 +33,12 @@ public final class WorkHost {
     this.pickupTimeout = pickupTimeout;
   }
 
-  /** @param pickupTimeout how long the host may leave its work unclaimed before it counts as lost */
+  /**
+   * @param pickupTimeout how long the host may leave its work unclaimed before it counts as lost
+   */
   public static WorkHost claim(String backupKey, Duration pickupTimeout) {
-    WorkHostActivities any = Workflow.newActivityStub(WorkHostActivities.class, ActivityTimeouts.QUICK);
+    WorkHostActivities any =
+        Workflow.newActivityStub(WorkHostActivities.class, ActivityTimeouts.QUICK);
     return new WorkHost(any.claimWorkHost(), backupKey, pickupTimeout);
   }
 
@@ -44,19 +49,25 @@ public final class WorkHost {
   public BackupStorageActivities download() {
     return Workflow.newActivityStub(
         BackupStorageActivities.class,
-        ActivityTimeouts.hostWork(taskQueue, DOWNLOAD_TIMEOUT, pickupTimeout, "Download " + backupKey));
+        ActivityTimeouts.hostWork(
+            taskQueue, DOWNLOAD_TIMEOUT, pickupTimeout, "Download " + backupKey));
   }
 
   public BackupDecryptionActivities decrypt() {
     return Workflow.newActivityStub(
         BackupDecryptionActivities.class,
-        ActivityTimeouts.hostWork(taskQueue, DECRYPT_TIMEOUT, pickupTimeout, "Decrypt " + backupKey));
+        ActivityTimeouts.hostWork(
+            taskQueue, DECRYPT_TIMEOUT, pickupTimeout, "Decrypt " + backupKey));
   }
 
   public PostgresActivities pgRestore(String database) {
     return Workflow.newActivityStub(
         PostgresActivities.class,
-        ActivityTimeouts.hostWork(taskQueue, PG_RESTORE_TIMEOUT, pickupTimeout, "pg_restore " + backupKey + " into " + database));
+        ActivityTimeouts.hostWork(
+            taskQueue,
+            PG_RESTORE_TIMEOUT,
+            pickupTimeout,
+            "pg_restore " + backupKey + " into " + database));
   }
 
   /** Removes this workflow's files from the host; runs to the end even during cancellation. */
@@ -64,7 +75,8 @@ public final class WorkHost {
     String workflowId = Workflow.getInfo().getWorkflowId();
     Detached.run(
         () ->
-            Workflow.newActivityStub(WorkHostActivities.class, ActivityTimeouts.hostQuick(taskQueue, pickupTimeout))
+            Workflow.newActivityStub(
+                    WorkHostActivities.class, ActivityTimeouts.hostQuick(taskQueue, pickupTimeout))
                 .discardWorkFiles(workflowId));
   }
 

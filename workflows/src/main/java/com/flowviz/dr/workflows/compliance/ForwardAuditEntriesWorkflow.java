@@ -5,8 +5,8 @@ import io.temporal.workflow.WorkflowMethod;
 
 /**
  * Moves one workflow run's audit entries from their copy in the compliance bucket into the audit
- * database once that is reachable again: started, abandoned, by a recovery that could not reach
- * the audit database, so the recovery ends without waiting for it.
+ * database once that is reachable again: started, abandoned, by a recovery that could not reach the
+ * audit database, so the recovery ends without waiting for it.
  */
 @WorkflowInterface
 public interface ForwardAuditEntriesWorkflow {
@@ -20,7 +20,10 @@ public interface ForwardAuditEntriesWorkflow {
    */
   record AuditForwarding(String workflowId, String runId, int fromSequence) {}
 
-  /** One forwarder per run and first pending entry: a second start of the same is refused by Temporal, not run twice. */
+  /**
+   * One forwarder per run and first pending entry: a second start of the same is refused by
+   * Temporal, not run twice.
+   */
   static String workflowId(String workflowId, String runId, int fromSequence) {
     return "audit-forward-" + workflowId + "-" + runId + "-" + fromSequence;
   }

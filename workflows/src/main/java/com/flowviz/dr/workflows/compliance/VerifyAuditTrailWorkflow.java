@@ -4,7 +4,10 @@ import com.flowviz.dr.activities.audit.ChainVerification;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
-/** Recomputes the audit trail's hash chain and names the first entry that breaks it (runbook section 7). */
+/**
+ * Recomputes the audit trail's hash chain and names the first entry that breaks it (runbook section
+ * 7).
+ */
 @WorkflowInterface
 public interface VerifyAuditTrailWorkflow {
 

@@ -7,7 +7,8 @@ import io.temporal.workflow.Workflow;
 
 public class VerifyAuditTrailWorkflowImpl implements VerifyAuditTrailWorkflow {
 
-  private final AuditActivities audit = Workflow.newActivityStub(AuditActivities.class, ActivityTimeouts.VERIFY);
+  private final AuditActivities audit =
+      Workflow.newActivityStub(AuditActivities.class, ActivityTimeouts.VERIFY);
 
   @Override
   public ChainVerification verify() {

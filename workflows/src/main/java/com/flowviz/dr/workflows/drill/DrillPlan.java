@@ -22,28 +22,51 @@ record DrillPlan(
 
   static DrillPlan from(DrillRequest input, String workflowId) {
     DrillRequest request = input == null ? DrillRequest.latest(null, null) : input;
-    String bucket = request.bucket() == null ? Defaults.BUCKET : InputValidation.bucketName("bucket", request.bucket());
-    String key = request.backupKey() == null || Defaults.LATEST.equalsIgnoreCase(request.backupKey().trim())
-        ? null : InputValidation.backupKey("backupKey", request.backupKey());
-    String prefix = request.backupPrefix() == null
-        ? (key != null && key.startsWith(Defaults.WEEKLY_PREFIX) ? Defaults.WEEKLY_PREFIX : Defaults.DAILY_PREFIX)
-        : InputValidation.prefix("backupPrefix", request.backupPrefix());
-    String instanceName = InputValidation.instanceName("instanceName",
-        request.instanceName() == null ? "flowviz-drill-" + Names.shortHash(workflowId) : request.instanceName());
+    String bucket =
+        request.bucket() == null
+            ? Defaults.BUCKET
+            : InputValidation.bucketName("bucket", request.bucket());
+    String key =
+        request.backupKey() == null || Defaults.LATEST.equalsIgnoreCase(request.backupKey().trim())
+            ? null
+            : InputValidation.backupKey("backupKey", request.backupKey());
+    String prefix =
+        request.backupPrefix() == null
+            ? (key != null && key.startsWith(Defaults.WEEKLY_PREFIX)
+                ? Defaults.WEEKLY_PREFIX
+                : Defaults.DAILY_PREFIX)
+            : InputValidation.prefix("backupPrefix", request.backupPrefix());
+    String instanceName =
+        InputValidation.instanceName(
+            "instanceName",
+            request.instanceName() == null
+                ? "flowviz-drill-" + Names.shortHash(workflowId)
+                : request.instanceName());
     RegionInput.forInstance("region", request.region());
-    String database = InputValidation.databaseName("databaseName", request.databaseName() == null ? Defaults.DATABASE : request.databaseName());
-    // "latest" is the newest backup of the database drilled, never another's that shares the prefix.
-    String source = request.sourceDatabase() == null
-        ? (key == null ? database : null)
-        : InputValidation.databaseName("sourceDatabase", request.sourceDatabase());
+    String database =
+        InputValidation.databaseName(
+            "databaseName",
+            request.databaseName() == null ? Defaults.DATABASE : request.databaseName());
+    // "latest" is the newest backup of the database drilled, never another's that shares the
+    // prefix.
+    String source =
+        request.sourceDatabase() == null
+            ? (key == null ? database : null)
+            : InputValidation.databaseName("sourceDatabase", request.sourceDatabase());
     return new DrillPlan(
         new BackupSelector(bucket, prefix, key, null, null, source),
-        prefix.startsWith(Defaults.WEEKLY_PREFIX) || (key != null && key.startsWith(Defaults.WEEKLY_PREFIX)),
+        prefix.startsWith(Defaults.WEEKLY_PREFIX)
+            || (key != null && key.startsWith(Defaults.WEEKLY_PREFIX)),
         database,
         new InstanceSpec(instanceName, request.region()),
         Boolean.TRUE.equals(request.keepScratch()),
         InputValidation.operator(request.operator()),
         InputValidation.freeText("reason", request.reason(), 2000),
-        DurationInput.parse("readinessTimeout", request.readinessTimeout(), Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofHours(1)));
+        DurationInput.parse(
+            "readinessTimeout",
+            request.readinessTimeout(),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(10),
+            Duration.ofHours(1)));
   }
 }

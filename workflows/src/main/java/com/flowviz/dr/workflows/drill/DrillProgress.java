@@ -7,4 +7,9 @@ import java.util.List;
 
 /** What the progress query answers while a drill runs. */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record DrillProgress(String currentStep, String backupKey, ProvisionedInstance scratch, String restoreWorkflowId, List<StepRecord> steps) {}
+public record DrillProgress(
+    String currentStep,
+    String backupKey,
+    ProvisionedInstance scratch,
+    String restoreWorkflowId,
+    List<StepRecord> steps) {}

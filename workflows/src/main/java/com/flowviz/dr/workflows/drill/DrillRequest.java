@@ -14,10 +14,12 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *     Glacier or Deep Archive first, as runbook 4.2 does, and the retrieval counts in the RTO
  * @param backupPrefix where "latest" looks: {@code daily/} (default) or {@code weekly/}
  * @param databaseName the database the restore creates on the scratch instance, default flowviz
- * @param instanceName the scratch instance, default {@code flowviz-drill-<8 hex of the workflow id>}
+ * @param instanceName the scratch instance, default {@code flowviz-drill-<8 hex of the workflow
+ *     id>}
  * @param keepScratch keep the scratch instance afterwards (for a look at the restored data); by
  *     default it is torn down, after a failure too
- * @param readinessTimeout ISO-8601 duration the scratch server has to accept connections, default PT5M
+ * @param readinessTimeout ISO-8601 duration the scratch server has to accept connections, default
+ *     PT5M
  * @param sourceDatabase whose backups "latest" chooses among ({@code <db>_daily_...}), and the
  *     database a backup's manifest must name; default {@code databaseName}. Another database's
  *     backup in the same prefix is never the one drilled
@@ -36,9 +38,29 @@ public record DrillRequest(
     String readinessTimeout,
     String sourceDatabase) {
 
-  public DrillRequest(String backupKey, String backupPrefix, String bucket, String databaseName, String instanceName, String region,
-      Boolean keepScratch, String operator, String reason, String readinessTimeout) {
-    this(backupKey, backupPrefix, bucket, databaseName, instanceName, region, keepScratch, operator, reason, readinessTimeout, null);
+  public DrillRequest(
+      String backupKey,
+      String backupPrefix,
+      String bucket,
+      String databaseName,
+      String instanceName,
+      String region,
+      Boolean keepScratch,
+      String operator,
+      String reason,
+      String readinessTimeout) {
+    this(
+        backupKey,
+        backupPrefix,
+        bucket,
+        databaseName,
+        instanceName,
+        region,
+        keepScratch,
+        operator,
+        reason,
+        readinessTimeout,
+        null);
   }
 
   public static DrillRequest latest(String bucket, String operator) {

@@ -11,6 +11,7 @@ final class DrillSteps {
   static final String RESTORE = "restore-and-verify";
   static final String TEARDOWN = "teardown-scratch-instance";
   static final String RECORD_REPORT = "record-drill-report";
+
   /** The prefix of the restore's own steps in the report. */
   static final String RESTORE_STEP_PREFIX = "restore/";
 

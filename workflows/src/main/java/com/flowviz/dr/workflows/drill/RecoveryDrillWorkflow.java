@@ -8,9 +8,9 @@ import io.temporal.workflow.WorkflowMethod;
 /**
  * A restore rehearsal: the chosen backup restored onto a scratch instance and verified exactly as
  * an incident would (4.3's provisioners, 4.1's restore, 4.2's retrieval for a weekly backup), each
- * step and the whole timed against the runbook's RTO, the backup's age against its RPO, the
- * scratch instance torn down, the report kept. A failed drill notifies like an incident and ends
- * the workflow failed, its report in the failure's details.
+ * step and the whole timed against the runbook's RTO, the backup's age against its RPO, the scratch
+ * instance torn down, the report kept. A failed drill notifies like an incident and ends the
+ * workflow failed, its report in the failure's details.
  */
 @WorkflowInterface
 public interface RecoveryDrillWorkflow {

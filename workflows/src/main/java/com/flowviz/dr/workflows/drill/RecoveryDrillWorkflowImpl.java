@@ -43,11 +43,16 @@ import java.util.Map;
 
 public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
 
-  private final BackupStorageActivities storage = Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
-  private final BackupDecryptionActivities decryption = Workflow.newActivityStub(BackupDecryptionActivities.class, ActivityTimeouts.QUICK);
-  private final PostgresActivities postgres = Workflow.newActivityStub(PostgresActivities.class, ActivityTimeouts.DATABASE);
-  private final DrillActivities drills = Workflow.newActivityStub(DrillActivities.class, ActivityTimeouts.QUICK);
-  private final ProvisionActivities provisioning = Workflow.newActivityStub(ProvisionActivities.class, ActivityTimeouts.PROVISIONING);
+  private final BackupStorageActivities storage =
+      Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
+  private final BackupDecryptionActivities decryption =
+      Workflow.newActivityStub(BackupDecryptionActivities.class, ActivityTimeouts.QUICK);
+  private final PostgresActivities postgres =
+      Workflow.newActivityStub(PostgresActivities.class, ActivityTimeouts.DATABASE);
+  private final DrillActivities drills =
+      Workflow.newActivityStub(DrillActivities.class, ActivityTimeouts.QUICK);
+  private final ProvisionActivities provisioning =
+      Workflow.newActivityStub(ProvisionActivities.class, ActivityTimeouts.PROVISIONING);
 
   /** Storage classes that must be retrieved before a byte can be read. */
   private static final java.util.Set<String> ARCHIVED = java.util.Set.of("GLACIER", "DEEP_ARCHIVE");
@@ -67,32 +72,77 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
     RunSearchAttributes.tag("drill", plan.operator(), plan.database());
     steps = new StepTracker(trail);
     Notifier notifier = new Notifier(trail, drillId);
-    trail.record("drill-requested", StepRecord.RUNNING, "restore " + (plan.selector().key() == null ? "the newest backup under "
-        + plan.selector().prefix() : plan.selector().key()) + " onto scratch instance " + plan.scratch().name()
-        + (plan.reason().isEmpty() ? "" : "; reason: " + plan.reason()));
+    trail.record(
+        "drill-requested",
+        StepRecord.RUNNING,
+        "restore "
+            + (plan.selector().key() == null
+                ? "the newest backup under " + plan.selector().prefix()
+                : plan.selector().key())
+            + " onto scratch instance "
+            + plan.scratch().name()
+            + (plan.reason().isEmpty() ? "" : "; reason: " + plan.reason()));
 
     RestoreResult restored = null;
     Instant verifiedAt = null;
     String failure = null;
     boolean cancelled = false;
     try {
-      backup = steps.run(RESOLVE_BACKUP, () -> storage.resolveBackup(plan.selector()),
-          b -> b.uri() + " taken " + b.takenAt() + " (" + b.storageClass() + ")");
+      backup =
+          steps.run(
+              RESOLVE_BACKUP,
+              () -> storage.resolveBackup(plan.selector()),
+              b -> b.uri() + " taken " + b.takenAt() + " (" + b.storageClass() + ")");
       trail.backupKey(backup.key());
       RunSearchAttributes.backupKey(backup.key());
       BackupManifest manifest = storage.readManifest(backup);
-      ArchiveHeader archive = steps.run(READ_ARCHIVE_HEADER, () -> decryption.readArchiveHeader(backup, manifest),
-          a -> a == null ? "not readable before retrieval; checked before pg_restore" : "pg_dump " + a.pgDumpVersion() + " of PostgreSQL " + a.serverVersion());
-      scratch = steps.run(PROVISION, () -> provisioning.provisionInstance(plan.scratch()),
-          i -> (i.reused() ? "reused " : "provisioned ") + i.provisioner() + " instance " + i.name() + " at " + i.server().describe());
-      ServerInfo server = steps.run(WAIT_READY, () -> postgres.awaitServerReady(scratch.server(), plan.readinessTimeout()),
-          s -> "PostgreSQL " + s.version() + " ready after " + s.waitedMillis() + " ms");
-      steps.run(CHECK_VERSIONS, () -> postgres.checkRestoreCompatibility(archive, scratch.server()),
-          archive == null ? "no header to check yet" : "backup from PostgreSQL " + archive.serverVersion() + " fits server " + server.version());
-      steps.run(CREATE_EXTENSIONS, () -> postgres.createDatabaseWithExtensions("template1", scratch.server()),
+      ArchiveHeader archive =
+          steps.run(
+              READ_ARCHIVE_HEADER,
+              () -> decryption.readArchiveHeader(backup, manifest),
+              a ->
+                  a == null
+                      ? "not readable before retrieval; checked before pg_restore"
+                      : "pg_dump " + a.pgDumpVersion() + " of PostgreSQL " + a.serverVersion());
+      scratch =
+          steps.run(
+              PROVISION,
+              () -> provisioning.provisionInstance(plan.scratch()),
+              i ->
+                  (i.reused() ? "reused " : "provisioned ")
+                      + i.provisioner()
+                      + " instance "
+                      + i.name()
+                      + " at "
+                      + i.server().describe());
+      ServerInfo server =
+          steps.run(
+              WAIT_READY,
+              () -> postgres.awaitServerReady(scratch.server(), plan.readinessTimeout()),
+              s -> "PostgreSQL " + s.version() + " ready after " + s.waitedMillis() + " ms");
+      steps.run(
+          CHECK_VERSIONS,
+          () -> postgres.checkRestoreCompatibility(archive, scratch.server()),
+          archive == null
+              ? "no header to check yet"
+              : "backup from PostgreSQL "
+                  + archive.serverVersion()
+                  + " fits server "
+                  + server.version());
+      steps.run(
+          CREATE_EXTENSIONS,
+          () -> postgres.createDatabaseWithExtensions("template1", scratch.server()),
           "extensions created in template1");
-      restored = steps.run(RESTORE, () -> restoreOnScratch(plan),
-          r -> r.outcome() + " into " + r.targetDatabase() + ", verification " + (r.verification().passed() ? "passed" : "FAILED"));
+      restored =
+          steps.run(
+              RESTORE,
+              () -> restoreOnScratch(plan),
+              r ->
+                  r.outcome()
+                      + " into "
+                      + r.targetDatabase()
+                      + ", verification "
+                      + (r.verification().passed() ? "passed" : "FAILED"));
       verifiedAt = now();
     } catch (RuntimeException e) {
       cancelled = StepTracker.isCancellation(e);
@@ -104,28 +154,67 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
     RestoreResult finalRestore = restored;
     Instant finalVerifiedAt = verifiedAt;
     String finalFailure = failure;
-    DrillReport report = Detached.call(() -> finish(drillId, plan, startedAt, finalVerifiedAt, finalRestore, finalFailure, trail, notifier));
+    DrillReport report =
+        Detached.call(
+            () ->
+                finish(
+                    drillId,
+                    plan,
+                    startedAt,
+                    finalVerifiedAt,
+                    finalRestore,
+                    finalFailure,
+                    trail,
+                    notifier));
     if (failure != null) {
       if (cancelled) {
-        throw new io.temporal.failure.CanceledFailure("drill cancelled; scratch instance " + (report.scratchTornDown() ? "removed" : "kept"));
+        throw new io.temporal.failure.CanceledFailure(
+            "drill cancelled; scratch instance " + (report.scratchTornDown() ? "removed" : "kept"));
       }
-      throw ApplicationFailure.newNonRetryableFailure("Recovery drill failed: " + failure + (report.scratchTornDown()
-          ? "; the scratch instance was removed" : "; the scratch instance " + plan.scratch().name() + " was kept"), "DrillFailed", report);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "Recovery drill failed: "
+              + failure
+              + (report.scratchTornDown()
+                  ? "; the scratch instance was removed"
+                  : "; the scratch instance " + plan.scratch().name() + " was kept"),
+          "DrillFailed",
+          report);
     }
     return report;
   }
 
-  private DrillReport finish(String drillId, DrillPlan plan, Instant startedAt, Instant verifiedAt, RestoreResult restored, String failure,
-      AuditTrail trail, Notifier notifier) {
+  private DrillReport finish(
+      String drillId,
+      DrillPlan plan,
+      Instant startedAt,
+      Instant verifiedAt,
+      RestoreResult restored,
+      String failure,
+      AuditTrail trail,
+      Notifier notifier) {
     boolean tornDown = tearDown(plan);
     DrillReport report = report(drillId, plan, startedAt, verifiedAt, restored, failure, tornDown);
     steps.run(RECORD_REPORT, () -> drills.recordDrillReport(report), "kept in the audit store");
     trail.record("drill", report.outcome(), summary(report));
     if (failure != null) {
-      notifier.send("failed", "critical", "trigger", "Recovery drill " + drillId + " FAILED: " + failure, details(report));
+      notifier.send(
+          "failed",
+          "critical",
+          "trigger",
+          "Recovery drill " + drillId + " FAILED: " + failure,
+          details(report));
     } else if (RpoAssessment.ABOVE_MAXIMUM.equals(report.rtoVerdict())) {
-      notifier.send("rto-above-maximum", "warning", "trigger", "Recovery drill " + drillId + ": the restore took " + report.rto()
-          + ", beyond the RTO maximum of " + report.rtoMaximum(), details(report));
+      notifier.send(
+          "rto-above-maximum",
+          "warning",
+          "trigger",
+          "Recovery drill "
+              + drillId
+              + ": the restore took "
+              + report.rto()
+              + ", beyond the RTO maximum of "
+              + report.rtoMaximum(),
+          details(report));
     }
     notifier.awaitDeliveries(Duration.ofHours(1));
     trail.awaitAll();
@@ -135,20 +224,54 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
   private RestoreResult restoreOnScratch(DrillPlan plan) {
     restoreWorkflowId = Workflow.getInfo().getWorkflowId() + "-restore";
     String reason = plan.reason().isEmpty() ? "recovery drill on " + scratch.name() : plan.reason();
-    ChildWorkflowOptions options = ChildWorkflowOptions.newBuilder()
-        .setWorkflowId(restoreWorkflowId)
-        .setTaskQueue(TaskQueues.DR)
-        .setStaticSummary("Drill: restore " + backup.key() + " onto scratch instance " + scratch.name())
-        .build();
+    ChildWorkflowOptions options =
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(restoreWorkflowId)
+            .setTaskQueue(TaskQueues.DR)
+            .setStaticSummary(
+                "Drill: restore " + backup.key() + " onto scratch instance " + scratch.name())
+            .build();
     if (plan.weekly() || ARCHIVED.contains(backup.storageClass())) {
-      // A weekly backup sits in Glacier or Deep Archive: its retrieval is part of the time to recover.
-      RestoreFromWeeklyBackupWorkflow weekly = Workflow.newChildWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, options);
-      return weekly.restore(new WeeklyRestoreRequest(backup.key(), null, null, backup.bucket(), null, null, null, null, null, plan.operator(),
-          reason, null, null, scratch.server())).restore();
+      // A weekly backup sits in Glacier or Deep Archive: its retrieval is part of the time to
+      // recover.
+      RestoreFromWeeklyBackupWorkflow weekly =
+          Workflow.newChildWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, options);
+      return weekly
+          .restore(
+              new WeeklyRestoreRequest(
+                  backup.key(),
+                  null,
+                  null,
+                  backup.bucket(),
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  plan.operator(),
+                  reason,
+                  null,
+                  null,
+                  scratch.server()))
+          .restore();
     }
-    RestoreFromBackupWorkflow daily = Workflow.newChildWorkflowStub(RestoreFromBackupWorkflow.class, options);
-    return daily.restore(new RestoreRequest(backup.key(), null, null, backup.bucket(), plan.database(), plan.operator(), reason, null, null, null,
-        scratch.server(), false, backup.region()));
+    RestoreFromBackupWorkflow daily =
+        Workflow.newChildWorkflowStub(RestoreFromBackupWorkflow.class, options);
+    return daily.restore(
+        new RestoreRequest(
+            backup.key(),
+            null,
+            null,
+            backup.bucket(),
+            plan.database(),
+            plan.operator(),
+            reason,
+            null,
+            null,
+            null,
+            scratch.server(),
+            false,
+            backup.region()));
   }
 
   private boolean tearDown(DrillPlan plan) {
@@ -158,15 +281,26 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
     }
     try {
       // Also when provisioning failed half way: anything made under the name goes.
-      steps.run(TEARDOWN, () -> provisioning.teardownInstance(plan.scratch()),
-          removed -> removed ? "removed scratch instance " + plan.scratch().name() : "no scratch instance to remove");
+      steps.run(
+          TEARDOWN,
+          () -> provisioning.teardownInstance(plan.scratch()),
+          removed ->
+              removed
+                  ? "removed scratch instance " + plan.scratch().name()
+                  : "no scratch instance to remove");
       return true;
     } catch (RuntimeException e) {
       return false;
     }
   }
 
-  private DrillReport report(String drillId, DrillPlan plan, Instant startedAt, Instant verifiedAt, RestoreResult restored, String failure,
+  private DrillReport report(
+      String drillId,
+      DrillPlan plan,
+      Instant startedAt,
+      Instant verifiedAt,
+      RestoreResult restored,
+      String failure,
       boolean tornDown) {
     RtoAssessment rto = verifiedAt == null ? null : RtoAssessment.of(startedAt, verifiedAt);
     RpoAssessment age = backup == null ? null : RpoAssessment.of(startedAt, backup.takenAt());
@@ -179,19 +313,39 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
       }
       measured.add(step(s.step(), s, null));
     }
-    return new DrillReport(drillId, failure == null ? DrillReport.PASSED : DrillReport.FAILED, plan.operator(), startedAt, now(),
-        backup == null ? null : backup.uri(), backup == null ? null : backup.takenAt(), backup == null ? null : backup.sizeBytes(),
-        age == null ? null : age.gap(), age == null ? null : age.verdict(), rto == null ? null : rto.achieved(), rto == null ? null : rto.verdict(),
-        com.flowviz.dr.workflows.RecoveryObjectives.RTO_TARGET, com.flowviz.dr.workflows.RecoveryObjectives.RTO_MAXIMUM,
+    return new DrillReport(
+        drillId,
+        failure == null ? DrillReport.PASSED : DrillReport.FAILED,
+        plan.operator(),
+        startedAt,
+        now(),
+        backup == null ? null : backup.uri(),
+        backup == null ? null : backup.takenAt(),
+        backup == null ? null : backup.sizeBytes(),
+        age == null ? null : age.gap(),
+        age == null ? null : age.verdict(),
+        rto == null ? null : rto.achieved(),
+        rto == null ? null : rto.verdict(),
+        com.flowviz.dr.workflows.RecoveryObjectives.RTO_TARGET,
+        com.flowviz.dr.workflows.RecoveryObjectives.RTO_MAXIMUM,
         restored == null ? null : restored.verification().passed(),
-        restored == null ? List.of() : restored.verification().failedChecks().stream()
-            .map(c -> c.name() + ": expected " + c.expected() + ", found " + c.actual()).toList(),
-        plan.scratch().name(), scratch == null ? null : scratch.provisioner(), tornDown, restoreWorkflowId, measured, failure);
+        restored == null
+            ? List.of()
+            : restored.verification().failedChecks().stream()
+                .map(c -> c.name() + ": expected " + c.expected() + ", found " + c.actual())
+                .toList(),
+        plan.scratch().name(),
+        scratch == null ? null : scratch.provisioner(),
+        tornDown,
+        restoreWorkflowId,
+        measured,
+        failure);
   }
 
   /** The transfer moves the encrypted object; pg_restore reads the archive it became. */
   private Long bytesOf(String restoreStep, RestoreResult restored) {
-    if (restoreStep.equals(RestoreSteps.DOWNLOAD) || restoreStep.equals(RestoreSteps.DOWNLOAD_AND_DECRYPT)) {
+    if (restoreStep.equals(RestoreSteps.DOWNLOAD)
+        || restoreStep.equals(RestoreSteps.DOWNLOAD_AND_DECRYPT)) {
       return backup.sizeBytes();
     }
     if (restoreStep.equals(RestoreSteps.PG_RESTORE) || restoreStep.equals(RestoreSteps.DECRYPT)) {
@@ -201,15 +355,27 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
   }
 
   private static DrillStep step(String name, StepRecord s, Long bytes) {
-    Duration duration = s.startedAt() == null || s.finishedAt() == null ? null : Duration.between(s.startedAt(), s.finishedAt());
-    Double rate = bytes == null || duration == null || duration.isZero() ? null : bytes / (duration.toMillis() / 1000.0);
-    return new DrillStep(name, s.outcome(), s.startedAt(), s.finishedAt(), duration, bytes, rate, s.detail());
+    Duration duration =
+        s.startedAt() == null || s.finishedAt() == null
+            ? null
+            : Duration.between(s.startedAt(), s.finishedAt());
+    Double rate =
+        bytes == null || duration == null || duration.isZero()
+            ? null
+            : bytes / (duration.toMillis() / 1000.0);
+    return new DrillStep(
+        name, s.outcome(), s.startedAt(), s.finishedAt(), duration, bytes, rate, s.detail());
   }
 
   private static String summary(DrillReport r) {
-    return r.outcome() + (r.rto() == null ? "" : "; RTO " + r.rto() + " (" + r.rtoVerdict() + ")")
-        + (r.backupAge() == null ? "" : "; backup age " + r.backupAge() + " (" + r.rpoVerdict() + ")")
-        + "; scratch " + (r.scratchTornDown() ? "removed" : "kept") + (r.failure() == null ? "" : "; " + r.failure());
+    return r.outcome()
+        + (r.rto() == null ? "" : "; RTO " + r.rto() + " (" + r.rtoVerdict() + ")")
+        + (r.backupAge() == null
+            ? ""
+            : "; backup age " + r.backupAge() + " (" + r.rpoVerdict() + ")")
+        + "; scratch "
+        + (r.scratchTornDown() ? "removed" : "kept")
+        + (r.failure() == null ? "" : "; " + r.failure());
   }
 
   private static Map<String, String> details(DrillReport r) {
@@ -228,7 +394,11 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
 
   @Override
   public DrillProgress progress() {
-    return new DrillProgress(steps == null ? null : steps.current(), backup == null ? null : backup.key(), scratch, restoreWorkflowId,
+    return new DrillProgress(
+        steps == null ? null : steps.current(),
+        backup == null ? null : backup.key(),
+        scratch,
+        restoreWorkflowId,
         steps == null ? List.of() : steps.steps());
   }
 

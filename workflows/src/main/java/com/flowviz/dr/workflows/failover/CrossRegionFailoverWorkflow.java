@@ -9,9 +9,9 @@ import io.temporal.workflow.WorkflowMethod;
 
 /**
  * Runbook 4.4 (scenario 2.5), and failback: check the backups in the bucket to restore from,
- * provision the region's stack with terraform, restore the newest backup into it with runbook
- * 4.1, wait for a person's approval, switch DNS in Route53, wait until the change is in sync, and
- * probe the public health URL.
+ * provision the region's stack with terraform, restore the newest backup into it with runbook 4.1,
+ * wait for a person's approval, switch DNS in Route53, wait until the change is in sync, and probe
+ * the public health URL.
  */
 @WorkflowInterface
 public interface CrossRegionFailoverWorkflow {
@@ -19,7 +19,9 @@ public interface CrossRegionFailoverWorkflow {
   @WorkflowMethod(name = "CrossRegionFailover")
   FailoverResult failover(FailoverRequest request);
 
-  /** Approve or reject at a gate; answers what the workflow will do. A DNS approval may come early. */
+  /**
+   * Approve or reject at a gate; answers what the workflow will do. A DNS approval may come early.
+   */
   @UpdateMethod
   String decide(Decision decision);
 

@@ -1,6 +1,5 @@
 package com.flowviz.dr.workflows.failover;
 
-import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.activities.dns.DnsActivities;
 import com.flowviz.dr.activities.dns.DnsChange;
 import com.flowviz.dr.activities.dns.DnsChangeRequest;
@@ -13,13 +12,13 @@ import com.flowviz.dr.activities.verify.HealthReport;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.FailureTypes;
-import com.flowviz.dr.workflows.RecoveryObjectives;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
 import com.flowviz.dr.workflows.common.ApprovalGates;
 import com.flowviz.dr.workflows.common.AuditTrail;
 import com.flowviz.dr.workflows.common.Failures;
 import com.flowviz.dr.workflows.common.RpoAssessment;
+import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.common.StepTracker;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
@@ -50,14 +49,23 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
   static final String PROBE_HEALTH = "probe-public-health";
 
   /** Names the skipped comparison as a step of its own when the compared region cannot be read. */
-  private static final String COMPARED_REGION_UNREACHABLE = "failover-compared-region-unreachable-step";
-  /** Holds a failback at a gate when the DR side has newer backups than the primary's it would restore. */
+  private static final String COMPARED_REGION_UNREACHABLE =
+      "failover-compared-region-unreachable-step";
+
+  /**
+   * Holds a failback at a gate when the DR side has newer backups than the primary's it would
+   * restore.
+   */
   private static final String FAILBACK_GUARDS_NEWER_DR_DATA = "failback-guards-newer-dr-data";
 
-  private final BackupStorageActivities storage = Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
+  private final BackupStorageActivities storage =
+      Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
   private final VerificationActivities verification =
-      Workflow.newActivityStub(VerificationActivities.class,
-          ActivityTimeouts.APPLICATION.toBuilder().setStartToCloseTimeout(Duration.ofHours(2)).build());
+      Workflow.newActivityStub(
+          VerificationActivities.class,
+          ActivityTimeouts.APPLICATION.toBuilder()
+              .setStartToCloseTimeout(Duration.ofHours(2))
+              .build());
   private final InfrastructureActivities infrastructure =
       Workflow.newActivityStub(
           InfrastructureActivities.class,
@@ -67,24 +75,32 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
               .setScheduleToCloseTimeout(Duration.ofHours(3))
               .setRetryOptions(ActivityTimeouts.QUICK.getRetryOptions())
               .build());
-  private final DnsActivities dns = Workflow.newActivityStub(DnsActivities.class, ActivityTimeouts.QUICK);
+  private final DnsActivities dns =
+      Workflow.newActivityStub(DnsActivities.class, ActivityTimeouts.QUICK);
 
   private FailoverPlan plan;
   private StepTracker steps;
   private FreshnessReport freshness;
-  private final ApprovalGates gates = new ApprovalGates(Decision.DNS_SWITCH, Decision.STALE_BACKUP, Decision.FAILBACK_DATA_LOSS);
+  private final ApprovalGates gates =
+      new ApprovalGates(Decision.DNS_SWITCH, Decision.STALE_BACKUP, Decision.FAILBACK_DATA_LOSS);
   private String restoreWorkflowId;
 
-  /** A health URL from the input meets the worker's URL rules before anything is provisioned or switched. */
+  /**
+   * A health URL from the input meets the worker's URL rules before anything is provisioned or
+   * switched.
+   */
   private void checkHealthUrlOfInput(FailoverRequest request) {
-    if (request.healthUrl() == null || Workflow.getVersion("failover-health-url-preflight", Workflow.DEFAULT_VERSION, 1) < 1) {
+    if (request.healthUrl() == null
+        || Workflow.getVersion("failover-health-url-preflight", Workflow.DEFAULT_VERSION, 1) < 1) {
       return;
     }
     try {
       verification.checkHealthUrl(plan.healthUrl());
     } catch (io.temporal.failure.ActivityFailure e) {
-      if (e.getCause() instanceof ApplicationFailure refused && com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT.equals(refused.getType())) {
-        throw ApplicationFailure.newNonRetryableFailure(refused.getOriginalMessage(), refused.getType());
+      if (e.getCause() instanceof ApplicationFailure refused
+          && com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT.equals(refused.getType())) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            refused.getOriginalMessage(), refused.getType());
       }
       throw e;
     }
@@ -98,107 +114,233 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
     AuditTrail trail = new AuditTrail(plan.operator());
     RunSearchAttributes.tag("4.4 " + plan.direction(), plan.operator(), plan.database());
     steps = new StepTracker(trail);
-    trail.record(plan.direction() + "-requested", StepRecord.RUNNING,
-        plan.direction() + " to " + plan.targetRegion() + " from s3://" + plan.sourceBucket() + " (" + plan.sourceRegion() + ")"
+    trail.record(
+        plan.direction() + "-requested",
+        StepRecord.RUNNING,
+        plan.direction()
+            + " to "
+            + plan.targetRegion()
+            + " from s3://"
+            + plan.sourceBucket()
+            + " ("
+            + plan.sourceRegion()
+            + ")"
             + (plan.reason().isEmpty() ? "" : "; reason: " + plan.reason()));
     try {
       freshness = steps.run(CHECK_FRESHNESS, this::checkFreshness, FailoverText::freshness);
-      if (!freshness.compared().reachable() && Workflow.getVersion(COMPARED_REGION_UNREACHABLE, Workflow.DEFAULT_VERSION, 1) == 1) {
+      if (!freshness.compared().reachable()
+          && Workflow.getVersion(COMPARED_REGION_UNREACHABLE, Workflow.DEFAULT_VERSION, 1) == 1) {
         // 2.5: the region we fail over from is down. Its bucket is only a comparison, so the
         // failover goes on from the DR side and says which check it could not make.
         steps.skip(COMPARE_REPLICATION, FailoverText.comparisonSkipped(freshness, plan));
       }
       trail.backupKey(freshness.source().newest().key());
       RunSearchAttributes.backupKey(freshness.source().newest().key());
-      if (plan.failback() && Workflow.getVersion(FAILBACK_GUARDS_NEWER_DR_DATA, Workflow.DEFAULT_VERSION, 1) == 1) {
+      if (plan.failback()
+          && Workflow.getVersion(FAILBACK_GUARDS_NEWER_DR_DATA, Workflow.DEFAULT_VERSION, 1) == 1) {
         String loss = FailoverText.failbackLoss(freshness, plan);
         if (loss != null) {
           // Restoring the primary's backup over what the DR side wrote since is a data loss a
           // person must accept; a pre-approved DNS policy does not cover it.
-          Decision lossDecision = steps.run(APPROVE_FAILBACK_DATA_LOSS,
-              () -> gates.await(Decision.FAILBACK_DATA_LOSS, plan.approvalTimeout(), FailoverText.failbackLossQuestion(loss, plan)),
-              FailoverText::decision);
+          Decision lossDecision =
+              steps.run(
+                  APPROVE_FAILBACK_DATA_LOSS,
+                  () ->
+                      gates.await(
+                          Decision.FAILBACK_DATA_LOSS,
+                          plan.approvalTimeout(),
+                          FailoverText.failbackLossQuestion(loss, plan)),
+                  FailoverText::decision);
           if (lossDecision == null || !lossDecision.approve()) {
-            String outcome = lossDecision == null ? FailoverResult.APPROVAL_TIMED_OUT : FailoverResult.FAILBACK_DATA_LOSS_REJECTED;
-            trail.record(plan.direction(), outcome, FailoverText.decision(lossDecision) + "; " + loss + "; nothing was provisioned or changed");
+            String outcome =
+                lossDecision == null
+                    ? FailoverResult.APPROVAL_TIMED_OUT
+                    : FailoverResult.FAILBACK_DATA_LOSS_REJECTED;
+            trail.record(
+                plan.direction(),
+                outcome,
+                FailoverText.decision(lossDecision)
+                    + "; "
+                    + loss
+                    + "; nothing was provisioned or changed");
             return result(startedAt, outcome, null, null, null, null);
           }
         }
       }
       if (freshness.rpo().verdict().equals(RpoAssessment.ABOVE_MAXIMUM)) {
-        Decision staleDecision = steps.run(APPROVE_STALE_BACKUP,
-            () -> gates.await(Decision.STALE_BACKUP, plan.approvalTimeout(), FailoverText.staleQuestion(freshness, plan)), FailoverText::decision);
+        Decision staleDecision =
+            steps.run(
+                APPROVE_STALE_BACKUP,
+                () ->
+                    gates.await(
+                        Decision.STALE_BACKUP,
+                        plan.approvalTimeout(),
+                        FailoverText.staleQuestion(freshness, plan)),
+                FailoverText::decision);
         if (staleDecision == null || !staleDecision.approve()) {
-          String outcome = staleDecision == null ? FailoverResult.APPROVAL_TIMED_OUT : FailoverResult.STALE_BACKUP_REJECTED;
-          trail.record(plan.direction(), outcome, FailoverText.decision(staleDecision) + "; nothing was provisioned or changed");
+          String outcome =
+              staleDecision == null
+                  ? FailoverResult.APPROVAL_TIMED_OUT
+                  : FailoverResult.STALE_BACKUP_REJECTED;
+          trail.record(
+              plan.direction(),
+              outcome,
+              FailoverText.decision(staleDecision) + "; nothing was provisioned or changed");
           return result(startedAt, outcome, null, null, null, null);
         }
       }
-      StackOutputs stack = steps.run(PROVISION, () -> infrastructure.applyStack(new StackSpec(plan.workspace(), plan.targetRegion())),
-          s -> "terraform workspace " + s.workspace() + " in " + s.region() + ": database " + s.database().describe() + ", outputs " + s.outputs().keySet());
-      RestoreResult restored = steps.run(RESTORE, () -> restoreWithRunbook41(stack),
-          r -> r.outcome() + ", verification " + (r.verification().passed() ? "passed" : "FAILED") + ", backup " + r.backup().key());
+      StackOutputs stack =
+          steps.run(
+              PROVISION,
+              () -> infrastructure.applyStack(new StackSpec(plan.workspace(), plan.targetRegion())),
+              s ->
+                  "terraform workspace "
+                      + s.workspace()
+                      + " in "
+                      + s.region()
+                      + ": database "
+                      + s.database().describe()
+                      + ", outputs "
+                      + s.outputs().keySet());
+      RestoreResult restored =
+          steps.run(
+              RESTORE,
+              () -> restoreWithRunbook41(stack),
+              r ->
+                  r.outcome()
+                      + ", verification "
+                      + (r.verification().passed() ? "passed" : "FAILED")
+                      + ", backup "
+                      + r.backup().key());
 
       Decision dnsDecision;
       if (plan.preApproved()) {
-        dnsDecision = gates.offer(Decision.approve(Decision.DNS_SWITCH, plan.preApprovedBy(), "pre-approved by policy"));
+        dnsDecision =
+            gates.offer(
+                Decision.approve(
+                    Decision.DNS_SWITCH, plan.preApprovedBy(), "pre-approved by policy"));
         steps.skip(APPROVE_DNS, "pre-approved by " + plan.preApprovedBy());
       } else {
-        dnsDecision = steps.run(APPROVE_DNS,
-            () -> gates.await(Decision.DNS_SWITCH, plan.approvalTimeout(), FailoverText.dnsQuestion(plan, stack, restored)), FailoverText::decision);
+        dnsDecision =
+            steps.run(
+                APPROVE_DNS,
+                () ->
+                    gates.await(
+                        Decision.DNS_SWITCH,
+                        plan.approvalTimeout(),
+                        FailoverText.dnsQuestion(plan, stack, restored)),
+                FailoverText::decision);
       }
       if (dnsDecision == null || !dnsDecision.approve()) {
-        String outcome = dnsDecision == null ? FailoverResult.APPROVAL_TIMED_OUT : FailoverResult.DNS_SWITCH_REJECTED;
-        trail.record(plan.direction(), outcome,
-            FailoverText.decision(dnsDecision) + "; DNS unchanged, the " + plan.targetRegion() + " stack stays up for the operator to decide");
+        String outcome =
+            dnsDecision == null
+                ? FailoverResult.APPROVAL_TIMED_OUT
+                : FailoverResult.DNS_SWITCH_REJECTED;
+        trail.record(
+            plan.direction(),
+            outcome,
+            FailoverText.decision(dnsDecision)
+                + "; DNS unchanged, the "
+                + plan.targetRegion()
+                + " stack stays up for the operator to decide");
         return result(startedAt, outcome, stack, restored, null, null);
       }
 
       Map<String, String> variables = new HashMap<>(stack.outputs());
       variables.put("region", plan.targetRegion());
-      DnsChange change = steps.run(SWITCH_DNS,
-          () -> dns.applyChangeBatch(new DnsChangeRequest(plan.hostedZoneId(), plan.changeBatch(), variables, Workflow.getInfo().getWorkflowId())),
-          c -> (c.alreadyApplied() ? "records already held the values: " : "UPSERT " + c.changeId() + ": ") + c.records());
+      DnsChange change =
+          steps.run(
+              SWITCH_DNS,
+              () ->
+                  dns.applyChangeBatch(
+                      new DnsChangeRequest(
+                          plan.hostedZoneId(),
+                          plan.changeBatch(),
+                          variables,
+                          Workflow.getInfo().getWorkflowId())),
+              c ->
+                  (c.alreadyApplied()
+                          ? "records already held the values: "
+                          : "UPSERT " + c.changeId() + ": ")
+                      + c.records());
       DnsChange synced = steps.run(WAIT_IN_SYNC, () -> awaitInSync(change), c -> c.status());
-      HealthReport health = steps.run(PROBE_HEALTH, () -> verification.probeHealth(plan.healthUrl(), plan.healthDeadline()), FailoverText::health);
-      String outcome = health.healthy() ? FailoverResult.SWITCHED : FailoverResult.SWITCHED_UNHEALTHY;
-      trail.record(plan.direction(), outcome,
-          "DNS points at " + plan.targetRegion() + (health.healthy() ? "; healthy" : "; the health check never passed (" + FailoverText.health(health)
-              + "); DNS is left as it is for the operator"));
+      HealthReport health =
+          steps.run(
+              PROBE_HEALTH,
+              () -> verification.probeHealth(plan.healthUrl(), plan.healthDeadline()),
+              FailoverText::health);
+      String outcome =
+          health.healthy() ? FailoverResult.SWITCHED : FailoverResult.SWITCHED_UNHEALTHY;
+      trail.record(
+          plan.direction(),
+          outcome,
+          "DNS points at "
+              + plan.targetRegion()
+              + (health.healthy()
+                  ? "; healthy"
+                  : "; the health check never passed ("
+                      + FailoverText.health(health)
+                      + "); DNS is left as it is for the operator"));
       return result(startedAt, outcome, stack, restored, synced, health);
     } catch (RuntimeException e) {
       boolean cancelled = StepTracker.isCancellation(e);
-      trail.record(plan.direction(), cancelled ? StepRecord.CANCELLED : StepRecord.FAILED, Failures.rootMessage(e));
+      trail.record(
+          plan.direction(),
+          cancelled ? StepRecord.CANCELLED : StepRecord.FAILED,
+          Failures.rootMessage(e));
       if (cancelled || e instanceof ApplicationFailure) {
         throw e;
       }
       String type = Failures.rootType(e);
-      throw ApplicationFailure.newNonRetryableFailureWithCause(Failures.rootMessage(e), type == null ? "FailoverFailed" : type, e);
+      throw ApplicationFailure.newNonRetryableFailureWithCause(
+          Failures.rootMessage(e), type == null ? "FailoverFailed" : type, e);
     } finally {
       trail.awaitAll();
     }
   }
 
   private FreshnessReport checkFreshness() {
-    BucketFreshness source = storage.newestBackup(plan.sourceBucket(), plan.sourceRegion(), Defaults.DAILY_PREFIX);
-    BucketFreshness compared = storage.newestBackup(plan.compareBucket(), plan.compareRegion(), Defaults.DAILY_PREFIX);
+    BucketFreshness source =
+        storage.newestBackup(plan.sourceBucket(), plan.sourceRegion(), Defaults.DAILY_PREFIX);
+    BucketFreshness compared =
+        storage.newestBackup(plan.compareBucket(), plan.compareRegion(), Defaults.DAILY_PREFIX);
     if (!source.reachable()) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "The bucket to restore from, s3://" + plan.sourceBucket() + " in " + plan.sourceRegion() + ", cannot be read: " + source.problem()
-              + ". A " + plan.direction() + " needs it; check the bucket name, region and the worker's access.",
+          "The bucket to restore from, s3://"
+              + plan.sourceBucket()
+              + " in "
+              + plan.sourceRegion()
+              + ", cannot be read: "
+              + source.problem()
+              + ". A "
+              + plan.direction()
+              + " needs it; check the bucket name, region and the worker's access.",
           FailureTypes.BACKUP_ACCESS_DENIED);
     }
     if (source.newest() == null) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "There is no daily backup in s3://" + plan.sourceBucket() + "/daily/ (" + plan.sourceRegion() + "). Check that cross-region"
-              + " replication runs; a " + plan.direction() + " has nothing to restore.",
+          "There is no daily backup in s3://"
+              + plan.sourceBucket()
+              + "/daily/ ("
+              + plan.sourceRegion()
+              + "). Check that cross-region"
+              + " replication runs; a "
+              + plan.direction()
+              + " has nothing to restore.",
           FailureTypes.BACKUP_NOT_FOUND);
     }
     Instant takenAt = source.newest().takenAt();
     Duration age = Duration.between(takenAt, now());
-    Duration lag = compared.reachable() && compared.newest() != null
-        ? Duration.between(takenAt, compared.newest().takenAt()) : null;
-    return new FreshnessReport(source, compared, age.isNegative() ? Duration.ZERO : age, RpoAssessment.of(plan.incidentAt(), takenAt), lag);
+    Duration lag =
+        compared.reachable() && compared.newest() != null
+            ? Duration.between(takenAt, compared.newest().takenAt())
+            : null;
+    return new FreshnessReport(
+        source,
+        compared,
+        age.isNegative() ? Duration.ZERO : age,
+        RpoAssessment.of(plan.incidentAt(), takenAt),
+        lag);
   }
 
   private RestoreResult restoreWithRunbook41(StackOutputs stack) {
@@ -209,12 +351,31 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
             ChildWorkflowOptions.newBuilder()
                 .setWorkflowId(restoreWorkflowId)
                 .setTaskQueue(TaskQueues.DR)
-                .setStaticSummary("Restore " + freshness.source().newest().key() + " into " + plan.database() + " in " + plan.targetRegion())
+                .setStaticSummary(
+                    "Restore "
+                        + freshness.source().newest().key()
+                        + " into "
+                        + plan.database()
+                        + " in "
+                        + plan.targetRegion())
                 .build());
     return child.restore(
-        new RestoreRequest(freshness.source().newest().key(), null, null, plan.sourceBucket(), plan.database(), plan.operator(),
-            plan.reason().isEmpty() ? plan.direction() + " to " + plan.targetRegion() : plan.reason(), plan.incidentAt().toString(),
-            null, null, stack.database(), false, plan.sourceRegion()));
+        new RestoreRequest(
+            freshness.source().newest().key(),
+            null,
+            null,
+            plan.sourceBucket(),
+            plan.database(),
+            plan.operator(),
+            plan.reason().isEmpty()
+                ? plan.direction() + " to " + plan.targetRegion()
+                : plan.reason(),
+            plan.incidentAt().toString(),
+            null,
+            null,
+            stack.database(),
+            false,
+            plan.sourceRegion()));
   }
 
   /** Temporal's infrequent-polling pattern again: one activity, retried every 10 s until INSYNC. */
@@ -225,21 +386,45 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
             ActivityOptions.newBuilder()
                 .setStartToCloseTimeout(Duration.ofSeconds(30))
                 .setScheduleToCloseTimeout(Duration.ofMinutes(30))
-                .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(10)).setBackoffCoefficient(1.0).build())
+                .setRetryOptions(
+                    RetryOptions.newBuilder()
+                        .setInitialInterval(Duration.ofSeconds(10))
+                        .setBackoffCoefficient(1.0)
+                        .build())
                 .build());
     return poller.checkChangeInSync(change);
   }
 
-  private FailoverResult result(Instant startedAt, String outcome, StackOutputs stack, RestoreResult restored, DnsChange change, HealthReport health) {
-    return new FailoverResult(plan.direction(), outcome, freshness, stack, restored, change, health, gates.decisions(), steps.steps(),
+  private FailoverResult result(
+      Instant startedAt,
+      String outcome,
+      StackOutputs stack,
+      RestoreResult restored,
+      DnsChange change,
+      HealthReport health) {
+    return new FailoverResult(
+        plan.direction(),
+        outcome,
+        freshness,
+        stack,
+        restored,
+        change,
+        health,
+        gates.decisions(),
+        steps.steps(),
         Duration.between(startedAt, now()));
   }
 
   @Override
   public String decide(Decision decision) {
     Decision recorded = record(decision);
-    return (recorded.approve() ? "Approved" : "Rejected") + " " + recorded.gate() + " by " + recorded.by()
-        + (gates.waitingAt(recorded.gate()) ? "; the " + plan.direction() + " goes on now."
+    return (recorded.approve() ? "Approved" : "Rejected")
+        + " "
+        + recorded.gate()
+        + " by "
+        + recorded.by()
+        + (gates.waitingAt(recorded.gate())
+            ? "; the " + plan.direction() + " goes on now."
             : "; it applies when the " + plan.direction() + " reaches the gate.");
   }
 
@@ -249,8 +434,11 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
     if (decision.gate().equals(Decision.STALE_BACKUP) && !gates.waitingAt(Decision.STALE_BACKUP)) {
       throw new IllegalArgumentException("The stale-backup gate is not waiting for a decision.");
     }
-    if (decision.gate().equals(Decision.FAILBACK_DATA_LOSS) && !gates.waitingAt(Decision.FAILBACK_DATA_LOSS)) {
-      throw new IllegalArgumentException("The failback-data-loss gate is not waiting for a decision: a loss is accepted only once it is stated.");
+    if (decision.gate().equals(Decision.FAILBACK_DATA_LOSS)
+        && !gates.waitingAt(Decision.FAILBACK_DATA_LOSS)) {
+      throw new IllegalArgumentException(
+          "The failback-data-loss gate is not waiting for a decision: a loss is accepted only once"
+              + " it is stated.");
     }
   }
 
@@ -260,13 +448,19 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
   }
 
   private Decision record(Decision decision) {
-    if (decision != null && Decision.FAILBACK_DATA_LOSS.equals(decision.gate()) && !gates.waitingAt(Decision.FAILBACK_DATA_LOSS)) {
+    if (decision != null
+        && Decision.FAILBACK_DATA_LOSS.equals(decision.gate())
+        && !gates.waitingAt(Decision.FAILBACK_DATA_LOSS)) {
       return null; // accepting a data loss before it is stated is no decision
     }
     Decision recorded = gates.offer(decision);
     if (recorded != null) {
       Workflow.getLogger(CrossRegionFailoverWorkflowImpl.class)
-          .info("{} {} by {}", recorded.approve() ? "Approved" : "Rejected", recorded.gate(), recorded.by());
+          .info(
+              "{} {} by {}",
+              recorded.approve() ? "Approved" : "Rejected",
+              recorded.gate(),
+              recorded.by());
     }
     return recorded;
   }

@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.regex.Pattern;
 
-/** A failover or failback request with the roles filled in from its direction, checked before anything runs. */
+/**
+ * A failover or failback request with the roles filled in from its direction, checked before
+ * anything runs.
+ */
 record FailoverPlan(
     boolean failback,
     String sourceBucket,
@@ -41,44 +44,80 @@ record FailoverPlan(
     if (request == null) {
       request = FailoverRequest.failover(null, null);
     }
-    String direction = request.direction() == null ? "failover" : request.direction().trim().toLowerCase();
+    String direction =
+        request.direction() == null ? "failover" : request.direction().trim().toLowerCase();
     if (!direction.equals("failover") && !direction.equals("failback")) {
-      throw InputValidation.invalid("direction \"" + InputValidation.printable(request.direction()) + "\" is neither failover nor failback.");
+      throw InputValidation.invalid(
+          "direction \""
+              + InputValidation.printable(request.direction())
+              + "\" is neither failover nor failback.");
     }
     boolean failback = direction.equals("failback");
     String primaryBucket = Defaults.BUCKET;
     String drBucket = Defaults.DR_BUCKET;
-    String sourceBucket = bucket("sourceBucket", request.sourceBucket(), failback ? primaryBucket : drBucket);
-    String sourceRegion = region("sourceRegion", request.sourceRegion(), failback ? PRIMARY_REGION : DR_REGION);
-    String compareBucket = bucket("compareBucket", request.compareBucket(), failback ? drBucket : primaryBucket);
-    String compareRegion = region("compareRegion", request.compareRegion(), failback ? DR_REGION : PRIMARY_REGION);
-    String workspace = request.terraformWorkspace() == null ? (failback ? "prod" : "prod-dr") : request.terraformWorkspace();
+    String sourceBucket =
+        bucket("sourceBucket", request.sourceBucket(), failback ? primaryBucket : drBucket);
+    String sourceRegion =
+        region("sourceRegion", request.sourceRegion(), failback ? PRIMARY_REGION : DR_REGION);
+    String compareBucket =
+        bucket("compareBucket", request.compareBucket(), failback ? drBucket : primaryBucket);
+    String compareRegion =
+        region("compareRegion", request.compareRegion(), failback ? DR_REGION : PRIMARY_REGION);
+    String workspace =
+        request.terraformWorkspace() == null
+            ? (failback ? "prod" : "prod-dr")
+            : request.terraformWorkspace();
     if (!WORKSPACE.matcher(workspace).matches()) {
-      throw InputValidation.invalid("terraformWorkspace \"" + InputValidation.printable(workspace) + "\" is not a workspace name (a-z, 0-9, '-', '_').");
+      throw InputValidation.invalid(
+          "terraformWorkspace \""
+              + InputValidation.printable(workspace)
+              + "\" is not a workspace name (a-z, 0-9, '-', '_').");
     }
-    String targetRegion = region("targetRegion", request.targetRegion(), failback ? PRIMARY_REGION : DR_REGION);
+    String targetRegion =
+        region("targetRegion", request.targetRegion(), failback ? PRIMARY_REGION : DR_REGION);
     if (request.hostedZoneId() != null && !ZONE.matcher(request.hostedZoneId()).matches()) {
-      throw InputValidation.invalid("hostedZoneId \"" + InputValidation.printable(request.hostedZoneId()) + "\" is not a Route53 zone id (like Z0123456789ABC).");
+      throw InputValidation.invalid(
+          "hostedZoneId \""
+              + InputValidation.printable(request.hostedZoneId())
+              + "\" is not a Route53 zone id (like Z0123456789ABC).");
     }
-    String batch = request.dnsChangeBatch() == null ? (failback ? "dr-failback-dns.json" : "dr-failover-dns.json") : request.dnsChangeBatch();
+    String batch =
+        request.dnsChangeBatch() == null
+            ? (failback ? "dr-failback-dns.json" : "dr-failover-dns.json")
+            : request.dnsChangeBatch();
     if (!BATCH.matcher(batch).matches()) {
-      throw InputValidation.invalid("dnsChangeBatch \"" + InputValidation.printable(batch) + "\" is not the file name of a change batch (like dr-failover-dns.json); paths are not accepted.");
+      throw InputValidation.invalid(
+          "dnsChangeBatch \""
+              + InputValidation.printable(batch)
+              + "\" is not the file name of a change batch (like dr-failover-dns.json); paths are"
+              + " not accepted.");
     }
-    String healthUrl = request.healthUrl() == null ? "https://api.flowviz.com/health" : request.healthUrl();
+    String healthUrl =
+        request.healthUrl() == null ? "https://api.flowviz.com/health" : request.healthUrl();
     URI healthUri;
     try {
       healthUri = URI.create(healthUrl);
-      if (!("http".equals(healthUri.getScheme()) || "https".equals(healthUri.getScheme())) || healthUri.getHost() == null) {
+      if (!("http".equals(healthUri.getScheme()) || "https".equals(healthUri.getScheme()))
+          || healthUri.getHost() == null) {
         throw new IllegalArgumentException();
       }
     } catch (IllegalArgumentException e) {
-      throw InputValidation.invalid("healthUrl \"" + InputValidation.printable(healthUrl) + "\" is not an http(s) URL.");
+      throw InputValidation.invalid(
+          "healthUrl \"" + InputValidation.printable(healthUrl) + "\" is not an http(s) URL.");
     }
-    if (request.healthUrl() != null && io.temporal.workflow.Workflow.getVersion("failover-health-url-rules", io.temporal.workflow.Workflow.DEFAULT_VERSION, 1) >= 1) {
+    if (request.healthUrl() != null
+        && io.temporal.workflow.Workflow.getVersion(
+                "failover-health-url-rules", io.temporal.workflow.Workflow.DEFAULT_VERSION, 1)
+            >= 1) {
       String problem = com.flowviz.dr.activities.verify.HealthUrls.problem(healthUri);
       if (problem != null) {
-        throw InputValidation.invalid("healthUrl \"" + InputValidation.printable(healthUrl) + "\" " + problem
-            + ". Give the public health URL of the application, on a host in the worker's flowviz.failover.health-hosts.");
+        throw InputValidation.invalid(
+            "healthUrl \""
+                + InputValidation.printable(healthUrl)
+                + "\" "
+                + problem
+                + ". Give the public health URL of the application, on a host in the worker's"
+                + " flowviz.failover.health-hosts.");
       }
     }
     boolean preApproved = false;
@@ -87,12 +126,17 @@ record FailoverPlan(
       String mode = request.dnsApproval().mode().trim().toLowerCase();
       if (mode.equals(DnsApproval.PRE_APPROVED)) {
         if (request.dnsApproval().by() == null || request.dnsApproval().by().isBlank()) {
-          throw InputValidation.invalid("dnsApproval pre-approved needs \"by\": the policy or person that approves in advance.");
+          throw InputValidation.invalid(
+              "dnsApproval pre-approved needs \"by\": the policy or person that approves in"
+                  + " advance.");
         }
         preApproved = true;
         preApprovedBy = InputValidation.freeText("dnsApproval.by", request.dnsApproval().by(), 200);
       } else if (!mode.equals(DnsApproval.REQUIRED)) {
-        throw InputValidation.invalid("dnsApproval.mode \"" + InputValidation.printable(request.dnsApproval().mode()) + "\" is neither required nor pre-approved.");
+        throw InputValidation.invalid(
+            "dnsApproval.mode \""
+                + InputValidation.printable(request.dnsApproval().mode())
+                + "\" is neither required nor pre-approved.");
       }
     }
     Instant incidentAt = InstantInput.parse("incidentAt", request.incidentAt());
@@ -107,11 +151,23 @@ record FailoverPlan(
         request.hostedZoneId(),
         batch,
         healthUrl,
-        DurationInput.parse("healthDeadline", request.healthDeadline(), Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofHours(2)),
-        InputValidation.databaseName("databaseName", request.databaseName() == null ? Defaults.DATABASE : request.databaseName()),
+        DurationInput.parse(
+            "healthDeadline",
+            request.healthDeadline(),
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(1),
+            Duration.ofHours(2)),
+        InputValidation.databaseName(
+            "databaseName",
+            request.databaseName() == null ? Defaults.DATABASE : request.databaseName()),
         preApproved,
         preApprovedBy,
-        DurationInput.parse("approvalTimeout", request.approvalTimeout(), Duration.ofDays(1), Duration.ofSeconds(1), Duration.ofDays(14)),
+        DurationInput.parse(
+            "approvalTimeout",
+            request.approvalTimeout(),
+            Duration.ofDays(1),
+            Duration.ofSeconds(1),
+            Duration.ofDays(14)),
         InputValidation.operator(request.operator()),
         InputValidation.freeText("reason", request.reason(), 2000),
         incidentAt == null ? now : incidentAt);

@@ -3,8 +3,8 @@ package com.flowviz.dr.workflows.failover;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /**
- * Input of runbook 4.4, cross-region failover, and of its reverse, failback. The direction sets
- * the defaults; every role can be given explicitly.
+ * Input of runbook 4.4, cross-region failover, and of its reverse, failback. The direction sets the
+ * defaults; every role can be given explicitly.
  *
  * <pre>{@code
  * {
@@ -49,6 +49,23 @@ public record FailoverRequest(
     String incidentAt) {
 
   public static FailoverRequest failover(String operator, String reason) {
-    return new FailoverRequest("failover", null, null, null, null, null, null, null, null, null, null, null, null, null, operator, reason, null);
+    return new FailoverRequest(
+        "failover",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        operator,
+        reason,
+        null);
   }
 }

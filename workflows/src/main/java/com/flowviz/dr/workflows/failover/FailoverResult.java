@@ -10,10 +10,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * @param outcome SWITCHED (DNS points at the new region and it is healthy), SWITCHED_UNHEALTHY
- *     (DNS switched, the health check never passed; DNS is not flipped back automatically),
- *     DNS_SWITCH_REJECTED, STALE_BACKUP_REJECTED, FAILBACK_DATA_LOSS_REJECTED (a failback that would
- *     have lost the DR side's newer data was refused), or APPROVAL_TIMED_OUT
+ * @param outcome SWITCHED (DNS points at the new region and it is healthy), SWITCHED_UNHEALTHY (DNS
+ *     switched, the health check never passed; DNS is not flipped back automatically),
+ *     DNS_SWITCH_REJECTED, STALE_BACKUP_REJECTED, FAILBACK_DATA_LOSS_REJECTED (a failback that
+ *     would have lost the DR side's newer data was refused), or APPROVAL_TIMED_OUT
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record FailoverResult(

@@ -13,4 +13,9 @@ import java.time.Duration;
  *     null when the compared bucket could not be read (the primary region is down, say)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record FreshnessReport(BucketFreshness source, BucketFreshness compared, Duration age, RpoAssessment rpo, Duration replicationLag) {}
+public record FreshnessReport(
+    BucketFreshness source,
+    BucketFreshness compared,
+    Duration age,
+    RpoAssessment rpo,
+    Duration replicationLag) {}

@@ -11,21 +11,30 @@ import com.flowviz.dr.workflows.RegionInput;
  */
 public record BackupLocation(String bucket, String prefix, String region) {
 
-  /** @throws io.temporal.failure.ApplicationFailure an InvalidInput failure naming what does not fit */
+  /**
+   * @throws io.temporal.failure.ApplicationFailure an InvalidInput failure naming what does not fit
+   */
   public static BackupLocation parse(String location) {
     String path = location == null ? "" : location.trim();
     String region = null;
     int at = path.lastIndexOf('@');
     if (at > 0) {
-      region = RegionInput.validate("location \"" + InputValidation.printable(location) + "\": region", path.substring(at + 1));
+      region =
+          RegionInput.validate(
+              "location \"" + InputValidation.printable(location) + "\": region",
+              path.substring(at + 1));
       path = path.substring(0, at);
     }
     int slash = path.indexOf('/');
     if (slash <= 0) {
-      throw InputValidation.invalid("location \"" + InputValidation.printable(location == null ? "" : location)
-          + "\" is not bucket/prefix or bucket/prefix@region, e.g. flowviz-backups/daily/.");
+      throw InputValidation.invalid(
+          "location \""
+              + InputValidation.printable(location == null ? "" : location)
+              + "\" is not bucket/prefix or bucket/prefix@region, e.g. flowviz-backups/daily/.");
     }
-    return new BackupLocation(InputValidation.bucketName("location bucket", path.substring(0, slash)),
-        InputValidation.prefix("location prefix", path.substring(slash + 1)), region);
+    return new BackupLocation(
+        InputValidation.bucketName("location bucket", path.substring(0, slash)),
+        InputValidation.prefix("location prefix", path.substring(slash + 1)),
+        region);
   }
 }

@@ -10,12 +10,18 @@ import java.util.List;
  * {"locations": ["flowviz-backups/daily/", "flowviz-backups-prod-us-west-2/daily/@us-west-2"], "checkInterval": "PT10M"}
  * }</pre>
  *
- * @param locations "bucket/prefix" or "bucket/prefix@region"; default the runbook's daily prefix
- *     in the primary bucket and in the DR bucket
+ * @param locations "bucket/prefix" or "bucket/prefix@region"; default the runbook's daily prefix in
+ *     the primary bucket and in the DR bucket
  * @param checkInterval ISO-8601 duration between checks, default PT10M (1 min to 6 h)
- * @param checksPerRun checks before the monitor continues as a new run (bounded history), default 144
- * @param state what the previous run knew (open breaches), carried across continue-as-new; not for people
+ * @param checksPerRun checks before the monitor continues as a new run (bounded history), default
+ *     144
+ * @param state what the previous run knew (open breaches), carried across continue-as-new; not for
+ *     people
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record FreshnessMonitorRequest(List<String> locations, String checkInterval, String operator, Integer checksPerRun,
+public record FreshnessMonitorRequest(
+    List<String> locations,
+    String checkInterval,
+    String operator,
+    Integer checksPerRun,
     List<LocationFreshness> state) {}

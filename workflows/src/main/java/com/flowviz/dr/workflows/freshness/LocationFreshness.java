@@ -14,8 +14,19 @@ import java.time.Instant;
  * @param alerts how many notifications this location has caused, over the monitor's life
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record LocationFreshness(String location, String bucket, String prefix, String region, String newestKey, Instant newestTakenAt,
-    Duration age, String level, Instant breachSince, Instant unreadableSince, Instant checkedAt, int alerts) {
+public record LocationFreshness(
+    String location,
+    String bucket,
+    String prefix,
+    String region,
+    String newestKey,
+    Instant newestTakenAt,
+    Duration age,
+    String level,
+    Instant breachSince,
+    Instant unreadableSince,
+    Instant checkedAt,
+    int alerts) {
 
   public static final String OK = "OK";
   public static final String ABOVE_TARGET = "ABOVE_TARGET";

@@ -21,23 +21,37 @@ import java.util.Map;
 public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnessWorkflow {
 
   private static final List<String> DEFAULT_LOCATIONS =
-      List.of(Defaults.BUCKET + "/" + Defaults.DAILY_PREFIX, Defaults.DR_BUCKET + "/" + Defaults.DAILY_PREFIX + "@us-west-2");
+      List.of(
+          Defaults.BUCKET + "/" + Defaults.DAILY_PREFIX,
+          Defaults.DR_BUCKET + "/" + Defaults.DAILY_PREFIX + "@us-west-2");
 
-  private final BackupStorageActivities storage = Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
+  private final BackupStorageActivities storage =
+      Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
   private final Map<String, LocationFreshness> locations = new LinkedHashMap<>();
   private final Map<String, Notifier> notifiers = new LinkedHashMap<>();
   private boolean checkRequested;
 
   @Override
   public void monitor(FreshnessMonitorRequest input) {
-    FreshnessMonitorRequest request = input == null ? new FreshnessMonitorRequest(null, null, null, null, null) : input;
-    Duration interval = DurationInput.parse("checkInterval", request.checkInterval(), Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofHours(6));
+    FreshnessMonitorRequest request =
+        input == null ? new FreshnessMonitorRequest(null, null, null, null, null) : input;
+    Duration interval =
+        DurationInput.parse(
+            "checkInterval",
+            request.checkInterval(),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(1),
+            Duration.ofHours(6));
     int checksPerRun = request.checksPerRun() == null ? 144 : request.checksPerRun();
     if (checksPerRun < 1 || checksPerRun > 10_000) {
-      throw InputValidation.invalid("checksPerRun " + checksPerRun + " is out of range: 1 to 10000.");
+      throw InputValidation.invalid(
+          "checksPerRun " + checksPerRun + " is out of range: 1 to 10000.");
     }
     String operator = InputValidation.operator(request.operator());
-    List<String> given = request.locations() == null || request.locations().isEmpty() ? DEFAULT_LOCATIONS : request.locations();
+    List<String> given =
+        request.locations() == null || request.locations().isEmpty()
+            ? DEFAULT_LOCATIONS
+            : request.locations();
     for (String location : given) {
       locations.put(location, parse(location));
     }
@@ -48,7 +62,10 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
     }
     AuditTrail trail = new AuditTrail(operator);
     for (LocationFreshness l : locations.values()) {
-      notifiers.put(l.location(), new Notifier(trail, "backup-freshness-" + l.bucket() + "-" + l.prefix().replace('/', '-')));
+      notifiers.put(
+          l.location(),
+          new Notifier(
+              trail, "backup-freshness-" + l.bucket() + "-" + l.prefix().replace('/', '-')));
     }
 
     for (int check = 0; check < checksPerRun; check++) {
@@ -63,7 +80,9 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
       n.awaitDeliveries(Duration.ofMinutes(5));
     }
     trail.awaitAll();
-    Workflow.continueAsNew(new FreshnessMonitorRequest(given, interval.toString(), operator, checksPerRun, List.copyOf(locations.values())));
+    Workflow.continueAsNew(
+        new FreshnessMonitorRequest(
+            given, interval.toString(), operator, checksPerRun, List.copyOf(locations.values())));
   }
 
   private LocationFreshness check(LocationFreshness last, AuditTrail trail) {
@@ -77,57 +96,147 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
       if (since == null) {
         since = now;
         alerts++;
-        notifier.send("unreadable-" + now.toEpochMilli(), "warning", "trigger",
-            "Backup freshness: " + where + " cannot be read (" + found.problem() + "); its RPO exposure is unknown", Map.of("location", where));
-        trail.record("backup-freshness", StepRecord.FAILED, where + " cannot be read: " + found.problem());
+        notifier.send(
+            "unreadable-" + now.toEpochMilli(),
+            "warning",
+            "trigger",
+            "Backup freshness: "
+                + where
+                + " cannot be read ("
+                + found.problem()
+                + "); its RPO exposure is unknown",
+            Map.of("location", where));
+        trail.record(
+            "backup-freshness", StepRecord.FAILED, where + " cannot be read: " + found.problem());
       }
       // An unreadable bucket leaves what was known of its breach as it was.
-      return new LocationFreshness(last.location(), last.bucket(), last.prefix(), last.region(), last.newestKey(), last.newestTakenAt(),
-          last.newestTakenAt() == null ? null : Duration.between(last.newestTakenAt(), now), last.level(), last.breachSince(), since, now, alerts);
+      return new LocationFreshness(
+          last.location(),
+          last.bucket(),
+          last.prefix(),
+          last.region(),
+          last.newestKey(),
+          last.newestTakenAt(),
+          last.newestTakenAt() == null ? null : Duration.between(last.newestTakenAt(), now),
+          last.level(),
+          last.breachSince(),
+          since,
+          now,
+          alerts);
     }
     Instant taken = found.newest() == null ? null : found.newest().takenAt();
     Duration age = taken == null ? null : Duration.between(taken, now);
-    String level = age == null || age.compareTo(RecoveryObjectives.RPO_MAXIMUM) > 0 ? LocationFreshness.ABOVE_MAXIMUM
-        : age.compareTo(RecoveryObjectives.RPO_TARGET) > 0 ? LocationFreshness.ABOVE_TARGET : LocationFreshness.OK;
-    String newest = taken == null ? "no backup at all" : "the newest backup " + found.newest().key() + " is " + hours(age) + " old";
+    String level =
+        age == null || age.compareTo(RecoveryObjectives.RPO_MAXIMUM) > 0
+            ? LocationFreshness.ABOVE_MAXIMUM
+            : age.compareTo(RecoveryObjectives.RPO_TARGET) > 0
+                ? LocationFreshness.ABOVE_TARGET
+                : LocationFreshness.OK;
+    String newest =
+        taken == null
+            ? "no backup at all"
+            : "the newest backup " + found.newest().key() + " is " + hours(age) + " old";
     Instant breachSince = last.breachSince();
     Map<String, String> details = new LinkedHashMap<>();
     details.put("location", where);
     details.put("newest", taken == null ? "none" : found.newest().key() + " taken " + taken);
-    details.put("rpo", "target " + hours(RecoveryObjectives.RPO_TARGET) + ", maximum " + hours(RecoveryObjectives.RPO_MAXIMUM));
+    details.put(
+        "rpo",
+        "target "
+            + hours(RecoveryObjectives.RPO_TARGET)
+            + ", maximum "
+            + hours(RecoveryObjectives.RPO_MAXIMUM));
     boolean wasBreached = !LocationFreshness.OK.equals(last.level());
     if (!level.equals(LocationFreshness.OK) && !wasBreached) {
       breachSince = now;
       alerts++;
       boolean maximum = level.equals(LocationFreshness.ABOVE_MAXIMUM);
-      notifier.send("breach-" + now.toEpochMilli(), maximum ? "critical" : "warning", "trigger", "Backup freshness: " + newest + " in " + where
-          + ", beyond the RPO " + (maximum ? "maximum" : "target") + "; an incident now would lose at least that much data", details);
+      notifier.send(
+          "breach-" + now.toEpochMilli(),
+          maximum ? "critical" : "warning",
+          "trigger",
+          "Backup freshness: "
+              + newest
+              + " in "
+              + where
+              + ", beyond the RPO "
+              + (maximum ? "maximum" : "target")
+              + "; an incident now would lose at least that much data",
+          details);
       trail.record("backup-freshness", "BREACH", where + ": " + newest);
-    } else if (level.equals(LocationFreshness.ABOVE_MAXIMUM) && LocationFreshness.ABOVE_TARGET.equals(last.level())) {
+    } else if (level.equals(LocationFreshness.ABOVE_MAXIMUM)
+        && LocationFreshness.ABOVE_TARGET.equals(last.level())) {
       alerts++;
-      notifier.send("maximum-" + breachSince.toEpochMilli(), "critical", "trigger", "Backup freshness: " + newest + " in " + where
-          + ", now beyond the RPO maximum (breach since " + breachSince + ")", details);
+      notifier.send(
+          "maximum-" + breachSince.toEpochMilli(),
+          "critical",
+          "trigger",
+          "Backup freshness: "
+              + newest
+              + " in "
+              + where
+              + ", now beyond the RPO maximum (breach since "
+              + breachSince
+              + ")",
+          details);
       trail.record("backup-freshness", "BREACH", where + ": beyond the maximum, " + newest);
     } else if (level.equals(LocationFreshness.OK) && wasBreached) {
       alerts++;
-      notifier.send("recovered-" + breachSince.toEpochMilli(), "info", "resolve", "Backup freshness: " + where + " is within the RPO target again: "
-          + newest + " (breach from " + breachSince + ")", details);
-      trail.record("backup-freshness", StepRecord.SUCCEEDED, where + ": within the target again, " + newest);
+      notifier.send(
+          "recovered-" + breachSince.toEpochMilli(),
+          "info",
+          "resolve",
+          "Backup freshness: "
+              + where
+              + " is within the RPO target again: "
+              + newest
+              + " (breach from "
+              + breachSince
+              + ")",
+          details);
+      trail.record(
+          "backup-freshness", StepRecord.SUCCEEDED, where + ": within the target again, " + newest);
       breachSince = null;
     }
-    return new LocationFreshness(last.location(), last.bucket(), last.prefix(), last.region(), taken == null ? null : found.newest().key(), taken,
-        age, level, breachSince, null, now, alerts);
+    return new LocationFreshness(
+        last.location(),
+        last.bucket(),
+        last.prefix(),
+        last.region(),
+        taken == null ? null : found.newest().key(),
+        taken,
+        age,
+        level,
+        breachSince,
+        null,
+        now,
+        alerts);
   }
 
   static LocationFreshness parse(String location) {
     BackupLocation l = BackupLocation.parse(location);
-    // Nothing is known until the first check: taken as within the target, so a breach found then is news.
-    return new LocationFreshness(location, l.bucket(), l.prefix(), l.region(), null, null, null, LocationFreshness.OK, null, null, null, 0);
+    // Nothing is known until the first check: taken as within the target, so a breach found then is
+    // news.
+    return new LocationFreshness(
+        location,
+        l.bucket(),
+        l.prefix(),
+        l.region(),
+        null,
+        null,
+        null,
+        LocationFreshness.OK,
+        null,
+        null,
+        null,
+        0);
   }
 
   private static String hours(Duration d) {
     long minutes = d.toMinutes();
-    return minutes >= 120 ? (minutes / 60) + " h" + (minutes % 60 == 0 ? "" : " " + (minutes % 60) + " min") : minutes + " min";
+    return minutes >= 120
+        ? (minutes / 60) + " h" + (minutes % 60 == 0 ? "" : " " + (minutes % 60) + " min")
+        : minutes + " min";
   }
 
   @Override

@@ -5,9 +5,9 @@ import com.flowviz.dr.workflows.InputValidation;
 import java.util.Locale;
 
 /**
- * Which irreversible steps of an incident wait for a person. A person who declares an incident
- * has decided already, so by default only the DNS switch of a failover waits (as runbook 4.4
- * asks); an automated trigger passes its policy's answers, usually "required" for all three.
+ * Which irreversible steps of an incident wait for a person. A person who declares an incident has
+ * decided already, so by default only the DNS switch of a failover waits (as runbook 4.4 asks); an
+ * automated trigger passes its policy's answers, usually "required" for all three.
  *
  * <pre>{@code
  * {"swap": "required", "repoint": "required", "dnsSwitch": "required", "policy": "stage-then-approve"}
@@ -52,7 +52,11 @@ public record Approvals(String swap, String repoint, String dnsSwitch, String po
     if (v.equals(REQUIRED) || v.equals(AUTOMATIC)) {
       return v;
     }
-    throw InputValidation.invalid(field + " \"" + InputValidation.printable(value) + "\" is neither \"required\" (a person approves"
-        + " at the gate) nor \"automatic\".");
+    throw InputValidation.invalid(
+        field
+            + " \""
+            + InputValidation.printable(value)
+            + "\" is neither \"required\" (a person approves"
+            + " at the gate) nor \"automatic\".");
   }
 }

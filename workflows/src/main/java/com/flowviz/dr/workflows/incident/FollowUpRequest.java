@@ -8,7 +8,8 @@ import java.util.List;
  * Input of the follow-up workflow: the incident, when it was recovered (the deadlines count from
  * then), and, after a continue-as-new, the tasks as they stand.
  *
- * @param escalationRepeat ISO-8601 duration between escalations once a deadline has passed, default P1D
+ * @param escalationRepeat ISO-8601 duration between escalations once a deadline has passed, default
+ *     P1D
  * @param tasks null to start the runbook's tasks afresh
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -24,6 +25,15 @@ public record FollowUpRequest(
     List<FollowUpTask> tasks) {
 
   FollowUpRequest withTasks(List<FollowUpTask> current) {
-    return new FollowUpRequest(incidentId, scenario, operator, recoveredAt, dataGapSummary, rpoSummary, reportUri, escalationRepeat, current);
+    return new FollowUpRequest(
+        incidentId,
+        scenario,
+        operator,
+        recoveredAt,
+        dataGapSummary,
+        rpoSummary,
+        reportUri,
+        escalationRepeat,
+        current);
   }
 }

@@ -35,14 +35,47 @@ public record FollowUpTask(
   }
 
   FollowUpTask reminded(Instant at) {
-    return new FollowUpTask(id, title, window, hint, deadline, at, escalations, lastEscalatedAt, acknowledgedBy, acknowledgedAt, note);
+    return new FollowUpTask(
+        id,
+        title,
+        window,
+        hint,
+        deadline,
+        at,
+        escalations,
+        lastEscalatedAt,
+        acknowledgedBy,
+        acknowledgedAt,
+        note);
   }
 
   FollowUpTask escalated(Instant at) {
-    return new FollowUpTask(id, title, window, hint, deadline, remindedAt, escalations + 1, at, acknowledgedBy, acknowledgedAt, note);
+    return new FollowUpTask(
+        id,
+        title,
+        window,
+        hint,
+        deadline,
+        remindedAt,
+        escalations + 1,
+        at,
+        acknowledgedBy,
+        acknowledgedAt,
+        note);
   }
 
   FollowUpTask acknowledge(String by, Instant at, String withNote) {
-    return new FollowUpTask(id, title, window, hint, deadline, remindedAt, escalations, lastEscalatedAt, by, at, withNote);
+    return new FollowUpTask(
+        id,
+        title,
+        window,
+        hint,
+        deadline,
+        remindedAt,
+        escalations,
+        lastEscalatedAt,
+        by,
+        at,
+        withNote);
   }
 }

@@ -19,7 +19,10 @@ public interface HandleIncidentWorkflow {
   @WorkflowMethod(name = "HandleIncident")
   IncidentResult handle(IncidentRequest request);
 
-  /** 2.3: choose surgical, full-restore or abandon once the data gap is known; answers what happens next. */
+  /**
+   * 2.3: choose surgical, full-restore or abandon once the data gap is known; answers what happens
+   * next.
+   */
   @UpdateMethod
   String chooseRecovery(RecoveryChoice choice);
 

@@ -30,14 +30,18 @@ record IncidentPlan(
     if (t == null) {
       return null;
     }
-    return new Trigger(InputValidation.freeText("trigger.source", t.source(), 50), InputValidation.freeText("trigger.alert", t.alert(), 300),
-        InputValidation.freeText("trigger.firingSince", t.firingSince(), 50), InputValidation.freeText("trigger.description", t.description(), 2000),
+    return new Trigger(
+        InputValidation.freeText("trigger.source", t.source(), 50),
+        InputValidation.freeText("trigger.alert", t.alert(), 300),
+        InputValidation.freeText("trigger.firingSince", t.firingSince(), 50),
+        InputValidation.freeText("trigger.description", t.description(), 2000),
         InputValidation.freeText("trigger.link", t.link(), 1000));
   }
 
   static IncidentPlan from(IncidentRequest request, String workflowId, Instant now) {
     if (request == null) {
-      throw InputValidation.invalid("An incident needs at least its scenario, e.g. {\"scenario\": \"database-corruption\"}.");
+      throw InputValidation.invalid(
+          "An incident needs at least its scenario, e.g. {\"scenario\": \"database-corruption\"}.");
     }
     Scenario scenario = Scenario.parse(request.scenario());
     Instant detectedAt = InstantInput.parse("detectedAt", request.detectedAt());
@@ -45,7 +49,12 @@ record IncidentPlan(
       detectedAt = now;
     }
     if (detectedAt.isAfter(now.plus(CLOCK_SKEW))) {
-      throw InputValidation.invalid("detectedAt " + detectedAt + " is in the future (now " + now + "); give when the incident was detected.");
+      throw InputValidation.invalid(
+          "detectedAt "
+              + detectedAt
+              + " is in the future (now "
+              + now
+              + "); give when the incident was detected.");
     }
     Instant damageStartedAt = InstantInput.parse("damageStartedAt", request.damageStartedAt());
     if (damageStartedAt == null) {
@@ -53,7 +62,11 @@ record IncidentPlan(
     }
     if (damageStartedAt.isAfter(detectedAt)) {
       throw InputValidation.invalid(
-          "damageStartedAt " + damageStartedAt + " is after detectedAt " + detectedAt + "; the damage cannot begin after it was seen.");
+          "damageStartedAt "
+              + damageStartedAt
+              + " is after detectedAt "
+              + detectedAt
+              + "; the damage cannot begin after it was seen.");
     }
     return new IncidentPlan(
         workflowId,
@@ -62,12 +75,26 @@ record IncidentPlan(
         damageStartedAt,
         InputValidation.operator(request.operator()),
         InputValidation.freeText("notes", request.notes(), 4000),
-        InputValidation.databaseName("targetDatabase", request.targetDatabase() == null ? Defaults.DATABASE : request.targetDatabase()),
-        request.bucket() == null ? Defaults.BUCKET : InputValidation.bucketName("bucket", request.bucket()),
-        DurationInput.parse("decisionTimeout", request.decisionTimeout(), Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofDays(30)),
+        InputValidation.databaseName(
+            "targetDatabase",
+            request.targetDatabase() == null ? Defaults.DATABASE : request.targetDatabase()),
+        request.bucket() == null
+            ? Defaults.BUCKET
+            : InputValidation.bucketName("bucket", request.bucket()),
+        DurationInput.parse(
+            "decisionTimeout",
+            request.decisionTimeout(),
+            Duration.ofDays(1),
+            Duration.ofMinutes(1),
+            Duration.ofDays(30)),
         request.failover(),
         Approvals.checked(request.approvals()),
         checked(request.trigger()),
-        DurationInput.parse("waitForLease", request.waitForLease(), Duration.ZERO, Duration.ZERO, Duration.ofDays(1)));
+        DurationInput.parse(
+            "waitForLease",
+            request.waitForLease(),
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofDays(1)));
   }
 }

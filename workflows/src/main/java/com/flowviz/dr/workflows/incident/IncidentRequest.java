@@ -19,19 +19,20 @@ import com.flowviz.dr.workflows.failover.FailoverRequest;
  *
  * @param scenario 2.1 database-corruption, 2.2 instance-failure, 2.3 accidental-deletion, 2.4
  *     security-breach (ransomware), 2.5 regional-outage
- * @param detectedAt ISO-8601 instant the incident was detected; default now. The RTO counts from it.
- * @param damageStartedAt when the corruption, deletion or breach began: backups taken after it
- *     are not trusted (2.1, 2.3, 2.4). Default: detectedAt.
+ * @param detectedAt ISO-8601 instant the incident was detected; default now. The RTO counts from
+ *     it.
+ * @param damageStartedAt when the corruption, deletion or breach began: backups taken after it are
+ *     not trusted (2.1, 2.3, 2.4). Default: detectedAt.
  * @param targetDatabase the live database, default {@code flowviz}
- * @param bucket where the daily backups are, default {@code flowviz-backups} (2.4 uses the
- *     worker's isolated location instead, 2.5 the DR bucket)
+ * @param bucket where the daily backups are, default {@code flowviz-backups} (2.4 uses the worker's
+ *     isolated location instead, 2.5 the DR bucket)
  * @param decisionTimeout ISO-8601 duration the 2.3 choice waits for a person, default P1D
  * @param failover options of the 4.4 failover for 2.5 (hosted zone, health URL, ...)
  * @param approvals which irreversible steps wait for a person (swap, repoint, dnsSwitch); the
  *     default holds only the DNS switch; automated triggers pass their policy's answers
  * @param trigger the alert that declared the incident, when no person did
- * @param waitForLease ISO-8601 duration: when another procedure is changing the same database,
- *     wait up to this long (at most P1D) for it to finish; default: refuse at once (DatabaseBusy)
+ * @param waitForLease ISO-8601 duration: when another procedure is changing the same database, wait
+ *     up to this long (at most P1D) for it to finish; default: refuse at once (DatabaseBusy)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record IncidentRequest(
@@ -48,14 +49,55 @@ public record IncidentRequest(
     Trigger trigger,
     String waitForLease) {
 
-  public IncidentRequest(String scenario, String detectedAt, String damageStartedAt, String operator, String notes, String targetDatabase,
-      String bucket, String decisionTimeout, FailoverRequest failover, Approvals approvals, Trigger trigger) {
-    this(scenario, detectedAt, damageStartedAt, operator, notes, targetDatabase, bucket, decisionTimeout, failover, approvals, trigger, null);
+  public IncidentRequest(
+      String scenario,
+      String detectedAt,
+      String damageStartedAt,
+      String operator,
+      String notes,
+      String targetDatabase,
+      String bucket,
+      String decisionTimeout,
+      FailoverRequest failover,
+      Approvals approvals,
+      Trigger trigger) {
+    this(
+        scenario,
+        detectedAt,
+        damageStartedAt,
+        operator,
+        notes,
+        targetDatabase,
+        bucket,
+        decisionTimeout,
+        failover,
+        approvals,
+        trigger,
+        null);
   }
 
-  public IncidentRequest(String scenario, String detectedAt, String damageStartedAt, String operator, String notes, String targetDatabase,
-      String bucket, String decisionTimeout, FailoverRequest failover) {
-    this(scenario, detectedAt, damageStartedAt, operator, notes, targetDatabase, bucket, decisionTimeout, failover, null, null);
+  public IncidentRequest(
+      String scenario,
+      String detectedAt,
+      String damageStartedAt,
+      String operator,
+      String notes,
+      String targetDatabase,
+      String bucket,
+      String decisionTimeout,
+      FailoverRequest failover) {
+    this(
+        scenario,
+        detectedAt,
+        damageStartedAt,
+        operator,
+        notes,
+        targetDatabase,
+        bucket,
+        decisionTimeout,
+        failover,
+        null,
+        null);
   }
 
   public static IncidentRequest of(String scenario, String operator, String notes) {

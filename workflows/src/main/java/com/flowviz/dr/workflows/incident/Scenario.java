@@ -7,10 +7,19 @@ import java.util.stream.Collectors;
 
 /** The disaster scenarios of runbook section 2, and the procedure each one calls for. */
 public enum Scenario {
-  DATABASE_CORRUPTION("2.1", "database-corruption", "4.1 restore from the daily backup taken before the corruption"),
+  DATABASE_CORRUPTION(
+      "2.1",
+      "database-corruption",
+      "4.1 restore from the daily backup taken before the corruption"),
   INSTANCE_FAILURE("2.2", "instance-failure", "4.3 restore to a new instance"),
-  ACCIDENTAL_DELETION("2.3", "accidental-deletion", "restore into staging, measure the data gap, then a surgical undelete or the 4.1 swap"),
-  SECURITY_BREACH("2.4", "security-breach", "restore from the isolated backup location, rotate all credentials"),
+  ACCIDENTAL_DELETION(
+      "2.3",
+      "accidental-deletion",
+      "restore into staging, measure the data gap, then a surgical undelete or the 4.1 swap"),
+  SECURITY_BREACH(
+      "2.4",
+      "security-breach",
+      "restore from the isolated backup location, rotate all credentials"),
   REGIONAL_OUTAGE("2.5", "regional-outage", "4.4 cross-region failover");
 
   private final String section;
@@ -54,10 +63,17 @@ public enum Scenario {
       }
     }
     throw InputValidation.invalid(
-        "scenario \"" + InputValidation.printable(value) + "\" is not one of the runbook's scenarios: " + choices() + ".");
+        "scenario \""
+            + InputValidation.printable(value)
+            + "\" is not one of the runbook's scenarios: "
+            + choices()
+            + ".");
   }
 
   private static String choices() {
-    return Arrays.stream(values()).map(s -> s.section + " " + s.id).collect(Collectors.joining(", ")) + " (or \"ransomware\" for 2.4)";
+    return Arrays.stream(values())
+            .map(s -> s.section + " " + s.id)
+            .collect(Collectors.joining(", "))
+        + " (or \"ransomware\" for 2.4)";
   }
 }

@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * A swap that died after closing the live database (ALLOW_CONNECTIONS false) and was never retried
- * leaves it refusing every connection. The next procedure on that server opens it again before
- * its own first step and records it; the worker does the same when it starts.
+ * leaves it refusing every connection. The next procedure on that server opens it again before its
+ * own first step and records it; the worker does the same when it starts.
  */
 public final class AbandonedDatabases {
 
@@ -25,7 +25,11 @@ public final class AbandonedDatabases {
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofSeconds(30))
           .setScheduleToCloseTimeout(Duration.ofMinutes(2))
-          .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1)).setMaximumInterval(Duration.ofSeconds(10)).build())
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setMaximumInterval(Duration.ofSeconds(10))
+                  .build())
           .build();
 
   private AbandonedDatabases() {}
@@ -38,12 +42,20 @@ public final class AbandonedDatabases {
     try {
       List<ReopenedDatabase> reopened = postgres.reopenAbandonedDatabases(ownDatabase, server);
       for (ReopenedDatabase r : reopened == null ? List.<ReopenedDatabase>of() : reopened) {
-        trail.record("reopen-abandoned-database", StepRecord.SUCCEEDED, "opened " + r.describe()
-            + ": it refused connections since a swap that never finished closed it");
+        trail.record(
+            "reopen-abandoned-database",
+            StepRecord.SUCCEEDED,
+            "opened "
+                + r.describe()
+                + ": it refused connections since a swap that never finished closed it");
       }
     } catch (ActivityFailure e) {
-      // The procedure's own steps meet an unreachable server and say so; this look does not hold them up.
-      trail.record("reopen-abandoned-database", StepRecord.SKIPPED, "could not look for databases left closed: " + Failures.rootMessage(e));
+      // The procedure's own steps meet an unreachable server and say so; this look does not hold
+      // them up.
+      trail.record(
+          "reopen-abandoned-database",
+          StepRecord.SKIPPED,
+          "could not look for databases left closed: " + Failures.rootMessage(e));
     }
   }
 }

@@ -25,18 +25,25 @@ import java.util.Set;
 /**
  * The lease a procedure holds on the database it changes, kept in Temporal (a DatabaseLease child
  * workflow), never in the server being recovered. Taken before the first step, so a second
- * procedure on the same database is refused at once, naming the holder, or waits when asked to.
- * A procedure started by the holder (an incident's restore) shares its lease.
+ * procedure on the same database is refused at once, naming the holder, or waits when asked to. A
+ * procedure started by the holder (an incident's restore) shares its lease.
  */
 public final class DatabaseLease {
 
   /** Workflow.getVersion change id of every procedure that takes a lease. */
   public static final String CHANGE_ID = "database-lease";
 
-  /** How soon a waiting procedure first looks again; the interval doubles up to {@link #MAX_POLL}. */
+  /**
+   * How soon a waiting procedure first looks again; the interval doubles up to {@link #MAX_POLL}.
+   */
   private static final Duration POLL = Duration.ofSeconds(5);
-  /** Each look adds a few events to the waiting procedure's history: a day's wait stays within bounds. */
+
+  /**
+   * Each look adds a few events to the waiting procedure's history: a day's wait stays within
+   * bounds.
+   */
   private static final Duration MAX_POLL = Duration.ofMinutes(1);
+
   /** A lease seen closed between our start and the look at it: start again this many times. */
   private static final int RACES = 5;
 
@@ -46,14 +53,17 @@ public final class DatabaseLease {
   private final String sharedWith;
   private boolean released;
 
-  private DatabaseLease(String id, DatabaseLeaseWorkflow child, Promise<Void> holding, String sharedWith) {
+  private DatabaseLease(
+      String id, DatabaseLeaseWorkflow child, Promise<Void> holding, String sharedWith) {
     this.id = id;
     this.child = child;
     this.holding = holding;
     this.sharedWith = sharedWith;
   }
 
-  /** "lease:default/flowviz" for the worker's own server, "lease:10.0.0.5:5432/flowviz" for another. */
+  /**
+   * "lease:default/flowviz" for the worker's own server, "lease:10.0.0.5:5432/flowviz" for another.
+   */
   public static String leaseId(PgServer server, String database) {
     return "lease:" + serverName(server) + "/" + database;
   }
@@ -66,23 +76,26 @@ public final class DatabaseLease {
   }
 
   /**
-   * Takes the lease on the database, shares the one its parent or root holds, or fails with
-   * {@link FailureTypes#DATABASE_BUSY} naming the holder once {@code wait} has passed (zero:
-   * at once).
+   * Takes the lease on the database, shares the one its parent or root holds, or fails with {@link
+   * FailureTypes#DATABASE_BUSY} naming the holder once {@code wait} has passed (zero: at once).
    */
-  public static DatabaseLease acquire(PgServer server, String database, String procedure, Duration wait) {
+  public static DatabaseLease acquire(
+      PgServer server, String database, String procedure, Duration wait) {
     String id = leaseId(server, database);
     WorkflowInfo info = Workflow.getInfo();
     Set<String> family = new HashSet<>();
     info.getParentWorkflowId().ifPresent(family::add);
     info.getRootWorkflowId().ifPresent(family::add);
     family.remove(info.getWorkflowId());
-    LeaseActivities leases = Workflow.newActivityStub(LeaseActivities.class, ActivityTimeouts.QUICK);
+    LeaseActivities leases =
+        Workflow.newActivityStub(LeaseActivities.class, ActivityTimeouts.QUICK);
     long deadline = Workflow.currentTimeMillis() + wait.toMillis();
     int races = 0;
     Duration poll = POLL;
     while (true) {
-      DatabaseLease taken = tryStart(id, new LeaseRequest(serverName(server), database, info.getWorkflowId(), procedure));
+      DatabaseLease taken =
+          tryStart(
+              id, new LeaseRequest(serverName(server), database, info.getWorkflowId(), procedure));
       if (taken != null) {
         return taken;
       }
@@ -92,8 +105,14 @@ public final class DatabaseLease {
       }
       if (!holder.held()) {
         if (++races > RACES) {
-          throw ApplicationFailure.newNonRetryableFailure("The lease " + id + " on " + database + " kept changing hands while this"
-              + " procedure tried to take it; start it again. Nothing was changed.", FailureTypes.DATABASE_BUSY);
+          throw ApplicationFailure.newNonRetryableFailure(
+              "The lease "
+                  + id
+                  + " on "
+                  + database
+                  + " kept changing hands while this"
+                  + " procedure tried to take it; start it again. Nothing was changed.",
+              FailureTypes.DATABASE_BUSY);
         }
         continue;
       }
@@ -110,35 +129,54 @@ public final class DatabaseLease {
   private static DatabaseLease tryStart(String id, LeaseRequest request) {
     // Detached and abandoned on cancellation: a cancelled holder still runs its cleanup under the
     // lease; the lease ends when the holder releases it or closes.
-    return Detached.call(() -> {
-      DatabaseLeaseWorkflow child = Workflow.newChildWorkflowStub(DatabaseLeaseWorkflow.class,
-          ChildWorkflowOptions.newBuilder()
-              .setWorkflowId(id)
-              .setTaskQueue(TaskQueues.DR)
-              .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE)
-              .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-              .setCancellationType(ChildWorkflowCancellationType.ABANDON)
-              .setStaticSummary("Lease on " + request.database() + " (" + request.server() + ") held by " + request.holderWorkflowId())
-              .build());
-      Promise<Void> holding = Async.procedure(child::hold, request);
-      try {
-        Workflow.getWorkflowExecution(child).get();
-        return new DatabaseLease(id, child, holding, null);
-      } catch (ChildWorkflowFailure e) {
-        if (e.getCause() instanceof WorkflowExecutionAlreadyStarted) {
-          return null;
-        }
-        throw e;
-      }
-    });
+    return Detached.call(
+        () -> {
+          DatabaseLeaseWorkflow child =
+              Workflow.newChildWorkflowStub(
+                  DatabaseLeaseWorkflow.class,
+                  ChildWorkflowOptions.newBuilder()
+                      .setWorkflowId(id)
+                      .setTaskQueue(TaskQueues.DR)
+                      .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE)
+                      .setWorkflowIdReusePolicy(
+                          WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                      .setCancellationType(ChildWorkflowCancellationType.ABANDON)
+                      .setStaticSummary(
+                          "Lease on "
+                              + request.database()
+                              + " ("
+                              + request.server()
+                              + ") held by "
+                              + request.holderWorkflowId())
+                      .build());
+          Promise<Void> holding = Async.procedure(child::hold, request);
+          try {
+            Workflow.getWorkflowExecution(child).get();
+            return new DatabaseLease(id, child, holding, null);
+          } catch (ChildWorkflowFailure e) {
+            if (e.getCause() instanceof WorkflowExecutionAlreadyStarted) {
+              return null;
+            }
+            throw e;
+          }
+        });
   }
 
-  private static ApplicationFailure busy(String database, PgServer server, LeaseHolder holder, Duration wait) {
+  private static ApplicationFailure busy(
+      String database, PgServer server, LeaseHolder holder, Duration wait) {
     return ApplicationFailure.newNonRetryableFailure(
-        "The database " + database + " on " + (server == null ? "the worker's server" : server.describe()) + " is being changed by "
-            + holder.describe() + (wait.isZero() ? "" : ", still after waiting " + wait)
-            + ". Two procedures never change one database at once. Wait for " + holder.holderWorkflowId()
-            + " to finish (flowviz-dr watch " + holder.holderWorkflowId() + "), or start this one again with waitForLease"
+        "The database "
+            + database
+            + " on "
+            + (server == null ? "the worker's server" : server.describe())
+            + " is being changed by "
+            + holder.describe()
+            + (wait.isZero() ? "" : ", still after waiting " + wait)
+            + ". Two procedures never change one database at once. Wait for "
+            + holder.holderWorkflowId()
+            + " to finish (flowviz-dr watch "
+            + holder.holderWorkflowId()
+            + "), or start this one again with waitForLease"
             + " (e.g. \"PT1H\") to run after it. Nothing was changed.",
         FailureTypes.DATABASE_BUSY,
         holder);
@@ -155,18 +193,23 @@ public final class DatabaseLease {
   }
 
   public String describe() {
-    return sharedWith == null ? "took the lease " + id : "shares the lease " + id + " held by " + sharedWith;
+    return sharedWith == null
+        ? "took the lease " + id
+        : "shares the lease " + id + " held by " + sharedWith;
   }
 
-  /** Ends the lease (a shared lease stays with its holder). Safe to call twice; runs when cancelled. */
+  /**
+   * Ends the lease (a shared lease stays with its holder). Safe to call twice; runs when cancelled.
+   */
   public void release() {
     if (child == null || released) {
       return;
     }
     released = true;
-    Detached.run(() -> {
-      child.release();
-      Workflow.await(Duration.ofMinutes(1), holding::isCompleted);
-    });
+    Detached.run(
+        () -> {
+          child.release();
+          Workflow.await(Duration.ofMinutes(1), holding::isCompleted);
+        });
   }
 }

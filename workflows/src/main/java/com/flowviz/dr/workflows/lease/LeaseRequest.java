@@ -8,4 +8,5 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param server the server as the lease id names it ("default": the worker's own)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record LeaseRequest(String server, String database, String holderWorkflowId, String procedure) {}
+public record LeaseRequest(
+    String server, String database, String holderWorkflowId, String procedure) {}

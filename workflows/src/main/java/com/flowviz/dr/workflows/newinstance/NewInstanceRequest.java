@@ -19,9 +19,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param region for provisioners that place instances in regions (terraform)
  * @param keepOnFailure keep a failed run's new instance for inspection instead of tearing it down
  * @param readinessTimeout ISO-8601 duration the new server has to accept connections, default PT5M
- * @param repointApproval "required": a person approves at the "repoint" gate before the
- *     application is pointed at the new instance; default "automatic"
- * @param approvalTimeout ISO-8601 duration the repoint gate waits, default P1D; unanswered counts as rejected
+ * @param repointApproval "required": a person approves at the "repoint" gate before the application
+ *     is pointed at the new instance; default "automatic"
+ * @param approvalTimeout ISO-8601 duration the repoint gate waits, default P1D; unanswered counts
+ *     as rejected
  * @param acceptUnsigned restore a backup without a signature although the worker has trusted signer
  *     keys (a backup made by hand); needs {@code unsignedReason}, which the audit trail keeps
  * @param unsignedReason why the unsigned backup may be restored
@@ -48,27 +49,109 @@ public record NewInstanceRequest(
     String unsignedReason,
     String sourceDatabase) {
 
-  public NewInstanceRequest(String backupKey, String restorePointBefore, String backupPrefix, String bucket, String instanceName, String region,
-      String databaseName, String operator, String reason, String incidentAt, Boolean keepOnFailure, String readinessTimeout,
-      String repointApproval, String approvalTimeout, Boolean acceptUnsigned, String unsignedReason) {
-    this(backupKey, restorePointBefore, backupPrefix, bucket, instanceName, region, databaseName, operator, reason, incidentAt, keepOnFailure,
-        readinessTimeout, repointApproval, approvalTimeout, acceptUnsigned, unsignedReason, null);
+  public NewInstanceRequest(
+      String backupKey,
+      String restorePointBefore,
+      String backupPrefix,
+      String bucket,
+      String instanceName,
+      String region,
+      String databaseName,
+      String operator,
+      String reason,
+      String incidentAt,
+      Boolean keepOnFailure,
+      String readinessTimeout,
+      String repointApproval,
+      String approvalTimeout,
+      Boolean acceptUnsigned,
+      String unsignedReason) {
+    this(
+        backupKey,
+        restorePointBefore,
+        backupPrefix,
+        bucket,
+        instanceName,
+        region,
+        databaseName,
+        operator,
+        reason,
+        incidentAt,
+        keepOnFailure,
+        readinessTimeout,
+        repointApproval,
+        approvalTimeout,
+        acceptUnsigned,
+        unsignedReason,
+        null);
   }
 
-  public NewInstanceRequest(String backupKey, String restorePointBefore, String backupPrefix, String bucket, String instanceName, String region,
-      String databaseName, String operator, String reason, String incidentAt, Boolean keepOnFailure, String readinessTimeout,
-      String repointApproval, String approvalTimeout) {
-    this(backupKey, restorePointBefore, backupPrefix, bucket, instanceName, region, databaseName, operator, reason, incidentAt, keepOnFailure,
-        readinessTimeout, repointApproval, approvalTimeout, null, null);
+  public NewInstanceRequest(
+      String backupKey,
+      String restorePointBefore,
+      String backupPrefix,
+      String bucket,
+      String instanceName,
+      String region,
+      String databaseName,
+      String operator,
+      String reason,
+      String incidentAt,
+      Boolean keepOnFailure,
+      String readinessTimeout,
+      String repointApproval,
+      String approvalTimeout) {
+    this(
+        backupKey,
+        restorePointBefore,
+        backupPrefix,
+        bucket,
+        instanceName,
+        region,
+        databaseName,
+        operator,
+        reason,
+        incidentAt,
+        keepOnFailure,
+        readinessTimeout,
+        repointApproval,
+        approvalTimeout,
+        null,
+        null);
   }
 
-  public NewInstanceRequest(String backupKey, String restorePointBefore, String backupPrefix, String bucket, String instanceName, String region,
-      String databaseName, String operator, String reason, String incidentAt, Boolean keepOnFailure, String readinessTimeout) {
-    this(backupKey, restorePointBefore, backupPrefix, bucket, instanceName, region, databaseName, operator, reason, incidentAt, keepOnFailure,
-        readinessTimeout, null, null);
+  public NewInstanceRequest(
+      String backupKey,
+      String restorePointBefore,
+      String backupPrefix,
+      String bucket,
+      String instanceName,
+      String region,
+      String databaseName,
+      String operator,
+      String reason,
+      String incidentAt,
+      Boolean keepOnFailure,
+      String readinessTimeout) {
+    this(
+        backupKey,
+        restorePointBefore,
+        backupPrefix,
+        bucket,
+        instanceName,
+        region,
+        databaseName,
+        operator,
+        reason,
+        incidentAt,
+        keepOnFailure,
+        readinessTimeout,
+        null,
+        null);
   }
 
   public static NewInstanceRequest latest(String databaseName, String operator, String reason) {
-    return new NewInstanceRequest(null, null, null, null, null, null, databaseName, operator, reason, null, null, null);
+    return new NewInstanceRequest(
+        null, null, null, null, null, null, databaseName, operator, reason, null, null, null);
   }
 }

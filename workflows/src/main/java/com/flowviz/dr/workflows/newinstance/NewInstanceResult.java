@@ -14,8 +14,10 @@ import java.util.List;
 
 /**
  * @param outcome RESTORED, RESTORED_APPLICATION_UNHEALTHY when the connectivity test failed, or
- *     NOT_REPOINTED when the repoint gate was rejected or unanswered (the instance stays, holding the restore)
- * @param repointDecision the answer at the repoint gate, when the request held the repoint for a person
+ *     NOT_REPOINTED when the repoint gate was rejected or unanswered (the instance stays, holding
+ *     the restore)
+ * @param repointDecision the answer at the repoint gate, when the request held the repoint for a
+ *     person
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record NewInstanceResult(
@@ -32,8 +34,28 @@ public record NewInstanceResult(
     com.flowviz.dr.workflows.failover.Decision repointDecision) {
   public static final String NOT_REPOINTED = "NOT_REPOINTED";
 
-  public NewInstanceResult(String outcome, ProvisionedInstance instance, ServerInfo server, ArchiveHeader archive, RestoreResult restore,
-      PublishOutcome published, RestartOutcome restart, ConnectivityReport connectivity, List<StepRecord> steps, Duration elapsed) {
-    this(outcome, instance, server, archive, restore, published, restart, connectivity, steps, elapsed, null);
+  public NewInstanceResult(
+      String outcome,
+      ProvisionedInstance instance,
+      ServerInfo server,
+      ArchiveHeader archive,
+      RestoreResult restore,
+      PublishOutcome published,
+      RestartOutcome restart,
+      ConnectivityReport connectivity,
+      List<StepRecord> steps,
+      Duration elapsed) {
+    this(
+        outcome,
+        instance,
+        server,
+        archive,
+        restore,
+        published,
+        restart,
+        connectivity,
+        steps,
+        elapsed,
+        null);
   }
 }

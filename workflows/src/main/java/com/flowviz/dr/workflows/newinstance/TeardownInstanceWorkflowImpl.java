@@ -27,10 +27,19 @@ public class TeardownInstanceWorkflowImpl implements TeardownInstanceWorkflow {
     InputValidation.instanceName("instanceName", request == null ? null : request.instanceName());
     AuditTrail trail = new AuditTrail(InputValidation.operator(request.operator()));
     try {
-      return new StepTracker(trail).run("teardown-instance",
-          () -> provisioning.teardownInstance(new InstanceSpec(request.instanceName(), request.region())),
-          removed -> (removed ? "removed " : "there was no ") + request.instanceName()
-              + (request.reason() == null ? "" : "; reason: " + InputValidation.freeText("reason", request.reason(), 2000)));
+      return new StepTracker(trail)
+          .run(
+              "teardown-instance",
+              () ->
+                  provisioning.teardownInstance(
+                      new InstanceSpec(request.instanceName(), request.region())),
+              removed ->
+                  (removed ? "removed " : "there was no ")
+                      + request.instanceName()
+                      + (request.reason() == null
+                          ? ""
+                          : "; reason: "
+                              + InputValidation.freeText("reason", request.reason(), 2000)));
     } finally {
       trail.awaitAll();
     }

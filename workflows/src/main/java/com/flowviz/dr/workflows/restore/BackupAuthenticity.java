@@ -16,16 +16,20 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 
 /**
- * Proving a backup authentic before it is used (issue 15): when the worker has trusted signer
- * keys, the manifest's signature is checked before anything reads it and the backup's before
- * pg_restore reads a byte of it. A backup without signatures is refused unless the request
- * accepted it with a reason, which the audit trail keeps; after a breach (2.4) never, and 2.4
- * does not start at all without signer keys.
+ * Proving a backup authentic before it is used (issue 15): when the worker has trusted signer keys,
+ * the manifest's signature is checked before anything reads it and the backup's before pg_restore
+ * reads a byte of it. A backup without signatures is refused unless the request accepted it with a
+ * reason, which the audit trail keeps; after a breach (2.4) never, and 2.4 does not start at all
+ * without signer keys.
  */
 final class BackupAuthenticity {
 
-  /** Workflow.getVersion change id: every restore verifies signatures when signer keys are configured. */
+  /**
+   * Workflow.getVersion change id: every restore verifies signatures when signer keys are
+   * configured.
+   */
   static final String CHANGE_ID = "restore-verifies-signatures";
+
   static final String VERIFY_MANIFEST_SIGNATURE = "verify-manifest-signature";
 
   private final BackupDecryptionActivities anyWorker =
@@ -59,24 +63,34 @@ final class BackupAuthenticity {
     signers = check.signersDescription();
     if (!signersConfigured) {
       if (plan.strictIntegrity()) {
-        failStep(VERIFY_MANIFEST_SIGNATURE, ApplicationFailure.newNonRetryableFailure(
-            "Scenario 2.4 restores only a backup proven authentic by a trusted signature, and this worker has no trusted signer"
-                + " keys. Configure them (flowviz.gpg.trusted-signers-file, flowviz.gpg.trusted-signers-secret-id or"
-                + " flowviz.gpg.signer-public-key-file; see docs/key-rotation.md) and start again. Nothing was changed.",
-            FailureTypes.CONFIGURATION));
+        failStep(
+            VERIFY_MANIFEST_SIGNATURE,
+            ApplicationFailure.newNonRetryableFailure(
+                "Scenario 2.4 restores only a backup proven authentic by a trusted signature, and"
+                    + " this worker has no trusted signer keys. Configure them"
+                    + " (flowviz.gpg.trusted-signers-file, flowviz.gpg.trusted-signers-secret-id or"
+                    + " flowviz.gpg.signer-public-key-file; see docs/key-rotation.md) and start"
+                    + " again. Nothing was changed.",
+                FailureTypes.CONFIGURATION));
       }
       // A finding in the audit trail rather than a step: the restore's steps are what it did.
-      trail.record(VERIFY_MANIFEST_SIGNATURE, StepRecord.SKIPPED, "no trusted signer keys configured (flowviz.gpg.trusted-signers-file"
-          + " or -secret-id): the backup's authenticity was NOT checked");
+      trail.record(
+          VERIFY_MANIFEST_SIGNATURE,
+          StepRecord.SKIPPED,
+          "no trusted signer keys configured (flowviz.gpg.trusted-signers-file"
+              + " or -secret-id): the backup's authenticity was NOT checked");
       return read;
     }
     if (check.manifest() == null) {
-      steps.skip(VERIFY_MANIFEST_SIGNATURE, "the backup has no manifest; its own signature is checked before it is used");
+      steps.skip(
+          VERIFY_MANIFEST_SIGNATURE,
+          "the backup has no manifest; its own signature is checked before it is used");
       return null;
     }
     SignatureCheck signature = check.signature();
     if (!signature.signed() && !plan.acceptUnsigned()) {
-      failStep(VERIFY_MANIFEST_SIGNATURE, unsigned("manifest " + BackupManifest.keyFor(backup.key())));
+      failStep(
+          VERIFY_MANIFEST_SIGNATURE, unsigned("manifest " + BackupManifest.keyFor(backup.key())));
     }
     steps.run(VERIFY_MANIFEST_SIGNATURE, () -> signature, this::describe);
     if (!signature.signed()) {
@@ -85,13 +99,18 @@ final class BackupAuthenticity {
     return check.manifest();
   }
 
-  /** Checks the downloaded backup's signature; before decryption on the strict path, before pg_restore on the other. */
+  /**
+   * Checks the downloaded backup's signature; before decryption on the strict path, before
+   * pg_restore on the other.
+   */
   void verifyBackup(WorkHost host, DownloadedBackup downloaded) {
     if (!signersConfigured) {
       return; // the trail says so already
     }
     SignatureCheck signature =
-        steps.run(RestoreSteps.VERIFY_SIGNATURE, () -> host.decrypt().verifyBackupSignature(downloaded, backup, !plan.acceptUnsigned()),
+        steps.run(
+            RestoreSteps.VERIFY_SIGNATURE,
+            () -> host.decrypt().verifyBackupSignature(downloaded, backup, !plan.acceptUnsigned()),
             this::describe);
     if (!signature.signed()) {
       acceptedUnsigned("backup");
@@ -100,30 +119,57 @@ final class BackupAuthenticity {
 
   private String describe(SignatureCheck c) {
     if (!c.signed()) {
-      return "NOT signed; accepted without a signature by " + plan.operator() + ": " + plan.unsignedReason();
+      return "NOT signed; accepted without a signature by "
+          + plan.operator()
+          + ": "
+          + plan.unsignedReason();
     }
-    return "signed by key " + c.signerKeyId() + (c.signerName() == null ? "" : " (" + c.signerName() + ")")
-        + (c.signedAt() == null ? "" : " at " + c.signedAt()) + ", trusted then (" + c.signatureKey() + ")";
+    return "signed by key "
+        + c.signerKeyId()
+        + (c.signerName() == null ? "" : " (" + c.signerName() + ")")
+        + (c.signedAt() == null ? "" : " at " + c.signedAt())
+        + ", trusted then ("
+        + c.signatureKey()
+        + ")";
   }
 
   private void acceptedUnsigned(String what) {
-    trail.record("unsigned-backup-accepted", StepRecord.SUCCEEDED,
-        "the " + what + " of " + backup.uri() + " is not signed; " + plan.operator() + " accepted it: " + plan.unsignedReason());
+    trail.record(
+        "unsigned-backup-accepted",
+        StepRecord.SUCCEEDED,
+        "the "
+            + what
+            + " of "
+            + backup.uri()
+            + " is not signed; "
+            + plan.operator()
+            + " accepted it: "
+            + plan.unsignedReason());
   }
 
   private ApplicationFailure unsigned(String what) {
     return ApplicationFailure.newNonRetryableFailure(
-        "The " + what + " of " + backup.uri() + " has no signature (.sig), and this worker restores only backups signed by a"
-            + " trusted signer (" + signers + "): anyone who can write to the bucket could have placed it. Restore a signed backup;"
-            + " if this one was made by hand and you trust it, start again with acceptUnsigned and an unsignedReason"
-            + " (flowviz-dr restore --accept-unsigned --reason ...). Nothing was changed.",
+        "The "
+            + what
+            + " of "
+            + backup.uri()
+            + " has no signature (.sig), and this worker restores only backups signed by a"
+            + " trusted signer ("
+            + signers
+            + "): anyone who can write to the bucket could have placed it. Restore a signed backup;"
+            + " if this one was made by hand and you trust it, start again with acceptUnsigned and"
+            + " an unsignedReason (flowviz-dr restore --accept-unsigned --reason ...). Nothing was"
+            + " changed.",
         FailureTypes.BACKUP_INTEGRITY_FAILED);
   }
 
   /** Records the step as FAILED with the failure's message, and throws it. */
   private <T> T failStep(String step, RuntimeException e) {
-    return steps.run(step, () -> {
-      throw e;
-    }, ignored -> "");
+    return steps.run(
+        step,
+        () -> {
+          throw e;
+        },
+        ignored -> "");
   }
 }

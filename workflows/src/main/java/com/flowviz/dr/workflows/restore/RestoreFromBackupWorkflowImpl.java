@@ -1,6 +1,5 @@
 package com.flowviz.dr.workflows.restore;
 
-import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import static com.flowviz.dr.workflows.restore.RestoreSteps.*;
 
 import com.flowviz.dr.activities.app.ApplicationActivities;
@@ -25,6 +24,7 @@ import com.flowviz.dr.workflows.common.AuditTrail;
 import com.flowviz.dr.workflows.common.Detached;
 import com.flowviz.dr.workflows.common.Failures;
 import com.flowviz.dr.workflows.common.RpoAssessment;
+import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.common.StepTracker;
 import com.flowviz.dr.workflows.common.WorkHost;
@@ -71,7 +71,9 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     trail.record("restore-requested", StepRecord.RUNNING, describeRequest());
     DatabaseLease lease = null;
     try {
-      if (Workflow.getVersion(DatabaseLease.CHANGE_ID, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION && !plan.stageOnly()) {
+      if (Workflow.getVersion(DatabaseLease.CHANGE_ID, Workflow.DEFAULT_VERSION, 1)
+              != Workflow.DEFAULT_VERSION
+          && !plan.stageOnly()) {
         // A staging-only restore leaves the live database to its caller, which holds the lease.
         lease = takeLease(trail);
         AbandonedDatabases.reopen(trail, plan.targetDatabase(), plan.server());
@@ -85,10 +87,15 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     }
   }
 
-  /** One procedure at a time changes the target database; refused at once, or after the wait asked for. */
+  /**
+   * One procedure at a time changes the target database; refused at once, or after the wait asked
+   * for.
+   */
   private DatabaseLease takeLease(AuditTrail trail) {
     try {
-      DatabaseLease lease = DatabaseLease.acquire(plan.server(), plan.targetDatabase(), "restore from backup (4.1)", plan.leaseWait());
+      DatabaseLease lease =
+          DatabaseLease.acquire(
+              plan.server(), plan.targetDatabase(), "restore from backup (4.1)", plan.leaseWait());
       trail.record("database-lease", StepRecord.SUCCEEDED, lease.describe());
       return lease;
     } catch (RuntimeException e) {
@@ -132,18 +139,31 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
           steps.run(
               RESOLVE_BACKUP,
               () -> storage.resolveBackup(plan.selector()),
-              b -> b.uri() + " taken " + b.takenAt() + " (" + b.sizeBytes() + " bytes, " + b.storageClass() + ")");
+              b ->
+                  b.uri()
+                      + " taken "
+                      + b.takenAt()
+                      + " ("
+                      + b.sizeBytes()
+                      + " bytes, "
+                      + b.storageClass()
+                      + ")");
       trail.backupKey(backup.key());
       RunSearchAttributes.backupKey(backup.key());
       BackupManifest manifest = storage.readManifest(backup);
-      if (Workflow.getVersion(BackupAuthenticity.CHANGE_ID, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION) {
+      if (Workflow.getVersion(BackupAuthenticity.CHANGE_ID, Workflow.DEFAULT_VERSION, 1)
+          != Workflow.DEFAULT_VERSION) {
         authenticity = new BackupAuthenticity(plan, steps, trail, backup);
         manifest = authenticity.verifiedManifest(manifest);
       }
       if (plan.strictIntegrity() && (manifest == null || manifest.sha256() == null)) {
         throw ApplicationFailure.newNonRetryableFailure(
-            "The backup " + backup.uri() + " has no manifest with a SHA-256 beside it, and this restore accepts only backups"
-                + " whose integrity can be proven. Choose a backup that has its " + BackupManifest.SUFFIX + " (every backup"
+            "The backup "
+                + backup.uri()
+                + " has no manifest with a SHA-256 beside it, and this restore accepts only backups"
+                + " whose integrity can be proven. Choose a backup that has its "
+                + BackupManifest.SUFFIX
+                + " (every backup"
                 + " flowviz-dr takes has one). Nothing was changed.",
             FailureTypes.BACKUP_INTEGRITY_FAILED);
       }
@@ -157,7 +177,10 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
           if (!WorkHost.isLost(e) || hostAttempt == MAX_WORK_HOSTS) {
             throw e;
           }
-          trail.record("work-host-lost", StepRecord.FAILED, host.taskQueue() + " did not pick up work; claiming another host");
+          trail.record(
+              "work-host-lost",
+              StepRecord.FAILED,
+              host.taskQueue() + " did not pick up work; claiming another host");
         }
       }
       if (!report.passed()) {
@@ -166,7 +189,9 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
                 + plan.targetDatabase()
                 + "\" was not touched: "
                 + report.failedChecks().stream()
-                    .map(c -> c.name() + " (expected " + c.expected() + ", found " + c.actual() + ")")
+                    .map(
+                        c ->
+                            c.name() + " (expected " + c.expected() + ", found " + c.actual() + ")")
                     .collect(Collectors.joining("; "))
                 + ". Check the backup with `flowviz-dr list` and restore an earlier one.",
             FailureTypes.VERIFICATION_FAILED,
@@ -174,11 +199,26 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
       }
 
       if (plan.stageOnly()) {
-        // The caller compares the staged data with the live database and decides what to do with it.
+        // The caller compares the staged data with the live database and decides what to do with
+        // it.
         Duration elapsed = Duration.between(startedAt, now());
-        trail.record("restore", StepRecord.SUCCEEDED, "verified backup staged in " + plan.stagingDatabase() + "; live database untouched");
-        return new RestoreResult(RestoreResult.STAGED, backup, plan.targetDatabase(), null, report,
-            RpoAssessment.of(plan.incidentAt(), backup.takenAt()), null, null, steps.steps(), elapsed, plan.stagingDatabase(), dumpBytes);
+        trail.record(
+            "restore",
+            StepRecord.SUCCEEDED,
+            "verified backup staged in " + plan.stagingDatabase() + "; live database untouched");
+        return new RestoreResult(
+            RestoreResult.STAGED,
+            backup,
+            plan.targetDatabase(),
+            null,
+            report,
+            RpoAssessment.of(plan.incidentAt(), backup.takenAt()),
+            null,
+            null,
+            steps.steps(),
+            elapsed,
+            plan.stagingDatabase(),
+            dumpBytes);
       }
 
       rowLoss.holdSwapIfRowsWouldBeLost(steps, plan.targetDatabase());
@@ -196,12 +236,19 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
                                   plan.stagingDatabase(),
                                   plan.targetDatabase(),
                                   plan.replacedDatabase(),
-                                  "flowviz-dr restore " + Workflow.getInfo().getWorkflowId() + " of " + backup.key()),
+                                  "flowviz-dr restore "
+                                      + Workflow.getInfo().getWorkflowId()
+                                      + " of "
+                                      + backup.key()),
                               plan.server()),
                       s ->
                           s.retiredDatabase() == null
                               ? "no live database existed; restored data is now " + s.liveDatabase()
-                              : "live database kept as " + s.retiredDatabase() + "; " + s.terminatedSessions() + " sessions ended"));
+                              : "live database kept as "
+                                  + s.retiredDatabase()
+                                  + "; "
+                                  + s.terminatedSessions()
+                                  + " sessions ended"));
       swapped = true;
       VerificationReport verified = report;
       return Detached.call(() -> finishAfterSwap(trail, startedAt, verified, swap));
@@ -210,7 +257,8 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
       if (!swapped && backup != null) {
         discardStaging(cancelled);
       }
-      trail.record("restore", cancelled ? StepRecord.CANCELLED : StepRecord.FAILED, Failures.rootMessage(e));
+      trail.record(
+          "restore", cancelled ? StepRecord.CANCELLED : StepRecord.FAILED, Failures.rootMessage(e));
       throw cancelled ? e : asWorkflowFailure(e);
     } finally {
       if (host != null) {
@@ -227,9 +275,11 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
 
   private VerificationReport restoreIntoStagingOn(WorkHost host, BackupManifest manifest) {
     DecryptedBackup decrypted;
-    if (Workflow.getVersion(DOWNLOAD_AND_DECRYPT_OVERLAPPED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION
+    if (Workflow.getVersion(DOWNLOAD_AND_DECRYPT_OVERLAPPED, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION
         || plan.strictIntegrity()) {
-      // Strict integrity (a breach): no byte of the object is processed before its signature is proven.
+      // Strict integrity (a breach): no byte of the object is processed before its signature is
+      // proven.
       decrypted = downloadThenDecrypt(host, manifest);
       prepareStaging();
     } else {
@@ -247,15 +297,37 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     dumpBytes = decrypted.bytes();
     steps.run(
         PG_RESTORE,
-        () -> host.pgRestore(plan.stagingDatabase()).restoreIntoStaging(decrypted.path(), plan.stagingDatabase(), plan.server()),
-        (PgRestoreOutcome r) -> "pg_restore -j " + r.jobs() + " in " + r.millis() + " ms" + (r.targetSpace() == null ? "" : "; " + r.targetSpace())
-            + (r.fidelity() == null ? "" : r.fidelity().isEmpty() ? "; owners, grants and database settings as in the archive"
-                : "; " + String.join("; ", r.fidelity())));
+        () ->
+            host.pgRestore(plan.stagingDatabase())
+                .restoreIntoStaging(decrypted.path(), plan.stagingDatabase(), plan.server()),
+        (PgRestoreOutcome r) ->
+            "pg_restore -j "
+                + r.jobs()
+                + " in "
+                + r.millis()
+                + " ms"
+                + (r.targetSpace() == null ? "" : "; " + r.targetSpace())
+                + (r.fidelity() == null
+                    ? ""
+                    : r.fidelity().isEmpty()
+                        ? "; owners, grants and database settings as in the archive"
+                        : "; " + String.join("; ", r.fidelity())));
     return steps.run(
         VERIFY,
-        () -> rowLoss.judge(verification.verifyRestoredDatabase(plan.stagingDatabase(), manifest, plan.server()), plan, backup, manifest),
-        r -> (r.passed() ? "passed" : "FAILED") + ", " + r.checks().size() + " checks" + (r.comparedWithManifest() ? " against the manifest" : "")
-            + (r.findings().isEmpty() ? "" : "; findings: " + String.join(" ", r.findings())));
+        () ->
+            rowLoss.judge(
+                verification.verifyRestoredDatabase(
+                    plan.stagingDatabase(), manifest, plan.server()),
+                plan,
+                backup,
+                manifest),
+        r ->
+            (r.passed() ? "passed" : "FAILED")
+                + ", "
+                + r.checks().size()
+                + " checks"
+                + (r.comparedWithManifest() ? " against the manifest" : "")
+                + (r.findings().isEmpty() ? "" : "; findings: " + String.join(" ", r.findings())));
   }
 
   /** Version 0: the whole object on disk first, then decryption. */
@@ -264,13 +336,22 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         steps.run(
             DOWNLOAD,
             () -> host.download().downloadBackup(backup),
-            d -> d.bytes() + " bytes to " + host.taskQueue() + (d.resumedFromOffset() > 0 ? ", resumed at " + d.resumedFromOffset() : ""));
+            d ->
+                d.bytes()
+                    + " bytes to "
+                    + host.taskQueue()
+                    + (d.resumedFromOffset() > 0 ? ", resumed at " + d.resumedFromOffset() : ""));
     checkAgainstManifest(downloaded, manifest);
     verifySignatureIfRequired(host, downloaded);
     return steps.run(
         DECRYPT,
         () -> host.decrypt().decryptBackup(downloaded),
-        d -> d.bytes() + " bytes, pg_dump archive " + d.archiveVersion() + " from PostgreSQL " + d.dumpedFromVersion());
+        d ->
+            d.bytes()
+                + " bytes, pg_dump archive "
+                + d.archiveVersion()
+                + " from PostgreSQL "
+                + d.dumpedFromVersion());
   }
 
   /**
@@ -283,10 +364,19 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         steps.run(
             DOWNLOAD_AND_DECRYPT,
             () -> host.decrypt().downloadAndDecryptBackup(backup),
-            t -> t.downloaded().bytes() + " bytes to " + host.taskQueue()
-                + (t.downloaded().resumedFromOffset() > 0 ? " (resumed at " + t.downloaded().resumedFromOffset() + ")" : "")
-                + ", decrypted as they arrived: " + t.decrypted().bytes() + " bytes, pg_dump archive " + t.decrypted().archiveVersion()
-                + " from PostgreSQL " + t.decrypted().dumpedFromVersion());
+            t ->
+                t.downloaded().bytes()
+                    + " bytes to "
+                    + host.taskQueue()
+                    + (t.downloaded().resumedFromOffset() > 0
+                        ? " (resumed at " + t.downloaded().resumedFromOffset() + ")"
+                        : "")
+                    + ", decrypted as they arrived: "
+                    + t.decrypted().bytes()
+                    + " bytes, pg_dump archive "
+                    + t.decrypted().archiveVersion()
+                    + " from PostgreSQL "
+                    + t.decrypted().dumpedFromVersion());
     checkAgainstManifest(transferred.downloaded(), manifest);
     verifySignatureIfRequired(host, transferred.downloaded());
     return transferred.decrypted();
@@ -300,7 +390,9 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
   }
 
   private void checkAgainstManifest(DownloadedBackup downloaded, BackupManifest manifest) {
-    if (manifest != null && manifest.sha256() != null && !manifest.sha256().equalsIgnoreCase(downloaded.sha256())) {
+    if (manifest != null
+        && manifest.sha256() != null
+        && !manifest.sha256().equalsIgnoreCase(downloaded.sha256())) {
       throw ApplicationFailure.newNonRetryableFailure(
           "The object "
               + backup.uri()
@@ -308,7 +400,8 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
               + downloaded.sha256()
               + ", manifest says "
               + manifest.sha256()
-              + ". It was altered or replaced after the backup; do not use it, restore an earlier backup.",
+              + ". It was altered or replaced after the backup; do not use it, restore an earlier"
+              + " backup.",
           FailureTypes.BACKUP_INTEGRITY_FAILED);
     }
   }
@@ -323,14 +416,18 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
       steps.run(
           VERIFY_SIGNATURE,
           () -> host.decrypt().verifyBackupSignature(downloaded, backup, true),
-          c -> c.verified() ? "signed by key " + c.signerKeyId() + " (" + c.signatureKey() + ")" : "not signed; the manifest's SHA-256 matched");
+          c ->
+              c.verified()
+                  ? "signed by key " + c.signerKeyId() + " (" + c.signatureKey() + ")"
+                  : "not signed; the manifest's SHA-256 matched");
     }
   }
 
   /** Workflow.getVersion change id: the application steps record only what happened (issue 14). */
   static final String APPLICATION_STEPS_AS_THEY_HAPPENED = "application-steps-as-they-happened";
 
-  private RestoreResult finishAfterSwap(AuditTrail trail, Instant startedAt, VerificationReport report, SwapOutcome swap) {
+  private RestoreResult finishAfterSwap(
+      AuditTrail trail, Instant startedAt, VerificationReport report, SwapOutcome swap) {
     RestartOutcome restart;
     ConnectivityReport connectivity;
     boolean restartFailed = false;
@@ -338,7 +435,8 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
       // The calling procedure points the application at the new server first, then restarts it.
       restart = new RestartOutcome(false, "", 0, 0, "left to the calling procedure");
       connectivity = new ConnectivityReport(false, true, java.util.List.of());
-    } else if (Workflow.getVersion(APPLICATION_STEPS_AS_THEY_HAPPENED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+    } else if (Workflow.getVersion(APPLICATION_STEPS_AS_THEY_HAPPENED, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
       restart = application.restartApplication();
       if (restart.configured()) {
         steps.run(RESTART_APPLICATION, () -> restart, r -> r.command() + " exited " + r.exitCode());
@@ -349,14 +447,20 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
           steps.run(
               CONNECTIVITY_TEST,
               verification::checkApplicationConnectivity,
-              c -> !c.configured() ? "no endpoints configured" : (c.healthy() ? "all endpoints healthy" : "UNHEALTHY: " + c.endpoints()));
+              c ->
+                  !c.configured()
+                      ? "no endpoints configured"
+                      : (c.healthy() ? "all endpoints healthy" : "UNHEALTHY: " + c.endpoints()));
     } else {
       ApplicationProfile app = application.describeApplication();
       if (!app.serves(plan.targetDatabase())) {
         // A side copy (4.2's audit copy, a --target of its own): the production application does
         // not read it, so restarting or probing the application would prove nothing and disturb it.
-        String why = plan.targetDatabase() + " is not the application's database (" + app.database()
-            + "): the application was neither restarted nor probed";
+        String why =
+            plan.targetDatabase()
+                + " is not the application's database ("
+                + app.database()
+                + "): the application was neither restarted nor probed";
         steps.skip(RESTART_APPLICATION, why);
         steps.skip(CONNECTIVITY_TEST, why);
         restart = new RestartOutcome(false, "", 0, 0, why);
@@ -367,7 +471,8 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         connectivity = testConnectivity();
       }
     }
-    // A failed restart is not rolled back: the verified data stays live, the application needs a person.
+    // A failed restart is not rolled back: the verified data stays live, the application needs a
+    // person.
     String outcome =
         restartFailed || (connectivity.configured() && !connectivity.healthy())
             ? RestoreResult.RESTORED_APPLICATION_UNHEALTHY
@@ -377,8 +482,16 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     trail.record(
         "restore",
         StepRecord.SUCCEEDED,
-        outcome + "; RPO gap " + rpo.gap() + " (" + rpo.verdict() + "); elapsed " + elapsed
-            + (workflowScope.isCancelRequested() ? "; a cancellation arrived after the swap and was not applied" : ""));
+        outcome
+            + "; RPO gap "
+            + rpo.gap()
+            + " ("
+            + rpo.verdict()
+            + "); elapsed "
+            + elapsed
+            + (workflowScope.isCancelRequested()
+                ? "; a cancellation arrived after the swap and was not applied"
+                : ""));
     return new RestoreResult(
         outcome,
         backup,
@@ -398,28 +511,48 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
   private RestartOutcome restartApplication() {
     RestartOutcome restart = application.restartApplication();
     if (!restart.configured()) {
-      steps.skip(RESTART_APPLICATION, "no restart command configured (flowviz.application.restart-command): restart the application by hand");
+      steps.skip(
+          RESTART_APPLICATION,
+          "no restart command configured (flowviz.application.restart-command): restart the"
+              + " application by hand");
       return restart;
     }
-    return steps.runJudged(RESTART_APPLICATION, () -> restart, r -> r.exitCode() == 0,
-        r -> r.command() + " exited " + r.exitCode() + (r.exitCode() == 0 || r.outputTail().isBlank() ? "" : ": " + r.outputTail()));
+    return steps.runJudged(
+        RESTART_APPLICATION,
+        () -> restart,
+        r -> r.exitCode() == 0,
+        r ->
+            r.command()
+                + " exited "
+                + r.exitCode()
+                + (r.exitCode() == 0 || r.outputTail().isBlank() ? "" : ": " + r.outputTail()));
   }
 
   /** Runbook 5.3; with no endpoints configured nothing was tested, and the step says so. */
   private ConnectivityReport testConnectivity() {
     ConnectivityReport connectivity = verification.checkApplicationConnectivity();
     if (!connectivity.configured()) {
-      steps.skip(CONNECTIVITY_TEST, "no endpoints configured (flowviz.application.base-url or health-endpoints):"
-          + " the application's connectivity was NOT tested");
+      steps.skip(
+          CONNECTIVITY_TEST,
+          "no endpoints configured (flowviz.application.base-url or health-endpoints):"
+              + " the application's connectivity was NOT tested");
       return connectivity;
     }
-    return steps.runJudged(CONNECTIVITY_TEST, () -> connectivity, ConnectivityReport::healthy,
-        c -> c.healthy() ? "all " + c.endpoints().size() + " endpoints healthy" : "UNHEALTHY: " + c.endpoints());
+    return steps.runJudged(
+        CONNECTIVITY_TEST,
+        () -> connectivity,
+        ConnectivityReport::healthy,
+        c ->
+            c.healthy()
+                ? "all " + c.endpoints().size() + " endpoints healthy"
+                : "UNHEALTHY: " + c.endpoints());
   }
 
   private void discardStaging(boolean cancelled) {
     if (plan.keepStagingOnFailure() && !cancelled) {
-      steps.skip(CLEANUP, "staging database " + plan.stagingDatabase() + " kept for inspection as requested");
+      steps.skip(
+          CLEANUP,
+          "staging database " + plan.stagingDatabase() + " kept for inspection as requested");
       return;
     }
     Detached.run(
@@ -427,7 +560,8 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
             steps.run(
                 CLEANUP,
                 () -> postgres.dropStagingDatabase(plan.stagingDatabase(), plan.server()),
-                dropped -> dropped ? "dropped " + plan.stagingDatabase() : "no staging database to drop"));
+                dropped ->
+                    dropped ? "dropped " + plan.stagingDatabase() : "no staging database to drop"));
   }
 
   private static RuntimeException asWorkflowFailure(RuntimeException e) {

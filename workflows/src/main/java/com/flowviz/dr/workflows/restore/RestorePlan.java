@@ -42,7 +42,9 @@ record RestorePlan(
       request = RestoreRequest.latest(null, null, null);
     }
     String bucket =
-        request.bucket() == null ? Defaults.BUCKET : InputValidation.bucketName("bucket", request.bucket());
+        request.bucket() == null
+            ? Defaults.BUCKET
+            : InputValidation.bucketName("bucket", request.bucket());
     String prefix =
         request.backupPrefix() == null
             ? Defaults.DAILY_PREFIX
@@ -59,24 +61,38 @@ record RestorePlan(
     }
     if (before != null && before.isAfter(startedAt.plus(CLOCK_SKEW))) {
       throw InputValidation.invalid(
-          "restorePointBefore " + before + " is in the future (now " + startedAt + "); use \"latest\" instead.");
+          "restorePointBefore "
+              + before
+              + " is in the future (now "
+              + startedAt
+              + "); use \"latest\" instead.");
     }
     String target =
         InputValidation.databaseName(
-            "targetDatabase", request.targetDatabase() == null ? Defaults.DATABASE : request.targetDatabase());
+            "targetDatabase",
+            request.targetDatabase() == null ? Defaults.DATABASE : request.targetDatabase());
     Instant incidentAt = InstantInput.parse("incidentAt", request.incidentAt());
     if (incidentAt != null && incidentAt.isAfter(startedAt.plus(CLOCK_SKEW))) {
-      throw InputValidation.invalid("incidentAt " + incidentAt + " is in the future (now " + startedAt + ").");
+      throw InputValidation.invalid(
+          "incidentAt " + incidentAt + " is in the future (now " + startedAt + ").");
     }
     if (incidentAt == null) {
       incidentAt = before != null ? before : startedAt;
     }
-    // "latest" is the newest backup of the database being restored, never another's that shares the prefix.
-    String source = request.sourceDatabase() == null
-        ? (key == null ? target : null)
-        : InputValidation.databaseName("sourceDatabase", request.sourceDatabase());
+    // "latest" is the newest backup of the database being restored, never another's that shares the
+    // prefix.
+    String source =
+        request.sourceDatabase() == null
+            ? (key == null ? target : null)
+            : InputValidation.databaseName("sourceDatabase", request.sourceDatabase());
     return new RestorePlan(
-        new BackupSelector(bucket, prefix, key, before, RegionInput.validate("bucketRegion", request.bucketRegion()), source),
+        new BackupSelector(
+            bucket,
+            prefix,
+            key,
+            before,
+            RegionInput.validate("bucketRegion", request.bucketRegion()),
+            source),
         target,
         Names.stagingDatabase(target, workflowId),
         Names.replacedDatabase(target, startedAt),
@@ -85,13 +101,25 @@ record RestorePlan(
         incidentAt,
         Boolean.TRUE.equals(request.keepStagingOnFailure()),
         DurationInput.parse(
-            "workHostPickupTimeout", request.workHostPickupTimeout(), DEFAULT_PICKUP, Duration.ofSeconds(5), Duration.ofHours(24)),
+            "workHostPickupTimeout",
+            request.workHostPickupTimeout(),
+            DEFAULT_PICKUP,
+            Duration.ofSeconds(5),
+            Duration.ofHours(24)),
         ServerInput.validate("targetServer", request.targetServer()),
         !Boolean.FALSE.equals(request.applicationSteps()),
         Boolean.TRUE.equals(request.stageOnly()),
         Boolean.TRUE.equals(request.strictIntegrity()),
-        DurationInput.parse("waitForLease", request.waitForLease(), Duration.ZERO, Duration.ZERO, Duration.ofDays(1)),
+        DurationInput.parse(
+            "waitForLease",
+            request.waitForLease(),
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofDays(1)),
         Boolean.TRUE.equals(request.acceptUnsigned()),
-        UnsignedBackups.reason(request.acceptUnsigned(), request.unsignedReason(), Boolean.TRUE.equals(request.strictIntegrity())));
+        UnsignedBackups.reason(
+            request.acceptUnsigned(),
+            request.unsignedReason(),
+            Boolean.TRUE.equals(request.strictIntegrity())));
   }
 }

@@ -19,26 +19,28 @@ import com.flowviz.dr.activities.postgres.PgServer;
  *
  * @param backupKey an object key such as {@code daily/flowviz_daily_20250119_020000.dump.gpg}, or
  *     "latest" (the default)
- * @param restorePointBefore ISO-8601 instant: take the newest backup taken strictly before it
- *     (only with "latest")
+ * @param restorePointBefore ISO-8601 instant: take the newest backup taken strictly before it (only
+ *     with "latest")
  * @param backupPrefix where "latest" looks, default {@code daily/}
  * @param bucket default {@code flowviz-backups}
  * @param targetDatabase the live database to replace, default {@code flowviz}
  * @param incidentAt ISO-8601 instant of the incident, for the RPO gap; default: when the restore
  *     started
  * @param keepStagingOnFailure keep the staging database for inspection when verification fails
- * @param workHostPickupTimeout ISO-8601 duration (default PT15M): a host that does not pick up
- *     its restore work within it is taken as lost and another host starts the download again
+ * @param workHostPickupTimeout ISO-8601 duration (default PT15M): a host that does not pick up its
+ *     restore work within it is taken as lost and another host starts the download again
  * @param targetServer the server to restore into; default the worker's own (PGHOST, ...)
- * @param applicationSteps restart the application and test its connectivity after the swap
- *     (default true); false when a calling procedure repoints the application first (4.3)
+ * @param applicationSteps restart the application and test its connectivity after the swap (default
+ *     true); false when a calling procedure repoints the application first (4.3)
  * @param bucketRegion the AWS region of the bucket (the DR bucket's, in 4.4); default the worker's
- * @param stageOnly stop after verification, leaving the restored data in the staging database
- *     and the live database untouched (outcome STAGED): the first half of an undelete (scenario 2.3)
+ * @param stageOnly stop after verification, leaving the restored data in the staging database and
+ *     the live database untouched (outcome STAGED): the first half of an undelete (scenario 2.3)
  * @param strictIntegrity accept the backup only with a manifest whose SHA-256 matches, and only
- *     signed when the worker has signer keys (scenario 2.4: after a breach nothing unproven is used)
- * @param waitForLease ISO-8601 duration: when another procedure is changing the same database,
- *     wait up to this long (at most P1D) for it to finish, then run; default: refuse at once (DatabaseBusy)
+ *     signed when the worker has signer keys (scenario 2.4: after a breach nothing unproven is
+ *     used)
+ * @param waitForLease ISO-8601 duration: when another procedure is changing the same database, wait
+ *     up to this long (at most P1D) for it to finish, then run; default: refuse at once
+ *     (DatabaseBusy)
  * @param sourceDatabase whose backups "latest" chooses among ({@code <db>_daily_...}), and the
  *     database a backup's manifest must name; default {@code targetDatabase}. Set it to restore one
  *     database's backup into another (an audit copy, say)
@@ -88,9 +90,26 @@ public record RestoreRequest(
       Boolean strictIntegrity,
       String waitForLease,
       String sourceDatabase) {
-    this(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt, keepStagingOnFailure,
-        workHostPickupTimeout, targetServer, applicationSteps, bucketRegion, stageOnly, strictIntegrity, waitForLease, sourceDatabase,
-        null, null);
+    this(
+        backupKey,
+        restorePointBefore,
+        backupPrefix,
+        bucket,
+        targetDatabase,
+        operator,
+        reason,
+        incidentAt,
+        keepStagingOnFailure,
+        workHostPickupTimeout,
+        targetServer,
+        applicationSteps,
+        bucketRegion,
+        stageOnly,
+        strictIntegrity,
+        waitForLease,
+        sourceDatabase,
+        null,
+        null);
   }
 
   public RestoreRequest(
@@ -110,15 +129,50 @@ public record RestoreRequest(
       Boolean stageOnly,
       Boolean strictIntegrity,
       String waitForLease) {
-    this(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt, keepStagingOnFailure,
-        workHostPickupTimeout, targetServer, applicationSteps, bucketRegion, stageOnly, strictIntegrity, waitForLease, null, null, null);
+    this(
+        backupKey,
+        restorePointBefore,
+        backupPrefix,
+        bucket,
+        targetDatabase,
+        operator,
+        reason,
+        incidentAt,
+        keepStagingOnFailure,
+        workHostPickupTimeout,
+        targetServer,
+        applicationSteps,
+        bucketRegion,
+        stageOnly,
+        strictIntegrity,
+        waitForLease,
+        null,
+        null,
+        null);
   }
 
   /** The same request, accepting an unsigned backup for the reason given (null: not accepting). */
   public RestoreRequest acceptingUnsigned(Boolean accept, String why) {
-    return new RestoreRequest(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt,
-        keepStagingOnFailure, workHostPickupTimeout, targetServer, applicationSteps, bucketRegion, stageOnly, strictIntegrity, waitForLease,
-        sourceDatabase, accept, why);
+    return new RestoreRequest(
+        backupKey,
+        restorePointBefore,
+        backupPrefix,
+        bucket,
+        targetDatabase,
+        operator,
+        reason,
+        incidentAt,
+        keepStagingOnFailure,
+        workHostPickupTimeout,
+        targetServer,
+        applicationSteps,
+        bucketRegion,
+        stageOnly,
+        strictIntegrity,
+        waitForLease,
+        sourceDatabase,
+        accept,
+        why);
   }
 
   public RestoreRequest(
@@ -137,8 +191,23 @@ public record RestoreRequest(
       String bucketRegion,
       Boolean stageOnly,
       Boolean strictIntegrity) {
-    this(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt, keepStagingOnFailure,
-        workHostPickupTimeout, targetServer, applicationSteps, bucketRegion, stageOnly, strictIntegrity, null);
+    this(
+        backupKey,
+        restorePointBefore,
+        backupPrefix,
+        bucket,
+        targetDatabase,
+        operator,
+        reason,
+        incidentAt,
+        keepStagingOnFailure,
+        workHostPickupTimeout,
+        targetServer,
+        applicationSteps,
+        bucketRegion,
+        stageOnly,
+        strictIntegrity,
+        null);
   }
 
   public RestoreRequest(
@@ -155,8 +224,22 @@ public record RestoreRequest(
       PgServer targetServer,
       Boolean applicationSteps,
       String bucketRegion) {
-    this(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt, keepStagingOnFailure,
-        workHostPickupTimeout, targetServer, applicationSteps, bucketRegion, null, null);
+    this(
+        backupKey,
+        restorePointBefore,
+        backupPrefix,
+        bucket,
+        targetDatabase,
+        operator,
+        reason,
+        incidentAt,
+        keepStagingOnFailure,
+        workHostPickupTimeout,
+        targetServer,
+        applicationSteps,
+        bucketRegion,
+        null,
+        null);
   }
 
   public RestoreRequest(
@@ -172,8 +255,20 @@ public record RestoreRequest(
       String workHostPickupTimeout,
       PgServer targetServer,
       Boolean applicationSteps) {
-    this(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt, keepStagingOnFailure,
-        workHostPickupTimeout, targetServer, applicationSteps, null);
+    this(
+        backupKey,
+        restorePointBefore,
+        backupPrefix,
+        bucket,
+        targetDatabase,
+        operator,
+        reason,
+        incidentAt,
+        keepStagingOnFailure,
+        workHostPickupTimeout,
+        targetServer,
+        applicationSteps,
+        null);
   }
 
   public RestoreRequest(
@@ -187,11 +282,24 @@ public record RestoreRequest(
       String incidentAt,
       Boolean keepStagingOnFailure,
       String workHostPickupTimeout) {
-    this(backupKey, restorePointBefore, backupPrefix, bucket, targetDatabase, operator, reason, incidentAt, keepStagingOnFailure,
-        workHostPickupTimeout, null, null, null);
+    this(
+        backupKey,
+        restorePointBefore,
+        backupPrefix,
+        bucket,
+        targetDatabase,
+        operator,
+        reason,
+        incidentAt,
+        keepStagingOnFailure,
+        workHostPickupTimeout,
+        null,
+        null,
+        null);
   }
 
   public static RestoreRequest latest(String targetDatabase, String operator, String reason) {
-    return new RestoreRequest(null, null, null, null, targetDatabase, operator, reason, null, null, null);
+    return new RestoreRequest(
+        null, null, null, null, targetDatabase, operator, reason, null, null, null);
   }
 }

@@ -15,8 +15,8 @@ import java.util.List;
  * this record always means the live database now holds verified backup data.
  *
  * @param outcome RESTORED, or RESTORED_APPLICATION_UNHEALTHY when the data is in place but the
- *     application's connectivity test did not pass, or STAGED when the request asked to stop
- *     before the swap (the verified data is then in {@code stagingDatabase}, the live database untouched)
+ *     application's connectivity test did not pass, or STAGED when the request asked to stop before
+ *     the swap (the verified data is then in {@code stagingDatabase}, the live database untouched)
  * @param replacedDatabase where the previous live database was kept, or null if there was none
  * @param elapsed from workflow start to the end of the last step, to hold against the RTO
  * @param dumpBytes the size of the decrypted pg_dump archive pg_restore read
@@ -48,7 +48,19 @@ public record RestoreResult(
       List<StepRecord> steps,
       Duration elapsed,
       String stagingDatabase) {
-    this(outcome, backup, targetDatabase, replacedDatabase, verification, rpo, restart, connectivity, steps, elapsed, stagingDatabase, null);
+    this(
+        outcome,
+        backup,
+        targetDatabase,
+        replacedDatabase,
+        verification,
+        rpo,
+        restart,
+        connectivity,
+        steps,
+        elapsed,
+        stagingDatabase,
+        null);
   }
 
   public RestoreResult(
@@ -62,7 +74,18 @@ public record RestoreResult(
       ConnectivityReport connectivity,
       List<StepRecord> steps,
       Duration elapsed) {
-    this(outcome, backup, targetDatabase, replacedDatabase, verification, rpo, restart, connectivity, steps, elapsed, null);
+    this(
+        outcome,
+        backup,
+        targetDatabase,
+        replacedDatabase,
+        verification,
+        rpo,
+        restart,
+        connectivity,
+        steps,
+        elapsed,
+        null);
   }
 
   public static final String RESTORED = "RESTORED";

@@ -6,8 +6,10 @@ public final class RestoreSteps {
   public static final String DOWNLOAD = "download-backup";
   public static final String VERIFY_SIGNATURE = "verify-backup-signature";
   public static final String DECRYPT = "decrypt-backup";
+
   /** Since version 1 of the workflow: download and decryption overlapped, in one activity. */
   public static final String DOWNLOAD_AND_DECRYPT = "download-and-decrypt-backup";
+
   public static final String PREPARE_STAGING = "prepare-staging-database";
   public static final String PG_RESTORE = "pg-restore-into-staging";
   public static final String VERIFY = "verify-restored-data";

@@ -20,15 +20,18 @@ import java.util.stream.Collectors;
 
 /**
  * A verification that judges (issue 15): runbook 5.2's results are judged, not only listed, and a
- * restore without a manifest is measured against the live database it would replace. When the
- * swap would empty tables (a backup of a nearly empty database over a full one), it waits at the
+ * restore without a manifest is measured against the live database it would replace. When the swap
+ * would empty tables (a backup of a nearly empty database over a full one), it waits at the
  * "row-loss" gate for a person, who is told which tables lose how many rows; rejected or
  * unanswered, nothing is swapped and the staging database goes as after any refused swap.
  */
 final class RowLossGate {
 
-  /** Workflow.getVersion change id: the restore's 5.2 results are judged and its row loss measured. */
+  /**
+   * Workflow.getVersion change id: the restore's 5.2 results are judged and its row loss measured.
+   */
   static final String CHANGE_ID = "restore-judges-results-and-row-loss";
+
   static final String GATE = "row-loss";
   static final String STEP = "approve-swap-despite-row-loss";
 
@@ -42,21 +45,33 @@ final class RowLossGate {
 
   /**
    * The verification's report with the judgement's checks and findings added. Runs from version 1
-   * of {@link #CHANGE_ID} on; a staging-only restore's caller compares with the live database itself.
+   * of {@link #CHANGE_ID} on; a staging-only restore's caller compares with the live database
+   * itself.
    */
-  VerificationReport judge(VerificationReport report, RestorePlan plan, BackupObject backup, BackupManifest manifest) {
+  VerificationReport judge(
+      VerificationReport report, RestorePlan plan, BackupObject backup, BackupManifest manifest) {
     if (Workflow.getVersion(CHANGE_ID, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
       return report;
     }
     String live = manifest == null && !plan.stageOnly() ? plan.targetDatabase() : null;
-    java.time.Instant takenAt = manifest != null && manifest.takenAt() != null ? manifest.takenAt() : backup.takenAt();
-    judgement = verification.judgeRestoredDatabase(new JudgementRequest(plan.stagingDatabase(), takenAt, live, plan.server()));
+    java.time.Instant takenAt =
+        manifest != null && manifest.takenAt() != null ? manifest.takenAt() : backup.takenAt();
+    judgement =
+        verification.judgeRestoredDatabase(
+            new JudgementRequest(plan.stagingDatabase(), takenAt, live, plan.server()));
     List<VerificationCheck> checks = new ArrayList<>(report.checks());
     checks.addAll(judgement.checks());
     List<String> findings = new ArrayList<>(report.findings());
     findings.addAll(judgement.findings());
-    return new VerificationReport(report.database(), report.passed() && judgement.passed(), report.comparedWithManifest(), checks,
-        report.tableCounts(), report.latestLots(), report.qcDecisionsByType(), findings);
+    return new VerificationReport(
+        report.database(),
+        report.passed() && judgement.passed(),
+        report.comparedWithManifest(),
+        checks,
+        report.tableCounts(),
+        report.latestLots(),
+        report.qcDecisionsByType(),
+        findings);
   }
 
   /**
@@ -67,17 +82,38 @@ final class RowLossGate {
     if (judgement == null || judgement.rowLosses().isEmpty()) {
       return;
     }
-    String losses = judgement.rowLosses().stream().map(RowLoss::describe).collect(Collectors.joining("; "));
-    String question = "The backup has no manifest, so the restore was compared with the live database " + targetDatabase
-        + ": swapping it in would lose more than " + Math.round(judgement.maxRowLoss() * 100) + "% of the rows of " + losses
-        + ". Approve the swap (the live database is kept under a dated name) with `flowviz-dr approve " + Workflow.getInfo().getWorkflowId()
-        + " --gate " + GATE + " --by NAME`, or reject it to change nothing; no answer within " + judgement.decisionTimeout() + " changes nothing.";
-    Decision decision = steps.run(STEP, () -> gates.await(GATE, judgement.decisionTimeout(), question),
-        d -> ApprovalGates.describe(d) + "; would lose " + losses);
+    String losses =
+        judgement.rowLosses().stream().map(RowLoss::describe).collect(Collectors.joining("; "));
+    String question =
+        "The backup has no manifest, so the restore was compared with the live database "
+            + targetDatabase
+            + ": swapping it in would lose more than "
+            + Math.round(judgement.maxRowLoss() * 100)
+            + "% of the rows of "
+            + losses
+            + ". Approve the swap (the live database is kept under a dated name) with `flowviz-dr"
+            + " approve "
+            + Workflow.getInfo().getWorkflowId()
+            + " --gate "
+            + GATE
+            + " --by NAME`, or reject it to change nothing; no answer within "
+            + judgement.decisionTimeout()
+            + " changes nothing.";
+    Decision decision =
+        steps.run(
+            STEP,
+            () -> gates.await(GATE, judgement.decisionTimeout(), question),
+            d -> ApprovalGates.describe(d) + "; would lose " + losses);
     if (decision == null || !decision.approve()) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "The swap into " + targetDatabase + " was not approved (" + ApprovalGates.describe(decision) + "): it would have lost " + losses
-              + ". The live database was not touched. Restore a backup with a manifest, or one taken before the data was lost.",
+          "The swap into "
+              + targetDatabase
+              + " was not approved ("
+              + ApprovalGates.describe(decision)
+              + "): it would have lost "
+              + losses
+              + ". The live database was not touched. Restore a backup with a manifest, or one"
+              + " taken before the data was lost.",
           FailureTypes.SWAP_NOT_APPROVED);
     }
   }
@@ -90,8 +126,15 @@ final class RowLossGate {
   String decide(Decision decision) {
     Decision recorded = gates.offer(decision);
     boolean waiting = gates.waitingAt(GATE);
-    return (recorded.approve() ? "Approved" : "Rejected") + " " + recorded.gate() + " by " + recorded.by()
-        + (waiting ? (recorded.approve() ? "; swapping the restore in now." : "; nothing is swapped, the staging database is dropped.")
+    return (recorded.approve() ? "Approved" : "Rejected")
+        + " "
+        + recorded.gate()
+        + " by "
+        + recorded.by()
+        + (waiting
+            ? (recorded.approve()
+                ? "; swapping the restore in now."
+                : "; nothing is swapped, the staging database is dropped.")
             : "; it applies if the restore reaches the gate.");
   }
 

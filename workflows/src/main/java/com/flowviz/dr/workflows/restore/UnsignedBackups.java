@@ -11,22 +11,25 @@ public final class UnsignedBackups {
   private UnsignedBackups() {}
 
   /** The checked reason ("" when unsigned backups are not accepted); bad input fails at once. */
-  public static String reason(Boolean acceptUnsigned, String unsignedReason, boolean strictIntegrity) {
+  public static String reason(
+      Boolean acceptUnsigned, String unsignedReason, boolean strictIntegrity) {
     if (!Boolean.TRUE.equals(acceptUnsigned)) {
       if (unsignedReason != null && !unsignedReason.isBlank()) {
-        throw InputValidation.invalid("unsignedReason is given but acceptUnsigned is not true; set both, or neither.");
+        throw InputValidation.invalid(
+            "unsignedReason is given but acceptUnsigned is not true; set both, or neither.");
       }
       return "";
     }
     if (strictIntegrity) {
       throw InputValidation.invalid(
-          "acceptUnsigned cannot be used with strictIntegrity (scenario 2.4, a breach): only a backup proven authentic by a"
-              + " trusted signature may be restored then.");
+          "acceptUnsigned cannot be used with strictIntegrity (scenario 2.4, a breach): only a"
+              + " backup proven authentic by a trusted signature may be restored then.");
     }
     String reason = InputValidation.freeText("unsignedReason", unsignedReason, 2000);
     if (reason.isBlank()) {
       throw InputValidation.invalid(
-          "acceptUnsigned needs an unsignedReason: say why this unsigned backup may be restored (it goes to the audit trail).");
+          "acceptUnsigned needs an unsignedReason: say why this unsigned backup may be restored (it"
+              + " goes to the audit trail).");
     }
     return reason;
   }

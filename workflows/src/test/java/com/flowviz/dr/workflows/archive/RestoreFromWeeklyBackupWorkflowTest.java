@@ -54,13 +54,22 @@ class RestoreFromWeeklyBackupWorkflowTest {
 
   private static final String KEY = "weekly/flowviz_weekly_20250112.dump.gpg";
   private static final BackupObject BACKUP =
-      new BackupObject("flowviz-backups", KEY, Instant.parse("2025-01-12T00:00:00Z"), Instant.parse("2025-01-12T02:00:00Z"), 5000, "DEEP_ARCHIVE", "e");
+      new BackupObject(
+          "flowviz-backups",
+          KEY,
+          Instant.parse("2025-01-12T00:00:00Z"),
+          Instant.parse("2025-01-12T02:00:00Z"),
+          5000,
+          "DEEP_ARCHIVE",
+          "e");
   private static final List<RestoreRequest> childRequests = new CopyOnWriteArrayList<>();
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
-  private final BackupStorageActivities storage = mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
-  private final ArchiveActivities archive = mock(ArchiveActivities.class, withSettings().withoutAnnotations());
+  private final BackupStorageActivities storage =
+      mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
+  private final ArchiveActivities archive =
+      mock(ArchiveActivities.class, withSettings().withoutAnnotations());
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
   private volatile long readyAtMillis = Long.MAX_VALUE;
 
@@ -69,7 +78,17 @@ class RestoreFromWeeklyBackupWorkflowTest {
     @Override
     public RestoreResult restore(RestoreRequest request) {
       childRequests.add(request);
-      return new RestoreResult(RestoreResult.RESTORED, BACKUP, request.targetDatabase(), null, null, null, null, null, List.of(), Duration.ZERO);
+      return new RestoreResult(
+          RestoreResult.RESTORED,
+          BACKUP,
+          request.targetDatabase(),
+          null,
+          null,
+          null,
+          null,
+          null,
+          List.of(),
+          Duration.ZERO);
     }
 
     @Override
@@ -84,19 +103,33 @@ class RestoreFromWeeklyBackupWorkflowTest {
     env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
-    worker.registerWorkflowImplementationTypes(RestoreFromWeeklyBackupWorkflowImpl.class, RecordingRestore.class);
+    worker.registerWorkflowImplementationTypes(
+        RestoreFromWeeklyBackupWorkflowImpl.class, RecordingRestore.class);
     AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
     worker.registerActivitiesImplementations(storage, archive, recorder);
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
-    when(archive.inspectArchive(any())).thenAnswer(call -> readyAtMillis <= env.currentTimeMillis() ? retrieved() : status(ArchiveStatus.ARCHIVED));
-    when(archive.requestRetrieval(any())).thenReturn(new RetrievalOutcome(RetrievalOutcome.REQUESTED, status(ArchiveStatus.RETRIEVAL_IN_PROGRESS)));
-    when(archive.checkRetrieval(any())).thenAnswer(call -> {
-      if (env.currentTimeMillis() < readyAtMillis) {
-        throw ApplicationFailure.newBuilder().setMessage("still in progress").setType("RetrievalNotReady")
-            .setCategory(ApplicationErrorCategory.BENIGN).build();
-      }
-      return retrieved();
-    });
+    when(archive.inspectArchive(any()))
+        .thenAnswer(
+            call ->
+                readyAtMillis <= env.currentTimeMillis()
+                    ? retrieved()
+                    : status(ArchiveStatus.ARCHIVED));
+    when(archive.requestRetrieval(any()))
+        .thenReturn(
+            new RetrievalOutcome(
+                RetrievalOutcome.REQUESTED, status(ArchiveStatus.RETRIEVAL_IN_PROGRESS)));
+    when(archive.checkRetrieval(any()))
+        .thenAnswer(
+            call -> {
+              if (env.currentTimeMillis() < readyAtMillis) {
+                throw ApplicationFailure.newBuilder()
+                    .setMessage("still in progress")
+                    .setType("RetrievalNotReady")
+                    .setCategory(ApplicationErrorCategory.BENIGN)
+                    .build();
+              }
+              return retrieved();
+            });
     env.start();
   }
 
@@ -118,7 +151,9 @@ class RestoreFromWeeklyBackupWorkflowTest {
     assertEquals("Bulk", wait.tier());
     assertEquals(Duration.ofHours(2), wait.pollInterval());
     assertEquals(wait.since().plus(Duration.ofHours(48)), wait.expectedBy());
-    String details = stub.query(WorkflowClient.QUERY_TYPE_WORKFLOW_METADATA, WorkflowMetadata.class).getCurrentDetails();
+    String details =
+        stub.query(WorkflowClient.QUERY_TYPE_WORKFLOW_METADATA, WorkflowMetadata.class)
+            .getCurrentDetails();
     assertTrue(details.contains("Deep Archive: within 48 hours retrieval of " + KEY), details);
     assertTrue(details.contains("Tier Bulk"), details);
     assertTrue(details.contains("expected by " + wait.expectedBy()), details);
@@ -130,9 +165,15 @@ class RestoreFromWeeklyBackupWorkflowTest {
     List<HistoryEvent> events = client.fetchHistory("weekly-48h").getHistory().getEventsList();
     // The poll ran about 24 times over the 48 hours; the server retried it without a trace.
     assertEquals(3, pollEvents(events), "scheduled, started, completed: nothing per retry");
-    assertTrue(events.size() <= MAX_HISTORY_EVENTS, "the whole 4.2 history has " + events.size() + " events");
-    System.out.println("48-hour Deep Archive wait: " + events.size() + " history events in all, 3 of them the wait");
-    HistoryRecorder.recordIfAsked(client, "weekly-48h", "restore-from-weekly-backup-v2-search-attributes-deep-archive-48h");
+    assertTrue(
+        events.size() <= MAX_HISTORY_EVENTS,
+        "the whole 4.2 history has " + events.size() + " events");
+    System.out.println(
+        "48-hour Deep Archive wait: "
+            + events.size()
+            + " history events in all, 3 of them the wait");
+    HistoryRecorder.recordIfAsked(
+        client, "weekly-48h", "restore-from-weekly-backup-v2-search-attributes-deep-archive-48h");
   }
 
   /**
@@ -161,16 +202,26 @@ class RestoreFromWeeklyBackupWorkflowTest {
     WeeklyRestoreResult result = stub.getResult(WeeklyRestoreResult.class);
 
     assertEquals("NOTIFICATION", result.retrieval().completedBy());
-    assertTrue(result.waited().compareTo(Duration.ofHours(2)) < 0, "not the 30-minute poll nor 12 hours: " + result.waited());
+    assertTrue(
+        result.waited().compareTo(Duration.ofHours(2)) < 0,
+        "not the 30-minute poll nor 12 hours: " + result.waited());
   }
 
   @Test
   void expeditedIsRefusedForDeepArchiveBeforeAnyRequestIsSent() {
     WorkflowFailedException e =
-        assertThrows(WorkflowFailedException.class, () -> start("weekly-expedited", request("Expedited", null)).getResult(WeeklyRestoreResult.class));
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                start("weekly-expedited", request("Expedited", null))
+                    .getResult(WeeklyRestoreResult.class));
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("Standard (within 12 hours) or Bulk (within 48 hours)"), failure.getOriginalMessage());
+    assertTrue(
+        failure
+            .getOriginalMessage()
+            .contains("Standard (within 12 hours) or Bulk (within 48 hours)"),
+        failure.getOriginalMessage());
     verify(archive, never()).requestRetrieval(any());
   }
 
@@ -181,20 +232,27 @@ class RestoreFromWeeklyBackupWorkflowTest {
 
     stub.cancel();
 
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> stub.getResult(WeeklyRestoreResult.class));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class, () -> stub.getResult(WeeklyRestoreResult.class));
     assertInstanceOf(CanceledFailure.class, e.getCause());
     assertTrue(childRequests.isEmpty());
-    AuditEntry last = audit.stream().filter(a -> a.step().equals("weekly-restore")).findFirst().orElseThrow();
+    AuditEntry last =
+        audit.stream().filter(a -> a.step().equals("weekly-restore")).findFirst().orElseThrow();
     assertEquals("CANCELLED", last.outcome());
     assertTrue(last.details().contains("cannot be withdrawn"), last.details());
   }
 
   @Test
   void aRetrievalAlreadyUnderWayIsJoinedNotRequestedAgain() {
-    when(archive.requestRetrieval(any())).thenReturn(new RetrievalOutcome(RetrievalOutcome.JOINED, status(ArchiveStatus.RETRIEVAL_IN_PROGRESS)));
+    when(archive.requestRetrieval(any()))
+        .thenReturn(
+            new RetrievalOutcome(
+                RetrievalOutcome.JOINED, status(ArchiveStatus.RETRIEVAL_IN_PROGRESS)));
     readyAtMillis = env.currentTimeMillis() + Duration.ofHours(3).toMillis();
 
-    WeeklyRestoreResult result = start("weekly-join", request("Standard", null)).getResult(WeeklyRestoreResult.class);
+    WeeklyRestoreResult result =
+        start("weekly-join", request("Standard", null)).getResult(WeeklyRestoreResult.class);
 
     assertEquals(RetrievalOutcome.JOINED, result.retrieval().outcome());
     assertEquals(1, childRequests.size());
@@ -203,9 +261,13 @@ class RestoreFromWeeklyBackupWorkflowTest {
   @Test
   void aWeeklyRestoreLandsInADatedAuditDatabaseByDefault() {
     readyAtMillis = 0;
-    when(archive.inspectArchive(any())).thenReturn(new ArchiveStatus("flowviz-backups", KEY, "STANDARD", null, ArchiveStatus.READABLE, null));
+    when(archive.inspectArchive(any()))
+        .thenReturn(
+            new ArchiveStatus(
+                "flowviz-backups", KEY, "STANDARD", null, ArchiveStatus.READABLE, null));
 
-    WeeklyRestoreResult result = start("weekly-audit", request("Standard", null)).getResult(WeeklyRestoreResult.class);
+    WeeklyRestoreResult result =
+        start("weekly-audit", request("Standard", null)).getResult(WeeklyRestoreResult.class);
 
     assertEquals("flowviz_audit_20250112", result.targetDatabase());
     assertEquals("flowviz_audit_20250112", childRequests.get(0).targetDatabase());
@@ -216,23 +278,42 @@ class RestoreFromWeeklyBackupWorkflowTest {
   @Test
   void replacingProductionNeedsAnExplicitChoice() {
     WeeklyRestoreRequest overProduction =
-        new WeeklyRestoreRequest(KEY, null, null, null, null, null, "flowviz", null, null, "dave", null, null, null);
+        new WeeklyRestoreRequest(
+            KEY, null, null, null, null, null, "flowviz", null, null, "dave", null, null, null);
     WorkflowFailedException e =
-        assertThrows(WorkflowFailedException.class, () -> start("weekly-prod", overProduction).getResult(WeeklyRestoreResult.class));
-    assertTrue(assertInstanceOf(ApplicationFailure.class, e.getCause()).getOriginalMessage().contains("set replaceProduction to true"));
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> start("weekly-prod", overProduction).getResult(WeeklyRestoreResult.class));
+    assertTrue(
+        assertInstanceOf(ApplicationFailure.class, e.getCause())
+            .getOriginalMessage()
+            .contains("set replaceProduction to true"));
     verify(storage, never()).resolveBackup(any());
 
     readyAtMillis = 0;
     WeeklyRestoreRequest chosen =
-        new WeeklyRestoreRequest(KEY, null, null, null, null, null, null, true, null, "dave", null, null, null);
-    assertEquals("flowviz", start("weekly-prod-ok", chosen).getResult(WeeklyRestoreResult.class).targetDatabase());
+        new WeeklyRestoreRequest(
+            KEY, null, null, null, null, null, null, true, null, "dave", null, null, null);
+    assertEquals(
+        "flowviz",
+        start("weekly-prod-ok", chosen).getResult(WeeklyRestoreResult.class).targetDatabase());
   }
 
   @ParameterizedTest(name = "tier={0} days={1}")
-  @CsvSource({"Fast,7,is not a retrieval tier", "Standard,0,out of range", "Bulk,366,out of range", "Standard,-5,out of range"})
+  @CsvSource({
+    "Fast,7,is not a retrieval tier",
+    "Standard,0,out of range",
+    "Bulk,366,out of range",
+    "Standard,-5,out of range"
+  })
   void badTiersAndDaysAreRefusedBeforeAnythingRuns(String tier, int days, String message) {
-    WeeklyRestoreRequest bad = new WeeklyRestoreRequest(KEY, null, null, null, tier, days, null, null, null, "erin", null, null, null);
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> start("weekly-bad-" + tier + days, bad).getResult(WeeklyRestoreResult.class));
+    WeeklyRestoreRequest bad =
+        new WeeklyRestoreRequest(
+            KEY, null, null, null, tier, days, null, null, null, "erin", null, null, null);
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> start("weekly-bad-" + tier + days, bad).getResult(WeeklyRestoreResult.class));
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
     assertTrue(failure.getOriginalMessage().contains(message), failure.getOriginalMessage());
@@ -241,46 +322,83 @@ class RestoreFromWeeklyBackupWorkflowTest {
 
   @Test
   void acceptingAnUnsignedBackupWithoutAReasonIsRefusedBeforeAnythingRuns() {
-    WeeklyRestoreRequest bad = new WeeklyRestoreRequest(KEY, null, null, null, null, null, null, null, null, "erin", null, null, null, null,
-        true, "");
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> start("weekly-unsigned-bad", bad).getResult(WeeklyRestoreResult.class));
+    WeeklyRestoreRequest bad =
+        new WeeklyRestoreRequest(
+            KEY, null, null, null, null, null, null, null, null, "erin", null, null, null, null,
+            true, "");
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> start("weekly-unsigned-bad", bad).getResult(WeeklyRestoreResult.class));
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("unsignedReason"), failure.getOriginalMessage());
+    assertTrue(
+        failure.getOriginalMessage().contains("unsignedReason"), failure.getOriginalMessage());
     verify(storage, never()).resolveBackup(any());
   }
 
   @Test
   void theRequestAsksForTheTierAndDaysGiven() {
     readyAtMillis = env.currentTimeMillis() + Duration.ofHours(6).toMillis();
-    start("weekly-shape", new WeeklyRestoreRequest(KEY, null, null, null, "bulk", 3, null, null, null, "fay", null, null, null))
+    start(
+            "weekly-shape",
+            new WeeklyRestoreRequest(
+                KEY, null, null, null, "bulk", 3, null, null, null, "fay", null, null, null))
         .getResult(WeeklyRestoreResult.class);
     verify(archive).requestRetrieval(new RetrievalRequest("flowviz-backups", KEY, "Bulk", 3));
   }
 
   private WorkflowStub start(String id, WeeklyRestoreRequest request) {
-    WorkflowStub stub = client.newUntypedWorkflowStub("RestoreFromWeeklyBackup",
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+    WorkflowStub stub =
+        client.newUntypedWorkflowStub(
+            "RestoreFromWeeklyBackup",
+            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
     stub.start(request);
     return stub;
   }
 
   private static WeeklyRestoreRequest request(String tier, String pollInterval) {
-    return new WeeklyRestoreRequest(KEY, null, null, null, tier, null, null, null, null, "carol", "HACCP audit", pollInterval, null);
+    return new WeeklyRestoreRequest(
+        KEY,
+        null,
+        null,
+        null,
+        tier,
+        null,
+        null,
+        null,
+        null,
+        "carol",
+        "HACCP audit",
+        pollInterval,
+        null);
   }
 
   private static long pollEvents(List<HistoryEvent> events) {
     List<Long> pollScheduled =
         events.stream()
             .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
-            .filter(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("CheckRetrieval"))
+            .filter(
+                e ->
+                    e.getActivityTaskScheduledEventAttributes()
+                        .getActivityType()
+                        .getName()
+                        .equals("CheckRetrieval"))
             .map(HistoryEvent::getEventId)
             .toList();
     assertEquals(1, pollScheduled.size());
     long id = pollScheduled.get(0);
-    return 1 + events.stream().filter(e ->
-        (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED && e.getActivityTaskStartedEventAttributes().getScheduledEventId() == id)
-            || (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED && e.getActivityTaskCompletedEventAttributes().getScheduledEventId() == id)).count();
+    return 1
+        + events.stream()
+            .filter(
+                e ->
+                    (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
+                            && e.getActivityTaskStartedEventAttributes().getScheduledEventId()
+                                == id)
+                        || (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
+                            && e.getActivityTaskCompletedEventAttributes().getScheduledEventId()
+                                == id))
+            .count();
   }
 
   private static ArchiveStatus status(String state) {
@@ -288,7 +406,13 @@ class RestoreFromWeeklyBackupWorkflowTest {
   }
 
   private static ArchiveStatus retrieved() {
-    return new ArchiveStatus("flowviz-backups", KEY, "DEEP_ARCHIVE", "DEEP_ARCHIVE", ArchiveStatus.RETRIEVED, Instant.parse("2025-02-01T00:00:00Z"));
+    return new ArchiveStatus(
+        "flowviz-backups",
+        KEY,
+        "DEEP_ARCHIVE",
+        "DEEP_ARCHIVE",
+        ArchiveStatus.RETRIEVED,
+        Instant.parse("2025-02-01T00:00:00Z"));
   }
 
   static {

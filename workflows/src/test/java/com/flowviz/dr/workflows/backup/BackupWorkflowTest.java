@@ -40,8 +40,10 @@ class BackupWorkflowTest {
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
-  private final BackupActivities backups = mock(BackupActivities.class, withSettings().withoutAnnotations());
-  private final ArchiveActivities archive = mock(ArchiveActivities.class, withSettings().withoutAnnotations());
+  private final BackupActivities backups =
+      mock(BackupActivities.class, withSettings().withoutAnnotations());
+  private final ArchiveActivities archive =
+      mock(ArchiveActivities.class, withSettings().withoutAnnotations());
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -62,62 +64,126 @@ class BackupWorkflowTest {
 
   @Test
   void namesTheBackupAfterItsStartTimeInTheRunbookLayout() {
-    when(backups.takeBackup(any())).thenAnswer(call -> {
-      BackupSpec spec = call.getArgument(0);
-      BackupManifest manifest = new BackupManifest(1, spec.key(), spec.takenAt(), "flowviz", "15.8", "15.8", 10, 20, "abc", "FP", List.of());
-      return new BackupTaken(spec.bucket(), spec.key(), spec.key() + ".manifest.json", manifest, 5);
-    });
+    when(backups.takeBackup(any()))
+        .thenAnswer(
+            call -> {
+              BackupSpec spec = call.getArgument(0);
+              BackupManifest manifest =
+                  new BackupManifest(
+                      1,
+                      spec.key(),
+                      spec.takenAt(),
+                      "flowviz",
+                      "15.8",
+                      "15.8",
+                      10,
+                      20,
+                      "abc",
+                      "FP",
+                      List.of());
+              return new BackupTaken(
+                  spec.bucket(), spec.key(), spec.key() + ".manifest.json", manifest, 5);
+            });
     long start = env.currentTimeMillis();
 
-    BackupResult result = stub("backup-test").backup(new BackupRequest(null, null, "scheduler", null));
+    BackupResult result =
+        stub("backup-test").backup(new BackupRequest(null, null, "scheduler", null));
 
     ArgumentCaptor<BackupSpec> spec = ArgumentCaptor.forClass(BackupSpec.class);
     verify(backups).takeBackup(spec.capture());
-    assertTrue(result.key().matches("daily/flowviz_daily_\\d{8}_\\d{6}\\.dump\\.gpg"), result.key());
+    assertTrue(
+        result.key().matches("daily/flowviz_daily_\\d{8}_\\d{6}\\.dump\\.gpg"), result.key());
     assertEquals("flowviz-backups", result.bucket());
-    assertEquals(Instant.ofEpochMilli(start).getEpochSecond(), spec.getValue().takenAt().getEpochSecond(), 1);
+    assertEquals(
+        Instant.ofEpochMilli(start).getEpochSecond(),
+        spec.getValue().takenAt().getEpochSecond(),
+        1);
     assertEquals("scheduler", audit.get(0).operator());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "backup-test", "take-backup-v2-search-attributes-daily");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "backup-test", "take-backup-v2-search-attributes-daily");
   }
 
   @Test
   void aWeeklyBackupGoesToDeepArchiveAndChecksTheBucketsRetention() {
-    when(backups.takeBackup(any())).thenAnswer(call -> {
-      BackupSpec spec = call.getArgument(0);
-      BackupManifest manifest = new BackupManifest(1, spec.key(), spec.takenAt(), "flowviz", "15.8", "15.8", 10, 20, "abc", "FP", List.of());
-      return new BackupTaken(spec.bucket(), spec.key(), spec.key() + ".manifest.json", manifest, 5);
-    });
-    RetentionReport violation = new RetentionReport("flowviz-backups", false, List.of(),
-        List.of(new RetentionFinding("weekly/", "VIOLATION", "7 years", "weekly/ backups are deleted after 365 days", "r1")));
+    when(backups.takeBackup(any()))
+        .thenAnswer(
+            call -> {
+              BackupSpec spec = call.getArgument(0);
+              BackupManifest manifest =
+                  new BackupManifest(
+                      1,
+                      spec.key(),
+                      spec.takenAt(),
+                      "flowviz",
+                      "15.8",
+                      "15.8",
+                      10,
+                      20,
+                      "abc",
+                      "FP",
+                      List.of());
+              return new BackupTaken(
+                  spec.bucket(), spec.key(), spec.key() + ".manifest.json", manifest, 5);
+            });
+    RetentionReport violation =
+        new RetentionReport(
+            "flowviz-backups",
+            false,
+            List.of(),
+            List.of(
+                new RetentionFinding(
+                    "weekly/",
+                    "VIOLATION",
+                    "7 years",
+                    "weekly/ backups are deleted after 365 days",
+                    "r1")));
     when(archive.checkRetention("flowviz-backups")).thenReturn(violation);
 
-    BackupResult result = stub("weekly-test").backup(new BackupRequest(null, null, "scheduler", null, "weekly", null));
+    BackupResult result =
+        stub("weekly-test")
+            .backup(new BackupRequest(null, null, "scheduler", null, "weekly", null));
 
     ArgumentCaptor<BackupSpec> spec = ArgumentCaptor.forClass(BackupSpec.class);
     verify(backups).takeBackup(spec.capture());
     assertEquals("DEEP_ARCHIVE", spec.getValue().storageClass());
     assertTrue(result.key().matches("weekly/flowviz_weekly_\\d{8}\\.dump\\.gpg"), result.key());
     assertEquals(violation, result.retention(), "a finding for compliance, not a failure");
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "weekly-test", "take-backup-v2-search-attributes-weekly");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "weekly-test", "take-backup-v2-search-attributes-weekly");
   }
 
   @Test
   void refusesAStorageClassThatIsNotOne() {
     WorkflowFailedException e =
-        assertThrows(WorkflowFailedException.class, () -> stub("weekly-bad").backup(new BackupRequest(null, null, null, null, "weekly", "COLD")));
-    assertTrue(assertInstanceOf(ApplicationFailure.class, e.getCause()).getOriginalMessage().contains("is not an S3 storage class"));
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stub("weekly-bad")
+                    .backup(new BackupRequest(null, null, null, null, "weekly", "COLD")));
+    assertTrue(
+        assertInstanceOf(ApplicationFailure.class, e.getCause())
+            .getOriginalMessage()
+            .contains("is not an S3 storage class"));
     verify(backups, never()).takeBackup(any());
   }
 
   @Test
   void refusesAnUnsafeSourceDatabaseNameBeforeDumping() {
     WorkflowFailedException e =
-        assertThrows(WorkflowFailedException.class, () -> stub("backup-bad").backup(new BackupRequest("flowviz --file=/etc/passwd", null, null, null)));
-    assertEquals(FailureTypes.INVALID_INPUT, assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stub("backup-bad")
+                    .backup(new BackupRequest("flowviz --file=/etc/passwd", null, null, null)));
+    assertEquals(
+        FailureTypes.INVALID_INPUT,
+        assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
     verify(backups, never()).takeBackup(any());
   }
 
   private BackupWorkflow stub(String id) {
-    return client.newWorkflowStub(BackupWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+    return client.newWorkflowStub(
+        BackupWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
   }
 }

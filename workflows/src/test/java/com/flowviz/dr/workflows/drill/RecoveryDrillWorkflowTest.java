@@ -58,41 +58,79 @@ import org.junit.jupiter.api.Test;
 /** The drill's logic: mocked activities, and stand-ins for the restore workflows it starts. */
 class RecoveryDrillWorkflowTest {
 
-  static final PgServer SCRATCH = new PgServer("127.0.0.1", 55432, "admin", "flowviz/dr/instances/flowviz-drill-x/admin-password");
+  static final PgServer SCRATCH =
+      new PgServer(
+          "127.0.0.1", 55432, "admin", "flowviz/dr/instances/flowviz-drill-x/admin-password");
   static final List<Object> childRequests = new CopyOnWriteArrayList<>();
   static final long BACKUP_BYTES = 400_000_000L;
   static final long DUMP_BYTES = 1_200_000_000L;
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
-  private final BackupStorageActivities storage = mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
-  private final BackupDecryptionActivities decryption = mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
-  private final PostgresActivities postgres = mock(PostgresActivities.class, withSettings().withoutAnnotations());
-  private final ProvisionActivities provisioning = mock(ProvisionActivities.class, withSettings().withoutAnnotations());
-  private final DrillActivities drills = mock(DrillActivities.class, withSettings().withoutAnnotations());
-  private final NotifyActivities notify = mock(NotifyActivities.class, withSettings().withoutAnnotations());
+  private final BackupStorageActivities storage =
+      mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
+  private final BackupDecryptionActivities decryption =
+      mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
+  private final PostgresActivities postgres =
+      mock(PostgresActivities.class, withSettings().withoutAnnotations());
+  private final ProvisionActivities provisioning =
+      mock(ProvisionActivities.class, withSettings().withoutAnnotations());
+  private final DrillActivities drills =
+      mock(DrillActivities.class, withSettings().withoutAnnotations());
+  private final NotifyActivities notify =
+      mock(NotifyActivities.class, withSettings().withoutAnnotations());
   private Instant backupTakenAt;
 
-  /** What 4.1 returns after restoring onto the scratch instance: timed steps, as the real one records them. */
+  /**
+   * What 4.1 returns after restoring onto the scratch instance: timed steps, as the real one
+   * records them.
+   */
   public static class FakeRestore implements RestoreFromBackupWorkflow {
     @Override
     public RestoreResult restore(RestoreRequest r) {
       childRequests.add(r);
       if (r.backupKey().contains("corrupt")) {
-        throw ApplicationFailure.newNonRetryableFailure("The backup is corrupt: the MDC does not match", FailureTypes.BACKUP_CORRUPT);
+        throw ApplicationFailure.newNonRetryableFailure(
+            "The backup is corrupt: the MDC does not match", FailureTypes.BACKUP_CORRUPT);
       }
       return result(r.backupKey(), r.targetDatabase());
     }
 
     static RestoreResult result(String key, String database) {
       Instant t = Instant.parse("2026-11-30T02:00:00Z");
-      List<StepRecord> steps = List.of(
-          new StepRecord("download-and-decrypt-backup", StepRecord.SUCCEEDED, t, t.plusSeconds(10), "downloaded"),
-          new StepRecord("pg-restore-into-staging", StepRecord.SUCCEEDED, t.plusSeconds(10), t.plusSeconds(30), "pg_restore -j 2"),
-          new StepRecord("verify-restored-data", StepRecord.SUCCEEDED, t.plusSeconds(30), t.plusSeconds(33), "passed"));
-      return new RestoreResult(RestoreResult.RESTORED, null, database, null,
-          new VerificationReport(database, true, true, List.of(), List.of(), List.of(), Map.of()), null, null, null, steps,
-          Duration.ofSeconds(33), null, DUMP_BYTES);
+      List<StepRecord> steps =
+          List.of(
+              new StepRecord(
+                  "download-and-decrypt-backup",
+                  StepRecord.SUCCEEDED,
+                  t,
+                  t.plusSeconds(10),
+                  "downloaded"),
+              new StepRecord(
+                  "pg-restore-into-staging",
+                  StepRecord.SUCCEEDED,
+                  t.plusSeconds(10),
+                  t.plusSeconds(30),
+                  "pg_restore -j 2"),
+              new StepRecord(
+                  "verify-restored-data",
+                  StepRecord.SUCCEEDED,
+                  t.plusSeconds(30),
+                  t.plusSeconds(33),
+                  "passed"));
+      return new RestoreResult(
+          RestoreResult.RESTORED,
+          null,
+          database,
+          null,
+          new VerificationReport(database, true, true, List.of(), List.of(), List.of(), Map.of()),
+          null,
+          null,
+          null,
+          steps,
+          Duration.ofSeconds(33),
+          null,
+          DUMP_BYTES);
     }
 
     @Override
@@ -105,8 +143,13 @@ class RecoveryDrillWorkflowTest {
     @Override
     public WeeklyRestoreResult restore(WeeklyRestoreRequest r) {
       childRequests.add(r);
-      return new WeeklyRestoreResult("flowviz_weekly_20261129", null, Duration.ofHours(12), FakeRestore.result(r.backupKey(), "flowviz_weekly_20261129"),
-          List.of(), Duration.ofHours(12));
+      return new WeeklyRestoreResult(
+          "flowviz_weekly_20261129",
+          null,
+          Duration.ofHours(12),
+          FakeRestore.result(r.backupKey(), "flowviz_weekly_20261129"),
+          List.of(),
+          Duration.ofHours(12));
     }
 
     @Override
@@ -124,21 +167,43 @@ class RecoveryDrillWorkflowTest {
     env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
-    worker.registerWorkflowImplementationTypes(RecoveryDrillWorkflowImpl.class, FakeRestore.class, FakeWeeklyRestore.class);
-    worker.registerActivitiesImplementations(storage, decryption, postgres, provisioning, drills, notify,
+    worker.registerWorkflowImplementationTypes(
+        RecoveryDrillWorkflowImpl.class, FakeRestore.class, FakeWeeklyRestore.class);
+    worker.registerActivitiesImplementations(
+        storage,
+        decryption,
+        postgres,
+        provisioning,
+        drills,
+        notify,
         new RecordingAudit(new CopyOnWriteArrayList<>()));
     backupTakenAt = Instant.ofEpochMilli(env.currentTimeMillis()).minus(Duration.ofMinutes(90));
-    when(storage.resolveBackup(any())).thenAnswer(call -> {
-      var selector = (com.flowviz.dr.activities.storage.BackupSelector) call.getArgument(0);
-      String key = selector.key() != null ? selector.key() : "daily/flowviz_daily_20261130_020000.dump.gpg";
-      return new BackupObject(selector.bucket(), key, backupTakenAt, backupTakenAt, BACKUP_BYTES,
-          key.startsWith("weekly/") ? "DEEP_ARCHIVE" : "STANDARD", "e");
-    });
-    when(provisioning.provisionInstance(any())).thenAnswer(call ->
-        new ProvisionedInstance(((InstanceSpec) call.getArgument(0)).name(), "local", SCRATCH, false, "test"));
+    when(storage.resolveBackup(any()))
+        .thenAnswer(
+            call -> {
+              var selector = (com.flowviz.dr.activities.storage.BackupSelector) call.getArgument(0);
+              String key =
+                  selector.key() != null
+                      ? selector.key()
+                      : "daily/flowviz_daily_20261130_020000.dump.gpg";
+              return new BackupObject(
+                  selector.bucket(),
+                  key,
+                  backupTakenAt,
+                  backupTakenAt,
+                  BACKUP_BYTES,
+                  key.startsWith("weekly/") ? "DEEP_ARCHIVE" : "STANDARD",
+                  "e");
+            });
+    when(provisioning.provisionInstance(any()))
+        .thenAnswer(
+            call ->
+                new ProvisionedInstance(
+                    ((InstanceSpec) call.getArgument(0)).name(), "local", SCRATCH, false, "test"));
     when(provisioning.teardownInstance(any())).thenReturn(true);
     when(postgres.awaitServerReady(any(), any())).thenReturn(new ServerInfo("15.8", 15, 700));
-    when(notify.notify(any())).thenAnswer(call -> new NotificationReceipt("e", List.of("webhook:generic")));
+    when(notify.notify(any()))
+        .thenAnswer(call -> new NotificationReceipt("e", List.of("webhook:generic")));
     env.start();
   }
 
@@ -148,18 +213,29 @@ class RecoveryDrillWorkflowTest {
   }
 
   private RecoveryDrillWorkflow stub(String id) {
-    return client.newWorkflowStub(RecoveryDrillWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+    return client.newWorkflowStub(
+        RecoveryDrillWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
   }
 
   @Test
   void aDrillRestoresTheNewestBackupOntoAScratchInstanceTimesEveryStepAndTearsItDown() {
-    DrillReport report = stub("drill-1").drill(DrillRequest.latest("flowviz-backups", "scheduled-drill"));
+    DrillReport report =
+        stub("drill-1").drill(DrillRequest.latest("flowviz-backups", "scheduled-drill"));
 
     assertEquals(DrillReport.PASSED, report.outcome());
     RestoreRequest child = (RestoreRequest) childRequests.get(0);
-    assertEquals(SCRATCH, child.targetServer(), "the restore goes onto the scratch instance, never the live server");
-    assertEquals(Boolean.FALSE, child.applicationSteps(), "a drill never restarts or repoints the application");
-    assertTrue(report.backupAge().compareTo(Duration.ofMinutes(90)) >= 0 && report.backupAge().compareTo(Duration.ofMinutes(91)) < 0,
+    assertEquals(
+        SCRATCH,
+        child.targetServer(),
+        "the restore goes onto the scratch instance, never the live server");
+    assertEquals(
+        Boolean.FALSE,
+        child.applicationSteps(),
+        "a drill never restarts or repoints the application");
+    assertTrue(
+        report.backupAge().compareTo(Duration.ofMinutes(90)) >= 0
+            && report.backupAge().compareTo(Duration.ofMinutes(91)) < 0,
         "the backup was 90 minutes old when the drill began: " + report.backupAge());
     assertEquals("WITHIN_TARGET", report.rpoVerdict());
     assertNotNull(report.rto());
@@ -169,67 +245,174 @@ class RecoveryDrillWorkflowTest {
     assertEquals(BACKUP_BYTES / 10.0, transfer.bytesPerSecond(), 0.001);
     DrillStep pgRestore = step(report, "restore/pg-restore-into-staging");
     assertEquals(DUMP_BYTES / 20.0, pgRestore.bytesPerSecond(), 0.001);
-    assertEquals(List.of("resolve-backup", "read-archive-header", "provision-scratch-instance", "wait-until-ready", "check-versions",
-            "create-extensions", "restore/download-and-decrypt-backup", "restore/pg-restore-into-staging", "restore/verify-restored-data",
-            "restore-and-verify", "teardown-scratch-instance"),
+    assertEquals(
+        List.of(
+            "resolve-backup",
+            "read-archive-header",
+            "provision-scratch-instance",
+            "wait-until-ready",
+            "check-versions",
+            "create-extensions",
+            "restore/download-and-decrypt-backup",
+            "restore/pg-restore-into-staging",
+            "restore/verify-restored-data",
+            "restore-and-verify",
+            "teardown-scratch-instance"),
         report.steps().stream().map(DrillStep::step).toList());
     assertTrue(report.scratchTornDown());
     verify(provisioning).teardownInstance(argThat(s -> s.name().startsWith("flowviz-drill-")));
-    verify(drills).recordDrillReport(argThat(r -> r.drillId().equals("drill-1") && r.outcome().equals(DrillReport.PASSED)));
+    verify(drills)
+        .recordDrillReport(
+            argThat(r -> r.drillId().equals("drill-1") && r.outcome().equals(DrillReport.PASSED)));
     verify(notify, never()).notify(any());
     verify(storage).resolveBackup(argThat(s -> s.key() == null && "flowviz".equals(s.database())));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "drill-1", "recovery-drill-v1-passed");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "drill-1", "recovery-drill-v1-passed");
   }
 
   @Test
   void latestIsChosenAmongTheSourceDatabasesBackupsOnly() {
-    stub("drill-source").drill(new DrillRequest(null, null, "flowviz-backups", "drill_copy", null, null, null, "drill", null, null, "appdb"));
-    stub("drill-default-source").drill(new DrillRequest(null, null, "flowviz-backups", "drill_copy", null, null, null, "drill", null, null));
+    stub("drill-source")
+        .drill(
+            new DrillRequest(
+                null,
+                null,
+                "flowviz-backups",
+                "drill_copy",
+                null,
+                null,
+                null,
+                "drill",
+                null,
+                null,
+                "appdb"));
+    stub("drill-default-source")
+        .drill(
+            new DrillRequest(
+                null,
+                null,
+                "flowviz-backups",
+                "drill_copy",
+                null,
+                null,
+                null,
+                "drill",
+                null,
+                null));
 
     verify(storage).resolveBackup(argThat(s -> s.key() == null && "appdb".equals(s.database())));
-    verify(storage).resolveBackup(argThat(s -> s.key() == null && "drill_copy".equals(s.database())));
+    verify(storage)
+        .resolveBackup(argThat(s -> s.key() == null && "drill_copy".equals(s.database())));
   }
 
   @Test
   void aBadSourceDatabaseIsRefusedBeforeAnythingIsProvisioned() {
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> stub("drill-bad-source")
-        .drill(new DrillRequest(null, null, null, null, null, null, null, null, null, null, "x; DROP DATABASE flowviz")));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stub("drill-bad-source")
+                    .drill(
+                        new DrillRequest(
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            "x; DROP DATABASE flowviz")));
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("sourceDatabase"), failure.getOriginalMessage());
+    assertTrue(
+        failure.getOriginalMessage().contains("sourceDatabase"), failure.getOriginalMessage());
     verify(provisioning, never()).provisionInstance(any());
   }
 
   @Test
   void aDrillOnACorruptBackupFailsNotifiesKeepsItsReportAndStillTearsDown() {
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> stub("drill-corrupt")
-        .drill(new DrillRequest("daily/flowviz_daily_20261130_020000_corrupt.dump.gpg", null, "flowviz-backups", null, null, null, null, "drill", null, null)));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stub("drill-corrupt")
+                    .drill(
+                        new DrillRequest(
+                            "daily/flowviz_daily_20261130_020000_corrupt.dump.gpg",
+                            null,
+                            "flowviz-backups",
+                            null,
+                            null,
+                            null,
+                            null,
+                            "drill",
+                            null,
+                            null)));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals("DrillFailed", failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("MDC does not match") && failure.getOriginalMessage().contains("scratch instance was removed"),
+    assertTrue(
+        failure.getOriginalMessage().contains("MDC does not match")
+            && failure.getOriginalMessage().contains("scratch instance was removed"),
         failure.getOriginalMessage());
     DrillReport report = failure.getDetails().get(DrillReport.class);
     assertEquals(DrillReport.FAILED, report.outcome());
     assertEquals(null, report.rto(), "a failed restore has no RTO");
     verify(provisioning).teardownInstance(any());
-    verify(drills).recordDrillReport(argThat(r -> r.outcome().equals(DrillReport.FAILED) && r.failure().contains("MDC")));
-    verify(notify).notify(argThat(n -> n.eventId().equals("drill-corrupt:failed") && n.severity().equals("critical")));
+    verify(drills)
+        .recordDrillReport(
+            argThat(r -> r.outcome().equals(DrillReport.FAILED) && r.failure().contains("MDC")));
+    verify(notify)
+        .notify(
+            argThat(
+                n ->
+                    n.eventId().equals("drill-corrupt:failed") && n.severity().equals("critical")));
   }
 
   @Test
   void aScratchInstanceAskedForIsKeptAfterAFailure() {
-    assertThrows(WorkflowFailedException.class, () -> stub("drill-keep")
-        .drill(new DrillRequest("daily/flowviz_daily_20261130_020000_corrupt.dump.gpg", null, null, null, "flowviz-drill-look", null, true, null, null, null)));
+    assertThrows(
+        WorkflowFailedException.class,
+        () ->
+            stub("drill-keep")
+                .drill(
+                    new DrillRequest(
+                        "daily/flowviz_daily_20261130_020000_corrupt.dump.gpg",
+                        null,
+                        null,
+                        null,
+                        "flowviz-drill-look",
+                        null,
+                        true,
+                        null,
+                        null,
+                        null)));
 
     verify(provisioning, never()).teardownInstance(any());
-    verify(drills).recordDrillReport(argThat(r -> !r.scratchTornDown() && r.scratchInstance().equals("flowviz-drill-look")));
+    verify(drills)
+        .recordDrillReport(
+            argThat(r -> !r.scratchTornDown() && r.scratchInstance().equals("flowviz-drill-look")));
   }
 
   @Test
   void aWeeklyBackupIsRetrievedFromTheArchiveAndTheWaitCountsInTheRto() {
-    DrillReport report = stub("drill-weekly").drill(new DrillRequest("weekly/flowviz_weekly_20261129.dump.gpg", null, null, null, null, null,
-        null, null, null, null));
+    DrillReport report =
+        stub("drill-weekly")
+            .drill(
+                new DrillRequest(
+                    "weekly/flowviz_weekly_20261129.dump.gpg",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null));
 
     WeeklyRestoreRequest child = (WeeklyRestoreRequest) childRequests.get(0);
     assertEquals(SCRATCH, child.targetServer());
@@ -239,16 +422,35 @@ class RecoveryDrillWorkflowTest {
 
   @Test
   void badInputProvisionsNothing() {
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> stub("drill-bad")
-        .drill(new DrillRequest(null, null, null, null, "Scratch; rm -rf /", null, null, null, null, null)));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stub("drill-bad")
+                    .drill(
+                        new DrillRequest(
+                            null,
+                            null,
+                            null,
+                            null,
+                            "Scratch; rm -rf /",
+                            null,
+                            null,
+                            null,
+                            null,
+                            null)));
 
-    assertEquals(FailureTypes.INVALID_INPUT, assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+    assertEquals(
+        FailureTypes.INVALID_INPUT,
+        assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
     verify(provisioning, never()).provisionInstance(any());
     verify(provisioning, never()).teardownInstance(any());
   }
 
   private static DrillStep step(DrillReport report, String name) {
-    return report.steps().stream().filter(s -> s.step().equals(name)).findFirst()
+    return report.steps().stream()
+        .filter(s -> s.step().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError(name + " in " + report.steps()));
   }
 }

@@ -53,15 +53,19 @@ import org.junit.jupiter.api.Test;
 /** Runbook 4.4's gates and roles under the time-skipping test server, with mocked activities. */
 class CrossRegionFailoverWorkflowTest {
 
-  private static final PgServer DR_DATABASE = new PgServer("10.2.0.5", 5432, "admin", "flowviz/dr/stacks/prod-dr/db-password");
+  private static final PgServer DR_DATABASE =
+      new PgServer("10.2.0.5", 5432, "admin", "flowviz/dr/stacks/prod-dr/db-password");
   private static final List<RestoreRequest> childRequests = new CopyOnWriteArrayList<>();
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
-  private final BackupStorageActivities storage = mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
-  private final InfrastructureActivities infrastructure = mock(InfrastructureActivities.class, withSettings().withoutAnnotations());
+  private final BackupStorageActivities storage =
+      mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
+  private final InfrastructureActivities infrastructure =
+      mock(InfrastructureActivities.class, withSettings().withoutAnnotations());
   private final DnsActivities dns = mock(DnsActivities.class, withSettings().withoutAnnotations());
-  private final VerificationActivities verification = mock(VerificationActivities.class, withSettings().withoutAnnotations());
+  private final VerificationActivities verification =
+      mock(VerificationActivities.class, withSettings().withoutAnnotations());
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
   /** Stands in for the 4.1 restore; takes an hour, so decisions can arrive while it runs. */
@@ -70,9 +74,27 @@ class CrossRegionFailoverWorkflowTest {
     public RestoreResult restore(RestoreRequest request) {
       childRequests.add(request);
       Workflow.sleep(Duration.ofHours(1));
-      BackupObject backup = new BackupObject(request.bucket(), request.backupKey(), Instant.EPOCH, Instant.EPOCH, 1, "STANDARD", "e", request.bucketRegion());
-      return new RestoreResult(RestoreResult.RESTORED, backup, request.targetDatabase(), null,
-          new VerificationReport("flowviz", true, true, List.of(), List.of(), List.of(), Map.of()), null, null, null, List.of(), Duration.ofHours(1));
+      BackupObject backup =
+          new BackupObject(
+              request.bucket(),
+              request.backupKey(),
+              Instant.EPOCH,
+              Instant.EPOCH,
+              1,
+              "STANDARD",
+              "e",
+              request.bucketRegion());
+      return new RestoreResult(
+          RestoreResult.RESTORED,
+          backup,
+          request.targetDatabase(),
+          null,
+          new VerificationReport("flowviz", true, true, List.of(), List.of(), List.of(), Map.of()),
+          null,
+          null,
+          null,
+          List.of(),
+          Duration.ofHours(1));
     }
 
     @Override
@@ -87,17 +109,33 @@ class CrossRegionFailoverWorkflowTest {
     env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
-    worker.registerWorkflowImplementationTypes(CrossRegionFailoverWorkflowImpl.class, SlowRestore.class);
+    worker.registerWorkflowImplementationTypes(
+        CrossRegionFailoverWorkflowImpl.class, SlowRestore.class);
     AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
     worker.registerActivitiesImplementations(storage, infrastructure, dns, verification, recorder);
     backupsAged(Duration.ofHours(1));
-    when(infrastructure.applyStack(any())).thenAnswer(call -> {
-      StackSpec spec = call.getArgument(0);
-      return new StackOutputs(spec.workspace(), spec.region(), Map.of("app_endpoint", "api." + spec.region() + ".flowviz.com"), DR_DATABASE);
-    });
-    when(dns.applyChangeBatch(any())).thenReturn(new DnsChange("Z1", "C1", "PENDING", false, List.of("api.flowviz.com CNAME api.us-west-2.flowviz.com (60s)")));
-    when(dns.checkChangeInSync(any())).thenReturn(new DnsChange("Z1", "C1", "INSYNC", false, List.of()));
-    when(verification.probeHealth(any(), any())).thenReturn(new HealthReport("https://api.flowviz.com/health", true, 3, 2100, List.of()));
+    when(infrastructure.applyStack(any()))
+        .thenAnswer(
+            call -> {
+              StackSpec spec = call.getArgument(0);
+              return new StackOutputs(
+                  spec.workspace(),
+                  spec.region(),
+                  Map.of("app_endpoint", "api." + spec.region() + ".flowviz.com"),
+                  DR_DATABASE);
+            });
+    when(dns.applyChangeBatch(any()))
+        .thenReturn(
+            new DnsChange(
+                "Z1",
+                "C1",
+                "PENDING",
+                false,
+                List.of("api.flowviz.com CNAME api.us-west-2.flowviz.com (60s)")));
+    when(dns.checkChangeInSync(any()))
+        .thenReturn(new DnsChange("Z1", "C1", "INSYNC", false, List.of()));
+    when(verification.probeHealth(any(), any()))
+        .thenReturn(new HealthReport("https://api.flowviz.com/health", true, 3, 2100, List.of()));
     env.start();
   }
 
@@ -108,22 +146,27 @@ class CrossRegionFailoverWorkflowTest {
 
   @Test
   void dnsIsNotChangedWithoutApprovalAndIsOnceApproved() {
-    WorkflowStub stub = start("failover-approve", FailoverRequest.failover("erin", "us-east-1 outage"));
+    WorkflowStub stub =
+        start("failover-approve", FailoverRequest.failover("erin", "us-east-1 outage"));
     env.sleep(Duration.ofHours(2));
 
     FailoverProgress waiting = stub.query("progress", FailoverProgress.class);
     assertEquals(Decision.DNS_SWITCH, waiting.pendingGate());
-    assertTrue(waiting.gateQuestion().contains("Approve to switch DNS with dr-failover-dns.json"), waiting.gateQuestion());
+    assertTrue(
+        waiting.gateQuestion().contains("Approve to switch DNS with dr-failover-dns.json"),
+        waiting.gateQuestion());
     verify(dns, never()).applyChangeBatch(any());
 
-    String answer = stub.update("decide", String.class, Decision.approve(Decision.DNS_SWITCH, "frank", "go"));
+    String answer =
+        stub.update("decide", String.class, Decision.approve(Decision.DNS_SWITCH, "frank", "go"));
     FailoverResult result = stub.getResult(FailoverResult.class);
 
     assertTrue(answer.contains("goes on now"), answer);
     assertEquals(FailoverResult.SWITCHED, result.outcome());
     verify(dns, times(1)).applyChangeBatch(any());
     assertEquals("frank", result.decisions().get(0).by());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "failover-approve", "cross-region-failover-v2-search-attributes-approved");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "failover-approve", "cross-region-failover-v2-search-attributes-approved");
   }
 
   @Test
@@ -131,12 +174,21 @@ class CrossRegionFailoverWorkflowTest {
     WorkflowStub stub = start("failover-early", FailoverRequest.failover("erin", null));
     env.sleep(Duration.ofMinutes(20)); // the restore takes an hour
 
-    String answer = stub.update("decide", String.class, Decision.approve(Decision.DNS_SWITCH, "frank", "approved ahead"));
+    String answer =
+        stub.update(
+            "decide",
+            String.class,
+            Decision.approve(Decision.DNS_SWITCH, "frank", "approved ahead"));
     FailoverResult result = stub.getResult(FailoverResult.class);
 
     assertTrue(answer.contains("applies when the failover reaches the gate"), answer);
     assertEquals(FailoverResult.SWITCHED, result.outcome());
-    Duration atGate = result.steps().stream().filter(s -> s.step().equals("approve-dns-switch")).findFirst().orElseThrow().duration();
+    Duration atGate =
+        result.steps().stream()
+            .filter(s -> s.step().equals("approve-dns-switch"))
+            .findFirst()
+            .orElseThrow()
+            .duration();
     assertEquals(Duration.ZERO, atGate, "no wait at the gate");
   }
 
@@ -146,10 +198,16 @@ class CrossRegionFailoverWorkflowTest {
     env.sleep(Duration.ofMinutes(20));
 
     stub.signal("decision", Decision.approve(Decision.DNS_SWITCH, "frank", "go"));
-    stub.update("decide", String.class, Decision.reject(Decision.DNS_SWITCH, "grace", "wait, the primary is back"));
+    stub.update(
+        "decide",
+        String.class,
+        Decision.reject(Decision.DNS_SWITCH, "grace", "wait, the primary is back"));
     FailoverResult result = stub.getResult(FailoverResult.class);
 
-    assertEquals(FailoverResult.DNS_SWITCH_REJECTED, result.outcome(), "the latest decision before the gate counts");
+    assertEquals(
+        FailoverResult.DNS_SWITCH_REJECTED,
+        result.outcome(),
+        "the latest decision before the gate counts");
     verify(dns, never()).applyChangeBatch(any());
   }
 
@@ -158,13 +216,26 @@ class CrossRegionFailoverWorkflowTest {
     backupsAged(Duration.ofHours(30));
     WorkflowStub stub = start("failover-passed", FailoverRequest.failover("erin", null));
     env.sleep(Duration.ofMinutes(5));
-    stub.update("decide", String.class, Decision.approve(Decision.STALE_BACKUP, "henry", "it is all we have"));
-    env.sleep(Duration.ofMinutes(10)); // the restore takes an hour: the failover is past the stale-backup gate
+    stub.update(
+        "decide",
+        String.class,
+        Decision.approve(Decision.STALE_BACKUP, "henry", "it is all we have"));
+    env.sleep(
+        Duration.ofMinutes(
+            10)); // the restore takes an hour: the failover is past the stale-backup gate
 
-    WorkflowUpdateException late = assertThrows(WorkflowUpdateException.class,
-        () -> stub.update("decide", String.class, Decision.reject(Decision.STALE_BACKUP, "ivan", "too late?")));
+    WorkflowUpdateException late =
+        assertThrows(
+            WorkflowUpdateException.class,
+            () ->
+                stub.update(
+                    "decide",
+                    String.class,
+                    Decision.reject(Decision.STALE_BACKUP, "ivan", "too late?")));
 
-    assertTrue(late.getCause().getMessage().contains("already passed: approved by henry"), late.getCause().getMessage());
+    assertTrue(
+        late.getCause().getMessage().contains("already passed: approved by henry"),
+        late.getCause().getMessage());
     stub.update("decide", String.class, Decision.approve(Decision.DNS_SWITCH, "frank", null));
     assertEquals(FailoverResult.SWITCHED, stub.getResult(FailoverResult.class).outcome());
   }
@@ -174,14 +245,17 @@ class CrossRegionFailoverWorkflowTest {
     WorkflowStub stub = start("failover-reject", FailoverRequest.failover("erin", null));
     env.sleep(Duration.ofHours(2));
 
-    stub.signal("decision", Decision.reject(Decision.DNS_SWITCH, "grace", "primary is coming back"));
+    stub.signal(
+        "decision", Decision.reject(Decision.DNS_SWITCH, "grace", "primary is coming back"));
     FailoverResult result = stub.getResult(FailoverResult.class);
 
     assertEquals(FailoverResult.DNS_SWITCH_REJECTED, result.outcome());
     verify(dns, never()).applyChangeBatch(any());
-    AuditEntry last = audit.stream().filter(a -> a.step().equals("failover")).reduce((a, b) -> b).orElseThrow();
+    AuditEntry last =
+        audit.stream().filter(a -> a.step().equals("failover")).reduce((a, b) -> b).orElseThrow();
     assertEquals(FailoverResult.DNS_SWITCH_REJECTED, last.outcome());
-    assertTrue(last.details().contains("rejected by grace: primary is coming back"), last.details());
+    assertTrue(
+        last.details().contains("rejected by grace: primary is coming back"), last.details());
   }
 
   @Test
@@ -195,7 +269,10 @@ class CrossRegionFailoverWorkflowTest {
     assertTrue(waiting.gateQuestion().contains("restoring it loses 30h"), waiting.gateQuestion());
     verify(infrastructure, never()).applyStack(any());
 
-    stub.update("decide", String.class, Decision.reject(Decision.STALE_BACKUP, "henry", "find a fresher copy"));
+    stub.update(
+        "decide",
+        String.class,
+        Decision.reject(Decision.STALE_BACKUP, "henry", "find a fresher copy"));
     FailoverResult result = stub.getResult(FailoverResult.class);
     assertEquals(FailoverResult.STALE_BACKUP_REJECTED, result.outcome());
     verify(infrastructure, never()).applyStack(any());
@@ -206,14 +283,37 @@ class CrossRegionFailoverWorkflowTest {
   void aStaleBackupDecisionIsRefusedWhenNothingAsksForIt() {
     WorkflowStub stub = start("failover-validate", FailoverRequest.failover("erin", null));
     env.sleep(Duration.ofMinutes(5));
-    assertThrows(WorkflowUpdateException.class, () -> stub.update("decide", String.class, Decision.approve(Decision.STALE_BACKUP, "ivan", null)));
-    assertThrows(WorkflowUpdateException.class, () -> stub.update("decide", String.class, Decision.approve(Decision.DNS_SWITCH, "", null)));
+    assertThrows(
+        WorkflowUpdateException.class,
+        () ->
+            stub.update(
+                "decide", String.class, Decision.approve(Decision.STALE_BACKUP, "ivan", null)));
+    assertThrows(
+        WorkflowUpdateException.class,
+        () -> stub.update("decide", String.class, Decision.approve(Decision.DNS_SWITCH, "", null)));
   }
 
   @Test
   void aPreApprovingPolicyNeedsNoPerson() {
-    FailoverRequest automated = new FailoverRequest("failover", null, null, null, null, null, null, null, null, null, null, null,
-        new DnsApproval("pre-approved", "alertmanager policy region-down"), null, "alertmanager", null, null);
+    FailoverRequest automated =
+        new FailoverRequest(
+            "failover",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new DnsApproval("pre-approved", "alertmanager policy region-down"),
+            null,
+            "alertmanager",
+            null,
+            null);
 
     FailoverResult result = start("failover-auto", automated).getResult(FailoverResult.class);
 
@@ -223,22 +323,65 @@ class CrossRegionFailoverWorkflowTest {
 
   @Test
   void aHealthCheckThatNeverTurnsGreenIsReportedAndDnsIsNotFlippedBack() {
-    when(verification.probeHealth(any(), any())).thenReturn(new HealthReport("https://api.flowviz.com/health", false, 600, -1,
-        List.of(new HealthObservation(Instant.EPOCH, 503, 40, "{\"db\":\"down\"}"))));
-    FailoverRequest preApproved = new FailoverRequest(null, null, null, null, null, null, null, null, null, null, null, null,
-        new DnsApproval("pre-approved", "drill"), null, "erin", null, null);
+    when(verification.probeHealth(any(), any()))
+        .thenReturn(
+            new HealthReport(
+                "https://api.flowviz.com/health",
+                false,
+                600,
+                -1,
+                List.of(new HealthObservation(Instant.EPOCH, 503, 40, "{\"db\":\"down\"}"))));
+    FailoverRequest preApproved =
+        new FailoverRequest(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new DnsApproval("pre-approved", "drill"),
+            null,
+            "erin",
+            null,
+            null);
 
-    FailoverResult result = start("failover-unhealthy", preApproved).getResult(FailoverResult.class);
+    FailoverResult result =
+        start("failover-unhealthy", preApproved).getResult(FailoverResult.class);
 
     assertEquals(FailoverResult.SWITCHED_UNHEALTHY, result.outcome());
     verify(dns, times(1)).applyChangeBatch(any());
-    assertTrue(result.steps().stream().anyMatch(s -> s.detail() != null && s.detail().contains("HTTP 503")));
+    assertTrue(
+        result.steps().stream()
+            .anyMatch(s -> s.detail() != null && s.detail().contains("HTTP 503")));
   }
 
   @Test
   void failbackIsTheSameWorkflowWithTheRolesSwapped() {
-    FailoverRequest failback = new FailoverRequest("failback", null, null, null, null, null, null, null, null, null, null, null,
-        new DnsApproval("pre-approved", "change CAB-42"), null, "erin", "primary region back", null);
+    FailoverRequest failback =
+        new FailoverRequest(
+            "failback",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new DnsApproval("pre-approved", "change CAB-42"),
+            null,
+            "erin",
+            "primary region back",
+            null);
 
     FailoverResult result = start("failback", failback).getResult(FailoverResult.class);
 
@@ -246,8 +389,12 @@ class CrossRegionFailoverWorkflowTest {
     verify(storage).newestBackup("flowviz-backups", "us-east-1", "daily/");
     verify(storage).newestBackup("flowviz-backups-prod-us-west-2", "us-west-2", "daily/");
     verify(infrastructure).applyStack(new StackSpec("prod", "us-east-1"));
-    verify(dns).applyChangeBatch(org.mockito.ArgumentMatchers.argThat((DnsChangeRequest r) -> r.changeBatch().equals("dr-failback-dns.json")
-        && r.variables().get("app_endpoint").equals("api.us-east-1.flowviz.com")));
+    verify(dns)
+        .applyChangeBatch(
+            org.mockito.ArgumentMatchers.argThat(
+                (DnsChangeRequest r) ->
+                    r.changeBatch().equals("dr-failback-dns.json")
+                        && r.variables().get("app_endpoint").equals("api.us-east-1.flowviz.com")));
     assertEquals("us-east-1", childRequests.get(0).bucketRegion());
     assertEquals("flowviz-backups", childRequests.get(0).bucket());
   }
@@ -260,23 +407,42 @@ class CrossRegionFailoverWorkflowTest {
     env.sleep(Duration.ofMinutes(5));
 
     FailoverProgress waiting = stub.query("progress", FailoverProgress.class);
-    assertEquals(Decision.FAILBACK_DATA_LOSS, waiting.pendingGate(), "a pre-approved DNS policy does not accept a data loss");
-    assertTrue(waiting.gateQuestion().contains("is 5h 00m newer than the primary's newest backup daily/flowviz_daily_primary.dump.gpg"),
+    assertEquals(
+        Decision.FAILBACK_DATA_LOSS,
+        waiting.pendingGate(),
+        "a pre-approved DNS policy does not accept a data loss");
+    assertTrue(
+        waiting
+            .gateQuestion()
+            .contains(
+                "is 5h 00m newer than the primary's newest backup"
+                    + " daily/flowviz_daily_primary.dump.gpg"),
         waiting.gateQuestion());
-    assertTrue(waiting.gateQuestion().contains("loses at least every write the DR database made in those 5h 00m"), waiting.gateQuestion());
+    assertTrue(
+        waiting
+            .gateQuestion()
+            .contains("loses at least every write the DR database made in those 5h 00m"),
+        waiting.gateQuestion());
     verify(infrastructure, never()).applyStack(any());
 
-    stub.update("decide", String.class, Decision.reject(Decision.FAILBACK_DATA_LOSS, "henry", "back up the DR database first"));
+    stub.update(
+        "decide",
+        String.class,
+        Decision.reject(Decision.FAILBACK_DATA_LOSS, "henry", "back up the DR database first"));
     FailoverResult result = stub.getResult(FailoverResult.class);
 
     assertEquals(FailoverResult.FAILBACK_DATA_LOSS_REJECTED, result.outcome());
     verify(infrastructure, never()).applyStack(any());
     verify(dns, never()).applyChangeBatch(any());
     assertTrue(childRequests.isEmpty(), "nothing was restored");
-    AuditEntry last = audit.stream().filter(a -> a.step().equals("failback")).reduce((a, b) -> b).orElseThrow();
+    AuditEntry last =
+        audit.stream().filter(a -> a.step().equals("failback")).reduce((a, b) -> b).orElseThrow();
     assertEquals(FailoverResult.FAILBACK_DATA_LOSS_REJECTED, last.outcome());
-    assertTrue(last.details().contains("rejected by henry") && last.details().contains("5h 00m newer"), last.details());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "failback-newer-dr", "cross-region-failover-v4-failback-data-loss-rejected");
+    assertTrue(
+        last.details().contains("rejected by henry") && last.details().contains("5h 00m newer"),
+        last.details());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "failback-newer-dr", "cross-region-failover-v4-failback-data-loss-rejected");
   }
 
   @Test
@@ -284,68 +450,149 @@ class CrossRegionFailoverWorkflowTest {
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
     newestBackups(now.minus(Duration.ofHours(6)), now.minus(Duration.ofMinutes(90)));
     WorkflowStub stub = start("failback-accepted", preApprovedFailback());
-    assertThrows(WorkflowUpdateException.class,
-        () -> stub.update("decide", String.class, Decision.approve(Decision.FAILBACK_DATA_LOSS, "ivan", "before it is stated")));
+    assertThrows(
+        WorkflowUpdateException.class,
+        () ->
+            stub.update(
+                "decide",
+                String.class,
+                Decision.approve(Decision.FAILBACK_DATA_LOSS, "ivan", "before it is stated")));
     env.sleep(Duration.ofMinutes(5));
 
-    stub.update("decide", String.class, Decision.approve(Decision.FAILBACK_DATA_LOSS, "henry", "the DR writes were test traffic"));
+    stub.update(
+        "decide",
+        String.class,
+        Decision.approve(Decision.FAILBACK_DATA_LOSS, "henry", "the DR writes were test traffic"));
     FailoverResult result = stub.getResult(FailoverResult.class);
 
     assertEquals(FailoverResult.SWITCHED, result.outcome());
-    assertEquals("henry", result.decisions().stream().filter(d -> d.gate().equals(Decision.FAILBACK_DATA_LOSS)).findFirst().orElseThrow().by());
+    assertEquals(
+        "henry",
+        result.decisions().stream()
+            .filter(d -> d.gate().equals(Decision.FAILBACK_DATA_LOSS))
+            .findFirst()
+            .orElseThrow()
+            .by());
     assertEquals("flowviz-backups", childRequests.get(0).bucket());
   }
 
   @Test
   void aFailbackWhoseDrBackupsCannotBeReadIsHeldTooAndAFailbackWithNothingNewerIsNot() {
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
-    org.mockito.Mockito.doAnswer(call -> {
-      String bucket = call.getArgument(0);
-      String region = call.getArgument(1);
-      return bucket.contains("us-west-2") ? new BucketFreshness(bucket, region, false, null, "Access Denied")
-          : new BucketFreshness(bucket, region, true, backup(bucket, region, "primary", now.minus(Duration.ofHours(2))), null);
-    }).when(storage).newestBackup(any(), any(), any());
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              String bucket = call.getArgument(0);
+              String region = call.getArgument(1);
+              return bucket.contains("us-west-2")
+                  ? new BucketFreshness(bucket, region, false, null, "Access Denied")
+                  : new BucketFreshness(
+                      bucket,
+                      region,
+                      true,
+                      backup(bucket, region, "primary", now.minus(Duration.ofHours(2))),
+                      null);
+            })
+        .when(storage)
+        .newestBackup(any(), any(), any());
     WorkflowStub unreadable = start("failback-dr-unreadable", preApprovedFailback());
     env.sleep(Duration.ofMinutes(5));
     FailoverProgress waiting = unreadable.query("progress", FailoverProgress.class);
     assertEquals(Decision.FAILBACK_DATA_LOSS, waiting.pendingGate());
-    assertTrue(waiting.gateQuestion().contains("cannot be read (Access Denied)"), waiting.gateQuestion());
-    unreadable.update("decide", String.class, Decision.reject(Decision.FAILBACK_DATA_LOSS, "henry", null));
-    assertEquals(FailoverResult.FAILBACK_DATA_LOSS_REJECTED, unreadable.getResult(FailoverResult.class).outcome());
+    assertTrue(
+        waiting.gateQuestion().contains("cannot be read (Access Denied)"), waiting.gateQuestion());
+    unreadable.update(
+        "decide", String.class, Decision.reject(Decision.FAILBACK_DATA_LOSS, "henry", null));
+    assertEquals(
+        FailoverResult.FAILBACK_DATA_LOSS_REJECTED,
+        unreadable.getResult(FailoverResult.class).outcome());
 
     // The DR side's newest backup was copied to the primary bucket: same key, same time (taken
     // 30 minutes before this second failback starts, so within the RPO and no stale-backup gate).
     Instant later = Instant.ofEpochMilli(env.currentTimeMillis());
     newestBackups(later.minus(Duration.ofMinutes(30)), later.minus(Duration.ofMinutes(30)));
-    FailoverResult copied = start("failback-copied", preApprovedFailback()).getResult(FailoverResult.class);
+    FailoverResult copied =
+        start("failback-copied", preApprovedFailback()).getResult(FailoverResult.class);
     assertEquals(FailoverResult.SWITCHED, copied.outcome());
-    assertTrue(copied.steps().stream().noneMatch(st -> st.step().equals("approve-failback-data-loss")));
+    assertTrue(
+        copied.steps().stream().noneMatch(st -> st.step().equals("approve-failback-data-loss")));
   }
 
   private static FailoverRequest preApprovedFailback() {
-    return new FailoverRequest("failback", null, null, null, null, null, null, null, null, null, null, null,
-        new DnsApproval("pre-approved", "change CAB-42"), null, "erin", "primary region back", null);
+    return new FailoverRequest(
+        "failback",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        new DnsApproval("pre-approved", "change CAB-42"),
+        null,
+        "erin",
+        "primary region back",
+        null);
   }
 
   /** The newest backup of the primary bucket (failback's source) and of the DR bucket. */
   private void newestBackups(Instant primary, Instant dr) {
-    org.mockito.Mockito.doAnswer(call -> {
-      String bucket = call.getArgument(0);
-      String region = call.getArgument(1);
-      boolean drSide = bucket.contains("us-west-2");
-      return new BucketFreshness(bucket, region, true,
-          backup(bucket, region, drSide && !primary.equals(dr) ? "dr" : "primary", drSide ? dr : primary), null);
-    }).when(storage).newestBackup(any(), any(), any());
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              String bucket = call.getArgument(0);
+              String region = call.getArgument(1);
+              boolean drSide = bucket.contains("us-west-2");
+              return new BucketFreshness(
+                  bucket,
+                  region,
+                  true,
+                  backup(
+                      bucket,
+                      region,
+                      drSide && !primary.equals(dr) ? "dr" : "primary",
+                      drSide ? dr : primary),
+                  null);
+            })
+        .when(storage)
+        .newestBackup(any(), any(), any());
   }
 
   private static BackupObject backup(String bucket, String region, String name, Instant takenAt) {
-    return new BackupObject(bucket, "daily/flowviz_daily_" + name + ".dump.gpg", takenAt, takenAt, 10, "STANDARD", "e", region);
+    return new BackupObject(
+        bucket,
+        "daily/flowviz_daily_" + name + ".dump.gpg",
+        takenAt,
+        takenAt,
+        10,
+        "STANDARD",
+        "e",
+        region);
   }
 
   @Test
   void theFailoverRestoresTheNewestDrBackupIntoTheDrDatabase() {
-    FailoverRequest preApproved = new FailoverRequest(null, null, null, null, null, null, null, null, null, null, null, null,
-        new DnsApproval("pre-approved", "drill"), null, "erin", null, null);
+    FailoverRequest preApproved =
+        new FailoverRequest(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new DnsApproval("pre-approved", "drill"),
+            null,
+            "erin",
+            null,
+            null);
 
     FailoverResult result = start("failover-restore", preApproved).getResult(FailoverResult.class);
 
@@ -353,102 +600,257 @@ class CrossRegionFailoverWorkflowTest {
     assertEquals("flowviz-backups-prod-us-west-2", child.bucket());
     assertEquals("us-west-2", child.bucketRegion());
     assertEquals(DR_DATABASE, child.targetServer());
-    assertEquals(Duration.ofHours(3), result.freshness().replicationLag(), "the primary's newest is 3 h ahead of the DR copy");
+    assertEquals(
+        Duration.ofHours(3),
+        result.freshness().replicationLag(),
+        "the primary's newest is 3 h ahead of the DR copy");
     assertNull(result.freshness().compared().problem());
     verify(infrastructure).applyStack(new StackSpec("prod-dr", "us-west-2"));
-    verify(dns).applyChangeBatch(eq(new DnsChangeRequest(null, "dr-failover-dns.json",
-        Map.of("app_endpoint", "api.us-west-2.flowviz.com", "region", "us-west-2"), "failover-restore")));
+    verify(dns)
+        .applyChangeBatch(
+            eq(
+                new DnsChangeRequest(
+                    null,
+                    "dr-failover-dns.json",
+                    Map.of("app_endpoint", "api.us-west-2.flowviz.com", "region", "us-west-2"),
+                    "failover-restore")));
   }
 
   @Test
   void withThePrimaryRegionUnreachableTheFailoverGoesOnFromTheDrSideAndNamesTheSkippedComparison() {
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
-    org.mockito.Mockito.doAnswer(call -> {
-      String bucket = call.getArgument(0);
-      String region = call.getArgument(1);
-      if (region.equals("us-east-1")) {
-        return new BucketFreshness(bucket, region, false, null, "Unable to execute HTTP request: Connection refused");
-      }
-      Instant takenAt = now.minus(Duration.ofHours(2));
-      return new BucketFreshness(bucket, region, true,
-          new BackupObject(bucket, "daily/flowviz_daily_x.dump.gpg", takenAt, takenAt, 10, "STANDARD", "e", region), null);
-    }).when(storage).newestBackup(any(), any(), any());
-    FailoverRequest preApproved = new FailoverRequest(null, null, null, null, null, null, null, null, null, null, null, null,
-        new DnsApproval("pre-approved", "region-down policy"), null, "erin", "us-east-1 outage", null);
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              String bucket = call.getArgument(0);
+              String region = call.getArgument(1);
+              if (region.equals("us-east-1")) {
+                return new BucketFreshness(
+                    bucket,
+                    region,
+                    false,
+                    null,
+                    "Unable to execute HTTP request: Connection refused");
+              }
+              Instant takenAt = now.minus(Duration.ofHours(2));
+              return new BucketFreshness(
+                  bucket,
+                  region,
+                  true,
+                  new BackupObject(
+                      bucket,
+                      "daily/flowviz_daily_x.dump.gpg",
+                      takenAt,
+                      takenAt,
+                      10,
+                      "STANDARD",
+                      "e",
+                      region),
+                  null);
+            })
+        .when(storage)
+        .newestBackup(any(), any(), any());
+    FailoverRequest preApproved =
+        new FailoverRequest(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new DnsApproval("pre-approved", "region-down policy"),
+            null,
+            "erin",
+            "us-east-1 outage",
+            null);
 
-    FailoverResult result = start("failover-primary-unreachable", preApproved).getResult(FailoverResult.class);
+    FailoverResult result =
+        start("failover-primary-unreachable", preApproved).getResult(FailoverResult.class);
 
     assertEquals(FailoverResult.SWITCHED, result.outcome());
     assertNull(result.freshness().replicationLag());
-    var skipped = result.steps().stream().filter(s -> s.step().equals(CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION)).findFirst().orElseThrow(
-        () -> new AssertionError("no " + CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION + " step in " + result.steps()));
+    var skipped =
+        result.steps().stream()
+            .filter(s -> s.step().equals(CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "no "
+                            + CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION
+                            + " step in "
+                            + result.steps()));
     assertEquals(com.flowviz.dr.workflows.common.StepRecord.SKIPPED, skipped.outcome());
-    assertTrue(skipped.detail().startsWith("us-east-1 unreachable: replication lag not measured"), skipped.detail());
+    assertTrue(
+        skipped.detail().startsWith("us-east-1 unreachable: replication lag not measured"),
+        skipped.detail());
     assertTrue(skipped.detail().contains("Connection refused"), skipped.detail());
-    assertTrue(audit.stream().anyMatch(e -> e.step().equals(CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION)), "the skip is in the audit trail");
+    assertTrue(
+        audit.stream()
+            .anyMatch(e -> e.step().equals(CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION)),
+        "the skip is in the audit trail");
     assertEquals("us-west-2", childRequests.get(0).bucketRegion());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "failover-primary-unreachable",
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client,
+        "failover-primary-unreachable",
         "cross-region-failover-v3-primary-region-unreachable");
   }
 
-  /** A health URL from the input meets the worker's rules before anything is provisioned; then the probe uses it. */
+  /**
+   * A health URL from the input meets the worker's rules before anything is provisioned; then the
+   * probe uses it.
+   */
   @Test
   void aHealthUrlFromTheInputIsCheckedBeforeAnythingIsProvisioned() {
-    FailoverRequest preApproved = new FailoverRequest(null, null, null, null, null, null, null, null, null, "https://status.flowviz.com/health", null, null,
-        new DnsApproval("pre-approved", "region-down policy"), null, "erin", "us-east-1 outage", null);
+    FailoverRequest preApproved =
+        new FailoverRequest(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "https://status.flowviz.com/health",
+            null,
+            null,
+            new DnsApproval("pre-approved", "region-down policy"),
+            null,
+            "erin",
+            "us-east-1 outage",
+            null);
 
-    FailoverResult result = start("failover-health-url", preApproved).getResult(FailoverResult.class);
+    FailoverResult result =
+        start("failover-health-url", preApproved).getResult(FailoverResult.class);
 
     assertEquals(FailoverResult.SWITCHED, result.outcome());
     org.mockito.InOrder order = org.mockito.Mockito.inOrder(verification, infrastructure);
     order.verify(verification).checkHealthUrl("https://status.flowviz.com/health");
     order.verify(infrastructure).applyStack(any());
     verify(verification).probeHealth(eq("https://status.flowviz.com/health"), any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "failover-health-url", "cross-region-failover-v4-health-url-checked");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "failover-health-url", "cross-region-failover-v4-health-url-checked");
   }
 
   @Test
   void aHealthUrlTheWorkerRefusesEndsTheFailoverAtOnceWithNothingChanged() {
-    org.mockito.Mockito.doThrow(io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
-            "healthUrl \"http://127.0.0.1:8080/health\" answers 302 (a redirect), and redirects are not followed", com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT))
-        .when(verification).checkHealthUrl(any());
-    FailoverRequest request = new FailoverRequest(null, null, null, null, null, null, null, null, null, "http://127.0.0.1:8080/health", null, null,
-        new DnsApproval("pre-approved", "region-down policy"), null, "erin", null, null);
+    org.mockito.Mockito.doThrow(
+            io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+                "healthUrl \"http://127.0.0.1:8080/health\" answers 302 (a redirect), and redirects"
+                    + " are not followed",
+                com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT))
+        .when(verification)
+        .checkHealthUrl(any());
+    FailoverRequest request =
+        new FailoverRequest(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "http://127.0.0.1:8080/health",
+            null,
+            null,
+            new DnsApproval("pre-approved", "region-down policy"),
+            null,
+            "erin",
+            null,
+            null);
 
-    io.temporal.client.WorkflowFailedException e = assertThrows(io.temporal.client.WorkflowFailedException.class,
-        () -> start("failover-bad-health-url", request).getResult(FailoverResult.class));
+    io.temporal.client.WorkflowFailedException e =
+        assertThrows(
+            io.temporal.client.WorkflowFailedException.class,
+            () -> start("failover-bad-health-url", request).getResult(FailoverResult.class));
 
-    io.temporal.failure.ApplicationFailure failure = (io.temporal.failure.ApplicationFailure) e.getCause();
+    io.temporal.failure.ApplicationFailure failure =
+        (io.temporal.failure.ApplicationFailure) e.getCause();
     assertEquals(com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT, failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("redirects are not followed"), failure.getOriginalMessage());
+    assertTrue(
+        failure.getOriginalMessage().contains("redirects are not followed"),
+        failure.getOriginalMessage());
     verify(infrastructure, never()).applyStack(any());
     verify(dns, never()).applyChangeBatch(any());
   }
 
   @Test
   void withBothRegionsReadableNoComparisonIsSkipped() {
-    FailoverRequest preApproved = new FailoverRequest(null, null, null, null, null, null, null, null, null, null, null, null,
-        new DnsApproval("pre-approved", "drill"), null, "erin", null, null);
+    FailoverRequest preApproved =
+        new FailoverRequest(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new DnsApproval("pre-approved", "drill"),
+            null,
+            "erin",
+            null,
+            null);
 
-    FailoverResult result = start("failover-both-readable", preApproved).getResult(FailoverResult.class);
+    FailoverResult result =
+        start("failover-both-readable", preApproved).getResult(FailoverResult.class);
 
-    assertTrue(result.steps().stream().noneMatch(s -> s.step().equals(CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION)), result.steps().toString());
+    assertTrue(
+        result.steps().stream()
+            .noneMatch(s -> s.step().equals(CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION)),
+        result.steps().toString());
   }
 
-  /** The DR bucket's newest backup is {@code age} old; the primary bucket's is three hours newer. */
+  /**
+   * The DR bucket's newest backup is {@code age} old; the primary bucket's is three hours newer.
+   */
   private void backupsAged(Duration age) {
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
-    org.mockito.Mockito.doAnswer(call -> {
-      String bucket = call.getArgument(0);
-      String region = call.getArgument(1);
-      Instant takenAt = bucket.contains("us-west-2") ? now.minus(age) : now.minus(age).plus(Duration.ofHours(3));
-      return new BucketFreshness(bucket, region, true,
-          new BackupObject(bucket, "daily/flowviz_daily_x.dump.gpg", takenAt, takenAt, 10, "STANDARD", "e", region), null);
-    }).when(storage).newestBackup(any(), any(), any());
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              String bucket = call.getArgument(0);
+              String region = call.getArgument(1);
+              Instant takenAt =
+                  bucket.contains("us-west-2")
+                      ? now.minus(age)
+                      : now.minus(age).plus(Duration.ofHours(3));
+              return new BucketFreshness(
+                  bucket,
+                  region,
+                  true,
+                  new BackupObject(
+                      bucket,
+                      "daily/flowviz_daily_x.dump.gpg",
+                      takenAt,
+                      takenAt,
+                      10,
+                      "STANDARD",
+                      "e",
+                      region),
+                  null);
+            })
+        .when(storage)
+        .newestBackup(any(), any(), any());
   }
 
   private WorkflowStub start(String id, FailoverRequest request) {
-    WorkflowStub stub = client.newUntypedWorkflowStub("CrossRegionFailover", WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+    WorkflowStub stub =
+        client.newUntypedWorkflowStub(
+            "CrossRegionFailover",
+            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
     stub.start(request);
     return stub;
   }

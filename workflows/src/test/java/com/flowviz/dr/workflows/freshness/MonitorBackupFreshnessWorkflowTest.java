@@ -35,16 +35,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The freshness monitor under time skipping: days pass in seconds, the backups age, alerts are counted. */
+/**
+ * The freshness monitor under time skipping: days pass in seconds, the backups age, alerts are
+ * counted.
+ */
 class MonitorBackupFreshnessWorkflowTest {
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
-  private final BackupStorageActivities storage = mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
-  private final NotifyActivities notify = mock(NotifyActivities.class, withSettings().withoutAnnotations());
+  private final BackupStorageActivities storage =
+      mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
+  private final NotifyActivities notify =
+      mock(NotifyActivities.class, withSettings().withoutAnnotations());
   private final List<Notification> sent = new CopyOnWriteArrayList<>();
+
   /** The newest backup's time, or null for an empty bucket; what "S3" answers at each check. */
   private final AtomicReference<Instant> newest = new AtomicReference<>();
+
   private volatile boolean unreadable;
 
   @BeforeEach
@@ -53,19 +60,37 @@ class MonitorBackupFreshnessWorkflowTest {
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(MonitorBackupFreshnessWorkflowImpl.class);
-    worker.registerActivitiesImplementations(storage, notify, new RecordingAudit(new CopyOnWriteArrayList<>()));
-    when(storage.newestBackup(anyString(), isNull(), anyString())).thenAnswer(call -> {
-      if (unreadable) {
-        return new BucketFreshness(call.getArgument(0), null, false, null, "Access Denied");
-      }
-      Instant taken = newest.get();
-      return new BucketFreshness(call.getArgument(0), null, true, taken == null ? null
-          : new BackupObject(call.getArgument(0), "daily/flowviz_daily_" + taken.getEpochSecond() + ".dump.gpg", taken, taken, 1, "STANDARD", "e"), null);
-    });
-    when(notify.notify(any())).thenAnswer(call -> {
-      sent.add(call.getArgument(0));
-      return new NotificationReceipt("e", List.of("webhook:generic"));
-    });
+    worker.registerActivitiesImplementations(
+        storage, notify, new RecordingAudit(new CopyOnWriteArrayList<>()));
+    when(storage.newestBackup(anyString(), isNull(), anyString()))
+        .thenAnswer(
+            call -> {
+              if (unreadable) {
+                return new BucketFreshness(call.getArgument(0), null, false, null, "Access Denied");
+              }
+              Instant taken = newest.get();
+              return new BucketFreshness(
+                  call.getArgument(0),
+                  null,
+                  true,
+                  taken == null
+                      ? null
+                      : new BackupObject(
+                          call.getArgument(0),
+                          "daily/flowviz_daily_" + taken.getEpochSecond() + ".dump.gpg",
+                          taken,
+                          taken,
+                          1,
+                          "STANDARD",
+                          "e"),
+                  null);
+            });
+    when(notify.notify(any()))
+        .thenAnswer(
+            call -> {
+              sent.add(call.getArgument(0));
+              return new NotificationReceipt("e", List.of("webhook:generic"));
+            });
     env.start();
   }
 
@@ -83,10 +108,15 @@ class MonitorBackupFreshnessWorkflowTest {
   }
 
   private MonitorBackupFreshnessWorkflow start(String id) {
-    MonitorBackupFreshnessWorkflow monitor = client.newWorkflowStub(MonitorBackupFreshnessWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+    MonitorBackupFreshnessWorkflow monitor =
+        client.newWorkflowStub(
+            MonitorBackupFreshnessWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
     // Ten checks a run: the test crosses several continue-as-new boundaries with a breach open.
-    WorkflowClient.start(monitor::monitor, new FreshnessMonitorRequest(List.of("flowviz-backups/daily/"), "PT10M", "monitor", 10, null));
+    WorkflowClient.start(
+        monitor::monitor,
+        new FreshnessMonitorRequest(
+            List.of("flowviz-backups/daily/"), "PT10M", "monitor", 10, null));
     return monitor;
   }
 
@@ -100,7 +130,10 @@ class MonitorBackupFreshnessWorkflowTest {
     env.sleep(Duration.ofMinutes(30));
     assertEquals(1, sentOf("breach"), "past 2 h: one alert");
     env.sleep(Duration.ofHours(6));
-    assertEquals(1, sentOf("breach"), "the same breach, 36 checks and three new runs later: still one alert");
+    assertEquals(
+        1,
+        sentOf("breach"),
+        "the same breach, 36 checks and three new runs later: still one alert");
     assertEquals(LocationFreshness.ABOVE_TARGET, monitor.status().get(0).level());
 
     newest.set(now());
@@ -112,13 +145,17 @@ class MonitorBackupFreshnessWorkflowTest {
     env.sleep(Duration.ofMinutes(40));
     assertEquals(2, sentOf("breach"), "the new backup aged past 2 h: a new breach, a new alert");
     assertEquals(0, sentOf("maximum"));
-    Notification first = sent.stream().filter(n -> n.eventId().contains(":breach-")).findFirst().orElseThrow();
+    Notification first =
+        sent.stream().filter(n -> n.eventId().contains(":breach-")).findFirst().orElseThrow();
     assertEquals("warning", first.severity());
     assertTrue(first.summary().contains("beyond the RPO target"), first.summary());
     assertEquals(3, monitor.status().get(0).alerts());
     WorkflowStub.fromTyped(monitor).cancel();
-    assertThrows(io.temporal.client.WorkflowFailedException.class, () -> WorkflowStub.fromTyped(monitor).getResult(Void.class));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "freshness-1", "monitor-backup-freshness-v1-breach-recovered-breach");
+    assertThrows(
+        io.temporal.client.WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(monitor).getResult(Void.class));
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "freshness-1", "monitor-backup-freshness-v1-breach-recovered-breach");
   }
 
   @Test
@@ -132,12 +169,21 @@ class MonitorBackupFreshnessWorkflowTest {
     assertEquals(1, sentOf("maximum"), "past 24 h: escalated once");
     env.sleep(Duration.ofHours(2));
     assertEquals(1, sentOf("maximum"));
-    assertEquals("critical", sent.stream().filter(n -> n.eventId().contains(":maximum-")).findFirst().orElseThrow().severity());
+    assertEquals(
+        "critical",
+        sent.stream()
+            .filter(n -> n.eventId().contains(":maximum-"))
+            .findFirst()
+            .orElseThrow()
+            .severity());
 
     unreadable = true;
     env.sleep(Duration.ofHours(1));
     assertEquals(1, sentOf("unreadable"), "six failed looks, one alert");
-    assertEquals(LocationFreshness.ABOVE_MAXIMUM, monitor.status().get(0).level(), "what was known of the breach stays");
+    assertEquals(
+        LocationFreshness.ABOVE_MAXIMUM,
+        monitor.status().get(0).level(),
+        "what was known of the breach stays");
     unreadable = false;
     newest.set(now());
     monitor.checkNow();
@@ -160,11 +206,22 @@ class MonitorBackupFreshnessWorkflowTest {
 
   @Test
   void aLocationThatIsNotBucketSlashPrefixIsRefused() {
-    MonitorBackupFreshnessWorkflow monitor = client.newWorkflowStub(MonitorBackupFreshnessWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("freshness-bad").build());
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
-        () -> monitor.monitor(new FreshnessMonitorRequest(List.of("flowviz-backups"), null, null, null, null)));
+    MonitorBackupFreshnessWorkflow monitor =
+        client.newWorkflowStub(
+            MonitorBackupFreshnessWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId("freshness-bad")
+                .build());
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                monitor.monitor(
+                    new FreshnessMonitorRequest(
+                        List.of("flowviz-backups"), null, null, null, null)));
     assertEquals(FailureTypes.INVALID_INPUT, ((ApplicationFailure) e.getCause()).getType());
-    assertTrue(e.getCause().getMessage().contains("is not bucket/prefix"), e.getCause().getMessage());
+    assertTrue(
+        e.getCause().getMessage().contains("is not bucket/prefix"), e.getCause().getMessage());
   }
 }

@@ -1,6 +1,7 @@
 package com.flowviz.dr.workflows.incident;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
@@ -16,8 +17,6 @@ import static org.mockito.Mockito.withSettings;
 
 import com.flowviz.dr.activities.app.ApplicationActivities;
 import com.flowviz.dr.activities.app.ApplicationProfile;
-import com.flowviz.dr.workflows.common.StepRecord;
-import com.flowviz.dr.activities.verify.TraceabilityCheck;
 import com.flowviz.dr.activities.app.RestartOutcome;
 import com.flowviz.dr.activities.audit.AuditEntry;
 import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
@@ -32,6 +31,7 @@ import com.flowviz.dr.activities.postgres.DataGap;
 import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.postgres.ServerInfo;
+import com.flowviz.dr.activities.postgres.SwapOutcome;
 import com.flowviz.dr.activities.postgres.TableGap;
 import com.flowviz.dr.activities.postgres.UndeleteOutcome;
 import com.flowviz.dr.activities.provision.ProvisionedInstance;
@@ -39,17 +39,17 @@ import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.storage.BucketFreshness;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
+import com.flowviz.dr.activities.verify.TraceabilityCheck;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.common.RpoAssessment;
+import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow;
 import com.flowviz.dr.workflows.failover.Decision;
 import com.flowviz.dr.workflows.failover.DnsApproval;
-import com.flowviz.dr.activities.postgres.SwapOutcome;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import com.flowviz.dr.workflows.failover.FailoverProgress;
 import com.flowviz.dr.workflows.failover.FailoverRequest;
 import com.flowviz.dr.workflows.failover.FailoverResult;
@@ -82,20 +82,35 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The incident workflow's logic: mocked activities, and stand-ins for the procedures it starts. */
 class HandleIncidentWorkflowTest {
 
-  static final BackupObject BACKUP = new BackupObject("flowviz-backups", "daily/flowviz_daily_20251130_020000.dump.gpg",
-      Instant.parse("2025-11-30T02:00:00Z"), Instant.parse("2025-11-30T02:01:00Z"), 100, "STANDARD", "e");
-  static final VerificationReport PASSED = new VerificationReport("flowviz", true, true, List.of(), List.of(), List.of(), Map.of());
+  static final BackupObject BACKUP =
+      new BackupObject(
+          "flowviz-backups",
+          "daily/flowviz_daily_20251130_020000.dump.gpg",
+          Instant.parse("2025-11-30T02:00:00Z"),
+          Instant.parse("2025-11-30T02:01:00Z"),
+          100,
+          "STANDARD",
+          "e");
+  static final VerificationReport PASSED =
+      new VerificationReport("flowviz", true, true, List.of(), List.of(), List.of(), Map.of());
   static final List<Object> childRequests = new CopyOnWriteArrayList<>();
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
-  private final BackupStorageActivities storage = mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
-  private final BackupDecryptionActivities decryption = mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
-  private final PostgresActivities postgres = mock(PostgresActivities.class, withSettings().withoutAnnotations());
-  private final VerificationActivities verification = mock(VerificationActivities.class, withSettings().withoutAnnotations());
-  private final ApplicationActivities application = mock(ApplicationActivities.class, withSettings().withoutAnnotations());
-  private final IncidentActivities incident = mock(IncidentActivities.class, withSettings().withoutAnnotations());
-  private final NotifyActivities notify = mock(NotifyActivities.class, withSettings().withoutAnnotations());
+  private final BackupStorageActivities storage =
+      mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
+  private final BackupDecryptionActivities decryption =
+      mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
+  private final PostgresActivities postgres =
+      mock(PostgresActivities.class, withSettings().withoutAnnotations());
+  private final VerificationActivities verification =
+      mock(VerificationActivities.class, withSettings().withoutAnnotations());
+  private final ApplicationActivities application =
+      mock(ApplicationActivities.class, withSettings().withoutAnnotations());
+  private final IncidentActivities incident =
+      mock(IncidentActivities.class, withSettings().withoutAnnotations());
+  private final NotifyActivities notify =
+      mock(NotifyActivities.class, withSettings().withoutAnnotations());
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
   public static class FakeRestore implements RestoreFromBackupWorkflow {
@@ -107,9 +122,18 @@ class HandleIncidentWorkflowTest {
 
     static RestoreResult result(RestoreRequest r) {
       boolean staged = Boolean.TRUE.equals(r.stageOnly());
-      return new RestoreResult(staged ? RestoreResult.STAGED : RestoreResult.RESTORED, BACKUP, r.targetDatabase(),
-          staged ? null : r.targetDatabase() + "_replaced_x", PASSED, RpoAssessment.of(Instant.parse(r.incidentAt()), BACKUP.takenAt()),
-          null, null, List.of(), Duration.ofMinutes(3), staged ? r.targetDatabase() + "_staging_x" : null);
+      return new RestoreResult(
+          staged ? RestoreResult.STAGED : RestoreResult.RESTORED,
+          BACKUP,
+          r.targetDatabase(),
+          staged ? null : r.targetDatabase() + "_replaced_x",
+          PASSED,
+          RpoAssessment.of(Instant.parse(r.incidentAt()), BACKUP.takenAt()),
+          null,
+          null,
+          List.of(),
+          Duration.ofMinutes(3),
+          staged ? r.targetDatabase() + "_staging_x" : null);
     }
 
     @Override
@@ -123,9 +147,28 @@ class HandleIncidentWorkflowTest {
     public NewInstanceResult restore(NewInstanceRequest r) {
       childRequests.add(r);
       PgServer server = new PgServer("10.0.0.9", 5432, "admin", "secret-name");
-      return new NewInstanceResult(RestoreResult.RESTORED, new ProvisionedInstance("flowviz-db-1", "local", server, false, ""), null, null,
-          FakeRestore.result(new RestoreRequest(r.backupKey(), null, null, null, r.databaseName(), null, null, r.incidentAt(), null, null)),
-          new com.flowviz.dr.activities.app.PublishOutcome(true, List.of("env file")), null, null, List.of(), Duration.ofMinutes(5));
+      return new NewInstanceResult(
+          RestoreResult.RESTORED,
+          new ProvisionedInstance("flowviz-db-1", "local", server, false, ""),
+          null,
+          null,
+          FakeRestore.result(
+              new RestoreRequest(
+                  r.backupKey(),
+                  null,
+                  null,
+                  null,
+                  r.databaseName(),
+                  null,
+                  null,
+                  r.incidentAt(),
+                  null,
+                  null)),
+          new com.flowviz.dr.activities.app.PublishOutcome(true, List.of("env file")),
+          null,
+          null,
+          List.of(),
+          Duration.ofMinutes(5));
     }
 
     @Override
@@ -149,10 +192,29 @@ class HandleIncidentWorkflowTest {
     @Override
     public FailoverResult failover(FailoverRequest r) {
       childRequests.add(r);
-      return new FailoverResult("failover", FailoverResult.SWITCHED, null,
-          new com.flowviz.dr.activities.infra.StackOutputs("prod-dr", "us-west-2", Map.of(), new PgServer("10.1.0.1", 5432, "admin", "s")),
-          FakeRestore.result(new RestoreRequest(BACKUP.key(), null, null, null, r.databaseName(), null, null, r.incidentAt(), null, null)),
-          new com.flowviz.dr.activities.dns.DnsChange("Z1", "C1", "INSYNC", false, List.of()), null, List.of(), List.of(), Duration.ofMinutes(9));
+      return new FailoverResult(
+          "failover",
+          FailoverResult.SWITCHED,
+          null,
+          new com.flowviz.dr.activities.infra.StackOutputs(
+              "prod-dr", "us-west-2", Map.of(), new PgServer("10.1.0.1", 5432, "admin", "s")),
+          FakeRestore.result(
+              new RestoreRequest(
+                  BACKUP.key(),
+                  null,
+                  null,
+                  null,
+                  r.databaseName(),
+                  null,
+                  null,
+                  r.incidentAt(),
+                  null,
+                  null)),
+          new com.flowviz.dr.activities.dns.DnsChange("Z1", "C1", "INSYNC", false, List.of()),
+          null,
+          List.of(),
+          List.of(),
+          Duration.ofMinutes(9));
     }
 
     @Override
@@ -178,33 +240,71 @@ class HandleIncidentWorkflowTest {
     env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
-    worker.registerWorkflowImplementationTypes(HandleIncidentWorkflowImpl.class, IncidentFollowUpWorkflowImpl.class, FakeRestore.class,
-        FakeNewInstance.class, FakeFailover.class);
-    worker.registerActivitiesImplementations(storage, decryption, postgres, verification, application, incident, notify, new RecordingAudit(audit));
+    worker.registerWorkflowImplementationTypes(
+        HandleIncidentWorkflowImpl.class,
+        IncidentFollowUpWorkflowImpl.class,
+        FakeRestore.class,
+        FakeNewInstance.class,
+        FakeFailover.class);
+    worker.registerActivitiesImplementations(
+        storage,
+        decryption,
+        postgres,
+        verification,
+        application,
+        incident,
+        notify,
+        new RecordingAudit(audit));
     com.flowviz.dr.workflows.TestLeases.register(worker, client);
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
-    when(decryption.checkBackupValidity(any(), any())).thenReturn(com.flowviz.dr.activities.crypto.BackupValidity.valid("read whole"));
+    when(decryption.checkBackupValidity(any(), any()))
+        .thenReturn(com.flowviz.dr.activities.crypto.BackupValidity.valid("read whole"));
     when(decryption.trustedSignersConfigured()).thenReturn(true);
     when(storage.newestBackup(anyString(), anyString(), anyString()))
-        .thenReturn(new BucketFreshness("flowviz-backups-prod-us-west-2", "us-west-2", true, BACKUP, null));
+        .thenReturn(
+            new BucketFreshness("flowviz-backups-prod-us-west-2", "us-west-2", true, BACKUP, null));
     when(postgres.awaitServerReady(isNull(), any())).thenReturn(new ServerInfo("15.8", 15, 3));
     when(postgres.fingerprintLiveDatabase(anyString(), isNull()))
-        .thenAnswer(i -> new com.flowviz.dr.activities.postgres.LiveFingerprint(i.getArgument(0), 16384, 42));
-    when(incident.checkCredentials()).thenReturn(new CredentialCheck(true, "Secrets Manager", List.of("ABCD"), true, List.of()));
-    when(incident.isolatedBackupLocation()).thenReturn(new IsolatedLocation("flowviz-backups-isolated", "us-east-2", "daily/"));
-    when(incident.rotateCredentials(any())).thenReturn(new RotationOutcome(List.of("flowviz_app"), List.of("flowviz/app/database")));
-    when(incident.writeIncidentReport(any())).thenAnswer(i -> new ReportLocation("flowviz-compliance", "incidents/x/report.md", "incidents/x/report.json"));
-    when(verification.checkApplicationConnectivity()).thenReturn(new ConnectivityReport(true, true, List.of()));
+        .thenAnswer(
+            i ->
+                new com.flowviz.dr.activities.postgres.LiveFingerprint(
+                    i.getArgument(0), 16384, 42));
+    when(incident.checkCredentials())
+        .thenReturn(new CredentialCheck(true, "Secrets Manager", List.of("ABCD"), true, List.of()));
+    when(incident.isolatedBackupLocation())
+        .thenReturn(new IsolatedLocation("flowviz-backups-isolated", "us-east-2", "daily/"));
+    when(incident.rotateCredentials(any()))
+        .thenReturn(new RotationOutcome(List.of("flowviz_app"), List.of("flowviz/app/database")));
+    when(incident.writeIncidentReport(any()))
+        .thenAnswer(
+            i ->
+                new ReportLocation(
+                    "flowviz-compliance", "incidents/x/report.md", "incidents/x/report.json"));
+    when(verification.checkApplicationConnectivity())
+        .thenReturn(new ConnectivityReport(true, true, List.of()));
     when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(PASSED);
-    when(verification.judgeRestoredDatabase(any())).thenReturn(com.flowviz.dr.workflows.TestJudgements.NOTHING_LOST);
-    when(application.restartApplication()).thenReturn(new RestartOutcome(true, "docker compose restart api", 0, 900, ""));
-    when(notify.notify(any())).thenAnswer(i -> new NotificationReceipt("e", List.of("webhook:generic")));
+    when(verification.judgeRestoredDatabase(any()))
+        .thenReturn(com.flowviz.dr.workflows.TestJudgements.NOTHING_LOST);
+    when(application.restartApplication())
+        .thenReturn(new RestartOutcome(true, "docker compose restart api", 0, 900, ""));
+    when(notify.notify(any()))
+        .thenAnswer(i -> new NotificationReceipt("e", List.of("webhook:generic")));
     when(notify.configuredChannels()).thenReturn(List.of("webhook:generic"));
-    when(application.describeApplication()).thenReturn(new ApplicationProfile("flowviz", "docker compose restart api", List.of()));
+    when(application.describeApplication())
+        .thenReturn(new ApplicationProfile("flowviz", "docker compose restart api", List.of()));
     when(verification.checkLotTraceability(anyString(), any()))
-        .thenAnswer(i -> new TraceabilityCheck(i.getArgument(0), true, "flowviz_app", true, "LOT-1", 2, 20, null));
-    when(postgres.compareDatabases(anyString(), anyString(), any())).thenAnswer(i -> new DataGap(i.getArgument(0), i.getArgument(1), List.of(
-        new TableGap("lots", List.of("id"), 100, 101, 0, 1, 0, List.of(), true))));
+        .thenAnswer(
+            i ->
+                new TraceabilityCheck(
+                    i.getArgument(0), true, "flowviz_app", true, "LOT-1", 2, 20, null));
+    when(postgres.compareDatabases(anyString(), anyString(), any()))
+        .thenAnswer(
+            i ->
+                new DataGap(
+                    i.getArgument(0),
+                    i.getArgument(1),
+                    List.of(
+                        new TableGap("lots", List.of("id"), 100, 101, 0, 1, 0, List.of(), true))));
     env.start();
   }
 
@@ -214,11 +314,14 @@ class HandleIncidentWorkflowTest {
   }
 
   private HandleIncidentWorkflow stub(String id) {
-    return client.newWorkflowStub(HandleIncidentWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+    return client.newWorkflowStub(
+        HandleIncidentWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
   }
 
   private static IncidentRequest request(String scenario) {
-    return new IncidentRequest(scenario, null, "2025-11-30T09:00:00Z", "alice", "test", null, null, null, null);
+    return new IncidentRequest(
+        scenario, null, "2025-11-30T09:00:00Z", "alice", "test", null, null, null, null);
   }
 
   @ParameterizedTest
@@ -231,7 +334,8 @@ class HandleIncidentWorkflowTest {
   void eachScenarioRunsTheProcedureTheRunbookPrescribes(String scenario, String childSuffix) {
     IncidentResult result = stub("incident-x").handle(request(scenario));
 
-    assertEquals(IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
+    assertEquals(
+        IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
     assertEquals("incident-x" + childSuffix, result.procedureWorkflowId());
     assertEquals("incident-x-follow-up", result.followUpWorkflowId());
     assertEquals(1, childRequests.size());
@@ -240,51 +344,119 @@ class HandleIncidentWorkflowTest {
 
   @Test
   void theChecklistWalksBackPastACorruptBackupAndTheReportSaysWhy() {
-    BackupObject corrupt = new BackupObject("flowviz-backups", "daily/flowviz_daily_20251130_080000.dump.gpg",
-        Instant.parse("2025-11-30T08:00:00Z"), Instant.parse("2025-11-30T08:01:00Z"), 100, "STANDARD", "c");
-    BackupObject undecryptable = new BackupObject("flowviz-backups", "daily/flowviz_daily_20251130_050000.dump.gpg",
-        Instant.parse("2025-11-30T05:00:00Z"), Instant.parse("2025-11-30T05:01:00Z"), 100, "STANDARD", "u");
-    var newest = new com.flowviz.dr.activities.storage.BackupSelector("flowviz-backups", "daily/", null,
-        Instant.parse("2025-11-30T09:00:00Z"), null, "flowviz");
+    BackupObject corrupt =
+        new BackupObject(
+            "flowviz-backups",
+            "daily/flowviz_daily_20251130_080000.dump.gpg",
+            Instant.parse("2025-11-30T08:00:00Z"),
+            Instant.parse("2025-11-30T08:01:00Z"),
+            100,
+            "STANDARD",
+            "c");
+    BackupObject undecryptable =
+        new BackupObject(
+            "flowviz-backups",
+            "daily/flowviz_daily_20251130_050000.dump.gpg",
+            Instant.parse("2025-11-30T05:00:00Z"),
+            Instant.parse("2025-11-30T05:01:00Z"),
+            100,
+            "STANDARD",
+            "u");
+    var newest =
+        new com.flowviz.dr.activities.storage.BackupSelector(
+            "flowviz-backups",
+            "daily/",
+            null,
+            Instant.parse("2025-11-30T09:00:00Z"),
+            null,
+            "flowviz");
     when(storage.resolveBackup(newest)).thenReturn(corrupt);
     when(storage.resolveBackup(newest.olderThan(corrupt.takenAt()))).thenReturn(undecryptable);
     when(storage.resolveBackup(newest.olderThan(undecryptable.takenAt()))).thenReturn(BACKUP);
-    when(decryption.checkBackupValidity(eq(corrupt), any())).thenReturn(com.flowviz.dr.activities.crypto.BackupValidity.invalid(
-        FailureTypes.BACKUP_INTEGRITY_FAILED, "its SHA-256 abc does not match its manifest's def"));
-    when(decryption.checkBackupValidity(eq(undecryptable), any())).thenReturn(com.flowviz.dr.activities.crypto.BackupValidity.invalid(
-        FailureTypes.DECRYPTION_KEY_MISMATCH, "it is encrypted to key 1234, not the backup key"));
+    when(decryption.checkBackupValidity(eq(corrupt), any()))
+        .thenReturn(
+            com.flowviz.dr.activities.crypto.BackupValidity.invalid(
+                FailureTypes.BACKUP_INTEGRITY_FAILED,
+                "its SHA-256 abc does not match its manifest's def"));
+    when(decryption.checkBackupValidity(eq(undecryptable), any()))
+        .thenReturn(
+            com.flowviz.dr.activities.crypto.BackupValidity.invalid(
+                FailureTypes.DECRYPTION_KEY_MISMATCH,
+                "it is encrypted to key 1234, not the backup key"));
 
     IncidentResult result = stub("incident-w").handle(request("2.1"));
 
-    assertEquals(IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
+    assertEquals(
+        IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
     RestoreRequest child = (RestoreRequest) childRequests.get(0);
-    assertEquals(BACKUP.key(), child.backupKey(), "the newest valid backup, two older than the newest");
-    StepRecord identify = result.steps().stream().filter(st -> st.step().equals(IncidentSteps.IDENTIFY_BACKUP)).findFirst().orElseThrow();
-    assertTrue(identify.detail().contains("after passing over 2 invalid newer backups"), identify.detail());
-    assertTrue(identify.detail().contains(corrupt.key() + " (taken 2025-11-30T08:00:00Z): its SHA-256 abc does not match"), identify.detail());
-    assertTrue(identify.detail().contains(undecryptable.key() + " (taken 2025-11-30T05:00:00Z): it is encrypted to key 1234"), identify.detail());
-    var report = org.mockito.ArgumentCaptor.forClass(com.flowviz.dr.activities.incident.IncidentReport.class);
+    assertEquals(
+        BACKUP.key(), child.backupKey(), "the newest valid backup, two older than the newest");
+    StepRecord identify =
+        result.steps().stream()
+            .filter(st -> st.step().equals(IncidentSteps.IDENTIFY_BACKUP))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        identify.detail().contains("after passing over 2 invalid newer backups"),
+        identify.detail());
+    assertTrue(
+        identify
+            .detail()
+            .contains(
+                corrupt.key() + " (taken 2025-11-30T08:00:00Z): its SHA-256 abc does not match"),
+        identify.detail());
+    assertTrue(
+        identify
+            .detail()
+            .contains(
+                undecryptable.key() + " (taken 2025-11-30T05:00:00Z): it is encrypted to key 1234"),
+        identify.detail());
+    var report =
+        org.mockito.ArgumentCaptor.forClass(
+            com.flowviz.dr.activities.incident.IncidentReport.class);
     verify(incident).writeIncidentReport(report.capture());
     assertEquals(BACKUP.uri(), report.getValue().backupUsed());
-    HistoryRecorder.recordIfAsked(client, "incident-w", "handle-incident-v7-walk-back-past-invalid-backups");
+    HistoryRecorder.recordIfAsked(
+        client, "incident-w", "handle-incident-v7-walk-back-past-invalid-backups");
   }
 
   @Test
   void theChecklistGivesUpWhenNoOlderBackupIsValidAndChangesNothing() {
-    var newest = new com.flowviz.dr.activities.storage.BackupSelector("flowviz-backups", "daily/", null,
-        Instant.parse("2025-11-30T09:00:00Z"), null, "flowviz");
+    var newest =
+        new com.flowviz.dr.activities.storage.BackupSelector(
+            "flowviz-backups",
+            "daily/",
+            null,
+            Instant.parse("2025-11-30T09:00:00Z"),
+            null,
+            "flowviz");
     when(storage.resolveBackup(newest)).thenReturn(BACKUP);
-    when(storage.resolveBackup(newest.olderThan(BACKUP.takenAt()))).thenThrow(
-        ApplicationFailure.newNonRetryableFailure("No backup of flowviz under s3://flowviz-backups/daily/ was taken before ...", FailureTypes.BACKUP_NOT_FOUND));
-    when(decryption.checkBackupValidity(any(), any())).thenReturn(com.flowviz.dr.activities.crypto.BackupValidity.invalid(
-        FailureTypes.BACKUP_INTEGRITY_FAILED, "the OpenPGP integrity check failed"));
+    when(storage.resolveBackup(newest.olderThan(BACKUP.takenAt())))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "No backup of flowviz under s3://flowviz-backups/daily/ was taken before ...",
+                FailureTypes.BACKUP_NOT_FOUND));
+    when(decryption.checkBackupValidity(any(), any()))
+        .thenReturn(
+            com.flowviz.dr.activities.crypto.BackupValidity.invalid(
+                FailureTypes.BACKUP_INTEGRITY_FAILED, "the OpenPGP integrity check failed"));
 
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> stub("incident-none").handle(request("2.1")));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class, () -> stub("incident-none").handle(request("2.1")));
 
     ApplicationFailure cause = (ApplicationFailure) e.getCause();
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, cause.getType());
-    assertTrue(cause.getOriginalMessage().contains("No valid backup of flowviz was found: passed over " + BACKUP.key()), cause.getOriginalMessage());
-    assertTrue(cause.getOriginalMessage().contains("the OpenPGP integrity check failed; no older backup can be chosen"), cause.getOriginalMessage());
+    assertTrue(
+        cause
+            .getOriginalMessage()
+            .contains("No valid backup of flowviz was found: passed over " + BACKUP.key()),
+        cause.getOriginalMessage());
+    assertTrue(
+        cause
+            .getOriginalMessage()
+            .contains("the OpenPGP integrity check failed; no older backup can be chosen"),
+        cause.getOriginalMessage());
     assertTrue(childRequests.isEmpty(), "no procedure started");
     verify(postgres, never()).swapIntoLive(any(), any());
   }
@@ -293,8 +465,15 @@ class HandleIncidentWorkflowTest {
   void corruptionRestoresTheNewestBackupTakenBeforeTheDamage() {
     stub("incident-c").handle(request("2.1"));
 
-    verify(storage).resolveBackup(new com.flowviz.dr.activities.storage.BackupSelector("flowviz-backups", "daily/", null,
-        Instant.parse("2025-11-30T09:00:00Z"), null, "flowviz"));
+    verify(storage)
+        .resolveBackup(
+            new com.flowviz.dr.activities.storage.BackupSelector(
+                "flowviz-backups",
+                "daily/",
+                null,
+                Instant.parse("2025-11-30T09:00:00Z"),
+                null,
+                "flowviz"));
     verify(decryption).checkBackupValidity(BACKUP, null);
     RestoreRequest child = (RestoreRequest) childRequests.get(0);
     assertEquals(BACKUP.key(), child.backupKey(), "exactly the backup the checklist checked");
@@ -306,16 +485,21 @@ class HandleIncidentWorkflowTest {
   void aBreachWithoutTrustedSignerKeysRefusesToStartHavingToldNoOneAndChangedNothing() {
     when(decryption.trustedSignersConfigured()).thenReturn(false);
 
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> stub("incident-b").handle(request("2.4")));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class, () -> stub("incident-b").handle(request("2.4")));
 
     ApplicationFailure failure = (ApplicationFailure) e.getCause();
     assertEquals(FailureTypes.CONFIGURATION, failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("no trusted signer keys"), failure.getOriginalMessage());
+    assertTrue(
+        failure.getOriginalMessage().contains("no trusted signer keys"),
+        failure.getOriginalMessage());
     assertTrue(childRequests.isEmpty(), "no restore started");
     verify(storage, never()).resolveBackup(any());
     verify(incident, never()).rotateCredentials(any());
     verifyNoInteractions(notify);
-    HistoryRecorder.recordIfAsked(client, "incident-b", "handle-incident-v7-breach-without-signers");
+    HistoryRecorder.recordIfAsked(
+        client, "incident-b", "handle-incident-v7-breach-without-signers");
   }
 
   @Test
@@ -323,11 +507,21 @@ class HandleIncidentWorkflowTest {
     IncidentResult result = stub("incident-b").handle(request("2.4"));
 
     RestoreRequest child = (RestoreRequest) childRequests.get(0);
-    verify(storage).resolveBackup(new com.flowviz.dr.activities.storage.BackupSelector("flowviz-backups-isolated", "daily/", null,
-        Instant.parse("2025-11-30T09:00:00Z"), "us-east-2", "flowviz"));
+    verify(storage)
+        .resolveBackup(
+            new com.flowviz.dr.activities.storage.BackupSelector(
+                "flowviz-backups-isolated",
+                "daily/",
+                null,
+                Instant.parse("2025-11-30T09:00:00Z"),
+                "us-east-2",
+                "flowviz"));
     verify(decryption, never()).checkBackupValidity(any(), any());
     assertEquals(Boolean.TRUE, child.strictIntegrity());
-    assertEquals(Boolean.FALSE, child.applicationSteps(), "the application restarts after the rotation, not before");
+    assertEquals(
+        Boolean.FALSE,
+        child.applicationSteps(),
+        "the application restarts after the rotation, not before");
     assertEquals(List.of("flowviz_app"), result.rotation().roles());
     org.mockito.InOrder order = org.mockito.Mockito.inOrder(incident, application);
     order.verify(incident).rotateCredentials(null);
@@ -341,31 +535,68 @@ class HandleIncidentWorkflowTest {
 
     IncidentResult result = stub("incident-n").handle(request("2.1"));
 
-    StepRecord notified = result.steps().stream().filter(s -> s.step().equals("notify-stakeholders")).findFirst().orElseThrow();
+    StepRecord notified =
+        result.steps().stream()
+            .filter(s -> s.step().equals("notify-stakeholders"))
+            .findFirst()
+            .orElseThrow();
     assertEquals(StepRecord.SKIPPED, notified.outcome());
     assertTrue(notified.detail().startsWith("FINDING: no notification channel"), notified.detail());
-    assertEquals(StepRecord.SKIPPED,
-        result.steps().stream().filter(s -> s.step().equals("notify-resolution")).findFirst().orElseThrow().outcome());
-    assertTrue(result.postRecoveryChecks().contains("stakeholders NOT notified of the resolution: no notification channel configured"),
+    assertEquals(
+        StepRecord.SKIPPED,
+        result.steps().stream()
+            .filter(s -> s.step().equals("notify-resolution"))
+            .findFirst()
+            .orElseThrow()
+            .outcome());
+    assertTrue(
+        result
+            .postRecoveryChecks()
+            .contains(
+                "stakeholders NOT notified of the resolution: no notification channel configured"),
         result.postRecoveryChecks().toString());
-    assertTrue(audit.stream().noneMatch(e -> e.details() != null && e.details().contains("notified on every configured channel")));
-    HistoryRecorder.recordIfAsked(client, "incident-n", "handle-incident-v4-no-notification-channel");
+    assertTrue(
+        audit.stream()
+            .noneMatch(
+                e ->
+                    e.details() != null
+                        && e.details().contains("notified on every configured channel")));
+    HistoryRecorder.recordIfAsked(
+        client, "incident-n", "handle-incident-v4-no-notification-channel");
   }
 
   @Test
   void criticalWorkflowsAreReadAsTheApplicationsRoleAndAPermissionProblemIsAFinding() {
-    when(verification.checkLotTraceability(anyString(), any())).thenAnswer(i -> new TraceabilityCheck(i.getArgument(0), false, "flowviz_app",
-        true, null, 0, 0, "role flowviz_app may not read the traceability tables of flowviz (permission denied for table lots)"));
+    when(verification.checkLotTraceability(anyString(), any()))
+        .thenAnswer(
+            i ->
+                new TraceabilityCheck(
+                    i.getArgument(0),
+                    false,
+                    "flowviz_app",
+                    true,
+                    null,
+                    0,
+                    0,
+                    "role flowviz_app may not read the traceability tables of flowviz (permission"
+                        + " denied for table lots)"));
 
     IncidentResult result = stub("incident-p").handle(request("2.1"));
 
     assertEquals(IncidentResult.RECOVERED_WITH_FINDINGS, result.outcome());
-    StepRecord critical = result.steps().stream().filter(s -> s.step().equals("test-critical-workflows")).findFirst().orElseThrow();
+    StepRecord critical =
+        result.steps().stream()
+            .filter(s -> s.step().equals("test-critical-workflows"))
+            .findFirst()
+            .orElseThrow();
     assertEquals(StepRecord.FAILED, critical.outcome());
-    assertTrue(critical.detail().contains("as the application's role flowviz_app") && critical.detail().contains("permission denied"),
+    assertTrue(
+        critical.detail().contains("as the application's role flowviz_app")
+            && critical.detail().contains("permission denied"),
         critical.detail());
     verify(verification).checkLotTraceability("flowviz", null);
-    HistoryRecorder.recordIfAsked(client, "incident-p", "handle-incident-v4-critical-workflows-denied");
+    HistoryRecorder.recordIfAsked(
+        client, "incident-p", "handle-incident-v4-critical-workflows-denied");
   }
 
   @Test
@@ -378,10 +609,15 @@ class HandleIncidentWorkflowTest {
   }
 
   @Test
-  void accidentalDeletionWaitsForTheOperatorsChoiceThenPutsBackOnlyTheDeletedRows() throws Exception {
-    DataGap gap = new DataGap("flowviz", "flowviz_staging_x", List.of(
-        new TableGap("lots", List.of("id"), 100, 100, 1, 1, 0, List.of("(x)"), true),
-        new TableGap("qc_decisions", List.of("id"), 150, 148, 2, 0, 0, List.of(), true)));
+  void accidentalDeletionWaitsForTheOperatorsChoiceThenPutsBackOnlyTheDeletedRows()
+      throws Exception {
+    DataGap gap =
+        new DataGap(
+            "flowviz",
+            "flowviz_staging_x",
+            List.of(
+                new TableGap("lots", List.of("id"), 100, 100, 1, 1, 0, List.of("(x)"), true),
+                new TableGap("qc_decisions", List.of("id"), 150, 148, 2, 0, 0, List.of(), true)));
     when(postgres.compareDatabases("flowviz", "flowviz_staging_x", null)).thenReturn(gap);
     when(postgres.reinsertMissingRows("flowviz", "flowviz_staging_x", "incident-d", null))
         .thenReturn(new UndeleteOutcome("flowviz", Map.of("lots", 1L, "qc_decisions", 2L), false));
@@ -390,30 +626,58 @@ class HandleIncidentWorkflowTest {
 
     IncidentProgress progress = awaitChoice(workflow);
     assertEquals(3, progress.dataGap().missingFromLive());
-    WorkflowUpdateException refused = assertThrows(WorkflowUpdateException.class,
-        () -> workflow.chooseRecovery(RecoveryChoice.of("drop-everything", "mallory", null)));
+    WorkflowUpdateException refused =
+        assertThrows(
+            WorkflowUpdateException.class,
+            () -> workflow.chooseRecovery(RecoveryChoice.of("drop-everything", "mallory", null)));
     assertTrue(refused.getCause().getMessage().contains("surgical, full-restore or abandon"));
-    String answer = workflow.chooseRecovery(RecoveryChoice.of("surgical", "carol", "keep new lots"));
-    IncidentResult result = client.newUntypedWorkflowStub("incident-d").getResult(IncidentResult.class);
+    String answer =
+        workflow.chooseRecovery(RecoveryChoice.of("surgical", "carol", "keep new lots"));
+    IncidentResult result =
+        client.newUntypedWorkflowStub("incident-d").getResult(IncidentResult.class);
 
     assertTrue(answer.startsWith("Putting back the 3 deleted rows"), answer);
     assertEquals(3, result.undelete().total());
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(postgres).dropStagingDatabase("flowviz_staging_x", null);
-    assertTrue(audit.stream().anyMatch(e -> e.step().equals("surgical-undelete") && e.details().contains("put back 3 deleted rows")));
-    HistoryRecorder.recordIfAsked(client, "incident-d", "handle-incident-v5-live-fingerprint-surgical-undelete");
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                e ->
+                    e.step().equals("surgical-undelete")
+                        && e.details().contains("put back 3 deleted rows")));
+    HistoryRecorder.recordIfAsked(
+        client, "incident-d", "handle-incident-v5-live-fingerprint-surgical-undelete");
   }
 
   private static IncidentRequest automated(String scenario, Approvals approvals) {
-    return new IncidentRequest(scenario, null, "2025-11-30T09:00:00Z", "alertmanager", null, null, null, "PT2H", null, approvals,
-        new Trigger("alertmanager", "FlowvizDatabaseCorrupted", "2025-11-30T09:01:00Z", "checksum failures on lots", "http://prometheus/graph"));
+    return new IncidentRequest(
+        scenario,
+        null,
+        "2025-11-30T09:00:00Z",
+        "alertmanager",
+        null,
+        null,
+        null,
+        "PT2H",
+        null,
+        approvals,
+        new Trigger(
+            "alertmanager",
+            "FlowvizDatabaseCorrupted",
+            "2025-11-30T09:01:00Z",
+            "checksum failures on lots",
+            "http://prometheus/graph"));
   }
 
-  private static final Approvals HOLD_ALL = new Approvals("required", "required", "required", "stage-then-approve");
+  private static final Approvals HOLD_ALL =
+      new Approvals("required", "required", "required", "stage-then-approve");
 
   @Test
-  void aPolicyThatHoldsTheSwapRestoresIntoStagingThenWaitsForAPersonBeforeReplacingLive() throws Exception {
-    when(postgres.swapIntoLive(any(), any())).thenReturn(new SwapOutcome("flowviz", "flowviz_replaced_x", 2, false));
+  void aPolicyThatHoldsTheSwapRestoresIntoStagingThenWaitsForAPersonBeforeReplacingLive()
+      throws Exception {
+    when(postgres.swapIntoLive(any(), any()))
+        .thenReturn(new SwapOutcome("flowviz", "flowviz_replaced_x", 2, false));
     HandleIncidentWorkflow workflow = stub("incident-g");
     WorkflowClient.start(workflow::handle, automated("database-corruption", HOLD_ALL));
 
@@ -422,22 +686,48 @@ class HandleIncidentWorkflowTest {
     assertEquals(Boolean.TRUE, child.stageOnly(), "automation restores into staging only");
     assertTrue(waiting.awaiting().contains("--gate swap"), waiting.awaiting());
     verify(postgres, never()).swapIntoLive(any(), any());
-    verify(notify, org.mockito.Mockito.timeout(10_000).atLeastOnce()).notify(org.mockito.ArgumentMatchers.argThat(n -> n.eventId().endsWith(":approval-needed")));
-    WorkflowUpdateException anonymous = assertThrows(WorkflowUpdateException.class, () -> workflow.decide(Decision.approve("swap", " ", null)));
+    verify(notify, org.mockito.Mockito.timeout(10_000).atLeastOnce())
+        .notify(
+            org.mockito.ArgumentMatchers.argThat(n -> n.eventId().endsWith(":approval-needed")));
+    WorkflowUpdateException anonymous =
+        assertThrows(
+            WorkflowUpdateException.class,
+            () -> workflow.decide(Decision.approve("swap", " ", null)));
     assertTrue(anonymous.getCause().getMessage().contains("who made it"));
 
     String answer = workflow.decide(Decision.approve("swap", "carol", "checked the staged copy"));
-    IncidentResult result = client.newUntypedWorkflowStub("incident-g").getResult(IncidentResult.class);
+    IncidentResult result =
+        client.newUntypedWorkflowStub("incident-g").getResult(IncidentResult.class);
 
     assertTrue(answer.contains("replacing flowviz now"), answer);
-    assertEquals(IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
-    verify(postgres).swapIntoLive(org.mockito.ArgumentMatchers.argThat(r -> r.stagingDatabase().equals("flowviz_staging_x")
-        && r.expectedLive().equals(new com.flowviz.dr.activities.postgres.LiveFingerprint("flowviz", 16384, 42))), isNull());
-    assertTrue(audit.stream().anyMatch(e -> e.step().equals("fingerprint-live-database")), "the database the approver judged is on record");
+    assertEquals(
+        IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
+    verify(postgres)
+        .swapIntoLive(
+            org.mockito.ArgumentMatchers.argThat(
+                r ->
+                    r.stagingDatabase().equals("flowviz_staging_x")
+                        && r.expectedLive()
+                            .equals(
+                                new com.flowviz.dr.activities.postgres.LiveFingerprint(
+                                    "flowviz", 16384, 42))),
+            isNull());
+    assertTrue(
+        audit.stream().anyMatch(e -> e.step().equals("fingerprint-live-database")),
+        "the database the approver judged is on record");
     verify(application).restartApplication();
-    assertTrue(audit.stream().anyMatch(e -> e.step().equals("declared-by-trigger") && e.details().contains("FlowvizDatabaseCorrupted")));
-    assertTrue(audit.stream().anyMatch(e -> e.step().equals("approve-swap") && e.details().contains("approved by carol")));
-    HistoryRecorder.recordIfAsked(client, "incident-g", "handle-incident-v6-issue-14-swap-approved");
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                e ->
+                    e.step().equals("declared-by-trigger")
+                        && e.details().contains("FlowvizDatabaseCorrupted")));
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                e -> e.step().equals("approve-swap") && e.details().contains("approved by carol")));
+    HistoryRecorder.recordIfAsked(
+        client, "incident-g", "handle-incident-v6-issue-14-swap-approved");
   }
 
   @Test
@@ -447,7 +737,8 @@ class HandleIncidentWorkflowTest {
     awaitStep(workflow, "approve-swap");
 
     workflow.decide(Decision.reject("swap", "carol", "restore from elsewhere"));
-    IncidentResult result = client.newUntypedWorkflowStub("incident-j").getResult(IncidentResult.class);
+    IncidentResult result =
+        client.newUntypedWorkflowStub("incident-j").getResult(IncidentResult.class);
 
     assertEquals(IncidentResult.ABANDONED, result.outcome());
     verify(postgres, never()).swapIntoLive(any(), any());
@@ -461,7 +752,12 @@ class HandleIncidentWorkflowTest {
 
     assertEquals(IncidentResult.ABANDONED, result.outcome());
     verify(postgres, never()).swapIntoLive(any(), any());
-    assertTrue(audit.stream().anyMatch(e -> e.step().equals("approve-swap") && e.details().contains("no decision before the timeout")));
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                e ->
+                    e.step().equals("approve-swap")
+                        && e.details().contains("no decision before the timeout")));
   }
 
   @Test
@@ -469,19 +765,29 @@ class HandleIncidentWorkflowTest {
     HandleIncidentWorkflow workflow = stub("incident-none");
     WorkflowClient.start(workflow::handle, request("2.3"));
     awaitChoice(workflow);
-    WorkflowUpdateException e = assertThrows(WorkflowUpdateException.class, () -> workflow.decide(Decision.approve("swap", "carol", null)));
+    WorkflowUpdateException e =
+        assertThrows(
+            WorkflowUpdateException.class,
+            () -> workflow.decide(Decision.approve("swap", "carol", null)));
     assertTrue(e.getCause().getMessage().contains("no swap gate"), e.getCause().getMessage());
     workflow.chooseRecovery(RecoveryChoice.of("abandon", "carol", null));
   }
 
   @Test
   void theDnsSwitchIsPreApprovedOnlyWhenThePolicySaysSoAndTheRepointIsHeldWhenItSaysSo() {
-    stub("incident-auto-dns").handle(automated("2.5", new Approvals("required", "required", "automatic", "failover-at-night")));
+    stub("incident-auto-dns")
+        .handle(
+            automated(
+                "2.5", new Approvals("required", "required", "automatic", "failover-at-night")));
     stub("incident-held-dns").handle(automated("2.5", HOLD_ALL));
     stub("incident-held-repoint").handle(automated("2.2", HOLD_ALL));
 
-    assertEquals(new DnsApproval("pre-approved", "policy failover-at-night"), ((FailoverRequest) childRequests.get(0)).dnsApproval());
-    assertNull(((FailoverRequest) childRequests.get(1)).dnsApproval(), "the failover's own default: a person approves");
+    assertEquals(
+        new DnsApproval("pre-approved", "policy failover-at-night"),
+        ((FailoverRequest) childRequests.get(0)).dnsApproval());
+    assertNull(
+        ((FailoverRequest) childRequests.get(1)).dnsApproval(),
+        "the failover's own default: a person approves");
     NewInstanceRequest newInstance = (NewInstanceRequest) childRequests.get(2);
     assertEquals("required", newInstance.repointApproval());
     assertEquals("PT2H", newInstance.approvalTimeout());
@@ -489,14 +795,20 @@ class HandleIncidentWorkflowTest {
 
   @Test
   void anUnknownApprovalModeIsRefusedBeforeAnythingHappens() {
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
-        () -> stub("incident-bad-approval").handle(automated("2.1", new Approvals("maybe", null, null, null))));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stub("incident-bad-approval")
+                    .handle(automated("2.1", new Approvals("maybe", null, null, null))));
     assertEquals(FailureTypes.INVALID_INPUT, ((ApplicationFailure) e.getCause()).getType());
-    assertTrue(e.getCause().getMessage().contains("approvals.swap \"maybe\""), e.getCause().getMessage());
+    assertTrue(
+        e.getCause().getMessage().contains("approvals.swap \"maybe\""), e.getCause().getMessage());
     verify(storage, never()).resolveBackup(any());
   }
 
-  private static IncidentProgress awaitStep(HandleIncidentWorkflow workflow, String step) throws InterruptedException {
+  private static IncidentProgress awaitStep(HandleIncidentWorkflow workflow, String step)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + 20_000;
     while (System.currentTimeMillis() < deadline) {
       IncidentProgress p = workflow.progress();
@@ -510,8 +822,13 @@ class HandleIncidentWorkflowTest {
 
   @Test
   void aDeletionWithoutAChoiceInTimeChangesNothing() {
-    when(postgres.compareDatabases(anyString(), anyString(), any())).thenReturn(new DataGap("flowviz", "flowviz_staging_x", List.of()));
-    IncidentResult result = stub("incident-t").handle(new IncidentRequest("2.3", null, "2025-11-30T09:00:00Z", "alice", null, null, null, "PT1H", null));
+    when(postgres.compareDatabases(anyString(), anyString(), any()))
+        .thenReturn(new DataGap("flowviz", "flowviz_staging_x", List.of()));
+    IncidentResult result =
+        stub("incident-t")
+            .handle(
+                new IncidentRequest(
+                    "2.3", null, "2025-11-30T09:00:00Z", "alice", null, null, null, "PT1H", null));
 
     assertEquals(IncidentResult.ABANDONED, result.outcome());
     verify(postgres, never()).reinsertMissingRows(anyString(), anyString(), anyString(), any());
@@ -521,21 +838,41 @@ class HandleIncidentWorkflowTest {
 
   @Test
   void aNotificationThatKeepsFailingNeverHoldsUpTheRecoveryAndIsRecorded() {
-    when(notify.notify(any())).thenThrow(new IllegalStateException("Not delivered to [webhook:slack]: HTTP 503"));
+    when(notify.notify(any()))
+        .thenThrow(new IllegalStateException("Not delivered to [webhook:slack]: HTTP 503"));
 
     IncidentResult result = stub("incident-n").handle(request("2.1"));
 
     assertEquals(IncidentResult.RECOVERED, result.outcome());
-    assertTrue(audit.stream().anyMatch(e -> e.step().equals("notification") && e.outcome().equals("FAILED") && e.details().contains("503")));
-    assertTrue(audit.stream().anyMatch(e -> e.step().equals("notification") && e.details().contains("still not delivered when the workflow closed")));
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                e ->
+                    e.step().equals("notification")
+                        && e.outcome().equals("FAILED")
+                        && e.details().contains("503")));
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                e ->
+                    e.step().equals("notification")
+                        && e.details().contains("still not delivered when the workflow closed")));
   }
 
   @Test
   void unreadyCredentialsStopTheIncidentBeforeAnyRestore() {
-    when(incident.checkCredentials()).thenReturn(new CredentialCheck(false, "Secrets Manager", List.of(), true,
-        List.of("backup key: the passphrase does not unlock it")));
+    when(incident.checkCredentials())
+        .thenReturn(
+            new CredentialCheck(
+                false,
+                "Secrets Manager",
+                List.of(),
+                true,
+                List.of("backup key: the passphrase does not unlock it")));
 
-    WorkflowFailedException failure = assertThrows(WorkflowFailedException.class, () -> stub("incident-k").handle(request("2.1")));
+    WorkflowFailedException failure =
+        assertThrows(
+            WorkflowFailedException.class, () -> stub("incident-k").handle(request("2.1")));
 
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertEquals(FailureTypes.CREDENTIALS_UNAVAILABLE, cause.getType());
@@ -545,22 +882,43 @@ class HandleIncidentWorkflowTest {
 
   @Test
   void anUnknownScenarioIsRefusedBeforeAnythingHappens() {
-    WorkflowFailedException failure = assertThrows(WorkflowFailedException.class, () -> stub("incident-u").handle(request("2.9")));
+    WorkflowFailedException failure =
+        assertThrows(
+            WorkflowFailedException.class, () -> stub("incident-u").handle(request("2.9")));
 
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertEquals(FailureTypes.INVALID_INPUT, cause.getType());
-    assertTrue(cause.getOriginalMessage().contains("2.3 accidental-deletion"), cause.getOriginalMessage());
+    assertTrue(
+        cause.getOriginalMessage().contains("2.3 accidental-deletion"), cause.getOriginalMessage());
     verifyNoInteractions(notify, storage, postgres, incident);
   }
 
   @Test
   void damageAfterDetectionIsRefused() {
-    WorkflowFailedException failure = assertThrows(WorkflowFailedException.class, () -> stub("incident-v").handle(
-        new IncidentRequest("2.1", "2025-11-30T09:00:00Z", "2025-11-30T10:00:00Z", "alice", null, null, null, null, null)));
-    assertTrue(((ApplicationFailure) failure.getCause()).getOriginalMessage().contains("cannot begin after it was seen"));
+    WorkflowFailedException failure =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stub("incident-v")
+                    .handle(
+                        new IncidentRequest(
+                            "2.1",
+                            "2025-11-30T09:00:00Z",
+                            "2025-11-30T10:00:00Z",
+                            "alice",
+                            null,
+                            null,
+                            null,
+                            null,
+                            null)));
+    assertTrue(
+        ((ApplicationFailure) failure.getCause())
+            .getOriginalMessage()
+            .contains("cannot begin after it was seen"));
   }
 
-  private IncidentProgress awaitChoice(HandleIncidentWorkflow workflow) throws InterruptedException {
+  private IncidentProgress awaitChoice(HandleIncidentWorkflow workflow)
+      throws InterruptedException {
     for (int i = 0; i < 300; i++) {
       try {
         IncidentProgress p = workflow.progress();

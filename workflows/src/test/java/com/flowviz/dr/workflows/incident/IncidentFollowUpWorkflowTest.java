@@ -33,7 +33,8 @@ class IncidentFollowUpWorkflowTest {
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
-  private final NotifyActivities notify = mock(NotifyActivities.class, withSettings().withoutAnnotations());
+  private final NotifyActivities notify =
+      mock(NotifyActivities.class, withSettings().withoutAnnotations());
   private final List<Notification> sent = new CopyOnWriteArrayList<>();
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
@@ -44,11 +45,13 @@ class IncidentFollowUpWorkflowTest {
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(IncidentFollowUpWorkflowImpl.class);
     worker.registerActivitiesImplementations(notify, new RecordingAudit(audit));
-    when(notify.notify(any())).thenAnswer(i -> {
-      Notification n = i.getArgument(0);
-      sent.add(n);
-      return new NotificationReceipt(n.eventId(), List.of("webhook:generic"));
-    });
+    when(notify.notify(any()))
+        .thenAnswer(
+            i -> {
+              Notification n = i.getArgument(0);
+              sent.add(n);
+              return new NotificationReceipt(n.eventId(), List.of("webhook:generic"));
+            });
     env.start();
   }
 
@@ -60,47 +63,108 @@ class IncidentFollowUpWorkflowTest {
   @Test
   void theSevenDayTasksAreRemindedThenEscalatedDailyUntilAcknowledged() {
     Instant recovered = Instant.ofEpochMilli(env.currentTimeMillis());
-    IncidentFollowUpWorkflow followUp = client.newWorkflowStub(IncidentFollowUpWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("incident-f-follow-up").build());
-    WorkflowClient.start(followUp::followUp, new FollowUpRequest("incident-f", "2.1 database-corruption", "alice", recovered,
-        "lots: 3 rows written after the backup", "backup 40 min before", "s3://flowviz-compliance/incidents/incident-f/report.md", null, null));
-    for (String task : List.of("incident-report", "backup-timing-review", "lost-transactions", "runbook-update")) {
+    IncidentFollowUpWorkflow followUp =
+        client.newWorkflowStub(
+            IncidentFollowUpWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId("incident-f-follow-up")
+                .build());
+    WorkflowClient.start(
+        followUp::followUp,
+        new FollowUpRequest(
+            "incident-f",
+            "2.1 database-corruption",
+            "alice",
+            recovered,
+            "lots: 3 rows written after the backup",
+            "backup 40 min before",
+            "s3://flowviz-compliance/incidents/incident-f/report.md",
+            null,
+            null));
+    for (String task :
+        List.of("incident-report", "backup-timing-review", "lost-transactions", "runbook-update")) {
       followUp.acknowledge(new Acknowledgement(task, "alice", "done"));
     }
 
     env.sleep(Duration.ofDays(5).plusHours(23));
-    assertTrue(sent.stream().noneMatch(n -> n.eventId().contains("7d")), "nothing about the 7-day tasks before day 6");
+    assertTrue(
+        sent.stream().noneMatch(n -> n.eventId().contains("7d")),
+        "nothing about the 7-day tasks before day 6");
     env.sleep(Duration.ofHours(2));
-    assertEquals(List.of("incident-f:reminder-7d"), ids("7d"), "the reminder a day before the deadline");
+    assertEquals(
+        List.of("incident-f:reminder-7d"), ids("7d"), "the reminder a day before the deadline");
     env.sleep(Duration.ofDays(1));
     assertEquals(List.of("incident-f:reminder-7d", "incident-f:escalation-7d-1"), ids("7d"));
-    Notification escalation = sent.stream().filter(n -> n.eventId().equals("incident-f:escalation-7d-1")).findFirst().orElseThrow();
+    Notification escalation =
+        sent.stream()
+            .filter(n -> n.eventId().equals("incident-f:escalation-7d-1"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("critical", escalation.severity());
-    assertTrue(escalation.details().containsKey("haccp-incident-filing"), escalation.details().toString());
+    assertTrue(
+        escalation.details().containsKey("haccp-incident-filing"), escalation.details().toString());
     env.sleep(Duration.ofDays(1));
-    assertEquals("incident-f:escalation-7d-2", ids("7d").get(2), "escalated again each day it stays overdue");
+    assertEquals(
+        "incident-f:escalation-7d-2",
+        ids("7d").get(2),
+        "escalated again each day it stays overdue");
 
-    for (String task : List.of("haccp-incident-filing", "regulatory-data-gaps", "objectives-review", "review-meeting")) {
+    for (String task :
+        List.of(
+            "haccp-incident-filing",
+            "regulatory-data-gaps",
+            "objectives-review",
+            "review-meeting")) {
       followUp.acknowledge(new Acknowledgement(task, "quinn", "filed as HACCP-2025-17"));
     }
-    client.newUntypedWorkflowStub("incident-f-follow-up").getResult(List.class); // ends once every task is acknowledged
+    client
+        .newUntypedWorkflowStub("incident-f-follow-up")
+        .getResult(List.class); // ends once every task is acknowledged
     List<FollowUpTask> tasks = followUp.tasks();
     assertTrue(tasks.stream().allMatch(FollowUpTask::acknowledged));
-    assertTrue(audit.stream().anyMatch(e -> e.step().equals("follow-up-acknowledged") && e.details().contains("after its deadline")));
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                e ->
+                    e.step().equals("follow-up-acknowledged")
+                        && e.details().contains("after its deadline")));
     assertTrue(audit.stream().anyMatch(e -> e.step().equals("follow-up-escalation")));
-    assertTrue(sent.stream().noneMatch(n -> n.eventId().contains("24h")), "acknowledged in time, never reminded");
-    HistoryRecorder.recordIfAsked(client, "incident-f-follow-up", "incident-follow-up-v1-escalated");
+    assertTrue(
+        sent.stream().noneMatch(n -> n.eventId().contains("24h")),
+        "acknowledged in time, never reminded");
+    HistoryRecorder.recordIfAsked(
+        client, "incident-f-follow-up", "incident-follow-up-v1-escalated");
   }
 
   @Test
   void anUnknownTaskIsRefusedNamingTheTasks() {
-    IncidentFollowUpWorkflow followUp = client.newWorkflowStub(IncidentFollowUpWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("incident-g-follow-up").build());
-    WorkflowClient.start(followUp::followUp, new FollowUpRequest("incident-g", "2.2", "bob", Instant.ofEpochMilli(env.currentTimeMillis()),
-        null, null, "s3://x/y", null, null));
-    WorkflowUpdateException refused = assertThrows(WorkflowUpdateException.class,
-        () -> followUp.acknowledge(new Acknowledgement("coffee", "bob", null)));
-    assertTrue(refused.getCause().getMessage().contains("haccp-incident-filing"), refused.getCause().getMessage());
+    IncidentFollowUpWorkflow followUp =
+        client.newWorkflowStub(
+            IncidentFollowUpWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId("incident-g-follow-up")
+                .build());
+    WorkflowClient.start(
+        followUp::followUp,
+        new FollowUpRequest(
+            "incident-g",
+            "2.2",
+            "bob",
+            Instant.ofEpochMilli(env.currentTimeMillis()),
+            null,
+            null,
+            "s3://x/y",
+            null,
+            null));
+    WorkflowUpdateException refused =
+        assertThrows(
+            WorkflowUpdateException.class,
+            () -> followUp.acknowledge(new Acknowledgement("coffee", "bob", null)));
+    assertTrue(
+        refused.getCause().getMessage().contains("haccp-incident-filing"),
+        refused.getCause().getMessage());
   }
 
   private List<String> ids(String window) {

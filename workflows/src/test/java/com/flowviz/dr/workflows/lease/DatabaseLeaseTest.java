@@ -61,30 +61,45 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One procedure at a time per database: the lease logic of 4.1 under the Temporal test server,
- * with mocked activities. The first restore is held inside its verification until the test lets
- * it go, so the second one meets a lease that is really held.
+ * One procedure at a time per database: the lease logic of 4.1 under the Temporal test server, with
+ * mocked activities. The first restore is held inside its verification until the test lets it go,
+ * so the second one meets a lease that is really held.
  */
 class DatabaseLeaseTest {
 
   private static final String HOST_QUEUE = TaskQueues.forHost("test-host");
   private static final BackupObject BACKUP =
-      new BackupObject("flowviz-backups", "daily/flowviz_daily_20250119_020000.dump.gpg",
-          Instant.parse("2025-01-19T02:00:00Z"), Instant.parse("2025-01-19T02:03:00Z"), 1000, "STANDARD", "etag");
+      new BackupObject(
+          "flowviz-backups",
+          "daily/flowviz_daily_20250119_020000.dump.gpg",
+          Instant.parse("2025-01-19T02:00:00Z"),
+          Instant.parse("2025-01-19T02:03:00Z"),
+          1000,
+          "STANDARD",
+          "etag");
 
-  private static final String FIRST_STAGING = com.flowviz.dr.workflows.common.Names.stagingDatabase("flowviz", "restore-first");
+  private static final String FIRST_STAGING =
+      com.flowviz.dr.workflows.common.Names.stagingDatabase("flowviz", "restore-first");
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
-  private final BackupStorageActivities storage = mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
-  private final WorkHostActivities workHost = mock(WorkHostActivities.class, withSettings().withoutAnnotations());
-  private final BackupDecryptionActivities decryption = mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
-  private final PostgresActivities postgres = mock(PostgresActivities.class, withSettings().withoutAnnotations());
-  private final VerificationActivities verification = mock(VerificationActivities.class, withSettings().withoutAnnotations());
-  private final ApplicationActivities application = mock(ApplicationActivities.class, withSettings().withoutAnnotations());
+  private final BackupStorageActivities storage =
+      mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
+  private final WorkHostActivities workHost =
+      mock(WorkHostActivities.class, withSettings().withoutAnnotations());
+  private final BackupDecryptionActivities decryption =
+      mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
+  private final PostgresActivities postgres =
+      mock(PostgresActivities.class, withSettings().withoutAnnotations());
+  private final VerificationActivities verification =
+      mock(VerificationActivities.class, withSettings().withoutAnnotations());
+  private final ApplicationActivities application =
+      mock(ApplicationActivities.class, withSettings().withoutAnnotations());
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
+
   /** Staging databases in the order they were swapped in. */
   private final List<String> swaps = new CopyOnWriteArrayList<>();
+
   private final CountDownLatch firstVerifying = new CountDownLatch(1);
   private final CountDownLatch letFirstGo = new CountDownLatch(1);
 
@@ -100,9 +115,16 @@ class DatabaseLeaseTest {
     public String run() {
       DatabaseLease lease = DatabaseLease.acquire(null, "flowviz", "test parent", Duration.ZERO);
       try {
-        RestoreFromBackupWorkflow child = Workflow.newChildWorkflowStub(RestoreFromBackupWorkflow.class,
-            ChildWorkflowOptions.newBuilder().setWorkflowId(Workflow.getInfo().getWorkflowId() + "-restore").setTaskQueue(TaskQueues.DR).build());
-        return child.restore(RestoreRequest.latest("flowviz", "alice", "child of a lease holder")).outcome();
+        RestoreFromBackupWorkflow child =
+            Workflow.newChildWorkflowStub(
+                RestoreFromBackupWorkflow.class,
+                ChildWorkflowOptions.newBuilder()
+                    .setWorkflowId(Workflow.getInfo().getWorkflowId() + "-restore")
+                    .setTaskQueue(TaskQueues.DR)
+                    .build());
+        return child
+            .restore(RestoreRequest.latest("flowviz", "alice", "child of a lease holder"))
+            .outcome();
       } finally {
         lease.release();
       }
@@ -114,36 +136,63 @@ class DatabaseLeaseTest {
     env = TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker shared = env.newWorker(TaskQueues.DR);
-    shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class, LeaseHoldingParentImpl.class);
-    shared.registerActivitiesImplementations(storage, workHost, decryption, postgres, verification, application, new RecordingAudit(audit));
+    shared.registerWorkflowImplementationTypes(
+        RestoreFromBackupWorkflowImpl.class, LeaseHoldingParentImpl.class);
+    shared.registerActivitiesImplementations(
+        storage,
+        workHost,
+        decryption,
+        postgres,
+        verification,
+        application,
+        new RecordingAudit(audit));
     TestLeases.register(shared, client);
     Worker host = env.newWorker(HOST_QUEUE);
     host.registerActivitiesImplementations(storage, workHost, decryption, postgres);
 
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
-    when(decryption.verifyManifestSignature(any())).thenReturn(new com.flowviz.dr.activities.crypto.ManifestCheck(false, "none", null, null));
+    when(decryption.verifyManifestSignature(any()))
+        .thenReturn(new com.flowviz.dr.activities.crypto.ManifestCheck(false, "none", null, null));
     when(workHost.claimWorkHost()).thenReturn(HOST_QUEUE);
-    when(decryption.downloadAndDecryptBackup(BACKUP)).thenReturn(new TransferredBackup(
-        new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0),
-        new DecryptedBackup(BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true)));
-    when(postgres.restoreIntoStaging(anyString(), anyString(), any())).thenReturn(new PgRestoreOutcome("s", 2, 1234, "15.8", 42));
-    when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenAnswer(call -> {
-      if (call.getArgument(0).equals(FIRST_STAGING)) {
-        firstVerifying.countDown();
-        assertTrue(letFirstGo.await(60, TimeUnit.SECONDS), "the test lets the first restore go");
-      }
-      return new VerificationReport(call.getArgument(0), true, true, List.of(new VerificationCheck("row count lots", true, "10", "10")),
-          List.of(), List.of(), Map.of());
-    });
-    when(verification.judgeRestoredDatabase(any())).thenReturn(com.flowviz.dr.workflows.TestJudgements.NOTHING_LOST);
-    when(postgres.swapIntoLive(any(), any())).thenAnswer(call -> {
-      SwapRequest request = call.getArgument(0);
-      swaps.add(request.stagingDatabase());
-      return new SwapOutcome(request.liveDatabase(), request.retiredDatabase(), 0, false);
-    });
+    when(decryption.downloadAndDecryptBackup(BACKUP))
+        .thenReturn(
+            new TransferredBackup(
+                new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0),
+                new DecryptedBackup(
+                    BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true)));
+    when(postgres.restoreIntoStaging(anyString(), anyString(), any()))
+        .thenReturn(new PgRestoreOutcome("s", 2, 1234, "15.8", 42));
+    when(verification.verifyRestoredDatabase(anyString(), any(), any()))
+        .thenAnswer(
+            call -> {
+              if (call.getArgument(0).equals(FIRST_STAGING)) {
+                firstVerifying.countDown();
+                assertTrue(
+                    letFirstGo.await(60, TimeUnit.SECONDS), "the test lets the first restore go");
+              }
+              return new VerificationReport(
+                  call.getArgument(0),
+                  true,
+                  true,
+                  List.of(new VerificationCheck("row count lots", true, "10", "10")),
+                  List.of(),
+                  List.of(),
+                  Map.of());
+            });
+    when(verification.judgeRestoredDatabase(any()))
+        .thenReturn(com.flowviz.dr.workflows.TestJudgements.NOTHING_LOST);
+    when(postgres.swapIntoLive(any(), any()))
+        .thenAnswer(
+            call -> {
+              SwapRequest request = call.getArgument(0);
+              swaps.add(request.stagingDatabase());
+              return new SwapOutcome(request.liveDatabase(), request.retiredDatabase(), 0, false);
+            });
     when(application.restartApplication()).thenReturn(new RestartOutcome(false, "", 0, 0, ""));
-    when(application.describeApplication()).thenReturn(new com.flowviz.dr.activities.app.ApplicationProfile("flowviz", "", List.of()));
-    when(verification.checkApplicationConnectivity()).thenReturn(new ConnectivityReport(false, true, List.of()));
+    when(application.describeApplication())
+        .thenReturn(new com.flowviz.dr.activities.app.ApplicationProfile("flowviz", "", List.of()));
+    when(verification.checkApplicationConnectivity())
+        .thenReturn(new ConnectivityReport(false, true, List.of()));
     env.start();
   }
 
@@ -157,16 +206,23 @@ class DatabaseLeaseTest {
     WorkflowStub first = start("restore-first", request("flowviz", null));
     assertTrue(firstVerifying.await(30, TimeUnit.SECONDS));
 
-    WorkflowFailedException refused = assertThrows(WorkflowFailedException.class,
-        () -> restore("restore-second").restore(request("flowviz", null)));
+    WorkflowFailedException refused =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> restore("restore-second").restore(request("flowviz", null)));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, refused.getCause());
     assertEquals(FailureTypes.DATABASE_BUSY, failure.getType());
     assertTrue(failure.isNonRetryable());
-    assertTrue(failure.getOriginalMessage().contains("restore-first (RestoreFromBackup"), failure.getOriginalMessage());
+    assertTrue(
+        failure.getOriginalMessage().contains("restore-first (RestoreFromBackup"),
+        failure.getOriginalMessage());
     assertTrue(failure.getOriginalMessage().contains("waitForLease"), failure.getOriginalMessage());
     assertEquals("restore-first", failure.getDetails().get(LeaseHolder.class).holderWorkflowId());
-    assertTrue(audit.stream().noneMatch(e -> e.workflowId().equals("restore-second") && e.step().equals("resolve-backup")),
+    assertTrue(
+        audit.stream()
+            .noneMatch(
+                e -> e.workflowId().equals("restore-second") && e.step().equals("resolve-backup")),
         "the refused restore did nothing");
 
     letFirstGo.countDown();
@@ -174,7 +230,9 @@ class DatabaseLeaseTest {
     assertEquals(1, swaps.size());
     // Released with its holder: the next restore takes the lease.
     letFirstGo.countDown();
-    assertEquals(RestoreResult.RESTORED, restore("restore-third").restore(request("flowviz", null)).outcome());
+    assertEquals(
+        RestoreResult.RESTORED,
+        restore("restore-third").restore(request("flowviz", null)).outcome());
   }
 
   @Test
@@ -198,7 +256,9 @@ class DatabaseLeaseTest {
     WorkflowStub first = start("restore-first", request("flowviz", null));
     assertTrue(firstVerifying.await(30, TimeUnit.SECONDS));
 
-    assertEquals(RestoreResult.RESTORED, restore("restore-reports").restore(request("flowviz_reports", null)).outcome());
+    assertEquals(
+        RestoreResult.RESTORED,
+        restore("restore-reports").restore(request("flowviz_reports", null)).outcome());
 
     letFirstGo.countDown();
     assertEquals(RestoreResult.RESTORED, first.getResult(RestoreResult.class).outcome());
@@ -211,19 +271,33 @@ class DatabaseLeaseTest {
 
     first.terminate("operator gave up on it");
 
-    assertEquals(RestoreResult.RESTORED, restore("restore-after").restore(request("flowviz", null)).outcome());
+    assertEquals(
+        RestoreResult.RESTORED,
+        restore("restore-after").restore(request("flowviz", null)).outcome());
     letFirstGo.countDown();
   }
 
   @Test
   void aProcedureStartedByTheHolderSharesItsLease() {
-    LeaseHoldingParent parent = client.newWorkflowStub(LeaseHoldingParent.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("incident-x").build());
+    LeaseHoldingParent parent =
+        client.newWorkflowStub(
+            LeaseHoldingParent.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId("incident-x")
+                .build());
 
     assertEquals(RestoreResult.RESTORED, parent.run());
 
-    assertTrue(audit.stream().anyMatch(e -> e.workflowId().equals("incident-x-restore") && e.step().equals("database-lease")
-        && e.details().equals("shares the lease lease:default/flowviz held by incident-x")), audit.toString());
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                e ->
+                    e.workflowId().equals("incident-x-restore")
+                        && e.step().equals("database-lease")
+                        && e.details()
+                            .equals("shares the lease lease:default/flowviz held by incident-x")),
+        audit.toString());
   }
 
   private WorkflowStub start(String id, RestoreRequest request) {
@@ -233,10 +307,28 @@ class DatabaseLeaseTest {
   }
 
   private RestoreFromBackupWorkflow restore(String id) {
-    return client.newWorkflowStub(RestoreFromBackupWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+    return client.newWorkflowStub(
+        RestoreFromBackupWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
   }
 
   private static RestoreRequest request(String database, String waitForLease) {
-    return new RestoreRequest(null, null, null, null, database, "alice", null, null, null, null, null, null, null, null, null, waitForLease);
+    return new RestoreRequest(
+        null,
+        null,
+        null,
+        null,
+        database,
+        "alice",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        waitForLease);
   }
 }

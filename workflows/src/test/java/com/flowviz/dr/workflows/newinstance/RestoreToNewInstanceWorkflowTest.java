@@ -56,28 +56,51 @@ import org.junit.jupiter.api.Test;
 /** Runbook 4.3's logic with mocked activities and a stand-in for the child 4.1 restore. */
 class RestoreToNewInstanceWorkflowTest {
 
-  private static final BackupObject BACKUP = new BackupObject("flowviz-backups", "daily/flowviz_daily_20250119_020000.dump.gpg",
-      Instant.parse("2025-01-19T02:00:00Z"), Instant.parse("2025-01-19T02:01:00Z"), 100, "STANDARD", "e");
-  private static final PgServer NEW_SERVER = new PgServer("10.0.9.9", 5433, "admin", "flowviz/dr/instances/flowviz-db-x/admin-password");
+  private static final BackupObject BACKUP =
+      new BackupObject(
+          "flowviz-backups",
+          "daily/flowviz_daily_20250119_020000.dump.gpg",
+          Instant.parse("2025-01-19T02:00:00Z"),
+          Instant.parse("2025-01-19T02:01:00Z"),
+          100,
+          "STANDARD",
+          "e");
+  private static final PgServer NEW_SERVER =
+      new PgServer("10.0.9.9", 5433, "admin", "flowviz/dr/instances/flowviz-db-x/admin-password");
   private static final List<RestoreRequest> childRequests = new CopyOnWriteArrayList<>();
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
-  private final BackupStorageActivities storage = mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
-  private final BackupDecryptionActivities decryption = mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
-  private final PostgresActivities postgres = mock(PostgresActivities.class, withSettings().withoutAnnotations());
-  private final VerificationActivities verification = mock(VerificationActivities.class, withSettings().withoutAnnotations());
-  private final ApplicationActivities application = mock(ApplicationActivities.class, withSettings().withoutAnnotations());
-  private final ProvisionActivities provisioning = mock(ProvisionActivities.class, withSettings().withoutAnnotations());
+  private final BackupStorageActivities storage =
+      mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
+  private final BackupDecryptionActivities decryption =
+      mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
+  private final PostgresActivities postgres =
+      mock(PostgresActivities.class, withSettings().withoutAnnotations());
+  private final VerificationActivities verification =
+      mock(VerificationActivities.class, withSettings().withoutAnnotations());
+  private final ApplicationActivities application =
+      mock(ApplicationActivities.class, withSettings().withoutAnnotations());
+  private final ProvisionActivities provisioning =
+      mock(ProvisionActivities.class, withSettings().withoutAnnotations());
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
   public static class RecordingRestore implements RestoreFromBackupWorkflow {
     @Override
     public RestoreResult restore(RestoreRequest request) {
       childRequests.add(request);
-      return new RestoreResult(RestoreResult.RESTORED, BACKUP, request.targetDatabase(), null,
-          new com.flowviz.dr.activities.verify.VerificationReport("s", true, true, List.of(), List.of(), List.of(), java.util.Map.of()),
-          null, null, null, List.of(), Duration.ZERO);
+      return new RestoreResult(
+          RestoreResult.RESTORED,
+          BACKUP,
+          request.targetDatabase(),
+          null,
+          new com.flowviz.dr.activities.verify.VerificationReport(
+              "s", true, true, List.of(), List.of(), List.of(), java.util.Map.of()),
+          null,
+          null,
+          null,
+          List.of(),
+          Duration.ZERO);
     }
 
     @Override
@@ -92,17 +115,30 @@ class RestoreToNewInstanceWorkflowTest {
     env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
-    worker.registerWorkflowImplementationTypes(RestoreToNewInstanceWorkflowImpl.class, RecordingRestore.class);
+    worker.registerWorkflowImplementationTypes(
+        RestoreToNewInstanceWorkflowImpl.class, RecordingRestore.class);
     AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
-    worker.registerActivitiesImplementations(storage, decryption, postgres, verification, application, provisioning, recorder);
+    worker.registerActivitiesImplementations(
+        storage, decryption, postgres, verification, application, provisioning, recorder);
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
-    when(decryption.readArchiveHeader(any(), any())).thenReturn(new ArchiveHeader("1.14", "15.8", "15.8", 15, "object head"));
-    when(provisioning.provisionInstance(any())).thenAnswer(call ->
-        new ProvisionedInstance(((InstanceSpec) call.getArgument(0)).name(), "local", NEW_SERVER, false, "test"));
+    when(decryption.readArchiveHeader(any(), any()))
+        .thenReturn(new ArchiveHeader("1.14", "15.8", "15.8", 15, "object head"));
+    when(provisioning.provisionInstance(any()))
+        .thenAnswer(
+            call ->
+                new ProvisionedInstance(
+                    ((InstanceSpec) call.getArgument(0)).name(),
+                    "local",
+                    NEW_SERVER,
+                    false,
+                    "test"));
     when(postgres.awaitServerReady(any(), any())).thenReturn(new ServerInfo("15.18", 15, 800));
-    when(application.publishDatabaseEndpoint(any(), anyString())).thenReturn(new PublishOutcome(true, List.of("env file /etc/flowviz/db.env")));
-    when(application.restartApplication()).thenReturn(new RestartOutcome(true, "docker compose restart api", 0, 1000, ""));
-    when(verification.checkApplicationConnectivity()).thenReturn(new ConnectivityReport(true, true, List.of()));
+    when(application.publishDatabaseEndpoint(any(), anyString()))
+        .thenReturn(new PublishOutcome(true, List.of("env file /etc/flowviz/db.env")));
+    when(application.restartApplication())
+        .thenReturn(new RestartOutcome(true, "docker compose restart api", 0, 1000, ""));
+    when(verification.checkApplicationConnectivity())
+        .thenReturn(new ConnectivityReport(true, true, List.of()));
     env.start();
   }
 
@@ -113,37 +149,61 @@ class RestoreToNewInstanceWorkflowTest {
 
   @Test
   void provisionsRestoresThenRepointsRestartsAndTestsTheApplication() {
-    NewInstanceResult result = start("new-1", NewInstanceRequest.latest("flowviz", "dave", "instance lost"));
+    NewInstanceResult result =
+        start("new-1", NewInstanceRequest.latest("flowviz", "dave", "instance lost"));
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     assertEquals(
-        List.of("resolve-backup", "read-archive-header", "provision-instance", "wait-until-ready", "check-versions", "create-extensions",
-            "restore-with-runbook-4.1", "repoint-application", "restart-application", "application-connectivity-test"),
+        List.of(
+            "resolve-backup",
+            "read-archive-header",
+            "provision-instance",
+            "wait-until-ready",
+            "check-versions",
+            "create-extensions",
+            "restore-with-runbook-4.1",
+            "repoint-application",
+            "restart-application",
+            "application-connectivity-test"),
         result.steps().stream().map(StepRecord::step).toList());
     RestoreRequest child = childRequests.get(0);
     assertEquals(NEW_SERVER, child.targetServer(), "the 4.1 restore goes into the new instance");
-    assertEquals(Boolean.FALSE, child.applicationSteps(), "the application is restarted after it is repointed, not before");
+    assertEquals(
+        Boolean.FALSE,
+        child.applicationSteps(),
+        "the application is restarted after it is repointed, not before");
     assertEquals(BACKUP.key(), child.backupKey());
     verify(application).publishDatabaseEndpoint(NEW_SERVER, "flowviz");
     verify(postgres).createDatabaseWithExtensions("template1", NEW_SERVER);
     verify(provisioning, never()).teardownInstance(any());
-    verify(storage).resolveBackup(org.mockito.ArgumentMatchers.argThat(s -> s.key() == null && "flowviz".equals(s.database())));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, "new-1", "restore-to-new-instance-v2-search-attributes-restored");
+    verify(storage)
+        .resolveBackup(
+            org.mockito.ArgumentMatchers.argThat(
+                s -> s.key() == null && "flowviz".equals(s.database())));
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "new-1", "restore-to-new-instance-v2-search-attributes-restored");
   }
 
   @Test
   void latestIsChosenAmongTheSourceDatabasesBackupsOnly() {
-    start("new-source", new NewInstanceRequest(null, null, null, null, null, null, "flowviz", "dave", null, null, null, null, null, null,
-        null, null, "appdb"));
+    start(
+        "new-source",
+        new NewInstanceRequest(
+            null, null, null, null, null, null, "flowviz", "dave", null, null, null, null, null,
+            null, null, null, "appdb"));
 
-    verify(storage).resolveBackup(org.mockito.ArgumentMatchers.argThat(s -> s.key() == null && "appdb".equals(s.database())));
+    verify(storage)
+        .resolveBackup(
+            org.mockito.ArgumentMatchers.argThat(
+                s -> s.key() == null && "appdb".equals(s.database())));
   }
 
   @Test
   void theInstanceNameComesFromTheWorkflowIdSoARerunFindsIt() {
     start("new-rerun", NewInstanceRequest.latest(null, null, null));
     start("new-rerun-2", NewInstanceRequest.latest(null, null, null));
-    org.mockito.ArgumentCaptor<InstanceSpec> specs = org.mockito.ArgumentCaptor.forClass(InstanceSpec.class);
+    org.mockito.ArgumentCaptor<InstanceSpec> specs =
+        org.mockito.ArgumentCaptor.forClass(InstanceSpec.class);
     verify(provisioning, org.mockito.Mockito.times(2)).provisionInstance(specs.capture());
     assertTrue(specs.getAllValues().get(0).name().startsWith("flowviz-db-"));
     assertFalse(specs.getAllValues().get(0).equals(specs.getAllValues().get(1)));
@@ -151,10 +211,17 @@ class RestoreToNewInstanceWorkflowTest {
 
   @Test
   void aVersionMismatchFailsBeforeTheDownloadAndTearsTheInstanceDown() {
-    doThrow(ApplicationFailure.newNonRetryableFailure("The backup comes from PostgreSQL 17.2 but the target server runs 15.18", FailureTypes.PG_VERSION_MISMATCH))
-        .when(postgres).checkRestoreCompatibility(any(), any());
+    doThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "The backup comes from PostgreSQL 17.2 but the target server runs 15.18",
+                FailureTypes.PG_VERSION_MISMATCH))
+        .when(postgres)
+        .checkRestoreCompatibility(any(), any());
 
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> start("new-old", NewInstanceRequest.latest("flowviz", "dave", null)));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> start("new-old", NewInstanceRequest.latest("flowviz", "dave", null)));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.PG_VERSION_MISMATCH, failure.getType());
@@ -164,54 +231,118 @@ class RestoreToNewInstanceWorkflowTest {
 
   @Test
   void aFailedRunKeepsItsInstanceWhenAsked() {
-    doThrow(ApplicationFailure.newNonRetryableFailure("boom", "Boom")).when(postgres).createDatabaseWithExtensions(anyString(), any());
-    NewInstanceRequest keep = new NewInstanceRequest(null, null, null, null, null, null, "flowviz", "dave", null, null, true, null);
+    doThrow(ApplicationFailure.newNonRetryableFailure("boom", "Boom"))
+        .when(postgres)
+        .createDatabaseWithExtensions(anyString(), any());
+    NewInstanceRequest keep =
+        new NewInstanceRequest(
+            null, null, null, null, null, null, "flowviz", "dave", null, null, true, null);
 
     assertThrows(WorkflowFailedException.class, () -> start("new-keep", keep));
 
     verify(provisioning, never()).teardownInstance(any());
-    assertTrue(audit.stream().anyMatch(a -> a.step().equals("teardown-instance") && a.outcome().equals("SKIPPED")));
+    assertTrue(
+        audit.stream()
+            .anyMatch(a -> a.step().equals("teardown-instance") && a.outcome().equals("SKIPPED")));
   }
 
   @Test
-  void anUnsignedBackupAcceptedWithAReasonIsPassedToTheRestoreAndWithoutAReasonRefusedBeforeAnythingIsProvisioned() {
-    NewInstanceRequest accepted = new NewInstanceRequest(null, null, null, null, null, null, "flowviz", "dave", "instance lost", null, null,
-        null, null, null, true, "hand-made dump from the old host, ticket OPS-7");
+  void
+      anUnsignedBackupAcceptedWithAReasonIsPassedToTheRestoreAndWithoutAReasonRefusedBeforeAnythingIsProvisioned() {
+    NewInstanceRequest accepted =
+        new NewInstanceRequest(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "flowviz",
+            "dave",
+            "instance lost",
+            null,
+            null,
+            null,
+            null,
+            null,
+            true,
+            "hand-made dump from the old host, ticket OPS-7");
     start("new-unsigned", accepted);
     assertEquals(Boolean.TRUE, childRequests.get(0).acceptUnsigned());
-    assertEquals("hand-made dump from the old host, ticket OPS-7", childRequests.get(0).unsignedReason());
+    assertEquals(
+        "hand-made dump from the old host, ticket OPS-7", childRequests.get(0).unsignedReason());
 
-    NewInstanceRequest noReason = new NewInstanceRequest(null, null, null, null, null, null, "flowviz", "dave", null, null, null,
-        null, null, null, true, null);
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> start("new-unsigned-bad", noReason));
-    assertEquals(FailureTypes.INVALID_INPUT, assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+    NewInstanceRequest noReason =
+        new NewInstanceRequest(
+            null, null, null, null, null, null, "flowviz", "dave", null, null, null, null, null,
+            null, true, null);
+    WorkflowFailedException e =
+        assertThrows(WorkflowFailedException.class, () -> start("new-unsigned-bad", noReason));
+    assertEquals(
+        FailureTypes.INVALID_INPUT,
+        assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
     verify(provisioning, org.mockito.Mockito.times(1)).provisionInstance(any());
   }
 
   @Test
   void aBadInstanceNameIsRefusedBeforeAnythingIsProvisioned() {
-    NewInstanceRequest bad = new NewInstanceRequest(null, null, null, null, "Prod DB; rm -rf /", null, null, null, null, null, null, null);
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> start("new-bad", bad));
-    assertEquals(FailureTypes.INVALID_INPUT, assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+    NewInstanceRequest bad =
+        new NewInstanceRequest(
+            null, null, null, null, "Prod DB; rm -rf /", null, null, null, null, null, null, null);
+    WorkflowFailedException e =
+        assertThrows(WorkflowFailedException.class, () -> start("new-bad", bad));
+    assertEquals(
+        FailureTypes.INVALID_INPUT,
+        assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
     verify(provisioning, never()).provisionInstance(any());
     verify(provisioning, never()).teardownInstance(eq(null));
   }
 
   @Test
-  void aHeldRepointWaitsForAPersonAndARejectionLeavesTheApplicationAndTheInstanceAsTheyAre() throws Exception {
-    NewInstanceRequest held = new NewInstanceRequest(null, null, null, null, null, null, "flowviz", "policy stage-then-approve", "alert", null,
-        null, null, "required", "PT2H");
+  void aHeldRepointWaitsForAPersonAndARejectionLeavesTheApplicationAndTheInstanceAsTheyAre()
+      throws Exception {
+    NewInstanceRequest held =
+        new NewInstanceRequest(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "flowviz",
+            "policy stage-then-approve",
+            "alert",
+            null,
+            null,
+            null,
+            "required",
+            "PT2H");
     RestoreToNewInstanceWorkflow workflow =
-        client.newWorkflowStub(RestoreToNewInstanceWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("new-held").build());
+        client.newWorkflowStub(
+            RestoreToNewInstanceWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId("new-held")
+                .build());
     io.temporal.client.WorkflowClient.start(workflow::restore, held);
     awaitStep(workflow, "approve-repoint");
     verify(application, never()).publishDatabaseEndpoint(any(), anyString());
-    io.temporal.client.WorkflowUpdateException wrongGate = assertThrows(io.temporal.client.WorkflowUpdateException.class,
-        () -> workflow.decide(com.flowviz.dr.workflows.failover.Decision.approve("dns-switch", "erin", null)));
-    assertTrue(wrongGate.getCause().getMessage().contains("gates are repoint"), wrongGate.getCause().getMessage());
+    io.temporal.client.WorkflowUpdateException wrongGate =
+        assertThrows(
+            io.temporal.client.WorkflowUpdateException.class,
+            () ->
+                workflow.decide(
+                    com.flowviz.dr.workflows.failover.Decision.approve(
+                        "dns-switch", "erin", null)));
+    assertTrue(
+        wrongGate.getCause().getMessage().contains("gates are repoint"),
+        wrongGate.getCause().getMessage());
 
-    String answer = workflow.decide(com.flowviz.dr.workflows.failover.Decision.reject("repoint", "erin", "not this one"));
-    NewInstanceResult result = client.newUntypedWorkflowStub("new-held").getResult(NewInstanceResult.class);
+    String answer =
+        workflow.decide(
+            com.flowviz.dr.workflows.failover.Decision.reject("repoint", "erin", "not this one"));
+    NewInstanceResult result =
+        client.newUntypedWorkflowStub("new-held").getResult(NewInstanceResult.class);
 
     assertTrue(answer.startsWith("Rejected repoint by erin"), answer);
     assertEquals(NewInstanceResult.NOT_REPOINTED, result.outcome());
@@ -223,14 +354,35 @@ class RestoreToNewInstanceWorkflowTest {
 
   @Test
   void anApprovedRepointGoesOnToRepointRestartAndTest() {
-    NewInstanceRequest held = new NewInstanceRequest(null, null, null, null, null, null, "flowviz", "dave", null, null, null, null, "required", null);
+    NewInstanceRequest held =
+        new NewInstanceRequest(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "flowviz",
+            "dave",
+            null,
+            null,
+            null,
+            null,
+            "required",
+            null);
     RestoreToNewInstanceWorkflow workflow =
-        client.newWorkflowStub(RestoreToNewInstanceWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId("new-approved").build());
+        client.newWorkflowStub(
+            RestoreToNewInstanceWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId("new-approved")
+                .build());
     io.temporal.client.WorkflowClient.start(workflow::restore, held);
     awaitStep(workflow, "approve-repoint");
 
     workflow.decide(com.flowviz.dr.workflows.failover.Decision.approve("repoint", "erin", null));
-    NewInstanceResult result = client.newUntypedWorkflowStub("new-approved").getResult(NewInstanceResult.class);
+    NewInstanceResult result =
+        client.newUntypedWorkflowStub("new-approved").getResult(NewInstanceResult.class);
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     verify(application).publishDatabaseEndpoint(NEW_SERVER, "flowviz");
@@ -255,7 +407,10 @@ class RestoreToNewInstanceWorkflowTest {
   }
 
   private NewInstanceResult start(String id, NewInstanceRequest request) {
-    return client.newWorkflowStub(RestoreToNewInstanceWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build())
+    return client
+        .newWorkflowStub(
+            RestoreToNewInstanceWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build())
         .restore(request);
   }
 }

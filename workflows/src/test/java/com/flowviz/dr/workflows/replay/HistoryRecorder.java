@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes a test run's history into {@code src/test/resources/histories} when asked with
- * {@code -Dflowviz.recordHistories=true}. Checked-in histories are replayed against every later
- * version of the workflow code: the test that catches a change which would break running workflows.
+ * Writes a test run's history into {@code src/test/resources/histories} when asked with {@code
+ * -Dflowviz.recordHistories=true}. Checked-in histories are replayed against every later version of
+ * the workflow code: the test that catches a change which would break running workflows.
  */
 public final class HistoryRecorder {
   private HistoryRecorder() {}

@@ -31,7 +31,9 @@ class RecordedHistoriesReplayTest {
   @Test
   void everyRecordedHistoryReplaysOnTheCurrentWorkflowCode() throws Exception {
     List<Path> histories = histories();
-    assertFalse(histories.isEmpty(), "recorded histories are checked in under src/test/resources/histories");
+    assertFalse(
+        histories.isEmpty(),
+        "recorded histories are checked in under src/test/resources/histories");
     for (Path history : histories) {
       String name = history.getFileName().toString();
       assertTrue(name.contains("@"), name + " must be named <description>@<workflow id>.json");

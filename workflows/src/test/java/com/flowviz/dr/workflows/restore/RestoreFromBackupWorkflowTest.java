@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.atLeastOnce;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -67,17 +66,29 @@ class RestoreFromBackupWorkflowTest {
   private static final String HOST_QUEUE = TaskQueues.forHost("test-host");
   private static final String WORKFLOW_ID = "restore-flowviz-test";
   private static final BackupObject BACKUP =
-      new BackupObject("flowviz-backups", "daily/flowviz_daily_20250119_020000.dump.gpg",
-          Instant.parse("2025-01-19T02:00:00Z"), Instant.parse("2025-01-19T02:03:00Z"), 1000, "STANDARD", "etag");
+      new BackupObject(
+          "flowviz-backups",
+          "daily/flowviz_daily_20250119_020000.dump.gpg",
+          Instant.parse("2025-01-19T02:00:00Z"),
+          Instant.parse("2025-01-19T02:03:00Z"),
+          1000,
+          "STANDARD",
+          "etag");
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
-  private final BackupStorageActivities storage = mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
-  private final WorkHostActivities workHost = mock(WorkHostActivities.class, withSettings().withoutAnnotations());
-  private final BackupDecryptionActivities decryption = mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
-  private final PostgresActivities postgres = mock(PostgresActivities.class, withSettings().withoutAnnotations());
-  private final VerificationActivities verification = mock(VerificationActivities.class, withSettings().withoutAnnotations());
-  private final ApplicationActivities application = mock(ApplicationActivities.class, withSettings().withoutAnnotations());
+  private final BackupStorageActivities storage =
+      mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
+  private final WorkHostActivities workHost =
+      mock(WorkHostActivities.class, withSettings().withoutAnnotations());
+  private final BackupDecryptionActivities decryption =
+      mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
+  private final PostgresActivities postgres =
+      mock(PostgresActivities.class, withSettings().withoutAnnotations());
+  private final VerificationActivities verification =
+      mock(VerificationActivities.class, withSettings().withoutAnnotations());
+  private final ApplicationActivities application =
+      mock(ApplicationActivities.class, withSettings().withoutAnnotations());
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -87,27 +98,44 @@ class RestoreFromBackupWorkflowTest {
     Worker shared = env.newWorker(TaskQueues.DR);
     shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class);
     AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
-    shared.registerActivitiesImplementations(storage, workHost, decryption, postgres, verification, application, recorder);
+    shared.registerActivitiesImplementations(
+        storage, workHost, decryption, postgres, verification, application, recorder);
     com.flowviz.dr.workflows.TestLeases.register(shared, client);
     // Heartbeats reach the server often enough for a cancellation to reach the activity quickly.
-    Worker host = env.newWorker(HOST_QUEUE, io.temporal.worker.WorkerOptions.newBuilder()
-        .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1)).setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1)).build());
+    Worker host =
+        env.newWorker(
+            HOST_QUEUE,
+            io.temporal.worker.WorkerOptions.newBuilder()
+                .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1))
+                .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1))
+                .build());
     host.registerActivitiesImplementations(storage, workHost, decryption, postgres);
 
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
-    when(decryption.verifyManifestSignature(any())).thenReturn(new com.flowviz.dr.activities.crypto.ManifestCheck(false, "none", null, null));
+    when(decryption.verifyManifestSignature(any()))
+        .thenReturn(new com.flowviz.dr.activities.crypto.ManifestCheck(false, "none", null, null));
     when(workHost.claimWorkHost()).thenReturn(HOST_QUEUE);
-    when(decryption.downloadAndDecryptBackup(BACKUP)).thenReturn(new TransferredBackup(
-        new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0),
-        new DecryptedBackup(BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true)));
-    when(postgres.restoreIntoStaging(anyString(), anyString(), any())).thenReturn(new PgRestoreOutcome("s", 2, 1234, "15.8", 42));
+    when(decryption.downloadAndDecryptBackup(BACKUP))
+        .thenReturn(
+            new TransferredBackup(
+                new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0),
+                new DecryptedBackup(
+                    BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true)));
+    when(postgres.restoreIntoStaging(anyString(), anyString(), any()))
+        .thenReturn(new PgRestoreOutcome("s", 2, 1234, "15.8", 42));
     when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(report(true));
-    when(verification.judgeRestoredDatabase(any())).thenReturn(com.flowviz.dr.workflows.TestJudgements.NOTHING_LOST);
+    when(verification.judgeRestoredDatabase(any()))
+        .thenReturn(com.flowviz.dr.workflows.TestJudgements.NOTHING_LOST);
     when(postgres.swapIntoLive(any(), any()))
-        .thenAnswer(call -> new SwapOutcome("flowviz", ((SwapRequest) call.getArgument(0)).retiredDatabase(), 3, false));
+        .thenAnswer(
+            call ->
+                new SwapOutcome(
+                    "flowviz", ((SwapRequest) call.getArgument(0)).retiredDatabase(), 3, false));
     when(application.restartApplication()).thenReturn(new RestartOutcome(false, "", 0, 0, ""));
-    when(application.describeApplication()).thenReturn(new ApplicationProfile("flowviz", "", List.of()));
-    when(verification.checkApplicationConnectivity()).thenReturn(new ConnectivityReport(false, true, List.of()));
+    when(application.describeApplication())
+        .thenReturn(new ApplicationProfile("flowviz", "", List.of()));
+    when(verification.checkApplicationConnectivity())
+        .thenReturn(new ConnectivityReport(false, true, List.of()));
     env.start();
   }
 
@@ -119,40 +147,77 @@ class RestoreFromBackupWorkflowTest {
   @Test
   void runsTheRunbookStepsInOrderAndKeepsTheReplacedDatabase() {
     RestoreResult result =
-        workflow().restore(new RestoreRequest(null, null, null, null, "flowviz", "alice", "corruption", "2025-01-19T03:00:00Z", null, null));
+        workflow()
+            .restore(
+                new RestoreRequest(
+                    null,
+                    null,
+                    null,
+                    null,
+                    "flowviz",
+                    "alice",
+                    "corruption",
+                    "2025-01-19T03:00:00Z",
+                    null,
+                    null));
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     assertEquals(
-        List.of("resolve-backup", "download-and-decrypt-backup", "prepare-staging-database", "pg-restore-into-staging",
-            "verify-restored-data", "swap-staging-into-live", "restart-application", "application-connectivity-test"),
+        List.of(
+            "resolve-backup",
+            "download-and-decrypt-backup",
+            "prepare-staging-database",
+            "pg-restore-into-staging",
+            "verify-restored-data",
+            "swap-staging-into-live",
+            "restart-application",
+            "application-connectivity-test"),
         result.steps().stream().map(StepRecord::step).toList());
-    assertEquals(StepRecord.SKIPPED, result.steps().get(6).outcome(), "no restart command configured");
-    assertTrue(result.replacedDatabase().startsWith("flowviz_replaced_"), result.replacedDatabase());
+    assertEquals(
+        StepRecord.SKIPPED, result.steps().get(6).outcome(), "no restart command configured");
+    assertTrue(
+        result.replacedDatabase().startsWith("flowviz_replaced_"), result.replacedDatabase());
     assertEquals(Duration.ofHours(1), result.rpo().gap());
     assertEquals(RpoAssessment.WITHIN_TARGET, result.rpo().verdict());
     verify(postgres).prepareStagingDatabase(startsWith("flowviz_staging_"), any());
     verify(workHost).discardWorkFiles(WORKFLOW_ID);
     assertEquals("alice", audit.get(0).operator());
-    assertTrue(audit.stream().anyMatch(e -> e.step().equals("swap-staging-into-live") && e.outcome().equals("SUCCEEDED")));
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                e -> e.step().equals("swap-staging-into-live") && e.outcome().equals("SUCCEEDED")));
     assertEquals(BACKUP.key(), audit.get(audit.size() - 1).backupKey());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v4-database-lease-restored");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, WORKFLOW_ID, "restore-from-backup-v4-database-lease-restored");
   }
 
   @Test
   void aRestartThatExitsNonZeroIsAFailedStepAndTheRestoreStaysSwappedIn() {
-    when(application.restartApplication()).thenReturn(new RestartOutcome(true, "docker compose restart api", 1, 300, "no such service: api"));
-    when(verification.checkApplicationConnectivity()).thenReturn(new ConnectivityReport(true, true, List.of()));
+    when(application.restartApplication())
+        .thenReturn(
+            new RestartOutcome(true, "docker compose restart api", 1, 300, "no such service: api"));
+    when(verification.checkApplicationConnectivity())
+        .thenReturn(new ConnectivityReport(true, true, List.of()));
 
     RestoreResult result = workflow().restore(RestoreRequest.latest("flowviz", "alice", null));
 
-    assertEquals(RestoreResult.RESTORED_APPLICATION_UNHEALTHY, result.outcome(), "a restart that failed is not a healthy application");
+    assertEquals(
+        RestoreResult.RESTORED_APPLICATION_UNHEALTHY,
+        result.outcome(),
+        "a restart that failed is not a healthy application");
     StepRecord restart = step(result, "restart-application");
     assertEquals(StepRecord.FAILED, restart.outcome());
-    assertTrue(restart.detail().contains("exited 1") && restart.detail().contains("no such service"), restart.detail());
+    assertTrue(
+        restart.detail().contains("exited 1") && restart.detail().contains("no such service"),
+        restart.detail());
     verify(postgres, times(1)).swapIntoLive(any(), any());
-    verify(postgres, never()).dropStagingDatabase(anyString(), any()); // no rollback: the verified data stays live
-    assertTrue(audit.stream().anyMatch(a -> a.step().equals("restart-application") && a.outcome().equals("FAILED")));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v4-restart-failed");
+    verify(postgres, never())
+        .dropStagingDatabase(anyString(), any()); // no rollback: the verified data stays live
+    assertTrue(
+        audit.stream()
+            .anyMatch(a -> a.step().equals("restart-application") && a.outcome().equals("FAILED")));
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, WORKFLOW_ID, "restore-from-backup-v4-restart-failed");
   }
 
   @Test
@@ -163,36 +228,74 @@ class RestoreFromBackupWorkflowTest {
     StepRecord connectivity = step(result, "application-connectivity-test");
     assertEquals(StepRecord.SKIPPED, connectivity.outcome());
     assertTrue(connectivity.detail().contains("NOT tested"), connectivity.detail());
-    assertTrue(audit.stream().noneMatch(a -> a.details() != null && a.details().contains("healthy") && a.step().equals("application-connectivity-test")));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v4-no-endpoints");
+    assertTrue(
+        audit.stream()
+            .noneMatch(
+                a ->
+                    a.details() != null
+                        && a.details().contains("healthy")
+                        && a.step().equals("application-connectivity-test")));
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, WORKFLOW_ID, "restore-from-backup-v4-no-endpoints");
   }
 
   @Test
   void aRestoreIntoASideDatabaseNeverRestartsOrProbesTheApplication() {
-    RestoreResult result = workflow().restore(RestoreRequest.latest("flowviz_audit_20250119", "dora", "HACCP audit copy"));
+    RestoreResult result =
+        workflow()
+            .restore(RestoreRequest.latest("flowviz_audit_20250119", "dora", "HACCP audit copy"));
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     assertEquals(StepRecord.SKIPPED, step(result, "restart-application").outcome());
     assertEquals(StepRecord.SKIPPED, step(result, "application-connectivity-test").outcome());
-    assertTrue(step(result, "restart-application").detail().contains("not the application's database (flowviz)"),
+    assertTrue(
+        step(result, "restart-application")
+            .detail()
+            .contains("not the application's database (flowviz)"),
         step(result, "restart-application").detail());
     verify(application, never()).restartApplication();
     verify(verification, never()).checkApplicationConnectivity();
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v4-side-database");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, WORKFLOW_ID, "restore-from-backup-v4-side-database");
   }
 
   private static StepRecord step(RestoreResult result, String name) {
-    return result.steps().stream().filter(s -> s.step().equals(name)).findFirst()
+    return result.steps().stream()
+        .filter(s -> s.step().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no step " + name + " in " + result.steps()));
   }
 
   @Test
   void choosesTheNewestBackupBeforeTheRestorePoint() {
     RestoreResult result =
-        workflow().restore(new RestoreRequest("latest", "2025-01-19T09:30:00Z", null, null, "flowviz", "bob", null, null, null, null));
+        workflow()
+            .restore(
+                new RestoreRequest(
+                    "latest",
+                    "2025-01-19T09:30:00Z",
+                    null,
+                    null,
+                    "flowviz",
+                    "bob",
+                    null,
+                    null,
+                    null,
+                    null));
 
-    verify(storage).resolveBackup(new BackupSelector("flowviz-backups", "daily/", null, Instant.parse("2025-01-19T09:30:00Z"), null, "flowviz"));
-    assertEquals(Instant.parse("2025-01-19T09:30:00Z"), result.rpo().incidentAt(), "the restore point is when data went bad");
+    verify(storage)
+        .resolveBackup(
+            new BackupSelector(
+                "flowviz-backups",
+                "daily/",
+                null,
+                Instant.parse("2025-01-19T09:30:00Z"),
+                null,
+                "flowviz"));
+    assertEquals(
+        Instant.parse("2025-01-19T09:30:00Z"),
+        result.rpo().incidentAt(),
+        "the restore point is when data went bad");
     assertEquals(RpoAssessment.ABOVE_TARGET, result.rpo().verdict());
   }
 
@@ -200,55 +303,94 @@ class RestoreFromBackupWorkflowTest {
   void aFailedVerificationNeverTouchesTheLiveDatabase() {
     when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(report(false));
 
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.VERIFICATION_FAILED, failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("row count lots (expected 10, found 7)"), failure.getOriginalMessage());
+    assertTrue(
+        failure.getOriginalMessage().contains("row count lots (expected 10, found 7)"),
+        failure.getOriginalMessage());
     assertTrue(failure.getOriginalMessage().contains("was not touched"));
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"), any());
     verify(workHost).discardWorkFiles(WORKFLOW_ID);
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v4-database-lease-verification-failed");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, WORKFLOW_ID, "restore-from-backup-v4-database-lease-verification-failed");
   }
 
   @Test
   void aNonRetryableDecryptErrorEndsTheRestoreAtOnce() {
     when(decryption.downloadAndDecryptBackup(any()))
-        .thenThrow(ApplicationFailure.newNonRetryableFailure("The passphrase does not unlock key ABC.", FailureTypes.DECRYPTION_PASSPHRASE_WRONG));
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "The passphrase does not unlock key ABC.",
+                FailureTypes.DECRYPTION_PASSPHRASE_WRONG));
 
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.DECRYPTION_PASSPHRASE_WRONG, failure.getType());
     assertEquals("The passphrase does not unlock key ABC.", failure.getOriginalMessage());
     verify(decryption, times(1)).downloadAndDecryptBackup(any());
     verify(postgres, never()).restoreIntoStaging(anyString(), anyString(), any());
-    verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"), any()); // made while the backup arrived
+    verify(postgres)
+        .dropStagingDatabase(
+            startsWith("flowviz_staging_"), any()); // made while the backup arrived
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(workHost).discardWorkFiles(WORKFLOW_ID);
-    assertTrue(audit.stream().anyMatch(a -> a.step().equals("restore") && a.outcome().equals("FAILED")));
+    assertTrue(
+        audit.stream().anyMatch(a -> a.step().equals("restore") && a.outcome().equals("FAILED")));
   }
 
   @Test
   void withStrictIntegrityNothingIsDecryptedBeforeTheSignatureIsProven() {
-    DownloadedBackup downloaded = new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0);
-    com.flowviz.dr.activities.storage.BackupManifest manifest = new com.flowviz.dr.activities.storage.BackupManifest(
-        1, BACKUP.key(), BACKUP.takenAt(), "flowviz", "15.8", "15.8", 900, 1000, "abc", "FP", List.of());
+    DownloadedBackup downloaded =
+        new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0);
+    com.flowviz.dr.activities.storage.BackupManifest manifest =
+        new com.flowviz.dr.activities.storage.BackupManifest(
+            1,
+            BACKUP.key(),
+            BACKUP.takenAt(),
+            "flowviz",
+            "15.8",
+            "15.8",
+            900,
+            1000,
+            "abc",
+            "FP",
+            List.of());
     when(storage.readManifest(BACKUP)).thenReturn(manifest);
     signersConfigured(manifest, true);
     when(storage.downloadBackup(BACKUP)).thenReturn(downloaded);
     when(decryption.verifyBackupSignature(downloaded, BACKUP, true))
-        .thenReturn(new com.flowviz.dr.activities.crypto.SignatureCheck(true, true, BACKUP.key() + ".sig", "ABCDEF"));
+        .thenReturn(
+            new com.flowviz.dr.activities.crypto.SignatureCheck(
+                true, true, BACKUP.key() + ".sig", "ABCDEF"));
     when(decryption.decryptBackup(downloaded))
-        .thenReturn(new DecryptedBackup(BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true));
-    RestoreRequest strict = new RestoreRequest(null, null, null, null, "flowviz", "erin", "breach", null, null, null,
-        null, null, null, null, true);
+        .thenReturn(
+            new DecryptedBackup(
+                BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true));
+    RestoreRequest strict =
+        new RestoreRequest(
+            null, null, null, null, "flowviz", "erin", "breach", null, null, null, null, null, null,
+            null, true);
 
     RestoreResult result = workflow().restore(strict);
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
-    assertEquals(List.of("resolve-backup", "verify-manifest-signature", "download-backup", "verify-backup-signature", "decrypt-backup"),
+    assertEquals(
+        List.of(
+            "resolve-backup",
+            "verify-manifest-signature",
+            "download-backup",
+            "verify-backup-signature",
+            "decrypt-backup"),
         result.steps().stream().map(StepRecord::step).toList().subList(0, 5));
     org.mockito.InOrder order = org.mockito.Mockito.inOrder(storage, decryption);
     order.verify(storage).downloadBackup(BACKUP);
@@ -258,47 +400,94 @@ class RestoreFromBackupWorkflowTest {
   }
 
   /** The worker has trusted signer keys; the manifest's signature is as given. */
-  private void signersConfigured(com.flowviz.dr.activities.storage.BackupManifest manifest, boolean manifestSigned) {
-    when(decryption.verifyManifestSignature(BACKUP)).thenReturn(new com.flowviz.dr.activities.crypto.ManifestCheck(true, "test signers", manifest,
-        manifestSigned
-            ? new com.flowviz.dr.activities.crypto.SignatureCheck(true, true, BACKUP.key() + ".manifest.json.sig", "ABCDEF", "signing-2026",
-                Instant.parse("2025-01-19T02:03:00Z"))
-            : new com.flowviz.dr.activities.crypto.SignatureCheck(false, false, null, null)));
+  private void signersConfigured(
+      com.flowviz.dr.activities.storage.BackupManifest manifest, boolean manifestSigned) {
+    when(decryption.verifyManifestSignature(BACKUP))
+        .thenReturn(
+            new com.flowviz.dr.activities.crypto.ManifestCheck(
+                true,
+                "test signers",
+                manifest,
+                manifestSigned
+                    ? new com.flowviz.dr.activities.crypto.SignatureCheck(
+                        true,
+                        true,
+                        BACKUP.key() + ".manifest.json.sig",
+                        "ABCDEF",
+                        "signing-2026",
+                        Instant.parse("2025-01-19T02:03:00Z"))
+                    : new com.flowviz.dr.activities.crypto.SignatureCheck(
+                        false, false, null, null)));
   }
 
-  private static final com.flowviz.dr.activities.storage.BackupManifest MANIFEST = new com.flowviz.dr.activities.storage.BackupManifest(
-      1, BACKUP.key(), BACKUP.takenAt(), "flowviz", "15.8", "15.8", 900, 1000, "abc", "FP", List.of());
+  private static final com.flowviz.dr.activities.storage.BackupManifest MANIFEST =
+      new com.flowviz.dr.activities.storage.BackupManifest(
+          1,
+          BACKUP.key(),
+          BACKUP.takenAt(),
+          "flowviz",
+          "15.8",
+          "15.8",
+          900,
+          1000,
+          "abc",
+          "FP",
+          List.of());
 
   @Test
   void withSignerKeysABackupAndManifestSignedByATrustedSignerRestoreAndTheStepsSaySo() {
     signersConfigured(MANIFEST, true);
-    when(decryption.verifyBackupSignature(any(), any(), anyBoolean())).thenReturn(new com.flowviz.dr.activities.crypto.SignatureCheck(
-        true, true, BACKUP.key() + ".sig", "ABCDEF", "signing-2026", Instant.parse("2025-01-19T02:03:00Z")));
+    when(decryption.verifyBackupSignature(any(), any(), anyBoolean()))
+        .thenReturn(
+            new com.flowviz.dr.activities.crypto.SignatureCheck(
+                true,
+                true,
+                BACKUP.key() + ".sig",
+                "ABCDEF",
+                "signing-2026",
+                Instant.parse("2025-01-19T02:03:00Z")));
 
-    RestoreResult result = workflow().restore(RestoreRequest.latest("flowviz", "alice", "corruption"));
+    RestoreResult result =
+        workflow().restore(RestoreRequest.latest("flowviz", "alice", "corruption"));
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     List<String> steps = result.steps().stream().map(StepRecord::step).toList();
-    assertTrue(steps.indexOf("verify-manifest-signature") < steps.indexOf("download-and-decrypt-backup"), steps.toString());
-    assertTrue(steps.indexOf("verify-backup-signature") < steps.indexOf("pg-restore-into-staging"), steps.toString());
+    assertTrue(
+        steps.indexOf("verify-manifest-signature") < steps.indexOf("download-and-decrypt-backup"),
+        steps.toString());
+    assertTrue(
+        steps.indexOf("verify-backup-signature") < steps.indexOf("pg-restore-into-staging"),
+        steps.toString());
     verify(decryption).verifyBackupSignature(any(), any(), org.mockito.ArgumentMatchers.eq(true));
-    assertTrue(result.steps().stream().anyMatch(st -> st.step().equals("verify-backup-signature") && st.detail().contains("signing-2026")));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v5-signatures-verified");
+    assertTrue(
+        result.steps().stream()
+            .anyMatch(
+                st ->
+                    st.step().equals("verify-backup-signature")
+                        && st.detail().contains("signing-2026")));
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, WORKFLOW_ID, "restore-from-backup-v5-signatures-verified");
   }
 
   @Test
   void withSignerKeysAnUnsignedBackupIsRefusedBeforeAnyByteIsDownloaded() {
     signersConfigured(MANIFEST, false);
 
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
-        () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", "corruption")));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", "corruption")));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("acceptUnsigned"), failure.getOriginalMessage());
+    assertTrue(
+        failure.getOriginalMessage().contains("acceptUnsigned"), failure.getOriginalMessage());
     verify(decryption, never()).downloadAndDecryptBackup(any());
     verify(postgres, never()).swapIntoLive(any(), any());
-    assertTrue(audit.stream().anyMatch(a -> a.step().equals("verify-manifest-signature") && a.outcome().equals("FAILED")));
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                a -> a.step().equals("verify-manifest-signature") && a.outcome().equals("FAILED")));
   }
 
   @Test
@@ -306,57 +495,99 @@ class RestoreFromBackupWorkflowTest {
     signersConfigured(MANIFEST, false);
     when(decryption.verifyBackupSignature(any(), any(), anyBoolean()))
         .thenReturn(new com.flowviz.dr.activities.crypto.SignatureCheck(false, false, null, null));
-    RestoreRequest request = RestoreRequest.latest("flowviz", "alice", "corruption")
-        .acceptingUnsigned(true, "taken by hand before the upgrade, ticket OPS-42");
+    RestoreRequest request =
+        RestoreRequest.latest("flowviz", "alice", "corruption")
+            .acceptingUnsigned(true, "taken by hand before the upgrade, ticket OPS-42");
 
     RestoreResult result = workflow().restore(request);
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     verify(decryption).verifyBackupSignature(any(), any(), org.mockito.ArgumentMatchers.eq(false));
-    assertTrue(audit.stream().anyMatch(a -> a.step().equals("unsigned-backup-accepted") && a.details().contains("OPS-42")
-        && a.details().contains("alice")), audit.toString());
-    assertTrue(result.steps().stream().anyMatch(st -> st.step().equals("verify-backup-signature") && st.detail().contains("NOT signed")
-        && st.detail().contains("OPS-42")), result.steps().toString());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v5-signatures-unsigned-accepted");
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                a ->
+                    a.step().equals("unsigned-backup-accepted")
+                        && a.details().contains("OPS-42")
+                        && a.details().contains("alice")),
+        audit.toString());
+    assertTrue(
+        result.steps().stream()
+            .anyMatch(
+                st ->
+                    st.step().equals("verify-backup-signature")
+                        && st.detail().contains("NOT signed")
+                        && st.detail().contains("OPS-42")),
+        result.steps().toString());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, WORKFLOW_ID, "restore-from-backup-v5-signatures-unsigned-accepted");
   }
 
   @Test
   void strictIntegrityWithoutSignerKeysRefusesToStartAndChangesNothing() {
-    RestoreRequest strict = new RestoreRequest(null, null, null, null, "flowviz", "erin", "breach", null, null, null,
-        null, null, null, null, true);
+    RestoreRequest strict =
+        new RestoreRequest(
+            null, null, null, null, "flowviz", "erin", "breach", null, null, null, null, null, null,
+            null, true);
 
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow().restore(strict));
+    WorkflowFailedException e =
+        assertThrows(WorkflowFailedException.class, () -> workflow().restore(strict));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.CONFIGURATION, failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("trusted signer"), failure.getOriginalMessage());
+    assertTrue(
+        failure.getOriginalMessage().contains("trusted signer"), failure.getOriginalMessage());
     verify(workHost, never()).claimWorkHost();
     verify(postgres, never()).prepareStagingDatabase(anyString(), any());
   }
 
   @Test
   void acceptingUnsignedIsRefusedForStrictIntegrityAndWithoutAReason() {
-    RestoreRequest strict = new RestoreRequest(null, null, null, null, "flowviz", "erin", "breach", null, null, null,
-        null, null, null, null, true).acceptingUnsigned(true, "in a hurry");
-    RestoreRequest noReason = RestoreRequest.latest("flowviz", "alice", null).acceptingUnsigned(true, " ");
+    RestoreRequest strict =
+        new RestoreRequest(
+                null, null, null, null, "flowviz", "erin", "breach", null, null, null, null, null,
+                null, null, true)
+            .acceptingUnsigned(true, "in a hurry");
+    RestoreRequest noReason =
+        RestoreRequest.latest("flowviz", "alice", null).acceptingUnsigned(true, " ");
 
     for (RestoreRequest bad : List.of(strict, noReason)) {
-      WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow().restore(bad));
-      assertEquals(FailureTypes.INVALID_INPUT, assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+      WorkflowFailedException e =
+          assertThrows(WorkflowFailedException.class, () -> workflow().restore(bad));
+      assertEquals(
+          FailureTypes.INVALID_INPUT,
+          assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
     }
     verify(storage, never()).resolveBackup(any());
   }
 
   @Test
   void aCiphertextThatDoesNotMatchItsManifestIsRefusedEvenThoughItDecrypted() {
-    when(storage.readManifest(BACKUP)).thenReturn(new com.flowviz.dr.activities.storage.BackupManifest(
-        1, BACKUP.key(), BACKUP.takenAt(), "flowviz", "15.8", "15.8", 900, 1000, "0000", "FP", List.of()));
+    when(storage.readManifest(BACKUP))
+        .thenReturn(
+            new com.flowviz.dr.activities.storage.BackupManifest(
+                1,
+                BACKUP.key(),
+                BACKUP.takenAt(),
+                "flowviz",
+                "15.8",
+                "15.8",
+                900,
+                1000,
+                "0000",
+                "FP",
+                List.of()));
 
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("does not match its manifest"), failure.getOriginalMessage());
+    assertTrue(
+        failure.getOriginalMessage().contains("does not match its manifest"),
+        failure.getOriginalMessage());
     verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"), any());
     verify(postgres, never()).restoreIntoStaging(anyString(), anyString(), any());
   }
@@ -364,35 +595,46 @@ class RestoreFromBackupWorkflowTest {
   @Test
   void cancellingDuringPgRestoreLeavesTheLiveDatabaseUntouchedAndCleansUp() throws Exception {
     CountDownLatch restoring = new CountDownLatch(1);
-    when(postgres.restoreIntoStaging(anyString(), anyString(), any())).thenAnswer(call -> {
-      restoring.countDown();
-      while (true) {
-        Activity.getExecutionContext().heartbeat("restoring");
-        Thread.sleep(100);
-      }
-    });
+    when(postgres.restoreIntoStaging(anyString(), anyString(), any()))
+        .thenAnswer(
+            call -> {
+              restoring.countDown();
+              while (true) {
+                Activity.getExecutionContext().heartbeat("restoring");
+                Thread.sleep(100);
+              }
+            });
     WorkflowStub stub = client.newUntypedWorkflowStub("RestoreFromBackup", options());
     stub.start(RestoreRequest.latest("flowviz", "alice", null));
     assertTrue(restoring.await(30, TimeUnit.SECONDS));
 
     stub.cancel();
 
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> stub.getResult(RestoreResult.class));
+    WorkflowFailedException e =
+        assertThrows(WorkflowFailedException.class, () -> stub.getResult(RestoreResult.class));
     assertInstanceOf(CanceledFailure.class, e.getCause());
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"), any());
     verify(workHost).discardWorkFiles(WORKFLOW_ID);
-    assertTrue(audit.stream().anyMatch(a -> a.step().equals("restore") && a.outcome().equals("CANCELLED")));
+    assertTrue(
+        audit.stream()
+            .anyMatch(a -> a.step().equals("restore") && a.outcome().equals("CANCELLED")));
   }
 
   @Test
   void anUnsafeTargetNameIsRefusedBeforeAnyActivityRuns() {
     WorkflowFailedException e =
-        assertThrows(WorkflowFailedException.class, () -> workflow().restore(RestoreRequest.latest("flowviz; DROP DATABASE x", "alice", null)));
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                workflow()
+                    .restore(RestoreRequest.latest("flowviz; DROP DATABASE x", "alice", null)));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("is not a safe database name"), failure.getOriginalMessage());
+    assertTrue(
+        failure.getOriginalMessage().contains("is not a safe database name"),
+        failure.getOriginalMessage());
     verify(storage, never()).resolveBackup(any());
     assertTrue(audit.isEmpty());
   }
@@ -402,9 +644,13 @@ class RestoreFromBackupWorkflowTest {
     // The first host claimed never polls its queue again (its machine is gone).
     when(workHost.claimWorkHost()).thenReturn(TaskQueues.forHost("vanished"), HOST_QUEUE);
 
-    // The test server holds its clock while an activity waits in a queue, so this wait is real time.
+    // The test server holds its clock while an activity waits in a queue, so this wait is real
+    // time.
     RestoreResult result =
-        workflow().restore(new RestoreRequest(null, null, null, null, "flowviz", "alice", null, null, null, "PT5S"));
+        workflow()
+            .restore(
+                new RestoreRequest(
+                    null, null, null, null, "flowviz", "alice", null, null, null, "PT5S"));
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     verify(workHost, times(2)).claimWorkHost();
@@ -414,7 +660,13 @@ class RestoreFromBackupWorkflowTest {
   @Test
   void anUnhealthyApplicationAfterTheSwapIsReportedNotHidden() {
     when(verification.checkApplicationConnectivity())
-        .thenReturn(new ConnectivityReport(true, false, List.of(new com.flowviz.dr.activities.verify.EndpointCheck("http://app/health", false, 503, 5, "down"))));
+        .thenReturn(
+            new ConnectivityReport(
+                true,
+                false,
+                List.of(
+                    new com.flowviz.dr.activities.verify.EndpointCheck(
+                        "http://app/health", false, 503, 5, "down"))));
 
     RestoreResult result = workflow().restore(RestoreRequest.latest("flowviz", "alice", null));
 
@@ -428,7 +680,10 @@ class RestoreFromBackupWorkflowTest {
   }
 
   private static WorkflowOptions options() {
-    return WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(WORKFLOW_ID).build();
+    return WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.DR)
+        .setWorkflowId(WORKFLOW_ID)
+        .build();
   }
 
   private static String startsWith(String prefix) {

@@ -68,18 +68,30 @@ class RowLossGateTest {
   private static final String HOST_QUEUE = TaskQueues.forHost("test-host");
   private static final String WORKFLOW_ID = "restore-flowviz-test";
   private static final BackupObject BACKUP =
-      new BackupObject("flowviz-backups", "daily/flowviz_daily_20250119_020000.dump.gpg",
-          Instant.parse("2025-01-19T02:00:00Z"), Instant.parse("2025-01-19T02:03:00Z"), 1000, "STANDARD", "etag");
+      new BackupObject(
+          "flowviz-backups",
+          "daily/flowviz_daily_20250119_020000.dump.gpg",
+          Instant.parse("2025-01-19T02:00:00Z"),
+          Instant.parse("2025-01-19T02:03:00Z"),
+          1000,
+          "STANDARD",
+          "etag");
   private static final RowLoss LOTS_EMPTIED = new RowLoss("lots", 10_000, 3);
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
-  private final BackupStorageActivities storage = mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
-  private final WorkHostActivities workHost = mock(WorkHostActivities.class, withSettings().withoutAnnotations());
-  private final BackupDecryptionActivities decryption = mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
-  private final PostgresActivities postgres = mock(PostgresActivities.class, withSettings().withoutAnnotations());
-  private final VerificationActivities verification = mock(VerificationActivities.class, withSettings().withoutAnnotations());
-  private final ApplicationActivities application = mock(ApplicationActivities.class, withSettings().withoutAnnotations());
+  private final BackupStorageActivities storage =
+      mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
+  private final WorkHostActivities workHost =
+      mock(WorkHostActivities.class, withSettings().withoutAnnotations());
+  private final BackupDecryptionActivities decryption =
+      mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
+  private final PostgresActivities postgres =
+      mock(PostgresActivities.class, withSettings().withoutAnnotations());
+  private final VerificationActivities verification =
+      mock(VerificationActivities.class, withSettings().withoutAnnotations());
+  private final ApplicationActivities application =
+      mock(ApplicationActivities.class, withSettings().withoutAnnotations());
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -88,26 +100,52 @@ class RowLossGateTest {
     client = env.getWorkflowClient();
     Worker shared = env.newWorker(TaskQueues.DR);
     shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class);
-    shared.registerActivitiesImplementations(storage, workHost, decryption, postgres, verification, application, new com.flowviz.dr.workflows.RecordingAudit(audit));
+    shared.registerActivitiesImplementations(
+        storage,
+        workHost,
+        decryption,
+        postgres,
+        verification,
+        application,
+        new com.flowviz.dr.workflows.RecordingAudit(audit));
     com.flowviz.dr.workflows.TestLeases.register(shared, client);
     Worker host = env.newWorker(HOST_QUEUE);
     host.registerActivitiesImplementations(storage, workHost, decryption, postgres);
 
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
-    // No trusted signers here: the signature checks have their own tests (RestoreFromBackupWorkflowTest).
-    when(decryption.verifyManifestSignature(any())).thenReturn(new com.flowviz.dr.activities.crypto.ManifestCheck(false, "none", null, null));
+    // No trusted signers here: the signature checks have their own tests
+    // (RestoreFromBackupWorkflowTest).
+    when(decryption.verifyManifestSignature(any()))
+        .thenReturn(new com.flowviz.dr.activities.crypto.ManifestCheck(false, "none", null, null));
     when(workHost.claimWorkHost()).thenReturn(HOST_QUEUE);
-    when(decryption.downloadAndDecryptBackup(BACKUP)).thenReturn(new TransferredBackup(
-        new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0),
-        new DecryptedBackup(BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true)));
-    when(postgres.restoreIntoStaging(anyString(), anyString(), any())).thenReturn(new PgRestoreOutcome("s", 2, 1234, "15.8", 42));
-    when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(new VerificationReport("flowviz_staging_x", true, false,
-        List.of(new VerificationCheck("table lots present", true, "present", "present")), List.of(), List.of(), Map.of()));
+    when(decryption.downloadAndDecryptBackup(BACKUP))
+        .thenReturn(
+            new TransferredBackup(
+                new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0),
+                new DecryptedBackup(
+                    BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true)));
+    when(postgres.restoreIntoStaging(anyString(), anyString(), any()))
+        .thenReturn(new PgRestoreOutcome("s", 2, 1234, "15.8", 42));
+    when(verification.verifyRestoredDatabase(anyString(), any(), any()))
+        .thenReturn(
+            new VerificationReport(
+                "flowviz_staging_x",
+                true,
+                false,
+                List.of(new VerificationCheck("table lots present", true, "present", "present")),
+                List.of(),
+                List.of(),
+                Map.of()));
     when(postgres.swapIntoLive(any(), any()))
-        .thenAnswer(call -> new SwapOutcome("flowviz", ((SwapRequest) call.getArgument(0)).retiredDatabase(), 3, false));
+        .thenAnswer(
+            call ->
+                new SwapOutcome(
+                    "flowviz", ((SwapRequest) call.getArgument(0)).retiredDatabase(), 3, false));
     when(application.restartApplication()).thenReturn(new RestartOutcome(false, "", 0, 0, ""));
-    when(application.describeApplication()).thenReturn(new ApplicationProfile("flowviz", "", List.of()));
-    when(verification.checkApplicationConnectivity()).thenReturn(new ConnectivityReport(false, true, List.of()));
+    when(application.describeApplication())
+        .thenReturn(new ApplicationProfile("flowviz", "", List.of()));
+    when(verification.checkApplicationConnectivity())
+        .thenReturn(new ConnectivityReport(false, true, List.of()));
     env.start();
   }
 
@@ -125,18 +163,37 @@ class RowLossGateTest {
     assertEquals(RestoreResult.RESTORED, result.outcome());
     ArgumentCaptor<JudgementRequest> asked = ArgumentCaptor.forClass(JudgementRequest.class);
     verify(verification).judgeRestoredDatabase(asked.capture());
-    assertEquals("flowviz", asked.getValue().liveDatabase(), "no manifest: compared with the live database");
+    assertEquals(
+        "flowviz", asked.getValue().liveDatabase(), "no manifest: compared with the live database");
     assertEquals(BACKUP.takenAt(), asked.getValue().backupTakenAt());
-    assertTrue(asked.getValue().restoredDatabase().startsWith("flowviz_staging_"), asked.getValue().restoredDatabase());
-    assertTrue(result.verification().checks().stream().anyMatch(c -> c.name().equals("5.2 lots restored")), "the judgement's checks are reported");
-    assertTrue(result.steps().stream().noneMatch(s -> s.step().equals(RowLossGate.STEP)), "nothing lost, no gate");
+    assertTrue(
+        asked.getValue().restoredDatabase().startsWith("flowviz_staging_"),
+        asked.getValue().restoredDatabase());
+    assertTrue(
+        result.verification().checks().stream().anyMatch(c -> c.name().equals("5.2 lots restored")),
+        "the judgement's checks are reported");
+    assertTrue(
+        result.steps().stream().noneMatch(s -> s.step().equals(RowLossGate.STEP)),
+        "nothing lost, no gate");
   }
 
   @Test
   void withAManifestTheManifestIsTheMeasureAndItsTimeIsTheBackupsTime() {
     Instant manifestTime = Instant.parse("2025-01-19T02:00:07Z");
-    when(storage.readManifest(BACKUP)).thenReturn(new BackupManifest(1, BACKUP.key(), manifestTime, "flowviz", "15.8", "15.8", 900, 1000, null,
-        null, List.of()));
+    when(storage.readManifest(BACKUP))
+        .thenReturn(
+            new BackupManifest(
+                1,
+                BACKUP.key(),
+                manifestTime,
+                "flowviz",
+                "15.8",
+                "15.8",
+                900,
+                1000,
+                null,
+                null,
+                List.of()));
     when(verification.judgeRestoredDatabase(any())).thenReturn(TestJudgements.NOTHING_LOST);
 
     workflow().restore(RestoreRequest.latest("flowviz", "alice", null));
@@ -149,85 +206,137 @@ class RowLossGateTest {
 
   @Test
   void aRestoreWithNoLotsFailsItsVerificationAndIsNotSwapped() {
-    when(verification.judgeRestoredDatabase(any())).thenReturn(new RestoreJudgement(
-        List.of(new VerificationCheck("5.2 lots restored", false, "at least one lot", "no lots")), List.of(), "flowviz", true, List.of(), 0.10,
-        Duration.ofDays(1)));
+    when(verification.judgeRestoredDatabase(any()))
+        .thenReturn(
+            new RestoreJudgement(
+                List.of(
+                    new VerificationCheck(
+                        "5.2 lots restored", false, "at least one lot", "no lots")),
+                List.of(),
+                "flowviz",
+                true,
+                List.of(),
+                0.10,
+                Duration.ofDays(1)));
 
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.VERIFICATION_FAILED, failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("5.2 lots restored (expected at least one lot, found no lots)"), failure.getOriginalMessage());
+    assertTrue(
+        failure
+            .getOriginalMessage()
+            .contains("5.2 lots restored (expected at least one lot, found no lots)"),
+        failure.getOriginalMessage());
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(postgres).dropStagingDatabase(any(), any());
   }
 
   @Test
   void aSwapThatWouldEmptyALiveTableWaitsForAPersonAndRunsWhenApproved() throws Exception {
-    when(verification.judgeRestoredDatabase(any())).thenReturn(TestJudgements.losing("flowviz", Duration.ofHours(4), LOTS_EMPTIED));
+    when(verification.judgeRestoredDatabase(any()))
+        .thenReturn(TestJudgements.losing("flowviz", Duration.ofHours(4), LOTS_EMPTIED));
     RestoreFromBackupWorkflow restore = workflow();
     WorkflowClient.start(restore::restore, RestoreRequest.latest("flowviz", "alice", null));
 
     awaitGate(restore);
     verify(postgres, never()).swapIntoLive(any(), any());
-    String answer = restore.decide(Decision.approve(RowLossGate.GATE, "carol", "the live data was wiped; the backup is what we have"));
+    String answer =
+        restore.decide(
+            Decision.approve(
+                RowLossGate.GATE, "carol", "the live data was wiped; the backup is what we have"));
     RestoreResult result = WorkflowStub.fromTyped(restore).getResult(RestoreResult.class);
 
     assertTrue(answer.startsWith("Approved row-loss by carol; swapping"), answer);
     assertEquals(RestoreResult.RESTORED, result.outcome());
     StepRecord gate = step(result, RowLossGate.STEP);
-    assertTrue(gate.detail().contains("approved by carol") && gate.detail().contains("lots 10000 → 3 rows (9997 lost, 100%)"), gate.detail());
+    assertTrue(
+        gate.detail().contains("approved by carol")
+            && gate.detail().contains("lots 10000 → 3 rows (9997 lost, 100%)"),
+        gate.detail());
     verify(postgres).swapIntoLive(any(), any());
-    assertTrue(audit.stream().anyMatch(a -> a.step().equals(RowLossGate.STEP) && a.details() != null && a.details().contains("carol")));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v5-row-loss-gate-approved");
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                a ->
+                    a.step().equals(RowLossGate.STEP)
+                        && a.details() != null
+                        && a.details().contains("carol")));
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, WORKFLOW_ID, "restore-from-backup-v5-row-loss-gate-approved");
   }
 
   @Test
   void aRejectedSwapChangesNothingAndDropsTheStagingDatabase() throws Exception {
-    when(verification.judgeRestoredDatabase(any())).thenReturn(TestJudgements.losing("flowviz", Duration.ofHours(4), LOTS_EMPTIED));
+    when(verification.judgeRestoredDatabase(any()))
+        .thenReturn(TestJudgements.losing("flowviz", Duration.ofHours(4), LOTS_EMPTIED));
     RestoreFromBackupWorkflow restore = workflow();
     WorkflowClient.start(restore::restore, RestoreRequest.latest("flowviz", "alice", null));
 
     String question = awaitGate(restore);
-    assertTrue(question.contains("lots 10000 → 3 rows") && question.contains("--gate row-loss"), question);
-    restore.decide(Decision.reject(RowLossGate.GATE, "carol", "that backup is of the wrong database"));
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> WorkflowStub.fromTyped(restore).getResult(RestoreResult.class));
+    assertTrue(
+        question.contains("lots 10000 → 3 rows") && question.contains("--gate row-loss"), question);
+    restore.decide(
+        Decision.reject(RowLossGate.GATE, "carol", "that backup is of the wrong database"));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> WorkflowStub.fromTyped(restore).getResult(RestoreResult.class));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.SWAP_NOT_APPROVED, failure.getType());
     assertTrue(failure.isNonRetryable());
-    assertTrue(failure.getOriginalMessage().contains("rejected by carol") && failure.getOriginalMessage().contains("lots 10000 → 3 rows")
-        && failure.getOriginalMessage().contains("not touched"), failure.getOriginalMessage());
+    assertTrue(
+        failure.getOriginalMessage().contains("rejected by carol")
+            && failure.getOriginalMessage().contains("lots 10000 → 3 rows")
+            && failure.getOriginalMessage().contains("not touched"),
+        failure.getOriginalMessage());
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(postgres).dropStagingDatabase(any(), any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v5-row-loss-gate-denied");
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, WORKFLOW_ID, "restore-from-backup-v5-row-loss-gate-denied");
   }
 
   @Test
   void noAnswerWithinTheWorkersTimeoutIsNoSwap() {
-    when(verification.judgeRestoredDatabase(any())).thenReturn(TestJudgements.losing("flowviz", Duration.ofHours(4), LOTS_EMPTIED));
+    when(verification.judgeRestoredDatabase(any()))
+        .thenReturn(TestJudgements.losing("flowviz", Duration.ofHours(4), LOTS_EMPTIED));
 
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.SWAP_NOT_APPROVED, failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("no decision before the timeout"), failure.getOriginalMessage());
+    assertTrue(
+        failure.getOriginalMessage().contains("no decision before the timeout"),
+        failure.getOriginalMessage());
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(postgres).dropStagingDatabase(any(), any());
   }
 
   @Test
   void aDecisionForAnotherGateIsRefusedBeforeItEntersHistory() {
-    when(verification.judgeRestoredDatabase(any())).thenReturn(TestJudgements.losing("flowviz", Duration.ofHours(4), LOTS_EMPTIED));
+    when(verification.judgeRestoredDatabase(any()))
+        .thenReturn(TestJudgements.losing("flowviz", Duration.ofHours(4), LOTS_EMPTIED));
     RestoreFromBackupWorkflow restore = workflow();
     WorkflowClient.start(restore::restore, RestoreRequest.latest("flowviz", "alice", null));
     awaitGate(restore);
 
-    Exception refused = assertThrows(Exception.class, () -> restore.decide(Decision.approve(Decision.DNS_SWITCH, "carol", null)));
+    Exception refused =
+        assertThrows(
+            Exception.class,
+            () -> restore.decide(Decision.approve(Decision.DNS_SWITCH, "carol", null)));
     assertTrue(String.valueOf(rootMessage(refused)).contains("Unknown gate"), rootMessage(refused));
     verify(postgres, never()).swapIntoLive(any(), any());
     restore.decide(Decision.reject(RowLossGate.GATE, "carol", null));
-    assertThrows(WorkflowFailedException.class, () -> WorkflowStub.fromTyped(restore).getResult(RestoreResult.class));
+    assertThrows(
+        WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(restore).getResult(RestoreResult.class));
   }
 
   /** Waits until the restore stands at the row-loss gate; returns the question it asks. */
@@ -256,12 +365,18 @@ class RowLossGateTest {
   }
 
   private static StepRecord step(RestoreResult result, String name) {
-    return result.steps().stream().filter(s -> s.step().equals(name)).findFirst()
+    return result.steps().stream()
+        .filter(s -> s.step().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no step " + name + " in " + result.steps()));
   }
 
   private RestoreFromBackupWorkflow workflow() {
-    return client.newWorkflowStub(RestoreFromBackupWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(WORKFLOW_ID).build());
+    return client.newWorkflowStub(
+        RestoreFromBackupWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setTaskQueue(TaskQueues.DR)
+            .setWorkflowId(WORKFLOW_ID)
+            .build());
   }
 }

@@ -18,23 +18,27 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runbook 4.3 step 1 through the docker CLI: the runbook's
- * {@code docker run -d --name ... -e POSTGRES_USER=admin -e POSTGRES_PASSWORD -p ... postgres:17},
- * split into {@code docker create}, {@code docker cp} of the password file and {@code docker start}.
- * The superuser's password reaches the container only as a file the image reads through
- * POSTGRES_PASSWORD_FILE: never on a command line, never in the docker client's environment, and
- * never in the container's configuration ({@code docker inspect} shows the file's path, not the
- * password). {@code docker cp} sends the file through the docker API, so it also works with a remote
- * DOCKER_HOST, where a bind mount would name a path on the wrong machine. No POSTGRES_DB: the
- * restore creates the database, so a new instance has no empty one to be replaced.
- * The label {@code flowviz-dr.instance=<name>} is the ownership mark: a container without it is
- * neither reused nor removed.
+ * Runbook 4.3 step 1 through the docker CLI: the runbook's {@code docker run -d --name ... -e
+ * POSTGRES_USER=admin -e POSTGRES_PASSWORD -p ... postgres:17}, split into {@code docker create},
+ * {@code docker cp} of the password file and {@code docker start}. The superuser's password reaches
+ * the container only as a file the image reads through POSTGRES_PASSWORD_FILE: never on a command
+ * line, never in the docker client's environment, and never in the container's configuration
+ * ({@code docker inspect} shows the file's path, not the password). {@code docker cp} sends the
+ * file through the docker API, so it also works with a remote DOCKER_HOST, where a bind mount would
+ * name a path on the wrong machine. No POSTGRES_DB: the restore creates the database, so a new
+ * instance has no empty one to be replaced. The label {@code flowviz-dr.instance=<name>} is the
+ * ownership mark: a container without it is neither reused nor removed.
  */
 public final class DockerProvisioner implements Provisioner {
 
   static final String ADMIN = "admin";
-  /** Where the image's entrypoint reads the superuser's password (root-only, 0600, in the container). */
+
+  /**
+   * Where the image's entrypoint reads the superuser's password (root-only, 0600, in the
+   * container).
+   */
   static final String PASSWORD_FILE = "/run/flowviz-dr-postgres-password";
+
   static final String LABEL = "flowviz-dr.instance";
   private final String docker;
   private final String image;
@@ -45,7 +49,8 @@ public final class DockerProvisioner implements Provisioner {
   /**
    * @param hostPort the host port to publish 5432 on; 0 lets Docker choose a free one
    */
-  public DockerProvisioner(String docker, String image, String bindAddress, int hostPort, Duration timeout) {
+  public DockerProvisioner(
+      String docker, String image, String bindAddress, int hostPort, Duration timeout) {
     this.docker = docker;
     this.image = image;
     this.bindAddress = bindAddress;
@@ -58,17 +63,28 @@ public final class DockerProvisioner implements Provisioner {
     return "docker";
   }
 
-  /** The exact {@code docker create} argument list: no secret in it, only the password file's path. */
+  /**
+   * The exact {@code docker create} argument list: no secret in it, only the password file's path.
+   */
   public List<String> runCommand(String name) {
-    List<String> command = new ArrayList<>(List.of(
-        docker, "create",
-        "--name", name,
-        "--label", LABEL + "=" + name,
-        "--restart", "unless-stopped",
-        "--env", "POSTGRES_USER=" + ADMIN,
-        "--env", "POSTGRES_PASSWORD_FILE=" + PASSWORD_FILE,
-        "--publish", bindAddress + ":" + (hostPort == 0 ? "" : hostPort) + ":5432",
-        image));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                docker,
+                "create",
+                "--name",
+                name,
+                "--label",
+                LABEL + "=" + name,
+                "--restart",
+                "unless-stopped",
+                "--env",
+                "POSTGRES_USER=" + ADMIN,
+                "--env",
+                "POSTGRES_PASSWORD_FILE=" + PASSWORD_FILE,
+                "--publish",
+                bindAddress + ":" + (hostPort == 0 ? "" : hostPort) + ":5432",
+                image));
     return command;
   }
 
@@ -94,17 +110,29 @@ public final class DockerProvisioner implements Provisioner {
   private Optional<String> ownedState(InstanceSpec spec) {
     String inspected;
     try {
-      inspected = docker(List.of(docker, "inspect", "--type", "container", "--format",
-          "{{.State.Status}} {{index .Config.Labels \"" + LABEL + "\"}}", spec.name()), Map.of()).trim();
+      inspected =
+          docker(
+                  List.of(
+                      docker,
+                      "inspect",
+                      "--type",
+                      "container",
+                      "--format",
+                      "{{.State.Status}} {{index .Config.Labels \"" + LABEL + "\"}}",
+                      spec.name()),
+                  Map.of())
+              .trim();
     } catch (ProcessFailedException e) {
-      if (e.stderrTail().contains("No such object") || e.stderrTail().contains("No such container")) {
+      if (e.stderrTail().contains("No such object")
+          || e.stderrTail().contains("No such container")) {
         return Optional.empty();
       }
       throw failure(e);
     }
     String[] parts = inspected.split(" ", 2);
     if (parts.length < 2 || !parts[1].trim().equals(spec.name())) {
-      throw new ForeignInstanceException(spec.name(), "docker container without the label " + LABEL + "=" + spec.name());
+      throw new ForeignInstanceException(
+          spec.name(), "docker container without the label " + LABEL + "=" + spec.name());
     }
     return Optional.of(parts[0]);
   }
@@ -136,14 +164,19 @@ public final class DockerProvisioner implements Provisioner {
     Path directory = null;
     Path file = null;
     try {
-      directory = Files.createTempDirectory("flowviz-dr-docker-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      file = Files.createFile(directory.resolve("postgres-password"),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      directory =
+          Files.createTempDirectory(
+              "flowviz-dr-docker-",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      file =
+          Files.createFile(
+              directory.resolve("postgres-password"),
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(file, adminPassword);
       docker(List.of(docker, "cp", file.toString(), name + ":" + PASSWORD_FILE), Map.of());
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the password file for docker container " + name + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot write the password file for docker container " + name + ": " + e.getMessage(), e);
     } finally {
       deleteQuietly(file);
       deleteQuietly(directory);
@@ -187,16 +220,26 @@ public final class DockerProvisioner implements Provisioner {
 
   private Endpoint endpoint(String name) {
     // "127.0.0.1:49153" (one line per published address)
-    String mapping = docker(List.of(docker, "port", name, "5432/tcp"), Map.of()).lines().findFirst().orElse("").trim();
+    String mapping =
+        docker(List.of(docker, "port", name, "5432/tcp"), Map.of())
+            .lines()
+            .findFirst()
+            .orElse("")
+            .trim();
     int colon = mapping.lastIndexOf(':');
     if (colon < 0) {
-      throw new IllegalStateException("docker port " + name + " printed no mapping for 5432/tcp: \"" + mapping + "\"");
+      throw new IllegalStateException(
+          "docker port " + name + " printed no mapping for 5432/tcp: \"" + mapping + "\"");
     }
     String host = mapping.substring(0, colon);
     if (host.equals("0.0.0.0") || host.equals("[::]")) {
       host = "127.0.0.1";
     }
-    return new Endpoint(host, Integer.parseInt(mapping.substring(colon + 1)), ADMIN, "docker container " + name + " (" + image + ")");
+    return new Endpoint(
+        host,
+        Integer.parseInt(mapping.substring(colon + 1)),
+        ADMIN,
+        "docker container " + name + " (" + image + ")");
   }
 
   private String docker(List<String> command, Map<String, String> environment) {
@@ -209,7 +252,11 @@ public final class DockerProvisioner implements Provisioner {
       throw e;
     } catch (java.io.UncheckedIOException e) {
       throw new ProvisioningException(
-          "The docker CLI (" + docker + ") cannot be run: " + e.getMessage() + ". Install Docker, or configure"
+          "The docker CLI ("
+              + docker
+              + ") cannot be run: "
+              + e.getMessage()
+              + ". Install Docker, or configure"
               + " flowviz.provision.kind as terraform or local.");
     }
   }
@@ -217,14 +264,17 @@ public final class DockerProvisioner implements Provisioner {
   private RuntimeException failure(ProcessFailedException e) {
     if (isEngineUnreachable(e.stderrTail())) {
       return new ProvisioningException(
-          "No Docker engine answers (" + firstLine(e.stderrTail()) + "). Start the Docker daemon or point DOCKER_HOST at"
-              + " one, or configure flowviz.provision.kind as terraform or local. Nothing was created.");
+          "No Docker engine answers ("
+              + firstLine(e.stderrTail())
+              + "). Start the Docker daemon or point DOCKER_HOST at one, or configure"
+              + " flowviz.provision.kind as terraform or local. Nothing was created.");
     }
     return e;
   }
 
   private static boolean isEngineUnreachable(String stderr) {
-    return stderr.contains("Cannot connect to the Docker daemon") || stderr.contains("Is the docker daemon running")
+    return stderr.contains("Cannot connect to the Docker daemon")
+        || stderr.contains("Is the docker daemon running")
         || stderr.contains("error during connect");
   }
 

@@ -30,7 +30,8 @@ public final class LocalPostgresCluster implements AutoCloseable {
   private final String password;
   private final PgBinaries binaries;
 
-  private LocalPostgresCluster(Path home, int port, String superuser, String password, PgBinaries binaries) {
+  private LocalPostgresCluster(
+      Path home, int port, String superuser, String password, PgBinaries binaries) {
     this.home = home;
     this.port = port;
     this.superuser = superuser;
@@ -44,9 +45,11 @@ public final class LocalPostgresCluster implements AutoCloseable {
    * @param port 0 for a free port
    * @param password the superuser's password; handed to initdb in a file, never as an argument
    */
-  public static LocalPostgresCluster start(Path home, int port, String superuser, String password, PgBinaries binaries) {
+  public static LocalPostgresCluster start(
+      Path home, int port, String superuser, String password, PgBinaries binaries) {
     LocalPostgresCluster cluster =
-        new LocalPostgresCluster(home.toAbsolutePath(), port == 0 ? freePort() : port, superuser, password, binaries);
+        new LocalPostgresCluster(
+            home.toAbsolutePath(), port == 0 ? freePort() : port, superuser, password, binaries);
     cluster.initIfNeeded();
     cluster.startServer();
     return cluster;
@@ -76,7 +79,12 @@ public final class LocalPostgresCluster implements AutoCloseable {
 
   public boolean isRunning() {
     try {
-      ChildProcess.run(asServerUser(List.of(binaries.program("pg_ctl"), "-D", dataDirectory().toString(), "status")), Map.of(), Duration.ofSeconds(30), null);
+      ChildProcess.run(
+          asServerUser(
+              List.of(binaries.program("pg_ctl"), "-D", dataDirectory().toString(), "status")),
+          Map.of(),
+          Duration.ofSeconds(30),
+          null);
       return true;
     } catch (RuntimeException e) {
       return false;
@@ -90,8 +98,18 @@ public final class LocalPostgresCluster implements AutoCloseable {
     }
     try {
       ChildProcess.run(
-          asServerUser(List.of(binaries.program("pg_ctl"), "-D", dataDirectory().toString(), "-m", "fast", "-w", "stop")),
-          Map.of(), Duration.ofMinutes(2), null);
+          asServerUser(
+              List.of(
+                  binaries.program("pg_ctl"),
+                  "-D",
+                  dataDirectory().toString(),
+                  "-m",
+                  "fast",
+                  "-w",
+                  "stop")),
+          Map.of(),
+          Duration.ofMinutes(2),
+          null);
     } catch (RuntimeException e) {
       // already stopped
     }
@@ -125,20 +143,23 @@ public final class LocalPostgresCluster implements AutoCloseable {
       deleteTree(staging);
       Path pwfile = home.resolve("initdb.pw");
       Files.deleteIfExists(pwfile);
-      Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          pwfile,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(pwfile, password + "\n", StandardCharsets.UTF_8);
       handToServerUser(home);
       try {
         ChildProcess.run(
-            asServerUser(List.of(
-                binaries.program("initdb"),
-                "--pgdata=" + staging,
-                "--username=" + superuser,
-                "--pwfile=" + pwfile,
-                "--auth=scram-sha-256",
-                "--encoding=UTF8",
-                "--locale=C.UTF-8",
-                "--no-sync")),
+            asServerUser(
+                List.of(
+                    binaries.program("initdb"),
+                    "--pgdata=" + staging,
+                    "--username=" + superuser,
+                    "--pwfile=" + pwfile,
+                    "--auth=scram-sha-256",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync")),
             Map.of("LC_ALL", "C.UTF-8"),
             Duration.ofMinutes(5),
             null);
@@ -147,7 +168,8 @@ public final class LocalPostgresCluster implements AutoCloseable {
       }
       Files.writeString(
           staging.resolve("postgresql.auto.conf"),
-          String.join("\n",
+          String.join(
+                  "\n",
                   "listen_addresses = '127.0.0.1'",
                   "unix_socket_directories = '" + home + "'",
                   "max_connections = 200",
@@ -162,7 +184,8 @@ public final class LocalPostgresCluster implements AutoCloseable {
       handToServerUser(staging.resolve("postgresql.auto.conf"));
       Files.move(staging, dataDirectory(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create a PostgreSQL cluster in " + home + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot create a PostgreSQL cluster in " + home + ": " + e.getMessage(), e);
     }
   }
 
@@ -180,13 +203,19 @@ public final class LocalPostgresCluster implements AutoCloseable {
       return;
     }
     ChildProcess.run(
-        asServerUser(List.of(
-            binaries.program("pg_ctl"),
-            "-D", dataDirectory().toString(),
-            "-o", "-p " + port,
-            "-l", home.resolve("server.log").toString(),
-            "-w", "-t", "120",
-            "start")),
+        asServerUser(
+            List.of(
+                binaries.program("pg_ctl"),
+                "-D",
+                dataDirectory().toString(),
+                "-o",
+                "-p " + port,
+                "-l",
+                home.resolve("server.log").toString(),
+                "-w",
+                "-t",
+                "120",
+                "start")),
         Map.of(),
         Duration.ofMinutes(3),
         null);
@@ -200,7 +229,10 @@ public final class LocalPostgresCluster implements AutoCloseable {
     if (!isRoot()) {
       return command;
     }
-    List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=" + SERVER_USER, "--regid=" + SERVER_USER, "--clear-groups"));
+    List<String> wrapped =
+        new ArrayList<>(
+            List.of(
+                "setpriv", "--reuid=" + SERVER_USER, "--regid=" + SERVER_USER, "--clear-groups"));
     wrapped.addAll(command);
     return wrapped;
   }
@@ -209,7 +241,11 @@ public final class LocalPostgresCluster implements AutoCloseable {
     if (!isRoot()) {
       return;
     }
-    ChildProcess.run(List.of("chown", "-R", SERVER_USER + ":" + SERVER_USER, path.toString()), Map.of(), Duration.ofMinutes(1), null);
+    ChildProcess.run(
+        List.of("chown", "-R", SERVER_USER + ":" + SERVER_USER, path.toString()),
+        Map.of(),
+        Duration.ofMinutes(1),
+        null);
   }
 
   /** As root, the server runs as postgres, which must be able to reach its directory from /. */
@@ -218,9 +254,12 @@ public final class LocalPostgresCluster implements AutoCloseable {
       return;
     }
     for (Path p = home.getParent(); p != null; p = p.getParent()) {
-      if (!Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+      if (!Files.getPosixFilePermissions(p)
+          .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
         throw new IOException(
-            p + " is not traversable by the postgres user; place the cluster elsewhere (e.g. under /tmp or /var/lib)");
+            p
+                + " is not traversable by the postgres user; place the cluster elsewhere (e.g."
+                + " under /tmp or /var/lib)");
       }
     }
   }

@@ -12,9 +12,9 @@ import java.util.Optional;
 
 /**
  * Instances as private clusters on this machine (initdb/pg_ctl on a free loopback port), under
- * {@code <root>/<name>}: what the demo and the tests provision. The port is kept in
- * {@code instance.port}, so a restarted worker finds the same instance on the same port. The file
- * {@code flowviz-dr.instance}, written before initdb, is the ownership mark: a directory without it
+ * {@code <root>/<name>}: what the demo and the tests provision. The port is kept in {@code
+ * instance.port}, so a restarted worker finds the same instance on the same port. The file {@code
+ * flowviz-dr.instance}, written before initdb, is the ownership mark: a directory without it
  * (someone else's cluster) is neither reused nor removed. Instances made before the mark carry
  * {@code instance.port}, which only this provisioner writes, and count as marked.
  */
@@ -43,7 +43,8 @@ public final class LocalProvisioner implements Provisioner {
       return Optional.empty();
     }
     requireMarkIfPresent(spec, home);
-    LocalPostgresCluster cluster = LocalPostgresCluster.start(home, port(home), ADMIN, "unused: the cluster exists", binaries);
+    LocalPostgresCluster cluster =
+        LocalPostgresCluster.start(home, port(home), ADMIN, "unused: the cluster exists", binaries);
     return Optional.of(endpoint(cluster));
   }
 
@@ -81,7 +82,9 @@ public final class LocalProvisioner implements Provisioner {
       return;
     }
     try {
-      boolean marked = Files.isRegularFile(home.resolve(MARK)) && Files.readString(home.resolve(MARK)).strip().equals(spec.name());
+      boolean marked =
+          Files.isRegularFile(home.resolve(MARK))
+              && Files.readString(home.resolve(MARK)).strip().equals(spec.name());
       if (!marked && !Files.isRegularFile(home.resolve("instance.port"))) {
         throw new ForeignInstanceException(spec.name(), "local directory " + home);
       }
@@ -106,7 +109,8 @@ public final class LocalProvisioner implements Provisioner {
     try {
       return Integer.parseInt(Files.readString(home.resolve("instance.port")).trim());
     } catch (IOException | NumberFormatException e) {
-      throw new IllegalStateException("The local instance in " + home + " has no readable instance.port", e);
+      throw new IllegalStateException(
+          "The local instance in " + home + " has no readable instance.port", e);
     }
   }
 }

@@ -38,59 +38,91 @@ public final class TerraformCli {
   }
 
   public void init() {
-    run(List.of(terraform, "-chdir=" + configuration, "init", "-input=false", "-no-color"), base(null), true);
+    run(
+        List.of(terraform, "-chdir=" + configuration, "init", "-input=false", "-no-color"),
+        base(null),
+        true);
   }
 
   public boolean hasWorkspace(String workspace) {
-    String listed = run(List.of(terraform, "-chdir=" + configuration, "workspace", "list", "-no-color"), base(null), true);
+    String listed =
+        run(
+            List.of(terraform, "-chdir=" + configuration, "workspace", "list", "-no-color"),
+            base(null),
+            true);
     return listed.lines().map(l -> l.replace("*", "").trim()).anyMatch(workspace::equals);
   }
 
   /** Creates the workspace unless it exists. */
   public void ensureWorkspace(String workspace) {
     if (!hasWorkspace(workspace)) {
-      run(List.of(terraform, "-chdir=" + configuration, "workspace", "new", "-no-color", workspace), base(null), true);
+      run(
+          List.of(terraform, "-chdir=" + configuration, "workspace", "new", "-no-color", workspace),
+          base(null),
+          true);
     }
   }
 
   public void deleteWorkspace(String workspace) {
     // A workspace cannot delete itself: delete it from the default one.
-    run(List.of(terraform, "-chdir=" + configuration, "workspace", "delete", "-no-color", workspace), base("default"), true);
+    run(
+        List.of(
+            terraform, "-chdir=" + configuration, "workspace", "delete", "-no-color", workspace),
+        base("default"),
+        true);
   }
 
   /** The exact argument list of apply or destroy: variables, never a secret. */
   public List<String> command(String verb, Map<String, String> variables) {
-    List<String> command = new ArrayList<>(List.of(
-        terraform, "-chdir=" + configuration, verb, "-auto-approve", "-input=false", "-no-color", "-lock-timeout=5m"));
-    variables.forEach((k, v) -> {
-      command.add("-var");
-      command.add(k + "=" + v);
-    });
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                terraform,
+                "-chdir=" + configuration,
+                verb,
+                "-auto-approve",
+                "-input=false",
+                "-no-color",
+                "-lock-timeout=5m"));
+    variables.forEach(
+        (k, v) -> {
+          command.add("-var");
+          command.add(k + "=" + v);
+        });
     return command;
   }
 
-  public void apply(String workspace, Map<String, String> variables, Map<String, String> secretVariables) {
+  public void apply(
+      String workspace, Map<String, String> variables, Map<String, String> secretVariables) {
     run(command("apply", variables), withSecrets(workspace, secretVariables), false);
   }
 
-  public void destroy(String workspace, Map<String, String> variables, Map<String, String> secretVariables) {
+  public void destroy(
+      String workspace, Map<String, String> variables, Map<String, String> secretVariables) {
     run(command("destroy", variables), withSecrets(workspace, secretVariables), false);
   }
 
   /** {@code output -json}: name to value, sensitive outputs left out. */
   public Map<String, JsonNode> outputs(String workspace) {
-    String json = run(List.of(terraform, "-chdir=" + configuration, "output", "-json", "-no-color"), base(workspace), true);
+    String json =
+        run(
+            List.of(terraform, "-chdir=" + configuration, "output", "-json", "-no-color"),
+            base(workspace),
+            true);
     try {
       JsonNode root = Json.MAPPER.readTree(json.isBlank() ? "{}" : json);
       Map<String, JsonNode> outputs = new LinkedHashMap<>();
-      root.fields().forEachRemaining(e -> {
-        if (!e.getValue().path("sensitive").asBoolean(false)) {
-          outputs.put(e.getKey(), e.getValue().path("value"));
-        }
-      });
+      root.fields()
+          .forEachRemaining(
+              e -> {
+                if (!e.getValue().path("sensitive").asBoolean(false)) {
+                  outputs.put(e.getKey(), e.getValue().path("value"));
+                }
+              });
       return outputs;
     } catch (IOException e) {
-      throw new ProvisioningException("terraform output -json printed something that is not JSON: " + e.getMessage());
+      throw new ProvisioningException(
+          "terraform output -json printed something that is not JSON: " + e.getMessage());
     }
   }
 
@@ -101,7 +133,8 @@ public final class TerraformCli {
   }
 
   private static Map<String, String> base(String workspace) {
-    Map<String, String> environment = new HashMap<>(Map.of("TF_IN_AUTOMATION", "1", "TF_INPUT", "0", "CHECKPOINT_DISABLE", "1"));
+    Map<String, String> environment =
+        new HashMap<>(Map.of("TF_IN_AUTOMATION", "1", "TF_INPUT", "0", "CHECKPOINT_DISABLE", "1"));
     if (workspace != null) {
       environment.put("TF_WORKSPACE", workspace);
     }
@@ -115,26 +148,41 @@ public final class TerraformCli {
     while (first < lines.size() && !lines.get(first).replace("│", "").trim().startsWith("Error")) {
       first++;
     }
-    return String.join(" ", lines.subList(first, Math.min(lines.size(), first + 6)).stream()
-        .map(l -> l.replace("│", "").replace("╵", "").replace("╷", "").trim()).filter(l -> !l.isEmpty()).toList());
+    return String.join(
+        " ",
+        lines.subList(first, Math.min(lines.size(), first + 6)).stream()
+            .map(l -> l.replace("│", "").replace("╵", "").replace("╷", "").trim())
+            .filter(l -> !l.isEmpty())
+            .toList());
   }
 
   private String run(List<String> command, Map<String, String> environment, boolean quick) {
     try {
-      return ChildProcess.run(command, environment, quick ? Duration.ofMinutes(5) : timeout, () -> Heartbeats.beat("terraform " + command.get(2)));
+      return ChildProcess.run(
+          command,
+          environment,
+          quick ? Duration.ofMinutes(5) : timeout,
+          () -> Heartbeats.beat("terraform " + command.get(2)));
     } catch (ProcessFailedException e) {
       String stderr = e.stderrTail();
       if (stderr.contains("Error acquiring the state lock")) {
         throw e; // another run holds the state: a retry waits its turn
       }
-      if (stderr.contains("undeclared variable") || stderr.contains("No configuration files") || stderr.contains("Unsupported argument")
-          || stderr.contains("Invalid") || stderr.contains("Missing required")) {
+      if (stderr.contains("undeclared variable")
+          || stderr.contains("No configuration files")
+          || stderr.contains("Unsupported argument")
+          || stderr.contains("Invalid")
+          || stderr.contains("Missing required")) {
         throw new ProvisioningException(
-            "The Terraform configuration in " + configuration + " does not fit: " + errorLines(stderr));
+            "The Terraform configuration in "
+                + configuration
+                + " does not fit: "
+                + errorLines(stderr));
       }
       throw e;
     } catch (java.io.UncheckedIOException e) {
-      throw new ProvisioningException("The terraform CLI (" + terraform + ") cannot be run: " + e.getMessage());
+      throw new ProvisioningException(
+          "The terraform CLI (" + terraform + ") cannot be run: " + e.getMessage());
     }
   }
 }

@@ -15,8 +15,8 @@ import java.util.Optional;
 /**
  * New instances (runbook 4.3) through the terraform CLI: init, workspace, apply with variables,
  * then {@code output -json} read back as the endpoint. The configuration declares the variables
- * {@code name}, {@code region} and {@code db_password} (sensitive, given in TF_VAR_db_password)
- * and the outputs {@code host}, {@code port}, {@code user} and {@code flowviz_dr_owned = true}, the
+ * {@code name}, {@code region} and {@code db_password} (sensitive, given in TF_VAR_db_password) and
+ * the outputs {@code host}, {@code port}, {@code user} and {@code flowviz_dr_owned = true}, the
  * ownership mark: a workspace whose outputs lack it (made by someone else, or before the mark) is
  * neither reused nor destroyed.
  */
@@ -30,7 +30,12 @@ public final class TerraformProvisioner implements Provisioner {
    * @param fixedWorkspace null for a workspace per instance (named after it)
    * @param variables more {@code -var} values (not secrets)
    */
-  public TerraformProvisioner(String terraform, Path configuration, String fixedWorkspace, Map<String, String> variables, Duration timeout) {
+  public TerraformProvisioner(
+      String terraform,
+      Path configuration,
+      String fixedWorkspace,
+      Map<String, String> variables,
+      Duration timeout) {
     this.cli = new TerraformCli(terraform, configuration, timeout);
     this.fixedWorkspace = fixedWorkspace;
     this.variables = Map.copyOf(variables);
@@ -58,9 +63,13 @@ public final class TerraformProvisioner implements Provisioner {
     cli.ensureWorkspace(workspace(spec));
     cli.apply(workspace(spec), variables(spec), Map.of("db_password", adminPassword));
     return endpoint(spec, cli.outputs(workspace(spec)))
-        .orElseThrow(() -> new ProvisioningException(
-            "terraform apply in " + cli.configuration() + " succeeded but its outputs name no host and port; the configuration"
-                + " must output host, port and user."));
+        .orElseThrow(
+            () ->
+                new ProvisioningException(
+                    "terraform apply in "
+                        + cli.configuration()
+                        + " succeeded but its outputs name no host and port; the configuration"
+                        + " must output host, port and user."));
   }
 
   @Override
@@ -96,11 +105,16 @@ public final class TerraformProvisioner implements Provisioner {
     return fixedWorkspace != null ? fixedWorkspace : spec.name();
   }
 
-  /** A workspace with no outputs has nothing applied yet (an apply that failed half way): it is ours to finish or remove. */
+  /**
+   * A workspace with no outputs has nothing applied yet (an apply that failed half way): it is ours
+   * to finish or remove.
+   */
   private void requireMark(InstanceSpec spec, Map<String, JsonNode> outputs) {
     JsonNode mark = outputs.get("flowviz_dr_owned");
     if (!outputs.isEmpty() && (mark == null || !mark.asBoolean(false))) {
-      throw new ForeignInstanceException(spec.name(), "terraform workspace " + workspace(spec) + " without the output flowviz_dr_owned = true");
+      throw new ForeignInstanceException(
+          spec.name(),
+          "terraform workspace " + workspace(spec) + " without the output flowviz_dr_owned = true");
     }
   }
 
@@ -111,6 +125,11 @@ public final class TerraformProvisioner implements Provisioner {
       return Optional.empty();
     }
     String user = outputs.containsKey("user") ? outputs.get("user").asText() : "admin";
-    return Optional.of(new Endpoint(host.asText(), port.asInt(), user, "terraform workspace " + workspace(spec) + " in " + cli.configuration()));
+    return Optional.of(
+        new Endpoint(
+            host.asText(),
+            port.asInt(),
+            user,
+            "terraform workspace " + workspace(spec) + " in " + cli.configuration()));
   }
 }

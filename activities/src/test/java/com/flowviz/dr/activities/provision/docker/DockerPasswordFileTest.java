@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The superuser's password reaches docker as a file only. This machine has the docker CLI but no
- * engine, so a stand-in {@code docker} (a real executable) records every invocation's arguments
- * and environment, and what {@code docker cp} was given: the test then looks for the password
+ * engine, so a stand-in {@code docker} (a real executable) records every invocation's arguments and
+ * environment, and what {@code docker cp} was given: the test then looks for the password
  * everywhere docker could have exposed it ({@code ps}, {@code docker inspect}'s Config.Env, the
  * client's environment) and finds it only in the copied file. Runs in about a second.
  */
@@ -39,7 +39,9 @@ class DockerPasswordFileTest {
     fakeDocker = dir.resolve("docker");
     // Each call: argv one per line in N.argv, the environment in N.env; for cp, the source file's
     // mode and content as docker saw them; "fail-<verb>" in the directory makes that verb fail.
-    Files.writeString(fakeDocker, """
+    Files.writeString(
+        fakeDocker,
+        """
         #!/bin/sh
         dir=$(dirname "$0")
         n=$(ls "$dir/calls" | grep -c argv)
@@ -54,31 +56,54 @@ class DockerPasswordFileTest {
           rm) echo "$4" ;;
           inspect) cat "$dir/inspect" 2>/dev/null || { echo "Error: No such object: $6" >&2; exit 1; } ;;
         esac
-        """.formatted());
+        """
+            .formatted());
     Files.setPosixFilePermissions(fakeDocker, PosixFilePermissions.fromString("rwx------"));
   }
 
   @Test
   void thePasswordIsACopiedFileAndInNoArgumentOrEnvironment() throws Exception {
-    DockerProvisioner provisioner = new DockerProvisioner(fakeDocker.toString(), "postgres:17", "127.0.0.1", 0, Duration.ofSeconds(30));
+    DockerProvisioner provisioner =
+        new DockerProvisioner(
+            fakeDocker.toString(), "postgres:17", "127.0.0.1", 0, Duration.ofSeconds(30));
 
     Endpoint endpoint = provisioner.create(new InstanceSpec("flowviz-db-p1", null), PASSWORD);
 
-    assertEquals(new Endpoint("127.0.0.1", 49153, "admin", "docker container flowviz-db-p1 (postgres:17)"), endpoint);
+    assertEquals(
+        new Endpoint("127.0.0.1", 49153, "admin", "docker container flowviz-db-p1 (postgres:17)"),
+        endpoint);
     assertEquals(List.of("create", "cp", "start", "port"), verbs());
     List<String> create = argv(0);
-    assertTrue(create.contains("POSTGRES_PASSWORD_FILE=" + DockerProvisioner.PASSWORD_FILE), create.toString());
-    assertFalse(create.stream().anyMatch(a -> a.startsWith("POSTGRES_PASSWORD=") || a.equals("POSTGRES_PASSWORD")),
-        "the container's configuration (docker inspect Config.Env) names the file, not the password: " + create);
-    assertEquals(List.of("cp", Files.readString(dir.resolve("copied.path")).strip(), "flowviz-db-p1:" + DockerProvisioner.PASSWORD_FILE), argv(1));
+    assertTrue(
+        create.contains("POSTGRES_PASSWORD_FILE=" + DockerProvisioner.PASSWORD_FILE),
+        create.toString());
+    assertFalse(
+        create.stream()
+            .anyMatch(a -> a.startsWith("POSTGRES_PASSWORD=") || a.equals("POSTGRES_PASSWORD")),
+        "the container's configuration (docker inspect Config.Env) names the file, not the"
+            + " password: "
+            + create);
+    assertEquals(
+        List.of(
+            "cp",
+            Files.readString(dir.resolve("copied.path")).strip(),
+            "flowviz-db-p1:" + DockerProvisioner.PASSWORD_FILE),
+        argv(1));
     for (int call = 0; call < verbs().size(); call++) {
       String argv = Files.readString(calls.resolve(call + ".argv"));
       String env = Files.readString(calls.resolve(call + ".env"));
-      assertFalse(argv.contains(PASSWORD), "call " + call + "'s arguments hold the password: " + argv);
+      assertFalse(
+          argv.contains(PASSWORD), "call " + call + "'s arguments hold the password: " + argv);
       assertFalse(env.contains(PASSWORD), "call " + call + "'s environment holds the password");
     }
-    assertEquals("600", Files.readString(dir.resolve("copied.mode")).strip(), "only the worker's user could read the file");
-    assertEquals(PASSWORD, Files.readString(dir.resolve("copied.content")), "the file is the password, nothing added");
+    assertEquals(
+        "600",
+        Files.readString(dir.resolve("copied.mode")).strip(),
+        "only the worker's user could read the file");
+    assertEquals(
+        PASSWORD,
+        Files.readString(dir.resolve("copied.content")),
+        "the file is the password, nothing added");
     Path copied = Path.of(Files.readString(dir.resolve("copied.path")).strip());
     assertFalse(Files.exists(copied), "the file was deleted once copied");
     assertFalse(Files.exists(copied.getParent()), "and its private directory too");
@@ -87,11 +112,18 @@ class DockerPasswordFileTest {
   @Test
   void aFailedCopyRemovesTheContainerSoARetryCreatesItWholeAndTheFileIsGone() throws Exception {
     Files.createFile(dir.resolve("fail-cp"));
-    DockerProvisioner provisioner = new DockerProvisioner(fakeDocker.toString(), "postgres:17", "127.0.0.1", 0, Duration.ofSeconds(30));
+    DockerProvisioner provisioner =
+        new DockerProvisioner(
+            fakeDocker.toString(), "postgres:17", "127.0.0.1", 0, Duration.ofSeconds(30));
 
-    assertThrows(ProcessFailedException.class, () -> provisioner.create(new InstanceSpec("flowviz-db-p2", null), PASSWORD));
+    assertThrows(
+        ProcessFailedException.class,
+        () -> provisioner.create(new InstanceSpec("flowviz-db-p2", null), PASSWORD));
 
-    assertEquals(List.of("create", "cp", "rm"), verbs(), "no start of a container without its password file");
+    assertEquals(
+        List.of("create", "cp", "rm"),
+        verbs(),
+        "no start of a container without its password file");
     assertEquals(List.of("rm", "--force", "--volumes", "flowviz-db-p2"), argv(2));
     Path copied = Path.of(argv(1).get(1));
     assertTrue(copied.getFileName().toString().equals("postgres-password"), copied.toString());
@@ -99,15 +131,21 @@ class DockerPasswordFileTest {
   }
 
   @Test
-  void aContainerLeftCreatedButNeverStartedIsRemovedSoTheRetryCreatesItWithItsPasswordFile() throws Exception {
+  void aContainerLeftCreatedButNeverStartedIsRemovedSoTheRetryCreatesItWithItsPasswordFile()
+      throws Exception {
     // What a worker killed between docker create and docker cp leaves behind: the container,
     // labelled as ours, in state "created", without its password file.
     Files.writeString(dir.resolve("inspect"), "created flowviz-db-p3\n");
-    DockerProvisioner provisioner = new DockerProvisioner(fakeDocker.toString(), "postgres:17", "127.0.0.1", 0, Duration.ofSeconds(30));
+    DockerProvisioner provisioner =
+        new DockerProvisioner(
+            fakeDocker.toString(), "postgres:17", "127.0.0.1", 0, Duration.ofSeconds(30));
 
-    assertTrue(provisioner.find(new InstanceSpec("flowviz-db-p3", null)).isEmpty(), "a never-started container is not an instance to reuse");
+    assertTrue(
+        provisioner.find(new InstanceSpec("flowviz-db-p3", null)).isEmpty(),
+        "a never-started container is not an instance to reuse");
 
-    assertEquals(List.of("inspect", "rm"), verbs(), "removed, never started without its password file");
+    assertEquals(
+        List.of("inspect", "rm"), verbs(), "removed, never started without its password file");
     assertEquals(List.of("rm", "--force", "--volumes", "flowviz-db-p3"), argv(1));
   }
 
