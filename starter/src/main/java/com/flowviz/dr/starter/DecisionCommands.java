@@ -1,7 +1,7 @@
 package com.flowviz.dr.starter;
 
+import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow;
-import com.flowviz.dr.workflows.failover.Decision;
 import io.temporal.client.WorkflowUpdateException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -737,7 +737,7 @@ class IncidentEndToEndTest {
               com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow.class,
               waiting.procedureWorkflowId())
           .decide(
-              com.flowviz.dr.workflows.failover.Decision.approve(
+              com.flowviz.dr.workflows.common.Decision.approve(
                   "dns-switch", "harry", "region down for an hour"));
       IncidentResult result = client.newUntypedWorkflowStub(id).getResult(IncidentResult.class);
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.flowviz.dr.activities.testing.TestMoto;
 import com.flowviz.dr.activities.testing.TestPostgres;
 import com.flowviz.dr.workflows.FailureTypes;
-import com.flowviz.dr.workflows.failover.Decision;
+import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreResult;

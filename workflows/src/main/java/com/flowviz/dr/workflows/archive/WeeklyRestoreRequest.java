@@ -1,6 +1,7 @@
 package com.flowviz.dr.workflows.archive;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * Input of runbook 4.2, restore from a weekly backup that may sit in Glacier or Deep Archive. Every
@@ -34,6 +35,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param unsignedReason why the unsigned backup may be restored
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record WeeklyRestoreRequest(
     String backupKey,
     String restorePointBefore,
@@ -51,6 +53,15 @@ public record WeeklyRestoreRequest(
     com.flowviz.dr.activities.postgres.PgServer targetServer,
     Boolean acceptUnsigned,
     String unsignedReason) {
+  /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
+  public static WeeklyRestoreRequestBuilder builder() {
+    return WeeklyRestoreRequestBuilder.builder();
+  }
+
+  /** A builder holding this record's fields, to change some of them by name. */
+  public WeeklyRestoreRequestBuilder toBuilder() {
+    return WeeklyRestoreRequestBuilder.builder(this);
+  }
 
   public WeeklyRestoreRequest(
       String backupKey,

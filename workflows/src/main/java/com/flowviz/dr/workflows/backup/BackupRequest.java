@@ -1,6 +1,7 @@
 package com.flowviz.dr.workflows.backup;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * Input of the backup workflow; every field may be left out.
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *     DEEP_ARCHIVE for weekly ones
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record BackupRequest(
     String sourceDatabase,
     String bucket,
@@ -22,6 +24,15 @@ public record BackupRequest(
     String reason,
     String kind,
     String storageClass) {
+  /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
+  public static BackupRequestBuilder builder() {
+    return BackupRequestBuilder.builder();
+  }
+
+  /** A builder holding this record's fields, to change some of them by name. */
+  public BackupRequestBuilder toBuilder() {
+    return BackupRequestBuilder.builder(this);
+  }
 
   public BackupRequest(String sourceDatabase, String bucket, String operator, String reason) {
     this(sourceDatabase, bucket, operator, reason, null, null);

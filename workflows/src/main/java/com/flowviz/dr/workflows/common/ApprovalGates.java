@@ -1,6 +1,5 @@
 package com.flowviz.dr.workflows.common;
 
-import com.flowviz.dr.workflows.failover.Decision;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,7 @@
 package com.flowviz.dr.workflows.drill;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * Input of a recovery drill. Every field may be left out: the newest daily backup is restored onto
@@ -25,6 +26,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *     backup in the same prefix is never the one drilled
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record DrillRequest(
     String backupKey,
     String backupPrefix,
@@ -37,6 +39,15 @@ public record DrillRequest(
     String reason,
     String readinessTimeout,
     String sourceDatabase) {
+  /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
+  public static DrillRequestBuilder builder() {
+    return DrillRequestBuilder.builder();
+  }
+
+  /** A builder holding this record's fields, to change some of them by name. */
+  public DrillRequestBuilder toBuilder() {
+    return DrillRequestBuilder.builder(this);
+  }
 
   public DrillRequest(
       String backupKey,

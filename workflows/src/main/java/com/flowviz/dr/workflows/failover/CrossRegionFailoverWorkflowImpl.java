@@ -16,6 +16,7 @@ import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
 import com.flowviz.dr.workflows.common.ApprovalGates;
 import com.flowviz.dr.workflows.common.AuditTrail;
+import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.Failures;
 import com.flowviz.dr.workflows.common.RpoAssessment;
 import com.flowviz.dr.workflows.common.RunSearchAttributes;

@@ -1,6 +1,7 @@
 package com.flowviz.dr.workflows.failover;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepRecord;
 import java.util.List;
 

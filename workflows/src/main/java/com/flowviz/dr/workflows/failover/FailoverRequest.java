@@ -1,6 +1,7 @@
 package com.flowviz.dr.workflows.failover;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * Input of runbook 4.4, cross-region failover, and of its reverse, failback. The direction sets the
@@ -29,6 +30,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param approvalTimeout how long a gate waits for a person, ISO-8601, default P1D
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record FailoverRequest(
     String direction,
     String sourceBucket,
@@ -47,6 +49,15 @@ public record FailoverRequest(
     String operator,
     String reason,
     String incidentAt) {
+  /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
+  public static FailoverRequestBuilder builder() {
+    return FailoverRequestBuilder.builder();
+  }
+
+  /** A builder holding this record's fields, to change some of them by name. */
+  public FailoverRequestBuilder toBuilder() {
+    return FailoverRequestBuilder.builder(this);
+  }
 
   public static FailoverRequest failover(String operator, String reason) {
     return new FailoverRequest(

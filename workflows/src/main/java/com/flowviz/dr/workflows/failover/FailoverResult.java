@@ -4,8 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.flowviz.dr.activities.dns.DnsChange;
 import com.flowviz.dr.activities.infra.StackOutputs;
 import com.flowviz.dr.activities.verify.HealthReport;
+import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.restore.RestoreResult;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,6 +18,7 @@ import java.util.List;
  *     would have lost the DR side's newer data was refused), or APPROVAL_TIMED_OUT
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record FailoverResult(
     String direction,
     String outcome,
@@ -27,6 +30,15 @@ public record FailoverResult(
     List<Decision> decisions,
     List<StepRecord> steps,
     Duration elapsed) {
+  /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
+  public static FailoverResultBuilder builder() {
+    return FailoverResultBuilder.builder();
+  }
+
+  /** A builder holding this record's fields, to change some of them by name. */
+  public FailoverResultBuilder toBuilder() {
+    return FailoverResultBuilder.builder(this);
+  }
 
   public static final String SWITCHED = "SWITCHED";
   public static final String SWITCHED_UNHEALTHY = "SWITCHED_UNHEALTHY";

@@ -4,6 +4,7 @@ import com.flowviz.dr.activities.infra.StackOutputs;
 import com.flowviz.dr.activities.verify.HealthObservation;
 import com.flowviz.dr.activities.verify.HealthReport;
 import com.flowviz.dr.workflows.RecoveryObjectives;
+import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 
 /** The words the failover uses in its steps, questions and audit entries. */

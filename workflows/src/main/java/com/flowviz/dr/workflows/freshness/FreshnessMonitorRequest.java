@@ -1,6 +1,7 @@
 package com.flowviz.dr.workflows.freshness;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
 /**
@@ -19,9 +20,20 @@ import java.util.List;
  *     people
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record FreshnessMonitorRequest(
     List<String> locations,
     String checkInterval,
     String operator,
     Integer checksPerRun,
-    List<LocationFreshness> state) {}
+    List<LocationFreshness> state) {
+  /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
+  public static FreshnessMonitorRequestBuilder builder() {
+    return FreshnessMonitorRequestBuilder.builder();
+  }
+
+  /** A builder holding this record's fields, to change some of them by name. */
+  public FreshnessMonitorRequestBuilder toBuilder() {
+    return FreshnessMonitorRequestBuilder.builder(this);
+  }
+}

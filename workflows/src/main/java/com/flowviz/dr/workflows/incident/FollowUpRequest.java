@@ -1,6 +1,7 @@
 package com.flowviz.dr.workflows.incident;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import java.util.List;
  * @param tasks null to start the runbook's tasks afresh
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record FollowUpRequest(
     String incidentId,
     String scenario,
@@ -23,6 +25,15 @@ public record FollowUpRequest(
     String reportUri,
     String escalationRepeat,
     List<FollowUpTask> tasks) {
+  /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
+  public static FollowUpRequestBuilder builder() {
+    return FollowUpRequestBuilder.builder();
+  }
+
+  /** A builder holding this record's fields, to change some of them by name. */
+  public FollowUpRequestBuilder toBuilder() {
+    return FollowUpRequestBuilder.builder(this);
+  }
 
   FollowUpRequest withTasks(List<FollowUpTask> current) {
     return new FollowUpRequest(

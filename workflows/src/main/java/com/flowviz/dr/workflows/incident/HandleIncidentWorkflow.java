@@ -38,14 +38,14 @@ public interface HandleIncidentWorkflow {
    * trigger's policy) ask for it. Answers what happens next.
    */
   @UpdateMethod
-  String decide(com.flowviz.dr.workflows.failover.Decision decision);
+  String decide(com.flowviz.dr.workflows.common.Decision decision);
 
   @UpdateValidatorMethod(updateName = "decide")
-  void validateDecision(com.flowviz.dr.workflows.failover.Decision decision);
+  void validateDecision(com.flowviz.dr.workflows.common.Decision decision);
 
   /** The same as {@link #decide}, for senders that cannot wait for an answer. */
   @SignalMethod
-  void decision(com.flowviz.dr.workflows.failover.Decision decision);
+  void decision(com.flowviz.dr.workflows.common.Decision decision);
 
   @QueryMethod
   IncidentProgress progress();

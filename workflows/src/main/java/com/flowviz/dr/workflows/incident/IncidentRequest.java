@@ -2,6 +2,7 @@ package com.flowviz.dr.workflows.incident;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.flowviz.dr.workflows.failover.FailoverRequest;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * Input of the incident workflow, as the Temporal UI's start form, the starter or a failover
@@ -35,6 +36,7 @@ import com.flowviz.dr.workflows.failover.FailoverRequest;
  *     up to this long (at most P1D) for it to finish; default: refuse at once (DatabaseBusy)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record IncidentRequest(
     String scenario,
     String detectedAt,
@@ -48,6 +50,15 @@ public record IncidentRequest(
     Approvals approvals,
     Trigger trigger,
     String waitForLease) {
+  /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
+  public static IncidentRequestBuilder builder() {
+    return IncidentRequestBuilder.builder();
+  }
+
+  /** A builder holding this record's fields, to change some of them by name. */
+  public IncidentRequestBuilder toBuilder() {
+    return IncidentRequestBuilder.builder(this);
+  }
 
   public IncidentRequest(
       String scenario,

@@ -9,6 +9,7 @@ import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.workflows.common.RpoAssessment;
 import com.flowviz.dr.workflows.common.RtoAssessment;
 import com.flowviz.dr.workflows.common.StepRecord;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
 /**
@@ -21,6 +22,7 @@ import java.util.List;
  *     database that the restored one lacks (lost transactions)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record IncidentResult(
     String incidentId,
     String scenario,
@@ -39,6 +41,15 @@ public record IncidentResult(
     ReportLocation report,
     String followUpWorkflowId,
     List<StepRecord> steps) {
+  /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
+  public static IncidentResultBuilder builder() {
+    return IncidentResultBuilder.builder();
+  }
+
+  /** A builder holding this record's fields, to change some of them by name. */
+  public IncidentResultBuilder toBuilder() {
+    return IncidentResultBuilder.builder(this);
+  }
 
   public static final String RECOVERED = "RECOVERED";
   public static final String RECOVERED_WITH_FINDINGS = "RECOVERED_WITH_FINDINGS";

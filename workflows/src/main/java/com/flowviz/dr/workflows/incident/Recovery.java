@@ -7,6 +7,7 @@ import com.flowviz.dr.activities.postgres.UndeleteOutcome;
 import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.common.RpoAssessment;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Instant;
 import java.util.List;
 
@@ -18,6 +19,7 @@ import java.util.List;
  * @param healthy the procedure's own end state was good (application healthy, DNS switched)
  * @param abandoned nothing was changed, by the operator's choice or a rejection at a gate
  */
+@RecordBuilder
 record Recovery(
     String procedure,
     String procedureWorkflowId,
@@ -35,4 +37,14 @@ record Recovery(
     RotationOutcome rotation,
     List<String> actions,
     boolean healthy,
-    boolean abandoned) {}
+    boolean abandoned) {
+  /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
+  public static RecoveryBuilder builder() {
+    return RecoveryBuilder.builder();
+  }
+
+  /** A builder holding this record's fields, to change some of them by name. */
+  public RecoveryBuilder toBuilder() {
+    return RecoveryBuilder.builder(this);
+  }
+}

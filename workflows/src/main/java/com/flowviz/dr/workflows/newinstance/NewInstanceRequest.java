@@ -1,6 +1,7 @@
 package com.flowviz.dr.workflows.newinstance;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * Input of runbook 4.3, restore to a new instance. Every field may be left out.
@@ -30,6 +31,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *     database a backup's manifest must name; default {@code databaseName}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record NewInstanceRequest(
     String backupKey,
     String restorePointBefore,
@@ -48,6 +50,15 @@ public record NewInstanceRequest(
     Boolean acceptUnsigned,
     String unsignedReason,
     String sourceDatabase) {
+  /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
+  public static NewInstanceRequestBuilder builder() {
+    return NewInstanceRequestBuilder.builder();
+  }
+
+  /** A builder holding this record's fields, to change some of them by name. */
+  public NewInstanceRequestBuilder toBuilder() {
+    return NewInstanceRequestBuilder.builder(this);
+  }
 
   public NewInstanceRequest(
       String backupKey,

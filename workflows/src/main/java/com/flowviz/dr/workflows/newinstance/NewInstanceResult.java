@@ -9,6 +9,7 @@ import com.flowviz.dr.activities.provision.ProvisionedInstance;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.restore.RestoreResult;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,6 +21,7 @@ import java.util.List;
  *     person
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record NewInstanceResult(
     String outcome,
     ProvisionedInstance instance,
@@ -31,7 +33,17 @@ public record NewInstanceResult(
     ConnectivityReport connectivity,
     List<StepRecord> steps,
     Duration elapsed,
-    com.flowviz.dr.workflows.failover.Decision repointDecision) {
+    com.flowviz.dr.workflows.common.Decision repointDecision) {
+  /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
+  public static NewInstanceResultBuilder builder() {
+    return NewInstanceResultBuilder.builder();
+  }
+
+  /** A builder holding this record's fields, to change some of them by name. */
+  public NewInstanceResultBuilder toBuilder() {
+    return NewInstanceResultBuilder.builder(this);
+  }
+
   public static final String NOT_REPOINTED = "NOT_REPOINTED";
 
   public NewInstanceResult(

@@ -1,6 +1,6 @@
 package com.flowviz.dr.workflows.newinstance;
 
-import com.flowviz.dr.workflows.failover.Decision;
+import com.flowviz.dr.workflows.common.Decision;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;

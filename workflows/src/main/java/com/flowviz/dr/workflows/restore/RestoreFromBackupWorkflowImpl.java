@@ -117,17 +117,17 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
   }
 
   @Override
-  public String decide(com.flowviz.dr.workflows.failover.Decision decision) {
+  public String decide(com.flowviz.dr.workflows.common.Decision decision) {
     return rowLoss.decide(decision);
   }
 
   @Override
-  public void validateDecision(com.flowviz.dr.workflows.failover.Decision decision) {
+  public void validateDecision(com.flowviz.dr.workflows.common.Decision decision) {
     rowLoss.validate(decision);
   }
 
   @Override
-  public void decision(com.flowviz.dr.workflows.failover.Decision decision) {
+  public void decision(com.flowviz.dr.workflows.common.Decision decision) {
     rowLoss.offer(decision);
   }
 

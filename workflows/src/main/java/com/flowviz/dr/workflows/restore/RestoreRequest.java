@@ -2,6 +2,7 @@ package com.flowviz.dr.workflows.restore;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.flowviz.dr.activities.postgres.PgServer;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * Input of runbook 4.1, one JSON object as the Temporal UI's start form sends it. Every field may
@@ -51,6 +52,7 @@ import com.flowviz.dr.activities.postgres.PgServer;
  * @param unsignedReason why an unsigned backup is acceptable, for the audit trail and the result
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record RestoreRequest(
     String backupKey,
     String restorePointBefore,
@@ -71,6 +73,15 @@ public record RestoreRequest(
     String sourceDatabase,
     Boolean acceptUnsigned,
     String unsignedReason) {
+  /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
+  public static RestoreRequestBuilder builder() {
+    return RestoreRequestBuilder.builder();
+  }
+
+  /** A builder holding this record's fields, to change some of them by name. */
+  public RestoreRequestBuilder toBuilder() {
+    return RestoreRequestBuilder.builder(this);
+  }
 
   public RestoreRequest(
       String backupKey,

@@ -7,6 +7,7 @@ import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.common.RpoAssessment;
 import com.flowviz.dr.workflows.common.StepRecord;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,6 +23,7 @@ import java.util.List;
  * @param dumpBytes the size of the decrypted pg_dump archive pg_restore read
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record RestoreResult(
     String outcome,
     BackupObject backup,
@@ -35,6 +37,15 @@ public record RestoreResult(
     Duration elapsed,
     String stagingDatabase,
     Long dumpBytes) {
+  /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
+  public static RestoreResultBuilder builder() {
+    return RestoreResultBuilder.builder();
+  }
+
+  /** A builder holding this record's fields, to change some of them by name. */
+  public RestoreResultBuilder toBuilder() {
+    return RestoreResultBuilder.builder(this);
+  }
 
   public RestoreResult(
       String outcome,

@@ -30,6 +30,7 @@ import com.flowviz.dr.activities.verify.HealthReport;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreRequest;

@@ -332,15 +332,14 @@ class RestoreToNewInstanceWorkflowTest {
             io.temporal.client.WorkflowUpdateException.class,
             () ->
                 workflow.decide(
-                    com.flowviz.dr.workflows.failover.Decision.approve(
-                        "dns-switch", "erin", null)));
+                    com.flowviz.dr.workflows.common.Decision.approve("dns-switch", "erin", null)));
     assertTrue(
         wrongGate.getCause().getMessage().contains("gates are repoint"),
         wrongGate.getCause().getMessage());
 
     String answer =
         workflow.decide(
-            com.flowviz.dr.workflows.failover.Decision.reject("repoint", "erin", "not this one"));
+            com.flowviz.dr.workflows.common.Decision.reject("repoint", "erin", "not this one"));
     NewInstanceResult result =
         client.newUntypedWorkflowStub("new-held").getResult(NewInstanceResult.class);
 
@@ -380,7 +379,7 @@ class RestoreToNewInstanceWorkflowTest {
     io.temporal.client.WorkflowClient.start(workflow::restore, held);
     awaitStep(workflow, "approve-repoint");
 
-    workflow.decide(com.flowviz.dr.workflows.failover.Decision.approve("repoint", "erin", null));
+    workflow.decide(com.flowviz.dr.workflows.common.Decision.approve("repoint", "erin", null));
     NewInstanceResult result =
         client.newUntypedWorkflowStub("new-approved").getResult(NewInstanceResult.class);
 

@@ -1,4 +1,4 @@
-package com.flowviz.dr.workflows.failover;
+package com.flowviz.dr.workflows.common;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;

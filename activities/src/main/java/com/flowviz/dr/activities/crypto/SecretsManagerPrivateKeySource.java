@@ -1,9 +1,6 @@
-package com.flowviz.dr.activities.secrets;
+package com.flowviz.dr.activities.crypto;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.flowviz.dr.activities.crypto.FilePrivateKeySource;
-import com.flowviz.dr.activities.crypto.PrivateKeyMaterial;
-import com.flowviz.dr.activities.crypto.PrivateKeySource;
 import com.flowviz.dr.activities.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
