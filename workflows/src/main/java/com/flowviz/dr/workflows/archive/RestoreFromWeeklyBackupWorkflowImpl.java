@@ -1,5 +1,6 @@
 package com.flowviz.dr.workflows.archive;
 
+import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.storage.ArchiveActivities;
 import com.flowviz.dr.activities.storage.ArchiveStatus;
 import com.flowviz.dr.activities.storage.BackupObject;
@@ -30,6 +31,7 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBackupWorkflow {
 
@@ -45,7 +47,7 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
       Workflow.newActivityStub(ArchiveActivities.class, ActivityTimeouts.QUICK);
 
   private WeeklyRestorePlan plan;
-  private com.flowviz.dr.activities.postgres.PgServer targetServer;
+  private PgServer targetServer;
   private StepTracker steps;
   private BackupObject backup;
   private String target;
@@ -103,8 +105,14 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
           "weekly-restore",
           StepRecord.SUCCEEDED,
           "restored " + backup.key() + " into " + target + " after waiting " + waited);
-      return new WeeklyRestoreResult(
-          target, retrieval, waited, restored, steps.steps(), Duration.between(startedAt, now()));
+      return WeeklyRestoreResult.builder()
+          .targetDatabase(target)
+          .retrieval(retrieval)
+          .waited(waited)
+          .restore(restored)
+          .steps(steps.steps())
+          .elapsed(Duration.between(startedAt, now()))
+          .build();
     } catch (RuntimeException e) {
       boolean cancelled = StepTracker.isCancellation(e);
       String detail = Failures.rootMessage(e);
@@ -272,21 +280,17 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
                 .setStaticSummary("Restore " + backup.key() + " into " + target)
                 .build());
     return child.restore(
-        new RestoreRequest(
-                backup.key(),
-                null,
-                null,
-                backup.bucket(),
-                target,
-                plan.operator(),
-                plan.reason().isEmpty() ? "weekly restore" : plan.reason(),
-                null,
-                null,
-                null,
-                targetServer,
-                targetServer == null ? null : Boolean.FALSE,
-                null)
-            .acceptingUnsigned(plan.acceptUnsigned() ? Boolean.TRUE : null, plan.unsignedReason()));
+        RestoreRequest.builder()
+            .backupKey(backup.key())
+            .bucket(backup.bucket())
+            .targetDatabase(target)
+            .operator(plan.operator())
+            .reason(plan.reason().isEmpty() ? "weekly restore" : plan.reason())
+            .targetServer(targetServer)
+            .applicationSteps(targetServer == null ? null : Boolean.FALSE)
+            .acceptUnsigned(plan.acceptUnsigned() ? Boolean.TRUE : null)
+            .unsignedReason(plan.unsignedReason())
+            .build());
   }
 
   @Override
@@ -304,7 +308,7 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
         target,
         retrieval,
         restoreWorkflowId,
-        steps == null ? java.util.List.of() : steps.steps());
+        steps == null ? List.of() : steps.steps());
   }
 
   @SuppressWarnings("unchecked")

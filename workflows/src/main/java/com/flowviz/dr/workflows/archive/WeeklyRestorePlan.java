@@ -5,6 +5,9 @@ import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.DurationInput;
 import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.InstantInput;
+import com.flowviz.dr.workflows.ServerInput;
+import com.flowviz.dr.workflows.restore.UnsignedBackups;
+import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,19 +36,17 @@ record WeeklyRestorePlan(
 
   static WeeklyRestorePlan from(WeeklyRestoreRequest request, Instant now) {
     if (request == null) {
-      request = WeeklyRestoreRequest.of(null, null, null);
+      request = WeeklyRestoreRequest.builder().build();
     }
     String bucket =
         request.bucket() == null
             ? Defaults.BUCKET
             : InputValidation.bucketName("bucket", request.bucket());
     if (request.targetServer() != null
-        && io.temporal.workflow.Workflow.getVersion(
-                "server-inputs-name-servers", io.temporal.workflow.Workflow.DEFAULT_VERSION, 1)
-            >= 1) {
+        && Workflow.getVersion("server-inputs-name-servers", Workflow.DEFAULT_VERSION, 1) >= 1) {
       // Checked here too, not only by the 4.1 child: a foreign server is refused before the Glacier
       // retrieval.
-      com.flowviz.dr.workflows.ServerInput.validate("targetServer", request.targetServer());
+      ServerInput.validate("targetServer", request.targetServer());
     }
     String prefix =
         request.backupPrefix() == null
@@ -102,8 +103,7 @@ record WeeklyRestorePlan(
         DurationInput.parse(
             "maxWait", request.maxWait(), null, Duration.ofMinutes(1), Duration.ofDays(14));
     String unsignedReason =
-        com.flowviz.dr.workflows.restore.UnsignedBackups.reason(
-            request.acceptUnsigned(), request.unsignedReason(), false);
+        UnsignedBackups.reason(request.acceptUnsigned(), request.unsignedReason(), false);
     return new WeeklyRestorePlan(
         new BackupSelector(bucket, prefix, key, before, null, key == null ? production : null),
         tier,

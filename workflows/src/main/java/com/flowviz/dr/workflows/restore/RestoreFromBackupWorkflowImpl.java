@@ -21,6 +21,7 @@ import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
 import com.flowviz.dr.workflows.common.AuditTrail;
+import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.Detached;
 import com.flowviz.dr.workflows.common.Failures;
 import com.flowviz.dr.workflows.common.RpoAssessment;
@@ -38,6 +39,7 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Collectors;
 
 public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow {
@@ -111,23 +113,23 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         backup == null ? null : backup.key(),
         plan == null ? null : plan.targetDatabase(),
         plan == null ? null : plan.stagingDatabase(),
-        steps == null ? java.util.List.of() : steps.steps(),
+        steps == null ? List.of() : steps.steps(),
         backup == null ? null : backup.sizeBytes(),
         rowLoss.awaiting());
   }
 
   @Override
-  public String decide(com.flowviz.dr.workflows.common.Decision decision) {
+  public String decide(Decision decision) {
     return rowLoss.decide(decision);
   }
 
   @Override
-  public void validateDecision(com.flowviz.dr.workflows.common.Decision decision) {
+  public void validateDecision(Decision decision) {
     rowLoss.validate(decision);
   }
 
   @Override
-  public void decision(com.flowviz.dr.workflows.common.Decision decision) {
+  public void decision(Decision decision) {
     rowLoss.offer(decision);
   }
 
@@ -206,19 +208,17 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
             "restore",
             StepRecord.SUCCEEDED,
             "verified backup staged in " + plan.stagingDatabase() + "; live database untouched");
-        return new RestoreResult(
-            RestoreResult.STAGED,
-            backup,
-            plan.targetDatabase(),
-            null,
-            report,
-            RpoAssessment.of(plan.incidentAt(), backup.takenAt()),
-            null,
-            null,
-            steps.steps(),
-            elapsed,
-            plan.stagingDatabase(),
-            dumpBytes);
+        return RestoreResult.builder()
+            .outcome(RestoreResult.STAGED)
+            .backup(backup)
+            .targetDatabase(plan.targetDatabase())
+            .verification(report)
+            .rpo(RpoAssessment.of(plan.incidentAt(), backup.takenAt()))
+            .steps(steps.steps())
+            .elapsed(elapsed)
+            .stagingDatabase(plan.stagingDatabase())
+            .dumpBytes(dumpBytes)
+            .build();
       }
 
       rowLoss.holdSwapIfRowsWouldBeLost(steps, plan.targetDatabase());
@@ -434,7 +434,7 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     if (!plan.applicationSteps()) {
       // The calling procedure points the application at the new server first, then restarts it.
       restart = new RestartOutcome(false, "", 0, 0, "left to the calling procedure");
-      connectivity = new ConnectivityReport(false, true, java.util.List.of());
+      connectivity = new ConnectivityReport(false, true, List.of());
     } else if (Workflow.getVersion(APPLICATION_STEPS_AS_THEY_HAPPENED, Workflow.DEFAULT_VERSION, 1)
         == Workflow.DEFAULT_VERSION) {
       restart = application.restartApplication();
@@ -464,7 +464,7 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         steps.skip(RESTART_APPLICATION, why);
         steps.skip(CONNECTIVITY_TEST, why);
         restart = new RestartOutcome(false, "", 0, 0, why);
-        connectivity = new ConnectivityReport(false, true, java.util.List.of());
+        connectivity = new ConnectivityReport(false, true, List.of());
       } else {
         restart = restartApplication();
         restartFailed = restart.configured() && restart.exitCode() != 0;
@@ -492,19 +492,19 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
             + (workflowScope.isCancelRequested()
                 ? "; a cancellation arrived after the swap and was not applied"
                 : ""));
-    return new RestoreResult(
-        outcome,
-        backup,
-        plan.targetDatabase(),
-        swap.retiredDatabase(),
-        report,
-        rpo,
-        restart,
-        connectivity,
-        steps.steps(),
-        elapsed,
-        null,
-        dumpBytes);
+    return RestoreResult.builder()
+        .outcome(outcome)
+        .backup(backup)
+        .targetDatabase(plan.targetDatabase())
+        .replacedDatabase(swap.retiredDatabase())
+        .verification(report)
+        .rpo(rpo)
+        .restart(restart)
+        .connectivity(connectivity)
+        .steps(steps.steps())
+        .elapsed(elapsed)
+        .dumpBytes(dumpBytes)
+        .build();
   }
 
   /** Runbook 4.1 step 5; a command that exits non-zero (or cannot run) is a FAILED step. */
