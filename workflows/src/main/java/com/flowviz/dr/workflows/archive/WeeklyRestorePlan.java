@@ -1,5 +1,6 @@
 package com.flowviz.dr.workflows.archive;
 
+import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.storage.BackupSelector;
 import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.DurationInput;
@@ -27,6 +28,7 @@ record WeeklyRestorePlan(
     String reason,
     Duration pollInterval,
     Duration maxWait,
+    PgServer targetServer,
     String unsignedReason) {
 
   static final int MIN_DAYS = 1;
@@ -115,6 +117,7 @@ record WeeklyRestorePlan(
         InputValidation.freeText("reason", request.reason(), 2000),
         poll,
         maxWait,
+        request.targetServer(),
         Boolean.TRUE.equals(request.acceptUnsigned()) ? unsignedReason : null);
   }
 
@@ -140,6 +143,22 @@ record WeeklyRestorePlan(
             ? productionDatabase.substring(0, 63 - suffix.length())
             : productionDatabase;
     return base + suffix;
+  }
+
+  /**
+   * Refuses a tier the backup's archive class does not offer (Expedited for Deep Archive), before
+   * any retrieval is requested.
+   */
+  void checkTierAvailableFor(String archiveClass) {
+    if (!tier.availableFor(archiveClass)) {
+      throw InputValidation.invalid(
+          "retrievalTier "
+              + tier.s3Name()
+              + " is not available for "
+              + archiveClass
+              + "; use Standard (within 12 hours) or Bulk (within 48 hours). No retrieval was"
+              + " requested.");
+    }
   }
 
   Duration pollIntervalFor(String archiveClass) {

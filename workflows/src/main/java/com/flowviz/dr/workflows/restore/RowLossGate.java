@@ -34,7 +34,7 @@ final class RowLossGate {
   static final String CHANGE_ID = "restore-judges-results-and-row-loss";
 
   static final String GATE = "row-loss";
-  static final String STEP = "approve-swap-despite-row-loss";
+  static final String STEP = RestoreSteps.APPROVE_ROW_LOSS;
 
   private final VerificationActivities verification;
   private final ApprovalGates gates = new ApprovalGates(GATE);
