@@ -187,6 +187,70 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
       authenticity = new BackupAuthenticity(plan, steps, trail, backup);
       manifest = authenticity.verifiedManifest(manifest);
     }
+    requireProvableIntegrity(manifest);
+    VerificationReport report = restoreIntoStagingOnAWorkHost(trail, manifest);
+    requirePassed(report);
+
+    if (plan.stageOnly()) {
+      return staged(trail, startedAt, report);
+    }
+    rowLoss.holdSwapIfRowsWouldBeLost(steps, plan.targetDatabase());
+    // The point of no return: from here on the steps run to their end even if a cancellation
+    // arrives, so the live database is never left half swapped.
+    SwapOutcome swap = Detached.call(this::swapIntoLive);
+    swapped = true;
+    return Detached.call(() -> finishAfterSwap(trail, startedAt, report, swap));
+  }
+
+  /**
+   * The verified data stays in the staging database: the caller compares it with the live database
+   * and decides what to do with it.
+   */
+  private RestoreResult staged(AuditTrail trail, Instant startedAt, VerificationReport report) {
+    Duration elapsed = Duration.between(startedAt, now());
+    trail.record(
+        RESTORE,
+        StepRecord.SUCCEEDED,
+        "verified backup staged in " + plan.stagingDatabase() + "; live database untouched");
+    return RestoreResult.builder()
+        .outcome(RestoreResult.STAGED)
+        .backup(backup)
+        .targetDatabase(plan.targetDatabase())
+        .verification(report)
+        .rpo(RpoAssessment.of(plan.incidentAt(), backup.takenAt()))
+        .steps(steps.steps())
+        .elapsed(elapsed)
+        .stagingDatabase(plan.stagingDatabase())
+        .dumpBytes(dumpBytes)
+        .build();
+  }
+
+  private SwapOutcome swapIntoLive() {
+    return steps.run(
+        SWAP,
+        () ->
+            postgres.swapIntoLive(
+                new SwapRequest(
+                    plan.stagingDatabase(),
+                    plan.targetDatabase(),
+                    plan.replacedDatabase(),
+                    "flowviz-dr restore "
+                        + Workflow.getInfo().getWorkflowId()
+                        + " of "
+                        + backup.key()),
+                plan.server()),
+        s ->
+            s.retiredDatabase() == null
+                ? "no live database existed; restored data is now " + s.liveDatabase()
+                : "live database kept as "
+                    + s.retiredDatabase()
+                    + "; "
+                    + s.terminatedSessions()
+                    + " sessions ended");
+  }
+
+  /** Strict integrity (a breach): only a backup whose manifest gives its SHA-256 is used. */
+  private void requireProvableIntegrity(BackupManifest manifest) {
     if (plan.strictIntegrity() && (manifest == null || manifest.sha256() == null)) {
       throw ApplicationFailure.newNonRetryableFailure(
           "The backup "
@@ -198,7 +262,14 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
               + " flowviz-dr takes has one). Nothing was changed.",
           FailureTypes.BACKUP_INTEGRITY_FAILED);
     }
+  }
 
+  /**
+   * Download, decrypt, pg_restore and verify on a work host; a host that never picks up its work is
+   * taken as lost and another is claimed, up to {@link #MAX_WORK_HOSTS}.
+   */
+  private VerificationReport restoreIntoStagingOnAWorkHost(
+      AuditTrail trail, BackupManifest manifest) {
     VerificationReport report = null;
     for (int hostAttempt = 1; report == null; hostAttempt++) {
       host = WorkHost.claim(backup.key(), plan.workHostPickupTimeout());
@@ -214,6 +285,11 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
             host.taskQueue() + " did not pick up work; claiming another host");
       }
     }
+    return report;
+  }
+
+  /** A restore whose verification failed stops here: the live database is not touched. */
+  private void requirePassed(VerificationReport report) {
     if (!report.passed()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "Verification of the restored data failed, so the live database \""
@@ -226,59 +302,6 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
           FailureTypes.VERIFICATION_FAILED,
           report);
     }
-
-    if (plan.stageOnly()) {
-      // The caller compares the staged data with the live database and decides what to do with
-      // it.
-      Duration elapsed = Duration.between(startedAt, now());
-      trail.record(
-          RESTORE,
-          StepRecord.SUCCEEDED,
-          "verified backup staged in " + plan.stagingDatabase() + "; live database untouched");
-      return RestoreResult.builder()
-          .outcome(RestoreResult.STAGED)
-          .backup(backup)
-          .targetDatabase(plan.targetDatabase())
-          .verification(report)
-          .rpo(RpoAssessment.of(plan.incidentAt(), backup.takenAt()))
-          .steps(steps.steps())
-          .elapsed(elapsed)
-          .stagingDatabase(plan.stagingDatabase())
-          .dumpBytes(dumpBytes)
-          .build();
-    }
-
-    rowLoss.holdSwapIfRowsWouldBeLost(steps, plan.targetDatabase());
-
-    // The point of no return: from here on the steps run to their end even if a cancellation
-    // arrives, so the live database is never left half swapped.
-    SwapOutcome swap =
-        Detached.call(
-            () ->
-                steps.run(
-                    SWAP,
-                    () ->
-                        postgres.swapIntoLive(
-                            new SwapRequest(
-                                plan.stagingDatabase(),
-                                plan.targetDatabase(),
-                                plan.replacedDatabase(),
-                                "flowviz-dr restore "
-                                    + Workflow.getInfo().getWorkflowId()
-                                    + " of "
-                                    + backup.key()),
-                            plan.server()),
-                    s ->
-                        s.retiredDatabase() == null
-                            ? "no live database existed; restored data is now " + s.liveDatabase()
-                            : "live database kept as "
-                                + s.retiredDatabase()
-                                + "; "
-                                + s.terminatedSessions()
-                                + " sessions ended"));
-    swapped = true;
-    VerificationReport verified = report;
-    return Detached.call(() -> finishAfterSwap(trail, startedAt, verified, swap));
   }
 
   /** Workflow.getVersion change id: one activity downloads and decrypts, overlapped. */
