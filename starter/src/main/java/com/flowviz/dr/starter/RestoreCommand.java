@@ -1,5 +1,6 @@
 package com.flowviz.dr.starter;
 
+import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
@@ -124,27 +125,23 @@ class RestoreCommand implements Callable<Integer> {
     String id =
         workflowId != null ? workflowId : "restore-" + target + "-" + Ids.stamp(Instant.now());
     RestoreRequest request =
-        new RestoreRequest(
-                backup,
-                before,
-                prefix,
-                bucket,
-                target,
-                Ids.operator(operator),
-                reason,
-                incidentAt,
-                keepStagingOnFailure ? Boolean.TRUE : null,
-                null,
-                server == null ? null : com.flowviz.dr.activities.postgres.PgServer.named(server),
-                null,
-                null,
-                null,
-                null,
-                waitForLease,
-                sourceDatabase)
-            .acceptingUnsigned(
-                acceptUnsigned ? Boolean.TRUE : null,
-                acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null);
+        RestoreRequest.builder()
+            .backupKey(backup)
+            .restorePointBefore(before)
+            .backupPrefix(prefix)
+            .bucket(bucket)
+            .targetDatabase(target)
+            .operator(Ids.operator(operator))
+            .reason(reason)
+            .incidentAt(incidentAt)
+            .keepStagingOnFailure(keepStagingOnFailure ? Boolean.TRUE : null)
+            .targetServer(server == null ? null : PgServer.named(server))
+            .waitForLease(waitForLease)
+            .sourceDatabase(sourceDatabase)
+            .acceptUnsigned(acceptUnsigned ? Boolean.TRUE : null)
+            .unsignedReason(
+                acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null)
+            .build();
     try {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =

@@ -112,23 +112,24 @@ class RestoreWeeklyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     String id = workflowId != null ? workflowId : "restore-weekly-" + Ids.stamp(Instant.now());
     WeeklyRestoreRequest request =
-        new WeeklyRestoreRequest(
-            backup,
-            before,
-            prefix,
-            bucket,
-            tier,
-            days,
-            target,
-            replaceProduction ? Boolean.TRUE : null,
-            productionDatabase,
-            Ids.operator(operator),
-            reason,
-            pollInterval,
-            maxWait,
-            null,
-            acceptUnsigned ? Boolean.TRUE : null,
-            acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null);
+        WeeklyRestoreRequest.builder()
+            .backupKey(backup)
+            .restorePointBefore(before)
+            .backupPrefix(prefix)
+            .bucket(bucket)
+            .retrievalTier(tier)
+            .retrievalDays(days)
+            .targetDatabase(target)
+            .replaceProduction(replaceProduction ? Boolean.TRUE : null)
+            .productionDatabase(productionDatabase)
+            .operator(Ids.operator(operator))
+            .reason(reason)
+            .pollInterval(pollInterval)
+            .maxWait(maxWait)
+            .acceptUnsigned(acceptUnsigned ? Boolean.TRUE : null)
+            .unsignedReason(
+                acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null)
+            .build();
     try {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =

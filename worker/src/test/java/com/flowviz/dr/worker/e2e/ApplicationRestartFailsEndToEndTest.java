@@ -7,6 +7,7 @@ import com.flowviz.dr.activities.testing.TestMoto;
 import com.flowviz.dr.activities.testing.TestPostgres;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
+import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import java.util.List;
 import java.util.Map;
@@ -77,24 +78,15 @@ class ApplicationRestartFailsEndToEndTest {
             .client
             .newWorkflowStub(RestoreFromBackupWorkflow.class, Restores.options("restore-" + side))
             .restore(
-                new com.flowviz.dr.workflows.restore.RestoreRequest(
-                    "latest",
-                    null,
-                    null,
-                    bucket,
-                    side,
-                    "test-operator",
-                    "audit copy",
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    live)); // live's newest backup, restored under another name
+                // live's newest backup, restored under another name
+                RestoreRequest.builder()
+                    .backupKey("latest")
+                    .bucket(bucket)
+                    .targetDatabase(side)
+                    .operator("test-operator")
+                    .reason("audit copy")
+                    .sourceDatabase(live)
+                    .build());
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     StepRecord restart = step(result, "restart-application");

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.flowviz.dr.activities.audit.AuditEntry;
 import com.flowviz.dr.activities.audit.AuditStore;
 import com.flowviz.dr.activities.json.Json;
+import com.flowviz.dr.activities.postgres.ClusterGlobals;
+import com.flowviz.dr.activities.postgres.PgBinaries;
 import com.flowviz.dr.activities.testing.GpgHome;
 import com.flowviz.dr.activities.testing.TestMoto;
 import com.flowviz.dr.activities.testing.TestPostgres;
@@ -30,6 +32,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -194,7 +197,7 @@ class AuthenticBackupsEndToEndTest {
             .newWorkflowStub(BackupWorkflow.class, Restores.options("backup-" + live))
             .backup(
                 new BackupRequest(live, bucket, "test-operator", "signed backup, forged roles"));
-    String globals = com.flowviz.dr.activities.postgres.ClusterGlobals.keyFor(backup.key());
+    String globals = ClusterGlobals.keyFor(backup.key());
     Path forgedSql =
         Files.writeString(
             dir.resolve("forged-globals.sql"),
@@ -236,10 +239,7 @@ class AuthenticBackupsEndToEndTest {
     // Made as a person would, without flowviz-dr: pg_dump -Fc | gpg -e.
     Path cipher = dir.resolve("by-hand.dump.gpg");
     ProcessBuilder pgDump =
-        new ProcessBuilder(
-            com.flowviz.dr.activities.postgres.PgBinaries.locate(null).program("pg_dump"),
-            "-Fc",
-            "--dbname=" + live);
+        new ProcessBuilder(PgBinaries.locate(null).program("pg_dump"), "-Fc", "--dbname=" + live);
     TestPostgres.settings()
         .toolEnvironment()
         .forEach(
@@ -251,7 +251,7 @@ class AuthenticBackupsEndToEndTest {
     for (Process p :
         ProcessBuilder.startPipeline(
             List.of(pgDump, stack.gpg.encryptFromStdin(WorkerTestStack.KEY_EMAIL, cipher)))) {
-      assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS));
       assertEquals(0, p.exitValue());
     }
     String key =
@@ -305,9 +305,10 @@ class AuthenticBackupsEndToEndTest {
             .client
             .newWorkflowStub(RestoreFromBackupWorkflow.class, options)
             .restore(
-                Restores.latest(bucket, live)
-                    .acceptingUnsigned(
-                        true, "dumped by hand before the 2026 upgrade, ticket OPS-4711"));
+                Restores.latest(bucket, live).toBuilder()
+                    .acceptUnsigned(true)
+                    .unsignedReason("dumped by hand before the 2026 upgrade, ticket OPS-4711")
+                    .build());
     assertEquals(RestoreResult.RESTORED, accepted.outcome());
     assertTrue(
         accepted.steps().stream()
@@ -338,22 +339,14 @@ class AuthenticBackupsEndToEndTest {
     Restores.backup(live, bucket);
     Map<String, String> before = TestPostgres.fingerprint(live);
     RestoreRequest strict =
-        new RestoreRequest(
-            "latest",
-            null,
-            null,
-            bucket,
-            live,
-            "test-operator",
-            "breach",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            true);
+        RestoreRequest.builder()
+            .backupKey("latest")
+            .bucket(bucket)
+            .targetDatabase(live)
+            .operator("test-operator")
+            .reason("breach")
+            .strictIntegrity(true)
+            .build();
 
     WorkflowFailedException e =
         assertThrows(

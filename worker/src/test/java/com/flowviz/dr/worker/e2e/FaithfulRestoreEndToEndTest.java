@@ -17,6 +17,7 @@ import com.flowviz.dr.workflows.backup.BackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
+import com.flowviz.dr.workflows.restore.RestoreSteps;
 import io.temporal.client.WorkflowOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -106,22 +107,18 @@ class FaithfulRestoreEndToEndTest {
             .client
             .newWorkflowStub(RestoreFromBackupWorkflow.class, options("restore-faithful"))
             .restore(
-                new RestoreRequest(
-                    "latest",
-                    null,
-                    null,
-                    bucket,
-                    prod.database(),
-                    "test-operator",
-                    "issue 15",
-                    null,
-                    null,
-                    null));
+                RestoreRequest.builder()
+                    .backupKey("latest")
+                    .bucket(bucket)
+                    .targetDatabase(prod.database())
+                    .operator("test-operator")
+                    .reason("issue 15")
+                    .build());
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     String pgRestore =
         result.steps().stream()
-            .filter(s -> s.step().equals(com.flowviz.dr.workflows.restore.RestoreSteps.PG_RESTORE))
+            .filter(s -> s.step().equals(RestoreSteps.PG_RESTORE))
             .findFirst()
             .orElseThrow()
             .detail();
@@ -175,10 +172,7 @@ class FaithfulRestoreEndToEndTest {
                   server.get("user").asText(),
                   superuserPassword,
                   null));
-      String pgRestore =
-          detailOf(
-              result.get("restore").get("steps"),
-              com.flowviz.dr.workflows.restore.RestoreSteps.PG_RESTORE);
+      String pgRestore = detailOf(result.get("restore").get("steps"), RestoreSteps.PG_RESTORE);
       assertTrue(
           pgRestore.contains("created from the backup's globals")
               && pgRestore.contains(prod.owner()),

@@ -246,7 +246,7 @@ class OneRecoveryPerDatabaseTest {
                 .setTaskQueue("nobody-polls-this")
                 .setWorkflowId(id)
                 .build());
-    stub.start(RestoreRequest.latest("x", "test-operator", null));
+    stub.start(RestoreRequest.builder().targetDatabase("x").operator("test-operator").build());
     return stub;
   }
 
@@ -306,22 +306,14 @@ class OneRecoveryPerDatabaseTest {
   }
 
   private static RestoreRequest request(String bucket, String target, String waitForLease) {
-    return new RestoreRequest(
-        "latest",
-        null,
-        null,
-        bucket,
-        target,
-        "test-operator",
-        "end-to-end test",
-        null,
-        null,
-        null,
-        null,
-        false,
-        null,
-        null,
-        null,
-        waitForLease);
+    return RestoreRequest.builder()
+        .backupKey("latest")
+        .bucket(bucket)
+        .targetDatabase(target)
+        .operator("test-operator")
+        .reason("end-to-end test")
+        .applicationSteps(false)
+        .waitForLease(waitForLease)
+        .build();
   }
 }

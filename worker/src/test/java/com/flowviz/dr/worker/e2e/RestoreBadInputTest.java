@@ -13,9 +13,12 @@ import com.flowviz.dr.workflows.backup.BackupResult;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -103,7 +106,7 @@ class RestoreBadInputTest {
   @Test
   void aTruncatedObject() throws Exception {
     byte[] object = encryptedFor(stack.gpg, WorkerTestStack.KEY_EMAIL, validArchive());
-    put(goodKey(), java.util.Arrays.copyOf(object, object.length * 2 / 3));
+    put(goodKey(), Arrays.copyOf(object, object.length * 2 / 3));
     expectFailure(latest(), FailureTypes.BACKUP_CORRUPT, "truncated");
   }
 
@@ -146,17 +149,12 @@ class RestoreBadInputTest {
   @Test
   void aTargetDatabaseNameThatIsNotASafeIdentifier() {
     RestoreRequest hostile =
-        new RestoreRequest(
-            "latest",
-            null,
-            null,
-            bucket,
-            live + "\"; DROP DATABASE postgres; --",
-            "mallory",
-            null,
-            null,
-            null,
-            null);
+        RestoreRequest.builder()
+            .backupKey("latest")
+            .bucket(bucket)
+            .targetDatabase(live + "\"; DROP DATABASE postgres; --")
+            .operator("mallory")
+            .build();
     expectFailure(hostile, FailureTypes.INVALID_INPUT, "is not a safe database name");
   }
 
@@ -182,8 +180,13 @@ class RestoreBadInputTest {
   }
 
   private RestoreRequest request(String key, String before) {
-    return new RestoreRequest(
-        key, before, null, bucket, live, "test-operator", null, null, null, null);
+    return RestoreRequest.builder()
+        .backupKey(key)
+        .restorePointBefore(before)
+        .bucket(bucket)
+        .targetDatabase(live)
+        .operator("test-operator")
+        .build();
   }
 
   private void put(String key, byte[] content) {
@@ -204,8 +207,8 @@ class RestoreBadInputTest {
   private static byte[] readAll(Path file) {
     try {
       return Files.readAllBytes(file);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -31,8 +31,13 @@ final class Restores {
   }
 
   static RestoreRequest latest(String bucket, String target) {
-    return new RestoreRequest(
-        "latest", null, null, bucket, target, "test-operator", "end-to-end test", null, null, null);
+    return RestoreRequest.builder()
+        .backupKey("latest")
+        .bucket(bucket)
+        .targetDatabase(target)
+        .operator("test-operator")
+        .reason("end-to-end test")
+        .build();
   }
 
   /**
@@ -40,24 +45,14 @@ final class Restores {
    * database.
    */
   static RestoreRequest latestOf(String bucket, String source, String target) {
-    return new RestoreRequest(
-        "latest",
-        null,
-        null,
-        bucket,
-        target,
-        "test-operator",
-        "end-to-end test",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        source);
+    return RestoreRequest.builder()
+        .backupKey("latest")
+        .bucket(bucket)
+        .targetDatabase(target)
+        .operator("test-operator")
+        .reason("end-to-end test")
+        .sourceDatabase(source)
+        .build();
   }
 
   static WorkflowOptions options(String prefix) {

@@ -21,6 +21,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -190,8 +191,14 @@ class WeeklyRestoreEndToEndTest {
   }
 
   private WeeklyRestoreRequest request(String key, String tier, int days) {
-    return new WeeklyRestoreRequest(
-        key, null, null, bucket, tier, days, null, null, source, "erin", null, null, null);
+    return WeeklyRestoreRequest.builder()
+        .backupKey(key)
+        .bucket(bucket)
+        .retrievalTier(tier)
+        .retrievalDays(days)
+        .productionDatabase(source)
+        .operator("erin")
+        .build();
   }
 
   private BackupResult weeklyBackup() {
@@ -210,7 +217,7 @@ class WeeklyRestoreEndToEndTest {
   }
 
   private int starter(String... args) {
-    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    String[] all = Arrays.copyOf(args, args.length + 1);
     all[args.length] = "--address=" + stack.temporal.address();
     StringWriter err = new StringWriter();
     int exit = StarterCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), all);

@@ -59,20 +59,16 @@ class WeeklyRestoreSurvivesWorkerKillsTest {
                 "RestoreFromWeeklyBackup",
                 SeparateWorkerStack.options("weekly-restore-" + System.nanoTime()));
         restore.start(
-            new WeeklyRestoreRequest(
-                backup.key(),
-                null,
-                null,
-                bucket,
-                "Standard",
-                7,
-                null,
-                null,
-                source,
-                "carol",
-                "HACCP audit",
-                "PT2S",
-                null));
+            WeeklyRestoreRequest.builder()
+                .backupKey(backup.key())
+                .bucket(bucket)
+                .retrievalTier("Standard")
+                .retrievalDays(7)
+                .productionDatabase(source)
+                .operator("carol")
+                .reason("HACCP audit")
+                .pollInterval("PT2S")
+                .build());
         RestoreFromWeeklyBackupWorkflow typed =
             stack.client.newWorkflowStub(
                 RestoreFromWeeklyBackupWorkflow.class, restore.getExecution().getWorkflowId());

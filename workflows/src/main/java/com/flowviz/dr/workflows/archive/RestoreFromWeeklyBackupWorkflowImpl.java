@@ -1,5 +1,7 @@
 package com.flowviz.dr.workflows.archive;
 
+import static com.flowviz.dr.workflows.archive.WeeklyRestoreSteps.*;
+
 import com.flowviz.dr.activities.storage.ArchiveActivities;
 import com.flowviz.dr.activities.storage.ArchiveStatus;
 import com.flowviz.dr.activities.storage.BackupObject;
@@ -7,11 +9,10 @@ import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.storage.RetrievalOutcome;
 import com.flowviz.dr.activities.storage.RetrievalRequest;
 import com.flowviz.dr.workflows.FailureTypes;
-import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
 import com.flowviz.dr.workflows.common.AuditTrail;
-import com.flowviz.dr.workflows.common.Failures;
+import com.flowviz.dr.workflows.common.ProcedureEnvelope;
 import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.common.StepTracker;
@@ -30,14 +31,12 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBackupWorkflow {
 
-  static final String RESOLVE_BACKUP = "resolve-backup";
-  static final String INSPECT_ARCHIVE = "inspect-storage-class";
-  static final String REQUEST_RETRIEVAL = "request-retrieval";
-  static final String WAIT_FOR_RETRIEVAL = "wait-for-retrieval";
-  static final String RESTORE = "restore-with-runbook-4.1";
+  /** The failure type of a weekly restore whose root cause carries none. */
+  private static final String WEEKLY_RESTORE_FAILED = "WeeklyRestoreFailed";
 
   private final BackupStorageActivities storage =
       Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
@@ -45,7 +44,6 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
       Workflow.newActivityStub(ArchiveActivities.class, ActivityTimeouts.QUICK);
 
   private WeeklyRestorePlan plan;
-  private com.flowviz.dr.activities.postgres.PgServer targetServer;
   private StepTracker steps;
   private BackupObject backup;
   private String target;
@@ -57,12 +55,11 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
   public WeeklyRestoreResult restore(WeeklyRestoreRequest request) {
     Instant startedAt = now();
     plan = WeeklyRestorePlan.from(request, startedAt);
-    targetServer = request == null ? null : request.targetServer();
     AuditTrail trail = new AuditTrail(plan.operator());
     RunSearchAttributes.tag("4.2", plan.operator(), null);
     steps = new StepTracker(trail);
     trail.record(
-        "weekly-restore-requested",
+        REQUESTED,
         StepRecord.RUNNING,
         "restore "
             + plan.selector().describe()
@@ -73,71 +70,71 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
             + " days"
             + (plan.reason().isEmpty() ? "" : "; reason: " + plan.reason()));
     try {
-      backup =
-          steps.run(
-              RESOLVE_BACKUP,
-              () -> storage.resolveBackup(plan.selector()),
-              b -> b.uri() + " taken " + b.takenAt() + " (" + b.storageClass() + ")");
-      trail.backupKey(backup.key());
-      target = plan.targetFor(backup.takenAt());
-      RunSearchAttributes.backupKey(backup.key());
-      RunSearchAttributes.targetDatabase(target);
-      ArchiveStatus status =
-          steps.run(
-              INSPECT_ARCHIVE,
-              () -> archive.inspectArchive(backup),
-              s -> s.storageClass() + ": " + s.state());
-      Instant waitStarted = now();
-      if (!status.canBeRead()) {
-        status = retrieve(status);
-      } else {
-        steps.skip(WAIT_FOR_RETRIEVAL, status.storageClass() + " is readable without a retrieval");
-      }
-      Duration waited = Duration.between(waitStarted, now());
-      RestoreResult restored =
-          steps.run(
-              RESTORE,
-              this::restoreWithRunbook41,
-              r -> r.outcome() + " into " + r.targetDatabase());
-      trail.record(
-          "weekly-restore",
-          StepRecord.SUCCEEDED,
-          "restored " + backup.key() + " into " + target + " after waiting " + waited);
-      return new WeeklyRestoreResult(
-          target, retrieval, waited, restored, steps.steps(), Duration.between(startedAt, now()));
-    } catch (RuntimeException e) {
-      boolean cancelled = StepTracker.isCancellation(e);
-      String detail = Failures.rootMessage(e);
-      if (cancelled && retrieval != null && retrieval.completedAt() == null) {
-        detail =
-            "cancelled while waiting; the retrieval requested from S3 cannot be withdrawn and"
-                + " completes (and is billed) anyway; its copy expires after "
-                + plan.days()
-                + " days";
-      }
-      trail.record("weekly-restore", cancelled ? StepRecord.CANCELLED : StepRecord.FAILED, detail);
-      if (cancelled || e instanceof ApplicationFailure) {
-        throw e;
-      }
-      String type = Failures.rootType(e);
-      throw ApplicationFailure.newNonRetryableFailureWithCause(
-          Failures.rootMessage(e), type == null ? "WeeklyRestoreFailed" : type, e);
+      return ProcedureEnvelope.run(
+          WEEKLY_RESTORE_FAILED,
+          () -> retrieveAndRestore(trail, startedAt),
+          failure -> trail.record(WEEKLY_RESTORE, failure.stepStatus(), describe(failure)));
     } finally {
       trail.awaitAll();
     }
   }
 
+  /** Runbook 4.2: find the backup, have it retrieved from the archive if need be, restore it. */
+  private WeeklyRestoreResult retrieveAndRestore(AuditTrail trail, Instant startedAt) {
+    backup =
+        steps.run(
+            RESOLVE_BACKUP,
+            () -> storage.resolveBackup(plan.selector()),
+            b -> b.uri() + " taken " + b.takenAt() + " (" + b.storageClass() + ")");
+    trail.backupKey(backup.key());
+    target = plan.targetFor(backup.takenAt());
+    RunSearchAttributes.backupKey(backup.key());
+    RunSearchAttributes.targetDatabase(target);
+    ArchiveStatus status =
+        steps.run(
+            INSPECT_ARCHIVE,
+            () -> archive.inspectArchive(backup),
+            s -> s.storageClass() + ": " + s.state());
+    Instant waitStarted = now();
+    if (!status.canBeRead()) {
+      status = retrieve(status);
+    } else {
+      steps.skip(WAIT_FOR_RETRIEVAL, status.storageClass() + " is readable without a retrieval");
+    }
+    Duration waited = Duration.between(waitStarted, now());
+    RestoreResult restored =
+        steps.run(
+            RESTORE, this::restoreWithRunbook41, r -> r.outcome() + " into " + r.targetDatabase());
+    trail.record(
+        WEEKLY_RESTORE,
+        StepRecord.SUCCEEDED,
+        "restored " + backup.key() + " into " + target + " after waiting " + waited);
+    return WeeklyRestoreResult.builder()
+        .targetDatabase(target)
+        .retrieval(retrieval)
+        .waited(waited)
+        .restore(restored)
+        .steps(steps.steps())
+        .elapsed(Duration.between(startedAt, now()))
+        .build();
+  }
+
+  /**
+   * What the audit trail says of a failure; a cancelled retrieval still completes and is billed.
+   */
+  private String describe(ProcedureEnvelope.Failure failure) {
+    if (failure.cancelled() && retrieval != null && retrieval.completedAt() == null) {
+      return "cancelled while waiting; the retrieval requested from S3 cannot be withdrawn and"
+          + " completes (and is billed) anyway; its copy expires after "
+          + plan.days()
+          + " days";
+    }
+    return failure.message();
+  }
+
   private ArchiveStatus retrieve(ArchiveStatus status) {
     String archiveClass = status.archiveClass();
-    if (!plan.tier().availableFor(archiveClass)) {
-      throw InputValidation.invalid(
-          "retrievalTier "
-              + plan.tier().s3Name()
-              + " is not available for "
-              + archiveClass
-              + "; use Standard (within 12 hours) or Bulk (within 48 hours). No retrieval was"
-              + " requested.");
-    }
+    plan.checkTierAvailableFor(archiveClass);
     RetrievalOutcome outcome =
         steps.run(
             REQUEST_RETRIEVAL,
@@ -272,21 +269,17 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
                 .setStaticSummary("Restore " + backup.key() + " into " + target)
                 .build());
     return child.restore(
-        new RestoreRequest(
-                backup.key(),
-                null,
-                null,
-                backup.bucket(),
-                target,
-                plan.operator(),
-                plan.reason().isEmpty() ? "weekly restore" : plan.reason(),
-                null,
-                null,
-                null,
-                targetServer,
-                targetServer == null ? null : Boolean.FALSE,
-                null)
-            .acceptingUnsigned(plan.acceptUnsigned() ? Boolean.TRUE : null, plan.unsignedReason()));
+        RestoreRequest.builder()
+            .backupKey(backup.key())
+            .bucket(backup.bucket())
+            .targetDatabase(target)
+            .operator(plan.operator())
+            .reason(plan.reason().isEmpty() ? "weekly restore" : plan.reason())
+            .targetServer(plan.targetServer())
+            .applicationSteps(plan.targetServer() == null ? null : Boolean.FALSE)
+            .acceptUnsigned(plan.acceptUnsigned() ? Boolean.TRUE : null)
+            .unsignedReason(plan.unsignedReason())
+            .build());
   }
 
   @Override
@@ -304,7 +297,7 @@ public class RestoreFromWeeklyBackupWorkflowImpl implements RestoreFromWeeklyBac
         target,
         retrieval,
         restoreWorkflowId,
-        steps == null ? java.util.List.of() : steps.steps());
+        steps == null ? List.of() : steps.steps());
   }
 
   @SuppressWarnings("unchecked")

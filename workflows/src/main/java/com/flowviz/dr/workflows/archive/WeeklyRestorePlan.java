@@ -1,10 +1,14 @@
 package com.flowviz.dr.workflows.archive;
 
+import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.storage.BackupSelector;
 import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.DurationInput;
 import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.InstantInput;
+import com.flowviz.dr.workflows.ServerInput;
+import com.flowviz.dr.workflows.restore.UnsignedBackups;
+import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,6 +28,7 @@ record WeeklyRestorePlan(
     String reason,
     Duration pollInterval,
     Duration maxWait,
+    PgServer targetServer,
     String unsignedReason) {
 
   static final int MIN_DAYS = 1;
@@ -33,19 +38,17 @@ record WeeklyRestorePlan(
 
   static WeeklyRestorePlan from(WeeklyRestoreRequest request, Instant now) {
     if (request == null) {
-      request = WeeklyRestoreRequest.of(null, null, null);
+      request = WeeklyRestoreRequest.builder().build();
     }
     String bucket =
         request.bucket() == null
             ? Defaults.BUCKET
             : InputValidation.bucketName("bucket", request.bucket());
     if (request.targetServer() != null
-        && io.temporal.workflow.Workflow.getVersion(
-                "server-inputs-name-servers", io.temporal.workflow.Workflow.DEFAULT_VERSION, 1)
-            >= 1) {
+        && Workflow.getVersion("server-inputs-name-servers", Workflow.DEFAULT_VERSION, 1) >= 1) {
       // Checked here too, not only by the 4.1 child: a foreign server is refused before the Glacier
       // retrieval.
-      com.flowviz.dr.workflows.ServerInput.validate("targetServer", request.targetServer());
+      ServerInput.validate("targetServer", request.targetServer());
     }
     String prefix =
         request.backupPrefix() == null
@@ -102,8 +105,7 @@ record WeeklyRestorePlan(
         DurationInput.parse(
             "maxWait", request.maxWait(), null, Duration.ofMinutes(1), Duration.ofDays(14));
     String unsignedReason =
-        com.flowviz.dr.workflows.restore.UnsignedBackups.reason(
-            request.acceptUnsigned(), request.unsignedReason(), false);
+        UnsignedBackups.reason(request.acceptUnsigned(), request.unsignedReason(), false);
     return new WeeklyRestorePlan(
         new BackupSelector(bucket, prefix, key, before, null, key == null ? production : null),
         tier,
@@ -115,6 +117,7 @@ record WeeklyRestorePlan(
         InputValidation.freeText("reason", request.reason(), 2000),
         poll,
         maxWait,
+        request.targetServer(),
         Boolean.TRUE.equals(request.acceptUnsigned()) ? unsignedReason : null);
   }
 
@@ -140,6 +143,22 @@ record WeeklyRestorePlan(
             ? productionDatabase.substring(0, 63 - suffix.length())
             : productionDatabase;
     return base + suffix;
+  }
+
+  /**
+   * Refuses a tier the backup's archive class does not offer (Expedited for Deep Archive), before
+   * any retrieval is requested.
+   */
+  void checkTierAvailableFor(String archiveClass) {
+    if (!tier.availableFor(archiveClass)) {
+      throw InputValidation.invalid(
+          "retrievalTier "
+              + tier.s3Name()
+              + " is not available for "
+              + archiveClass
+              + "; use Standard (within 12 hours) or Bulk (within 48 hours). No retrieval was"
+              + " requested.");
+    }
   }
 
   Duration pollIntervalFor(String archiveClass) {

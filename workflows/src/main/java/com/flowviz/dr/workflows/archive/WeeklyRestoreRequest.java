@@ -1,6 +1,7 @@
 package com.flowviz.dr.workflows.archive;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.flowviz.dr.activities.postgres.PgServer;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
@@ -50,7 +51,7 @@ public record WeeklyRestoreRequest(
     String reason,
     String pollInterval,
     String maxWait,
-    com.flowviz.dr.activities.postgres.PgServer targetServer,
+    PgServer targetServer,
     Boolean acceptUnsigned,
     String unsignedReason) {
   /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
@@ -61,76 +62,5 @@ public record WeeklyRestoreRequest(
   /** A builder holding this record's fields, to change some of them by name. */
   public WeeklyRestoreRequestBuilder toBuilder() {
     return WeeklyRestoreRequestBuilder.builder(this);
-  }
-
-  public WeeklyRestoreRequest(
-      String backupKey,
-      String restorePointBefore,
-      String backupPrefix,
-      String bucket,
-      String retrievalTier,
-      Integer retrievalDays,
-      String targetDatabase,
-      Boolean replaceProduction,
-      String productionDatabase,
-      String operator,
-      String reason,
-      String pollInterval,
-      String maxWait,
-      com.flowviz.dr.activities.postgres.PgServer targetServer) {
-    this(
-        backupKey,
-        restorePointBefore,
-        backupPrefix,
-        bucket,
-        retrievalTier,
-        retrievalDays,
-        targetDatabase,
-        replaceProduction,
-        productionDatabase,
-        operator,
-        reason,
-        pollInterval,
-        maxWait,
-        targetServer,
-        null,
-        null);
-  }
-
-  public WeeklyRestoreRequest(
-      String backupKey,
-      String restorePointBefore,
-      String backupPrefix,
-      String bucket,
-      String retrievalTier,
-      Integer retrievalDays,
-      String targetDatabase,
-      Boolean replaceProduction,
-      String productionDatabase,
-      String operator,
-      String reason,
-      String pollInterval,
-      String maxWait) {
-    this(
-        backupKey,
-        restorePointBefore,
-        backupPrefix,
-        bucket,
-        retrievalTier,
-        retrievalDays,
-        targetDatabase,
-        replaceProduction,
-        productionDatabase,
-        operator,
-        reason,
-        pollInterval,
-        maxWait,
-        null);
-  }
-
-  public static WeeklyRestoreRequest of(String backupKey, String bucket, String operator) {
-    return new WeeklyRestoreRequest(
-        backupKey, null, null, bucket, null, null, null, null, null, operator, null, null, null,
-        null);
   }
 }

@@ -238,40 +238,28 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
           Workflow.newChildWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, options);
       return weekly
           .restore(
-              new WeeklyRestoreRequest(
-                  backup.key(),
-                  null,
-                  null,
-                  backup.bucket(),
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  plan.operator(),
-                  reason,
-                  null,
-                  null,
-                  scratch.server()))
+              WeeklyRestoreRequest.builder()
+                  .backupKey(backup.key())
+                  .bucket(backup.bucket())
+                  .operator(plan.operator())
+                  .reason(reason)
+                  .targetServer(scratch.server())
+                  .build())
           .restore();
     }
     RestoreFromBackupWorkflow daily =
         Workflow.newChildWorkflowStub(RestoreFromBackupWorkflow.class, options);
     return daily.restore(
-        new RestoreRequest(
-            backup.key(),
-            null,
-            null,
-            backup.bucket(),
-            plan.database(),
-            plan.operator(),
-            reason,
-            null,
-            null,
-            null,
-            scratch.server(),
-            false,
-            backup.region()));
+        RestoreRequest.builder()
+            .backupKey(backup.key())
+            .bucket(backup.bucket())
+            .targetDatabase(plan.database())
+            .operator(plan.operator())
+            .reason(reason)
+            .targetServer(scratch.server())
+            .applicationSteps(false)
+            .bucketRegion(backup.region())
+            .build());
   }
 
   private boolean tearDown(DrillPlan plan) {

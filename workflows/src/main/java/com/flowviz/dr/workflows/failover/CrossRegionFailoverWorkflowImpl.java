@@ -361,22 +361,20 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
                         + plan.targetRegion())
                 .build());
     return child.restore(
-        new RestoreRequest(
-            freshness.source().newest().key(),
-            null,
-            null,
-            plan.sourceBucket(),
-            plan.database(),
-            plan.operator(),
-            plan.reason().isEmpty()
-                ? plan.direction() + " to " + plan.targetRegion()
-                : plan.reason(),
-            plan.incidentAt().toString(),
-            null,
-            null,
-            stack.database(),
-            false,
-            plan.sourceRegion()));
+        RestoreRequest.builder()
+            .backupKey(freshness.source().newest().key())
+            .bucket(plan.sourceBucket())
+            .targetDatabase(plan.database())
+            .operator(plan.operator())
+            .reason(
+                plan.reason().isEmpty()
+                    ? plan.direction() + " to " + plan.targetRegion()
+                    : plan.reason())
+            .incidentAt(plan.incidentAt().toString())
+            .targetServer(stack.database())
+            .applicationSteps(false)
+            .bucketRegion(plan.sourceRegion())
+            .build());
   }
 
   /** Temporal's infrequent-polling pattern again: one activity, retried every 10 s until INSYNC. */

@@ -1205,22 +1205,18 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
                     + identified.backup().key()));
     BackupObject b = identified.backup();
     return child.restore(
-        new RestoreRequest(
-            b.key(),
-            null,
-            null,
-            b.bucket(),
-            plan.targetDatabase(),
-            plan.operator(),
-            reason(),
-            plan.damageStartedAt().toString(),
-            null,
-            null,
-            null,
-            applicationSteps,
-            b.region(),
-            stageOnly,
-            strictIntegrity));
+        RestoreRequest.builder()
+            .backupKey(b.key())
+            .bucket(b.bucket())
+            .targetDatabase(plan.targetDatabase())
+            .operator(plan.operator())
+            .reason(reason())
+            .incidentAt(plan.damageStartedAt().toString())
+            .applicationSteps(applicationSteps)
+            .bucketRegion(b.region())
+            .stageOnly(stageOnly)
+            .strictIntegrity(strictIntegrity)
+            .build());
   }
 
   private String describe(RestoreResult r) {

@@ -376,20 +376,18 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
                         + instance.server().describe())
                 .build());
     return child.restore(
-        new RestoreRequest(
-                backup.key(),
-                null,
-                null,
-                backup.bucket(),
-                database,
-                operator,
-                reason.isEmpty() ? "restore to new instance " + instance.name() : reason,
-                incidentAt,
-                null,
-                null,
-                instance.server(),
-                false)
-            .acceptingUnsigned(acceptUnsigned == null ? null : Boolean.TRUE, acceptUnsigned));
+        RestoreRequest.builder()
+            .backupKey(backup.key())
+            .bucket(backup.bucket())
+            .targetDatabase(database)
+            .operator(operator)
+            .reason(reason.isEmpty() ? "restore to new instance " + instance.name() : reason)
+            .incidentAt(incidentAt)
+            .targetServer(instance.server())
+            .applicationSteps(false)
+            .acceptUnsigned(acceptUnsigned == null ? null : Boolean.TRUE)
+            .unsignedReason(acceptUnsigned)
+            .build());
   }
 
   /** The reason an unsigned backup may be restored, when the request accepted one; else null. */

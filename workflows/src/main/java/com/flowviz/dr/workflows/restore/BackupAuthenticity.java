@@ -1,5 +1,8 @@
 package com.flowviz.dr.workflows.restore;
 
+import static com.flowviz.dr.workflows.restore.RestoreSteps.UNSIGNED_BACKUP_ACCEPTED;
+import static com.flowviz.dr.workflows.restore.RestoreSteps.VERIFY_MANIFEST_SIGNATURE;
+
 import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
 import com.flowviz.dr.activities.crypto.ManifestCheck;
 import com.flowviz.dr.activities.crypto.SignatureCheck;
@@ -29,8 +32,6 @@ final class BackupAuthenticity {
    * configured.
    */
   static final String CHANGE_ID = "restore-verifies-signatures";
-
-  static final String VERIFY_MANIFEST_SIGNATURE = "verify-manifest-signature";
 
   private final BackupDecryptionActivities anyWorker =
       Workflow.newActivityStub(BackupDecryptionActivities.class, ActivityTimeouts.QUICK);
@@ -135,7 +136,7 @@ final class BackupAuthenticity {
 
   private void acceptedUnsigned(String what) {
     trail.record(
-        "unsigned-backup-accepted",
+        UNSIGNED_BACKUP_ACCEPTED,
         StepRecord.SUCCEEDED,
         "the "
             + what

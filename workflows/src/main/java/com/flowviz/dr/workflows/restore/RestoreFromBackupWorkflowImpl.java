@@ -21,8 +21,10 @@ import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
 import com.flowviz.dr.workflows.common.AuditTrail;
+import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.Detached;
 import com.flowviz.dr.workflows.common.Failures;
+import com.flowviz.dr.workflows.common.ProcedureEnvelope;
 import com.flowviz.dr.workflows.common.RpoAssessment;
 import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.workflows.common.StepRecord;
@@ -38,12 +40,16 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Collectors;
 
 public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow {
 
   /** How many hosts a restore tries before giving up, when a host vanishes with its work files. */
   private static final int MAX_WORK_HOSTS = 3;
+
+  /** The failure type of a restore whose root cause carries none. */
+  private static final String RESTORE_FAILED = "RestoreFailed";
 
   private final BackupStorageActivities storage =
       Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
@@ -60,6 +66,12 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
   private StepTracker steps;
   private BackupObject backup;
 
+  /** The host whose work files the restore discards at its end, once claimed. */
+  private WorkHost host;
+
+  /** Set at the point of no return: from then on a failure leaves the staging database alone. */
+  private boolean swapped;
+
   @Override
   public RestoreResult restore(RestoreRequest request) {
     Instant startedAt = now();
@@ -68,7 +80,7 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     AuditTrail trail = new AuditTrail(plan.operator());
     RunSearchAttributes.tag("4.1", plan.operator(), plan.targetDatabase());
     steps = new StepTracker(trail);
-    trail.record("restore-requested", StepRecord.RUNNING, describeRequest());
+    trail.record(REQUESTED, StepRecord.RUNNING, describeRequest());
     DatabaseLease lease = null;
     try {
       if (Workflow.getVersion(DatabaseLease.CHANGE_ID, Workflow.DEFAULT_VERSION, 1)
@@ -96,10 +108,10 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
       DatabaseLease lease =
           DatabaseLease.acquire(
               plan.server(), plan.targetDatabase(), "restore from backup (4.1)", plan.leaseWait());
-      trail.record("database-lease", StepRecord.SUCCEEDED, lease.describe());
+      trail.record(DATABASE_LEASE, StepRecord.SUCCEEDED, lease.describe());
       return lease;
     } catch (RuntimeException e) {
-      trail.record("restore", StepRecord.FAILED, Failures.rootMessage(e));
+      trail.record(RESTORE, StepRecord.FAILED, Failures.rootMessage(e));
       throw e;
     }
   }
@@ -111,159 +123,184 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         backup == null ? null : backup.key(),
         plan == null ? null : plan.targetDatabase(),
         plan == null ? null : plan.stagingDatabase(),
-        steps == null ? java.util.List.of() : steps.steps(),
+        steps == null ? List.of() : steps.steps(),
         backup == null ? null : backup.sizeBytes(),
         rowLoss.awaiting());
   }
 
   @Override
-  public String decide(com.flowviz.dr.workflows.common.Decision decision) {
+  public String decide(Decision decision) {
     return rowLoss.decide(decision);
   }
 
   @Override
-  public void validateDecision(com.flowviz.dr.workflows.common.Decision decision) {
+  public void validateDecision(Decision decision) {
     rowLoss.validate(decision);
   }
 
   @Override
-  public void decision(com.flowviz.dr.workflows.common.Decision decision) {
+  public void decision(Decision decision) {
     rowLoss.offer(decision);
   }
 
+  /**
+   * Runs the restore; on failure the staging database goes (unless the swap happened or asked
+   * otherwise) before the failure is recorded, and the work host's files go last in any case.
+   */
   private RestoreResult restoreWith(AuditTrail trail, Instant startedAt) {
-    boolean swapped = false;
-    WorkHost host = null;
     try {
-      backup =
-          steps.run(
-              RESOLVE_BACKUP,
-              () -> storage.resolveBackup(plan.selector()),
-              b ->
-                  b.uri()
-                      + " taken "
-                      + b.takenAt()
-                      + " ("
-                      + b.sizeBytes()
-                      + " bytes, "
-                      + b.storageClass()
-                      + ")");
-      trail.backupKey(backup.key());
-      RunSearchAttributes.backupKey(backup.key());
-      BackupManifest manifest = storage.readManifest(backup);
-      if (Workflow.getVersion(BackupAuthenticity.CHANGE_ID, Workflow.DEFAULT_VERSION, 1)
-          != Workflow.DEFAULT_VERSION) {
-        authenticity = new BackupAuthenticity(plan, steps, trail, backup);
-        manifest = authenticity.verifiedManifest(manifest);
-      }
-      if (plan.strictIntegrity() && (manifest == null || manifest.sha256() == null)) {
-        throw ApplicationFailure.newNonRetryableFailure(
-            "The backup "
-                + backup.uri()
-                + " has no manifest with a SHA-256 beside it, and this restore accepts only backups"
-                + " whose integrity can be proven. Choose a backup that has its "
-                + BackupManifest.SUFFIX
-                + " (every backup"
-                + " flowviz-dr takes has one). Nothing was changed.",
-            FailureTypes.BACKUP_INTEGRITY_FAILED);
-      }
-
-      VerificationReport report = null;
-      for (int hostAttempt = 1; report == null; hostAttempt++) {
-        host = WorkHost.claim(backup.key(), plan.workHostPickupTimeout());
-        try {
-          report = restoreIntoStagingOn(host, manifest);
-        } catch (TemporalFailure e) {
-          if (!WorkHost.isLost(e) || hostAttempt == MAX_WORK_HOSTS) {
-            throw e;
-          }
-          trail.record(
-              "work-host-lost",
-              StepRecord.FAILED,
-              host.taskQueue() + " did not pick up work; claiming another host");
-        }
-      }
-      if (!report.passed()) {
-        throw ApplicationFailure.newNonRetryableFailure(
-            "Verification of the restored data failed, so the live database \""
-                + plan.targetDatabase()
-                + "\" was not touched: "
-                + report.failedChecks().stream()
-                    .map(
-                        c ->
-                            c.name() + " (expected " + c.expected() + ", found " + c.actual() + ")")
-                    .collect(Collectors.joining("; "))
-                + ". Check the backup with `flowviz-dr list` and restore an earlier one.",
-            FailureTypes.VERIFICATION_FAILED,
-            report);
-      }
-
-      if (plan.stageOnly()) {
-        // The caller compares the staged data with the live database and decides what to do with
-        // it.
-        Duration elapsed = Duration.between(startedAt, now());
-        trail.record(
-            "restore",
-            StepRecord.SUCCEEDED,
-            "verified backup staged in " + plan.stagingDatabase() + "; live database untouched");
-        return new RestoreResult(
-            RestoreResult.STAGED,
-            backup,
-            plan.targetDatabase(),
-            null,
-            report,
-            RpoAssessment.of(plan.incidentAt(), backup.takenAt()),
-            null,
-            null,
-            steps.steps(),
-            elapsed,
-            plan.stagingDatabase(),
-            dumpBytes);
-      }
-
-      rowLoss.holdSwapIfRowsWouldBeLost(steps, plan.targetDatabase());
-
-      // The point of no return: from here on the steps run to their end even if a cancellation
-      // arrives, so the live database is never left half swapped.
-      SwapOutcome swap =
-          Detached.call(
-              () ->
-                  steps.run(
-                      SWAP,
-                      () ->
-                          postgres.swapIntoLive(
-                              new SwapRequest(
-                                  plan.stagingDatabase(),
-                                  plan.targetDatabase(),
-                                  plan.replacedDatabase(),
-                                  "flowviz-dr restore "
-                                      + Workflow.getInfo().getWorkflowId()
-                                      + " of "
-                                      + backup.key()),
-                              plan.server()),
-                      s ->
-                          s.retiredDatabase() == null
-                              ? "no live database existed; restored data is now " + s.liveDatabase()
-                              : "live database kept as "
-                                  + s.retiredDatabase()
-                                  + "; "
-                                  + s.terminatedSessions()
-                                  + " sessions ended"));
-      swapped = true;
-      VerificationReport verified = report;
-      return Detached.call(() -> finishAfterSwap(trail, startedAt, verified, swap));
-    } catch (RuntimeException e) {
-      boolean cancelled = StepTracker.isCancellation(e);
-      if (!swapped && backup != null) {
-        discardStaging(cancelled);
-      }
-      trail.record(
-          "restore", cancelled ? StepRecord.CANCELLED : StepRecord.FAILED, Failures.rootMessage(e));
-      throw cancelled ? e : asWorkflowFailure(e);
+      return ProcedureEnvelope.run(
+          RESTORE_FAILED,
+          () -> restoreVerifiedBackup(trail, startedAt),
+          failure -> {
+            if (!swapped && backup != null) {
+              discardStaging(failure.cancelled());
+            }
+            trail.record(RESTORE, failure.stepStatus(), failure.message());
+          });
     } finally {
       if (host != null) {
         host.discardWorkFiles();
       }
+    }
+  }
+
+  private RestoreResult restoreVerifiedBackup(AuditTrail trail, Instant startedAt) {
+    backup =
+        steps.run(
+            RESOLVE_BACKUP,
+            () -> storage.resolveBackup(plan.selector()),
+            b ->
+                b.uri()
+                    + " taken "
+                    + b.takenAt()
+                    + " ("
+                    + b.sizeBytes()
+                    + " bytes, "
+                    + b.storageClass()
+                    + ")");
+    trail.backupKey(backup.key());
+    RunSearchAttributes.backupKey(backup.key());
+    BackupManifest manifest = storage.readManifest(backup);
+    if (Workflow.getVersion(BackupAuthenticity.CHANGE_ID, Workflow.DEFAULT_VERSION, 1)
+        != Workflow.DEFAULT_VERSION) {
+      authenticity = new BackupAuthenticity(plan, steps, trail, backup);
+      manifest = authenticity.verifiedManifest(manifest);
+    }
+    requireProvableIntegrity(manifest);
+    VerificationReport report = restoreIntoStagingOnAWorkHost(trail, manifest);
+    requirePassed(report);
+
+    if (plan.stageOnly()) {
+      return staged(trail, startedAt, report);
+    }
+    rowLoss.holdSwapIfRowsWouldBeLost(steps, plan.targetDatabase());
+    // The point of no return: from here on the steps run to their end even if a cancellation
+    // arrives, so the live database is never left half swapped.
+    SwapOutcome swap = Detached.call(this::swapIntoLive);
+    swapped = true;
+    return Detached.call(() -> finishAfterSwap(trail, startedAt, report, swap));
+  }
+
+  /**
+   * The verified data stays in the staging database: the caller compares it with the live database
+   * and decides what to do with it.
+   */
+  private RestoreResult staged(AuditTrail trail, Instant startedAt, VerificationReport report) {
+    Duration elapsed = Duration.between(startedAt, now());
+    trail.record(
+        RESTORE,
+        StepRecord.SUCCEEDED,
+        "verified backup staged in " + plan.stagingDatabase() + "; live database untouched");
+    return RestoreResult.builder()
+        .outcome(RestoreResult.STAGED)
+        .backup(backup)
+        .targetDatabase(plan.targetDatabase())
+        .verification(report)
+        .rpo(RpoAssessment.of(plan.incidentAt(), backup.takenAt()))
+        .steps(steps.steps())
+        .elapsed(elapsed)
+        .stagingDatabase(plan.stagingDatabase())
+        .dumpBytes(dumpBytes)
+        .build();
+  }
+
+  private SwapOutcome swapIntoLive() {
+    return steps.run(
+        SWAP,
+        () ->
+            postgres.swapIntoLive(
+                new SwapRequest(
+                    plan.stagingDatabase(),
+                    plan.targetDatabase(),
+                    plan.replacedDatabase(),
+                    "flowviz-dr restore "
+                        + Workflow.getInfo().getWorkflowId()
+                        + " of "
+                        + backup.key()),
+                plan.server()),
+        s ->
+            s.retiredDatabase() == null
+                ? "no live database existed; restored data is now " + s.liveDatabase()
+                : "live database kept as "
+                    + s.retiredDatabase()
+                    + "; "
+                    + s.terminatedSessions()
+                    + " sessions ended");
+  }
+
+  /** Strict integrity (a breach): only a backup whose manifest gives its SHA-256 is used. */
+  private void requireProvableIntegrity(BackupManifest manifest) {
+    if (plan.strictIntegrity() && (manifest == null || manifest.sha256() == null)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "The backup "
+              + backup.uri()
+              + " has no manifest with a SHA-256 beside it, and this restore accepts only backups"
+              + " whose integrity can be proven. Choose a backup that has its "
+              + BackupManifest.SUFFIX
+              + " (every backup"
+              + " flowviz-dr takes has one). Nothing was changed.",
+          FailureTypes.BACKUP_INTEGRITY_FAILED);
+    }
+  }
+
+  /**
+   * Download, decrypt, pg_restore and verify on a work host; a host that never picks up its work is
+   * taken as lost and another is claimed, up to {@link #MAX_WORK_HOSTS}.
+   */
+  private VerificationReport restoreIntoStagingOnAWorkHost(
+      AuditTrail trail, BackupManifest manifest) {
+    VerificationReport report = null;
+    for (int hostAttempt = 1; report == null; hostAttempt++) {
+      host = WorkHost.claim(backup.key(), plan.workHostPickupTimeout());
+      try {
+        report = restoreIntoStagingOn(host, manifest);
+      } catch (TemporalFailure e) {
+        if (!WorkHost.isLost(e) || hostAttempt == MAX_WORK_HOSTS) {
+          throw e;
+        }
+        trail.record(
+            WORK_HOST_LOST,
+            StepRecord.FAILED,
+            host.taskQueue() + " did not pick up work; claiming another host");
+      }
+    }
+    return report;
+  }
+
+  /** A restore whose verification failed stops here: the live database is not touched. */
+  private void requirePassed(VerificationReport report) {
+    if (!report.passed()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "Verification of the restored data failed, so the live database \""
+              + plan.targetDatabase()
+              + "\" was not touched: "
+              + report.failedChecks().stream()
+                  .map(c -> c.name() + " (expected " + c.expected() + ", found " + c.actual() + ")")
+                  .collect(Collectors.joining("; "))
+              + ". Check the backup with `flowviz-dr list` and restore an earlier one.",
+          FailureTypes.VERIFICATION_FAILED,
+          report);
     }
   }
 
@@ -434,7 +471,7 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     if (!plan.applicationSteps()) {
       // The calling procedure points the application at the new server first, then restarts it.
       restart = new RestartOutcome(false, "", 0, 0, "left to the calling procedure");
-      connectivity = new ConnectivityReport(false, true, java.util.List.of());
+      connectivity = new ConnectivityReport(false, true, List.of());
     } else if (Workflow.getVersion(APPLICATION_STEPS_AS_THEY_HAPPENED, Workflow.DEFAULT_VERSION, 1)
         == Workflow.DEFAULT_VERSION) {
       restart = application.restartApplication();
@@ -464,7 +501,7 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         steps.skip(RESTART_APPLICATION, why);
         steps.skip(CONNECTIVITY_TEST, why);
         restart = new RestartOutcome(false, "", 0, 0, why);
-        connectivity = new ConnectivityReport(false, true, java.util.List.of());
+        connectivity = new ConnectivityReport(false, true, List.of());
       } else {
         restart = restartApplication();
         restartFailed = restart.configured() && restart.exitCode() != 0;
@@ -480,7 +517,7 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
     RpoAssessment rpo = RpoAssessment.of(plan.incidentAt(), backup.takenAt());
     Duration elapsed = Duration.between(startedAt, now());
     trail.record(
-        "restore",
+        RESTORE,
         StepRecord.SUCCEEDED,
         outcome
             + "; RPO gap "
@@ -492,19 +529,19 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
             + (workflowScope.isCancelRequested()
                 ? "; a cancellation arrived after the swap and was not applied"
                 : ""));
-    return new RestoreResult(
-        outcome,
-        backup,
-        plan.targetDatabase(),
-        swap.retiredDatabase(),
-        report,
-        rpo,
-        restart,
-        connectivity,
-        steps.steps(),
-        elapsed,
-        null,
-        dumpBytes);
+    return RestoreResult.builder()
+        .outcome(outcome)
+        .backup(backup)
+        .targetDatabase(plan.targetDatabase())
+        .replacedDatabase(swap.retiredDatabase())
+        .verification(report)
+        .rpo(rpo)
+        .restart(restart)
+        .connectivity(connectivity)
+        .steps(steps.steps())
+        .elapsed(elapsed)
+        .dumpBytes(dumpBytes)
+        .build();
   }
 
   /** Runbook 4.1 step 5; a command that exits non-zero (or cannot run) is a FAILED step. */
@@ -562,15 +599,6 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
                 () -> postgres.dropStagingDatabase(plan.stagingDatabase(), plan.server()),
                 dropped ->
                     dropped ? "dropped " + plan.stagingDatabase() : "no staging database to drop"));
-  }
-
-  private static RuntimeException asWorkflowFailure(RuntimeException e) {
-    if (e instanceof ApplicationFailure) {
-      return e;
-    }
-    String type = Failures.rootType(e);
-    return ApplicationFailure.newNonRetryableFailureWithCause(
-        Failures.rootMessage(e), type == null ? "RestoreFailed" : type, e);
   }
 
   private String describeRequest() {

@@ -39,7 +39,7 @@ record RestorePlan(
 
   static RestorePlan from(RestoreRequest request, String workflowId, Instant startedAt) {
     if (request == null) {
-      request = RestoreRequest.latest(null, null, null);
+      request = RestoreRequest.builder().build();
     }
     String bucket =
         request.bucket() == null

@@ -47,58 +47,6 @@ public record RestoreResult(
     return RestoreResultBuilder.builder(this);
   }
 
-  public RestoreResult(
-      String outcome,
-      BackupObject backup,
-      String targetDatabase,
-      String replacedDatabase,
-      VerificationReport verification,
-      RpoAssessment rpo,
-      RestartOutcome restart,
-      ConnectivityReport connectivity,
-      List<StepRecord> steps,
-      Duration elapsed,
-      String stagingDatabase) {
-    this(
-        outcome,
-        backup,
-        targetDatabase,
-        replacedDatabase,
-        verification,
-        rpo,
-        restart,
-        connectivity,
-        steps,
-        elapsed,
-        stagingDatabase,
-        null);
-  }
-
-  public RestoreResult(
-      String outcome,
-      BackupObject backup,
-      String targetDatabase,
-      String replacedDatabase,
-      VerificationReport verification,
-      RpoAssessment rpo,
-      RestartOutcome restart,
-      ConnectivityReport connectivity,
-      List<StepRecord> steps,
-      Duration elapsed) {
-    this(
-        outcome,
-        backup,
-        targetDatabase,
-        replacedDatabase,
-        verification,
-        rpo,
-        restart,
-        connectivity,
-        steps,
-        elapsed,
-        null);
-  }
-
   public static final String RESTORED = "RESTORED";
   public static final String RESTORED_APPLICATION_UNHEALTHY = "RESTORED_APPLICATION_UNHEALTHY";
   public static final String STAGED = "STAGED";

@@ -14,6 +14,7 @@ import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepTracker;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -33,7 +34,7 @@ final class RowLossGate {
   static final String CHANGE_ID = "restore-judges-results-and-row-loss";
 
   static final String GATE = "row-loss";
-  static final String STEP = "approve-swap-despite-row-loss";
+  static final String STEP = RestoreSteps.APPROVE_ROW_LOSS;
 
   private final VerificationActivities verification;
   private final ApprovalGates gates = new ApprovalGates(GATE);
@@ -54,7 +55,7 @@ final class RowLossGate {
       return report;
     }
     String live = manifest == null && !plan.stageOnly() ? plan.targetDatabase() : null;
-    java.time.Instant takenAt =
+    Instant takenAt =
         manifest != null && manifest.takenAt() != null ? manifest.takenAt() : backup.takenAt();
     judgement =
         verification.judgeRestoredDatabase(

@@ -21,7 +21,9 @@ import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.storage.RetrievalOutcome;
 import com.flowviz.dr.activities.storage.RetrievalRequest;
 import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreProgress;
@@ -78,17 +80,13 @@ class RestoreFromWeeklyBackupWorkflowTest {
     @Override
     public RestoreResult restore(RestoreRequest request) {
       childRequests.add(request);
-      return new RestoreResult(
-          RestoreResult.RESTORED,
-          BACKUP,
-          request.targetDatabase(),
-          null,
-          null,
-          null,
-          null,
-          null,
-          List.of(),
-          Duration.ZERO);
+      return RestoreResult.builder()
+          .outcome(RestoreResult.RESTORED)
+          .backup(BACKUP)
+          .targetDatabase(request.targetDatabase())
+          .steps(List.of())
+          .elapsed(Duration.ZERO)
+          .build();
     }
 
     @Override
@@ -100,12 +98,12 @@ class RestoreFromWeeklyBackupWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
+    env = TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
         RestoreFromWeeklyBackupWorkflowImpl.class, RecordingRestore.class);
-    AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
+    AuditActivities recorder = new RecordingAudit(audit);
     worker.registerActivitiesImplementations(storage, archive, recorder);
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
     when(archive.inspectArchive(any()))
@@ -278,8 +276,11 @@ class RestoreFromWeeklyBackupWorkflowTest {
   @Test
   void replacingProductionNeedsAnExplicitChoice() {
     WeeklyRestoreRequest overProduction =
-        new WeeklyRestoreRequest(
-            KEY, null, null, null, null, null, "flowviz", null, null, "dave", null, null, null);
+        WeeklyRestoreRequest.builder()
+            .backupKey(KEY)
+            .targetDatabase("flowviz")
+            .operator("dave")
+            .build();
     WorkflowFailedException e =
         assertThrows(
             WorkflowFailedException.class,
@@ -292,8 +293,11 @@ class RestoreFromWeeklyBackupWorkflowTest {
 
     readyAtMillis = 0;
     WeeklyRestoreRequest chosen =
-        new WeeklyRestoreRequest(
-            KEY, null, null, null, null, null, null, true, null, "dave", null, null, null);
+        WeeklyRestoreRequest.builder()
+            .backupKey(KEY)
+            .replaceProduction(true)
+            .operator("dave")
+            .build();
     assertEquals(
         "flowviz",
         start("weekly-prod-ok", chosen).getResult(WeeklyRestoreResult.class).targetDatabase());
@@ -308,8 +312,12 @@ class RestoreFromWeeklyBackupWorkflowTest {
   })
   void badTiersAndDaysAreRefusedBeforeAnythingRuns(String tier, int days, String message) {
     WeeklyRestoreRequest bad =
-        new WeeklyRestoreRequest(
-            KEY, null, null, null, tier, days, null, null, null, "erin", null, null, null);
+        WeeklyRestoreRequest.builder()
+            .backupKey(KEY)
+            .retrievalTier(tier)
+            .retrievalDays(days)
+            .operator("erin")
+            .build();
     WorkflowFailedException e =
         assertThrows(
             WorkflowFailedException.class,
@@ -323,9 +331,12 @@ class RestoreFromWeeklyBackupWorkflowTest {
   @Test
   void acceptingAnUnsignedBackupWithoutAReasonIsRefusedBeforeAnythingRuns() {
     WeeklyRestoreRequest bad =
-        new WeeklyRestoreRequest(
-            KEY, null, null, null, null, null, null, null, null, "erin", null, null, null, null,
-            true, "");
+        WeeklyRestoreRequest.builder()
+            .backupKey(KEY)
+            .operator("erin")
+            .acceptUnsigned(true)
+            .unsignedReason("")
+            .build();
     WorkflowFailedException e =
         assertThrows(
             WorkflowFailedException.class,
@@ -342,8 +353,12 @@ class RestoreFromWeeklyBackupWorkflowTest {
     readyAtMillis = env.currentTimeMillis() + Duration.ofHours(6).toMillis();
     start(
             "weekly-shape",
-            new WeeklyRestoreRequest(
-                KEY, null, null, null, "bulk", 3, null, null, null, "fay", null, null, null))
+            WeeklyRestoreRequest.builder()
+                .backupKey(KEY)
+                .retrievalTier("bulk")
+                .retrievalDays(3)
+                .operator("fay")
+                .build())
         .getResult(WeeklyRestoreResult.class);
     verify(archive).requestRetrieval(new RetrievalRequest("flowviz-backups", KEY, "Bulk", 3));
   }
@@ -358,20 +373,13 @@ class RestoreFromWeeklyBackupWorkflowTest {
   }
 
   private static WeeklyRestoreRequest request(String tier, String pollInterval) {
-    return new WeeklyRestoreRequest(
-        KEY,
-        null,
-        null,
-        null,
-        tier,
-        null,
-        null,
-        null,
-        null,
-        "carol",
-        "HACCP audit",
-        pollInterval,
-        null);
+    return WeeklyRestoreRequest.builder()
+        .backupKey(KEY)
+        .retrievalTier(tier)
+        .operator("carol")
+        .reason("HACCP audit")
+        .pollInterval(pollInterval)
+        .build();
   }
 
   private static long pollEvents(List<HistoryEvent> events) {

@@ -118,19 +118,16 @@ class RecoveryDrillWorkflowTest {
                   t.plusSeconds(30),
                   t.plusSeconds(33),
                   "passed"));
-      return new RestoreResult(
-          RestoreResult.RESTORED,
-          null,
-          database,
-          null,
-          new VerificationReport(database, true, true, List.of(), List.of(), List.of(), Map.of()),
-          null,
-          null,
-          null,
-          steps,
-          Duration.ofSeconds(33),
-          null,
-          DUMP_BYTES);
+      return RestoreResult.builder()
+          .outcome(RestoreResult.RESTORED)
+          .targetDatabase(database)
+          .verification(
+              new VerificationReport(
+                  database, true, true, List.of(), List.of(), List.of(), Map.of()))
+          .steps(steps)
+          .elapsed(Duration.ofSeconds(33))
+          .dumpBytes(DUMP_BYTES)
+          .build();
     }
 
     @Override
@@ -143,13 +140,13 @@ class RecoveryDrillWorkflowTest {
     @Override
     public WeeklyRestoreResult restore(WeeklyRestoreRequest r) {
       childRequests.add(r);
-      return new WeeklyRestoreResult(
-          "flowviz_weekly_20261129",
-          null,
-          Duration.ofHours(12),
-          FakeRestore.result(r.backupKey(), "flowviz_weekly_20261129"),
-          List.of(),
-          Duration.ofHours(12));
+      return WeeklyRestoreResult.builder()
+          .targetDatabase("flowviz_weekly_20261129")
+          .waited(Duration.ofHours(12))
+          .restore(FakeRestore.result(r.backupKey(), "flowviz_weekly_20261129"))
+          .steps(List.of())
+          .elapsed(Duration.ofHours(12))
+          .build();
     }
 
     @Override

@@ -85,17 +85,16 @@ class CrossRegionFailoverWorkflowTest {
               "STANDARD",
               "e",
               request.bucketRegion());
-      return new RestoreResult(
-          RestoreResult.RESTORED,
-          backup,
-          request.targetDatabase(),
-          null,
-          new VerificationReport("flowviz", true, true, List.of(), List.of(), List.of(), Map.of()),
-          null,
-          null,
-          null,
-          List.of(),
-          Duration.ofHours(1));
+      return RestoreResult.builder()
+          .outcome(RestoreResult.RESTORED)
+          .backup(backup)
+          .targetDatabase(request.targetDatabase())
+          .verification(
+              new VerificationReport(
+                  "flowviz", true, true, List.of(), List.of(), List.of(), Map.of()))
+          .steps(List.of())
+          .elapsed(Duration.ofHours(1))
+          .build();
     }
 
     @Override

@@ -122,18 +122,17 @@ class HandleIncidentWorkflowTest {
 
     static RestoreResult result(RestoreRequest r) {
       boolean staged = Boolean.TRUE.equals(r.stageOnly());
-      return new RestoreResult(
-          staged ? RestoreResult.STAGED : RestoreResult.RESTORED,
-          BACKUP,
-          r.targetDatabase(),
-          staged ? null : r.targetDatabase() + "_replaced_x",
-          PASSED,
-          RpoAssessment.of(Instant.parse(r.incidentAt()), BACKUP.takenAt()),
-          null,
-          null,
-          List.of(),
-          Duration.ofMinutes(3),
-          staged ? r.targetDatabase() + "_staging_x" : null);
+      return RestoreResult.builder()
+          .outcome(staged ? RestoreResult.STAGED : RestoreResult.RESTORED)
+          .backup(BACKUP)
+          .targetDatabase(r.targetDatabase())
+          .replacedDatabase(staged ? null : r.targetDatabase() + "_replaced_x")
+          .verification(PASSED)
+          .rpo(RpoAssessment.of(Instant.parse(r.incidentAt()), BACKUP.takenAt()))
+          .steps(List.of())
+          .elapsed(Duration.ofMinutes(3))
+          .stagingDatabase(staged ? r.targetDatabase() + "_staging_x" : null)
+          .build();
     }
 
     @Override
@@ -153,17 +152,11 @@ class HandleIncidentWorkflowTest {
           null,
           null,
           FakeRestore.result(
-              new RestoreRequest(
-                  r.backupKey(),
-                  null,
-                  null,
-                  null,
-                  r.databaseName(),
-                  null,
-                  null,
-                  r.incidentAt(),
-                  null,
-                  null)),
+              RestoreRequest.builder()
+                  .backupKey(r.backupKey())
+                  .targetDatabase(r.databaseName())
+                  .incidentAt(r.incidentAt())
+                  .build()),
           new com.flowviz.dr.activities.app.PublishOutcome(true, List.of("env file")),
           null,
           null,
@@ -199,17 +192,11 @@ class HandleIncidentWorkflowTest {
           new com.flowviz.dr.activities.infra.StackOutputs(
               "prod-dr", "us-west-2", Map.of(), new PgServer("10.1.0.1", 5432, "admin", "s")),
           FakeRestore.result(
-              new RestoreRequest(
-                  BACKUP.key(),
-                  null,
-                  null,
-                  null,
-                  r.databaseName(),
-                  null,
-                  null,
-                  r.incidentAt(),
-                  null,
-                  null)),
+              RestoreRequest.builder()
+                  .backupKey(BACKUP.key())
+                  .targetDatabase(r.databaseName())
+                  .incidentAt(r.incidentAt())
+                  .build()),
           new com.flowviz.dr.activities.dns.DnsChange("Z1", "C1", "INSYNC", false, List.of()),
           null,
           List.of(),

@@ -123,7 +123,12 @@ class DatabaseLeaseTest {
                     .setTaskQueue(TaskQueues.DR)
                     .build());
         return child
-            .restore(RestoreRequest.latest("flowviz", "alice", "child of a lease holder"))
+            .restore(
+                RestoreRequest.builder()
+                    .targetDatabase("flowviz")
+                    .operator("alice")
+                    .reason("child of a lease holder")
+                    .build())
             .outcome();
       } finally {
         lease.release();
@@ -313,22 +318,10 @@ class DatabaseLeaseTest {
   }
 
   private static RestoreRequest request(String database, String waitForLease) {
-    return new RestoreRequest(
-        null,
-        null,
-        null,
-        null,
-        database,
-        "alice",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        waitForLease);
+    return RestoreRequest.builder()
+        .targetDatabase(database)
+        .operator("alice")
+        .waitForLease(waitForLease)
+        .build();
   }
 }

@@ -89,18 +89,16 @@ class RestoreToNewInstanceWorkflowTest {
     @Override
     public RestoreResult restore(RestoreRequest request) {
       childRequests.add(request);
-      return new RestoreResult(
-          RestoreResult.RESTORED,
-          BACKUP,
-          request.targetDatabase(),
-          null,
-          new com.flowviz.dr.activities.verify.VerificationReport(
-              "s", true, true, List.of(), List.of(), List.of(), java.util.Map.of()),
-          null,
-          null,
-          null,
-          List.of(),
-          Duration.ZERO);
+      return RestoreResult.builder()
+          .outcome(RestoreResult.RESTORED)
+          .backup(BACKUP)
+          .targetDatabase(request.targetDatabase())
+          .verification(
+              new com.flowviz.dr.activities.verify.VerificationReport(
+                  "s", true, true, List.of(), List.of(), List.of(), java.util.Map.of()))
+          .steps(List.of())
+          .elapsed(Duration.ZERO)
+          .build();
     }
 
     @Override

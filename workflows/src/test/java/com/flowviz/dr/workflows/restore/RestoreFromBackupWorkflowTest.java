@@ -22,24 +22,33 @@ import com.flowviz.dr.activities.audit.AuditActivities;
 import com.flowviz.dr.activities.audit.AuditEntry;
 import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
 import com.flowviz.dr.activities.crypto.DecryptedBackup;
+import com.flowviz.dr.activities.crypto.ManifestCheck;
+import com.flowviz.dr.activities.crypto.SignatureCheck;
 import com.flowviz.dr.activities.crypto.TransferredBackup;
 import com.flowviz.dr.activities.postgres.PgRestoreOutcome;
 import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.postgres.SwapOutcome;
 import com.flowviz.dr.activities.postgres.SwapRequest;
+import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupSelector;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.storage.DownloadedBackup;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
+import com.flowviz.dr.activities.verify.EndpointCheck;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationCheck;
 import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.activities.workhost.WorkHostActivities;
 import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.TestEnvironments;
+import com.flowviz.dr.workflows.TestJudgements;
+import com.flowviz.dr.workflows.TestLeases;
 import com.flowviz.dr.workflows.common.RpoAssessment;
 import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import io.temporal.activity.Activity;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -49,6 +58,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -93,19 +103,19 @@ class RestoreFromBackupWorkflowTest {
 
   @BeforeEach
   void setUp() {
-    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
+    env = TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker shared = env.newWorker(TaskQueues.DR);
     shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class);
-    AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
+    AuditActivities recorder = new RecordingAudit(audit);
     shared.registerActivitiesImplementations(
         storage, workHost, decryption, postgres, verification, application, recorder);
-    com.flowviz.dr.workflows.TestLeases.register(shared, client);
+    TestLeases.register(shared, client);
     // Heartbeats reach the server often enough for a cancellation to reach the activity quickly.
     Worker host =
         env.newWorker(
             HOST_QUEUE,
-            io.temporal.worker.WorkerOptions.newBuilder()
+            WorkerOptions.newBuilder()
                 .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1))
                 .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1))
                 .build());
@@ -113,7 +123,7 @@ class RestoreFromBackupWorkflowTest {
 
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
     when(decryption.verifyManifestSignature(any()))
-        .thenReturn(new com.flowviz.dr.activities.crypto.ManifestCheck(false, "none", null, null));
+        .thenReturn(new ManifestCheck(false, "none", null, null));
     when(workHost.claimWorkHost()).thenReturn(HOST_QUEUE);
     when(decryption.downloadAndDecryptBackup(BACKUP))
         .thenReturn(
@@ -124,8 +134,7 @@ class RestoreFromBackupWorkflowTest {
     when(postgres.restoreIntoStaging(anyString(), anyString(), any()))
         .thenReturn(new PgRestoreOutcome("s", 2, 1234, "15.8", 42));
     when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(report(true));
-    when(verification.judgeRestoredDatabase(any()))
-        .thenReturn(com.flowviz.dr.workflows.TestJudgements.NOTHING_LOST);
+    when(verification.judgeRestoredDatabase(any())).thenReturn(TestJudgements.NOTHING_LOST);
     when(postgres.swapIntoLive(any(), any()))
         .thenAnswer(
             call ->
@@ -149,17 +158,12 @@ class RestoreFromBackupWorkflowTest {
     RestoreResult result =
         workflow()
             .restore(
-                new RestoreRequest(
-                    null,
-                    null,
-                    null,
-                    null,
-                    "flowviz",
-                    "alice",
-                    "corruption",
-                    "2025-01-19T03:00:00Z",
-                    null,
-                    null));
+                RestoreRequest.builder()
+                    .targetDatabase("flowviz")
+                    .operator("alice")
+                    .reason("corruption")
+                    .incidentAt("2025-01-19T03:00:00Z")
+                    .build());
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     assertEquals(
@@ -187,7 +191,7 @@ class RestoreFromBackupWorkflowTest {
             .anyMatch(
                 e -> e.step().equals("swap-staging-into-live") && e.outcome().equals("SUCCEEDED")));
     assertEquals(BACKUP.key(), audit.get(audit.size() - 1).backupKey());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, WORKFLOW_ID, "restore-from-backup-v4-database-lease-restored");
   }
 
@@ -199,7 +203,9 @@ class RestoreFromBackupWorkflowTest {
     when(verification.checkApplicationConnectivity())
         .thenReturn(new ConnectivityReport(true, true, List.of()));
 
-    RestoreResult result = workflow().restore(RestoreRequest.latest("flowviz", "alice", null));
+    RestoreResult result =
+        workflow()
+            .restore(RestoreRequest.builder().targetDatabase("flowviz").operator("alice").build());
 
     assertEquals(
         RestoreResult.RESTORED_APPLICATION_UNHEALTHY,
@@ -216,13 +222,14 @@ class RestoreFromBackupWorkflowTest {
     assertTrue(
         audit.stream()
             .anyMatch(a -> a.step().equals("restart-application") && a.outcome().equals("FAILED")));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
-        client, WORKFLOW_ID, "restore-from-backup-v4-restart-failed");
+    HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v4-restart-failed");
   }
 
   @Test
   void withNoEndpointsConfiguredTheConnectivityTestIsSkippedNotHealthy() {
-    RestoreResult result = workflow().restore(RestoreRequest.latest("flowviz", "alice", null));
+    RestoreResult result =
+        workflow()
+            .restore(RestoreRequest.builder().targetDatabase("flowviz").operator("alice").build());
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     StepRecord connectivity = step(result, "application-connectivity-test");
@@ -235,15 +242,19 @@ class RestoreFromBackupWorkflowTest {
                     a.details() != null
                         && a.details().contains("healthy")
                         && a.step().equals("application-connectivity-test")));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
-        client, WORKFLOW_ID, "restore-from-backup-v4-no-endpoints");
+    HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v4-no-endpoints");
   }
 
   @Test
   void aRestoreIntoASideDatabaseNeverRestartsOrProbesTheApplication() {
     RestoreResult result =
         workflow()
-            .restore(RestoreRequest.latest("flowviz_audit_20250119", "dora", "HACCP audit copy"));
+            .restore(
+                RestoreRequest.builder()
+                    .targetDatabase("flowviz_audit_20250119")
+                    .operator("dora")
+                    .reason("HACCP audit copy")
+                    .build());
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     assertEquals(StepRecord.SKIPPED, step(result, "restart-application").outcome());
@@ -255,8 +266,7 @@ class RestoreFromBackupWorkflowTest {
         step(result, "restart-application").detail());
     verify(application, never()).restartApplication();
     verify(verification, never()).checkApplicationConnectivity();
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
-        client, WORKFLOW_ID, "restore-from-backup-v4-side-database");
+    HistoryRecorder.recordIfAsked(client, WORKFLOW_ID, "restore-from-backup-v4-side-database");
   }
 
   private static StepRecord step(RestoreResult result, String name) {
@@ -271,17 +281,12 @@ class RestoreFromBackupWorkflowTest {
     RestoreResult result =
         workflow()
             .restore(
-                new RestoreRequest(
-                    "latest",
-                    "2025-01-19T09:30:00Z",
-                    null,
-                    null,
-                    "flowviz",
-                    "bob",
-                    null,
-                    null,
-                    null,
-                    null));
+                RestoreRequest.builder()
+                    .backupKey("latest")
+                    .restorePointBefore("2025-01-19T09:30:00Z")
+                    .targetDatabase("flowviz")
+                    .operator("bob")
+                    .build());
 
     verify(storage)
         .resolveBackup(
@@ -306,7 +311,13 @@ class RestoreFromBackupWorkflowTest {
     WorkflowFailedException e =
         assertThrows(
             WorkflowFailedException.class,
-            () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
+            () ->
+                workflow()
+                    .restore(
+                        RestoreRequest.builder()
+                            .targetDatabase("flowviz")
+                            .operator("alice")
+                            .build()));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.VERIFICATION_FAILED, failure.getType());
@@ -317,7 +328,7 @@ class RestoreFromBackupWorkflowTest {
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"), any());
     verify(workHost).discardWorkFiles(WORKFLOW_ID);
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, WORKFLOW_ID, "restore-from-backup-v4-database-lease-verification-failed");
   }
 
@@ -332,7 +343,13 @@ class RestoreFromBackupWorkflowTest {
     WorkflowFailedException e =
         assertThrows(
             WorkflowFailedException.class,
-            () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
+            () ->
+                workflow()
+                    .restore(
+                        RestoreRequest.builder()
+                            .targetDatabase("flowviz")
+                            .operator("alice")
+                            .build()));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.DECRYPTION_PASSPHRASE_WRONG, failure.getType());
@@ -352,8 +369,8 @@ class RestoreFromBackupWorkflowTest {
   void withStrictIntegrityNothingIsDecryptedBeforeTheSignatureIsProven() {
     DownloadedBackup downloaded =
         new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0);
-    com.flowviz.dr.activities.storage.BackupManifest manifest =
-        new com.flowviz.dr.activities.storage.BackupManifest(
+    BackupManifest manifest =
+        new BackupManifest(
             1,
             BACKUP.key(),
             BACKUP.takenAt(),
@@ -369,17 +386,18 @@ class RestoreFromBackupWorkflowTest {
     signersConfigured(manifest, true);
     when(storage.downloadBackup(BACKUP)).thenReturn(downloaded);
     when(decryption.verifyBackupSignature(downloaded, BACKUP, true))
-        .thenReturn(
-            new com.flowviz.dr.activities.crypto.SignatureCheck(
-                true, true, BACKUP.key() + ".sig", "ABCDEF"));
+        .thenReturn(new SignatureCheck(true, true, BACKUP.key() + ".sig", "ABCDEF"));
     when(decryption.decryptBackup(downloaded))
         .thenReturn(
             new DecryptedBackup(
                 BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true));
     RestoreRequest strict =
-        new RestoreRequest(
-            null, null, null, null, "flowviz", "erin", "breach", null, null, null, null, null, null,
-            null, true);
+        RestoreRequest.builder()
+            .targetDatabase("flowviz")
+            .operator("erin")
+            .reason("breach")
+            .strictIntegrity(true)
+            .build();
 
     RestoreResult result = workflow().restore(strict);
 
@@ -400,28 +418,26 @@ class RestoreFromBackupWorkflowTest {
   }
 
   /** The worker has trusted signer keys; the manifest's signature is as given. */
-  private void signersConfigured(
-      com.flowviz.dr.activities.storage.BackupManifest manifest, boolean manifestSigned) {
+  private void signersConfigured(BackupManifest manifest, boolean manifestSigned) {
     when(decryption.verifyManifestSignature(BACKUP))
         .thenReturn(
-            new com.flowviz.dr.activities.crypto.ManifestCheck(
+            new ManifestCheck(
                 true,
                 "test signers",
                 manifest,
                 manifestSigned
-                    ? new com.flowviz.dr.activities.crypto.SignatureCheck(
+                    ? new SignatureCheck(
                         true,
                         true,
                         BACKUP.key() + ".manifest.json.sig",
                         "ABCDEF",
                         "signing-2026",
                         Instant.parse("2025-01-19T02:03:00Z"))
-                    : new com.flowviz.dr.activities.crypto.SignatureCheck(
-                        false, false, null, null)));
+                    : new SignatureCheck(false, false, null, null)));
   }
 
-  private static final com.flowviz.dr.activities.storage.BackupManifest MANIFEST =
-      new com.flowviz.dr.activities.storage.BackupManifest(
+  private static final BackupManifest MANIFEST =
+      new BackupManifest(
           1,
           BACKUP.key(),
           BACKUP.takenAt(),
@@ -439,7 +455,7 @@ class RestoreFromBackupWorkflowTest {
     signersConfigured(MANIFEST, true);
     when(decryption.verifyBackupSignature(any(), any(), anyBoolean()))
         .thenReturn(
-            new com.flowviz.dr.activities.crypto.SignatureCheck(
+            new SignatureCheck(
                 true,
                 true,
                 BACKUP.key() + ".sig",
@@ -448,7 +464,13 @@ class RestoreFromBackupWorkflowTest {
                 Instant.parse("2025-01-19T02:03:00Z")));
 
     RestoreResult result =
-        workflow().restore(RestoreRequest.latest("flowviz", "alice", "corruption"));
+        workflow()
+            .restore(
+                RestoreRequest.builder()
+                    .targetDatabase("flowviz")
+                    .operator("alice")
+                    .reason("corruption")
+                    .build());
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     List<String> steps = result.steps().stream().map(StepRecord::step).toList();
@@ -465,7 +487,7 @@ class RestoreFromBackupWorkflowTest {
                 st ->
                     st.step().equals("verify-backup-signature")
                         && st.detail().contains("signing-2026")));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, WORKFLOW_ID, "restore-from-backup-v5-signatures-verified");
   }
 
@@ -476,7 +498,14 @@ class RestoreFromBackupWorkflowTest {
     WorkflowFailedException e =
         assertThrows(
             WorkflowFailedException.class,
-            () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", "corruption")));
+            () ->
+                workflow()
+                    .restore(
+                        RestoreRequest.builder()
+                            .targetDatabase("flowviz")
+                            .operator("alice")
+                            .reason("corruption")
+                            .build()));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, failure.getType());
@@ -494,10 +523,15 @@ class RestoreFromBackupWorkflowTest {
   void anUnsignedBackupAcceptedWithAReasonRestoresAndTheReasonIsInTheAuditTrailAndTheResult() {
     signersConfigured(MANIFEST, false);
     when(decryption.verifyBackupSignature(any(), any(), anyBoolean()))
-        .thenReturn(new com.flowviz.dr.activities.crypto.SignatureCheck(false, false, null, null));
+        .thenReturn(new SignatureCheck(false, false, null, null));
     RestoreRequest request =
-        RestoreRequest.latest("flowviz", "alice", "corruption")
-            .acceptingUnsigned(true, "taken by hand before the upgrade, ticket OPS-42");
+        RestoreRequest.builder()
+            .targetDatabase("flowviz")
+            .operator("alice")
+            .reason("corruption")
+            .acceptUnsigned(true)
+            .unsignedReason("taken by hand before the upgrade, ticket OPS-42")
+            .build();
 
     RestoreResult result = workflow().restore(request);
 
@@ -519,16 +553,19 @@ class RestoreFromBackupWorkflowTest {
                         && st.detail().contains("NOT signed")
                         && st.detail().contains("OPS-42")),
         result.steps().toString());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, WORKFLOW_ID, "restore-from-backup-v5-signatures-unsigned-accepted");
   }
 
   @Test
   void strictIntegrityWithoutSignerKeysRefusesToStartAndChangesNothing() {
     RestoreRequest strict =
-        new RestoreRequest(
-            null, null, null, null, "flowviz", "erin", "breach", null, null, null, null, null, null,
-            null, true);
+        RestoreRequest.builder()
+            .targetDatabase("flowviz")
+            .operator("erin")
+            .reason("breach")
+            .strictIntegrity(true)
+            .build();
 
     WorkflowFailedException e =
         assertThrows(WorkflowFailedException.class, () -> workflow().restore(strict));
@@ -544,12 +581,21 @@ class RestoreFromBackupWorkflowTest {
   @Test
   void acceptingUnsignedIsRefusedForStrictIntegrityAndWithoutAReason() {
     RestoreRequest strict =
-        new RestoreRequest(
-                null, null, null, null, "flowviz", "erin", "breach", null, null, null, null, null,
-                null, null, true)
-            .acceptingUnsigned(true, "in a hurry");
+        RestoreRequest.builder()
+            .targetDatabase("flowviz")
+            .operator("erin")
+            .reason("breach")
+            .strictIntegrity(true)
+            .acceptUnsigned(true)
+            .unsignedReason("in a hurry")
+            .build();
     RestoreRequest noReason =
-        RestoreRequest.latest("flowviz", "alice", null).acceptingUnsigned(true, " ");
+        RestoreRequest.builder()
+            .targetDatabase("flowviz")
+            .operator("alice")
+            .acceptUnsigned(true)
+            .unsignedReason(" ")
+            .build();
 
     for (RestoreRequest bad : List.of(strict, noReason)) {
       WorkflowFailedException e =
@@ -565,7 +611,7 @@ class RestoreFromBackupWorkflowTest {
   void aCiphertextThatDoesNotMatchItsManifestIsRefusedEvenThoughItDecrypted() {
     when(storage.readManifest(BACKUP))
         .thenReturn(
-            new com.flowviz.dr.activities.storage.BackupManifest(
+            new BackupManifest(
                 1,
                 BACKUP.key(),
                 BACKUP.takenAt(),
@@ -581,7 +627,13 @@ class RestoreFromBackupWorkflowTest {
     WorkflowFailedException e =
         assertThrows(
             WorkflowFailedException.class,
-            () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
+            () ->
+                workflow()
+                    .restore(
+                        RestoreRequest.builder()
+                            .targetDatabase("flowviz")
+                            .operator("alice")
+                            .build()));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, failure.getType());
@@ -605,7 +657,7 @@ class RestoreFromBackupWorkflowTest {
               }
             });
     WorkflowStub stub = client.newUntypedWorkflowStub("RestoreFromBackup", options());
-    stub.start(RestoreRequest.latest("flowviz", "alice", null));
+    stub.start(RestoreRequest.builder().targetDatabase("flowviz").operator("alice").build());
     assertTrue(restoring.await(30, TimeUnit.SECONDS));
 
     stub.cancel();
@@ -628,7 +680,11 @@ class RestoreFromBackupWorkflowTest {
             WorkflowFailedException.class,
             () ->
                 workflow()
-                    .restore(RestoreRequest.latest("flowviz; DROP DATABASE x", "alice", null)));
+                    .restore(
+                        RestoreRequest.builder()
+                            .targetDatabase("flowviz; DROP DATABASE x")
+                            .operator("alice")
+                            .build()));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
@@ -649,8 +705,11 @@ class RestoreFromBackupWorkflowTest {
     RestoreResult result =
         workflow()
             .restore(
-                new RestoreRequest(
-                    null, null, null, null, "flowviz", "alice", null, null, null, "PT5S"));
+                RestoreRequest.builder()
+                    .targetDatabase("flowviz")
+                    .operator("alice")
+                    .workHostPickupTimeout("PT5S")
+                    .build());
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     verify(workHost, times(2)).claimWorkHost();
@@ -664,11 +723,11 @@ class RestoreFromBackupWorkflowTest {
             new ConnectivityReport(
                 true,
                 false,
-                List.of(
-                    new com.flowviz.dr.activities.verify.EndpointCheck(
-                        "http://app/health", false, 503, 5, "down"))));
+                List.of(new EndpointCheck("http://app/health", false, 503, 5, "down"))));
 
-    RestoreResult result = workflow().restore(RestoreRequest.latest("flowviz", "alice", null));
+    RestoreResult result =
+        workflow()
+            .restore(RestoreRequest.builder().targetDatabase("flowviz").operator("alice").build());
 
     assertEquals(RestoreResult.RESTORED_APPLICATION_UNHEALTHY, result.outcome());
     verify(postgres, atLeastOnce()).swapIntoLive(any(), any());

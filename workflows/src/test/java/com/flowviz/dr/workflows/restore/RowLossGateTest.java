@@ -19,6 +19,7 @@ import com.flowviz.dr.activities.app.RestartOutcome;
 import com.flowviz.dr.activities.audit.AuditEntry;
 import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
 import com.flowviz.dr.activities.crypto.DecryptedBackup;
+import com.flowviz.dr.activities.crypto.ManifestCheck;
 import com.flowviz.dr.activities.crypto.TransferredBackup;
 import com.flowviz.dr.activities.postgres.PgRestoreOutcome;
 import com.flowviz.dr.activities.postgres.PostgresActivities;
@@ -37,10 +38,14 @@ import com.flowviz.dr.activities.verify.VerificationCheck;
 import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.activities.workhost.WorkHostActivities;
 import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.TestJudgements;
+import com.flowviz.dr.workflows.TestLeases;
 import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -96,7 +101,7 @@ class RowLossGateTest {
 
   @BeforeEach
   void setUp() {
-    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
+    env = TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker shared = env.newWorker(TaskQueues.DR);
     shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class);
@@ -107,8 +112,8 @@ class RowLossGateTest {
         postgres,
         verification,
         application,
-        new com.flowviz.dr.workflows.RecordingAudit(audit));
-    com.flowviz.dr.workflows.TestLeases.register(shared, client);
+        new RecordingAudit(audit));
+    TestLeases.register(shared, client);
     Worker host = env.newWorker(HOST_QUEUE);
     host.registerActivitiesImplementations(storage, workHost, decryption, postgres);
 
@@ -116,7 +121,7 @@ class RowLossGateTest {
     // No trusted signers here: the signature checks have their own tests
     // (RestoreFromBackupWorkflowTest).
     when(decryption.verifyManifestSignature(any()))
-        .thenReturn(new com.flowviz.dr.activities.crypto.ManifestCheck(false, "none", null, null));
+        .thenReturn(new ManifestCheck(false, "none", null, null));
     when(workHost.claimWorkHost()).thenReturn(HOST_QUEUE);
     when(decryption.downloadAndDecryptBackup(BACKUP))
         .thenReturn(
@@ -158,7 +163,9 @@ class RowLossGateTest {
   void withoutAManifestTheLiveDatabaseIsTheMeasureAndTheBackupsTimeIsJudged() {
     when(verification.judgeRestoredDatabase(any())).thenReturn(TestJudgements.NOTHING_LOST);
 
-    RestoreResult result = workflow().restore(RestoreRequest.latest("flowviz", "alice", null));
+    RestoreResult result =
+        workflow()
+            .restore(RestoreRequest.builder().targetDatabase("flowviz").operator("alice").build());
 
     assertEquals(RestoreResult.RESTORED, result.outcome());
     ArgumentCaptor<JudgementRequest> asked = ArgumentCaptor.forClass(JudgementRequest.class);
@@ -196,7 +203,8 @@ class RowLossGateTest {
                 List.of()));
     when(verification.judgeRestoredDatabase(any())).thenReturn(TestJudgements.NOTHING_LOST);
 
-    workflow().restore(RestoreRequest.latest("flowviz", "alice", null));
+    workflow()
+        .restore(RestoreRequest.builder().targetDatabase("flowviz").operator("alice").build());
 
     ArgumentCaptor<JudgementRequest> asked = ArgumentCaptor.forClass(JudgementRequest.class);
     verify(verification).judgeRestoredDatabase(asked.capture());
@@ -222,7 +230,13 @@ class RowLossGateTest {
     WorkflowFailedException e =
         assertThrows(
             WorkflowFailedException.class,
-            () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
+            () ->
+                workflow()
+                    .restore(
+                        RestoreRequest.builder()
+                            .targetDatabase("flowviz")
+                            .operator("alice")
+                            .build()));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.VERIFICATION_FAILED, failure.getType());
@@ -240,7 +254,9 @@ class RowLossGateTest {
     when(verification.judgeRestoredDatabase(any()))
         .thenReturn(TestJudgements.losing("flowviz", Duration.ofHours(4), LOTS_EMPTIED));
     RestoreFromBackupWorkflow restore = workflow();
-    WorkflowClient.start(restore::restore, RestoreRequest.latest("flowviz", "alice", null));
+    WorkflowClient.start(
+        restore::restore,
+        RestoreRequest.builder().targetDatabase("flowviz").operator("alice").build());
 
     awaitGate(restore);
     verify(postgres, never()).swapIntoLive(any(), any());
@@ -265,7 +281,7 @@ class RowLossGateTest {
                     a.step().equals(RowLossGate.STEP)
                         && a.details() != null
                         && a.details().contains("carol")));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, WORKFLOW_ID, "restore-from-backup-v5-row-loss-gate-approved");
   }
 
@@ -274,7 +290,9 @@ class RowLossGateTest {
     when(verification.judgeRestoredDatabase(any()))
         .thenReturn(TestJudgements.losing("flowviz", Duration.ofHours(4), LOTS_EMPTIED));
     RestoreFromBackupWorkflow restore = workflow();
-    WorkflowClient.start(restore::restore, RestoreRequest.latest("flowviz", "alice", null));
+    WorkflowClient.start(
+        restore::restore,
+        RestoreRequest.builder().targetDatabase("flowviz").operator("alice").build());
 
     String question = awaitGate(restore);
     assertTrue(
@@ -296,7 +314,7 @@ class RowLossGateTest {
         failure.getOriginalMessage());
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(postgres).dropStagingDatabase(any(), any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, WORKFLOW_ID, "restore-from-backup-v5-row-loss-gate-denied");
   }
 
@@ -308,7 +326,13 @@ class RowLossGateTest {
     WorkflowFailedException e =
         assertThrows(
             WorkflowFailedException.class,
-            () -> workflow().restore(RestoreRequest.latest("flowviz", "alice", null)));
+            () ->
+                workflow()
+                    .restore(
+                        RestoreRequest.builder()
+                            .targetDatabase("flowviz")
+                            .operator("alice")
+                            .build()));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.SWAP_NOT_APPROVED, failure.getType());
@@ -324,7 +348,9 @@ class RowLossGateTest {
     when(verification.judgeRestoredDatabase(any()))
         .thenReturn(TestJudgements.losing("flowviz", Duration.ofHours(4), LOTS_EMPTIED));
     RestoreFromBackupWorkflow restore = workflow();
-    WorkflowClient.start(restore::restore, RestoreRequest.latest("flowviz", "alice", null));
+    WorkflowClient.start(
+        restore::restore,
+        RestoreRequest.builder().targetDatabase("flowviz").operator("alice").build());
     awaitGate(restore);
 
     Exception refused =
