@@ -2,10 +2,14 @@ package com.flowviz.dr.activities.app;
 
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.postgres.PgServer;
+import com.flowviz.dr.activities.postgres.PgServers;
 import com.flowviz.dr.activities.process.ChildProcess;
 import com.flowviz.dr.activities.secrets.SecretStore;
 import com.flowviz.dr.activities.verify.ApplicationLogin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -18,7 +22,7 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
   private final SecretStore secrets;
   private final String database;
   private final List<String> endpoints;
-  private com.flowviz.dr.activities.postgres.PgServers servers;
+  private PgServers servers;
   private final ApplicationLogin applicationLogin;
 
   /**
@@ -73,8 +77,7 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
    * Publishes only servers the registry admits, with the secret it assigns: an input cannot have a
    * secret of its choice written where the application (and whoever reads its env file) sees it.
    */
-  public ApplicationActivitiesImpl admittingThrough(
-      com.flowviz.dr.activities.postgres.PgServers servers) {
+  public ApplicationActivitiesImpl admittingThrough(PgServers servers) {
     this.servers = servers;
     return this;
   }
@@ -106,12 +109,12 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
                 applicationLogin.role(),
                 applicationLogin.password())
             : new DatabaseEndpoint(server.host(), server.port(), database, null, null);
-    List<String> locations = new java.util.ArrayList<>();
+    List<String> locations = new ArrayList<>();
     for (EndpointPublisher publisher : publishers) {
       try {
         locations.add(publisher.publish(endpoint));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(
+      } catch (IOException e) {
+        throw new UncheckedIOException(
             "Cannot publish the database endpoint: " + e.getMessage(), e);
       }
     }
@@ -138,7 +141,7 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
     } catch (TimeoutException e) {
       return new RestartOutcome(
           true, shown, -1, (System.nanoTime() - started) / 1_000_000, e.getMessage());
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       // The command could not start (not installed?): a report for the operator, not a retry loop.
       return new RestartOutcome(true, shown, -1, 0, e.getMessage());
     }

@@ -31,10 +31,10 @@ public final class EnvFilePublisher implements EndpointPublisher {
    * instead.
    */
   private String kept(String prefix) throws IOException {
-    if (!java.nio.file.Files.isRegularFile(envFile)) {
+    if (!Files.isRegularFile(envFile)) {
       return null;
     }
-    return java.nio.file.Files.readAllLines(envFile).stream()
+    return Files.readAllLines(envFile).stream()
         .filter(l -> l.startsWith(prefix))
         .map(l -> l.substring(prefix.length()))
         .filter(v -> !v.isEmpty())

@@ -2,6 +2,7 @@ package com.flowviz.dr.activities.app;
 
 import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.secrets.SecretStore;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,7 +33,7 @@ public final class SecretPublisher implements EndpointPublisher {
                     kept.put(field, node.get(field).asText());
                   }
                 }
-              } catch (java.io.IOException e) {
+              } catch (IOException e) {
                 // Not the RDS shape: nothing to keep.
               }
             });

@@ -5,6 +5,7 @@ import com.flowviz.dr.workflows.FailureTypes;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -69,7 +70,7 @@ public class AuditActivitiesImpl implements AuditActivities {
   }
 
   @Override
-  public java.util.List<AuditEntry> incidentTimeline(String incidentWorkflowId) {
+  public List<AuditEntry> incidentTimeline(String incidentWorkflowId) {
     try {
       return store.entriesOfIncident(incidentWorkflowId);
     } catch (SQLException e) {
@@ -129,7 +130,7 @@ public class AuditActivitiesImpl implements AuditActivities {
     } catch (IOException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
-    entries.sort(java.util.Comparator.comparingInt(AuditEntry::sequence));
+    entries.sort(Comparator.comparingInt(AuditEntry::sequence));
     int forwarded = 0;
     for (AuditEntry entry : entries) {
       if (entry.sequence() < fromSequence) {

@@ -1,5 +1,6 @@
 package com.flowviz.dr.activities.audit;
 
+import com.flowviz.dr.activities.notify.DeliveryLedger;
 import com.flowviz.dr.activities.postgres.PgClient;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -7,8 +8,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The recovery audit trail (runbook section 7) in a PostgreSQL database of its own. The table is
@@ -18,7 +25,7 @@ import java.util.List;
  * to {@link AuditMigration#OWNER_ROLE}; the role this store connects as only inserts and reads, and
  * nothing here ever rewrites an entry.
  */
-public final class AuditStore implements com.flowviz.dr.activities.notify.DeliveryLedger {
+public final class AuditStore implements DeliveryLedger {
 
   /** The hash an entry's chain starts from. */
   static final String GENESIS = "genesis";
@@ -78,9 +85,9 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
   }
 
   /** Which of these entries the trail already holds, as (workflow id, run id, sequence) keys. */
-  public java.util.Set<String> storedKeys(List<AuditEntry> entries) throws SQLException {
+  public Set<String> storedKeys(List<AuditEntry> entries) throws SQLException {
     ensureSchema();
-    java.util.Set<String> stored = new java.util.HashSet<>();
+    Set<String> stored = new HashSet<>();
     try (Connection c = pg.connect(database);
         PreparedStatement s =
             c.prepareStatement(
@@ -105,9 +112,9 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
   }
 
   @Override
-  public java.util.Set<String> deliveredChannels(String eventId) throws SQLException {
+  public Set<String> deliveredChannels(String eventId) throws SQLException {
     ensureSchema();
-    java.util.Set<String> channels = new java.util.LinkedHashSet<>();
+    Set<String> channels = new LinkedHashSet<>();
     try (Connection c = pg.connect(database);
         PreparedStatement s =
             c.prepareStatement(
@@ -139,7 +146,7 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
 
   /** Keeps a drill's report (JSON); the same drill stored again changes nothing. */
   public void saveDrillReport(
-      String drillId, java.time.Instant finishedAt, String outcome, Double rtoSeconds, String json)
+      String drillId, Instant finishedAt, String outcome, Double rtoSeconds, String json)
       throws SQLException {
     ensureSchema();
     try (Connection c = pg.connect(database);
@@ -148,10 +155,10 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
                 "INSERT INTO drill_reports (drill_id, finished_at, outcome, rto_seconds, report)"
                     + " VALUES (?, ?, ?, ?, ?::jsonb) ON CONFLICT (drill_id) DO NOTHING")) {
       s.setString(1, drillId);
-      s.setTimestamp(2, java.sql.Timestamp.from(finishedAt));
+      s.setTimestamp(2, Timestamp.from(finishedAt));
       s.setString(3, outcome);
       if (rtoSeconds == null) {
-        s.setNull(4, java.sql.Types.DOUBLE);
+        s.setNull(4, Types.DOUBLE);
       } else {
         s.setDouble(4, rtoSeconds);
       }
@@ -281,7 +288,7 @@ public final class AuditStore implements com.flowviz.dr.activities.notify.Delive
   private static AuditEntry truncated(AuditEntry e) {
     // timestamptz keeps microseconds: hash what is stored.
     return new AuditEntry(
-        e.at().truncatedTo(java.time.temporal.ChronoUnit.MICROS),
+        e.at().truncatedTo(ChronoUnit.MICROS),
         e.operator(),
         e.workflowId(),
         e.runId(),

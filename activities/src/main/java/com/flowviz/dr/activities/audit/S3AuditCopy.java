@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -75,7 +77,7 @@ public final class S3AuditCopy implements AuditCopy {
       }
       throw new IOException(
           "Cannot write the audit copy s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
-    } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+    } catch (SdkClientException e) {
       throw new IOException(
           "Cannot reach the audit copy in s3://" + bucket + ": " + e.getMessage(), e);
     }
@@ -95,8 +97,7 @@ public final class S3AuditCopy implements AuditCopy {
                 || e.workflowId().startsWith(incidentWorkflowId + "-"));
   }
 
-  private List<AuditEntry> read(String keyPrefix, java.util.function.Predicate<AuditEntry> keepIf)
-      throws IOException {
+  private List<AuditEntry> read(String keyPrefix, Predicate<AuditEntry> keepIf) throws IOException {
     List<AuditEntry> entries = new ArrayList<>();
     try {
       for (S3Object o :
@@ -109,7 +110,7 @@ public final class S3AuditCopy implements AuditCopy {
           entries.add(entry);
         }
       }
-    } catch (S3Exception | software.amazon.awssdk.core.exception.SdkClientException e) {
+    } catch (S3Exception | SdkClientException e) {
       throw new IOException(
           "Cannot read the audit copy in s3://" + bucket + "/" + keyPrefix + ": " + e.getMessage(),
           e);

@@ -10,6 +10,7 @@ import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.postgres.PgBinaries;
 import com.flowviz.dr.activities.postgres.PgClient;
 import com.flowviz.dr.activities.postgres.PgToolVersion;
+import com.flowviz.dr.activities.postgres.SqlStates;
 import com.flowviz.dr.activities.postgres.TableStatistics;
 import com.flowviz.dr.activities.process.ChildProcess;
 import com.flowviz.dr.activities.process.ProcessFailedException;
@@ -130,8 +131,7 @@ public class BackupActivitiesImpl implements BackupActivities {
                 + pg.settings()
                 + ".");
       }
-      throw com.flowviz.dr.activities.postgres.SqlStates.failure(
-          "read " + spec.sourceDatabase() + " for its backup", e);
+      throw SqlStates.failure("read " + spec.sourceDatabase() + " for its backup", e);
     } catch (BackupStoreException e) {
       throw NonRetryable.failure(
           e instanceof BackupStoreException.AccessDenied

@@ -3,6 +3,11 @@ package com.flowviz.dr.activities.common;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Heartbeating from code that also runs outside an activity (tests, the dev stack). The SDK
@@ -20,7 +25,7 @@ public final class Heartbeats {
    * decryptor's producer): the SDK finds the activity from the calling thread, which such threads
    * are not, so {@link #beat} from them would be silently lost.
    */
-  public static java.util.function.Consumer<Object> ofThisActivity() {
+  public static Consumer<Object> ofThisActivity() {
     Optional<ActivityExecutionContext> context = context();
     return details -> context.ifPresent(c -> c.heartbeat(details));
   }
@@ -30,14 +35,13 @@ public final class Heartbeats {
    * locks), heartbeating every ten seconds meanwhile so the server keeps knowing the worker is
    * alive. A dead worker still stops heartbeating, and is noticed.
    */
-  public static <T> T keepAlive(String what, java.util.concurrent.Callable<T> call)
-      throws Exception {
+  public static <T> T keepAlive(String what, Callable<T> call) throws Exception {
     Optional<ActivityExecutionContext> context = context();
     if (context.isEmpty()) {
       return call.call();
     }
-    java.util.concurrent.ScheduledExecutorService timer =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "heartbeat-" + what);
               t.setDaemon(true);
@@ -53,7 +57,7 @@ public final class Heartbeats {
         },
         10,
         10,
-        java.util.concurrent.TimeUnit.SECONDS);
+        TimeUnit.SECONDS);
     try {
       return call.call();
     } finally {

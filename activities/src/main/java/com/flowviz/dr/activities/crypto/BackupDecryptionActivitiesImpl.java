@@ -2,6 +2,7 @@ package com.flowviz.dr.activities.crypto;
 
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.postgres.ClusterGlobals;
 import com.flowviz.dr.activities.postgres.PgDumpHeader;
 import com.flowviz.dr.activities.storage.BackupManifest;
@@ -15,7 +16,9 @@ import com.flowviz.dr.activities.workhost.GrowingFileInputStream;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
 import com.flowviz.dr.workflows.FailureTypes;
 import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +27,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,7 +41,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +59,7 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
    * A download that adds no byte for this long has failed for good or is stuck: this attempt ends,
    * a retry waits anew.
    */
-  private static final java.time.Duration DOWNLOAD_STALL_LIMIT = java.time.Duration.ofMinutes(10);
+  private static final Duration DOWNLOAD_STALL_LIMIT = Duration.ofMinutes(10);
 
   private final PrivateKeySource keys;
   private final WorkDirectory workDirectory;
@@ -164,7 +176,7 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
     BackupManifest manifest = null;
     if (bytes != null) {
       try {
-        manifest = com.flowviz.dr.activities.json.Json.read(bytes, BackupManifest.class);
+        manifest = Json.read(bytes, BackupManifest.class);
       } catch (IOException e) {
         throw NonRetryable.failure(
             FailureTypes.BACKUP_CORRUPT,
@@ -225,7 +237,7 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
   /**
    * How far an object's LastModified may trail its signer's revocation (replication, clock skew).
    */
-  static final java.time.Duration REVOCATION_SKEW = java.time.Duration.ofMinutes(15);
+  static final Duration REVOCATION_SKEW = Duration.ofMinutes(15);
 
   /**
    * A signature's time is whatever the signer's clock said: whoever stole a key can date a
@@ -324,7 +336,7 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
     }
   }
 
-  private java.util.List<TrustedSigner> trusted() {
+  private List<TrustedSigner> trusted() {
     try {
       return signers.load();
     } catch (TrustedSigners.Unreadable e) {
@@ -362,9 +374,8 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
       throw new UncheckedIOException(e);
     }
     try (PrivateKeyMaterial key = loadKey()) {
-      byte[] plaintext =
-          OpenPgpDecryptor.readPrefix(new java.io.ByteArrayInputStream(head), key, 4096);
-      PgDumpHeader header = PgDumpHeader.read(new java.io.ByteArrayInputStream(plaintext));
+      byte[] plaintext = OpenPgpDecryptor.readPrefix(new ByteArrayInputStream(head), key, 4096);
+      PgDumpHeader header = PgDumpHeader.read(new ByteArrayInputStream(plaintext));
       return new ArchiveHeader(
           header.archiveVersion(),
           header.pgDumpVersion(),
@@ -382,13 +393,13 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
 
   @Override
   public BackupValidity checkBackupValidity(BackupObject backup, BackupManifest manifest) {
-    java.security.MessageDigest sha256;
+    MessageDigest sha256;
     try {
-      sha256 = java.security.MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    java.util.function.Consumer<Object> beat = Heartbeats.ofThisActivity();
+    Consumer<Object> beat = Heartbeats.ofThisActivity();
     long bytes;
     OpenPgpDecryptor.Outcome outcome;
     try (PrivateKeyMaterial key = loadKey();
@@ -396,7 +407,7 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
             stores
                 .forRegion(backup.region())
                 .read(backup.bucket(), backup.key(), 0, backup.etag());
-        java.security.DigestInputStream in = new java.security.DigestInputStream(raw, sha256);
+        DigestInputStream in = new DigestInputStream(raw, sha256);
         OutputStream discard = new ArchiveMagicCheck(OutputStream.nullOutputStream())) {
       outcome =
           OpenPgpDecryptor.decrypt(
@@ -430,7 +441,7 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    String digest = java.util.HexFormat.of().formatHex(sha256.digest());
+    String digest = HexFormat.of().formatHex(sha256.digest());
     if (manifest != null
         && manifest.sha256() != null
         && !manifest.sha256().equalsIgnoreCase(digest)) {
@@ -506,7 +517,7 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
               () -> ResumableDownload.into(dir, stores, backup, downloadedBytes::set, stop::get));
       // Heartbeats carry the bytes downloaded: what a resumed attempt starts from.
       // Called from the decryptor's reading thread too, hence bound to this activity here.
-      java.util.function.Consumer<Object> beat = Heartbeats.ofThisActivity();
+      Consumer<Object> beat = Heartbeats.ofThisActivity();
       LongConsumer heartbeat = ignored -> beat.accept(downloadedBytes.get());
       DecryptedBackup decrypted;
       try {
@@ -551,18 +562,18 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
    * Failures that condemn this backup, not the worker: their message says which older backups are
    * next.
    */
-  private static final java.util.Set<String> BACKUP_AT_FAULT =
-      java.util.Set.of(
+  private static final Set<String> BACKUP_AT_FAULT =
+      Set.of(
           FailureTypes.BACKUP_CORRUPT,
           FailureTypes.BACKUP_INTEGRITY_FAILED,
           FailureTypes.DECRYPTION_KEY_MISMATCH,
           FailureTypes.NOT_OPENPGP,
           FailureTypes.NOT_A_PG_DUMP);
 
-  private <T> T withOlderBackups(BackupObject backup, java.util.function.Supplier<T> work) {
+  private <T> T withOlderBackups(BackupObject backup, Supplier<T> work) {
     try {
       return work.get();
-    } catch (io.temporal.failure.ApplicationFailure e) {
+    } catch (ApplicationFailure e) {
       if (!e.isNonRetryable() || !BACKUP_AT_FAULT.contains(e.getType())) {
         throw e;
       }
@@ -585,7 +596,7 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
       if (bytes.isEmpty()) {
         return;
       }
-      manifest = com.flowviz.dr.activities.json.Json.read(bytes.get(), BackupManifest.class);
+      manifest = Json.read(bytes.get(), BackupManifest.class);
     } catch (IOException | RuntimeException e) {
       return; // unreadable here: the workflow's own check with the manifest it read decides
     }
@@ -734,7 +745,7 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
         compressed);
   }
 
-  private static io.temporal.failure.ApplicationFailure notAnArchive(String key, Exception e) {
+  private static ApplicationFailure notAnArchive(String key, Exception e) {
     return NonRetryable.failure(
         FailureTypes.NOT_A_PG_DUMP,
         "The backup "
@@ -760,7 +771,7 @@ public class BackupDecryptionActivitiesImpl implements BackupDecryptionActivitie
         System.arraycopy(b, off, head, seen, n);
         seen += n;
         if (seen == head.length && !PgDumpHeader.looksLikeArchive(head, seen)) {
-          try (InputStream in = new java.io.ByteArrayInputStream(head)) {
+          try (InputStream in = new ByteArrayInputStream(head)) {
             PgDumpHeader.read(in);
           }
         }

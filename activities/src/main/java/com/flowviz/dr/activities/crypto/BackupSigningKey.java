@@ -5,6 +5,7 @@ import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.secrets.SecretStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.PGPException;
@@ -122,7 +123,7 @@ public final class BackupSigningKey {
           "The signing key in " + keySecretId + " cannot sign: " + e.getMessage());
     } finally {
       if (passphrase != null) {
-        java.util.Arrays.fill(passphrase, '\0');
+        Arrays.fill(passphrase, '\0');
       }
     }
   }

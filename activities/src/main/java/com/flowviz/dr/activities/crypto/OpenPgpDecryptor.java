@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.bouncycastle.openpgp.PGPCompressedData;
@@ -291,8 +292,8 @@ public final class OpenPgpDecryptor {
 
   private static boolean endedEarly(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-      if (t instanceof java.io.EOFException
+      String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+      if (t instanceof EOFException
           || message.contains("premature end")
           || message.contains("unexpected end")) {
         return true;

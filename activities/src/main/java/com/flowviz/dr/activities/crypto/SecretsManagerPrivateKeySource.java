@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.flowviz.dr.activities.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
@@ -46,7 +47,7 @@ public final class SecretsManagerPrivateKeySource implements PrivateKeySource {
       byte[] value = fetch(passphraseSecretId, false);
       if (value != null) {
         passphrase = FilePrivateKeySource.decodeLine(value);
-        java.util.Arrays.fill(value, (byte) 0);
+        Arrays.fill(value, (byte) 0);
       }
     }
     return new PrivateKeyMaterial(secret, passphrase, "Secrets Manager secret " + keySecretId);
@@ -72,7 +73,7 @@ public final class SecretsManagerPrivateKeySource implements PrivateKeySource {
       throw new KeyUnavailableException(
           "The secret " + keySecretId + " starts with '{' but is not valid JSON.");
     } finally {
-      java.util.Arrays.fill(secret, (byte) 0);
+      Arrays.fill(secret, (byte) 0);
     }
   }
 

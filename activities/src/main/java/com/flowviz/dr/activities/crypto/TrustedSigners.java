@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
 
 /**
  * The public keys whose signatures on backups are trusted, read each time a restore checks one (so
@@ -163,8 +164,8 @@ public final class TrustedSigners {
     return signers;
   }
 
-  private static org.bouncycastle.openpgp.PGPPublicKeyRingCollection parseKeys(
-      byte[] exported, String where) throws Unreadable {
+  private static PGPPublicKeyRingCollection parseKeys(byte[] exported, String where)
+      throws Unreadable {
     try {
       var keys = OpenPgpKeys.publicKeys(exported);
       if (keys.size() == 0) {

@@ -8,8 +8,10 @@ import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +54,7 @@ public class DnsActivitiesImpl implements DnsActivities {
           ChangeBatchFile.load(
               changeBatchDirectory,
               request.changeBatch(),
-              request.variables() == null ? java.util.Map.of() : request.variables(),
+              request.variables() == null ? Map.of() : request.variables(),
               "(flowviz-dr " + request.marker() + ")");
     } catch (ChangeBatchFile.InvalidChangeBatch e) {
       throw NonRetryable.failure(FailureTypes.INVALID_INPUT, e.getMessage());
@@ -136,7 +138,7 @@ public class DnsActivitiesImpl implements DnsActivities {
             b.aliasTarget() == null ? null : dnsName(b.aliasTarget().dnsName()));
   }
 
-  private static java.util.Set<String> values(ResourceRecordSet set) {
+  private static Set<String> values(ResourceRecordSet set) {
     return set.resourceRecords().stream()
         .map(ResourceRecord::value)
         .map(DnsActivitiesImpl::dnsName)

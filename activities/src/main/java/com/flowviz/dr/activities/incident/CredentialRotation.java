@@ -5,6 +5,7 @@ import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.postgres.PgClient;
 import com.flowviz.dr.activities.secrets.SecretStore;
 import com.flowviz.dr.workflows.FailureTypes;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -251,7 +252,7 @@ final class CredentialRotation {
     try {
       var password = Json.MAPPER.readTree(pending.get()).get("password");
       return password == null ? null : password.asText();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return null;
     }
   }

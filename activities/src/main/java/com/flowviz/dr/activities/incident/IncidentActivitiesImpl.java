@@ -1,5 +1,7 @@
 package com.flowviz.dr.activities.incident;
 
+import com.flowviz.dr.activities.audit.AuditCopy;
+import com.flowviz.dr.activities.audit.AuditStore;
 import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.activities.crypto.BackupDecryptionException;
 import com.flowviz.dr.activities.crypto.OpenPgpDecryptor;
@@ -11,6 +13,7 @@ import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.postgres.PgServers;
 import com.flowviz.dr.activities.secrets.SecretStore;
 import com.flowviz.dr.activities.storage.BackupStore;
+import com.flowviz.dr.activities.storage.BackupStoreException;
 import com.flowviz.dr.workflows.FailureTypes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,24 +47,17 @@ public class IncidentActivitiesImpl implements IncidentActivities {
   private final SecretStore secrets;
   private final BackupStore reports;
   private final Settings settings;
-  private final com.flowviz.dr.activities.audit.AuditStore audit;
-  private final com.flowviz.dr.activities.audit.AuditCopy auditCopy;
+  private final AuditStore audit;
+  private final AuditCopy auditCopy;
 
   public IncidentActivitiesImpl(
       PrivateKeySource keys,
       PgServers servers,
       SecretStore secrets,
       BackupStore reports,
-      com.flowviz.dr.activities.audit.AuditStore audit,
+      AuditStore audit,
       Settings settings) {
-    this(
-        keys,
-        servers,
-        secrets,
-        reports,
-        audit,
-        com.flowviz.dr.activities.audit.AuditCopy.NONE,
-        settings);
+    this(keys, servers, secrets, reports, audit, AuditCopy.NONE, settings);
   }
 
   /**
@@ -72,8 +68,8 @@ public class IncidentActivitiesImpl implements IncidentActivities {
       PgServers servers,
       SecretStore secrets,
       BackupStore reports,
-      com.flowviz.dr.activities.audit.AuditStore audit,
-      com.flowviz.dr.activities.audit.AuditCopy auditCopy,
+      AuditStore audit,
+      AuditCopy auditCopy,
       Settings settings) {
     this.audit = audit;
     this.auditCopy = auditCopy;
@@ -157,7 +153,7 @@ public class IncidentActivitiesImpl implements IncidentActivities {
           // The audit database is down (the server being recovered, say): every entry is in the
           // copy.
           report = report.withTimeline(auditCopy.entriesOfIncident(report.incidentId()));
-        } catch (java.io.IOException copyFailure) {
+        } catch (IOException copyFailure) {
           throw new IllegalStateException(
               "Cannot read the incident's timeline from the audit trail ("
                   + e.getMessage()
@@ -175,11 +171,10 @@ public class IncidentActivitiesImpl implements IncidentActivities {
           "text/markdown");
       reports.writeSmall(
           location.bucket(), location.jsonKey(), Json.write(report), "application/json");
-    } catch (com.flowviz.dr.activities.storage.BackupStoreException.BucketNotFound
-        | com.flowviz.dr.activities.storage.BackupStoreException.AccessDenied e) {
+    } catch (BackupStoreException.BucketNotFound | BackupStoreException.AccessDenied e) {
       // Retrying cannot create a bucket or grant access: say so at once.
-      throw com.flowviz.dr.activities.common.NonRetryable.failure(
-          com.flowviz.dr.workflows.FailureTypes.CONFIGURATION,
+      throw NonRetryable.failure(
+          FailureTypes.CONFIGURATION,
           "Cannot store the incident report in s3://"
               + location.bucket()
               + ": "

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -77,7 +78,7 @@ final class IncidentReportMarkdown {
             + "## Timeline (UTC)\n\n"
             + "| Time | Workflow | Step | Outcome | Details |\n"
             + "|---|---|---|---|---|\n");
-    for (AuditEntry e : r.timeline() == null ? java.util.List.<AuditEntry>of() : r.timeline()) {
+    for (AuditEntry e : r.timeline() == null ? List.<AuditEntry>of() : r.timeline()) {
       md.append("| ")
           .append(time(e.at()))
           .append(" | ")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.activities.postgres.PgServer;
+import com.flowviz.dr.activities.postgres.ServerNames;
 import com.flowviz.dr.activities.postgres.ServerRegistry;
 import com.flowviz.dr.activities.provision.ProvisioningException;
 import com.flowviz.dr.activities.provision.terraform.TerraformCli;
@@ -55,7 +56,7 @@ public class InfrastructureActivitiesImpl implements InfrastructureActivities {
   }
 
   public static String passwordSecret(String workspace) {
-    return com.flowviz.dr.activities.postgres.ServerNames.stackSecret(workspace);
+    return ServerNames.stackSecret(workspace);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package com.flowviz.dr.activities.notify;
 
 import com.flowviz.dr.activities.common.Heartbeats;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,7 +38,7 @@ public class NotifyActivitiesImpl implements NotifyActivities {
         Heartbeats.lastDetails(List.class).map(l -> (List<String>) l).orElse(List.of()));
     try {
       delivered.addAll(ledger.deliveredChannels(notification.eventId()));
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       // The ledger lives in the audit database, which may be the server this incident is about.
       // Nobody paged is worse than a repeat: send anyway, and each channel's own dedup key
       // (PagerDuty's dedup_key, the webhook's Idempotency-Key) folds a repeat into the first.
@@ -61,7 +63,7 @@ public class NotifyActivitiesImpl implements NotifyActivities {
     }
     if (!failures.isEmpty()) {
       log.warn("Notification {} not delivered to {}", notification.eventId(), failures);
-      throw io.temporal.failure.ApplicationFailure.newFailure(
+      throw ApplicationFailure.newFailure(
           "Not delivered to " + failures + " (delivered to " + delivered + ")",
           NOT_DELIVERED,
           new ArrayList<>(delivered));
@@ -72,7 +74,7 @@ public class NotifyActivitiesImpl implements NotifyActivities {
   private void recordQuietly(String eventId, String channel) {
     try {
       ledger.recordDelivery(eventId, channel);
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       // Sent already: the heartbeat below still remembers it for this activity's retries.
       log.warn(
           "Delivery of {} to {} not recorded in the ledger: {}", eventId, channel, e.getMessage());

@@ -1,6 +1,7 @@
 package com.flowviz.dr.activities.notify;
 
 import com.flowviz.dr.activities.json.Json;
+import com.flowviz.dr.workflows.common.Names;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,7 +54,7 @@ public final class SnsChannel implements NotificationChannel {
               b.messageDeduplicationId(
                       (readable.length() > 100 ? readable.substring(0, 100) : readable)
                           + "-"
-                          + com.flowviz.dr.workflows.common.Names.shortHash(n.eventId()))
+                          + Names.shortHash(n.eventId()))
                   .messageGroupId(
                       n.incidentId() == null
                           ? "flowviz-dr"

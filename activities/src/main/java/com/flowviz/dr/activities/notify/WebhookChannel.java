@@ -1,6 +1,7 @@
 package com.flowviz.dr.activities.notify;
 
 import com.flowviz.dr.activities.json.Json;
+import com.flowviz.dr.workflows.common.Names;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,7 +53,7 @@ public final class WebhookChannel implements NotificationChannel {
         + url.getHost()
         + (url.getPort() > 0 ? ":" + url.getPort() : "")
         + "#"
-        + com.flowviz.dr.workflows.common.Names.shortHash(url.toString());
+        + Names.shortHash(url.toString());
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -114,7 +115,7 @@ public final class ClusterGlobals {
         return false;
       }
     }
-    return !quoted && !line.toUpperCase(java.util.Locale.ROOT).matches(".*\\bPASSWORD\\b.*");
+    return !quoted && !line.toUpperCase(Locale.ROOT).matches(".*\\bPASSWORD\\b.*");
   }
 
   private static String strip(String line) {

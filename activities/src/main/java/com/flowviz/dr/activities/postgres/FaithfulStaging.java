@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -273,7 +274,7 @@ final class FaithfulStaging {
   }
 
   private static String stagingTablespace(Connection c, String staging) throws SQLException {
-    try (java.sql.PreparedStatement s =
+    try (PreparedStatement s =
         c.prepareStatement(
             "SELECT t.spcname FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace"
                 + " WHERE d.datname = ? AND t.spcname <> 'pg_default'")) {

@@ -1,5 +1,6 @@
 package com.flowviz.dr.activities.postgres;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ public final class PgBinaries {
     }
     String path = System.getenv("PATH");
     if (path != null) {
-      for (String dir : path.split(java.io.File.pathSeparator)) {
+      for (String dir : path.split(File.pathSeparator)) {
         Path candidate = Path.of(dir, name);
         if (Files.isExecutable(candidate)) {
           return candidate.toString();

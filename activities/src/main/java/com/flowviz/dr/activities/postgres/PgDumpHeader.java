@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The header of a pg_dump custom-format archive ({@code pg_dump -Fc}): magic "PGDMP", the archive
@@ -153,7 +155,7 @@ public record PgDumpHeader(
     if (version == null) {
       return Optional.empty();
     }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)").matcher(version);
+    Matcher m = Pattern.compile("(\\d+)").matcher(version);
     return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
   }
 

@@ -2,6 +2,7 @@ package com.flowviz.dr.activities.postgres;
 
 import com.flowviz.dr.activities.process.ChildProcess;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,8 +16,7 @@ public record PgToolVersion(String program, String version, int major) {
 
   public static PgToolVersion of(String programPath) {
     String output =
-        ChildProcess.run(
-                java.util.List.of(programPath, "--version"), Map.of(), Duration.ofSeconds(30), null)
+        ChildProcess.run(List.of(programPath, "--version"), Map.of(), Duration.ofSeconds(30), null)
             .trim();
     Matcher m = VERSION.matcher(output);
     if (!m.find()) {

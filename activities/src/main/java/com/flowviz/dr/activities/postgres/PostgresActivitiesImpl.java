@@ -2,6 +2,7 @@ package com.flowviz.dr.activities.postgres;
 
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.crypto.ArchiveHeader;
 import com.flowviz.dr.activities.lease.RunningWorkflows;
 import com.flowviz.dr.activities.process.ChildProcess;
 import com.flowviz.dr.activities.process.ProcessFailedException;
@@ -9,6 +10,8 @@ import com.flowviz.dr.activities.verify.ApplicationLogin;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.common.Names;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,7 +24,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -176,7 +181,7 @@ public class PostgresActivitiesImpl implements PostgresActivities {
     long started = System.nanoTime();
     try {
       runPgRestore(pgRestore, plan, pg, stagingDatabase, dump, items, version);
-    } catch (io.temporal.failure.ApplicationFailure e) {
+    } catch (ApplicationFailure e) {
       String refused = plan.ownersAndPrivileges() ? ownershipRefusal(e.getOriginalMessage()) : null;
       if (refused == null) {
         throw e;
@@ -579,7 +584,7 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   /** The workflow whose swap this is; "unknown" outside an activity (a tool driving it by hand). */
   private static String swappingWorkflow() {
     try {
-      return io.temporal.activity.Activity.getExecutionContext().getInfo().getWorkflowId();
+      return Activity.getExecutionContext().getInfo().getWorkflowId();
     } catch (IllegalStateException e) {
       return "unknown";
     }
@@ -640,9 +645,9 @@ public class PostgresActivitiesImpl implements PostgresActivities {
 
   /** Null when the database must stay closed. */
   private String whyAbandoned(ClosedDatabase closed, String ownDatabase) {
-    java.util.Optional<Boolean> running =
+    Optional<Boolean> running =
         closed.marker() == null
-            ? java.util.Optional.empty()
+            ? Optional.empty()
             : runningWorkflows.isRunning(closed.marker().workflowId());
     if (running.orElse(false)) {
       log.info(
@@ -751,8 +756,7 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   }
 
   @Override
-  public void checkRestoreCompatibility(
-      com.flowviz.dr.activities.crypto.ArchiveHeader archive, PgServer server) {
+  public void checkRestoreCompatibility(ArchiveHeader archive, PgServer server) {
     if (archive == null) {
       return;
     }
@@ -1022,7 +1026,6 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   private static String lastLines(String text, int count) {
     String[] lines = text.strip().split("\n");
     return String.join(
-        " | ",
-        java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - count), lines.length));
+        " | ", Arrays.copyOfRange(lines, Math.max(0, lines.length - count), lines.length));
   }
 }

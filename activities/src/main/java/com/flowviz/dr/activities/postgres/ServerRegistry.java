@@ -6,6 +6,7 @@ import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.secrets.SecretStore;
 import com.flowviz.dr.workflows.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -238,7 +239,7 @@ public final class ServerRegistry {
     }
   }
 
-  private static io.temporal.failure.ApplicationFailure refuse(String message) {
+  private static ApplicationFailure refuse(String message) {
     return NonRetryable.failure(FailureTypes.INVALID_INPUT, message);
   }
 

@@ -2,6 +2,7 @@ package com.flowviz.dr.activities.postgres;
 
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.storage.TableStats;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,7 +38,7 @@ public final class TableStatistics {
                     + " 'information_schema') ORDER BY t.table_schema, t.table_name")) {
       while (rs.next()) {
         tables.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
-        java.sql.Array columns = rs.getArray(4);
+        Array columns = rs.getArray(4);
         columnsOf.add(columns == null ? List.of() : List.of((String[]) columns.getArray()));
       }
     }

@@ -4,12 +4,14 @@ import com.flowviz.dr.activities.app.PublishedEndpoints;
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.activities.postgres.PgServer;
+import com.flowviz.dr.activities.postgres.ServerNames;
 import com.flowviz.dr.activities.postgres.ServerRegistry;
 import com.flowviz.dr.activities.secrets.SecretStore;
 import com.flowviz.dr.workflows.FailureTypes;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +68,7 @@ public class ProvisionActivitiesImpl implements ProvisionActivities {
 
   /** Where an instance's admin password is kept. */
   public static String passwordSecret(String instance) {
-    return com.flowviz.dr.activities.postgres.ServerNames.instanceSecret(instance);
+    return ServerNames.instanceSecret(instance);
   }
 
   @Override
@@ -174,7 +176,7 @@ public class ProvisionActivitiesImpl implements ProvisionActivities {
    * Provisioning blocks in initdb, docker or terraform with no progress to report; the heartbeat
    * says the worker lives.
    */
-  private static <T> T keepAlive(InstanceSpec spec, java.util.concurrent.Callable<T> call) {
+  private static <T> T keepAlive(InstanceSpec spec, Callable<T> call) {
     try {
       return Heartbeats.keepAlive("provisioning " + spec.name(), call);
     } catch (RuntimeException e) {

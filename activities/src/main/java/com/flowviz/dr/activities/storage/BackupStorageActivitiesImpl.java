@@ -6,12 +6,20 @@ import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
 import com.flowviz.dr.workflows.FailureTypes;
 import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,18 +29,18 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
   private static final Logger log = LoggerFactory.getLogger(BackupStorageActivitiesImpl.class);
 
   /** How far a key's time may run ahead of the object's LastModified (clocks differ a little). */
-  public static final java.time.Duration DEFAULT_KEY_TIME_SKEW = java.time.Duration.ofMinutes(5);
+  public static final Duration DEFAULT_KEY_TIME_SKEW = Duration.ofMinutes(5);
 
   private final BackupStores stores;
   private final WorkDirectory workDirectory;
-  private final java.time.Duration keyTimeSkew;
+  private final Duration keyTimeSkew;
 
   /**
    * @param keyTimeSkew a backup named for a time later than its LastModified plus this is refused:
    *     no honest backup is written before the time it is named for
    */
   public BackupStorageActivitiesImpl(
-      BackupStores stores, WorkDirectory workDirectory, java.time.Duration keyTimeSkew) {
+      BackupStores stores, WorkDirectory workDirectory, Duration keyTimeSkew) {
     this.stores = stores;
     this.workDirectory = workDirectory;
     this.keyTimeSkew = keyTimeSkew;
@@ -139,7 +147,7 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
 
   // A name carries whole seconds: a backup named 09:30:00 may have started at 09:30:00.9,
   // so it counts as before 09:30:00.5 only if its whole second is.
-  private static boolean takenBefore(BackupObject b, java.time.Instant before) {
+  private static boolean takenBefore(BackupObject b, Instant before) {
     return !b.takenAt().plusSeconds(b.takenAt().getNano() == 0 ? 1 : 0).isAfter(before);
   }
 
@@ -166,7 +174,7 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
    */
   private Optional<String> refusal(BackupStore store, BackupSelector selector, BackupObject backup)
       throws IOException {
-    Optional<java.time.Instant> named = BackupTimes.fromKey(backup.key());
+    Optional<Instant> named = BackupTimes.fromKey(backup.key());
     if (named.isPresent()
         && backup.lastModified() != null
         && named.get().isAfter(backup.lastModified().plus(keyTimeSkew))) {
@@ -203,12 +211,12 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
   }
 
   /** How long a freshness check waits for a bucket in a region that may be down. */
-  private static final java.time.Duration FRESHNESS_TIMEOUT = java.time.Duration.ofSeconds(30);
+  private static final Duration FRESHNESS_TIMEOUT = Duration.ofSeconds(30);
 
   @Override
   public BucketFreshness newestBackup(String bucket, String region, String prefix) {
-    java.util.concurrent.ExecutorService executor =
-        java.util.concurrent.Executors.newSingleThreadExecutor(
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(
             r -> {
               Thread t = new Thread(r, "freshness-" + bucket);
               t.setDaemon(true);
@@ -218,13 +226,13 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
       List<BackupObject> newest =
           executor
               .submit(() -> newestBackupsForFreshness(region, bucket, prefix))
-              .get(FRESHNESS_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+              .get(FRESHNESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       return new BucketFreshness(
           bucket, region, true, newest.isEmpty() ? null : newest.get(0), null);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       return new BucketFreshness(
           bucket, region, false, null, "no answer within " + FRESHNESS_TIMEOUT.toSeconds() + " s");
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       return new BucketFreshness(
           bucket,
@@ -318,7 +326,7 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
         .toList();
   }
 
-  private io.temporal.failure.ApplicationFailure notFound(BackupSelector selector, String what) {
+  private ApplicationFailure notFound(BackupSelector selector, String what) {
     String hint;
     try {
       String prefix =
@@ -349,7 +357,7 @@ public class BackupStorageActivitiesImpl implements BackupStorageActivities {
     return NonRetryable.failure(FailureTypes.BACKUP_NOT_FOUND, what + hint);
   }
 
-  static io.temporal.failure.ApplicationFailure storeFailure(BackupStoreException e) {
+  static ApplicationFailure storeFailure(BackupStoreException e) {
     String type;
     if (e instanceof BackupStoreException.AccessDenied) {
       type = FailureTypes.BACKUP_ACCESS_DENIED;

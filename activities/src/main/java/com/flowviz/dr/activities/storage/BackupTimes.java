@@ -1,5 +1,6 @@
 package com.flowviz.dr.activities.storage;
 
+import com.flowviz.dr.activities.postgres.ClusterGlobals;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -45,9 +46,7 @@ public final class BackupTimes {
    * picks one database's backups by their strict names.
    */
   public static boolean isBackupKey(String key) {
-    if (isDetachedSignature(key)
-        || com.flowviz.dr.activities.postgres.ClusterGlobals.isGlobalsKey(key)
-        || key.contains(".globals.")) {
+    if (isDetachedSignature(key) || ClusterGlobals.isGlobalsKey(key) || key.contains(".globals.")) {
       return false; // a signature or the roles beside a backup, not a backup
     }
     return key.endsWith(".gpg") || key.endsWith(".pgp") || key.endsWith(".asc");

@@ -1,5 +1,6 @@
 package com.flowviz.dr.activities.storage;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,7 +34,7 @@ public final class LocalDirectoryBackupStore implements BackupStore {
     List<StoredObject> objects = new ArrayList<>();
     try (Stream<Path> files = Files.walk(bucketDir)) {
       for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-        String key = bucketDir.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+        String key = bucketDir.relativize(file).toString().replace(File.separatorChar, '/');
         if (key.startsWith(prefix) && !key.endsWith(".part")) {
           objects.add(describe(bucket, key, file));
         }

@@ -1,5 +1,6 @@
 package com.flowviz.dr.activities.storage;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -327,9 +328,7 @@ public final class S3BackupStore implements BackupStore {
     private RequestBody partBody() {
       int length = filled;
       return RequestBody.fromContentProvider(
-          () -> new java.io.ByteArrayInputStream(buffer, 0, length),
-          length,
-          "application/pgp-encrypted");
+          () -> new ByteArrayInputStream(buffer, 0, length), length, "application/pgp-encrypted");
     }
 
     @Override

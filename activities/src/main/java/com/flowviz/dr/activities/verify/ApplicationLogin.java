@@ -5,6 +5,7 @@ import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.secrets.SecretStore;
 import com.flowviz.dr.workflows.FailureTypes;
+import java.io.IOException;
 
 /**
  * How runbook 6.1's check logs in as the application: the application's role and the name of the
@@ -38,7 +39,7 @@ public record ApplicationLogin(String role, String secretId, SecretStore secrets
       try {
         JsonNode password = Json.MAPPER.readTree(value).get("password");
         return password == null ? null : password.asText();
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         // Not JSON after all: the whole value is the password.
       }
     }

@@ -2,6 +2,7 @@ package com.flowviz.dr.activities.verify;
 
 import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.workflows.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -100,7 +101,7 @@ public final class HealthUrlRules {
     }
   }
 
-  private static io.temporal.failure.ApplicationFailure refuse(String url, String problem) {
+  private static ApplicationFailure refuse(String url, String problem) {
     return NonRetryable.failure(
         FailureTypes.INVALID_INPUT,
         "healthUrl \"" + shorten(url) + "\" " + problem + ". Nothing was changed.");

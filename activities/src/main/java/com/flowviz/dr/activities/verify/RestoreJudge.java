@@ -3,7 +3,9 @@ package com.flowviz.dr.activities.verify;
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.postgres.PgClient;
 import com.flowviz.dr.activities.postgres.TableStatistics;
+import java.sql.Array;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -230,7 +232,7 @@ final class RestoreJudge {
                     + " LIKE 'pg\\_%' ORDER BY 1, 2")) {
       while (rs.next()) {
         String name = TableStatistics.displayName(rs.getString(1), rs.getString(2));
-        java.sql.Array columns = rs.getArray(3);
+        Array columns = rs.getArray(3);
         columnsOf.put(name, columns == null ? List.of() : List.of((String[]) columns.getArray()));
         qualified.put(
             name, PgClient.quote(rs.getString(1)) + "." + PgClient.quote(rs.getString(2)));
@@ -264,7 +266,7 @@ final class RestoreJudge {
   /** The column's type when it is a timestamp, else null. */
   private static String timestampType(Connection c, String table, String column)
       throws SQLException {
-    try (java.sql.PreparedStatement s =
+    try (PreparedStatement s =
         c.prepareStatement(
             "SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid ="
                 + " to_regclass(?) AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped")) {

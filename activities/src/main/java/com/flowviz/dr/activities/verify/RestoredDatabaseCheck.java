@@ -9,13 +9,16 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -250,17 +253,16 @@ final class RestoredDatabaseCheck {
   }
 
   private static Instant instant(Object value) {
-    if (value instanceof java.sql.Timestamp t) {
+    if (value instanceof Timestamp t) {
       return t.toInstant();
     }
-    if (value instanceof java.time.OffsetDateTime t) {
+    if (value instanceof OffsetDateTime t) {
       return t.toInstant();
     }
     return null;
   }
 
-  private static <T> T keepAlive(String what, java.util.concurrent.Callable<T> call)
-      throws SQLException {
+  private static <T> T keepAlive(String what, Callable<T> call) throws SQLException {
     try {
       return Heartbeats.keepAlive(what, call);
     } catch (SQLException | RuntimeException e) {

@@ -2,6 +2,7 @@ package com.flowviz.dr.activities.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.flowviz.dr.activities.json.Json;
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +46,7 @@ public final class RunbookProbes {
     JsonNode json;
     try {
       json = Json.MAPPER.readTree(body);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "not JSON";
     }
     if (json == null || json.isMissingNode()) {

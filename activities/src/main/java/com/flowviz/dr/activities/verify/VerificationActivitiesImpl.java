@@ -6,14 +6,19 @@ import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.postgres.PgServers;
 import com.flowviz.dr.activities.postgres.SqlStates;
 import com.flowviz.dr.activities.storage.BackupManifest;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
@@ -206,7 +211,7 @@ public class VerificationActivitiesImpl implements VerificationActivities {
     long started = System.nanoTime();
     long until = started + deadline.toNanos();
     List<HealthObservation> first = new ArrayList<>();
-    java.util.Deque<HealthObservation> last = new java.util.ArrayDeque<>();
+    Deque<HealthObservation> last = new ArrayDeque<>();
     int probes = 0;
     while (true) {
       probes++;
@@ -223,10 +228,7 @@ public class VerificationActivitiesImpl implements VerificationActivities {
               -1,
               List.of(
                   new HealthObservation(
-                      java.time.Instant.now(),
-                      0,
-                      0,
-                      "not probed: the URL " + HealthUrls.problem(uri))));
+                      Instant.now(), 0, 0, "not probed: the URL " + HealthUrls.problem(uri))));
         }
         HttpResponse<String> response =
             healthHttp.send(
@@ -242,21 +244,21 @@ public class VerificationActivitiesImpl implements VerificationActivities {
                 : body.length() > 120 ? body.substring(0, 120) : body;
         seen =
             new HealthObservation(
-                java.time.Instant.now(),
+                Instant.now(),
                 response.statusCode(),
                 (System.nanoTime() - probeStarted) / 1_000_000,
                 shown);
-      } catch (java.net.http.HttpTimeoutException e) {
+      } catch (HttpTimeoutException e) {
         seen =
             new HealthObservation(
-                java.time.Instant.now(),
+                Instant.now(),
                 0,
                 (System.nanoTime() - probeStarted) / 1_000_000,
                 "no answer within " + PROBE_TIMEOUT);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         seen =
             new HealthObservation(
-                java.time.Instant.now(),
+                Instant.now(),
                 0,
                 (System.nanoTime() - probeStarted) / 1_000_000,
                 e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -313,7 +315,7 @@ public class VerificationActivitiesImpl implements VerificationActivities {
           response.statusCode(),
           millis,
           problem == null ? shown : problem + ": " + shown);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return new EndpointCheck(
           url.toString(),
           false,

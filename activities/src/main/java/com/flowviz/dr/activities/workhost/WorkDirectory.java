@@ -1,5 +1,7 @@
 package com.flowviz.dr.activities.workhost;
 
+import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.workflows.FailureTypes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -81,8 +83,8 @@ public final class WorkDirectory {
           "Cannot read the free space of " + dir + ": " + e.getMessage(), e);
     }
     if (free < needed) {
-      throw com.flowviz.dr.activities.common.NonRetryable.failure(
-          com.flowviz.dr.workflows.FailureTypes.DISK_FULL,
+      throw NonRetryable.failure(
+          FailureTypes.DISK_FULL,
           "Not enough free space on this worker for "
               + what
               + ": it needs about "

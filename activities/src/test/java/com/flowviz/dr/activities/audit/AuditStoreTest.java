@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.flowviz.dr.activities.testing.TestPostgres;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AuditStoreTest {
@@ -108,7 +109,7 @@ class AuditStoreTest {
     store.append(entry("incident-ab", 1, "another incident"));
     store.append(entry("incident-a", 2, "write-incident-report"));
     assertEquals(
-        java.util.List.of("assess-situation", "resolve-backup", "write-incident-report"),
+        List.of("assess-situation", "resolve-backup", "write-incident-report"),
         store.entriesOfIncident("incident-a").stream().map(AuditEntry::step).toList());
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.flowviz.dr.activities.crypto.RecipientKeys;
 import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.postgres.PgBinaries;
+import com.flowviz.dr.activities.process.ChildProcess;
 import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.storage.S3BackupStore;
 import com.flowviz.dr.activities.storage.TableStats;
@@ -13,6 +14,8 @@ import com.flowviz.dr.activities.testing.GpgHome;
 import com.flowviz.dr.activities.testing.TestActivities;
 import com.flowviz.dr.activities.testing.TestMoto;
 import com.flowviz.dr.activities.testing.TestPostgres;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,7 +93,7 @@ class BackupActivitiesTest {
     assertEquals(stored.dumpBytes(), Files.size(plain));
     String restored = TestPostgres.newDatabaseName("byhand");
     TestPostgres.execute("postgres", "CREATE DATABASE " + restored);
-    com.flowviz.dr.activities.process.ChildProcess.run(
+    ChildProcess.run(
         List.of(
             PgBinaries.locate(null).program("pg_restore"),
             "--no-owner",
@@ -132,9 +136,9 @@ class BackupActivitiesTest {
             new RecipientKeys(publicKey)));
     BackupActivities activities = TestActivities.stub(env, BackupActivities.class);
     try {
-      io.temporal.failure.ActivityFailure failure =
-          org.junit.jupiter.api.Assertions.assertThrows(
-              io.temporal.failure.ActivityFailure.class,
+      ActivityFailure failure =
+          Assertions.assertThrows(
+              ActivityFailure.class,
               () ->
                   activities.takeBackup(
                       new BackupSpec(
@@ -143,9 +147,8 @@ class BackupActivitiesTest {
                           "daily/x_daily_20250119_020000.dump.gpg",
                           "STANDARD",
                           Instant.parse("2025-01-19T02:00:00Z"))));
-      io.temporal.failure.ApplicationFailure cause =
-          org.junit.jupiter.api.Assertions.assertInstanceOf(
-              io.temporal.failure.ApplicationFailure.class, failure.getCause());
+      ApplicationFailure cause =
+          Assertions.assertInstanceOf(ApplicationFailure.class, failure.getCause());
       assertTrue(cause.isNonRetryable());
       assertTrue(cause.getOriginalMessage().contains(why), cause.getOriginalMessage());
       assertTrue(

@@ -2,14 +2,18 @@ package com.flowviz.dr.activities.bench;
 
 import com.flowviz.dr.activities.crypto.FilePrivateKeySource;
 import com.flowviz.dr.activities.crypto.OpenPgpDecryptor;
+import com.flowviz.dr.activities.crypto.OpenPgpKeys;
 import com.flowviz.dr.activities.crypto.PrivateKeyMaterial;
 import com.flowviz.dr.activities.testing.GpgHome;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +71,7 @@ public class DecryptBenchmark {
 
   @Setup
   public void encrypt() throws IOException {
-    com.flowviz.dr.activities.crypto.OpenPgpKeys.init();
+    OpenPgpKeys.init();
     gpg = GpgHome.create();
     gpg.generateKey("bench@flowviz.com", GpgHome.KeyType.RSA, null);
     dir = Files.createTempDirectory("flowviz-dr-bench");
@@ -80,7 +84,7 @@ public class DecryptBenchmark {
         if (i % 2 == 0) {
           random.nextBytes(block);
         } else {
-          java.util.Arrays.fill(block, (byte) ('a' + i % 26));
+          Arrays.fill(block, (byte) ('a' + i % 26));
         }
         out.write(block);
       }
@@ -99,7 +103,7 @@ public class DecryptBenchmark {
   public void cleanUp() throws IOException {
     gpg.close();
     try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 
@@ -150,7 +154,7 @@ public class DecryptBenchmark {
         InputStream in = new BufferedInputStream(Files.newInputStream(ciphertext), 1 << 16)) {
       PGPSecretKeyRingCollection keys =
           new PGPSecretKeyRingCollection(
-              PGPUtil.getDecoderStream(new java.io.ByteArrayInputStream(k.exportedKey())),
+              PGPUtil.getDecoderStream(new ByteArrayInputStream(k.exportedKey())),
               new JcaKeyFingerprintCalculator());
       JcaPGPObjectFactory factory = new JcaPGPObjectFactory(PGPUtil.getDecoderStream(in));
       PGPEncryptedDataList list = (PGPEncryptedDataList) factory.nextObject();

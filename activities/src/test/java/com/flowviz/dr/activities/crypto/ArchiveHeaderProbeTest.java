@@ -10,6 +10,7 @@ import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.postgres.PostgresActivitiesImpl;
 import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.storage.BackupObject;
+import com.flowviz.dr.activities.storage.BackupStores;
 import com.flowviz.dr.activities.storage.S3BackupStore;
 import com.flowviz.dr.activities.testing.GpgHome;
 import com.flowviz.dr.activities.testing.TestActivities;
@@ -73,8 +74,7 @@ class ArchiveHeaderProbeTest {
         new BackupDecryptionActivitiesImpl(
             new FilePrivateKeySource(keyFile, null),
             new WorkDirectory(dir.resolve("work")),
-            com.flowviz.dr.activities.storage.BackupStores.single(
-                new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE))),
+            BackupStores.single(new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE))),
         new PostgresActivitiesImpl(
             TestPostgres.servers(),
             PgBinaries.locate(null),

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -178,7 +179,7 @@ class BackupSignatureTest {
     assertTrue(cause.getOriginalMessage().contains("flowviz.gpg.signer-public-key-file"));
   }
 
-  private static ApplicationFailure failure(org.junit.jupiter.api.function.Executable call) {
+  private static ApplicationFailure failure(Executable call) {
     ActivityFailure failure = assertThrows(ActivityFailure.class, call);
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertTrue(cause.isNonRetryable());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupStores;
+import com.flowviz.dr.activities.storage.BackupTimes;
 import com.flowviz.dr.activities.storage.S3BackupStore;
 import com.flowviz.dr.activities.testing.GpgHome;
 import com.flowviz.dr.activities.testing.TestActivities;
@@ -148,7 +149,7 @@ class BackupValidityTest {
   private BackupObject put(String key, byte[] content) {
     s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(content));
     var head = s3.headObject(b -> b.bucket(bucket).key(key));
-    Instant taken = com.flowviz.dr.activities.storage.BackupTimes.fromKey(key).orElseThrow();
+    Instant taken = BackupTimes.fromKey(key).orElseThrow();
     return new BackupObject(
         bucket,
         key,

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Random;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Both directions against the real gpg CLI: what we write gpg reads, what gpg writes we read. */
 class OpenPgpInteropTest {
@@ -184,7 +186,7 @@ class OpenPgpInteropTest {
   void detectsATruncatedMessage() throws Exception {
     Path out = encryptedBy(RSA_PLAIN);
     byte[] bytes = Files.readAllBytes(out);
-    Files.write(out, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Files.write(out, Arrays.copyOf(bytes, bytes.length / 2));
     BackupDecryptionException e =
         assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
     assertEquals(FailureTypes.BACKUP_CORRUPT, e.type());
@@ -212,10 +214,10 @@ class OpenPgpInteropTest {
   }
 
   @ParameterizedTest(name = "byte {0} from the end")
-  @org.junit.jupiter.params.provider.ValueSource(longs = {1_500_000, 5, 25})
+  @ValueSource(longs = {1_500_000, 5, 25})
   void detectsTamperingAnywhereInAMessageOfSeveralDecryptionChunks(long fromEnd) throws Exception {
     byte[] big = new byte[3 * (1 << 20) + 7];
-    new java.util.Random(7).nextBytes(big);
+    new Random(7).nextBytes(big);
     Path in = write("big.bin", big);
     Path out = dir.resolve("big.gpg");
     gpg.encrypt(in, out, List.of(RSA_PLAIN), false, false);
@@ -259,7 +261,7 @@ class OpenPgpInteropTest {
   void aMessageCutAnywhereIsRefusedAsCorrupt(long at, String type) throws Exception {
     Path out = encryptedBy(RSA_PLAIN);
     byte[] bytes = Files.readAllBytes(out);
-    Files.write(out, java.util.Arrays.copyOf(bytes, (int) (at >= 0 ? at : bytes.length + at)));
+    Files.write(out, Arrays.copyOf(bytes, (int) (at >= 0 ? at : bytes.length + at)));
     BackupDecryptionException e =
         assertThrows(BackupDecryptionException.class, () -> decryptWith(out, secretKey(RSA_PLAIN)));
     assertEquals(type, e.type(), e.getMessage());

@@ -21,10 +21,13 @@ import com.flowviz.dr.workflows.FailureTypes;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -123,7 +126,7 @@ class SignedBackupsTest {
 
   private static Map<String, Object> signer(
       String name, String email, String notBefore, String notAfter, String revokedAt) {
-    Map<String, Object> entry = new java.util.HashMap<>();
+    Map<String, Object> entry = new HashMap<>();
     entry.put("name", name);
     entry.put("publicKey", new String(gpg.exportPublicKey(email, true), StandardCharsets.US_ASCII));
     entry.put("notBefore", notBefore);
@@ -149,8 +152,8 @@ class SignedBackupsTest {
       Path file = work.forWorkflow("wf-signed").resolve("backup.gpg");
       Files.write(file, s3.getObjectAsBytes(b -> b.bucket(bucket).key(KEY)).asByteArray());
       return new DownloadedBackup(KEY, file.toString(), Files.size(file), "-", 0);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -16,6 +16,7 @@ import com.flowviz.dr.activities.secrets.SecretsManagerSecretStore;
 import com.flowviz.dr.activities.storage.S3BackupStore;
 import com.flowviz.dr.activities.testing.TestMoto;
 import com.flowviz.dr.activities.testing.TestPostgres;
+import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -331,9 +332,8 @@ class CredentialRotationTest {
                 "unused",
                 "x/"));
 
-    io.temporal.failure.ApplicationFailure refused =
-        assertThrows(
-            io.temporal.failure.ApplicationFailure.class, () -> incident.rotateCredentials(null));
+    ApplicationFailure refused =
+        assertThrows(ApplicationFailure.class, () -> incident.rotateCredentials(null));
 
     assertTrue(refused.isNonRetryable());
     assertTrue(

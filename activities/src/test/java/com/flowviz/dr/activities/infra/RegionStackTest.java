@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,6 +87,6 @@ class RegionStackTest {
     assertTrue(
         terraform
             .command("apply", Map.of("region", "us-west-2"))
-            .containsAll(java.util.List.of("-var", "region=us-west-2")));
+            .containsAll(List.of("-var", "region=us-west-2")));
   }
 }

@@ -6,16 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.flowviz.dr.activities.audit.AuditStore;
 import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.testing.HttpInbox;
 import com.flowviz.dr.activities.testing.TestActivities;
 import com.flowviz.dr.activities.testing.TestMoto;
+import com.flowviz.dr.activities.testing.TestPostgres;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,10 +33,8 @@ class NotifyActivitiesTest {
   private TestActivityEnvironment env;
   private String topic;
 
-  private final com.flowviz.dr.activities.audit.AuditStore ledger =
-      new com.flowviz.dr.activities.audit.AuditStore(
-          com.flowviz.dr.activities.testing.TestPostgres.client(),
-          com.flowviz.dr.activities.testing.TestPostgres.newDatabaseName("ledger"));
+  private final AuditStore ledger =
+      new AuditStore(TestPostgres.client(), TestPostgres.newDatabaseName("ledger"));
 
   @BeforeEach
   void setUp() {
@@ -140,8 +142,7 @@ class NotifyActivitiesTest {
 
     ActivityFailure failure = assertThrows(ActivityFailure.class, () -> notify.notify(declared()));
 
-    io.temporal.failure.ApplicationFailure cause =
-        (io.temporal.failure.ApplicationFailure) failure.getCause();
+    ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertTrue(cause.getOriginalMessage().contains("503"), cause.getOriginalMessage());
     assertEquals(NotifyActivities.NOT_DELIVERED, cause.getType());
     assertEquals(
@@ -212,11 +213,8 @@ class NotifyActivitiesTest {
             .filter(r -> r.body().contains("incident-7:declared"))
             .count());
     assertEquals(1, inbox.received("/generic").size());
+    assertEquals(Set.of(snsChannel.name(), generic.name()), Set.copyOf(again.delivered()));
     assertEquals(
-        java.util.Set.of(snsChannel.name(), generic.name()),
-        java.util.Set.copyOf(again.delivered()));
-    assertEquals(
-        java.util.Set.of(snsChannel.name(), generic.name()),
-        ledger.deliveredChannels("incident-7:declared"));
+        Set.of(snsChannel.name(), generic.name()), ledger.deliveredChannels("incident-7:declared"));
   }
 }

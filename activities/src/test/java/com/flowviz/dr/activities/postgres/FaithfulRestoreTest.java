@@ -12,10 +12,12 @@ import com.flowviz.dr.activities.crypto.BackupDecryptionActivitiesImpl;
 import com.flowviz.dr.activities.crypto.FilePrivateKeySource;
 import com.flowviz.dr.activities.crypto.RecipientKeys;
 import com.flowviz.dr.activities.crypto.TransferredBackup;
+import com.flowviz.dr.activities.lease.RunningWorkflows;
 import com.flowviz.dr.activities.provision.local.LocalPostgresCluster;
 import com.flowviz.dr.activities.secrets.LocalSecretStore;
 import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupStores;
+import com.flowviz.dr.activities.storage.BackupTimes;
 import com.flowviz.dr.activities.storage.S3BackupStore;
 import com.flowviz.dr.activities.testing.GpgHome;
 import com.flowviz.dr.activities.testing.TestActivities;
@@ -33,6 +35,7 @@ import io.temporal.testing.TestActivityEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -75,8 +78,7 @@ class FaithfulRestoreTest {
     Files.write(tmp.resolve("public.asc"), gpg.exportPublicKey(KEY, true));
     Files.write(tmp.resolve("secret.asc"), gpg.exportSecretKey(KEY, null, true));
     Path home = Files.createTempDirectory(Path.of("/tmp"), "flowviz-dr-new-instance-");
-    Files.setPosixFilePermissions(
-        home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
     newInstance =
         LocalPostgresCluster.start(
             home, 0, "admin", NEW_INSTANCE_PASSWORD, PgBinaries.locate(null));
@@ -167,7 +169,7 @@ class FaithfulRestoreTest {
             2,
             List.of(),
             Set.of(),
-            com.flowviz.dr.activities.lease.RunningWorkflows.UNKNOWN,
+            RunningWorkflows.UNKNOWN,
             login),
         new VerificationActivitiesImpl(
             servers,
@@ -192,9 +194,7 @@ class FaithfulRestoreTest {
         // roles from.
         s3.deleteObject(b -> b.bucket(bucket).key(globalsKey));
       }
-      BackupObject backup =
-          com.flowviz.dr.activities.storage.BackupTimes.describe(
-              store.head(bucket, key).orElseThrow());
+      BackupObject backup = BackupTimes.describe(store.head(bucket, key).orElseThrow());
       TransferredBackup transferred =
           TestActivities.stub(env, BackupDecryptionActivities.class)
               .downloadAndDecryptBackup(backup);

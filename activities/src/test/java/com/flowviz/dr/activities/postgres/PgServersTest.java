@@ -9,11 +9,13 @@ import com.flowviz.dr.activities.secrets.SecretStore;
 import com.flowviz.dr.activities.testing.TestPostgres;
 import com.flowviz.dr.workflows.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.util.Map;
 import java.util.Optional;
@@ -39,8 +41,7 @@ class PgServersTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    Files.setPosixFilePermissions(
-        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     secrets = new LocalSecretStore(dir.resolve("secrets"));
     secrets.write("flowviz/backup/gpg-private-key", "-----BEGIN PGP PRIVATE KEY BLOCK-----");
     PgConnectionSettings test = TestPostgres.settings();
@@ -62,7 +63,7 @@ class PgServersTest {
               while (!attacker.isClosed()) {
                 try (Socket s = attacker.accept()) {
                   reached.incrementAndGet();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                   return;
                 }
               }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.flowviz.dr.activities.testing.RequiredTools;
 import com.flowviz.dr.activities.testing.TestActivities;
 import com.flowviz.dr.activities.testing.TestPostgres;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
@@ -16,10 +17,13 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,7 +99,7 @@ class PostgresActivitiesTest {
     String staging = Names.stagingDatabase(live, "wf-swap");
     postgres.prepareStagingDatabase(staging, null);
     TestPostgres.execute(staging, "CREATE TABLE restored_marker (id int)");
-    String retired = Names.replacedDatabase(live, java.time.Instant.parse("2025-01-19T03:15:00Z"));
+    String retired = Names.replacedDatabase(live, Instant.parse("2025-01-19T03:15:00Z"));
 
     try (Connection applicationSession = TestPostgres.client().connect(live)) {
       SwapOutcome outcome =
@@ -120,7 +124,7 @@ class PostgresActivitiesTest {
     String live = TestPostgres.newSampleDatabase("live", 20);
     String staging = Names.stagingDatabase(live, "wf-twice");
     postgres.prepareStagingDatabase(staging, null);
-    String retired = Names.replacedDatabase(live, java.time.Instant.parse("2025-01-19T03:16:00Z"));
+    String retired = Names.replacedDatabase(live, Instant.parse("2025-01-19T03:16:00Z"));
     SwapRequest request = new SwapRequest(staging, live, retired, "restore wf-twice");
     postgres.swapIntoLive(request, null);
 
@@ -188,8 +192,7 @@ class PostgresActivitiesTest {
     String staging = Names.stagingDatabase(source, "wf-diskfull");
     String tablespace = TestPostgres.newDatabaseName("small");
     Path mount = Files.createTempDirectory(Path.of("/tmp"), "flowviz-dr-small-volume-");
-    Files.setPosixFilePermissions(
-        mount, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(mount, PosixFilePermissions.fromString("rwxr-xr-x"));
     run("mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", mount.toString());
     try {
       Path location = Files.createDirectory(mount.resolve("ts"));
@@ -222,9 +225,9 @@ class PostgresActivitiesTest {
   }
 
   private static void run(String... command) throws Exception {
-    com.flowviz.dr.activities.testing.RequiredTools.find(command[0]);
+    RequiredTools.find(command[0]);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     String output = new String(p.getInputStream().readAllBytes());
     assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + output);
   }

@@ -14,6 +14,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -105,7 +106,7 @@ class SurgicalUndeleteTest {
 
     DataGap gap = postgres.compareDatabases(live, recovered, null);
 
-    Map<String, TableGap> byTable = new java.util.HashMap<>();
+    Map<String, TableGap> byTable = new HashMap<>();
     gap.tables().forEach(t -> byTable.put(t.table(), t));
     assertEquals(1, byTable.get("lots").missingFromLive());
     assertEquals(1, byTable.get("lots").newInLive());

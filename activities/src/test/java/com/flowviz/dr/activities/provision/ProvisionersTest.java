@@ -21,6 +21,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -40,8 +41,7 @@ class ProvisionersTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    Files.setPosixFilePermissions(
-        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     secrets = new LocalSecretStore(dir.resolve("secrets"));
     env = TestActivityEnvironment.newInstance();
   }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 class BackupStorageActivitiesTest {
@@ -125,12 +127,12 @@ class BackupStorageActivitiesTest {
     new Random(7).nextBytes(content);
     s3.putObject(
         b -> b.bucket(bucket).key("daily/flowviz_daily_20250119_020000.dump.gpg"),
-        software.amazon.awssdk.core.sync.RequestBody.fromBytes(content));
+        RequestBody.fromBytes(content));
     BackupObject backup =
         activities.resolveBackup(new BackupSelector(bucket, "daily/", null, null));
     // An earlier attempt wrote the first million bytes before its worker died.
     Path dir = new WorkDirectory(work).forWorkflow("test-workflow-id");
-    Files.write(dir.resolve("backup.gpg.part"), java.util.Arrays.copyOf(content, 1_000_000));
+    Files.write(dir.resolve("backup.gpg.part"), Arrays.copyOf(content, 1_000_000));
 
     DownloadedBackup downloaded = activities.downloadBackup(backup);
 
@@ -144,7 +146,7 @@ class BackupStorageActivitiesTest {
     assertEquals(
         "rwx------",
         PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
-    assertTrue(java.util.Arrays.equals(content, Files.readAllBytes(file)));
+    assertTrue(Arrays.equals(content, Files.readAllBytes(file)));
   }
 
   @Test
@@ -171,8 +173,6 @@ class BackupStorageActivitiesTest {
   }
 
   private void put(String key) {
-    s3.putObject(
-        b -> b.bucket(bucket).key(key),
-        software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
+    s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("x"));
   }
 }

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.flowviz.dr.activities.aws.AwsClients;
+import com.flowviz.dr.activities.postgres.ClusterGlobals;
 import com.flowviz.dr.activities.testing.S3FaultProxy;
 import com.flowviz.dr.activities.testing.TestActivities;
 import com.flowviz.dr.activities.testing.TestMoto;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,7 +90,7 @@ class BucketFreshnessTest {
     put(east, primary, backup + ".sig");
     put(east, primary, backup + ".asc");
     put(east, primary, BackupManifest.keyFor(backup));
-    put(east, primary, com.flowviz.dr.activities.postgres.ClusterGlobals.keyFor(backup));
+    put(east, primary, ClusterGlobals.keyFor(backup));
     put(east, primary, "daily/notes.gpg");
     put(east, primary, "daily/old/flowviz_daily_20250120_020000.dump.gpg");
     put(east, primary, "daily/flowviz_daily_29990101_000000.dump.gpg");
@@ -97,7 +99,7 @@ class BucketFreshnessTest {
 
     assertTrue(freshness.reachable());
     assertEquals(backup, freshness.newest().key());
-    assertEquals(java.time.Instant.parse("2025-01-19T02:00:00Z"), freshness.newest().takenAt());
+    assertEquals(Instant.parse("2025-01-19T02:00:00Z"), freshness.newest().takenAt());
   }
 
   @Test

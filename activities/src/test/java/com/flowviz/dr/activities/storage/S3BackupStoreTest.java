@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.flowviz.dr.activities.testing.TestMoto;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,8 +54,7 @@ class S3BackupStoreTest {
     store.writeSmall(bucket, "daily/y.dump.gpg", content, "application/octet-stream");
     String etag = store.head(bucket, "daily/y.dump.gpg").orElseThrow().etag();
     try (InputStream in = store.read(bucket, "daily/y.dump.gpg", 123_456, etag)) {
-      assertArrayEquals(
-          java.util.Arrays.copyOfRange(content, 123_456, content.length), in.readAllBytes());
+      assertArrayEquals(Arrays.copyOfRange(content, 123_456, content.length), in.readAllBytes());
     }
   }
 

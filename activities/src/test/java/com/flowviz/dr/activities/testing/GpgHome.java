@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,8 +40,7 @@ public final class GpgHome implements AutoCloseable {
     try {
       // Short path: gpg-agent's socket path must fit in sun_path.
       Path home = Files.createTempDirectory(Path.of("/tmp"), "gpg");
-      Files.setPosixFilePermissions(
-          home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
       return new GpgHome(gpg, home);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -21,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An HTTP proxy between the AWS SDK and moto_server that plays the parts of S3 a local emulator
@@ -50,14 +52,11 @@ public final class S3FaultProxy implements AutoCloseable {
   private final Set<String> deniedBuckets = ConcurrentHashMap.newKeySet();
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
   private volatile long getBytesPerSecond;
-  private final java.util.concurrent.atomic.AtomicInteger errorsToAnswer =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger errorsToAnswer = new AtomicInteger();
   private volatile int errorStatus;
   private volatile String errorCode;
-  private final java.util.concurrent.atomic.AtomicLong cutAfter =
-      new java.util.concurrent.atomic.AtomicLong(-1);
-  private final java.util.concurrent.atomic.AtomicLong stallAfter =
-      new java.util.concurrent.atomic.AtomicLong(-1);
+  private final AtomicLong cutAfter = new AtomicLong(-1);
+  private final AtomicLong stallAfter = new AtomicLong(-1);
   private final List<String> objectGetRanges = new CopyOnWriteArrayList<>();
   private volatile boolean dnsChangesPending;
 

@@ -2,9 +2,13 @@ package com.flowviz.dr.activities.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -27,13 +31,13 @@ public final class TerraformConfigurations {
 
   private static Path copy(String marker, int levelsUp, Path target) {
     try {
-      java.net.URI uri = TerraformConfigurations.class.getResource(marker).toURI();
+      URI uri = TerraformConfigurations.class.getResource(marker).toURI();
       if (uri.getScheme().equals("jar")) {
         // From the activities test-jar, as the worker's tests see it.
         try {
-          java.nio.file.FileSystems.getFileSystem(uri);
-        } catch (java.nio.file.FileSystemNotFoundException e) {
-          java.nio.file.FileSystems.newFileSystem(uri, java.util.Map.of());
+          FileSystems.getFileSystem(uri);
+        } catch (FileSystemNotFoundException e) {
+          FileSystems.newFileSystem(uri, Map.of());
         }
       }
       Path source = Path.of(uri);

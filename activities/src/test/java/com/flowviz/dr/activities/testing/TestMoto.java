@@ -1,6 +1,7 @@
 package com.flowviz.dr.activities.testing;
 
 import com.flowviz.dr.activities.aws.AwsClients;
+import com.flowviz.dr.activities.provision.local.LocalPostgresCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -10,8 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * One {@code moto_server} per test JVM on a loopback port: S3, Secrets Manager, Route53 and SNS
@@ -28,7 +31,7 @@ public final class TestMoto {
   public static synchronized String endpoint() {
     if (process == null) {
       String motoServer = RequiredTools.find("moto_server");
-      int port = com.flowviz.dr.activities.provision.local.LocalPostgresCluster.freePort();
+      int port = LocalPostgresCluster.freePort();
       try {
         Path log = Files.createTempFile("moto-", ".log");
         process =
@@ -59,7 +62,7 @@ public final class TestMoto {
     return AwsClients.secretsManager(REGION, endpoint());
   }
 
-  public static software.amazon.awssdk.services.route53.Route53Client route53() {
+  public static Route53Client route53() {
     return AwsClients.route53(endpoint());
   }
 
@@ -76,8 +79,7 @@ public final class TestMoto {
   }
 
   /** A hosted zone flowviz.test with api.flowviz.test pointing at the primary region. */
-  public static String newHostedZone(
-      software.amazon.awssdk.services.route53.Route53Client route53) {
+  public static String newHostedZone(Route53Client route53) {
     String zone =
         route53
             .createHostedZone(
@@ -104,8 +106,7 @@ public final class TestMoto {
   }
 
   /** The values of a record, as Route53 holds them now. */
-  public static java.util.List<String> recordValues(
-      software.amazon.awssdk.services.route53.Route53Client route53, String zone, String name) {
+  public static List<String> recordValues(Route53Client route53, String zone, String name) {
     return route53.listResourceRecordSets(b -> b.hostedZoneId(zone)).resourceRecordSets().stream()
         .filter(r -> r.name().equals(name.endsWith(".") ? name : name + "."))
         .flatMap(r -> r.resourceRecords().stream().map(v -> v.value()))
@@ -142,16 +143,14 @@ public final class TestMoto {
     throw new AssertionError("moto_server did not answer at " + url + " within " + timeout);
   }
 
-  public static software.amazon.awssdk.services.sns.SnsClient sns() {
-    return com.flowviz.dr.activities.aws.AwsClients.sns(REGION, endpoint());
+  public static SnsClient sns() {
+    return AwsClients.sns(REGION, endpoint());
   }
 
   /** A new topic whose messages moto posts to the given HTTP endpoint. Returns the topic's ARN. */
-  public static String newTopicDeliveringTo(
-      software.amazon.awssdk.services.sns.SnsClient sns, String url) {
+  public static String newTopicDeliveringTo(SnsClient sns, String url) {
     String arn =
-        sns.createTopic(
-                b -> b.name("flowviz-dr-" + java.util.UUID.randomUUID().toString().substring(0, 8)))
+        sns.createTopic(b -> b.name("flowviz-dr-" + UUID.randomUUID().toString().substring(0, 8)))
             .topicArn();
     sns.subscribe(b -> b.topicArn(arn).protocol("http").endpoint(url));
     return arn;

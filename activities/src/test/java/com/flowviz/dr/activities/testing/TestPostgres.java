@@ -3,15 +3,25 @@ package com.flowviz.dr.activities.testing;
 import com.flowviz.dr.activities.postgres.PgBinaries;
 import com.flowviz.dr.activities.postgres.PgClient;
 import com.flowviz.dr.activities.postgres.PgConnectionSettings;
+import com.flowviz.dr.activities.postgres.PgServers;
+import com.flowviz.dr.activities.process.ChildProcess;
 import com.flowviz.dr.activities.provision.local.LocalPostgresCluster;
+import com.flowviz.dr.activities.sample.SampleFlowVizDatabase;
+import com.flowviz.dr.activities.secrets.LocalSecretStore;
+import com.flowviz.dr.activities.secrets.SecretStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +44,13 @@ public final class TestPostgres {
       RequiredTools.find("setpriv");
       try {
         Path home = Files.createTempDirectory(Path.of("/tmp"), "flowviz-dr-test-pg-");
-        Files.setPosixFilePermissions(
-            home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
         try {
           cluster =
               LocalPostgresCluster.start(home, 0, SUPERUSER, PASSWORD, PgBinaries.locate(null));
         } catch (RuntimeException e) {
           try (var paths = Files.walk(home)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
           }
           throw e;
         }
@@ -66,16 +75,14 @@ public final class TestPostgres {
    * The test cluster as the worker's own server; other servers' passwords come from a local secret
    * store.
    */
-  public static com.flowviz.dr.activities.postgres.PgServers servers() {
+  public static PgServers servers() {
     return servers(
-        new com.flowviz.dr.activities.secrets.LocalSecretStore(
-            java.nio.file.Path.of(
-                System.getProperty("java.io.tmpdir"), "flowviz-dr-test-secrets")));
+        new LocalSecretStore(
+            Path.of(System.getProperty("java.io.tmpdir"), "flowviz-dr-test-secrets")));
   }
 
-  public static com.flowviz.dr.activities.postgres.PgServers servers(
-      com.flowviz.dr.activities.secrets.SecretStore secrets) {
-    return new com.flowviz.dr.activities.postgres.PgServers(client(), secrets);
+  public static PgServers servers(SecretStore secrets) {
+    return new PgServers(client(), secrets);
   }
 
   /** The superuser's password, for tests that must look for it in places it must not be. */
@@ -105,7 +112,7 @@ public final class TestPostgres {
     try (Connection c = client().connect(database);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
-      List<String> values = new java.util.ArrayList<>();
+      List<String> values = new ArrayList<>();
       while (rs.next()) {
         values.add(rs.getString(1));
       }
@@ -153,8 +160,7 @@ public final class TestPostgres {
   public static String newSampleDatabase(String prefix, int lots) {
     String name = newDatabaseName(prefix);
     try {
-      com.flowviz.dr.activities.sample.SampleFlowVizDatabase.create(
-          client(), name, lots, java.time.Instant.parse("2026-11-01T00:00:00Z"));
+      SampleFlowVizDatabase.create(client(), name, lots, Instant.parse("2026-11-01T00:00:00Z"));
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
@@ -164,10 +170,10 @@ public final class TestPostgres {
   /** {@code pg_dump -Fc} of a database into a file, the password passed through the environment. */
   public static Path pgDump(String database, Path file) {
     String pgDump = PgBinaries.locate(null).program("pg_dump");
-    com.flowviz.dr.activities.process.ChildProcess.run(
+    ChildProcess.run(
         List.of(pgDump, "--format=custom", "--file=" + file, "--dbname=" + database),
         settings().toolEnvironment(),
-        java.time.Duration.ofMinutes(10),
+        Duration.ofMinutes(10),
         null);
     return file;
   }

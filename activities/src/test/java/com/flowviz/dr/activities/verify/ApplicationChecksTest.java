@@ -8,6 +8,7 @@ import com.flowviz.dr.activities.secrets.LocalSecretStore;
 import com.flowviz.dr.activities.testing.TestPostgres;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -160,7 +161,7 @@ class ApplicationChecksTest {
           .filter(e -> !e.healthy())
           .map(
               e ->
-                  java.net.URI.create(e.url()).getPath()
+                  URI.create(e.url()).getPath()
                       + ": "
                       + e.detail().substring(0, e.detail().indexOf(':')))
           .collect(Collectors.toList());

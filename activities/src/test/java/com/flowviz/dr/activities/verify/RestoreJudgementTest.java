@@ -11,6 +11,7 @@ import com.flowviz.dr.activities.provision.local.LocalPostgresCluster;
 import com.flowviz.dr.activities.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -178,8 +179,7 @@ class RestoreJudgementTest {
   void aLiveServerThatIsDownIsAFindingNotACrash() throws Exception {
     String restored = TestPostgres.newSampleDatabase("judge_restored", 5);
     Path home = Files.createTempDirectory(Path.of("/tmp"), "flowviz-dr-judge-pg-");
-    Files.setPosixFilePermissions(
-        home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
     LocalPostgresCluster other =
         LocalPostgresCluster.start(
             home, 0, "admin", "pw-" + System.nanoTime(), PgBinaries.locate(null));

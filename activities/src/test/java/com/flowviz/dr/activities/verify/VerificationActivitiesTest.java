@@ -4,19 +4,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.flowviz.dr.activities.postgres.PgBinaries;
+import com.flowviz.dr.activities.postgres.PgClient;
+import com.flowviz.dr.activities.postgres.PgConnectionSettings;
+import com.flowviz.dr.activities.postgres.PgServers;
 import com.flowviz.dr.activities.postgres.TableStatistics;
+import com.flowviz.dr.activities.provision.local.LocalPostgresCluster;
+import com.flowviz.dr.activities.secrets.LocalSecretStore;
 import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.testing.TestPostgres;
+import com.flowviz.dr.workflows.FailureTypes;
 import com.sun.net.httpserver.HttpServer;
 import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class VerificationActivitiesTest {
@@ -90,7 +103,7 @@ class VerificationActivitiesTest {
     assertTrue(
         report.findings().get(1).contains("qc_decisions.decision_type"),
         report.findings()::toString);
-    assertEquals(java.util.Map.of(), report.qcDecisionsByType());
+    assertEquals(Map.of(), report.qcDecisionsByType());
   }
 
   @Test
@@ -141,25 +154,24 @@ class VerificationActivitiesTest {
         "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role,
         "REVOKE SELECT ON lots FROM " + role);
     var asReader =
-        new com.flowviz.dr.activities.postgres.PgServers(
-            new com.flowviz.dr.activities.postgres.PgClient(
-                new com.flowviz.dr.activities.postgres.PgConnectionSettings(
+        new PgServers(
+            new PgClient(
+                new PgConnectionSettings(
                     TestPostgres.settings().host(),
                     TestPostgres.settings().port(),
                     role,
                     "reader-pw",
                     null)),
-            new com.flowviz.dr.activities.secrets.LocalSecretStore(
-                java.nio.file.Path.of(
-                    System.getProperty("java.io.tmpdir"), "flowviz-dr-test-secrets")));
+            new LocalSecretStore(
+                Path.of(System.getProperty("java.io.tmpdir"), "flowviz-dr-test-secrets")));
     var e =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            io.temporal.failure.ApplicationFailure.class,
+        Assertions.assertThrows(
+            ApplicationFailure.class,
             () ->
                 new VerificationActivitiesImpl(asReader, List.of(), Duration.ZERO)
                     .verifyRestoredDatabase(db, null, null));
     assertTrue(e.isNonRetryable());
-    assertEquals(com.flowviz.dr.workflows.FailureTypes.CONFIGURATION, e.getType());
+    assertEquals(FailureTypes.CONFIGURATION, e.getType());
     assertTrue(
         e.getOriginalMessage().contains("42501")
             && e.getOriginalMessage().contains("lots")
@@ -169,32 +181,23 @@ class VerificationActivitiesTest {
 
   @Test
   void aStoppedServerIsRetried() throws Exception {
-    java.nio.file.Path home =
-        java.nio.file.Files.createTempDirectory(
-            java.nio.file.Path.of("/tmp"), "flowviz-dr-test-stopped-");
-    java.nio.file.Files.setPosixFilePermissions(
-        home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path home = Files.createTempDirectory(Path.of("/tmp"), "flowviz-dr-test-stopped-");
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
     var cluster =
-        com.flowviz.dr.activities.provision.local.LocalPostgresCluster.start(
-            home,
-            0,
-            "admin",
-            "stopped-pw",
-            com.flowviz.dr.activities.postgres.PgBinaries.locate(null));
+        LocalPostgresCluster.start(home, 0, "admin", "stopped-pw", PgBinaries.locate(null));
     try {
       var servers =
-          new com.flowviz.dr.activities.postgres.PgServers(
-              new com.flowviz.dr.activities.postgres.PgClient(cluster.settings()),
-              new com.flowviz.dr.activities.secrets.LocalSecretStore(home.resolve("secrets")));
+          new PgServers(
+              new PgClient(cluster.settings()), new LocalSecretStore(home.resolve("secrets")));
       cluster.stop();
       var e =
-          org.junit.jupiter.api.Assertions.assertThrows(
-              io.temporal.failure.ApplicationFailure.class,
+          Assertions.assertThrows(
+              ApplicationFailure.class,
               () ->
                   new VerificationActivitiesImpl(servers, List.of(), Duration.ZERO)
                       .verifyRestoredDatabase("postgres", null, null));
       assertFalse(e.isNonRetryable(), e.getOriginalMessage());
-      assertEquals(com.flowviz.dr.workflows.FailureTypes.DATABASE_UNAVAILABLE, e.getType());
+      assertEquals(FailureTypes.DATABASE_UNAVAILABLE, e.getType());
       assertTrue(e.getOriginalMessage().contains("SQLSTATE 08"), e.getOriginalMessage());
     } finally {
       cluster.destroy();
@@ -329,10 +332,9 @@ class VerificationActivitiesTest {
       refused.forEach(
           (url, why) -> {
             ApplicationFailure e =
-                org.junit.jupiter.api.Assertions.assertThrows(
-                    ApplicationFailure.class, () -> rules.check(url), url);
+                Assertions.assertThrows(ApplicationFailure.class, () -> rules.check(url), url);
             assertTrue(e.isNonRetryable(), url);
-            assertEquals(com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT, e.getType(), url);
+            assertEquals(FailureTypes.INVALID_INPUT, e.getType(), url);
             assertTrue(e.getOriginalMessage().contains(why), url + ": " + e.getOriginalMessage());
           });
       assertEquals(1, asked.get(), "only the allowed URL was asked, once");
@@ -382,10 +384,9 @@ class VerificationActivitiesTest {
     }
   }
 
-  private static HttpServer server(com.sun.net.httpserver.HttpHandler handler)
-      throws java.io.IOException {
+  private static HttpServer server(com.sun.net.httpserver.HttpHandler handler) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.setExecutor(Executors.newCachedThreadPool());
     server.createContext("/health", handler);
     server.start();
     return server;
@@ -396,7 +397,7 @@ class VerificationActivitiesTest {
   }
 
   private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String body)
-      throws java.io.IOException {
+      throws IOException {
     byte[] bytes = body.getBytes();
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);

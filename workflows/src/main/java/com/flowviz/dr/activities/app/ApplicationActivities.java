@@ -1,5 +1,6 @@
 package com.flowviz.dr.activities.app;
 
+import com.flowviz.dr.activities.postgres.PgServer;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
@@ -21,6 +22,5 @@ public interface ApplicationActivities {
    * Rewrites the same content when run again.
    */
   @ActivityMethod
-  PublishOutcome publishDatabaseEndpoint(
-      com.flowviz.dr.activities.postgres.PgServer server, String database);
+  PublishOutcome publishDatabaseEndpoint(PgServer server, String database);
 }

@@ -2,6 +2,7 @@ package com.flowviz.dr.activities.audit;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import java.util.List;
 
 /**
  * The append-only audit trail, in a PostgreSQL database of its own, and its copy in the compliance
@@ -39,5 +40,5 @@ public interface AuditActivities {
 
   /** Entries of an incident and of the procedures it started, in the order they were written. */
   @ActivityMethod
-  java.util.List<AuditEntry> incidentTimeline(String incidentWorkflowId);
+  List<AuditEntry> incidentTimeline(String incidentWorkflowId);
 }

@@ -1,5 +1,7 @@
 package com.flowviz.dr.activities.crypto;
 
+import com.flowviz.dr.activities.storage.BackupManifest;
+import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.DownloadedBackup;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
@@ -24,7 +26,7 @@ public interface BackupDecryptionActivities {
    * restore ends. Runs on the host queue.
    */
   @ActivityMethod
-  TransferredBackup downloadAndDecryptBackup(com.flowviz.dr.activities.storage.BackupObject backup);
+  TransferredBackup downloadAndDecryptBackup(BackupObject backup);
 
   /**
    * Reads the whole backup from the store without keeping anything: its SHA-256 against the
@@ -34,9 +36,7 @@ public interface BackupDecryptionActivities {
    * archived object cannot be read and is reported valid, unchecked (its restore checks it).
    */
   @ActivityMethod
-  BackupValidity checkBackupValidity(
-      com.flowviz.dr.activities.storage.BackupObject backup,
-      com.flowviz.dr.activities.storage.BackupManifest manifest);
+  BackupValidity checkBackupValidity(BackupObject backup, BackupManifest manifest);
 
   /**
    * Reads the pg_dump archive header of a backup without downloading it: from its manifest, else by
@@ -44,9 +44,7 @@ public interface BackupDecryptionActivities {
    * decrypt later checks it). Null when neither works (an archived object, say).
    */
   @ActivityMethod
-  ArchiveHeader readArchiveHeader(
-      com.flowviz.dr.activities.storage.BackupObject backup,
-      com.flowviz.dr.activities.storage.BackupManifest manifest);
+  ArchiveHeader readArchiveHeader(BackupObject backup, BackupManifest manifest);
 
   /**
    * Checks the downloaded backup against its detached OpenPGP signature ({@code <key>.sig} beside
@@ -56,9 +54,7 @@ public interface BackupDecryptionActivities {
    */
   @ActivityMethod
   SignatureCheck verifyBackupSignature(
-      com.flowviz.dr.activities.storage.DownloadedBackup downloaded,
-      com.flowviz.dr.activities.storage.BackupObject backup,
-      boolean required);
+      DownloadedBackup downloaded, BackupObject backup, boolean required);
 
   /**
    * Reads the backup's manifest and, when the worker has trusted signer keys, checks its detached
@@ -68,7 +64,7 @@ public interface BackupDecryptionActivities {
    * accept as the request says. Runs on any worker.
    */
   @ActivityMethod
-  ManifestCheck verifyManifestSignature(com.flowviz.dr.activities.storage.BackupObject backup);
+  ManifestCheck verifyManifestSignature(BackupObject backup);
 
   /** Whether this worker has trusted signer keys: scenario 2.4 refuses to start without them. */
   @ActivityMethod

@@ -1,6 +1,7 @@
 package com.flowviz.dr.activities.notify;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,7 +22,7 @@ public record Notification(
     String action,
     String summary,
     Map<String, String> details,
-    java.util.List<String> deliveredTo) {
+    List<String> deliveredTo) {
 
   public Notification(
       String eventId,
@@ -33,7 +34,7 @@ public record Notification(
     this(eventId, incidentId, severity, action, summary, details, null);
   }
 
-  public Notification alsoDeliveredTo(java.util.List<String> channels) {
+  public Notification alsoDeliveredTo(List<String> channels) {
     return new Notification(eventId, incidentId, severity, action, summary, details, channels);
   }
 }

@@ -2,6 +2,7 @@ package com.flowviz.dr.activities.notify;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import java.util.List;
 
 /** Stakeholder notifications: AWS SNS and webhooks (Slack, PagerDuty Events v2, plain JSON). */
 @ActivityInterface
@@ -21,5 +22,5 @@ public interface NotifyActivities {
    * The names of the configured channels ("sns:...", "webhook:..."); empty when none is configured.
    */
   @ActivityMethod
-  java.util.List<String> configuredChannels();
+  List<String> configuredChannels();
 }

@@ -3,6 +3,8 @@ package com.flowviz.dr.activities.postgres;
 import com.flowviz.dr.activities.crypto.ArchiveHeader;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * The target PostgreSQL server. Every method takes the server last; null means the worker's own
@@ -43,7 +45,7 @@ public interface PostgresActivities {
    * reports its version. Fails with the last error seen when the deadline passes.
    */
   @ActivityMethod
-  ServerInfo awaitServerReady(PgServer server, java.time.Duration deadline);
+  ServerInfo awaitServerReady(PgServer server, Duration deadline);
 
   /**
    * Creates the database (if absent) and the application's extensions in it (runbook 4.3 step 3).
@@ -86,7 +88,7 @@ public interface PostgresActivities {
    * @param ownDatabase the database the calling procedure holds the lease on, or null
    */
   @ActivityMethod
-  java.util.List<ReopenedDatabase> reopenAbandonedDatabases(String ownDatabase, PgServer server);
+  List<ReopenedDatabase> reopenAbandonedDatabases(String ownDatabase, PgServer server);
 
   /**
    * The live database's fingerprint, taken when it is compared, checked again by the swap. Reads

@@ -1,8 +1,10 @@
 package com.flowviz.dr.activities.verify;
 
+import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.storage.BackupManifest;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import java.time.Duration;
 
 /** Checks a restored database and the application that uses it. */
 @ActivityInterface
@@ -11,7 +13,7 @@ public interface VerificationActivities {
   /** Runbook 5.1 and 5.2 on the given database; compares with the manifest when not null. */
   @ActivityMethod
   VerificationReport verifyRestoredDatabase(
-      String database, BackupManifest manifest, com.flowviz.dr.activities.postgres.PgServer server);
+      String database, BackupManifest manifest, PgServer server);
 
   /**
    * Runbook 5.3: GETs the configured application endpoints until each answers 2xx or the configured
@@ -34,15 +36,14 @@ public interface VerificationActivities {
    * problem as a failed check; throws only for a server that cannot be reached (retried).
    */
   @ActivityMethod
-  TraceabilityCheck checkLotTraceability(
-      String database, com.flowviz.dr.activities.postgres.PgServer server);
+  TraceabilityCheck checkLotTraceability(String database, PgServer server);
 
   /**
    * GETs the URL until it answers 2xx or the deadline passes, each probe with a short timeout.
    * Reports what it saw; never throws for an unhealthy service.
    */
   @ActivityMethod
-  HealthReport probeHealth(String url, java.time.Duration deadline);
+  HealthReport probeHealth(String url, Duration deadline);
 
   /**
    * A health URL from a workflow input, checked against the worker's rules before a failover

@@ -2,8 +2,7 @@ package com.flowviz.dr.workflows.common;
 
 import com.flowviz.dr.activities.audit.AuditActivities;
 import com.flowviz.dr.activities.audit.AuditEntry;
-import com.flowviz.dr.workflows.compliance.ForwardAuditEntriesWorkflow;
-import com.flowviz.dr.workflows.compliance.ForwardAuditEntriesWorkflow.AuditForwarding;
+import com.flowviz.dr.workflows.common.ForwardAuditEntriesWorkflow.AuditForwarding;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.common.RetryOptions;

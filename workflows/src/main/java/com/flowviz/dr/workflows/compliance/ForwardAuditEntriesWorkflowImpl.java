@@ -1,6 +1,7 @@
 package com.flowviz.dr.workflows.compliance;
 
 import com.flowviz.dr.activities.audit.AuditActivities;
+import com.flowviz.dr.workflows.common.ForwardAuditEntriesWorkflow;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;

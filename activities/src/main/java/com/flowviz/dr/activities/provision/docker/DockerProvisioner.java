@@ -250,7 +250,7 @@ public final class DockerProvisioner implements Provisioner {
         throw failure(e);
       }
       throw e;
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       throw new ProvisioningException(
           "The docker CLI ("
               + docker

@@ -5,13 +5,17 @@ import com.flowviz.dr.activities.postgres.PgConnectionSettings;
 import com.flowviz.dr.activities.process.ChildProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -182,7 +186,7 @@ public final class LocalPostgresCluster implements AutoCloseable {
               + "\n",
           StandardCharsets.UTF_8);
       handToServerUser(staging.resolve("postgresql.auto.conf"));
-      Files.move(staging, dataDirectory(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(staging, dataDirectory(), StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot create a PostgreSQL cluster in " + home + ": " + e.getMessage(), e);
@@ -194,7 +198,7 @@ public final class LocalPostgresCluster implements AutoCloseable {
       return;
     }
     try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 
@@ -254,8 +258,7 @@ public final class LocalPostgresCluster implements AutoCloseable {
       return;
     }
     for (Path p = home.getParent(); p != null; p = p.getParent()) {
-      if (!Files.getPosixFilePermissions(p)
-          .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+      if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
         throw new IOException(
             p
                 + " is not traversable by the postgres user; place the cluster elsewhere (e.g."
@@ -265,7 +268,7 @@ public final class LocalPostgresCluster implements AutoCloseable {
   }
 
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
     } catch (IOException e) {

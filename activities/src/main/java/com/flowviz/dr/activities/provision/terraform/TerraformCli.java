@@ -7,6 +7,7 @@ import com.flowviz.dr.activities.process.ChildProcess;
 import com.flowviz.dr.activities.process.ProcessFailedException;
 import com.flowviz.dr.activities.provision.ProvisioningException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,7 +181,7 @@ public final class TerraformCli {
                 + errorLines(stderr));
       }
       throw e;
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       throw new ProvisioningException(
           "The terraform CLI (" + terraform + ") cannot be run: " + e.getMessage());
     }

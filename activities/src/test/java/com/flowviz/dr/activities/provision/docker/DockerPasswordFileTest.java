@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,7 +153,7 @@ class DockerPasswordFileTest {
   private List<String> verbs() throws Exception {
     try (var files = Files.list(calls)) {
       int count = (int) files.filter(f -> f.toString().endsWith(".argv")).count();
-      List<String> verbs = new java.util.ArrayList<>();
+      List<String> verbs = new ArrayList<>();
       for (int call = 0; call < count; call++) {
         verbs.add(argv(call).get(0));
       }

@@ -1,4 +1,4 @@
-package com.flowviz.dr.workflows.compliance;
+package com.flowviz.dr.workflows.common;
 
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -7,6 +7,9 @@ import io.temporal.workflow.WorkflowMethod;
  * Moves one workflow run's audit entries from their copy in the compliance bucket into the audit
  * database once that is reachable again: started, abandoned, by a recovery that could not reach the
  * audit database, so the recovery ends without waiting for it.
+ *
+ * <p>Beside {@link AuditTrail}, which starts it, so that common does not depend on compliance (the
+ * implementation stays there).
  */
 @WorkflowInterface
 public interface ForwardAuditEntriesWorkflow {
