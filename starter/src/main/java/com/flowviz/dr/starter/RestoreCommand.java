@@ -1,6 +1,8 @@
 package com.flowviz.dr.starter;
 
+import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.procedures.Procedures;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
@@ -135,7 +137,7 @@ class RestoreCommand implements Callable<Integer> {
                 incidentAt,
                 keepStagingOnFailure ? Boolean.TRUE : null,
                 null,
-                server == null ? null : com.flowviz.dr.activities.postgres.PgServer.named(server),
+                server == null ? null : PgServer.named(server),
                 null,
                 null,
                 null,
@@ -149,7 +151,7 @@ class RestoreCommand implements Callable<Integer> {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =
           client.newUntypedWorkflowStub(
-              "RestoreFromBackup",
+              Procedures.RESTORE_FROM_BACKUP.typeName(),
               WorkflowOptions.newBuilder()
                   .setTaskQueue(TaskQueues.DR)
                   .setWorkflowId(id)

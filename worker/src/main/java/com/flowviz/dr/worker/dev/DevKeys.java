@@ -4,11 +4,14 @@ import com.flowviz.dr.activities.crypto.OpenPgpKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Date;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
@@ -36,8 +39,7 @@ final class DevKeys {
 
   private DevKeys() {}
 
-  static Files ensure(Path dir)
-      throws IOException, PGPException, java.security.GeneralSecurityException {
+  static Files ensure(Path dir) throws IOException, PGPException, GeneralSecurityException {
     return ensure(dir, "backup", "FlowViz Backup (demo) <backup@flowviz.com>");
   }
 
@@ -45,13 +47,12 @@ final class DevKeys {
    * The demo's signing key: a key pair of its own, as in production (docs/key-rotation.md), so that
    * the key which decrypts backups is never the one that vouches for them.
    */
-  static Files ensureSigning(Path dir)
-      throws IOException, PGPException, java.security.GeneralSecurityException {
+  static Files ensureSigning(Path dir) throws IOException, PGPException, GeneralSecurityException {
     return ensure(dir, "signing", "FlowViz Backup Signing (demo) <backup-signing@flowviz.com>");
   }
 
   private static Files ensure(Path dir, String name, String userId)
-      throws IOException, PGPException, java.security.GeneralSecurityException {
+      throws IOException, PGPException, GeneralSecurityException {
     Files files =
         new Files(
             dir.resolve(name + "-public.asc"),
@@ -101,10 +102,8 @@ final class DevKeys {
                 .build(passphrase));
     generator.addSubKey(encryption, subkeyFlags.generate(), null);
 
-    writePrivate(
-        files.passphrase(),
-        new String(passphrase).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    java.util.Arrays.fill(passphrase, '\0');
+    writePrivate(files.passphrase(), new String(passphrase).getBytes(StandardCharsets.UTF_8));
+    Arrays.fill(passphrase, '\0');
     writePrivate(files.privateKey(), armored(out -> generator.generateSecretKeyRing().encode(out)));
     java.nio.file.Files.write(
         files.publicKey(), armored(out -> generator.generatePublicKeyRing().encode(out)));
