@@ -35,11 +35,11 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyEncryptorBuilder;
  */
 final class DevKeys {
 
-  record Files(Path publicKey, Path privateKey, Path passphrase) {}
+  record KeyFiles(Path publicKey, Path privateKey, Path passphrase) {}
 
   private DevKeys() {}
 
-  static Files ensure(Path dir) throws IOException, PGPException, GeneralSecurityException {
+  static KeyFiles ensure(Path dir) throws IOException, PGPException, GeneralSecurityException {
     return ensure(dir, "backup", "FlowViz Backup (demo) <backup@flowviz.com>");
   }
 
@@ -47,23 +47,23 @@ final class DevKeys {
    * The demo's signing key: a key pair of its own, as in production (docs/key-rotation.md), so that
    * the key which decrypts backups is never the one that vouches for them.
    */
-  static Files ensureSigning(Path dir) throws IOException, PGPException, GeneralSecurityException {
+  static KeyFiles ensureSigning(Path dir)
+      throws IOException, PGPException, GeneralSecurityException {
     return ensure(dir, "signing", "FlowViz Backup Signing (demo) <backup-signing@flowviz.com>");
   }
 
-  private static Files ensure(Path dir, String name, String userId)
+  private static KeyFiles ensure(Path dir, String name, String userId)
       throws IOException, PGPException, GeneralSecurityException {
-    Files files =
-        new Files(
+    KeyFiles files =
+        new KeyFiles(
             dir.resolve(name + "-public.asc"),
             dir.resolve(name + "-private.asc"),
             dir.resolve(name + "-passphrase"));
-    if (java.nio.file.Files.isRegularFile(files.privateKey())
-        && java.nio.file.Files.isRegularFile(files.publicKey())) {
+    if (Files.isRegularFile(files.privateKey()) && Files.isRegularFile(files.publicKey())) {
       return files;
     }
     OpenPgpKeys.init();
-    java.nio.file.Files.createDirectories(dir);
+    Files.createDirectories(dir);
     char[] passphrase = randomPassphrase();
     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA", OpenPgpKeys.BC);
     rsa.initialize(3072, new SecureRandom());
@@ -105,8 +105,7 @@ final class DevKeys {
     writePrivate(files.passphrase(), new String(passphrase).getBytes(StandardCharsets.UTF_8));
     Arrays.fill(passphrase, '\0');
     writePrivate(files.privateKey(), armored(out -> generator.generateSecretKeyRing().encode(out)));
-    java.nio.file.Files.write(
-        files.publicKey(), armored(out -> generator.generatePublicKeyRing().encode(out)));
+    Files.write(files.publicKey(), armored(out -> generator.generatePublicKeyRing().encode(out)));
     return files;
   }
 
@@ -123,10 +122,10 @@ final class DevKeys {
   }
 
   private static void writePrivate(Path file, byte[] content) throws IOException {
-    java.nio.file.Files.deleteIfExists(file);
-    java.nio.file.Files.createFile(
+    Files.deleteIfExists(file);
+    Files.createFile(
         file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    java.nio.file.Files.write(file, content);
+    Files.write(file, content);
   }
 
   private static char[] randomPassphrase() {

@@ -160,7 +160,7 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
               + " ms");
     }
 
-    DevKeys.Files keys = DevKeys.ensure(home.resolve("keys"));
+    DevKeys.KeyFiles keys = DevKeys.ensure(home.resolve("keys"));
     log(
         "Backup key pair in "
             + keys.privateKey().getParent()
@@ -171,7 +171,7 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
     // flowviz-dr signs every backup it takes and restores only what a trusted signer signed: the
     // demo's signing key goes where the worker reads it (its local secret store), its public key
     // is the one trusted signer.
-    DevKeys.Files signing = DevKeys.ensureSigning(home.resolve("keys"));
+    DevKeys.KeyFiles signing = DevKeys.ensureSigning(home.resolve("keys"));
     LocalSecretStore devSecrets = new LocalSecretStore(home.resolve("secrets"));
     devSecrets.write(BackupSigningKey.DEFAULT_KEY_SECRET, Files.readString(signing.privateKey()));
     devSecrets.write(
