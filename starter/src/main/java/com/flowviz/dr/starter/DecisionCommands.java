@@ -3,7 +3,9 @@ package com.flowviz.dr.starter;
 import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,7 +60,7 @@ final class DecisionCommands {
         if (json) {
           Output.json(
               out,
-              java.util.Map.of(
+              Map.of(
                   "workflowId", workflowId, "gate", gate, "approved", approve(), "answer", answer));
           return 0;
         }
@@ -68,12 +70,9 @@ final class DecisionCommands {
       } catch (WorkflowUpdateException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
         String why =
-            cause instanceof io.temporal.failure.ApplicationFailure a
-                ? a.getOriginalMessage()
-                : cause.getMessage();
+            cause instanceof ApplicationFailure a ? a.getOriginalMessage() : cause.getMessage();
         if (json) {
-          Output.json(
-              out, java.util.Map.of("workflowId", workflowId, "gate", gate, "refused", why));
+          Output.json(out, Map.of("workflowId", workflowId, "gate", gate, "refused", why));
           return 1;
         }
         spec.commandLine().getErr().println("Refused: " + why);

@@ -12,6 +12,7 @@ import com.flowviz.dr.workflows.drill.RecoveryDrillWorkflow;
 import com.flowviz.dr.workflows.freshness.FreshnessMonitorRequest;
 import com.flowviz.dr.workflows.freshness.LocationFreshness;
 import com.flowviz.dr.workflows.freshness.MonitorBackupFreshnessWorkflow;
+import com.flowviz.dr.workflows.procedures.Procedures;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -125,7 +126,8 @@ final class DrillCommands {
         if (cron != null) {
           options.setCronSchedule(cron);
         }
-        WorkflowStub stub = client.newUntypedWorkflowStub("RecoveryDrill", options.build());
+        WorkflowStub stub =
+            client.newUntypedWorkflowStub(Procedures.RECOVERY_DRILL.typeName(), options.build());
         stub.start(request);
         if (cron != null) {
           if (json) {

@@ -6,6 +6,7 @@ import com.flowviz.dr.workflows.failover.DnsApproval;
 import com.flowviz.dr.workflows.failover.FailoverProgress;
 import com.flowviz.dr.workflows.failover.FailoverRequest;
 import com.flowviz.dr.workflows.failover.FailoverResult;
+import com.flowviz.dr.workflows.procedures.Procedures;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -129,7 +130,7 @@ class FailoverCommand implements Callable<Integer> {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =
           client.newUntypedWorkflowStub(
-              "CrossRegionFailover",
+              Procedures.CROSS_REGION_FAILOVER.typeName(),
               WorkflowOptions.newBuilder()
                   .setTaskQueue(TaskQueues.DR)
                   .setWorkflowId(id)

@@ -6,6 +6,7 @@ import com.flowviz.dr.workflows.incident.HandleIncidentWorkflow;
 import com.flowviz.dr.workflows.incident.IncidentProgress;
 import com.flowviz.dr.workflows.incident.IncidentRequest;
 import com.flowviz.dr.workflows.incident.IncidentResult;
+import com.flowviz.dr.workflows.procedures.Procedures;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -13,6 +14,7 @@ import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -90,7 +92,7 @@ class IncidentCommand implements Callable<Integer> {
         workflowId != null
             ? workflowId
             : "incident-"
-                + scenario.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(java.util.Locale.ROOT)
+                + scenario.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(Locale.ROOT)
                 + "-"
                 + Ids.stamp(Instant.now());
     FailoverRequest failover =
@@ -129,7 +131,7 @@ class IncidentCommand implements Callable<Integer> {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =
           client.newUntypedWorkflowStub(
-              "HandleIncident",
+              Procedures.HANDLE_INCIDENT.typeName(),
               WorkflowOptions.newBuilder()
                   .setTaskQueue(TaskQueues.DR)
                   .setWorkflowId(id)

@@ -13,6 +13,7 @@ import com.flowviz.dr.workflows.incident.RecoveryChoice;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
@@ -47,7 +48,7 @@ final class IncidentCommands {
           .getErr()
           .println(
               "Refused: "
-                  + (cause instanceof io.temporal.failure.ApplicationFailure a
+                  + (cause instanceof ApplicationFailure a
                       ? a.getOriginalMessage()
                       : cause.getMessage()));
       spec.commandLine().getErr().flush();

@@ -4,6 +4,7 @@ import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.catalog.ListBackupsRequest;
 import com.flowviz.dr.workflows.catalog.ListBackupsWorkflow;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import java.io.PrintWriter;
 import java.util.List;
@@ -63,7 +64,7 @@ class ListCommand implements Callable<Integer> {
       }
       out.flush();
       return 0;
-    } catch (io.temporal.client.WorkflowFailedException e) {
+    } catch (WorkflowFailedException e) {
       return Failures.print(spec.commandLine().getErr(), out, json, null, e);
     } finally {
       temporal.close();

@@ -1,8 +1,10 @@
 package com.flowviz.dr.starter;
 
 import com.flowviz.dr.workflows.common.RunSearchAttributes;
+import com.flowviz.dr.workflows.procedures.Procedures;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowClient;
@@ -28,13 +30,7 @@ import picocli.CommandLine.Spec;
         "List running and recent recoveries (restores, failovers, incidents), newest first.")
 class RecoveriesCommand implements Callable<Integer> {
 
-  static final Set<String> RECOVERY_TYPES =
-      Set.of(
-          "RestoreFromBackup",
-          "RestoreFromWeeklyBackup",
-          "RestoreToNewInstance",
-          "CrossRegionFailover",
-          "HandleIncident");
+  static final Set<String> RECOVERY_TYPES = Set.copyOf(Procedures.recoveryTypeNames());
 
   @Mixin TemporalOptions temporal;
   @Spec CommandSpec spec;
@@ -125,7 +121,7 @@ class RecoveriesCommand implements Callable<Integer> {
               .getWorkflowServiceStubs()
               .blockingStub()
               .describeWorkflowExecution(
-                  io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+                  DescribeWorkflowExecutionRequest.newBuilder()
                       .setNamespace(client.getOptions().getNamespace())
                       .setExecution(e.getExecution())
                       .build())

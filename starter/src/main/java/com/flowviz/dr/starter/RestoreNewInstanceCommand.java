@@ -5,6 +5,7 @@ import com.flowviz.dr.workflows.newinstance.NewInstanceProgress;
 import com.flowviz.dr.workflows.newinstance.NewInstanceRequest;
 import com.flowviz.dr.workflows.newinstance.NewInstanceResult;
 import com.flowviz.dr.workflows.newinstance.RestoreToNewInstanceWorkflow;
+import com.flowviz.dr.workflows.procedures.Procedures;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -127,7 +128,7 @@ class RestoreNewInstanceCommand implements Callable<Integer> {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =
           client.newUntypedWorkflowStub(
-              "RestoreToNewInstance",
+              Procedures.RESTORE_TO_NEW_INSTANCE.typeName(),
               WorkflowOptions.newBuilder()
                   .setTaskQueue(TaskQueues.DR)
                   .setWorkflowId(id)

@@ -4,6 +4,7 @@ import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflow;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreRequest;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreResult;
+import com.flowviz.dr.workflows.procedures.Procedures;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -134,7 +135,7 @@ class RestoreWeeklyCommand implements Callable<Integer> {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =
           client.newUntypedWorkflowStub(
-              "RestoreFromWeeklyBackup",
+              Procedures.RESTORE_FROM_WEEKLY_BACKUP.typeName(),
               WorkflowOptions.newBuilder()
                   .setTaskQueue(TaskQueues.DR)
                   .setWorkflowId(id)

@@ -2,6 +2,7 @@ package com.flowviz.dr.starter;
 
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,7 +39,7 @@ final class SignalCommands {
         if (json) {
           Output.json(
               spec.commandLine().getOut(),
-              java.util.Map.of("workflowId", workflowId, "signalled", "archiveRetrieved"));
+              Map.of("workflowId", workflowId, "signalled", "archiveRetrieved"));
           return 0;
         }
         spec.commandLine()
@@ -74,8 +75,7 @@ final class SignalCommands {
         WorkflowStub stub = temporal.client().newUntypedWorkflowStub(workflowId);
         stub.cancel();
         if (json) {
-          Output.json(
-              out, java.util.Map.of("workflowId", workflowId, "cancellationRequested", true));
+          Output.json(out, Map.of("workflowId", workflowId, "cancellationRequested", true));
           return 0;
         }
         out.println(

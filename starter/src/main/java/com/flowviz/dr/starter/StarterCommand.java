@@ -1,5 +1,7 @@
 package com.flowviz.dr.starter;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,9 +70,9 @@ public class StarterCommand implements Runnable {
   static String explain(Throwable e) {
     Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof io.grpc.StatusRuntimeException status) {
-        if (status.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
-            || status.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+      if (t instanceof StatusRuntimeException status) {
+        if (status.getStatus().getCode() == Status.Code.UNAVAILABLE
+            || status.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
           return "cannot reach the Temporal service ("
               + status.getStatus().getCode()
               + "). Is it running? Set"

@@ -6,6 +6,7 @@ import com.flowviz.dr.workflows.archive.WeeklyRestoreResult;
 import com.flowviz.dr.workflows.incident.HandleIncidentWorkflow;
 import com.flowviz.dr.workflows.incident.IncidentProgress;
 import com.flowviz.dr.workflows.incident.IncidentResult;
+import com.flowviz.dr.workflows.procedures.Procedures;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreResult;
@@ -44,8 +45,9 @@ class StatusCommand implements Callable<Integer> {
       WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
       var description = stub.describe();
       WorkflowExecutionStatus status = description.getStatus();
-      boolean weekly = "RestoreFromWeeklyBackup".equals(description.getWorkflowType());
-      if ("HandleIncident".equals(description.getWorkflowType())) {
+      boolean weekly =
+          Procedures.RESTORE_FROM_WEEKLY_BACKUP.typeName().equals(description.getWorkflowType());
+      if (Procedures.HANDLE_INCIDENT.typeName().equals(description.getWorkflowType())) {
         return incident(client, stub, status, out);
       }
       Object progress = queryProgress(client, weekly);
@@ -152,7 +154,7 @@ class StatusCommand implements Callable<Integer> {
     if (json) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("workflowId", workflowId);
-      body.put("workflowType", "HandleIncident");
+      body.put("workflowType", Procedures.HANDLE_INCIDENT.typeName());
       body.put("status", "RUNNING");
       body.put("progress", progress);
       Output.json(out, body);

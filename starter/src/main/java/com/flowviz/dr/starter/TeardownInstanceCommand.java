@@ -7,6 +7,7 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,8 +58,7 @@ class TeardownInstanceCommand implements Callable<Integer> {
                       instanceName, region, Ids.operator(operator), reason));
       if (json) {
         Output.json(
-            out,
-            java.util.Map.of("workflowId", id, "instanceName", instanceName, "removed", removed));
+            out, Map.of("workflowId", id, "instanceName", instanceName, "removed", removed));
         return 0;
       }
       out.println(

@@ -1,5 +1,6 @@
 package com.flowviz.dr.starter;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -10,7 +11,9 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -49,8 +52,7 @@ class WatchCommand implements Callable<Integer> {
   Duration interval;
 
   /** Activities whose heartbeat details are the bytes transferred so far. */
-  static final java.util.Set<String> TRANSFERS =
-      java.util.Set.of("DownloadAndDecryptBackup", "DownloadBackup");
+  static final Set<String> TRANSFERS = Set.of("DownloadAndDecryptBackup", "DownloadBackup");
 
   /** One look at the run. */
   record Snapshot(
@@ -131,17 +133,17 @@ class WatchCommand implements Callable<Integer> {
                   .writer()
                   .without(SerializationFeature.INDENT_OUTPUT)
                   .writeValueAsString(snapshot));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
           throw new IllegalStateException(e);
         }
         out.flush();
       } else {
-        if (bar != null && (bytes == null || !java.util.Objects.equals(step, barStep))) {
+        if (bar != null && (bytes == null || !Objects.equals(step, barStep))) {
           bar.close();
           out.println();
           bar = null;
         }
-        if (bar == null && !java.util.Objects.equals(step, barStep) && step != null) {
+        if (bar == null && !Objects.equals(step, barStep) && step != null) {
           out.println("step: " + step);
           out.flush();
         }

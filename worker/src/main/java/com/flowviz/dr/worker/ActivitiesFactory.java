@@ -6,18 +6,29 @@ import com.flowviz.dr.activities.app.EnvFilePublisher;
 import com.flowviz.dr.activities.app.PublishedEndpoints;
 import com.flowviz.dr.activities.app.SecretPublisher;
 import com.flowviz.dr.activities.audit.AuditActivitiesImpl;
+import com.flowviz.dr.activities.audit.AuditCopy;
 import com.flowviz.dr.activities.audit.AuditStore;
+import com.flowviz.dr.activities.audit.S3AuditCopy;
 import com.flowviz.dr.activities.aws.AwsClients;
 import com.flowviz.dr.activities.backup.BackupActivitiesImpl;
+import com.flowviz.dr.activities.backup.SigningBackupStore;
 import com.flowviz.dr.activities.crypto.BackupDecryptionActivitiesImpl;
+import com.flowviz.dr.activities.crypto.BackupSigningKey;
 import com.flowviz.dr.activities.crypto.FilePrivateKeySource;
 import com.flowviz.dr.activities.crypto.PrivateKeySource;
 import com.flowviz.dr.activities.crypto.RecipientKeys;
 import com.flowviz.dr.activities.crypto.SecretsManagerPrivateKeySource;
+import com.flowviz.dr.activities.crypto.TrustedSigners;
 import com.flowviz.dr.activities.dns.DnsActivitiesImpl;
+import com.flowviz.dr.activities.drill.DrillActivitiesImpl;
+import com.flowviz.dr.activities.incident.IncidentActivitiesImpl;
 import com.flowviz.dr.activities.infra.InfrastructureActivitiesImpl;
 import com.flowviz.dr.activities.lease.LeaseActivitiesImpl;
 import com.flowviz.dr.activities.lease.TemporalWorkflows;
+import com.flowviz.dr.activities.notify.NotificationChannel;
+import com.flowviz.dr.activities.notify.NotifyActivitiesImpl;
+import com.flowviz.dr.activities.notify.SnsChannel;
+import com.flowviz.dr.activities.notify.WebhookChannel;
 import com.flowviz.dr.activities.postgres.PgBinaries;
 import com.flowviz.dr.activities.postgres.PgClient;
 import com.flowviz.dr.activities.postgres.PgConnectionSettings;
@@ -41,13 +52,16 @@ import com.flowviz.dr.activities.storage.LocalDirectoryBackupStore;
 import com.flowviz.dr.activities.storage.S3BackupStore;
 import com.flowviz.dr.activities.verify.ApplicationLogin;
 import com.flowviz.dr.activities.verify.ApplicationRoleAccess;
+import com.flowviz.dr.activities.verify.HealthUrlRules;
 import com.flowviz.dr.activities.verify.VerificationActivitiesImpl;
 import com.flowviz.dr.activities.workhost.WorkDirectory;
 import com.flowviz.dr.activities.workhost.WorkHostActivitiesImpl;
 import com.flowviz.dr.worker.config.ApplicationSettings;
+import com.flowviz.dr.worker.config.AuditSettings;
 import com.flowviz.dr.worker.config.FailoverSettings;
 import com.flowviz.dr.worker.config.GpgSettings;
 import com.flowviz.dr.worker.config.IncidentSettings;
+import com.flowviz.dr.worker.config.NotifySettings;
 import com.flowviz.dr.worker.config.PostgresSettings;
 import com.flowviz.dr.worker.config.ProvisionSettings;
 import com.flowviz.dr.worker.config.SecretsSettings;
@@ -56,19 +70,27 @@ import com.flowviz.dr.worker.config.VerificationSettings;
 import com.flowviz.dr.worker.config.WorkerSettings;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Factory;
+import io.temporal.client.WorkflowClient;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 
-/** The activity implementations, wired from configuration. */
+/**
+ * The activity implementations, wired from configuration; the worker registers every bean marked
+ * {@link RegisteredActivities}.
+ */
 @Factory
 public class ActivitiesFactory {
 
@@ -150,7 +172,7 @@ public class ActivitiesFactory {
 
   @Singleton
   Provisioner provisioner(ProvisionSettings settings, PgBinaries binaries) {
-    return switch (settings.kind().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (settings.kind().toLowerCase(Locale.ROOT)) {
       case "local" ->
           new LocalProvisioner(
               settings.localRoot() != null
@@ -184,6 +206,7 @@ public class ActivitiesFactory {
   }
 
   @Singleton
+  @RegisteredActivities
   ProvisionActivitiesImpl provisionActivities(
       Provisioner provisioner,
       SecretStore secrets,
@@ -214,12 +237,14 @@ public class ActivitiesFactory {
   }
 
   @Singleton
+  @RegisteredActivities
   DnsActivitiesImpl dnsActivities(FailoverSettings settings, BeanProvider<Route53Client> route53) {
     return new DnsActivitiesImpl(
         route53.get(), Path.of(settings.changeBatchDirectory()), settings.hostedZoneId());
   }
 
   @Singleton
+  @RegisteredActivities
   InfrastructureActivitiesImpl infrastructureActivities(
       FailoverSettings settings, SecretStore secrets, ServerRegistry registry) {
     Path configuration =
@@ -235,7 +260,7 @@ public class ActivitiesFactory {
 
   /** "name=value" entries as terraform variables. */
   static Map<String, String> variables(List<String> entries) {
-    Map<String, String> variables = new java.util.LinkedHashMap<>();
+    Map<String, String> variables = new LinkedHashMap<>();
     if (entries != null) {
       for (String entry : entries) {
         int equals = entry.indexOf('=');
@@ -277,17 +302,20 @@ public class ActivitiesFactory {
   }
 
   @Singleton
+  @RegisteredActivities(alsoOnHostQueue = true)
   BackupStorageActivitiesImpl storageActivities(
       BackupStores stores, WorkDirectory workDirectory, StorageSettings settings) {
     return new BackupStorageActivitiesImpl(stores, workDirectory, settings.keyTimeSkew());
   }
 
   @Singleton
+  @RegisteredActivities
   ArchiveActivitiesImpl archiveActivities(BackupStore store) {
     return new ArchiveActivitiesImpl(store);
   }
 
   @Singleton
+  @RegisteredActivities(alsoOnHostQueue = true)
   BackupDecryptionActivitiesImpl decryptionActivities(
       PrivateKeySource keys,
       WorkDirectory workDirectory,
@@ -298,7 +326,7 @@ public class ActivitiesFactory {
         keys,
         workDirectory,
         stores,
-        new com.flowviz.dr.activities.crypto.TrustedSigners(
+        new TrustedSigners(
             pathOrNull(gpg.signerPublicKeyFile()),
             pathOrNull(gpg.trustedSignersFile()),
             gpg.trustedSignersSecretId(),
@@ -310,6 +338,7 @@ public class ActivitiesFactory {
   }
 
   @Singleton
+  @RegisteredActivities(alsoOnHostQueue = true)
   PostgresActivitiesImpl postgresActivities(
       PgServers pg,
       PgBinaries binaries,
@@ -346,16 +375,18 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  TemporalWorkflows temporalWorkflows(io.temporal.client.WorkflowClient client) {
+  TemporalWorkflows temporalWorkflows(WorkflowClient client) {
     return new TemporalWorkflows(client);
   }
 
   @Singleton
+  @RegisteredActivities
   LeaseActivitiesImpl leaseActivities(TemporalWorkflows workflows) {
     return new LeaseActivitiesImpl(workflows);
   }
 
   @Singleton
+  @RegisteredActivities
   VerificationActivitiesImpl verificationActivities(
       PgServers pg,
       ApplicationSettings application,
@@ -375,18 +406,19 @@ public class ActivitiesFactory {
             login == null ? null : new ApplicationRoleAccess(login, incident.applicationDatabase()))
         .judging(verification.limits())
         .withHealthUrlRules(
-            new com.flowviz.dr.activities.verify.HealthUrlRules(
+            new HealthUrlRules(
                 failover.healthHosts(),
                 failover.healthHttpHosts() == null ? List.of() : failover.healthHttpHosts()));
   }
 
   @Singleton
+  @RegisteredActivities
   ApplicationActivitiesImpl applicationActivities(
       ApplicationSettings application,
       IncidentSettings incident,
       SecretStore secrets,
       PgServers servers) {
-    List<EndpointPublisher> publishers = new java.util.ArrayList<>();
+    List<EndpointPublisher> publishers = new ArrayList<>();
     if (application.envFile() != null) {
       publishers.add(
           new EnvFilePublisher(
@@ -409,8 +441,7 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  AuditStore auditStore(
-      PgClient pg, PostgresSettings settings, com.flowviz.dr.worker.config.AuditSettings audit) {
+  AuditStore auditStore(PgClient pg, PostgresSettings settings, AuditSettings audit) {
     if (audit.host() == null
         && audit.port() == null
         && audit.user() == null
@@ -434,38 +465,37 @@ public class ActivitiesFactory {
   }
 
   @Singleton
-  com.flowviz.dr.activities.audit.AuditCopy auditCopy(
-      com.flowviz.dr.worker.config.AuditSettings audit, StorageSettings storage) {
+  AuditCopy auditCopy(AuditSettings audit, StorageSettings storage) {
     if (audit.bucket() == null || audit.bucket().isBlank()) {
-      return com.flowviz.dr.activities.audit.AuditCopy.NONE;
+      return AuditCopy.NONE;
     }
     String region = audit.region() != null ? audit.region() : storage.region();
-    return new com.flowviz.dr.activities.audit.S3AuditCopy(
+    return new S3AuditCopy(
         AwsClients.s3(region, storage.endpoint()), audit.bucket(), audit.prefix());
   }
 
   @Singleton
-  AuditActivitiesImpl auditActivities(
-      AuditStore store, com.flowviz.dr.activities.audit.AuditCopy copy) {
+  @RegisteredActivities
+  AuditActivitiesImpl auditActivities(AuditStore store, AuditCopy copy) {
     return new AuditActivitiesImpl(store, copy);
   }
 
   @Singleton
-  com.flowviz.dr.activities.drill.DrillActivitiesImpl drillActivities(AuditStore store) {
-    return new com.flowviz.dr.activities.drill.DrillActivitiesImpl(store);
+  @RegisteredActivities
+  DrillActivitiesImpl drillActivities(AuditStore store) {
+    return new DrillActivitiesImpl(store);
   }
 
   @Singleton
-  com.flowviz.dr.activities.notify.NotifyActivitiesImpl notifyActivities(
-      com.flowviz.dr.worker.config.NotifySettings settings,
-      BeanProvider<software.amazon.awssdk.services.sns.SnsClient> sns,
+  @RegisteredActivities
+  NotifyActivitiesImpl notifyActivities(
+      NotifySettings settings,
+      BeanProvider<SnsClient> sns,
       SecretStore secrets,
       AuditStore ledger) {
-    List<com.flowviz.dr.activities.notify.NotificationChannel> channels =
-        new java.util.ArrayList<>();
+    List<NotificationChannel> channels = new ArrayList<>();
     if (settings.snsTopicArn() != null && !settings.snsTopicArn().isBlank()) {
-      channels.add(
-          new com.flowviz.dr.activities.notify.SnsChannel(sns.get(), settings.snsTopicArn()));
+      channels.add(new SnsChannel(sns.get(), settings.snsTopicArn()));
     }
     for (String entry : settings.webhooks() == null ? List.<String>of() : settings.webhooks()) {
       int equals = entry.indexOf('=');
@@ -477,11 +507,10 @@ public class ActivitiesFactory {
                 + "\"");
       }
       var format =
-          com.flowviz.dr.activities.notify.WebhookChannel.Format.valueOf(
-              entry.substring(0, equals).trim().toUpperCase(java.util.Locale.ROOT));
+          WebhookChannel.Format.valueOf(entry.substring(0, equals).trim().toUpperCase(Locale.ROOT));
       // The routing key is read when the worker starts and kept in memory only.
       String routingKey =
-          format == com.flowviz.dr.activities.notify.WebhookChannel.Format.PAGERDUTY
+          format == WebhookChannel.Format.PAGERDUTY
               ? secrets
                   .read(settings.pagerdutyRoutingKeySecret())
                   .orElseThrow(
@@ -492,30 +521,30 @@ public class ActivitiesFactory {
                                   + " with its routing key does not exist"))
               : null;
       channels.add(
-          new com.flowviz.dr.activities.notify.WebhookChannel(
-              format, URI.create(entry.substring(equals + 1).trim()), routingKey));
+          new WebhookChannel(format, URI.create(entry.substring(equals + 1).trim()), routingKey));
     }
-    return new com.flowviz.dr.activities.notify.NotifyActivitiesImpl(channels, ledger);
+    return new NotifyActivitiesImpl(channels, ledger);
   }
 
   @Singleton
-  com.flowviz.dr.activities.incident.IncidentActivitiesImpl incidentActivities(
-      com.flowviz.dr.worker.config.IncidentSettings settings,
+  @RegisteredActivities
+  IncidentActivitiesImpl incidentActivities(
+      IncidentSettings settings,
       PrivateKeySource keys,
       PgServers servers,
       SecretStore secrets,
       BackupStores stores,
       AuditStore audit,
-      com.flowviz.dr.activities.audit.AuditCopy auditCopy,
+      AuditCopy auditCopy,
       ApplicationSettings application) {
-    return new com.flowviz.dr.activities.incident.IncidentActivitiesImpl(
+    return new IncidentActivitiesImpl(
         keys,
         servers,
         secrets,
         stores.forRegion(null),
         audit,
         auditCopy,
-        new com.flowviz.dr.activities.incident.IncidentActivitiesImpl.Settings(
+        new IncidentActivitiesImpl.Settings(
             settings.isolatedBucket(),
             settings.isolatedRegion(),
             settings.isolatedPrefix(),
@@ -531,11 +560,13 @@ public class ActivitiesFactory {
   }
 
   @Singleton
+  @RegisteredActivities(alsoOnHostQueue = true)
   WorkHostActivitiesImpl workHostActivities(WorkHostName host, WorkDirectory workDirectory) {
     return new WorkHostActivitiesImpl(host.value(), workDirectory);
   }
 
   @Singleton
+  @RegisteredActivities
   BackupActivitiesImpl backupActivities(
       PgClient pg,
       PgBinaries binaries,
@@ -545,9 +576,9 @@ public class ActivitiesFactory {
     // Everything a backup uploads (archive, manifest, globals) gets its detached signature beside
     // it.
     BackupStore store =
-        new com.flowviz.dr.activities.backup.SigningBackupStore(
+        new SigningBackupStore(
             unsigned,
-            new com.flowviz.dr.activities.crypto.BackupSigningKey(
+            new BackupSigningKey(
                 secrets, gpg.signingKeySecretId(), gpg.signingPassphraseSecretId()));
     if (gpg.publicKeyFile() == null) {
       // A worker that only restores needs no public key; a backup then fails with this message.

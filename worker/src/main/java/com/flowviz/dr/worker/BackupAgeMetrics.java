@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
+import io.temporal.failure.ApplicationFailure;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
@@ -75,7 +76,7 @@ public class BackupAgeMetrics {
       try {
         BackupLocation l = BackupLocation.parse(location);
         result.add(new Watched(l.bucket(), l.prefix(), l.region()));
-      } catch (io.temporal.failure.ApplicationFailure e) {
+      } catch (ApplicationFailure e) {
         throw new IllegalArgumentException(
             "flowviz.metrics.backup-locations: " + e.getOriginalMessage(), e);
       }

@@ -6,6 +6,7 @@ import com.flowviz.dr.activities.postgres.PgConnectionSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -78,7 +79,7 @@ final class MigrateAuditCommand implements Callable<Integer> {
       outcome.warnings().forEach(w -> out.println("WARNING: " + w));
       out.flush();
       return 0;
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       spec.commandLine()
           .getErr()
           .println(

@@ -2,11 +2,16 @@ package com.flowviz.dr.worker;
 
 import com.flowviz.dr.worker.config.TemporalSettings;
 import com.flowviz.dr.workflows.InputJsonConverter;
+import com.uber.m3.tally.RootScopeBuilder;
+import com.uber.m3.tally.Scope;
+import com.uber.m3.util.Duration;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.interceptors.WorkerInterceptor;
+import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -40,19 +45,17 @@ public class TemporalFactory {
   @Singleton
   @Bean(preDestroy = "shutdown")
   WorkflowServiceStubs serviceStubs(
-      ClientConfigProfile profile,
-      TemporalSettings settings,
-      io.micrometer.core.instrument.MeterRegistry meters) {
+      ClientConfigProfile profile, TemporalSettings settings, MeterRegistry meters) {
     String address =
         settings.address() != null
             ? settings.address()
             : profile.getAddress() != null ? profile.getAddress() : DEFAULT_ADDRESS;
     // The SDK's metrics (task latencies, poll results, activity and workflow outcomes) and the ones
     // our workflows and activities record go to the worker's Prometheus endpoint.
-    com.uber.m3.tally.Scope metrics =
-        new com.uber.m3.tally.RootScopeBuilder()
-            .reporter(new io.temporal.common.reporter.MicrometerClientStatsReporter(meters))
-            .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
+    Scope metrics =
+        new RootScopeBuilder()
+            .reporter(new MicrometerClientStatsReporter(meters))
+            .reportEvery(Duration.ofSeconds(10));
     WorkflowServiceStubsOptions options =
         WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions())
             .setTarget(address)

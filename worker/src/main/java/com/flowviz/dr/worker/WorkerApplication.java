@@ -1,6 +1,7 @@
 package com.flowviz.dr.worker;
 
 import io.micronaut.runtime.Micronaut;
+import java.util.Arrays;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -20,7 +21,7 @@ public final class WorkerApplication {
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("migrate-audit")) {
       // A one-shot administrator's command, not the worker: no Micronaut context, no Temporal.
-      System.exit(MigrateAuditCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+      System.exit(MigrateAuditCommand.run(Arrays.copyOfRange(args, 1, args.length)));
     }
     Micronaut.build(args).mainClass(WorkerApplication.class).start();
     // Only from here is the hook in place: a SIGTERM before this line ends the JVM without it.

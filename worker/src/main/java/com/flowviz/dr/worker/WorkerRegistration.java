@@ -1,27 +1,11 @@
 package com.flowviz.dr.worker;
 
-import com.flowviz.dr.activities.app.ApplicationActivitiesImpl;
-import com.flowviz.dr.activities.audit.AuditActivitiesImpl;
-import com.flowviz.dr.activities.backup.BackupActivitiesImpl;
-import com.flowviz.dr.activities.crypto.BackupDecryptionActivitiesImpl;
-import com.flowviz.dr.activities.dns.DnsActivitiesImpl;
-import com.flowviz.dr.activities.infra.InfrastructureActivitiesImpl;
-import com.flowviz.dr.activities.postgres.PostgresActivitiesImpl;
-import com.flowviz.dr.activities.provision.ProvisionActivitiesImpl;
-import com.flowviz.dr.activities.storage.ArchiveActivitiesImpl;
-import com.flowviz.dr.activities.storage.BackupStorageActivitiesImpl;
-import com.flowviz.dr.activities.verify.VerificationActivitiesImpl;
-import com.flowviz.dr.activities.workhost.WorkHostActivitiesImpl;
+import com.flowviz.dr.worker.ActivitiesFactory.WorkHostName;
 import com.flowviz.dr.worker.config.WorkerSettings;
+import com.flowviz.dr.workflows.InputJsonConverter;
 import com.flowviz.dr.workflows.TaskQueues;
-import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflowImpl;
-import com.flowviz.dr.workflows.backup.BackupWorkflowImpl;
-import com.flowviz.dr.workflows.catalog.CheckBackupRetentionWorkflowImpl;
-import com.flowviz.dr.workflows.catalog.ListBackupsWorkflowImpl;
-import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflowImpl;
-import com.flowviz.dr.workflows.newinstance.RestoreToNewInstanceWorkflowImpl;
-import com.flowviz.dr.workflows.newinstance.TeardownInstanceWorkflowImpl;
-import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflowImpl;
+import com.flowviz.dr.workflows.procedures.Procedures;
+import io.micronaut.context.BeanRegistration;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -29,82 +13,43 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Registers the workflows and activities and starts polling: the shared queue for everything, and
- * this host's queue for the activities that work on local files.
+ * this host's queue for the activities that work on local files. The workflows are the procedures
+ * of {@link Procedures}; the activities are the beans marked {@link RegisteredActivities}.
  */
 @Singleton
 public class WorkerRegistration {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerRegistration.class);
 
+  /** How long interrupted activities get to kill their child processes and return. */
+  private static final Duration INTERRUPTED_ACTIVITIES_EXIT = Duration.ofSeconds(5);
+
   private final WorkerFactory factory;
   private final WorkerSettings settings;
-  private final ActivitiesFactory.WorkHostName host;
-  private final BackupStorageActivitiesImpl storage;
-  private final ArchiveActivitiesImpl archive;
-  private final BackupDecryptionActivitiesImpl decryption;
-  private final PostgresActivitiesImpl postgres;
-  private final VerificationActivitiesImpl verification;
-  private final ApplicationActivitiesImpl application;
-  private final AuditActivitiesImpl audit;
-  private final WorkHostActivitiesImpl workHost;
-  private final BackupActivitiesImpl backup;
-  private final ProvisionActivitiesImpl provisioning;
-  private final DnsActivitiesImpl dns;
-  private final InfrastructureActivitiesImpl infrastructure;
-  private final com.flowviz.dr.activities.notify.NotifyActivitiesImpl notify;
-  private final com.flowviz.dr.activities.incident.IncidentActivitiesImpl incident;
+  private final WorkHostName host;
+  private final Collection<BeanRegistration<Object>> activities;
   private final SearchAttributesOnNamespace searchAttributes;
-  private final com.flowviz.dr.activities.drill.DrillActivitiesImpl drills;
-  private final com.flowviz.dr.activities.lease.LeaseActivitiesImpl leases;
   private volatile boolean started;
 
   public WorkerRegistration(
       WorkerFactory factory,
       WorkerSettings settings,
-      ActivitiesFactory.WorkHostName host,
-      BackupStorageActivitiesImpl storage,
-      ArchiveActivitiesImpl archive,
-      BackupDecryptionActivitiesImpl decryption,
-      PostgresActivitiesImpl postgres,
-      VerificationActivitiesImpl verification,
-      ApplicationActivitiesImpl application,
-      AuditActivitiesImpl audit,
-      WorkHostActivitiesImpl workHost,
-      BackupActivitiesImpl backup,
-      ProvisionActivitiesImpl provisioning,
-      DnsActivitiesImpl dns,
-      InfrastructureActivitiesImpl infrastructure,
-      com.flowviz.dr.activities.notify.NotifyActivitiesImpl notify,
-      com.flowviz.dr.activities.incident.IncidentActivitiesImpl incident,
-      SearchAttributesOnNamespace searchAttributes,
-      com.flowviz.dr.activities.drill.DrillActivitiesImpl drills,
-      com.flowviz.dr.activities.lease.LeaseActivitiesImpl leases) {
-    this.leases = leases;
-    this.searchAttributes = searchAttributes;
-    this.drills = drills;
-    this.notify = notify;
-    this.incident = incident;
+      WorkHostName host,
+      @RegisteredActivities Collection<BeanRegistration<Object>> activities,
+      SearchAttributesOnNamespace searchAttributes) {
     this.factory = factory;
     this.settings = settings;
     this.host = host;
-    this.storage = storage;
-    this.archive = archive;
-    this.decryption = decryption;
-    this.postgres = postgres;
-    this.verification = verification;
-    this.application = application;
-    this.audit = audit;
-    this.workHost = workHost;
-    this.backup = backup;
-    this.provisioning = provisioning;
-    this.dns = dns;
-    this.infrastructure = infrastructure;
+    this.activities = activities;
+    this.searchAttributes = searchAttributes;
   }
 
   @EventListener
@@ -126,55 +71,34 @@ public class WorkerRegistration {
             .setDefaultHeartbeatThrottleInterval(settings.heartbeatInterval());
     if (!settings.stickyExecution()) {
       // A zero timeout makes the SDK ask for no sticky queue at all.
-      builder.setStickyQueueScheduleToStartTimeout(java.time.Duration.ZERO);
+      builder.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }
     WorkerOptions options = builder.build();
     Worker shared = factory.newWorker(TaskQueues.DR, options);
     shared.registerWorkflowImplementationTypes(
-        com.flowviz.dr.workflows.InputJsonConverter.FAIL_WORKFLOW_ON_INVALID_INPUT,
-        RestoreFromBackupWorkflowImpl.class,
-        RestoreFromWeeklyBackupWorkflowImpl.class,
-        BackupWorkflowImpl.class,
-        ListBackupsWorkflowImpl.class,
-        CheckBackupRetentionWorkflowImpl.class,
-        RestoreToNewInstanceWorkflowImpl.class,
-        TeardownInstanceWorkflowImpl.class,
-        CrossRegionFailoverWorkflowImpl.class,
-        com.flowviz.dr.workflows.incident.HandleIncidentWorkflowImpl.class,
-        com.flowviz.dr.workflows.incident.IncidentFollowUpWorkflowImpl.class,
-        com.flowviz.dr.workflows.compliance.VerifyAuditTrailWorkflowImpl.class,
-        com.flowviz.dr.workflows.compliance.ForwardAuditEntriesWorkflowImpl.class,
-        com.flowviz.dr.workflows.compliance.FetchIncidentReportWorkflowImpl.class,
-        com.flowviz.dr.workflows.drill.RecoveryDrillWorkflowImpl.class,
-        com.flowviz.dr.workflows.drill.ListDrillsWorkflowImpl.class,
-        com.flowviz.dr.workflows.freshness.MonitorBackupFreshnessWorkflowImpl.class,
-        com.flowviz.dr.workflows.lease.DatabaseLeaseWorkflowImpl.class);
+        InputJsonConverter.FAIL_WORKFLOW_ON_INVALID_INPUT, Procedures.implementations());
     shared.registerActivitiesImplementations(
-        storage,
-        archive,
-        decryption,
-        postgres,
-        verification,
-        application,
-        audit,
-        workHost,
-        backup,
-        provisioning,
-        dns,
-        infrastructure,
-        notify,
-        incident,
-        drills,
-        leases);
+        activities.stream().map(BeanRegistration::getBean).toArray());
 
     String hostQueue = TaskQueues.forHost(host.value());
     Worker local = factory.newWorker(hostQueue, options);
-    local.registerActivitiesImplementations(storage, decryption, postgres, workHost);
+    local.registerActivitiesImplementations(
+        activities.stream()
+            .filter(WorkerRegistration::alsoOnHostQueue)
+            .map(BeanRegistration::getBean)
+            .toArray());
 
     searchAttributes.ensureRegistered();
     factory.start();
     started = true;
     log.info("Worker polling {} and {}", TaskQueues.DR, hostQueue);
+  }
+
+  private static boolean alsoOnHostQueue(BeanRegistration<Object> activities) {
+    return activities
+        .getBeanDefinition()
+        .booleanValue(RegisteredActivities.class, "alsoOnHostQueue")
+        .orElse(false);
   }
 
   /**
@@ -189,7 +113,7 @@ public class WorkerRegistration {
     if (!started) {
       return;
     }
-    java.time.Duration grace = settings.shutdownGrace();
+    Duration grace = settings.shutdownGrace();
     log.info("Worker stopping: polling stopped, running activities have {} to finish", grace);
     factory.shutdown();
     factory.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -205,8 +129,4 @@ public class WorkerRegistration {
         grace,
         factory.isTerminated() ? "" : " (some had not returned yet)");
   }
-
-  /** How long interrupted activities get to kill their child processes and return. */
-  private static final java.time.Duration INTERRUPTED_ACTIVITIES_EXIT =
-      java.time.Duration.ofSeconds(5);
 }

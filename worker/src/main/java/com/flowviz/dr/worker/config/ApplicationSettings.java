@@ -1,8 +1,10 @@
 package com.flowviz.dr.worker.config;
 
+import com.flowviz.dr.activities.verify.RunbookProbes;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,12 +34,10 @@ public record ApplicationSettings(
     @Nullable String secretId) {
 
   /** The connectivity test's URLs: the configured ones, else runbook 5.3's under the base URL. */
-  public List<java.net.URI> probeEndpoints() {
+  public List<URI> probeEndpoints() {
     if (healthEndpoints != null && !healthEndpoints.isEmpty()) {
-      return healthEndpoints.stream().map(java.net.URI::create).toList();
+      return healthEndpoints.stream().map(URI::create).toList();
     }
-    return baseUrl == null || baseUrl.isBlank()
-        ? List.of()
-        : com.flowviz.dr.activities.verify.RunbookProbes.under(baseUrl);
+    return baseUrl == null || baseUrl.isBlank() ? List.of() : RunbookProbes.under(baseUrl);
   }
 }

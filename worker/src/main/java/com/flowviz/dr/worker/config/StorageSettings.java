@@ -4,6 +4,7 @@ import com.flowviz.dr.activities.aws.RegionEndpoints;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -24,7 +25,7 @@ public record StorageSettings(
     @Nullable String endpoint,
     @Bindable(defaultValue = "16") int partSizeMib,
     @Nullable List<String> regionEndpoints,
-    @Bindable(defaultValue = "5m") java.time.Duration keyTimeSkew) {
+    @Bindable(defaultValue = "5m") Duration keyTimeSkew) {
 
   /** Where each region's AWS APIs are reached. */
   public RegionEndpoints endpoints() {

@@ -4,11 +4,14 @@ import com.flowviz.dr.activities.crypto.OpenPgpKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Date;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
@@ -32,12 +35,11 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyEncryptorBuilder;
  */
 final class DevKeys {
 
-  record Files(Path publicKey, Path privateKey, Path passphrase) {}
+  record KeyFiles(Path publicKey, Path privateKey, Path passphrase) {}
 
   private DevKeys() {}
 
-  static Files ensure(Path dir)
-      throws IOException, PGPException, java.security.GeneralSecurityException {
+  static KeyFiles ensure(Path dir) throws IOException, PGPException, GeneralSecurityException {
     return ensure(dir, "backup", "FlowViz Backup (demo) <backup@flowviz.com>");
   }
 
@@ -45,24 +47,23 @@ final class DevKeys {
    * The demo's signing key: a key pair of its own, as in production (docs/key-rotation.md), so that
    * the key which decrypts backups is never the one that vouches for them.
    */
-  static Files ensureSigning(Path dir)
-      throws IOException, PGPException, java.security.GeneralSecurityException {
+  static KeyFiles ensureSigning(Path dir)
+      throws IOException, PGPException, GeneralSecurityException {
     return ensure(dir, "signing", "FlowViz Backup Signing (demo) <backup-signing@flowviz.com>");
   }
 
-  private static Files ensure(Path dir, String name, String userId)
-      throws IOException, PGPException, java.security.GeneralSecurityException {
-    Files files =
-        new Files(
+  private static KeyFiles ensure(Path dir, String name, String userId)
+      throws IOException, PGPException, GeneralSecurityException {
+    KeyFiles files =
+        new KeyFiles(
             dir.resolve(name + "-public.asc"),
             dir.resolve(name + "-private.asc"),
             dir.resolve(name + "-passphrase"));
-    if (java.nio.file.Files.isRegularFile(files.privateKey())
-        && java.nio.file.Files.isRegularFile(files.publicKey())) {
+    if (Files.isRegularFile(files.privateKey()) && Files.isRegularFile(files.publicKey())) {
       return files;
     }
     OpenPgpKeys.init();
-    java.nio.file.Files.createDirectories(dir);
+    Files.createDirectories(dir);
     char[] passphrase = randomPassphrase();
     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA", OpenPgpKeys.BC);
     rsa.initialize(3072, new SecureRandom());
@@ -101,13 +102,10 @@ final class DevKeys {
                 .build(passphrase));
     generator.addSubKey(encryption, subkeyFlags.generate(), null);
 
-    writePrivate(
-        files.passphrase(),
-        new String(passphrase).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    java.util.Arrays.fill(passphrase, '\0');
+    writePrivate(files.passphrase(), new String(passphrase).getBytes(StandardCharsets.UTF_8));
+    Arrays.fill(passphrase, '\0');
     writePrivate(files.privateKey(), armored(out -> generator.generateSecretKeyRing().encode(out)));
-    java.nio.file.Files.write(
-        files.publicKey(), armored(out -> generator.generatePublicKeyRing().encode(out)));
+    Files.write(files.publicKey(), armored(out -> generator.generatePublicKeyRing().encode(out)));
     return files;
   }
 
@@ -124,10 +122,10 @@ final class DevKeys {
   }
 
   private static void writePrivate(Path file, byte[] content) throws IOException {
-    java.nio.file.Files.deleteIfExists(file);
-    java.nio.file.Files.createFile(
+    Files.deleteIfExists(file);
+    Files.createFile(
         file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    java.nio.file.Files.write(file, content);
+    Files.write(file, content);
   }
 
   private static char[] randomPassphrase() {

@@ -2,10 +2,12 @@ package com.flowviz.dr.worker.dev;
 
 import com.flowviz.dr.activities.audit.AuditMigration;
 import com.flowviz.dr.activities.aws.AwsClients;
+import com.flowviz.dr.activities.crypto.BackupSigningKey;
 import com.flowviz.dr.activities.postgres.PgBinaries;
 import com.flowviz.dr.activities.postgres.PgClient;
 import com.flowviz.dr.activities.provision.local.LocalPostgresCluster;
 import com.flowviz.dr.activities.sample.SampleFlowVizDatabase;
+import com.flowviz.dr.activities.secrets.LocalSecretStore;
 import com.flowviz.dr.worker.WorkerApplication;
 import com.flowviz.dr.workflows.Defaults;
 import io.micronaut.context.ApplicationContext;
@@ -15,12 +17,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -155,7 +160,7 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
               + " ms");
     }
 
-    DevKeys.Files keys = DevKeys.ensure(home.resolve("keys"));
+    DevKeys.KeyFiles keys = DevKeys.ensure(home.resolve("keys"));
     log(
         "Backup key pair in "
             + keys.privateKey().getParent()
@@ -166,15 +171,11 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
     // flowviz-dr signs every backup it takes and restores only what a trusted signer signed: the
     // demo's signing key goes where the worker reads it (its local secret store), its public key
     // is the one trusted signer.
-    DevKeys.Files signing = DevKeys.ensureSigning(home.resolve("keys"));
-    com.flowviz.dr.activities.secrets.LocalSecretStore devSecrets =
-        new com.flowviz.dr.activities.secrets.LocalSecretStore(home.resolve("secrets"));
+    DevKeys.KeyFiles signing = DevKeys.ensureSigning(home.resolve("keys"));
+    LocalSecretStore devSecrets = new LocalSecretStore(home.resolve("secrets"));
+    devSecrets.write(BackupSigningKey.DEFAULT_KEY_SECRET, Files.readString(signing.privateKey()));
     devSecrets.write(
-        com.flowviz.dr.activities.crypto.BackupSigningKey.DEFAULT_KEY_SECRET,
-        Files.readString(signing.privateKey()));
-    devSecrets.write(
-        com.flowviz.dr.activities.crypto.BackupSigningKey.DEFAULT_PASSPHRASE_SECRET,
-        Files.readString(signing.passphrase()));
+        BackupSigningKey.DEFAULT_PASSPHRASE_SECRET, Files.readString(signing.passphrase()));
 
     Map<String, Object> properties = new HashMap<>();
     properties.put("flowviz.temporal.address", temporal.address());
@@ -227,7 +228,7 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
       // Paths and endpoints only: the secrets stay in the files they name.
       StringBuilder config =
           new StringBuilder("# flowviz-dr worker for the dev stack in " + home + "\n");
-      new java.util.TreeMap<>(properties)
+      new TreeMap<>(properties)
           .forEach((k, v) -> config.append(k).append('=').append(v).append('\n'));
       writePrivate(home.resolve("worker.properties"), config.toString());
       log(
@@ -289,7 +290,7 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
     }
   }
 
-  private static boolean databaseExists(PgClient pg, String name) throws java.sql.SQLException {
+  private static boolean databaseExists(PgClient pg, String name) throws SQLException {
     try (var c = pg.connectMaintenance();
         var s = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       s.setString(1, name);
@@ -324,7 +325,7 @@ public final class DevStack implements Callable<Integer>, AutoCloseable {
 
   private static void deleteTree(Path dir) throws IOException {
     try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 

@@ -12,6 +12,7 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +70,7 @@ public class AlertmanagerController {
     } catch (JsonProcessingException e) {
       return TriggerResponses.badRequest(
           "the body is not an Alertmanager webhook: " + e.getOriginalMessage());
-    } catch (java.io.IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       return TriggerResponses.badRequest(e.getMessage());
     }
     List<TriggerOutcome> outcomes = new ArrayList<>();

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -117,7 +118,7 @@ public class AutomationPolicy {
   }
 
   private static String mode(String key, String value) {
-    String v = value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT);
+    String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
     if (!v.equals(Approvals.REQUIRED) && !v.equals(Approvals.AUTOMATIC)) {
       throw new IllegalArgumentException(
           "flowviz.triggers." + key + " is \"" + value + "\"; use required or automatic.");

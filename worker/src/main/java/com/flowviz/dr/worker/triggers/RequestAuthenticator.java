@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
@@ -94,7 +95,7 @@ public class RequestAuthenticator {
     byte[] expected = hmac(key, (timestamp.strip() + ".").getBytes(StandardCharsets.UTF_8), body);
     byte[] givenBytes;
     try {
-      givenBytes = HexFormat.of().parseHex(given.toLowerCase(java.util.Locale.ROOT));
+      givenBytes = HexFormat.of().parseHex(given.toLowerCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       return SIGNATURE_HEADER + " is not sha256=<hex>";
     }

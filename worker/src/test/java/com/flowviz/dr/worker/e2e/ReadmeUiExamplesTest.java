@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.procedures.Procedure;
+import com.flowviz.dr.workflows.procedures.Procedures;
 import com.google.protobuf.ByteString;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
@@ -17,11 +19,13 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
+import io.temporal.workflow.WorkflowMethod;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,21 +47,15 @@ class ReadmeUiExamplesTest {
 
   private static final Pattern EXAMPLE =
       Pattern.compile("<!-- ui-input: (\\w+) -->\\s*```json\\n(.*?)```", Pattern.DOTALL);
+
+  /** The procedures an operator starts with an input (VerifyAuditTrail takes none). */
   private static final List<String> STARTABLE =
-      List.of(
-          "RestoreFromBackup",
-          "RestoreFromWeeklyBackup",
-          "TakeBackup",
-          "ListBackups",
-          "CheckBackupRetention",
-          "RestoreToNewInstance",
-          "TeardownInstance",
-          "CrossRegionFailover",
-          "HandleIncident",
-          "FetchIncidentReport",
-          "RecoveryDrill",
-          "MonitorBackupFreshness",
-          "ListDrills");
+      Procedures.ALL.stream()
+          .filter(Procedure::startedByOperators)
+          .filter(procedure -> takesInput(procedure.workflowInterface()))
+          .map(Procedure::typeName)
+          .toList();
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Every example in the README, in order; a workflow type may have several. */
@@ -69,6 +67,11 @@ class ReadmeUiExamplesTest {
       examples.add(Map.entry(m.group(1), m.group(2)));
     }
     return examples;
+  }
+
+  private static boolean takesInput(Class<?> workflowInterface) {
+    return Arrays.stream(workflowInterface.getMethods())
+        .anyMatch(m -> m.isAnnotationPresent(WorkflowMethod.class) && m.getParameterCount() > 0);
   }
 
   static Stream<Arguments> readmeExamples() throws IOException {

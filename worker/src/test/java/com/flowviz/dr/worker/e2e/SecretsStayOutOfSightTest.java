@@ -7,21 +7,44 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.flowviz.dr.activities.testing.TestMoto;
 import com.flowviz.dr.activities.testing.TestPostgres;
+import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.compliance.VerifyAuditTrailWorkflow;
+import com.flowviz.dr.workflows.drill.DrillHistoryRequest;
+import com.flowviz.dr.workflows.drill.DrillRequest;
+import com.flowviz.dr.workflows.drill.ListDrillsWorkflow;
+import com.flowviz.dr.workflows.drill.RecoveryDrillWorkflow;
+import com.flowviz.dr.workflows.freshness.FreshnessMonitorRequest;
+import com.flowviz.dr.workflows.freshness.MonitorBackupFreshnessWorkflow;
+import com.flowviz.dr.workflows.incident.FollowUpRequest;
+import com.flowviz.dr.workflows.incident.IncidentFollowUpWorkflow;
+import com.flowviz.dr.workflows.procedures.Procedure;
+import com.flowviz.dr.workflows.procedures.Procedures;
+import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreResult;
+import com.google.protobuf.ByteString;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -35,25 +58,16 @@ import org.slf4j.LoggerFactory;
 @Order(Integer.MAX_VALUE) // last: the whole-run check reads what every other test left behind
 class SecretsStayOutOfSightTest {
 
-  /** Every workflow type the worker hosts; the e2e suite runs each on the shared dev server. */
+  /**
+   * Every workflow type the worker hosts: the e2e suite runs each on the shared dev server, but for
+   * the audit forwarder, which starts only when a recovery cannot reach the audit database
+   * (AuditCopyForwardingTest forwards entries without Temporal).
+   */
   private static final Set<String> WORKFLOW_TYPES =
-      Set.of(
-          "TakeBackup",
-          "RestoreFromBackup",
-          "RestoreFromWeeklyBackup",
-          "RestoreToNewInstance",
-          "TeardownInstance",
-          "CrossRegionFailover",
-          "HandleIncident",
-          "IncidentFollowUp",
-          "ListBackups",
-          "CheckBackupRetention",
-          "VerifyAuditTrail",
-          "FetchIncidentReport",
-          "RecoveryDrill",
-          "ListDrills",
-          "MonitorBackupFreshness",
-          "DatabaseLease");
+      Procedures.ALL.stream()
+          .filter(procedure -> procedure != Procedures.FORWARD_AUDIT_ENTRIES)
+          .map(Procedure::typeName)
+          .collect(Collectors.toSet());
 
   private final WorkerTestStack stack = WorkerTestStack.get();
 
@@ -84,9 +98,9 @@ class SecretsStayOutOfSightTest {
           stack
               .client
               .newWorkflowStub(
-                  com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow.class,
-                  io.temporal.client.WorkflowOptions.newBuilder()
-                      .setTaskQueue(com.flowviz.dr.workflows.TaskQueues.DR)
+                  RestoreFromBackupWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setTaskQueue(TaskQueues.DR)
                       .setWorkflowId(restoreId)
                       .build())
               .restore(Restores.latest(bucket, live));
@@ -132,7 +146,7 @@ class SecretsStayOutOfSightTest {
     secrets.addAll(secretsManagerPasswords());
     secrets.addAll(AutomatedTriggersTest.credentials());
 
-    Set<String> typesSeen = new java.util.TreeSet<>();
+    Set<String> typesSeen = new TreeSet<>();
     int histories = 0;
     // The shared dev server, and the servers of the stacks with settings of their own (incidents,
     // triggers, drills, metrics): every history any of them holds.
@@ -202,25 +216,23 @@ class SecretsStayOutOfSightTest {
   private void runTheTypesNoOtherTestStarts() throws InterruptedException {
     stack
         .client
-        .newWorkflowStub(
-            com.flowviz.dr.workflows.compliance.VerifyAuditTrailWorkflow.class,
-            Restores.options("verify-audit-secrets"))
+        .newWorkflowStub(VerifyAuditTrailWorkflow.class, Restores.options("verify-audit-secrets"))
         .verify();
     String followUpId = "follow-up-secrets-" + System.nanoTime();
     var followUp =
         stack.client.newWorkflowStub(
-            com.flowviz.dr.workflows.incident.IncidentFollowUpWorkflow.class,
-            io.temporal.client.WorkflowOptions.newBuilder()
-                .setTaskQueue(com.flowviz.dr.workflows.TaskQueues.DR)
+            IncidentFollowUpWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
                 .setWorkflowId(followUpId)
                 .build());
-    io.temporal.client.WorkflowClient.start(
+    WorkflowClient.start(
         followUp::followUp,
-        new com.flowviz.dr.workflows.incident.FollowUpRequest(
+        new FollowUpRequest(
             "incident-secrets",
             "2.1 database-corruption",
             "alice",
-            java.time.Instant.now(),
+            Instant.now(),
             "none",
             "backup 1 h before",
             null,
@@ -228,16 +240,11 @@ class SecretsStayOutOfSightTest {
             null));
     SeparateWorkerStack.await(
         "the follow-up has run its first steps",
-        java.time.Duration.ofSeconds(60),
+        Duration.ofSeconds(60),
         () ->
             stack.client.fetchHistory(followUpId).getHistory().getEventsList().stream()
-                .anyMatch(
-                    e ->
-                        e.getEventType()
-                            == io.temporal.api.enums.v1.EventType
-                                .EVENT_TYPE_ACTIVITY_TASK_COMPLETED));
-    io.temporal.client.WorkflowStub.fromTyped(followUp)
-        .terminate("secrets test: its history has been made");
+                .anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED));
+    WorkflowStub.fromTyped(followUp).terminate("secrets test: its history has been made");
 
     // A drill makes a scratch instance with a password of its own; the monitor reads the bucket.
     String live = TestPostgres.newSampleDatabase("drill_secrets", 50);
@@ -245,43 +252,38 @@ class SecretsStayOutOfSightTest {
     Restores.backup(live, bucket);
     stack
         .client
-        .newWorkflowStub(
-            com.flowviz.dr.workflows.drill.RecoveryDrillWorkflow.class,
-            Restores.options("drill-secrets"))
+        .newWorkflowStub(RecoveryDrillWorkflow.class, Restores.options("drill-secrets"))
         .drill(
-            new com.flowviz.dr.workflows.drill.DrillRequest(
+            new DrillRequest(
                 null, null, bucket, null, null, null, null, "secrets-test", null, null, live));
     stack
         .client
-        .newWorkflowStub(
-            com.flowviz.dr.workflows.drill.ListDrillsWorkflow.class,
-            Restores.options("list-drills-secrets"))
-        .list(new com.flowviz.dr.workflows.drill.DrillHistoryRequest(5));
+        .newWorkflowStub(ListDrillsWorkflow.class, Restores.options("list-drills-secrets"))
+        .list(new DrillHistoryRequest(5));
     String monitorId = "freshness-secrets-" + System.nanoTime();
     var monitor =
         stack.client.newWorkflowStub(
-            com.flowviz.dr.workflows.freshness.MonitorBackupFreshnessWorkflow.class,
-            io.temporal.client.WorkflowOptions.newBuilder()
-                .setTaskQueue(com.flowviz.dr.workflows.TaskQueues.DR)
+            MonitorBackupFreshnessWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
                 .setWorkflowId(monitorId)
                 .build());
-    io.temporal.client.WorkflowClient.start(
+    WorkflowClient.start(
         monitor::monitor,
-        new com.flowviz.dr.workflows.freshness.FreshnessMonitorRequest(
+        new FreshnessMonitorRequest(
             List.of(bucket + "/daily/"), "PT1M", "secrets-test", null, null));
     SeparateWorkerStack.await(
         "the monitor has looked at the bucket",
-        java.time.Duration.ofSeconds(60),
+        Duration.ofSeconds(60),
         () -> monitor.status().get(0).checkedAt() != null);
     assertEquals("OK", monitor.status().get(0).level(), "a backup made a minute ago is fresh");
-    io.temporal.client.WorkflowStub.fromTyped(monitor)
-        .terminate("secrets test: its history has been made");
+    WorkflowStub.fromTyped(monitor).terminate("secrets test: its history has been made");
   }
 
   private static List<WorkflowExecutionInfo> allExecutions(WorkerTestStack server) {
     var service = server.client.getWorkflowServiceStubs().blockingStub();
     List<WorkflowExecutionInfo> executions = new ArrayList<>();
-    com.google.protobuf.ByteString page = com.google.protobuf.ByteString.EMPTY;
+    ByteString page = ByteString.EMPTY;
     do {
       var closed =
           service.listClosedWorkflowExecutions(
@@ -312,7 +314,7 @@ class SecretsStayOutOfSightTest {
    */
   private List<String> secretsManagerPasswords() throws IOException {
     List<String> passwords = new ArrayList<>();
-    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var mapper = new ObjectMapper();
     for (var entry :
         stack.secrets.listSecretsPaginator(b -> {}).stream()
             .flatMap(r -> r.secretList().stream())

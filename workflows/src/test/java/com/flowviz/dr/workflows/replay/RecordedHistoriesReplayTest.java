@@ -3,67 +3,78 @@ package com.flowviz.dr.workflows.replay;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflowImpl;
-import com.flowviz.dr.workflows.backup.BackupWorkflowImpl;
-import com.flowviz.dr.workflows.catalog.CheckBackupRetentionWorkflowImpl;
-import com.flowviz.dr.workflows.catalog.ListBackupsWorkflowImpl;
-import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflowImpl;
-import com.flowviz.dr.workflows.newinstance.RestoreToNewInstanceWorkflowImpl;
-import com.flowviz.dr.workflows.newinstance.TeardownInstanceWorkflowImpl;
-import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflowImpl;
+import com.flowviz.dr.workflows.procedures.Procedures;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Replays every history recorded from earlier versions of the workflows against today's code. A
- * change that would break workflows already running (a Glacier wait lasts days) fails here; such a
- * change belongs behind {@code Workflow.getVersion}.
+ * Replays every history recorded from earlier versions of the workflows against today's code, one
+ * test per history file, so a failure names the history. A change that would break workflows
+ * already running (a Glacier wait lasts days) fails here; such a change belongs behind {@code
+ * Workflow.getVersion}.
  */
 class RecordedHistoriesReplayTest {
 
+  /**
+   * The first replay loads the workflow classes inside a workflow thread; on a loaded machine that
+   * alone outlasts the SDK's default second, which is a deadlock alarm, not a changed history.
+   */
+  private static final Duration DEADLOCK_DETECTION = Duration.ofSeconds(10);
+
   @Test
-  void everyRecordedHistoryReplaysOnTheCurrentWorkflowCode() throws Exception {
-    List<Path> histories = histories();
+  void historiesAreRecorded() throws Exception {
     assertFalse(
-        histories.isEmpty(),
+        histories().isEmpty(),
         "recorded histories are checked in under src/test/resources/histories");
-    for (Path history : histories) {
-      String name = history.getFileName().toString();
-      assertTrue(name.contains("@"), name + " must be named <description>@<workflow id>.json");
-      String workflowId = name.substring(name.indexOf('@') + 1, name.length() - ".json".length());
-      WorkflowReplayer.replayWorkflowExecution(
-          WorkflowExecutionHistory.fromJson(Files.readString(history), workflowId),
-          RestoreFromBackupWorkflowImpl.class,
-          RestoreFromWeeklyBackupWorkflowImpl.class,
-          BackupWorkflowImpl.class,
-          ListBackupsWorkflowImpl.class,
-          CheckBackupRetentionWorkflowImpl.class,
-          RestoreToNewInstanceWorkflowImpl.class,
-          TeardownInstanceWorkflowImpl.class,
-          CrossRegionFailoverWorkflowImpl.class,
-          com.flowviz.dr.workflows.incident.HandleIncidentWorkflowImpl.class,
-          com.flowviz.dr.workflows.incident.IncidentFollowUpWorkflowImpl.class,
-          com.flowviz.dr.workflows.compliance.VerifyAuditTrailWorkflowImpl.class,
-          com.flowviz.dr.workflows.compliance.ForwardAuditEntriesWorkflowImpl.class,
-          com.flowviz.dr.workflows.compliance.FetchIncidentReportWorkflowImpl.class,
-          com.flowviz.dr.workflows.drill.RecoveryDrillWorkflowImpl.class,
-          com.flowviz.dr.workflows.drill.ListDrillsWorkflowImpl.class,
-          com.flowviz.dr.workflows.freshness.MonitorBackupFreshnessWorkflowImpl.class,
-          com.flowviz.dr.workflows.lease.DatabaseLeaseWorkflowImpl.class);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("histories")
+  void replaysOnTheCurrentWorkflowCode(String name) throws Exception {
+    assertTrue(name.contains("@"), name + " must be named <description>@<workflow id>.json");
+    String workflowId = name.substring(name.indexOf('@') + 1, name.length() - ".json".length());
+    WorkflowExecutionHistory history =
+        WorkflowExecutionHistory.fromJson(Files.readString(directory().resolve(name)), workflowId);
+    try (TestWorkflowEnvironment environment = TestWorkflowEnvironment.newInstance()) {
+      Worker worker =
+          environment.newWorker(
+              "replay",
+              WorkerOptions.newBuilder()
+                  .setDefaultDeadlockDetectionTimeout(DEADLOCK_DETECTION.toMillis())
+                  .build());
+      worker.registerWorkflowImplementationTypes(Procedures.implementations());
+      WorkflowReplayer.replayWorkflowExecution(history, worker);
+    } catch (Exception e) {
+      // Surefire's report numbers the cases; the message names the history that broke.
+      throw new AssertionError(name + " no longer replays on the current workflow code", e);
     }
   }
 
-  private static List<Path> histories() throws IOException, URISyntaxException {
-    Path dir = Path.of(RecordedHistoriesReplayTest.class.getResource("/histories").toURI());
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+  /** The file names of the recorded histories, in order. */
+  static List<String> histories() throws IOException, URISyntaxException {
+    try (Stream<Path> files = Files.list(directory())) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".json"))
+          .sorted()
+          .toList();
     }
+  }
+
+  private static Path directory() throws URISyntaxException {
+    return Path.of(RecordedHistoriesReplayTest.class.getResource("/histories").toURI());
   }
 }
