@@ -180,74 +180,13 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
     return traced.passed();
   }
 
+  /** Runbook 6.1, then the report and the follow-up of section 7. */
   private IncidentResult finishAfterRecovery(Recovery recovery) {
     RtoAssessment rto = RtoAssessment.of(plan.detectedAt(), recovery.recoveredAt());
     List<String> checks = new ArrayList<>();
     boolean findings = !recovery.healthy();
-    if (recovery.abandoned()) {
-      ctx.steps.skip(SERVICES_OPERATIONAL, "nothing was recovered");
-      ctx.steps.skip(CRITICAL_WORKFLOWS, "nothing was recovered");
-    } else if (ctx.notificationChannels == null) {
-      ConnectivityReport services =
-          ctx.steps.run(
-              SERVICES_OPERATIONAL,
-              stubs.probes::checkApplicationConnectivity,
-              c ->
-                  !c.configured()
-                      ? "no endpoints configured"
-                      : (c.healthy()
-                          ? "all " + c.endpoints().size() + " endpoints healthy"
-                          : "UNHEALTHY: " + c.endpoints()));
-      checks.add(
-          "services operational: "
-              + (!services.configured()
-                  ? "no endpoints configured"
-                  : services.healthy() ? "yes" : "NO"));
-      findings |= services.configured() && !services.healthy();
-      VerificationReport critical =
-          ctx.steps.run(
-              CRITICAL_WORKFLOWS,
-              () ->
-                  stubs.verification.verifyRestoredDatabase(
-                      recovery.liveDatabase(), null, recovery.liveServer()),
-              v ->
-                  (v.passed()
-                          ? "lot traceability and QC decisions readable"
-                          : "FAILED: " + v.failedChecks())
-                      + " in "
-                      + v.database());
-      checks.add(
-          "critical workflows (lots, QC decisions, runbook 5.2): "
-              + (critical.passed() ? "passed" : "FAILED " + critical.failedChecks()));
-      findings |= !critical.passed();
-    } else {
-      findings |= !confirmServicesOperational(checks);
-      findings |= !testCriticalWorkflows(recovery, checks);
-    }
-    ctx.notifier.send(
-        "resolved",
-        "info",
-        "resolve",
-        "Incident "
-            + plan.incidentId()
-            + " "
-            + (recovery.abandoned() ? "closed without recovery" : "recovered")
-            + ": "
-            + recovery.procedure()
-            + " in "
-            + rto.achieved(),
-        Map.of(
-            "outcome", recovery.procedureOutcome(), "rto", rto.achieved() + " " + rto.verdict()));
-    if (ctx.notificationChannels != null && ctx.notificationChannels.isEmpty()) {
-      ctx.steps.skip(
-          NOTIFY_RESOLUTION,
-          "FINDING: no notification channel is configured: tell stakeholders of the resolution by"
-              + " hand");
-      checks.add("stakeholders NOT notified of the resolution: no notification channel configured");
-    } else {
-      ctx.steps.run(NOTIFY_RESOLUTION, () -> "resolution sent to stakeholders", s -> s);
-      checks.add("stakeholders notified of the resolution");
-    }
+    findings |= !checkRecoveredSystem(recovery, checks);
+    notifyResolution(recovery, rto, checks);
     Map<String, String> gaps =
         ctx.steps.run(
             REVIEW_DATA_GAP,
@@ -256,7 +195,84 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
     checks.add(
         "data gap reviewed: "
             + (gaps.isEmpty() ? "none beyond the RPO gap" : gaps.size() + " table(s)"));
-    String chainText;
+    AuditVerdict audit = verifyAuditTrail();
+    findings |= audit.broken();
+    return report(recovery, rto, findings, checks, gaps, audit.text());
+  }
+
+  /** "Confirm all services operational" and "test critical user workflows": true when both hold. */
+  private boolean checkRecoveredSystem(Recovery recovery, List<String> checks) {
+    if (recovery.abandoned()) {
+      ctx.steps.skip(SERVICES_OPERATIONAL, "nothing was recovered");
+      ctx.steps.skip(CRITICAL_WORKFLOWS, "nothing was recovered");
+      return true;
+    }
+    if (ctx.notificationChannels == null) {
+      return checkRecoveredSystemBeforeIssue14(recovery, checks);
+    }
+    boolean operational = confirmServicesOperational(checks);
+    boolean workflows = testCriticalWorkflows(recovery, checks);
+    return operational && workflows;
+  }
+
+  /** The 6.1 checks as runs from before STEPS_AS_THEY_HAPPENED made them. */
+  private boolean checkRecoveredSystemBeforeIssue14(Recovery recovery, List<String> checks) {
+    ConnectivityReport services =
+        ctx.steps.run(
+            SERVICES_OPERATIONAL,
+            stubs.probes::checkApplicationConnectivity,
+            c ->
+                !c.configured()
+                    ? "no endpoints configured"
+                    : (c.healthy()
+                        ? "all " + c.endpoints().size() + " endpoints healthy"
+                        : "UNHEALTHY: " + c.endpoints()));
+    checks.add(
+        "services operational: "
+            + (!services.configured()
+                ? "no endpoints configured"
+                : services.healthy() ? "yes" : "NO"));
+    VerificationReport critical =
+        ctx.steps.run(
+            CRITICAL_WORKFLOWS,
+            () ->
+                stubs.verification.verifyRestoredDatabase(
+                    recovery.liveDatabase(), null, recovery.liveServer()),
+            v ->
+                (v.passed()
+                        ? "lot traceability and QC decisions readable"
+                        : "FAILED: " + v.failedChecks())
+                    + " in "
+                    + v.database());
+    checks.add(
+        "critical workflows (lots, QC decisions, runbook 5.2): "
+            + (critical.passed() ? "passed" : "FAILED " + critical.failedChecks()));
+    return !(services.configured() && !services.healthy()) && critical.passed();
+  }
+
+  /** "Notify stakeholders of resolution". */
+  private void notifyResolution(Recovery recovery, RtoAssessment rto, List<String> checks) {
+    ctx.notifier.send(
+        "resolved",
+        "info",
+        "resolve",
+        IncidentText.resolved(plan, recovery, rto),
+        Map.of(
+            "outcome", recovery.procedureOutcome(), "rto", rto.achieved() + " " + rto.verdict()));
+    if (ctx.notificationChannels != null && ctx.notificationChannels.isEmpty()) {
+      ctx.steps.skip(NOTIFY_RESOLUTION, IncidentText.RESOLUTION_NOT_SENT);
+      checks.add("stakeholders NOT notified of the resolution: no notification channel configured");
+    } else {
+      ctx.steps.run(NOTIFY_RESOLUTION, () -> "resolution sent to stakeholders", s -> s);
+      checks.add("stakeholders notified of the resolution");
+    }
+  }
+
+  /** What the audit trail check found, for the report; broken is a finding. */
+  private record AuditVerdict(String text, boolean broken) {}
+
+  /** "Verify audit trail": the incident's entries, hash-chained and complete. */
+  private AuditVerdict verifyAuditTrail() {
     if (Workflow.getVersion(AUDIT_CHECK_NOTES_PENDING, Workflow.DEFAULT_VERSION, 1) >= 1) {
       // Entries still waiting in the compliance bucket for the audit database are a note about
       // the trail, not a finding about the recovered system; only a broken chain is.
@@ -265,16 +281,23 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
               VERIFY_AUDIT_TRAIL,
               () -> stubs.auditReader.checkAuditTrail(plan.incidentId()),
               AuditTrailCheck::describe);
-      findings |= audit.broken();
-      chainText = audit.describe();
-    } else {
-      ChainVerification chain =
-          ctx.steps.run(
-              VERIFY_AUDIT_TRAIL, stubs.auditReader::verifyAuditChain, ChainVerification::finding);
-      findings |= !chain.intact();
-      chainText = (chain.intact() ? "intact: " : "BROKEN: ") + chain.finding();
+      return new AuditVerdict(audit.describe(), audit.broken());
     }
+    ChainVerification chain =
+        ctx.steps.run(
+            VERIFY_AUDIT_TRAIL, stubs.auditReader::verifyAuditChain, ChainVerification::finding);
+    return new AuditVerdict(
+        (chain.intact() ? "intact: " : "BROKEN: ") + chain.finding(), !chain.intact());
+  }
 
+  /** Section 7: the incident report, the follow-up tasks, and the result. */
+  private IncidentResult report(
+      Recovery recovery,
+      RtoAssessment rto,
+      boolean findings,
+      List<String> checks,
+      Map<String, String> gaps,
+      String chainText) {
     String outcome =
         recovery.abandoned()
             ? IncidentResult.ABANDONED
@@ -359,8 +382,7 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
 
   /**
    * 2.3: the gap the operator saw. 2.1 and 2.4: what the replaced database holds that the restored
-   * one lacks, the transactions lost between the backup and the stubs.incident. Others: the RPO gap
-   * only.
+   * one lacks, the transactions lost between the backup and the incident. Others: the RPO gap only.
    */
   private Map<String, String> reviewDataGap(Recovery recovery) {
     Map<String, String> gaps = new LinkedHashMap<>();

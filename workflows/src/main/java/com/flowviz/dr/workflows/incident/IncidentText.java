@@ -12,6 +12,7 @@ import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.workflows.common.ApprovalGates;
 import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.RpoAssessment;
+import com.flowviz.dr.workflows.common.RtoAssessment;
 import com.flowviz.dr.workflows.failover.FailoverResult;
 import com.flowviz.dr.workflows.newinstance.NewInstanceResult;
 import com.flowviz.dr.workflows.restore.RestoreResult;
@@ -506,4 +507,21 @@ final class IncidentText {
         ? "DNS switched to " + result.stack().region() + " (change " + result.dns().changeId() + ")"
         : "DNS not switched: " + result.outcome();
   }
+
+  // ---- Runbook 6.1 ----
+
+  static String resolved(IncidentPlan plan, Recovery recovery, RtoAssessment rto) {
+    return "Incident "
+        + plan.incidentId()
+        + " "
+        + (recovery.abandoned() ? "closed without recovery" : "recovered")
+        + ": "
+        + recovery.procedure()
+        + " in "
+        + rto.achieved();
+  }
+
+  static final String RESOLUTION_NOT_SENT =
+      "FINDING: no notification channel is configured: tell stakeholders of the resolution by"
+          + " hand";
 }
