@@ -47,7 +47,7 @@ final class DeletionRecovery {
         "decision-needed",
         "warning",
         "trigger",
-        "Incident " + plan.incidentId() + ": choose how to recover the deleted rows",
+        IncidentText.chooseRecoveryTitle(plan),
         IncidentText.gapDetails(gap));
     RecoveryChoice chosen =
         ctx.steps.run(AWAIT_CHOICE, this::awaitChoice, c -> IncidentText.describe(c, gap));
@@ -130,9 +130,7 @@ final class DeletionRecovery {
         .procedureOutcome("ABANDONED")
         .dataGap(gap)
         .choice(chosen)
-        .actions(
-            List.of(
-                "abandoned by " + chosen.by() + ": nothing changed in " + plan.targetDatabase()))
+        .actions(List.of(IncidentText.abandoned(plan, chosen)))
         .healthy(true)
         .abandoned(true)
         .build();

@@ -142,44 +142,6 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
 
   // ---- Runbook 6.1 and section 7: immediately after the recovery ----
 
-  /** "Confirm all services operational": true unless a configured endpoint is unhealthy. */
-  private boolean confirmServicesOperational(List<String> checks) {
-    ConnectivityReport services = stubs.probes.checkApplicationConnectivity();
-    if (!services.configured()) {
-      ctx.steps.skip(
-          SERVICES_OPERATIONAL,
-          "no endpoints configured (flowviz.application.base-url or health-endpoints): the services"
-              + " were NOT confirmed operational; check the application by hand");
-      checks.add("services operational: NOT checked (no endpoints configured)");
-      return true;
-    }
-    ctx.steps.runJudged(
-        SERVICES_OPERATIONAL,
-        () -> services,
-        ConnectivityReport::healthy,
-        c ->
-            c.healthy()
-                ? "all " + c.endpoints().size() + " endpoints healthy"
-                : "UNHEALTHY: " + c.endpoints());
-    checks.add("services operational: " + (services.healthy() ? "yes" : "NO"));
-    return services.healthy();
-  }
-
-  /** "Test critical user workflows": a lot's traceability, read as the application reads it. */
-  private boolean testCriticalWorkflows(Recovery recovery, List<String> checks) {
-    TraceabilityCheck traced =
-        ctx.steps.runJudged(
-            CRITICAL_WORKFLOWS,
-            () ->
-                stubs.verification.checkLotTraceability(
-                    recovery.liveDatabase(), recovery.liveServer()),
-            TraceabilityCheck::passed,
-            TraceabilityCheck::describe);
-    checks.add(
-        "critical workflows (lot -> QC decisions -> temperature logs): " + traced.describe());
-    return traced.passed();
-  }
-
   /** Runbook 6.1, then the report and the follow-up of section 7. */
   private IncidentResult finishAfterRecovery(Recovery recovery) {
     RtoAssessment rto = RtoAssessment.of(plan.detectedAt(), recovery.recoveredAt());
@@ -248,6 +210,44 @@ public class HandleIncidentWorkflowImpl implements HandleIncidentWorkflow {
         "critical workflows (lots, QC decisions, runbook 5.2): "
             + (critical.passed() ? "passed" : "FAILED " + critical.failedChecks()));
     return !(services.configured() && !services.healthy()) && critical.passed();
+  }
+
+  /** "Confirm all services operational": true unless a configured endpoint is unhealthy. */
+  private boolean confirmServicesOperational(List<String> checks) {
+    ConnectivityReport services = stubs.probes.checkApplicationConnectivity();
+    if (!services.configured()) {
+      ctx.steps.skip(
+          SERVICES_OPERATIONAL,
+          "no endpoints configured (flowviz.application.base-url or health-endpoints): the services"
+              + " were NOT confirmed operational; check the application by hand");
+      checks.add("services operational: NOT checked (no endpoints configured)");
+      return true;
+    }
+    ctx.steps.runJudged(
+        SERVICES_OPERATIONAL,
+        () -> services,
+        ConnectivityReport::healthy,
+        c ->
+            c.healthy()
+                ? "all " + c.endpoints().size() + " endpoints healthy"
+                : "UNHEALTHY: " + c.endpoints());
+    checks.add("services operational: " + (services.healthy() ? "yes" : "NO"));
+    return services.healthy();
+  }
+
+  /** "Test critical user workflows": a lot's traceability, read as the application reads it. */
+  private boolean testCriticalWorkflows(Recovery recovery, List<String> checks) {
+    TraceabilityCheck traced =
+        ctx.steps.runJudged(
+            CRITICAL_WORKFLOWS,
+            () ->
+                stubs.verification.checkLotTraceability(
+                    recovery.liveDatabase(), recovery.liveServer()),
+            TraceabilityCheck::passed,
+            TraceabilityCheck::describe);
+    checks.add(
+        "critical workflows (lot -> QC decisions -> temperature logs): " + traced.describe());
+    return traced.passed();
   }
 
   /** "Notify stakeholders of resolution". */

@@ -392,6 +392,14 @@ final class IncidentText {
         + " and loses them.";
   }
 
+  static String chooseRecoveryTitle(IncidentPlan plan) {
+    return "Incident " + plan.incidentId() + ": choose how to recover the deleted rows";
+  }
+
+  static String abandoned(IncidentPlan plan, RecoveryChoice chosen) {
+    return "abandoned by " + chosen.by() + ": nothing changed in " + plan.targetDatabase();
+  }
+
   static Map<String, String> gapDetails(DataGap gap) {
     Map<String, String> details = new LinkedHashMap<>();
     for (TableGap t : gap.tables()) {
