@@ -36,15 +36,6 @@ public record FollowUpRequest(
   }
 
   FollowUpRequest withTasks(List<FollowUpTask> current) {
-    return new FollowUpRequest(
-        incidentId,
-        scenario,
-        operator,
-        recoveredAt,
-        dataGapSummary,
-        rpoSummary,
-        reportUri,
-        escalationRepeat,
-        current);
+    return toBuilder().tasks(current).build();
   }
 }

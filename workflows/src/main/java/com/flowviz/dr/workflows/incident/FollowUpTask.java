@@ -1,6 +1,7 @@
 package com.flowviz.dr.workflows.incident;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -12,6 +13,7 @@ import java.time.Instant;
  * @param escalations how many escalations went out after the deadline passed
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
 public record FollowUpTask(
     String id,
     String title,
@@ -25,6 +27,16 @@ public record FollowUpTask(
     Instant acknowledgedAt,
     String note) {
 
+  /** A builder that names every field; unset fields are null (0 escalations). */
+  public static FollowUpTaskBuilder builder() {
+    return FollowUpTaskBuilder.builder();
+  }
+
+  /** A builder holding this record's fields, to change some of them by name. */
+  public FollowUpTaskBuilder toBuilder() {
+    return FollowUpTaskBuilder.builder(this);
+  }
+
   public boolean acknowledged() {
     return acknowledgedBy != null;
   }
@@ -35,47 +47,14 @@ public record FollowUpTask(
   }
 
   FollowUpTask reminded(Instant at) {
-    return new FollowUpTask(
-        id,
-        title,
-        window,
-        hint,
-        deadline,
-        at,
-        escalations,
-        lastEscalatedAt,
-        acknowledgedBy,
-        acknowledgedAt,
-        note);
+    return toBuilder().remindedAt(at).build();
   }
 
   FollowUpTask escalated(Instant at) {
-    return new FollowUpTask(
-        id,
-        title,
-        window,
-        hint,
-        deadline,
-        remindedAt,
-        escalations + 1,
-        at,
-        acknowledgedBy,
-        acknowledgedAt,
-        note);
+    return toBuilder().escalations(escalations + 1).lastEscalatedAt(at).build();
   }
 
   FollowUpTask acknowledge(String by, Instant at, String withNote) {
-    return new FollowUpTask(
-        id,
-        title,
-        window,
-        hint,
-        deadline,
-        remindedAt,
-        escalations,
-        lastEscalatedAt,
-        by,
-        at,
-        withNote);
+    return toBuilder().acknowledgedBy(by).acknowledgedAt(at).note(withNote).build();
   }
 }

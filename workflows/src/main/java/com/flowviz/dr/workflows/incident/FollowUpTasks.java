@@ -52,6 +52,12 @@ final class FollowUpTasks {
 
   private static FollowUpTask task(
       String id, String title, String window, String hint, Instant deadline) {
-    return new FollowUpTask(id, title, window, hint, deadline, null, 0, null, null, null, null);
+    return FollowUpTask.builder()
+        .id(id)
+        .title(title)
+        .window(window)
+        .hint(hint)
+        .deadline(deadline)
+        .build();
   }
 }

@@ -1,5 +1,6 @@
 package com.flowviz.dr.workflows.incident;
 
+import com.flowviz.dr.workflows.common.Decision;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
@@ -38,14 +39,14 @@ public interface HandleIncidentWorkflow {
    * trigger's policy) ask for it. Answers what happens next.
    */
   @UpdateMethod
-  String decide(com.flowviz.dr.workflows.common.Decision decision);
+  String decide(Decision decision);
 
   @UpdateValidatorMethod(updateName = "decide")
-  void validateDecision(com.flowviz.dr.workflows.common.Decision decision);
+  void validateDecision(Decision decision);
 
   /** The same as {@link #decide}, for senders that cannot wait for an answer. */
   @SignalMethod
-  void decision(com.flowviz.dr.workflows.common.Decision decision);
+  void decision(Decision decision);
 
   @QueryMethod
   IncidentProgress progress();

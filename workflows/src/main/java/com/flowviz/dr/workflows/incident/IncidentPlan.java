@@ -4,6 +4,7 @@ import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.DurationInput;
 import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.InstantInput;
+import com.flowviz.dr.workflows.failover.DnsApproval;
 import com.flowviz.dr.workflows.failover.FailoverRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,5 +97,38 @@ record IncidentPlan(
             Duration.ZERO,
             Duration.ZERO,
             Duration.ofDays(1)));
+  }
+
+  /** Why the procedures run, as their audit entries and summaries give it. */
+  String reason() {
+    return "incident "
+        + incidentId
+        + " ("
+        + scenario.describe()
+        + ")"
+        + (notes.isEmpty() ? "" : ": " + notes);
+  }
+
+  /** 2.5: the failover options given, completed with the incident's database, operator and time. */
+  FailoverRequest failoverRequest() {
+    FailoverRequest f = failover != null ? failover : FailoverRequest.builder().build();
+    return f.toBuilder()
+        .direction("failover")
+        .databaseName(f.databaseName() != null ? f.databaseName() : targetDatabase)
+        .dnsApproval(dnsApproval(f))
+        .operator(operator)
+        .reason(reason())
+        .incidentAt(f.incidentAt() != null ? f.incidentAt() : damageStartedAt.toString())
+        .build();
+  }
+
+  /** An explicit choice in the failover options wins; otherwise the incident's approvals decide. */
+  private DnsApproval dnsApproval(FailoverRequest f) {
+    if (f.dnsApproval() != null || approvals.dnsSwitchRequired()) {
+      return f.dnsApproval();
+    }
+    return new DnsApproval(
+        DnsApproval.PRE_APPROVED,
+        approvals.policy().isEmpty() ? operator : "policy " + approvals.policy());
   }
 }

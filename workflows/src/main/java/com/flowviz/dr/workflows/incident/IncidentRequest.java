@@ -112,6 +112,6 @@ public record IncidentRequest(
   }
 
   public static IncidentRequest of(String scenario, String operator, String notes) {
-    return new IncidentRequest(scenario, null, null, operator, notes, null, null, null, null);
+    return builder().scenario(scenario).operator(operator).notes(notes).build();
   }
 }

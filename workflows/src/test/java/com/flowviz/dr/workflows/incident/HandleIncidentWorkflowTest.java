@@ -307,8 +307,12 @@ class HandleIncidentWorkflowTest {
   }
 
   private static IncidentRequest request(String scenario) {
-    return new IncidentRequest(
-        scenario, null, "2025-11-30T09:00:00Z", "alice", "test", null, null, null, null);
+    return IncidentRequest.builder()
+        .scenario(scenario)
+        .damageStartedAt("2025-11-30T09:00:00Z")
+        .operator("alice")
+        .notes("test")
+        .build();
   }
 
   @ParameterizedTest
@@ -638,23 +642,20 @@ class HandleIncidentWorkflowTest {
   }
 
   private static IncidentRequest automated(String scenario, Approvals approvals) {
-    return new IncidentRequest(
-        scenario,
-        null,
-        "2025-11-30T09:00:00Z",
-        "alertmanager",
-        null,
-        null,
-        null,
-        "PT2H",
-        null,
-        approvals,
-        new Trigger(
-            "alertmanager",
-            "FlowvizDatabaseCorrupted",
-            "2025-11-30T09:01:00Z",
-            "checksum failures on lots",
-            "http://prometheus/graph"));
+    return IncidentRequest.builder()
+        .scenario(scenario)
+        .damageStartedAt("2025-11-30T09:00:00Z")
+        .operator("alertmanager")
+        .decisionTimeout("PT2H")
+        .approvals(approvals)
+        .trigger(
+            new Trigger(
+                "alertmanager",
+                "FlowvizDatabaseCorrupted",
+                "2025-11-30T09:01:00Z",
+                "checksum failures on lots",
+                "http://prometheus/graph"))
+        .build();
   }
 
   private static final Approvals HOLD_ALL =
@@ -814,8 +815,12 @@ class HandleIncidentWorkflowTest {
     IncidentResult result =
         stub("incident-t")
             .handle(
-                new IncidentRequest(
-                    "2.3", null, "2025-11-30T09:00:00Z", "alice", null, null, null, "PT1H", null));
+                IncidentRequest.builder()
+                    .scenario("2.3")
+                    .damageStartedAt("2025-11-30T09:00:00Z")
+                    .operator("alice")
+                    .decisionTimeout("PT1H")
+                    .build());
 
     assertEquals(IncidentResult.ABANDONED, result.outcome());
     verify(postgres, never()).reinsertMissingRows(anyString(), anyString(), anyString(), any());
@@ -888,16 +893,12 @@ class HandleIncidentWorkflowTest {
             () ->
                 stub("incident-v")
                     .handle(
-                        new IncidentRequest(
-                            "2.1",
-                            "2025-11-30T09:00:00Z",
-                            "2025-11-30T10:00:00Z",
-                            "alice",
-                            null,
-                            null,
-                            null,
-                            null,
-                            null)));
+                        IncidentRequest.builder()
+                            .scenario("2.1")
+                            .detectedAt("2025-11-30T09:00:00Z")
+                            .damageStartedAt("2025-11-30T10:00:00Z")
+                            .operator("alice")
+                            .build()));
     assertTrue(
         ((ApplicationFailure) failure.getCause())
             .getOriginalMessage()

@@ -72,16 +72,15 @@ class IncidentFollowUpWorkflowTest {
                 .build());
     WorkflowClient.start(
         followUp::followUp,
-        new FollowUpRequest(
-            "incident-f",
-            "2.1 database-corruption",
-            "alice",
-            recovered,
-            "lots: 3 rows written after the backup",
-            "backup 40 min before",
-            "s3://flowviz-compliance/incidents/incident-f/report.md",
-            null,
-            null));
+        FollowUpRequest.builder()
+            .incidentId("incident-f")
+            .scenario("2.1 database-corruption")
+            .operator("alice")
+            .recoveredAt(recovered)
+            .dataGapSummary("lots: 3 rows written after the backup")
+            .rpoSummary("backup 40 min before")
+            .reportUri("s3://flowviz-compliance/incidents/incident-f/report.md")
+            .build());
     for (String task :
         List.of("incident-report", "backup-timing-review", "lost-transactions", "runbook-update")) {
       followUp.acknowledge(new Acknowledgement(task, "alice", "done"));
@@ -148,16 +147,13 @@ class IncidentFollowUpWorkflowTest {
                 .build());
     WorkflowClient.start(
         followUp::followUp,
-        new FollowUpRequest(
-            "incident-g",
-            "2.2",
-            "bob",
-            Instant.ofEpochMilli(env.currentTimeMillis()),
-            null,
-            null,
-            "s3://x/y",
-            null,
-            null));
+        FollowUpRequest.builder()
+            .incidentId("incident-g")
+            .scenario("2.2")
+            .operator("bob")
+            .recoveredAt(Instant.ofEpochMilli(env.currentTimeMillis()))
+            .reportUri("s3://x/y")
+            .build());
     WorkflowUpdateException refused =
         assertThrows(
             WorkflowUpdateException.class,
