@@ -759,4 +759,117 @@ class RestoreFromBackupWorkflowTest {
         List.of(),
         Map.of("release", 5L));
   }
+
+  // ---- Issue 16: one recorded history per path through 4.1 the older histories miss ----
+
+  private RestoreFromBackupWorkflow workflow(String id) {
+    return client.newWorkflowStub(
+        RestoreFromBackupWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+  }
+
+  @Test
+  void pathAStageOnlyRestoreLeavesTheLiveDatabaseAndKeepsTheStagedCopy() {
+    RestoreResult result =
+        workflow("restore-v8-staged")
+            .restore(
+                RestoreRequest.builder()
+                    .targetDatabase("flowviz")
+                    .operator("alice")
+                    .reason("incident incident-x (accidental deletion)")
+                    .incidentAt("2025-01-19T03:00:00Z")
+                    .applicationSteps(false)
+                    .stageOnly(true)
+                    .strictIntegrity(false)
+                    .build());
+
+    assertEquals(RestoreResult.STAGED, result.outcome());
+    assertTrue(result.stagingDatabase().startsWith("flowviz_staging_"), result.stagingDatabase());
+    verify(postgres, never()).swapIntoLive(any(), any());
+    verify(postgres, never()).dropStagingDatabase(anyString(), any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "restore-v8-staged", "restore-from-backup-v8-paths-staged");
+  }
+
+  @Test
+  void pathADecryptErrorIsRecordedWithItsCleanup() {
+    when(decryption.downloadAndDecryptBackup(any()))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "The passphrase does not unlock key ABC.",
+                FailureTypes.DECRYPTION_PASSPHRASE_WRONG));
+
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                workflow("restore-v8-decrypt-failed")
+                    .restore(RestoreRequest.latest("flowviz", "alice", null)));
+
+    assertEquals(
+        FailureTypes.DECRYPTION_PASSPHRASE_WRONG,
+        assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+    verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"), any());
+    verify(workHost).discardWorkFiles("restore-v8-decrypt-failed");
+    assertTrue(
+        audit.stream().anyMatch(a -> a.step().equals("restore") && a.outcome().equals("FAILED")));
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "restore-v8-decrypt-failed", "restore-from-backup-v8-paths-decrypt-failed");
+  }
+
+  @Test
+  void pathACancellationDuringPgRestoreIsRecordedWithItsCleanup() throws Exception {
+    CountDownLatch restoring = new CountDownLatch(1);
+    when(postgres.restoreIntoStaging(anyString(), anyString(), any()))
+        .thenAnswer(
+            call -> {
+              restoring.countDown();
+              while (true) {
+                Activity.getExecutionContext().heartbeat("restoring");
+                Thread.sleep(100);
+              }
+            });
+    WorkflowStub stub =
+        client.newUntypedWorkflowStub(
+            "RestoreFromBackup",
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId("restore-v8-cancelled")
+                .build());
+    stub.start(RestoreRequest.latest("flowviz", "alice", null));
+    assertTrue(restoring.await(30, TimeUnit.SECONDS));
+
+    stub.cancel();
+
+    WorkflowFailedException e =
+        assertThrows(WorkflowFailedException.class, () -> stub.getResult(RestoreResult.class));
+    assertInstanceOf(CanceledFailure.class, e.getCause());
+    verify(postgres, never()).swapIntoLive(any(), any());
+    verify(postgres).dropStagingDatabase(startsWith("flowviz_staging_"), any());
+    assertTrue(
+        audit.stream()
+            .anyMatch(a -> a.step().equals("restore") && a.outcome().equals("CANCELLED")));
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "restore-v8-cancelled", "restore-from-backup-v8-paths-cancelled");
+  }
+
+  @Test
+  void pathAnUnhealthyApplicationAfterTheSwapIsRecorded() {
+    when(verification.checkApplicationConnectivity())
+        .thenReturn(
+            new ConnectivityReport(
+                true,
+                false,
+                List.of(
+                    new com.flowviz.dr.activities.verify.EndpointCheck(
+                        "http://app/health", false, 503, 5, "down"))));
+
+    RestoreResult result =
+        workflow("restore-v8-unhealthy").restore(RestoreRequest.latest("flowviz", "alice", null));
+
+    assertEquals(RestoreResult.RESTORED_APPLICATION_UNHEALTHY, result.outcome());
+    verify(postgres).swapIntoLive(any(), any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "restore-v8-unhealthy", "restore-from-backup-v8-paths-application-unhealthy");
+  }
 }
