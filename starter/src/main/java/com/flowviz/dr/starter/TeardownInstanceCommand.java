@@ -53,8 +53,12 @@ class TeardownInstanceCommand implements Callable<Integer> {
                       .setWorkflowId(id)
                       .build())
               .teardown(
-                  new TeardownInstanceRequest(
-                      instanceName, region, Ids.operator(operator), reason));
+                  TeardownInstanceRequest.builder()
+                      .instanceName(instanceName)
+                      .region(region)
+                      .operator(Ids.operator(operator))
+                      .reason(reason)
+                      .build());
       if (json) {
         Output.json(
             out,

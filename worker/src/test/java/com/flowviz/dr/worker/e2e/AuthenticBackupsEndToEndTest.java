@@ -153,7 +153,13 @@ class AuthenticBackupsEndToEndTest {
         stack
             .client
             .newWorkflowStub(BackupWorkflow.class, Restores.options("backup-" + live))
-            .backup(new BackupRequest(live, bucket, "test-operator", "signed backups"));
+            .backup(
+                BackupRequest.builder()
+                    .sourceDatabase(live)
+                    .bucket(bucket)
+                    .operator("test-operator")
+                    .reason("signed backups")
+                    .build());
 
     for (String key : List.of(backup.key(), backup.manifestKey())) {
       String status =
@@ -193,7 +199,12 @@ class AuthenticBackupsEndToEndTest {
             .client
             .newWorkflowStub(BackupWorkflow.class, Restores.options("backup-" + live))
             .backup(
-                new BackupRequest(live, bucket, "test-operator", "signed backup, forged roles"));
+                BackupRequest.builder()
+                    .sourceDatabase(live)
+                    .bucket(bucket)
+                    .operator("test-operator")
+                    .reason("signed backup, forged roles")
+                    .build());
     String globals = com.flowviz.dr.activities.postgres.ClusterGlobals.keyFor(backup.key());
     Path forgedSql =
         Files.writeString(

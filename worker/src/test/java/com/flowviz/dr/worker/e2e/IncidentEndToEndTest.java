@@ -63,7 +63,13 @@ class IncidentEndToEndTest {
   private BackupResult backup(String database, String bucket) {
     return client
         .newWorkflowStub(BackupWorkflow.class, options("backup-" + database))
-        .backup(new BackupRequest(database, bucket, "test-operator", "before the incident"));
+        .backup(
+            BackupRequest.builder()
+                .sourceDatabase(database)
+                .bucket(bucket)
+                .operator("test-operator")
+                .reason("before the incident")
+                .build());
   }
 
   /**
@@ -318,12 +324,13 @@ class IncidentEndToEndTest {
       client
           .newWorkflowStub(TeardownInstanceWorkflow.class, options("teardown"))
           .teardown(
-              new TeardownInstanceRequest(
-                  "flowviz-db-"
-                      + com.flowviz.dr.workflows.common.Names.shortHash(id + "-new-instance"),
-                  null,
-                  "bob",
-                  "test"));
+              TeardownInstanceRequest.builder()
+                  .instanceName(
+                      "flowviz-db-"
+                          + com.flowviz.dr.workflows.common.Names.shortHash(id + "-new-instance"))
+                  .operator("bob")
+                  .reason("test")
+                  .build());
     }
   }
 

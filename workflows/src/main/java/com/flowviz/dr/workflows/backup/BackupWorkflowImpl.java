@@ -35,7 +35,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
   @Override
   public BackupResult backup(BackupRequest request) {
     if (request == null) {
-      request = new BackupRequest(null, null, null, null);
+      request = BackupRequest.builder().build();
     }
     String database =
         InputValidation.databaseName(
@@ -100,14 +100,15 @@ public class BackupWorkflowImpl implements BackupWorkflow {
                                 .map(f -> f.finding())
                                 .toList());
       }
-      return new BackupResult(
-          taken.bucket(),
-          taken.key(),
-          taken.manifestKey(),
-          storageClass,
-          taken.manifest(),
-          retention,
-          Duration.ofMillis(Workflow.currentTimeMillis() - takenAt.toEpochMilli()));
+      return BackupResult.builder()
+          .bucket(taken.bucket())
+          .key(taken.key())
+          .manifestKey(taken.manifestKey())
+          .storageClass(storageClass)
+          .manifest(taken.manifest())
+          .retention(retention)
+          .elapsed(Duration.ofMillis(Workflow.currentTimeMillis() - takenAt.toEpochMilli()))
+          .build();
     } finally {
       trail.awaitAll();
     }

@@ -18,7 +18,7 @@ public class ListBackupsWorkflowImpl implements ListBackupsWorkflow {
   @Override
   public List<BackupObject> list(ListBackupsRequest request) {
     if (request == null) {
-      request = new ListBackupsRequest(null, null, null);
+      request = ListBackupsRequest.builder().build();
     }
     String bucket =
         request.bucket() == null

@@ -403,17 +403,18 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
       RestoreResult restored,
       DnsChange change,
       HealthReport health) {
-    return new FailoverResult(
-        plan.direction(),
-        outcome,
-        freshness,
-        stack,
-        restored,
-        change,
-        health,
-        gates.decisions(),
-        steps.steps(),
-        Duration.between(startedAt, now()));
+    return FailoverResult.builder()
+        .direction(plan.direction())
+        .outcome(outcome)
+        .freshness(freshness)
+        .stack(stack)
+        .restore(restored)
+        .dns(change)
+        .health(health)
+        .decisions(gates.decisions())
+        .steps(steps.steps())
+        .elapsed(Duration.between(startedAt, now()))
+        .build();
   }
 
   @Override

@@ -42,7 +42,7 @@ record FailoverPlan(
 
   static FailoverPlan from(FailoverRequest request, Instant now) {
     if (request == null) {
-      request = FailoverRequest.failover(null, null);
+      request = FailoverRequest.builder().build();
     }
     String direction =
         request.direction() == null ? "failover" : request.direction().trim().toLowerCase();

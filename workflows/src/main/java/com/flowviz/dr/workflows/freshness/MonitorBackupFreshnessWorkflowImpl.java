@@ -34,7 +34,7 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
   @Override
   public void monitor(FreshnessMonitorRequest input) {
     FreshnessMonitorRequest request =
-        input == null ? new FreshnessMonitorRequest(null, null, null, null, null) : input;
+        input == null ? FreshnessMonitorRequest.builder().build() : input;
     Duration interval =
         DurationInput.parse(
             "checkInterval",
@@ -81,8 +81,13 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
     }
     trail.awaitAll();
     Workflow.continueAsNew(
-        new FreshnessMonitorRequest(
-            given, interval.toString(), operator, checksPerRun, List.copyOf(locations.values())));
+        FreshnessMonitorRequest.builder()
+            .locations(given)
+            .checkInterval(interval.toString())
+            .operator(operator)
+            .checksPerRun(checksPerRun)
+            .state(List.copyOf(locations.values()))
+            .build());
   }
 
   private LocationFreshness check(LocationFreshness last, AuditTrail trail) {

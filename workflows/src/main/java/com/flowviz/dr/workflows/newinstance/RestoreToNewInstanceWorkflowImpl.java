@@ -79,8 +79,7 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
   @Override
   public NewInstanceResult restore(NewInstanceRequest input) {
     Instant startedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
-    NewInstanceRequest request =
-        input == null ? NewInstanceRequest.latest(null, null, null) : input;
+    NewInstanceRequest request = input == null ? NewInstanceRequest.builder().build() : input;
     // Input first: bad input changes nothing.
     String workflowId = Workflow.getInfo().getWorkflowId();
     String database =
@@ -246,18 +245,17 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
                   + instance.name()
                   + " holds the restore; application not repointed: "
                   + ApprovalGates.describe(decision));
-          return new NewInstanceResult(
-              NewInstanceResult.NOT_REPOINTED,
-              instance,
-              server,
-              archive,
-              restored,
-              null,
-              null,
-              null,
-              steps.steps(),
-              Duration.between(startedAt, Instant.ofEpochMilli(Workflow.currentTimeMillis())),
-              decision);
+          return NewInstanceResult.builder()
+              .outcome(NewInstanceResult.NOT_REPOINTED)
+              .instance(instance)
+              .server(server)
+              .archive(archive)
+              .restore(restored)
+              .steps(steps.steps())
+              .elapsed(
+                  Duration.between(startedAt, Instant.ofEpochMilli(Workflow.currentTimeMillis())))
+              .repointDecision(decision)
+              .build();
         }
       }
       // Each activity runs whatever is configured (the same commands as before); a step records
@@ -317,18 +315,19 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
           "new-instance-restore",
           StepRecord.SUCCEEDED,
           outcome + " on " + instance.name() + " at " + instance.server().describe());
-      return new NewInstanceResult(
-          outcome,
-          instance,
-          server,
-          archive,
-          restored,
-          published,
-          restart,
-          connectivity,
-          steps.steps(),
-          Duration.between(startedAt, Instant.ofEpochMilli(Workflow.currentTimeMillis())),
-          gates.decisionFor(Decision.REPOINT));
+      return NewInstanceResult.builder()
+          .outcome(outcome)
+          .instance(instance)
+          .server(server)
+          .archive(archive)
+          .restore(restored)
+          .published(published)
+          .restart(restart)
+          .connectivity(connectivity)
+          .steps(steps.steps())
+          .elapsed(Duration.between(startedAt, Instant.ofEpochMilli(Workflow.currentTimeMillis())))
+          .repointDecision(gates.decisionFor(Decision.REPOINT))
+          .build();
     } catch (RuntimeException e) {
       boolean cancelled = StepTracker.isCancellation(e);
       if (keepOnFailure) {

@@ -87,7 +87,7 @@ class BackupWorkflowTest {
     long start = env.currentTimeMillis();
 
     BackupResult result =
-        stub("backup-test").backup(new BackupRequest(null, null, "scheduler", null));
+        stub("backup-test").backup(BackupRequest.builder().operator("scheduler").build());
 
     ArgumentCaptor<BackupSpec> spec = ArgumentCaptor.forClass(BackupSpec.class);
     verify(backups).takeBackup(spec.capture());
@@ -141,7 +141,7 @@ class BackupWorkflowTest {
 
     BackupResult result =
         stub("weekly-test")
-            .backup(new BackupRequest(null, null, "scheduler", null, "weekly", null));
+            .backup(BackupRequest.builder().operator("scheduler").kind("weekly").build());
 
     ArgumentCaptor<BackupSpec> spec = ArgumentCaptor.forClass(BackupSpec.class);
     verify(backups).takeBackup(spec.capture());
@@ -159,7 +159,7 @@ class BackupWorkflowTest {
             WorkflowFailedException.class,
             () ->
                 stub("weekly-bad")
-                    .backup(new BackupRequest(null, null, null, null, "weekly", "COLD")));
+                    .backup(BackupRequest.builder().kind("weekly").storageClass("COLD").build()));
     assertTrue(
         assertInstanceOf(ApplicationFailure.class, e.getCause())
             .getOriginalMessage()
@@ -174,7 +174,10 @@ class BackupWorkflowTest {
             WorkflowFailedException.class,
             () ->
                 stub("backup-bad")
-                    .backup(new BackupRequest("flowviz --file=/etc/passwd", null, null, null)));
+                    .backup(
+                        BackupRequest.builder()
+                            .sourceDatabase("flowviz --file=/etc/passwd")
+                            .build()));
     assertEquals(
         FailureTypes.INVALID_INPUT,
         assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());

@@ -274,31 +274,19 @@ class RecoveryDrillWorkflowTest {
   void latestIsChosenAmongTheSourceDatabasesBackupsOnly() {
     stub("drill-source")
         .drill(
-            new DrillRequest(
-                null,
-                null,
-                "flowviz-backups",
-                "drill_copy",
-                null,
-                null,
-                null,
-                "drill",
-                null,
-                null,
-                "appdb"));
+            DrillRequest.builder()
+                .bucket("flowviz-backups")
+                .databaseName("drill_copy")
+                .operator("drill")
+                .sourceDatabase("appdb")
+                .build());
     stub("drill-default-source")
         .drill(
-            new DrillRequest(
-                null,
-                null,
-                "flowviz-backups",
-                "drill_copy",
-                null,
-                null,
-                null,
-                "drill",
-                null,
-                null));
+            DrillRequest.builder()
+                .bucket("flowviz-backups")
+                .databaseName("drill_copy")
+                .operator("drill")
+                .build());
 
     verify(storage).resolveBackup(argThat(s -> s.key() == null && "appdb".equals(s.database())));
     verify(storage)
@@ -313,18 +301,7 @@ class RecoveryDrillWorkflowTest {
             () ->
                 stub("drill-bad-source")
                     .drill(
-                        new DrillRequest(
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            "x; DROP DATABASE flowviz")));
+                        DrillRequest.builder().sourceDatabase("x; DROP DATABASE flowviz").build()));
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
     assertTrue(
@@ -340,17 +317,11 @@ class RecoveryDrillWorkflowTest {
             () ->
                 stub("drill-corrupt")
                     .drill(
-                        new DrillRequest(
-                            "daily/flowviz_daily_20261130_020000_corrupt.dump.gpg",
-                            null,
-                            "flowviz-backups",
-                            null,
-                            null,
-                            null,
-                            null,
-                            "drill",
-                            null,
-                            null)));
+                        DrillRequest.builder()
+                            .backupKey("daily/flowviz_daily_20261130_020000_corrupt.dump.gpg")
+                            .bucket("flowviz-backups")
+                            .operator("drill")
+                            .build()));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals("DrillFailed", failure.getType());
@@ -379,17 +350,11 @@ class RecoveryDrillWorkflowTest {
         () ->
             stub("drill-keep")
                 .drill(
-                    new DrillRequest(
-                        "daily/flowviz_daily_20261130_020000_corrupt.dump.gpg",
-                        null,
-                        null,
-                        null,
-                        "flowviz-drill-look",
-                        null,
-                        true,
-                        null,
-                        null,
-                        null)));
+                    DrillRequest.builder()
+                        .backupKey("daily/flowviz_daily_20261130_020000_corrupt.dump.gpg")
+                        .instanceName("flowviz-drill-look")
+                        .keepScratch(true)
+                        .build()));
 
     verify(provisioning, never()).teardownInstance(any());
     verify(drills)
@@ -402,17 +367,9 @@ class RecoveryDrillWorkflowTest {
     DrillReport report =
         stub("drill-weekly")
             .drill(
-                new DrillRequest(
-                    "weekly/flowviz_weekly_20261129.dump.gpg",
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null));
+                DrillRequest.builder()
+                    .backupKey("weekly/flowviz_weekly_20261129.dump.gpg")
+                    .build());
 
     WeeklyRestoreRequest child = (WeeklyRestoreRequest) childRequests.get(0);
     assertEquals(SCRATCH, child.targetServer());
@@ -427,18 +384,7 @@ class RecoveryDrillWorkflowTest {
             WorkflowFailedException.class,
             () ->
                 stub("drill-bad")
-                    .drill(
-                        new DrillRequest(
-                            null,
-                            null,
-                            null,
-                            null,
-                            "Scratch; rm -rf /",
-                            null,
-                            null,
-                            null,
-                            null,
-                            null)));
+                    .drill(DrillRequest.builder().instanceName("Scratch; rm -rf /").build()));
 
     assertEquals(
         FailureTypes.INVALID_INPUT,

@@ -297,24 +297,11 @@ class CrossRegionFailoverWorkflowTest {
   @Test
   void aPreApprovingPolicyNeedsNoPerson() {
     FailoverRequest automated =
-        new FailoverRequest(
-            "failover",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new DnsApproval("pre-approved", "alertmanager policy region-down"),
-            null,
-            "alertmanager",
-            null,
-            null);
+        FailoverRequest.builder()
+            .direction("failover")
+            .dnsApproval(new DnsApproval("pre-approved", "alertmanager policy region-down"))
+            .operator("alertmanager")
+            .build();
 
     FailoverResult result = start("failover-auto", automated).getResult(FailoverResult.class);
 
@@ -333,24 +320,10 @@ class CrossRegionFailoverWorkflowTest {
                 -1,
                 List.of(new HealthObservation(Instant.EPOCH, 503, 40, "{\"db\":\"down\"}"))));
     FailoverRequest preApproved =
-        new FailoverRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new DnsApproval("pre-approved", "drill"),
-            null,
-            "erin",
-            null,
-            null);
+        FailoverRequest.builder()
+            .dnsApproval(new DnsApproval("pre-approved", "drill"))
+            .operator("erin")
+            .build();
 
     FailoverResult result =
         start("failover-unhealthy", preApproved).getResult(FailoverResult.class);
@@ -365,24 +338,12 @@ class CrossRegionFailoverWorkflowTest {
   @Test
   void failbackIsTheSameWorkflowWithTheRolesSwapped() {
     FailoverRequest failback =
-        new FailoverRequest(
-            "failback",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new DnsApproval("pre-approved", "change CAB-42"),
-            null,
-            "erin",
-            "primary region back",
-            null);
+        FailoverRequest.builder()
+            .direction("failback")
+            .dnsApproval(new DnsApproval("pre-approved", "change CAB-42"))
+            .operator("erin")
+            .reason("primary region back")
+            .build();
 
     FailoverResult result = start("failback", failback).getResult(FailoverResult.class);
 
@@ -519,24 +480,12 @@ class CrossRegionFailoverWorkflowTest {
   }
 
   private static FailoverRequest preApprovedFailback() {
-    return new FailoverRequest(
-        "failback",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        new DnsApproval("pre-approved", "change CAB-42"),
-        null,
-        "erin",
-        "primary region back",
-        null);
+    return FailoverRequest.builder()
+        .direction("failback")
+        .dnsApproval(new DnsApproval("pre-approved", "change CAB-42"))
+        .operator("erin")
+        .reason("primary region back")
+        .build();
   }
 
   /** The newest backup of the primary bucket (failback's source) and of the DR bucket. */
@@ -576,24 +525,10 @@ class CrossRegionFailoverWorkflowTest {
   @Test
   void theFailoverRestoresTheNewestDrBackupIntoTheDrDatabase() {
     FailoverRequest preApproved =
-        new FailoverRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new DnsApproval("pre-approved", "drill"),
-            null,
-            "erin",
-            null,
-            null);
+        FailoverRequest.builder()
+            .dnsApproval(new DnsApproval("pre-approved", "drill"))
+            .operator("erin")
+            .build();
 
     FailoverResult result = start("failover-restore", preApproved).getResult(FailoverResult.class);
 
@@ -651,24 +586,11 @@ class CrossRegionFailoverWorkflowTest {
         .when(storage)
         .newestBackup(any(), any(), any());
     FailoverRequest preApproved =
-        new FailoverRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new DnsApproval("pre-approved", "region-down policy"),
-            null,
-            "erin",
-            "us-east-1 outage",
-            null);
+        FailoverRequest.builder()
+            .dnsApproval(new DnsApproval("pre-approved", "region-down policy"))
+            .operator("erin")
+            .reason("us-east-1 outage")
+            .build();
 
     FailoverResult result =
         start("failover-primary-unreachable", preApproved).getResult(FailoverResult.class);
@@ -709,24 +631,12 @@ class CrossRegionFailoverWorkflowTest {
   @Test
   void aHealthUrlFromTheInputIsCheckedBeforeAnythingIsProvisioned() {
     FailoverRequest preApproved =
-        new FailoverRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "https://status.flowviz.com/health",
-            null,
-            null,
-            new DnsApproval("pre-approved", "region-down policy"),
-            null,
-            "erin",
-            "us-east-1 outage",
-            null);
+        FailoverRequest.builder()
+            .healthUrl("https://status.flowviz.com/health")
+            .dnsApproval(new DnsApproval("pre-approved", "region-down policy"))
+            .operator("erin")
+            .reason("us-east-1 outage")
+            .build();
 
     FailoverResult result =
         start("failover-health-url", preApproved).getResult(FailoverResult.class);
@@ -750,24 +660,11 @@ class CrossRegionFailoverWorkflowTest {
         .when(verification)
         .checkHealthUrl(any());
     FailoverRequest request =
-        new FailoverRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "http://127.0.0.1:8080/health",
-            null,
-            null,
-            new DnsApproval("pre-approved", "region-down policy"),
-            null,
-            "erin",
-            null,
-            null);
+        FailoverRequest.builder()
+            .healthUrl("http://127.0.0.1:8080/health")
+            .dnsApproval(new DnsApproval("pre-approved", "region-down policy"))
+            .operator("erin")
+            .build();
 
     io.temporal.client.WorkflowFailedException e =
         assertThrows(
@@ -787,24 +684,10 @@ class CrossRegionFailoverWorkflowTest {
   @Test
   void withBothRegionsReadableNoComparisonIsSkipped() {
     FailoverRequest preApproved =
-        new FailoverRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new DnsApproval("pre-approved", "drill"),
-            null,
-            "erin",
-            null,
-            null);
+        FailoverRequest.builder()
+            .dnsApproval(new DnsApproval("pre-approved", "drill"))
+            .operator("erin")
+            .build();
 
     FailoverResult result =
         start("failover-both-readable", preApproved).getResult(FailoverResult.class);

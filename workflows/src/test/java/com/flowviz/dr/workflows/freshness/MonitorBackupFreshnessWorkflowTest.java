@@ -115,8 +115,12 @@ class MonitorBackupFreshnessWorkflowTest {
     // Ten checks a run: the test crosses several continue-as-new boundaries with a breach open.
     WorkflowClient.start(
         monitor::monitor,
-        new FreshnessMonitorRequest(
-            List.of("flowviz-backups/daily/"), "PT10M", "monitor", 10, null));
+        FreshnessMonitorRequest.builder()
+            .locations(List.of("flowviz-backups/daily/"))
+            .checkInterval("PT10M")
+            .operator("monitor")
+            .checksPerRun(10)
+            .build());
     return monitor;
   }
 
@@ -218,8 +222,9 @@ class MonitorBackupFreshnessWorkflowTest {
             WorkflowFailedException.class,
             () ->
                 monitor.monitor(
-                    new FreshnessMonitorRequest(
-                        List.of("flowviz-backups"), null, null, null, null)));
+                    FreshnessMonitorRequest.builder()
+                        .locations(List.of("flowviz-backups"))
+                        .build()));
     assertEquals(FailureTypes.INVALID_INPUT, ((ApplicationFailure) e.getCause()).getType());
     assertTrue(
         e.getCause().getMessage().contains("is not bucket/prefix"), e.getCause().getMessage());

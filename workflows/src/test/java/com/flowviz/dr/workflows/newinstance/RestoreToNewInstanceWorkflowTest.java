@@ -188,9 +188,11 @@ class RestoreToNewInstanceWorkflowTest {
   void latestIsChosenAmongTheSourceDatabasesBackupsOnly() {
     start(
         "new-source",
-        new NewInstanceRequest(
-            null, null, null, null, null, null, "flowviz", "dave", null, null, null, null, null,
-            null, null, null, "appdb"));
+        NewInstanceRequest.builder()
+            .databaseName("flowviz")
+            .operator("dave")
+            .sourceDatabase("appdb")
+            .build());
 
     verify(storage)
         .resolveBackup(
@@ -200,8 +202,8 @@ class RestoreToNewInstanceWorkflowTest {
 
   @Test
   void theInstanceNameComesFromTheWorkflowIdSoARerunFindsIt() {
-    start("new-rerun", NewInstanceRequest.latest(null, null, null));
-    start("new-rerun-2", NewInstanceRequest.latest(null, null, null));
+    start("new-rerun", NewInstanceRequest.builder().build());
+    start("new-rerun-2", NewInstanceRequest.builder().build());
     org.mockito.ArgumentCaptor<InstanceSpec> specs =
         org.mockito.ArgumentCaptor.forClass(InstanceSpec.class);
     verify(provisioning, org.mockito.Mockito.times(2)).provisionInstance(specs.capture());
@@ -235,8 +237,11 @@ class RestoreToNewInstanceWorkflowTest {
         .when(postgres)
         .createDatabaseWithExtensions(anyString(), any());
     NewInstanceRequest keep =
-        new NewInstanceRequest(
-            null, null, null, null, null, null, "flowviz", "dave", null, null, true, null);
+        NewInstanceRequest.builder()
+            .databaseName("flowviz")
+            .operator("dave")
+            .keepOnFailure(true)
+            .build();
 
     assertThrows(WorkflowFailedException.class, () -> start("new-keep", keep));
 
@@ -250,32 +255,24 @@ class RestoreToNewInstanceWorkflowTest {
   void
       anUnsignedBackupAcceptedWithAReasonIsPassedToTheRestoreAndWithoutAReasonRefusedBeforeAnythingIsProvisioned() {
     NewInstanceRequest accepted =
-        new NewInstanceRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "flowviz",
-            "dave",
-            "instance lost",
-            null,
-            null,
-            null,
-            null,
-            null,
-            true,
-            "hand-made dump from the old host, ticket OPS-7");
+        NewInstanceRequest.builder()
+            .databaseName("flowviz")
+            .operator("dave")
+            .reason("instance lost")
+            .acceptUnsigned(true)
+            .unsignedReason("hand-made dump from the old host, ticket OPS-7")
+            .build();
     start("new-unsigned", accepted);
     assertEquals(Boolean.TRUE, childRequests.get(0).acceptUnsigned());
     assertEquals(
         "hand-made dump from the old host, ticket OPS-7", childRequests.get(0).unsignedReason());
 
     NewInstanceRequest noReason =
-        new NewInstanceRequest(
-            null, null, null, null, null, null, "flowviz", "dave", null, null, null, null, null,
-            null, true, null);
+        NewInstanceRequest.builder()
+            .databaseName("flowviz")
+            .operator("dave")
+            .acceptUnsigned(true)
+            .build();
     WorkflowFailedException e =
         assertThrows(WorkflowFailedException.class, () -> start("new-unsigned-bad", noReason));
     assertEquals(
@@ -286,9 +283,7 @@ class RestoreToNewInstanceWorkflowTest {
 
   @Test
   void aBadInstanceNameIsRefusedBeforeAnythingIsProvisioned() {
-    NewInstanceRequest bad =
-        new NewInstanceRequest(
-            null, null, null, null, "Prod DB; rm -rf /", null, null, null, null, null, null, null);
+    NewInstanceRequest bad = NewInstanceRequest.builder().instanceName("Prod DB; rm -rf /").build();
     WorkflowFailedException e =
         assertThrows(WorkflowFailedException.class, () -> start("new-bad", bad));
     assertEquals(
@@ -302,21 +297,13 @@ class RestoreToNewInstanceWorkflowTest {
   void aHeldRepointWaitsForAPersonAndARejectionLeavesTheApplicationAndTheInstanceAsTheyAre()
       throws Exception {
     NewInstanceRequest held =
-        new NewInstanceRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "flowviz",
-            "policy stage-then-approve",
-            "alert",
-            null,
-            null,
-            null,
-            "required",
-            "PT2H");
+        NewInstanceRequest.builder()
+            .databaseName("flowviz")
+            .operator("policy stage-then-approve")
+            .reason("alert")
+            .repointApproval("required")
+            .approvalTimeout("PT2H")
+            .build();
     RestoreToNewInstanceWorkflow workflow =
         client.newWorkflowStub(
             RestoreToNewInstanceWorkflow.class,
@@ -354,21 +341,11 @@ class RestoreToNewInstanceWorkflowTest {
   @Test
   void anApprovedRepointGoesOnToRepointRestartAndTest() {
     NewInstanceRequest held =
-        new NewInstanceRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "flowviz",
-            "dave",
-            null,
-            null,
-            null,
-            null,
-            "required",
-            null);
+        NewInstanceRequest.builder()
+            .databaseName("flowviz")
+            .operator("dave")
+            .repointApproval("required")
+            .build();
     RestoreToNewInstanceWorkflow workflow =
         client.newWorkflowStub(
             RestoreToNewInstanceWorkflow.class,
