@@ -29,16 +29,23 @@ import com.flowviz.dr.activities.verify.HealthObservation;
 import com.flowviz.dr.activities.verify.HealthReport;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
+import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.common.Decision;
+import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
@@ -107,12 +114,12 @@ class CrossRegionFailoverWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
+    env = TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
         CrossRegionFailoverWorkflowImpl.class, SlowRestore.class);
-    AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
+    AuditActivities recorder = new RecordingAudit(audit);
     worker.registerActivitiesImplementations(storage, infrastructure, dns, verification, recorder);
     backupsAged(Duration.ofHours(1));
     when(infrastructure.applyStack(any()))
@@ -166,7 +173,7 @@ class CrossRegionFailoverWorkflowTest {
     assertEquals(FailoverResult.SWITCHED, result.outcome());
     verify(dns, times(1)).applyChangeBatch(any());
     assertEquals("frank", result.decisions().get(0).by());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failover-approve", "cross-region-failover-v2-search-attributes-approved");
   }
 
@@ -403,7 +410,7 @@ class CrossRegionFailoverWorkflowTest {
     assertTrue(
         last.details().contains("rejected by henry") && last.details().contains("5h 00m newer"),
         last.details());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failback-newer-dr", "cross-region-failover-v4-failback-data-loss-rejected");
   }
 
@@ -599,26 +606,22 @@ class CrossRegionFailoverWorkflowTest {
     assertNull(result.freshness().replicationLag());
     var skipped =
         result.steps().stream()
-            .filter(s -> s.step().equals(CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION))
+            .filter(s -> s.step().equals(FailoverSteps.COMPARE_REPLICATION))
             .findFirst()
             .orElseThrow(
                 () ->
                     new AssertionError(
-                        "no "
-                            + CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION
-                            + " step in "
-                            + result.steps()));
-    assertEquals(com.flowviz.dr.workflows.common.StepRecord.SKIPPED, skipped.outcome());
+                        "no " + FailoverSteps.COMPARE_REPLICATION + " step in " + result.steps()));
+    assertEquals(StepRecord.SKIPPED, skipped.outcome());
     assertTrue(
         skipped.detail().startsWith("us-east-1 unreachable: replication lag not measured"),
         skipped.detail());
     assertTrue(skipped.detail().contains("Connection refused"), skipped.detail());
     assertTrue(
-        audit.stream()
-            .anyMatch(e -> e.step().equals(CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION)),
+        audit.stream().anyMatch(e -> e.step().equals(FailoverSteps.COMPARE_REPLICATION)),
         "the skip is in the audit trail");
     assertEquals("us-west-2", childRequests.get(0).bucketRegion());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client,
         "failover-primary-unreachable",
         "cross-region-failover-v3-primary-region-unreachable");
@@ -646,17 +649,17 @@ class CrossRegionFailoverWorkflowTest {
     order.verify(verification).checkHealthUrl("https://status.flowviz.com/health");
     order.verify(infrastructure).applyStack(any());
     verify(verification).probeHealth(eq("https://status.flowviz.com/health"), any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failover-health-url", "cross-region-failover-v4-health-url-checked");
   }
 
   @Test
   void aHealthUrlTheWorkerRefusesEndsTheFailoverAtOnceWithNothingChanged() {
     org.mockito.Mockito.doThrow(
-            io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+            ApplicationFailure.newNonRetryableFailure(
                 "healthUrl \"http://127.0.0.1:8080/health\" answers 302 (a redirect), and redirects"
                     + " are not followed",
-                com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT))
+                FailureTypes.INVALID_INPUT))
         .when(verification)
         .checkHealthUrl(any());
     FailoverRequest request =
@@ -666,14 +669,13 @@ class CrossRegionFailoverWorkflowTest {
             .operator("erin")
             .build();
 
-    io.temporal.client.WorkflowFailedException e =
+    WorkflowFailedException e =
         assertThrows(
-            io.temporal.client.WorkflowFailedException.class,
+            WorkflowFailedException.class,
             () -> start("failover-bad-health-url", request).getResult(FailoverResult.class));
 
-    io.temporal.failure.ApplicationFailure failure =
-        (io.temporal.failure.ApplicationFailure) e.getCause();
-    assertEquals(com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT, failure.getType());
+    ApplicationFailure failure = (ApplicationFailure) e.getCause();
+    assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
     assertTrue(
         failure.getOriginalMessage().contains("redirects are not followed"),
         failure.getOriginalMessage());
@@ -693,8 +695,7 @@ class CrossRegionFailoverWorkflowTest {
         start("failover-both-readable", preApproved).getResult(FailoverResult.class);
 
     assertTrue(
-        result.steps().stream()
-            .noneMatch(s -> s.step().equals(CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION)),
+        result.steps().stream().noneMatch(s -> s.step().equals(FailoverSteps.COMPARE_REPLICATION)),
         result.steps().toString());
   }
 
