@@ -19,6 +19,7 @@ import com.flowviz.dr.activities.storage.BucketFreshness;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -156,9 +157,8 @@ class MonitorBackupFreshnessWorkflowTest {
     assertEquals(3, monitor.status().get(0).alerts());
     WorkflowStub.fromTyped(monitor).cancel();
     assertThrows(
-        io.temporal.client.WorkflowFailedException.class,
-        () -> WorkflowStub.fromTyped(monitor).getResult(Void.class));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        WorkflowFailedException.class, () -> WorkflowStub.fromTyped(monitor).getResult(Void.class));
+    HistoryRecorder.recordIfAsked(
         client, "freshness-1", "monitor-backup-freshness-v1-breach-recovered-breach");
   }
 
