@@ -26,16 +26,19 @@ import com.flowviz.dr.activities.provision.InstanceSpec;
 import com.flowviz.dr.activities.provision.ProvisionActivities;
 import com.flowviz.dr.activities.provision.ProvisionedInstance;
 import com.flowviz.dr.activities.storage.BackupObject;
+import com.flowviz.dr.activities.storage.BackupSelector;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflow;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreProgress;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreRequest;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreResult;
 import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
@@ -164,7 +167,7 @@ class RecoveryDrillWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
+    env = TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
@@ -181,7 +184,7 @@ class RecoveryDrillWorkflowTest {
     when(storage.resolveBackup(any()))
         .thenAnswer(
             call -> {
-              var selector = (com.flowviz.dr.activities.storage.BackupSelector) call.getArgument(0);
+              var selector = (BackupSelector) call.getArgument(0);
               String key =
                   selector.key() != null
                       ? selector.key()
@@ -266,8 +269,7 @@ class RecoveryDrillWorkflowTest {
             argThat(r -> r.drillId().equals("drill-1") && r.outcome().equals(DrillReport.PASSED)));
     verify(notify, never()).notify(any());
     verify(storage).resolveBackup(argThat(s -> s.key() == null && "flowviz".equals(s.database())));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
-        client, "drill-1", "recovery-drill-v1-passed");
+    HistoryRecorder.recordIfAsked(client, "drill-1", "recovery-drill-v1-passed");
   }
 
   @Test
