@@ -7,6 +7,7 @@ import com.flowviz.dr.activities.crypto.ArchiveHeader;
 import com.flowviz.dr.activities.postgres.ServerInfo;
 import com.flowviz.dr.activities.provision.ProvisionedInstance;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
+import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.soabase.recordbuilder.core.RecordBuilder;
@@ -33,7 +34,7 @@ public record NewInstanceResult(
     ConnectivityReport connectivity,
     List<StepRecord> steps,
     Duration elapsed,
-    com.flowviz.dr.workflows.common.Decision repointDecision) {
+    Decision repointDecision) {
   /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
   public static NewInstanceResultBuilder builder() {
     return NewInstanceResultBuilder.builder();

@@ -32,9 +32,14 @@ import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.activities.verify.VerificationActivities;
+import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.TestEnvironments;
+import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
@@ -42,12 +47,14 @@ import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,8 +101,7 @@ class RestoreToNewInstanceWorkflowTest {
           BACKUP,
           request.targetDatabase(),
           null,
-          new com.flowviz.dr.activities.verify.VerificationReport(
-              "s", true, true, List.of(), List.of(), List.of(), java.util.Map.of()),
+          new VerificationReport("s", true, true, List.of(), List.of(), List.of(), Map.of()),
           null,
           null,
           null,
@@ -112,12 +118,12 @@ class RestoreToNewInstanceWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
+    env = TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
         RestoreToNewInstanceWorkflowImpl.class, RecordingRestore.class);
-    AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
+    AuditActivities recorder = new RecordingAudit(audit);
     worker.registerActivitiesImplementations(
         storage, decryption, postgres, verification, application, provisioning, recorder);
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
@@ -180,7 +186,7 @@ class RestoreToNewInstanceWorkflowTest {
         .resolveBackup(
             org.mockito.ArgumentMatchers.argThat(
                 s -> s.key() == null && "flowviz".equals(s.database())));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "new-1", "restore-to-new-instance-v2-search-attributes-restored");
   }
 
@@ -311,22 +317,18 @@ class RestoreToNewInstanceWorkflowTest {
                 .setTaskQueue(TaskQueues.DR)
                 .setWorkflowId("new-held")
                 .build());
-    io.temporal.client.WorkflowClient.start(workflow::restore, held);
+    WorkflowClient.start(workflow::restore, held);
     awaitStep(workflow, "approve-repoint");
     verify(application, never()).publishDatabaseEndpoint(any(), anyString());
-    io.temporal.client.WorkflowUpdateException wrongGate =
+    WorkflowUpdateException wrongGate =
         assertThrows(
-            io.temporal.client.WorkflowUpdateException.class,
-            () ->
-                workflow.decide(
-                    com.flowviz.dr.workflows.common.Decision.approve("dns-switch", "erin", null)));
+            WorkflowUpdateException.class,
+            () -> workflow.decide(Decision.approve("dns-switch", "erin", null)));
     assertTrue(
         wrongGate.getCause().getMessage().contains("gates are repoint"),
         wrongGate.getCause().getMessage());
 
-    String answer =
-        workflow.decide(
-            com.flowviz.dr.workflows.common.Decision.reject("repoint", "erin", "not this one"));
+    String answer = workflow.decide(Decision.reject("repoint", "erin", "not this one"));
     NewInstanceResult result =
         client.newUntypedWorkflowStub("new-held").getResult(NewInstanceResult.class);
 
@@ -353,10 +355,10 @@ class RestoreToNewInstanceWorkflowTest {
                 .setTaskQueue(TaskQueues.DR)
                 .setWorkflowId("new-approved")
                 .build());
-    io.temporal.client.WorkflowClient.start(workflow::restore, held);
+    WorkflowClient.start(workflow::restore, held);
     awaitStep(workflow, "approve-repoint");
 
-    workflow.decide(com.flowviz.dr.workflows.common.Decision.approve("repoint", "erin", null));
+    workflow.decide(Decision.approve("repoint", "erin", null));
     NewInstanceResult result =
         client.newUntypedWorkflowStub("new-approved").getResult(NewInstanceResult.class);
 
