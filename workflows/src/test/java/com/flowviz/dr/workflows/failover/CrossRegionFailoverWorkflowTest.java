@@ -739,4 +739,123 @@ class CrossRegionFailoverWorkflowTest {
     stub.start(request);
     return stub;
   }
+
+  // ---- Issue 16: one recorded history per path through 4.4's gates ----
+
+  @Test
+  void pathARejectedDnsSwitchIsRecorded() {
+    WorkflowStub stub = start("failover-dns-rejected", FailoverRequest.failover("erin", null));
+    env.sleep(Duration.ofHours(2));
+
+    stub.update(
+        "decide", String.class, Decision.reject(Decision.DNS_SWITCH, "grace", "primary is back"));
+    FailoverResult result = stub.getResult(FailoverResult.class);
+
+    assertEquals(FailoverResult.DNS_SWITCH_REJECTED, result.outcome());
+    verify(dns, never()).applyChangeBatch(any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "failover-dns-rejected", "cross-region-failover-v8-paths-dns-rejected");
+  }
+
+  @Test
+  void pathAnUnansweredDnsSwitchTimesOutAndChangesNoDns() {
+    FailoverResult result =
+        start(
+                "failover-dns-unanswered",
+                FailoverRequest.failover("erin", null).toBuilder().approvalTimeout("PT4H").build())
+            .getResult(FailoverResult.class);
+
+    assertEquals(FailoverResult.APPROVAL_TIMED_OUT, result.outcome());
+    verify(dns, never()).applyChangeBatch(any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "failover-dns-unanswered", "cross-region-failover-v8-paths-dns-unanswered");
+  }
+
+  @Test
+  void pathAnAcceptedStaleBackupGoesOnToTheDnsGate() {
+    backupsAged(Duration.ofHours(30));
+    WorkflowStub stub = start("failover-stale-approved", FailoverRequest.failover("erin", null));
+    env.sleep(Duration.ofMinutes(5));
+
+    stub.update(
+        "decide",
+        String.class,
+        Decision.approve(Decision.STALE_BACKUP, "henry", "it is all we have"));
+    env.sleep(Duration.ofHours(2));
+    stub.update("decide", String.class, Decision.approve(Decision.DNS_SWITCH, "frank", "go"));
+    FailoverResult result = stub.getResult(FailoverResult.class);
+
+    assertEquals(FailoverResult.SWITCHED, result.outcome());
+    assertEquals(1, childRequests.size(), "the stale backup was restored");
+    assertEquals(
+        List.of(Decision.STALE_BACKUP, Decision.DNS_SWITCH),
+        result.decisions().stream().map(Decision::gate).toList());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "failover-stale-approved", "cross-region-failover-v8-paths-stale-backup-approved");
+  }
+
+  @Test
+  void pathARejectedStaleBackupIsRecorded() {
+    backupsAged(Duration.ofHours(30));
+    WorkflowStub stub = start("failover-stale-rejected", FailoverRequest.failover("erin", null));
+    env.sleep(Duration.ofMinutes(5));
+
+    stub.update(
+        "decide",
+        String.class,
+        Decision.reject(Decision.STALE_BACKUP, "henry", "find a fresher copy"));
+    FailoverResult result = stub.getResult(FailoverResult.class);
+
+    assertEquals(FailoverResult.STALE_BACKUP_REJECTED, result.outcome());
+    verify(infrastructure, never()).applyStack(any());
+    assertTrue(childRequests.isEmpty());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "failover-stale-rejected", "cross-region-failover-v8-paths-stale-backup-rejected");
+  }
+
+  @Test
+  void pathAnAcceptedFailbackDataLossIsRecorded() {
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    newestBackups(now.minus(Duration.ofHours(6)), now.minus(Duration.ofMinutes(90)));
+    WorkflowStub stub = start("failback-loss-accepted", preApprovedFailback());
+    env.sleep(Duration.ofMinutes(5));
+
+    stub.update(
+        "decide",
+        String.class,
+        Decision.approve(Decision.FAILBACK_DATA_LOSS, "henry", "the DR writes were test traffic"));
+    FailoverResult result = stub.getResult(FailoverResult.class);
+
+    assertEquals(FailoverResult.SWITCHED, result.outcome());
+    assertEquals("flowviz-backups", childRequests.get(0).bucket());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client,
+        "failback-loss-accepted",
+        "cross-region-failover-v8-paths-failback-data-loss-approved");
+  }
+
+  @Test
+  void pathAHealthCheckThatNeverTurnsGreenIsRecorded() {
+    when(verification.probeHealth(any(), any()))
+        .thenReturn(
+            new HealthReport(
+                "https://api.flowviz.com/health",
+                false,
+                600,
+                -1,
+                List.of(new HealthObservation(Instant.EPOCH, 503, 40, "{\"db\":\"down\"}"))));
+    FailoverRequest preApproved =
+        FailoverRequest.builder()
+            .dnsApproval(new DnsApproval("pre-approved", "drill"))
+            .operator("erin")
+            .build();
+
+    FailoverResult result =
+        start("failover-switched-unhealthy", preApproved).getResult(FailoverResult.class);
+
+    assertEquals(FailoverResult.SWITCHED_UNHEALTHY, result.outcome());
+    verify(dns, times(1)).applyChangeBatch(any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "failover-switched-unhealthy", "cross-region-failover-v8-paths-switched-unhealthy");
+  }
 }

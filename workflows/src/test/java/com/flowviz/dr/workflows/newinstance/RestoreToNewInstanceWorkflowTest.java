@@ -391,4 +391,99 @@ class RestoreToNewInstanceWorkflowTest {
             WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build())
         .restore(request);
   }
+
+  // ---- Issue 16: one recorded history per path through 4.3's repoint gate ----
+
+  private RestoreToNewInstanceWorkflow startHeld(String id) {
+    RestoreToNewInstanceWorkflow workflow =
+        client.newWorkflowStub(
+            RestoreToNewInstanceWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+    io.temporal.client.WorkflowClient.start(
+        workflow::restore,
+        NewInstanceRequest.builder()
+            .databaseName("flowviz")
+            .operator("dave")
+            .reason("instance lost")
+            .repointApproval("required")
+            .approvalTimeout("PT2H")
+            .build());
+    return workflow;
+  }
+
+  @Test
+  void pathAnApprovedRepointIsRecorded() {
+    RestoreToNewInstanceWorkflow workflow = startHeld("new-repoint-approved");
+    awaitStep(workflow, "approve-repoint");
+
+    String answer =
+        workflow.decide(
+            com.flowviz.dr.workflows.common.Decision.approve("repoint", "erin", "checked"));
+    NewInstanceResult result =
+        client.newUntypedWorkflowStub("new-repoint-approved").getResult(NewInstanceResult.class);
+
+    assertTrue(answer.startsWith("Approved repoint by erin"), answer);
+    assertEquals(RestoreResult.RESTORED, result.outcome());
+    assertEquals("erin", result.repointDecision().by());
+    verify(application).publishDatabaseEndpoint(NEW_SERVER, "flowviz");
+    verify(application).restartApplication();
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "new-repoint-approved", "restore-to-new-instance-v8-paths-repoint-approved");
+  }
+
+  @Test
+  void pathARejectedRepointIsRecorded() {
+    RestoreToNewInstanceWorkflow workflow = startHeld("new-repoint-rejected");
+    awaitStep(workflow, "approve-repoint");
+
+    workflow.decide(
+        com.flowviz.dr.workflows.common.Decision.reject("repoint", "erin", "not this one"));
+    NewInstanceResult result =
+        client.newUntypedWorkflowStub("new-repoint-rejected").getResult(NewInstanceResult.class);
+
+    assertEquals(NewInstanceResult.NOT_REPOINTED, result.outcome());
+    assertEquals("erin", result.repointDecision().by());
+    verify(application, never()).publishDatabaseEndpoint(any(), anyString());
+    verify(application, never()).restartApplication();
+    verify(provisioning, never()).teardownInstance(any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "new-repoint-rejected", "restore-to-new-instance-v8-paths-repoint-rejected");
+  }
+
+  @Test
+  void pathAnUnansweredRepointLeavesTheApplicationAsItIs() {
+    startHeld("new-repoint-unanswered");
+
+    NewInstanceResult result =
+        client.newUntypedWorkflowStub("new-repoint-unanswered").getResult(NewInstanceResult.class);
+
+    assertEquals(NewInstanceResult.NOT_REPOINTED, result.outcome());
+    assertEquals(null, result.repointDecision());
+    verify(application, never()).publishDatabaseEndpoint(any(), anyString());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "new-repoint-unanswered", "restore-to-new-instance-v8-paths-repoint-unanswered");
+  }
+
+  @Test
+  void pathAVersionMismatchTearsTheNewInstanceDownAndIsRecorded() {
+    doThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "The backup comes from PostgreSQL 17.2 but the target server runs 15.18",
+                FailureTypes.PG_VERSION_MISMATCH))
+        .when(postgres)
+        .checkRestoreCompatibility(any(), any());
+
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                start("new-version-mismatch", NewInstanceRequest.latest("flowviz", "dave", null)));
+
+    assertEquals(
+        FailureTypes.PG_VERSION_MISMATCH,
+        assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+    verify(provisioning).teardownInstance(any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "new-version-mismatch", "restore-to-new-instance-v8-paths-version-mismatch");
+  }
 }

@@ -51,6 +51,7 @@ class RecordedHistoriesReplayTest {
           com.flowviz.dr.workflows.incident.HandleIncidentWorkflowImpl.class,
           com.flowviz.dr.workflows.incident.IncidentFollowUpWorkflowImpl.class,
           com.flowviz.dr.workflows.compliance.VerifyAuditTrailWorkflowImpl.class,
+          com.flowviz.dr.workflows.compliance.ForwardAuditEntriesWorkflowImpl.class,
           com.flowviz.dr.workflows.compliance.FetchIncidentReportWorkflowImpl.class,
           com.flowviz.dr.workflows.drill.RecoveryDrillWorkflowImpl.class,
           com.flowviz.dr.workflows.drill.ListDrillsWorkflowImpl.class,
