@@ -249,14 +249,17 @@ class SecretsStayOutOfSightTest {
             com.flowviz.dr.workflows.drill.RecoveryDrillWorkflow.class,
             Restores.options("drill-secrets"))
         .drill(
-            new com.flowviz.dr.workflows.drill.DrillRequest(
-                null, null, bucket, null, null, null, null, "secrets-test", null, null, live));
+            com.flowviz.dr.workflows.drill.DrillRequest.builder()
+                .bucket(bucket)
+                .operator("secrets-test")
+                .sourceDatabase(live)
+                .build());
     stack
         .client
         .newWorkflowStub(
             com.flowviz.dr.workflows.drill.ListDrillsWorkflow.class,
             Restores.options("list-drills-secrets"))
-        .list(new com.flowviz.dr.workflows.drill.DrillHistoryRequest(5));
+        .list(com.flowviz.dr.workflows.drill.DrillHistoryRequest.builder().limit(5).build());
     String monitorId = "freshness-secrets-" + System.nanoTime();
     var monitor =
         stack.client.newWorkflowStub(
@@ -267,8 +270,11 @@ class SecretsStayOutOfSightTest {
                 .build());
     io.temporal.client.WorkflowClient.start(
         monitor::monitor,
-        new com.flowviz.dr.workflows.freshness.FreshnessMonitorRequest(
-            List.of(bucket + "/daily/"), "PT1M", "secrets-test", null, null));
+        com.flowviz.dr.workflows.freshness.FreshnessMonitorRequest.builder()
+            .locations(List.of(bucket + "/daily/"))
+            .checkInterval("PT1M")
+            .operator("secrets-test")
+            .build());
     SeparateWorkerStack.await(
         "the monitor has looked at the bucket",
         java.time.Duration.ofSeconds(60),

@@ -753,7 +753,7 @@ class CrossRegionFailoverWorkflowTest {
 
     assertEquals(FailoverResult.DNS_SWITCH_REJECTED, result.outcome());
     verify(dns, never()).applyChangeBatch(any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failover-dns-rejected", "cross-region-failover-v8-paths-dns-rejected");
   }
 
@@ -767,7 +767,7 @@ class CrossRegionFailoverWorkflowTest {
 
     assertEquals(FailoverResult.APPROVAL_TIMED_OUT, result.outcome());
     verify(dns, never()).applyChangeBatch(any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failover-dns-unanswered", "cross-region-failover-v8-paths-dns-unanswered");
   }
 
@@ -790,7 +790,7 @@ class CrossRegionFailoverWorkflowTest {
     assertEquals(
         List.of(Decision.STALE_BACKUP, Decision.DNS_SWITCH),
         result.decisions().stream().map(Decision::gate).toList());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failover-stale-approved", "cross-region-failover-v8-paths-stale-backup-approved");
   }
 
@@ -809,7 +809,7 @@ class CrossRegionFailoverWorkflowTest {
     assertEquals(FailoverResult.STALE_BACKUP_REJECTED, result.outcome());
     verify(infrastructure, never()).applyStack(any());
     assertTrue(childRequests.isEmpty());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failover-stale-rejected", "cross-region-failover-v8-paths-stale-backup-rejected");
   }
 
@@ -828,7 +828,7 @@ class CrossRegionFailoverWorkflowTest {
 
     assertEquals(FailoverResult.SWITCHED, result.outcome());
     assertEquals("flowviz-backups", childRequests.get(0).bucket());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client,
         "failback-loss-accepted",
         "cross-region-failover-v8-paths-failback-data-loss-approved");
@@ -855,7 +855,7 @@ class CrossRegionFailoverWorkflowTest {
 
     assertEquals(FailoverResult.SWITCHED_UNHEALTHY, result.outcome());
     verify(dns, times(1)).applyChangeBatch(any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failover-switched-unhealthy", "cross-region-failover-v8-paths-switched-unhealthy");
   }
 }

@@ -399,7 +399,7 @@ class RestoreToNewInstanceWorkflowTest {
         client.newWorkflowStub(
             RestoreToNewInstanceWorkflow.class,
             WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
-    io.temporal.client.WorkflowClient.start(
+    WorkflowClient.start(
         workflow::restore,
         NewInstanceRequest.builder()
             .databaseName("flowviz")
@@ -416,9 +416,7 @@ class RestoreToNewInstanceWorkflowTest {
     RestoreToNewInstanceWorkflow workflow = startHeld("new-repoint-approved");
     awaitStep(workflow, "approve-repoint");
 
-    String answer =
-        workflow.decide(
-            com.flowviz.dr.workflows.common.Decision.approve("repoint", "erin", "checked"));
+    String answer = workflow.decide(Decision.approve("repoint", "erin", "checked"));
     NewInstanceResult result =
         client.newUntypedWorkflowStub("new-repoint-approved").getResult(NewInstanceResult.class);
 
@@ -427,7 +425,7 @@ class RestoreToNewInstanceWorkflowTest {
     assertEquals("erin", result.repointDecision().by());
     verify(application).publishDatabaseEndpoint(NEW_SERVER, "flowviz");
     verify(application).restartApplication();
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "new-repoint-approved", "restore-to-new-instance-v8-paths-repoint-approved");
   }
 
@@ -436,8 +434,7 @@ class RestoreToNewInstanceWorkflowTest {
     RestoreToNewInstanceWorkflow workflow = startHeld("new-repoint-rejected");
     awaitStep(workflow, "approve-repoint");
 
-    workflow.decide(
-        com.flowviz.dr.workflows.common.Decision.reject("repoint", "erin", "not this one"));
+    workflow.decide(Decision.reject("repoint", "erin", "not this one"));
     NewInstanceResult result =
         client.newUntypedWorkflowStub("new-repoint-rejected").getResult(NewInstanceResult.class);
 
@@ -446,7 +443,7 @@ class RestoreToNewInstanceWorkflowTest {
     verify(application, never()).publishDatabaseEndpoint(any(), anyString());
     verify(application, never()).restartApplication();
     verify(provisioning, never()).teardownInstance(any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "new-repoint-rejected", "restore-to-new-instance-v8-paths-repoint-rejected");
   }
 
@@ -460,7 +457,7 @@ class RestoreToNewInstanceWorkflowTest {
     assertEquals(NewInstanceResult.NOT_REPOINTED, result.outcome());
     assertEquals(null, result.repointDecision());
     verify(application, never()).publishDatabaseEndpoint(any(), anyString());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "new-repoint-unanswered", "restore-to-new-instance-v8-paths-repoint-unanswered");
   }
 
@@ -483,7 +480,7 @@ class RestoreToNewInstanceWorkflowTest {
         FailureTypes.PG_VERSION_MISMATCH,
         assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
     verify(provisioning).teardownInstance(any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "new-version-mismatch", "restore-to-new-instance-v8-paths-version-mismatch");
   }
 }
