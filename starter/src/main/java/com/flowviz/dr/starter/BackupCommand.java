@@ -70,8 +70,14 @@ class BackupCommand implements Callable<Integer> {
       }
       BackupResult result =
           workflow.backup(
-              new BackupRequest(
-                  database, bucket, Ids.operator(operator), reason, kind, storageClass));
+              BackupRequest.builder()
+                  .sourceDatabase(database)
+                  .bucket(bucket)
+                  .operator(Ids.operator(operator))
+                  .reason(reason)
+                  .kind(kind)
+                  .storageClass(storageClass)
+                  .build());
       if (json) {
         Output.json(out, result);
         return 0;

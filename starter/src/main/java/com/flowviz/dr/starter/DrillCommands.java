@@ -103,18 +103,16 @@ final class DrillCommands {
               ? workflowId
               : (cron != null ? "drill-scheduled" : "drill-" + Ids.stamp(Instant.now()));
       DrillRequest request =
-          new DrillRequest(
-              backup,
-              prefix,
-              bucket,
-              database,
-              null,
-              null,
-              keepScratch ? Boolean.TRUE : null,
-              Ids.operator(operator),
-              cron != null ? "scheduled drill (" + cron + ")" : null,
-              null,
-              sourceDatabase);
+          DrillRequest.builder()
+              .backupKey(backup)
+              .backupPrefix(prefix)
+              .bucket(bucket)
+              .databaseName(database)
+              .keepScratch(keepScratch ? Boolean.TRUE : null)
+              .operator(Ids.operator(operator))
+              .reason(cron != null ? "scheduled drill (" + cron + ")" : null)
+              .sourceDatabase(sourceDatabase)
+              .build();
       try {
         WorkflowClient client = temporal.client();
         WorkflowOptions.Builder options =
@@ -280,7 +278,7 @@ final class DrillCommands {
                         .setTaskQueue(TaskQueues.DR)
                         .setWorkflowId("list-drills-" + UUID.randomUUID())
                         .build())
-                .list(new DrillHistoryRequest(last));
+                .list(DrillHistoryRequest.builder().limit(last).build());
         if (json) {
           Output.json(out, history);
           return 0;
@@ -393,7 +391,11 @@ final class DrillCommands {
         var execution =
             WorkflowClient.start(
                 monitor::monitor,
-                new FreshnessMonitorRequest(locations, interval, Ids.operator(null), null, null));
+                FreshnessMonitorRequest.builder()
+                    .locations(locations)
+                    .checkInterval(interval)
+                    .operator(Ids.operator(null))
+                    .build());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("workflowId", workflowId);
         body.put("runId", execution.getRunId());

@@ -108,24 +108,27 @@ class FailoverCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     String id = workflowId != null ? workflowId : direction + "-" + Ids.stamp(Instant.now());
     FailoverRequest request =
-        new FailoverRequest(
-            direction,
-            sourceBucket,
-            sourceRegion,
-            compareBucket,
-            compareRegion,
-            workspace,
-            targetRegion,
-            hostedZoneId,
-            changeBatch,
-            healthUrl,
-            healthDeadline,
-            database,
-            preApprovedBy == null ? null : new DnsApproval(DnsApproval.PRE_APPROVED, preApprovedBy),
-            approvalTimeout,
-            Ids.operator(operator),
-            reason,
-            null);
+        FailoverRequest.builder()
+            .direction(direction)
+            .sourceBucket(sourceBucket)
+            .sourceRegion(sourceRegion)
+            .compareBucket(compareBucket)
+            .compareRegion(compareRegion)
+            .terraformWorkspace(workspace)
+            .targetRegion(targetRegion)
+            .hostedZoneId(hostedZoneId)
+            .dnsChangeBatch(changeBatch)
+            .healthUrl(healthUrl)
+            .healthDeadline(healthDeadline)
+            .databaseName(database)
+            .dnsApproval(
+                preApprovedBy == null
+                    ? null
+                    : new DnsApproval(DnsApproval.PRE_APPROVED, preApprovedBy))
+            .approvalTimeout(approvalTimeout)
+            .operator(Ids.operator(operator))
+            .reason(reason)
+            .build();
     try {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =

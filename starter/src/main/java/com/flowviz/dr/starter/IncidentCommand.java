@@ -98,24 +98,11 @@ class IncidentCommand implements Callable<Integer> {
     FailoverRequest failover =
         hostedZoneId == null && healthUrl == null
             ? null
-            : new FailoverRequest(
-                "failover",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                hostedZoneId,
-                null,
-                healthUrl,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+            : FailoverRequest.builder()
+                .direction("failover")
+                .hostedZoneId(hostedZoneId)
+                .healthUrl(healthUrl)
+                .build();
     IncidentRequest request =
         new IncidentRequest(
             scenario,

@@ -47,7 +47,9 @@ class ListCommand implements Callable<Integer> {
                       .setTaskQueue(TaskQueues.DR)
                       .setWorkflowId("list-backups-" + UUID.randomUUID())
                       .build());
-      List<BackupObject> backups = workflow.list(new ListBackupsRequest(bucket, prefix, limit));
+      List<BackupObject> backups =
+          workflow.list(
+              ListBackupsRequest.builder().bucket(bucket).prefix(prefix).limit(limit).build());
       if (json) {
         Output.json(out, backups);
         return 0;

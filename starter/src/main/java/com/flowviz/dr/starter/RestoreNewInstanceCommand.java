@@ -106,24 +106,22 @@ class RestoreNewInstanceCommand implements Callable<Integer> {
     String id =
         workflowId != null ? workflowId : "restore-new-instance-" + Ids.stamp(Instant.now());
     NewInstanceRequest request =
-        new NewInstanceRequest(
-            backup,
-            before,
-            null,
-            bucket,
-            instanceName,
-            region,
-            database,
-            Ids.operator(operator),
-            reason,
-            null,
-            keepOnFailure ? Boolean.TRUE : null,
-            readinessTimeout,
-            null,
-            null,
-            acceptUnsigned ? Boolean.TRUE : null,
-            acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null,
-            sourceDatabase);
+        NewInstanceRequest.builder()
+            .backupKey(backup)
+            .restorePointBefore(before)
+            .bucket(bucket)
+            .instanceName(instanceName)
+            .region(region)
+            .databaseName(database)
+            .operator(Ids.operator(operator))
+            .reason(reason)
+            .keepOnFailure(keepOnFailure ? Boolean.TRUE : null)
+            .readinessTimeout(readinessTimeout)
+            .acceptUnsigned(acceptUnsigned ? Boolean.TRUE : null)
+            .unsignedReason(
+                acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null)
+            .sourceDatabase(sourceDatabase)
+            .build();
     try {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =

@@ -47,7 +47,7 @@ class RetentionCommand implements Callable<Integer> {
                       .setTaskQueue(TaskQueues.DR)
                       .setWorkflowId("check-retention-" + UUID.randomUUID())
                       .build())
-              .check(new RetentionCheckRequest(bucket));
+              .check(RetentionCheckRequest.builder().bucket(bucket).build());
       if (json) {
         Output.json(out, report);
       } else {

@@ -54,8 +54,12 @@ class TeardownInstanceCommand implements Callable<Integer> {
                       .setWorkflowId(id)
                       .build())
               .teardown(
-                  new TeardownInstanceRequest(
-                      instanceName, region, Ids.operator(operator), reason));
+                  TeardownInstanceRequest.builder()
+                      .instanceName(instanceName)
+                      .region(region)
+                      .operator(Ids.operator(operator))
+                      .reason(reason)
+                      .build());
       if (json) {
         Output.json(
             out, Map.of("workflowId", id, "instanceName", instanceName, "removed", removed));

@@ -101,24 +101,16 @@ class FailbackOverNewerDrDataTest {
     backup(west, dr, now.minus(Duration.ofHours(6))); // the replica of the primary's last backup
     String drNewest = backup(west, dr, now.minus(Duration.ofHours(1)));
     FailoverRequest failback =
-        new FailoverRequest(
-            "failback",
-            primary,
-            "us-east-1",
-            dr,
-            "us-west-2",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new DnsApproval("pre-approved", "change CAB-42"),
-            null,
-            "erin",
-            "us-east-1 is back",
-            null);
+        FailoverRequest.builder()
+            .direction("failback")
+            .sourceBucket(primary)
+            .sourceRegion("us-east-1")
+            .compareBucket(dr)
+            .compareRegion("us-west-2")
+            .dnsApproval(new DnsApproval("pre-approved", "change CAB-42"))
+            .operator("erin")
+            .reason("us-east-1 is back")
+            .build();
     WorkflowStub stub =
         env.getWorkflowClient()
             .newUntypedWorkflowStub(

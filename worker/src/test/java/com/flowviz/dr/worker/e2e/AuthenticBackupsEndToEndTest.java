@@ -156,7 +156,13 @@ class AuthenticBackupsEndToEndTest {
         stack
             .client
             .newWorkflowStub(BackupWorkflow.class, Restores.options("backup-" + live))
-            .backup(new BackupRequest(live, bucket, "test-operator", "signed backups"));
+            .backup(
+                BackupRequest.builder()
+                    .sourceDatabase(live)
+                    .bucket(bucket)
+                    .operator("test-operator")
+                    .reason("signed backups")
+                    .build());
 
     for (String key : List.of(backup.key(), backup.manifestKey())) {
       String status =
@@ -196,7 +202,12 @@ class AuthenticBackupsEndToEndTest {
             .client
             .newWorkflowStub(BackupWorkflow.class, Restores.options("backup-" + live))
             .backup(
-                new BackupRequest(live, bucket, "test-operator", "signed backup, forged roles"));
+                BackupRequest.builder()
+                    .sourceDatabase(live)
+                    .bucket(bucket)
+                    .operator("test-operator")
+                    .reason("signed backup, forged roles")
+                    .build());
     String globals = ClusterGlobals.keyFor(backup.key());
     Path forgedSql =
         Files.writeString(

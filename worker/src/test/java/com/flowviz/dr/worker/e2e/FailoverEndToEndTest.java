@@ -83,24 +83,19 @@ class FailoverEndToEndTest {
             "CrossRegionFailover",
             WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
     failover.start(
-        new FailoverRequest(
-            "failover",
-            dr,
-            "us-west-2",
-            primary,
-            "us-east-1",
-            null,
-            null,
-            zone,
-            null,
-            healthUrl,
-            "PT30S",
-            "flowviz",
-            null,
-            null,
-            "erin",
-            "us-east-1 outage",
-            null));
+        FailoverRequest.builder()
+            .direction("failover")
+            .sourceBucket(dr)
+            .sourceRegion("us-west-2")
+            .compareBucket(primary)
+            .compareRegion("us-east-1")
+            .hostedZoneId(zone)
+            .healthUrl(healthUrl)
+            .healthDeadline("PT30S")
+            .databaseName("flowviz")
+            .operator("erin")
+            .reason("us-east-1 outage")
+            .build());
 
     FailoverProgress waiting = awaitGate(id);
     assertEquals("dns-switch", waiting.pendingGate());
@@ -154,24 +149,18 @@ class FailoverEndToEndTest {
                     .setWorkflowId("failback-" + UUID.randomUUID())
                     .build())
             .failover(
-                new FailoverRequest(
-                    "failback",
-                    primary,
-                    null,
-                    dr,
-                    null,
-                    null,
-                    null,
-                    zone,
-                    null,
-                    healthUrl,
-                    "PT30S",
-                    "flowviz",
-                    new DnsApproval("pre-approved", "change CAB-7"),
-                    null,
-                    "erin",
-                    "primary region restored",
-                    null));
+                FailoverRequest.builder()
+                    .direction("failback")
+                    .sourceBucket(primary)
+                    .compareBucket(dr)
+                    .hostedZoneId(zone)
+                    .healthUrl(healthUrl)
+                    .healthDeadline("PT30S")
+                    .databaseName("flowviz")
+                    .dnsApproval(new DnsApproval("pre-approved", "change CAB-7"))
+                    .operator("erin")
+                    .reason("primary region restored")
+                    .build());
 
     assertEquals(FailoverResult.SWITCHED, back.outcome());
     assertEquals("prod", back.stack().workspace());

@@ -62,7 +62,12 @@ class FailoverSurvivesWorkerKillTest {
                 .newWorkflowStub(
                     BackupWorkflow.class,
                     SeparateWorkerStack.options("backup-" + System.nanoTime()))
-                .backup(new BackupRequest(source, primary, "schedule", null));
+                .backup(
+                    BackupRequest.builder()
+                        .sourceDatabase(source)
+                        .bucket(primary)
+                        .operator("schedule")
+                        .build());
         for (String key : List.of(backup.key(), backup.manifestKey())) {
           west.copyObject(
               b ->
@@ -74,24 +79,20 @@ class FailoverSurvivesWorkerKillTest {
             stack.client.newUntypedWorkflowStub(
                 "CrossRegionFailover", SeparateWorkerStack.options(id));
         failover.start(
-            new FailoverRequest(
-                "failover",
-                dr,
-                "us-west-2",
-                primary,
-                "us-east-1",
-                null,
-                null,
-                zone,
-                null,
-                "http://127.0.0.1:" + health.getAddress().getPort() + "/health",
-                "PT30S",
-                "flowviz",
-                new DnsApproval("pre-approved", "drill policy"),
-                null,
-                "erin",
-                "kill drill",
-                null));
+            FailoverRequest.builder()
+                .direction("failover")
+                .sourceBucket(dr)
+                .sourceRegion("us-west-2")
+                .compareBucket(primary)
+                .compareRegion("us-east-1")
+                .hostedZoneId(zone)
+                .healthUrl("http://127.0.0.1:" + health.getAddress().getPort() + "/health")
+                .healthDeadline("PT30S")
+                .databaseName("flowviz")
+                .dnsApproval(new DnsApproval("pre-approved", "drill policy"))
+                .operator("erin")
+                .reason("kill drill")
+                .build());
 
         await(
             "ChangeResourceRecordSets was sent",

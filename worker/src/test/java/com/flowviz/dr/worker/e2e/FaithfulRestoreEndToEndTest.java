@@ -86,7 +86,13 @@ class FaithfulRestoreEndToEndTest {
     stack
         .client
         .newWorkflowStub(BackupWorkflow.class, options("backup"))
-        .backup(new BackupRequest(prod.database(), bucket, "test-operator", "before the incident"));
+        .backup(
+            BackupRequest.builder()
+                .sourceDatabase(prod.database())
+                .bucket(bucket)
+                .operator("test-operator")
+                .reason("before the incident")
+                .build());
     return bucket;
   }
 

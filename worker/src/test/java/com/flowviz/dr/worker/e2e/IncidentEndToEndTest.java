@@ -63,7 +63,13 @@ class IncidentEndToEndTest {
   private BackupResult backup(String database, String bucket) {
     return client
         .newWorkflowStub(BackupWorkflow.class, options("backup-" + database))
-        .backup(new BackupRequest(database, bucket, "test-operator", "before the incident"));
+        .backup(
+            BackupRequest.builder()
+                .sourceDatabase(database)
+                .bucket(bucket)
+                .operator("test-operator")
+                .reason("before the incident")
+                .build());
   }
 
   /**
@@ -318,12 +324,13 @@ class IncidentEndToEndTest {
       client
           .newWorkflowStub(TeardownInstanceWorkflow.class, options("teardown"))
           .teardown(
-              new TeardownInstanceRequest(
-                  "flowviz-db-"
-                      + com.flowviz.dr.workflows.common.Names.shortHash(id + "-new-instance"),
-                  null,
-                  "bob",
-                  "test"));
+              TeardownInstanceRequest.builder()
+                  .instanceName(
+                      "flowviz-db-"
+                          + com.flowviz.dr.workflows.common.Names.shortHash(id + "-new-instance"))
+                  .operator("bob")
+                  .reason("test")
+                  .build());
     }
   }
 
@@ -693,24 +700,17 @@ class IncidentEndToEndTest {
     String id = newIncidentId("2-5");
     try {
       com.flowviz.dr.workflows.failover.FailoverRequest failover =
-          new com.flowviz.dr.workflows.failover.FailoverRequest(
-              "failover",
-              dr,
-              "us-west-2",
-              primary,
-              "us-east-1",
-              null,
-              null,
-              zone,
-              null,
-              "http://127.0.0.1:" + health.getAddress().getPort() + "/health",
-              "PT30S",
-              "flowviz",
-              null,
-              null,
-              null,
-              null,
-              null);
+          com.flowviz.dr.workflows.failover.FailoverRequest.builder()
+              .direction("failover")
+              .sourceBucket(dr)
+              .sourceRegion("us-west-2")
+              .compareBucket(primary)
+              .compareRegion("us-east-1")
+              .hostedZoneId(zone)
+              .healthUrl("http://127.0.0.1:" + health.getAddress().getPort() + "/health")
+              .healthDeadline("PT30S")
+              .databaseName("flowviz")
+              .build();
       WorkflowClient.start(
           incident(id)::handle,
           new IncidentRequest(

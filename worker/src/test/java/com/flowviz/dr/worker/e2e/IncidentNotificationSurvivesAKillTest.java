@@ -51,7 +51,12 @@ class IncidentNotificationSurvivesAKillTest {
             .client
             .newWorkflowStub(
                 BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
-            .backup(new BackupRequest(live, bucket, "schedule", null));
+            .backup(
+                BackupRequest.builder()
+                    .sourceDatabase(live)
+                    .bucket(bucket)
+                    .operator("schedule")
+                    .build());
         String id = CrashPoints.workflowId("Notify");
         HandleIncidentWorkflow incident =
             stack.client.newWorkflowStub(

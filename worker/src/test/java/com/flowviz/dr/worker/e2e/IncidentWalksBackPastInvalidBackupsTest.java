@@ -118,6 +118,12 @@ class IncidentWalksBackPastInvalidBackupsTest {
                 .setWorkflowId(
                     "backup-" + database + "-" + UUID.randomUUID().toString().substring(0, 8))
                 .build())
-        .backup(new BackupRequest(database, bucket, "test-operator", "before the incident"));
+        .backup(
+            BackupRequest.builder()
+                .sourceDatabase(database)
+                .bucket(bucket)
+                .operator("test-operator")
+                .reason("before the incident")
+                .build());
   }
 }

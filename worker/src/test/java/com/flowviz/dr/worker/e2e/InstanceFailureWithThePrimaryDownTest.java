@@ -242,12 +242,13 @@ class InstanceFailureWithThePrimaryDownTest {
                     .setWorkflowId("teardown-" + id)
                     .build())
             .teardown(
-                new TeardownInstanceRequest(
-                    "flowviz-db-"
-                        + com.flowviz.dr.workflows.common.Names.shortHash(id + "-new-instance"),
-                    null,
-                    "bob",
-                    "test"));
+                TeardownInstanceRequest.builder()
+                    .instanceName(
+                        "flowviz-db-"
+                            + com.flowviz.dr.workflows.common.Names.shortHash(id + "-new-instance"))
+                    .operator("bob")
+                    .reason("test")
+                    .build());
         if (result.followUpWorkflowId() != null) {
           stack.client.newUntypedWorkflowStub(result.followUpWorkflowId()).terminate("test done");
         }

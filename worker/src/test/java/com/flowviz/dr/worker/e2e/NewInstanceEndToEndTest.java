@@ -172,9 +172,11 @@ class NewInstanceEndToEndTest {
                             .setWorkflowId(id)
                             .build())
                     .restore(
-                        new NewInstanceRequest(
-                            null, null, null, bucket, null, null, "flowviz", "dave", null, null,
-                            null, null)));
+                        NewInstanceRequest.builder()
+                            .bucket(bucket)
+                            .databaseName("flowviz")
+                            .operator("dave")
+                            .build()));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.PG_VERSION_MISMATCH, failure.getType());

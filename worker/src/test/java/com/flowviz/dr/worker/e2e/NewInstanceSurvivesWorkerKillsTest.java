@@ -45,7 +45,12 @@ class NewInstanceSurvivesWorkerKillsTest {
             .client
             .newWorkflowStub(
                 BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
-            .backup(new BackupRequest(source, bucket, "schedule", null));
+            .backup(
+                BackupRequest.builder()
+                    .sourceDatabase(source)
+                    .bucket(bucket)
+                    .operator("schedule")
+                    .build());
         String id = "restore-new-instance-" + System.nanoTime();
         String instance = "flowviz-db-" + Names.shortHash(id);
         WorkflowStub restore =
@@ -53,24 +58,13 @@ class NewInstanceSurvivesWorkerKillsTest {
                 "RestoreToNewInstance", SeparateWorkerStack.options(id));
         stack.proxy.throttleDownloads(1024 * 1024);
         restore.start(
-            new NewInstanceRequest(
-                null,
-                null,
-                null,
-                bucket,
-                null,
-                null,
-                "flowviz",
-                "dave",
-                "instance lost",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                source));
+            NewInstanceRequest.builder()
+                .bucket(bucket)
+                .databaseName("flowviz")
+                .operator("dave")
+                .reason("instance lost")
+                .sourceDatabase(source)
+                .build());
 
         await(
             "provisioning has begun",
@@ -102,7 +96,12 @@ class NewInstanceSurvivesWorkerKillsTest {
                 .newWorkflowStub(
                     TeardownInstanceWorkflow.class,
                     SeparateWorkerStack.options("teardown-" + System.nanoTime()))
-                .teardown(new TeardownInstanceRequest(instance, null, "test", "done")));
+                .teardown(
+                    TeardownInstanceRequest.builder()
+                        .instanceName(instance)
+                        .operator("test")
+                        .reason("done")
+                        .build()));
         assertEquals(0, postmastersUnder(stack.instances));
       } catch (AssertionError | RuntimeException e) {
         System.out.println("Worker log:\n" + worker.log());

@@ -98,7 +98,13 @@ class OneRecoveryPerDatabaseTest {
     String bucket = TestMoto.newBucket(incidents.worker.s3, "flowviz-backups");
     client
         .newWorkflowStub(BackupWorkflow.class, options("backup-" + database))
-        .backup(new BackupRequest(database, bucket, "test-operator", "before the incident"));
+        .backup(
+            BackupRequest.builder()
+                .sourceDatabase(database)
+                .bucket(bucket)
+                .operator("test-operator")
+                .reason("before the incident")
+                .build());
     Thread.sleep(1100);
     Instant deletedAt = Instant.now();
     TestPostgres.execute(database, "TRUNCATE temperature_logs");

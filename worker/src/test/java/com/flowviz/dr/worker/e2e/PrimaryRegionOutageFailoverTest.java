@@ -160,24 +160,20 @@ class PrimaryRegionOutageFailoverTest {
             WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
     long started = System.nanoTime();
     failover.start(
-        new FailoverRequest(
-            "failover",
-            drBucket,
-            DR,
-            primaryBucket,
-            PRIMARY,
-            null,
-            null,
-            zone,
-            null,
-            healthUrl,
-            "PT30S",
-            "flowviz",
-            new DnsApproval("pre-approved", "region-down policy"),
-            null,
-            "erin",
-            "us-east-1 unreachable",
-            null));
+        FailoverRequest.builder()
+            .direction("failover")
+            .sourceBucket(drBucket)
+            .sourceRegion(DR)
+            .compareBucket(primaryBucket)
+            .compareRegion(PRIMARY)
+            .hostedZoneId(zone)
+            .healthUrl(healthUrl)
+            .healthDeadline("PT30S")
+            .databaseName("flowviz")
+            .dnsApproval(new DnsApproval("pre-approved", "region-down policy"))
+            .operator("erin")
+            .reason("us-east-1 unreachable")
+            .build());
     FailoverResult result = failover.getResult(2, TimeUnit.MINUTES, FailoverResult.class);
     Duration failoverTook = Duration.ofNanos(System.nanoTime() - started);
 

@@ -58,7 +58,12 @@ class RestoreSurvivesAKillInEveryActivityTest {
             .client
             .newWorkflowStub(
                 BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
-            .backup(new BackupRequest(source, bucket, "schedule", null));
+            .backup(
+                BackupRequest.builder()
+                    .sourceDatabase(source)
+                    .bucket(bucket)
+                    .operator("schedule")
+                    .build());
 
         // A restore without a kill names the activities of runbook 4.1, in the order they run.
         String referenceId = "reference-" + System.nanoTime();

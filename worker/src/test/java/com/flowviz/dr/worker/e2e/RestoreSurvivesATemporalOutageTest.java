@@ -43,7 +43,12 @@ class RestoreSurvivesATemporalOutageTest {
             .client
             .newWorkflowStub(
                 BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
-            .backup(new BackupRequest(source, bucket, "schedule", null));
+            .backup(
+                BackupRequest.builder()
+                    .sourceDatabase(source)
+                    .bucket(bucket)
+                    .operator("schedule")
+                    .build());
         stack.proxy.throttleDownloads(64 * 1024);
         RestoreFromBackupWorkflow restore =
             stack.client.newWorkflowStub(

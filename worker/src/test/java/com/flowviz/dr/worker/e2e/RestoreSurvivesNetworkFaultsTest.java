@@ -47,7 +47,12 @@ class RestoreSurvivesNetworkFaultsTest {
             .client
             .newWorkflowStub(
                 BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
-            .backup(new BackupRequest(source, bucket, "schedule", null));
+            .backup(
+                BackupRequest.builder()
+                    .sourceDatabase(source)
+                    .bucket(bucket)
+                    .operator("schedule")
+                    .build());
     live = TestPostgres.newSampleDatabase("flowviz", 10);
   }
 

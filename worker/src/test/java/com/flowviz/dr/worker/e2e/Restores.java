@@ -20,7 +20,13 @@ final class Restores {
     return WorkerTestStack.get()
         .client
         .newWorkflowStub(BackupWorkflow.class, options("backup-" + database))
-        .backup(new BackupRequest(database, bucket, "test-operator", "end-to-end test"));
+        .backup(
+            BackupRequest.builder()
+                .sourceDatabase(database)
+                .bucket(bucket)
+                .operator("test-operator")
+                .reason("end-to-end test")
+                .build());
   }
 
   static RestoreResult restore(String workflowId, RestoreRequest request) {

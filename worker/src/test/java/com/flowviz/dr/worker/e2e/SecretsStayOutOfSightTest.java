@@ -254,12 +254,17 @@ class SecretsStayOutOfSightTest {
         .client
         .newWorkflowStub(RecoveryDrillWorkflow.class, Restores.options("drill-secrets"))
         .drill(
-            new DrillRequest(
-                null, null, bucket, null, null, null, null, "secrets-test", null, null, live));
+            DrillRequest.builder()
+                .bucket(bucket)
+                .operator("secrets-test")
+                .sourceDatabase(live)
+                .build());
     stack
         .client
-        .newWorkflowStub(ListDrillsWorkflow.class, Restores.options("list-drills-secrets"))
-        .list(new DrillHistoryRequest(5));
+        .newWorkflowStub(
+            ListDrillsWorkflow.class,
+            Restores.options("list-drills-secrets"))
+        .list(DrillHistoryRequest.builder().limit(5).build());
     String monitorId = "freshness-secrets-" + System.nanoTime();
     var monitor =
         stack.client.newWorkflowStub(
@@ -270,8 +275,11 @@ class SecretsStayOutOfSightTest {
                 .build());
     WorkflowClient.start(
         monitor::monitor,
-        new FreshnessMonitorRequest(
-            List.of(bucket + "/daily/"), "PT1M", "secrets-test", null, null));
+        FreshnessMonitorRequest.builder()
+            .locations(List.of(bucket + "/daily/"))
+            .checkInterval("PT1M")
+            .operator("secrets-test")
+            .build());
     SeparateWorkerStack.await(
         "the monitor has looked at the bucket",
         Duration.ofSeconds(60),

@@ -205,7 +205,13 @@ class WeeklyRestoreEndToEndTest {
     return stack
         .client
         .newWorkflowStub(BackupWorkflow.class, options("weekly-backup"))
-        .backup(new BackupRequest(source, bucket, "schedule", null, "weekly", null));
+        .backup(
+            BackupRequest.builder()
+                .sourceDatabase(source)
+                .bucket(bucket)
+                .operator("schedule")
+                .kind("weekly")
+                .build());
   }
 
   private String putArchived(StorageClass storageClass) {

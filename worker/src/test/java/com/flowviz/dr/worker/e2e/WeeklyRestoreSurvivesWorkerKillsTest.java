@@ -48,7 +48,13 @@ class WeeklyRestoreSurvivesWorkerKillsTest {
                 .newWorkflowStub(
                     BackupWorkflow.class,
                     SeparateWorkerStack.options("weekly-backup-" + System.nanoTime()))
-                .backup(new BackupRequest(source, bucket, "schedule", null, "weekly", null));
+                .backup(
+                    BackupRequest.builder()
+                        .sourceDatabase(source)
+                        .bucket(bucket)
+                        .operator("schedule")
+                        .kind("weekly")
+                        .build());
         assertEquals(
             "DEEP_ARCHIVE",
             stack.s3.headObject(b -> b.bucket(bucket).key(backup.key())).storageClassAsString());

@@ -76,7 +76,12 @@ class WorkerStopsOnSigtermTest {
             .client
             .newWorkflowStub(
                 BackupWorkflow.class, SeparateWorkerStack.options("backup-" + System.nanoTime()))
-            .backup(new BackupRequest(source, bucket, "schedule", null));
+            .backup(
+                BackupRequest.builder()
+                    .sourceDatabase(source)
+                    .bucket(bucket)
+                    .operator("schedule")
+                    .build());
         String firstLive = TestPostgres.newSampleDatabase("flowviz", 20);
         RestoreResult first =
             restore(stack, "restore-" + System.nanoTime())

@@ -33,8 +33,4 @@ public record BackupRequest(
   public BackupRequestBuilder toBuilder() {
     return BackupRequestBuilder.builder(this);
   }
-
-  public BackupRequest(String sourceDatabase, String bucket, String operator, String reason) {
-    this(sourceDatabase, bucket, operator, reason, null, null);
-  }
 }

@@ -5,8 +5,6 @@ import com.flowviz.dr.activities.backup.BackupSpec;
 import com.flowviz.dr.activities.backup.BackupTaken;
 import com.flowviz.dr.activities.storage.ArchiveActivities;
 import com.flowviz.dr.activities.storage.RetentionReport;
-import com.flowviz.dr.workflows.Defaults;
-import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
 import com.flowviz.dr.workflows.common.AuditTrail;
@@ -18,38 +16,14 @@ import java.time.Instant;
 
 public class BackupWorkflowImpl implements BackupWorkflow {
 
-  static final String TAKE_BACKUP = "dump-encrypt-upload";
-  static final String CHECK_RETENTION = "check-retention";
-
-  private static boolean parseKind(String kind) {
-    if (kind == null || kind.isBlank() || kind.equalsIgnoreCase("daily")) {
-      return false;
-    }
-    if (kind.equalsIgnoreCase("weekly")) {
-      return true;
-    }
-    throw InputValidation.invalid(
-        "kind \"" + kind + "\" is not a backup kind; use \"daily\" or \"weekly\".");
-  }
-
   @Override
   public BackupResult backup(BackupRequest request) {
-    if (request == null) {
-      request = new BackupRequest(null, null, null, null);
-    }
-    String database =
-        InputValidation.databaseName(
-            "sourceDatabase",
-            request.sourceDatabase() == null ? Defaults.DATABASE : request.sourceDatabase());
-    String bucket =
-        request.bucket() == null
-            ? Defaults.BUCKET
-            : InputValidation.bucketName("bucket", request.bucket());
-    String operator = InputValidation.operator(request.operator());
-    InputValidation.freeText("reason", request.reason(), 2000);
-    boolean weekly = parseKind(request.kind());
-    String storageClass =
-        StorageClasses.parse(request.storageClass(), weekly ? "DEEP_ARCHIVE" : "STANDARD");
+    BackupPlan plan = BackupPlan.from(request);
+    String database = plan.database();
+    String bucket = plan.bucket();
+    String operator = plan.operator();
+    boolean weekly = plan.weekly();
+    String storageClass = plan.storageClass();
 
     // The key comes from the workflow's start time, so every retry writes the same object.
     Instant takenAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
@@ -72,7 +46,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
     try {
       BackupTaken taken =
           steps.run(
-              TAKE_BACKUP,
+              BackupSteps.TAKE_BACKUP,
               () ->
                   backups.takeBackup(new BackupSpec(database, bucket, key, storageClass, takenAt)),
               t ->
@@ -89,7 +63,7 @@ public class BackupWorkflowImpl implements BackupWorkflow {
             Workflow.newActivityStub(ArchiveActivities.class, ActivityTimeouts.QUICK);
         retention =
             steps.run(
-                CHECK_RETENTION,
+                BackupSteps.CHECK_RETENTION,
                 () -> archive.checkRetention(bucket),
                 r ->
                     r.compliant()
@@ -100,14 +74,15 @@ public class BackupWorkflowImpl implements BackupWorkflow {
                                 .map(f -> f.finding())
                                 .toList());
       }
-      return new BackupResult(
-          taken.bucket(),
-          taken.key(),
-          taken.manifestKey(),
-          storageClass,
-          taken.manifest(),
-          retention,
-          Duration.ofMillis(Workflow.currentTimeMillis() - takenAt.toEpochMilli()));
+      return BackupResult.builder()
+          .bucket(taken.bucket())
+          .key(taken.key())
+          .manifestKey(taken.manifestKey())
+          .storageClass(storageClass)
+          .manifest(taken.manifest())
+          .retention(retention)
+          .elapsed(Duration.ofMillis(Workflow.currentTimeMillis() - takenAt.toEpochMilli()))
+          .build();
     } finally {
       trail.awaitAll();
     }

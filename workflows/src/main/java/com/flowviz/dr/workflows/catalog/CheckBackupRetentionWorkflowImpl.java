@@ -2,8 +2,6 @@ package com.flowviz.dr.workflows.catalog;
 
 import com.flowviz.dr.activities.storage.ArchiveActivities;
 import com.flowviz.dr.activities.storage.RetentionReport;
-import com.flowviz.dr.workflows.Defaults;
-import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
 import io.temporal.workflow.Workflow;
 
@@ -14,10 +12,6 @@ public class CheckBackupRetentionWorkflowImpl implements CheckBackupRetentionWor
 
   @Override
   public RetentionReport check(RetentionCheckRequest request) {
-    String bucket =
-        request == null || request.bucket() == null
-            ? Defaults.BUCKET
-            : InputValidation.bucketName("bucket", request.bucket());
-    return archive.checkRetention(bucket);
+    return archive.checkRetention(RetentionCheckPlan.from(request).bucket());
   }
 }

@@ -4,7 +4,9 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The gates of a workflow where a person approves or rejects the next irreversible step (swap,
@@ -17,7 +19,7 @@ public final class ApprovalGates {
 
   private final List<String> gates;
   private final List<Decision> decisions = new ArrayList<>();
-  private final java.util.Set<String> passed = new java.util.HashSet<>();
+  private final Set<String> passed = new HashSet<>();
   private String pendingGate;
   private String question;
 

@@ -2,6 +2,7 @@ package com.flowviz.dr.workflows.common;
 
 import com.flowviz.dr.activities.audit.AuditActivities;
 import com.flowviz.dr.activities.audit.AuditEntry;
+import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.common.ForwardAuditEntriesWorkflow.AuditForwarding;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
@@ -132,7 +133,7 @@ public final class AuditTrail {
                                       info.getWorkflowId(), info.getRunId(), firstPending)
                                   + "-"
                                   + sequence)
-                          .setTaskQueue(com.flowviz.dr.workflows.TaskQueues.DR)
+                          .setTaskQueue(TaskQueues.DR)
                           .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
                           .setStaticSummary(
                               pendingEntries()

@@ -1,5 +1,6 @@
 package com.flowviz.dr.workflows.common;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -37,7 +38,7 @@ public final class Names {
   /** FNV-1a, 32 bits, as 8 hex digits: stable across JVMs and replays. */
   public static String shortHash(String value) {
     int hash = 0x811c9dc5;
-    for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
       hash ^= (b & 0xff);
       hash *= 0x01000193;
     }

@@ -6,6 +6,7 @@ import com.flowviz.dr.activities.notify.NotifyActivities;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -80,7 +81,7 @@ public final class Notifier {
                 + (round > 1 ? " (round " + round + ")" : ""));
         return;
       } catch (ActivityFailure e) {
-        if (e.getCause() instanceof io.temporal.failure.ApplicationFailure failure
+        if (e.getCause() instanceof ApplicationFailure failure
             && NotifyActivities.NOT_DELIVERED.equals(failure.getType())
             && failure.getDetails().getSize() > 0) {
           @SuppressWarnings("unchecked")

@@ -7,7 +7,9 @@ import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -41,10 +43,7 @@ public final class StepTracker {
    * unhealthy endpoint): the step is recorded FAILED then, not SUCCEEDED, and the result returned.
    */
   public <T> T runJudged(
-      String step,
-      Supplier<T> action,
-      java.util.function.Predicate<T> succeeded,
-      Function<T, String> describe) {
+      String step, Supplier<T> action, Predicate<T> succeeded, Function<T, String> describe) {
     int index = begin(step);
     try {
       T result = action.get();
@@ -110,7 +109,7 @@ public final class StepTracker {
     // replay.
     Workflow.getMetricsScope()
         .tagged(
-            java.util.Map.of(
+            Map.of(
                 "workflow_type",
                 Workflow.getInfo().getWorkflowType(),
                 "step",

@@ -21,7 +21,7 @@ record DrillPlan(
     Duration readinessTimeout) {
 
   static DrillPlan from(DrillRequest input, String workflowId) {
-    DrillRequest request = input == null ? DrillRequest.latest(null, null) : input;
+    DrillRequest request = input == null ? DrillRequest.builder().build() : input;
     String bucket =
         request.bucket() == null
             ? Defaults.BUCKET

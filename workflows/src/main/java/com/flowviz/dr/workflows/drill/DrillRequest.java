@@ -49,32 +49,8 @@ public record DrillRequest(
     return DrillRequestBuilder.builder(this);
   }
 
-  public DrillRequest(
-      String backupKey,
-      String backupPrefix,
-      String bucket,
-      String databaseName,
-      String instanceName,
-      String region,
-      Boolean keepScratch,
-      String operator,
-      String reason,
-      String readinessTimeout) {
-    this(
-        backupKey,
-        backupPrefix,
-        bucket,
-        databaseName,
-        instanceName,
-        region,
-        keepScratch,
-        operator,
-        reason,
-        readinessTimeout,
-        null);
-  }
-
+  /** A drill of the newest daily backup in {@code bucket}, every other input at its default. */
   public static DrillRequest latest(String bucket, String operator) {
-    return new DrillRequest(null, null, bucket, null, null, null, null, operator, null, null);
+    return builder().bucket(bucket).operator(operator).build();
   }
 }

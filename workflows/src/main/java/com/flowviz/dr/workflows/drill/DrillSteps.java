@@ -12,6 +12,11 @@ final class DrillSteps {
   static final String TEARDOWN = "teardown-scratch-instance";
   static final String RECORD_REPORT = "record-drill-report";
 
+  /** The audit entries of the drill as a whole. */
+  static final String PROCEDURE = "drill";
+
+  static final String REQUESTED = PROCEDURE + "-requested";
+
   /** The prefix of the restore's own steps in the report. */
   static final String RESTORE_STEP_PREFIX = "restore/";
 

@@ -2,7 +2,6 @@ package com.flowviz.dr.workflows.drill;
 
 import com.flowviz.dr.activities.drill.DrillActivities;
 import com.flowviz.dr.activities.drill.DrillReport;
-import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
@@ -15,11 +14,7 @@ public class ListDrillsWorkflowImpl implements ListDrillsWorkflow {
 
   @Override
   public DrillHistory list(DrillHistoryRequest request) {
-    int limit = request == null || request.limit() == null ? 10 : request.limit();
-    if (limit < 1 || limit > 500) {
-      throw InputValidation.invalid(
-          "limit " + limit + " is out of range: ask for 1 to 500 drills.");
-    }
+    int limit = DrillHistoryPlan.from(request).limit();
     List<DrillReport> reports = drills.recentDrillReports(limit);
     return new DrillHistory(
         reports, RtoTrend.of(reports, Instant.ofEpochMilli(Workflow.currentTimeMillis())));

@@ -14,6 +14,7 @@ import com.flowviz.dr.activities.provision.ProvisionedInstance;
 import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
+import com.flowviz.dr.workflows.RecoveryObjectives;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflow;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreRequest;
@@ -32,6 +33,7 @@ import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import com.flowviz.dr.workflows.restore.RestoreSteps;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -40,6 +42,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
 
@@ -55,7 +58,7 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
       Workflow.newActivityStub(ProvisionActivities.class, ActivityTimeouts.PROVISIONING);
 
   /** Storage classes that must be retrieved before a byte can be read. */
-  private static final java.util.Set<String> ARCHIVED = java.util.Set.of("GLACIER", "DEEP_ARCHIVE");
+  private static final Set<String> ARCHIVED = Set.of("GLACIER", "DEEP_ARCHIVE");
 
   private StepTracker steps;
   private BackupObject backup;
@@ -73,7 +76,7 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
     steps = new StepTracker(trail);
     Notifier notifier = new Notifier(trail, drillId);
     trail.record(
-        "drill-requested",
+        DrillSteps.REQUESTED,
         StepRecord.RUNNING,
         "restore "
             + (plan.selector().key() == null
@@ -168,7 +171,7 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
                     notifier));
     if (failure != null) {
       if (cancelled) {
-        throw new io.temporal.failure.CanceledFailure(
+        throw new CanceledFailure(
             "drill cancelled; scratch instance " + (report.scratchTornDown() ? "removed" : "kept"));
       }
       throw ApplicationFailure.newNonRetryableFailure(
@@ -195,7 +198,7 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
     boolean tornDown = tearDown(plan);
     DrillReport report = report(drillId, plan, startedAt, verifiedAt, restored, failure, tornDown);
     steps.run(RECORD_REPORT, () -> drills.recordDrillReport(report), "kept in the audit store");
-    trail.record("drill", report.outcome(), summary(report));
+    trail.record(DrillSteps.PROCEDURE, report.outcome(), summary(report));
     if (failure != null) {
       notifier.send(
           "failed",
@@ -314,8 +317,8 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
         age == null ? null : age.verdict(),
         rto == null ? null : rto.achieved(),
         rto == null ? null : rto.verdict(),
-        com.flowviz.dr.workflows.RecoveryObjectives.RTO_TARGET,
-        com.flowviz.dr.workflows.RecoveryObjectives.RTO_MAXIMUM,
+        RecoveryObjectives.RTO_TARGET,
+        RecoveryObjectives.RTO_MAXIMUM,
         restored == null ? null : restored.verification().passed(),
         restored == null
             ? List.of()

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Where the restore time is heading: a least-squares line through the passed drills' RTOs over
@@ -173,6 +174,6 @@ public record RtoTrend(
     }
     return s >= 60
         ? (s / 60) + " min" + (s % 60 == 0 ? "" : " " + (s % 60) + " s")
-        : String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+        : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 }

@@ -1,5 +1,16 @@
 package com.flowviz.dr.workflows.failover;
 
+import static com.flowviz.dr.workflows.failover.FailoverSteps.APPROVE_DNS;
+import static com.flowviz.dr.workflows.failover.FailoverSteps.APPROVE_FAILBACK_DATA_LOSS;
+import static com.flowviz.dr.workflows.failover.FailoverSteps.APPROVE_STALE_BACKUP;
+import static com.flowviz.dr.workflows.failover.FailoverSteps.CHECK_FRESHNESS;
+import static com.flowviz.dr.workflows.failover.FailoverSteps.COMPARE_REPLICATION;
+import static com.flowviz.dr.workflows.failover.FailoverSteps.PROBE_HEALTH;
+import static com.flowviz.dr.workflows.failover.FailoverSteps.PROVISION;
+import static com.flowviz.dr.workflows.failover.FailoverSteps.RESTORE;
+import static com.flowviz.dr.workflows.failover.FailoverSteps.SWITCH_DNS;
+import static com.flowviz.dr.workflows.failover.FailoverSteps.WAIT_IN_SYNC;
+
 import com.flowviz.dr.activities.dns.DnsActivities;
 import com.flowviz.dr.activities.dns.DnsChange;
 import com.flowviz.dr.activities.dns.DnsChangeRequest;
@@ -17,7 +28,7 @@ import com.flowviz.dr.workflows.common.ActivityTimeouts;
 import com.flowviz.dr.workflows.common.ApprovalGates;
 import com.flowviz.dr.workflows.common.AuditTrail;
 import com.flowviz.dr.workflows.common.Decision;
-import com.flowviz.dr.workflows.common.Failures;
+import com.flowviz.dr.workflows.common.ProcedureEnvelope;
 import com.flowviz.dr.workflows.common.RpoAssessment;
 import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.workflows.common.StepRecord;
@@ -27,6 +38,7 @@ import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
@@ -37,17 +49,6 @@ import java.util.List;
 import java.util.Map;
 
 public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkflow {
-
-  static final String CHECK_FRESHNESS = "check-backup-freshness";
-  static final String COMPARE_REPLICATION = "compare-replication-lag";
-  static final String APPROVE_STALE_BACKUP = "approve-stale-backup";
-  static final String APPROVE_FAILBACK_DATA_LOSS = "approve-failback-data-loss";
-  static final String PROVISION = "provision-region-stack";
-  static final String RESTORE = "restore-with-runbook-4.1";
-  static final String APPROVE_DNS = "approve-dns-switch";
-  static final String SWITCH_DNS = "switch-dns";
-  static final String WAIT_IN_SYNC = "wait-dns-in-sync";
-  static final String PROBE_HEALTH = "probe-public-health";
 
   /** Names the skipped comparison as a step of its own when the compared region cannot be read. */
   private static final String COMPARED_REGION_UNREACHABLE =
@@ -97,9 +98,9 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
     }
     try {
       verification.checkHealthUrl(plan.healthUrl());
-    } catch (io.temporal.failure.ActivityFailure e) {
+    } catch (ActivityFailure e) {
       if (e.getCause() instanceof ApplicationFailure refused
-          && com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT.equals(refused.getType())) {
+          && FailureTypes.INVALID_INPUT.equals(refused.getType())) {
         throw ApplicationFailure.newNonRetryableFailure(
             refused.getOriginalMessage(), refused.getType());
       }
@@ -128,176 +129,171 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
             + ")"
             + (plan.reason().isEmpty() ? "" : "; reason: " + plan.reason()));
     try {
-      freshness = steps.run(CHECK_FRESHNESS, this::checkFreshness, FailoverText::freshness);
-      if (!freshness.compared().reachable()
-          && Workflow.getVersion(COMPARED_REGION_UNREACHABLE, Workflow.DEFAULT_VERSION, 1) == 1) {
-        // 2.5: the region we fail over from is down. Its bucket is only a comparison, so the
-        // failover goes on from the DR side and says which check it could not make.
-        steps.skip(COMPARE_REPLICATION, FailoverText.comparisonSkipped(freshness, plan));
-      }
-      trail.backupKey(freshness.source().newest().key());
-      RunSearchAttributes.backupKey(freshness.source().newest().key());
-      if (plan.failback()
-          && Workflow.getVersion(FAILBACK_GUARDS_NEWER_DR_DATA, Workflow.DEFAULT_VERSION, 1) == 1) {
-        String loss = FailoverText.failbackLoss(freshness, plan);
-        if (loss != null) {
-          // Restoring the primary's backup over what the DR side wrote since is a data loss a
-          // person must accept; a pre-approved DNS policy does not cover it.
-          Decision lossDecision =
-              steps.run(
-                  APPROVE_FAILBACK_DATA_LOSS,
-                  () ->
-                      gates.await(
-                          Decision.FAILBACK_DATA_LOSS,
-                          plan.approvalTimeout(),
-                          FailoverText.failbackLossQuestion(loss, plan)),
-                  FailoverText::decision);
-          if (lossDecision == null || !lossDecision.approve()) {
-            String outcome =
-                lossDecision == null
-                    ? FailoverResult.APPROVAL_TIMED_OUT
-                    : FailoverResult.FAILBACK_DATA_LOSS_REJECTED;
-            trail.record(
-                plan.direction(),
-                outcome,
-                FailoverText.decision(lossDecision)
-                    + "; "
-                    + loss
-                    + "; nothing was provisioned or changed");
-            return result(startedAt, outcome, null, null, null, null);
-          }
-        }
-      }
-      if (freshness.rpo().verdict().equals(RpoAssessment.ABOVE_MAXIMUM)) {
-        Decision staleDecision =
-            steps.run(
-                APPROVE_STALE_BACKUP,
-                () ->
-                    gates.await(
-                        Decision.STALE_BACKUP,
-                        plan.approvalTimeout(),
-                        FailoverText.staleQuestion(freshness, plan)),
-                FailoverText::decision);
-        if (staleDecision == null || !staleDecision.approve()) {
-          String outcome =
-              staleDecision == null
-                  ? FailoverResult.APPROVAL_TIMED_OUT
-                  : FailoverResult.STALE_BACKUP_REJECTED;
-          trail.record(
-              plan.direction(),
-              outcome,
-              FailoverText.decision(staleDecision) + "; nothing was provisioned or changed");
-          return result(startedAt, outcome, null, null, null, null);
-        }
-      }
-      StackOutputs stack =
-          steps.run(
-              PROVISION,
-              () -> infrastructure.applyStack(new StackSpec(plan.workspace(), plan.targetRegion())),
-              s ->
-                  "terraform workspace "
-                      + s.workspace()
-                      + " in "
-                      + s.region()
-                      + ": database "
-                      + s.database().describe()
-                      + ", outputs "
-                      + s.outputs().keySet());
-      RestoreResult restored =
-          steps.run(
-              RESTORE,
-              () -> restoreWithRunbook41(stack),
-              r ->
-                  r.outcome()
-                      + ", verification "
-                      + (r.verification().passed() ? "passed" : "FAILED")
-                      + ", backup "
-                      + r.backup().key());
-
-      Decision dnsDecision;
-      if (plan.preApproved()) {
-        dnsDecision =
-            gates.offer(
-                Decision.approve(
-                    Decision.DNS_SWITCH, plan.preApprovedBy(), "pre-approved by policy"));
-        steps.skip(APPROVE_DNS, "pre-approved by " + plan.preApprovedBy());
-      } else {
-        dnsDecision =
-            steps.run(
-                APPROVE_DNS,
-                () ->
-                    gates.await(
-                        Decision.DNS_SWITCH,
-                        plan.approvalTimeout(),
-                        FailoverText.dnsQuestion(plan, stack, restored)),
-                FailoverText::decision);
-      }
-      if (dnsDecision == null || !dnsDecision.approve()) {
-        String outcome =
-            dnsDecision == null
-                ? FailoverResult.APPROVAL_TIMED_OUT
-                : FailoverResult.DNS_SWITCH_REJECTED;
-        trail.record(
-            plan.direction(),
-            outcome,
-            FailoverText.decision(dnsDecision)
-                + "; DNS unchanged, the "
-                + plan.targetRegion()
-                + " stack stays up for the operator to decide");
-        return result(startedAt, outcome, stack, restored, null, null);
-      }
-
-      Map<String, String> variables = new HashMap<>(stack.outputs());
-      variables.put("region", plan.targetRegion());
-      DnsChange change =
-          steps.run(
-              SWITCH_DNS,
-              () ->
-                  dns.applyChangeBatch(
-                      new DnsChangeRequest(
-                          plan.hostedZoneId(),
-                          plan.changeBatch(),
-                          variables,
-                          Workflow.getInfo().getWorkflowId())),
-              c ->
-                  (c.alreadyApplied()
-                          ? "records already held the values: "
-                          : "UPSERT " + c.changeId() + ": ")
-                      + c.records());
-      DnsChange synced = steps.run(WAIT_IN_SYNC, () -> awaitInSync(change), c -> c.status());
-      HealthReport health =
-          steps.run(
-              PROBE_HEALTH,
-              () -> verification.probeHealth(plan.healthUrl(), plan.healthDeadline()),
-              FailoverText::health);
-      String outcome =
-          health.healthy() ? FailoverResult.SWITCHED : FailoverResult.SWITCHED_UNHEALTHY;
-      trail.record(
-          plan.direction(),
-          outcome,
-          "DNS points at "
-              + plan.targetRegion()
-              + (health.healthy()
-                  ? "; healthy"
-                  : "; the health check never passed ("
-                      + FailoverText.health(health)
-                      + "); DNS is left as it is for the operator"));
-      return result(startedAt, outcome, stack, restored, synced, health);
-    } catch (RuntimeException e) {
-      boolean cancelled = StepTracker.isCancellation(e);
-      trail.record(
-          plan.direction(),
-          cancelled ? StepRecord.CANCELLED : StepRecord.FAILED,
-          Failures.rootMessage(e));
-      if (cancelled || e instanceof ApplicationFailure) {
-        throw e;
-      }
-      String type = Failures.rootType(e);
-      throw ApplicationFailure.newNonRetryableFailureWithCause(
-          Failures.rootMessage(e), type == null ? "FailoverFailed" : type, e);
+      return ProcedureEnvelope.run(
+          "FailoverFailed",
+          () -> switchRegion(startedAt, trail),
+          failure -> trail.record(plan.direction(), failure.stepStatus(), failure.message()));
     } finally {
       trail.awaitAll();
     }
+  }
+
+  /** Runbook 4.4 from the backup's freshness to the health of the switched region. */
+  private FailoverResult switchRegion(Instant startedAt, AuditTrail trail) {
+    freshness = steps.run(CHECK_FRESHNESS, this::checkFreshness, FailoverText::freshness);
+    if (!freshness.compared().reachable()
+        && Workflow.getVersion(COMPARED_REGION_UNREACHABLE, Workflow.DEFAULT_VERSION, 1) == 1) {
+      // 2.5: the region we fail over from is down. Its bucket is only a comparison, so the
+      // failover goes on from the DR side and says which check it could not make.
+      steps.skip(COMPARE_REPLICATION, FailoverText.comparisonSkipped(freshness, plan));
+    }
+    trail.backupKey(freshness.source().newest().key());
+    RunSearchAttributes.backupKey(freshness.source().newest().key());
+    if (plan.failback()
+        && Workflow.getVersion(FAILBACK_GUARDS_NEWER_DR_DATA, Workflow.DEFAULT_VERSION, 1) == 1) {
+      String loss = FailoverText.failbackLoss(freshness, plan);
+      if (loss != null) {
+        // Restoring the primary's backup over what the DR side wrote since is a data loss a
+        // person must accept; a pre-approved DNS policy does not cover it.
+        Decision lossDecision =
+            steps.run(
+                APPROVE_FAILBACK_DATA_LOSS,
+                () ->
+                    gates.await(
+                        Decision.FAILBACK_DATA_LOSS,
+                        plan.approvalTimeout(),
+                        FailoverText.failbackLossQuestion(loss, plan)),
+                FailoverText::decision);
+        if (lossDecision == null || !lossDecision.approve()) {
+          String outcome =
+              lossDecision == null
+                  ? FailoverResult.APPROVAL_TIMED_OUT
+                  : FailoverResult.FAILBACK_DATA_LOSS_REJECTED;
+          trail.record(
+              plan.direction(),
+              outcome,
+              FailoverText.decision(lossDecision)
+                  + "; "
+                  + loss
+                  + "; nothing was provisioned or changed");
+          return result(startedAt, outcome, null, null, null, null);
+        }
+      }
+    }
+    if (freshness.rpo().verdict().equals(RpoAssessment.ABOVE_MAXIMUM)) {
+      Decision staleDecision =
+          steps.run(
+              APPROVE_STALE_BACKUP,
+              () ->
+                  gates.await(
+                      Decision.STALE_BACKUP,
+                      plan.approvalTimeout(),
+                      FailoverText.staleQuestion(freshness, plan)),
+              FailoverText::decision);
+      if (staleDecision == null || !staleDecision.approve()) {
+        String outcome =
+            staleDecision == null
+                ? FailoverResult.APPROVAL_TIMED_OUT
+                : FailoverResult.STALE_BACKUP_REJECTED;
+        trail.record(
+            plan.direction(),
+            outcome,
+            FailoverText.decision(staleDecision) + "; nothing was provisioned or changed");
+        return result(startedAt, outcome, null, null, null, null);
+      }
+    }
+    StackOutputs stack =
+        steps.run(
+            PROVISION,
+            () -> infrastructure.applyStack(new StackSpec(plan.workspace(), plan.targetRegion())),
+            s ->
+                "terraform workspace "
+                    + s.workspace()
+                    + " in "
+                    + s.region()
+                    + ": database "
+                    + s.database().describe()
+                    + ", outputs "
+                    + s.outputs().keySet());
+    RestoreResult restored =
+        steps.run(
+            RESTORE,
+            () -> restoreWithRunbook41(stack),
+            r ->
+                r.outcome()
+                    + ", verification "
+                    + (r.verification().passed() ? "passed" : "FAILED")
+                    + ", backup "
+                    + r.backup().key());
+
+    Decision dnsDecision;
+    if (plan.preApproved()) {
+      dnsDecision =
+          gates.offer(
+              Decision.approve(
+                  Decision.DNS_SWITCH, plan.preApprovedBy(), "pre-approved by policy"));
+      steps.skip(APPROVE_DNS, "pre-approved by " + plan.preApprovedBy());
+    } else {
+      dnsDecision =
+          steps.run(
+              APPROVE_DNS,
+              () ->
+                  gates.await(
+                      Decision.DNS_SWITCH,
+                      plan.approvalTimeout(),
+                      FailoverText.dnsQuestion(plan, stack, restored)),
+              FailoverText::decision);
+    }
+    if (dnsDecision == null || !dnsDecision.approve()) {
+      String outcome =
+          dnsDecision == null
+              ? FailoverResult.APPROVAL_TIMED_OUT
+              : FailoverResult.DNS_SWITCH_REJECTED;
+      trail.record(
+          plan.direction(),
+          outcome,
+          FailoverText.decision(dnsDecision)
+              + "; DNS unchanged, the "
+              + plan.targetRegion()
+              + " stack stays up for the operator to decide");
+      return result(startedAt, outcome, stack, restored, null, null);
+    }
+
+    Map<String, String> variables = new HashMap<>(stack.outputs());
+    variables.put("region", plan.targetRegion());
+    DnsChange change =
+        steps.run(
+            SWITCH_DNS,
+            () ->
+                dns.applyChangeBatch(
+                    new DnsChangeRequest(
+                        plan.hostedZoneId(),
+                        plan.changeBatch(),
+                        variables,
+                        Workflow.getInfo().getWorkflowId())),
+            c ->
+                (c.alreadyApplied()
+                        ? "records already held the values: "
+                        : "UPSERT " + c.changeId() + ": ")
+                    + c.records());
+    DnsChange synced = steps.run(WAIT_IN_SYNC, () -> awaitInSync(change), c -> c.status());
+    HealthReport health =
+        steps.run(
+            PROBE_HEALTH,
+            () -> verification.probeHealth(plan.healthUrl(), plan.healthDeadline()),
+            FailoverText::health);
+    String outcome = health.healthy() ? FailoverResult.SWITCHED : FailoverResult.SWITCHED_UNHEALTHY;
+    trail.record(
+        plan.direction(),
+        outcome,
+        "DNS points at "
+            + plan.targetRegion()
+            + (health.healthy()
+                ? "; healthy"
+                : "; the health check never passed ("
+                    + FailoverText.health(health)
+                    + "); DNS is left as it is for the operator"));
+    return result(startedAt, outcome, stack, restored, synced, health);
   }
 
   private FreshnessReport checkFreshness() {
@@ -401,17 +397,18 @@ public class CrossRegionFailoverWorkflowImpl implements CrossRegionFailoverWorkf
       RestoreResult restored,
       DnsChange change,
       HealthReport health) {
-    return new FailoverResult(
-        plan.direction(),
-        outcome,
-        freshness,
-        stack,
-        restored,
-        change,
-        health,
-        gates.decisions(),
-        steps.steps(),
-        Duration.between(startedAt, now()));
+    return FailoverResult.builder()
+        .direction(plan.direction())
+        .outcome(outcome)
+        .freshness(freshness)
+        .stack(stack)
+        .restore(restored)
+        .dns(change)
+        .health(health)
+        .decisions(gates.decisions())
+        .steps(steps.steps())
+        .elapsed(Duration.between(startedAt, now()))
+        .build();
   }
 
   @Override

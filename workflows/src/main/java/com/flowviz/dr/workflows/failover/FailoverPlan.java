@@ -1,10 +1,12 @@
 package com.flowviz.dr.workflows.failover;
 
+import com.flowviz.dr.activities.verify.HealthUrls;
 import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.DurationInput;
 import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.InstantInput;
 import com.flowviz.dr.workflows.RegionInput;
+import io.temporal.workflow.Workflow;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +44,7 @@ record FailoverPlan(
 
   static FailoverPlan from(FailoverRequest request, Instant now) {
     if (request == null) {
-      request = FailoverRequest.failover(null, null);
+      request = FailoverRequest.builder().build();
     }
     String direction =
         request.direction() == null ? "failover" : request.direction().trim().toLowerCase();
@@ -106,10 +108,8 @@ record FailoverPlan(
           "healthUrl \"" + InputValidation.printable(healthUrl) + "\" is not an http(s) URL.");
     }
     if (request.healthUrl() != null
-        && io.temporal.workflow.Workflow.getVersion(
-                "failover-health-url-rules", io.temporal.workflow.Workflow.DEFAULT_VERSION, 1)
-            >= 1) {
-      String problem = com.flowviz.dr.activities.verify.HealthUrls.problem(healthUri);
+        && Workflow.getVersion("failover-health-url-rules", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      String problem = HealthUrls.problem(healthUri);
       if (problem != null) {
         throw InputValidation.invalid(
             "healthUrl \""

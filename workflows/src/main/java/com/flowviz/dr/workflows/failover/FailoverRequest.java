@@ -59,24 +59,8 @@ public record FailoverRequest(
     return FailoverRequestBuilder.builder(this);
   }
 
+  /** A failover to the DR region with every role at its default. */
   public static FailoverRequest failover(String operator, String reason) {
-    return new FailoverRequest(
-        "failover",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        operator,
-        reason,
-        null);
+    return builder().direction("failover").operator(operator).reason(reason).build();
   }
 }

@@ -6,6 +6,7 @@ import com.flowviz.dr.activities.verify.HealthReport;
 import com.flowviz.dr.workflows.RecoveryObjectives;
 import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.restore.RestoreResult;
+import java.time.Duration;
 
 /** The words the failover uses in its steps, questions and audit entries. */
 final class FailoverText {
@@ -98,8 +99,8 @@ final class FailoverText {
           + primary
           + "; restoring that backup loses all of it";
     }
-    java.time.Duration newer = f.replicationLag();
-    if (newer.compareTo(java.time.Duration.ZERO) <= 0) {
+    Duration newer = f.replicationLag();
+    if (newer.compareTo(Duration.ZERO) <= 0) {
       return null;
     }
     String span = newer.toMinutes() == 0 ? newer.toSeconds() + "s" : hours(newer);
@@ -177,7 +178,7 @@ final class FailoverText {
                 + last.detail());
   }
 
-  static String hours(java.time.Duration d) {
+  static String hours(Duration d) {
     long minutes = d.toMinutes();
     return minutes < 60
         ? minutes + "m"

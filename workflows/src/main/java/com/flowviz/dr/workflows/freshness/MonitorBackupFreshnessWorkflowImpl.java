@@ -2,9 +2,6 @@ package com.flowviz.dr.workflows.freshness;
 
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.storage.BucketFreshness;
-import com.flowviz.dr.workflows.Defaults;
-import com.flowviz.dr.workflows.DurationInput;
-import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.RecoveryObjectives;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
 import com.flowviz.dr.workflows.common.AuditTrail;
@@ -20,11 +17,6 @@ import java.util.Map;
 
 public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnessWorkflow {
 
-  private static final List<String> DEFAULT_LOCATIONS =
-      List.of(
-          Defaults.BUCKET + "/" + Defaults.DAILY_PREFIX,
-          Defaults.DR_BUCKET + "/" + Defaults.DAILY_PREFIX + "@us-west-2");
-
   private final BackupStorageActivities storage =
       Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
   private final Map<String, LocationFreshness> locations = new LinkedHashMap<>();
@@ -34,26 +26,14 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
   @Override
   public void monitor(FreshnessMonitorRequest input) {
     FreshnessMonitorRequest request =
-        input == null ? new FreshnessMonitorRequest(null, null, null, null, null) : input;
-    Duration interval =
-        DurationInput.parse(
-            "checkInterval",
-            request.checkInterval(),
-            Duration.ofMinutes(10),
-            Duration.ofMinutes(1),
-            Duration.ofHours(6));
-    int checksPerRun = request.checksPerRun() == null ? 144 : request.checksPerRun();
-    if (checksPerRun < 1 || checksPerRun > 10_000) {
-      throw InputValidation.invalid(
-          "checksPerRun " + checksPerRun + " is out of range: 1 to 10000.");
-    }
-    String operator = InputValidation.operator(request.operator());
-    List<String> given =
-        request.locations() == null || request.locations().isEmpty()
-            ? DEFAULT_LOCATIONS
-            : request.locations();
-    for (String location : given) {
-      locations.put(location, parse(location));
+        input == null ? FreshnessMonitorRequest.builder().build() : input;
+    FreshnessPlan plan = FreshnessPlan.from(request);
+    Duration interval = plan.interval();
+    int checksPerRun = plan.checksPerRun();
+    String operator = plan.operator();
+    List<String> given = plan.given();
+    for (LocationFreshness parsed : plan.locations()) {
+      locations.put(parsed.location(), parsed);
     }
     if (request.state() != null) {
       for (LocationFreshness carried : request.state()) {
@@ -65,7 +45,8 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
       notifiers.put(
           l.location(),
           new Notifier(
-              trail, "backup-freshness-" + l.bucket() + "-" + l.prefix().replace('/', '-')));
+              trail,
+              FreshnessSteps.NOTIFIER_PREFIX + l.bucket() + "-" + l.prefix().replace('/', '-')));
     }
 
     for (int check = 0; check < checksPerRun; check++) {
@@ -81,8 +62,13 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
     }
     trail.awaitAll();
     Workflow.continueAsNew(
-        new FreshnessMonitorRequest(
-            given, interval.toString(), operator, checksPerRun, List.copyOf(locations.values())));
+        FreshnessMonitorRequest.builder()
+            .locations(given)
+            .checkInterval(interval.toString())
+            .operator(operator)
+            .checksPerRun(checksPerRun)
+            .state(List.copyOf(locations.values()))
+            .build());
   }
 
   private LocationFreshness check(LocationFreshness last, AuditTrail trail) {
@@ -107,7 +93,7 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
                 + "); its RPO exposure is unknown",
             Map.of("location", where));
         trail.record(
-            "backup-freshness", StepRecord.FAILED, where + " cannot be read: " + found.problem());
+            FreshnessSteps.CHECK, StepRecord.FAILED, where + " cannot be read: " + found.problem());
       }
       // An unreadable bucket leaves what was known of its breach as it was.
       return new LocationFreshness(
@@ -163,7 +149,7 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
               + (maximum ? "maximum" : "target")
               + "; an incident now would lose at least that much data",
           details);
-      trail.record("backup-freshness", "BREACH", where + ": " + newest);
+      trail.record(FreshnessSteps.CHECK, "BREACH", where + ": " + newest);
     } else if (level.equals(LocationFreshness.ABOVE_MAXIMUM)
         && LocationFreshness.ABOVE_TARGET.equals(last.level())) {
       alerts++;
@@ -179,7 +165,7 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
               + breachSince
               + ")",
           details);
-      trail.record("backup-freshness", "BREACH", where + ": beyond the maximum, " + newest);
+      trail.record(FreshnessSteps.CHECK, "BREACH", where + ": beyond the maximum, " + newest);
     } else if (level.equals(LocationFreshness.OK) && wasBreached) {
       alerts++;
       notifier.send(
@@ -195,7 +181,9 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
               + ")",
           details);
       trail.record(
-          "backup-freshness", StepRecord.SUCCEEDED, where + ": within the target again, " + newest);
+          FreshnessSteps.CHECK,
+          StepRecord.SUCCEEDED,
+          where + ": within the target again, " + newest);
       breachSince = null;
     }
     return new LocationFreshness(

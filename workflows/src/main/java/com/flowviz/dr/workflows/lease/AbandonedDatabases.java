@@ -20,6 +20,9 @@ import java.util.List;
  */
 public final class AbandonedDatabases {
 
+  /** The audit trail's step for each database opened again, or for the look that failed. */
+  static final String REOPEN = "reopen-abandoned-database";
+
   /** Short: a server that does not answer is the procedure's own business, not this look's. */
   private static final ActivityOptions OPTIONS =
       ActivityOptions.newBuilder()
@@ -43,7 +46,7 @@ public final class AbandonedDatabases {
       List<ReopenedDatabase> reopened = postgres.reopenAbandonedDatabases(ownDatabase, server);
       for (ReopenedDatabase r : reopened == null ? List.<ReopenedDatabase>of() : reopened) {
         trail.record(
-            "reopen-abandoned-database",
+            REOPEN,
             StepRecord.SUCCEEDED,
             "opened "
                 + r.describe()
@@ -53,7 +56,7 @@ public final class AbandonedDatabases {
       // The procedure's own steps meet an unreachable server and say so; this look does not hold
       // them up.
       trail.record(
-          "reopen-abandoned-database",
+          REOPEN,
           StepRecord.SKIPPED,
           "could not look for databases left closed: " + Failures.rootMessage(e));
     }

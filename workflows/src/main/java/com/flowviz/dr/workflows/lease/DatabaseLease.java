@@ -95,7 +95,13 @@ public final class DatabaseLease {
     while (true) {
       DatabaseLease taken =
           tryStart(
-              id, new LeaseRequest(serverName(server), database, info.getWorkflowId(), procedure));
+              id,
+              LeaseRequest.builder()
+                  .server(serverName(server))
+                  .database(database)
+                  .holderWorkflowId(info.getWorkflowId())
+                  .procedure(procedure)
+                  .build());
       if (taken != null) {
         return taken;
       }

@@ -60,43 +60,11 @@ public record NewInstanceRequest(
     return NewInstanceRequestBuilder.builder(this);
   }
 
-  public NewInstanceRequest(
-      String backupKey,
-      String restorePointBefore,
-      String backupPrefix,
-      String bucket,
-      String instanceName,
-      String region,
-      String databaseName,
-      String operator,
-      String reason,
-      String incidentAt,
-      Boolean keepOnFailure,
-      String readinessTimeout,
-      String repointApproval,
-      String approvalTimeout,
-      Boolean acceptUnsigned,
-      String unsignedReason) {
-    this(
-        backupKey,
-        restorePointBefore,
-        backupPrefix,
-        bucket,
-        instanceName,
-        region,
-        databaseName,
-        operator,
-        reason,
-        incidentAt,
-        keepOnFailure,
-        readinessTimeout,
-        repointApproval,
-        approvalTimeout,
-        acceptUnsigned,
-        unsignedReason,
-        null);
-  }
-
+  /**
+   * The fourteen inputs before signatures and the named source database; kept only for the incident
+   * procedure's call, which issue 16's incident split replaces with the builder.
+   */
+  @Deprecated(forRemoval = true)
   public NewInstanceRequest(
       String backupKey,
       String restorePointBefore,
@@ -128,41 +96,12 @@ public record NewInstanceRequest(
         repointApproval,
         approvalTimeout,
         null,
-        null);
-  }
-
-  public NewInstanceRequest(
-      String backupKey,
-      String restorePointBefore,
-      String backupPrefix,
-      String bucket,
-      String instanceName,
-      String region,
-      String databaseName,
-      String operator,
-      String reason,
-      String incidentAt,
-      Boolean keepOnFailure,
-      String readinessTimeout) {
-    this(
-        backupKey,
-        restorePointBefore,
-        backupPrefix,
-        bucket,
-        instanceName,
-        region,
-        databaseName,
-        operator,
-        reason,
-        incidentAt,
-        keepOnFailure,
-        readinessTimeout,
         null,
         null);
   }
 
+  /** The newest backup of {@code databaseName} onto a new instance, every other input default. */
   public static NewInstanceRequest latest(String databaseName, String operator, String reason) {
-    return new NewInstanceRequest(
-        null, null, null, null, null, null, databaseName, operator, reason, null, null, null);
+    return builder().databaseName(databaseName).operator(operator).reason(reason).build();
   }
 }

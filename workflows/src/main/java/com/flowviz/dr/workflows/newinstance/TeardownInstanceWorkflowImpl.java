@@ -1,8 +1,6 @@
 package com.flowviz.dr.workflows.newinstance;
 
-import com.flowviz.dr.activities.provision.InstanceSpec;
 import com.flowviz.dr.activities.provision.ProvisionActivities;
-import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
 import com.flowviz.dr.workflows.common.AuditTrail;
 import com.flowviz.dr.workflows.common.StepTracker;
@@ -24,22 +22,17 @@ public class TeardownInstanceWorkflowImpl implements TeardownInstanceWorkflow {
 
   @Override
   public boolean teardown(TeardownInstanceRequest request) {
-    InputValidation.instanceName("instanceName", request == null ? null : request.instanceName());
-    AuditTrail trail = new AuditTrail(InputValidation.operator(request.operator()));
+    TeardownPlan plan = TeardownPlan.from(request);
+    AuditTrail trail = new AuditTrail(plan.operator());
     try {
       return new StepTracker(trail)
           .run(
-              "teardown-instance",
-              () ->
-                  provisioning.teardownInstance(
-                      new InstanceSpec(request.instanceName(), request.region())),
+              NewInstanceSteps.TEARDOWN,
+              () -> provisioning.teardownInstance(plan.instance()),
               removed ->
                   (removed ? "removed " : "there was no ")
-                      + request.instanceName()
-                      + (request.reason() == null
-                          ? ""
-                          : "; reason: "
-                              + InputValidation.freeText("reason", request.reason(), 2000)));
+                      + plan.instance().name()
+                      + plan.reasonNote());
     } finally {
       trail.awaitAll();
     }

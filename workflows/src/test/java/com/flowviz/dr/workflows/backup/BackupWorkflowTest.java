@@ -21,7 +21,10 @@ import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.storage.RetentionFinding;
 import com.flowviz.dr.activities.storage.RetentionReport;
 import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.TestEnvironments;
+import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -48,11 +51,11 @@ class BackupWorkflowTest {
 
   @BeforeEach
   void setUp() {
-    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
+    env = TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(BackupWorkflowImpl.class);
-    AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
+    AuditActivities recorder = new RecordingAudit(audit);
     worker.registerActivitiesImplementations(backups, archive, recorder);
     env.start();
   }
@@ -87,7 +90,7 @@ class BackupWorkflowTest {
     long start = env.currentTimeMillis();
 
     BackupResult result =
-        stub("backup-test").backup(new BackupRequest(null, null, "scheduler", null));
+        stub("backup-test").backup(BackupRequest.builder().operator("scheduler").build());
 
     ArgumentCaptor<BackupSpec> spec = ArgumentCaptor.forClass(BackupSpec.class);
     verify(backups).takeBackup(spec.capture());
@@ -99,8 +102,7 @@ class BackupWorkflowTest {
         spec.getValue().takenAt().getEpochSecond(),
         1);
     assertEquals("scheduler", audit.get(0).operator());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
-        client, "backup-test", "take-backup-v2-search-attributes-daily");
+    HistoryRecorder.recordIfAsked(client, "backup-test", "take-backup-v2-search-attributes-daily");
   }
 
   @Test
@@ -141,15 +143,14 @@ class BackupWorkflowTest {
 
     BackupResult result =
         stub("weekly-test")
-            .backup(new BackupRequest(null, null, "scheduler", null, "weekly", null));
+            .backup(BackupRequest.builder().operator("scheduler").kind("weekly").build());
 
     ArgumentCaptor<BackupSpec> spec = ArgumentCaptor.forClass(BackupSpec.class);
     verify(backups).takeBackup(spec.capture());
     assertEquals("DEEP_ARCHIVE", spec.getValue().storageClass());
     assertTrue(result.key().matches("weekly/flowviz_weekly_\\d{8}\\.dump\\.gpg"), result.key());
     assertEquals(violation, result.retention(), "a finding for compliance, not a failure");
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
-        client, "weekly-test", "take-backup-v2-search-attributes-weekly");
+    HistoryRecorder.recordIfAsked(client, "weekly-test", "take-backup-v2-search-attributes-weekly");
   }
 
   @Test
@@ -159,7 +160,7 @@ class BackupWorkflowTest {
             WorkflowFailedException.class,
             () ->
                 stub("weekly-bad")
-                    .backup(new BackupRequest(null, null, null, null, "weekly", "COLD")));
+                    .backup(BackupRequest.builder().kind("weekly").storageClass("COLD").build()));
     assertTrue(
         assertInstanceOf(ApplicationFailure.class, e.getCause())
             .getOriginalMessage()
@@ -174,7 +175,10 @@ class BackupWorkflowTest {
             WorkflowFailedException.class,
             () ->
                 stub("backup-bad")
-                    .backup(new BackupRequest("flowviz --file=/etc/passwd", null, null, null)));
+                    .backup(
+                        BackupRequest.builder()
+                            .sourceDatabase("flowviz --file=/etc/passwd")
+                            .build()));
     assertEquals(
         FailureTypes.INVALID_INPUT,
         assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());

@@ -88,7 +88,7 @@ class ListDrillsWorkflowTest {
                     .setTaskQueue(TaskQueues.DR)
                     .setWorkflowId("list-drills-1")
                     .build())
-            .list(new DrillHistoryRequest(3));
+            .list(DrillHistoryRequest.builder().limit(3).build());
 
     assertEquals(reports, history.drills());
     assertEquals(3, history.trend().drills());

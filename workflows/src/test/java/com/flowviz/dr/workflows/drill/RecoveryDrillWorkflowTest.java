@@ -26,16 +26,19 @@ import com.flowviz.dr.activities.provision.InstanceSpec;
 import com.flowviz.dr.activities.provision.ProvisionActivities;
 import com.flowviz.dr.activities.provision.ProvisionedInstance;
 import com.flowviz.dr.activities.storage.BackupObject;
+import com.flowviz.dr.activities.storage.BackupSelector;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflow;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreProgress;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreRequest;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreResult;
 import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
@@ -161,7 +164,7 @@ class RecoveryDrillWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
+    env = TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
@@ -178,7 +181,7 @@ class RecoveryDrillWorkflowTest {
     when(storage.resolveBackup(any()))
         .thenAnswer(
             call -> {
-              var selector = (com.flowviz.dr.activities.storage.BackupSelector) call.getArgument(0);
+              var selector = (BackupSelector) call.getArgument(0);
               String key =
                   selector.key() != null
                       ? selector.key()
@@ -263,39 +266,26 @@ class RecoveryDrillWorkflowTest {
             argThat(r -> r.drillId().equals("drill-1") && r.outcome().equals(DrillReport.PASSED)));
     verify(notify, never()).notify(any());
     verify(storage).resolveBackup(argThat(s -> s.key() == null && "flowviz".equals(s.database())));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
-        client, "drill-1", "recovery-drill-v1-passed");
+    HistoryRecorder.recordIfAsked(client, "drill-1", "recovery-drill-v1-passed");
   }
 
   @Test
   void latestIsChosenAmongTheSourceDatabasesBackupsOnly() {
     stub("drill-source")
         .drill(
-            new DrillRequest(
-                null,
-                null,
-                "flowviz-backups",
-                "drill_copy",
-                null,
-                null,
-                null,
-                "drill",
-                null,
-                null,
-                "appdb"));
+            DrillRequest.builder()
+                .bucket("flowviz-backups")
+                .databaseName("drill_copy")
+                .operator("drill")
+                .sourceDatabase("appdb")
+                .build());
     stub("drill-default-source")
         .drill(
-            new DrillRequest(
-                null,
-                null,
-                "flowviz-backups",
-                "drill_copy",
-                null,
-                null,
-                null,
-                "drill",
-                null,
-                null));
+            DrillRequest.builder()
+                .bucket("flowviz-backups")
+                .databaseName("drill_copy")
+                .operator("drill")
+                .build());
 
     verify(storage).resolveBackup(argThat(s -> s.key() == null && "appdb".equals(s.database())));
     verify(storage)
@@ -310,18 +300,7 @@ class RecoveryDrillWorkflowTest {
             () ->
                 stub("drill-bad-source")
                     .drill(
-                        new DrillRequest(
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            "x; DROP DATABASE flowviz")));
+                        DrillRequest.builder().sourceDatabase("x; DROP DATABASE flowviz").build()));
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
     assertTrue(
@@ -337,17 +316,11 @@ class RecoveryDrillWorkflowTest {
             () ->
                 stub("drill-corrupt")
                     .drill(
-                        new DrillRequest(
-                            "daily/flowviz_daily_20261130_020000_corrupt.dump.gpg",
-                            null,
-                            "flowviz-backups",
-                            null,
-                            null,
-                            null,
-                            null,
-                            "drill",
-                            null,
-                            null)));
+                        DrillRequest.builder()
+                            .backupKey("daily/flowviz_daily_20261130_020000_corrupt.dump.gpg")
+                            .bucket("flowviz-backups")
+                            .operator("drill")
+                            .build()));
 
     ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals("DrillFailed", failure.getType());
@@ -376,17 +349,11 @@ class RecoveryDrillWorkflowTest {
         () ->
             stub("drill-keep")
                 .drill(
-                    new DrillRequest(
-                        "daily/flowviz_daily_20261130_020000_corrupt.dump.gpg",
-                        null,
-                        null,
-                        null,
-                        "flowviz-drill-look",
-                        null,
-                        true,
-                        null,
-                        null,
-                        null)));
+                    DrillRequest.builder()
+                        .backupKey("daily/flowviz_daily_20261130_020000_corrupt.dump.gpg")
+                        .instanceName("flowviz-drill-look")
+                        .keepScratch(true)
+                        .build()));
 
     verify(provisioning, never()).teardownInstance(any());
     verify(drills)
@@ -399,17 +366,9 @@ class RecoveryDrillWorkflowTest {
     DrillReport report =
         stub("drill-weekly")
             .drill(
-                new DrillRequest(
-                    "weekly/flowviz_weekly_20261129.dump.gpg",
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null));
+                DrillRequest.builder()
+                    .backupKey("weekly/flowviz_weekly_20261129.dump.gpg")
+                    .build());
 
     WeeklyRestoreRequest child = (WeeklyRestoreRequest) childRequests.get(0);
     assertEquals(SCRATCH, child.targetServer());
@@ -424,18 +383,7 @@ class RecoveryDrillWorkflowTest {
             WorkflowFailedException.class,
             () ->
                 stub("drill-bad")
-                    .drill(
-                        new DrillRequest(
-                            null,
-                            null,
-                            null,
-                            null,
-                            "Scratch; rm -rf /",
-                            null,
-                            null,
-                            null,
-                            null,
-                            null)));
+                    .drill(DrillRequest.builder().instanceName("Scratch; rm -rf /").build()));
 
     assertEquals(
         FailureTypes.INVALID_INPUT,

@@ -29,16 +29,23 @@ import com.flowviz.dr.activities.verify.HealthObservation;
 import com.flowviz.dr.activities.verify.HealthReport;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
+import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.common.Decision;
+import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
@@ -106,12 +113,12 @@ class CrossRegionFailoverWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
+    env = TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
         CrossRegionFailoverWorkflowImpl.class, SlowRestore.class);
-    AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
+    AuditActivities recorder = new RecordingAudit(audit);
     worker.registerActivitiesImplementations(storage, infrastructure, dns, verification, recorder);
     backupsAged(Duration.ofHours(1));
     when(infrastructure.applyStack(any()))
@@ -165,7 +172,7 @@ class CrossRegionFailoverWorkflowTest {
     assertEquals(FailoverResult.SWITCHED, result.outcome());
     verify(dns, times(1)).applyChangeBatch(any());
     assertEquals("frank", result.decisions().get(0).by());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failover-approve", "cross-region-failover-v2-search-attributes-approved");
   }
 
@@ -296,24 +303,11 @@ class CrossRegionFailoverWorkflowTest {
   @Test
   void aPreApprovingPolicyNeedsNoPerson() {
     FailoverRequest automated =
-        new FailoverRequest(
-            "failover",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new DnsApproval("pre-approved", "alertmanager policy region-down"),
-            null,
-            "alertmanager",
-            null,
-            null);
+        FailoverRequest.builder()
+            .direction("failover")
+            .dnsApproval(new DnsApproval("pre-approved", "alertmanager policy region-down"))
+            .operator("alertmanager")
+            .build();
 
     FailoverResult result = start("failover-auto", automated).getResult(FailoverResult.class);
 
@@ -332,24 +326,10 @@ class CrossRegionFailoverWorkflowTest {
                 -1,
                 List.of(new HealthObservation(Instant.EPOCH, 503, 40, "{\"db\":\"down\"}"))));
     FailoverRequest preApproved =
-        new FailoverRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new DnsApproval("pre-approved", "drill"),
-            null,
-            "erin",
-            null,
-            null);
+        FailoverRequest.builder()
+            .dnsApproval(new DnsApproval("pre-approved", "drill"))
+            .operator("erin")
+            .build();
 
     FailoverResult result =
         start("failover-unhealthy", preApproved).getResult(FailoverResult.class);
@@ -364,24 +344,12 @@ class CrossRegionFailoverWorkflowTest {
   @Test
   void failbackIsTheSameWorkflowWithTheRolesSwapped() {
     FailoverRequest failback =
-        new FailoverRequest(
-            "failback",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new DnsApproval("pre-approved", "change CAB-42"),
-            null,
-            "erin",
-            "primary region back",
-            null);
+        FailoverRequest.builder()
+            .direction("failback")
+            .dnsApproval(new DnsApproval("pre-approved", "change CAB-42"))
+            .operator("erin")
+            .reason("primary region back")
+            .build();
 
     FailoverResult result = start("failback", failback).getResult(FailoverResult.class);
 
@@ -441,7 +409,7 @@ class CrossRegionFailoverWorkflowTest {
     assertTrue(
         last.details().contains("rejected by henry") && last.details().contains("5h 00m newer"),
         last.details());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failback-newer-dr", "cross-region-failover-v4-failback-data-loss-rejected");
   }
 
@@ -518,24 +486,12 @@ class CrossRegionFailoverWorkflowTest {
   }
 
   private static FailoverRequest preApprovedFailback() {
-    return new FailoverRequest(
-        "failback",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        new DnsApproval("pre-approved", "change CAB-42"),
-        null,
-        "erin",
-        "primary region back",
-        null);
+    return FailoverRequest.builder()
+        .direction("failback")
+        .dnsApproval(new DnsApproval("pre-approved", "change CAB-42"))
+        .operator("erin")
+        .reason("primary region back")
+        .build();
   }
 
   /** The newest backup of the primary bucket (failback's source) and of the DR bucket. */
@@ -575,24 +531,10 @@ class CrossRegionFailoverWorkflowTest {
   @Test
   void theFailoverRestoresTheNewestDrBackupIntoTheDrDatabase() {
     FailoverRequest preApproved =
-        new FailoverRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new DnsApproval("pre-approved", "drill"),
-            null,
-            "erin",
-            null,
-            null);
+        FailoverRequest.builder()
+            .dnsApproval(new DnsApproval("pre-approved", "drill"))
+            .operator("erin")
+            .build();
 
     FailoverResult result = start("failover-restore", preApproved).getResult(FailoverResult.class);
 
@@ -650,24 +592,11 @@ class CrossRegionFailoverWorkflowTest {
         .when(storage)
         .newestBackup(any(), any(), any());
     FailoverRequest preApproved =
-        new FailoverRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new DnsApproval("pre-approved", "region-down policy"),
-            null,
-            "erin",
-            "us-east-1 outage",
-            null);
+        FailoverRequest.builder()
+            .dnsApproval(new DnsApproval("pre-approved", "region-down policy"))
+            .operator("erin")
+            .reason("us-east-1 outage")
+            .build();
 
     FailoverResult result =
         start("failover-primary-unreachable", preApproved).getResult(FailoverResult.class);
@@ -676,26 +605,22 @@ class CrossRegionFailoverWorkflowTest {
     assertNull(result.freshness().replicationLag());
     var skipped =
         result.steps().stream()
-            .filter(s -> s.step().equals(CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION))
+            .filter(s -> s.step().equals(FailoverSteps.COMPARE_REPLICATION))
             .findFirst()
             .orElseThrow(
                 () ->
                     new AssertionError(
-                        "no "
-                            + CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION
-                            + " step in "
-                            + result.steps()));
-    assertEquals(com.flowviz.dr.workflows.common.StepRecord.SKIPPED, skipped.outcome());
+                        "no " + FailoverSteps.COMPARE_REPLICATION + " step in " + result.steps()));
+    assertEquals(StepRecord.SKIPPED, skipped.outcome());
     assertTrue(
         skipped.detail().startsWith("us-east-1 unreachable: replication lag not measured"),
         skipped.detail());
     assertTrue(skipped.detail().contains("Connection refused"), skipped.detail());
     assertTrue(
-        audit.stream()
-            .anyMatch(e -> e.step().equals(CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION)),
+        audit.stream().anyMatch(e -> e.step().equals(FailoverSteps.COMPARE_REPLICATION)),
         "the skip is in the audit trail");
     assertEquals("us-west-2", childRequests.get(0).bucketRegion());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client,
         "failover-primary-unreachable",
         "cross-region-failover-v3-primary-region-unreachable");
@@ -708,24 +633,12 @@ class CrossRegionFailoverWorkflowTest {
   @Test
   void aHealthUrlFromTheInputIsCheckedBeforeAnythingIsProvisioned() {
     FailoverRequest preApproved =
-        new FailoverRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "https://status.flowviz.com/health",
-            null,
-            null,
-            new DnsApproval("pre-approved", "region-down policy"),
-            null,
-            "erin",
-            "us-east-1 outage",
-            null);
+        FailoverRequest.builder()
+            .healthUrl("https://status.flowviz.com/health")
+            .dnsApproval(new DnsApproval("pre-approved", "region-down policy"))
+            .operator("erin")
+            .reason("us-east-1 outage")
+            .build();
 
     FailoverResult result =
         start("failover-health-url", preApproved).getResult(FailoverResult.class);
@@ -735,47 +648,33 @@ class CrossRegionFailoverWorkflowTest {
     order.verify(verification).checkHealthUrl("https://status.flowviz.com/health");
     order.verify(infrastructure).applyStack(any());
     verify(verification).probeHealth(eq("https://status.flowviz.com/health"), any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failover-health-url", "cross-region-failover-v4-health-url-checked");
   }
 
   @Test
   void aHealthUrlTheWorkerRefusesEndsTheFailoverAtOnceWithNothingChanged() {
     org.mockito.Mockito.doThrow(
-            io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+            ApplicationFailure.newNonRetryableFailure(
                 "healthUrl \"http://127.0.0.1:8080/health\" answers 302 (a redirect), and redirects"
                     + " are not followed",
-                com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT))
+                FailureTypes.INVALID_INPUT))
         .when(verification)
         .checkHealthUrl(any());
     FailoverRequest request =
-        new FailoverRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "http://127.0.0.1:8080/health",
-            null,
-            null,
-            new DnsApproval("pre-approved", "region-down policy"),
-            null,
-            "erin",
-            null,
-            null);
+        FailoverRequest.builder()
+            .healthUrl("http://127.0.0.1:8080/health")
+            .dnsApproval(new DnsApproval("pre-approved", "region-down policy"))
+            .operator("erin")
+            .build();
 
-    io.temporal.client.WorkflowFailedException e =
+    WorkflowFailedException e =
         assertThrows(
-            io.temporal.client.WorkflowFailedException.class,
+            WorkflowFailedException.class,
             () -> start("failover-bad-health-url", request).getResult(FailoverResult.class));
 
-    io.temporal.failure.ApplicationFailure failure =
-        (io.temporal.failure.ApplicationFailure) e.getCause();
-    assertEquals(com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT, failure.getType());
+    ApplicationFailure failure = (ApplicationFailure) e.getCause();
+    assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
     assertTrue(
         failure.getOriginalMessage().contains("redirects are not followed"),
         failure.getOriginalMessage());
@@ -786,31 +685,16 @@ class CrossRegionFailoverWorkflowTest {
   @Test
   void withBothRegionsReadableNoComparisonIsSkipped() {
     FailoverRequest preApproved =
-        new FailoverRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new DnsApproval("pre-approved", "drill"),
-            null,
-            "erin",
-            null,
-            null);
+        FailoverRequest.builder()
+            .dnsApproval(new DnsApproval("pre-approved", "drill"))
+            .operator("erin")
+            .build();
 
     FailoverResult result =
         start("failover-both-readable", preApproved).getResult(FailoverResult.class);
 
     assertTrue(
-        result.steps().stream()
-            .noneMatch(s -> s.step().equals(CrossRegionFailoverWorkflowImpl.COMPARE_REPLICATION)),
+        result.steps().stream().noneMatch(s -> s.step().equals(FailoverSteps.COMPARE_REPLICATION)),
         result.steps().toString());
   }
 
@@ -868,7 +752,7 @@ class CrossRegionFailoverWorkflowTest {
 
     assertEquals(FailoverResult.DNS_SWITCH_REJECTED, result.outcome());
     verify(dns, never()).applyChangeBatch(any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failover-dns-rejected", "cross-region-failover-v8-paths-dns-rejected");
   }
 
@@ -882,7 +766,7 @@ class CrossRegionFailoverWorkflowTest {
 
     assertEquals(FailoverResult.APPROVAL_TIMED_OUT, result.outcome());
     verify(dns, never()).applyChangeBatch(any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failover-dns-unanswered", "cross-region-failover-v8-paths-dns-unanswered");
   }
 
@@ -905,7 +789,7 @@ class CrossRegionFailoverWorkflowTest {
     assertEquals(
         List.of(Decision.STALE_BACKUP, Decision.DNS_SWITCH),
         result.decisions().stream().map(Decision::gate).toList());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failover-stale-approved", "cross-region-failover-v8-paths-stale-backup-approved");
   }
 
@@ -924,7 +808,7 @@ class CrossRegionFailoverWorkflowTest {
     assertEquals(FailoverResult.STALE_BACKUP_REJECTED, result.outcome());
     verify(infrastructure, never()).applyStack(any());
     assertTrue(childRequests.isEmpty());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failover-stale-rejected", "cross-region-failover-v8-paths-stale-backup-rejected");
   }
 
@@ -943,7 +827,7 @@ class CrossRegionFailoverWorkflowTest {
 
     assertEquals(FailoverResult.SWITCHED, result.outcome());
     assertEquals("flowviz-backups", childRequests.get(0).bucket());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client,
         "failback-loss-accepted",
         "cross-region-failover-v8-paths-failback-data-loss-approved");
@@ -970,7 +854,7 @@ class CrossRegionFailoverWorkflowTest {
 
     assertEquals(FailoverResult.SWITCHED_UNHEALTHY, result.outcome());
     verify(dns, times(1)).applyChangeBatch(any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "failover-switched-unhealthy", "cross-region-failover-v8-paths-switched-unhealthy");
   }
 }

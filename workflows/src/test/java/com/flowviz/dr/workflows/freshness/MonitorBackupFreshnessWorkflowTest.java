@@ -19,6 +19,7 @@ import com.flowviz.dr.activities.storage.BucketFreshness;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -115,8 +116,12 @@ class MonitorBackupFreshnessWorkflowTest {
     // Ten checks a run: the test crosses several continue-as-new boundaries with a breach open.
     WorkflowClient.start(
         monitor::monitor,
-        new FreshnessMonitorRequest(
-            List.of("flowviz-backups/daily/"), "PT10M", "monitor", 10, null));
+        FreshnessMonitorRequest.builder()
+            .locations(List.of("flowviz-backups/daily/"))
+            .checkInterval("PT10M")
+            .operator("monitor")
+            .checksPerRun(10)
+            .build());
     return monitor;
   }
 
@@ -152,9 +157,8 @@ class MonitorBackupFreshnessWorkflowTest {
     assertEquals(3, monitor.status().get(0).alerts());
     WorkflowStub.fromTyped(monitor).cancel();
     assertThrows(
-        io.temporal.client.WorkflowFailedException.class,
-        () -> WorkflowStub.fromTyped(monitor).getResult(Void.class));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        WorkflowFailedException.class, () -> WorkflowStub.fromTyped(monitor).getResult(Void.class));
+    HistoryRecorder.recordIfAsked(
         client, "freshness-1", "monitor-backup-freshness-v1-breach-recovered-breach");
   }
 
@@ -218,8 +222,9 @@ class MonitorBackupFreshnessWorkflowTest {
             WorkflowFailedException.class,
             () ->
                 monitor.monitor(
-                    new FreshnessMonitorRequest(
-                        List.of("flowviz-backups"), null, null, null, null)));
+                    FreshnessMonitorRequest.builder()
+                        .locations(List.of("flowviz-backups"))
+                        .build()));
     assertEquals(FailureTypes.INVALID_INPUT, ((ApplicationFailure) e.getCause()).getType());
     assertTrue(
         e.getCause().getMessage().contains("is not bucket/prefix"), e.getCause().getMessage());

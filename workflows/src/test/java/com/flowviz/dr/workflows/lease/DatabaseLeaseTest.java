@@ -11,10 +11,12 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import com.flowviz.dr.activities.app.ApplicationActivities;
+import com.flowviz.dr.activities.app.ApplicationProfile;
 import com.flowviz.dr.activities.app.RestartOutcome;
 import com.flowviz.dr.activities.audit.AuditEntry;
 import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
 import com.flowviz.dr.activities.crypto.DecryptedBackup;
+import com.flowviz.dr.activities.crypto.ManifestCheck;
 import com.flowviz.dr.activities.crypto.TransferredBackup;
 import com.flowviz.dr.activities.lease.LeaseHolder;
 import com.flowviz.dr.activities.postgres.PgRestoreOutcome;
@@ -33,7 +35,9 @@ import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.TestEnvironments;
+import com.flowviz.dr.workflows.TestJudgements;
 import com.flowviz.dr.workflows.TestLeases;
+import com.flowviz.dr.workflows.common.Names;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflowImpl;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
@@ -78,8 +82,7 @@ class DatabaseLeaseTest {
           "STANDARD",
           "etag");
 
-  private static final String FIRST_STAGING =
-      com.flowviz.dr.workflows.common.Names.stagingDatabase("flowviz", "restore-first");
+  private static final String FIRST_STAGING = Names.stagingDatabase("flowviz", "restore-first");
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
@@ -157,7 +160,7 @@ class DatabaseLeaseTest {
 
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
     when(decryption.verifyManifestSignature(any()))
-        .thenReturn(new com.flowviz.dr.activities.crypto.ManifestCheck(false, "none", null, null));
+        .thenReturn(new ManifestCheck(false, "none", null, null));
     when(workHost.claimWorkHost()).thenReturn(HOST_QUEUE);
     when(decryption.downloadAndDecryptBackup(BACKUP))
         .thenReturn(
@@ -184,8 +187,7 @@ class DatabaseLeaseTest {
                   List.of(),
                   Map.of());
             });
-    when(verification.judgeRestoredDatabase(any()))
-        .thenReturn(com.flowviz.dr.workflows.TestJudgements.NOTHING_LOST);
+    when(verification.judgeRestoredDatabase(any())).thenReturn(TestJudgements.NOTHING_LOST);
     when(postgres.swapIntoLive(any(), any()))
         .thenAnswer(
             call -> {
@@ -195,7 +197,7 @@ class DatabaseLeaseTest {
             });
     when(application.restartApplication()).thenReturn(new RestartOutcome(false, "", 0, 0, ""));
     when(application.describeApplication())
-        .thenReturn(new com.flowviz.dr.activities.app.ApplicationProfile("flowviz", "", List.of()));
+        .thenReturn(new ApplicationProfile("flowviz", "", List.of()));
     when(verification.checkApplicationConnectivity())
         .thenReturn(new ConnectivityReport(false, true, List.of()));
     env.start();

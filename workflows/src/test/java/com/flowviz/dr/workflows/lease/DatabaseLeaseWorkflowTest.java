@@ -46,7 +46,13 @@ class DatabaseLeaseWorkflowTest {
                 .setTaskQueue(TaskQueues.DR)
                 .setWorkflowId("lease-flowviz")
                 .build());
-    LeaseRequest request = new LeaseRequest("default", "flowviz", "restore-1", "runbook 4.1");
+    LeaseRequest request =
+        LeaseRequest.builder()
+            .server("default")
+            .database("flowviz")
+            .holderWorkflowId("restore-1")
+            .procedure("runbook 4.1")
+            .build();
     WorkflowClient.start(lease::hold, request);
 
     assertEquals(request, lease.lease());

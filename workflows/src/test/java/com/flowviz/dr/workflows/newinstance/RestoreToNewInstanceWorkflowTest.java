@@ -32,9 +32,14 @@ import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.activities.verify.VerificationActivities;
+import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.FailureTypes;
+import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.TestEnvironments;
+import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
@@ -42,12 +47,14 @@ import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,8 +101,8 @@ class RestoreToNewInstanceWorkflowTest {
           .backup(BACKUP)
           .targetDatabase(request.targetDatabase())
           .verification(
-              new com.flowviz.dr.activities.verify.VerificationReport(
-                  "s", true, true, List.of(), List.of(), List.of(), java.util.Map.of()))
+              new VerificationReport(
+                  "s", true, true, List.of(), List.of(), List.of(), Map.of()))
           .steps(List.of())
           .elapsed(Duration.ZERO)
           .build();
@@ -110,12 +117,12 @@ class RestoreToNewInstanceWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
+    env = TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
         RestoreToNewInstanceWorkflowImpl.class, RecordingRestore.class);
-    AuditActivities recorder = new com.flowviz.dr.workflows.RecordingAudit(audit);
+    AuditActivities recorder = new RecordingAudit(audit);
     worker.registerActivitiesImplementations(
         storage, decryption, postgres, verification, application, provisioning, recorder);
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
@@ -178,7 +185,7 @@ class RestoreToNewInstanceWorkflowTest {
         .resolveBackup(
             org.mockito.ArgumentMatchers.argThat(
                 s -> s.key() == null && "flowviz".equals(s.database())));
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "new-1", "restore-to-new-instance-v2-search-attributes-restored");
   }
 
@@ -186,9 +193,11 @@ class RestoreToNewInstanceWorkflowTest {
   void latestIsChosenAmongTheSourceDatabasesBackupsOnly() {
     start(
         "new-source",
-        new NewInstanceRequest(
-            null, null, null, null, null, null, "flowviz", "dave", null, null, null, null, null,
-            null, null, null, "appdb"));
+        NewInstanceRequest.builder()
+            .databaseName("flowviz")
+            .operator("dave")
+            .sourceDatabase("appdb")
+            .build());
 
     verify(storage)
         .resolveBackup(
@@ -198,8 +207,8 @@ class RestoreToNewInstanceWorkflowTest {
 
   @Test
   void theInstanceNameComesFromTheWorkflowIdSoARerunFindsIt() {
-    start("new-rerun", NewInstanceRequest.latest(null, null, null));
-    start("new-rerun-2", NewInstanceRequest.latest(null, null, null));
+    start("new-rerun", NewInstanceRequest.builder().build());
+    start("new-rerun-2", NewInstanceRequest.builder().build());
     org.mockito.ArgumentCaptor<InstanceSpec> specs =
         org.mockito.ArgumentCaptor.forClass(InstanceSpec.class);
     verify(provisioning, org.mockito.Mockito.times(2)).provisionInstance(specs.capture());
@@ -233,8 +242,11 @@ class RestoreToNewInstanceWorkflowTest {
         .when(postgres)
         .createDatabaseWithExtensions(anyString(), any());
     NewInstanceRequest keep =
-        new NewInstanceRequest(
-            null, null, null, null, null, null, "flowviz", "dave", null, null, true, null);
+        NewInstanceRequest.builder()
+            .databaseName("flowviz")
+            .operator("dave")
+            .keepOnFailure(true)
+            .build();
 
     assertThrows(WorkflowFailedException.class, () -> start("new-keep", keep));
 
@@ -248,32 +260,24 @@ class RestoreToNewInstanceWorkflowTest {
   void
       anUnsignedBackupAcceptedWithAReasonIsPassedToTheRestoreAndWithoutAReasonRefusedBeforeAnythingIsProvisioned() {
     NewInstanceRequest accepted =
-        new NewInstanceRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "flowviz",
-            "dave",
-            "instance lost",
-            null,
-            null,
-            null,
-            null,
-            null,
-            true,
-            "hand-made dump from the old host, ticket OPS-7");
+        NewInstanceRequest.builder()
+            .databaseName("flowviz")
+            .operator("dave")
+            .reason("instance lost")
+            .acceptUnsigned(true)
+            .unsignedReason("hand-made dump from the old host, ticket OPS-7")
+            .build();
     start("new-unsigned", accepted);
     assertEquals(Boolean.TRUE, childRequests.get(0).acceptUnsigned());
     assertEquals(
         "hand-made dump from the old host, ticket OPS-7", childRequests.get(0).unsignedReason());
 
     NewInstanceRequest noReason =
-        new NewInstanceRequest(
-            null, null, null, null, null, null, "flowviz", "dave", null, null, null, null, null,
-            null, true, null);
+        NewInstanceRequest.builder()
+            .databaseName("flowviz")
+            .operator("dave")
+            .acceptUnsigned(true)
+            .build();
     WorkflowFailedException e =
         assertThrows(WorkflowFailedException.class, () -> start("new-unsigned-bad", noReason));
     assertEquals(
@@ -284,9 +288,7 @@ class RestoreToNewInstanceWorkflowTest {
 
   @Test
   void aBadInstanceNameIsRefusedBeforeAnythingIsProvisioned() {
-    NewInstanceRequest bad =
-        new NewInstanceRequest(
-            null, null, null, null, "Prod DB; rm -rf /", null, null, null, null, null, null, null);
+    NewInstanceRequest bad = NewInstanceRequest.builder().instanceName("Prod DB; rm -rf /").build();
     WorkflowFailedException e =
         assertThrows(WorkflowFailedException.class, () -> start("new-bad", bad));
     assertEquals(
@@ -300,21 +302,13 @@ class RestoreToNewInstanceWorkflowTest {
   void aHeldRepointWaitsForAPersonAndARejectionLeavesTheApplicationAndTheInstanceAsTheyAre()
       throws Exception {
     NewInstanceRequest held =
-        new NewInstanceRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "flowviz",
-            "policy stage-then-approve",
-            "alert",
-            null,
-            null,
-            null,
-            "required",
-            "PT2H");
+        NewInstanceRequest.builder()
+            .databaseName("flowviz")
+            .operator("policy stage-then-approve")
+            .reason("alert")
+            .repointApproval("required")
+            .approvalTimeout("PT2H")
+            .build();
     RestoreToNewInstanceWorkflow workflow =
         client.newWorkflowStub(
             RestoreToNewInstanceWorkflow.class,
@@ -322,22 +316,18 @@ class RestoreToNewInstanceWorkflowTest {
                 .setTaskQueue(TaskQueues.DR)
                 .setWorkflowId("new-held")
                 .build());
-    io.temporal.client.WorkflowClient.start(workflow::restore, held);
+    WorkflowClient.start(workflow::restore, held);
     awaitStep(workflow, "approve-repoint");
     verify(application, never()).publishDatabaseEndpoint(any(), anyString());
-    io.temporal.client.WorkflowUpdateException wrongGate =
+    WorkflowUpdateException wrongGate =
         assertThrows(
-            io.temporal.client.WorkflowUpdateException.class,
-            () ->
-                workflow.decide(
-                    com.flowviz.dr.workflows.common.Decision.approve("dns-switch", "erin", null)));
+            WorkflowUpdateException.class,
+            () -> workflow.decide(Decision.approve("dns-switch", "erin", null)));
     assertTrue(
         wrongGate.getCause().getMessage().contains("gates are repoint"),
         wrongGate.getCause().getMessage());
 
-    String answer =
-        workflow.decide(
-            com.flowviz.dr.workflows.common.Decision.reject("repoint", "erin", "not this one"));
+    String answer = workflow.decide(Decision.reject("repoint", "erin", "not this one"));
     NewInstanceResult result =
         client.newUntypedWorkflowStub("new-held").getResult(NewInstanceResult.class);
 
@@ -352,21 +342,11 @@ class RestoreToNewInstanceWorkflowTest {
   @Test
   void anApprovedRepointGoesOnToRepointRestartAndTest() {
     NewInstanceRequest held =
-        new NewInstanceRequest(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "flowviz",
-            "dave",
-            null,
-            null,
-            null,
-            null,
-            "required",
-            null);
+        NewInstanceRequest.builder()
+            .databaseName("flowviz")
+            .operator("dave")
+            .repointApproval("required")
+            .build();
     RestoreToNewInstanceWorkflow workflow =
         client.newWorkflowStub(
             RestoreToNewInstanceWorkflow.class,
@@ -374,10 +354,10 @@ class RestoreToNewInstanceWorkflowTest {
                 .setTaskQueue(TaskQueues.DR)
                 .setWorkflowId("new-approved")
                 .build());
-    io.temporal.client.WorkflowClient.start(workflow::restore, held);
+    WorkflowClient.start(workflow::restore, held);
     awaitStep(workflow, "approve-repoint");
 
-    workflow.decide(com.flowviz.dr.workflows.common.Decision.approve("repoint", "erin", null));
+    workflow.decide(Decision.approve("repoint", "erin", null));
     NewInstanceResult result =
         client.newUntypedWorkflowStub("new-approved").getResult(NewInstanceResult.class);
 
@@ -418,7 +398,7 @@ class RestoreToNewInstanceWorkflowTest {
         client.newWorkflowStub(
             RestoreToNewInstanceWorkflow.class,
             WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
-    io.temporal.client.WorkflowClient.start(
+    WorkflowClient.start(
         workflow::restore,
         NewInstanceRequest.builder()
             .databaseName("flowviz")
@@ -435,9 +415,7 @@ class RestoreToNewInstanceWorkflowTest {
     RestoreToNewInstanceWorkflow workflow = startHeld("new-repoint-approved");
     awaitStep(workflow, "approve-repoint");
 
-    String answer =
-        workflow.decide(
-            com.flowviz.dr.workflows.common.Decision.approve("repoint", "erin", "checked"));
+    String answer = workflow.decide(Decision.approve("repoint", "erin", "checked"));
     NewInstanceResult result =
         client.newUntypedWorkflowStub("new-repoint-approved").getResult(NewInstanceResult.class);
 
@@ -446,7 +424,7 @@ class RestoreToNewInstanceWorkflowTest {
     assertEquals("erin", result.repointDecision().by());
     verify(application).publishDatabaseEndpoint(NEW_SERVER, "flowviz");
     verify(application).restartApplication();
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "new-repoint-approved", "restore-to-new-instance-v8-paths-repoint-approved");
   }
 
@@ -455,8 +433,7 @@ class RestoreToNewInstanceWorkflowTest {
     RestoreToNewInstanceWorkflow workflow = startHeld("new-repoint-rejected");
     awaitStep(workflow, "approve-repoint");
 
-    workflow.decide(
-        com.flowviz.dr.workflows.common.Decision.reject("repoint", "erin", "not this one"));
+    workflow.decide(Decision.reject("repoint", "erin", "not this one"));
     NewInstanceResult result =
         client.newUntypedWorkflowStub("new-repoint-rejected").getResult(NewInstanceResult.class);
 
@@ -465,7 +442,7 @@ class RestoreToNewInstanceWorkflowTest {
     verify(application, never()).publishDatabaseEndpoint(any(), anyString());
     verify(application, never()).restartApplication();
     verify(provisioning, never()).teardownInstance(any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "new-repoint-rejected", "restore-to-new-instance-v8-paths-repoint-rejected");
   }
 
@@ -479,7 +456,7 @@ class RestoreToNewInstanceWorkflowTest {
     assertEquals(NewInstanceResult.NOT_REPOINTED, result.outcome());
     assertEquals(null, result.repointDecision());
     verify(application, never()).publishDatabaseEndpoint(any(), anyString());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "new-repoint-unanswered", "restore-to-new-instance-v8-paths-repoint-unanswered");
   }
 
@@ -502,7 +479,7 @@ class RestoreToNewInstanceWorkflowTest {
         FailureTypes.PG_VERSION_MISMATCH,
         assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
     verify(provisioning).teardownInstance(any());
-    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+    HistoryRecorder.recordIfAsked(
         client, "new-version-mismatch", "restore-to-new-instance-v8-paths-version-mismatch");
   }
 }

@@ -61,8 +61,12 @@ class TeardownInstanceWorkflowTest {
     boolean removed =
         stub("teardown-1")
             .teardown(
-                new TeardownInstanceRequest(
-                    "flowviz-db-1", "us-east-1", "alice", "repoint was rejected"));
+                TeardownInstanceRequest.builder()
+                    .instanceName("flowviz-db-1")
+                    .region("us-east-1")
+                    .operator("alice")
+                    .reason("repoint was rejected")
+                    .build());
 
     assertTrue(removed);
     assertTrue(
@@ -82,7 +86,11 @@ class TeardownInstanceWorkflowTest {
 
     boolean removed =
         stub("teardown-2")
-            .teardown(new TeardownInstanceRequest("flowviz-db-2", null, "alice", null));
+            .teardown(
+                TeardownInstanceRequest.builder()
+                    .instanceName("flowviz-db-2")
+                    .operator("alice")
+                    .build());
 
     assertFalse(removed);
     assertTrue(
