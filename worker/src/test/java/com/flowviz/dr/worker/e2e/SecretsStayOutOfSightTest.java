@@ -261,9 +261,7 @@ class SecretsStayOutOfSightTest {
                 .build());
     stack
         .client
-        .newWorkflowStub(
-            ListDrillsWorkflow.class,
-            Restores.options("list-drills-secrets"))
+        .newWorkflowStub(ListDrillsWorkflow.class, Restores.options("list-drills-secrets"))
         .list(DrillHistoryRequest.builder().limit(5).build());
     String monitorId = "freshness-secrets-" + System.nanoTime();
     var monitor =

@@ -101,8 +101,7 @@ class RestoreToNewInstanceWorkflowTest {
           .backup(BACKUP)
           .targetDatabase(request.targetDatabase())
           .verification(
-              new VerificationReport(
-                  "s", true, true, List.of(), List.of(), List.of(), Map.of()))
+              new VerificationReport("s", true, true, List.of(), List.of(), List.of(), Map.of()))
           .steps(List.of())
           .elapsed(Duration.ZERO)
           .build();

@@ -804,7 +804,11 @@ class RestoreFromBackupWorkflowTest {
             WorkflowFailedException.class,
             () ->
                 workflow("restore-v8-decrypt-failed")
-                    .restore(RestoreRequest.latest("flowviz", "alice", null)));
+                    .restore(
+                        RestoreRequest.builder()
+                            .targetDatabase("flowviz")
+                            .operator("alice")
+                            .build()));
 
     assertEquals(
         FailureTypes.DECRYPTION_PASSPHRASE_WRONG,
@@ -836,7 +840,7 @@ class RestoreFromBackupWorkflowTest {
                 .setTaskQueue(TaskQueues.DR)
                 .setWorkflowId("restore-v8-cancelled")
                 .build());
-    stub.start(RestoreRequest.latest("flowviz", "alice", null));
+    stub.start(RestoreRequest.builder().targetDatabase("flowviz").operator("alice").build());
     assertTrue(restoring.await(30, TimeUnit.SECONDS));
 
     stub.cancel();
@@ -865,7 +869,8 @@ class RestoreFromBackupWorkflowTest {
                         "http://app/health", false, 503, 5, "down"))));
 
     RestoreResult result =
-        workflow("restore-v8-unhealthy").restore(RestoreRequest.latest("flowviz", "alice", null));
+        workflow("restore-v8-unhealthy")
+            .restore(RestoreRequest.builder().targetDatabase("flowviz").operator("alice").build());
 
     assertEquals(RestoreResult.RESTORED_APPLICATION_UNHEALTHY, result.outcome());
     verify(postgres).swapIntoLive(any(), any());
