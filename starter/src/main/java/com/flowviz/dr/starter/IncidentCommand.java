@@ -104,16 +104,17 @@ class IncidentCommand implements Callable<Integer> {
                 .healthUrl(healthUrl)
                 .build();
     IncidentRequest request =
-        new IncidentRequest(
-            scenario,
-            detectedAt,
-            damageStartedAt,
-            Ids.operator(operator),
-            notes,
-            database,
-            bucket,
-            decisionTimeout,
-            failover);
+        IncidentRequest.builder()
+            .scenario(scenario)
+            .detectedAt(detectedAt)
+            .damageStartedAt(damageStartedAt)
+            .operator(Ids.operator(operator))
+            .notes(notes)
+            .targetDatabase(database)
+            .bucket(bucket)
+            .decisionTimeout(decisionTimeout)
+            .failover(failover)
+            .build();
     try {
       WorkflowClient client = temporal.client();
       WorkflowStub stub =

@@ -64,18 +64,17 @@ public class IncidentStarter {
               + " ...)");
     }
     IncidentRequest request =
-        new IncidentRequest(
-            incident.scenario().id(),
-            incident.detectedAt().toString(),
-            null,
-            policy.operator(),
-            incident.notes(),
-            incident.database(),
-            policy.bucket(),
-            policy.decisionTimeout().toString(),
-            null,
-            policy.approvals(),
-            incident.trigger());
+        IncidentRequest.builder()
+            .scenario(incident.scenario().id())
+            .detectedAt(incident.detectedAt().toString())
+            .operator(policy.operator())
+            .notes(incident.notes())
+            .targetDatabase(incident.database())
+            .bucket(policy.bucket())
+            .decisionTimeout(policy.decisionTimeout().toString())
+            .approvals(policy.approvals())
+            .trigger(incident.trigger())
+            .build();
     WorkflowOptions options =
         WorkflowOptions.newBuilder()
             .setWorkflowId(id)

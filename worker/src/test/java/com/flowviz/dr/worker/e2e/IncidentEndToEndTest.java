@@ -167,16 +167,14 @@ class IncidentEndToEndTest {
     IncidentResult result =
         incident(id)
             .handle(
-                new IncidentRequest(
-                    "2.1",
-                    null,
-                    corruptionBegan.toString(),
-                    "alice",
-                    "lots.quantity negative after a failed migration",
-                    database,
-                    bucket,
-                    null,
-                    null));
+                IncidentRequest.builder()
+                    .scenario("2.1")
+                    .damageStartedAt(corruptionBegan.toString())
+                    .operator("alice")
+                    .notes("lots.quantity negative after a failed migration")
+                    .targetDatabase(database)
+                    .bucket(bucket)
+                    .build());
 
     assertEquals(
         IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
@@ -292,16 +290,13 @@ class IncidentEndToEndTest {
     IncidentResult result =
         incident(id)
             .handle(
-                new IncidentRequest(
-                    "instance-failure",
-                    null,
-                    null,
-                    "bob",
-                    "primary lost its disk",
-                    database,
-                    bucket,
-                    null,
-                    null));
+                IncidentRequest.builder()
+                    .scenario("instance-failure")
+                    .operator("bob")
+                    .notes("primary lost its disk")
+                    .targetDatabase(database)
+                    .bucket(bucket)
+                    .build());
 
     try {
       assertEquals(id + "-new-instance", result.procedureWorkflowId());
@@ -364,16 +359,14 @@ class IncidentEndToEndTest {
     HandleIncidentWorkflow workflow = incident(id);
     WorkflowClient.start(
         workflow::handle,
-        new IncidentRequest(
-            "accidental-deletion",
-            null,
-            deletedAt.toString(),
-            "carol",
-            "cleanup script deleted LOT 17",
-            database,
-            bucket,
-            null,
-            null));
+        IncidentRequest.builder()
+            .scenario("accidental-deletion")
+            .damageStartedAt(deletedAt.toString())
+            .operator("carol")
+            .notes("cleanup script deleted LOT 17")
+            .targetDatabase(database)
+            .bucket(bucket)
+            .build());
 
     IncidentProgress waiting = awaitProgress(id, p -> p.awaiting() != null && p.dataGap() != null);
     Map<String, TableGap> gap = new java.util.HashMap<>();
@@ -471,16 +464,14 @@ class IncidentEndToEndTest {
     String id = newIncidentId("2-3");
     WorkflowClient.start(
         incident(id)::handle,
-        new IncidentRequest(
-            "2.3",
-            null,
-            deletedAt.toString(),
-            "dave",
-            "temperature_logs truncated",
-            database,
-            bucket,
-            null,
-            null));
+        IncidentRequest.builder()
+            .scenario("2.3")
+            .damageStartedAt(deletedAt.toString())
+            .operator("dave")
+            .notes("temperature_logs truncated")
+            .targetDatabase(database)
+            .bucket(bucket)
+            .build());
     awaitProgress(id, p -> p.awaiting() != null);
 
     // The operator answers from the command line.
@@ -534,16 +525,13 @@ class IncidentEndToEndTest {
     IncidentResult result =
         incident(id)
             .handle(
-                new IncidentRequest(
-                    "ransomware",
-                    null,
-                    breachedAt.toString(),
-                    "erin",
-                    "files encrypted on the API hosts",
-                    database,
-                    null,
-                    null,
-                    null));
+                IncidentRequest.builder()
+                    .scenario("ransomware")
+                    .damageStartedAt(breachedAt.toString())
+                    .operator("erin")
+                    .notes("files encrypted on the API hosts")
+                    .targetDatabase(database)
+                    .build());
 
     assertEquals(
         IncidentResult.RECOVERED, result.outcome(), result.postRecoveryChecks().toString());
@@ -644,16 +632,12 @@ class IncidentEndToEndTest {
             () ->
                 incident(id)
                     .handle(
-                        new IncidentRequest(
-                            "2.4",
-                            null,
-                            Instant.now().minusSeconds(1).toString(),
-                            "erin",
-                            null,
-                            database,
-                            null,
-                            null,
-                            null)));
+                        IncidentRequest.builder()
+                            .scenario("2.4")
+                            .damageStartedAt(Instant.now().minusSeconds(1).toString())
+                            .operator("erin")
+                            .targetDatabase(database)
+                            .build()));
 
     ApplicationFailure cause = rootApplicationFailure(failure);
     assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, cause.getType(), cause.getOriginalMessage());
@@ -713,16 +697,12 @@ class IncidentEndToEndTest {
               .build();
       WorkflowClient.start(
           incident(id)::handle,
-          new IncidentRequest(
-              "regional-outage",
-              null,
-              null,
-              "gina",
-              "us-east-1 is down",
-              null,
-              null,
-              null,
-              failover));
+          IncidentRequest.builder()
+              .scenario("regional-outage")
+              .operator("gina")
+              .notes("us-east-1 is down")
+              .failover(failover)
+              .build());
 
       IncidentProgress waiting =
           awaitProgress(id, p -> p.awaiting() != null && p.awaiting().contains("approve"));

@@ -63,16 +63,14 @@ class IncidentNotificationSurvivesAKillTest {
                 HandleIncidentWorkflow.class, SeparateWorkerStack.options(id));
         WorkflowClient.start(
             incident::handle,
-            new IncidentRequest(
-                "2.1",
-                null,
-                Instant.now().toString(),
-                "alice",
-                "kill drill",
-                live,
-                bucket,
-                null,
-                null));
+            IncidentRequest.builder()
+                .scenario("2.1")
+                .damageStartedAt(Instant.now().toString())
+                .operator("alice")
+                .notes("kill drill")
+                .targetDatabase(live)
+                .bucket(bucket)
+                .build());
 
         await(
             "the first notification reached both channels and froze",

@@ -65,16 +65,14 @@ class IncidentWalksBackPastInvalidBackupsTest {
                 HandleIncidentWorkflow.class,
                 WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build())
             .handle(
-                new IncidentRequest(
-                    "2.1",
-                    null,
-                    corruptionBegan.toString(),
-                    "alice",
-                    "lots.quantity negative",
-                    database,
-                    bucket,
-                    null,
-                    null));
+                IncidentRequest.builder()
+                    .scenario("2.1")
+                    .damageStartedAt(corruptionBegan.toString())
+                    .operator("alice")
+                    .notes("lots.quantity negative")
+                    .targetDatabase(database)
+                    .bucket(bucket)
+                    .build());
 
     assertEquals(older.key(), result.backup().key(), "the newest VALID backup: " + result.steps());
     assertEquals(

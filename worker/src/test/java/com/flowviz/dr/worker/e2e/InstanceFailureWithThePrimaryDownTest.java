@@ -111,16 +111,13 @@ class InstanceFailureWithThePrimaryDownTest {
                       .setWorkflowId(id)
                       .build())
               .handle(
-                  new IncidentRequest(
-                      "instance-failure",
-                      null,
-                      null,
-                      "bob",
-                      "primary postmaster stopped",
-                      database,
-                      backups,
-                      null,
-                      null));
+                  IncidentRequest.builder()
+                      .scenario("instance-failure")
+                      .operator("bob")
+                      .notes("primary postmaster stopped")
+                      .targetDatabase(database)
+                      .bucket(backups)
+                      .build());
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       try {
         assertEquals(id + "-new-instance", result.procedureWorkflowId());

@@ -118,16 +118,15 @@ class OneRecoveryPerDatabaseTest {
                 .build());
     WorkflowClient.start(
         incident::handle,
-        new IncidentRequest(
-            "2.3",
-            null,
-            deletedAt.toString(),
-            "dave",
-            "temperature_logs truncated",
-            database,
-            bucket,
-            "PT10M",
-            null));
+        IncidentRequest.builder()
+            .scenario("2.3")
+            .damageStartedAt(deletedAt.toString())
+            .operator("dave")
+            .notes("temperature_logs truncated")
+            .targetDatabase(database)
+            .bucket(bucket)
+            .decisionTimeout("PT10M")
+            .build());
     awaitChoicePending(incident);
 
     WorkflowFailedException refused =

@@ -60,57 +60,6 @@ public record IncidentRequest(
     return IncidentRequestBuilder.builder(this);
   }
 
-  public IncidentRequest(
-      String scenario,
-      String detectedAt,
-      String damageStartedAt,
-      String operator,
-      String notes,
-      String targetDatabase,
-      String bucket,
-      String decisionTimeout,
-      FailoverRequest failover,
-      Approvals approvals,
-      Trigger trigger) {
-    this(
-        scenario,
-        detectedAt,
-        damageStartedAt,
-        operator,
-        notes,
-        targetDatabase,
-        bucket,
-        decisionTimeout,
-        failover,
-        approvals,
-        trigger,
-        null);
-  }
-
-  public IncidentRequest(
-      String scenario,
-      String detectedAt,
-      String damageStartedAt,
-      String operator,
-      String notes,
-      String targetDatabase,
-      String bucket,
-      String decisionTimeout,
-      FailoverRequest failover) {
-    this(
-        scenario,
-        detectedAt,
-        damageStartedAt,
-        operator,
-        notes,
-        targetDatabase,
-        bucket,
-        decisionTimeout,
-        failover,
-        null,
-        null);
-  }
-
   public static IncidentRequest of(String scenario, String operator, String notes) {
     return builder().scenario(scenario).operator(operator).notes(notes).build();
   }

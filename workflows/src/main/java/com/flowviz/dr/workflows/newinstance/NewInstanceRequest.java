@@ -60,46 +60,6 @@ public record NewInstanceRequest(
     return NewInstanceRequestBuilder.builder(this);
   }
 
-  /**
-   * The fourteen inputs before signatures and the named source database; kept only for the incident
-   * procedure's call, which issue 16's incident split replaces with the builder.
-   */
-  @Deprecated(forRemoval = true)
-  public NewInstanceRequest(
-      String backupKey,
-      String restorePointBefore,
-      String backupPrefix,
-      String bucket,
-      String instanceName,
-      String region,
-      String databaseName,
-      String operator,
-      String reason,
-      String incidentAt,
-      Boolean keepOnFailure,
-      String readinessTimeout,
-      String repointApproval,
-      String approvalTimeout) {
-    this(
-        backupKey,
-        restorePointBefore,
-        backupPrefix,
-        bucket,
-        instanceName,
-        region,
-        databaseName,
-        operator,
-        reason,
-        incidentAt,
-        keepOnFailure,
-        readinessTimeout,
-        repointApproval,
-        approvalTimeout,
-        null,
-        null,
-        null);
-  }
-
   /** The newest backup of {@code databaseName} onto a new instance, every other input default. */
   public static NewInstanceRequest latest(String databaseName, String operator, String reason) {
     return builder().databaseName(databaseName).operator(operator).reason(reason).build();

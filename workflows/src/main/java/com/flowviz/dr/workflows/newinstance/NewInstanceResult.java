@@ -46,34 +46,4 @@ public record NewInstanceResult(
   }
 
   public static final String NOT_REPOINTED = "NOT_REPOINTED";
-
-  /**
-   * Without the repoint decision; kept only for the incident workflow's test, which issue 16's
-   * incident split moves to the builder.
-   */
-  @Deprecated(forRemoval = true)
-  public NewInstanceResult(
-      String outcome,
-      ProvisionedInstance instance,
-      ServerInfo server,
-      ArchiveHeader archive,
-      RestoreResult restore,
-      PublishOutcome published,
-      RestartOutcome restart,
-      ConnectivityReport connectivity,
-      List<StepRecord> steps,
-      Duration elapsed) {
-    this(
-        outcome,
-        instance,
-        server,
-        archive,
-        restore,
-        published,
-        restart,
-        connectivity,
-        steps,
-        elapsed,
-        null);
-  }
 }

@@ -146,22 +146,20 @@ class HandleIncidentWorkflowTest {
     public NewInstanceResult restore(NewInstanceRequest r) {
       childRequests.add(r);
       PgServer server = new PgServer("10.0.0.9", 5432, "admin", "secret-name");
-      return new NewInstanceResult(
-          RestoreResult.RESTORED,
-          new ProvisionedInstance("flowviz-db-1", "local", server, false, ""),
-          null,
-          null,
-          FakeRestore.result(
-              RestoreRequest.builder()
-                  .backupKey(r.backupKey())
-                  .targetDatabase(r.databaseName())
-                  .incidentAt(r.incidentAt())
-                  .build()),
-          new com.flowviz.dr.activities.app.PublishOutcome(true, List.of("env file")),
-          null,
-          null,
-          List.of(),
-          Duration.ofMinutes(5));
+      return NewInstanceResult.builder()
+          .outcome(RestoreResult.RESTORED)
+          .instance(new ProvisionedInstance("flowviz-db-1", "local", server, false, ""))
+          .restore(
+              FakeRestore.result(
+                  RestoreRequest.builder()
+                      .backupKey(r.backupKey())
+                      .targetDatabase(r.databaseName())
+                      .incidentAt(r.incidentAt())
+                      .build()))
+          .published(new com.flowviz.dr.activities.app.PublishOutcome(true, List.of("env file")))
+          .steps(List.of())
+          .elapsed(Duration.ofMinutes(5))
+          .build();
     }
 
     @Override
