@@ -1,29 +1,39 @@
 package com.flowviz.dr.activities.architecture;
 
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.library.freeze.FreezingArchRule;
 import org.junit.jupiter.api.Test;
 
 /**
- * No new package cycle among the activities module's packages and those of the workflows module it
- * builds on (a package split across the two, such as activities.crypto, counts as one).
+ * The package cycle issue 16 broke stays broken: the secret stores read secrets and nothing else,
+ * so the key sources (crypto) and the servers (postgres) that need secrets depend on them, never
+ * the other way round.
  *
- * <p>The cycles found when this rule came in (issue 16) are frozen in src/test/resources/
- * archunit_store: each is a move to make (e.g. the archive header record between crypto and
- * postgres, the globals key naming between storage and postgres), and any other cycle fails now.
- * ArchUnit drops a frozen entry from the store once its cycle is gone.
+ * <p>A rule for every cycle of the module is not here: ArchUnit finds hundreds of elementary cycles
+ * among the activities packages (archive headers between crypto and postgres, the globals key
+ * naming between storage and postgres, table statistics between postgres and verify), and a frozen
+ * {@code beFreeOfCycles} rule over them did not fail on a new cycle added for the purpose, so it
+ * would only have looked like a check. Each of those is a move still to make.
  */
 class PackageCyclesTest {
 
+  private static final JavaClasses MAIN_CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("com.flowviz.dr.activities");
+
   @Test
-  void noPackageIsInACycle() {
-    FreezingArchRule.freeze(slices().matching("com.flowviz.dr.(**)").should().beFreeOfCycles())
-        .check(
-            new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("com.flowviz.dr"));
+  void secretStoresDependOnNoKeySourceAndNoServer() {
+    noClasses()
+        .that()
+        .resideInAPackage("com.flowviz.dr.activities.secrets..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "com.flowviz.dr.activities.crypto..", "com.flowviz.dr.activities.postgres..")
+        .check(MAIN_CLASSES);
   }
 }
