@@ -3,6 +3,7 @@ package com.flowviz.dr.workflows.replay;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.flowviz.dr.workflows.procedures.Procedure;
 import com.flowviz.dr.workflows.procedures.Procedures;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -15,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +42,29 @@ class RecordedHistoriesReplayTest {
     assertFalse(
         histories().isEmpty(),
         "recorded histories are checked in under src/test/resources/histories");
+  }
+
+  /** A procedure without a recorded history could change its commands and nothing would say so. */
+  @Test
+  void everyRegisteredProcedureHasARecordedHistory() throws Exception {
+    Set<String> recorded = new TreeSet<>();
+    for (String name : histories()) {
+      String workflowId = name.substring(name.indexOf('@') + 1, name.length() - ".json".length());
+      recorded.add(
+          WorkflowExecutionHistory.fromJson(Files.readString(directory().resolve(name)), workflowId)
+              .getEvents()
+              .get(0)
+              .getWorkflowExecutionStartedEventAttributes()
+              .getWorkflowType()
+              .getName());
+    }
+    List<String> missing =
+        Procedures.ALL.stream()
+            .map(Procedure::typeName)
+            .filter(type -> !recorded.contains(type))
+            .toList();
+    assertTrue(
+        missing.isEmpty(), "no recorded history of " + missing + " (recorded: " + recorded + ")");
   }
 
   @ParameterizedTest(name = "{0}")
