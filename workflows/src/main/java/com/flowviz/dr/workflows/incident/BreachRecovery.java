@@ -18,11 +18,11 @@ final class BreachRecovery {
   static final String PROCEDURE_NAME = "restore from the isolated backup, rotate all credentials";
 
   private final IncidentContext ctx;
-  private final RestoreSteps restores;
+  private final DatabaseRestores restores;
 
   BreachRecovery(IncidentContext ctx) {
     this.ctx = ctx;
-    this.restores = new RestoreSteps(ctx);
+    this.restores = new DatabaseRestores(ctx);
   }
 
   Recovery recover(IdentifiedBackup identified) {
@@ -41,7 +41,7 @@ final class BreachRecovery {
         .replacedDatabase(restored.replacedDatabase())
         .rotation(rotated)
         .actions(IncidentText.breachActions(restored.backup(), rotated, restart))
-        .healthy(RestoreSteps.restarted(restart))
+        .healthy(DatabaseRestores.restarted(restart))
         .build();
   }
 
@@ -56,7 +56,7 @@ final class BreachRecovery {
         .recoveredAt(IncidentContext.now())
         .rotation(rotated)
         .actions(actions)
-        .healthy(RestoreSteps.restarted(restart))
+        .healthy(DatabaseRestores.restarted(restart))
         .build();
   }
 

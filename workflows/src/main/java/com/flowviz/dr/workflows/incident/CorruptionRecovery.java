@@ -10,11 +10,11 @@ final class CorruptionRecovery {
   static final String PROCEDURE_NAME = "runbook 4.1, restore from the backup before the corruption";
 
   private final IncidentContext ctx;
-  private final RestoreSteps restores;
+  private final DatabaseRestores restores;
 
   CorruptionRecovery(IncidentContext ctx) {
     this.ctx = ctx;
-    this.restores = new RestoreSteps(ctx);
+    this.restores = new DatabaseRestores(ctx);
   }
 
   Recovery recover(IdentifiedBackup identified) {

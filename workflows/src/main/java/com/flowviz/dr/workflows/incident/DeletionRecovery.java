@@ -22,12 +22,12 @@ import java.util.List;
 final class DeletionRecovery {
   private final IncidentContext ctx;
   private final IncidentPlan plan;
-  private final RestoreSteps restores;
+  private final DatabaseRestores restores;
 
   DeletionRecovery(IncidentContext ctx) {
     this.ctx = ctx;
     this.plan = ctx.plan;
-    this.restores = new RestoreSteps(ctx);
+    this.restores = new DatabaseRestores(ctx);
   }
 
   Recovery recover(IdentifiedBackup identified) {
@@ -118,7 +118,7 @@ final class DeletionRecovery {
         .dataGap(gap)
         .choice(chosen)
         .actions(List.of(IncidentText.fullyRestored(chosen, gap, swap)))
-        .healthy(RestoreSteps.restarted(restart))
+        .healthy(DatabaseRestores.restarted(restart))
         .build();
   }
 

@@ -24,7 +24,7 @@ final class InstanceFailureRecovery {
     RestoreToNewInstanceWorkflow child =
         Workflow.newChildWorkflowStub(
             RestoreToNewInstanceWorkflow.class,
-            RestoreSteps.childOptions(
+            DatabaseRestores.childOptions(
                 ctx.procedureWorkflowId,
                 IncidentText.newInstanceSummary(plan, identified.backup())));
     if (plan.approvals().repointRequired()) {

@@ -24,7 +24,7 @@ final class RegionalOutageRecovery {
     CrossRegionFailoverWorkflow child =
         Workflow.newChildWorkflowStub(
             CrossRegionFailoverWorkflow.class,
-            RestoreSteps.childOptions(
+            DatabaseRestores.childOptions(
                 ctx.procedureWorkflowId,
                 "Incident " + plan.incidentId() + ": failover to the DR region"));
     ctx.awaiting = IncidentText.approveDnsSwitch(ctx.procedureWorkflowId);

@@ -21,9 +21,9 @@ import java.util.List;
 final class SwapOnApproval {
   private final IncidentContext ctx;
   private final IncidentPlan plan;
-  private final RestoreSteps restores;
+  private final DatabaseRestores restores;
 
-  SwapOnApproval(IncidentContext ctx, RestoreSteps restores) {
+  SwapOnApproval(IncidentContext ctx, DatabaseRestores restores) {
     this.ctx = ctx;
     this.plan = ctx.plan;
     this.restores = restores;
@@ -82,7 +82,7 @@ final class SwapOnApproval {
         .procedureOutcome(RestoreResult.RESTORED)
         .replacedDatabase(swap.retiredDatabase())
         .actions(actions)
-        .healthy(restart == null || RestoreSteps.restarted(restart))
+        .healthy(restart == null || DatabaseRestores.restarted(restart))
         .build();
   }
 }

@@ -20,7 +20,7 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 
 /** The steps the database scenarios share: the 4.1 restore, the swap, the staging, the restart. */
-final class RestoreSteps {
+final class DatabaseRestores {
 
   /**
    * Workflow.getVersion change id: the live database is fingerprinted when compared, checked by the
@@ -31,7 +31,7 @@ final class RestoreSteps {
   private final IncidentContext ctx;
   private final IncidentPlan plan;
 
-  RestoreSteps(IncidentContext ctx) {
+  DatabaseRestores(IncidentContext ctx) {
     this.ctx = ctx;
     this.plan = ctx.plan;
   }
