@@ -65,6 +65,7 @@ class RestoreFromWeeklyBackupWorkflowTest {
           "DEEP_ARCHIVE",
           "e");
   private static final List<RestoreRequest> childRequests = new CopyOnWriteArrayList<>();
+  private static volatile boolean failRestore;
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
@@ -80,6 +81,10 @@ class RestoreFromWeeklyBackupWorkflowTest {
     @Override
     public RestoreResult restore(RestoreRequest request) {
       childRequests.add(request);
+      if (failRestore) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "pg_restore exited 1: could not read the archive", "PgRestoreFailed");
+      }
       return RestoreResult.builder()
           .outcome(RestoreResult.RESTORED)
           .backup(BACKUP)
@@ -98,6 +103,7 @@ class RestoreFromWeeklyBackupWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
+    failRestore = false;
     env = TestEnvironments.withSearchAttributes();
     client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
@@ -425,5 +431,66 @@ class RestoreFromWeeklyBackupWorkflowTest {
 
   static {
     assertNotNull(BACKUP);
+  }
+
+  // ---- Issue 16: the failure envelope's paths (failure, cancellation, refused input) ----
+
+  @Test
+  void pathARestoreFailingAfterTheRetrievalIsRecordedAndFails() {
+    readyAtMillis = env.currentTimeMillis() + Duration.ofHours(3).toMillis();
+    failRestore = true;
+
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                start("weekly-restore-failed", request("Standard", null))
+                    .getResult(WeeklyRestoreResult.class));
+
+    assertEquals(1, childRequests.size(), "the restore ran after the retrieval");
+    assertInstanceOf(ApplicationFailure.class, e.getCause());
+    AuditEntry last =
+        audit.stream().filter(a -> a.step().equals("weekly-restore")).findFirst().orElseThrow();
+    assertEquals("FAILED", last.outcome());
+    assertTrue(last.details().contains("pg_restore exited 1"), last.details());
+    HistoryRecorder.recordIfAsked(
+        client, "weekly-restore-failed", "restore-from-weekly-backup-v8-paths-restore-failed");
+  }
+
+  @Test
+  void pathCancelledWhileWaitingForTheRetrievalIsRecorded() {
+    WorkflowStub stub = start("weekly-cancelled", request("Standard", null));
+    env.sleep(Duration.ofHours(2));
+
+    stub.cancel();
+
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class, () -> stub.getResult(WeeklyRestoreResult.class));
+    assertInstanceOf(CanceledFailure.class, e.getCause());
+    assertTrue(childRequests.isEmpty());
+    AuditEntry last =
+        audit.stream().filter(a -> a.step().equals("weekly-restore")).findFirst().orElseThrow();
+    assertEquals("CANCELLED", last.outcome());
+    assertTrue(last.details().contains("cannot be withdrawn"), last.details());
+    HistoryRecorder.recordIfAsked(
+        client, "weekly-cancelled", "restore-from-weekly-backup-v8-paths-cancelled-while-waiting");
+  }
+
+  @Test
+  void pathExpeditedForDeepArchiveIsRefusedBeforeAnyCommand() {
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                start("weekly-input-refused", request("Expedited", null))
+                    .getResult(WeeklyRestoreResult.class));
+
+    assertEquals(
+        FailureTypes.INVALID_INPUT,
+        assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+    verify(archive, never()).requestRetrieval(any());
+    HistoryRecorder.recordIfAsked(
+        client, "weekly-input-refused", "restore-from-weekly-backup-v8-paths-input-refused");
   }
 }

@@ -185,6 +185,56 @@ class BackupWorkflowTest {
     verify(backups, never()).takeBackup(any());
   }
 
+  @Test
+  void pathTakeBackupFailingAtUploadFailsTheBackupOnRecord() {
+    when(backups.takeBackup(any()))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "upload of the encrypted dump was refused: AccessDenied", "UploadFailed"));
+
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stub("backup-upload-failed")
+                    .backup(BackupRequest.builder().operator("scheduler").build()));
+
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, e.getCause().getCause());
+    assertEquals("UploadFailed", cause.getType());
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                a ->
+                    a.step().equals(BackupSteps.TAKE_BACKUP)
+                        && a.outcome().equals("FAILED")
+                        && a.details().contains("AccessDenied")),
+        audit.toString());
+    verify(archive, never()).checkRetention(any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "backup-upload-failed", "take-backup-v8-paths-upload-failed");
+  }
+
+  @Test
+  void pathUnsafeDatabaseNameIsRefusedBeforeAnyCommand() {
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stub("backup-input-refused")
+                    .backup(
+                        BackupRequest.builder()
+                            .sourceDatabase("flowviz; drop")
+                            .operator("scheduler")
+                            .build()));
+
+    assertEquals(
+        FailureTypes.INVALID_INPUT,
+        assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+    verify(backups, never()).takeBackup(any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "backup-input-refused", "take-backup-v8-paths-input-refused");
+  }
+
   private BackupWorkflow stub(String id) {
     return client.newWorkflowStub(
         BackupWorkflow.class,

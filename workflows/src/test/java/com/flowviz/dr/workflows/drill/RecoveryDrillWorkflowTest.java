@@ -398,4 +398,100 @@ class RecoveryDrillWorkflowTest {
         .findFirst()
         .orElseThrow(() -> new AssertionError(name + " in " + report.steps()));
   }
+
+  // ---- Issue 16: the failure envelope's paths (failure, cancellation, refused input) ----
+
+  private static DrillRequest drillOf(String key) {
+    return DrillRequest.builder()
+        .backupKey(key)
+        .bucket("flowviz-backups")
+        .operator("drill")
+        .build();
+  }
+
+  @Test
+  void pathAFailingRestoreChildIsReportedTornDownAndFails() {
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stub("drill-restore-failed")
+                    .drill(drillOf("daily/flowviz_daily_20261130_020000_corrupt.dump.gpg")));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals("DrillFailed", failure.getType());
+    verify(provisioning).teardownInstance(any());
+    verify(drills).recordDrillReport(argThat(r -> r.outcome().equals(DrillReport.FAILED)));
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "drill-restore-failed", "recovery-drill-v8-paths-restore-failed");
+  }
+
+  @Test
+  void pathAFailingActivityIsReportedTornDownAndFails() {
+    when(postgres.awaitServerReady(any(), any()))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "scratch server never accepted connections", "ServerNotReady"));
+
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> stub("drill-activity-failed").drill(drillOf(null)));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals("DrillFailed", failure.getType());
+    assertTrue(
+        failure.getOriginalMessage().contains("never accepted connections"),
+        failure.getOriginalMessage());
+    assertTrue(childRequests.isEmpty(), "no restore on a server that is not ready");
+    verify(provisioning).teardownInstance(any());
+    verify(drills).recordDrillReport(argThat(r -> r.outcome().equals(DrillReport.FAILED)));
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "drill-activity-failed", "recovery-drill-v8-paths-activity-failed");
+  }
+
+  @Test
+  void pathACancelledDrillStillTearsDownAndReports() throws Exception {
+    java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+    when(postgres.awaitServerReady(any(), any()))
+        .thenAnswer(
+            call -> {
+              waiting.countDown();
+              Thread.sleep(3_000);
+              return new ServerInfo("15.8", 15, 700);
+            });
+    RecoveryDrillWorkflow drill = stub("drill-cancelled");
+    WorkflowClient.start(drill::drill, drillOf(null));
+    assertTrue(waiting.await(20, java.util.concurrent.TimeUnit.SECONDS));
+
+    client.newUntypedWorkflowStub("drill-cancelled").cancel();
+
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> client.newUntypedWorkflowStub("drill-cancelled").getResult(DrillReport.class));
+    assertInstanceOf(io.temporal.failure.CanceledFailure.class, e.getCause());
+    assertTrue(childRequests.isEmpty());
+    verify(provisioning).teardownInstance(any());
+    verify(drills).recordDrillReport(any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "drill-cancelled", "recovery-drill-v8-paths-cancelled");
+  }
+
+  @Test
+  void pathABadScratchInstanceNameIsRefusedBeforeAnyCommand() {
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stub("drill-input-refused")
+                    .drill(DrillRequest.builder().instanceName("Scratch; rm -rf /").build()));
+
+    assertEquals(
+        FailureTypes.INVALID_INPUT,
+        assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+    verify(provisioning, never()).provisionInstance(any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "drill-input-refused", "recovery-drill-v8-paths-input-refused");
+  }
 }

@@ -1,6 +1,7 @@
 package com.flowviz.dr.workflows.failover;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -856,5 +857,99 @@ class CrossRegionFailoverWorkflowTest {
     verify(dns, times(1)).applyChangeBatch(any());
     HistoryRecorder.recordIfAsked(
         client, "failover-switched-unhealthy", "cross-region-failover-v8-paths-switched-unhealthy");
+  }
+
+  // ---- Issue 16: the failure envelope's paths (failure, cancellation, refused input) ----
+
+  private io.temporal.client.WorkflowFailedException failureOf(WorkflowStub stub) {
+    return org.junit.jupiter.api.Assertions.assertThrows(
+        io.temporal.client.WorkflowFailedException.class,
+        () -> stub.getResult(FailoverResult.class));
+  }
+
+  private boolean onRecord(String step, String outcome) {
+    return audit.stream().anyMatch(a -> a.step().equals(step) && a.outcome().equals(outcome));
+  }
+
+  @Test
+  void pathAFailoverWhoseStackFailsIsRecordedAndFails() {
+    org.mockito.Mockito.doThrow(
+            io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+                "terraform apply failed: quota exceeded", "TerraformFailed"))
+        .when(infrastructure)
+        .applyStack(any());
+
+    io.temporal.client.WorkflowFailedException e =
+        failureOf(start("failover-stack-failed", FailoverRequest.failover("erin", null)));
+
+    assertEquals(
+        "TerraformFailed", ((io.temporal.failure.ApplicationFailure) e.getCause()).getType());
+    assertTrue(onRecord("failover", "FAILED"), audit.toString());
+    verify(dns, never()).applyChangeBatch(any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "failover-stack-failed", "cross-region-failover-v8-paths-failover-failed");
+  }
+
+  @Test
+  void pathAFailbackWhoseDnsChangeFailsIsRecordedAndFails() {
+    org.mockito.Mockito.doThrow(
+            io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+                "Route 53 refused the change batch", "DnsChangeRefused"))
+        .when(dns)
+        .applyChangeBatch(any());
+
+    io.temporal.client.WorkflowFailedException e =
+        failureOf(start("failback-dns-failed", preApprovedFailback()));
+
+    assertEquals(
+        "DnsChangeRefused", ((io.temporal.failure.ApplicationFailure) e.getCause()).getType());
+    assertTrue(onRecord("failback", "FAILED"), audit.toString());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "failback-dns-failed", "cross-region-failover-v8-paths-failback-failed");
+  }
+
+  @Test
+  void pathAFailoverCancelledDuringTheRestoreIsRecordedAsCancelled() {
+    WorkflowStub stub = start("failover-cancelled", FailoverRequest.failover("erin", null));
+    env.sleep(Duration.ofMinutes(5));
+
+    stub.cancel();
+
+    assertInstanceOf(io.temporal.failure.CanceledFailure.class, failureOf(stub).getCause());
+    assertTrue(onRecord("failover", "CANCELLED"), audit.toString());
+    verify(dns, never()).applyChangeBatch(any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "failover-cancelled", "cross-region-failover-v8-paths-failover-cancelled");
+  }
+
+  @Test
+  void pathAFailbackCancelledDuringTheRestoreIsRecordedAsCancelled() {
+    WorkflowStub stub = start("failback-cancelled", preApprovedFailback());
+    env.sleep(Duration.ofMinutes(5));
+
+    stub.cancel();
+
+    assertInstanceOf(io.temporal.failure.CanceledFailure.class, failureOf(stub).getCause());
+    assertTrue(onRecord("failback", "CANCELLED"), audit.toString());
+    verify(dns, never()).applyChangeBatch(any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "failback-cancelled", "cross-region-failover-v8-paths-failback-cancelled");
+  }
+
+  @Test
+  void pathADirectionThatIsNotOneIsRefusedBeforeAnyCommand() {
+    FailoverRequest sideways =
+        FailoverRequest.failover("erin", null).toBuilder().direction("sideways").build();
+
+    io.temporal.client.WorkflowFailedException e =
+        failureOf(start("failover-input-refused", sideways));
+
+    assertEquals(
+        com.flowviz.dr.workflows.FailureTypes.INVALID_INPUT,
+        ((io.temporal.failure.ApplicationFailure) e.getCause()).getType());
+    verify(infrastructure, never()).applyStack(any());
+    verify(storage, never()).newestBackup(any(), any(), any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "failover-input-refused", "cross-region-failover-v8-paths-input-refused");
   }
 }

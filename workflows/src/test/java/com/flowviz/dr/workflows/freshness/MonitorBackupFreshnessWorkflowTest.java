@@ -229,4 +229,31 @@ class MonitorBackupFreshnessWorkflowTest {
     assertTrue(
         e.getCause().getMessage().contains("is not bucket/prefix"), e.getCause().getMessage());
   }
+
+  // ---- Issue 16: the monitor's one failure branch is its input ----
+
+  @Test
+  void pathChecksPerRunOutOfRangeIsRefusedBeforeAnyCommand() {
+    MonitorBackupFreshnessWorkflow monitor =
+        client.newWorkflowStub(
+            MonitorBackupFreshnessWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId("freshness-input-refused")
+                .build());
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                monitor.monitor(
+                    FreshnessMonitorRequest.builder()
+                        .locations(List.of("flowviz-backups/daily/"))
+                        .checksPerRun(0)
+                        .build()));
+
+    assertEquals(FailureTypes.INVALID_INPUT, ((ApplicationFailure) e.getCause()).getType());
+    assertTrue(e.getCause().getMessage().contains("checksPerRun 0"), e.getCause().getMessage());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "freshness-input-refused", "monitor-backup-freshness-v8-paths-input-refused");
+  }
 }

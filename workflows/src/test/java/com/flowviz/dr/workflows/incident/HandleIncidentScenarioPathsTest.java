@@ -793,4 +793,26 @@ class HandleIncidentScenarioPathsTest {
     HistoryRecorder.recordIfAsked(
         client, "incident-fv", "handle-incident-v8-paths-no-valid-backup");
   }
+
+  // ---- Issue 16: input the plan refuses, before any command ----
+
+  @Test
+  void pathDamageStartedAfterItWasSeenIsRefusedBeforeAnyCommand() {
+    IncidentRequest impossible =
+        declared("database-corruption").toBuilder()
+            .detectedAt("2025-11-30T08:00:00Z")
+            .damageStartedAt("2025-11-30T09:00:00Z")
+            .build();
+
+    WorkflowFailedException e =
+        assertThrows(WorkflowFailedException.class, () -> stub("incident-fi").handle(impossible));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
+    assertTrue(
+        failure.getOriginalMessage().contains("cannot begin after it was seen"),
+        failure.getOriginalMessage());
+    assertTrue(audit.isEmpty(), audit.toString());
+    HistoryRecorder.recordIfAsked(client, "incident-fi", "handle-incident-v8-paths-input-refused");
+  }
 }

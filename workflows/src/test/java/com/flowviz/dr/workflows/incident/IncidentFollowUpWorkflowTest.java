@@ -163,6 +163,53 @@ class IncidentFollowUpWorkflowTest {
         refused.getCause().getMessage());
   }
 
+  // ---- Issue 16: every task acknowledged before any reminder or escalation ----
+
+  @Test
+  void pathEveryTaskAcknowledgedBeforeEscalationEndsQuietly() {
+    IncidentFollowUpWorkflow followUp =
+        client.newWorkflowStub(
+            IncidentFollowUpWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId("incident-a-follow-up")
+                .build());
+    WorkflowClient.start(
+        followUp::followUp,
+        new FollowUpRequest(
+            "incident-a",
+            "2.4 accidental-deletion",
+            "alice",
+            Instant.ofEpochMilli(env.currentTimeMillis()),
+            "none",
+            "backup 10 min before",
+            "s3://flowviz-compliance/incidents/incident-a/report.md",
+            null,
+            null));
+    env.sleep(Duration.ofHours(3));
+    for (String task :
+        List.of(
+            "incident-report",
+            "backup-timing-review",
+            "lost-transactions",
+            "runbook-update",
+            "haccp-incident-filing",
+            "regulatory-data-gaps",
+            "objectives-review",
+            "review-meeting")) {
+      followUp.acknowledge(new Acknowledgement(task, "alice", "done"));
+    }
+
+    client.newUntypedWorkflowStub("incident-a-follow-up").getResult(List.class);
+
+    assertTrue(followUp.tasks().stream().allMatch(FollowUpTask::acknowledged));
+    assertTrue(sent.stream().noneMatch(n -> n.eventId().contains("escalation")), sent.toString());
+    assertTrue(sent.stream().noneMatch(n -> n.eventId().contains("reminder")), sent.toString());
+    assertTrue(audit.stream().noneMatch(e -> e.step().equals("follow-up-escalation")));
+    HistoryRecorder.recordIfAsked(
+        client, "incident-a-follow-up", "incident-follow-up-v8-paths-acknowledged-in-time");
+  }
+
   private List<String> ids(String window) {
     return sent.stream().map(Notification::eventId).filter(e -> e.contains(window)).toList();
   }

@@ -481,4 +481,78 @@ class RestoreToNewInstanceWorkflowTest {
     HistoryRecorder.recordIfAsked(
         client, "new-version-mismatch", "restore-to-new-instance-v8-paths-version-mismatch");
   }
+
+  @Test
+  void pathCancelledAtTheRepointGateTearsTheNewInstanceDown() {
+    RestoreToNewInstanceWorkflow workflow = startHeld("new-cancelled");
+    awaitStep(workflow, "approve-repoint");
+
+    client.newUntypedWorkflowStub("new-cancelled").cancel();
+
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                client.newUntypedWorkflowStub("new-cancelled").getResult(NewInstanceResult.class));
+    assertInstanceOf(io.temporal.failure.CanceledFailure.class, e.getCause());
+    verify(provisioning).teardownInstance(any());
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                a -> a.step().equals("new-instance-restore") && a.outcome().equals("CANCELLED")),
+        audit.toString());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "new-cancelled", "restore-to-new-instance-v8-paths-cancelled");
+  }
+
+  @Test
+  void pathAFailureWithTheInstanceKeptSkipsTheTeardownOnRecord() {
+    doThrow(ApplicationFailure.newNonRetryableFailure("extension missing", "ExtensionMissing"))
+        .when(postgres)
+        .createDatabaseWithExtensions(anyString(), any());
+
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                start(
+                    "new-kept-on-failure",
+                    NewInstanceRequest.builder()
+                        .databaseName("flowviz")
+                        .operator("dave")
+                        .keepOnFailure(true)
+                        .build()));
+
+    assertEquals(
+        "ExtensionMissing", assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+    verify(provisioning, never()).teardownInstance(any());
+    assertTrue(
+        audit.stream()
+            .anyMatch(a -> a.step().equals("new-instance-restore") && a.outcome().equals("FAILED")),
+        audit.toString());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "new-kept-on-failure", "restore-to-new-instance-v8-paths-failed-instance-kept");
+  }
+
+  @Test
+  void pathABadInstanceNameIsRefusedBeforeAnyCommand() {
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                start(
+                    "new-input-refused",
+                    NewInstanceRequest.builder()
+                        .instanceName("Prod DB; rm -rf /")
+                        .databaseName("flowviz")
+                        .operator("dave")
+                        .build()));
+
+    assertEquals(
+        FailureTypes.INVALID_INPUT,
+        assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+    verify(provisioning, never()).provisionInstance(any());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "new-input-refused", "restore-to-new-instance-v8-paths-input-refused");
+  }
 }

@@ -1,8 +1,11 @@
 package com.flowviz.dr.workflows.newinstance;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
@@ -14,7 +17,9 @@ import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.util.List;
@@ -97,5 +102,48 @@ class TeardownInstanceWorkflowTest {
         audit.stream().anyMatch(e -> e.details().equals("there was no flowviz-db-2")),
         audit.toString());
     HistoryRecorder.recordIfAsked(client, "teardown-2", "teardown-instance-v8-paths-already-gone");
+  }
+
+  @Test
+  void pathTeardownFailingIsOnRecordAndFailsTheWorkflow() {
+    when(provisioning.teardownInstance(new InstanceSpec("flowviz-db-3", "us-east-1")))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "instance is protected", "DeletionProtected"));
+
+    WorkflowFailedException failed =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stub("teardown-3")
+                    .teardown(
+                        new TeardownInstanceRequest("flowviz-db-3", "us-east-1", "alice", null)));
+
+    ApplicationFailure cause = (ApplicationFailure) failed.getCause().getCause();
+    assertEquals("DeletionProtected", cause.getType());
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                e ->
+                    e.step().equals("teardown-instance")
+                        && e.outcome().equals("FAILED")
+                        && e.details().contains("instance is protected")),
+        audit.toString());
+    HistoryRecorder.recordIfAsked(client, "teardown-3", "teardown-instance-v8-paths-failed");
+  }
+
+  @Test
+  void pathBadInstanceNameIsRefusedBeforeAnyCommand() {
+    WorkflowFailedException failed =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stub("teardown-4")
+                    .teardown(new TeardownInstanceRequest("Bad_Name!", null, "alice", null)));
+
+    ApplicationFailure cause = (ApplicationFailure) failed.getCause();
+    assertTrue(cause.getOriginalMessage().contains("instanceName"), cause.getOriginalMessage());
+    verifyNoInteractions(provisioning);
+    HistoryRecorder.recordIfAsked(client, "teardown-4", "teardown-instance-v8-paths-input-refused");
   }
 }

@@ -877,4 +877,27 @@ class RestoreFromBackupWorkflowTest {
     com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
         client, "restore-v8-unhealthy", "restore-from-backup-v8-paths-application-unhealthy");
   }
+
+  // ---- Issue 16: input the plan refuses, before any command ----
+
+  @Test
+  void pathAnUnsafeTargetNameIsRefusedBeforeAnyCommand() {
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                workflow("restore-v8-input-refused")
+                    .restore(
+                        RestoreRequest.builder()
+                            .targetDatabase("flowviz; DROP DATABASE x")
+                            .operator("alice")
+                            .build()));
+
+    assertEquals(
+        FailureTypes.INVALID_INPUT,
+        assertInstanceOf(ApplicationFailure.class, e.getCause()).getType());
+    assertTrue(audit.isEmpty(), audit.toString());
+    com.flowviz.dr.workflows.replay.HistoryRecorder.recordIfAsked(
+        client, "restore-v8-input-refused", "restore-from-backup-v8-paths-input-refused");
+  }
 }
