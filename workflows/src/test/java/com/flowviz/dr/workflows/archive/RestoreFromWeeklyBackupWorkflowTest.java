@@ -22,11 +22,10 @@ import com.flowviz.dr.activities.storage.RetrievalOutcome;
 import com.flowviz.dr.activities.storage.RetrievalRequest;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
+import com.flowviz.dr.workflows.RestoreStandIn;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
-import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
-import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.api.enums.v1.EventType;
@@ -76,22 +75,11 @@ class RestoreFromWeeklyBackupWorkflowTest {
   private volatile long readyAtMillis = Long.MAX_VALUE;
 
   /** Stands in for the 4.1 restore the weekly restore runs as a child workflow. */
-  public static class RecordingRestore implements RestoreFromBackupWorkflow {
+  public static class RecordingRestore extends RestoreStandIn {
     @Override
     public RestoreResult restore(RestoreRequest request) {
       childRequests.add(request);
-      return RestoreResult.builder()
-          .outcome(RestoreResult.RESTORED)
-          .backup(BACKUP)
-          .targetDatabase(request.targetDatabase())
-          .steps(List.of())
-          .elapsed(Duration.ZERO)
-          .build();
-    }
-
-    @Override
-    public RestoreProgress progress() {
-      return null;
+      return restored(request, BACKUP).elapsed(Duration.ZERO).build();
     }
   }
 

@@ -31,13 +31,12 @@ import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
+import com.flowviz.dr.workflows.RestoreStandIn;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
-import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
-import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowClient;
@@ -77,7 +76,7 @@ class CrossRegionFailoverWorkflowTest {
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
   /** Stands in for the 4.1 restore; takes an hour, so decisions can arrive while it runs. */
-  public static class SlowRestore implements RestoreFromBackupWorkflow {
+  public static class SlowRestore extends RestoreStandIn {
     @Override
     public RestoreResult restore(RestoreRequest request) {
       childRequests.add(request);
@@ -92,21 +91,12 @@ class CrossRegionFailoverWorkflowTest {
               "STANDARD",
               "e",
               request.bucketRegion());
-      return RestoreResult.builder()
-          .outcome(RestoreResult.RESTORED)
-          .backup(backup)
-          .targetDatabase(request.targetDatabase())
+      return restored(request, backup)
           .verification(
               new VerificationReport(
                   "flowviz", true, true, List.of(), List.of(), List.of(), Map.of()))
-          .steps(List.of())
           .elapsed(Duration.ofHours(1))
           .build();
-    }
-
-    @Override
-    public RestoreProgress progress() {
-      return null;
     }
   }
 

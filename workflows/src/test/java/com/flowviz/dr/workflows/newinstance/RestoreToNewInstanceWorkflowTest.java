@@ -35,13 +35,12 @@ import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
+import com.flowviz.dr.workflows.RestoreStandIn;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
-import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
-import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowClient;
@@ -92,24 +91,15 @@ class RestoreToNewInstanceWorkflowTest {
       mock(ProvisionActivities.class, withSettings().withoutAnnotations());
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
-  public static class RecordingRestore implements RestoreFromBackupWorkflow {
+  public static class RecordingRestore extends RestoreStandIn {
     @Override
     public RestoreResult restore(RestoreRequest request) {
       childRequests.add(request);
-      return RestoreResult.builder()
-          .outcome(RestoreResult.RESTORED)
-          .backup(BACKUP)
-          .targetDatabase(request.targetDatabase())
+      return restored(request, BACKUP)
           .verification(
               new VerificationReport("s", true, true, List.of(), List.of(), List.of(), Map.of()))
-          .steps(List.of())
           .elapsed(Duration.ZERO)
           .build();
-    }
-
-    @Override
-    public RestoreProgress progress() {
-      return null;
     }
   }
 
