@@ -16,28 +16,19 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import com.flowviz.dr.activities.app.ApplicationActivities;
 import com.flowviz.dr.activities.app.PublishOutcome;
-import com.flowviz.dr.activities.audit.AuditEntry;
-import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
 import com.flowviz.dr.activities.crypto.BackupValidity;
 import com.flowviz.dr.activities.dns.DnsChange;
 import com.flowviz.dr.activities.incident.CredentialCheck;
-import com.flowviz.dr.activities.incident.IncidentActivities;
 import com.flowviz.dr.activities.infra.StackOutputs;
-import com.flowviz.dr.activities.notify.NotifyActivities;
 import com.flowviz.dr.activities.postgres.LiveFingerprint;
 import com.flowviz.dr.activities.postgres.PgServer;
-import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.postgres.SwapOutcome;
 import com.flowviz.dr.activities.provision.ProvisionedInstance;
 import com.flowviz.dr.activities.storage.BackupSelector;
-import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.activities.verify.EndpointCheck;
-import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.workflows.FailureTypes;
-import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow;
@@ -58,13 +49,11 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,19 +63,7 @@ import org.junit.jupiter.api.Test;
  * the incident starts are stand-ins whose gates wait for a decision as the real ones do, so the
  * incident's own history (all that replay checks) is the one a real run writes.
  */
-class HandleIncidentScenarioPathsTest {
-
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
-  private final IncidentActivityMocks mocks = new IncidentActivityMocks();
-  private final BackupStorageActivities storage = mocks.storage;
-  private final BackupDecryptionActivities decryption = mocks.decryption;
-  private final PostgresActivities postgres = mocks.postgres;
-  private final VerificationActivities verification = mocks.verification;
-  private final ApplicationActivities application = mocks.application;
-  private final IncidentActivities incident = mocks.incident;
-  private final NotifyActivities notify = mocks.notify;
-  private final List<AuditEntry> audit = mocks.audit;
+class HandleIncidentScenarioPathsTest extends MockedIncidentActivities {
 
   /** Runbook 4.3 as the incident sees it: a held repoint waits for a person at its gate. */
   public static class GatedNewInstance implements RestoreToNewInstanceWorkflow {
@@ -198,30 +175,20 @@ class HandleIncidentScenarioPathsTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
-    mocks.register(
-        env,
-        HandleIncidentWorkflowTest.FakeRestore.class,
-        GatedNewInstance.class,
-        GatedFailover.class);
-    mocks.stubAnIncidentThatGoesWell();
+    register(
+        HandleIncidentWorkflowTest.FakeRestore.class, GatedNewInstance.class, GatedFailover.class);
+    stubAnIncidentThatGoesWell();
     when(postgres.swapIntoLive(any(), any()))
         .thenReturn(new SwapOutcome("flowviz", "flowviz_replaced_x", 2, false));
     when(postgres.dropStagingDatabase(anyString(), any())).thenReturn(true);
     env.start();
   }
 
-  @AfterEach
-  void tearDown() {
-    env.close();
-  }
-
   private static final Approvals HOLD_ALL =
       new Approvals("required", "required", "required", "stage-then-approve");
 
   private HandleIncidentWorkflow stub(String id) {
-    return IncidentActivityMocks.incidentStub(client, id);
+    return incidentStub(id);
   }
 
   private static IncidentRequest declared(String scenario) {

@@ -13,23 +13,15 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
-import com.flowviz.dr.activities.app.ApplicationActivities;
-import com.flowviz.dr.activities.audit.AuditEntry;
-import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
 import com.flowviz.dr.activities.incident.CredentialCheck;
-import com.flowviz.dr.activities.incident.IncidentActivities;
-import com.flowviz.dr.activities.notify.NotifyActivities;
 import com.flowviz.dr.activities.postgres.DataGap;
 import com.flowviz.dr.activities.postgres.PgServer;
-import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.postgres.SwapOutcome;
 import com.flowviz.dr.activities.postgres.TableGap;
 import com.flowviz.dr.activities.postgres.UndeleteOutcome;
 import com.flowviz.dr.activities.provision.ProvisionedInstance;
 import com.flowviz.dr.activities.storage.BackupObject;
-import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.verify.TraceabilityCheck;
-import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.common.Decision;
@@ -52,20 +44,18 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The incident workflow's logic: mocked activities, and stand-ins for the procedures it starts. */
-class HandleIncidentWorkflowTest {
+class HandleIncidentWorkflowTest extends MockedIncidentActivities {
 
   static final BackupObject BACKUP =
       new BackupObject(
@@ -79,18 +69,6 @@ class HandleIncidentWorkflowTest {
   static final VerificationReport PASSED =
       new VerificationReport("flowviz", true, true, List.of(), List.of(), List.of(), Map.of());
   static final List<Object> childRequests = new CopyOnWriteArrayList<>();
-
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
-  private final IncidentActivityMocks mocks = new IncidentActivityMocks();
-  private final BackupStorageActivities storage = mocks.storage;
-  private final BackupDecryptionActivities decryption = mocks.decryption;
-  private final PostgresActivities postgres = mocks.postgres;
-  private final VerificationActivities verification = mocks.verification;
-  private final ApplicationActivities application = mocks.application;
-  private final IncidentActivities incident = mocks.incident;
-  private final NotifyActivities notify = mocks.notify;
-  private final List<AuditEntry> audit = mocks.audit;
 
   public static class FakeRestore implements RestoreFromBackupWorkflow {
     @Override
@@ -201,20 +179,13 @@ class HandleIncidentWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
-    mocks.register(env, FakeRestore.class, FakeNewInstance.class, FakeFailover.class);
-    mocks.stubAnIncidentThatGoesWell();
+    register(FakeRestore.class, FakeNewInstance.class, FakeFailover.class);
+    stubAnIncidentThatGoesWell();
     env.start();
   }
 
-  @AfterEach
-  void tearDown() {
-    env.close();
-  }
-
   private HandleIncidentWorkflow stub(String id) {
-    return IncidentActivityMocks.incidentStub(client, id);
+    return incidentStub(id);
   }
 
   private static IncidentRequest request(String scenario) {

@@ -8,25 +8,15 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.when;
 
-import com.flowviz.dr.activities.app.ApplicationActivities;
-import com.flowviz.dr.activities.audit.AuditEntry;
-import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
 import com.flowviz.dr.activities.lease.LeaseHolder;
-import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.postgres.SwapOutcome;
 import com.flowviz.dr.activities.postgres.SwapRequest;
-import com.flowviz.dr.activities.storage.BackupObject;
-import com.flowviz.dr.activities.storage.BackupStorageActivities;
-import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationCheck;
 import com.flowviz.dr.activities.verify.VerificationReport;
-import com.flowviz.dr.activities.workhost.WorkHostActivities;
 import com.flowviz.dr.workflows.FailureTypes;
-import com.flowviz.dr.workflows.RestoreActivityMocks;
+import com.flowviz.dr.workflows.MockedRestoreActivities;
 import com.flowviz.dr.workflows.TaskQueues;
-import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.TestJudgements;
-import com.flowviz.dr.workflows.TestLeases;
 import com.flowviz.dr.workflows.common.Names;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflowImpl;
@@ -37,7 +27,6 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
@@ -49,7 +38,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,23 +46,11 @@ import org.junit.jupiter.api.Test;
  * mocked activities. The first restore is held inside its verification until the test lets it go,
  * so the second one meets a lease that is really held.
  */
-class DatabaseLeaseTest {
+class DatabaseLeaseTest extends MockedRestoreActivities {
 
   private static final String HOST_QUEUE = TaskQueues.forHost("test-host");
-  private static final BackupObject BACKUP = RestoreActivityMocks.BACKUP;
 
   private static final String FIRST_STAGING = Names.stagingDatabase("flowviz", "restore-first");
-
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
-  private final RestoreActivityMocks mocks = new RestoreActivityMocks();
-  private final BackupStorageActivities storage = mocks.storage;
-  private final WorkHostActivities workHost = mocks.workHost;
-  private final BackupDecryptionActivities decryption = mocks.decryption;
-  private final PostgresActivities postgres = mocks.postgres;
-  private final VerificationActivities verification = mocks.verification;
-  private final ApplicationActivities application = mocks.application;
-  private final List<AuditEntry> audit = mocks.audit;
 
   /** Staging databases in the order they were swapped in. */
   private final List<String> swaps = new CopyOnWriteArrayList<>();
@@ -117,17 +93,14 @@ class DatabaseLeaseTest {
 
   @BeforeEach
   void setUp() {
-    env = TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
     Worker shared = env.newWorker(TaskQueues.DR);
     shared.registerWorkflowImplementationTypes(
         RestoreFromBackupWorkflowImpl.class, LeaseHoldingParentImpl.class);
-    mocks.registerShared(shared);
-    TestLeases.register(shared, client);
+    registerShared(shared);
     Worker host = env.newWorker(HOST_QUEUE);
-    mocks.registerHost(host);
+    registerHost(host);
 
-    mocks.stubUpToStaging(HOST_QUEUE);
+    stubUpToStaging(HOST_QUEUE);
     when(verification.verifyRestoredDatabase(anyString(), any(), any()))
         .thenAnswer(
             call -> {
@@ -153,13 +126,8 @@ class DatabaseLeaseTest {
               swaps.add(request.stagingDatabase());
               return new SwapOutcome(request.liveDatabase(), request.retiredDatabase(), 0, false);
             });
-    mocks.stubAnUnconfiguredApplication();
+    stubAnUnconfiguredApplication();
     env.start();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
   }
 
   @Test

@@ -13,44 +13,32 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import com.flowviz.dr.activities.app.ApplicationActivities;
 import com.flowviz.dr.activities.app.RestartOutcome;
-import com.flowviz.dr.activities.audit.AuditEntry;
-import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
 import com.flowviz.dr.activities.crypto.DecryptedBackup;
 import com.flowviz.dr.activities.crypto.ManifestCheck;
 import com.flowviz.dr.activities.crypto.SignatureCheck;
-import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.postgres.SwapOutcome;
 import com.flowviz.dr.activities.postgres.SwapRequest;
 import com.flowviz.dr.activities.storage.BackupManifest;
-import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupSelector;
-import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.storage.DownloadedBackup;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.activities.verify.EndpointCheck;
-import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationCheck;
 import com.flowviz.dr.activities.verify.VerificationReport;
-import com.flowviz.dr.activities.workhost.WorkHostActivities;
 import com.flowviz.dr.workflows.FailureTypes;
-import com.flowviz.dr.workflows.RestoreActivityMocks;
+import com.flowviz.dr.workflows.MockedRestoreActivities;
 import com.flowviz.dr.workflows.TaskQueues;
-import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.TestJudgements;
-import com.flowviz.dr.workflows.TestLeases;
 import com.flowviz.dr.workflows.common.RpoAssessment;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import io.temporal.activity.Activity;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
@@ -59,36 +47,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The 4.1 workflow's logic, with mocked activities under the Temporal test environment. */
-class RestoreFromBackupWorkflowTest {
+class RestoreFromBackupWorkflowTest extends MockedRestoreActivities {
 
   private static final String HOST_QUEUE = TaskQueues.forHost("test-host");
   private static final String WORKFLOW_ID = "restore-flowviz-test";
-  private static final BackupObject BACKUP = RestoreActivityMocks.BACKUP;
-
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
-  private final RestoreActivityMocks mocks = new RestoreActivityMocks();
-  private final BackupStorageActivities storage = mocks.storage;
-  private final WorkHostActivities workHost = mocks.workHost;
-  private final BackupDecryptionActivities decryption = mocks.decryption;
-  private final PostgresActivities postgres = mocks.postgres;
-  private final VerificationActivities verification = mocks.verification;
-  private final ApplicationActivities application = mocks.application;
-  private final List<AuditEntry> audit = mocks.audit;
 
   @BeforeEach
   void setUp() {
-    env = TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
     Worker shared = env.newWorker(TaskQueues.DR);
     shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class);
-    mocks.registerShared(shared);
-    TestLeases.register(shared, client);
+    registerShared(shared);
     // Heartbeats reach the server often enough for a cancellation to reach the activity quickly.
     Worker host =
         env.newWorker(
@@ -97,9 +69,9 @@ class RestoreFromBackupWorkflowTest {
                 .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1))
                 .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1))
                 .build());
-    mocks.registerHost(host);
+    registerHost(host);
 
-    mocks.stubUpToStaging(HOST_QUEUE);
+    stubUpToStaging(HOST_QUEUE);
     when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(report(true));
     when(verification.judgeRestoredDatabase(any())).thenReturn(TestJudgements.NOTHING_LOST);
     when(postgres.swapIntoLive(any(), any()))
@@ -107,13 +79,8 @@ class RestoreFromBackupWorkflowTest {
             call ->
                 new SwapOutcome(
                     "flowviz", ((SwapRequest) call.getArgument(0)).retiredDatabase(), 3, false));
-    mocks.stubAnUnconfiguredApplication();
+    stubAnUnconfiguredApplication();
     env.start();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
   }
 
   @Test

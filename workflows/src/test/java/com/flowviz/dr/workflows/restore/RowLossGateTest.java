@@ -11,28 +11,18 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import com.flowviz.dr.activities.app.ApplicationActivities;
-import com.flowviz.dr.activities.audit.AuditEntry;
-import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
-import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.postgres.SwapOutcome;
 import com.flowviz.dr.activities.postgres.SwapRequest;
 import com.flowviz.dr.activities.storage.BackupManifest;
-import com.flowviz.dr.activities.storage.BackupObject;
-import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.verify.JudgementRequest;
 import com.flowviz.dr.activities.verify.RestoreJudgement;
 import com.flowviz.dr.activities.verify.RowLoss;
-import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationCheck;
 import com.flowviz.dr.activities.verify.VerificationReport;
-import com.flowviz.dr.activities.workhost.WorkHostActivities;
 import com.flowviz.dr.workflows.FailureTypes;
-import com.flowviz.dr.workflows.RestoreActivityMocks;
+import com.flowviz.dr.workflows.MockedRestoreActivities;
 import com.flowviz.dr.workflows.TaskQueues;
-import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.TestJudgements;
-import com.flowviz.dr.workflows.TestLeases;
 import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
@@ -41,13 +31,11 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -57,36 +45,21 @@ import org.mockito.ArgumentCaptor;
  * verification, and a swap without a manifest that would empty live tables waits at the row-loss
  * gate (mocked activities under the Temporal test environment).
  */
-class RowLossGateTest {
+class RowLossGateTest extends MockedRestoreActivities {
 
   private static final String HOST_QUEUE = TaskQueues.forHost("test-host");
   private static final String WORKFLOW_ID = "restore-flowviz-test";
-  private static final BackupObject BACKUP = RestoreActivityMocks.BACKUP;
   private static final RowLoss LOTS_EMPTIED = new RowLoss("lots", 10_000, 3);
-
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
-  private final RestoreActivityMocks mocks = new RestoreActivityMocks();
-  private final BackupStorageActivities storage = mocks.storage;
-  private final WorkHostActivities workHost = mocks.workHost;
-  private final BackupDecryptionActivities decryption = mocks.decryption;
-  private final PostgresActivities postgres = mocks.postgres;
-  private final VerificationActivities verification = mocks.verification;
-  private final ApplicationActivities application = mocks.application;
-  private final List<AuditEntry> audit = mocks.audit;
 
   @BeforeEach
   void setUp() {
-    env = TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
     Worker shared = env.newWorker(TaskQueues.DR);
     shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class);
-    mocks.registerShared(shared);
-    TestLeases.register(shared, client);
+    registerShared(shared);
     Worker host = env.newWorker(HOST_QUEUE);
-    mocks.registerHost(host);
+    registerHost(host);
 
-    mocks.stubUpToStaging(HOST_QUEUE);
+    stubUpToStaging(HOST_QUEUE);
     when(verification.verifyRestoredDatabase(anyString(), any(), any()))
         .thenReturn(
             new VerificationReport(
@@ -102,13 +75,8 @@ class RowLossGateTest {
             call ->
                 new SwapOutcome(
                     "flowviz", ((SwapRequest) call.getArgument(0)).retiredDatabase(), 3, false));
-    mocks.stubAnUnconfiguredApplication();
+    stubAnUnconfiguredApplication();
     env.start();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
   }
 
   @Test

@@ -1,6 +1,6 @@
 package com.flowviz.dr.workflows.incident;
 
-import static com.flowviz.dr.workflows.RestoreActivityMocks.mockActivities;
+import static com.flowviz.dr.workflows.MockedRestoreActivities.mockActivities;
 import static com.flowviz.dr.workflows.incident.HandleIncidentWorkflowTest.BACKUP;
 import static com.flowviz.dr.workflows.incident.HandleIncidentWorkflowTest.PASSED;
 import static org.mockito.ArgumentMatchers.any;
@@ -33,6 +33,7 @@ import com.flowviz.dr.activities.verify.TraceabilityCheck;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.TestJudgements;
 import com.flowviz.dr.workflows.TestLeases;
 import io.temporal.client.WorkflowClient;
@@ -41,13 +42,19 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
- * The incident workflow's tests' harness: its mocked activities, stubbed for an incident that goes
- * well (a valid signed backup, good credentials, a healthy application), and the worker that runs
- * the incident with the stand-ins a test gives for the procedures it starts.
+ * The incident workflow's tests' harness: a test environment per test, its mocked activities,
+ * stubbed for an incident that goes well (a valid signed backup, good credentials, a healthy
+ * application), and the worker that runs the incident with the stand-ins a test gives for the
+ * procedures it starts.
  */
-final class IncidentActivityMocks {
+abstract class MockedIncidentActivities {
+
+  TestWorkflowEnvironment env;
+  WorkflowClient client;
 
   final BackupStorageActivities storage = mockActivities(BackupStorageActivities.class);
   final BackupDecryptionActivities decryption = mockActivities(BackupDecryptionActivities.class);
@@ -58,8 +65,19 @@ final class IncidentActivityMocks {
   final NotifyActivities notify = mockActivities(NotifyActivities.class);
   final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
+  @BeforeEach
+  void createEnvironment() {
+    env = TestEnvironments.withSearchAttributes();
+    client = env.getWorkflowClient();
+  }
+
+  @AfterEach
+  void closeEnvironment() {
+    env.close();
+  }
+
   /** The incident, its follow-up and the procedures' stand-ins on the DR queue, with leases. */
-  void register(TestWorkflowEnvironment env, Class<?>... procedureStandIns) {
+  void register(Class<?>... procedureStandIns) {
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
         HandleIncidentWorkflowImpl.class, IncidentFollowUpWorkflowImpl.class);
@@ -73,10 +91,10 @@ final class IncidentActivityMocks {
         incident,
         notify,
         new RecordingAudit(audit));
-    TestLeases.register(worker, env.getWorkflowClient());
+    TestLeases.register(worker, client);
   }
 
-  static HandleIncidentWorkflow incidentStub(WorkflowClient client, String id) {
+  HandleIncidentWorkflow incidentStub(String id) {
     return client.newWorkflowStub(
         HandleIncidentWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());

@@ -22,17 +22,25 @@ import com.flowviz.dr.activities.storage.DownloadedBackup;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.workhost.WorkHostActivities;
+import io.temporal.client.WorkflowClient;
+import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
- * The mocked activities a 4.1 restore runs on, shared by the tests that run one (the restore's own,
- * the row-loss gate's, the lease's): registered on the shared and the host queue, with stubs for a
- * restore that goes well, which a test then overrides where its story differs.
+ * The harness of the tests that run a 4.1 restore (the restore's own, the row-loss gate's, the
+ * lease's): a test environment per test and the mocked activities the restore runs on, registered
+ * on the shared and the host queue, with stubs for a restore that goes well, which a test then
+ * overrides where its story differs.
  */
-public final class RestoreActivityMocks {
+public abstract class MockedRestoreActivities {
+
+  protected TestWorkflowEnvironment env;
+  protected WorkflowClient client;
 
   /** The daily backup every restore here resolves to. */
   public static final BackupObject BACKUP =
@@ -45,14 +53,15 @@ public final class RestoreActivityMocks {
           "STANDARD",
           "etag");
 
-  public final BackupStorageActivities storage = mockActivities(BackupStorageActivities.class);
-  public final WorkHostActivities workHost = mockActivities(WorkHostActivities.class);
-  public final BackupDecryptionActivities decryption =
+  protected final BackupStorageActivities storage = mockActivities(BackupStorageActivities.class);
+  protected final WorkHostActivities workHost = mockActivities(WorkHostActivities.class);
+  protected final BackupDecryptionActivities decryption =
       mockActivities(BackupDecryptionActivities.class);
-  public final PostgresActivities postgres = mockActivities(PostgresActivities.class);
-  public final VerificationActivities verification = mockActivities(VerificationActivities.class);
-  public final ApplicationActivities application = mockActivities(ApplicationActivities.class);
-  public final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
+  protected final PostgresActivities postgres = mockActivities(PostgresActivities.class);
+  protected final VerificationActivities verification =
+      mockActivities(VerificationActivities.class);
+  protected final ApplicationActivities application = mockActivities(ApplicationActivities.class);
+  protected final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
   /**
    * A mock of an activity interface, made as the workflow tests make them: without its annotations.
@@ -61,8 +70,19 @@ public final class RestoreActivityMocks {
     return mock(type, withSettings().withoutAnnotations());
   }
 
+  @BeforeEach
+  void createEnvironment() {
+    env = TestEnvironments.withSearchAttributes();
+    client = env.getWorkflowClient();
+  }
+
+  @AfterEach
+  void closeEnvironment() {
+    env.close();
+  }
+
   /** Every activity on the shared queue, the audit recorded into {@link #audit}, and leases. */
-  public void registerShared(Worker shared) {
+  protected void registerShared(Worker shared) {
     shared.registerActivitiesImplementations(
         storage,
         workHost,
@@ -71,10 +91,11 @@ public final class RestoreActivityMocks {
         verification,
         application,
         new RecordingAudit(audit));
+    TestLeases.register(shared, client);
   }
 
   /** The work host's activities on its own queue. */
-  public void registerHost(Worker host) {
+  protected void registerHost(Worker host) {
     host.registerActivitiesImplementations(storage, workHost, decryption, postgres);
   }
 
@@ -82,7 +103,7 @@ public final class RestoreActivityMocks {
    * A restore that finds {@link #BACKUP} unsigned (the signature checks have their own tests),
    * claims {@code hostQueue}, downloads, decrypts and restores it into staging.
    */
-  public void stubUpToStaging(String hostQueue) {
+  protected void stubUpToStaging(String hostQueue) {
     when(storage.resolveBackup(any())).thenReturn(BACKUP);
     when(decryption.verifyManifestSignature(any()))
         .thenReturn(new ManifestCheck(false, "none", null, null));
@@ -98,7 +119,7 @@ public final class RestoreActivityMocks {
   }
 
   /** An application with no restart command and no endpoints configured. */
-  public void stubAnUnconfiguredApplication() {
+  protected void stubAnUnconfiguredApplication() {
     when(application.restartApplication()).thenReturn(new RestartOutcome(false, "", 0, 0, ""));
     when(application.describeApplication())
         .thenReturn(new ApplicationProfile("flowviz", "", List.of()));
