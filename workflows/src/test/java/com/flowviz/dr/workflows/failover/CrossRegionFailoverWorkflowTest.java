@@ -307,25 +307,8 @@ class CrossRegionFailoverWorkflowTest {
 
   @Test
   void aHealthCheckThatNeverTurnsGreenIsReportedAndDnsIsNotFlippedBack() {
-    when(verification.probeHealth(any(), any()))
-        .thenReturn(
-            new HealthReport(
-                "https://api.flowviz.com/health",
-                false,
-                600,
-                -1,
-                List.of(new HealthObservation(Instant.EPOCH, 503, 40, "{\"db\":\"down\"}"))));
-    FailoverRequest preApproved =
-        FailoverRequest.builder()
-            .dnsApproval(new DnsApproval("pre-approved", "drill"))
-            .operator("erin")
-            .build();
+    FailoverResult result = aPreApprovedFailoverThatNeverTurnsHealthy("failover-unhealthy");
 
-    FailoverResult result =
-        start("failover-unhealthy", preApproved).getResult(FailoverResult.class);
-
-    assertEquals(FailoverResult.SWITCHED_UNHEALTHY, result.outcome());
-    verify(dns, times(1)).applyChangeBatch(any());
     assertTrue(
         result.steps().stream()
             .anyMatch(s -> s.detail() != null && s.detail().contains("HTTP 503")));
@@ -825,6 +808,14 @@ class CrossRegionFailoverWorkflowTest {
 
   @Test
   void pathAHealthCheckThatNeverTurnsGreenIsRecorded() {
+    aPreApprovedFailoverThatNeverTurnsHealthy("failover-switched-unhealthy");
+
+    HistoryRecorder.recordIfAsked(
+        client, "failover-switched-unhealthy", "cross-region-failover-v8-paths-switched-unhealthy");
+  }
+
+  /** A pre-approved failover whose health check stays red: DNS is switched once, never back. */
+  private FailoverResult aPreApprovedFailoverThatNeverTurnsHealthy(String workflowId) {
     when(verification.probeHealth(any(), any()))
         .thenReturn(
             new HealthReport(
@@ -839,12 +830,10 @@ class CrossRegionFailoverWorkflowTest {
             .operator("erin")
             .build();
 
-    FailoverResult result =
-        start("failover-switched-unhealthy", preApproved).getResult(FailoverResult.class);
+    FailoverResult result = start(workflowId, preApproved).getResult(FailoverResult.class);
 
     assertEquals(FailoverResult.SWITCHED_UNHEALTHY, result.outcome());
     verify(dns, times(1)).applyChangeBatch(any());
-    HistoryRecorder.recordIfAsked(
-        client, "failover-switched-unhealthy", "cross-region-failover-v8-paths-switched-unhealthy");
+    return result;
   }
 }
