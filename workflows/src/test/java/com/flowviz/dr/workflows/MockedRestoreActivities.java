@@ -22,14 +22,10 @@ import com.flowviz.dr.activities.storage.DownloadedBackup;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.workhost.WorkHostActivities;
-import io.temporal.client.WorkflowClient;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The harness of the tests that run a 4.1 restore (the restore's own, the row-loss gate's, the
@@ -37,10 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
  * on the shared and the host queue, with stubs for a restore that goes well, which a test then
  * overrides where its story differs.
  */
-public abstract class MockedRestoreActivities {
-
-  protected TestWorkflowEnvironment env;
-  protected WorkflowClient client;
+public abstract class MockedRestoreActivities extends EnvironmentPerTest {
 
   /** The daily backup every restore here resolves to. */
   public static final BackupObject BACKUP =
@@ -68,17 +61,6 @@ public abstract class MockedRestoreActivities {
    */
   public static <T> T mockActivities(Class<T> type) {
     return mock(type, withSettings().withoutAnnotations());
-  }
-
-  @BeforeEach
-  void createEnvironment() {
-    env = TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
-  }
-
-  @AfterEach
-  void closeEnvironment() {
-    env.close();
   }
 
   /** Every activity on the shared queue, the audit recorded into {@link #audit}, and leases. */

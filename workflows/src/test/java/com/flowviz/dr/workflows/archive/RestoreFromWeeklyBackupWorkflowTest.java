@@ -20,11 +20,11 @@ import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.storage.RetrievalOutcome;
 import com.flowviz.dr.activities.storage.RetrievalRequest;
+import com.flowviz.dr.workflows.EnvironmentPerTest;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.RestoreStandIn;
 import com.flowviz.dr.workflows.TaskQueues;
-import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
@@ -38,20 +38,18 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationErrorCategory;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Runbook 4.2's logic under the time-skipping test server, with mocked activities. */
-class RestoreFromWeeklyBackupWorkflowTest {
+class RestoreFromWeeklyBackupWorkflowTest extends EnvironmentPerTest {
 
   private static final String KEY = "weekly/flowviz_weekly_20250112.dump.gpg";
   private static final BackupObject BACKUP =
@@ -65,8 +63,6 @@ class RestoreFromWeeklyBackupWorkflowTest {
           "e");
   private static final List<RestoreRequest> childRequests = new CopyOnWriteArrayList<>();
 
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
   private final BackupStorageActivities storage =
       mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
   private final ArchiveActivities archive =
@@ -86,8 +82,6 @@ class RestoreFromWeeklyBackupWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
         RestoreFromWeeklyBackupWorkflowImpl.class, RecordingRestore.class);
@@ -117,11 +111,6 @@ class RestoreFromWeeklyBackupWorkflowTest {
               return retrieved();
             });
     env.start();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
   }
 
   @Test

@@ -29,23 +29,21 @@ import com.flowviz.dr.activities.verify.HealthObservation;
 import com.flowviz.dr.activities.verify.HealthReport;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
+import com.flowviz.dr.workflows.EnvironmentPerTest;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.RestoreStandIn;
 import com.flowviz.dr.workflows.TaskQueues;
-import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -53,19 +51,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Runbook 4.4's gates and roles under the time-skipping test server, with mocked activities. */
-class CrossRegionFailoverWorkflowTest {
+class CrossRegionFailoverWorkflowTest extends EnvironmentPerTest {
 
   private static final PgServer DR_DATABASE =
       new PgServer("10.2.0.5", 5432, "admin", "flowviz/dr/stacks/prod-dr/db-password");
   private static final List<RestoreRequest> childRequests = new CopyOnWriteArrayList<>();
 
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
   private final BackupStorageActivities storage =
       mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
   private final InfrastructureActivities infrastructure =
@@ -103,8 +98,6 @@ class CrossRegionFailoverWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
         CrossRegionFailoverWorkflowImpl.class, SlowRestore.class);
@@ -134,11 +127,6 @@ class CrossRegionFailoverWorkflowTest {
     when(verification.probeHealth(any(), any()))
         .thenReturn(new HealthReport("https://api.flowviz.com/health", true, 3, 2100, List.of()));
     env.start();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
   }
 
   @Test

@@ -31,19 +31,15 @@ import com.flowviz.dr.activities.storage.BucketFreshness;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.activities.verify.TraceabilityCheck;
 import com.flowviz.dr.activities.verify.VerificationActivities;
+import com.flowviz.dr.workflows.EnvironmentPerTest;
 import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
-import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.TestJudgements;
 import com.flowviz.dr.workflows.TestLeases;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The incident workflow's tests' harness: a test environment per test, its mocked activities,
@@ -51,10 +47,7 @@ import org.junit.jupiter.api.BeforeEach;
  * application), and the worker that runs the incident with the stand-ins a test gives for the
  * procedures it starts.
  */
-abstract class MockedIncidentActivities {
-
-  TestWorkflowEnvironment env;
-  WorkflowClient client;
+abstract class MockedIncidentActivities extends EnvironmentPerTest {
 
   final BackupStorageActivities storage = mockActivities(BackupStorageActivities.class);
   final BackupDecryptionActivities decryption = mockActivities(BackupDecryptionActivities.class);
@@ -64,17 +57,6 @@ abstract class MockedIncidentActivities {
   final IncidentActivities incident = mockActivities(IncidentActivities.class);
   final NotifyActivities notify = mockActivities(NotifyActivities.class);
   final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
-
-  @BeforeEach
-  void createEnvironment() {
-    env = TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
-  }
-
-  @AfterEach
-  void closeEnvironment() {
-    env.close();
-  }
 
   /** The incident, its follow-up and the procedures' stand-ins on the DR queue, with leases. */
   void register(Class<?>... procedureStandIns) {

@@ -33,11 +33,11 @@ import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
+import com.flowviz.dr.workflows.EnvironmentPerTest;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.RestoreStandIn;
 import com.flowviz.dr.workflows.TaskQueues;
-import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
@@ -48,19 +48,17 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Runbook 4.3's logic with mocked activities and a stand-in for the child 4.1 restore. */
-class RestoreToNewInstanceWorkflowTest {
+class RestoreToNewInstanceWorkflowTest extends EnvironmentPerTest {
 
   private static final BackupObject BACKUP =
       new BackupObject(
@@ -75,8 +73,6 @@ class RestoreToNewInstanceWorkflowTest {
       new PgServer("10.0.9.9", 5433, "admin", "flowviz/dr/instances/flowviz-db-x/admin-password");
   private static final List<RestoreRequest> childRequests = new CopyOnWriteArrayList<>();
 
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
   private final BackupStorageActivities storage =
       mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
   private final BackupDecryptionActivities decryption =
@@ -106,8 +102,6 @@ class RestoreToNewInstanceWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
         RestoreToNewInstanceWorkflowImpl.class, RecordingRestore.class);
@@ -134,11 +128,6 @@ class RestoreToNewInstanceWorkflowTest {
     when(verification.checkApplicationConnectivity())
         .thenReturn(new ConnectivityReport(true, true, List.of()));
     env.start();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
   }
 
   @Test
