@@ -20,13 +20,12 @@ import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.storage.RetrievalOutcome;
 import com.flowviz.dr.activities.storage.RetrievalRequest;
+import com.flowviz.dr.workflows.EnvironmentPerTest;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
+import com.flowviz.dr.workflows.RestoreStandIn;
 import com.flowviz.dr.workflows.TaskQueues;
-import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
-import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
-import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.api.enums.v1.EventType;
@@ -39,20 +38,18 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationErrorCategory;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Runbook 4.2's logic under the time-skipping test server, with mocked activities. */
-class RestoreFromWeeklyBackupWorkflowTest {
+class RestoreFromWeeklyBackupWorkflowTest extends EnvironmentPerTest {
 
   private static final String KEY = "weekly/flowviz_weekly_20250112.dump.gpg";
   private static final BackupObject BACKUP =
@@ -67,8 +64,6 @@ class RestoreFromWeeklyBackupWorkflowTest {
   private static final List<RestoreRequest> childRequests = new CopyOnWriteArrayList<>();
   private static volatile boolean failRestore;
 
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
   private final BackupStorageActivities storage =
       mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
   private final ArchiveActivities archive =
@@ -77,7 +72,7 @@ class RestoreFromWeeklyBackupWorkflowTest {
   private volatile long readyAtMillis = Long.MAX_VALUE;
 
   /** Stands in for the 4.1 restore the weekly restore runs as a child workflow. */
-  public static class RecordingRestore implements RestoreFromBackupWorkflow {
+  public static class RecordingRestore extends RestoreStandIn {
     @Override
     public RestoreResult restore(RestoreRequest request) {
       childRequests.add(request);
@@ -85,18 +80,7 @@ class RestoreFromWeeklyBackupWorkflowTest {
         throw ApplicationFailure.newNonRetryableFailure(
             "pg_restore exited 1: could not read the archive", "PgRestoreFailed");
       }
-      return RestoreResult.builder()
-          .outcome(RestoreResult.RESTORED)
-          .backup(BACKUP)
-          .targetDatabase(request.targetDatabase())
-          .steps(List.of())
-          .elapsed(Duration.ZERO)
-          .build();
-    }
-
-    @Override
-    public RestoreProgress progress() {
-      return null;
+      return restored(request, BACKUP).elapsed(Duration.ZERO).build();
     }
   }
 
@@ -104,8 +88,6 @@ class RestoreFromWeeklyBackupWorkflowTest {
   void setUp() {
     childRequests.clear();
     failRestore = false;
-    env = TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
         RestoreFromWeeklyBackupWorkflowImpl.class, RecordingRestore.class);
@@ -135,11 +117,6 @@ class RestoreFromWeeklyBackupWorkflowTest {
               return retrieved();
             });
     env.start();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
   }
 
   @Test

@@ -65,8 +65,8 @@ class BackupWorkflowTest {
     env.close();
   }
 
-  @Test
-  void namesTheBackupAfterItsStartTimeInTheRunbookLayout() {
+  /** The backup activity takes what it is asked for, under the key and at the time it is given. */
+  private void backupsAreTakenAsSpecified() {
     when(backups.takeBackup(any()))
         .thenAnswer(
             call -> {
@@ -87,6 +87,11 @@ class BackupWorkflowTest {
               return new BackupTaken(
                   spec.bucket(), spec.key(), spec.key() + ".manifest.json", manifest, 5);
             });
+  }
+
+  @Test
+  void namesTheBackupAfterItsStartTimeInTheRunbookLayout() {
+    backupsAreTakenAsSpecified();
     long start = env.currentTimeMillis();
 
     BackupResult result =
@@ -107,26 +112,7 @@ class BackupWorkflowTest {
 
   @Test
   void aWeeklyBackupGoesToDeepArchiveAndChecksTheBucketsRetention() {
-    when(backups.takeBackup(any()))
-        .thenAnswer(
-            call -> {
-              BackupSpec spec = call.getArgument(0);
-              BackupManifest manifest =
-                  new BackupManifest(
-                      1,
-                      spec.key(),
-                      spec.takenAt(),
-                      "flowviz",
-                      "15.8",
-                      "15.8",
-                      10,
-                      20,
-                      "abc",
-                      "FP",
-                      List.of());
-              return new BackupTaken(
-                  spec.bucket(), spec.key(), spec.key() + ".manifest.json", manifest, 5);
-            });
+    backupsAreTakenAsSpecified();
     RetentionReport violation =
         new RetentionReport(
             "flowviz-backups",

@@ -18,15 +18,12 @@ import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.storage.RetentionFinding;
 import com.flowviz.dr.activities.storage.RetentionReport;
 import com.flowviz.dr.workflows.FailureTypes;
-import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -55,13 +52,12 @@ class CatalogWorkflowsTest {
 
   @BeforeEach
   void setUp() {
-    env = TestEnvironments.withSearchAttributes();
+    env =
+        TestEnvironments.startedOnTheDrQueue(
+            List.of(ListBackupsWorkflowImpl.class, CheckBackupRetentionWorkflowImpl.class),
+            storage,
+            archive);
     client = env.getWorkflowClient();
-    Worker worker = env.newWorker(TaskQueues.DR);
-    worker.registerWorkflowImplementationTypes(
-        ListBackupsWorkflowImpl.class, CheckBackupRetentionWorkflowImpl.class);
-    worker.registerActivitiesImplementations(storage, archive);
-    env.start();
   }
 
   @AfterEach
@@ -69,17 +65,12 @@ class CatalogWorkflowsTest {
     env.close();
   }
 
-  private <T> T stub(Class<T> type, String id) {
-    return client.newWorkflowStub(
-        type, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
-  }
-
   @Test
   void listBackupsAsksTheStoreForTheGivenPrefixAndLimit() {
     when(storage.listBackups("flowviz-backups", "weekly/", 5)).thenReturn(List.of(BACKUP));
 
     List<BackupObject> listed =
-        stub(ListBackupsWorkflow.class, "list-backups-1")
+        TestEnvironments.onTheDrQueue(client, ListBackupsWorkflow.class, "list-backups-1")
             .list(ListBackupsRequest.builder().prefix("weekly/").limit(5).build());
 
     assertEquals(List.of(BACKUP), listed);
@@ -92,7 +83,7 @@ class CatalogWorkflowsTest {
         assertThrows(
             WorkflowFailedException.class,
             () ->
-                stub(ListBackupsWorkflow.class, "list-backups-2")
+                TestEnvironments.onTheDrQueue(client, ListBackupsWorkflow.class, "list-backups-2")
                     .list(ListBackupsRequest.builder().limit(5000).build()));
 
     ApplicationFailure cause = (ApplicationFailure) e.getCause();
@@ -111,7 +102,7 @@ class CatalogWorkflowsTest {
         .thenReturn(new RetentionReport("flowviz-backups", false, List.of(), List.of(finding)));
 
     RetentionReport report =
-        stub(CheckBackupRetentionWorkflow.class, "retention-1")
+        TestEnvironments.onTheDrQueue(client, CheckBackupRetentionWorkflow.class, "retention-1")
             .check(RetentionCheckRequest.builder().build());
 
     assertFalse(report.compliant());

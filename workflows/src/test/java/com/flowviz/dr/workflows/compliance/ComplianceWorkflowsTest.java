@@ -18,17 +18,15 @@ import com.flowviz.dr.activities.incident.IncidentActivities;
 import com.flowviz.dr.activities.incident.ReportLocation;
 import com.flowviz.dr.activities.incident.StoredReport;
 import com.flowviz.dr.workflows.FailureTypes;
-import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.common.ForwardAuditEntriesWorkflow;
 import com.flowviz.dr.workflows.common.ForwardAuditEntriesWorkflow.AuditForwarding;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,15 +43,15 @@ class ComplianceWorkflowsTest {
 
   @BeforeEach
   void setUp() {
-    env = TestEnvironments.withSearchAttributes();
+    env =
+        TestEnvironments.startedOnTheDrQueue(
+            List.of(
+                VerifyAuditTrailWorkflowImpl.class,
+                ForwardAuditEntriesWorkflowImpl.class,
+                FetchIncidentReportWorkflowImpl.class),
+            audit,
+            incident);
     client = env.getWorkflowClient();
-    Worker worker = env.newWorker(TaskQueues.DR);
-    worker.registerWorkflowImplementationTypes(
-        VerifyAuditTrailWorkflowImpl.class,
-        ForwardAuditEntriesWorkflowImpl.class,
-        FetchIncidentReportWorkflowImpl.class);
-    worker.registerActivitiesImplementations(audit, incident);
-    env.start();
   }
 
   @AfterEach
@@ -61,17 +59,14 @@ class ComplianceWorkflowsTest {
     env.close();
   }
 
-  private <T> T stub(Class<T> type, String id) {
-    return client.newWorkflowStub(
-        type, WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
-  }
-
   @Test
   void verifyAuditTrailReportsWhereTheChainBreaks() {
     when(audit.verifyAuditChain())
         .thenReturn(new ChainVerification(false, 120, 57, "entry 57's hash does not match"));
 
-    ChainVerification chain = stub(VerifyAuditTrailWorkflow.class, "verify-audit-1").verify();
+    ChainVerification chain =
+        TestEnvironments.onTheDrQueue(client, VerifyAuditTrailWorkflow.class, "verify-audit-1")
+            .verify();
 
     assertFalse(chain.intact());
     assertEquals(57, chain.firstBrokenEntry());
@@ -86,7 +81,7 @@ class ComplianceWorkflowsTest {
     String id = ForwardAuditEntriesWorkflow.workflowId("incident-x", "run-1", 4);
 
     int forwarded =
-        stub(ForwardAuditEntriesWorkflow.class, id)
+        TestEnvironments.onTheDrQueue(client, ForwardAuditEntriesWorkflow.class, id)
             .forward(new AuditForwarding("incident-x", "run-1", 4));
 
     assertEquals(3, forwarded);
@@ -103,7 +98,8 @@ class ComplianceWorkflowsTest {
         .thenReturn(new StoredReport(location, "# Incident incident-x", null));
 
     StoredReport report =
-        stub(FetchIncidentReportWorkflow.class, "fetch-report-1").fetch("incident-x");
+        TestEnvironments.onTheDrQueue(client, FetchIncidentReportWorkflow.class, "fetch-report-1")
+            .fetch("incident-x");
 
     assertEquals(location, report.location());
     assertEquals("# Incident incident-x", report.markdown());
@@ -115,7 +111,10 @@ class ComplianceWorkflowsTest {
     WorkflowFailedException e =
         assertThrows(
             WorkflowFailedException.class,
-            () -> stub(FetchIncidentReportWorkflow.class, "fetch-report-2").fetch("../etc/passwd"));
+            () ->
+                TestEnvironments.onTheDrQueue(
+                        client, FetchIncidentReportWorkflow.class, "fetch-report-2")
+                    .fetch("../etc/passwd"));
 
     ApplicationFailure cause = (ApplicationFailure) e.getCause();
     assertEquals(FailureTypes.INVALID_INPUT, cause.getType());

@@ -29,10 +29,10 @@ import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupSelector;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
+import com.flowviz.dr.workflows.EnvironmentPerTest;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
-import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflow;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreProgress;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreRequest;
@@ -47,19 +47,19 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The drill's logic: mocked activities, and stand-ins for the restore workflows it starts. */
-class RecoveryDrillWorkflowTest {
+class RecoveryDrillWorkflowTest extends EnvironmentPerTest {
 
   static final PgServer SCRATCH =
       new PgServer(
@@ -68,8 +68,6 @@ class RecoveryDrillWorkflowTest {
   static final long BACKUP_BYTES = 400_000_000L;
   static final long DUMP_BYTES = 1_200_000_000L;
 
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
   private final BackupStorageActivities storage =
       mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
   private final BackupDecryptionActivities decryption =
@@ -164,8 +162,6 @@ class RecoveryDrillWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
         RecoveryDrillWorkflowImpl.class, FakeRestore.class, FakeWeeklyRestore.class);
@@ -205,11 +201,6 @@ class RecoveryDrillWorkflowTest {
     when(notify.notify(any()))
         .thenAnswer(call -> new NotificationReceipt("e", List.of("webhook:generic")));
     env.start();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
   }
 
   private RecoveryDrillWorkflow stub(String id) {
@@ -452,7 +443,7 @@ class RecoveryDrillWorkflowTest {
 
   @Test
   void pathACancelledDrillStillTearsDownAndReports() throws Exception {
-    java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch waiting = new CountDownLatch(1);
     when(postgres.awaitServerReady(any(), any()))
         .thenAnswer(
             call -> {
@@ -462,7 +453,7 @@ class RecoveryDrillWorkflowTest {
             });
     RecoveryDrillWorkflow drill = stub("drill-cancelled");
     WorkflowClient.start(drill::drill, drillOf(null));
-    assertTrue(waiting.await(20, java.util.concurrent.TimeUnit.SECONDS));
+    assertTrue(waiting.await(20, TimeUnit.SECONDS));
 
     client.newUntypedWorkflowStub("drill-cancelled").cancel();
 

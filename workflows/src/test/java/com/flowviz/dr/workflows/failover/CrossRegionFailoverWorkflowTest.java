@@ -30,24 +30,21 @@ import com.flowviz.dr.activities.verify.HealthObservation;
 import com.flowviz.dr.activities.verify.HealthReport;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
+import com.flowviz.dr.workflows.EnvironmentPerTest;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
+import com.flowviz.dr.workflows.RestoreStandIn;
 import com.flowviz.dr.workflows.TaskQueues;
-import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
-import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
-import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -55,19 +52,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Runbook 4.4's gates and roles under the time-skipping test server, with mocked activities. */
-class CrossRegionFailoverWorkflowTest {
+class CrossRegionFailoverWorkflowTest extends EnvironmentPerTest {
 
   private static final PgServer DR_DATABASE =
       new PgServer("10.2.0.5", 5432, "admin", "flowviz/dr/stacks/prod-dr/db-password");
   private static final List<RestoreRequest> childRequests = new CopyOnWriteArrayList<>();
 
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
   private final BackupStorageActivities storage =
       mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
   private final InfrastructureActivities infrastructure =
@@ -78,7 +72,7 @@ class CrossRegionFailoverWorkflowTest {
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
   /** Stands in for the 4.1 restore; takes an hour, so decisions can arrive while it runs. */
-  public static class SlowRestore implements RestoreFromBackupWorkflow {
+  public static class SlowRestore extends RestoreStandIn {
     @Override
     public RestoreResult restore(RestoreRequest request) {
       childRequests.add(request);
@@ -93,29 +87,18 @@ class CrossRegionFailoverWorkflowTest {
               "STANDARD",
               "e",
               request.bucketRegion());
-      return RestoreResult.builder()
-          .outcome(RestoreResult.RESTORED)
-          .backup(backup)
-          .targetDatabase(request.targetDatabase())
+      return restored(request, backup)
           .verification(
               new VerificationReport(
                   "flowviz", true, true, List.of(), List.of(), List.of(), Map.of()))
-          .steps(List.of())
           .elapsed(Duration.ofHours(1))
           .build();
-    }
-
-    @Override
-    public RestoreProgress progress() {
-      return null;
     }
   }
 
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
         CrossRegionFailoverWorkflowImpl.class, SlowRestore.class);
@@ -145,11 +128,6 @@ class CrossRegionFailoverWorkflowTest {
     when(verification.probeHealth(any(), any()))
         .thenReturn(new HealthReport("https://api.flowviz.com/health", true, 3, 2100, List.of()));
     env.start();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
   }
 
   @Test
@@ -318,25 +296,8 @@ class CrossRegionFailoverWorkflowTest {
 
   @Test
   void aHealthCheckThatNeverTurnsGreenIsReportedAndDnsIsNotFlippedBack() {
-    when(verification.probeHealth(any(), any()))
-        .thenReturn(
-            new HealthReport(
-                "https://api.flowviz.com/health",
-                false,
-                600,
-                -1,
-                List.of(new HealthObservation(Instant.EPOCH, 503, 40, "{\"db\":\"down\"}"))));
-    FailoverRequest preApproved =
-        FailoverRequest.builder()
-            .dnsApproval(new DnsApproval("pre-approved", "drill"))
-            .operator("erin")
-            .build();
+    FailoverResult result = aPreApprovedFailoverThatNeverTurnsHealthy("failover-unhealthy");
 
-    FailoverResult result =
-        start("failover-unhealthy", preApproved).getResult(FailoverResult.class);
-
-    assertEquals(FailoverResult.SWITCHED_UNHEALTHY, result.outcome());
-    verify(dns, times(1)).applyChangeBatch(any());
     assertTrue(
         result.steps().stream()
             .anyMatch(s -> s.detail() != null && s.detail().contains("HTTP 503")));
@@ -836,6 +797,14 @@ class CrossRegionFailoverWorkflowTest {
 
   @Test
   void pathAHealthCheckThatNeverTurnsGreenIsRecorded() {
+    aPreApprovedFailoverThatNeverTurnsHealthy("failover-switched-unhealthy");
+
+    HistoryRecorder.recordIfAsked(
+        client, "failover-switched-unhealthy", "cross-region-failover-v8-paths-switched-unhealthy");
+  }
+
+  /** A pre-approved failover whose health check stays red: DNS is switched once, never back. */
+  private FailoverResult aPreApprovedFailoverThatNeverTurnsHealthy(String workflowId) {
     when(verification.probeHealth(any(), any()))
         .thenReturn(
             new HealthReport(
@@ -850,13 +819,11 @@ class CrossRegionFailoverWorkflowTest {
             .operator("erin")
             .build();
 
-    FailoverResult result =
-        start("failover-switched-unhealthy", preApproved).getResult(FailoverResult.class);
+    FailoverResult result = start(workflowId, preApproved).getResult(FailoverResult.class);
 
     assertEquals(FailoverResult.SWITCHED_UNHEALTHY, result.outcome());
     verify(dns, times(1)).applyChangeBatch(any());
-    HistoryRecorder.recordIfAsked(
-        client, "failover-switched-unhealthy", "cross-region-failover-v8-paths-switched-unhealthy");
+    return result;
   }
 
   // ---- Issue 16: the failure envelope's paths (failure, cancellation, refused input) ----

@@ -1,7 +1,6 @@
 package com.flowviz.dr.workflows.incident;
 
 import static com.flowviz.dr.workflows.incident.HandleIncidentWorkflowTest.BACKUP;
-import static com.flowviz.dr.workflows.incident.HandleIncidentWorkflowTest.PASSED;
 import static com.flowviz.dr.workflows.incident.HandleIncidentWorkflowTest.childRequests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,49 +12,23 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.inOrder;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
-import static org.mockito.Mockito.withSettings;
 
-import com.flowviz.dr.activities.app.ApplicationActivities;
-import com.flowviz.dr.activities.app.ApplicationProfile;
 import com.flowviz.dr.activities.app.PublishOutcome;
-import com.flowviz.dr.activities.app.RestartOutcome;
-import com.flowviz.dr.activities.audit.AuditEntry;
-import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
 import com.flowviz.dr.activities.crypto.BackupValidity;
 import com.flowviz.dr.activities.dns.DnsChange;
 import com.flowviz.dr.activities.incident.CredentialCheck;
-import com.flowviz.dr.activities.incident.IncidentActivities;
-import com.flowviz.dr.activities.incident.IsolatedLocation;
-import com.flowviz.dr.activities.incident.ReportLocation;
-import com.flowviz.dr.activities.incident.RotationOutcome;
 import com.flowviz.dr.activities.infra.StackOutputs;
-import com.flowviz.dr.activities.notify.NotificationReceipt;
-import com.flowviz.dr.activities.notify.NotifyActivities;
-import com.flowviz.dr.activities.postgres.DataGap;
 import com.flowviz.dr.activities.postgres.LiveFingerprint;
 import com.flowviz.dr.activities.postgres.PgServer;
-import com.flowviz.dr.activities.postgres.PostgresActivities;
-import com.flowviz.dr.activities.postgres.ServerInfo;
 import com.flowviz.dr.activities.postgres.SwapOutcome;
-import com.flowviz.dr.activities.postgres.TableGap;
 import com.flowviz.dr.activities.provision.ProvisionedInstance;
 import com.flowviz.dr.activities.storage.BackupSelector;
-import com.flowviz.dr.activities.storage.BackupStorageActivities;
-import com.flowviz.dr.activities.storage.BucketFreshness;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.activities.verify.EndpointCheck;
-import com.flowviz.dr.activities.verify.TraceabilityCheck;
-import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.workflows.FailureTypes;
-import com.flowviz.dr.workflows.RecordingAudit;
-import com.flowviz.dr.workflows.TaskQueues;
-import com.flowviz.dr.workflows.TestEnvironments;
-import com.flowviz.dr.workflows.TestJudgements;
-import com.flowviz.dr.workflows.TestLeases;
 import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow;
@@ -73,19 +46,14 @@ import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -95,25 +63,7 @@ import org.junit.jupiter.api.Test;
  * the incident starts are stand-ins whose gates wait for a decision as the real ones do, so the
  * incident's own history (all that replay checks) is the one a real run writes.
  */
-class HandleIncidentScenarioPathsTest {
-
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
-  private final BackupStorageActivities storage =
-      mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
-  private final BackupDecryptionActivities decryption =
-      mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
-  private final PostgresActivities postgres =
-      mock(PostgresActivities.class, withSettings().withoutAnnotations());
-  private final VerificationActivities verification =
-      mock(VerificationActivities.class, withSettings().withoutAnnotations());
-  private final ApplicationActivities application =
-      mock(ApplicationActivities.class, withSettings().withoutAnnotations());
-  private final IncidentActivities incident =
-      mock(IncidentActivities.class, withSettings().withoutAnnotations());
-  private final NotifyActivities notify =
-      mock(NotifyActivities.class, withSettings().withoutAnnotations());
-  private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
+class HandleIncidentScenarioPathsTest extends MockedIncidentActivities {
 
   /** Runbook 4.3 as the incident sees it: a held repoint waits for a person at its gate. */
   public static class GatedNewInstance implements RestoreToNewInstanceWorkflow {
@@ -225,88 +175,20 @@ class HandleIncidentScenarioPathsTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
-    Worker worker = env.newWorker(TaskQueues.DR);
-    worker.registerWorkflowImplementationTypes(
-        HandleIncidentWorkflowImpl.class,
-        IncidentFollowUpWorkflowImpl.class,
-        HandleIncidentWorkflowTest.FakeRestore.class,
-        GatedNewInstance.class,
-        GatedFailover.class);
-    worker.registerActivitiesImplementations(
-        storage,
-        decryption,
-        postgres,
-        verification,
-        application,
-        incident,
-        notify,
-        new RecordingAudit(audit));
-    TestLeases.register(worker, client);
-    when(storage.resolveBackup(any())).thenReturn(BACKUP);
-    when(decryption.checkBackupValidity(any(), any()))
-        .thenReturn(BackupValidity.valid("read whole"));
-    when(decryption.trustedSignersConfigured()).thenReturn(true);
-    when(storage.newestBackup(anyString(), anyString(), anyString()))
-        .thenReturn(
-            new BucketFreshness("flowviz-backups-prod-us-west-2", "us-west-2", true, BACKUP, null));
-    when(postgres.awaitServerReady(isNull(), any())).thenReturn(new ServerInfo("15.8", 15, 3));
-    when(postgres.fingerprintLiveDatabase(anyString(), isNull()))
-        .thenAnswer(i -> new LiveFingerprint(i.getArgument(0), 16384, 42));
+    register(
+        HandleIncidentWorkflowTest.FakeRestore.class, GatedNewInstance.class, GatedFailover.class);
+    stubAnIncidentThatGoesWell();
     when(postgres.swapIntoLive(any(), any()))
         .thenReturn(new SwapOutcome("flowviz", "flowviz_replaced_x", 2, false));
     when(postgres.dropStagingDatabase(anyString(), any())).thenReturn(true);
-    when(incident.checkCredentials())
-        .thenReturn(new CredentialCheck(true, "Secrets Manager", List.of("ABCD"), true, List.of()));
-    when(incident.isolatedBackupLocation())
-        .thenReturn(new IsolatedLocation("flowviz-backups-isolated", "us-east-2", "daily/"));
-    when(incident.rotateCredentials(any()))
-        .thenReturn(new RotationOutcome(List.of("flowviz_app"), List.of("flowviz/app/database")));
-    when(incident.writeIncidentReport(any()))
-        .thenAnswer(
-            i ->
-                new ReportLocation(
-                    "flowviz-compliance", "incidents/x/report.md", "incidents/x/report.json"));
-    when(verification.checkApplicationConnectivity())
-        .thenReturn(new ConnectivityReport(true, true, List.of()));
-    when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(PASSED);
-    when(verification.judgeRestoredDatabase(any())).thenReturn(TestJudgements.NOTHING_LOST);
-    when(application.restartApplication())
-        .thenReturn(new RestartOutcome(true, "docker compose restart api", 0, 900, ""));
-    when(notify.notify(any()))
-        .thenAnswer(i -> new NotificationReceipt("e", List.of("webhook:generic")));
-    when(notify.configuredChannels()).thenReturn(List.of("webhook:generic"));
-    when(application.describeApplication())
-        .thenReturn(new ApplicationProfile("flowviz", "docker compose restart api", List.of()));
-    when(verification.checkLotTraceability(anyString(), any()))
-        .thenAnswer(
-            i ->
-                new TraceabilityCheck(
-                    i.getArgument(0), true, "flowviz_app", true, "LOT-1", 2, 20, null));
-    when(postgres.compareDatabases(anyString(), anyString(), any()))
-        .thenAnswer(
-            i ->
-                new DataGap(
-                    i.getArgument(0),
-                    i.getArgument(1),
-                    List.of(
-                        new TableGap("lots", List.of("id"), 100, 101, 0, 1, 0, List.of(), true))));
     env.start();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
   }
 
   private static final Approvals HOLD_ALL =
       new Approvals("required", "required", "required", "stage-then-approve");
 
   private HandleIncidentWorkflow stub(String id) {
-    return client.newWorkflowStub(
-        HandleIncidentWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+    return incidentStub(id);
   }
 
   private static IncidentRequest declared(String scenario) {

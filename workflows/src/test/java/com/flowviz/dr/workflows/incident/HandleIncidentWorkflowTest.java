@@ -8,43 +8,22 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
-import static org.mockito.Mockito.withSettings;
 
-import com.flowviz.dr.activities.app.ApplicationActivities;
-import com.flowviz.dr.activities.app.ApplicationProfile;
-import com.flowviz.dr.activities.app.RestartOutcome;
-import com.flowviz.dr.activities.audit.AuditEntry;
-import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
 import com.flowviz.dr.activities.incident.CredentialCheck;
-import com.flowviz.dr.activities.incident.IncidentActivities;
-import com.flowviz.dr.activities.incident.IsolatedLocation;
-import com.flowviz.dr.activities.incident.ReportLocation;
-import com.flowviz.dr.activities.incident.RotationOutcome;
-import com.flowviz.dr.activities.notify.NotificationReceipt;
-import com.flowviz.dr.activities.notify.NotifyActivities;
 import com.flowviz.dr.activities.postgres.DataGap;
 import com.flowviz.dr.activities.postgres.PgServer;
-import com.flowviz.dr.activities.postgres.PostgresActivities;
-import com.flowviz.dr.activities.postgres.ServerInfo;
 import com.flowviz.dr.activities.postgres.SwapOutcome;
 import com.flowviz.dr.activities.postgres.TableGap;
 import com.flowviz.dr.activities.postgres.UndeleteOutcome;
 import com.flowviz.dr.activities.provision.ProvisionedInstance;
 import com.flowviz.dr.activities.storage.BackupObject;
-import com.flowviz.dr.activities.storage.BackupStorageActivities;
-import com.flowviz.dr.activities.storage.BucketFreshness;
-import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.activities.verify.TraceabilityCheck;
-import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.FailureTypes;
-import com.flowviz.dr.workflows.RecordingAudit;
-import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.RpoAssessment;
 import com.flowviz.dr.workflows.common.StepRecord;
@@ -63,24 +42,20 @@ import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The incident workflow's logic: mocked activities, and stand-ins for the procedures it starts. */
-class HandleIncidentWorkflowTest {
+class HandleIncidentWorkflowTest extends MockedIncidentActivities {
 
   static final BackupObject BACKUP =
       new BackupObject(
@@ -94,24 +69,6 @@ class HandleIncidentWorkflowTest {
   static final VerificationReport PASSED =
       new VerificationReport("flowviz", true, true, List.of(), List.of(), List.of(), Map.of());
   static final List<Object> childRequests = new CopyOnWriteArrayList<>();
-
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
-  private final BackupStorageActivities storage =
-      mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
-  private final BackupDecryptionActivities decryption =
-      mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
-  private final PostgresActivities postgres =
-      mock(PostgresActivities.class, withSettings().withoutAnnotations());
-  private final VerificationActivities verification =
-      mock(VerificationActivities.class, withSettings().withoutAnnotations());
-  private final ApplicationActivities application =
-      mock(ApplicationActivities.class, withSettings().withoutAnnotations());
-  private final IncidentActivities incident =
-      mock(IncidentActivities.class, withSettings().withoutAnnotations());
-  private final NotifyActivities notify =
-      mock(NotifyActivities.class, withSettings().withoutAnnotations());
-  private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
   public static class FakeRestore implements RestoreFromBackupWorkflow {
     @Override
@@ -222,86 +179,13 @@ class HandleIncidentWorkflowTest {
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = com.flowviz.dr.workflows.TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
-    Worker worker = env.newWorker(TaskQueues.DR);
-    worker.registerWorkflowImplementationTypes(
-        HandleIncidentWorkflowImpl.class,
-        IncidentFollowUpWorkflowImpl.class,
-        FakeRestore.class,
-        FakeNewInstance.class,
-        FakeFailover.class);
-    worker.registerActivitiesImplementations(
-        storage,
-        decryption,
-        postgres,
-        verification,
-        application,
-        incident,
-        notify,
-        new RecordingAudit(audit));
-    com.flowviz.dr.workflows.TestLeases.register(worker, client);
-    when(storage.resolveBackup(any())).thenReturn(BACKUP);
-    when(decryption.checkBackupValidity(any(), any()))
-        .thenReturn(com.flowviz.dr.activities.crypto.BackupValidity.valid("read whole"));
-    when(decryption.trustedSignersConfigured()).thenReturn(true);
-    when(storage.newestBackup(anyString(), anyString(), anyString()))
-        .thenReturn(
-            new BucketFreshness("flowviz-backups-prod-us-west-2", "us-west-2", true, BACKUP, null));
-    when(postgres.awaitServerReady(isNull(), any())).thenReturn(new ServerInfo("15.8", 15, 3));
-    when(postgres.fingerprintLiveDatabase(anyString(), isNull()))
-        .thenAnswer(
-            i ->
-                new com.flowviz.dr.activities.postgres.LiveFingerprint(
-                    i.getArgument(0), 16384, 42));
-    when(incident.checkCredentials())
-        .thenReturn(new CredentialCheck(true, "Secrets Manager", List.of("ABCD"), true, List.of()));
-    when(incident.isolatedBackupLocation())
-        .thenReturn(new IsolatedLocation("flowviz-backups-isolated", "us-east-2", "daily/"));
-    when(incident.rotateCredentials(any()))
-        .thenReturn(new RotationOutcome(List.of("flowviz_app"), List.of("flowviz/app/database")));
-    when(incident.writeIncidentReport(any()))
-        .thenAnswer(
-            i ->
-                new ReportLocation(
-                    "flowviz-compliance", "incidents/x/report.md", "incidents/x/report.json"));
-    when(verification.checkApplicationConnectivity())
-        .thenReturn(new ConnectivityReport(true, true, List.of()));
-    when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(PASSED);
-    when(verification.judgeRestoredDatabase(any()))
-        .thenReturn(com.flowviz.dr.workflows.TestJudgements.NOTHING_LOST);
-    when(application.restartApplication())
-        .thenReturn(new RestartOutcome(true, "docker compose restart api", 0, 900, ""));
-    when(notify.notify(any()))
-        .thenAnswer(i -> new NotificationReceipt("e", List.of("webhook:generic")));
-    when(notify.configuredChannels()).thenReturn(List.of("webhook:generic"));
-    when(application.describeApplication())
-        .thenReturn(new ApplicationProfile("flowviz", "docker compose restart api", List.of()));
-    when(verification.checkLotTraceability(anyString(), any()))
-        .thenAnswer(
-            i ->
-                new TraceabilityCheck(
-                    i.getArgument(0), true, "flowviz_app", true, "LOT-1", 2, 20, null));
-    when(postgres.compareDatabases(anyString(), anyString(), any()))
-        .thenAnswer(
-            i ->
-                new DataGap(
-                    i.getArgument(0),
-                    i.getArgument(1),
-                    List.of(
-                        new TableGap("lots", List.of("id"), 100, 101, 0, 1, 0, List.of(), true))));
+    register(FakeRestore.class, FakeNewInstance.class, FakeFailover.class);
+    stubAnIncidentThatGoesWell();
     env.start();
   }
 
-  @AfterEach
-  void tearDown() {
-    env.close();
-  }
-
   private HandleIncidentWorkflow stub(String id) {
-    return client.newWorkflowStub(
-        HandleIncidentWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+    return incidentStub(id);
   }
 
   private static IncidentRequest request(String scenario) {

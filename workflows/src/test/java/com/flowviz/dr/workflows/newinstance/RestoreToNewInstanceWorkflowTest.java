@@ -33,15 +33,14 @@ import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationReport;
+import com.flowviz.dr.workflows.EnvironmentPerTest;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
+import com.flowviz.dr.workflows.RestoreStandIn;
 import com.flowviz.dr.workflows.TaskQueues;
-import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
-import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
-import com.flowviz.dr.workflows.restore.RestoreProgress;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowClient;
@@ -49,19 +48,17 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Runbook 4.3's logic with mocked activities and a stand-in for the child 4.1 restore. */
-class RestoreToNewInstanceWorkflowTest {
+class RestoreToNewInstanceWorkflowTest extends EnvironmentPerTest {
 
   private static final BackupObject BACKUP =
       new BackupObject(
@@ -76,8 +73,6 @@ class RestoreToNewInstanceWorkflowTest {
       new PgServer("10.0.9.9", 5433, "admin", "flowviz/dr/instances/flowviz-db-x/admin-password");
   private static final List<RestoreRequest> childRequests = new CopyOnWriteArrayList<>();
 
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
   private final BackupStorageActivities storage =
       mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
   private final BackupDecryptionActivities decryption =
@@ -92,32 +87,21 @@ class RestoreToNewInstanceWorkflowTest {
       mock(ProvisionActivities.class, withSettings().withoutAnnotations());
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
-  public static class RecordingRestore implements RestoreFromBackupWorkflow {
+  public static class RecordingRestore extends RestoreStandIn {
     @Override
     public RestoreResult restore(RestoreRequest request) {
       childRequests.add(request);
-      return RestoreResult.builder()
-          .outcome(RestoreResult.RESTORED)
-          .backup(BACKUP)
-          .targetDatabase(request.targetDatabase())
+      return restored(request, BACKUP)
           .verification(
               new VerificationReport("s", true, true, List.of(), List.of(), List.of(), Map.of()))
-          .steps(List.of())
           .elapsed(Duration.ZERO)
           .build();
-    }
-
-    @Override
-    public RestoreProgress progress() {
-      return null;
     }
   }
 
   @BeforeEach
   void setUp() {
     childRequests.clear();
-    env = TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
         RestoreToNewInstanceWorkflowImpl.class, RecordingRestore.class);
@@ -144,11 +128,6 @@ class RestoreToNewInstanceWorkflowTest {
     when(verification.checkApplicationConnectivity())
         .thenReturn(new ConnectivityReport(true, true, List.of()));
     env.start();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
   }
 
   @Test

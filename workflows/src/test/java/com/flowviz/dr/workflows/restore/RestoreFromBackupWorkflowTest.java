@@ -8,109 +8,59 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.atLeastOnce;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
-import static org.mockito.Mockito.withSettings;
 
-import com.flowviz.dr.activities.app.ApplicationActivities;
-import com.flowviz.dr.activities.app.ApplicationProfile;
 import com.flowviz.dr.activities.app.RestartOutcome;
-import com.flowviz.dr.activities.audit.AuditActivities;
-import com.flowviz.dr.activities.audit.AuditEntry;
-import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
 import com.flowviz.dr.activities.crypto.DecryptedBackup;
 import com.flowviz.dr.activities.crypto.ManifestCheck;
 import com.flowviz.dr.activities.crypto.SignatureCheck;
-import com.flowviz.dr.activities.crypto.TransferredBackup;
-import com.flowviz.dr.activities.postgres.PgRestoreOutcome;
-import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.postgres.SwapOutcome;
 import com.flowviz.dr.activities.postgres.SwapRequest;
 import com.flowviz.dr.activities.storage.BackupManifest;
-import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupSelector;
-import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.storage.DownloadedBackup;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.activities.verify.EndpointCheck;
-import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationCheck;
 import com.flowviz.dr.activities.verify.VerificationReport;
-import com.flowviz.dr.activities.workhost.WorkHostActivities;
 import com.flowviz.dr.workflows.FailureTypes;
-import com.flowviz.dr.workflows.RecordingAudit;
+import com.flowviz.dr.workflows.MockedRestoreActivities;
 import com.flowviz.dr.workflows.TaskQueues;
-import com.flowviz.dr.workflows.TestEnvironments;
 import com.flowviz.dr.workflows.TestJudgements;
-import com.flowviz.dr.workflows.TestLeases;
 import com.flowviz.dr.workflows.common.RpoAssessment;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import io.temporal.activity.Activity;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The 4.1 workflow's logic, with mocked activities under the Temporal test environment. */
-class RestoreFromBackupWorkflowTest {
+class RestoreFromBackupWorkflowTest extends MockedRestoreActivities {
 
   private static final String HOST_QUEUE = TaskQueues.forHost("test-host");
   private static final String WORKFLOW_ID = "restore-flowviz-test";
-  private static final BackupObject BACKUP =
-      new BackupObject(
-          "flowviz-backups",
-          "daily/flowviz_daily_20250119_020000.dump.gpg",
-          Instant.parse("2025-01-19T02:00:00Z"),
-          Instant.parse("2025-01-19T02:03:00Z"),
-          1000,
-          "STANDARD",
-          "etag");
-
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
-  private final BackupStorageActivities storage =
-      mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
-  private final WorkHostActivities workHost =
-      mock(WorkHostActivities.class, withSettings().withoutAnnotations());
-  private final BackupDecryptionActivities decryption =
-      mock(BackupDecryptionActivities.class, withSettings().withoutAnnotations());
-  private final PostgresActivities postgres =
-      mock(PostgresActivities.class, withSettings().withoutAnnotations());
-  private final VerificationActivities verification =
-      mock(VerificationActivities.class, withSettings().withoutAnnotations());
-  private final ApplicationActivities application =
-      mock(ApplicationActivities.class, withSettings().withoutAnnotations());
-  private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void setUp() {
-    env = TestEnvironments.withSearchAttributes();
-    client = env.getWorkflowClient();
     Worker shared = env.newWorker(TaskQueues.DR);
     shared.registerWorkflowImplementationTypes(RestoreFromBackupWorkflowImpl.class);
-    AuditActivities recorder = new RecordingAudit(audit);
-    shared.registerActivitiesImplementations(
-        storage, workHost, decryption, postgres, verification, application, recorder);
-    TestLeases.register(shared, client);
+    registerShared(shared);
     // Heartbeats reach the server often enough for a cancellation to reach the activity quickly.
     Worker host =
         env.newWorker(
@@ -119,20 +69,9 @@ class RestoreFromBackupWorkflowTest {
                 .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1))
                 .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1))
                 .build());
-    host.registerActivitiesImplementations(storage, workHost, decryption, postgres);
+    registerHost(host);
 
-    when(storage.resolveBackup(any())).thenReturn(BACKUP);
-    when(decryption.verifyManifestSignature(any()))
-        .thenReturn(new ManifestCheck(false, "none", null, null));
-    when(workHost.claimWorkHost()).thenReturn(HOST_QUEUE);
-    when(decryption.downloadAndDecryptBackup(BACKUP))
-        .thenReturn(
-            new TransferredBackup(
-                new DownloadedBackup(BACKUP.key(), "/work/x/backup.gpg", 1000, "abc", 0),
-                new DecryptedBackup(
-                    BACKUP.key(), "/work/x/backup.dump", 900, "1.14", "15.8", "ABCDEF", true)));
-    when(postgres.restoreIntoStaging(anyString(), anyString(), any()))
-        .thenReturn(new PgRestoreOutcome("s", 2, 1234, "15.8", 42));
+    stubUpToStaging(HOST_QUEUE);
     when(verification.verifyRestoredDatabase(anyString(), any(), any())).thenReturn(report(true));
     when(verification.judgeRestoredDatabase(any())).thenReturn(TestJudgements.NOTHING_LOST);
     when(postgres.swapIntoLive(any(), any()))
@@ -140,17 +79,8 @@ class RestoreFromBackupWorkflowTest {
             call ->
                 new SwapOutcome(
                     "flowviz", ((SwapRequest) call.getArgument(0)).retiredDatabase(), 3, false));
-    when(application.restartApplication()).thenReturn(new RestartOutcome(false, "", 0, 0, ""));
-    when(application.describeApplication())
-        .thenReturn(new ApplicationProfile("flowviz", "", List.of()));
-    when(verification.checkApplicationConnectivity())
-        .thenReturn(new ConnectivityReport(false, true, List.of()));
+    stubAnUnconfiguredApplication();
     env.start();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
   }
 
   @Test
