@@ -27,11 +27,9 @@ class BackupCommand implements Callable<Integer> {
   @Option(names = "--database", defaultValue = "flowviz")
   String database;
 
-  @Option(names = "--bucket", description = "default: flowviz-backups")
-  String bucket;
+  @Mixin BucketOption bucket;
 
-  @Option(names = "--operator", description = "default: $USER")
-  String operator;
+  @Mixin OperatorOption operator;
 
   @Option(names = "--reason")
   String reason;
@@ -47,8 +45,7 @@ class BackupCommand implements Callable<Integer> {
       description = "S3 storage class (default: STANDARD daily, DEEP_ARCHIVE weekly)")
   String storageClass;
 
-  @Option(names = "--json", description = "print JSON for scripts")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() {
@@ -64,7 +61,7 @@ class BackupCommand implements Callable<Integer> {
                       .setTaskQueue(TaskQueues.DR)
                       .setWorkflowId(workflowId)
                       .build());
-      if (!json) {
+      if (!output.json) {
         out.println("Backing up " + database + " (workflow " + workflowId + ") ...");
         out.flush();
       }
@@ -72,13 +69,13 @@ class BackupCommand implements Callable<Integer> {
           workflow.backup(
               BackupRequest.builder()
                   .sourceDatabase(database)
-                  .bucket(bucket)
-                  .operator(Ids.operator(operator))
+                  .bucket(bucket.bucket)
+                  .operator(operator.operator())
                   .reason(reason)
                   .kind(kind)
                   .storageClass(storageClass)
                   .build());
-      if (json) {
+      if (output.json) {
         Output.json(out, result);
         return 0;
       }
@@ -119,7 +116,7 @@ class BackupCommand implements Callable<Integer> {
       out.flush();
       return 0;
     } catch (WorkflowFailedException e) {
-      return Failures.print(spec.commandLine().getErr(), out, json, workflowId, e);
+      return Failures.print(spec.commandLine().getErr(), out, output.json, workflowId, e);
     } finally {
       temporal.close();
     }

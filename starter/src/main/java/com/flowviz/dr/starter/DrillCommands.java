@@ -18,7 +18,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -26,9 +25,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,8 +57,7 @@ final class DrillCommands {
     @Option(names = "--prefix", description = "where latest looks: daily/ (default) or weekly/")
     String prefix;
 
-    @Option(names = "--bucket", description = "default: flowviz-backups")
-    String bucket;
+    @Mixin BucketOption bucket;
 
     @Option(
         names = "--database",
@@ -78,8 +74,7 @@ final class DrillCommands {
     @Option(names = "--keep-scratch", description = "keep the scratch instance afterwards")
     boolean keepScratch;
 
-    @Option(names = "--operator", description = "default: $USER")
-    String operator;
+    @Mixin OperatorOption operator;
 
     @Option(
         names = "--every",
@@ -92,8 +87,7 @@ final class DrillCommands {
     @Option(names = "--workflow-id", description = "default: drill-<UTC time>")
     String workflowId;
 
-    @Option(names = "--json", description = "print JSON for scripts")
-    boolean json;
+    @Mixin JsonOption output;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -106,85 +100,73 @@ final class DrillCommands {
           DrillRequest.builder()
               .backupKey(backup)
               .backupPrefix(prefix)
-              .bucket(bucket)
+              .bucket(bucket.bucket)
               .databaseName(database)
               .keepScratch(keepScratch ? Boolean.TRUE : null)
-              .operator(Ids.operator(operator))
+              .operator(operator.operator())
               .reason(cron != null ? "scheduled drill (" + cron + ")" : null)
               .sourceDatabase(sourceDatabase)
               .build();
       try {
-        WorkflowClient client = temporal.client();
-        WorkflowOptions.Builder options =
-            WorkflowOptions.newBuilder()
-                .setTaskQueue(TaskQueues.DR)
-                .setWorkflowId(id)
-                .setStaticSummary(
-                    "Recovery drill of " + backup + (cron == null ? "" : ", every " + cron));
-        if (cron != null) {
-          options.setCronSchedule(cron);
-        }
-        WorkflowStub stub =
-            client.newUntypedWorkflowStub(Procedures.RECOVERY_DRILL.typeName(), options.build());
-        stub.start(request);
-        if (cron != null) {
-          if (json) {
-            Output.json(out, Map.of("workflowId", id, "cronSchedule", cron));
-          } else {
-            out.println(
+        return Launch.of(Procedures.RECOVERY_DRILL.typeName(), DrillReport.class, id)
+            .request(request)
+            .summary("Recovery drill of " + backup + (cron == null ? "" : ", every " + cron))
+            .options(
+                options -> {
+                  if (cron != null) {
+                    options.setCronSchedule(cron);
+                  }
+                })
+            .detached(
+                cron != null,
+                cron == null ? null : Map.of("workflowId", id, "cronSchedule", cron),
                 "Recovery drill "
                     + id
                     + " scheduled: "
                     + cron
                     + " (UTC). `flowviz-dr cancel "
                     + id
-                    + "` stops it.");
-            out.flush();
-          }
-          return 0;
-        }
-        if (!json) {
-          out.println("Recovery drill " + id + " started: backup " + backup);
-          out.flush();
-        }
-        CompletableFuture<DrillReport> result = stub.getResultAsync(DrillReport.class);
-        ProgressPrinter steps = new ProgressPrinter(out, !json);
-        ChildRestorePrinter child = new ChildRestorePrinter(client, out);
-        RecoveryDrillWorkflow typed = client.newWorkflowStub(RecoveryDrillWorkflow.class, id);
-        DrillReport report;
-        try {
-          report =
-              Following.untilDone(
-                  result,
-                  Duration.ofMillis(500),
-                  () -> {
-                    if (!json) {
-                      DrillProgress progress = typed.progress();
-                      steps.finish(progress.steps());
-                      child.poll(progress.restoreWorkflowId());
+                    + "` stops it.")
+            .announce("Recovery drill " + id + " started: backup " + backup)
+            .every(Duration.ofMillis(500))
+            .watch(
+                client -> {
+                  ProgressPrinter steps = new ProgressPrinter(out, !output.json);
+                  ChildRestorePrinter child = new ChildRestorePrinter(client, out);
+                  RecoveryDrillWorkflow typed =
+                      client.newWorkflowStub(RecoveryDrillWorkflow.class, id);
+                  return new Launch.Watch<>() {
+                    @Override
+                    public void poll() {
+                      if (!output.json) {
+                        DrillProgress progress = typed.progress();
+                        steps.finish(progress.steps());
+                        child.poll(progress.restoreWorkflowId());
+                      }
                     }
-                  });
-        } catch (WorkflowFailedException failed) {
-          DrillReport failedReport = reportOf(failed);
-          if (failedReport != null && !json) {
-            print(out, failedReport);
-          }
-          return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
-        }
-        if (json) {
-          Output.json(out, Map.of("workflowId", id, "status", report.outcome(), "result", report));
-        } else {
-          out.println();
-          print(out, report);
-        }
-        return 0;
+
+                    @Override
+                    public void failed(WorkflowFailedException failed) {
+                      DrillReport failedReport = reportOf(failed);
+                      if (failedReport != null && !output.json) {
+                        print(out, failedReport);
+                      }
+                    }
+
+                    @Override
+                    public void report(DrillReport report) {
+                      out.println();
+                      print(out, report);
+                    }
+                  };
+                })
+            .outcome(DrillReport::outcome)
+            .run(temporal, spec, output.json);
       } catch (WorkflowExecutionAlreadyStarted e) {
         spec.commandLine()
             .getErr()
             .println("A drill " + id + " already exists; give another --workflow-id.");
         return 2;
-      } finally {
-        temporal.close();
       }
     }
 
@@ -262,8 +244,7 @@ final class DrillCommands {
     @Option(names = "--last", defaultValue = "10", description = "how many drills (default 10)")
     int last;
 
-    @Option(names = "--json", description = "print JSON for scripts")
-    boolean json;
+    @Mixin JsonOption output;
 
     @Override
     public Integer call() {
@@ -271,15 +252,9 @@ final class DrillCommands {
       try {
         DrillHistory history =
             temporal
-                .client()
-                .newWorkflowStub(
-                    ListDrillsWorkflow.class,
-                    WorkflowOptions.newBuilder()
-                        .setTaskQueue(TaskQueues.DR)
-                        .setWorkflowId("list-drills-" + UUID.randomUUID())
-                        .build())
+                .answering(ListDrillsWorkflow.class, "list-drills-")
                 .list(DrillHistoryRequest.builder().limit(last).build());
-        if (json) {
+        if (output.json) {
           Output.json(out, history);
           return 0;
         }
@@ -307,7 +282,7 @@ final class DrillCommands {
         out.flush();
         return 0;
       } catch (WorkflowFailedException e) {
-        return Failures.print(spec.commandLine().getErr(), out, json, null, e);
+        return Failures.print(spec.commandLine().getErr(), out, output.json, null, e);
       } finally {
         temporal.close();
       }
@@ -347,8 +322,7 @@ final class DrillCommands {
                 + " recoveries`)")
     String workflowId;
 
-    @Option(names = "--json", description = "print JSON for scripts")
-    boolean json;
+    @Mixin JsonOption output;
 
     @Override
     public Integer call() {
@@ -358,7 +332,7 @@ final class DrillCommands {
         if (status) {
           List<LocationFreshness> view =
               client.newWorkflowStub(MonitorBackupFreshnessWorkflow.class, workflowId).status();
-          if (json) {
+          if (output.json) {
             Output.json(out, view);
             return 0;
           }
@@ -399,7 +373,7 @@ final class DrillCommands {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("workflowId", workflowId);
         body.put("runId", execution.getRunId());
-        if (json) {
+        if (output.json) {
           Output.json(out, body);
         } else {
           out.println(

@@ -1,23 +1,15 @@
 package com.flowviz.dr.starter;
 
-import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.failover.CrossRegionFailoverWorkflow;
 import com.flowviz.dr.workflows.failover.DnsApproval;
 import com.flowviz.dr.workflows.failover.FailoverProgress;
 import com.flowviz.dr.workflows.failover.FailoverRequest;
 import com.flowviz.dr.workflows.failover.FailoverResult;
 import com.flowviz.dr.workflows.procedures.Procedures;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,8 +80,7 @@ class FailoverCommand implements Callable<Integer> {
   @Option(names = "--approval-timeout", description = "ISO-8601, default P1D")
   String approvalTimeout;
 
-  @Option(names = "--operator", description = "default: $USER")
-  String operator;
+  @Mixin OperatorOption operator;
 
   @Option(names = "--reason")
   String reason;
@@ -100,12 +91,12 @@ class FailoverCommand implements Callable<Integer> {
   @Option(names = "--no-follow", description = "start and return")
   boolean noFollow;
 
-  @Option(names = "--json", description = "print JSON for scripts")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    boolean json = output.json;
     String id = workflowId != null ? workflowId : direction + "-" + Ids.stamp(Instant.now());
     FailoverRequest request =
         FailoverRequest.builder()
@@ -126,105 +117,84 @@ class FailoverCommand implements Callable<Integer> {
                     ? null
                     : new DnsApproval(DnsApproval.PRE_APPROVED, preApprovedBy))
             .approvalTimeout(approvalTimeout)
-            .operator(Ids.operator(operator))
+            .operator(operator.operator())
             .reason(reason)
             .build();
-    try {
-      WorkflowClient client = temporal.client();
-      WorkflowStub stub =
-          client.newUntypedWorkflowStub(
-              Procedures.CROSS_REGION_FAILOVER.typeName(),
-              WorkflowOptions.newBuilder()
-                  .setTaskQueue(TaskQueues.DR)
-                  .setWorkflowId(id)
-                  .setStaticSummary("Cross-region " + direction)
-                  .build());
-      stub.start(request);
-      if (noFollow) {
-        if (json) {
-          Output.json(out, Map.of("workflowId", id, "status", "STARTED"));
-        } else {
-          out.println(
-              "Started "
-                  + direction
-                  + " "
-                  + id
-                  + ". Approve its DNS switch with: flowviz-dr approve "
-                  + id);
-        }
-        out.flush();
-        return 0;
-      }
-      if (!json) {
-        out.println(direction + " " + id + " started");
-        out.flush();
-      }
-      CompletableFuture<FailoverResult> result = stub.getResultAsync(FailoverResult.class);
-      ProgressPrinter steps = new ProgressPrinter(out, !json);
-      ChildRestorePrinter child = new ChildRestorePrinter(client, out);
-      CrossRegionFailoverWorkflow typed =
-          client.newWorkflowStub(CrossRegionFailoverWorkflow.class, id);
-      FailoverResult done;
-      try {
-        done =
-            Following.untilDone(
-                result,
-                Duration.ofSeconds(1),
-                () -> {
+    return Launch.of(Procedures.CROSS_REGION_FAILOVER.typeName(), FailoverResult.class, id)
+        .request(request)
+        .summary("Cross-region " + direction)
+        .noFollow(
+            noFollow,
+            "Started "
+                + direction
+                + " "
+                + id
+                + ". Approve its DNS switch with: flowviz-dr approve "
+                + id)
+        .announce(direction + " " + id + " started")
+        .watch(
+            client -> {
+              ProgressPrinter steps = new ProgressPrinter(out, !json);
+              ChildRestorePrinter child = new ChildRestorePrinter(client, out);
+              CrossRegionFailoverWorkflow typed =
+                  client.newWorkflowStub(CrossRegionFailoverWorkflow.class, id);
+              return new Launch.Watch<>() {
+                @Override
+                public void poll() {
                   if (!json) {
                     show(id, typed.progress(), steps, child, out);
                   }
-                });
-      } catch (WorkflowFailedException failed) {
-        return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
-      }
-      if (json) {
-        Output.json(out, Map.of("workflowId", id, "status", done.outcome(), "result", done));
-      } else {
-        steps.finish(done.steps());
-        out.println();
-        out.println(
-            "Result: "
-                + done.outcome()
-                + " ("
-                + done.direction()
-                + ", "
-                + Output.duration(done.elapsed())
-                + ")");
-        done.decisions()
-            .forEach(
-                d ->
+                }
+
+                @Override
+                public void report(FailoverResult done) {
+                  steps.finish(done.steps());
+                  out.println();
+                  out.println(
+                      "Result: "
+                          + done.outcome()
+                          + " ("
+                          + done.direction()
+                          + ", "
+                          + Output.duration(done.elapsed())
+                          + ")");
+                  done.decisions()
+                      .forEach(
+                          d ->
+                              out.println(
+                                  "  decision: "
+                                      + d.gate()
+                                      + " "
+                                      + (d.approve() ? "approved" : "rejected")
+                                      + " by "
+                                      + d.by()
+                                      + " at "
+                                      + Output.time(d.at())
+                                      + (d.comment() == null ? "" : " (" + d.comment() + ")")));
+                  if (done.dns() != null) {
+                    out.println("  DNS: " + done.dns().records() + " " + done.dns().status());
+                  }
+                  if (done.health() != null) {
                     out.println(
-                        "  decision: "
-                            + d.gate()
-                            + " "
-                            + (d.approve() ? "approved" : "rejected")
-                            + " by "
-                            + d.by()
-                            + " at "
-                            + Output.time(d.at())
-                            + (d.comment() == null ? "" : " (" + d.comment() + ")")));
-        if (done.dns() != null) {
-          out.println("  DNS: " + done.dns().records() + " " + done.dns().status());
-        }
-        if (done.health() != null) {
-          out.println(
-              "  health: "
-                  + done.health().url()
-                  + (done.health().healthy()
-                      ? " healthy"
-                      : " NOT healthy after "
-                          + done.health().probes()
-                          + " probes: "
-                          + done.health().observations()));
-        }
-      }
-      return done.outcome().equals(FailoverResult.SWITCHED)
-          ? 0
-          : done.outcome().equals(FailoverResult.SWITCHED_UNHEALTHY) ? 3 : 5;
-    } finally {
-      temporal.close();
-    }
+                        "  health: "
+                            + done.health().url()
+                            + (done.health().healthy()
+                                ? " healthy"
+                                : " NOT healthy after "
+                                    + done.health().probes()
+                                    + " probes: "
+                                    + done.health().observations()));
+                  }
+                }
+              };
+            })
+        .outcome(FailoverResult::outcome)
+        .exitCode(
+            done ->
+                done.outcome().equals(FailoverResult.SWITCHED)
+                    ? 0
+                    : done.outcome().equals(FailoverResult.SWITCHED_UNHEALTHY) ? 3 : 5)
+        .run(temporal, spec, json);
   }
 
   private String announcedGate;

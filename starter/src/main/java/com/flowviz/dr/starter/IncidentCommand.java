@@ -1,24 +1,16 @@
 package com.flowviz.dr.starter;
 
-import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.failover.FailoverRequest;
 import com.flowviz.dr.workflows.incident.HandleIncidentWorkflow;
 import com.flowviz.dr.workflows.incident.IncidentProgress;
 import com.flowviz.dr.workflows.incident.IncidentRequest;
 import com.flowviz.dr.workflows.incident.IncidentResult;
 import com.flowviz.dr.workflows.procedures.Procedures;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,8 +65,7 @@ class IncidentCommand implements Callable<Integer> {
   @Option(names = "--health-url", description = "2.5: the public health URL")
   String healthUrl;
 
-  @Option(names = "--operator", description = "default: $USER")
-  String operator;
+  @Mixin OperatorOption operator;
 
   @Option(names = "--workflow-id", description = "default: incident-<section>-<UTC time>")
   String workflowId;
@@ -82,12 +73,12 @@ class IncidentCommand implements Callable<Integer> {
   @Option(names = "--no-follow", description = "start and return")
   boolean noFollow;
 
-  @Option(names = "--json", description = "print JSON for scripts")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    boolean json = output.json;
     String id =
         workflowId != null
             ? workflowId
@@ -108,68 +99,47 @@ class IncidentCommand implements Callable<Integer> {
             .scenario(scenario)
             .detectedAt(detectedAt)
             .damageStartedAt(damageStartedAt)
-            .operator(Ids.operator(operator))
+            .operator(operator.operator())
             .notes(notes)
             .targetDatabase(database)
             .bucket(bucket)
             .decisionTimeout(decisionTimeout)
             .failover(failover)
             .build();
-    try {
-      WorkflowClient client = temporal.client();
-      WorkflowStub stub =
-          client.newUntypedWorkflowStub(
-              Procedures.HANDLE_INCIDENT.typeName(),
-              WorkflowOptions.newBuilder()
-                  .setTaskQueue(TaskQueues.DR)
-                  .setWorkflowId(id)
-                  .setStaticSummary("Incident " + scenario)
-                  .build());
-      stub.start(request);
-      if (noFollow) {
-        if (json) {
-          Output.json(out, Map.of("workflowId", id, "status", "STARTED"));
-        } else {
-          out.println("Declared incident " + id + ". Follow it with: flowviz-dr status " + id);
-        }
-        out.flush();
-        return 0;
-      }
-      if (!json) {
-        out.println("Incident " + id + " declared");
-        out.flush();
-      }
-      CompletableFuture<IncidentResult> result = stub.getResultAsync(IncidentResult.class);
-      ProgressPrinter steps = new ProgressPrinter(out, !json);
-      HandleIncidentWorkflow typed = client.newWorkflowStub(HandleIncidentWorkflow.class, id);
-      IncidentResult done;
-      try {
-        done =
-            Following.untilDone(
-                result,
-                Duration.ofSeconds(1),
-                () -> {
+    return Launch.of(Procedures.HANDLE_INCIDENT.typeName(), IncidentResult.class, id)
+        .request(request)
+        .summary("Incident " + scenario)
+        .noFollow(noFollow, "Declared incident " + id + ". Follow it with: flowviz-dr status " + id)
+        .announce("Incident " + id + " declared")
+        .watch(
+            client -> {
+              ProgressPrinter steps = new ProgressPrinter(out, !json);
+              HandleIncidentWorkflow typed =
+                  client.newWorkflowStub(HandleIncidentWorkflow.class, id);
+              return new Launch.Watch<>() {
+                @Override
+                public void poll() {
                   if (!json) {
                     show(typed.progress(), steps, out);
                   }
-                });
-      } catch (WorkflowFailedException failed) {
-        return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
-      }
-      if (json) {
-        Output.json(out, Map.of("workflowId", id, "status", done.outcome(), "result", done));
-      } else {
-        steps.finish(done.steps());
-        print(out, done);
-      }
-      return switch (done.outcome()) {
-        case IncidentResult.RECOVERED -> 0;
-        case IncidentResult.RECOVERED_WITH_FINDINGS -> 3;
-        default -> 5;
-      };
-    } finally {
-      temporal.close();
-    }
+                }
+
+                @Override
+                public void report(IncidentResult done) {
+                  steps.finish(done.steps());
+                  print(out, done);
+                }
+              };
+            })
+        .outcome(IncidentResult::outcome)
+        .exitCode(
+            done ->
+                switch (done.outcome()) {
+                  case IncidentResult.RECOVERED -> 0;
+                  case IncidentResult.RECOVERED_WITH_FINDINGS -> 3;
+                  default -> 5;
+                })
+        .run(temporal, spec, json);
   }
 
   static void print(PrintWriter out, IncidentResult r) {

@@ -1,14 +1,11 @@
 package com.flowviz.dr.starter;
 
 import com.flowviz.dr.activities.storage.BackupObject;
-import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.catalog.ListBackupsRequest;
 import com.flowviz.dr.workflows.catalog.ListBackupsWorkflow;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,8 +19,7 @@ class ListCommand implements Callable<Integer> {
   @Mixin TemporalOptions temporal;
   @Spec CommandSpec spec;
 
-  @Option(names = "--bucket", description = "default: flowviz-backups")
-  String bucket;
+  @Mixin BucketOption bucket;
 
   @Option(names = "--prefix", description = "default: daily/")
   String prefix;
@@ -31,26 +27,21 @@ class ListCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "10")
   int limit;
 
-  @Option(names = "--json", description = "print JSON for scripts")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try {
-      ListBackupsWorkflow workflow =
-          temporal
-              .client()
-              .newWorkflowStub(
-                  ListBackupsWorkflow.class,
-                  WorkflowOptions.newBuilder()
-                      .setTaskQueue(TaskQueues.DR)
-                      .setWorkflowId("list-backups-" + UUID.randomUUID())
-                      .build());
+      ListBackupsWorkflow workflow = temporal.answering(ListBackupsWorkflow.class, "list-backups-");
       List<BackupObject> backups =
           workflow.list(
-              ListBackupsRequest.builder().bucket(bucket).prefix(prefix).limit(limit).build());
-      if (json) {
+              ListBackupsRequest.builder()
+                  .bucket(bucket.bucket)
+                  .prefix(prefix)
+                  .limit(limit)
+                  .build());
+      if (output.json) {
         Output.json(out, backups);
         return 0;
       }
@@ -67,7 +58,7 @@ class ListCommand implements Callable<Integer> {
       out.flush();
       return 0;
     } catch (WorkflowFailedException e) {
-      return Failures.print(spec.commandLine().getErr(), out, json, null, e);
+      return Failures.print(spec.commandLine().getErr(), out, output.json, null, e);
     } finally {
       temporal.close();
     }

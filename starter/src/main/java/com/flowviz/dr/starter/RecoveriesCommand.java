@@ -38,8 +38,7 @@ class RecoveriesCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "20")
   int limit;
 
-  @Option(names = "--json", description = "print JSON for scripts")
-  boolean json;
+  @Mixin JsonOption output;
 
   record Recovery(
       String workflowId,
@@ -85,7 +84,7 @@ class RecoveriesCommand implements Callable<Integer> {
             .limit(limit)
             .map(e -> recovery(client, e))
             .toList();
-    if (json) {
+    if (output.json) {
       Output.json(out, recoveries);
       return 0;
     }

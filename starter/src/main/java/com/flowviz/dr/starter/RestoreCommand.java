@@ -1,20 +1,15 @@
 package com.flowviz.dr.starter;
 
 import com.flowviz.dr.activities.postgres.PgServer;
-import com.flowviz.dr.workflows.TaskQueues;
+import com.flowviz.dr.workflows.procedures.Procedures;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,22 +28,12 @@ class RestoreCommand implements Callable<Integer> {
   @Mixin TemporalOptions temporal;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--backup",
-      defaultValue = "latest",
-      description = "object key, or latest (default)")
-  String backup;
-
-  @Option(
-      names = "--before",
-      description = "with latest: the newest backup taken before this ISO-8601 instant")
-  String before;
+  @Mixin BackupChoiceOptions choice;
 
   @Option(names = "--prefix", description = "where latest looks (default: daily/)")
   String prefix;
 
-  @Option(names = "--bucket", description = "default: flowviz-backups")
-  String bucket;
+  @Mixin BucketOption bucket;
 
   @Option(
       names = "--target",
@@ -116,12 +101,14 @@ class RestoreCommand implements Callable<Integer> {
   @Option(names = "--no-follow", description = "start and return; follow later with `status`")
   boolean noFollow;
 
-  @Option(names = "--json", description = "print JSON for scripts")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    boolean json = output.json;
+    String backup = choice.backup;
+    String before = choice.before;
     String id =
         workflowId != null ? workflowId : "restore-" + target + "-" + Ids.stamp(Instant.now());
     RestoreRequest request =
@@ -129,7 +116,7 @@ class RestoreCommand implements Callable<Integer> {
             .backupKey(backup)
             .restorePointBefore(before)
             .backupPrefix(prefix)
-            .bucket(bucket)
+            .bucket(bucket.bucket)
             .targetDatabase(target)
             .operator(Ids.operator(operator))
             .reason(reason)
@@ -142,61 +129,45 @@ class RestoreCommand implements Callable<Integer> {
             .unsignedReason(
                 acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null)
             .build();
-    try {
-      WorkflowClient client = temporal.client();
-      WorkflowStub stub =
-          client.newUntypedWorkflowStub(
-              "RestoreFromBackup",
-              WorkflowOptions.newBuilder()
-                  .setTaskQueue(TaskQueues.DR)
-                  .setWorkflowId(id)
-                  .setStaticSummary("Restore " + backup + " into " + target)
-                  .setStaticDetails(
-                      "Operator: "
-                          + request.operator()
-                          + (reason == null ? "" : "\nReason: " + reason))
-                  .build());
-      stub.start(request);
-      if (noFollow) {
-        if (json) {
-          Output.json(out, Map.of("workflowId", id, "status", "STARTED"));
-        } else {
-          out.println("Started restore " + id + ". Follow it with: flowviz-dr status " + id);
-        }
-        out.flush();
-        return 0;
-      }
-      if (!json) {
-        out.println(
+    return Launch.of(Procedures.RESTORE_FROM_BACKUP.typeName(), RestoreResult.class, id)
+        .request(request)
+        .summary("Restore " + backup + " into " + target)
+        .details(request.operator(), reason)
+        .noFollow(noFollow, "Started restore " + id + ". Follow it with: flowviz-dr status " + id)
+        .announce(
             "Restore "
                 + id
                 + " started: backup "
                 + backup
                 + (before == null ? "" : " before " + before)
                 + " into "
-                + target);
-        out.flush();
-      }
-      CompletableFuture<RestoreResult> result = stub.getResultAsync(RestoreResult.class);
-      ProgressPrinter progress = new ProgressPrinter(out, !json);
-      RestoreFromBackupWorkflow typed = client.newWorkflowStub(RestoreFromBackupWorkflow.class, id);
-      RestoreResult restored;
-      try {
-        restored = Following.untilDone(result, Duration.ofMillis(500), () -> progress.poll(typed));
-      } catch (WorkflowFailedException failed) {
-        progress.poll(typed);
-        return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
-      }
-      progress.finish(restored.steps());
-      if (json) {
-        Output.json(
-            out, Map.of("workflowId", id, "status", restored.outcome(), "result", restored));
-      } else {
-        ResultPrinter.print(out, id, restored);
-      }
-      return RestoreResult.RESTORED.equals(restored.outcome()) ? 0 : 3;
-    } finally {
-      temporal.close();
-    }
+                + target)
+        .every(Duration.ofMillis(500))
+        .watch(
+            client -> {
+              ProgressPrinter progress = new ProgressPrinter(out, !json);
+              RestoreFromBackupWorkflow typed =
+                  client.newWorkflowStub(RestoreFromBackupWorkflow.class, id);
+              return new Launch.Watch<>() {
+                @Override
+                public void poll() {
+                  progress.poll(typed);
+                }
+
+                @Override
+                public void failed(WorkflowFailedException failed) {
+                  progress.poll(typed);
+                }
+
+                @Override
+                public void report(RestoreResult restored) {
+                  progress.finish(restored.steps());
+                  ResultPrinter.print(out, id, restored);
+                }
+              };
+            })
+        .outcome(RestoreResult::outcome)
+        .exitCode(restored -> RestoreResult.RESTORED.equals(restored.outcome()) ? 0 : 3)
+        .run(temporal, spec, json);
   }
 }

@@ -1,21 +1,14 @@
 package com.flowviz.dr.starter;
 
-import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflow;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreRequest;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreResult;
 import com.flowviz.dr.workflows.procedures.Procedures;
 import com.flowviz.dr.workflows.restore.RestoreResult;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,8 +42,7 @@ class RestoreWeeklyCommand implements Callable<Integer> {
   @Option(names = "--prefix", description = "where latest looks (default: weekly/)")
   String prefix;
 
-  @Option(names = "--bucket", description = "default: flowviz-backups")
-  String bucket;
+  @Mixin BucketOption bucket;
 
   @Option(
       names = "--tier",
@@ -69,21 +61,8 @@ class RestoreWeeklyCommand implements Callable<Integer> {
   @Option(names = "--production-database", description = "default: flowviz")
   String productionDatabase;
 
-  @Option(names = "--operator", description = "default: $USER")
-  String operator;
-
-  @Option(
-      names = "--accept-unsigned",
-      description =
-          "when the worker has trusted signer keys, restore a backup that carries no signature"
-              + " (made by hand); needs --reason (or --unsigned-reason), kept in the audit trail")
-  boolean acceptUnsigned;
-
-  @Option(
-      names = "--unsigned-reason",
-      description =
-          "with --accept-unsigned: why this unsigned backup may be restored (default: --reason)")
-  String unsignedReason;
+  @Mixin OperatorOption operator;
+  @Mixin UnsignedBackupOptions unsigned;
 
   @Option(names = "--reason")
   String reason;
@@ -105,89 +84,70 @@ class RestoreWeeklyCommand implements Callable<Integer> {
   @Option(names = "--no-follow", description = "start and return; follow later with `status`")
   boolean noFollow;
 
-  @Option(names = "--json", description = "print JSON for scripts")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    boolean json = output.json;
     String id = workflowId != null ? workflowId : "restore-weekly-" + Ids.stamp(Instant.now());
     WeeklyRestoreRequest request =
         WeeklyRestoreRequest.builder()
             .backupKey(backup)
             .restorePointBefore(before)
             .backupPrefix(prefix)
-            .bucket(bucket)
+            .bucket(bucket.bucket)
             .retrievalTier(tier)
             .retrievalDays(days)
             .targetDatabase(target)
             .replaceProduction(replaceProduction ? Boolean.TRUE : null)
             .productionDatabase(productionDatabase)
-            .operator(Ids.operator(operator))
+            .operator(operator.operator())
             .reason(reason)
             .pollInterval(pollInterval)
             .maxWait(maxWait)
-            .acceptUnsigned(acceptUnsigned ? Boolean.TRUE : null)
-            .unsignedReason(
-                acceptUnsigned ? (unsignedReason != null ? unsignedReason : reason) : null)
+            .acceptUnsigned(unsigned.accepted())
+            .unsignedReason(unsigned.reason(reason))
             .build();
-    try {
-      WorkflowClient client = temporal.client();
-      WorkflowStub stub =
-          client.newUntypedWorkflowStub(
-              Procedures.RESTORE_FROM_WEEKLY_BACKUP.typeName(),
-              WorkflowOptions.newBuilder()
-                  .setTaskQueue(TaskQueues.DR)
-                  .setWorkflowId(id)
-                  .setStaticSummary(
-                      "Weekly restore "
-                          + backup
-                          + (target == null ? " into an audit database" : " into " + target))
-                  .setStaticDetails(
-                      "Operator: "
-                          + request.operator()
-                          + (reason == null ? "" : "\nReason: " + reason))
-                  .build());
-      stub.start(request);
-      if (noFollow) {
-        if (json) {
-          Output.json(out, Map.of("workflowId", id, "status", "STARTED"));
-        } else {
-          out.println("Started weekly restore " + id + ". Follow it with: flowviz-dr status " + id);
-        }
-        out.flush();
-        return 0;
-      }
-      if (!json) {
-        out.println("Weekly restore " + id + " started: backup " + backup);
-        out.println(
+    return Launch.of(
+            Procedures.RESTORE_FROM_WEEKLY_BACKUP.typeName(), WeeklyRestoreResult.class, id)
+        .request(request)
+        .summary(
+            "Weekly restore "
+                + backup
+                + (target == null ? " into an audit database" : " into " + target))
+        .details(request.operator(), reason)
+        .noFollow(
+            noFollow, "Started weekly restore " + id + ". Follow it with: flowviz-dr status " + id)
+        .announce(
+            "Weekly restore " + id + " started: backup " + backup,
             "  (the wait for a Deep Archive retrieval can take up to 48 hours; Ctrl-C stops"
-                + " following, not the restore)");
-        out.flush();
-      }
-      CompletableFuture<WeeklyRestoreResult> result =
-          stub.getResultAsync(WeeklyRestoreResult.class);
-      WeeklyProgressPrinter progress = new WeeklyProgressPrinter(client, out, !json);
-      RestoreFromWeeklyBackupWorkflow typed =
-          client.newWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, id);
-      WeeklyRestoreResult restored;
-      try {
-        restored = Following.untilDone(result, Duration.ofSeconds(1), () -> progress.poll(typed));
-      } catch (WorkflowFailedException failed) {
-        progress.poll(typed);
-        return Failures.print(spec.commandLine().getErr(), out, json, id, failed);
-      }
-      if (json) {
-        Output.json(
-            out,
-            Map.of("workflowId", id, "status", restored.restore().outcome(), "result", restored));
-      } else {
-        progress.finish(restored);
-        WeeklyProgressPrinter.printResult(out, id, restored);
-      }
-      return RestoreResult.RESTORED.equals(restored.restore().outcome()) ? 0 : 3;
-    } finally {
-      temporal.close();
-    }
+                + " following, not the restore)")
+        .watch(
+            client -> {
+              WeeklyProgressPrinter progress = new WeeklyProgressPrinter(client, out, !json);
+              RestoreFromWeeklyBackupWorkflow typed =
+                  client.newWorkflowStub(RestoreFromWeeklyBackupWorkflow.class, id);
+              return new Launch.Watch<>() {
+                @Override
+                public void poll() {
+                  progress.poll(typed);
+                }
+
+                @Override
+                public void failed(WorkflowFailedException failed) {
+                  progress.poll(typed);
+                }
+
+                @Override
+                public void report(WeeklyRestoreResult restored) {
+                  progress.finish(restored);
+                  WeeklyProgressPrinter.printResult(out, id, restored);
+                }
+              };
+            })
+        .outcome(restored -> restored.restore().outcome())
+        .exitCode(restored -> RestoreResult.RESTORED.equals(restored.restore().outcome()) ? 0 : 3)
+        .run(temporal, spec, json);
   }
 }

@@ -3,19 +3,15 @@ package com.flowviz.dr.starter;
 import com.flowviz.dr.activities.storage.LifecycleRule;
 import com.flowviz.dr.activities.storage.RetentionFinding;
 import com.flowviz.dr.activities.storage.RetentionReport;
-import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.catalog.CheckBackupRetentionWorkflow;
 import com.flowviz.dr.workflows.catalog.RetentionCheckRequest;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import java.io.PrintWriter;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -28,11 +24,9 @@ class RetentionCommand implements Callable<Integer> {
   @Mixin TemporalOptions temporal;
   @Spec CommandSpec spec;
 
-  @Option(names = "--bucket", description = "default: flowviz-backups")
-  String bucket;
+  @Mixin BucketOption bucket;
 
-  @Option(names = "--json", description = "print JSON for scripts")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() {
@@ -40,15 +34,9 @@ class RetentionCommand implements Callable<Integer> {
     try {
       RetentionReport report =
           temporal
-              .client()
-              .newWorkflowStub(
-                  CheckBackupRetentionWorkflow.class,
-                  WorkflowOptions.newBuilder()
-                      .setTaskQueue(TaskQueues.DR)
-                      .setWorkflowId("check-retention-" + UUID.randomUUID())
-                      .build())
-              .check(RetentionCheckRequest.builder().bucket(bucket).build());
-      if (json) {
+              .answering(CheckBackupRetentionWorkflow.class, "check-retention-")
+              .check(RetentionCheckRequest.builder().bucket(bucket.bucket).build());
+      if (output.json) {
         Output.json(out, report);
       } else {
         out.println(
@@ -80,7 +68,7 @@ class RetentionCommand implements Callable<Integer> {
       out.flush();
       return report.compliant() ? 0 : 4;
     } catch (WorkflowFailedException e) {
-      return Failures.print(spec.commandLine().getErr(), out, json, null, e);
+      return Failures.print(spec.commandLine().getErr(), out, output.json, null, e);
     } finally {
       temporal.close();
     }

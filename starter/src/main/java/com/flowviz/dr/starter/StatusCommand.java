@@ -21,7 +21,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -34,8 +33,7 @@ class StatusCommand implements Callable<Integer> {
   @Parameters(paramLabel = "WORKFLOW_ID")
   String workflowId;
 
-  @Option(names = "--json", description = "print JSON for scripts")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() {
@@ -52,7 +50,7 @@ class StatusCommand implements Callable<Integer> {
       }
       Object progress = queryProgress(client, weekly);
       if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        if (json) {
+        if (output.json) {
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("workflowId", workflowId);
           body.put("workflowType", description.getWorkflowType());
@@ -75,7 +73,7 @@ class StatusCommand implements Callable<Integer> {
       if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
         if (weekly) {
           WeeklyRestoreResult result = stub.getResult(WeeklyRestoreResult.class);
-          if (json) {
+          if (output.json) {
             Output.json(
                 out,
                 Map.of(
@@ -92,7 +90,7 @@ class StatusCommand implements Callable<Integer> {
           return RestoreResult.RESTORED.equals(result.restore().outcome()) ? 0 : 3;
         }
         RestoreResult result = stub.getResult(RestoreResult.class);
-        if (json) {
+        if (output.json) {
           Output.json(
               out, Map.of("workflowId", workflowId, "status", result.outcome(), "result", result));
         } else {
@@ -104,12 +102,12 @@ class StatusCommand implements Callable<Integer> {
       try {
         stub.getResult(Object.class);
       } catch (WorkflowFailedException e) {
-        if (!json && progress instanceof RestoreProgress p) {
+        if (!output.json && progress instanceof RestoreProgress p) {
           new ProgressPrinter(out, true).finish(p.steps());
-        } else if (!json && progress instanceof WeeklyRestoreProgress p) {
+        } else if (!output.json && progress instanceof WeeklyRestoreProgress p) {
           new ProgressPrinter(out, true).finish(p.steps());
         }
-        return Failures.print(spec.commandLine().getErr(), out, json, workflowId, e);
+        return Failures.print(spec.commandLine().getErr(), out, output.json, workflowId, e);
       }
       out.println(workflowId + ": " + status);
       return 1;
@@ -122,7 +120,7 @@ class StatusCommand implements Callable<Integer> {
       WorkflowClient client, WorkflowStub stub, WorkflowExecutionStatus status, PrintWriter out) {
     if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
       IncidentResult result = stub.getResult(IncidentResult.class);
-      if (json) {
+      if (output.json) {
         Output.json(
             out, Map.of("workflowId", workflowId, "status", result.outcome(), "result", result));
       } else {
@@ -143,15 +141,15 @@ class StatusCommand implements Callable<Integer> {
       try {
         stub.getResult(Object.class);
       } catch (WorkflowFailedException e) {
-        if (!json && progress != null) {
+        if (!output.json && progress != null) {
           new ProgressPrinter(out, true).finish(progress.steps());
         }
-        return Failures.print(spec.commandLine().getErr(), out, json, workflowId, e);
+        return Failures.print(spec.commandLine().getErr(), out, output.json, workflowId, e);
       }
       out.println(workflowId + ": " + status);
       return 1;
     }
-    if (json) {
+    if (output.json) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("workflowId", workflowId);
       body.put("workflowType", Procedures.HANDLE_INCIDENT.typeName());

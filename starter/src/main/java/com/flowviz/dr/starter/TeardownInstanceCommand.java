@@ -30,8 +30,7 @@ class TeardownInstanceCommand implements Callable<Integer> {
   @Option(names = "--region")
   String region;
 
-  @Option(names = "--operator", description = "default: $USER")
-  String operator;
+  @Mixin OperatorOption operator;
 
   @Option(names = "--json", description = "print the outcome as JSON, for scripts")
   boolean json;
@@ -57,7 +56,7 @@ class TeardownInstanceCommand implements Callable<Integer> {
                   TeardownInstanceRequest.builder()
                       .instanceName(instanceName)
                       .region(region)
-                      .operator(Ids.operator(operator))
+                      .operator(operator.operator())
                       .reason(reason)
                       .build());
       if (json) {

@@ -1,12 +1,15 @@
 package com.flowviz.dr.starter;
 
+import com.flowviz.dr.workflows.TaskQueues;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.UUID;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,6 +61,20 @@ public class TemporalOptions {
                   .build());
     }
     return client;
+  }
+
+  /**
+   * A stub for a short workflow that answers a question (a listing, a check), under a fresh id that
+   * starts with {@code idPrefix}.
+   */
+  <T> T answering(Class<T> workflowInterface, String idPrefix) {
+    return client()
+        .newWorkflowStub(
+            workflowInterface,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId(idPrefix + UUID.randomUUID())
+                .build());
   }
 
   void close() {
