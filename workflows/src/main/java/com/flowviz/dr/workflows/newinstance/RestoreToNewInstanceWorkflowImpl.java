@@ -194,7 +194,7 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
                     + (r.verification().passed() ? "passed" : "FAILED"));
     if (repointGate) {
       // A policy holds the one step that moves the application for a person; the instance and
-      // its verified restore stay whatever the answer, for the plan.operator() to use or tear down.
+      // its verified restore stay whatever the answer, for the operator to use or tear down.
       Decision decision =
           steps.run(
               APPROVE_REPOINT,
@@ -236,8 +236,7 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
             .build();
       }
     }
-    // Each activity runs whatever is configured (the same commands as plan.before()); a step
-    // records
+    // Each activity runs whatever is configured (the same commands as before); a step records
     // SKIPPED when nothing was configured to do, FAILED when what ran failed.
     PublishOutcome published =
         application.publishDatabaseEndpoint(instance.server(), plan.database());
