@@ -1,0 +1,31 @@
+package com.flowviz.dr.activities.physical;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.soabase.recordbuilder.core.RecordBuilder;
+import java.time.Duration;
+
+/**
+ * What the archive of one cluster must keep.
+ *
+ * @param keepBaseBackups the newest complete base backups kept (at least 1)
+ * @param keepFor complete base backups younger than this are kept even beyond {@code
+ *     keepBaseBackups}
+ * @param incompleteAfter a base backup directory without its flowviz manifest and older than this
+ *     is a killed attempt and is deleted
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@RecordBuilder
+public record ArchiveExpirySpec(
+    String bucket,
+    String systemIdentifier,
+    int keepBaseBackups,
+    Duration keepFor,
+    Duration incompleteAfter) {
+  public static ArchiveExpirySpecBuilder builder() {
+    return ArchiveExpirySpecBuilder.builder();
+  }
+
+  public ArchiveExpirySpecBuilder toBuilder() {
+    return ArchiveExpirySpecBuilder.builder(this);
+  }
+}
