@@ -105,5 +105,34 @@ public final class ActivityTimeouts {
         .build();
   }
 
+  /**
+   * One long stream from a database server into the bucket that needs no host's files (a base
+   * backup): any worker runs it. It heartbeats while it streams and while it waits, so a dead
+   * worker is noticed within half a minute; a retry streams anew (the activity makes every attempt
+   * a new object set). The budget is two full attempts, as for host work.
+   */
+  public static ActivityOptions streaming(Duration startToClose, String summary) {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(startToClose)
+        .setScheduleToCloseTimeout(startToClose.multipliedBy(2))
+        .setHeartbeatTimeout(Duration.ofSeconds(30))
+        .setRetryOptions(RETRY)
+        // A cancelled backup stops its pg_basebackup before the workflow records the cancellation.
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+        .setSummary(summary)
+        .build();
+  }
+
+  /**
+   * Listing and deleting what a retention no longer keeps: thousands of objects, minutes at most;
+   * safe to run again, so a worker that died inside it is retried after the start-to-close.
+   */
+  public static final ActivityOptions CLEANUP =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(15))
+          .setScheduleToCloseTimeout(Duration.ofHours(1))
+          .setRetryOptions(RETRY)
+          .build();
+
   private ActivityTimeouts() {}
 }

@@ -8,6 +8,8 @@ import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflow;
 import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflowImpl;
 import com.flowviz.dr.workflows.backup.BackupWorkflow;
 import com.flowviz.dr.workflows.backup.BackupWorkflowImpl;
+import com.flowviz.dr.workflows.basebackup.TakeBaseBackupWorkflow;
+import com.flowviz.dr.workflows.basebackup.TakeBaseBackupWorkflowImpl;
 import com.flowviz.dr.workflows.catalog.CheckBackupRetentionWorkflow;
 import com.flowviz.dr.workflows.catalog.CheckBackupRetentionWorkflowImpl;
 import com.flowviz.dr.workflows.catalog.ListBackupsWorkflow;
@@ -68,6 +70,11 @@ public final class Procedures {
           CrossRegionFailoverWorkflow.class, CrossRegionFailoverWorkflowImpl.class, RECOVERY);
   public static final Procedure TAKE_BACKUP =
       Procedure.of(BackupWorkflow.class, BackupWorkflowImpl.class, ROUTINE);
+
+  /** Issue 17: base backups of a self-managed server whose WAL is archived continuously. */
+  public static final Procedure TAKE_BASE_BACKUP =
+      Procedure.of(TakeBaseBackupWorkflow.class, TakeBaseBackupWorkflowImpl.class, ROUTINE);
+
   public static final Procedure LIST_BACKUPS =
       Procedure.of(ListBackupsWorkflow.class, ListBackupsWorkflowImpl.class, ROUTINE);
   public static final Procedure CHECK_BACKUP_RETENTION =
@@ -111,6 +118,7 @@ public final class Procedures {
           TEARDOWN_INSTANCE,
           CROSS_REGION_FAILOVER,
           TAKE_BACKUP,
+          TAKE_BASE_BACKUP,
           LIST_BACKUPS,
           CHECK_BACKUP_RETENTION,
           HANDLE_INCIDENT,

@@ -27,6 +27,7 @@ class ProceduresTest {
             "TeardownInstance",
             "CrossRegionFailover",
             "TakeBackup",
+            "TakeBaseBackup",
             "ListBackups",
             "CheckBackupRetention",
             "HandleIncident",

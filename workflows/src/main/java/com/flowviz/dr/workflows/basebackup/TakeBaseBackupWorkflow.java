@@ -1,0 +1,16 @@
+package com.flowviz.dr.workflows.basebackup;
+
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * Takes a base backup of a self-managed PostgreSQL server whose WAL is archived: {@code
+ * pg_basebackup} streamed through OpenPGP encryption into the bucket, its flowviz manifest written
+ * last; then expires the physical archive (older base backups and the WAL only they needed).
+ */
+@WorkflowInterface
+public interface TakeBaseBackupWorkflow {
+
+  @WorkflowMethod(name = "TakeBaseBackup")
+  TakeBaseBackupResult takeBaseBackup(TakeBaseBackupRequest request);
+}
