@@ -26,6 +26,20 @@ temporal schedule create \
   --type TakeBackup \
   --input '{"sourceDatabase": "flowviz", "bucket": "flowviz-backups", "operator": "schedule", "kind": "weekly", "storageClass": "DEEP_ARCHIVE"}'
 
+# A daily base backup at 01:00 UTC (issue 17), before the dump, of the self-managed server whose WAL
+# is archived: pg_basebackup encrypted to s3://flowviz-backups/base/<system id>/, then the archive's
+# expiry (the newest 7 base backups and all younger than 8 days stay, with the WAL from the oldest
+# kept one). A run that outlasts a day is not joined by another (Skip). Managed RDS/Aurora has no
+# pg_basebackup: leave this one out there. On the dev server: `flowviz-dr base-backup`.
+temporal schedule create \
+  --schedule-id flowviz-daily-base-backup \
+  --cron '0 1 * * *' \
+  --overlap-policy Skip \
+  --workflow-id flowviz-daily-base-backup \
+  --task-queue "$queue" \
+  --type TakeBaseBackup \
+  --input '{"server": "production", "bucket": "flowviz-backups", "operator": "schedule", "keepBaseBackups": 7, "keepFor": "P8D"}'
+
 # A weekly recovery drill (Saturday 04:00 UTC): the newest daily backup restored onto a scratch
 # instance, verified, timed against the RTO and torn down; its report goes to the audit store
 # (`flowviz-dr drills` shows the trend). On the dev server: `flowviz-dr drill --every '0 4 * * 6'`.

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ListCommand.class,
       BackupCommand.class,
+      TakeBaseBackupCommand.class,
       RestoreCommand.class,
       RestoreWeeklyCommand.class,
       RestoreNewInstanceCommand.class,
@@ -51,7 +52,8 @@ public class StarterCommand implements Runnable {
    * Runs one command line; returns the exit code: 0 done, 1 failed or cancelled, 2 bad usage, 3
    * restored (or switched) but the application is unhealthy, 4 the bucket's retention does not
    * comply, 5 a failover ended at a gate (rejected or no decision in time) or an incident was
-   * closed without recovery, 6 the audit trail's hash chain is broken.
+   * closed without recovery, 6 the audit trail's hash chain is broken, 7 a base backup was taken
+   * but the archive's expiry failed.
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine commandLine = new CommandLine(new StarterCommand());

@@ -32,7 +32,7 @@ class StarterCommandTest {
     int exit =
         StarterCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "--help");
     assertEquals(0, exit);
-    for (String command : new String[] {"list", "backup", "restore", "status"}) {
+    for (String command : new String[] {"list", "backup", "base-backup", "restore", "status"}) {
       assertTrue(out.toString().contains(command), out.toString());
     }
   }

@@ -274,6 +274,7 @@ class DeployFilesTest {
     Map<String, Class<?>> inputs =
         Map.of(
             "TakeBackup", BackupRequest.class,
+            "TakeBaseBackup", com.flowviz.dr.workflows.basebackup.TakeBaseBackupRequest.class,
             "RecoveryDrill", com.flowviz.dr.workflows.drill.DrillRequest.class,
             "MonitorBackupFreshness",
                 com.flowviz.dr.workflows.freshness.FreshnessMonitorRequest.class);
@@ -286,10 +287,19 @@ class DeployFilesTest {
       strict.readValue(input.group(1), inputs.get(type.group(1)));
     }
     assertEquals(
-        List.of("TakeBackup", "TakeBackup", "RecoveryDrill", "MonitorBackupFreshness"), types);
+        List.of(
+            "TakeBackup",
+            "TakeBackup",
+            "TakeBaseBackup",
+            "RecoveryDrill",
+            "MonitorBackupFreshness"),
+        types);
     assertTrue(
         script.contains("'0 2 * * *'") && script.contains("'0 3 * * 0'"),
         "02:00 daily, Sunday 03:00 weekly");
+    assertTrue(
+        script.contains("--cron '0 1 * * *'") && script.contains("--type TakeBaseBackup"),
+        "a daily base backup at 01:00, before the dump");
   }
 
   /**

@@ -18,11 +18,13 @@ import com.flowviz.dr.workflows.common.AuditTrail;
 import com.flowviz.dr.workflows.common.Failures;
 import com.flowviz.dr.workflows.common.ProcedureEnvelope;
 import com.flowviz.dr.workflows.common.RunSearchAttributes;
+import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.common.StepTracker;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 public class TakeBaseBackupWorkflowImpl implements TakeBaseBackupWorkflow {
 
@@ -32,6 +34,7 @@ public class TakeBaseBackupWorkflowImpl implements TakeBaseBackupWorkflow {
       Workflow.newActivityStub(BaseBackupActivities.class, ActivityTimeouts.QUICK);
   private final BaseBackupActivities retention =
       Workflow.newActivityStub(BaseBackupActivities.class, ActivityTimeouts.CLEANUP);
+  private StepTracker steps;
 
   @Override
   public TakeBaseBackupResult takeBaseBackup(TakeBaseBackupRequest request) {
@@ -39,7 +42,7 @@ public class TakeBaseBackupWorkflowImpl implements TakeBaseBackupWorkflow {
     Instant startedAt = now();
     AuditTrail trail = new AuditTrail(plan.operator());
     RunSearchAttributes.tag("base backup", plan.operator(), null);
-    StepTracker steps = new StepTracker(trail);
+    steps = new StepTracker(trail);
     try {
       return ProcedureEnvelope.run(
           BASE_BACKUP_FAILED,
@@ -132,6 +135,11 @@ public class TakeBaseBackupWorkflowImpl implements TakeBaseBackupWorkflow {
         .build();
   }
 
+  @Override
+  public List<StepRecord> progress() {
+    return steps == null ? List.of() : steps.steps();
+  }
+
   private static String describe(ArchivingCluster c) {
     String archiver =
         c.lastArchivedWal() == null
@@ -195,7 +203,7 @@ public class TakeBaseBackupWorkflowImpl implements TakeBaseBackupWorkflow {
         + e.oldestKeptWalFile();
   }
 
-  private static int count(java.util.List<String> names) {
+  private static int count(List<String> names) {
     return names == null ? 0 : names.size();
   }
 
