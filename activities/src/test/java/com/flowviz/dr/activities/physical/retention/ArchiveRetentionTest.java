@@ -155,6 +155,35 @@ class ArchiveRetentionTest {
     assertTrue(left.contains(PhysicalArchiveLayout.walKey(SYSTEM, "00000003.history")));
   }
 
+  /**
+   * Timeline 2 branched from 1 at segment 03 and has a backup at 2/08; the old timeline 1 kept
+   * running (a server that was never fenced) and took a newer backup at 1/05. The older backup by
+   * time is not the one whose WAL reaches back furthest: cutting at 08 would take 1/05..07.
+   */
+  @Test
+  void aNewerBackupOnAnotherBranchThatStartsEarlierInTheWalKeepsItsWal() {
+    for (int seg = 0x01; seg <= 0x0A; seg++) {
+      wal(segment(1, seg));
+    }
+    wal("00000002.history");
+    for (int seg = 0x03; seg <= 0x09; seg++) {
+      wal(segment(2, seg));
+    }
+    backup(2, 0x08, now.minus(Duration.ofDays(5)));
+    backup(1, 0x05, now.minus(Duration.ofDays(1)));
+
+    ArchiveExpiry expiry = retention(now).expire(spec(2, Duration.ZERO));
+
+    assertEquals(2, expiry.keptBackups().size());
+    assertEquals(segment(1, 0x05), expiry.oldestKeptWalFile());
+    assertEquals(4, expiry.deletedWalFiles());
+    Set<String> expected = new TreeSet<>(written);
+    for (int seg = 0x01; seg <= 0x04; seg++) {
+      expected.removeAll(walKeys(segment(1, seg)));
+    }
+    assertEquals(expected, keys(), "1/05.. stays for the newer backup, timeline 2 stays whole");
+  }
+
   @Test
   void killedAttemptsGoOnlyOnceOlderThanIncompleteAfterAndTheRunningOneStays() {
     backup(1, 0x03, now.minus(Duration.ofDays(2)));
