@@ -49,7 +49,7 @@ class RetentionCommand implements Callable<Integer> {
         out.println("  Lifecycle rules: " + (report.rules().isEmpty() ? "none" : ""));
         for (LifecycleRule rule : report.rules()) {
           out.printf(
-              "    %-24s prefix %-12s %-8s transitions %s, expiration %s%n",
+              "    %-24s prefix %-12s %-8s transitions %s, expiration %s%s%n",
               rule.id(),
               "\"" + rule.prefix() + "\"",
               rule.enabled() ? "enabled" : "DISABLED",
@@ -58,7 +58,12 @@ class RetentionCommand implements Callable<Integer> {
                   : rule.transitions().stream()
                       .map(t -> t.days() + "d -> " + t.storageClass())
                       .collect(Collectors.joining(", ")),
-              rule.expirationDays() == null ? "never" : rule.expirationDays() + " days");
+              rule.expirationDays() == null ? "never" : rule.expirationDays() + " days",
+              rule.abortIncompleteMultipartUploadDays() == null
+                  ? ""
+                  : ", incomplete uploads aborted after "
+                      + rule.abortIncompleteMultipartUploadDays()
+                      + " days");
         }
         out.println("  Findings:");
         for (RetentionFinding f : report.findings()) {

@@ -124,4 +124,14 @@ public final class SigningBackupStore implements BackupStore {
   public String describe() {
     return store.describe() + ", signed with " + key.describe();
   }
+
+  /**
+   * Deletes exactly the keys given, signatures included only when listed: whoever expires objects
+   * lists their prefix, which holds the {@code .sig} objects beside them, and deleting a {@code
+   * .sig} for a key that was never signed would hide nothing but cost a guess.
+   */
+  @Override
+  public List<DeleteFailure> delete(String bucket, List<String> keys) throws IOException {
+    return store.delete(bucket, keys);
+  }
 }

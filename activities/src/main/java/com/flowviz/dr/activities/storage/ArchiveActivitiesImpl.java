@@ -1,6 +1,10 @@
 package com.flowviz.dr.activities.storage;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.json.Json;
+import com.flowviz.dr.activities.physical.BaseBackupManifest;
+import com.flowviz.dr.activities.physical.PhysicalArchiveLayout;
 import com.flowviz.dr.workflows.FailureTypes;
 import io.temporal.failure.ApplicationErrorCategory;
 import io.temporal.failure.ApplicationFailure;
@@ -12,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -129,12 +134,46 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
         }
         classes.put(requirement.prefix(), census);
       }
-      return RetentionPolicy.evaluate(bucket, store.lifecycleRules(bucket), classes);
+      return RetentionPolicy.evaluate(
+          bucket, store.lifecycleRules(bucket), classes, physicalCensus(bucket), Instant.now());
     } catch (BackupStoreException e) {
       throw BackupStorageActivitiesImpl.storeFailure(e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The complete base backups in the bucket (those with their flowviz manifest), all clusters, and
+   * the oldest of them by its manifest's stop time: the age a lifecycle rule must not reach.
+   */
+  private PhysicalArchiveFindings.Census physicalCensus(String bucket) throws IOException {
+    int complete = 0;
+    String oldest = null;
+    Instant oldestTime = null;
+    for (StoredObject o : store.list(bucket, PhysicalArchiveLayout.BASE_PREFIX)) {
+      String[] parts = o.key().split("/");
+      if (parts.length != 4 || !parts[3].equals(PhysicalArchiveLayout.FLOWVIZ_MANIFEST_FILE)) {
+        continue;
+      }
+      complete++;
+      Instant stopped = o.lastModified();
+      try {
+        Optional<byte[]> json = store.readSmall(bucket, o.key());
+        Instant stopTime =
+            json.isEmpty() ? null : Json.read(json.get(), BaseBackupManifest.class).stopTime();
+        if (stopTime != null) {
+          stopped = stopTime;
+        }
+      } catch (JsonProcessingException e) {
+        // A damaged manifest: ExpireArchive refuses it and says so; here its write time will do.
+      }
+      if (oldestTime == null || stopped.isBefore(oldestTime)) {
+        oldestTime = stopped;
+        oldest = o.key().substring(0, o.key().lastIndexOf('/') + 1);
+      }
+    }
+    return new PhysicalArchiveFindings.Census(complete, oldest, oldestTime);
   }
 
   private StoredObject head(String bucket, String key) {

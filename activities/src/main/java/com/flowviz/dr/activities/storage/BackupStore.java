@@ -51,4 +51,27 @@ public interface BackupStore {
 
   /** A name for messages, e.g. "S3 (us-east-1)" or "local directory /var/backups". */
   String describe();
+
+  // Deleting (issue 17: retention of the physical archive).
+
+  /**
+   * Deletes the objects, S3 DeleteObjects style: in batches of at most {@link #DELETE_BATCH} keys,
+   * each key succeeding or failing on its own. A key that is already gone counts as deleted, as S3
+   * counts it, so a retry after a partial run is harmless. A signing store deletes only the keys it
+   * is given: the caller lists the {@code .sig} objects with the rest.
+   *
+   * @return the keys that could not be deleted, with the store's reason; empty when all are gone
+   * @throws IOException when a whole batch failed (the store unreachable, access denied)
+   */
+  List<DeleteFailure> delete(String bucket, List<String> keys) throws IOException;
+
+  /** DeleteObjects accepts at most 1000 keys per request. */
+  int DELETE_BATCH = 1000;
+
+  /**
+   * One key a delete could not remove.
+   *
+   * @param code the store's error code, e.g. {@code AccessDenied}
+   */
+  record DeleteFailure(String key, String code, String message) {}
 }

@@ -151,6 +151,21 @@ public final class LocalDirectoryBackupStore implements BackupStore {
     return "local directory " + root;
   }
 
+  @Override
+  public List<DeleteFailure> delete(String bucket, List<String> keys) throws IOException {
+    bucketDir(bucket);
+    List<DeleteFailure> failures = new ArrayList<>();
+    for (String key : keys) {
+      try {
+        // Already gone counts as deleted, as in S3.
+        Files.deleteIfExists(file(bucket, key));
+      } catch (IOException e) {
+        failures.add(new DeleteFailure(key, e.getClass().getSimpleName(), e.getMessage()));
+      }
+    }
+    return failures;
+  }
+
   private Path bucketDir(String bucket) throws IOException {
     Path dir = root.resolve(bucket).normalize();
     if (!dir.startsWith(root) || !Files.isDirectory(dir)) {

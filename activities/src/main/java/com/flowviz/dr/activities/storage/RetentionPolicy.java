@@ -1,5 +1,6 @@
 package com.flowviz.dr.activities.storage;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,20 @@ final class RetentionPolicy {
    */
   static RetentionReport evaluate(
       String bucket, List<LifecycleRule> rules, Map<String, Map<String, Long>> storageClasses) {
+    return evaluate(
+        bucket, rules, storageClasses, PhysicalArchiveFindings.Census.EMPTY, Instant.now());
+  }
+
+  /**
+   * @param physical what the bucket holds of the physical archive (base backups), for {@link
+   *     PhysicalArchiveFindings}
+   */
+  static RetentionReport evaluate(
+      String bucket,
+      List<LifecycleRule> rules,
+      Map<String, Map<String, Long>> storageClasses,
+      PhysicalArchiveFindings.Census physical,
+      Instant now) {
     List<RetentionFinding> findings = new ArrayList<>();
     for (Requirement requirement : RUNBOOK) {
       List<LifecycleRule> applicable =
@@ -167,6 +182,7 @@ final class RetentionPolicy {
                 rule.id()));
       }
     }
+    findings.addAll(PhysicalArchiveFindings.evaluate(rules, physical, now));
     boolean compliant =
         findings.stream().noneMatch(f -> Objects.equals(f.severity(), RetentionFinding.VIOLATION));
     return new RetentionReport(bucket, compliant, rules, findings);

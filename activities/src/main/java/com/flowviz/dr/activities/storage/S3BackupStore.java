@@ -13,12 +13,14 @@ import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.RestoreObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -210,8 +212,39 @@ public final class S3BackupStore implements BackupStore {
             .map(t -> new LifecycleRule.Transition(t.days(), t.storageClassAsString()))
             .toList();
     Integer expiration = rule.expiration() == null ? null : rule.expiration().days();
+    Integer abortIncomplete =
+        rule.abortIncompleteMultipartUpload() == null
+            ? null
+            : rule.abortIncompleteMultipartUpload().daysAfterInitiation();
     return new LifecycleRule(
-        rule.id(), prefix, "Enabled".equals(rule.statusAsString()), transitions, expiration);
+        rule.id(),
+        prefix,
+        "Enabled".equals(rule.statusAsString()),
+        transitions,
+        expiration,
+        abortIncomplete);
+  }
+
+  @Override
+  public List<DeleteFailure> delete(String bucket, List<String> keys) throws IOException {
+    List<DeleteFailure> failures = new ArrayList<>();
+    for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
+      List<ObjectIdentifier> batch =
+          keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH)).stream()
+              .map(k -> ObjectIdentifier.builder().key(k).build())
+              .toList();
+      try {
+        // Quiet: S3 answers only with the keys it could not delete.
+        DeleteObjectsResponse response =
+            s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
+        response
+            .errors()
+            .forEach(e -> failures.add(new DeleteFailure(e.key(), e.code(), e.message())));
+      } catch (S3Exception e) {
+        throw translate(e, bucket, batch.get(0).key());
+      }
+    }
+    return failures;
   }
 
   @Override

@@ -21,6 +21,18 @@ public record ArchiveExpirySpec(
     int keepBaseBackups,
     Duration keepFor,
     Duration incompleteAfter) {
+
+  /**
+   * The shipped retention: the two newest base backups and a week of them, so a point-in-time
+   * restore reaches seven days back. The retention check holds lifecycle rules against it.
+   */
+  public static final int DEFAULT_KEEP_BASE_BACKUPS = 2;
+
+  public static final Duration DEFAULT_KEEP_FOR = Duration.ofDays(7);
+
+  /** Far beyond any base backup's duration: only a killed attempt is this old without manifest. */
+  public static final Duration DEFAULT_INCOMPLETE_AFTER = Duration.ofDays(1);
+
   public static ArchiveExpirySpecBuilder builder() {
     return ArchiveExpirySpecBuilder.builder();
   }
