@@ -3,7 +3,9 @@ package com.flowviz.dr.worker.e2e;
 import static com.flowviz.dr.worker.e2e.SeparateWorkerStack.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,13 +22,17 @@ import com.flowviz.dr.activities.provision.local.LocalProvisioner;
 import com.flowviz.dr.activities.testing.RequiredTools;
 import com.flowviz.dr.activities.testing.S3FaultProxy;
 import com.flowviz.dr.activities.testing.TestMoto;
+import com.flowviz.dr.activities.testing.TestPostgres;
 import com.flowviz.dr.starter.StarterCommand;
+import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.basebackup.TakeBaseBackupRequest;
 import com.flowviz.dr.workflows.basebackup.TakeBaseBackupResult;
 import com.flowviz.dr.workflows.procedures.Procedures;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -168,6 +174,45 @@ class TakeBaseBackupEndToEndTest {
     } finally {
       source.destroy();
     }
+  }
+
+  /**
+   * The shared cluster does not archive its WAL (archive_mode off, as PostgreSQL ships): the
+   * procedure fails at once, non-retryable, naming the setting, and writes nothing.
+   */
+  @Test
+  void aServerThatDoesNotArchiveItsWalIsRefusedNamingTheSettingAndNothingIsWritten()
+      throws Exception {
+    WorkerTestStack stack = WorkerTestStack.get();
+    String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
+    assertEquals("off", TestPostgres.query("postgres", "SHOW archive_mode").get(0));
+    String id = "base-backup-archiving-off-" + System.nanoTime();
+    WorkflowStub workflow =
+        stack.client.newUntypedWorkflowStub(
+            Procedures.TAKE_BASE_BACKUP.typeName(), SeparateWorkerStack.options(id));
+    workflow.start(TakeBaseBackupRequest.builder().operator("e2e").bucket(bucket).build());
+
+    WorkflowFailedException failed =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> workflow.getResult(3, TimeUnit.MINUTES, TakeBaseBackupResult.class));
+
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failed.getCause());
+    assertEquals(FailureTypes.ARCHIVING_NOT_CONFIGURED, cause.getType(), cause.getMessage());
+    assertTrue(cause.isNonRetryable());
+    assertTrue(cause.getOriginalMessage().contains("archive_mode"), cause.getOriginalMessage());
+    assertTrue(
+        stack.s3.listObjectsV2(b -> b.bucket(bucket)).contents().isEmpty(),
+        "nothing was written");
+    assertTrue(
+        stack.s3.listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty(),
+        "no upload was begun");
+    long attempts =
+        stack.client.fetchHistory(id).getHistory().getEventsList().stream()
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
+            .filter(e -> e.getActivityTaskStartedEventAttributes().getAttempt() > 1)
+            .count();
+    assertEquals(0, attempts, "a setting is not retried");
   }
 
   /**
