@@ -114,8 +114,9 @@ final class TarMemberScanner extends OutputStream {
       name = name.substring(2);
     }
     byte type = header[156];
-    // Only regular files carry data; directories and links have size 0 in pg_basebackup's tar.
-    long size = (type == '0' || type == 0 || type == '7') ? size() : 0;
+    // Links, devices, directories and FIFOs carry no data whatever their size field says; every
+    // other type (files, and pax or GNU extension headers) is followed by its size in data.
+    long size = (type >= '1' && type <= '6') ? 0 : size();
     currentName = name;
     lastMember = name;
     remaining = size;
