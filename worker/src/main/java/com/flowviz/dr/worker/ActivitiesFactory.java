@@ -29,6 +29,8 @@ import com.flowviz.dr.activities.notify.NotificationChannel;
 import com.flowviz.dr.activities.notify.NotifyActivitiesImpl;
 import com.flowviz.dr.activities.notify.SnsChannel;
 import com.flowviz.dr.activities.notify.WebhookChannel;
+import com.flowviz.dr.activities.physical.basebackup.BaseBackupActivitiesImpl;
+import com.flowviz.dr.activities.physical.retention.ArchiveRetention;
 import com.flowviz.dr.activities.postgres.PgBinaries;
 import com.flowviz.dr.activities.postgres.PgClient;
 import com.flowviz.dr.activities.postgres.PgConnectionSettings;
@@ -590,6 +592,33 @@ public class ActivitiesFactory {
     }
     return new BackupActivitiesImpl(
         pg, binaries, store, new RecipientKeys(Path.of(gpg.publicKeyFile())));
+  }
+
+  @Singleton
+  @RegisteredActivities
+  BaseBackupActivitiesImpl baseBackupActivities(
+      PgServers servers,
+      PgBinaries binaries,
+      BackupStore unsigned,
+      GpgSettings gpg,
+      SecretStore secrets) {
+    // As the dump backups: every object of a base backup gets its detached signature beside it.
+    BackupStore store =
+        new SigningBackupStore(
+            unsigned,
+            new BackupSigningKey(
+                secrets, gpg.signingKeySecretId(), gpg.signingPassphraseSecretId()));
+    return new BaseBackupActivitiesImpl(
+        servers,
+        binaries,
+        store,
+        new RecipientKeys(
+            Path.of(
+                gpg.publicKeyFile() == null
+                    ? "(flowviz.gpg.public-key-file is not set)"
+                    : gpg.publicKeyFile())),
+        new ArchiveRetention(unsigned),
+        BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT);
   }
 
   /** The name of this host's task queue. */

@@ -56,5 +56,12 @@ public final class FailureTypes {
   /** A person rejected (or did not answer) a swap held at a gate; nothing was swapped. */
   public static final String SWAP_NOT_APPROVED = "SwapNotApproved";
 
+  /**
+   * The cluster cannot take a base backup whose WAL reaches the archive: {@code wal_level=minimal},
+   * {@code archive_mode=off}, no {@code archive_command}, no replication permission (role or
+   * pg_hba.conf). The message names the setting and how to change it.
+   */
+  public static final String ARCHIVING_NOT_CONFIGURED = "ArchivingNotConfigured";
+
   private FailureTypes() {}
 }
