@@ -202,8 +202,7 @@ class TakeBaseBackupEndToEndTest {
     assertTrue(cause.isNonRetryable());
     assertTrue(cause.getOriginalMessage().contains("archive_mode"), cause.getOriginalMessage());
     assertTrue(
-        stack.s3.listObjectsV2(b -> b.bucket(bucket)).contents().isEmpty(),
-        "nothing was written");
+        stack.s3.listObjectsV2(b -> b.bucket(bucket)).contents().isEmpty(), "nothing was written");
     assertTrue(
         stack.s3.listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty(),
         "no upload was begun");

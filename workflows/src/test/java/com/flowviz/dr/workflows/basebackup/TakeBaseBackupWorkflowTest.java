@@ -134,7 +134,7 @@ class TakeBaseBackupWorkflowTest {
             ApplicationFailure.newNonRetryableFailure(
                 "archive_mode is off on production: a base backup without archived WAL cannot be"
                     + " restored. Set archive_mode = on and archive_command, restart the server.",
-                FailureTypes.CONFIGURATION));
+                FailureTypes.ARCHIVING_NOT_CONFIGURED));
 
     WorkflowFailedException e =
         assertThrows(
@@ -144,7 +144,7 @@ class TakeBaseBackupWorkflowTest {
                     .takeBaseBackup(TakeBaseBackupRequest.builder().operator("alice").build()));
 
     ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, e.getCause());
-    assertEquals(FailureTypes.CONFIGURATION, cause.getType());
+    assertEquals(FailureTypes.ARCHIVING_NOT_CONFIGURED, cause.getType());
     assertTrue(cause.getOriginalMessage().contains("archive_mode"), cause.getOriginalMessage());
     verify(physical, times(1)).checkArchiving(any());
     verify(physical, never()).takeBaseBackup(any());

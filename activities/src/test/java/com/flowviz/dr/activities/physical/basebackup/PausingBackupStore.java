@@ -112,6 +112,11 @@ final class PausingBackupStore implements BackupStore {
   }
 
   @Override
+  public List<DeleteFailure> delete(String bucket, List<String> keys) throws IOException {
+    return store.delete(bucket, keys);
+  }
+
+  @Override
   public String describe() {
     return "pausing " + store.describe();
   }
