@@ -12,13 +12,21 @@ import com.flowviz.dr.activities.physical.ArchiveExpirySpec;
 import com.flowviz.dr.activities.physical.BaseBackupManifest;
 import com.flowviz.dr.activities.physical.PhysicalArchiveLayout;
 import com.flowviz.dr.activities.storage.BackupStore;
+import com.flowviz.dr.activities.storage.LocalDirectoryBackupStore;
 import com.flowviz.dr.activities.storage.S3BackupStore;
+import com.flowviz.dr.activities.storage.StoredObject;
+import com.flowviz.dr.activities.testing.RequiredTools;
 import com.flowviz.dr.activities.testing.S3FaultProxy;
 import com.flowviz.dr.activities.testing.TestMoto;
 import com.flowviz.dr.workflows.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +37,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -316,6 +326,110 @@ class ArchiveRetentionTest {
     assertTrue(keys().stream().noneMatch(k -> k.startsWith(b1Prefix)));
   }
 
+  /** The bucket unreachable from the start: a retryable failure, and nothing deleted. */
+  @Test
+  void anUnreachableBucketFailsRetryablyAndDeletesNothing() {
+    writeTwoTimelines();
+    S3FaultProxy proxy = S3FaultProxy.in(TestMoto.endpoint());
+    S3Client viaProxy = AwsClients.s3(TestMoto.REGION, proxy.endpoint());
+    proxy.close();
+
+    RuntimeException failure =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                new ArchiveRetention(
+                        new S3BackupStore(viaProxy, S3BackupStore.DEFAULT_PART_SIZE),
+                        Clock.fixed(now, ZoneOffset.UTC))
+                    .expire(spec(2, Duration.ofDays(15))));
+
+    assertFalse(
+        failure instanceof ApplicationFailure a && a.isNonRetryable(),
+        "an outage heals: " + failure);
+    assertEquals(written, keys());
+  }
+
+  /**
+   * The demo's local directory store, with real file ages: an object that cannot be deleted (an
+   * immutable file) fails the run retryably, naming it; once it is out of the way the next run
+   * finishes, and a killed attempt two days old goes.
+   */
+  @Test
+  void aLocalDirectoryArchiveExpiresTooAndAKeyThatWillNotGoIsNamed(@TempDir Path root)
+      throws Exception {
+    Path bucketDir = Files.createDirectories(root.resolve("local-bucket"));
+    BackupStore local = new LocalDirectoryBackupStore(root);
+    Instant old = now.minus(Duration.ofDays(2));
+    String prefixOld =
+        PhysicalArchiveLayout.backupPrefix(SYSTEM, id(now.minus(Duration.ofDays(9))));
+    String prefixNew =
+        PhysicalArchiveLayout.backupPrefix(SYSTEM, id(now.minus(Duration.ofDays(1))));
+    file(bucketDir, prefixOld + PhysicalArchiveLayout.DATA_FILE, "tar", old);
+    file(
+        bucketDir,
+        prefixOld + PhysicalArchiveLayout.FLOWVIZ_MANIFEST_FILE,
+        manifestJson(1, 0x02, now.minus(Duration.ofDays(9))),
+        old);
+    file(bucketDir, prefixNew + PhysicalArchiveLayout.DATA_FILE, "tar", now);
+    file(
+        bucketDir,
+        prefixNew + PhysicalArchiveLayout.FLOWVIZ_MANIFEST_FILE,
+        manifestJson(1, 0x05, now.minus(Duration.ofDays(1))),
+        now);
+    String killed = PhysicalArchiveLayout.backupPrefix(SYSTEM, "20261101T020000Z");
+    file(bucketDir, killed + PhysicalArchiveLayout.DATA_FILE, "half", old);
+    for (int seg = 1; seg <= 6; seg++) {
+      file(bucketDir, PhysicalArchiveLayout.walKey(SYSTEM, segment(1, seg)), "wal", old);
+    }
+    // Segment 03's object made immutable: not even root may delete it (chattr +i).
+    Path stuck = bucketDir.resolve(PhysicalArchiveLayout.walKey(SYSTEM, segment(1, 3)));
+    chattr("+i", stuck);
+    ArchiveExpirySpec spec = spec(1, Duration.ofDays(7)).toBuilder().bucket("local-bucket").build();
+    ArchiveRetention retention = new ArchiveRetention(local, Clock.fixed(now, ZoneOffset.UTC));
+
+    UncheckedIOException failure;
+    try {
+      failure = assertThrows(UncheckedIOException.class, () -> retention.expire(spec));
+    } finally {
+      chattr("-i", stuck);
+    }
+    assertTrue(
+        failure.getMessage().contains(PhysicalArchiveLayout.walKey(SYSTEM, segment(1, 3))),
+        failure.getMessage());
+    assertTrue(Files.exists(stuck));
+
+    ArchiveExpiry expiry = retention.expire(spec);
+    assertEquals(List.of(id(now.minus(Duration.ofDays(1)))), expiry.keptBackups());
+    assertEquals(List.of("20261101T020000Z"), expiry.deletedIncomplete());
+    assertEquals(segment(1, 5), expiry.oldestKeptWalFile());
+    assertEquals(
+        Set.of(
+            prefixNew + PhysicalArchiveLayout.DATA_FILE,
+            prefixNew + PhysicalArchiveLayout.FLOWVIZ_MANIFEST_FILE,
+            PhysicalArchiveLayout.walKey(SYSTEM, segment(1, 5)),
+            PhysicalArchiveLayout.walKey(SYSTEM, segment(1, 6))),
+        local.list("local-bucket", "").stream()
+            .map(StoredObject::key)
+            .collect(Collectors.toCollection(TreeSet::new)));
+  }
+
+  private static void chattr(String flag, Path file) throws Exception {
+    Process p =
+        new ProcessBuilder(RequiredTools.find("chattr"), flag, file.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), "chattr " + flag + " (needs root): " + output);
+  }
+
+  private static void file(Path bucketDir, String key, String content, Instant modified)
+      throws IOException {
+    Path file = bucketDir.resolve(key);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+    Files.setLastModifiedTime(file, FileTime.from(modified));
+  }
+
   // --- the synthetic archive ---
 
   private ArchiveRetention retention(Instant at) {
@@ -354,19 +468,32 @@ class ArchiveRetentionTest {
 
   /** A complete base backup: data, PostgreSQL's manifest, the flowviz manifest, each signed. */
   private void backup(int timeline, int startSegment, Instant stopTime) {
-    String id = id(stopTime);
-    Instant start = stopTime.minusSeconds(60);
+    String prefix = PhysicalArchiveLayout.backupPrefix(SYSTEM, id(stopTime));
+    put(prefix + PhysicalArchiveLayout.DATA_FILE, "encrypted tar");
+    put(prefix + PhysicalArchiveLayout.DATA_FILE + ".sig", "sig");
+    put(
+        prefix + PhysicalArchiveLayout.PG_MANIFEST_FILE,
+        "{\"PostgreSQL-Backup-Manifest-Version\"}");
+    put(prefix + PhysicalArchiveLayout.PG_MANIFEST_FILE + ".sig", "sig");
+    put(
+        prefix + PhysicalArchiveLayout.FLOWVIZ_MANIFEST_FILE,
+        manifestJson(timeline, startSegment, stopTime));
+    put(prefix + PhysicalArchiveLayout.FLOWVIZ_MANIFEST_FILE + ".sig", "sig");
+  }
+
+  /** The flowviz manifest of a backup whose id is its stop time. */
+  private static String manifestJson(int timeline, int startSegment, Instant stopTime) {
     BaseBackupManifest manifest =
         BaseBackupManifest.builder()
             .formatVersion(1)
-            .backupId(id)
+            .backupId(id(stopTime))
             .systemIdentifier(SYSTEM)
             .timeline(timeline)
             .serverVersion("15.10")
             .pgBasebackupVersion("15.10")
             .startLsn("0/" + Integer.toHexString(startSegment) + "000028")
             .stopLsn("0/" + Integer.toHexString(startSegment) + "000100")
-            .startTime(start)
+            .startTime(stopTime.minusSeconds(60))
             .stopTime(stopTime)
             .startWalFile(segment(timeline, startSegment))
             .stopWalFile(segment(timeline, startSegment))
@@ -377,17 +504,7 @@ class ArchiveRetentionTest {
             .pgManifestSha256("00")
             .recipientKeyFingerprint("ABCD")
             .build();
-    String prefix = PhysicalArchiveLayout.backupPrefix(SYSTEM, id);
-    put(prefix + PhysicalArchiveLayout.DATA_FILE, "encrypted tar");
-    put(prefix + PhysicalArchiveLayout.DATA_FILE + ".sig", "sig");
-    put(
-        prefix + PhysicalArchiveLayout.PG_MANIFEST_FILE,
-        "{\"PostgreSQL-Backup-Manifest-Version\"}");
-    put(prefix + PhysicalArchiveLayout.PG_MANIFEST_FILE + ".sig", "sig");
-    put(
-        prefix + PhysicalArchiveLayout.FLOWVIZ_MANIFEST_FILE,
-        new String(Json.write(manifest), StandardCharsets.UTF_8));
-    put(prefix + PhysicalArchiveLayout.FLOWVIZ_MANIFEST_FILE + ".sig", "sig");
+    return new String(Json.write(manifest), StandardCharsets.UTF_8);
   }
 
   private List<String> backupKeys(String id) {
