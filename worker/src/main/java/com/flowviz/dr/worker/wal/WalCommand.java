@@ -52,6 +52,11 @@ public final class WalCommand implements Callable<Integer> {
   static final int FETCH_FAILED = 128;
 
   public static void main(String[] args) {
+    // The server log gets this command's own lines, not logback's start-up chatter.
+    if (System.getProperty("logback.statusListenerClass") == null) {
+      System.setProperty(
+          "logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
+    }
     System.exit(run(args, System.getenv()));
   }
 
@@ -85,7 +90,7 @@ public final class WalCommand implements Callable<Integer> {
     err.flush();
   }
 
-  @Command(name = "push", description = "archive_command: flowviz-wal push %p %f")
+  @Command(name = "push", description = "archive_command: flowviz-wal push %%p %%f")
   static final class Push implements Callable<Integer> {
     @Parameters(index = "0", description = "%p: the file, relative to the data directory")
     Path file;
@@ -136,7 +141,7 @@ public final class WalCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "fetch", description = "restore_command: flowviz-wal fetch %f %p")
+  @Command(name = "fetch", description = "restore_command: flowviz-wal fetch %%f %%p")
   static final class Fetch implements Callable<Integer> {
     @Parameters(index = "0", description = "%f: the WAL file's name")
     String name;
