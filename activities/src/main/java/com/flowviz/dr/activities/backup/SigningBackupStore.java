@@ -10,7 +10,10 @@ import com.flowviz.dr.activities.storage.StreamingUpload;
 import com.flowviz.dr.workflows.FailureTypes;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,6 +26,13 @@ import java.util.Optional;
 public final class SigningBackupStore implements BackupStore {
 
   public static final String SIGNATURE_SUFFIX = ".sig";
+
+  /**
+   * A create-only write carries its signature in this metadata entry (base64 of the binary
+   * signature packet) rather than in a {@code .sig} object: one conditional PUT then writes object
+   * and signature together or not at all, and a retry never finds one without the other.
+   */
+  public static final String SIGNATURE_METADATA = "flowviz-signature";
 
   private final BackupStore store;
   private final BackupSigningKey key;
@@ -78,6 +88,34 @@ public final class SigningBackupStore implements BackupStore {
         upload.abort();
       }
     };
+  }
+
+  /** Signs the content and writes it create-only, the signature in {@link #SIGNATURE_METADATA}. */
+  @Override
+  public CreateOutcome createSmall(
+      String bucket,
+      String objectKey,
+      byte[] content,
+      String contentType,
+      Map<String, String> metadata)
+      throws IOException {
+    BackupSigningKey.Signing signing = start();
+    signing.update(content, 0, content.length);
+    Map<String, String> signed = new HashMap<>(metadata);
+    signed.put(SIGNATURE_METADATA, Base64.getEncoder().encodeToString(signing.finish()));
+    return store.createSmall(bucket, objectKey, content, contentType, signed);
+  }
+
+  @Override
+  public Optional<Map<String, String>> metadata(String bucket, String objectKey)
+      throws IOException {
+    return store.metadata(bucket, objectKey);
+  }
+
+  @Override
+  public Optional<SmallObject> readSmallWithMetadata(String bucket, String objectKey)
+      throws IOException {
+    return store.readSmallWithMetadata(bucket, objectKey);
   }
 
   private BackupSigningKey.Signing start() {

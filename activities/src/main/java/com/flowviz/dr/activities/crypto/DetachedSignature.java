@@ -18,17 +18,17 @@ import org.bouncycastle.openpgp.jcajce.JcaPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentVerifierBuilderProvider;
 
 /** Verifies a detached OpenPGP signature (binary or armored) over a file. */
-final class DetachedSignature {
+public final class DetachedSignature {
 
   /** Why a signature was refused. */
-  static final class Invalid extends Exception {
+  public static final class Invalid extends Exception {
     Invalid(String message) {
       super(message);
     }
   }
 
   /** A signature that verified, by a signer trusted when it was made. */
-  record Verified(String keyId, String signerName, Instant signedAt) {}
+  public record Verified(String keyId, String signerName, Instant signedAt) {}
 
   private interface Content {
     InputStream open() throws IOException;
@@ -55,7 +55,7 @@ final class DetachedSignature {
     return verify(() -> Files.newInputStream(file), signature, signers, progress);
   }
 
-  static Verified verify(byte[] content, byte[] signature, List<TrustedSigner> signers)
+  public static Verified verify(byte[] content, byte[] signature, List<TrustedSigner> signers)
       throws Invalid, IOException {
     return verify(() -> new ByteArrayInputStream(content), signature, signers, () -> {});
   }

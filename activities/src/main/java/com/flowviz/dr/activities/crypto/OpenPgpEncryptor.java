@@ -6,7 +6,9 @@ import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.bcpg.CompressionAlgorithmTags;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
+import org.bouncycastle.openpgp.PGPCompressedDataGenerator;
 import org.bouncycastle.openpgp.PGPEncryptedDataGenerator;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPLiteralData;
@@ -17,8 +19,10 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodG
 
 /**
  * Streams data into an OpenPGP message that plain {@code gpg --decrypt} reads: AES-256 with an
- * integrity packet (MDC, what gpg 2.2 writes and requires), a binary literal packet, and no
- * compression, because a {@code pg_dump -Fc} archive is compressed already.
+ * integrity packet (MDC, what gpg 2.2 writes and requires), a binary literal packet, and by default
+ * no compression, because a {@code pg_dump -Fc} archive is compressed already. WAL segments are not
+ * compressed (a switched segment is mostly zeros), so they ask for a zlib packet, as {@code gpg
+ * --compress-algo zlib} writes it.
  */
 public final class OpenPgpEncryptor {
 
@@ -32,6 +36,19 @@ public final class OpenPgpEncryptor {
    */
   public static OutputStream encryptTo(
       OutputStream target, List<PGPPublicKey> recipients, String fileName, Date modified)
+      throws IOException, PGPException {
+    return encryptTo(target, recipients, fileName, modified, false);
+  }
+
+  /**
+   * @param compress put the literal data in a zlib-compressed packet (gpg decompresses it)
+   */
+  public static OutputStream encryptTo(
+      OutputStream target,
+      List<PGPPublicKey> recipients,
+      String fileName,
+      Date modified,
+      boolean compress)
       throws IOException, PGPException {
     if (recipients.isEmpty()) {
       throw new PGPException("no recipient key can encrypt");
@@ -48,9 +65,13 @@ public final class OpenPgpEncryptor {
           new JcePublicKeyKeyEncryptionMethodGenerator(recipient).setProvider(OpenPgpKeys.BC));
     }
     OutputStream encrypted = encryption.open(new NonClosing(target), new byte[BUFFER]);
+    PGPCompressedDataGenerator compression =
+        compress ? new PGPCompressedDataGenerator(CompressionAlgorithmTags.ZLIB) : null;
+    OutputStream literalTarget =
+        compression == null ? encrypted : compression.open(encrypted, new byte[BUFFER]);
     PGPLiteralDataGenerator literal = new PGPLiteralDataGenerator();
     OutputStream plaintext =
-        literal.open(encrypted, PGPLiteralData.BINARY, fileName, modified, new byte[BUFFER]);
+        literal.open(literalTarget, PGPLiteralData.BINARY, fileName, modified, new byte[BUFFER]);
     return new FilterOutputStream(plaintext) {
       private boolean closed;
 
@@ -66,6 +87,9 @@ public final class OpenPgpEncryptor {
         }
         closed = true;
         literal.close();
+        if (compression != null) {
+          compression.close();
+        }
         encryption.close();
       }
     };

@@ -3,6 +3,7 @@ package com.flowviz.dr.activities.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -51,4 +52,31 @@ public interface BackupStore {
 
   /** A name for messages, e.g. "S3 (us-east-1)" or "local directory /var/backups". */
   String describe();
+
+  // ---- Create-only writes and object metadata (WAL archiving, issue 17) ----
+
+  /** What a create-only write found. */
+  enum CreateOutcome {
+    /** The object was written and is durable. */
+    CREATED,
+    /** An object already had the key; nothing was written. */
+    ALREADY_EXISTS
+  }
+
+  /**
+   * Writes the object only if no object has the key (S3 {@code If-None-Match: *}), with user
+   * metadata (names in lower case, without {@code x-amz-meta-}). An object is never replaced.
+   */
+  CreateOutcome createSmall(
+      String bucket, String key, byte[] content, String contentType, Map<String, String> metadata)
+      throws IOException;
+
+  /** The object's user metadata; empty when there is no such object. */
+  Optional<Map<String, String>> metadata(String bucket, String key) throws IOException;
+
+  /** The object's content and user metadata in one read; empty when there is no such object. */
+  Optional<SmallObject> readSmallWithMetadata(String bucket, String key) throws IOException;
+
+  /** A whole object and its user metadata. */
+  record SmallObject(byte[] content, Map<String, String> metadata) {}
 }

@@ -1,9 +1,15 @@
 package com.flowviz.dr.activities.storage;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.flowviz.dr.activities.json.Json;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,6 +19,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -21,6 +28,14 @@ import java.util.stream.Stream;
  * when no S3 endpoint is configured. Objects are published by an atomic rename.
  */
 public final class LocalDirectoryBackupStore implements BackupStore {
+
+  /** User metadata of an object sits beside it in this file (JSON), written before the object. */
+  static final String METADATA_SUFFIX = ".flowviz-metadata";
+
+  /** Create-only writes of a key take a lock on this file, so two writers cannot both create. */
+  static final String LOCK_SUFFIX = ".flowviz-lock";
+
+  private static final TypeReference<Map<String, String>> METADATA = new TypeReference<>() {};
 
   private final Path root;
 
@@ -35,7 +50,10 @@ public final class LocalDirectoryBackupStore implements BackupStore {
     try (Stream<Path> files = Files.walk(bucketDir)) {
       for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
         String key = bucketDir.relativize(file).toString().replace(File.separatorChar, '/');
-        if (key.startsWith(prefix) && !key.endsWith(".part")) {
+        if (key.startsWith(prefix)
+            && !key.endsWith(".part")
+            && !key.endsWith(METADATA_SUFFIX)
+            && !key.endsWith(LOCK_SUFFIX)) {
           objects.add(describe(bucket, key, file));
         }
       }
@@ -130,6 +148,77 @@ public final class LocalDirectoryBackupStore implements BackupStore {
         }
       }
     };
+  }
+
+  @Override
+  public CreateOutcome createSmall(
+      String bucket, String key, byte[] content, String contentType, Map<String, String> metadata)
+      throws IOException {
+    Path target = file(bucket, key);
+    Files.createDirectories(target.getParent());
+    Path lockFile = target.resolveSibling(target.getFileName() + LOCK_SUFFIX);
+    try (FileChannel channel =
+            FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.lock()) {
+      if (Files.exists(target)) {
+        return CreateOutcome.ALREADY_EXISTS;
+      }
+      // The metadata first: the object is visible only once it has its metadata.
+      Path metadataFile = target.resolveSibling(target.getFileName() + METADATA_SUFFIX);
+      writeDurably(metadataFile, Json.MAPPER.writeValueAsBytes(metadata), true);
+      writeDurably(target, content, false);
+      return CreateOutcome.CREATED;
+    }
+  }
+
+  /** Temp file, fsync, rename: the file is whole or absent; create-only unless replace. */
+  private static void writeDurably(Path target, byte[] content, boolean replace)
+      throws IOException {
+    Path part = target.resolveSibling(target.getFileName() + ".part");
+    try (FileChannel out =
+        FileChannel.open(
+            part,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      Files.setPosixFilePermissions(part, PosixFilePermissions.fromString("rw-------"));
+      out.write(ByteBuffer.wrap(content));
+      out.force(true);
+    }
+    if (replace) {
+      Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } else {
+      try {
+        Files.createLink(target, part);
+      } catch (FileAlreadyExistsException e) {
+        throw new IOException(target + " appeared during a create-only write", e);
+      } finally {
+        Files.deleteIfExists(part);
+      }
+    }
+  }
+
+  @Override
+  public Optional<Map<String, String>> metadata(String bucket, String key) throws IOException {
+    Path file = file(bucket, key);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    Path metadataFile = file.resolveSibling(file.getFileName() + METADATA_SUFFIX);
+    if (!Files.isRegularFile(metadataFile)) {
+      return Optional.of(Map.of());
+    }
+    return Optional.of(Json.MAPPER.readValue(Files.readAllBytes(metadataFile), METADATA));
+  }
+
+  @Override
+  public Optional<SmallObject> readSmallWithMetadata(String bucket, String key) throws IOException {
+    Optional<Map<String, String>> metadata = metadata(bucket, key);
+    if (metadata.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<byte[]> content = readSmall(bucket, key);
+    return content.map(c -> new SmallObject(c, metadata.get()));
   }
 
   /** Nothing is ever archived in a directory. */

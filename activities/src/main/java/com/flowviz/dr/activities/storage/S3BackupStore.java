@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -217,6 +218,58 @@ public final class S3BackupStore implements BackupStore {
   @Override
   public String describe() {
     return description;
+  }
+
+  @Override
+  public CreateOutcome createSmall(
+      String bucket, String key, byte[] content, String contentType, Map<String, String> metadata)
+      throws IOException {
+    try {
+      // PutObject returns only once S3 has stored the object durably.
+      s3.putObject(
+          PutObjectRequest.builder()
+              .bucket(bucket)
+              .key(key)
+              .contentType(contentType)
+              .metadata(metadata)
+              .ifNoneMatch("*")
+              .build(),
+          RequestBody.fromBytes(content));
+      return CreateOutcome.CREATED;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412) {
+        return CreateOutcome.ALREADY_EXISTS;
+      }
+      // 409 ConditionalRequestConflict: another write of the key is under way; a retry decides.
+      throw translate(e, bucket, key);
+    }
+  }
+
+  @Override
+  public Optional<Map<String, String>> metadata(String bucket, String key) throws IOException {
+    try {
+      return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)).metadata());
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        if (bucketExists(bucket)) {
+          return Optional.empty();
+        }
+        throw new BackupStoreException.BucketNotFound(bucket, e);
+      }
+      throw translate(e, bucket, key);
+    }
+  }
+
+  @Override
+  public Optional<SmallObject> readSmallWithMetadata(String bucket, String key) throws IOException {
+    try {
+      ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+      return Optional.of(new SmallObject(bytes.asByteArray(), bytes.response().metadata()));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      throw translate(e, bucket, key);
+    }
   }
 
   private boolean bucketExists(String bucket) {
