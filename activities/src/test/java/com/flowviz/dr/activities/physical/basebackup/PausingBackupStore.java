@@ -7,6 +7,7 @@ import com.flowviz.dr.activities.storage.StreamingUpload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -119,5 +120,22 @@ final class PausingBackupStore implements BackupStore {
   @Override
   public String describe() {
     return "pausing " + store.describe();
+  }
+
+  @Override
+  public CreateOutcome createSmall(
+      String bucket, String key, byte[] content, String contentType, Map<String, String> metadata)
+      throws IOException {
+    return store.createSmall(bucket, key, content, contentType, metadata);
+  }
+
+  @Override
+  public Optional<Map<String, String>> metadata(String bucket, String key) throws IOException {
+    return store.metadata(bucket, key);
+  }
+
+  @Override
+  public Optional<SmallObject> readSmallWithMetadata(String bucket, String key) throws IOException {
+    return store.readSmallWithMetadata(bucket, key);
   }
 }

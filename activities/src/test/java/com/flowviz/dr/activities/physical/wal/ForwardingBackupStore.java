@@ -84,4 +84,9 @@ class ForwardingBackupStore implements BackupStore {
   public Optional<SmallObject> readSmallWithMetadata(String bucket, String key) throws IOException {
     return store.readSmallWithMetadata(bucket, key);
   }
+
+  @Override
+  public List<DeleteFailure> delete(String bucket, List<String> keys) throws IOException {
+    return store.delete(bucket, keys);
+  }
 }
