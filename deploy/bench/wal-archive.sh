@@ -56,7 +56,8 @@ for tool in java mvn psql pgbench pg_receivewal gpg aws moto_server python3 pgba
 done
 
 if [ "$(id -u)" = 0 ]; then
-  as_pg() { runuser -u postgres -- "$@"; }
+  # setpriv execs: the PID of a background as_pg is the program's own (signals reach it).
+  as_pg() { setpriv --reuid=postgres --regid=postgres --clear-groups env HOME="$BENCH_HOME" "$@"; }
   RUN_USER=postgres
 else
   as_pg() { "$@"; }
@@ -106,6 +107,17 @@ KEYS="$BENCH_HOME/keys"
 mkdir -p "$KEYS"
 gpg --batch --quiet --passphrase '' --quick-gen-key 'flowviz-dr bench backups <bench@localhost>' rsa3072 encr never 2>/dev/null
 gpg --batch --quiet --armor --export 'bench@localhost' >"$KEYS/backup-public.asc"
+# The signing key, as the worker keeps it: armored secret key + passphrase in the secret store
+# (here the local backend: 0600 files), read by the WAL command on the DB host.
+SIGNING_PASS="$(head -c 18 /dev/urandom | base64)"
+gpg --batch --quiet --pinentry-mode loopback --passphrase "$SIGNING_PASS" \
+  --quick-gen-key 'flowviz-dr bench signing <signing@localhost>' rsa3072 sign never 2>/dev/null
+mkdir -p "$KEYS/secrets" && chmod 700 "$KEYS/secrets"
+gpg --batch --quiet --pinentry-mode loopback --passphrase "$SIGNING_PASS" --armor \
+  --export-secret-keys 'signing@localhost' >"$KEYS/secrets/flowviz_backup_signing-key"
+printf '%s' "$SIGNING_PASS" >"$KEYS/secrets/flowviz_backup_signing-key-passphrase"
+chmod 600 "$KEYS/secrets"/*
+# shellcheck source=deploy/bench/wal-command-env.sh
 . "$ROOT/deploy/bench/wal-command-env.sh"
 
 # --- the cluster ---------------------------------------------------------------------------------
@@ -113,8 +125,18 @@ PGDATA="$BENCH_HOME/data"
 SOCK="$BENCH_HOME"
 PGPORT="$(free_port)"
 export PGHOST="$SOCK" PGPORT PGUSER=postgres PGDATABASE=postgres
-[ -f "$JAR_SRC" ] && cp "$JAR_SRC" "$BENCH_HOME/worker.jar"
+if [ -f "$JAR_SRC" ]; then
+  cp "$JAR_SRC" "$BENCH_HOME/worker.jar"
+  cp "${BENCH_WAL_SCRIPT:-$ROOT/deploy/wal/flowviz-wal}" "$BENCH_HOME/flowviz-wal"
+  chmod 755 "$BENCH_HOME/flowviz-wal"
+fi
 chown -R "$RUN_USER" "$BENCH_HOME"
+if [ -f "$JAR_SRC" ]; then
+  # The class-data archive deploy/wal says to make once: the JVM's start is most of a segment's cost.
+  as_pg env FLOWVIZ_DR_JAR="$BENCH_HOME/worker.jar" FLOWVIZ_WAL_CDS="$BENCH_HOME/flowviz-wal.jsa" \
+    "$BENCH_HOME/flowviz-wal" --make-cds >"$OUT/make-cds.log" 2>&1 || true
+  [ -f "$BENCH_HOME/flowviz-wal.jsa" ] || log "no class-data archive (see $OUT/make-cds.log): JVMs start without it"
+fi
 log "initdb + pgbench -i -s $SCALE"
 as_pg initdb -D "$PGDATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$OUT/initdb.log"
 cat >>"$PGDATA/postgresql.conf" <<EOF
@@ -143,6 +165,7 @@ pg_start
 psqlq() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 pgbench -i -q -s "$SCALE" postgres >"$OUT/pgbench-init.log" 2>&1
 SYSID="$(psqlq -c "SELECT system_identifier FROM pg_control_system()")"
+export BENCH_SYSID="$SYSID"
 DB_BYTES="$(psqlq -c "SELECT pg_database_size('postgres')")"
 log "cluster $SYSID, $DB_BYTES bytes"
 
@@ -243,7 +266,7 @@ start_receiver() {
 }
 start_uploader() {
   as_pg env AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 \
-    "${WAL_COMMAND_ENV[@]}" WAL_BUCKET=bench-b BENCH_HOME="$BENCH_HOME" bash "$ROOT/deploy/bench/wal-uploader.sh" >>"$OUT/uploader.log" 2>&1 &
+    "${WAL_COMMAND_ENV[@]}" WAL_BUCKET=bench-b BENCH_HOME="$BENCH_HOME" BENCH_SYSID="$SYSID" bash "$ROOT/deploy/bench/wal-uploader.sh" >>"$OUT/uploader.log" 2>&1 &
   UPLOADER_PID=$!
   echo "$UPLOADER_PID" >"$1/cgroup.procs" 2>/dev/null || true
 }
@@ -251,14 +274,19 @@ stop_receiver_and_uploader() {
   kill "$UPLOADER_PID" "$RECEIVER_PID" 2>/dev/null || true
   wait "$UPLOADER_PID" "$RECEIVER_PID" 2>/dev/null || true
   UPLOADER_PID="" RECEIVER_PID=""
+  # The walsender lets go of the slot a moment after the receiver is gone.
+  for _ in $(seq 1 100); do
+    [ "$(psqlq -c "SELECT count(*) FROM pg_replication_slots WHERE active")" = 0 ] && break
+    sleep 0.1
+  done
 }
 
 configure() { # candidate -> archive settings, restart, cgroup; sets CG
   local cand="$1" cmd timeout mode=on
   local bucket="bench-$(echo "$cand" | tr A-Z a-z)"
   case "$cand" in
-    A*) timeout="${cand#A}"; cmd="$(wal_archive_command "$bucket")"; aws s3 mb "s3://$bucket" >/dev/null ;;
-    B) timeout=30; mode=off; cmd=""; aws s3 mb "s3://$bucket" >/dev/null ;;
+    A*) timeout="${cand#A}"; cmd="$(wal_archive_command "$bucket")"; aws s3 mb "s3://$bucket" >/dev/null; write_wal_env "$bucket" ;;
+    B) timeout=30; mode=off; cmd=""; aws s3 mb "s3://$bucket" >/dev/null; write_wal_env "$bucket" ;;
     C) timeout=30; cmd="pgbackrest --config=$BR_CONF --stanza=bench --archive-async=y archive-push %p" ;;
     Cs) timeout=30; cmd="pgbackrest --config=$BR_CONF --stanza=bench archive-push %p" ;;
   esac
