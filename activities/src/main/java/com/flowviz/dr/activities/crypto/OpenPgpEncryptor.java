@@ -27,6 +27,7 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodG
 public final class OpenPgpEncryptor {
 
   private static final int BUFFER = 1 << 16;
+  private static final int ZLIB_LEVEL = 1;
 
   private OpenPgpEncryptor() {}
 
@@ -41,7 +42,10 @@ public final class OpenPgpEncryptor {
   }
 
   /**
-   * @param compress put the literal data in a zlib-compressed packet (gpg decompresses it)
+   * @param compress put the literal data in a zlib-compressed packet at level 1 (gpg decompresses
+   *     it). Level 1, measured on 200 MB base backups: pgbench data 235 MB to 16.8 MB in 0.66 s
+   *     (0.75 s uncompressed), random md5 text 199 MB to 91 MB in 2.1 s (0.64 s); level 6 saved
+   *     only 2-10% more at three times the CPU.
    */
   public static OutputStream encryptTo(
       OutputStream target,
@@ -66,7 +70,7 @@ public final class OpenPgpEncryptor {
     }
     OutputStream encrypted = encryption.open(new NonClosing(target), new byte[BUFFER]);
     PGPCompressedDataGenerator compression =
-        compress ? new PGPCompressedDataGenerator(CompressionAlgorithmTags.ZLIB) : null;
+        compress ? new PGPCompressedDataGenerator(CompressionAlgorithmTags.ZLIB, ZLIB_LEVEL) : null;
     OutputStream literalTarget =
         compression == null ? encrypted : compression.open(encrypted, new byte[BUFFER]);
     PGPLiteralDataGenerator literal = new PGPLiteralDataGenerator();
