@@ -7,7 +7,6 @@ import com.flowviz.dr.workflows.failover.FailoverRequest;
 import com.flowviz.dr.workflows.failover.FailoverResult;
 import com.flowviz.dr.workflows.procedures.Procedures;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -85,11 +84,7 @@ class FailoverCommand implements Callable<Integer> {
   @Option(names = "--reason")
   String reason;
 
-  @Option(names = "--workflow-id", description = "default: <direction>-<UTC time>")
-  String workflowId;
-
-  @Option(names = "--no-follow", description = "start and return")
-  boolean noFollow;
+  @Mixin StartOptions start;
 
   @Mixin JsonOption output;
 
@@ -97,7 +92,7 @@ class FailoverCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     boolean json = output.json;
-    String id = workflowId != null ? workflowId : direction + "-" + Ids.stamp(Instant.now());
+    String id = start.workflowId(direction);
     FailoverRequest request =
         FailoverRequest.builder()
             .direction(direction)
@@ -124,7 +119,7 @@ class FailoverCommand implements Callable<Integer> {
         .request(request)
         .summary("Cross-region " + direction)
         .noFollow(
-            noFollow,
+            start.noFollow,
             "Started "
                 + direction
                 + " "

@@ -7,7 +7,6 @@ import com.flowviz.dr.workflows.incident.IncidentRequest;
 import com.flowviz.dr.workflows.incident.IncidentResult;
 import com.flowviz.dr.workflows.procedures.Procedures;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -67,11 +66,7 @@ class IncidentCommand implements Callable<Integer> {
 
   @Mixin OperatorOption operator;
 
-  @Option(names = "--workflow-id", description = "default: incident-<section>-<UTC time>")
-  String workflowId;
-
-  @Option(names = "--no-follow", description = "start and return")
-  boolean noFollow;
+  @Mixin StartOptions start;
 
   @Mixin JsonOption output;
 
@@ -80,12 +75,8 @@ class IncidentCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     boolean json = output.json;
     String id =
-        workflowId != null
-            ? workflowId
-            : "incident-"
-                + scenario.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(Locale.ROOT)
-                + "-"
-                + Ids.stamp(Instant.now());
+        start.workflowId(
+            "incident-" + scenario.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(Locale.ROOT));
     FailoverRequest failover =
         hostedZoneId == null && healthUrl == null
             ? null
@@ -109,7 +100,8 @@ class IncidentCommand implements Callable<Integer> {
     return Launch.of(Procedures.HANDLE_INCIDENT.typeName(), IncidentResult.class, id)
         .request(request)
         .summary("Incident " + scenario)
-        .noFollow(noFollow, "Declared incident " + id + ". Follow it with: flowviz-dr status " + id)
+        .noFollow(
+            start.noFollow, "Declared incident " + id + ". Follow it with: flowviz-dr status " + id)
         .announce("Incident " + id + " declared")
         .watch(
             client -> {

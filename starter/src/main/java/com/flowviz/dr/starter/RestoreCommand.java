@@ -8,7 +8,6 @@ import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowFailedException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -95,11 +94,7 @@ class RestoreCommand implements Callable<Integer> {
           "with --accept-unsigned: why this unsigned backup may be restored (default: --reason)")
   String unsignedReason;
 
-  @Option(names = "--workflow-id", description = "default: restore-<target>-<UTC time>")
-  String workflowId;
-
-  @Option(names = "--no-follow", description = "start and return; follow later with `status`")
-  boolean noFollow;
+  @Mixin StartOptions start;
 
   @Mixin JsonOption output;
 
@@ -109,8 +104,7 @@ class RestoreCommand implements Callable<Integer> {
     boolean json = output.json;
     String backup = choice.backup;
     String before = choice.before;
-    String id =
-        workflowId != null ? workflowId : "restore-" + target + "-" + Ids.stamp(Instant.now());
+    String id = start.workflowId("restore-" + target);
     RestoreRequest request =
         RestoreRequest.builder()
             .backupKey(backup)
@@ -133,7 +127,8 @@ class RestoreCommand implements Callable<Integer> {
         .request(request)
         .summary("Restore " + backup + " into " + target)
         .details(request.operator(), reason)
-        .noFollow(noFollow, "Started restore " + id + ". Follow it with: flowviz-dr status " + id)
+        .noFollow(
+            start.noFollow, "Started restore " + id + ". Follow it with: flowviz-dr status " + id)
         .announce(
             "Restore "
                 + id

@@ -7,7 +7,6 @@ import com.flowviz.dr.workflows.procedures.Procedures;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowFailedException;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,11 +77,7 @@ class RestoreWeeklyCommand implements Callable<Integer> {
           "ISO-8601 duration after which the wait gives up (default: 3x the tier's promise)")
   String maxWait;
 
-  @Option(names = "--workflow-id", description = "default: restore-weekly-<UTC time>")
-  String workflowId;
-
-  @Option(names = "--no-follow", description = "start and return; follow later with `status`")
-  boolean noFollow;
+  @Mixin StartOptions start;
 
   @Mixin JsonOption output;
 
@@ -90,7 +85,7 @@ class RestoreWeeklyCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     boolean json = output.json;
-    String id = workflowId != null ? workflowId : "restore-weekly-" + Ids.stamp(Instant.now());
+    String id = start.workflowId("restore-weekly");
     WeeklyRestoreRequest request =
         WeeklyRestoreRequest.builder()
             .backupKey(backup)
@@ -118,7 +113,8 @@ class RestoreWeeklyCommand implements Callable<Integer> {
                 + (target == null ? " into an audit database" : " into " + target))
         .details(request.operator(), reason)
         .noFollow(
-            noFollow, "Started weekly restore " + id + ". Follow it with: flowviz-dr status " + id)
+            start.noFollow,
+            "Started weekly restore " + id + ". Follow it with: flowviz-dr status " + id)
         .announce(
             "Weekly restore " + id + " started: backup " + backup,
             "  (the wait for a Deep Archive retrieval can take up to 48 hours; Ctrl-C stops"

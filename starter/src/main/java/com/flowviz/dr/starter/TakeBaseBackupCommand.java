@@ -6,7 +6,6 @@ import com.flowviz.dr.workflows.basebackup.TakeBaseBackupResult;
 import com.flowviz.dr.workflows.basebackup.TakeBaseBackupWorkflow;
 import com.flowviz.dr.workflows.procedures.Procedures;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,21 +51,14 @@ class TakeBaseBackupCommand implements Callable<Integer> {
   @Option(names = "--reason")
   String reason;
 
-  @Option(names = "--workflow-id", description = "default: base-backup-<server>-<UTC time>")
-  String workflowId;
-
-  @Option(names = "--no-follow", description = "start and return; follow later with `status`")
-  boolean noFollow;
+  @Mixin StartOptions start;
 
   @Mixin JsonOption output;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    String id =
-        workflowId != null
-            ? workflowId
-            : "base-backup-" + server.replace(':', '-') + "-" + Ids.stamp(Instant.now());
+    String id = start.workflowId("base-backup-" + server.replace(':', '-'));
     TakeBaseBackupRequest request =
         TakeBaseBackupRequest.builder()
             .server(server)
@@ -81,7 +73,8 @@ class TakeBaseBackupCommand implements Callable<Integer> {
         .summary("Base backup of " + server)
         .details(request.operator(), reason)
         .noFollow(
-            noFollow, "Started base backup " + id + ". Follow it with: flowviz-dr status " + id)
+            start.noFollow,
+            "Started base backup " + id + ". Follow it with: flowviz-dr status " + id)
         .announce("Base backup " + id + " of " + server + " started ...")
         .watch(
             client -> {

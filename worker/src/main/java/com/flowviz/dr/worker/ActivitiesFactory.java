@@ -84,6 +84,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -325,14 +326,16 @@ public class ActivitiesFactory {
       GpgSettings gpg,
       BeanProvider<SecretStore> secrets) {
     return new BackupDecryptionActivitiesImpl(
-        keys,
-        workDirectory,
-        stores,
-        new TrustedSigners(
-            pathOrNull(gpg.signerPublicKeyFile()),
-            pathOrNull(gpg.trustedSignersFile()),
-            gpg.trustedSignersSecretId(),
-            secrets::get));
+        keys, workDirectory, stores, trustedSigners(gpg, secrets::get));
+  }
+
+  /** The keys whose signatures restores, WAL replay and retention accept (flowviz.gpg.*). */
+  private static TrustedSigners trustedSigners(GpgSettings gpg, Supplier<SecretStore> secrets) {
+    return new TrustedSigners(
+        pathOrNull(gpg.signerPublicKeyFile()),
+        pathOrNull(gpg.trustedSignersFile()),
+        gpg.trustedSignersSecretId(),
+        secrets);
   }
 
   private static Path pathOrNull(String path) {
@@ -575,23 +578,30 @@ public class ActivitiesFactory {
       BackupStore unsigned,
       GpgSettings gpg,
       SecretStore secrets) {
-    // Everything a backup uploads (archive, manifest, globals) gets its detached signature beside
-    // it.
-    BackupStore store =
-        new SigningBackupStore(
-            unsigned,
-            new BackupSigningKey(
-                secrets, gpg.signingKeySecretId(), gpg.signingPassphraseSecretId()));
-    if (gpg.publicKeyFile() == null) {
-      // A worker that only restores needs no public key; a backup then fails with this message.
-      return new BackupActivitiesImpl(
-          pg,
-          binaries,
-          store,
-          new RecipientKeys(Path.of("(flowviz.gpg.public-key-file is not set)")));
-    }
     return new BackupActivitiesImpl(
-        pg, binaries, store, new RecipientKeys(Path.of(gpg.publicKeyFile())));
+        pg, binaries, signing(unsigned, gpg, secrets), recipientKeys(gpg));
+  }
+
+  /**
+   * The store backups write through: everything they upload (archive, manifests, globals) gets its
+   * detached signature beside it.
+   */
+  private static BackupStore signing(BackupStore unsigned, GpgSettings gpg, SecretStore secrets) {
+    return new SigningBackupStore(
+        unsigned,
+        new BackupSigningKey(secrets, gpg.signingKeySecretId(), gpg.signingPassphraseSecretId()));
+  }
+
+  /**
+   * The backup key backups encrypt to. A worker that only restores needs none; a backup then fails
+   * with the message this path makes.
+   */
+  private static RecipientKeys recipientKeys(GpgSettings gpg) {
+    return new RecipientKeys(
+        Path.of(
+            gpg.publicKeyFile() == null
+                ? "(flowviz.gpg.public-key-file is not set)"
+                : gpg.publicKeyFile()));
   }
 
   @Singleton
@@ -602,22 +612,13 @@ public class ActivitiesFactory {
       BackupStore unsigned,
       GpgSettings gpg,
       SecretStore secrets) {
-    // As the dump backups: every object of a base backup gets its detached signature beside it.
-    BackupStore store =
-        new SigningBackupStore(
-            unsigned,
-            new BackupSigningKey(
-                secrets, gpg.signingKeySecretId(), gpg.signingPassphraseSecretId()));
     return new BaseBackupActivitiesImpl(
         servers,
         binaries,
-        store,
-        new RecipientKeys(
-            Path.of(
-                gpg.publicKeyFile() == null
-                    ? "(flowviz.gpg.public-key-file is not set)"
-                    : gpg.publicKeyFile())),
-        new ArchiveRetention(unsigned),
+        signing(unsigned, gpg, secrets),
+        recipientKeys(gpg),
+        // Retention decides on the manifests' word: only flowviz-dr's signed ones count.
+        new ArchiveRetention(unsigned, trustedSigners(gpg, () -> secrets)),
         BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT);
   }
 

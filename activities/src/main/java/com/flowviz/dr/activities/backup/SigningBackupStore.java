@@ -4,17 +4,13 @@ import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.activities.crypto.BackupSigningKey;
 import com.flowviz.dr.activities.crypto.PrivateKeySource;
 import com.flowviz.dr.activities.storage.BackupStore;
-import com.flowviz.dr.activities.storage.LifecycleRule;
-import com.flowviz.dr.activities.storage.StoredObject;
+import com.flowviz.dr.activities.storage.ForwardingBackupStore;
 import com.flowviz.dr.activities.storage.StreamingUpload;
 import com.flowviz.dr.workflows.FailureTypes;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The store a backup writes through: every object it puts (the archive, its manifest, its globals)
@@ -22,8 +18,12 @@ import java.util.Optional;
  * so whoever restores can tell a backup flowviz-dr made from one anyone with write access to the
  * bucket put there. The signature is computed over the bytes as they are uploaded and written once
  * the object is complete; an object whose signature could not be written is no backup.
+ *
+ * <p>Reads, listings and deletes go to the store unchanged. A delete removes exactly the keys
+ * given, signatures only when listed: whoever expires objects lists their prefix, which holds the
+ * {@code .sig} objects beside them.
  */
-public final class SigningBackupStore implements BackupStore {
+public final class SigningBackupStore extends ForwardingBackupStore {
 
   public static final String SIGNATURE_SUFFIX = ".sig";
 
@@ -34,11 +34,10 @@ public final class SigningBackupStore implements BackupStore {
    */
   public static final String SIGNATURE_METADATA = "flowviz-signature";
 
-  private final BackupStore store;
   private final BackupSigningKey key;
 
   public SigningBackupStore(BackupStore store, BackupSigningKey key) {
-    this.store = store;
+    super(store);
     this.key = key;
   }
 
@@ -48,8 +47,9 @@ public final class SigningBackupStore implements BackupStore {
     BackupSigningKey.Signing signing = start();
     signing.update(content, 0, content.length);
     byte[] signature = signing.finish();
-    store.writeSmall(bucket, objectKey, content, contentType);
-    store.writeSmall(bucket, objectKey + SIGNATURE_SUFFIX, signature, "application/pgp-signature");
+    delegate().writeSmall(bucket, objectKey, content, contentType);
+    delegate()
+        .writeSmall(bucket, objectKey + SIGNATURE_SUFFIX, signature, "application/pgp-signature");
   }
 
   @Override
@@ -57,7 +57,7 @@ public final class SigningBackupStore implements BackupStore {
       throws IOException {
     BackupSigningKey.Signing signing =
         start(); // before the first byte: no unsigned backup is ever uploaded
-    StreamingUpload upload = store.upload(bucket, objectKey, storageClass);
+    StreamingUpload upload = delegate().upload(bucket, objectKey, storageClass);
     return new StreamingUpload() {
       @Override
       public void write(int b) throws IOException {
@@ -78,8 +78,12 @@ public final class SigningBackupStore implements BackupStore {
       @Override
       public String complete() throws IOException {
         String etag = upload.complete();
-        store.writeSmall(
-            bucket, objectKey + SIGNATURE_SUFFIX, signing.finish(), "application/pgp-signature");
+        delegate()
+            .writeSmall(
+                bucket,
+                objectKey + SIGNATURE_SUFFIX,
+                signing.finish(),
+                "application/pgp-signature");
         return etag;
       }
 
@@ -103,19 +107,7 @@ public final class SigningBackupStore implements BackupStore {
     signing.update(content, 0, content.length);
     Map<String, String> signed = new HashMap<>(metadata);
     signed.put(SIGNATURE_METADATA, Base64.getEncoder().encodeToString(signing.finish()));
-    return store.createSmall(bucket, objectKey, content, contentType, signed);
-  }
-
-  @Override
-  public Optional<Map<String, String>> metadata(String bucket, String objectKey)
-      throws IOException {
-    return store.metadata(bucket, objectKey);
-  }
-
-  @Override
-  public Optional<SmallObject> readSmallWithMetadata(String bucket, String objectKey)
-      throws IOException {
-    return store.readSmallWithMetadata(bucket, objectKey);
+    return delegate().createSmall(bucket, objectKey, content, contentType, signed);
   }
 
   private BackupSigningKey.Signing start() {
@@ -127,49 +119,7 @@ public final class SigningBackupStore implements BackupStore {
   }
 
   @Override
-  public List<StoredObject> list(String bucket, String prefix) throws IOException {
-    return store.list(bucket, prefix);
-  }
-
-  @Override
-  public Optional<StoredObject> head(String bucket, String objectKey) throws IOException {
-    return store.head(bucket, objectKey);
-  }
-
-  @Override
-  public InputStream read(String bucket, String objectKey, long offset, String etag)
-      throws IOException {
-    return store.read(bucket, objectKey, offset, etag);
-  }
-
-  @Override
-  public Optional<byte[]> readSmall(String bucket, String objectKey) throws IOException {
-    return store.readSmall(bucket, objectKey);
-  }
-
-  @Override
-  public RestoreRequestOutcome requestRestore(
-      String bucket, String objectKey, String tier, Integer days) throws IOException {
-    return store.requestRestore(bucket, objectKey, tier, days);
-  }
-
-  @Override
-  public List<LifecycleRule> lifecycleRules(String bucket) throws IOException {
-    return store.lifecycleRules(bucket);
-  }
-
-  @Override
   public String describe() {
-    return store.describe() + ", signed with " + key.describe();
-  }
-
-  /**
-   * Deletes exactly the keys given, signatures included only when listed: whoever expires objects
-   * lists their prefix, which holds the {@code .sig} objects beside them, and deleting a {@code
-   * .sig} for a key that was never signed would hide nothing but cost a guess.
-   */
-  @Override
-  public List<DeleteFailure> delete(String bucket, List<String> keys) throws IOException {
-    return store.delete(bucket, keys);
+    return delegate().describe() + ", signed with " + key.describe();
   }
 }

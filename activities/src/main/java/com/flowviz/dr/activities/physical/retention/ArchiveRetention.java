@@ -1,7 +1,10 @@
 package com.flowviz.dr.activities.physical.retention;
 
+import com.flowviz.dr.activities.backup.SigningBackupStore;
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.crypto.DetachedSignature;
+import com.flowviz.dr.activities.crypto.TrustedSigners;
 import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.physical.ArchiveExpiry;
 import com.flowviz.dr.activities.physical.ArchiveExpirySpec;
@@ -45,20 +48,31 @@ import org.slf4j.LoggerFactory;
  *
  * Nothing at all is deleted while the cluster has no complete backup: then the WAL is all there is.
  * Running it twice deletes nothing more the second time.
+ *
+ * <p>Every decision rests on the flowviz manifests, so with trusted signers configured each one
+ * must carry flowviz-dr's signature: otherwise anyone with write access to the bucket could put a
+ * manifest of a "newer" backup there and have the real backups and their WAL expired. A manifest
+ * whose signature is missing or does not verify stops the expiry before anything is deleted.
  */
 public final class ArchiveRetention {
 
   private static final Logger log = LoggerFactory.getLogger(ArchiveRetention.class);
 
   private final BackupStore store;
+  private final TrustedSigners signers;
   private final Clock clock;
 
-  public ArchiveRetention(BackupStore store) {
-    this(store, Clock.systemUTC());
+  /**
+   * @param signers whose signatures a flowviz manifest must carry; {@link TrustedSigners#none()}
+   *     reads manifests unchecked (and says so in the log)
+   */
+  public ArchiveRetention(BackupStore store, TrustedSigners signers) {
+    this(store, signers, Clock.systemUTC());
   }
 
-  public ArchiveRetention(BackupStore store, Clock clock) {
+  public ArchiveRetention(BackupStore store, TrustedSigners signers, Clock clock) {
     this.store = store;
+    this.signers = signers;
     this.clock = clock;
   }
 
@@ -77,6 +91,13 @@ public final class ArchiveRetention {
   private ArchiveExpiry expire(ArchiveExpirySpec spec, Instant now) throws IOException {
     String bucket = spec.bucket();
     String systemId = spec.systemIdentifier();
+    if (!signers.configured()) {
+      log.warn(
+          "No trusted signers are configured (flowviz.gpg.signer-public-key-file or"
+              + " trusted-signers-*): the expiry of s3://{}/{} trusts its manifests unchecked",
+          bucket,
+          PhysicalArchiveLayout.basePrefix(systemId));
+    }
     List<CompleteBackup> complete = new ArrayList<>();
     List<BackupDirectory> incomplete = new ArrayList<>();
     for (BackupDirectory directory : directories(bucket, systemId)) {
@@ -186,6 +207,9 @@ public final class ArchiveRetention {
             .readSmall(bucket, key)
             // Listed a moment ago and gone now: another expiry is deleting it. Retry later.
             .orElseThrow(() -> new IOException("s3://" + bucket + "/" + key + " vanished"));
+    if (signers.configured()) {
+      requireSigned(bucket, key, json);
+    }
     BaseBackupManifest manifest;
     try {
       manifest = Json.read(json, BaseBackupManifest.class);
@@ -209,6 +233,52 @@ public final class ArchiveRetention {
           bucket, key, "its startWalFile \"" + manifest.startWalFile() + "\" is no segment name");
     }
     return manifest;
+  }
+
+  /**
+   * The manifest's detached signature, as the base backup wrote it beside it, from a trusted key.
+   */
+  private void requireSigned(String bucket, String key, byte[] json) throws IOException {
+    String signatureKey = key + SigningBackupStore.SIGNATURE_SUFFIX;
+    byte[] signature =
+        store
+            .readSmall(bucket, signatureKey)
+            .orElseThrow(
+                () ->
+                    forgedManifest(
+                        bucket, key, "it has no signature (" + signatureKey + " is missing)"));
+    try {
+      DetachedSignature.verify(json, signature, signers.load());
+    } catch (DetachedSignature.Invalid e) {
+      throw forgedManifest(bucket, key, "its signature does not verify: " + e.getMessage());
+    } catch (TrustedSigners.Unreadable e) {
+      throw NonRetryable.failure(
+          FailureTypes.KEY_UNAVAILABLE,
+          "The trusted signers cannot be read ("
+              + e.getMessage()
+              + "), so the manifests in s3://"
+              + bucket
+              + " cannot be checked. Nothing was deleted; fix "
+              + signers.describe()
+              + " and run the expiry again.");
+    }
+  }
+
+  /**
+   * Not flowviz-dr's manifest as written: someone or something else wrote it. Nothing is deleted on
+   * its word; the operator looks at who wrote it before anything else happens.
+   */
+  private static ApplicationFailure forgedManifest(String bucket, String key, String why) {
+    return NonRetryable.failure(
+        FailureTypes.BACKUP_REFUSED,
+        "s3://"
+            + bucket
+            + "/"
+            + key
+            + " is not a manifest flowviz-dr signed: "
+            + why
+            + ". Nothing was deleted. Find out who wrote it (CloudTrail data events on the bucket)"
+            + " before removing it; then run the expiry again.");
   }
 
   /**

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.flowviz.dr.activities.backup.SigningBackupStore;
 import com.flowviz.dr.activities.crypto.BackupSigningKey;
 import com.flowviz.dr.activities.crypto.RecipientKeys;
+import com.flowviz.dr.activities.crypto.TrustedSigners;
 import com.flowviz.dr.activities.physical.ArchivingCheck;
 import com.flowviz.dr.activities.physical.BaseBackupActivities;
 import com.flowviz.dr.activities.physical.BaseBackupSpec;
@@ -143,7 +144,7 @@ class ArchivingRefusalsTest {
                     BackupSigningKey.DEFAULT_KEY_SECRET,
                     BackupSigningKey.DEFAULT_PASSPHRASE_SECRET)),
             new RecipientKeys(keys.resolve("backup.pub.asc")),
-            new ArchiveRetention(store),
+            new ArchiveRetention(store, TrustedSigners.none()),
             BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT));
     activities = TestActivities.stub(env, BaseBackupActivities.class);
   }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.flowviz.dr.activities.backup.SigningBackupStore;
 import com.flowviz.dr.activities.crypto.BackupSigningKey;
 import com.flowviz.dr.activities.crypto.RecipientKeys;
+import com.flowviz.dr.activities.crypto.TrustedSigners;
 import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.physical.ArchivingCheck;
 import com.flowviz.dr.activities.physical.ArchivingCluster;
@@ -155,7 +156,7 @@ class BaseBackupActivitiesTest {
             PgBinaries.locate(null),
             signing,
             new RecipientKeys(publicKey),
-            new ArchiveRetention(unsigned),
+            new ArchiveRetention(unsigned, TrustedSigners.none()),
             BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT));
     return TestActivities.stub(env, BaseBackupActivities.class);
   }

@@ -1,14 +1,9 @@
 package com.flowviz.dr.activities.physical.basebackup;
 
 import com.flowviz.dr.activities.storage.BackupStore;
-import com.flowviz.dr.activities.storage.LifecycleRule;
-import com.flowviz.dr.activities.storage.StoredObject;
+import com.flowviz.dr.activities.storage.ForwardingBackupStore;
 import com.flowviz.dr.activities.storage.StreamingUpload;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -16,15 +11,14 @@ import java.util.concurrent.TimeUnit;
  * A store whose first upload holds still once it has taken a given number of bytes, until the test
  * lets it go: the moment to kill pg_basebackup mid-stream, with a multipart upload begun in S3.
  */
-final class PausingBackupStore implements BackupStore {
+final class PausingBackupStore extends ForwardingBackupStore {
 
-  private final BackupStore store;
   private final long pauseAfter;
   private final CountDownLatch reached = new CountDownLatch(1);
   private final CountDownLatch released = new CountDownLatch(1);
 
   PausingBackupStore(BackupStore store, long pauseAfter) {
-    this.store = store;
+    super(store);
     this.pauseAfter = pauseAfter;
   }
 
@@ -39,7 +33,7 @@ final class PausingBackupStore implements BackupStore {
 
   @Override
   public StreamingUpload upload(String bucket, String key, String storageClass) throws IOException {
-    StreamingUpload upload = store.upload(bucket, key, storageClass);
+    StreamingUpload upload = delegate().upload(bucket, key, storageClass);
     return new StreamingUpload() {
       private long written;
 
@@ -76,66 +70,7 @@ final class PausingBackupStore implements BackupStore {
   }
 
   @Override
-  public List<StoredObject> list(String bucket, String prefix) throws IOException {
-    return store.list(bucket, prefix);
-  }
-
-  @Override
-  public Optional<StoredObject> head(String bucket, String key) throws IOException {
-    return store.head(bucket, key);
-  }
-
-  @Override
-  public InputStream read(String bucket, String key, long offset, String etag) throws IOException {
-    return store.read(bucket, key, offset, etag);
-  }
-
-  @Override
-  public Optional<byte[]> readSmall(String bucket, String key) throws IOException {
-    return store.readSmall(bucket, key);
-  }
-
-  @Override
-  public void writeSmall(String bucket, String key, byte[] content, String contentType)
-      throws IOException {
-    store.writeSmall(bucket, key, content, contentType);
-  }
-
-  @Override
-  public RestoreRequestOutcome requestRestore(String bucket, String key, String tier, Integer days)
-      throws IOException {
-    return store.requestRestore(bucket, key, tier, days);
-  }
-
-  @Override
-  public List<LifecycleRule> lifecycleRules(String bucket) throws IOException {
-    return store.lifecycleRules(bucket);
-  }
-
-  @Override
-  public List<DeleteFailure> delete(String bucket, List<String> keys) throws IOException {
-    return store.delete(bucket, keys);
-  }
-
-  @Override
   public String describe() {
-    return "pausing " + store.describe();
-  }
-
-  @Override
-  public CreateOutcome createSmall(
-      String bucket, String key, byte[] content, String contentType, Map<String, String> metadata)
-      throws IOException {
-    return store.createSmall(bucket, key, content, contentType, metadata);
-  }
-
-  @Override
-  public Optional<Map<String, String>> metadata(String bucket, String key) throws IOException {
-    return store.metadata(bucket, key);
-  }
-
-  @Override
-  public Optional<SmallObject> readSmallWithMetadata(String bucket, String key) throws IOException {
-    return store.readSmallWithMetadata(bucket, key);
+    return "pausing " + delegate().describe();
   }
 }

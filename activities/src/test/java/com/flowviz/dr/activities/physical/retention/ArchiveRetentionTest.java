@@ -6,15 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.flowviz.dr.activities.aws.AwsClients;
+import com.flowviz.dr.activities.backup.SigningBackupStore;
+import com.flowviz.dr.activities.crypto.BackupSigningKey;
+import com.flowviz.dr.activities.crypto.TrustedSigners;
 import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.physical.ArchiveExpiry;
 import com.flowviz.dr.activities.physical.ArchiveExpirySpec;
 import com.flowviz.dr.activities.physical.BaseBackupManifest;
 import com.flowviz.dr.activities.physical.PhysicalArchiveLayout;
+import com.flowviz.dr.activities.secrets.LocalSecretStore;
 import com.flowviz.dr.activities.storage.BackupStore;
 import com.flowviz.dr.activities.storage.LocalDirectoryBackupStore;
 import com.flowviz.dr.activities.storage.S3BackupStore;
 import com.flowviz.dr.activities.storage.StoredObject;
+import com.flowviz.dr.activities.testing.GpgHome;
 import com.flowviz.dr.activities.testing.RequiredTools;
 import com.flowviz.dr.activities.testing.S3FaultProxy;
 import com.flowviz.dr.activities.testing.TestMoto;
@@ -255,6 +260,92 @@ class ArchiveRetentionTest {
     assertEquals(written, keys());
   }
 
+  /**
+   * With trusted signers configured, the manifests the base backup signed (through the same signing
+   * store) decide as before; a manifest of a "newer" backup that flowviz-dr did not sign, put there
+   * by someone with write access to the bucket, would otherwise have the real backups expired: it
+   * stops the expiry, unsigned or signed by another key, before anything is deleted.
+   */
+  @Test
+  void withTrustedSignersOnlyFlowvizSignedManifestsDecideAndAForgedOneDeletesNothing(
+      @TempDir Path keys) throws Exception {
+    try (GpgHome gpg = GpgHome.create()) {
+      gpg.generateKey("signing@flowviz.com", GpgHome.KeyType.CURVE25519, "signing passphrase");
+      gpg.generateKey("stranger@example.com", GpgHome.KeyType.CURVE25519, null);
+      Files.write(
+          keys.resolve("signing.pub.asc"), gpg.exportPublicKey("signing@flowviz.com", true));
+      BackupStore flowviz =
+          signingStore(gpg, keys.resolve("flowviz"), "signing@flowviz.com", "signing passphrase");
+      BackupStore stranger =
+          signingStore(gpg, keys.resolve("stranger"), "stranger@example.com", null);
+      TrustedSigners trusted = TrustedSigners.keyFile(keys.resolve("signing.pub.asc"));
+      writeTwoTimelines();
+      for (String manifest :
+          written.stream()
+              .filter(k -> k.endsWith(PhysicalArchiveLayout.FLOWVIZ_MANIFEST_FILE))
+              .toList()) {
+        flowviz.writeSmall(
+            bucket, manifest, store.readSmall(bucket, manifest).orElseThrow(), "application/json");
+      }
+
+      // A "backup" an hour old that would become the newest, and push B3 out of the kept ones.
+      Instant forgedAt = now.minus(Duration.ofHours(1));
+      String forged =
+          PhysicalArchiveLayout.backupPrefix(SYSTEM, id(forgedAt))
+              + PhysicalArchiveLayout.FLOWVIZ_MANIFEST_FILE;
+      byte[] forgedJson = manifestJson(2, 0x10, forgedAt).getBytes(StandardCharsets.UTF_8);
+      Set<String> before = keys();
+      for (BackupStore writer : List.of(store, stranger)) {
+        writer.writeSmall(bucket, forged, forgedJson, "application/json");
+        Set<String> withForgery = keys();
+
+        ApplicationFailure refused =
+            assertThrows(
+                ApplicationFailure.class,
+                () ->
+                    new ArchiveRetention(store, trusted, Clock.fixed(now, ZoneOffset.UTC))
+                        .expire(spec(2, Duration.ofDays(15))));
+        assertTrue(refused.isNonRetryable());
+        assertEquals(FailureTypes.BACKUP_REFUSED, refused.getType());
+        assertTrue(refused.getOriginalMessage().contains(forged), refused.getOriginalMessage());
+        assertTrue(refused.getOriginalMessage().contains("Nothing was deleted"));
+        assertEquals(withForgery, keys(), "nothing deleted on a forged manifest's word");
+        s3.deleteObject(b -> b.bucket(bucket).key(forged));
+        s3.deleteObject(b -> b.bucket(bucket).key(forged + ".sig"));
+      }
+      assertEquals(before, keys());
+
+      ArchiveExpiry expiry =
+          new ArchiveRetention(store, trusted, Clock.fixed(now, ZoneOffset.UTC))
+              .expire(spec(2, Duration.ofDays(15)));
+      assertEquals(
+          List.of(
+              id(now.minus(Duration.ofDays(1))),
+              id(now.minus(Duration.ofDays(3))),
+              id(now.minus(Duration.ofDays(10)))),
+          expiry.keptBackups(),
+          "the signed manifests decide as the unchecked ones did");
+      assertEquals(segment(2, 0x09), expiry.oldestKeptWalFile());
+    }
+  }
+
+  /** A store that signs what it writes with {@code email}'s key, as the base backup's does. */
+  private BackupStore signingStore(GpgHome gpg, Path secretsDir, String email, String passphrase) {
+    LocalSecretStore secrets = new LocalSecretStore(secretsDir);
+    secrets.write(
+        BackupSigningKey.DEFAULT_KEY_SECRET,
+        new String(gpg.exportSecretKey(email, passphrase, true), StandardCharsets.US_ASCII));
+    if (passphrase != null) {
+      secrets.write(BackupSigningKey.DEFAULT_PASSPHRASE_SECRET, passphrase);
+    }
+    return new SigningBackupStore(
+        store,
+        new BackupSigningKey(
+            secrets,
+            BackupSigningKey.DEFAULT_KEY_SECRET,
+            passphrase == null ? null : BackupSigningKey.DEFAULT_PASSPHRASE_SECRET));
+  }
+
   @Test
   void refusesASpecThatWouldKeepNothingOrDeleteARunningAttempt() {
     writeTwoTimelines();
@@ -303,7 +394,8 @@ class ArchiveRetentionTest {
     assertThrows(
         RuntimeException.class,
         () ->
-            new ArchiveRetention(cutAfterFirstDelete, Clock.fixed(now, ZoneOffset.UTC))
+            new ArchiveRetention(
+                    cutAfterFirstDelete, TrustedSigners.none(), Clock.fixed(now, ZoneOffset.UTC))
                 .expire(spec(2, Duration.ofDays(15))));
 
     String b1 = id(now.minus(Duration.ofDays(30)));
@@ -340,6 +432,7 @@ class ArchiveRetentionTest {
             () ->
                 new ArchiveRetention(
                         new S3BackupStore(viaProxy, S3BackupStore.DEFAULT_PART_SIZE),
+                        TrustedSigners.none(),
                         Clock.fixed(now, ZoneOffset.UTC))
                     .expire(spec(2, Duration.ofDays(15))));
 
@@ -385,7 +478,8 @@ class ArchiveRetentionTest {
     Path stuck = bucketDir.resolve(PhysicalArchiveLayout.walKey(SYSTEM, segment(1, 3)));
     chattr("+i", stuck);
     ArchiveExpirySpec spec = spec(1, Duration.ofDays(7)).toBuilder().bucket("local-bucket").build();
-    ArchiveRetention retention = new ArchiveRetention(local, Clock.fixed(now, ZoneOffset.UTC));
+    ArchiveRetention retention =
+        new ArchiveRetention(local, TrustedSigners.none(), Clock.fixed(now, ZoneOffset.UTC));
 
     UncheckedIOException failure;
     try {
@@ -433,7 +527,7 @@ class ArchiveRetentionTest {
   // --- the synthetic archive ---
 
   private ArchiveRetention retention(Instant at) {
-    return new ArchiveRetention(store, Clock.fixed(at, ZoneOffset.UTC));
+    return new ArchiveRetention(store, TrustedSigners.none(), Clock.fixed(at, ZoneOffset.UTC));
   }
 
   private ArchiveExpirySpec spec(int keep, Duration keepFor) {

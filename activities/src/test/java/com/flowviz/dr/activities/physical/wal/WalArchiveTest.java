@@ -14,6 +14,7 @@ import com.flowviz.dr.activities.crypto.TrustedSigners;
 import com.flowviz.dr.activities.physical.PhysicalArchiveLayout;
 import com.flowviz.dr.activities.secrets.LocalSecretStore;
 import com.flowviz.dr.activities.storage.BackupStore;
+import com.flowviz.dr.activities.storage.ForwardingBackupStore;
 import com.flowviz.dr.activities.storage.LocalDirectoryBackupStore;
 import com.flowviz.dr.activities.storage.S3BackupStore;
 import com.flowviz.dr.activities.testing.GpgHome;

@@ -1,9 +1,5 @@
-package com.flowviz.dr.activities.physical.wal;
+package com.flowviz.dr.activities.storage;
 
-import com.flowviz.dr.activities.storage.BackupStore;
-import com.flowviz.dr.activities.storage.LifecycleRule;
-import com.flowviz.dr.activities.storage.StoredObject;
-import com.flowviz.dr.activities.storage.StreamingUpload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -11,14 +7,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A real store with one seam: tests override the call at which they make something happen (a
- * competing archiver's write between our HEAD and our PUT). Everything else goes to the store.
+ * A store that hands every call to another one: a decorator overrides only the calls it changes (a
+ * signature added to each write, a pause at a chosen byte in a test), and a method added to {@link
+ * BackupStore} is forwarded here once rather than in each decorator.
  */
-class ForwardingBackupStore implements BackupStore {
+public abstract class ForwardingBackupStore implements BackupStore {
+
   private final BackupStore store;
 
-  ForwardingBackupStore(BackupStore store) {
+  protected ForwardingBackupStore(BackupStore store) {
     this.store = store;
+  }
+
+  /** The store the calls go to. */
+  protected final BackupStore delegate() {
+    return store;
   }
 
   @Override
@@ -69,6 +72,11 @@ class ForwardingBackupStore implements BackupStore {
   }
 
   @Override
+  public List<DeleteFailure> delete(String bucket, List<String> keys) throws IOException {
+    return store.delete(bucket, keys);
+  }
+
+  @Override
   public CreateOutcome createSmall(
       String bucket, String key, byte[] content, String contentType, Map<String, String> metadata)
       throws IOException {
@@ -83,10 +91,5 @@ class ForwardingBackupStore implements BackupStore {
   @Override
   public Optional<SmallObject> readSmallWithMetadata(String bucket, String key) throws IOException {
     return store.readSmallWithMetadata(bucket, key);
-  }
-
-  @Override
-  public List<DeleteFailure> delete(String bucket, List<String> keys) throws IOException {
-    return store.delete(bucket, keys);
   }
 }
