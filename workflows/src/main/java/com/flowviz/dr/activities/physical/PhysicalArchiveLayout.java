@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * base/&lt;system id&gt;/&lt;backup id&gt;/base.tar.gpg            pg_basebackup -Ft, encrypted (+ .sig)
  * base/&lt;system id&gt;/&lt;backup id&gt;/backup_manifest         PostgreSQL's manifest (+ .sig)
  * base/&lt;system id&gt;/&lt;backup id&gt;/flowviz-manifest.json   written last: the backup is complete (+ .sig)
- * wal/&lt;system id&gt;/&lt;timeline&gt;/&lt;WAL file name&gt;.gpg     segments, .history and .backup files
+ * wal/&lt;system id&gt;/&lt;timeline&gt;/&lt;WAL file name&gt;.gpg     segments, .partial, .history and .backup files
  * </pre>
  *
  * A base backup without its {@code flowviz-manifest.json} is incomplete (a killed attempt) and is
@@ -38,6 +38,12 @@ public final class PhysicalArchiveLayout {
   private static final Pattern BACKUP_HISTORY =
       Pattern.compile("([0-9A-F]{8})[0-9A-F]{16}\\.[0-9A-F]{8}\\.backup");
 
+  /**
+   * The old timeline's last, unfinished segment, archived by a standby at its promotion (archive
+   * mode on). Refusing it would stop all archiving: PostgreSQL retries one file until it succeeds.
+   */
+  private static final Pattern PARTIAL = Pattern.compile("([0-9A-F]{8})[0-9A-F]{16}\\.partial");
+
   private PhysicalArchiveLayout() {}
 
   /** {@code base/<system id>/}: every base backup of the cluster. */
@@ -58,8 +64,8 @@ public final class PhysicalArchiveLayout {
   /**
    * The object key of a WAL file as PostgreSQL names it ({@code %f}).
    *
-   * @throws IllegalArgumentException when the name is not a segment, history or backup history
-   *     file: an archive command handed anything else is misconfigured
+   * @throws IllegalArgumentException when the name is not a segment, partial segment, history or
+   *     backup history file: an archive command handed anything else is misconfigured
    */
   public static String walKey(String systemIdentifier, String walFileName) {
     String timeline =
@@ -67,13 +73,15 @@ public final class PhysicalArchiveLayout {
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(
-                        "\"" + walFileName + "\" is not a WAL segment, history or backup file"));
+                        "\""
+                            + walFileName
+                            + "\" is not a WAL segment, partial segment, history or backup file"));
     return walPrefix(systemIdentifier) + timeline + "/" + walFileName + WAL_SUFFIX;
   }
 
   /** The timeline (8 hex digits) a WAL file name belongs to, or empty for any other name. */
   public static Optional<String> timelineOf(String walFileName) {
-    for (Pattern p : new Pattern[] {SEGMENT, HISTORY, BACKUP_HISTORY}) {
+    for (Pattern p : new Pattern[] {SEGMENT, PARTIAL, HISTORY, BACKUP_HISTORY}) {
       Matcher m = p.matcher(walFileName);
       if (m.matches()) {
         return Optional.of(m.group(1));
@@ -82,9 +90,14 @@ public final class PhysicalArchiveLayout {
     return Optional.empty();
   }
 
-  /** True for a WAL segment's name (not a history or backup file). */
+  /** True for a WAL segment's name (not a partial, history or backup file). */
   public static boolean isSegment(String walFileName) {
     return SEGMENT.matcher(walFileName).matches();
+  }
+
+  /** True for a file that starts with a WAL page header: a segment or a partial segment. */
+  public static boolean holdsWalPages(String walFileName) {
+    return isSegment(walFileName) || PARTIAL.matcher(walFileName).matches();
   }
 
   private static String requireSystemIdentifier(String systemIdentifier) {

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 record WalObject(String key, String walFile, long timeline, String position) {
 
   private static final Pattern POSITION =
-      Pattern.compile("[0-9A-F]{8}([0-9A-F]{16})(\\.[0-9A-F]{8}\\.backup)?");
+      Pattern.compile("[0-9A-F]{8}([0-9A-F]{16})(\\.[0-9A-F]{8}\\.backup|\\.partial)?");
 
   /**
    * The object for a key, or empty when the key is not one this layout writes (anything else under

@@ -99,7 +99,7 @@ public final class WalFetch {
               + ": the archive is damaged or was tampered with. Recovery stops here; restore to a"
               + " point before this segment or investigate the bucket's access log.");
     }
-    if (PhysicalArchiveLayout.isSegment(name)) {
+    if (PhysicalArchiveLayout.holdsWalPages(name)) {
       Optional<String> segmentSystem = ClusterIdentity.ofSegment(plaintext);
       if (segmentSystem.isPresent() && !segmentSystem.get().equals(systemIdentifier)) {
         throw new Refused(

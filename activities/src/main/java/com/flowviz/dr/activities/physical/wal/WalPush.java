@@ -61,7 +61,7 @@ public final class WalPush {
       throw new Refused(e.getMessage() + "; archive_command must be given %p and %f");
     }
     byte[] plaintext = Files.readAllBytes(file);
-    if (PhysicalArchiveLayout.isSegment(name)) {
+    if (PhysicalArchiveLayout.holdsWalPages(name)) {
       Optional<String> segmentSystem = ClusterIdentity.ofSegment(plaintext);
       if (segmentSystem.isEmpty()) {
         throw new Refused(file + " does not start with a WAL page header: it is not a WAL segment");

@@ -85,6 +85,8 @@ class ArchiveRetentionTest {
       wal(segment(1, seg));
     }
     wal("00000002.history");
+    // What a standby promoted at 08 archives of its old timeline (archive_mode on).
+    wal(segment(1, 0x08) + ".partial");
     for (int seg = 0x08; seg <= 0x10; seg++) {
       wal(segment(2, seg));
     }
@@ -133,9 +135,10 @@ class ArchiveRetentionTest {
       deleted.addAll(walKeys(segment(1, seg)));
     }
     deleted.addAll(walKeys(segment(2, 0x08)));
+    deleted.addAll(walKeys(segment(1, 0x08) + ".partial"));
     deleted.addAll(walKeys(segment(1, 0x02) + ".00000028.backup"));
     deleted.addAll(walKeys(segment(1, 0x05) + ".00000060.backup"));
-    assertEquals(8 + 1 + 2, expiry.deletedWalFiles());
+    assertEquals(8 + 1 + 1 + 2, expiry.deletedWalFiles(), "with 1/08's .partial");
 
     Set<String> expected = new TreeSet<>(written);
     expected.removeAll(deleted);
@@ -409,7 +412,7 @@ class ArchiveRetentionTest {
 
     ArchiveExpiry resumed = retention(now).expire(spec(2, Duration.ofDays(15)));
     assertEquals(List.of(id(now.minus(Duration.ofDays(20)))), resumed.deletedBackups());
-    assertEquals(11, resumed.deletedWalFiles());
+    assertEquals(12, resumed.deletedWalFiles());
     assertTrue(keys().contains(b1Prefix + PhysicalArchiveLayout.DATA_FILE), "young leftovers wait");
 
     ArchiveExpiry later =

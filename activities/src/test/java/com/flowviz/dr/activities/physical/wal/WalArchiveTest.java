@@ -240,6 +240,39 @@ class WalArchiveTest {
     };
   }
 
+  /**
+   * A standby promoted with archive_mode on archives its old timeline's last segment as {@code
+   * .partial}: refusing it would stall every later segment behind it (PostgreSQL retries one file
+   * until it succeeds). It is archived, checked as a segment (its first page names the cluster),
+   * and fetched back; a name no PostgreSQL writes is refused.
+   */
+  @Test
+  void aPartialSegmentFromAPromotionIsArchivedAndCheckedLikeASegment() throws Exception {
+    String partial = NAME + ".partial";
+    Path file = segment(SYSTEM, 7);
+    Path named = Files.move(file, file.resolveSibling(partial));
+    assertEquals(WalPush.Outcome.ARCHIVED, push(plain).push(named, partial, SYSTEM));
+    String partialKey = PhysicalArchiveLayout.walKey(SYSTEM, partial);
+    assertTrue(partialKey.endsWith("/00000001/" + partial + ".gpg"), partialKey);
+    assertEquals(
+        PlaintextDigest.sha256(Files.readAllBytes(named)),
+        plain.metadata(bucket, partialKey).orElseThrow().get("flowviz-sha256"));
+    Path restored = dir.resolve("restored-partial").resolve("RECOVERYXLOG");
+    Files.createDirectories(restored.getParent());
+    assertEquals(WalFetch.Outcome.FETCHED, fetch().fetch(partial, restored, SYSTEM));
+    assertArrayEquals(Files.readAllBytes(named), Files.readAllBytes(restored));
+
+    Path foreign = segment("7399999999999999999", 8);
+    Path foreignPartial = Files.move(foreign, foreign.resolveSibling(partial));
+    assertThrows(
+        WalPush.Refused.class,
+        () -> push(plain).push(foreignPartial, partial, "7399999999999999998"));
+
+    WalPush.Refused odd =
+        assertThrows(WalPush.Refused.class, () -> push(plain).push(named, NAME + ".old", SYSTEM));
+    assertTrue(odd.getMessage().contains("%p and %f"), odd.getMessage());
+  }
+
   @Test
   void aSegmentOfAnotherClusterIsRefusedAndNothingIsWritten() throws Exception {
     Path foreign = segment("7399999999999999999", 6);
