@@ -197,8 +197,8 @@ class WalArchivingEndToEndTest {
   @Test
   @Order(1)
   void everySegmentIsArchivedEncryptedSignedAndIdentical() throws Exception {
-    // About 20 MB of WAL (a full segment of rows, then the rest) and two small batches.
-    write(1, 120_000);
+    // About 10 MB of WAL and two small batches.
+    write(1, 60_000);
     write(2, 2_000);
     write(3, 2_000);
     String last = awaitArchivedUpTo(currentSegment());
@@ -281,7 +281,7 @@ class WalArchivingEndToEndTest {
     String name;
     try {
       // Random text: its encrypted segment is megabytes, so the PUT is caught half-way.
-      write(6, 60_000);
+      write(6, 40_000);
       await("a PUT is held half-way", Duration.ofSeconds(30), () -> awsPath.stalled() > 0);
       push = pushProcess().orElseThrow(() -> new AssertionError("no push process"));
       String[] args = commandLine(push).split("\0");
@@ -387,13 +387,11 @@ class WalArchivingEndToEndTest {
 
   private static void prepareRecovery(Path data) throws IOException, InterruptedException {
     Files.writeString(data.resolve("recovery.signal"), "");
+    // The backup carries this server's archive_command; the restored instance must not push.
+    LocalPostgresCluster.withoutArchiving(data);
     Files.writeString(
         data.resolve("postgresql.auto.conf"),
-        "archive_mode = off\nrestore_command = 'FLOWVIZ_WAL_ENV_FILE="
-            + envFile
-            + " "
-            + wrapper
-            + " fetch %f %p'\n",
+        "restore_command = 'FLOWVIZ_WAL_ENV_FILE=" + envFile + " " + wrapper + " fetch %f %p'\n",
         StandardOpenOption.APPEND);
     run(List.of("chown", "-R", "postgres:postgres", data.getParent().toString()), null, Map.of());
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
