@@ -66,6 +66,14 @@ class ProvisionersTest {
     assertEquals("local", first.provisioner());
     assertEquals(
         List.of("1"), query(first.server()), "the admin password from the secret store opens it");
+    assertEquals(
+        List.of("off"),
+        query(first.server(), "SHOW archive_mode"),
+        "a scratch instance does not archive its WAL unless asked");
+    assertEquals(
+        List.of("configuration file"),
+        query(first.server(), "SELECT source FROM pg_settings WHERE name = 'archive_mode'"),
+        "said explicitly, not left to the default");
 
     assertTrue(provisioning.teardownInstance(spec));
     assertFalse(Files.exists(dir.resolve("instances/flowviz-db-local1")));
@@ -160,9 +168,13 @@ class ProvisionersTest {
   }
 
   private List<String> query(PgServer server) throws Exception {
+    return query(server, "SELECT 1");
+  }
+
+  private List<String> query(PgServer server, String sql) throws Exception {
     try (Connection c = TestPostgres.servers(secrets).client(server).connect("postgres");
         var s = c.createStatement();
-        var rs = s.executeQuery("SELECT 1")) {
+        var rs = s.executeQuery(sql)) {
       rs.next();
       return List.of(rs.getString(1));
     }

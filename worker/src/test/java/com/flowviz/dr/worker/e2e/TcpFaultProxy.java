@@ -32,6 +32,8 @@ final class TcpFaultProxy implements AutoCloseable {
           });
   private final AtomicInteger dropped = new AtomicInteger();
   private volatile boolean down;
+  private volatile long stallAfter = -1;
+  private final AtomicInteger stalled = new AtomicInteger();
 
   private TcpFaultProxy(ServerSocket server, InetSocketAddress upstream) {
     this.server = server;
@@ -71,6 +73,40 @@ final class TcpFaultProxy implements AutoCloseable {
     down = false;
   }
 
+  /**
+   * From now on a connection that has sent more than {@code bytes} towards the upstream stops
+   * forwarding what its client sends (the client blocks mid-request, e.g. inside a PUT's body)
+   * until {@link #release()}: a request caught half-way.
+   */
+  void stallUploadsAfter(long bytes) {
+    stallAfter = bytes;
+  }
+
+  /** Connections held by {@link #stallUploadsAfter} right now. */
+  int stalled() {
+    return stalled.get();
+  }
+
+  /** Ends the stall: held connections forward again. */
+  synchronized void release() {
+    stallAfter = -1;
+    notifyAll();
+  }
+
+  private synchronized void holdWhileStalled(long sent) throws InterruptedException {
+    if (stallAfter < 0 || sent <= stallAfter) {
+      return;
+    }
+    stalled.incrementAndGet();
+    try {
+      while (stallAfter >= 0 && !server.isClosed()) {
+        wait(100);
+      }
+    } finally {
+      stalled.decrementAndGet();
+    }
+  }
+
   /** Connections the outage cut. */
   int dropped() {
     return dropped.get();
@@ -87,23 +123,30 @@ final class TcpFaultProxy implements AutoCloseable {
         Socket target = new Socket(upstream.getAddress(), upstream.getPort());
         open.add(client);
         open.add(target);
-        threads.execute(() -> pump(client, target));
-        threads.execute(() -> pump(target, client));
+        threads.execute(() -> pump(client, target, true));
+        threads.execute(() -> pump(target, client, false));
       } catch (IOException e) {
         // closed, or the upstream refused: the client sees its connection end
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean upload) {
     byte[] buffer = new byte[64 * 1024];
+    long sent = 0;
     try (InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buffer)) >= 0) {
+        if (upload) {
+          holdWhileStalled(sent + n);
+        }
         out.write(buffer, 0, n);
         out.flush();
+        sent += n;
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (IOException e) {
       // one side went away
     } finally {

@@ -59,6 +59,26 @@ public final class LocalPostgresCluster implements AutoCloseable {
     return cluster;
   }
 
+  /**
+   * Turns archiving off in a data directory restored from a physical base backup, before it first
+   * starts: the backup carries the source's postgresql.auto.conf, archive_command included, and a
+   * restored cluster has the source's system identifier, so it would push into the source's WAL
+   * prefix. The last setting in the file wins; archiving is turned on again only if asked for.
+   */
+  public static void withoutArchiving(Path dataDirectory) {
+    try {
+      Files.writeString(
+          dataDirectory.resolve("postgresql.auto.conf"),
+          "# flowviz-dr: a restored instance does not archive unless asked\n"
+              + "archive_mode = off\n",
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot turn archiving off in " + dataDirectory + ": " + e.getMessage(), e);
+    }
+  }
+
   /** A handle on a cluster that may or may not run, to stop or remove it. */
   public static LocalPostgresCluster existing(Path home, PgBinaries binaries) {
     return new LocalPostgresCluster(home.toAbsolutePath(), 0, "admin", "", binaries);
@@ -182,6 +202,11 @@ public final class LocalPostgresCluster implements AutoCloseable {
                   "full_page_writes = off",
                   "shared_buffers = '256MB'",
                   "max_wal_size = '2GB'",
+                  // Scratch and restored instances never archive unless asked (issue 17): a
+                  // copy of the production archive_command would push into its WAL prefix.
+                  // Said explicitly so an included or inherited setting cannot turn it on; an
+                  // instance that is to archive sets it with ALTER SYSTEM, which replaces this.
+                  "archive_mode = off",
                   "log_min_messages = warning")
               + "\n",
           StandardCharsets.UTF_8);

@@ -47,8 +47,8 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * with it; a retry of the same bytes succeeds without a write; a different file under an archived
  * name is an alarm and changes nothing, also when it loses a race to the conditional PUT; fetch
  * refuses what it cannot prove. Segments are synthetic here (a long page header naming the
- * cluster); the archiving of a real server under load, outage and kill is on branch hw (not
- * landed).
+ * cluster); a real server archiving through the wrapper, under an outage and a kill, is
+ * WalArchivingEndToEndTest (worker e2e).
  */
 class WalArchiveTest {
 
