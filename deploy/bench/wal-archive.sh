@@ -60,9 +60,11 @@ done
 if [ "$(id -u)" = 0 ]; then
   # setpriv execs: the PID of a background as_pg is the program's own (signals reach it).
   as_pg() { setpriv --reuid=postgres --regid=postgres --clear-groups env HOME="$BENCH_HOME" "$@"; }
+  AS_PG_PREFIX="setpriv --reuid=postgres --regid=postgres --clear-groups"
   RUN_USER=postgres
 else
   as_pg() { "$@"; }
+  AS_PG_PREFIX=""
   RUN_USER="$(id -un)"
 fi
 
@@ -289,10 +291,12 @@ stop_receiver_and_uploader() {
 start_serve() { # candidate bucket
   local serve_file="$BENCH_HOME/run-$1/serve"
   mkdir -p "$(dirname "$serve_file")" && chmod 700 "$(dirname "$serve_file")" && chown "$RUN_USER" "$(dirname "$serve_file")"
-  as_pg env FLOWVIZ_WAL_ENV_FILE="$(wal_env_file "$2")" FLOWVIZ_WAL_PGDATA="$PGDATA" \
+  # Into the cgroup before the exec chain (setpriv, env, the wrapper, java: one PID), so the JVM and
+  # every thread it starts are counted; moving it afterwards would race its start.
+  CG_FILE="$CG/cgroup.procs" bash -c 'echo $$ >"$CG_FILE"; exec "$@"' serve \
+    $AS_PG_PREFIX env HOME="$BENCH_HOME" FLOWVIZ_WAL_ENV_FILE="$(wal_env_file "$2")" FLOWVIZ_WAL_PGDATA="$PGDATA" \
     "$BENCH_HOME/flowviz-wal" serve >>"$OUT/serve-$1.log" 2>&1 &
   SERVE_PID=$!
-  echo "$SERVE_PID" >"$CG/cgroup.procs" 2>/dev/null || true
   for _ in $(seq 1 300); do [ -s "$serve_file" ] && return 0; sleep 0.1; done
   log "$1: the resident archiver did not start (see $OUT/serve-$1.log)"
 }

@@ -187,6 +187,17 @@ class WalServeTest {
 
     Path object = root.resolve(name + ".gpg");
     Files.write(object, s3.getObjectAsBytes(b -> b.bucket(bucket).key(key(name))).asByteArray());
+    // Signed with the key the archiver keeps unlocked, as gpg checks it by hand (WalObjects).
+    Path signature = root.resolve(name + ".gpg.sig");
+    Files.write(
+        signature,
+        java.util.Base64.getDecoder()
+            .decode(
+                s3.headObject(b -> b.bucket(bucket).key(key(name)))
+                    .metadata()
+                    .get("flowviz-signature")));
+    gpg.importKeys(gpg.exportPublicKey(SIGNING, true));
+    assertTrue(gpg.verify(signature, object).contains("GOODSIG"));
     Path plain = root.resolve(name + ".plain");
     gpg.decrypt(object, plain, null);
     byte[] segment = Files.readAllBytes(data.resolve("pg_wal").resolve(name));
