@@ -17,7 +17,8 @@ export PATH="$PGBIN:$HOME/.pyenv/shims:$PATH"
 for tool in java psql pgbench gpg aws moto_server; do
   command -v "$tool" >/dev/null || { echo "wal-push-profile: $tool is required" >&2; exit 1; }
 done
-if [ "$(id -u)" = 0 ]; then as_pg() { setpriv --reuid=postgres --regid=postgres --clear-groups "$@"; }; else as_pg() { "$@"; }; fi
+if [ "$(id -u)" = 0 ]; then AS_PG=(setpriv --reuid=postgres --regid=postgres --clear-groups); else AS_PG=(); fi
+as_pg() { "${AS_PG[@]}" "$@"; }
 JAR="$ROOT/worker/target/flowviz-dr-worker.jar"
 [ "${BENCH_SKIP_BUILD:-0}" = 1 ] || mvn -B -q -o -pl worker -am package -DskipTests >/dev/null
 PIDS=()
@@ -48,6 +49,8 @@ gpg --batch --quiet --armor --export bench@localhost >"$H/keys/backup-public.asc
 gpg --batch --quiet --pinentry-mode loopback --passphrase pass --quick-gen-key 's <signing@localhost>' rsa3072 sign never 2>/dev/null
 gpg --batch --quiet --pinentry-mode loopback --passphrase pass --armor --export-secret-keys signing@localhost >"$H/keys/secrets/flowviz_backup_signing-key"
 printf pass >"$H/keys/secrets/flowviz_backup_signing-key-passphrase"
+cp "$JAR" "$H/worker.jar" && cp "$ROOT/deploy/wal/flowviz-wal" "$H/flowviz-wal" # readable by postgres
+JAR="$H/worker.jar"
 [ "$(id -u)" = 0 ] && chown -R postgres "$H"
 aws s3 mb s3://profile >/dev/null
 export FLOWVIZ_WAL_BUCKET=profile FLOWVIZ_GPG_PUBLIC_KEY_FILE="$H/keys/backup-public.asc" FLOWVIZ_SECRETS_BACKEND=local \
@@ -59,16 +62,16 @@ java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData -cp "$JA
 echo "# WalPushProfile, default JVM (C2)"
 java -XX:+UseSerialGC -cp "$JAR" com.flowviz.dr.worker.wal.WalPushProfile "$H/segment" 6
 cd "$H/data"
-as_pg env "PATH=$PATH" "$ROOT/deploy/wal/flowviz-wal" --make-cds >"$H/make-cds.log" 2>&1
+as_pg env "PATH=$PATH" "$H/flowviz-wal" --make-cds >"$H/make-cds.log" 2>&1
 timed() { # label, then the command: one JSON line with the process tree's CPU
   local label="$1" u s e rc=0; shift
   /usr/bin/time -f '%U %S %e' -o "$H/time" "$@" >/dev/null 2>"$H/push.err" || rc=$?
   read -r u s e < <(tail -1 "$H/time")
   echo "{\"push\": \"$label\", \"exit\": $rc, \"cpu_s\": $(python3 -c "print(round($u + $s, 2))"), \"wall_s\": $e}"
 }
-for i in 2 3; do timed "one-shot, class-data archive" as_pg env "PATH=$PATH" FLOWVIZ_WAL_SERVE=off "$ROOT/deploy/wal/flowviz-wal" push "pg_wal/${segs[$i]}" "${segs[$i]}"; done
-for i in 4 5; do timed "one-shot, no class-data archive" as_pg env "PATH=$PATH" FLOWVIZ_WAL_SERVE=off FLOWVIZ_WAL_CDS=/none "$ROOT/deploy/wal/flowviz-wal" push "pg_wal/${segs[$i]}" "${segs[$i]}"; done
-as_pg env "PATH=$PATH" "$ROOT/deploy/wal/flowviz-wal" serve >"$H/serve.log" 2>&1 & SERVE_PID=$!
+for i in 2 3; do timed "one-shot, class-data archive" "${AS_PG[@]}" env "PATH=$PATH" FLOWVIZ_WAL_SERVE=off "$H/flowviz-wal" push "pg_wal/${segs[$i]}" "${segs[$i]}"; done
+for i in 4 5; do timed "one-shot, no class-data archive" "${AS_PG[@]}" env "PATH=$PATH" FLOWVIZ_WAL_SERVE=off FLOWVIZ_WAL_CDS=/none "$H/flowviz-wal" push "pg_wal/${segs[$i]}" "${segs[$i]}"; done
+"${AS_PG[@]}" env "PATH=$PATH" "$H/flowviz-wal" serve >"$H/serve.log" 2>&1 & SERVE_PID=$!
 for _ in $(seq 1 300); do [ -s "$H/run/serve" ] && break; sleep 0.1; done
-for i in 6 7 8; do timed "resident archiver, client side" as_pg env "PATH=$PATH" "$ROOT/deploy/wal/flowviz-wal" push "pg_wal/${segs[$i]}" "${segs[$i]}"; done
+for i in 6 7 8; do timed "resident archiver, client side" "${AS_PG[@]}" env "PATH=$PATH" "$H/flowviz-wal" push "pg_wal/${segs[$i]}" "${segs[$i]}"; done
 echo "{\"resident_archiver_total_cpu_s\": $(awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' /proc/$SERVE_PID/stat), \"pushes\": 3, \"note\": \"includes its JVM start and first (cold) push\"}"
