@@ -7,6 +7,8 @@
 #         completed segment with the same command (archive_mode off, archive_timeout 30 s)
 #   C     pgBackRest archive-push, async (spool + archive-push-queue), lz4, aes-256-cbc, local repo
 #   Cs    pgBackRest archive-push, synchronous, otherwise the same
+#   R<t>  archive_command = flowviz-wal push through the resident archiver (flowviz-wal serve, one
+#         warm JVM as the server's user; the client is bash, no JVM), archive_timeout = <t> s
 #
 # Each candidate gets, one after the other on the same cluster:
 #   heavy    pgbench -c $BENCH_CLIENTS -T $BENCH_SECONDS (TPC-B-like on scale $BENCH_SCALE)
@@ -30,14 +32,14 @@
 #   deploy/bench/wal-archive.sh                           # all candidates (about 25 minutes)
 #   BENCH_CANDIDATES="A30 C" BENCH_SECONDS=30 deploy/bench/wal-archive.sh
 #
-# Knobs: BENCH_CANDIDATES (default "A30 A5 B C Cs"), BENCH_SCALE (30), BENCH_CLIENTS (4),
+# Knobs: BENCH_CANDIDATES (default "A30 A5 B C Cs R30 R5"), BENCH_SCALE (30), BENCH_CLIENTS (4),
 # BENCH_SECONDS (120), BENCH_LIGHT_SECONDS (60), BENCH_LIGHT_RATE (20 tx/s), BENCH_BACKLOG_SECONDS
 # (20), BENCH_HOME (/tmp/flowviz-dr-walbench), BENCH_SKIP_BUILD (1: use the built worker jar).
 # Runs as root (the server runs as postgres) or as a user that can run initdb.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
-CANDIDATES="${BENCH_CANDIDATES:-A30 A5 B C Cs}"
+CANDIDATES="${BENCH_CANDIDATES:-A30 A5 B C Cs R30 R5}"
 SCALE="${BENCH_SCALE:-30}"
 CLIENTS="${BENCH_CLIENTS:-4}"
 HEAVY_SECONDS="${BENCH_SECONDS:-120}"
@@ -58,14 +60,16 @@ done
 if [ "$(id -u)" = 0 ]; then
   # setpriv execs: the PID of a background as_pg is the program's own (signals reach it).
   as_pg() { setpriv --reuid=postgres --regid=postgres --clear-groups env HOME="$BENCH_HOME" "$@"; }
+  AS_PG_PREFIX="setpriv --reuid=postgres --regid=postgres --clear-groups"
   RUN_USER=postgres
 else
   as_pg() { "$@"; }
+  AS_PG_PREFIX=""
   RUN_USER="$(id -un)"
 fi
 
 JAR_SRC="$ROOT/worker/target/flowviz-dr-worker.jar"
-if [[ " $CANDIDATES " == *" A"* || " $CANDIDATES " == *" B "* ]]; then
+if [[ " $CANDIDATES " == *" A"* || " $CANDIDATES " == *" B "* || " $CANDIDATES " == *" R"* ]]; then
   if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
     log "building the worker jar"
     mvn -B -q -o -pl worker -am package -DskipTests >/dev/null
@@ -85,6 +89,7 @@ cleanup() {
   set +e
   [ -n "${UPLOADER_PID:-}" ] && kill "$UPLOADER_PID" 2>/dev/null
   [ -n "${RECEIVER_PID:-}" ] && kill "$RECEIVER_PID" 2>/dev/null
+  [ -n "${SERVE_PID:-}" ] && kill "$SERVE_PID" 2>/dev/null
   [ -d "$BENCH_HOME/data" ] && as_pg pg_ctl -D "$BENCH_HOME/data" -m immediate -w stop >/dev/null 2>&1
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
@@ -130,10 +135,11 @@ if [ -f "$JAR_SRC" ]; then
   cp "${BENCH_WAL_SCRIPT:-$ROOT/deploy/wal/flowviz-wal}" "$BENCH_HOME/flowviz-wal"
   chmod 755 "$BENCH_HOME/flowviz-wal"
 fi
+write_wal_env bench-warm-up # --make-cds's warm-up push needs the keys; it writes no object
 chown -R "$RUN_USER" "$BENCH_HOME"
 if [ -f "$JAR_SRC" ]; then
-  # The class-data archive deploy/wal says to make once: the JVM's start is most of a segment's cost.
-  as_pg env FLOWVIZ_DR_JAR="$BENCH_HOME/worker.jar" FLOWVIZ_WAL_CDS="$BENCH_HOME/flowviz-wal.jsa" \
+  # The class-data archive deploy/wal says to make once (a warm-up push into a temporary directory).
+  as_pg env FLOWVIZ_WAL_ENV_FILE="$(wal_env_file bench-warm-up)" \
     "$BENCH_HOME/flowviz-wal" --make-cds >"$OUT/make-cds.log" 2>&1 || true
   [ -f "$BENCH_HOME/flowviz-wal.jsa" ] || log "no class-data archive (see $OUT/make-cds.log): JVMs start without it"
 fi
@@ -230,14 +236,14 @@ walsender_pid() { psqlq -c "SELECT pid FROM pg_stat_replication LIMIT 1"; }
 # --- what "archived" means per candidate ------------------------------------------------------------
 archived_segments() { # candidate -> count of segments in the archive so far
   case "$1" in
-    A*) psqlq -c "SELECT archived_count FROM pg_stat_archiver" ;;
+    A* | R*) psqlq -c "SELECT archived_count FROM pg_stat_archiver" ;;
     B) cat "$BENCH_HOME/uploaded-count" 2>/dev/null || echo 0 ;;
     C*) psqlq -c "SELECT archived_count FROM pg_stat_archiver" ;;
   esac
 }
 archive_bytes() { # candidate -> "objects bytes" of WAL segments in the archive
   case "$1" in
-    A* | B) aws s3api list-objects-v2 --bucket "bench-$(echo "$1" | tr A-Z a-z)" --prefix "wal/" \
+    A* | B | R*) aws s3api list-objects-v2 --bucket "bench-$(echo "$1" | tr A-Z a-z)" --prefix "wal/" \
       --query '[length(Contents[?!contains(Key, `.sig`)]), sum(Contents[?!contains(Key, `.sig`)].Size)]' --output text 2>/dev/null \
       | awk '{print ($1 == "None" ? 0 : $1), ($2 == "None" ? 0 : $2)}' ;;
     C*) find "$BENCH_HOME/pgbackrest-repo/archive" -type f -regextype posix-extended -regex '.*/[0-9A-F]{24}-[0-9a-f]{40}.*' -printf '%s\n' \
@@ -281,11 +287,31 @@ stop_receiver_and_uploader() {
   done
 }
 
+# --- R's resident archiver: as the server's user, in the candidate's cgroup (its CPU counts) ----------
+start_serve() { # candidate bucket
+  local serve_file="$BENCH_HOME/run-$1/serve"
+  mkdir -p "$(dirname "$serve_file")" && chmod 700 "$(dirname "$serve_file")" && chown "$RUN_USER" "$(dirname "$serve_file")"
+  # Into the cgroup before the exec chain (setpriv, env, the wrapper, java: one PID), so the JVM and
+  # every thread it starts are counted; moving it afterwards would race its start.
+  CG_FILE="$CG/cgroup.procs" bash -c 'echo $$ >"$CG_FILE"; exec "$@"' serve \
+    $AS_PG_PREFIX env HOME="$BENCH_HOME" FLOWVIZ_WAL_ENV_FILE="$(wal_env_file "$2")" FLOWVIZ_WAL_PGDATA="$PGDATA" \
+    "$BENCH_HOME/flowviz-wal" serve >>"$OUT/serve-$1.log" 2>&1 &
+  SERVE_PID=$!
+  for _ in $(seq 1 300); do [ -s "$serve_file" ] && return 0; sleep 0.1; done
+  log "$1: the resident archiver did not start (see $OUT/serve-$1.log)"
+}
+stop_serve() {
+  if [ -n "${SERVE_PID:-}" ]; then kill "$SERVE_PID" 2>/dev/null || true; wait "$SERVE_PID" 2>/dev/null || true; fi
+  SERVE_PID=""
+}
+
 configure() { # candidate -> archive settings, restart, cgroup; sets CG
   local cand="$1" cmd timeout mode=on
   local bucket="bench-$(echo "$cand" | tr A-Z a-z)"
   case "$cand" in
     A*) timeout="${cand#A}"; cmd="$(wal_archive_command "$bucket")"; aws s3 mb "s3://$bucket" >/dev/null; write_wal_env "$bucket" ;;
+    R*) timeout="${cand#R}"; cmd="$(wal_archive_command "$bucket")"; aws s3 mb "s3://$bucket" >/dev/null
+      write_wal_env "$bucket" "$BENCH_HOME/run-$cand/serve" ;;
     B) timeout=30; mode=off; cmd=""; aws s3 mb "s3://$bucket" >/dev/null; write_wal_env "$bucket" ;;
     C) timeout=30; cmd="pgbackrest --config=$BR_CONF --stanza=bench --archive-async=y archive-push %p" ;;
     Cs) timeout=30; cmd="pgbackrest --config=$BR_CONF --stanza=bench archive-push %p" ;;
@@ -305,6 +331,7 @@ configure() { # candidate -> archive settings, restart, cgroup; sets CG
   else
     archiver_pid >"$CG/cgroup.procs"
   fi
+  if [[ $cand == R* ]]; then start_serve "$cand" "$bucket"; fi
   psqlq -c "SELECT pg_switch_wal()" >/dev/null
   wait_caught_up "$cand" 120 || log "$cand: not caught up after the first switch"
 }
@@ -332,6 +359,7 @@ for cand in $CANDIDATES; do
   wsp=""
   [ "$cand" = B ] && wsp="$(walsender_pid)"
 
+  log "$cand: load average $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine)"
   log "$cand: heavy load, pgbench -c $CLIENTS -T $HEAVY_SECONDS"
   seg0="$(archived_segments "$cand")"; cpu0="$(cg_usage "$CG")"; ws0="$( [ -n "$wsp" ] && proc_cpu "$wsp" || echo 0)"
   read -r obj0 bytes0 <<<"$(archive_bytes "$cand")"
@@ -364,6 +392,11 @@ for cand in $CANDIDATES; do
   dseg1="$(archived_segments "$cand")"; dcpu1="$(cg_usage "$CG")"
   failed="$(psqlq -c "SELECT failed_count FROM pg_stat_archiver")"
   [ "$cand" = B ] && stop_receiver_and_uploader
+  if [[ $cand == R* ]]; then
+    stop_serve
+    fallbacks="$(grep -c 'one-shot JVM' "$OUT/server.log" || true)"
+    log "$cand: pushes that fell back to the one-shot JVM so far (whole run): $fallbacks"
+  fi
 
   python3 "$ROOT/deploy/bench/wal_exposure.py" summary "$cand" "$samples" \
     "heavy_seconds=$HEAVY_SECONDS" "tps=$tps" "wal_bytes_heavy=$((lsn1 - lsn0))" \
@@ -375,9 +408,18 @@ for cand in $CANDIDATES; do
   tail -1 "$RESULTS" >&2
 done
 
-python3 - "$RESULTS" "$SCALE" "$CLIENTS" "$DB_BYTES" <<'EOF'
+python3 - "$RESULTS" "$SCALE" "$CLIENTS" "$DB_BYTES" "$(cat /proc/loadavg)" <<'EOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+# Ratios against pgBackRest's async archive-push (C) of this same run: the figures to compare.
+base = next((r for r in rows if r["candidate"] == "C"), None)
+if base:
+    for r in rows:
+        for k in ("cpu_s_per_segment", "cpu_s_per_segment_drain"):
+            if r.get(k) is not None and base.get(k):
+                r[k + "_vs_C"] = round(r[k] / base[k], 2)
+        if r.get("drain_mb_s") and base.get("drain_mb_s"):
+            r["drain_mb_s_vs_C"] = round(r["drain_mb_s"] / base["drain_mb_s"], 3)
 print(json.dumps({"benchmark": "wal-archive", "scale": int(sys.argv[2]), "clients": int(sys.argv[3]),
-                  "db_bytes": int(sys.argv[4]), "candidates": rows}))
+                  "db_bytes": int(sys.argv[4]), "loadavg_at_end": sys.argv[5], "candidates": rows}))
 EOF

@@ -3,8 +3,12 @@
 # needs BENCH_HOME (and AWS_ENDPOINT_URL to write an environment file).
 WAL_COMMAND_ENV=()
 wal_env_file() { echo "$BENCH_HOME/wal-$1.env"; }
-write_wal_env() { # bucket
+write_wal_env() { # bucket [serve file: push through the resident archiver, else a JVM per segment]
+  local serve=off
+  [ -n "${2:-}" ] && serve=auto
   cat >"$(wal_env_file "$1")" <<EOT
+FLOWVIZ_WAL_SERVE=$serve
+FLOWVIZ_WAL_SERVE_FILE=${2:-/nonexistent}
 FLOWVIZ_DR_JAR=$BENCH_HOME/worker.jar
 FLOWVIZ_WAL_CDS=$BENCH_HOME/flowviz-wal.jsa
 FLOWVIZ_WAL_BUCKET=$1

@@ -5,11 +5,13 @@ import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.secrets.SecretStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPrivateKey;
+import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
@@ -21,7 +23,10 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyDecryptorBuilder;
 /**
  * The key flowviz-dr signs its backups with, from the secret store: the armored secret key as
  * {@code gpg --export-secret-keys --armor} writes it (or {@code {"privateKey", "passphrase"}}), its
- * passphrase in a second secret. Read for each backup and never kept, logged or returned.
+ * passphrase in a second secret. Read for each backup and never kept, logged or returned; except by
+ * a resident WAL archiver ({@code flowviz-wal serve}), which keeps the unlocked key in its memory
+ * for a while: unlocking it (the passphrase's iterated S2K hashing) is the largest part of a WAL
+ * push's CPU (docs/benchmarks.md), and that process holds the key either way while it runs.
  */
 public final class BackupSigningKey {
 
@@ -32,10 +37,27 @@ public final class BackupSigningKey {
   private final String keySecretId;
   private final String passphraseSecretId;
 
+  /** How long an unlocked key is reused; null: read and unlock it for every signature. */
+  private final Duration keepUnlocked;
+
+  private Unlocked unlocked;
+
+  private record Unlocked(PGPPublicKey publicKey, PGPPrivateKey privateKey, long untilNanos) {}
+
   public BackupSigningKey(SecretStore secrets, String keySecretId, String passphraseSecretId) {
+    this(secrets, keySecretId, passphraseSecretId, null);
+  }
+
+  /**
+   * @param keepUnlocked reuse the unlocked key for this long (then read the secret again, so a
+   *     rotated key is picked up); only for a long-running process that signs many small objects
+   */
+  public BackupSigningKey(
+      SecretStore secrets, String keySecretId, String passphraseSecretId, Duration keepUnlocked) {
     this.secrets = secrets;
     this.keySecretId = keySecretId;
     this.passphraseSecretId = passphraseSecretId;
+    this.keepUnlocked = keepUnlocked;
   }
 
   /** A signature being computed over one object's bytes, as {@code gpg --detach-sign} makes it. */
@@ -63,6 +85,20 @@ public final class BackupSigningKey {
   /** Unlocks the signing key and starts a signature; the key lives only in the returned object. */
   public Signing start() throws PrivateKeySource.KeyUnavailableException {
     OpenPgpKeys.init();
+    if (keepUnlocked != null) {
+      Unlocked kept;
+      synchronized (this) {
+        kept = unlocked;
+      }
+      if (kept != null && System.nanoTime() - kept.untilNanos() < 0) {
+        try {
+          return signing(kept.publicKey(), kept.privateKey());
+        } catch (PGPException e) {
+          throw new PrivateKeySource.KeyUnavailableException(
+              "The signing key in " + keySecretId + " cannot sign: " + e.getMessage());
+        }
+      }
+    }
     String armored =
         secrets
             .read(keySecretId)
@@ -110,14 +146,14 @@ public final class BackupSigningKey {
                 + passphraseSecretId
                 + ") is missing or wrong.");
       }
-      PGPSignatureGenerator generator =
-          new PGPSignatureGenerator(
-              new JcaPGPContentSignerBuilder(
-                      secret.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256)
-                  .setProvider(OpenPgpKeys.BC),
-              secret.getPublicKey());
-      generator.init(PGPSignature.BINARY_DOCUMENT, privateKey);
-      return new Signing(generator);
+      if (keepUnlocked != null) {
+        synchronized (this) {
+          unlocked =
+              new Unlocked(
+                  secret.getPublicKey(), privateKey, System.nanoTime() + keepUnlocked.toNanos());
+        }
+      }
+      return signing(secret.getPublicKey(), privateKey);
     } catch (PGPException e) {
       throw new PrivateKeySource.KeyUnavailableException(
           "The signing key in " + keySecretId + " cannot sign: " + e.getMessage());
@@ -126,6 +162,17 @@ public final class BackupSigningKey {
         Arrays.fill(passphrase, '\0');
       }
     }
+  }
+
+  private static Signing signing(PGPPublicKey publicKey, PGPPrivateKey privateKey)
+      throws PGPException {
+    PGPSignatureGenerator generator =
+        new PGPSignatureGenerator(
+            new JcaPGPContentSignerBuilder(publicKey.getAlgorithm(), HashAlgorithmTags.SHA256)
+                .setProvider(OpenPgpKeys.BC),
+            publicKey);
+    generator.init(PGPSignature.BINARY_DOCUMENT, privateKey);
+    return new Signing(generator);
   }
 
   private PGPSecretKey signingKey(byte[] exported) throws PrivateKeySource.KeyUnavailableException {

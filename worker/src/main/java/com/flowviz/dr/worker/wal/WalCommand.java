@@ -40,7 +40,12 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "flowviz-wal",
     mixinStandardHelpOptions = true,
-    subcommands = {WalCommand.Push.class, WalCommand.Fetch.class},
+    subcommands = {
+      WalCommand.Push.class,
+      WalCommand.Fetch.class,
+      WalCommand.Serve.class,
+      WalCommand.WarmUp.class
+    },
     description =
         "Archive WAL to the backup bucket (archive_command) and fetch it (restore_command).")
 public final class WalCommand implements Callable<Integer> {
@@ -108,35 +113,142 @@ public final class WalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       WalEnvironment env = parent.env;
-      long started = System.nanoTime();
+      PushResult result;
       try {
         String system =
             systemIdentifier != null ? systemIdentifier : ClusterIdentity.of(Path.of(""));
-        WalPush.Outcome outcome =
-            new WalPush(env.signingStore(), env.bucket(), env.recipients())
-                .push(file, name, system);
-        log(
-            (outcome == WalPush.Outcome.ARCHIVED ? "archived " : "already archived (same bytes) ")
-                + name
-                + " to bucket "
-                + env.bucket()
-                + " in "
-                + (System.nanoTime() - started) / 1_000_000
-                + " ms");
-        return 0;
-      } catch (WalConflict e) {
-        log(e.getMessage());
-        return PUSH_ALARM;
-      } catch (WalPush.Refused | PrivateKeySource.KeyUnavailableException e) {
-        log("refused to archive " + name + ": " + e.getMessage());
-        return PUSH_REFUSED;
+        WalPush push = new WalPush(env.signingStore(), env.bucket(), env.recipients());
+        result = archive(name, env.bucket(), () -> push.push(file, name, system));
       } catch (WalEnvironment.MissingSetting e) {
-        log("cannot archive " + name + ": " + e.getMessage());
-        return PUSH_REFUSED;
+        result = new PushResult(PUSH_REFUSED, "cannot archive " + name + ": " + e.getMessage());
       } catch (IOException | RuntimeException e) {
-        // io.temporal's ApplicationFailure (a signing key that cannot be read) lands here too.
-        log("could not archive " + name + " (PostgreSQL keeps it and retries): " + e.getMessage());
-        return PUSH_FAILED;
+        result =
+            new PushResult(
+                PUSH_FAILED,
+                "could not archive " + name + " (PostgreSQL keeps it and retries): " + e);
+      }
+      log(result.message());
+      return result.code();
+    }
+  }
+
+  /** One push's exit code and the server-log line saying why. */
+  record PushResult(int code, String message) {}
+
+  /** A push, as the one-shot command and the resident archiver run it. */
+  interface PushStep {
+    WalPush.Outcome run()
+        throws IOException, WalConflict, WalPush.Refused, PrivateKeySource.KeyUnavailableException;
+  }
+
+  /** Runs one push and maps its outcome to archive_command's exit codes (the class comment). */
+  static PushResult archive(String name, String bucket, PushStep step) {
+    long started = System.nanoTime();
+    try {
+      WalPush.Outcome outcome = step.run();
+      return new PushResult(
+          0,
+          (outcome == WalPush.Outcome.ARCHIVED ? "archived " : "already archived (same bytes) ")
+              + name
+              + " to bucket "
+              + bucket
+              + " in "
+              + (System.nanoTime() - started) / 1_000_000
+              + " ms");
+    } catch (WalConflict e) {
+      return new PushResult(PUSH_ALARM, e.getMessage());
+    } catch (WalPush.Refused | PrivateKeySource.KeyUnavailableException e) {
+      return new PushResult(PUSH_REFUSED, "refused to archive " + name + ": " + e.getMessage());
+    } catch (WalEnvironment.MissingSetting e) {
+      return new PushResult(PUSH_REFUSED, "cannot archive " + name + ": " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      // io.temporal's ApplicationFailure (a signing key that cannot be read) lands here too.
+      return new PushResult(
+          PUSH_FAILED,
+          "could not archive " + name + " (PostgreSQL keeps it and retries): " + e.getMessage());
+    }
+  }
+
+  @Command(
+      name = "serve",
+      description =
+          "The resident archiver: keeps the JVM, S3 client and keys warm for flowviz-wal push"
+              + " (deploy/wal/flowviz-wal-serve.service).")
+  static final class Serve implements Callable<Integer> {
+    @ParentCommand WalCommand parent;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      WalServer server = new WalServer(parent.env);
+      Thread serving = new Thread(server::serve, "flowviz-wal-serve");
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      server.close();
+                    } catch (IOException e) {
+                      log("stopping: " + e.getMessage());
+                    }
+                  }));
+      serving.start();
+      serving.join();
+      return 0;
+    }
+  }
+
+  /**
+   * What {@code flowviz-wal --make-cds} runs under {@code -XX:ArchiveClassesAtExit}: the push path
+   * end to end (S3 client and a HEAD, the signing key, zlib, AES, SHA-256, the signature) on a
+   * synthetic segment, written to a temporary local directory, never to the bucket.
+   */
+  @Command(name = "warm-up", hidden = true)
+  static final class WarmUp implements Callable<Integer> {
+    @ParentCommand WalCommand parent;
+
+    @Override
+    public Integer call() throws Exception {
+      WalEnvironment env = parent.env;
+      try {
+        // Loads the SDK's request path; the key cannot exist, and a failure (no network) is fine.
+        env.store().metadata(env.bucket(), "wal/warm-up/none");
+      } catch (IOException | RuntimeException e) {
+        log("warm-up: the bucket did not answer (" + e.getMessage() + "); classes loaded anyway");
+      }
+      Path dir = java.nio.file.Files.createTempDirectory("flowviz-wal-warm-up");
+      try {
+        Path segment = dir.resolve("000000010000000000000001");
+        byte[] bytes = new byte[16 << 20];
+        // Half records (noise), half zeros, as a switched segment: zlib and AES both do work.
+        byte[] noise = new byte[8 << 20];
+        new java.util.Random(1).nextBytes(noise);
+        System.arraycopy(noise, 0, bytes, 0, noise.length);
+        java.nio.ByteBuffer header =
+            java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        header.putShort(0, (short) 0xD110);
+        header.putShort(2, (short) 0x0002);
+        header.putLong(24, 1L);
+        java.nio.file.Files.write(segment, bytes);
+        java.nio.file.Files.createDirectories(dir.resolve("store").resolve("warm-up"));
+        PushResult result =
+            archive(
+                segment.getFileName().toString(),
+                "warm-up",
+                () ->
+                    new WalPush(
+                            new com.flowviz.dr.activities.backup.SigningBackupStore(
+                                new com.flowviz.dr.activities.storage.LocalDirectoryBackupStore(
+                                    dir.resolve("store")),
+                                env.signingKey(null)),
+                            "warm-up",
+                            env.recipients())
+                        .push(segment, segment.getFileName().toString(), "1"));
+        log("warm-up: " + result.message());
+        return result.code();
+      } finally {
+        try (var files = java.nio.file.Files.walk(dir)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
       }
     }
   }

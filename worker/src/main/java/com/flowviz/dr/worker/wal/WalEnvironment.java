@@ -15,6 +15,7 @@ import com.flowviz.dr.activities.storage.BackupStore;
 import com.flowviz.dr.activities.storage.LocalDirectoryBackupStore;
 import com.flowviz.dr.activities.storage.S3BackupStore;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -35,6 +36,14 @@ import java.util.Map;
  * FLOWVIZ_GPG_KEY_SECRET_ID, _PASSPHRASE_SECRET_ID  in Secrets Manager (flowviz/backup/gpg-…)
  * FLOWVIZ_GPG_SIGNER_PUBLIC_KEY_FILE, FLOWVIZ_GPG_TRUSTED_SIGNERS_FILE,
  * FLOWVIZ_GPG_TRUSTED_SIGNERS_SECRET_ID    fetch: whose signatures are trusted
+ * FLOWVIZ_WAL_PGDATA                       serve: the data directory whose pg_wal it archives
+ *                                          (default PGDATA, then /var/lib/postgresql/15/main)
+ * FLOWVIZ_WAL_SERVE_FILE                   serve and the wrapper: "port token" of the running
+ *                                          archiver, 0600 (default /run/flowviz-wal/serve)
+ * FLOWVIZ_WAL_SERVE_PORT                   serve: loopback port (default 0: any free one)
+ * FLOWVIZ_WAL_SERVE_THREADS                serve: pushes at once (default 2)
+ * FLOWVIZ_WAL_SERVE_KEY_SECONDS            serve: how long the unlocked signing key is reused
+ *                                          before the secret is read again (default 300)
  * </pre>
  */
 final class WalEnvironment {
@@ -53,14 +62,44 @@ final class WalEnvironment {
 
   /** The store WAL is written to, signing what it writes. */
   BackupStore signingStore() {
-    return new SigningBackupStore(
-        store(),
-        new BackupSigningKey(
-            secrets(),
-            value("FLOWVIZ_GPG_SIGNING_KEY_SECRET_ID", BackupSigningKey.DEFAULT_KEY_SECRET),
-            value(
-                "FLOWVIZ_GPG_SIGNING_PASSPHRASE_SECRET_ID",
-                BackupSigningKey.DEFAULT_PASSPHRASE_SECRET)));
+    return signingStore(null);
+  }
+
+  /**
+   * @param keepUnlocked how long the unlocked signing key is reused (the resident archiver), null
+   *     to unlock it for each object
+   */
+  BackupStore signingStore(Duration keepUnlocked) {
+    return new SigningBackupStore(store(), signingKey(keepUnlocked));
+  }
+
+  BackupSigningKey signingKey(Duration keepUnlocked) {
+    return new BackupSigningKey(
+        secrets(),
+        value("FLOWVIZ_GPG_SIGNING_KEY_SECRET_ID", BackupSigningKey.DEFAULT_KEY_SECRET),
+        value(
+            "FLOWVIZ_GPG_SIGNING_PASSPHRASE_SECRET_ID", BackupSigningKey.DEFAULT_PASSPHRASE_SECRET),
+        keepUnlocked);
+  }
+
+  Path pgData() {
+    return Path.of(value("FLOWVIZ_WAL_PGDATA", value("PGDATA", "/var/lib/postgresql/15/main")));
+  }
+
+  Path serveFile() {
+    return Path.of(value("FLOWVIZ_WAL_SERVE_FILE", "/run/flowviz-wal/serve"));
+  }
+
+  int servePort() {
+    return Integer.parseInt(value("FLOWVIZ_WAL_SERVE_PORT", "0"));
+  }
+
+  int serveThreads() {
+    return Integer.parseInt(value("FLOWVIZ_WAL_SERVE_THREADS", "2"));
+  }
+
+  Duration keepSigningKeyUnlocked() {
+    return Duration.ofSeconds(Long.parseLong(value("FLOWVIZ_WAL_SERVE_KEY_SECONDS", "300")));
   }
 
   BackupStore store() {
