@@ -30,6 +30,8 @@ import com.flowviz.dr.activities.notify.NotifyActivitiesImpl;
 import com.flowviz.dr.activities.notify.SnsChannel;
 import com.flowviz.dr.activities.notify.WebhookChannel;
 import com.flowviz.dr.activities.physical.basebackup.BaseBackupActivitiesImpl;
+import com.flowviz.dr.activities.physical.exposure.ArchiveContentsReader;
+import com.flowviz.dr.activities.physical.exposure.WalExposureActivitiesImpl;
 import com.flowviz.dr.activities.physical.retention.ArchiveRetention;
 import com.flowviz.dr.activities.postgres.PgBinaries;
 import com.flowviz.dr.activities.postgres.PgClient;
@@ -620,6 +622,13 @@ public class ActivitiesFactory {
         // Retention decides on the manifests' word: only flowviz-dr's signed ones count.
         new ArchiveRetention(unsigned, trustedSigners(gpg, () -> secrets)),
         BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT);
+  }
+
+  /** The RPO exposure of WAL archiving, for the freshness monitor and the worker's metrics. */
+  @Singleton
+  @RegisteredActivities
+  WalExposureActivitiesImpl walExposureActivities(PgServers servers, BackupStores stores) {
+    return new WalExposureActivitiesImpl(servers, new ArchiveContentsReader(stores));
   }
 
   /** The name of this host's task queue. */

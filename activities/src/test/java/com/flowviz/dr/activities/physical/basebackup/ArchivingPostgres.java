@@ -28,9 +28,9 @@ import java.util.function.Function;
  * its own. Until the WAL archive command exists, {@link #copyArchiveCommand()} is PostgreSQL's
  * documented example: copy the segment unless one of that name is already there.
  */
-final class ArchivingPostgres implements AutoCloseable {
+public final class ArchivingPostgres implements AutoCloseable {
 
-  static final String SUPERUSER = "admin";
+  public static final String SUPERUSER = "admin";
 
   private final Path home;
   private final Path archive;
@@ -43,11 +43,11 @@ final class ArchivingPostgres implements AutoCloseable {
   }
 
   /** wal_level=replica, archive_mode=on, the copy command into this cluster's archive. */
-  static ArchivingPostgres startArchiving(String name) {
+  public static ArchivingPostgres startArchiving(String name) {
     return start(name, pg -> archiving(pg.archive));
   }
 
-  static ArchivingPostgres start(
+  public static ArchivingPostgres start(
       String name, Function<ArchivingPostgres, Map<String, String>> settings) {
     RequiredTools.find("setpriv");
     try {
@@ -66,7 +66,7 @@ final class ArchivingPostgres implements AutoCloseable {
     }
   }
 
-  static Map<String, String> archiving(Path archive) {
+  public static Map<String, String> archiving(Path archive) {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("wal_level", "replica");
     settings.put("archive_mode", "on");
@@ -74,28 +74,28 @@ final class ArchivingPostgres implements AutoCloseable {
     return settings;
   }
 
-  static String copyArchiveCommand(Path archive) {
+  public static String copyArchiveCommand(Path archive) {
     return "test ! -f " + archive + "/%f && cp %p " + archive + "/%f";
   }
 
-  Path archive() {
+  public Path archive() {
     return archive;
   }
 
-  Path home() {
+  public Path home() {
     return home;
   }
 
-  int port() {
+  public int port() {
     return cluster.port();
   }
 
-  String password() {
+  public String password() {
     return password;
   }
 
   /** ALTER SYSTEM for each setting (an empty value: RESET), then a restart. */
-  void reconfigure(Map<String, String> settings) {
+  public void reconfigure(Map<String, String> settings) {
     List<String> statements = new ArrayList<>();
     settings.forEach(
         (name, value) ->
@@ -111,19 +111,19 @@ final class ArchivingPostgres implements AutoCloseable {
             home.resolve("cluster"), port, SUPERUSER, password, PgBinaries.locate(null));
   }
 
-  PgConnectionSettings settings() {
+  public PgConnectionSettings settings() {
     return cluster.settings();
   }
 
-  PgClient client() {
+  public PgClient client() {
     return new PgClient(settings());
   }
 
-  Path dataDirectory() {
+  public Path dataDirectory() {
     return cluster.dataDirectory();
   }
 
-  void execute(String database, String... statements) {
+  public void execute(String database, String... statements) {
     try (Connection c = client().connect(database);
         Statement s = c.createStatement()) {
       for (String sql : statements) {
@@ -134,7 +134,7 @@ final class ArchivingPostgres implements AutoCloseable {
     }
   }
 
-  List<String> query(String database, String sql) {
+  public List<String> query(String database, String sql) {
     return query(client(), database, sql);
   }
 
@@ -160,6 +160,11 @@ final class ArchivingPostgres implements AutoCloseable {
     UserPrincipal postgres =
         path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
     Files.setOwner(path, postgres);
+  }
+
+  /** Stops the server (pg_ctl stop), leaving its data directory: the outage itself. */
+  public void stop() {
+    cluster.stop();
   }
 
   @Override
