@@ -2,6 +2,7 @@ package com.flowviz.dr.workflows.freshness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -24,12 +25,15 @@ import com.flowviz.dr.activities.physical.WalExposureActivities;
 import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.storage.BucketFreshness;
+import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
@@ -310,5 +314,28 @@ class MonitorBackupFreshnessWalExposureTest {
     assertEquals(SYSTEM_ID, exposure(monitor).systemIdentifier());
     assertEquals(1, exposure(monitor).alerts());
     WorkflowStub.fromTyped(monitor).cancel();
+  }
+
+  @Test
+  void anArchivingServerThatIsNotAServerNameIsRefusedBeforeAnyCommand() {
+    MonitorBackupFreshnessWorkflow monitor =
+        client.newWorkflowStub(
+            MonitorBackupFreshnessWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId("freshness-wal-bad")
+                .build());
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                monitor.monitor(
+                    FreshnessMonitorRequest.builder()
+                        .archivingServers(List.of("db.example.com:5432"))
+                        .build()));
+    assertEquals(FailureTypes.INVALID_INPUT, ((ApplicationFailure) e.getCause()).getType());
+    assertTrue(
+        e.getCause().getMessage().contains("is not a server name"), e.getCause().getMessage());
+    verify(wal, never()).archiverStatus(anyString());
   }
 }
