@@ -9,6 +9,7 @@ import com.flowviz.dr.workflows.common.ActivityTimeouts;
 import com.flowviz.dr.workflows.common.AuditTrail;
 import com.flowviz.dr.workflows.common.Notifier;
 import com.flowviz.dr.workflows.common.StepRecord;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +42,17 @@ final class WalExposureCheck {
 
   ServerExposure check(ServerExposure last, Notifier notifier) {
     Instant now = Instant.ofEpochMilli(Workflow.currentTimeMillis());
-    ArchiverStatus status = wal.archiverStatus(last.server());
+    ArchiverStatus status;
+    try {
+      status = wal.archiverStatus(last.server());
+    } catch (ActivityFailure e) {
+      // A server the role may not read (no pg_monitor) must not stop the dumps' checks.
+      return unknown(
+          last.toBuilder().checkedAt(now).build(),
+          notifier,
+          now,
+          "its archiver cannot be read (" + cause(e) + ")");
+    }
     if (status.reachable()) {
       ServerExposure known =
           last.toBuilder()
@@ -104,13 +115,19 @@ final class WalExposureCheck {
     if (last.systemIdentifier() == null) {
       return unknown(last, notifier, now, why + " and its system identifier was never read");
     }
-    ArchiveContents contents =
-        wal.archiveContents(
-            ArchiveLocation.builder()
-                .bucket(bucket)
-                .region(region)
-                .systemIdentifier(last.systemIdentifier())
-                .build());
+    ArchiveContents contents;
+    try {
+      contents =
+          wal.archiveContents(
+              ArchiveLocation.builder()
+                  .bucket(bucket)
+                  .region(region)
+                  .systemIdentifier(last.systemIdentifier())
+                  .build());
+    } catch (ActivityFailure e) {
+      return unknown(
+          last, notifier, now, why + " and its archive cannot be listed (" + cause(e) + ")");
+    }
     if (!contents.reachable()) {
       return unknown(
           last,
@@ -252,6 +269,10 @@ final class WalExposureCheck {
       breachSince = null;
     }
     return next.toBuilder().level(level).breachSince(breachSince).alerts(alerts).build();
+  }
+
+  private static String cause(ActivityFailure e) {
+    return e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
   }
 
   static String describe(Duration d) {

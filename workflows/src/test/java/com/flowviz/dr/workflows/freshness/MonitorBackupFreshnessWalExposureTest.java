@@ -338,4 +338,23 @@ class MonitorBackupFreshnessWalExposureTest {
         e.getCause().getMessage().contains("is not a server name"), e.getCause().getMessage());
     verify(wal, never()).archiverStatus(anyString());
   }
+
+  @Test
+  void anArchiverTheRoleMayNotReadIsToldOnceAndTheDumpChecksGoOn() {
+    when(wal.archiverStatus(anyString()))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "permission denied for pg_ls_archive_statusdir: grant pg_monitor", "Refused"));
+    MonitorBackupFreshnessWorkflow monitor = start("freshness-wal-refused", 10);
+    env.sleep(Duration.ofHours(2));
+
+    assertEquals(1, walSent("unknown").size(), "12 refused looks, one notification");
+    assertTrue(
+        walSent("unknown").get(0).summary().contains("pg_monitor"),
+        walSent("unknown").get(0).summary());
+    assertEquals(
+        LocationFreshness.OK, monitor.status().get(0).level(), "the dump is still watched");
+    assertNotNull(monitor.status().get(0).checkedAt());
+    WorkflowStub.fromTyped(monitor).cancel();
+  }
 }
