@@ -1,8 +1,10 @@
 package com.flowviz.dr.workflows.freshness;
 
+import com.flowviz.dr.activities.postgres.ServerNames;
 import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.DurationInput;
 import com.flowviz.dr.workflows.InputValidation;
+import com.flowviz.dr.workflows.RegionInput;
 import java.time.Duration;
 import java.util.List;
 
@@ -11,13 +13,18 @@ import java.util.List;
  *
  * @param given the locations as given (or the defaults), carried to the next run as they are
  * @param locations each of {@code given}, parsed, nothing known of it yet
+ * @param servers the servers whose WAL exposure is watched (from version "wal-exposure" on)
+ * @param walBucket the WAL archive's bucket; {@code walRegion} null for the worker's region
  */
 record FreshnessPlan(
     Duration interval,
     int checksPerRun,
     String operator,
     List<String> given,
-    List<LocationFreshness> locations) {
+    List<LocationFreshness> locations,
+    List<String> servers,
+    String walBucket,
+    String walRegion) {
 
   static final List<String> DEFAULT_LOCATIONS =
       List.of(
@@ -44,6 +51,31 @@ record FreshnessPlan(
             : request.locations();
     List<LocationFreshness> locations =
         given.stream().map(MonitorBackupFreshnessWorkflowImpl::parse).toList();
-    return new FreshnessPlan(interval, checksPerRun, operator, given, locations);
+    List<String> servers =
+        request.archivingServers() == null || request.archivingServers().isEmpty()
+            ? List.of(ServerNames.PRODUCTION)
+            : request.archivingServers();
+    for (String server : servers) {
+      if (server == null || !ServerNames.isServerName(server)) {
+        throw InputValidation.invalid(
+            "archivingServers: \""
+                + InputValidation.printable(String.valueOf(server))
+                + "\" is not a server name: give \"production\", \"instance:<name>\" or"
+                + " \"stack:<workspace>\".");
+      }
+    }
+    if (servers.stream().distinct().count() != servers.size()) {
+      throw InputValidation.invalid("archivingServers names a server twice: " + servers + ".");
+    }
+    String walBucket = request.walBucket() == null ? Defaults.BUCKET : request.walBucket().trim();
+    String walRegion = null;
+    int at = walBucket.lastIndexOf('@');
+    if (at > 0) {
+      walRegion = RegionInput.validate("walBucket region", walBucket.substring(at + 1));
+      walBucket = walBucket.substring(0, at);
+    }
+    walBucket = InputValidation.bucketName("walBucket", walBucket);
+    return new FreshnessPlan(
+        interval, checksPerRun, operator, given, locations, servers, walBucket, walRegion);
   }
 }

@@ -20,6 +20,10 @@ public interface MonitorBackupFreshnessWorkflow {
   @QueryMethod
   List<LocationFreshness> status();
 
+  /** The WAL exposure of each archiving server; empty on runs started before it was watched. */
+  @QueryMethod
+  List<ServerExposure> walExposure();
+
   /** Look now rather than at the next interval (after a backup was fixed, say). */
   @SignalMethod
   void checkNow();

@@ -21,6 +21,8 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
       Workflow.newActivityStub(BackupStorageActivities.class, ActivityTimeouts.QUICK);
   private final Map<String, LocationFreshness> locations = new LinkedHashMap<>();
   private final Map<String, Notifier> notifiers = new LinkedHashMap<>();
+  private final Map<String, ServerExposure> servers = new LinkedHashMap<>();
+  private final Map<String, Notifier> serverNotifiers = new LinkedHashMap<>();
   private boolean checkRequested;
 
   @Override
@@ -48,10 +50,32 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
               trail,
               FreshnessSteps.NOTIFIER_PREFIX + l.bucket() + "-" + l.prefix().replace('/', '-')));
     }
+    // Runs started before WAL archiving existed keep doing exactly what they did.
+    boolean watchWal =
+        Workflow.getVersion("wal-exposure", Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
+    WalExposureCheck walCheck = null;
+    if (watchWal) {
+      walCheck = new WalExposureCheck(trail, plan.walBucket(), plan.walRegion());
+      for (String server : plan.servers()) {
+        servers.put(server, ServerExposure.unchecked(server));
+        serverNotifiers.put(server, new Notifier(trail, WalExposureCheck.notifierId(server)));
+      }
+      if (request.walState() != null) {
+        for (ServerExposure carried : request.walState()) {
+          servers.computeIfPresent(carried.server(), (k, fresh) -> carried);
+        }
+      }
+    }
 
     for (int check = 0; check < checksPerRun; check++) {
       for (String location : List.copyOf(locations.keySet())) {
         locations.put(location, check(locations.get(location), trail));
+      }
+      if (walCheck != null) {
+        for (String server : List.copyOf(servers.keySet())) {
+          servers.put(server, walCheck.check(servers.get(server), serverNotifiers.get(server)));
+        }
       }
       Workflow.await(interval, () -> checkRequested);
       checkRequested = false;
@@ -60,15 +84,26 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
     for (Notifier n : notifiers.values()) {
       n.awaitDeliveries(Duration.ofMinutes(5));
     }
+    for (Notifier n : serverNotifiers.values()) {
+      n.awaitDeliveries(Duration.ofMinutes(5));
+    }
     trail.awaitAll();
-    Workflow.continueAsNew(
+    FreshnessMonitorRequestBuilder next =
         FreshnessMonitorRequest.builder()
             .locations(given)
             .checkInterval(interval.toString())
             .operator(operator)
             .checksPerRun(checksPerRun)
-            .state(List.copyOf(locations.values()))
-            .build());
+            .state(List.copyOf(locations.values()));
+    if (watchWal) {
+      next.archivingServers(plan.servers())
+          .walBucket(
+              plan.walRegion() == null
+                  ? plan.walBucket()
+                  : plan.walBucket() + "@" + plan.walRegion())
+          .walState(List.copyOf(servers.values()));
+    }
+    Workflow.continueAsNew(next.build());
   }
 
   private LocationFreshness check(LocationFreshness last, AuditTrail trail) {
@@ -230,6 +265,11 @@ public class MonitorBackupFreshnessWorkflowImpl implements MonitorBackupFreshnes
   @Override
   public List<LocationFreshness> status() {
     return new ArrayList<>(locations.values());
+  }
+
+  @Override
+  public List<ServerExposure> walExposure() {
+    return new ArrayList<>(servers.values());
   }
 
   @Override

@@ -13,6 +13,8 @@ import static org.mockito.Mockito.withSettings;
 import com.flowviz.dr.activities.notify.Notification;
 import com.flowviz.dr.activities.notify.NotificationReceipt;
 import com.flowviz.dr.activities.notify.NotifyActivities;
+import com.flowviz.dr.activities.physical.ArchiverStatus;
+import com.flowviz.dr.activities.physical.WalExposureActivities;
 import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.storage.BucketFreshness;
@@ -46,6 +48,11 @@ class MonitorBackupFreshnessWorkflowTest {
   private WorkflowClient client;
   private final BackupStorageActivities storage =
       mock(BackupStorageActivities.class, withSettings().withoutAnnotations());
+
+  /** Production answers as an idle archiving server: the dump tests are not about WAL. */
+  private final WalExposureActivities wal =
+      mock(WalExposureActivities.class, withSettings().withoutAnnotations());
+
   private final NotifyActivities notify =
       mock(NotifyActivities.class, withSettings().withoutAnnotations());
   private final List<Notification> sent = new CopyOnWriteArrayList<>();
@@ -62,7 +69,17 @@ class MonitorBackupFreshnessWorkflowTest {
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(MonitorBackupFreshnessWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        storage, notify, new RecordingAudit(new CopyOnWriteArrayList<>()));
+        storage, wal, notify, new RecordingAudit(new CopyOnWriteArrayList<>()));
+    when(wal.archiverStatus(anyString()))
+        .thenAnswer(
+            call ->
+                ArchiverStatus.builder()
+                    .server(call.getArgument(0))
+                    .reachable(true)
+                    .archiving(true)
+                    .systemIdentifier("7300000000000000001")
+                    .lagSeconds(0.0)
+                    .build());
     when(storage.newestBackup(anyString(), isNull(), anyString()))
         .thenAnswer(
             call -> {
