@@ -1,5 +1,6 @@
 package com.flowviz.dr.worker;
 
+import com.flowviz.dr.activities.common.DaemonScheduler;
 import com.flowviz.dr.activities.storage.BackupStorageActivitiesImpl;
 import com.flowviz.dr.activities.storage.BucketFreshness;
 import com.flowviz.dr.worker.config.MetricsSettings;
@@ -17,7 +18,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -109,13 +109,7 @@ public class BackupAgeMetrics {
           .tags("bucket", w.bucket, "prefix", w.prefix)
           .register(registry);
     }
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "backup-age-metrics");
-              t.setDaemon(true);
-              return t;
-            });
+    scheduler = DaemonScheduler.named("backup-age-metrics");
     // Off the startup path: a slow bucket must not delay polling for work.
     scheduler.scheduleWithFixedDelay(
         this::refresh, 0, settings.backupCheckInterval().toMillis(), TimeUnit.MILLISECONDS);

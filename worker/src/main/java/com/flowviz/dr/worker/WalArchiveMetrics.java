@@ -1,5 +1,6 @@
 package com.flowviz.dr.worker;
 
+import com.flowviz.dr.activities.common.DaemonScheduler;
 import com.flowviz.dr.activities.physical.ArchiveContents;
 import com.flowviz.dr.activities.physical.ArchiveLocation;
 import com.flowviz.dr.activities.physical.ArchiverStatus;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -84,13 +84,7 @@ public class WalArchiveMetrics {
     if (watched.isEmpty()) {
       return;
     }
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "wal-archive-metrics");
-              t.setDaemon(true);
-              return t;
-            });
+    scheduler = DaemonScheduler.named("wal-archive-metrics");
     // Off the startup path, as the backup ages: a server that hangs must not delay the worker.
     scheduler.scheduleWithFixedDelay(
         this::readServers, 0, settings.walCheckInterval().toMillis(), TimeUnit.MILLISECONDS);

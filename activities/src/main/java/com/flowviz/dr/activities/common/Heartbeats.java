@@ -4,7 +4,6 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -40,13 +39,7 @@ public final class Heartbeats {
     if (context.isEmpty()) {
       return call.call();
     }
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "heartbeat-" + what);
-              t.setDaemon(true);
-              return t;
-            });
+    ScheduledExecutorService timer = DaemonScheduler.named("heartbeat-" + what);
     timer.scheduleAtFixedRate(
         () -> {
           try {

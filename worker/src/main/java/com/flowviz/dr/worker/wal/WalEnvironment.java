@@ -165,7 +165,10 @@ final class WalEnvironment {
   /** A variable the command needs is not set. */
   static final class MissingSetting extends RuntimeException {
     MissingSetting(String name) {
-      super(name + " is not set; see deploy/wal/README or the README's \"WAL archiving\" section");
+      super(
+          name
+              + " is not set; see deploy/wal/postgresql-archiving.conf (the settings) and the"
+              + " README's \"Continuous protection\" section");
     }
   }
 }
