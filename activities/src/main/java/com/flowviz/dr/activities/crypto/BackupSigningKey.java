@@ -114,7 +114,10 @@ public final class BackupSigningKey {
           new PGPSignatureGenerator(
               new JcaPGPContentSignerBuilder(
                       secret.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256)
-                  .setProvider(OpenPgpKeys.BC),
+                  .setProvider(OpenPgpKeys.BC)
+                  // The hash over every byte signed from the JDK (SHA-NI intrinsics): Bouncy
+                  // Castle's Java SHA-256 was two thirds of a base backup's JVM profile.
+                  .setDigestProvider("SUN"),
               secret.getPublicKey());
       generator.init(PGPSignature.BINARY_DOCUMENT, privateKey);
       return new Signing(generator);
