@@ -60,10 +60,12 @@ public final class OpenPgpEncryptor {
     OpenPgpKeys.init();
     PGPEncryptedDataGenerator encryption =
         new PGPEncryptedDataGenerator(
-            // The symmetric cipher comes from the JDK's provider, which uses AES-NI.
-            new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
-                .setWithIntegrityPacket(true)
-                .setSecureRandom(new SecureRandom()));
+            // The symmetric cipher comes from the JDK's provider, which uses AES-NI; so does the
+            // MDC's SHA-1 (the CPU's SHA extensions), see JdkMdcDataEncryptorBuilder.
+            new JdkMdcDataEncryptorBuilder(
+                new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
+                    .setWithIntegrityPacket(true)
+                    .setSecureRandom(new SecureRandom())));
     for (PGPPublicKey recipient : recipients) {
       encryption.addMethod(
           new JcePublicKeyKeyEncryptionMethodGenerator(recipient).setProvider(OpenPgpKeys.BC));

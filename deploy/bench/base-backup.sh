@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Base backup benchmark, one run, one private durable cluster holding a FlowViz-like database:
+#   bare      - pg_basebackup -Ft -X none -D - > /dev/null: the limit
+#   project   - BaseBackupActivitiesImpl.takeBaseBackup through the real code (pg_basebackup ->
+#               SHA-256 -> OpenPGP zlib-1 + AES-256 -> signing store -> S3 multipart to moto on
+#               loopback), from the call to the return (flowviz-dr's manifest, the last object, written)
+#   pgbackrest - pgbackrest backup --type=full, repo on local disk, lz4, aes-256-cbc, process-max=2
+# Wall time, CPU s (user+sys of the client process tree, /usr/bin/time), bytes stored, MB/s of the
+# cluster, and ratios from this run. Optional: a JFR profile of a second project run (BENCH_JFR=1).
+#
+#   deploy/bench/base-backup.sh                    # ~1.7 GB cluster (340000 lots)
+#   BENCH_LOTS=20000 deploy/bench/base-backup.sh   # a quick try (~150 MB)
+#
+# Knobs: BENCH_LOTS (default 340000), BENCH_PART_MIB (multipart part size, default 16, the worker's),
+# BENCH_JFR (0/1, default 1), BENCH_HOME (default /tmp/flowviz-dr-bbbench).
+# Runs as root (the server and pgbackrest run as postgres) or as a user that can run initdb.
+# The last line of output is one JSON object.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT="$PWD"
+LOTS="${BENCH_LOTS:-340000}"
+PART_MIB="${BENCH_PART_MIB:-16}"
+JFR="${BENCH_JFR:-1}"
+BENCH_HOME="${BENCH_HOME:-/tmp/flowviz-dr-bbbench}"
+OUT="$ROOT/target/bench/base-backup"
+PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
+export PATH="$PGBIN:$HOME/.pyenv/shims:$PATH"
+log() { printf '[bb-bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+for tool in java mvn psql pg_basebackup gpg aws moto_server python3 pgbackrest curl /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "bb-bench: $tool is required (pgbackrest: apt-get install -y pgbackrest)" >&2; exit 1; }
+done
+if [ "$(id -u)" = 0 ]; then
+  AS_PG=(setpriv --reuid=postgres --regid=postgres --clear-groups env HOME="$BENCH_HOME")
+  as_pg() { "${AS_PG[@]}" "$@"; }
+  RUN_USER=postgres
+else
+  AS_PG=(env)
+  as_pg() { "$@"; }
+  RUN_USER="$(id -un)"
+fi
+
+mkdir -p "$OUT"
+log "building (test classes of activities) and its test classpath"
+# The compiler's debug output names the test classpath (the dependency plugin is not in the offline
+# repository): touch the harness so that testCompile runs and prints it.
+touch activities/src/test/java/com/flowviz/dr/activities/bench/BaseBackupBench.java
+mvn -B -X -o -pl activities -am test-compile >"$OUT/build.log" 2>&1 || { echo "bb-bench: build failed, see $OUT/build.log" >&2; exit 1; }
+awk '/^\[DEBUG\] Classpath:/ {on=1; cp=""; next} on && /^\[DEBUG\] Source roots:/ {on=0; last=cp; next}
+     on {sub(/^\[DEBUG\] +/, ""); cp = cp (cp ? ":" : "") $0} END {print last}' "$OUT/build.log" >"$OUT/classpath"
+CP="$(cat "$OUT/classpath")"
+[[ "$CP" == *activities/target/test-classes* ]] || { echo "bb-bench: no test classpath in $OUT/build.log" >&2; exit 1; }
+# shellcheck disable=SC2086
+harness() { java -cp "$CP" ${HARNESS_JVM:-} com.flowviz.dr.activities.bench.BaseBackupBench "$@"; }
+
+rm -rf "$BENCH_HOME"
+mkdir -p "$BENCH_HOME"
+chmod 755 "$BENCH_HOME"
+PIDS=()
+cleanup() {
+  set +e
+  [ -d "$BENCH_HOME/data" ] && as_pg pg_ctl -D "$BENCH_HOME/data" -m immediate -w stop >/dev/null 2>&1
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+  [ -n "${GNUPGHOME:-}" ] && gpgconf --kill gpg-agent 2>/dev/null
+}
+trap cleanup EXIT
+
+MOTO_PORT="$(free_port)"
+moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$OUT/moto.log" 2>&1 &
+MOTO_PID=$!
+PIDS+=("$MOTO_PID")
+export AWS_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1
+for _ in $(seq 1 100); do curl -fs "$AWS_ENDPOINT_URL/moto-api/" >/dev/null 2>&1 && break; sleep 0.2; done
+aws s3api create-bucket --bucket bb-bench >/dev/null
+
+# Keys: the recipient's public key (RSA 3072, as in wal-archive.sh) and the signing key in a local
+# secret store (0600 files), as the worker keeps it.
+export GNUPGHOME="$BENCH_HOME/gnupg"
+mkdir -p "$GNUPGHOME" && chmod 700 "$GNUPGHOME"
+KEYS="$BENCH_HOME/keys"
+mkdir -p "$KEYS/secrets" && chmod -R 700 "$KEYS"
+gpg --batch --quiet --passphrase '' --quick-gen-key 'flowviz-dr bench backups <bench@localhost>' rsa3072 encr never 2>/dev/null
+gpg --batch --quiet --armor --export 'bench@localhost' >"$KEYS/backup-public.asc"
+SIGNING_PASS="$(head -c 18 /dev/urandom | base64)"
+gpg --batch --quiet --pinentry-mode loopback --passphrase "$SIGNING_PASS" \
+  --quick-gen-key 'flowviz-dr bench signing <signing@localhost>' rsa3072 sign never 2>/dev/null
+gpg --batch --quiet --pinentry-mode loopback --passphrase "$SIGNING_PASS" --armor \
+  --export-secret-keys 'signing@localhost' >"$KEYS/secrets/flowviz_backup_signing-key"
+printf '%s' "$SIGNING_PASS" >"$KEYS/secrets/flowviz_backup_signing-key-passphrase"
+chmod 600 "$KEYS/secrets"/*
+
+# The cluster: durable settings, WAL archived by pgbackrest (the project takes WAL from the archive).
+PGDATA="$BENCH_HOME/data"
+PGPORT="$(free_port)"
+# TCP on loopback: the JDBC driver does not take a socket directory as PGHOST.
+export PGHOST=127.0.0.1 PGPORT PGUSER=postgres PGDATABASE=postgres
+BR_CONF="$BENCH_HOME/pgbackrest.conf"
+chown -R "$RUN_USER" "$BENCH_HOME"
+chown -R "$(id -un)" "$GNUPGHOME" "$KEYS"
+as_pg initdb -D "$PGDATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$OUT/initdb.log"
+cat >>"$PGDATA/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$BENCH_HOME'
+port = $PGPORT
+fsync = on
+synchronous_commit = on
+full_page_writes = on
+wal_level = replica
+max_wal_senders = 4
+shared_buffers = '256MB'
+max_wal_size = '2GB'
+archive_mode = on
+archive_command = 'pgbackrest --config=$BR_CONF --stanza=bench archive-push %p'
+log_min_messages = warning
+EOF
+cat >"$BR_CONF" <<EOF
+[global]
+repo1-path=$BENCH_HOME/pgbackrest-repo
+repo1-cipher-type=aes-256-cbc
+repo1-cipher-pass=$(head -c 24 /dev/urandom | base64)
+compress-type=lz4
+process-max=2
+log-path=$BENCH_HOME/pgbackrest-log
+lock-path=$BENCH_HOME/pgbackrest-lock
+log-level-console=warn
+start-fast=y
+
+[bench]
+pg1-path=$PGDATA
+pg1-socket-path=$BENCH_HOME
+pg1-port=$PGPORT
+pg1-user=postgres
+EOF
+mkdir -p "$BENCH_HOME/pgbackrest-repo" "$BENCH_HOME/pgbackrest-log" "$BENCH_HOME/pgbackrest-lock"
+chown -R "$RUN_USER" "$BR_CONF" "$BENCH_HOME/pgbackrest-repo" "$BENCH_HOME/pgbackrest-log" "$BENCH_HOME/pgbackrest-lock"
+chmod 600 "$BR_CONF"
+as_pg pg_ctl -D "$PGDATA" -l "$BENCH_HOME/server.log" -w -t 120 start >/dev/null
+as_pg pgbackrest --config="$BR_CONF" --stanza=bench stanza-create >"$OUT/pgbackrest-stanza.log" 2>&1
+psqlq() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+
+log "generating the FlowViz database ($LOTS lots)"
+harness generate flowviz "$LOTS" >"$OUT/generate.json"
+psqlq -c "VACUUM ANALYZE" -d flowviz
+psqlq -c CHECKPOINT
+SYSID="$(psqlq -c "SELECT system_identifier FROM pg_control_system()")"
+CLUSTER_BYTES="$(psqlq -c "SELECT sum(pg_database_size(oid)) FROM pg_database")"
+log "cluster $SYSID: $CLUSTER_BYTES bytes in its databases"
+
+settle() { psqlq -c CHECKPOINT; sync; }
+timed() { # name cmd... -> writes $OUT/$name.time: "wall user sys"
+  local name="$1"; shift
+  /usr/bin/time -f '%e %U %S' -o "$OUT/$name.time" "$@"
+}
+LOAD=()
+load() { LOAD+=("$1=$(cut -d' ' -f1-3 /proc/loadavg)"); }
+moto_cpu() { awk '{print ($14 + $15)}' "/proc/$MOTO_PID/stat"; }
+TICKS="$(getconf CLK_TCK)"
+
+log "bare: pg_basebackup -Ft -X none -D - > /dev/null"
+settle; load bare
+timed bare pg_basebackup -D - -Ft -X none --manifest-checksums=SHA256 --checkpoint=fast --no-password >/dev/null
+log "bare: $(cat "$OUT/bare.time")"
+
+log "project: BaseBackupActivitiesImpl.takeBaseBackup -> moto"
+settle; load project
+M0="$(moto_cpu)"
+timed project java -cp "$CP" com.flowviz.dr.activities.bench.BaseBackupBench backup bb-bench "$SYSID" "$KEYS/backup-public.asc" "$KEYS/secrets" "$PART_MIB" >"$OUT/project.json" 2>"$OUT/project.log"
+M1="$(moto_cpu)"
+log "project: $(cat "$OUT/project.time")"
+PROJECT_BYTES="$(aws s3 ls --recursive --summarize s3://bb-bench/ | awk '/Total Size/ {print $3}')"
+
+log "pgbackrest backup --type=full"
+settle; load pgbackrest
+timed pgbackrest "${AS_PG[@]}" pgbackrest --config="$BR_CONF" --stanza=bench backup --type=full
+log "pgbackrest: $(cat "$OUT/pgbackrest.time")"
+BR_BYTES="$(du -sb "$BENCH_HOME/pgbackrest-repo/backup" | cut -f1)"
+
+PROFILE="{}"
+if [ "$JFR" = 1 ]; then
+  log "project again, under JFR (not timed against the others)"
+  settle
+  HARNESS_JVM="-XX:StartFlightRecording=filename=$OUT/project.jfr,settings=profile" \
+    harness backup bb-bench "$SYSID" "$KEYS/backup-public.asc" "$KEYS/secrets" "$PART_MIB" >"$OUT/project-jfr.json" 2>"$OUT/project-jfr.log"
+  jfr print --json --events jdk.ExecutionSample "$OUT/project.jfr" >"$OUT/samples.json"
+  PROFILE="$(python3 "$ROOT/deploy/bench/jfr_top.py" "$OUT/samples.json")"
+fi
+UPTIME="$(uptime)"
+
+python3 - "$OUT" "$CLUSTER_BYTES" "$PROJECT_BYTES" "$BR_BYTES" "$LOTS" "$PART_MIB" "$(( M1 - M0 ))" "$TICKS" \
+  "$PROFILE" "$UPTIME" "${LOAD[@]}" <<'PY'
+import json, sys
+out, cluster, project_bytes, br_bytes, lots, part, moto_ticks, ticks, profile, uptime, *loads = sys.argv[1:]
+cluster = int(cluster)
+def t(name):
+    wall, user, sys_ = (float(x) for x in open(f"{out}/{name}.time").read().split()[-3:])
+    return {"wall_s": wall, "cpu_s": round(user + sys_, 2), "MBps": round(cluster / 1e6 / wall, 1)}
+bare, project, br = t("bare"), t("project"), t("pgbackrest")
+text = open(f"{out}/project.json").read()  # log lines, then the harness's JSON
+taken = json.loads(text[text.index("\n{") + 1:] if not text.startswith("{") else text)
+project["inside_call_s"] = taken["seconds"]
+project["bytes_stored"] = int(project_bytes)
+project["moto_cpu_s"] = round(int(moto_ticks) / int(ticks), 2)
+br["bytes_stored"] = int(br_bytes)
+print(json.dumps({
+    "benchmark": "base-backup", "lots": int(lots), "cluster_bytes": cluster, "part_mib": int(part),
+    "bare_pg_basebackup": bare, "project": project, "pgbackrest_full": br,
+    "taken": taken["taken"],
+    "ratios": {"project_vs_bare": round(project["wall_s"] / bare["wall_s"], 3),
+               "project_vs_pgbackrest": round(project["wall_s"] / br["wall_s"], 3),
+               "project_inside_call_vs_pgbackrest": round(project["inside_call_s"] / br["wall_s"], 3)},
+    "goal_project_le_1.25x_pgbackrest": project["wall_s"] / br["wall_s"] <= 1.25,
+    "loadavg_before": dict(l.split("=", 1) for l in loads), "uptime_at_end": uptime.strip(),
+    "jfr_top": json.loads(profile),
+}))
+PY
