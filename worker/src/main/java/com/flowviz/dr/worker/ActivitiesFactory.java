@@ -29,6 +29,7 @@ import com.flowviz.dr.activities.notify.NotificationChannel;
 import com.flowviz.dr.activities.notify.NotifyActivitiesImpl;
 import com.flowviz.dr.activities.notify.SnsChannel;
 import com.flowviz.dr.activities.notify.WebhookChannel;
+import com.flowviz.dr.activities.physical.BaseBackupCompression;
 import com.flowviz.dr.activities.physical.basebackup.BaseBackupActivitiesImpl;
 import com.flowviz.dr.activities.physical.exposure.ArchiveContentsReader;
 import com.flowviz.dr.activities.physical.exposure.WalExposureActivitiesImpl;
@@ -62,6 +63,7 @@ import com.flowviz.dr.activities.workhost.WorkDirectory;
 import com.flowviz.dr.activities.workhost.WorkHostActivitiesImpl;
 import com.flowviz.dr.worker.config.ApplicationSettings;
 import com.flowviz.dr.worker.config.AuditSettings;
+import com.flowviz.dr.worker.config.BaseBackupSettings;
 import com.flowviz.dr.worker.config.FailoverSettings;
 import com.flowviz.dr.worker.config.GpgSettings;
 import com.flowviz.dr.worker.config.IncidentSettings;
@@ -613,7 +615,8 @@ public class ActivitiesFactory {
       PgBinaries binaries,
       BackupStore unsigned,
       GpgSettings gpg,
-      SecretStore secrets) {
+      SecretStore secrets,
+      BaseBackupSettings baseBackups) {
     return new BaseBackupActivitiesImpl(
         servers,
         binaries,
@@ -621,7 +624,8 @@ public class ActivitiesFactory {
         recipientKeys(gpg),
         // Retention decides on the manifests' word: only flowviz-dr's signed ones count.
         new ArchiveRetention(unsigned, trustedSigners(gpg, () -> secrets)),
-        BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT);
+        BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT,
+        BaseBackupCompression.named(baseBackups.compression()));
   }
 
   /** The RPO exposure of WAL archiving, for the freshness monitor and the worker's metrics. */

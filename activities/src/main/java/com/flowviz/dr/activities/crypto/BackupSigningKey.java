@@ -169,9 +169,10 @@ public final class BackupSigningKey {
     PGPSignatureGenerator generator =
         new PGPSignatureGenerator(
             new JcaPGPContentSignerBuilder(publicKey.getAlgorithm(), HashAlgorithmTags.SHA256)
-                .setProvider(OpenPgpKeys.BC)
-                // The hash over every byte signed from the JDK (SHA-NI intrinsics): Bouncy
-                // Castle's Java SHA-256 was two thirds of a base backup's JVM profile.
+                .setProvider(OpenPgpKeys.signatureProvider(publicKey.getAlgorithm()))
+                // Both hashes over every byte signed (the Signature's and the digest that gives
+                // the packet its hash prefix) from the JDK: Bouncy Castle's Java SHA-256 was two
+                // thirds of a base backup's JVM profile.
                 .setDigestProvider("SUN"),
             publicKey);
     generator.init(PGPSignature.BINARY_DOCUMENT, privateKey);

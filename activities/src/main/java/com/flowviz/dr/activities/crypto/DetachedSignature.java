@@ -88,7 +88,7 @@ public final class DetachedSignature {
                 + " is not a document signature");
       }
       try {
-        candidate.init(new JcaPGPContentVerifierBuilderProvider().setProvider(OpenPgpKeys.BC), key);
+        candidate.init(verifiers(key.getAlgorithm()), key);
       } catch (PGPException e) {
         throw new Invalid("the signature cannot be checked: " + e.getMessage());
       }
@@ -133,6 +133,18 @@ public final class DetachedSignature {
         unknown == null
             ? "the signature file holds no signature"
             : "it is signed by key " + unknown + ", which is not among the trusted signer keys");
+  }
+
+  /**
+   * An RSA signature is checked by the JDK's providers, found in their registered order (the JDK's
+   * come before Bouncy Castle's): the verifier's Signature hashes every byte of the object, and the
+   * JDK's SHA-256 uses the CPU's SHA extensions. Others stay with Bouncy Castle.
+   */
+  private static JcaPGPContentVerifierBuilderProvider verifiers(int publicKeyAlgorithm) {
+    JcaPGPContentVerifierBuilderProvider verifiers = new JcaPGPContentVerifierBuilderProvider();
+    return OpenPgpKeys.signatureProvider(publicKeyAlgorithm).equals(OpenPgpKeys.BC)
+        ? verifiers.setProvider(OpenPgpKeys.BC)
+        : verifiers;
   }
 
   private static PGPSignatureList read(byte[] signature) throws Invalid {

@@ -3,10 +3,18 @@ package com.flowviz.dr.activities.storage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -33,9 +41,21 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 public final class S3BackupStore implements BackupStore {
 
   /**
-   * 16 MiB parts: at most one part is in memory, and S3's 10,000-part limit allows 160 GiB objects.
+   * 16 MiB parts: an upload holds at most three in memory (one filling, two in flight), and S3's
+   * 10,000-part limit allows 160 GiB objects.
    */
   public static final int DEFAULT_PART_SIZE = 16 * 1024 * 1024;
+
+  /** Parts sent at once by one upload; with the one being filled, the parts it keeps in memory. */
+  static final int PARTS_IN_FLIGHT = 2;
+
+  /** Daemon threads: a stuck part never keeps a one-shot command's JVM alive. */
+  private static final ThreadFactory PART_SENDERS =
+      runnable -> {
+        Thread thread = new Thread(runnable, "s3-part-sender");
+        thread.setDaemon(true);
+        return thread;
+      };
 
   private final S3Client s3;
   private final int partSize;
@@ -338,18 +358,28 @@ public final class S3BackupStore implements BackupStore {
   }
 
   /**
-   * Buffers one part at a time and sends it when full; an object smaller than one part is sent with
-   * a single PUT instead.
+   * Buffers the object part by part and sends each full part in the background, at most {@link
+   * #PARTS_IN_FLIGHT} at a time, so that what produces the bytes (compression, encryption) goes on
+   * while a part crosses the network: sent one after the other, the producer stood idle for every
+   * part's round trip. Memory is bounded: the part being filled and the ones in flight, whatever
+   * the object's size. An object smaller than one part is sent with a single PUT instead.
    */
   private final class MultipartUpload extends StreamingUpload {
     private final String bucket;
     private final String key;
     private final String storageClass;
-    private final byte[] buffer = new byte[partSize];
+    private final Deque<Sent> inFlight = new ArrayDeque<>();
+    private final Deque<byte[]> spare = new ArrayDeque<>();
     private final List<CompletedPart> parts = new ArrayList<>();
+    private byte[] buffer = new byte[partSize];
+    private ExecutorService senders;
     private int filled;
+    private int partsStarted;
     private String uploadId;
     private boolean finished;
+
+    /** A part on its way, with the buffer it is sent from (reused once the part is stored). */
+    private record Sent(Future<CompletedPart> part, byte[] buffer) {}
 
     MultipartUpload(String bucket, String key, String storageClass) {
       this.bucket = bucket;
@@ -388,33 +418,61 @@ public final class S3BackupStore implements BackupStore {
                           .contentType("application/pgp-encrypted")
                           .build())
                   .uploadId();
+          senders = Executors.newFixedThreadPool(PARTS_IN_FLIGHT, PART_SENDERS);
         }
-        int partNumber = parts.size() + 1;
-        String etag =
-            s3.uploadPart(
-                    UploadPartRequest.builder()
-                        .bucket(bucket)
-                        .key(key)
-                        .uploadId(uploadId)
-                        .partNumber(partNumber)
-                        .build(),
-                    partBody())
-                .eTag();
-        parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
-        filled = 0;
       } catch (S3Exception e) {
         throw translate(e, bucket, key);
       }
+      while (inFlight.size() >= PARTS_IN_FLIGHT) {
+        collect(inFlight.removeFirst());
+      }
+      int partNumber = ++partsStarted;
+      byte[] sending = buffer;
+      int length = filled;
+      String id = uploadId;
+      Future<CompletedPart> part =
+          senders.submit(
+              () -> {
+                String etag =
+                    s3.uploadPart(
+                            UploadPartRequest.builder()
+                                .bucket(bucket)
+                                .key(key)
+                                .uploadId(id)
+                                .partNumber(partNumber)
+                                .build(),
+                            body(sending, length))
+                        .eTag();
+                return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
+              });
+      inFlight.addLast(new Sent(part, sending));
+      buffer = spare.isEmpty() ? new byte[partSize] : spare.removeFirst();
+      filled = 0;
     }
 
-    /**
-     * The part straight from the buffer, no copy: a worker's heap holds one part, whatever the
-     * backup's size.
-     */
-    private RequestBody partBody() {
-      int length = filled;
+    /** Waits for a part to be stored; its failure is the upload's. */
+    private void collect(Sent sent) throws IOException {
+      try {
+        parts.add(sent.part().get());
+        spare.addLast(sent.buffer());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while a part of " + key + " was sent");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof S3Exception s3e) {
+          throw translate(s3e, bucket, key);
+        }
+        if (e.getCause() instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        throw new IOException("a part of " + key + " could not be sent", e.getCause());
+      }
+    }
+
+    /** The part straight from its buffer, no copy; the SDK may read it again to retry. */
+    private static RequestBody body(byte[] part, int length) {
       return RequestBody.fromContentProvider(
-          () -> new ByteArrayInputStream(buffer, 0, length), length, "application/pgp-encrypted");
+          () -> new ByteArrayInputStream(part, 0, length), length, "application/pgp-encrypted");
     }
 
     @Override
@@ -430,12 +488,16 @@ public final class S3BackupStore implements BackupStore {
                           .storageClass(StorageClass.fromValue(storageClass))
                           .contentType("application/pgp-encrypted")
                           .build(),
-                      partBody())
+                      body(buffer, filled))
                   .eTag();
         } else {
           if (filled > 0) {
             sendPart();
           }
+          while (!inFlight.isEmpty()) {
+            collect(inFlight.removeFirst());
+          }
+          stopSenders();
           etag =
               s3.completeMultipartUpload(
                       CompleteMultipartUploadRequest.builder()
@@ -460,6 +522,20 @@ public final class S3BackupStore implements BackupStore {
         return;
       }
       finished = true;
+      // Parts still being sent would be stored after the abort, and stay as an incomplete upload:
+      // let them end first (each is bounded by the client's timeouts).
+      for (Sent sent : inFlight) {
+        try {
+          sent.part().get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        } catch (ExecutionException ignored) {
+          // the upload is being discarded anyway
+        }
+      }
+      inFlight.clear();
+      stopSenders();
       try {
         s3.abortMultipartUpload(
             AbortMultipartUploadRequest.builder()
@@ -469,6 +545,12 @@ public final class S3BackupStore implements BackupStore {
                 .build());
       } catch (RuntimeException ignored) {
         // a lifecycle rule for incomplete multipart uploads collects what this could not
+      }
+    }
+
+    private void stopSenders() {
+      if (senders != null) {
+        senders.shutdownNow();
       }
     }
   }

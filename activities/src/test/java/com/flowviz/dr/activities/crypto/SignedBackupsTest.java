@@ -53,6 +53,7 @@ class SignedBackupsTest {
   private static final String SIGNING = "backup-signing@flowviz.com";
   private static final String RETIRED = "backup-signing-2024@flowviz.com";
   private static final String STRANGER = "intruder@example.com";
+  private static final String RSA_SIGNING = "backup-signing-rsa@flowviz.com";
   private static final String PASSPHRASE = "signing passphrase";
   private static final String KEY = "daily/flowviz_daily_20261130_020000.dump.gpg";
   private static GpgHome gpg;
@@ -71,6 +72,7 @@ class SignedBackupsTest {
     gpg.generateKey(SIGNING, GpgHome.KeyType.CURVE25519, PASSPHRASE);
     gpg.generateKeyAt(RETIRED, "20240101T000000");
     gpg.generateKey(STRANGER, GpgHome.KeyType.RSA, null);
+    gpg.generateKey(RSA_SIGNING, GpgHome.KeyType.RSA, PASSPHRASE);
   }
 
   @AfterAll
@@ -96,10 +98,14 @@ class SignedBackupsTest {
   }
 
   private SigningBackupStore signingStore() {
+    return signingStore(SIGNING);
+  }
+
+  private SigningBackupStore signingStore(String signer) {
     var secrets = new SecretsManagerSecretStore(secretsManager);
     secrets.write(
         secretPrefix + "signing-key",
-        new String(gpg.exportSecretKey(SIGNING, PASSPHRASE, true), StandardCharsets.US_ASCII));
+        new String(gpg.exportSecretKey(signer, PASSPHRASE, true), StandardCharsets.US_ASCII));
     secrets.write(secretPrefix + "signing-key-passphrase", PASSPHRASE);
     return new SigningBackupStore(
         new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE),
@@ -244,6 +250,44 @@ class SignedBackupsTest {
     assertTrue(
         forged.getOriginalMessage().contains("failed its signature check"),
         forged.getOriginalMessage());
+  }
+
+  /**
+   * An RSA key (gpg 2.2's default) signs through the JDK's provider (the hash over every byte is
+   * the JDK's, not Bouncy Castle's Java one): gpg, the restore's verification and its refusal of a
+   * changed object must all agree with that signature.
+   */
+  @Test
+  void anRsaSigningKeySignsThroughTheJdkSoGpgAndTheRestoreVerifyIt() throws Exception {
+    SigningBackupStore store = signingStore(RSA_SIGNING);
+    try (StreamingUpload upload = store.upload(bucket, KEY, "STANDARD")) {
+      upload.write(ciphertext());
+      upload.complete();
+    }
+    Path file = dir.resolve("rsa-object");
+    Path signature = dir.resolve("rsa-object.sig");
+    Files.write(file, s3.getObjectAsBytes(b -> b.bucket(bucket).key(KEY)).asByteArray());
+    Files.write(
+        signature, s3.getObjectAsBytes(b -> b.bucket(bucket).key(KEY + ".sig")).asByteArray());
+    String status = gpg.verify(signature, file);
+    assertTrue(
+        status.contains("[GNUPG:] GOODSIG") && status.contains(RSA_SIGNING),
+        "gpg --verify: " + status);
+
+    var restores =
+        restoringWith(
+            List.of(signer("signing-rsa", RSA_SIGNING, "2020-01-01T00:00:00Z", null, null)));
+    SignatureCheck check = restores.verifyBackupSignature(downloaded(), backup(), true);
+    assertTrue(check.verified());
+    assertEquals("signing-rsa", check.signerName());
+
+    // One byte changed in the middle of the object: the JDK's verifier refuses it.
+    byte[] changed = Files.readAllBytes(file);
+    changed[changed.length / 2] ^= 1;
+    s3.putObject(b -> b.bucket(bucket).key(KEY), RequestBody.fromBytes(changed));
+    ApplicationFailure refused =
+        refusal(() -> restores.verifyBackupSignature(downloaded(), backup(), true));
+    assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, refused.getType());
   }
 
   @Test

@@ -31,7 +31,9 @@ class S3BackupStoreTest {
   @Test
   void uploadsInPartsWithoutHoldingTheObjectAndReadsItBack() throws Exception {
     String bucket = TestMoto.newBucket(s3, "upload");
-    byte[] content = random(2 * PART + 1234);
+    // More parts than are sent at once: they are sent in the background and must still be
+    // assembled in order.
+    byte[] content = random(4 * PART + 1234);
     try (StreamingUpload upload = store.upload(bucket, "daily/x.dump.gpg", "STANDARD_IA")) {
       for (int i = 0; i < content.length; i += 100_000) {
         upload.write(content, i, Math.min(100_000, content.length - i));
@@ -41,7 +43,7 @@ class S3BackupStoreTest {
     StoredObject head = store.head(bucket, "daily/x.dump.gpg").orElseThrow();
     assertEquals(content.length, head.size());
     assertEquals("STANDARD_IA", head.storageClass());
-    assertTrue(head.etag().endsWith("-3"), "three parts: " + head.etag());
+    assertTrue(head.etag().endsWith("-5"), "five parts: " + head.etag());
     try (InputStream in = store.read(bucket, "daily/x.dump.gpg", 0, head.etag())) {
       assertArrayEquals(content, in.readAllBytes());
     }
@@ -80,6 +82,31 @@ class S3BackupStoreTest {
     assertTrue(
         s3.listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty(),
         "the multipart upload was aborted");
+  }
+
+  @Test
+  void aPartThatFailsInTheBackgroundFailsTheUploadAndLeavesNoObject() throws Exception {
+    String bucket = TestMoto.newBucket(s3, "partfail");
+    String key = "base/failing.tar.gpg";
+    StreamingUpload upload = store.upload(bucket, key, "STANDARD");
+    upload.write(random(PART + 10));
+    // The upload disappears behind the store's back (a lifecycle rule, another operator): the
+    // parts still to come are refused by S3, on the sending threads.
+    for (var pending : s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()) {
+      s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(pending.uploadId()));
+    }
+    java.io.IOException failed =
+        assertThrows(
+            java.io.IOException.class,
+            () -> {
+              for (int i = 0; i < 4; i++) {
+                upload.write(random(PART));
+              }
+              upload.complete();
+            });
+    upload.close();
+    assertTrue(failed.getMessage() != null && !failed.getMessage().isBlank(), failed.toString());
+    assertFalse(store.head(bucket, key).isPresent(), "no object from a failed upload");
   }
 
   @Test

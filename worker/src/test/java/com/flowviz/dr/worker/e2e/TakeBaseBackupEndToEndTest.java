@@ -141,13 +141,20 @@ class TakeBaseBackupEndToEndTest {
               BaseBackupManifest.class),
           "the result reports the manifest in the bucket");
 
-      // By hand, as an operator without flowviz-dr would: gpg --decrypt | tar -x, the archived WAL
+      // By hand, as an operator without flowviz-dr would: gpg --decrypt | zstd -d | tar -x, the
+      // archived WAL
       // as restore_command, start. The restored cluster holds the rows the source held.
       Path restoredHome = Files.createDirectories(dir.resolve("restored"));
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
       Path data = Files.createDirectories(restoredHome.resolve("data"));
       Path tar = restoredHome.resolve("base.tar");
-      stack.gpg.decrypt(downloaded.resolve(PhysicalArchiveLayout.DATA_FILE), tar, stack.passphrase);
+      Path compressed = restoredHome.resolve("base.tar.zst");
+      stack.gpg.decrypt(
+          downloaded.resolve(PhysicalArchiveLayout.DATA_FILE), compressed, stack.passphrase);
+      run(
+          List.of(
+              RequiredTools.find("zstd"), "-d", "-q", compressed.toString(), "-o", tar.toString()));
+      Files.delete(compressed);
       run(List.of(RequiredTools.find("tar"), "-xf", tar.toString(), "-C", data.toString()));
       assertTrue(Files.isRegularFile(data.resolve("backup_label")), "backup_label in the tar");
       assertTrue(

@@ -18,6 +18,8 @@ import java.time.Instant;
  * @param tarBytes the plaintext tar stream's length; {@code tarSha256} its SHA-256
  * @param encryptedBytes the stored object's length; {@code sha256} its SHA-256 (hex)
  * @param pgManifestSha256 SHA-256 of the {@code backup_manifest} object
+ * @param compression how the tar is compressed ({@link BaseBackupCompression#manifestName()});
+ *     absent from manifests written before the field, which are {@code openpgp-zlib}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @RecordBuilder
@@ -39,7 +41,8 @@ public record BaseBackupManifest(
     long encryptedBytes,
     String sha256,
     String pgManifestSha256,
-    String recipientKeyFingerprint) {
+    String recipientKeyFingerprint,
+    String compression) {
   public static BaseBackupManifestBuilder builder() {
     return BaseBackupManifestBuilder.builder();
   }

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * its own timeline 1, and its segment names must never land on the old cluster's objects.
  *
  * <pre>
- * base/&lt;system id&gt;/&lt;backup id&gt;/base.tar.gpg            pg_basebackup -Ft, encrypted (+ .sig)
+ * base/&lt;system id&gt;/&lt;backup id&gt;/base.tar.zst.gpg        pg_basebackup -Ft, zstd, encrypted (+ .sig)
+ *                                        (base.tar.gpg: zlib inside OpenPGP, {@link BaseBackupCompression})
  * base/&lt;system id&gt;/&lt;backup id&gt;/backup_manifest         PostgreSQL's manifest (+ .sig)
  * base/&lt;system id&gt;/&lt;backup id&gt;/flowviz-manifest.json   written last: the backup is complete (+ .sig)
  * wal/&lt;system id&gt;/&lt;timeline&gt;/&lt;WAL file name&gt;.gpg     segments, .partial, .history and .backup files
@@ -23,7 +24,10 @@ public final class PhysicalArchiveLayout {
 
   public static final String BASE_PREFIX = "base/";
   public static final String WAL_PREFIX = "wal/";
-  public static final String DATA_FILE = "base.tar.gpg";
+
+  /** The data file of a base backup taken with the default compression. */
+  public static final String DATA_FILE = BaseBackupCompression.ZSTD.dataFile();
+
   public static final String PG_MANIFEST_FILE = "backup_manifest";
   public static final String FLOWVIZ_MANIFEST_FILE = "flowviz-manifest.json";
   public static final String WAL_SUFFIX = ".gpg";

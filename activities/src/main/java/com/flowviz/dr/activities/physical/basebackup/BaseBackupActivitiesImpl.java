@@ -11,6 +11,7 @@ import com.flowviz.dr.activities.physical.ArchiveExpirySpec;
 import com.flowviz.dr.activities.physical.ArchivingCheck;
 import com.flowviz.dr.activities.physical.ArchivingCluster;
 import com.flowviz.dr.activities.physical.BaseBackupActivities;
+import com.flowviz.dr.activities.physical.BaseBackupCompression;
 import com.flowviz.dr.activities.physical.BaseBackupManifest;
 import com.flowviz.dr.activities.physical.BaseBackupSpec;
 import com.flowviz.dr.activities.physical.BaseBackupTaken;
@@ -60,10 +61,9 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
   private final RecipientKeys recipients;
   private final ArchiveRetention retention;
   private final Duration archiveWaitLimit;
+  private final BaseBackupCompression compression;
 
-  /**
-   * @param store the signing store: everything a base backup writes gets its {@code .sig}
-   */
+  /** With the default compression, {@link BaseBackupCompression#ZSTD}. */
   public BaseBackupActivitiesImpl(
       PgServers servers,
       PgBinaries binaries,
@@ -71,12 +71,35 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       RecipientKeys recipients,
       ArchiveRetention retention,
       Duration archiveWaitLimit) {
+    this(
+        servers,
+        binaries,
+        store,
+        recipients,
+        retention,
+        archiveWaitLimit,
+        BaseBackupCompression.ZSTD);
+  }
+
+  /**
+   * @param store the signing store: everything a base backup writes gets its {@code .sig}
+   * @param compression how new base backups compress their tar (each manifest says which)
+   */
+  public BaseBackupActivitiesImpl(
+      PgServers servers,
+      PgBinaries binaries,
+      BackupStore store,
+      RecipientKeys recipients,
+      ArchiveRetention retention,
+      Duration archiveWaitLimit,
+      BaseBackupCompression compression) {
     this.servers = servers;
     this.binaries = binaries;
     this.store = store;
     this.recipients = recipients;
     this.retention = retention;
     this.archiveWaitLimit = archiveWaitLimit;
+    this.compression = compression;
   }
 
   @Override
@@ -161,13 +184,13 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       Instant attemptStart = Instant.now();
       String backupId = unusedBackupId(spec, attemptStart);
       String prefix = PhysicalArchiveLayout.backupPrefix(spec.systemIdentifier(), backupId);
-      String dataKey = prefix + PhysicalArchiveLayout.DATA_FILE;
+      String dataKey = prefix + compression.dataFile();
       log.info("Base backup {} of {} into {}/{}", backupId, server, spec.bucket(), prefix);
 
       BaseBackupStream.Streamed streamed;
       try (StreamingUpload upload = store.upload(spec.bucket(), dataKey, spec.storageClass())) {
         streamed =
-            new BaseBackupStream(pg, pgBasebackup, server, archiveWaitLimit)
+            new BaseBackupStream(pg, pgBasebackup, server, archiveWaitLimit, compression)
                 .into(upload, backupId, spec.systemIdentifier(), keys, Date.from(attemptStart));
       }
       PgBackupManifest pgManifest = PgBackupManifest.parse(streamed.pgManifest());
@@ -198,6 +221,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
               .sha256(streamed.sha256())
               .pgManifestSha256(DigestingOutputStream.sha256Hex(streamed.pgManifest()))
               .recipientKeyFingerprint(OpenPgpKeys.fingerprint(keys.get(0)))
+              .compression(compression.manifestName())
               .build();
       // Last: its presence is what makes the backup complete.
       String manifestKey = prefix + PhysicalArchiveLayout.FLOWVIZ_MANIFEST_FILE;

@@ -2,12 +2,15 @@ package com.flowviz.dr.activities.physical.basebackup;
 
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.common.PipelinedOutputStream;
 import com.flowviz.dr.activities.crypto.OpenPgpEncryptor;
+import com.flowviz.dr.activities.physical.BaseBackupCompression;
 import com.flowviz.dr.activities.postgres.PgClient;
 import com.flowviz.dr.activities.process.ChildProcess;
 import com.flowviz.dr.activities.process.ProcessFailedException;
 import com.flowviz.dr.activities.storage.StreamingUpload;
 import com.flowviz.dr.workflows.FailureTypes;
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,11 +32,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code pg_basebackup -D - -Ft -X none} streamed into an upload: every byte of the tar goes
- * through SHA-256 and OpenPGP encryption into the upload as it arrives, never to disk, while a
- * {@link TarMemberScanner} keeps {@code backup_label}, {@code backup_manifest} (the tar's last
- * member) and {@code global/pg_control}. The upload is completed only when pg_basebackup succeeded,
- * the tar ended properly with the manifest last, and its pg_control names the cluster expected; on
- * every other way out it is discarded.
+ * through SHA-256, compression and OpenPGP encryption into the upload as it arrives, never to disk,
+ * while a {@link TarMemberScanner} keeps {@code backup_label}, {@code backup_manifest} (the tar's
+ * last member) and {@code global/pg_control}. The upload is completed only when pg_basebackup
+ * succeeded, the tar ended properly with the manifest last, and its pg_control names the cluster
+ * expected; on every other way out it is discarded.
  */
 final class BaseBackupStream {
 
@@ -43,6 +46,16 @@ final class BaseBackupStream {
 
   private static final Logger log = LoggerFactory.getLogger(BaseBackupStream.class);
   private static final int BUFFER = 1 << 16;
+
+  /**
+   * zstd level 1, measured on a 1.66 GB FlowViz cluster: 480 MB in 11.3 CPU s; zlib level 1 (the
+   * fastest OpenPGP offers): 545 MB in 34 CPU s; level 3: 441 MB in 17 CPU s.
+   */
+  private static final int ZSTD_LEVEL = 1;
+
+  /** Compressed chunks (up to 64 KiB each) waiting for the encrypting thread. */
+  private static final int HAND_OFF_DEPTH = 32;
+
   private static final int MAX_CAPTURE = 256 * 1024 * 1024;
   private static final Duration EXIT_TIMEOUT = Duration.ofMinutes(5);
 
@@ -64,13 +77,20 @@ final class BaseBackupStream {
   private final String pgBasebackup;
   private final String server;
   private final Duration archiveWaitLimit;
+  private final BaseBackupCompression compression;
   private volatile long archiveWaitSeconds;
 
-  BaseBackupStream(PgClient pg, String pgBasebackup, String server, Duration archiveWaitLimit) {
+  BaseBackupStream(
+      PgClient pg,
+      String pgBasebackup,
+      String server,
+      Duration archiveWaitLimit,
+      BaseBackupCompression compression) {
     this.pg = pg;
     this.pgBasebackup = pgBasebackup;
     this.server = server;
     this.archiveWaitLimit = archiveWaitLimit;
+    this.compression = compression;
   }
 
   Streamed into(
@@ -105,17 +125,27 @@ final class BaseBackupStream {
             line -> watchStderr(line, running),
             false)) {
       running[0] = child;
+      // Compressed, unlike a dump: a base backup's tar is raw data files, pages with free space
+      // and all. Three stages on their own threads, so that a worker's cores share the work: this
+      // one reads the tar, scans and hashes it; zstd compresses on its own threads; the OpenPGP
+      // encryption, the object's hashes and the upload's parts run behind the hand-off.
       try (OutputStream encrypting =
-              // Compressed, unlike a dump: a base backup's tar is raw data files, pages with free
-              // space and all (pgbench data: 235 MB stored as 16.8 MB at zlib level 1).
-              OpenPgpEncryptor.encryptTo(ciphertext, keys, "base.tar", startedAt, true);
+              OpenPgpEncryptor.encryptTo(
+                  ciphertext,
+                  keys,
+                  compression == BaseBackupCompression.ZSTD ? "base.tar.zst" : "base.tar",
+                  startedAt,
+                  compression == BaseBackupCompression.OPENPGP_ZLIB);
+          PipelinedOutputStream handOff =
+              new PipelinedOutputStream(encrypting, HAND_OFF_DEPTH, "base-backup-encrypt");
+          OutputStream compressed = compressing(handOff);
           InputStream in = child.stdout()) {
         byte[] buffer = new byte[BUFFER];
         int n;
         while ((n = in.read(buffer)) > 0) {
           tar.write(buffer, 0, n);
           plaintext.update(buffer, 0, n);
-          encrypting.write(buffer, 0, n);
+          compressed.write(buffer, 0, n);
           tarBytes += n;
           Heartbeats.beat(tarBytes);
         }
@@ -165,6 +195,18 @@ final class BaseBackupStream {
         running[0].close();
       }
     }
+  }
+
+  /**
+   * zstd at level 1 with a frame checksum ({@code zstd -d} checks it), on up to four of the
+   * library's threads; or nothing here, when OpenPGP's own zlib packet compresses.
+   */
+  private OutputStream compressing(OutputStream out) throws IOException {
+    if (compression == BaseBackupCompression.OPENPGP_ZLIB) {
+      return out;
+    }
+    int workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    return new ZstdOutputStreamNoFinalizer(out, ZSTD_LEVEL).setChecksum(true).setWorkers(workers);
   }
 
   private RuntimeException failure(ProcessFailedException e) {

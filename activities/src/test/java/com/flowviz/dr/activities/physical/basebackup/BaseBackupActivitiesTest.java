@@ -16,6 +16,7 @@ import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.physical.ArchivingCheck;
 import com.flowviz.dr.activities.physical.ArchivingCluster;
 import com.flowviz.dr.activities.physical.BaseBackupActivities;
+import com.flowviz.dr.activities.physical.BaseBackupCompression;
 import com.flowviz.dr.activities.physical.BaseBackupManifest;
 import com.flowviz.dr.activities.physical.BaseBackupSpec;
 import com.flowviz.dr.activities.physical.BaseBackupTaken;
@@ -31,6 +32,7 @@ import com.flowviz.dr.activities.secrets.LocalSecretStore;
 import com.flowviz.dr.activities.storage.BackupStore;
 import com.flowviz.dr.activities.storage.S3BackupStore;
 import com.flowviz.dr.activities.testing.GpgHome;
+import com.flowviz.dr.activities.testing.RequiredTools;
 import com.flowviz.dr.activities.testing.TestActivities;
 import com.flowviz.dr.activities.testing.TestMoto;
 import io.temporal.failure.ActivityFailure;
@@ -141,6 +143,10 @@ class BaseBackupActivitiesTest {
 
   /** Activities in an environment of their own (a worker, as a retry may find another one). */
   private BaseBackupActivities activities(BackupStore unsigned) {
+    return activities(unsigned, BaseBackupCompression.ZSTD);
+  }
+
+  private BaseBackupActivities activities(BackupStore unsigned, BaseBackupCompression compression) {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     environments.add(env);
     BackupStore signing =
@@ -157,7 +163,8 @@ class BaseBackupActivitiesTest {
             signing,
             new RecipientKeys(publicKey),
             new ArchiveRetention(unsigned, TrustedSigners.none()),
-            BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT));
+            BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT,
+            compression));
     return TestActivities.stub(env, BaseBackupActivities.class);
   }
 
@@ -227,7 +234,10 @@ class BaseBackupActivitiesTest {
               restore.resolve(name));
       assertTrue(verified.contains("[GNUPG:] GOODSIG"), name + ": " + verified);
     }
-    ByHand.decryptAndUntar(gpg.home(), passphraseFile, restore.resolve("base.tar.gpg"), data);
+    assertTrue(taken.dataKey().endsWith("/base.tar.zst.gpg"), taken.dataKey());
+    assertEquals("zstd", taken.manifest().compression());
+    String dataFile = taken.dataKey().substring(taken.dataKey().lastIndexOf('/') + 1);
+    ByHand.decryptAndUntar(gpg.home(), passphraseFile, restore.resolve(dataFile), data);
     String verification = ByHand.pgVerifybackup(restore.resolve("backup_manifest"), data);
     assertTrue(verification.contains("backup successfully verified"), verification);
 
@@ -267,6 +277,33 @@ class BaseBackupActivitiesTest {
   }
 
   /**
+   * flowviz.base-backup.compression = openpgp-zlib: the issue's literal by-hand restore, {@code gpg
+   * -d | tar -x}, with OpenPGP's own compression inside the encryption (slower to take: zlib costs
+   * about three times zstd's CPU). The manifest says which, so a restore knows.
+   */
+  @Test
+  void withOpenPgpZlibCompressionTheBackupRestoresWithAPlainGpgDecryptAndTar() throws Exception {
+    BaseBackupTaken taken =
+        activities(new S3BackupStore(s3, PART), BaseBackupCompression.OPENPGP_ZLIB)
+            .takeBaseBackup(spec(systemIdentifier()));
+    assertTrue(taken.dataKey().endsWith("/base.tar.gpg"), taken.dataKey());
+    assertEquals("openpgp-zlib", taken.manifest().compression());
+    assertEquals(
+        taken.manifest(),
+        Json.read(
+            s3.getObjectAsBytes(b -> b.bucket(bucket).key(taken.manifestKey())).asByteArray(),
+            BaseBackupManifest.class));
+
+    Path restore = newRestoreDirectory("restore-zlib");
+    Path data = Files.createDirectory(restore.resolve("data"));
+    ByHand.awsS3Copy(bucket, taken.dataKey(), restore.resolve("base.tar.gpg"));
+    ByHand.awsS3Copy(bucket, taken.pgManifestKey(), restore.resolve("backup_manifest"));
+    ByHand.decryptAndUntar(gpg.home(), passphraseFile, restore.resolve("base.tar.gpg"), data);
+    String verification = ByHand.pgVerifybackup(restore.resolve("backup_manifest"), data);
+    assertTrue(verification.contains("backup successfully verified"), verification);
+  }
+
+  /**
    * Deliver 1's manifest, checked against what PostgreSQL itself says: pg_controldata and
    * backup_label of the restored copy, and the backup history file the server archived at the
    * backup's stop.
@@ -297,7 +334,15 @@ class BaseBackupActivitiesTest {
 
     Path restore = newRestoreDirectory("restore-manifest");
     Path tar = restore.resolve("base.tar");
-    gpg.decrypt(Files.write(restore.resolve("base.tar.gpg"), object), tar, BACKUP_PASSPHRASE);
+    Path compressed = restore.resolve("base.tar.zst");
+    gpg.decrypt(
+        Files.write(restore.resolve("base.tar.zst.gpg"), object), compressed, BACKUP_PASSPHRASE);
+    ChildProcess.run(
+        List.of(
+            RequiredTools.find("zstd"), "-d", "-q", compressed.toString(), "-o", tar.toString()),
+        Map.of(),
+        Duration.ofMinutes(2),
+        null);
     assertEquals(Files.size(tar), manifest.tarBytes());
     assertEquals(DigestingOutputStream.sha256Hex(Files.readAllBytes(tar)), manifest.tarSha256());
     Path data = Files.createDirectory(restore.resolve("data"));

@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * What an operator types to restore a base backup without flowviz-dr: {@code aws s3 cp}, {@code gpg
- * --verify}, {@code gpg --decrypt | tar -x}, {@code pg_verifybackup}, {@code pg_controldata},
- * {@code pg_ctl}. Each is the real program; passphrases come from files, never arguments.
+ * --verify}, {@code gpg --decrypt | zstd -d | tar -x}, {@code pg_verifybackup}, {@code
+ * pg_controldata}, {@code pg_ctl}. Each is the real program; passphrases come from files, never
+ * arguments.
  */
 final class ByHand {
 
@@ -44,14 +45,30 @@ final class ByHand {
     return file;
   }
 
-  /** {@code gpg --batch --decrypt <file> | tar -x -C <dir>}, the passphrase from a file. */
+  /**
+   * {@code gpg --batch --decrypt <file> | zstd -d | tar -x -C <dir>} for {@code base.tar.zst.gpg},
+   * {@code gpg --batch --decrypt <file> | tar -x -C <dir>} for {@code base.tar.gpg}: the object's
+   * name says which, as it tells an operator. The passphrase from a file.
+   */
   static void decryptAndUntar(Path gnupgHome, Path passphraseFile, Path encrypted, Path dir) {
+    String name = encrypted.getFileName().toString();
+    RequiredTools.find("zstd"); // a missing tool fails loudly, before the pipe hides it
+    String decompress;
+    if (name.endsWith(".tar.zst.gpg")) {
+      decompress = " | zstd -d -q";
+    } else if (name.endsWith(".tar.gpg")) {
+      decompress = "";
+    } else {
+      throw new IllegalArgumentException("not a base backup's data file: " + name);
+    }
     run(
         List.of(
             "bash",
             "-c",
             "set -o pipefail; gpg --batch --pinentry-mode loopback --passphrase-file \"$1\""
-                + " --decrypt \"$2\" | tar -x -C \"$3\"",
+                + " --decrypt \"$2\""
+                + decompress
+                + " | tar -x -C \"$3\"",
             "by-hand",
             passphraseFile.toString(),
             encrypted.toString(),
