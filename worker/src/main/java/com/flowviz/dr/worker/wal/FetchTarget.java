@@ -12,13 +12,14 @@ import java.util.Set;
 
 /**
  * Where the resident archiver may write a fetched WAL file: {@code pg_wal/<leaf>} of the data
- * directory of a cluster in recovery that its own user owns, and nowhere else. PostgreSQL runs
- * restore_command in the data directory with {@code %p} = {@code pg_wal/RECOVERYXLOG} (segments),
- * {@code pg_wal/RECOVERYHISTORY} (timeline history) or, for some callers, {@code pg_wal/%f}; the
- * wrapper sends its working directory. A cluster asking for WAL is in recovery, so its data
- * directory holds {@code recovery.signal} or {@code standby.signal}: a request naming any other
- * directory (or a path with a symbolic link in it, or a target of another shape) is refused before
- * anything is read from the bucket.
+ * directory of a running PostgreSQL server that its own user owns, and nowhere else. PostgreSQL
+ * 15's startup process runs restore_command in the data directory with {@code %p} = {@code
+ * pg_wal/RECOVERYXLOG} (segments) or {@code pg_wal/RECOVERYHISTORY} (timeline history); {@code
+ * pg_wal/%f} is accepted too. The wrapper sends its working directory. So the directory must hold a
+ * {@code postmaster.pid} naming a live process: not {@code recovery.signal}, which PostgreSQL
+ * removes at the end of recovery before it fetches the parent timeline's history for the new one. A
+ * request naming any other directory (or a path with a symbolic link in it, or a target of another
+ * shape) is refused before anything is read from the bucket.
  */
 final class FetchTarget {
 
@@ -41,6 +42,11 @@ final class FetchTarget {
 
   Path dataDirectory() {
     return dataDirectory;
+  }
+
+  /** False where this process may not write (a read-only mount, systemd's ReadOnlyPaths). */
+  boolean writable() {
+    return Files.isWritable(file.getParent());
   }
 
   /**
@@ -67,9 +73,8 @@ final class FetchTarget {
           || !Files.isRegularFile(dir.resolve("PG_VERSION"), LinkOption.NOFOLLOW_LINKS)) {
         throw new Refused(directory + " is not a PostgreSQL data directory");
       }
-      if (!Files.exists(dir.resolve("recovery.signal"), LinkOption.NOFOLLOW_LINKS)
-          && !Files.exists(dir.resolve("standby.signal"), LinkOption.NOFOLLOW_LINKS)) {
-        throw new Refused(directory + " is not in recovery (no recovery.signal or standby.signal)");
+      if (!runningServer(dir)) {
+        throw new Refused(directory + " is not the data directory of a running server");
       }
       String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
       if (!owner.equals(System.getProperty("user.name"))) {
@@ -84,6 +89,19 @@ final class FetchTarget {
     } catch (IOException e) {
       throw new Refused(directory + " cannot be read: " + e.getMessage());
     }
+  }
+
+  /** Its postmaster.pid's first line is a live process (restore_command runs only in a server). */
+  private static boolean runningServer(Path dir) throws IOException {
+    Path pidFile = dir.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
+    if (!first.matches("[0-9]{1,10}")) {
+      return false;
+    }
+    return ProcessHandle.of(Long.parseLong(first)).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /**

@@ -41,10 +41,10 @@ import java.util.concurrent.Executors;
  * <p>It reads nothing but regular files named like WAL directly in its data directory's {@code
  * pg_wal}, and only when the request's path is PostgreSQL's {@code %p} for that name ({@code
  * pg_wal/<name>}); anything else is refused (exit 2) without being read. It writes fetched files
- * only to {@code pg_wal/} of a data directory in recovery that its user owns ({@link FetchTarget});
- * anything else is refused (exit 128). A fetch it cannot serve as the client's environment expects
- * (another bucket, or no trusted signers configured here) gets no answer, so the client fetches it
- * with the one-shot JVM.
+ * only to {@code pg_wal/} of a running server's data directory that its user owns ({@link
+ * FetchTarget}); anything else is refused (exit 128). A fetch it cannot serve as the client's
+ * environment expects (another bucket, or no trusted signers configured here) gets no answer, so
+ * the client fetches it with the one-shot JVM.
  */
 final class WalServer implements Closeable {
 
@@ -184,10 +184,19 @@ final class WalServer implements Closeable {
               WalCommand.FETCH_FAILED,
               "REFUSED "
                   + name
-                  + ", recovery must stop: the resident archiver writes only pg_wal/ of a data"
-                  + " directory in recovery that its user owns, and "
+                  + ", recovery must stop: the resident archiver writes only pg_wal/ of the data"
+                  + " directory of a running server that its user owns, and "
                   + e.getMessage()
                   + "; use restore_command = 'flowviz-wal fetch %f %p'"));
+    }
+    if (!target.writable()) {
+      WalCommand.log(
+          "left the fetch of "
+              + name
+              + " to the one-shot JVM: "
+              + target.dataDirectory().resolve("pg_wal")
+              + " is not writable by this archiver (ReadWritePaths in flowviz-wal-serve.service)");
+      return Optional.empty();
     }
     // Half the client's wait: after that it may have fetched the file itself (FetchTarget.write).
     long deadline = received + request.waitSeconds() * 500_000_000L;

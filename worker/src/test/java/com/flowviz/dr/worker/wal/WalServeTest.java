@@ -89,6 +89,10 @@ class WalServeTest {
     Files.copy(data.resolve("global/pg_control"), restoring.resolve("global/pg_control"));
     Files.writeString(restoring.resolve("PG_VERSION"), "15\n");
     Files.writeString(restoring.resolve("recovery.signal"), "");
+    // restore_command runs only in a running server: its postmaster.pid names a live process.
+    Files.writeString(
+        restoring.resolve("postmaster.pid"),
+        ProcessHandle.current().pid() + "\n" + restoring + "\n");
 
     s3 = TestMoto.s3();
     bucket = TestMoto.newBucket(s3, "walserve");
@@ -377,7 +381,7 @@ class WalServeTest {
   }
 
   @Test
-  void theArchiverFetchesIntoPgWalOfTheClusterInRecovery() throws Exception {
+  void theArchiverFetchesIntoPgWalOfTheClusterBeingRecovered() throws Exception {
     String name = archivedSegment();
     byte[] segment = Files.readAllBytes(data.resolve("pg_wal").resolve(name));
     for (String target : List.of("pg_wal/RECOVERYXLOG", "pg_wal/" + name)) {
@@ -410,14 +414,14 @@ class WalServeTest {
   }
 
   @Test
-  void theArchiverWritesOnlyIntoPgWalOfADataDirectoryInRecovery() throws Exception {
+  void theArchiverWritesOnlyIntoPgWalOfARunningServersDataDirectory() throws Exception {
     String name = archivedSegment();
     Path outside = Files.createDirectories(root.resolve("not-a-cluster"));
     Path linked = root.resolve("restoring-link");
     Files.createSymbolicLink(linked, restoring);
     List<Run> refused =
         List.of(
-            fetch(data, name, "pg_wal/RECOVERYXLOG", env), // a cluster that is not in recovery
+            fetch(data, name, "pg_wal/RECOVERYXLOG", env), // no server runs there
             fetch(outside, name, "pg_wal/RECOVERYXLOG", env), // not a data directory
             fetch(restoring, name, "pg_wal/../global/pg_control", env), // out of pg_wal
             fetch(restoring, name, "pg_wal/000000010000000000000999", env), // another name
