@@ -113,17 +113,17 @@ public final class WalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       WalEnvironment env = parent.env;
-      PushResult result;
+      Result result;
       try {
         String system =
             systemIdentifier != null ? systemIdentifier : ClusterIdentity.of(Path.of(""));
         WalPush push = new WalPush(env.signingStore(), env.bucket(), env.recipients());
         result = archive(name, env.bucket(), () -> push.push(file, name, system));
       } catch (WalEnvironment.MissingSetting e) {
-        result = new PushResult(PUSH_REFUSED, "cannot archive " + name + ": " + e.getMessage());
+        result = new Result(PUSH_REFUSED, "cannot archive " + name + ": " + e.getMessage());
       } catch (IOException | RuntimeException e) {
         result =
-            new PushResult(
+            new Result(
                 PUSH_FAILED,
                 "could not archive " + name + " (PostgreSQL keeps it and retries): " + e);
       }
@@ -132,8 +132,8 @@ public final class WalCommand implements Callable<Integer> {
     }
   }
 
-  /** One push's exit code and the server-log line saying why. */
-  record PushResult(int code, String message) {}
+  /** One push's or fetch's exit code and the server-log line saying why (none: empty). */
+  record Result(int code, String message) {}
 
   /** A push, as the one-shot command and the resident archiver run it. */
   interface PushStep {
@@ -142,11 +142,11 @@ public final class WalCommand implements Callable<Integer> {
   }
 
   /** Runs one push and maps its outcome to archive_command's exit codes (the class comment). */
-  static PushResult archive(String name, String bucket, PushStep step) {
+  static Result archive(String name, String bucket, PushStep step) {
     long started = System.nanoTime();
     try {
       WalPush.Outcome outcome = step.run();
-      return new PushResult(
+      return new Result(
           0,
           (outcome == WalPush.Outcome.ARCHIVED ? "archived " : "already archived (same bytes) ")
               + name
@@ -156,14 +156,14 @@ public final class WalCommand implements Callable<Integer> {
               + (System.nanoTime() - started) / 1_000_000
               + " ms");
     } catch (WalConflict e) {
-      return new PushResult(PUSH_ALARM, e.getMessage());
+      return new Result(PUSH_ALARM, e.getMessage());
     } catch (WalPush.Refused | PrivateKeySource.KeyUnavailableException e) {
-      return new PushResult(PUSH_REFUSED, "refused to archive " + name + ": " + e.getMessage());
+      return new Result(PUSH_REFUSED, "refused to archive " + name + ": " + e.getMessage());
     } catch (WalEnvironment.MissingSetting e) {
-      return new PushResult(PUSH_REFUSED, "cannot archive " + name + ": " + e.getMessage());
+      return new Result(PUSH_REFUSED, "cannot archive " + name + ": " + e.getMessage());
     } catch (IOException | RuntimeException e) {
       // io.temporal's ApplicationFailure (a signing key that cannot be read) lands here too.
-      return new PushResult(
+      return new Result(
           PUSH_FAILED,
           "could not archive " + name + " (PostgreSQL keeps it and retries): " + e.getMessage());
     }
@@ -230,7 +230,7 @@ public final class WalCommand implements Callable<Integer> {
         header.putLong(24, 1L);
         java.nio.file.Files.write(segment, bytes);
         java.nio.file.Files.createDirectories(dir.resolve("store").resolve("warm-up"));
-        PushResult result =
+        Result result =
             archive(
                 segment.getFileName().toString(),
                 "warm-up",
@@ -271,25 +271,55 @@ public final class WalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       WalEnvironment env = parent.env;
+      Result result;
       try {
         String system =
             systemIdentifier != null ? systemIdentifier : ClusterIdentity.of(Path.of(""));
-        WalFetch.Outcome outcome =
-            new WalFetch(env.store(), env.bucket(), env.privateKey(), env.trustedSigners())
-                .fetch(name, target, system);
-        if (outcome == WalFetch.Outcome.MISSING) {
-          // Quiet on purpose: recovery asks for files past the end of the archive.
-          return FETCH_MISSING;
-        }
-        log("restored " + name + " from bucket " + env.bucket());
-        return 0;
-      } catch (WalFetch.Refused e) {
-        log("REFUSED " + name + ", recovery must stop: " + e.getMessage());
-        return FETCH_FAILED;
+        WalFetch fetch =
+            new WalFetch(env.store(), env.bucket(), env.privateKey(), env.trustedSigners());
+        result = restore(name, env.bucket(), () -> fetch.fetch(name, target, system));
       } catch (IOException | RuntimeException e) {
-        log("could not fetch " + name + " (recovery stops; run it again): " + e.getMessage());
-        return FETCH_FAILED;
+        result =
+            new Result(
+                FETCH_FAILED,
+                "could not fetch " + name + " (recovery stops; run it again): " + e.getMessage());
       }
+      if (!result.message().isEmpty()) {
+        log(result.message());
+      }
+      return result.code();
+    }
+  }
+
+  /** A fetch, as the one-shot command and the resident archiver run it. */
+  interface FetchStep {
+    WalFetch.Outcome run() throws IOException, WalFetch.Refused;
+  }
+
+  /** Runs one fetch and maps its outcome to restore_command's exit codes (the class comment). */
+  static Result restore(String name, String bucket, FetchStep step) {
+    long started = System.nanoTime();
+    try {
+      if (step.run() == WalFetch.Outcome.MISSING) {
+        // Quiet on purpose: recovery asks for files past the end of the archive.
+        return new Result(FETCH_MISSING, "");
+      }
+      return new Result(
+          0,
+          "restored "
+              + name
+              + " from bucket "
+              + bucket
+              + " in "
+              + (System.nanoTime() - started) / 1_000_000
+              + " ms");
+    } catch (WalFetch.Refused e) {
+      return new Result(
+          FETCH_FAILED, "REFUSED " + name + ", recovery must stop: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      return new Result(
+          FETCH_FAILED,
+          "could not fetch " + name + " (recovery stops; run it again): " + e.getMessage());
     }
   }
 }

@@ -23,6 +23,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -38,7 +39,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -65,10 +70,13 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * the wrapper: PostgreSQL recycles a segment soon after it is archived, so the archived objects are
  * compared with those copies (the bytes as they were at archive time), never with pg_wal.
  *
+ * <p>Then the resident archiver ({@code flowviz-wal serve}, as the server's user) under a steady
+ * write load with archive_timeout = 5 s: every segment in S3 within the bound.
+ *
  * <p>Then by hand, as an operator would: a pg_basebackup taken at the start restored with
- * restore_command = the wrapper's fetch reaches the rows that exist only in the archived WAL and
- * ends recovery at the end of the archive (fetch exit 1); a tampered object stops recovery (exit
- * 128).
+ * restore_command = the wrapper's fetch (through the resident archiver) reaches the rows that exist
+ * only in the archived WAL and ends recovery at the end of the archive (fetch exit 1); with the
+ * archiver killed, the one-shot fetch refuses a tampered object and recovery stops (exit 128).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WalArchivingEndToEndTest {
@@ -92,6 +100,20 @@ class WalArchivingEndToEndTest {
   private static String system;
   private static Path baseBackup;
   private static long rowsInWal;
+  private static Process residentArchiver;
+  private static Path serveLog;
+
+  /** The steady load's archive_timeout: the bound its exposure is held to, plus the slack. */
+  private static final Duration ARCHIVE_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * On top of archive_timeout: up to 1 s because the checkpointer times the switch in whole
+   * seconds, the push through the resident archiver (~0.2-0.5 s), the 100 ms poll, and room for the
+   * 2 shared cores. The issue's goal is 60 s.
+   */
+  private static final Duration SLACK = Duration.ofSeconds(5);
+
+  private static final Duration STEADY_LOAD = Duration.ofSeconds(30);
 
   @BeforeAll
   static void startArchivingServer() throws Exception {
@@ -180,6 +202,9 @@ class WalArchivingEndToEndTest {
 
   @AfterAll
   static void stop() {
+    if (residentArchiver != null) {
+      residentArchiver.destroyForcibly();
+    }
     if (cluster != null) {
       cluster.destroy();
     }
@@ -292,7 +317,9 @@ class WalArchivingEndToEndTest {
     } finally {
       awsPath.release();
     }
-    assertTrue(head(name).isEmpty(), name + ": the half-sent PUT did not make an object");
+    // Not asserted again here: PostgreSQL retries the push within a second, and its PUT (held by
+    // the proxy too) completes on release. What the killed PUT could have left is a short or
+    // different object; the retry's object is checked byte for byte below.
     String last = awaitArchivedUpTo(currentSegment());
     assertTrue(name.compareTo(last) <= 0, name + " archived by the retry, up to " + last);
     assertDecryptsToTheSavedCopyAndIsSigned(name);
@@ -325,14 +352,138 @@ class WalArchivingEndToEndTest {
   }
 
   /**
-   * By hand: the base backup with restore_command = the wrapper's fetch and archiving off recovers
-   * to the end of the archive (the next file is missing: fetch exit 1, recovery ends and the server
-   * promotes) and holds every row, most of them only in archived WAL. The same backup with the
-   * first segment it needs tampered with in S3 stops recovery (fetch exit 128).
+   * The RPO bound under a steady write load (issue 17: "every segment appears in S3 within the
+   * bound"): archive_timeout = 5 s, the resident archiver, ten committed inserts a second for 30 s.
+   * For every segment PostgreSQL completed during the load, its completion (the mtime of its
+   * archive_status file, kept when .ready becomes .done) and the first ListObjectsV2 that shows its
+   * object; for every commit, the time before it was sent and the insert LSN after it. Asserted: no
+   * segment of the load is missing, the segments were switched by archive_timeout (not filled),
+   * each was durable within SLACK of its completion, and every commit, the last one included, was
+   * in a durable object within archive_timeout + SLACK (its exposure), all pushed by the resident
+   * archiver.
    */
   @Test
   @Order(5)
+  void underASteadyWriteLoadEveryCommitIsInS3WithinArchiveTimeout() throws Exception {
+    startResidentArchiver();
+    // One segment through it first: the bound is about a running archiver, not its first push
+    // after a start (class loading, the signing key's unlock: ~2-3 s once).
+    write(8, 100);
+    awaitArchivedUpTo(currentSegment());
+    long logFrom = Files.size(cluster.home().resolve("server.log"));
+    execute(
+        "ALTER SYSTEM SET archive_timeout = '" + ARCHIVE_TIMEOUT.toSeconds() + "s'",
+        "SELECT pg_reload_conf()");
+    Map<String, Instant> completed = new ConcurrentHashMap<>();
+    Map<String, Instant> durable = new ConcurrentHashMap<>();
+    AtomicReference<Exception> watchFailed = new AtomicReference<>();
+    ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor();
+    List<Commit> commits = new ArrayList<>();
+    String first;
+    try {
+      watch.scheduleWithFixedDelay(
+          () -> {
+            try {
+              observeArchive(completed, durable);
+            } catch (Exception e) {
+              watchFailed.compareAndSet(null, e);
+            }
+          },
+          0,
+          100,
+          TimeUnit.MILLISECONDS);
+      first = currentSegment();
+      try (Connection c = connect();
+          PreparedStatement insert =
+              c.prepareStatement(
+                  "INSERT INTO readings (batch, payload) VALUES (7, md5(random()::text))");
+          Statement s = c.createStatement()) {
+        long start = System.nanoTime();
+        for (int i = 0; System.nanoTime() - start < STEADY_LOAD.toNanos(); i++) {
+          Instant sent = Instant.now();
+          insert.executeUpdate(); // autocommit: durable on the server when it returns
+          try (ResultSet r = s.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
+            r.next();
+            commits.add(new Commit(sent, lsn(r.getString(1))));
+          }
+          long next = start + (i + 1) * 100_000_000L;
+          long wait = next - System.nanoTime();
+          if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+          }
+        }
+      }
+      rowsInWal += commits.size();
+      String lastSegment = segmentOf(commits.get(commits.size() - 1).lsn() - 1);
+      await(
+          "the last commit's segment " + lastSegment + " is in S3",
+          ARCHIVE_TIMEOUT.plus(SLACK).plusSeconds(5),
+          () -> durable.containsKey(lastSegment));
+    } finally {
+      watch.shutdownNow();
+      watch.awaitTermination(10, TimeUnit.SECONDS);
+      execute("ALTER SYSTEM SET archive_timeout = 0", "SELECT pg_reload_conf()");
+    }
+    if (watchFailed.get() != null) {
+      throw new AssertionError("watching the archive failed", watchFailed.get());
+    }
+
+    String last = segmentOf(commits.get(commits.size() - 1).lsn() - 1);
+    List<String> segments = between(first, last);
+    segments.add(last);
+    List<Double> pushSeconds = new ArrayList<>();
+    for (String name : segments) {
+      assertTrue(completed.containsKey(name), name + " was never seen completed: " + completed);
+      assertTrue(durable.containsKey(name), name + " is missing from S3: " + durable.keySet());
+      Duration push = Duration.between(completed.get(name), durable.get(name));
+      assertTrue(push.compareTo(SLACK) <= 0, name + ": completed to durable in S3 took " + push);
+      pushSeconds.add(push.toMillis() / 1000.0);
+    }
+    // Switched by archive_timeout, not filled: about one segment per 5 s of load.
+    long expected = STEADY_LOAD.toSeconds() / (ARCHIVE_TIMEOUT.toSeconds() + 1);
+    assertTrue(segments.size() >= expected, segments.size() + " segments in " + STEADY_LOAD);
+    List<Double> exposure = new ArrayList<>();
+    for (Commit commit : commits) {
+      Instant inS3 = durable.get(segmentOf(commit.lsn() - 1));
+      Duration exposed = Duration.between(commit.sent(), inS3);
+      assertTrue(
+          exposed.compareTo(ARCHIVE_TIMEOUT.plus(SLACK)) <= 0,
+          "a commit at " + commit.sent() + " was in S3 only after " + exposed);
+      exposure.add(exposed.toMillis() / 1000.0);
+    }
+    String pushed = Files.readString(cluster.home().resolve("server.log")).substring((int) logFrom);
+    for (String name : segments) {
+      assertTrue(pushed.contains("archived " + name), name + " pushed: " + pushed);
+    }
+    assertTrue(pushed.contains("(resident archiver)"), pushed);
+    assertFalse(pushed.contains("one-shot"), "no push fell back to the JVM: " + pushed);
+    System.out.printf(
+        "steady load: %d commits in %d segments (%s to %s), archive_timeout %d s; commit to"
+            + " durable in S3 max %.2f s, p50 %.2f s, p95 %.2f s; segment completed to durable max"
+            + " %.2f s, p50 %.2f s%n",
+        commits.size(),
+        segments.size(),
+        first,
+        last,
+        ARCHIVE_TIMEOUT.toSeconds(),
+        percentile(exposure, 100),
+        percentile(exposure, 50),
+        percentile(exposure, 95),
+        percentile(pushSeconds, 100),
+        percentile(pushSeconds, 50));
+  }
+
+  /**
+   * By hand: the base backup with restore_command = the wrapper's fetch and archiving off recovers
+   * to the end of the archive (the next file is missing: fetch exit 1, recovery ends and the server
+   * promotes) and holds every row, most of them only in archived WAL; every file came through the
+   * resident archiver. With the archiver killed, the same backup with the first segment it needs
+   * tampered with in S3 falls back to the one-shot fetch, which stops recovery (exit 128).
+   */
+  @Test
+  @Order(6)
   void theBaseBackupRestoresByHandWithFetchAndATamperedSegmentStopsRecovery() throws Exception {
+    startResidentArchiver();
     String last = awaitArchivedUpTo(currentSegment());
     Path tamperedHome = home.resolve("tampered");
     Files.createDirectories(tamperedHome);
@@ -348,28 +499,60 @@ class WalArchivingEndToEndTest {
     try (LocalPostgresCluster restored =
         LocalPostgresCluster.start(restoredHome, 0, "admin", PASSWORD, BINARIES)) {
       PgClient pg = new PgClient(restored.settings());
-      await(
-          "recovery ends at the end of the archive",
-          Duration.ofSeconds(60),
-          () -> "f".equals(query(pg, "SELECT pg_is_in_recovery()")));
+      try {
+        await(
+            "recovery ends at the end of the archive",
+            Duration.ofSeconds(60),
+            () -> "f".equals(query(pg, "SELECT pg_is_in_recovery()")));
+      } catch (RuntimeException e) {
+        throw new AssertionError(
+            "the restored server: "
+                + Files.readString(restoredHome.resolve("server.log"))
+                + "\nthe resident archiver: "
+                + Files.readString(serveLog),
+            e);
+      }
       assertEquals(Long.toString(rowsInWal), query(pg, "SELECT count(*) FROM readings"));
       assertEquals("off", query(pg, "SHOW archive_mode"), "a restored instance does not archive");
       assertEquals(
           "2",
           query(pg, "SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)::int"),
           "promoted onto a new timeline after the last archived segment " + last);
+      // By hand in the restored server's data directory: a missing file is exit 1, nothing said.
+      Outcome missing =
+          run(
+              List.of(
+                  wrapper.toString(), "fetch", "00000001000000FF000000FF", "pg_wal/RECOVERYXLOG"),
+              restoredHome.resolve("data"),
+              Map.of("FLOWVIZ_WAL_ENV_FILE", envFile.toString()));
+      assertEquals(FETCH_MISSING, missing.exit(), "a missing file is exit 1: " + missing.output());
+      assertEquals("", missing.output(), "the resident archiver answered, quietly");
     }
-    Outcome missing = wrapper("fetch", "00000001000000FF000000FF", "pg_wal/RECOVERYXLOG");
-    assertEquals(FETCH_MISSING, missing.exit(), "a missing file is exit 1: " + missing.output());
-
-    // The first segment the backup needs, its recorded digest altered in S3.
+    // The first segment the backup needs: recovery fetched it and every one after it up to last.
     String label = Files.readString(tamperedHome.resolve("data/backup_label"));
     String first = label.substring(label.indexOf("(file ") + 6, label.indexOf("(file ") + 30);
+    String restoreLog = Files.readString(restoredHome.resolve("server.log"));
+    long fetched =
+        restoreLog
+            .lines()
+            .filter(l -> l.contains("flowviz-wal: restored ") && l.endsWith("(resident archiver)"))
+            .count();
+    assertTrue(
+        fetched >= between(first, last).size() + 1,
+        "every segment came through the resident archiver (" + fetched + "): " + restoreLog);
+    assertFalse(restoreLog.contains("one-shot"), "no fetch fell back to the JVM: " + restoreLog);
+    System.out.println("restore: " + fetched + " files fetched through the resident archiver");
+
+    // The first segment the backup needs, its recorded digest altered in S3.
     String key = PhysicalArchiveLayout.walKey(system, first);
     byte[] object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
     Map<String, String> metadata = new HashMap<>(head(first).orElseThrow().metadata());
     metadata.put("flowviz-sha256", PlaintextDigest.sha256(new byte[] {42}));
     s3.putObject(b -> b.bucket(bucket).key(key).metadata(metadata), RequestBody.fromBytes(object));
+    prepareRecovery(tamperedHome.resolve("data"));
+
+    // The archiver SIGKILLed (its serve file stays): the wrapper falls back to the one-shot fetch.
+    residentArchiver.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     prepareRecovery(tamperedHome.resolve("data"));
     assertThrows(
         RuntimeException.class,
@@ -378,11 +561,89 @@ class WalArchivingEndToEndTest {
     String log = Files.readString(tamperedHome.resolve("server.log"));
     assertTrue(log.contains("REFUSED " + first), log);
     assertTrue(log.contains("exit code 128"), log);
+    assertTrue(log.contains("fetching " + first + " with a one-shot JVM"), log);
     assertFalse(
         Files.exists(tamperedHome.resolve("data/pg_wal/00000002.history")), "never promoted");
   }
 
   // ---- the server ----
+
+  /**
+   * flowviz-wal serve as the server's user (deploy/wal/flowviz-wal-serve.service), once; the
+   * environment file then names its serve file, so archive_command and restore_command use it.
+   */
+  private static void startResidentArchiver() throws Exception {
+    if (residentArchiver != null) {
+      return;
+    }
+    Path serveFile = home.resolve("run").resolve("serve");
+    serveLog = home.resolve("serve.log");
+    ProcessBuilder pb =
+        new ProcessBuilder(asServerUser(wrapper.toString(), "serve"))
+            .redirectErrorStream(true)
+            .redirectOutput(serveLog.toFile());
+    pb.environment()
+        .putAll(
+            Map.of(
+                "FLOWVIZ_WAL_ENV_FILE", envFile.toString(),
+                "FLOWVIZ_WAL_PGDATA", cluster.dataDirectory().toString(),
+                "FLOWVIZ_WAL_SERVE_FILE", serveFile.toString()));
+    residentArchiver = pb.start();
+    await(
+        "the resident archiver writes its serve file",
+        Duration.ofSeconds(60),
+        () -> residentArchiver.isAlive() && Files.exists(serveFile));
+    Files.writeString(
+        envFile, "FLOWVIZ_WAL_SERVE_FILE=" + serveFile + "\n", StandardOpenOption.APPEND);
+  }
+
+  /** One poll: completed segments (archive_status) and the objects S3 lists, first sight each. */
+  private static void observeArchive(Map<String, Instant> completed, Map<String, Instant> durable)
+      throws IOException {
+    Instant now = Instant.now();
+    s3.listObjectsV2Paginator(
+            b -> b.bucket(bucket).prefix(PhysicalArchiveLayout.walPrefix(system) + "00000001/"))
+        .contents()
+        .forEach(
+            o -> {
+              String name = o.key().substring(o.key().lastIndexOf('/') + 1).replace(".gpg", "");
+              durable.putIfAbsent(name, now);
+            });
+    try (Stream<Path> files =
+        Files.list(cluster.dataDirectory().resolve("pg_wal/archive_status"))) {
+      for (Path status : (Iterable<Path>) files::iterator) {
+        String file = status.getFileName().toString();
+        String name = file.substring(0, Math.max(0, file.lastIndexOf('.')));
+        if (!completed.containsKey(name) && PhysicalArchiveLayout.isSegment(name)) {
+          try {
+            // .ready is renamed to .done: the mtime is when PostgreSQL completed the segment.
+            completed.put(name, Files.getLastModifiedTime(status).toInstant());
+          } catch (java.nio.file.NoSuchFileException renamed) {
+            // .ready became .done between the listing and the stat: the next poll has it.
+          }
+        }
+      }
+    }
+  }
+
+  record Commit(Instant sent, long lsn) {}
+
+  private static long lsn(String text) {
+    String[] parts = text.split("/");
+    return (Long.parseLong(parts[0], 16) << 32) | Long.parseLong(parts[1], 16);
+  }
+
+  /** The timeline 1 segment (16 MiB) holding this WAL position. */
+  private static String segmentOf(long lsn) {
+    long segment = lsn / (16L << 20);
+    return String.format("%08X%08X%08X", 1, segment / 256, segment % 256);
+  }
+
+  private static double percentile(List<Double> values, int p) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
 
   private static void prepareRecovery(Path data) throws IOException, InterruptedException {
     Files.writeString(data.resolve("recovery.signal"), "");

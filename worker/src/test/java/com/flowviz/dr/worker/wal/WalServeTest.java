@@ -49,6 +49,7 @@ class WalServeTest {
   private static GpgHome gpg;
   private static Path root;
   private static Path data;
+  private static Path restoring;
   private static S3Client s3;
   private static String bucket;
   private static Map<String, String> env;
@@ -62,6 +63,8 @@ class WalServeTest {
     gpg.generateKey(SIGNING, GpgHome.KeyType.CURVE25519, PASSPHRASE);
     root = Files.createTempDirectory("wal-serve");
     Files.write(root.resolve("backup.pub.asc"), gpg.exportPublicKey(BACKUP, true));
+    Files.write(root.resolve("backup.key.asc"), gpg.exportSecretKey(BACKUP, null, true));
+    Files.write(root.resolve("signing.pub.asc"), gpg.exportPublicKey(SIGNING, true));
     LocalSecretStore secrets = new LocalSecretStore(root.resolve("secrets"));
     secrets.write(
         BackupSigningKey.DEFAULT_KEY_SECRET,
@@ -78,6 +81,19 @@ class WalServeTest {
             .putLong(Long.parseUnsignedLong(SYSTEM))
             .array());
 
+    Files.writeString(data.resolve("PG_VERSION"), "15\n");
+    // A copy of the cluster being restored: its data directory in recovery, where fetch writes.
+    restoring = root.resolve("restoring");
+    Files.createDirectories(restoring.resolve("global"));
+    Files.createDirectories(restoring.resolve("pg_wal/archive_status"));
+    Files.copy(data.resolve("global/pg_control"), restoring.resolve("global/pg_control"));
+    Files.writeString(restoring.resolve("PG_VERSION"), "15\n");
+    Files.writeString(restoring.resolve("recovery.signal"), "");
+    // restore_command runs only in a running server: its postmaster.pid names a live process.
+    Files.writeString(
+        restoring.resolve("postmaster.pid"),
+        ProcessHandle.current().pid() + "\n" + restoring + "\n");
+
     s3 = TestMoto.s3();
     bucket = TestMoto.newBucket(s3, "walserve");
     env = new HashMap<>();
@@ -87,6 +103,8 @@ class WalServeTest {
     env.put("AWS_SECRET_ACCESS_KEY", "testing");
     env.put("FLOWVIZ_WAL_BUCKET", bucket);
     env.put("FLOWVIZ_GPG_PUBLIC_KEY_FILE", root.resolve("backup.pub.asc").toString());
+    env.put("FLOWVIZ_GPG_KEY_FILE", root.resolve("backup.key.asc").toString());
+    env.put("FLOWVIZ_GPG_SIGNER_PUBLIC_KEY_FILE", root.resolve("signing.pub.asc").toString());
     env.put("FLOWVIZ_SECRETS_BACKEND", "local");
     env.put("FLOWVIZ_SECRETS_LOCAL_DIRECTORY", root.resolve("secrets").toString());
     env.put("FLOWVIZ_WAL_PGDATA", data.toString());
@@ -146,6 +164,39 @@ class WalServeTest {
 
   private static Run push(String name) throws Exception {
     return push("pg_wal/" + name, name, env);
+  }
+
+  /** restore_command as PostgreSQL runs it: in the data directory being recovered. */
+  private static Run fetch(Path directory, String name, String target, Map<String, String> own)
+      throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString(), "fetch", name, target);
+    pb.environment().putAll(own);
+    pb.directory(directory.toFile());
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
+  private static Run fetch(String name, String target) throws Exception {
+    return fetch(restoring, name, target, env);
+  }
+
+  private static String archivedSegment() throws Exception {
+    String name = newSegment();
+    Run run = push(name);
+    assertEquals(0, run.code(), run.stderr());
+    return name;
+  }
+
+  private static List<String> leftovers() throws IOException {
+    try (var files = Files.list(restoring.resolve("pg_wal"))) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.contains("flowviz-fetch"))
+          .toList();
+    }
   }
 
   private static synchronized String newSegment() throws IOException {
@@ -286,6 +337,17 @@ class WalServeTest {
     assertEquals(0, run.code(), run.stderr());
     assertTrue(run.stderr().contains("one-shot JVM"), run.stderr());
     assertTrue(archived(name));
+
+    // restore_command too: the one-shot JVM fetches it, with the same checks.
+    Run fetched = fetch(restoring, name, "pg_wal/" + name, own);
+    assertEquals(0, fetched.code(), fetched.stderr());
+    assertTrue(fetched.stderr().contains("one-shot JVM"), fetched.stderr());
+    assertTrue(fetched.stderr().contains("restored " + name), fetched.stderr());
+    assertFalse(fetched.stderr().contains("(resident archiver)"), fetched.stderr());
+    assertArrayEquals(
+        Files.readAllBytes(data.resolve("pg_wal").resolve(name)),
+        Files.readAllBytes(restoring.resolve("pg_wal").resolve(name)));
+    Files.delete(restoring.resolve("pg_wal").resolve(name));
   }
 
   @Test
@@ -316,5 +378,84 @@ class WalServeTest {
       assertTrue(run.stderr().contains("one-shot JVM"), run.stderr());
       assertTrue(archived(name), "the 0 comes from the one-shot push, which archived it");
     }
+  }
+
+  @Test
+  void theArchiverFetchesIntoPgWalOfTheClusterBeingRecovered() throws Exception {
+    String name = archivedSegment();
+    byte[] segment = Files.readAllBytes(data.resolve("pg_wal").resolve(name));
+    for (String target : List.of("pg_wal/RECOVERYXLOG", "pg_wal/" + name)) {
+      Path written = restoring.resolve(target);
+      Files.deleteIfExists(written);
+      Run run = fetch(name, target);
+      assertEquals(0, run.code(), run.stderr());
+      assertTrue(run.stderr().contains("restored " + name), run.stderr());
+      assertTrue(run.stderr().contains("(resident archiver)"), run.stderr());
+      assertFalse(run.stderr().contains("one-shot"), run.stderr());
+      assertArrayEquals(segment, Files.readAllBytes(written), target);
+      Files.delete(written);
+    }
+    assertEquals(List.of(), leftovers(), "no temporary file left in pg_wal");
+  }
+
+  @Test
+  void aFileNotInTheArchiveIsExitOneQuietlyFromTheArchiver() throws Exception {
+    long started = System.nanoTime();
+    Run missing = fetch("00000001000000FF000000FF", "pg_wal/RECOVERYXLOG");
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    assertEquals(WalCommand.FETCH_MISSING, missing.code(), missing.stderr());
+    // Nothing at all: no fallback line either, so the archiver answered (a JVM takes seconds).
+    assertEquals("", missing.stderr());
+    assertTrue(millis < 5_000, "a missing file is answered at once, took " + millis + " ms");
+    Run history = fetch("00000002.history", "pg_wal/RECOVERYHISTORY");
+    assertEquals(WalCommand.FETCH_MISSING, history.code(), history.stderr());
+    assertEquals("", history.stderr());
+    assertFalse(Files.exists(restoring.resolve("pg_wal/RECOVERYXLOG")));
+  }
+
+  @Test
+  void theArchiverWritesOnlyIntoPgWalOfARunningServersDataDirectory() throws Exception {
+    String name = archivedSegment();
+    Path outside = Files.createDirectories(root.resolve("not-a-cluster"));
+    Path linked = root.resolve("restoring-link");
+    Files.createSymbolicLink(linked, restoring);
+    List<Run> refused =
+        List.of(
+            fetch(data, name, "pg_wal/RECOVERYXLOG", env), // no server runs there
+            fetch(outside, name, "pg_wal/RECOVERYXLOG", env), // not a data directory
+            fetch(restoring, name, "pg_wal/../global/pg_control", env), // out of pg_wal
+            fetch(restoring, name, "pg_wal/000000010000000000000999", env), // another name
+            fetch(restoring, name, "pg_wal/archive_status", env)); // a directory
+    for (Run run : refused) {
+      assertEquals(WalCommand.FETCH_FAILED, run.code(), run.stderr());
+      assertTrue(run.stderr().contains("REFUSED " + name), run.stderr());
+      assertTrue(run.stderr().contains("(resident archiver)"), run.stderr());
+    }
+    assertFalse(Files.exists(data.resolve("pg_wal/RECOVERYXLOG")));
+    assertFalse(Files.exists(outside.resolve("pg_wal")));
+    assertFalse(Files.exists(restoring.resolve("pg_wal/000000010000000000000999")));
+    // The same directory through a link is the directory itself (the client sends pwd -P).
+    Run viaLink = fetch(linked, name, "pg_wal/RECOVERYXLOG", env);
+    assertEquals(0, viaLink.code(), viaLink.stderr());
+    Files.delete(restoring.resolve("pg_wal/RECOVERYXLOG"));
+  }
+
+  @Test
+  void aTamperedObjectIsRefusedByTheArchiverAndNothingIsWritten() throws Exception {
+    String name = archivedSegment();
+    byte[] object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key(name))).asByteArray();
+    Map<String, String> metadata =
+        new HashMap<>(s3.headObject(b -> b.bucket(bucket).key(key(name))).metadata());
+    metadata.put("flowviz-sha256", PlaintextDigest.sha256(new byte[] {42}));
+    s3.putObject(
+        b -> b.bucket(bucket).key(key(name)).metadata(metadata),
+        software.amazon.awssdk.core.sync.RequestBody.fromBytes(object));
+    Run run = fetch(name, "pg_wal/RECOVERYXLOG");
+    assertEquals(WalCommand.FETCH_FAILED, run.code(), run.stderr());
+    assertTrue(run.stderr().contains("REFUSED " + name), run.stderr());
+    assertTrue(run.stderr().contains("tampered"), run.stderr());
+    assertTrue(run.stderr().contains("(resident archiver)"), run.stderr());
+    assertFalse(Files.exists(restoring.resolve("pg_wal/RECOVERYXLOG")));
+    assertEquals(List.of(), leftovers());
   }
 }

@@ -59,11 +59,26 @@ public final class WalFetch {
     this.signers = signers;
   }
 
+  /** Where a file goes once it is proven authentic and decrypted: whole or not at all. */
+  @FunctionalInterface
+  public interface Destination {
+    void write(byte[] plaintext) throws IOException;
+  }
+
   /**
    * @param name {@code %f}
    * @param target {@code %p}: where PostgreSQL wants the file, relative to the data directory
    */
   public Outcome fetch(String name, Path target, String systemIdentifier)
+      throws IOException, Refused {
+    return fetch(name, systemIdentifier, plaintext -> writeAtomically(target, plaintext));
+  }
+
+  /**
+   * The same checks, the file handed to {@code destination} (the resident archiver writes it
+   * itself, under the requesting cluster's data directory only).
+   */
+  public Outcome fetch(String name, String systemIdentifier, Destination destination)
       throws IOException, Refused {
     String key;
     try {
@@ -110,7 +125,7 @@ public final class WalFetch {
                 + systemIdentifier);
       }
     }
-    writeAtomically(target, plaintext);
+    destination.write(plaintext);
     return Outcome.FETCHED;
   }
 
