@@ -2,9 +2,14 @@
 # Base backup benchmark, one run, one private durable cluster holding a FlowViz-like database:
 #   bare      - pg_basebackup -Ft -X none -D - > /dev/null: the limit
 #   project   - BaseBackupActivitiesImpl.takeBaseBackup through the real code (pg_basebackup ->
-#               SHA-256 -> OpenPGP zlib-1 + AES-256 -> signing store -> S3 multipart to moto on
+#               SHA-256 -> zstd-1 -> OpenPGP AES-256 -> signing store -> S3 multipart to moto on
 #               loopback), from the call to the return (flowviz-dr's manifest, the last object, written)
+#   project_zlib - the same with flowviz.base-backup.compression = openpgp-zlib (OpenPGP's zlib-1
+#               inside the encryption; what the project did before zstd): the in-run baseline
 #   pgbackrest - pgbackrest backup --type=full, repo on local disk, lz4, aes-256-cbc, process-max=2
+#   pgbackrest_s3 - the same into an S3 repo in the same moto_server, through stunnel (TLS, which
+#               pgBackRest insists on; a self-signed certificate, verify-tls=n), archive-check=n
+#               (its WAL goes to the local repo, where the local row checks it)
 # Wall time, CPU s (user+sys of the client process tree, /usr/bin/time), bytes stored, MB/s of the
 # cluster, and ratios from this run. Optional: a JFR profile of a second project run (BENCH_JFR=1).
 #
@@ -12,7 +17,7 @@
 #   BENCH_LOTS=20000 deploy/bench/base-backup.sh   # a quick try (~150 MB)
 #
 # Knobs: BENCH_LOTS (default 340000), BENCH_PART_MIB (multipart part size, default 16, the worker's),
-# BENCH_JFR (0/1, default 1), BENCH_HOME (default /tmp/flowviz-dr-bbbench).
+# BENCH_JFR (0/1, default 1), BENCH_BR_S3 (0/1, default 1: the pgbackrest_s3 row), BENCH_ZLIB (0/1, default 1: the project_zlib row), BENCH_HOME (default /tmp/flowviz-dr-bbbench).
 # Runs as root (the server and pgbackrest run as postgres) or as a user that can run initdb.
 # The last line of output is one JSON object.
 set -euo pipefail
@@ -28,7 +33,7 @@ export PATH="$PGBIN:$HOME/.pyenv/shims:$PATH"
 log() { printf '[bb-bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-for tool in java mvn psql pg_basebackup gpg aws moto_server python3 pgbackrest curl /usr/bin/time; do
+for tool in java mvn psql pg_basebackup gpg aws moto_server python3 pgbackrest curl openssl /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bb-bench: $tool is required (pgbackrest: apt-get install -y pgbackrest)" >&2; exit 1; }
 done
 if [ "$(id -u)" = 0 ]; then
@@ -74,6 +79,24 @@ PIDS+=("$MOTO_PID")
 export AWS_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1
 for _ in $(seq 1 100); do curl -fs "$AWS_ENDPOINT_URL/moto-api/" >/dev/null 2>&1 && break; sleep 0.2; done
 aws s3api create-bucket --bucket bb-bench >/dev/null
+aws s3api create-bucket --bucket bb-bench-zlib >/dev/null
+
+BR_S3="${BENCH_BR_S3:-1}"
+if [ "$BR_S3" = 1 ]; then
+  # pgBackRest speaks only TLS to S3. moto's own TLS (werkzeug) ends connections without a TLS
+  # close, which pgBackRest's OpenSSL 3 refuses ("unexpected eof"): stunnel terminates TLS in
+  # front of the plain moto_server instead.
+  command -v stunnel4 >/dev/null || { echo "bb-bench: stunnel4 is required for the pgbackrest_s3 row (apt-get install -y stunnel4; or BENCH_BR_S3=0)" >&2; exit 1; }
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -keyout "$OUT/moto-tls.key" -out "$OUT/moto-tls.crt" >/dev/null 2>&1
+  MOTO_TLS_PORT="$(free_port)"
+  printf '%s\n' "foreground = yes" "pid =" "[s3]" "accept = 127.0.0.1:$MOTO_TLS_PORT" \
+    "connect = 127.0.0.1:$MOTO_PORT" "cert = $OUT/moto-tls.crt" "key = $OUT/moto-tls.key" >"$OUT/stunnel.conf"
+  stunnel4 "$OUT/stunnel.conf" >"$OUT/stunnel.log" 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 1 100); do curl -fsk "https://127.0.0.1:$MOTO_TLS_PORT/moto-api/" >/dev/null 2>&1 && break; sleep 0.2; done
+  aws s3api create-bucket --bucket br-bench >/dev/null
+fi
 
 # Keys: the recipient's public key (RSA 3072, as in wal-archive.sh) and the signing key in a local
 # secret store (0600 files), as the worker keeps it.
@@ -133,11 +156,17 @@ pg1-socket-path=$BENCH_HOME
 pg1-port=$PGPORT
 pg1-user=postgres
 EOF
+BR_S3_CONF="$BENCH_HOME/pgbackrest-s3.conf"
+if [ "$BR_S3" = 1 ]; then
+  sed -e "s|^repo1-path=.*|repo1-type=s3\nrepo1-path=/repo\nrepo1-s3-bucket=br-bench\nrepo1-s3-endpoint=127.0.0.1\nrepo1-storage-port=$MOTO_TLS_PORT\nrepo1-s3-region=us-east-1\nrepo1-s3-key=bench\nrepo1-s3-key-secret=bench\nrepo1-s3-uri-style=path\nrepo1-storage-verify-tls=n\narchive-check=n|" "$BR_CONF" >"$BR_S3_CONF"
+  chown "$RUN_USER" "$BR_S3_CONF"; chmod 600 "$BR_S3_CONF"
+fi
 mkdir -p "$BENCH_HOME/pgbackrest-repo" "$BENCH_HOME/pgbackrest-log" "$BENCH_HOME/pgbackrest-lock"
 chown -R "$RUN_USER" "$BR_CONF" "$BENCH_HOME/pgbackrest-repo" "$BENCH_HOME/pgbackrest-log" "$BENCH_HOME/pgbackrest-lock"
 chmod 600 "$BR_CONF"
 as_pg pg_ctl -D "$PGDATA" -l "$BENCH_HOME/server.log" -w -t 120 start >/dev/null
 as_pg pgbackrest --config="$BR_CONF" --stanza=bench stanza-create >"$OUT/pgbackrest-stanza.log" 2>&1
+[ "$BR_S3" = 1 ] && as_pg pgbackrest --config="$BR_S3_CONF" --stanza=bench stanza-create >"$OUT/pgbackrest-s3-stanza.log" 2>&1
 psqlq() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 
 log "generating the FlowViz database ($LOTS lots)"
@@ -171,11 +200,33 @@ M1="$(moto_cpu)"
 log "project: $(cat "$OUT/project.time")"
 PROJECT_BYTES="$(aws s3 ls --recursive --summarize s3://bb-bench/ | awk '/Total Size/ {print $3}')"
 
+if [ "${BENCH_ZLIB:-1}" = 1 ]; then
+  log "project_zlib: the same, compression openpgp-zlib"
+  settle; load project_zlib
+  timed project_zlib java -cp "$CP" com.flowviz.dr.activities.bench.BaseBackupBench backup bb-bench-zlib "$SYSID" "$KEYS/backup-public.asc" "$KEYS/secrets" "$PART_MIB" openpgp-zlib >"$OUT/project_zlib.json" 2>"$OUT/project_zlib.log"
+  log "project_zlib: $(cat "$OUT/project_zlib.time")"
+  ZLIB_BYTES="$(aws s3 ls --recursive --summarize s3://bb-bench-zlib/ | awk '/Total Size/ {print $3}')"
+else
+  ZLIB_BYTES=0
+fi
+
 log "pgbackrest backup --type=full"
 settle; load pgbackrest
 timed pgbackrest "${AS_PG[@]}" pgbackrest --config="$BR_CONF" --stanza=bench backup --type=full
 log "pgbackrest: $(cat "$OUT/pgbackrest.time")"
 BR_BYTES="$(du -sb "$BENCH_HOME/pgbackrest-repo/backup" | cut -f1)"
+
+if [ "$BR_S3" = 1 ]; then
+  log "pgbackrest backup --type=full into S3 (moto, TLS)"
+  settle; load pgbackrest_s3
+  B0="$(moto_cpu)"
+  timed pgbackrest_s3 "${AS_PG[@]}" pgbackrest --config="$BR_S3_CONF" --stanza=bench backup --type=full
+  B1="$(moto_cpu)"
+  log "pgbackrest_s3: $(cat "$OUT/pgbackrest_s3.time")"
+  BR_S3_BYTES="$(aws s3 ls --recursive --summarize s3://br-bench/repo/backup/ | awk '/Total Size/ {print $3}')"
+else
+  B0=0 B1=0 BR_S3_BYTES=0
+fi
 
 PROFILE="{}"
 if [ "$JFR" = 1 ]; then
@@ -188,28 +239,44 @@ if [ "$JFR" = 1 ]; then
 fi
 UPTIME="$(uptime)"
 
-python3 - "$OUT" "$CLUSTER_BYTES" "$PROJECT_BYTES" "$BR_BYTES" "$LOTS" "$PART_MIB" "$(( M1 - M0 ))" "$TICKS" \
+python3 - "$OUT" "$CLUSTER_BYTES" "$PROJECT_BYTES" "$ZLIB_BYTES" "$BR_BYTES" "$BR_S3_BYTES" "$(( B1 - B0 ))" "$LOTS" "$PART_MIB" "$(( M1 - M0 ))" "$TICKS" \
   "$PROFILE" "$UPTIME" "${LOAD[@]}" <<'PY'
 import json, sys
-out, cluster, project_bytes, br_bytes, lots, part, moto_ticks, ticks, profile, uptime, *loads = sys.argv[1:]
+import os
+out, cluster, project_bytes, zlib_bytes, br_bytes, br_s3_bytes, br_s3_moto_ticks, lots, part, moto_ticks, ticks, profile, uptime, *loads = sys.argv[1:]
 cluster = int(cluster)
 def t(name):
     wall, user, sys_ = (float(x) for x in open(f"{out}/{name}.time").read().split()[-3:])
     return {"wall_s": wall, "cpu_s": round(user + sys_, 2), "MBps": round(cluster / 1e6 / wall, 1)}
 bare, project, br = t("bare"), t("project"), t("pgbackrest")
-text = open(f"{out}/project.json").read()  # log lines, then the harness's JSON
-taken = json.loads(text[text.index("\n{") + 1:] if not text.startswith("{") else text)
+def harness(name):  # log lines, then the harness's JSON
+    text = open(f"{out}/{name}.json").read()
+    return json.loads(text[text.index("\n{") + 1:] if not text.startswith("{") else text)
+taken = harness("project")
 project["inside_call_s"] = taken["seconds"]
+zlib = None
+if os.path.exists(f"{out}/project_zlib.time"):
+    zlib = t("project_zlib")
+    zlib["inside_call_s"] = harness("project_zlib")["seconds"]
+    zlib["bytes_stored"] = int(zlib_bytes)
 project["bytes_stored"] = int(project_bytes)
 project["moto_cpu_s"] = round(int(moto_ticks) / int(ticks), 2)
 br["bytes_stored"] = int(br_bytes)
+br_s3 = None
+if os.path.exists(f"{out}/pgbackrest_s3.time"):
+    br_s3 = t("pgbackrest_s3")
+    br_s3["bytes_stored"] = int(br_s3_bytes or 0)
+    br_s3["moto_cpu_s"] = round(int(br_s3_moto_ticks) / int(ticks), 2)
 print(json.dumps({
     "benchmark": "base-backup", "lots": int(lots), "cluster_bytes": cluster, "part_mib": int(part),
-    "bare_pg_basebackup": bare, "project": project, "pgbackrest_full": br,
+    "bare_pg_basebackup": bare, "project": project, "project_zlib": zlib, "pgbackrest_full": br,
+    "pgbackrest_full_s3": br_s3,
     "taken": taken["taken"],
     "ratios": {"project_vs_bare": round(project["wall_s"] / bare["wall_s"], 3),
                "project_vs_pgbackrest": round(project["wall_s"] / br["wall_s"], 3),
-               "project_inside_call_vs_pgbackrest": round(project["inside_call_s"] / br["wall_s"], 3)},
+               "project_inside_call_vs_pgbackrest": round(project["inside_call_s"] / br["wall_s"], 3),
+               "project_vs_pgbackrest_s3": round(project["wall_s"] / br_s3["wall_s"], 3) if br_s3 else None,
+               "project_vs_project_zlib": round(project["wall_s"] / zlib["wall_s"], 3) if zlib else None},
     "goal_project_le_1.25x_pgbackrest": project["wall_s"] / br["wall_s"] <= 1.25,
     "loadavg_before": dict(l.split("=", 1) for l in loads), "uptime_at_end": uptime.strip(),
     "jfr_top": json.loads(profile),

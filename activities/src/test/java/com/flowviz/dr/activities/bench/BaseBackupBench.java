@@ -6,6 +6,7 @@ import com.flowviz.dr.activities.crypto.BackupSigningKey;
 import com.flowviz.dr.activities.crypto.RecipientKeys;
 import com.flowviz.dr.activities.crypto.TrustedSigners;
 import com.flowviz.dr.activities.json.Json;
+import com.flowviz.dr.activities.physical.BaseBackupCompression;
 import com.flowviz.dr.activities.physical.BaseBackupSpec;
 import com.flowviz.dr.activities.physical.basebackup.BaseBackupActivitiesImpl;
 import com.flowviz.dr.activities.physical.retention.ArchiveRetention;
@@ -74,7 +75,9 @@ public final class BaseBackupBench {
             signing,
             new RecipientKeys(publicKey),
             new ArchiveRetention(unsigned, TrustedSigners.none()),
-            BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT);
+            BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT,
+            // The worker's setting flowviz.base-backup.compression; zstd when not given.
+            BaseBackupCompression.named(args.length > 6 ? args[6] : "zstd"));
     BaseBackupSpec spec =
         BaseBackupSpec.builder()
             .server(ServerRegistry.PRODUCTION)

@@ -63,24 +63,6 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
   private final Duration archiveWaitLimit;
   private final BaseBackupCompression compression;
 
-  /** With the default compression, {@link BaseBackupCompression#ZSTD}. */
-  public BaseBackupActivitiesImpl(
-      PgServers servers,
-      PgBinaries binaries,
-      BackupStore store,
-      RecipientKeys recipients,
-      ArchiveRetention retention,
-      Duration archiveWaitLimit) {
-    this(
-        servers,
-        binaries,
-        store,
-        recipients,
-        retention,
-        archiveWaitLimit,
-        BaseBackupCompression.ZSTD);
-  }
-
   /**
    * @param store the signing store: everything a base backup writes gets its {@code .sig}
    * @param compression how new base backups compress their tar (each manifest says which)

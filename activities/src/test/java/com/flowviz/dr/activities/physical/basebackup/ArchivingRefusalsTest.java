@@ -12,6 +12,7 @@ import com.flowviz.dr.activities.crypto.RecipientKeys;
 import com.flowviz.dr.activities.crypto.TrustedSigners;
 import com.flowviz.dr.activities.physical.ArchivingCheck;
 import com.flowviz.dr.activities.physical.BaseBackupActivities;
+import com.flowviz.dr.activities.physical.BaseBackupCompression;
 import com.flowviz.dr.activities.physical.BaseBackupSpec;
 import com.flowviz.dr.activities.physical.retention.ArchiveRetention;
 import com.flowviz.dr.activities.postgres.PgBinaries;
@@ -145,7 +146,8 @@ class ArchivingRefusalsTest {
                     BackupSigningKey.DEFAULT_PASSPHRASE_SECRET)),
             new RecipientKeys(keys.resolve("backup.pub.asc")),
             new ArchiveRetention(store, TrustedSigners.none()),
-            BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT));
+            BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT,
+            BaseBackupCompression.ZSTD));
     activities = TestActivities.stub(env, BaseBackupActivities.class);
   }
 
