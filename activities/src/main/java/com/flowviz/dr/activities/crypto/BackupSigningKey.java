@@ -17,7 +17,6 @@ import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureGenerator;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentSignerBuilder;
-import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyDecryptorBuilder;
 
 /**
@@ -131,10 +130,7 @@ public final class BackupSigningKey {
       try {
         privateKey =
             secret.extractPrivateKey(
-                new JcePBESecretKeyDecryptorBuilder(
-                        new JcaPGPDigestCalculatorProviderBuilder()
-                            .setProvider(OpenPgpKeys.BC)
-                            .build())
+                new JcePBESecretKeyDecryptorBuilder(OpenPgpKeys.s2kDigests())
                     .setProvider(OpenPgpKeys.BC)
                     .build(passphrase == null ? new char[0] : passphrase));
       } catch (PGPException e) {

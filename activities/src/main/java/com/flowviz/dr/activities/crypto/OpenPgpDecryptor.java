@@ -29,7 +29,6 @@ import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.jcajce.JcaPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.PBESecretKeyDecryptor;
-import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyDecryptorBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactoryBuilder;
 
@@ -381,8 +380,7 @@ public final class OpenPgpDecryptor {
     }
     try {
       PBESecretKeyDecryptor decryptor =
-          new JcePBESecretKeyDecryptorBuilder(
-                  new JcaPGPDigestCalculatorProviderBuilder().setProvider(OpenPgpKeys.BC).build())
+          new JcePBESecretKeyDecryptorBuilder(OpenPgpKeys.s2kDigests())
               .setProvider(OpenPgpKeys.BC)
               .build(protectedKey ? key.passphrase() : new char[0]);
       return secret.extractPrivateKey(decryptor);

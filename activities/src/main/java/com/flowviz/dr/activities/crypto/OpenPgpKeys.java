@@ -20,7 +20,9 @@ import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketVector;
 import org.bouncycastle.openpgp.PGPUtil;
+import org.bouncycastle.openpgp.operator.PGPDigestCalculatorProvider;
 import org.bouncycastle.openpgp.operator.jcajce.JcaKeyFingerprintCalculator;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBuilder;
 
 /** Reading OpenPGP keys as gpg exports them (armored or binary) and choosing the ones to use. */
 public final class OpenPgpKeys {
@@ -51,6 +53,17 @@ public final class OpenPgpKeys {
       case PublicKeyAlgorithmTags.RSA_GENERAL, PublicKeyAlgorithmTags.RSA_SIGN -> "SunRsaSign";
       default -> BC;
     };
+  }
+
+  /**
+   * The digests of a passphrase's S2K (unlocking a secret key): whichever registered provider
+   * offers the algorithm first, the JDK's for SHA-1 and SHA-2 (SHA-NI intrinsics), Bouncy Castle
+   * for the rest (RIPEMD-160 of old keys). gpg's iterated S2K hashes tens of megabytes per unlock;
+   * in Bouncy Castle's Java SHA-1 each unlock of the signing key cost about 0.3 s, a third of a
+   * base backup's JVM profile (docs/benchmarks.md).
+   */
+  public static PGPDigestCalculatorProvider s2kDigests() throws PGPException {
+    return new JcaPGPDigestCalculatorProviderBuilder().build();
   }
 
   public static PGPSecretKeyRingCollection secretKeys(byte[] exported)
