@@ -46,7 +46,8 @@ else
   RUN_USER="$(id -un)"
 fi
 
-mkdir -p "$OUT"
+# A fresh output directory: a row turned off must not report an earlier run's files.
+rm -rf "$OUT"; mkdir -p "$OUT"
 log "building (test classes of activities) and its test classpath"
 # The compiler's debug output names the test classpath (the dependency plugin is not in the offline
 # repository): touch the harness so that testCompile runs and prints it.

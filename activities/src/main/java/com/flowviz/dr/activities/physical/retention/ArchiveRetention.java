@@ -1,15 +1,13 @@
 package com.flowviz.dr.activities.physical.retention;
 
-import com.flowviz.dr.activities.backup.SigningBackupStore;
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
-import com.flowviz.dr.activities.crypto.DetachedSignature;
 import com.flowviz.dr.activities.crypto.TrustedSigners;
-import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.activities.physical.ArchiveExpiry;
 import com.flowviz.dr.activities.physical.ArchiveExpirySpec;
 import com.flowviz.dr.activities.physical.BaseBackupManifest;
 import com.flowviz.dr.activities.physical.PhysicalArchiveLayout;
+import com.flowviz.dr.activities.physical.basebackup.BaseBackupCatalog;
 import com.flowviz.dr.activities.storage.BackupStore;
 import com.flowviz.dr.activities.storage.BackupStoreException;
 import com.flowviz.dr.activities.storage.StoredObject;
@@ -25,9 +23,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +57,7 @@ public final class ArchiveRetention {
   private final BackupStore store;
   private final TrustedSigners signers;
   private final Clock clock;
+  private final BaseBackupCatalog catalog;
 
   /**
    * @param signers whose signatures a flowviz manifest must carry; {@link TrustedSigners#none()}
@@ -74,6 +71,8 @@ public final class ArchiveRetention {
     this.store = store;
     this.signers = signers;
     this.clock = clock;
+    this.catalog =
+        new BaseBackupCatalog(store, signers, "Nothing was deleted", "run the expiry again");
   }
 
   /** See {@link com.flowviz.dr.activities.physical.BaseBackupActivities#expireArchive}. */
@@ -98,11 +97,12 @@ public final class ArchiveRetention {
           bucket,
           PhysicalArchiveLayout.basePrefix(systemId));
     }
-    List<CompleteBackup> complete = new ArrayList<>();
-    List<BackupDirectory> incomplete = new ArrayList<>();
-    for (BackupDirectory directory : directories(bucket, systemId)) {
+    List<BaseBackupCatalog.Complete> complete = new ArrayList<>();
+    List<BaseBackupCatalog.Directory> incomplete = new ArrayList<>();
+    for (BaseBackupCatalog.Directory directory : catalog.directories(bucket, systemId)) {
       if (directory.hasManifest()) {
-        complete.add(new CompleteBackup(directory, readManifest(bucket, systemId, directory)));
+        complete.add(
+            new BaseBackupCatalog.Complete(directory, catalog.readManifest(bucket, directory)));
       } else {
         incomplete.add(directory);
       }
@@ -125,14 +125,14 @@ public final class ArchiveRetention {
 
     // Newest first: the first keepBaseBackups stay whatever their age.
     complete.sort(
-        Comparator.comparing((CompleteBackup b) -> b.manifest().stopTime())
+        Comparator.comparing((BaseBackupCatalog.Complete b) -> b.manifest().stopTime())
             .thenComparing(b -> b.directory().backupId())
             .reversed());
     Instant keepSince = now.minus(spec.keepFor());
-    List<CompleteBackup> kept = new ArrayList<>();
-    List<CompleteBackup> expired = new ArrayList<>();
+    List<BaseBackupCatalog.Complete> kept = new ArrayList<>();
+    List<BaseBackupCatalog.Complete> expired = new ArrayList<>();
     for (int i = 0; i < complete.size(); i++) {
-      CompleteBackup backup = complete.get(i);
+      BaseBackupCatalog.Complete backup = complete.get(i);
       if (i < spec.keepBaseBackups() || backup.manifest().stopTime().isAfter(keepSince)) {
         kept.add(backup);
       } else {
@@ -143,17 +143,17 @@ public final class ArchiveRetention {
     // Oldest first: a run cut short leaves the newer ones, the likelier to be asked for.
     Collections.reverse(expired);
     List<String> deletedBackups = new ArrayList<>();
-    for (CompleteBackup backup : expired) {
+    for (BaseBackupCatalog.Complete backup : expired) {
       deleteBackup(bucket, backup.directory());
       deletedBackups.add(backup.directory().backupId());
     }
 
-    CompleteBackup oldestStart = oldestStart(kept);
+    BaseBackupCatalog.Complete oldestStart = oldestStart(kept);
     long deletedWalFiles = deleteWalBefore(bucket, systemId, oldestStart.manifest());
 
     Instant incompleteBefore = now.minus(spec.incompleteAfter());
     List<String> deletedIncomplete = new ArrayList<>();
-    for (BackupDirectory directory : incomplete) {
+    for (BaseBackupCatalog.Directory directory : incomplete) {
       if (directory.newestWrite().isBefore(incompleteBefore)) {
         deleteAll(bucket, directory.keys());
         deletedIncomplete.add(directory.backupId());
@@ -183,145 +183,24 @@ public final class ArchiveRetention {
     return expiry;
   }
 
-  /** The objects under {@code base/<system id>/}, one directory per backup id. */
-  private List<BackupDirectory> directories(String bucket, String systemId) throws IOException {
-    String basePrefix = PhysicalArchiveLayout.basePrefix(systemId);
-    Map<String, List<StoredObject>> byId = new TreeMap<>();
-    for (StoredObject o : store.list(bucket, basePrefix)) {
-      String rest = o.key().substring(basePrefix.length());
-      int slash = rest.indexOf('/');
-      if (slash > 0) {
-        byId.computeIfAbsent(rest.substring(0, slash), id -> new ArrayList<>()).add(o);
-      }
-    }
-    return byId.entrySet().stream()
-        .map(e -> new BackupDirectory(systemId, e.getKey(), e.getValue()))
-        .toList();
-  }
-
-  private BaseBackupManifest readManifest(String bucket, String systemId, BackupDirectory directory)
-      throws IOException {
-    String key = directory.manifestKey();
-    byte[] json =
-        store
-            .readSmall(bucket, key)
-            // Listed a moment ago and gone now: another expiry is deleting it. Retry later.
-            .orElseThrow(() -> new IOException("s3://" + bucket + "/" + key + " vanished"));
-    if (signers.configured()) {
-      requireSigned(bucket, key, json);
-    }
-    BaseBackupManifest manifest;
-    try {
-      manifest = Json.read(json, BaseBackupManifest.class);
-    } catch (IOException e) {
-      throw damagedManifest(bucket, key, "it is not JSON a flowviz manifest reads (" + e + ")");
-    }
-    if (!systemId.equals(manifest.systemIdentifier())) {
-      throw damagedManifest(
-          bucket, key, "it names system " + manifest.systemIdentifier() + ", not " + systemId);
-    }
-    if (!directory.backupId().equals(manifest.backupId())) {
-      throw damagedManifest(
-          bucket, key, "it names backup " + manifest.backupId() + ", not " + directory.backupId());
-    }
-    if (manifest.stopTime() == null) {
-      throw damagedManifest(bucket, key, "it has no stopTime");
-    }
-    if (manifest.startWalFile() == null
-        || !PhysicalArchiveLayout.isSegment(manifest.startWalFile())) {
-      throw damagedManifest(
-          bucket, key, "its startWalFile \"" + manifest.startWalFile() + "\" is no segment name");
-    }
-    return manifest;
-  }
-
-  /**
-   * The manifest's detached signature, as the base backup wrote it beside it, from a trusted key.
-   */
-  private void requireSigned(String bucket, String key, byte[] json) throws IOException {
-    String signatureKey = key + SigningBackupStore.SIGNATURE_SUFFIX;
-    byte[] signature =
-        store
-            .readSmall(bucket, signatureKey)
-            .orElseThrow(
-                () ->
-                    forgedManifest(
-                        bucket, key, "it has no signature (" + signatureKey + " is missing)"));
-    try {
-      DetachedSignature.verify(json, signature, signers.load());
-    } catch (DetachedSignature.Invalid e) {
-      throw forgedManifest(bucket, key, "its signature does not verify: " + e.getMessage());
-    } catch (TrustedSigners.Unreadable e) {
-      throw NonRetryable.failure(
-          FailureTypes.KEY_UNAVAILABLE,
-          "The trusted signers cannot be read ("
-              + e.getMessage()
-              + "), so the manifests in s3://"
-              + bucket
-              + " cannot be checked. Nothing was deleted; fix "
-              + signers.describe()
-              + " and run the expiry again.");
-    }
-  }
-
-  /**
-   * Not flowviz-dr's manifest as written: someone or something else wrote it. Nothing is deleted on
-   * its word; the operator looks at who wrote it before anything else happens.
-   */
-  private static ApplicationFailure forgedManifest(String bucket, String key, String why) {
-    return NonRetryable.failure(
-        FailureTypes.BACKUP_REFUSED,
-        "s3://"
-            + bucket
-            + "/"
-            + key
-            + " is not a manifest flowviz-dr signed: "
-            + why
-            + ". Nothing was deleted. Find out who wrote it (CloudTrail data events on the bucket)"
-            + " before removing it; then run the expiry again.");
-  }
-
-  /**
-   * A manifest retention cannot read leaves it unable to tell which WAL that backup needs; deleting
-   * anything on a guess could break a restore, so it stops and says what to look at.
-   */
-  private static ApplicationFailure damagedManifest(String bucket, String key, String why) {
-    String directory = key.substring(0, key.lastIndexOf('/') + 1);
-    return NonRetryable.failure(
-        FailureTypes.BACKUP_CORRUPT,
-        "s3://"
-            + bucket
-            + "/"
-            + key
-            + " cannot be used: "
-            + why
-            + ". Nothing was deleted. Inspect it (aws s3 cp s3://"
-            + bucket
-            + "/"
-            + key
-            + " -); if that base backup is damaged, remove it (aws s3 rm --recursive s3://"
-            + bucket
-            + "/"
-            + directory
-            + ") and run the expiry again.");
-  }
-
   /**
    * The kept backup whose start is earliest in the WAL. Usually the oldest one; on a cluster whose
    * history branched, a newer backup on a branch can start earlier, and then it is that one.
    */
-  private static CompleteBackup oldestStart(List<CompleteBackup> kept) {
+  private static BaseBackupCatalog.Complete oldestStart(List<BaseBackupCatalog.Complete> kept) {
     return kept.stream()
         .min(
             Comparator.comparing(
-                    (CompleteBackup b) -> WalObject.positionOf(b.manifest().startWalFile()))
+                    (BaseBackupCatalog.Complete b) ->
+                        WalObject.positionOf(b.manifest().startWalFile()))
                 // Same position on two timelines: the older timeline is the smaller cut.
                 .thenComparing(b -> WalObject.timelineOfSegment(b.manifest().startWalFile())))
         .orElseThrow();
   }
 
   /** The manifest and its signature first: from then on the rest is an incomplete directory. */
-  private void deleteBackup(String bucket, BackupDirectory directory) throws IOException {
+  private void deleteBackup(String bucket, BaseBackupCatalog.Directory directory)
+      throws IOException {
     String manifest = directory.manifestKey();
     List<String> first = directory.keys().stream().filter(k -> k.startsWith(manifest)).toList();
     deleteAll(bucket, first);
@@ -438,25 +317,4 @@ public final class ArchiveRetention {
   }
 
   /** One {@code base/<system id>/<backup id>/} and the objects in it. */
-  private record BackupDirectory(String systemId, String backupId, List<StoredObject> objects) {
-    String manifestKey() {
-      return PhysicalArchiveLayout.backupPrefix(systemId, backupId)
-          + PhysicalArchiveLayout.FLOWVIZ_MANIFEST_FILE;
-    }
-
-    boolean hasManifest() {
-      return objects.stream().anyMatch(o -> o.key().equals(manifestKey()));
-    }
-
-    List<String> keys() {
-      return objects.stream().map(StoredObject::key).toList();
-    }
-
-    /** The latest write in it: an attempt still running keeps this recent. */
-    Instant newestWrite() {
-      return objects.stream().map(StoredObject::lastModified).max(Instant::compareTo).orElseThrow();
-    }
-  }
-
-  private record CompleteBackup(BackupDirectory directory, BaseBackupManifest manifest) {}
 }

@@ -254,7 +254,8 @@ public final class LocalPostgresCluster implements AutoCloseable {
     return "root".equals(System.getProperty("user.name"));
   }
 
-  private static List<String> asServerUser(List<String> command) {
+  /** The command as the server user when this process is root (PostgreSQL refuses root). */
+  public static List<String> asServerUser(List<String> command) {
     if (!isRoot()) {
       return command;
     }
@@ -266,7 +267,8 @@ public final class LocalPostgresCluster implements AutoCloseable {
     return wrapped;
   }
 
-  private static void handToServerUser(Path path) throws IOException {
+  /** chown -R to the server user when this process is root. */
+  public static void handToServerUser(Path path) throws IOException {
     if (!isRoot()) {
       return;
     }

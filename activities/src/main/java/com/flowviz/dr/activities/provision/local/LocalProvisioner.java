@@ -21,7 +21,7 @@ import java.util.Optional;
 public final class LocalProvisioner implements Provisioner {
 
   static final String ADMIN = "admin";
-  static final String MARK = "flowviz-dr.instance";
+  public static final String MARK = "flowviz-dr.instance";
   private final Path root;
   private final PgBinaries binaries;
 

@@ -1,0 +1,144 @@
+package com.flowviz.dr.activities.physical.pitr;
+
+import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.physical.BaseBackupManifest;
+import com.flowviz.dr.activities.physical.RecoveryChoice;
+import com.flowviz.dr.activities.physical.RecoveryTarget;
+import com.flowviz.dr.activities.physical.basebackup.BaseBackupCatalog;
+import com.flowviz.dr.workflows.FailureTypes;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The newest base backup a target can start from, and the refusals when none can: a target before
+ * the oldest backup's end, after the newest archived WAL, or past a gap in the WAL.
+ */
+final class BaseBackupChoice {
+
+  private BaseBackupChoice() {}
+
+  static RecoveryChoice choose(
+      String bucket,
+      String system,
+      List<BaseBackupCatalog.Complete> complete,
+      WalArchiveListing wal,
+      RecoveryTarget target) {
+    if (complete.isEmpty()) {
+      throw NonRetryable.failure(
+          FailureTypes.BACKUP_NOT_FOUND,
+          "s3://"
+              + bucket
+              + " holds no complete base backup of cluster "
+              + system
+              + ": nothing to recover from. Take one (TakeBaseBackup) while the server is up.");
+    }
+    List<BaseBackupCatalog.Complete> byEnd =
+        complete.stream()
+            .sorted(Comparator.comparing((BaseBackupCatalog.Complete c) -> c.manifest().stopTime()))
+            .toList();
+    BaseBackupManifest oldest = byEnd.get(0).manifest();
+    Optional<WalArchiveListing.WalFile> newestSegment = wal.newestSegment();
+    Instant newestArchivedAt = wal.newestArchivedAt().orElse(null);
+    String bounds =
+        "The archive reaches from "
+            + oldest.stopTime()
+            + " (the end of the oldest base backup, "
+            + oldest.backupId()
+            + ") to "
+            + (newestArchivedAt == null
+                ? "nothing: no WAL is archived"
+                : newestArchivedAt
+                    + " ("
+                    + newestSegment.get().name()
+                    + ", the newest WAL archived)")
+            + ".";
+
+    BaseBackupCatalog.Complete chosen =
+        switch (target.kind()) {
+          case RecoveryTarget.TIME -> {
+            if (newestArchivedAt != null && target.time().isAfter(newestArchivedAt)) {
+              throw outOfReach(target, "is after the newest archived WAL", bounds);
+            }
+            yield byEnd.stream()
+                .filter(c -> !c.manifest().stopTime().isAfter(target.time()))
+                .reduce((a, b) -> b)
+                .orElseThrow(
+                    () -> outOfReach(target, "is before the oldest base backup's end", bounds));
+          }
+          case RecoveryTarget.LSN ->
+              byEnd.stream()
+                  .filter(c -> lsn(c.manifest().stopLsn()) <= lsn(target.lsn()))
+                  .max(Comparator.comparingLong(c -> lsn(c.manifest().stopLsn())))
+                  .orElseThrow(
+                      () -> outOfReach(target, "is before the oldest base backup's end", bounds));
+          default -> byEnd.get(byEnd.size() - 1);
+        };
+
+    BaseBackupManifest manifest = chosen.manifest();
+    WalArchiveListing.Contiguous contiguous = wal.contiguousFrom(manifest.startWalFile());
+    if (contiguous.last() == null
+        || contiguous.last().name().compareTo(manifest.stopWalFile()) < 0) {
+      throw NonRetryable.failure(
+          FailureTypes.BACKUP_CORRUPT,
+          "Base backup "
+              + manifest.backupId()
+              + " needs WAL "
+              + manifest.startWalFile()
+              + " to "
+              + manifest.stopWalFile()
+              + " to be consistent, and "
+              + (contiguous.last() == null
+                  ? manifest.startWalFile()
+                  : WalArchiveListing.next(contiguous.last().name()))
+              + " is not in the archive. Nothing was restored; recover from another base backup"
+              + " (a different target) or find the missing WAL. "
+              + bounds);
+    }
+    if (contiguous.firstMissing() != null
+        && RecoveryTarget.TIME.equals(target.kind())
+        && target.time().isAfter(contiguous.last().archivedAt())) {
+      throw NonRetryable.failure(
+          FailureTypes.BACKUP_CORRUPT,
+          "The WAL archive has a gap: "
+              + contiguous.firstMissing()
+              + " is missing while later segments exist, so recovery from base backup "
+              + manifest.backupId()
+              + " can replay only up to "
+              + contiguous.last().name()
+              + " (archived "
+              + contiguous.last().archivedAt()
+              + "), which is before the target "
+              + target.describe()
+              + ". Nothing was restored; recover to a time at or before "
+              + contiguous.last().archivedAt()
+              + ", or find the missing segment.");
+    }
+    return RecoveryChoice.builder()
+        .systemIdentifier(system)
+        .backupPrefix(chosen.directory().prefix())
+        .manifest(manifest)
+        .earliestReachable(oldest.stopTime())
+        .newestWalFile(newestSegment.map(WalArchiveListing.WalFile::name).orElse(null))
+        .newestWalArchivedAt(newestArchivedAt)
+        .build();
+  }
+
+  private static RuntimeException outOfReach(RecoveryTarget target, String why, String bounds) {
+    return NonRetryable.failure(
+        FailureTypes.INVALID_INPUT,
+        "The recovery target "
+            + target.describe()
+            + " "
+            + why
+            + ". "
+            + bounds
+            + " Nothing was restored; choose a target within those bounds.");
+  }
+
+  static long lsn(String text) {
+    String[] parts = text.split("/");
+    return (Long.parseLong(parts[0], 16) << 32) | Long.parseLong(parts[1], 16);
+  }
+}

@@ -1,0 +1,522 @@
+package com.flowviz.dr.activities.physical.pitr;
+
+import com.flowviz.dr.activities.common.Heartbeats;
+import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.crypto.PrivateKeySource;
+import com.flowviz.dr.activities.crypto.TrustedSigners;
+import com.flowviz.dr.activities.json.Json;
+import com.flowviz.dr.activities.physical.BaseBackupCompression;
+import com.flowviz.dr.activities.physical.BaseBackupManifest;
+import com.flowviz.dr.activities.physical.BaseBackupRestoreSpec;
+import com.flowviz.dr.activities.physical.BaseBackupRestored;
+import com.flowviz.dr.activities.physical.PhysicalArchiveLayout;
+import com.flowviz.dr.activities.physical.PointInTimeActivities;
+import com.flowviz.dr.activities.physical.RecoveryChoice;
+import com.flowviz.dr.activities.physical.RecoveryChoiceSpec;
+import com.flowviz.dr.activities.physical.RecoveryReached;
+import com.flowviz.dr.activities.physical.RecoverySpec;
+import com.flowviz.dr.activities.physical.RecoveryTarget;
+import com.flowviz.dr.activities.physical.basebackup.BaseBackupCatalog;
+import com.flowviz.dr.activities.physical.wal.WalFetch;
+import com.flowviz.dr.activities.postgres.PgBinaries;
+import com.flowviz.dr.activities.process.ChildProcess;
+import com.flowviz.dr.activities.provision.ForeignInstanceException;
+import com.flowviz.dr.activities.provision.local.LocalPostgresCluster;
+import com.flowviz.dr.activities.provision.local.LocalProvisioner;
+import com.flowviz.dr.activities.storage.BackupStore;
+import com.flowviz.dr.activities.storage.StoredObject;
+import com.flowviz.dr.workflows.FailureTypes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Point-in-time recovery onto a local instance (the local provisioner's {@code <root>/<name>}): see
+ * {@link PointInTimeActivities}. The instance's directory holds {@code data} (once restored and
+ * verified), {@code data.restore} while a restore runs, {@code spool} (the WAL recovery replays),
+ * {@code server.log}, the provisioner's ownership mark and {@code instance.port}. It never reads or
+ * connects to the server being recovered: the bucket is the only source.
+ */
+public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(PointInTimeActivitiesImpl.class);
+
+  static final String STAGING = "data.restore";
+  static final String DATA = "data";
+  static final String SPOOL = "spool";
+  static final String RESTORED = "flowviz-dr.restored.json";
+
+  private static final Pattern INSTANCE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+  private final BackupStore store;
+  private final TrustedSigners signers;
+  private final PrivateKeySource keys;
+  private final PgBinaries binaries;
+  private final Path instancesRoot;
+  private final BaseBackupCatalog catalog;
+
+  /**
+   * @param instancesRoot the local provisioner's root: instances are {@code <root>/<name>}
+   */
+  public PointInTimeActivitiesImpl(
+      BackupStore store,
+      TrustedSigners signers,
+      PrivateKeySource keys,
+      PgBinaries binaries,
+      Path instancesRoot) {
+    this.store = store;
+    this.signers = signers;
+    this.keys = keys;
+    this.binaries = binaries;
+    this.instancesRoot = instancesRoot.toAbsolutePath();
+    this.catalog =
+        new BaseBackupCatalog(store, signers, "Nothing was restored", "start the recovery again");
+  }
+
+  @Override
+  public RecoveryChoice chooseBaseBackup(RecoveryChoiceSpec spec) {
+    requireSigners();
+    RecoveryTarget target = requireValid(spec.target());
+    try {
+      String system = systemIdentifier(spec.bucket(), spec.systemIdentifier());
+      List<BaseBackupCatalog.Complete> complete = catalog.complete(spec.bucket(), system);
+      WalArchiveListing wal =
+          new WalArchiveListing(
+              system, store.list(spec.bucket(), PhysicalArchiveLayout.walPrefix(system)));
+      return BaseBackupChoice.choose(spec.bucket(), system, complete, wal, target);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public BaseBackupRestored restoreBaseBackup(BaseBackupRestoreSpec spec) {
+    requireSigners();
+    Path home = home(spec.instance());
+    try {
+      Optional<BaseBackupRestored> done = alreadyRestored(home, spec);
+      if (done.isPresent()) {
+        return done.get();
+      }
+      claim(home, spec.instance());
+      Path staging = home.resolve(STAGING);
+      deleteTree(staging);
+      Files.createDirectory(
+          staging,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Path spool = home.resolve(SPOOL);
+
+      BaseBackupManifest manifest = spec.manifest();
+      String dataKey =
+          spec.backupPrefix() + BaseBackupCompression.named(manifest.compression()).dataFile();
+      StoredObject data =
+          store
+              .head(spec.bucket(), dataKey)
+              .orElseThrow(
+                  () ->
+                      NonRetryable.failure(
+                          FailureTypes.BACKUP_NOT_FOUND,
+                          "s3://"
+                              + spec.bucket()
+                              + "/"
+                              + dataKey
+                              + " is missing although its manifest exists: the base backup was"
+                              + " partly deleted. Nothing was restored; choose another target."));
+      List<WalArchiveListing.WalFile> needed =
+          new WalArchiveListing(
+                  manifest.systemIdentifier(),
+                  store.list(
+                      spec.bucket(), PhysicalArchiveLayout.walPrefix(manifest.systemIdentifier())))
+              .neededFrom(manifest.startWalFile());
+
+      AtomicLong read = new AtomicLong();
+      AtomicInteger spooled = new AtomicInteger();
+      var beat = Heartbeats.ofThisActivity();
+      Runnable report =
+          () ->
+              beat.accept(
+                  Map.of(
+                      "encryptedBytesRead", read.get(),
+                      "encryptedBytes", data.size(),
+                      "walFilesSpooled", spooled.get(),
+                      "walFilesNeeded", needed.size()));
+      WalSpool walSpool =
+          new WalSpool(
+              new WalFetch(store, spec.bucket(), keys, signers),
+              manifest.systemIdentifier(),
+              spool);
+      // The WAL lands while the base backup does: recovery starts with all of it local.
+      CompletableFuture<Integer> walDone =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return walSpool.fill(
+                      needed,
+                      () -> {
+                        spooled.incrementAndGet();
+                        report.run();
+                      });
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new IllegalStateException(e);
+                }
+              });
+      BaseBackupExtractor.Extracted extracted;
+      try {
+        extracted =
+            new BaseBackupExtractor(store, keys)
+                .extract(
+                    spec.bucket(),
+                    data,
+                    manifest,
+                    staging,
+                    List.of("tar", "-x", "-f", "-", "--no-same-owner"),
+                    n -> {
+                      read.set(n);
+                      report.run();
+                    });
+      } catch (RuntimeException | IOException | InterruptedException e) {
+        walDone.cancel(true);
+        deleteTree(staging);
+        throw e;
+      }
+      int walFiles = awaitSpool(walDone, staging);
+      LocalPostgresCluster.handToServerUser(home);
+      String verified = verifyBackup(staging);
+      Files.move(staging, home.resolve(DATA), StandardCopyOption.ATOMIC_MOVE);
+      BaseBackupRestored restored =
+          BaseBackupRestored.builder()
+              .instance(spec.instance())
+              .dataDirectory(home.resolve(DATA).toString())
+              .tarBytes(extracted.tarBytes())
+              .tarSha256(extracted.tarSha256())
+              .walFilesSpooled(walFiles)
+              .newestSpooledWal(
+                  needed.stream()
+                      .map(WalArchiveListing.WalFile::name)
+                      .filter(PhysicalArchiveLayout::isSegment)
+                      .max(Comparator.naturalOrder())
+                      .orElse(null))
+              .verifyBackup(verified)
+              .build();
+      Files.write(
+          home.resolve(RESTORED), Json.MAPPER.writeValueAsBytes(withPrefix(restored, spec)));
+      log.info(
+          "Restored {} into {}: {} bytes of tar, {} WAL files spooled",
+          spec.backupPrefix(),
+          home.resolve(DATA),
+          extracted.tarBytes(),
+          walFiles);
+      return restored;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  @Override
+  public RecoveryReached recover(RecoverySpec spec) {
+    Path home = home(spec.instance());
+    Path data = home.resolve(DATA);
+    if (!Files.isRegularFile(data.resolve("PG_VERSION"))) {
+      throw NonRetryable.failure(
+          FailureTypes.INVALID_INPUT,
+          "Instance "
+              + spec.instance()
+              + " has no restored data directory ("
+              + data
+              + "): restore a base backup onto it first.");
+    }
+    try {
+      // Never started: the backup's backup_label is still there (the first start renames it) and
+      // no earlier attempt wrote the settings (recovery.signal). pg_control cannot tell: a base
+      // backup's copy says "in production", as the source did.
+      boolean neverStarted =
+          Files.exists(data.resolve("backup_label"))
+              && !Files.exists(data.resolve("recovery.signal"));
+      if (neverStarted) {
+        RecoverySettings.write(home, data, home.resolve(SPOOL), spec.target());
+        LocalPostgresCluster.handToServerUser(home);
+      }
+      int port = port(home);
+      ServerLog serverLog = new ServerLog(home.resolve("server.log"));
+      try {
+        // The superuser is the source's (a physical copy keeps its roles); nothing here connects.
+        LocalPostgresCluster.start(home, port, "unused", "unused", binaries);
+      } catch (RuntimeException e) {
+        throw recoveryStopped(spec, serverLog, e.getMessage());
+      }
+      ControlData promoted = awaitPromotion(spec, data, serverLog);
+      return RecoveryReached.builder()
+          .instance(spec.instance())
+          .host("127.0.0.1")
+          .port(port)
+          .timeline(serverLog.newTimeline().orElse(promoted.timeline()))
+          .stoppedAt(serverLog.recoveryStop().orElse("the end of the archive"))
+          .lastReplayedCommit(serverLog.lastCompletedTransaction().orElse(null))
+          .clusterState(promoted.state())
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private ControlData awaitPromotion(RecoverySpec spec, Path data, ServerLog serverLog)
+      throws IOException {
+    var beat = Heartbeats.ofThisActivity();
+    while (true) {
+      ControlData control = ControlData.read(binaries, data);
+      // recovery.signal goes when recovery has ended and the server promoted.
+      if (control.inProduction() && !Files.exists(data.resolve("recovery.signal"))) {
+        return control;
+      }
+      if (!Files.exists(data.resolve("postmaster.pid"))) {
+        throw recoveryStopped(spec, serverLog, "the server stopped");
+      }
+      beat.accept(Map.of("clusterState", control.state(), "replayed", control.minRecoveryEnd()));
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** PostgreSQL refused or ended recovery: its own FATAL line says why. */
+  private RuntimeException recoveryStopped(RecoverySpec spec, ServerLog serverLog, String what) {
+    String fatal = serverLog.lastFatal().orElse(what);
+    return NonRetryable.failure(
+        FailureTypes.PG_RESTORE_FAILED,
+        "Recovery of instance "
+            + spec.instance()
+            + " to "
+            + spec.target().describe()
+            + " stopped: "
+            + fatal
+            + ". Nothing else was changed; the instance's log is "
+            + serverLog.path()
+            + ". Tear the instance down and recover to a target the archive reaches.");
+  }
+
+  private int awaitSpool(CompletableFuture<Integer> walDone, Path staging)
+      throws IOException, InterruptedException {
+    try {
+      return walDone.get();
+    } catch (ExecutionException e) {
+      deleteTree(staging);
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException(e.getCause());
+    }
+  }
+
+  /** pg_verifybackup against the backup_manifest the tar carried; WAL comes later (-n). */
+  private String verifyBackup(Path staging) throws IOException {
+    if (!Files.isRegularFile(staging.resolve("backup_manifest"))) {
+      deleteTree(staging);
+      throw NonRetryable.failure(
+          FailureTypes.BACKUP_CORRUPT,
+          "The base backup holds no backup_manifest, so it cannot be verified. Nothing was"
+              + " started.");
+    }
+    try (ChildProcess verify =
+        ChildProcess.start(
+            List.of(binaries.program("pg_verifybackup"), "-n", staging.toString()),
+            Map.of(),
+            null,
+            null,
+            true)) {
+      var beat = Heartbeats.ofThisActivity();
+      int exit =
+          verify.await(
+              Duration.ofMinutes(30), () -> beat.accept(Map.of("verifying", staging.toString())));
+      if (exit != 0) {
+        String why = verify.stderrTail().strip();
+        deleteTree(staging);
+        throw NonRetryable.failure(
+            FailureTypes.BACKUP_INTEGRITY_FAILED,
+            "pg_verifybackup refuses the restored data directory: "
+                + why
+                + ". Nothing was started; choose another base backup.");
+      }
+      return verify.stdoutTail().strip();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Optional<BaseBackupRestored> alreadyRestored(Path home, BaseBackupRestoreSpec spec)
+      throws IOException {
+    Path record = home.resolve(RESTORED);
+    if (!Files.isRegularFile(record) || !Files.isDirectory(home.resolve(DATA))) {
+      if (Files.isDirectory(home.resolve(DATA))) {
+        throw NonRetryable.failure(
+            FailureTypes.INVALID_INPUT,
+            "Instance "
+                + spec.instance()
+                + " already has a data directory that no restore of flowviz-dr completed ("
+                + home.resolve(DATA)
+                + "). Nothing was changed; tear it down or choose another instance name.");
+      }
+      return Optional.empty();
+    }
+    var node = Json.MAPPER.readTree(Files.readAllBytes(record));
+    if (!spec.backupPrefix().equals(node.path("backupPrefix").asText())) {
+      throw NonRetryable.failure(
+          FailureTypes.INVALID_INPUT,
+          "Instance "
+              + spec.instance()
+              + " was restored from "
+              + node.path("backupPrefix").asText()
+              + ", not "
+              + spec.backupPrefix()
+              + ". Nothing was changed; tear it down or choose another instance name.");
+    }
+    return Optional.of(Json.MAPPER.treeToValue(node.path("restored"), BaseBackupRestored.class));
+  }
+
+  private static Map<String, Object> withPrefix(
+      BaseBackupRestored restored, BaseBackupRestoreSpec spec) {
+    return Map.of("backupPrefix", spec.backupPrefix(), "restored", restored);
+  }
+
+  /** The instance's directory, marked as the local provisioner marks its own. */
+  private void claim(Path home, String instance) throws IOException {
+    if (Files.isDirectory(home)) {
+      Path mark = home.resolve(LocalProvisioner.MARK);
+      boolean ours = Files.isRegularFile(mark) && Files.readString(mark).strip().equals(instance);
+      boolean empty;
+      try (Stream<Path> entries = Files.list(home)) {
+        empty = entries.findAny().isEmpty();
+      }
+      if (!ours && !empty) {
+        throw new ForeignInstanceException(instance, "local directory " + home);
+      }
+    }
+    Files.createDirectories(home);
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(home.resolve(LocalProvisioner.MARK), instance + "\n");
+    Path portFile = home.resolve("instance.port");
+    if (!Files.isRegularFile(portFile)) {
+      Files.writeString(portFile, Integer.toString(LocalPostgresCluster.freePort()));
+    }
+  }
+
+  private Path home(String instance) {
+    if (instance == null || !INSTANCE_NAME.matcher(instance).matches()) {
+      throw NonRetryable.failure(
+          FailureTypes.INVALID_INPUT,
+          "Instance name \""
+              + instance
+              + "\" is not valid: lower-case letters, digits and '-', up to 63 characters.");
+    }
+    return instancesRoot.resolve(instance);
+  }
+
+  private static int port(Path home) throws IOException {
+    return Integer.parseInt(Files.readString(home.resolve("instance.port")).strip());
+  }
+
+  private String systemIdentifier(String bucket, String requested) throws IOException {
+    if (requested != null && !requested.isBlank()) {
+      return requested.strip();
+    }
+    TreeSet<String> systems = new TreeSet<>();
+    for (StoredObject o : store.list(bucket, PhysicalArchiveLayout.BASE_PREFIX)) {
+      String rest = o.key().substring(PhysicalArchiveLayout.BASE_PREFIX.length());
+      if (rest.indexOf('/') > 0) {
+        systems.add(rest.substring(0, rest.indexOf('/')));
+      }
+    }
+    if (systems.size() != 1) {
+      throw NonRetryable.failure(
+          FailureTypes.INVALID_INPUT,
+          systems.isEmpty()
+              ? "s3://"
+                  + bucket
+                  + " holds no base backup (base/ is empty): nothing to recover from."
+              : "s3://"
+                  + bucket
+                  + " holds base backups of several clusters "
+                  + systems
+                  + ": name one as systemIdentifier.");
+    }
+    return systems.first();
+  }
+
+  private void requireSigners() {
+    if (!signers.configured()) {
+      throw NonRetryable.failure(
+          FailureTypes.CONFIGURATION,
+          "No trusted signers are configured (flowviz.gpg.signer-public-key-file or"
+              + " trusted-signers-*): a point-in-time recovery restores only base backups and WAL"
+              + " flowviz-dr signed. Nothing was restored.");
+    }
+  }
+
+  private static RecoveryTarget requireValid(RecoveryTarget target) {
+    if (target == null || target.kind() == null) {
+      throw NonRetryable.failure(
+          FailureTypes.INVALID_INPUT, "No recovery target: give a time, an LSN or latest.");
+    }
+    switch (target.kind()) {
+      case RecoveryTarget.TIME -> {
+        if (target.time() == null) {
+          throw NonRetryable.failure(
+              FailureTypes.INVALID_INPUT, "A time target needs the time (UTC, ISO 8601).");
+        }
+      }
+      case RecoveryTarget.LSN -> {
+        if (target.lsn() == null || !target.lsn().matches("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}")) {
+          throw NonRetryable.failure(
+              FailureTypes.INVALID_INPUT,
+              "LSN target \"" + target.lsn() + "\" is not a WAL position such as 0/3000060.");
+        }
+      }
+      case RecoveryTarget.LATEST -> {}
+      default ->
+          throw NonRetryable.failure(
+              FailureTypes.INVALID_INPUT,
+              "Unknown recovery target kind \"" + target.kind() + "\": time, lsn or latest.");
+    }
+    return target;
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      List<Path> all = new ArrayList<>(paths.toList());
+      all.sort(Comparator.reverseOrder());
+      for (Path p : all) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,406 @@
+package com.flowviz.dr.activities.physical.pitr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.flowviz.dr.activities.backup.SigningBackupStore;
+import com.flowviz.dr.activities.crypto.BackupSigningKey;
+import com.flowviz.dr.activities.crypto.FilePrivateKeySource;
+import com.flowviz.dr.activities.crypto.RecipientKeys;
+import com.flowviz.dr.activities.crypto.TrustedSigners;
+import com.flowviz.dr.activities.physical.BaseBackupActivities;
+import com.flowviz.dr.activities.physical.BaseBackupCompression;
+import com.flowviz.dr.activities.physical.BaseBackupRestoreSpec;
+import com.flowviz.dr.activities.physical.BaseBackupRestored;
+import com.flowviz.dr.activities.physical.BaseBackupSpec;
+import com.flowviz.dr.activities.physical.BaseBackupTaken;
+import com.flowviz.dr.activities.physical.PointInTimeActivities;
+import com.flowviz.dr.activities.physical.RecoveryChoice;
+import com.flowviz.dr.activities.physical.RecoveryChoiceSpec;
+import com.flowviz.dr.activities.physical.RecoveryReached;
+import com.flowviz.dr.activities.physical.RecoverySpec;
+import com.flowviz.dr.activities.physical.RecoveryTarget;
+import com.flowviz.dr.activities.physical.basebackup.ArchivingPostgres;
+import com.flowviz.dr.activities.physical.basebackup.BaseBackupActivitiesImpl;
+import com.flowviz.dr.activities.physical.retention.ArchiveRetention;
+import com.flowviz.dr.activities.physical.wal.ClusterIdentity;
+import com.flowviz.dr.activities.physical.wal.WalPush;
+import com.flowviz.dr.activities.postgres.PgBinaries;
+import com.flowviz.dr.activities.postgres.PgClient;
+import com.flowviz.dr.activities.postgres.PgConnectionSettings;
+import com.flowviz.dr.activities.postgres.PgServers;
+import com.flowviz.dr.activities.postgres.ServerRegistry;
+import com.flowviz.dr.activities.process.ChildProcess;
+import com.flowviz.dr.activities.provision.local.LocalPostgresCluster;
+import com.flowviz.dr.activities.secrets.LocalSecretStore;
+import com.flowviz.dr.activities.storage.BackupStore;
+import com.flowviz.dr.activities.storage.S3BackupStore;
+import com.flowviz.dr.activities.testing.GpgHome;
+import com.flowviz.dr.activities.testing.TestActivities;
+import com.flowviz.dr.activities.testing.TestMoto;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Point-in-time recovery from the physical archive, on a real cluster: rows committed one by one
+ * after a base backup, their commit times read back from the server (track_commit_timestamp), the
+ * WAL archived into S3 by the real push; then a recovery to the commit time of one row finds
+ * exactly the rows committed up to it (inclusive) or before it (exclusive), and one to "latest"
+ * after the primary is stopped holds every row whose WAL was archived and loses only those whose
+ * segment never was.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PointInTimeRecoveryTest {
+
+  private static final String BACKUP_KEY = "backup@flowviz.com";
+  private static final String BACKUP_PASSPHRASE = "backup passphrase";
+  private static final String SIGNER = "signing@flowviz.com";
+  private static final String SIGNING_PASSPHRASE = "signing passphrase";
+  private static final int ROWS_BEFORE_BACKUP = 5;
+  private static final int ROWS_AFTER_BACKUP = 30;
+
+  private static ArchivingPostgres pg;
+  private static GpgHome gpg;
+  private static Path keys;
+  private static Path instances;
+  private static S3Client s3;
+  private static String bucket;
+  private static String system;
+  private static BaseBackupTaken backup;
+  private static BackupStore signing;
+
+  /** Commit time of each row id, as the server recorded it. */
+  private static final Map<Integer, Instant> committedAt = new LinkedHashMap<>();
+
+  private static final List<TestActivityEnvironment> environments = new ArrayList<>();
+  private static final List<String> made = new ArrayList<>();
+
+  @BeforeAll
+  static void archiveRowsCommittedOneByOne() throws Exception {
+    gpg = GpgHome.create();
+    gpg.generateKey(BACKUP_KEY, GpgHome.KeyType.RSA, BACKUP_PASSPHRASE);
+    gpg.generateKey(SIGNER, GpgHome.KeyType.CURVE25519, SIGNING_PASSPHRASE);
+    keys = Files.createTempDirectory("flowviz-dr-pitr-keys");
+    Files.write(keys.resolve("backup.pub.asc"), gpg.exportPublicKey(BACKUP_KEY, true));
+    Files.write(
+        keys.resolve("backup.sec.asc"), gpg.exportSecretKey(BACKUP_KEY, BACKUP_PASSPHRASE, true));
+    Files.writeString(keys.resolve("passphrase"), BACKUP_PASSPHRASE);
+    Files.write(keys.resolve("signing.pub.asc"), gpg.exportPublicKey(SIGNER, true));
+    LocalSecretStore secrets = new LocalSecretStore(keys.resolve("secrets"));
+    secrets.write(
+        BackupSigningKey.DEFAULT_KEY_SECRET,
+        new String(
+            gpg.exportSecretKey(SIGNER, SIGNING_PASSPHRASE, true), StandardCharsets.US_ASCII));
+    secrets.write(BackupSigningKey.DEFAULT_PASSPHRASE_SECRET, SIGNING_PASSPHRASE);
+    instances = Files.createTempDirectory(Path.of("/tmp"), "flowviz-dr-pitr-instances-");
+    Files.setPosixFilePermissions(instances, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    pg =
+        ArchivingPostgres.start(
+            "pitr",
+            p -> {
+              Map<String, String> settings = ArchivingPostgres.archiving(p.archive());
+              settings.put("track_commit_timestamp", "on");
+              return settings;
+            });
+    system = ClusterIdentity.of(pg.dataDirectory());
+    pg.execute("postgres", "CREATE TABLE events (id int PRIMARY KEY, note text NOT NULL)");
+    for (int id = 1; id <= ROWS_BEFORE_BACKUP; id++) {
+      pg.execute("postgres", "INSERT INTO events VALUES (" + id + ", 'before the backup')");
+    }
+
+    s3 = TestMoto.s3();
+    bucket = TestMoto.newBucket(s3, "pitr");
+    BackupStore plain = new S3BackupStore(s3, 5 * 1024 * 1024);
+    signing =
+        new SigningBackupStore(
+            plain,
+            new BackupSigningKey(
+                secrets,
+                BackupSigningKey.DEFAULT_KEY_SECRET,
+                BackupSigningKey.DEFAULT_PASSPHRASE_SECRET));
+    PgServers servers =
+        new PgServers(
+            pg.client(),
+            secrets,
+            new ServerRegistry(pg.settings(), secrets, n -> Optional.empty()));
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    environments.add(env);
+    env.registerActivitiesImplementations(
+        new BaseBackupActivitiesImpl(
+            servers,
+            PgBinaries.locate(null),
+            signing,
+            new RecipientKeys(keys.resolve("backup.pub.asc")),
+            new ArchiveRetention(plain, TrustedSigners.none()),
+            BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT,
+            BaseBackupCompression.ZSTD));
+    backup =
+        TestActivities.stub(env, BaseBackupActivities.class)
+            .takeBaseBackup(
+                BaseBackupSpec.builder()
+                    .server(ServerRegistry.PRODUCTION)
+                    .bucket(bucket)
+                    .systemIdentifier(system)
+                    .storageClass("STANDARD")
+                    .build());
+
+    // One row per transaction, a few milliseconds apart: every commit has its own time.
+    for (int id = ROWS_BEFORE_BACKUP + 1; id <= ROWS_BEFORE_BACKUP + ROWS_AFTER_BACKUP; id++) {
+      pg.execute("postgres", "INSERT INTO events VALUES (" + id + ", 'after the backup')");
+      Thread.sleep(15);
+    }
+    for (List<String> row :
+        rows(
+            pg.client(),
+            "SELECT id, to_char(pg_xact_commit_timestamp(xmin) AT TIME ZONE 'UTC',"
+                + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM events WHERE id > "
+                + ROWS_BEFORE_BACKUP
+                + " ORDER BY id")) {
+      committedAt.put(Integer.parseInt(row.get(0)), Instant.parse(row.get(1)));
+    }
+    String switched = pg.query("postgres", "SELECT pg_walfile_name(pg_switch_wal())").get(0);
+    awaitArchived(switched);
+    pushArchive();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    environments.forEach(TestActivityEnvironment::close);
+    for (String name : made) {
+      LocalPostgresCluster.existing(instances.resolve(name), PgBinaries.locate(null)).stop();
+    }
+    if (pg != null) {
+      pg.close();
+    }
+    gpg.close();
+    for (Path dir : List.of(keys, instances)) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void recoveryToACommitTimeInclusiveKeepsExactlyTheRowsCommittedUpToIt() throws Exception {
+    int chosen = ROWS_BEFORE_BACKUP + 15;
+    RecoveryReached reached =
+        recover("pitr-inclusive", RecoveryTarget.at(committedAt.get(chosen), true));
+
+    PgClient restored = client(reached);
+    assertEquals(
+        List.of(List.of(String.valueOf(chosen), String.valueOf(chosen))),
+        rows(restored, "SELECT count(*), max(id) FROM events"));
+    assertEquals("f", rows(restored, "SELECT pg_is_in_recovery()").get(0).get(0));
+    assertEquals("off", rows(restored, "SHOW archive_mode").get(0).get(0));
+    assertEquals(2, reached.timeline(), "promoted onto a new timeline");
+    // PostgreSQL stops before the first commit after the target (inclusive: later than it).
+    assertTrue(
+        stopTime(reached).isAfter(committedAt.get(chosen)),
+        reached.stoppedAt() + " is after " + committedAt.get(chosen));
+    assertEquals(committedAt.get(chosen + 1), stopTime(reached), reached.stoppedAt());
+  }
+
+  @Test
+  @Order(2)
+  void recoveryToACommitTimeExclusiveStopsJustBeforeThatCommit() throws Exception {
+    int chosen = ROWS_BEFORE_BACKUP + 15;
+    RecoveryReached reached =
+        recover("pitr-exclusive", RecoveryTarget.at(committedAt.get(chosen), false));
+
+    assertEquals(
+        List.of(List.of(String.valueOf(chosen - 1), String.valueOf(chosen - 1))),
+        rows(client(reached), "SELECT count(*), max(id) FROM events"));
+    // Exclusive: before the first commit at or after the target, the chosen row's own.
+    assertEquals(committedAt.get(chosen), stopTime(reached), reached.stoppedAt());
+  }
+
+  @Test
+  @Order(3)
+  void aTargetOutsideTheArchiveIsRefusedNamingBothBoundsAndNothingIsMade() {
+    Instant beforeBackup = backup.manifest().startTime().minusSeconds(60);
+    ApplicationFailure early =
+        refused(() -> pitr().chooseBaseBackup(choice(RecoveryTarget.at(beforeBackup, true))));
+    assertTrue(
+        early.getOriginalMessage().contains("is before the oldest base backup's end"),
+        early.getOriginalMessage());
+    assertTrue(
+        early.getOriginalMessage().contains(backup.manifest().stopTime().toString()),
+        early.getOriginalMessage());
+    assertTrue(
+        early.getOriginalMessage().contains(backup.manifest().backupId()),
+        early.getOriginalMessage());
+
+    Instant future = Instant.now().plus(Duration.ofHours(1));
+    ApplicationFailure late =
+        refused(() -> pitr().chooseBaseBackup(choice(RecoveryTarget.at(future, true))));
+    assertTrue(
+        late.getOriginalMessage().contains("is after the newest archived WAL"),
+        late.getOriginalMessage());
+    assertTrue(
+        late.getOriginalMessage().contains(backup.manifest().stopTime().toString()),
+        late.getOriginalMessage());
+    assertTrue(late.isNonRetryable());
+  }
+
+  /**
+   * The outage: rows committed after the last archived segment, then the primary stopped. A
+   * recovery to "latest" holds every row whose WAL reached the archive and none of the others.
+   */
+  @Test
+  @Order(4)
+  void recoveryToLatestAfterThePrimaryStopsLosesOnlyTheRowsWhoseWalWasNotArchived()
+      throws Exception {
+    int first = ROWS_BEFORE_BACKUP + ROWS_AFTER_BACKUP + 1;
+    for (int id = first; id < first + 10; id++) {
+      pg.execute("postgres", "INSERT INTO events VALUES (" + id + ", 'not yet archived')");
+    }
+    // The crash, not a clean shutdown: a clean one switches to a new segment and archives the
+    // last one, losing nothing. pg_ctl stop -m immediate ends every server process at once.
+    crashPrimary();
+    pushArchive(); // whatever the archiver still managed before the server went
+
+    RecoveryReached reached = recover("pitr-latest", RecoveryTarget.latest());
+
+    int archivedRows = ROWS_BEFORE_BACKUP + ROWS_AFTER_BACKUP;
+    List<List<String>> counts = rows(client(reached), "SELECT count(*), max(id) FROM events");
+    assertEquals(
+        List.of(List.of(String.valueOf(archivedRows), String.valueOf(archivedRows))),
+        counts,
+        "every row archived before the stop, none of the 10 only in the stopped server's pg_wal");
+  }
+
+  // ---- the procedure's steps, as the workflow runs them ----
+
+  private RecoveryReached recover(String instance, RecoveryTarget target) {
+    made.add(instance);
+    PointInTimeActivities activities = pitr();
+    RecoveryChoice choice = activities.chooseBaseBackup(choice(target));
+    assertEquals(backup.prefix(), choice.backupPrefix());
+    BaseBackupRestored restored =
+        activities.restoreBaseBackup(
+            BaseBackupRestoreSpec.builder()
+                .bucket(bucket)
+                .instance(instance)
+                .backupPrefix(choice.backupPrefix())
+                .manifest(choice.manifest())
+                .build());
+    assertEquals(backup.manifest().tarSha256(), restored.tarSha256());
+    assertTrue(restored.walFilesSpooled() >= 2, "the backup's WAL and what followed: " + restored);
+    return activities.recover(RecoverySpec.builder().instance(instance).target(target).build());
+  }
+
+  private static RecoveryChoiceSpec choice(RecoveryTarget target) {
+    return RecoveryChoiceSpec.builder().bucket(bucket).target(target).build();
+  }
+
+  private static PointInTimeActivities pitr() {
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    environments.add(env);
+    env.registerActivitiesImplementations(
+        new PointInTimeActivitiesImpl(
+            new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE),
+            TrustedSigners.keyFile(keys.resolve("signing.pub.asc")),
+            new FilePrivateKeySource(keys.resolve("backup.sec.asc"), keys.resolve("passphrase")),
+            PgBinaries.locate(null),
+            instances));
+    return TestActivities.stub(env, PointInTimeActivities.class);
+  }
+
+  private static ApplicationFailure refused(Runnable call) {
+    ActivityFailure failure = assertThrows(ActivityFailure.class, call::run);
+    return (ApplicationFailure) failure.getCause();
+  }
+
+  /** Every file the server archived into its local directory, pushed to S3 by the real push. */
+  private static void pushArchive() throws Exception {
+    WalPush push = new WalPush(signing, bucket, new RecipientKeys(keys.resolve("backup.pub.asc")));
+    try (Stream<Path> files = Files.list(pg.archive())) {
+      for (Path file : files.sorted().toList()) {
+        push.push(file, file.getFileName().toString(), system);
+      }
+    }
+  }
+
+  private static void crashPrimary() {
+    ChildProcess.run(
+        LocalPostgresCluster.asServerUser(
+            List.of(
+                PgBinaries.locate(null).program("pg_ctl"),
+                "-D",
+                pg.dataDirectory().toString(),
+                "-m",
+                "immediate",
+                "stop")),
+        Map.of(),
+        Duration.ofMinutes(1),
+        null);
+  }
+
+  /** The commit time in PostgreSQL's "recovery stopping before commit of transaction N, time T". */
+  private static Instant stopTime(RecoveryReached reached) {
+    String line = reached.stoppedAt();
+    String time = line.substring(line.indexOf(", time ") + 7).strip();
+    return java.time.OffsetDateTime.parse(time.replace(' ', 'T').replaceAll("\\+00$", "Z"))
+        .toInstant();
+  }
+
+  private static void awaitArchived(String walFile) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(pg.archive().resolve(walFile))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(walFile + " was not archived within 60 s");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** The restored instance keeps the source's roles: the source's superuser and password. */
+  private static PgClient client(RecoveryReached reached) {
+    return new PgClient(
+        new PgConnectionSettings(
+            reached.host(), reached.port(), ArchivingPostgres.SUPERUSER, pg.password(), null));
+  }
+
+  private static List<List<String>> rows(PgClient client, String sql) throws Exception {
+    try (Connection c = client.connect("postgres");
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      List<List<String>> rows = new ArrayList<>();
+      while (r.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+          row.add(r.getString(i));
+        }
+        rows.add(row);
+      }
+      return rows;
+    }
+  }
+}
