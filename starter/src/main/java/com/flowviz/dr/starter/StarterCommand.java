@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ListCommand.class,
       BackupCommand.class,
       TakeBaseBackupCommand.class,
+      RestoreToPointInTimeCommand.class,
       RestoreCommand.class,
       RestoreWeeklyCommand.class,
       RestoreNewInstanceCommand.class,

@@ -33,6 +33,7 @@ import com.flowviz.dr.activities.physical.BaseBackupCompression;
 import com.flowviz.dr.activities.physical.basebackup.BaseBackupActivitiesImpl;
 import com.flowviz.dr.activities.physical.exposure.ArchiveContentsReader;
 import com.flowviz.dr.activities.physical.exposure.WalExposureActivitiesImpl;
+import com.flowviz.dr.activities.physical.pitr.PointInTimeActivitiesImpl;
 import com.flowviz.dr.activities.physical.retention.ArchiveRetention;
 import com.flowviz.dr.activities.postgres.PgBinaries;
 import com.flowviz.dr.activities.postgres.PgClient;
@@ -180,12 +181,7 @@ public class ActivitiesFactory {
   @Singleton
   Provisioner provisioner(ProvisionSettings settings, PgBinaries binaries) {
     return switch (settings.kind().toLowerCase(Locale.ROOT)) {
-      case "local" ->
-          new LocalProvisioner(
-              settings.localRoot() != null
-                  ? Path.of(settings.localRoot())
-                  : Path.of(System.getProperty("java.io.tmpdir"), "flowviz-dr-instances"),
-              binaries);
+      case "local" -> new LocalProvisioner(localRoot(settings), binaries);
       case "docker" ->
           new DockerProvisioner(
               settings.dockerBinary(),
@@ -626,6 +622,29 @@ public class ActivitiesFactory {
         new ArchiveRetention(unsigned, trustedSigners(gpg, () -> secrets)),
         BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT,
         BaseBackupCompression.named(baseBackups.compression()));
+  }
+
+  /**
+   * Point-in-time recovery onto local instances, under the local provisioner's root: the restore
+   * and the recovery run on the host that holds the instance's data directory (its own queue).
+   */
+  @Singleton
+  @RegisteredActivities(alsoOnHostQueue = true)
+  PointInTimeActivitiesImpl pointInTimeActivities(
+      BackupStore unsigned,
+      PrivateKeySource keys,
+      PgBinaries binaries,
+      GpgSettings gpg,
+      BeanProvider<SecretStore> secrets,
+      ProvisionSettings provision) {
+    return new PointInTimeActivitiesImpl(
+        unsigned, trustedSigners(gpg, secrets::get), keys, binaries, localRoot(provision));
+  }
+
+  private static Path localRoot(ProvisionSettings settings) {
+    return settings.localRoot() != null
+        ? Path.of(settings.localRoot())
+        : Path.of(System.getProperty("java.io.tmpdir"), "flowviz-dr-instances");
   }
 
   /** The RPO exposure of WAL archiving, for the freshness monitor and the worker's metrics. */

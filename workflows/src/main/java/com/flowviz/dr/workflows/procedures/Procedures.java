@@ -38,6 +38,8 @@ import com.flowviz.dr.workflows.newinstance.RestoreToNewInstanceWorkflow;
 import com.flowviz.dr.workflows.newinstance.RestoreToNewInstanceWorkflowImpl;
 import com.flowviz.dr.workflows.newinstance.TeardownInstanceWorkflow;
 import com.flowviz.dr.workflows.newinstance.TeardownInstanceWorkflowImpl;
+import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeWorkflow;
+import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeWorkflowImpl;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflowImpl;
 import java.util.List;
@@ -74,6 +76,11 @@ public final class Procedures {
   /** Issue 17: base backups of a self-managed server whose WAL is archived continuously. */
   public static final Procedure TAKE_BASE_BACKUP =
       Procedure.of(TakeBaseBackupWorkflow.class, TakeBaseBackupWorkflowImpl.class, ROUTINE);
+
+  /** Issue 18: point-in-time recovery from the physical archive onto a new local instance. */
+  public static final Procedure RESTORE_TO_POINT_IN_TIME =
+      Procedure.of(
+          RestoreToPointInTimeWorkflow.class, RestoreToPointInTimeWorkflowImpl.class, RECOVERY);
 
   public static final Procedure LIST_BACKUPS =
       Procedure.of(ListBackupsWorkflow.class, ListBackupsWorkflowImpl.class, ROUTINE);
@@ -119,6 +126,7 @@ public final class Procedures {
           CROSS_REGION_FAILOVER,
           TAKE_BACKUP,
           TAKE_BASE_BACKUP,
+          RESTORE_TO_POINT_IN_TIME,
           LIST_BACKUPS,
           CHECK_BACKUP_RETENTION,
           HANDLE_INCIDENT,

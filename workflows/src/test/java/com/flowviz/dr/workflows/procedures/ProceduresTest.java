@@ -28,6 +28,7 @@ class ProceduresTest {
             "CrossRegionFailover",
             "TakeBackup",
             "TakeBaseBackup",
+            "RestoreToPointInTime",
             "ListBackups",
             "CheckBackupRetention",
             "HandleIncident",
@@ -70,6 +71,7 @@ class ProceduresTest {
             "RestoreFromWeeklyBackup",
             "RestoreToNewInstance",
             "CrossRegionFailover",
+            "RestoreToPointInTime",
             "HandleIncident"),
         Procedures.recoveryTypeNames());
   }

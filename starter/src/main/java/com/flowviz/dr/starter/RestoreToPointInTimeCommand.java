@@ -1,0 +1,148 @@
+package com.flowviz.dr.starter;
+
+import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeRequest;
+import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeResult;
+import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeWorkflow;
+import com.flowviz.dr.workflows.procedures.Procedures;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "restore-pitr",
+    description = {
+      "Recover a self-managed cluster to a point in time onto a new local instance, from its",
+      "physical archive (base backups and WAL in S3): the newest base backup before the target,",
+      "its WAL spooled beside it, recovery to the target, promotion. The server being recovered",
+      "is never read."
+    })
+class RestoreToPointInTimeCommand implements Callable<Integer> {
+
+  @Mixin TemporalOptions temporal;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--instance", required = true, description = "the new instance's name")
+  String instance;
+
+  @Mixin BucketOption bucket;
+
+  @Option(
+      names = "--system-identifier",
+      description = "the cluster whose archive is read (default: the bucket's only one)")
+  String systemIdentifier;
+
+  @ArgGroup(multiplicity = "1")
+  Target target;
+
+  static class Target {
+    @Option(
+        names = "--target-time",
+        description = "ISO-8601 with a zone: commits up to it are kept (2026-12-03T06:12:00Z)")
+    String time;
+
+    @Option(names = "--target-lsn", description = "a WAL position (0/3000060)")
+    String lsn;
+
+    @Option(names = "--latest", description = "everything the archive holds")
+    boolean latest;
+  }
+
+  @Option(
+      names = "--exclusive",
+      description = "stop just before a commit exactly at the target (default: keep it)")
+  boolean exclusive;
+
+  @Mixin OperatorOption operator;
+
+  @Option(names = "--reason")
+  String reason;
+
+  @Mixin StartOptions start;
+
+  @Mixin JsonOption output;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    String id = start.workflowId("restore-pitr-" + instance);
+    RestoreToPointInTimeRequest request =
+        RestoreToPointInTimeRequest.builder()
+            .instance(instance)
+            .bucket(bucket.bucket)
+            .systemIdentifier(systemIdentifier)
+            .targetTime(target.time)
+            .targetLsn(target.lsn)
+            .latest(target.latest ? Boolean.TRUE : null)
+            .inclusive(!exclusive)
+            .operator(operator.operator())
+            .reason(reason)
+            .build();
+    return Launch.of(
+            Procedures.RESTORE_TO_POINT_IN_TIME.typeName(), RestoreToPointInTimeResult.class, id)
+        .request(request)
+        .summary("Point-in-time recovery onto " + instance)
+        .details(request.operator(), reason)
+        .noFollow(
+            start.noFollow,
+            "Started point-in-time recovery " + id + ". Follow it with: flowviz-dr status " + id)
+        .announce("Point-in-time recovery " + id + " onto " + instance + " started ...")
+        .watch(
+            client -> {
+              ProgressPrinter steps = new ProgressPrinter(out, !output.json);
+              RestoreToPointInTimeWorkflow typed =
+                  client.newWorkflowStub(RestoreToPointInTimeWorkflow.class, id);
+              return new Launch.Watch<>() {
+                @Override
+                public void poll() {
+                  steps.finish(typed.progress());
+                }
+
+                @Override
+                public void report(RestoreToPointInTimeResult result) {
+                  steps.finish(typed.progress());
+                  print(out, result);
+                }
+              };
+            })
+        .outcome(r -> "RECOVERED")
+        .exitCode(r -> 0)
+        .run(temporal, spec, output.json);
+  }
+
+  private static void print(PrintWriter out, RestoreToPointInTimeResult r) {
+    out.println(
+        "Recovered onto instance "
+            + r.instance()
+            + ": "
+            + r.reached().host()
+            + ":"
+            + r.reached().port()
+            + " (timeline "
+            + r.reached().timeline()
+            + ")");
+    out.println("  target:      " + r.target());
+    out.println("  stopped:     " + r.reached().stoppedAt());
+    out.println(
+        "  base backup: "
+            + r.choice().backupPrefix()
+            + " (ended "
+            + r.choice().manifest().stopTime()
+            + ")");
+    out.println(
+        "  WAL:         "
+            + r.restored().walFilesSpooled()
+            + " files spooled, up to "
+            + r.restored().newestSpooledWal());
+    out.println("  took:        " + Output.duration(r.elapsed()));
+    out.println(
+        "  The instance keeps the source's roles and passwords. The application is not repointed"
+            + " to it; tear it down with: flowviz-dr teardown-instance "
+            + r.instance());
+    out.flush();
+  }
+}

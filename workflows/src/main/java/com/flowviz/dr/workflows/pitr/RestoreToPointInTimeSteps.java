@@ -1,0 +1,13 @@
+package com.flowviz.dr.workflows.pitr;
+
+/** The steps of a point-in-time recovery, as they appear in progress and the audit trail. */
+final class RestoreToPointInTimeSteps {
+  static final String CHOOSE_BASE_BACKUP = "choose-base-backup";
+  static final String RESTORE_BASE_BACKUP = "restore-base-backup-and-spool-wal";
+  static final String RECOVER = "recover-to-target-and-promote";
+
+  /** The audit entry of a recovery that failed or was cancelled, as a whole. */
+  static final String POINT_IN_TIME_RECOVERY = "restore-to-point-in-time";
+
+  private RestoreToPointInTimeSteps() {}
+}
