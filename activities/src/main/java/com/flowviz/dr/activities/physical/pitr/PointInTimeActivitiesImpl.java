@@ -306,9 +306,21 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
     }
   }
 
-  /** PostgreSQL refused or ended recovery: its own FATAL line says why. */
+  /**
+   * PostgreSQL refused or ended recovery: its own FATAL line says why, and a gap in the spooled WAL
+   * (a segment missing from the archive while later ones exist) is named with it.
+   */
   private RuntimeException recoveryStopped(RecoverySpec spec, ServerLog serverLog, String what) {
     String fatal = serverLog.lastFatal().orElse(what);
+    Path spool = serverLog.path().resolveSibling(SPOOL);
+    String gap =
+        WalArchiveListing.firstGap(spool)
+            .map(
+                g ->
+                    " The archive has a gap: "
+                        + g
+                        + " is missing while later segments exist, so recovery cannot pass it.")
+            .orElse("");
     return NonRetryable.failure(
         FailureTypes.PG_RESTORE_FAILED,
         "Recovery of instance "
@@ -317,7 +329,9 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
             + spec.target().describe()
             + " stopped: "
             + fatal
-            + ". Nothing else was changed; the instance's log is "
+            + "."
+            + gap
+            + " Nothing else was changed; the instance's log is "
             + serverLog.path()
             + ". Tear the instance down and recover to a target the archive reaches.");
   }

@@ -83,6 +83,30 @@ final class WalArchiveListing {
     return new Contiguous(last, laterExists ? name : null);
   }
 
+  /**
+   * The first segment missing from a directory of WAL files (the spool) while a later one of the
+   * same timeline is there.
+   */
+  static Optional<String> firstGap(java.nio.file.Path directory) {
+    java.util.TreeSet<String> names = new java.util.TreeSet<>();
+    try (var files = java.nio.file.Files.list(directory)) {
+      files
+          .map(f -> f.getFileName().toString())
+          .filter(PhysicalArchiveLayout::isSegment)
+          .forEach(names::add);
+    } catch (java.io.IOException e) {
+      return Optional.empty();
+    }
+    for (String name : names) {
+      String next = next(name);
+      String later = names.higher(name);
+      if (later != null && later.startsWith(name.substring(0, 8)) && !later.equals(next)) {
+        return Optional.of(next);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** {@code last} null: not even the start segment is archived. */
   record Contiguous(WalFile last, String firstMissing) {}
 

@@ -273,8 +273,180 @@ class PointInTimeRecoveryTest {
    * The outage: rows committed after the last archived segment, then the primary stopped. A
    * recovery to "latest" holds every row whose WAL reached the archive and none of the others.
    */
+  /** Run again, as after a worker died once it had finished: it reports, and changes nothing. */
   @Test
   @Order(4)
+  void recoverAndRestoreRunAgainOnARecoveredInstanceReportTheSameAndChangeNothing()
+      throws Exception {
+    int chosen = ROWS_BEFORE_BACKUP + 15;
+    RecoveryTarget target = RecoveryTarget.at(committedAt.get(chosen), true);
+    PointInTimeActivities activities = pitr();
+    RecoveryReached again =
+        activities.recover(
+            RecoverySpec.builder().instance("pitr-inclusive").target(target).build());
+    assertEquals(2, again.timeline());
+    assertEquals("in production", again.clusterState());
+    assertEquals(
+        List.of(List.of(String.valueOf(chosen))),
+        rows(client(again), "SELECT count(*) FROM events"));
+    RecoveryChoice choice = activities.chooseBaseBackup(choice(target));
+    BaseBackupRestored restored =
+        activities.restoreBaseBackup(restoreSpec("pitr-inclusive", choice));
+    assertEquals(backup.manifest().tarSha256(), restored.tarSha256(), "the recorded restore");
+  }
+
+  /**
+   * What a worker killed mid-download leaves (a half-written staging directory, a partial spool) is
+   * removed by the retry, which restores the whole backup.
+   */
+  @Test
+  @Order(5)
+  void aRetryAfterAKilledDownloadStartsCleanAndRecovers() throws Exception {
+    Path home = instances.resolve("pitr-killed");
+    Files.createDirectories(home.resolve(PointInTimeActivitiesImpl.STAGING).resolve("base/1"));
+    Files.writeString(
+        home.resolve(PointInTimeActivitiesImpl.STAGING).resolve("base/1/1259"), "half");
+    Files.writeString(
+        home.resolve(com.flowviz.dr.activities.provision.local.LocalProvisioner.MARK),
+        "pitr-killed\n");
+    Files.writeString(
+        home.resolve("instance.port"), Integer.toString(LocalPostgresCluster.freePort()));
+    int chosen = ROWS_BEFORE_BACKUP + 3;
+    RecoveryReached reached =
+        recover("pitr-killed", RecoveryTarget.at(committedAt.get(chosen), true));
+    assertEquals(
+        List.of(List.of(String.valueOf(chosen))),
+        rows(client(reached), "SELECT count(*) FROM events"));
+    assertTrue(!Files.exists(home.resolve(PointInTimeActivitiesImpl.STAGING)), "staging renamed");
+  }
+
+  /**
+   * A WAL object whose recorded digest was altered after archiving: the restore refuses it, naming
+   * it, and leaves no data directory; a manifest copied under another system identifier is refused
+   * before anything is restored.
+   */
+  @Test
+  @Order(6)
+  void aTamperedSegmentOrAForeignManifestIsRefusedAndNothingIsStarted() throws Exception {
+    String first = backup.manifest().startWalFile();
+    String key = com.flowviz.dr.activities.physical.PhysicalArchiveLayout.walKey(system, first);
+    var original = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+    Map<String, String> metadata = new LinkedHashMap<>(original.response().metadata());
+    Map<String, String> tampered = new LinkedHashMap<>(metadata);
+    tampered.put("flowviz-sha256", "0".repeat(64));
+    s3.putObject(
+        b -> b.bucket(bucket).key(key).metadata(tampered),
+        software.amazon.awssdk.core.sync.RequestBody.fromBytes(original.asByteArray()));
+    try {
+      PointInTimeActivities activities = pitr();
+      RecoveryChoice choice = activities.chooseBaseBackup(choice(RecoveryTarget.latest()));
+      ApplicationFailure refused =
+          refused(() -> activities.restoreBaseBackup(restoreSpec("pitr-tampered", choice)));
+      assertTrue(refused.getOriginalMessage().contains(first), refused.getOriginalMessage());
+      assertEquals("BackupIntegrityFailed", refused.getType());
+      assertTrue(
+          !Files.exists(instances.resolve("pitr-tampered").resolve("data")), "no data directory");
+      assertTrue(
+          !Files.exists(
+              instances.resolve("pitr-tampered").resolve(PointInTimeActivitiesImpl.STAGING)),
+          "staging removed");
+    } finally {
+      s3.putObject(
+          b -> b.bucket(bucket).key(key).metadata(metadata),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(original.asByteArray()));
+    }
+
+    String foreign = "7000000000000000001";
+    String foreignPrefix =
+        com.flowviz.dr.activities.physical.PhysicalArchiveLayout.backupPrefix(
+            foreign, backup.manifest().backupId());
+    for (String file : List.of("flowviz-manifest.json", "flowviz-manifest.json.sig")) {
+      s3.copyObject(
+          b ->
+              b.sourceBucket(bucket)
+                  .sourceKey(backup.prefix() + file)
+                  .destinationBucket(bucket)
+                  .destinationKey(foreignPrefix + file));
+    }
+    try {
+      ApplicationFailure other =
+          refused(
+              () ->
+                  pitr()
+                      .chooseBaseBackup(
+                          RecoveryChoiceSpec.builder()
+                              .bucket(bucket)
+                              .systemIdentifier(foreign)
+                              .target(RecoveryTarget.latest())
+                              .build()));
+      assertTrue(
+          other.getOriginalMessage().contains("names system " + system + ", not " + foreign),
+          other.getOriginalMessage());
+      ApplicationFailure ambiguous =
+          refused(() -> pitr().chooseBaseBackup(choice(RecoveryTarget.latest())));
+      assertTrue(
+          ambiguous.getOriginalMessage().contains("several clusters"),
+          ambiguous.getOriginalMessage());
+    } finally {
+      for (String file : List.of("flowviz-manifest.json", "flowviz-manifest.json.sig")) {
+        s3.deleteObject(b -> b.bucket(bucket).key(foreignPrefix + file));
+      }
+    }
+  }
+
+  /**
+   * A segment gone from the archive while later ones are there: recovery to a time past it stops at
+   * the gap, and the failure names the first missing segment, in PostgreSQL's words and ours.
+   */
+  @Test
+  @Order(7)
+  void aGapInTheWalStopsRecoveryAndTheFailureNamesTheFirstMissingSegment() throws Exception {
+    pg.execute("postgres", "CREATE TABLE marks (i int)");
+    List<String> switched = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      pg.execute("postgres", "INSERT INTO marks VALUES (" + i + ")");
+      switched.add(pg.query("postgres", "SELECT pg_walfile_name(pg_switch_wal())").get(0));
+    }
+    awaitArchived(switched.get(2));
+    pushArchive();
+    Instant lastMark =
+        Instant.parse(
+            rows(
+                    pg.client(),
+                    "SELECT to_char(max(pg_xact_commit_timestamp(xmin)) AT TIME ZONE 'UTC',"
+                        + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM marks")
+                .get(0)
+                .get(0));
+    String missing = switched.get(1);
+    String key = com.flowviz.dr.activities.physical.PhysicalArchiveLayout.walKey(system, missing);
+    var original = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+    s3.deleteObject(b -> b.bucket(bucket).key(key));
+    try {
+      made.add("pitr-gap");
+      PointInTimeActivities activities = pitr();
+      RecoveryTarget target = RecoveryTarget.at(lastMark, true);
+      RecoveryChoice choice = activities.chooseBaseBackup(choice(target));
+      activities.restoreBaseBackup(restoreSpec("pitr-gap", choice));
+      ApplicationFailure stopped =
+          refused(
+              () ->
+                  activities.recover(
+                      RecoverySpec.builder().instance("pitr-gap").target(target).build()));
+      assertTrue(
+          stopped.getOriginalMessage().contains("recovery ended before configured recovery target"),
+          stopped.getOriginalMessage());
+      assertTrue(
+          stopped.getOriginalMessage().contains("gap: " + missing + " is missing"),
+          stopped.getOriginalMessage());
+    } finally {
+      s3.putObject(
+          b -> b.bucket(bucket).key(key).metadata(original.response().metadata()),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(original.asByteArray()));
+    }
+  }
+
+  @Test
+  @Order(8)
   void recoveryToLatestAfterThePrimaryStopsLosesOnlyTheRowsWhoseWalWasNotArchived()
       throws Exception {
     int first = ROWS_BEFORE_BACKUP + ROWS_AFTER_BACKUP + 1;
@@ -303,17 +475,19 @@ class PointInTimeRecoveryTest {
     PointInTimeActivities activities = pitr();
     RecoveryChoice choice = activities.chooseBaseBackup(choice(target));
     assertEquals(backup.prefix(), choice.backupPrefix());
-    BaseBackupRestored restored =
-        activities.restoreBaseBackup(
-            BaseBackupRestoreSpec.builder()
-                .bucket(bucket)
-                .instance(instance)
-                .backupPrefix(choice.backupPrefix())
-                .manifest(choice.manifest())
-                .build());
+    BaseBackupRestored restored = activities.restoreBaseBackup(restoreSpec(instance, choice));
     assertEquals(backup.manifest().tarSha256(), restored.tarSha256());
     assertTrue(restored.walFilesSpooled() >= 2, "the backup's WAL and what followed: " + restored);
     return activities.recover(RecoverySpec.builder().instance(instance).target(target).build());
+  }
+
+  private static BaseBackupRestoreSpec restoreSpec(String instance, RecoveryChoice choice) {
+    return BaseBackupRestoreSpec.builder()
+        .bucket(bucket)
+        .instance(instance)
+        .backupPrefix(choice.backupPrefix())
+        .manifest(choice.manifest())
+        .build();
   }
 
   private static RecoveryChoiceSpec choice(RecoveryTarget target) {
