@@ -67,6 +67,9 @@ PIDS=()
 cleanup() {
   set +e
   [ -d "$BENCH_HOME/data" ] && as_pg pg_ctl -D "$BENCH_HOME/data" -m immediate -w stop >/dev/null 2>&1
+  for d in "$BENCH_HOME/instances/pitr-bench/data" "$BENCH_HOME/br-restore"; do
+    [ -f "$d/postmaster.pid" ] && as_pg pg_ctl -D "$d" -m immediate -w stop >/dev/null 2>&1
+  done
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
   [ -n "${GNUPGHOME:-}" ] && gpgconf --kill gpg-agent 2>/dev/null
@@ -121,6 +124,15 @@ PGPORT="$(free_port)"
 # TCP on loopback: the JDBC driver does not take a socket directory as PGHOST.
 export PGHOST=127.0.0.1 PGPORT PGUSER=postgres PGDATABASE=postgres
 BR_CONF="$BENCH_HOME/pgbackrest.conf"
+RESTORE="${BENCH_RESTORE:-0}"
+WAL_COPY="$BENCH_HOME/wal-copy"
+WAL_COPY_CMD=""
+if [ "$RESTORE" = 1 ]; then
+  # The restore rows: each segment also copied aside, pushed to the bucket by the project's push
+  # before its point-in-time recovery (the project's own archiver is measured by wal-archive.sh).
+  mkdir -p "$WAL_COPY"
+  WAL_COPY_CMD="cp %p $WAL_COPY/%f &&"
+fi
 chown -R "$RUN_USER" "$BENCH_HOME"
 chown -R "$(id -un)" "$GNUPGHOME" "$KEYS"
 as_pg initdb -D "$PGDATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$OUT/initdb.log"
@@ -136,7 +148,7 @@ max_wal_senders = 4
 shared_buffers = '256MB'
 max_wal_size = '2GB'
 archive_mode = on
-archive_command = 'pgbackrest --config=$BR_CONF --stanza=bench archive-push %p'
+archive_command = '$WAL_COPY_CMD pgbackrest --config=$BR_CONF --stanza=bench archive-push %p'
 log_min_messages = warning
 EOF
 cat >"$BR_CONF" <<EOF
@@ -229,6 +241,56 @@ else
   B0=0 B1=0 BR_S3_BYTES=0
 fi
 
+if [ "$RESTORE" = 1 ]; then
+  # Every segment the backups needed is archived (and copied aside) before the restores start.
+  LAST_WAL="$(psqlq -c "SELECT pg_walfile_name(pg_switch_wal())")"
+  for _ in $(seq 1 600); do
+    [ -f "$WAL_COPY/$LAST_WAL" ] && [ "$(psqlq -c "SELECT coalesce(last_archived_wal >= '$LAST_WAL', false) FROM pg_stat_archiver")" = t ] && break
+    sleep 0.2
+  done
+  gpg --batch --quiet --armor --export-secret-keys 'bench@localhost' >"$KEYS/backup-secret.asc"
+  gpg --batch --quiet --armor --export 'signing@localhost' >"$KEYS/signing-public.asc"
+  chmod 600 "$KEYS/backup-secret.asc"
+
+
+  log "project_pitr: WAL pushed (untimed inside), then RestoreToPointInTime's activities to latest and a first query"
+  INSTANCES="$BENCH_HOME/instances"
+  mkdir -p "$INSTANCES"; chmod 755 "$INSTANCES"
+  settle; load project_pitr
+  timed project_pitr java -cp "$CP" com.flowviz.dr.activities.bench.PitrRestoreBench bb-bench "$SYSID" \
+    "$KEYS/backup-public.asc" "$KEYS/backup-secret.asc" "$KEYS/signing-public.asc" "$KEYS/secrets" \
+    "$WAL_COPY" "$INSTANCES" pitr-bench flowviz lots >"$OUT/project_pitr.json" 2>"$OUT/project_pitr.log"
+  log "project_pitr: $(cat "$OUT/project_pitr.time")"
+  as_pg pg_ctl -D "$INSTANCES/pitr-bench/data" -m fast -w stop >/dev/null 2>&1 || true
+
+  log "pgbackrest_restore: restore into a new directory, start, recover to the end of the archive, first query"
+  BR_RESTORE="$BENCH_HOME/br-restore"
+  mkdir -p "$BR_RESTORE"; chmod 700 "$BR_RESTORE"; chown "$RUN_USER" "$BR_RESTORE"
+  BR_PORT="$(free_port)"
+  {
+    echo "set -e"
+    echo "${AS_PG[*]} pgbackrest --config=$BR_CONF --stanza=bench --pg1-path=$BR_RESTORE --archive-mode=off restore"
+    echo "${AS_PG[*]} pg_ctl -D $BR_RESTORE -l $BENCH_HOME/br-restore.log -o '-p $BR_PORT -c archive_mode=off' -w -t 600 start >/dev/null"
+    echo "until [ \"\$(psql -X -At -h 127.0.0.1 -p $BR_PORT -U postgres -d flowviz -c 'SELECT pg_is_in_recovery()')\" = f ]; do sleep 0.1; done"
+    echo "psql -X -At -h 127.0.0.1 -p $BR_PORT -U postgres -d flowviz -c 'SELECT count(*) FROM lots'"
+  } >"$OUT/br-restore.sh"
+  settle; load pgbackrest_restore
+  timed pgbackrest_restore bash "$OUT/br-restore.sh" >"$OUT/pgbackrest_restore.out" 2>&1
+  log "pgbackrest_restore: $(cat "$OUT/pgbackrest_restore.time")"
+  as_pg pg_ctl -D "$BR_RESTORE" -m fast -w stop >/dev/null 2>&1 || true
+
+  # Last: its 1.6 GB of restored rows go through this cluster's WAL into both archives, which
+  # the physical restores above would otherwise replay too.
+  log "bare_restore: pg_dump -Fd -Z0 (untimed), then pg_restore -j2 into a new database"
+  pg_dump -Fd -Z0 -j2 -f "$OUT/dump" -d flowviz
+  psqlq -c "CREATE DATABASE restored_bare"
+  settle; load bare_restore
+  timed bare_restore pg_restore -j2 -d restored_bare "$OUT/dump"
+  log "bare_restore: $(cat "$OUT/bare_restore.time")"
+  psqlq -c "DROP DATABASE restored_bare"
+  rm -rf "$OUT/dump"
+fi
+
 PROFILE="{}"
 if [ "$JFR" = 1 ]; then
   log "project again, under JFR (not timed against the others)"
@@ -268,6 +330,23 @@ if os.path.exists(f"{out}/pgbackrest_s3.time"):
     br_s3 = t("pgbackrest_s3")
     br_s3["bytes_stored"] = int(br_s3_bytes or 0)
     br_s3["moto_cpu_s"] = round(int(br_s3_moto_ticks) / int(ticks), 2)
+restore = None
+if os.path.exists(f"{out}/project_pitr.time"):
+    pitr = t("project_pitr")
+    inner = harness("project_pitr")
+    # The WAL push before it stands in for the archiver that ran all along: not part of a restore.
+    pitr["wall_s"] = round(pitr["wall_s"] - inner["push_seconds"], 2)
+    pitr["inside_call_s"] = inner["seconds"]
+    pitr["steps_s"] = {k: inner[k] for k in ("choose_seconds", "restore_seconds", "recover_seconds", "first_query_seconds")}
+    pitr["first_query_rows"] = inner["first_query_rows"]
+    pitr["wal_files"] = inner["restored"]["walFilesSpooled"]
+    bare_restore, br_restore = t("bare_restore"), t("pgbackrest_restore")
+    br_restore["first_query_rows"] = int(open(f"{out}/pgbackrest_restore.out").read().split()[-1])
+    restore = {"bare_pg_restore_j2": bare_restore, "project_pitr_latest": pitr, "pgbackrest_restore": br_restore,
+               "ratios": {"pitr_vs_bare_pg_restore": round(pitr["wall_s"] / bare_restore["wall_s"], 3),
+                          "pitr_vs_pgbackrest_restore": round(pitr["wall_s"] / br_restore["wall_s"], 3)},
+               "goal_pitr_le_0.35x_bare": pitr["wall_s"] / bare_restore["wall_s"] <= 0.35,
+               "goal_pitr_le_1.25x_pgbackrest": pitr["wall_s"] / br_restore["wall_s"] <= 1.25}
 print(json.dumps({
     "benchmark": "base-backup", "lots": int(lots), "cluster_bytes": cluster, "part_mib": int(part),
     "bare_pg_basebackup": bare, "project": project, "project_zlib": zlib, "pgbackrest_full": br,
@@ -281,5 +360,6 @@ print(json.dumps({
     "goal_project_le_1.25x_pgbackrest": project["wall_s"] / br["wall_s"] <= 1.25,
     "loadavg_before": dict(l.split("=", 1) for l in loads), "uptime_at_end": uptime.strip(),
     "jfr_top": json.loads(profile),
+    "restore": restore,
 }))
 PY

@@ -17,6 +17,15 @@ import java.util.Optional;
  */
 final class BaseBackupChoice {
 
+  /**
+   * S3 keeps an object's LastModified to the second: a segment archived at 06:12:30.9 reads
+   * 06:12:30, and a target of 06:12:30.5 is within it. Bounds are compared with this slack, so a
+   * reachable target is never refused; one in the slack that is not reachable is refused by
+   * PostgreSQL itself ("recovery ended before configured recovery target was reached").
+   */
+  private static final java.time.Duration LAST_MODIFIED_RESOLUTION =
+      java.time.Duration.ofSeconds(1);
+
   private BaseBackupChoice() {}
 
   static RecoveryChoice choose(
@@ -58,7 +67,8 @@ final class BaseBackupChoice {
     BaseBackupCatalog.Complete chosen =
         switch (target.kind()) {
           case RecoveryTarget.TIME -> {
-            if (newestArchivedAt != null && target.time().isAfter(newestArchivedAt)) {
+            if (newestArchivedAt != null
+                && target.time().isAfter(newestArchivedAt.plus(LAST_MODIFIED_RESOLUTION))) {
               throw outOfReach(target, "is after the newest archived WAL", bounds);
             }
             yield byEnd.stream()
@@ -98,7 +108,7 @@ final class BaseBackupChoice {
     }
     if (contiguous.firstMissing() != null
         && RecoveryTarget.TIME.equals(target.kind())
-        && target.time().isAfter(contiguous.last().archivedAt())) {
+        && target.time().isAfter(contiguous.last().archivedAt().plus(LAST_MODIFIED_RESOLUTION))) {
       throw NonRetryable.failure(
           FailureTypes.BACKUP_CORRUPT,
           "The WAL archive has a gap: "

@@ -123,6 +123,7 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
       Files.createDirectory(
           staging,
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      LocalPostgresCluster.handToServerUser(staging);
       Path spool = home.resolve(SPOOL);
 
       BaseBackupManifest manifest = spec.manifest();
@@ -191,7 +192,12 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
                     data,
                     manifest,
                     staging,
-                    List.of("tar", "-x", "-f", "-", "--no-same-owner"),
+                    // As the server's user, not root: the tar's bytes are proven only at its end
+                    // (SHA-256 against the signed manifest), so what it writes is confined to
+                    // what that user may write; GNU tar drops leading '/' and '..' members;
+                    // the members' own modes (0600/0700), not the umask's.
+                    LocalPostgresCluster.asServerUser(
+                        List.of("tar", "-x", "-f", "-", "--no-same-owner", "--same-permissions")),
                     n -> {
                       read.set(n);
                       report.run();
