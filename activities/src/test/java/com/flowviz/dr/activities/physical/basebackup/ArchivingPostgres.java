@@ -162,6 +162,17 @@ public final class ArchivingPostgres implements AutoCloseable {
     Files.setOwner(path, postgres);
   }
 
+  /** Waits until the archive_command has copied this WAL file into the archive. */
+  public void awaitArchived(String walFile) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(archive.resolve(walFile))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(walFile + " was not archived within 60 s");
+      }
+      Thread.sleep(100);
+    }
+  }
+
   /** Stops the server (pg_ctl stop), leaving its data directory: the outage itself. */
   public void stop() {
     cluster.stop();

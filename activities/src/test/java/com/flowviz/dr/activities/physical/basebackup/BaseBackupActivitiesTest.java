@@ -184,7 +184,7 @@ class BaseBackupActivitiesTest {
   @Test
   void checkArchivingNamesTheClusterItsTimelineAndHowItsArchiverFares() throws Exception {
     String switched = pg.query("postgres", "SELECT pg_walfile_name(pg_switch_wal())").get(0);
-    awaitArchived(switched);
+    pg.awaitArchived(switched);
 
     ArchivingCluster cluster =
         activities(new S3BackupStore(s3, PART))
@@ -216,7 +216,7 @@ class BaseBackupActivitiesTest {
             ArchivingCheck.builder().server(ServerRegistry.PRODUCTION).build());
     BaseBackupTaken taken = activities.takeBaseBackup(spec(cluster.systemIdentifier()));
     pg.execute("shop", "INSERT INTO orders SELECT g, 'after' FROM generate_series(1001, 1100) g");
-    awaitArchived(pg.query("postgres", "SELECT pg_walfile_name(pg_switch_wal())").get(0));
+    pg.awaitArchived(pg.query("postgres", "SELECT pg_walfile_name(pg_switch_wal())").get(0));
 
     Path restore = newRestoreDirectory("restore-by-hand");
     Path data = Files.createDirectory(restore.resolve("data"));
@@ -472,16 +472,6 @@ class BaseBackupActivitiesTest {
     Path dir = Files.createTempDirectory(pg.home(), name + "-");
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     return dir;
-  }
-
-  private static void awaitArchived(String walFile) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Files.exists(pg.archive().resolve(walFile))) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(walFile + " was not archived within 60 s");
-      }
-      Thread.sleep(100);
-    }
   }
 
   private static Path awaitBackupHistoryFile(String startWalFile) throws Exception {

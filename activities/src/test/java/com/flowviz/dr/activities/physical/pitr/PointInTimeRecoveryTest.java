@@ -56,7 +56,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,7 +184,7 @@ class PointInTimeRecoveryTest {
       committedAt.put(Integer.parseInt(row.get(0)), Instant.parse(row.get(1)));
     }
     String switched = pg.query("postgres", "SELECT pg_walfile_name(pg_switch_wal())").get(0);
-    awaitArchived(switched);
+    pg.awaitArchived(switched);
     pushArchive();
   }
 
@@ -407,7 +406,7 @@ class PointInTimeRecoveryTest {
       pg.execute("postgres", "INSERT INTO marks VALUES (" + i + ")");
       switched.add(pg.query("postgres", "SELECT pg_walfile_name(pg_switch_wal())").get(0));
     }
-    awaitArchived(switched.get(2));
+    pg.awaitArchived(switched.get(2));
     pushArchive();
     Instant lastMark =
         Instant.parse(
@@ -543,16 +542,6 @@ class PointInTimeRecoveryTest {
     String time = line.substring(line.indexOf(", time ") + 7).strip();
     return java.time.OffsetDateTime.parse(time.replace(' ', 'T').replaceAll("\\+00$", "Z"))
         .toInstant();
-  }
-
-  private static void awaitArchived(String walFile) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Files.exists(pg.archive().resolve(walFile))) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(walFile + " was not archived within 60 s");
-      }
-      Thread.sleep(100);
-    }
   }
 
   /** The restored instance keeps the source's roles: the source's superuser and password. */
