@@ -239,18 +239,32 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
   }
 
   /**
+   * The latest start second this process handed out: an attempt that follows a failed one within
+   * the same second (pg_basebackup killed early, the failed upload aborted, so its directory is
+   * empty again) still gets an id of its own.
+   */
+  private static Instant lastIssued = Instant.EPOCH;
+
+  /**
    * The attempt's start second, or the next free one: a new attempt never writes into the directory
-   * of an earlier one, whose objects a killed attempt may have left.
+   * of an earlier one, whose objects a killed attempt may have left, nor reuses an id this process
+   * gave an earlier attempt.
    */
   private String unusedBackupId(BaseBackupSpec spec, Instant attemptStart) throws IOException {
-    Instant candidate = attemptStart;
-    while (true) {
-      String id = BackupIds.of(candidate);
-      String prefix = PhysicalArchiveLayout.backupPrefix(spec.systemIdentifier(), id);
-      if (store.list(spec.bucket(), prefix).isEmpty()) {
-        return id;
+    Instant candidate = attemptStart.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    synchronized (BaseBackupActivitiesImpl.class) {
+      if (!candidate.isAfter(lastIssued)) {
+        candidate = lastIssued.plusSeconds(1);
       }
-      candidate = candidate.plusSeconds(1);
+      while (true) {
+        String id = BackupIds.of(candidate);
+        String prefix = PhysicalArchiveLayout.backupPrefix(spec.systemIdentifier(), id);
+        if (store.list(spec.bucket(), prefix).isEmpty()) {
+          lastIssued = candidate;
+          return id;
+        }
+        candidate = candidate.plusSeconds(1);
+      }
     }
   }
 

@@ -210,7 +210,6 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
       int walFiles = awaitSpool(walDone, staging);
       LocalPostgresCluster.handToServerUser(home);
       String verified = verifyBackup(staging);
-      Files.move(staging, home.resolve(DATA), StandardCopyOption.ATOMIC_MOVE);
       BaseBackupRestored restored =
           BaseBackupRestored.builder()
               .instance(spec.instance())
@@ -226,8 +225,12 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
                       .orElse(null))
               .verifyBackup(verified)
               .build();
+      // The record first, then the rename: a worker killed between the two leaves a record without
+      // a data directory, which the retry restores again; the reverse order would leave a data
+      // directory no record vouches for, which a retry must refuse.
       Files.write(
           home.resolve(RESTORED), Json.MAPPER.writeValueAsBytes(withPrefix(restored, spec)));
+      Files.move(staging, home.resolve(DATA), StandardCopyOption.ATOMIC_MOVE);
       log.info(
           "Restored {} into {}: {} bytes of tar, {} WAL files spooled",
           spec.backupPrefix(),
