@@ -3,6 +3,7 @@ package com.flowviz.dr.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
+import com.flowviz.dr.activities.physical.PointInTimeActivities;
 import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
 import com.flowviz.dr.activities.workhost.WorkHostActivities;
@@ -53,6 +54,8 @@ class RegisteredActivitiesTest {
                 BackupStorageActivities.class,
                 BackupDecryptionActivities.class,
                 PostgresActivities.class,
+                // restore and recovery of a point-in-time instance on the host holding its data
+                PointInTimeActivities.class,
                 WorkHostActivities.class)),
         onHostQueue);
   }

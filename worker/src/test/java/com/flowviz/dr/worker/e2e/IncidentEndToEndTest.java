@@ -621,7 +621,9 @@ class IncidentEndToEndTest {
     stack.s3.putObject(
         b -> b.bucket(incidents.isolatedBucket).key(backup.manifestKey()),
         RequestBody.fromString(forged));
-    Thread.sleep(1100);
+    // The damage starts a second before the update, which must be well after the backup: the
+    // backup may have been taken late in its second, and the forging above is quick.
+    Thread.sleep(2100);
     TestPostgres.execute(database, "UPDATE lots SET lot_code = 'ENCRYPTED-' || id");
     Map<String, String> damaged = TestPostgres.fingerprint(database);
     String id = newIncidentId("2-4");
