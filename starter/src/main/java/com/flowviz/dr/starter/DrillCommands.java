@@ -74,6 +74,23 @@ final class DrillCommands {
     @Option(names = "--keep-scratch", description = "keep the scratch instance afterwards")
     boolean keepScratch;
 
+    @Option(
+        names = "--path",
+        description =
+            "dump (default: the pg_dump backups, runbook 4.1) or pitr (the physical archive: base"
+                + " backup and WAL, recovered onto the scratch instance)")
+    String path;
+
+    @Option(
+        names = "--target-time",
+        description = "for --path pitr: the second to recover to (default: the newest WAL)")
+    String targetTime;
+
+    @Option(
+        names = "--source-server",
+        description = "for --path pitr: whose archive (default production)")
+    String sourceServer;
+
     @Mixin OperatorOption operator;
 
     @Option(
@@ -106,6 +123,9 @@ final class DrillCommands {
               .operator(operator.operator())
               .reason(cron != null ? "scheduled drill (" + cron + ")" : null)
               .sourceDatabase(sourceDatabase)
+              .path(path)
+              .targetTime(targetTime)
+              .sourceServer(sourceServer)
               .build();
       try {
         return Launch.of(Procedures.RECOVERY_DRILL.typeName(), DrillReport.class, id)
@@ -263,14 +283,16 @@ final class DrillCommands {
           out.flush();
           return 0;
         }
+        // The path beside each RTO: a PITR drill's next to the dump path's.
         out.printf(
-            "%-34s %-23s %-7s %10s %-14s %10s %s%n",
-            "DRILL", "FINISHED", "OUTCOME", "RTO", "RTO VERDICT", "BACKUP AGE", "SCRATCH");
+            "%-34s %-23s %-5s %-7s %10s %-14s %10s %s%n",
+            "DRILL", "FINISHED", "PATH", "OUTCOME", "RTO", "RTO VERDICT", "DATA AGE", "SCRATCH");
         for (DrillReport r : history.drills()) {
           out.printf(
-              "%-34s %-23s %-7s %10s %-14s %10s %s%n",
+              "%-34s %-23s %-5s %-7s %10s %-14s %10s %s%n",
               r.drillId(),
               Output.time(r.finishedAt()),
+              r.path() == null ? "dump" : r.path(),
               r.outcome(),
               Output.duration(r.rto()),
               r.rtoVerdict() == null ? "-" : r.rtoVerdict(),
@@ -278,7 +300,10 @@ final class DrillCommands {
               r.scratchTornDown() ? "removed" : "kept");
         }
         out.println();
-        out.println(history.trend().statement());
+        out.println("dump path: " + history.trend().statement());
+        if (history.pitrTrend() != null && history.pitrTrend().drills() > 0) {
+          out.println("pitr path: " + history.pitrTrend().statement());
+        }
         out.flush();
         return 0;
       } catch (WorkflowFailedException e) {

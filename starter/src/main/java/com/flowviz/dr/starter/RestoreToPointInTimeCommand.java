@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Recover a self-managed cluster to a point in time onto a new local instance, from its",
       "physical archive (base backups and WAL in S3): the newest base backup before the target,",
-      "its WAL spooled beside it, recovery to the target, promotion. The server being recovered",
-      "is never read."
+      "its WAL spooled beside it, recovery to the target, promotion, runbook 5.1/5.2 on the",
+      "recovered database; with --repoint, the application is pointed at it once a person",
+      "approves (flowviz-dr approve ID --gate repoint). The server being recovered is never read."
     })
 class RestoreToPointInTimeCommand implements Callable<Integer> {
 
@@ -57,6 +58,26 @@ class RestoreToPointInTimeCommand implements Callable<Integer> {
       description = "stop just before a commit exactly at the target (default: keep it)")
   boolean exclusive;
 
+  @Option(
+      names = "--database",
+      description = "the database 5.1/5.2 verify and the application uses (default flowviz)")
+  String database;
+
+  @Option(
+      names = "--repoint",
+      description = "once verified, point the application at the instance after approval")
+  boolean repoint;
+
+  @Option(names = "--approval-timeout", description = "ISO-8601, default P1D")
+  String approvalTimeout;
+
+  @Option(
+      names = "--source-server",
+      description =
+          "the registered server whose archive this is (default production): the copy keeps its"
+              + " roles")
+  String sourceServer;
+
   @Mixin OperatorOption operator;
 
   @Option(names = "--reason")
@@ -81,6 +102,10 @@ class RestoreToPointInTimeCommand implements Callable<Integer> {
             .inclusive(!exclusive)
             .operator(operator.operator())
             .reason(reason)
+            .databaseName(database)
+            .repoint(repoint ? Boolean.TRUE : null)
+            .approvalTimeout(approvalTimeout)
+            .sourceServer(sourceServer)
             .build();
     return Launch.of(
             Procedures.RESTORE_TO_POINT_IN_TIME.typeName(), RestoreToPointInTimeResult.class, id)
@@ -109,7 +134,7 @@ class RestoreToPointInTimeCommand implements Callable<Integer> {
                 }
               };
             })
-        .outcome(r -> "RECOVERED")
+        .outcome(r -> r.outcome() == null ? RestoreToPointInTimeResult.RECOVERED : r.outcome())
         .exitCode(r -> 0)
         .run(temporal, spec, output.json);
   }
@@ -138,11 +163,33 @@ class RestoreToPointInTimeCommand implements Callable<Integer> {
             + r.restored().walFilesSpooled()
             + " files spooled, up to "
             + r.restored().newestSpooledWal());
+    if (r.verification() != null) {
+      out.println(
+          "  verified:    "
+              + r.verification().database()
+              + ", "
+              + r.verification().checks().size()
+              + " checks "
+              + (r.verification().passed() ? "passed" : "FAILED"));
+    }
     out.println("  took:        " + Output.duration(r.elapsed()));
-    out.println(
-        "  The instance keeps the source's roles and passwords. The application is not repointed"
-            + " to it; tear it down with: flowviz-dr teardown-instance "
-            + r.instance());
+    if (r.published() != null) {
+      out.println(
+          "  The application now uses it ("
+              + r.outcome()
+              + ", approved by "
+              + r.repointDecision().by()
+              + ").");
+    } else {
+      out.println(
+          "  The instance keeps the source's roles and passwords. The application is not"
+              + " repointed to it"
+              + (r.repointDecision() == null
+                  ? ""
+                  : " (" + (r.repointDecision().approve() ? "approved" : "rejected") + ")")
+              + "; tear it down with: flowviz-dr teardown-instance "
+              + r.instance());
+    }
     out.flush();
   }
 }

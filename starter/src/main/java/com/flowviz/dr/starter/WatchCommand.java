@@ -54,7 +54,10 @@ class WatchCommand implements Callable<Integer> {
   /** Activities whose heartbeat details are the bytes transferred so far. */
   static final Set<String> TRANSFERS = Set.of("DownloadAndDecryptBackup", "DownloadBackup");
 
-  /** One look at the run. */
+  /**
+   * One look at the run. {@code bytes}, {@code totalBytes} and {@code bytesPerSecond} count {@code
+   * unit}s: bytes for transfers, segments for WAL replay.
+   */
   record Snapshot(
       String status,
       String step,
@@ -62,7 +65,20 @@ class WatchCommand implements Callable<Integer> {
       Long bytes,
       Long totalBytes,
       Long bytesPerSecond,
-      Long etaSeconds) {}
+      Long etaSeconds,
+      String unit,
+      String detail) {}
+
+  /** A heartbeat in the activities' progress shape (done of total, rate, ETA), or null. */
+  private static JsonNode stepProgress(WorkflowClient client, PendingActivityInfo activity) {
+    JsonNode details = details(client, activity);
+    return details != null
+            && details.isObject()
+            && details.path("done").isNumber()
+            && details.path("total").isNumber()
+        ? details
+        : null;
+  }
 
   @Override
   public Integer call() throws InterruptedException {
@@ -84,12 +100,7 @@ class WatchCommand implements Callable<Integer> {
                       .build());
       WorkflowExecutionStatus status = described.getWorkflowExecutionInfo().getStatus();
       JsonNode progress = progress(client);
-      String step =
-          progress == null
-                  || progress.path("currentStep").isMissingNode()
-                  || progress.path("currentStep").isNull()
-              ? null
-              : progress.path("currentStep").asText();
+      String step = currentStep(progress);
       Long total =
           progress != null && progress.path("backupSizeBytes").isNumber()
               ? progress.path("backupSizeBytes").asLong()
@@ -106,6 +117,8 @@ class WatchCommand implements Callable<Integer> {
       Long bytes = transfer == null ? null : bytes(client, transfer);
       Long rate = null;
       Long eta = null;
+      String unit = bytes == null ? null : "bytes";
+      String detail = null;
       long now = System.nanoTime();
       if (bytes != null && lastBytes >= 0 && bytes >= lastBytes && now > lastAt) {
         rate = (bytes - lastBytes) * 1_000_000_000L / (now - lastAt);
@@ -114,6 +127,27 @@ class WatchCommand implements Callable<Integer> {
       if (bytes != null) {
         lastBytes = bytes;
         lastAt = now;
+      }
+      if (transfer == null) {
+        // Any other long step that heartbeats done of total (a base backup's extraction, WAL
+        // replay, pg_restore) carries its own rate and ETA.
+        for (PendingActivityInfo pending : described.getPendingActivitiesList()) {
+          JsonNode measured = stepProgress(client, pending);
+          if (measured != null) {
+            transfer = pending;
+            bytes = measured.path("done").asLong();
+            total = measured.path("total").asLong() > 0 ? measured.path("total").asLong() : null;
+            rate =
+                measured.path("perSecond").isNumber() ? measured.path("perSecond").asLong() : null;
+            eta =
+                measured.path("etaSeconds").isNumber()
+                    ? measured.path("etaSeconds").asLong()
+                    : null;
+            unit = measured.path("unit").asText("bytes");
+            detail = measured.path("detail").isTextual() ? measured.path("detail").asText() : null;
+            break;
+          }
+        }
       }
       String state = status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
       Snapshot snapshot =
@@ -124,7 +158,9 @@ class WatchCommand implements Callable<Integer> {
               bytes,
               total,
               rate,
-              eta);
+              eta,
+              unit,
+              detail);
 
       if (json) {
         try {
@@ -148,11 +184,12 @@ class WatchCommand implements Callable<Integer> {
           out.flush();
         }
         if (bar == null && bytes != null && total != null) {
+          boolean inBytes = "bytes".equals(unit);
           bar =
               new ProgressBarBuilder()
                   .setTaskName(step == null ? "transfer" : step)
                   .setInitialMax(total)
-                  .setUnit(" MB", 1_000_000)
+                  .setUnit(inBytes ? " MB" : " " + unit, inBytes ? 1_000_000 : 1)
                   .setStyle(ProgressBarStyle.ASCII)
                   .showSpeed()
                   .setConsumer(
@@ -166,6 +203,9 @@ class WatchCommand implements Callable<Integer> {
         }
         if (bar != null && bytes != null) {
           bar.stepTo(bytes);
+          if (detail != null) {
+            bar.setExtraMessage(" " + detail);
+          }
         }
         barStep = step;
       }
@@ -193,15 +233,42 @@ class WatchCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The step in progress: the procedure's {@code currentStep}, or, for a procedure whose progress
+   * is its list of steps, the last one still running.
+   */
+  static String currentStep(JsonNode progress) {
+    if (progress == null) {
+      return null;
+    }
+    if (progress.isArray()) {
+      String running = null;
+      for (JsonNode step : progress) {
+        if ("RUNNING".equals(step.path("outcome").asText())) {
+          running = step.path("step").asText();
+        }
+      }
+      return running;
+    }
+    JsonNode current = progress.path("currentStep");
+    return current.isMissingNode() || current.isNull() ? null : current.asText();
+  }
+
   private static Long bytes(WorkflowClient client, PendingActivityInfo activity) {
+    JsonNode details = details(client, activity);
+    return details != null && details.isNumber() ? details.asLong() : null;
+  }
+
+  private static JsonNode details(WorkflowClient client, PendingActivityInfo activity) {
+    if (!activity.hasHeartbeatDetails() || activity.getHeartbeatDetails().getPayloadsCount() == 0) {
+      return null;
+    }
     try {
-      JsonNode details =
-          client
-              .getOptions()
-              .getDataConverter()
-              .fromPayloads(
-                  0, Optional.of(activity.getHeartbeatDetails()), JsonNode.class, JsonNode.class);
-      return details != null && details.isNumber() ? details.asLong() : null;
+      return client
+          .getOptions()
+          .getDataConverter()
+          .fromPayloads(
+              0, Optional.of(activity.getHeartbeatDetails()), JsonNode.class, JsonNode.class);
     } catch (RuntimeException e) {
       return null;
     }

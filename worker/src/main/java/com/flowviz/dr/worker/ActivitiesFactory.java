@@ -90,6 +90,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -101,6 +103,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
  */
 @Factory
 public class ActivitiesFactory {
+
+  private static final Logger log = LoggerFactory.getLogger(ActivitiesFactory.class);
 
   @Singleton
   WorkHostName workHostName(WorkerSettings settings) {
@@ -390,8 +394,9 @@ public class ActivitiesFactory {
     return new LeaseActivitiesImpl(workflows);
   }
 
+  /** Also on the host queue: a recovered point-in-time instance listens on its host's loopback. */
   @Singleton
-  @RegisteredActivities
+  @RegisteredActivities(alsoOnHostQueue = true)
   VerificationActivitiesImpl verificationActivities(
       PgServers pg,
       ApplicationSettings application,
@@ -451,6 +456,14 @@ public class ActivitiesFactory {
         && audit.port() == null
         && audit.user() == null
         && audit.passfile() == null) {
+      if (audit.bucket() == null || audit.bucket().isBlank()) {
+        // Found in a test that stopped the primary: every procedure waited at its first entry.
+        log.warn(
+            "The audit trail is on the production server and has no copy (flowviz.audit.bucket"
+                + " unset): while that server is down, every recovery waits at its first audit"
+                + " entry. Set flowviz.audit.bucket, and flowviz.audit.host for a server of its"
+                + " own.");
+      }
       return new AuditStore(pg, settings.auditDatabase());
     }
     // A server of its own: the trail outlives the production server a recovery is about.
@@ -636,9 +649,15 @@ public class ActivitiesFactory {
       PgBinaries binaries,
       GpgSettings gpg,
       BeanProvider<SecretStore> secrets,
-      ProvisionSettings provision) {
+      ProvisionSettings provision,
+      ServerRegistry registry) {
     return new PointInTimeActivitiesImpl(
-        unsigned, trustedSigners(gpg, secrets::get), keys, binaries, localRoot(provision));
+        unsigned,
+        trustedSigners(gpg, secrets::get),
+        keys,
+        binaries,
+        localRoot(provision),
+        registry);
   }
 
   private static Path localRoot(ProvisionSettings settings) {

@@ -6,6 +6,7 @@ import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
 import com.flowviz.dr.activities.physical.PointInTimeActivities;
 import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
+import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.workhost.WorkHostActivities;
 import io.temporal.activity.ActivityInterface;
 import java.io.IOException;
@@ -56,6 +57,8 @@ class RegisteredActivitiesTest {
                 PostgresActivities.class,
                 // restore and recovery of a point-in-time instance on the host holding its data
                 PointInTimeActivities.class,
+                // runbook 5.1/5.2 on a recovered instance, which listens on its host's loopback
+                VerificationActivities.class,
                 WorkHostActivities.class)),
         onHostQueue);
   }

@@ -35,6 +35,12 @@ public final class FailureTypes {
   /** Another procedure holds the database's lease; the failure's details name it. */
   public static final String DATABASE_BUSY = "DatabaseBusy";
 
+  /**
+   * Another workflow restores onto (or already restored) the instance of that name; the message
+   * names it. Nothing was changed.
+   */
+  public static final String INSTANCE_CLAIMED = "InstanceClaimed";
+
   /** The live database changed after it was compared; compare again before replacing it. */
   public static final String LIVE_DATABASE_CHANGED = "LiveDatabaseChanged";
 

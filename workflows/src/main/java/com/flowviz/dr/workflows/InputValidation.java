@@ -1,5 +1,6 @@
 package com.flowviz.dr.workflows;
 
+import com.flowviz.dr.activities.postgres.ServerNames;
 import io.temporal.failure.ApplicationFailure;
 import java.util.regex.Pattern;
 
@@ -108,6 +109,25 @@ public final class InputValidation {
               + " \""
               + printable(value)
               + "\" is not a key prefix such as \"daily/\" (relative, ends in '/', no wildcards).");
+    }
+    return value;
+  }
+
+  /**
+   * A server as inputs name it: "production" (also for blank), "instance:&lt;name&gt;" or
+   * "stack:&lt;workspace&gt;"; never a host or a secret.
+   */
+  public static String serverName(String field, String value) {
+    if (value == null || value.isBlank()) {
+      return ServerNames.PRODUCTION;
+    }
+    if (!ServerNames.isServerName(value)) {
+      throw invalid(
+          field
+              + " \""
+              + printable(value)
+              + "\" is not a server name: give \"production\", \"instance:<name>\" (an instance"
+              + " flowviz-dr provisioned) or \"stack:<workspace>\" (a stack it applied).");
     }
     return value;
   }

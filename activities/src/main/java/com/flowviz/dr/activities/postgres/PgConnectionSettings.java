@@ -22,12 +22,37 @@ public final class PgConnectionSettings {
   private final String password;
   private final Path passFile;
 
+  /** Whose pgpass line holds the password: this endpoint's, or the source's for a copy. */
+  private final String credentialsHost;
+
+  private final int credentialsPort;
+
   public PgConnectionSettings(String host, int port, String user, String password, Path passFile) {
     this.host = host == null || host.isBlank() ? DEFAULT_HOST : host;
     this.port = port <= 0 ? DEFAULT_PORT : port;
     this.user = user == null || user.isBlank() ? DEFAULT_USER : user;
     this.password = password == null || password.isEmpty() ? null : password;
     this.passFile = passFile;
+    this.credentialsHost = this.host;
+    this.credentialsPort = this.port;
+  }
+
+  private PgConnectionSettings(PgConnectionSettings source, String copyHost, int copyPort) {
+    this.host = copyHost;
+    this.port = copyPort;
+    this.user = source.user;
+    this.password = source.password;
+    this.passFile = source.passFile;
+    this.credentialsHost = source.credentialsHost;
+    this.credentialsPort = source.credentialsPort;
+  }
+
+  /**
+   * A physical copy of this server at another endpoint (a point-in-time recovery): the same role
+   * and the same password, which a pgpass file still finds under this server's host and port.
+   */
+  public PgConnectionSettings physicalCopyAt(String copyHost, int copyPort) {
+    return new PgConnectionSettings(this, copyHost, copyPort);
   }
 
   /** From the libpq variables of the given environment, with the runbook's defaults. */
@@ -69,7 +94,8 @@ public final class PgConnectionSettings {
     if (password != null) {
       return Optional.of(password);
     }
-    return Optional.ofNullable(PgPass.lookup(passFile, host, port, database, user));
+    return Optional.ofNullable(
+        PgPass.lookup(passFile, credentialsHost, credentialsPort, database, user));
   }
 
   /** Variables for pg_dump, pg_restore and psql: connection settings, and the secret only here. */

@@ -38,6 +38,11 @@ public final class PgServers {
       return defaultServer;
     }
     PgConnectionSettings base = defaultServer.settings();
+    if (entry.passwordSecret() == null) {
+      // Only a recovered physical copy of production has no secret of its own: its roles and
+      // passwords are production's.
+      return new PgClient(base.physicalCopyAt(entry.host(), entry.port()));
+    }
     String password = password(entry).orElse(null);
     return new PgClient(
         new PgConnectionSettings(

@@ -2,6 +2,7 @@ package com.flowviz.dr.activities.postgres;
 
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.common.ProgressMeter;
 import com.flowviz.dr.activities.crypto.ArchiveHeader;
 import com.flowviz.dr.activities.lease.RunningWorkflows;
 import com.flowviz.dr.activities.process.ChildProcess;
@@ -274,7 +275,16 @@ public class PostgresActivitiesImpl implements PostgresActivities {
               }
             },
             true)) {
-      child.awaitSuccess(PG_RESTORE_TIMEOUT, () -> Heartbeats.beat(items.get()));
+      long archiveBytes = dump.toFile().length();
+      ProgressMeter meter = new ProgressMeter("bytes of the archive read by pg_restore", "bytes");
+      child.awaitSuccess(
+          PG_RESTORE_TIMEOUT,
+          () ->
+              Heartbeats.beat(
+                  meter.at(
+                      Math.min(child.bytesRead(), archiveBytes),
+                      archiveBytes,
+                      items.get() + " items processed")));
     } catch (ProcessFailedException e) {
       throw pgRestoreFailure(e, version);
     }

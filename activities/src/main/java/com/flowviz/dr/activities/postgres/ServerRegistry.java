@@ -26,6 +26,11 @@ import java.util.function.Function;
  * adds no dependency to a recovery, and it answers while the primary server (where the audit
  * database lives unless configured apart) is down. Instances made before the registry are admitted
  * by their provisioner's ownership mark and recorded then.
+ *
+ * <p>An instance a point-in-time recovery made is a physical copy of the server whose archive it
+ * replayed, with that server's roles and passwords: its entry carries that server's user and secret
+ * (none for production, whose own PGPASSWORD or pgpass line is used; see {@link
+ * PgConnectionSettings#physicalCopyAt}).
  */
 public final class ServerRegistry {
 

@@ -105,6 +105,11 @@ public final class ChildProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** Bytes the process and its children have read so far (see {@link ProcessReads}). */
+  public long bytesRead() {
+    return ProcessReads.ofTree(process.toHandle());
+  }
+
   /**
    * Waits for the process, calling {@code tick} about once a second (heartbeats; an exception from
    * it, e.g. a cancellation, kills the process and propagates).

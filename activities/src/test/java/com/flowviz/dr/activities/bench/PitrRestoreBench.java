@@ -19,6 +19,7 @@ import com.flowviz.dr.activities.physical.wal.WalPush;
 import com.flowviz.dr.activities.postgres.PgBinaries;
 import com.flowviz.dr.activities.postgres.PgClient;
 import com.flowviz.dr.activities.postgres.PgConnectionSettings;
+import com.flowviz.dr.activities.postgres.ServerRegistry;
 import com.flowviz.dr.activities.secrets.LocalSecretStore;
 import com.flowviz.dr.activities.storage.BackupStore;
 import com.flowviz.dr.activities.storage.S3BackupStore;
@@ -83,7 +84,10 @@ public final class PitrRestoreBench {
             TrustedSigners.keyFile(Path.of(args[4])),
             new FilePrivateKeySource(Path.of(args[3]), null),
             PgBinaries.locate(null),
-            Path.of(args[7]));
+            Path.of(args[7]),
+            // The bench connects to the recovered instance itself; the entry is not used.
+            ServerRegistry.recordingIn(
+                new LocalSecretStore(Files.createTempDirectory("flowviz-dr-bench-registry"))));
     String instance = args[8];
     RecoveryTarget latest = RecoveryTarget.latest();
     long t0 = System.nanoTime();

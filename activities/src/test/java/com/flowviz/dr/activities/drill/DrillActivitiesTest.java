@@ -45,7 +45,8 @@ class DrillActivitiesTest {
                 123_456_789L,
                 12_345_678.9,
                 "downloaded")),
-        rto == null ? "corrupt" : null);
+        rto == null ? "corrupt" : null,
+        "dump");
   }
 
   @Test

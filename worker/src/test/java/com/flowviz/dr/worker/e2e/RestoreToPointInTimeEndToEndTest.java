@@ -16,6 +16,7 @@ import com.flowviz.dr.activities.postgres.ServerNames;
 import com.flowviz.dr.activities.provision.InstanceSpec;
 import com.flowviz.dr.activities.provision.local.LocalPostgresCluster;
 import com.flowviz.dr.activities.provision.local.LocalProvisioner;
+import com.flowviz.dr.activities.sample.SampleFlowVizDatabase;
 import com.flowviz.dr.activities.secrets.SecretsManagerSecretStore;
 import com.flowviz.dr.activities.storage.S3BackupStore;
 import com.flowviz.dr.activities.testing.TestMoto;
@@ -36,6 +37,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The point-in-time recovery end to end, as an operator runs it: the starter's {@code restore-pitr}
@@ -72,6 +74,7 @@ class RestoreToPointInTimeEndToEndTest {
             "ALTER SYSTEM SET track_commit_timestamp = on");
     String recovered = "pitr-" + UUID.randomUUID().toString().substring(0, 8);
     try {
+      SampleFlowVizDatabase.create(source.client(), "flowviz", 50, Instant.now());
       source.execute(
           "CREATE TABLE lots (id int PRIMARY KEY, code text NOT NULL)",
           "INSERT INTO lots SELECT g, 'LOT-' || g FROM generate_series(1, 1000) g");
@@ -116,6 +119,8 @@ class RestoreToPointInTimeEndToEndTest {
               bucket,
               "--target-time",
               target.toString(),
+              "--source-server",
+              "instance:" + name,
               "--operator",
               "e2e",
               "--workflow-id",
@@ -132,8 +137,40 @@ class RestoreToPointInTimeEndToEndTest {
       assertEquals("1012", query(pg, "SELECT count(*) FROM lots"), out);
       assertEquals("1012", query(pg, "SELECT max(id) FROM lots"));
       assertEquals("f", query(pg, "SELECT pg_is_in_recovery()"));
+      assertTrue(
+          result.verification().passed(),
+          "5.1/5.2 on the copy, as the source instance's role: " + result.verification());
+      assertEquals(
+          "instance:" + recovered, result.reached().server().name(), "the copy is registered");
       assertTrue(result.reached().stoppedAt().contains("recovery stopping before commit"), out);
       assertEquals("1020", source.query("SELECT count(*) FROM lots"), "the source untouched");
+
+      // A PITR drill of the same archive: recovered to latest on a scratch instance, verified,
+      // timed, torn down.
+      out =
+          starter(
+              stack,
+              "drill",
+              "--path",
+              "pitr",
+              "--bucket",
+              bucket,
+              "--source-server",
+              "instance:" + name,
+              "--operator",
+              "e2e",
+              "--workflow-id",
+              "drill-pitr-" + recovered,
+              "--json");
+      JsonNode drill = Json.MAPPER.readTree(out);
+      drill = drill.has("result") ? drill.get("result") : drill;
+      assertEquals("PASSED", drill.path("outcome").asText(), out);
+      assertEquals("pitr", drill.path("path").asText(), out);
+      assertTrue(drill.path("verificationPassed").asBoolean(), out);
+      assertTrue(drill.path("scratchTornDown").asBoolean(), out);
+      assertTrue(
+          !Files.exists(stack.instances.resolve(drill.path("scratchInstance").asText())),
+          "the scratch instance is gone");
     } finally {
       LocalPostgresCluster.existing(stack.instances.resolve(recovered), BINARIES).destroy();
       source.destroy();
@@ -157,16 +194,24 @@ class RestoreToPointInTimeEndToEndTest {
   private static void pushArchive(
       WorkerTestStack stack, String bucket, TakeBaseBackupEndToEndTest.ArchivingPostgres source)
       throws Exception {
+    pushArchive(stack.s3, bucket, source);
+  }
+
+  /** The same through any S3 client (a fault proxy's), signed with the shared signing key. */
+  static void pushArchive(
+      S3Client s3, String bucket, TakeBaseBackupEndToEndTest.ArchivingPostgres source)
+      throws Exception {
+    WorkerTestStack keys = WorkerTestStack.get();
     WalPush push =
         new WalPush(
             new SigningBackupStore(
-                new S3BackupStore(stack.s3, S3BackupStore.DEFAULT_PART_SIZE),
+                new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE),
                 new BackupSigningKey(
-                    new SecretsManagerSecretStore(stack.secrets),
+                    new SecretsManagerSecretStore(keys.secrets),
                     WorkerTestStack.SIGNING_KEY_SECRET,
                     BackupSigningKey.DEFAULT_PASSPHRASE_SECRET)),
             bucket,
-            new RecipientKeys(stack.publicKey));
+            new RecipientKeys(keys.publicKey));
     try (Stream<Path> files = Files.list(source.archive())) {
       for (Path file : files.sorted().toList()) {
         push.push(file, file.getFileName().toString(), source.systemIdentifier());
@@ -174,7 +219,7 @@ class RestoreToPointInTimeEndToEndTest {
     }
   }
 
-  private static void awaitFile(Path file) throws InterruptedException {
+  static void awaitFile(Path file) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.exists(file)) {
       if (System.nanoTime() > deadline) {

@@ -452,6 +452,10 @@ class TakeBaseBackupEndToEndTest {
       return cluster.port();
     }
 
+    PgClient client() {
+      return pg;
+    }
+
     Path archive() {
       return archive;
     }
@@ -471,6 +475,19 @@ class TakeBaseBackupEndToEndTest {
 
     String query(String sql) {
       return TakeBaseBackupEndToEndTest.query(pg, sql);
+    }
+
+    /** The primary goes down as in an outage: an immediate stop, no checkpoint. */
+    void crash() throws IOException, InterruptedException {
+      run(
+          LocalPostgresCluster.asServerUser(
+              List.of(
+                  BINARIES.program("pg_ctl"),
+                  "-D",
+                  cluster.dataDirectory().toString(),
+                  "-m",
+                  "immediate",
+                  "stop")));
     }
 
     void destroy() {

@@ -16,6 +16,10 @@ import java.util.List;
  * @param backupAge how old the backup was when the drill began: the data an incident now would lose
  * @param rpoVerdict WITHIN_TARGET (2 h), ABOVE_TARGET (up to 24 h), ABOVE_MAXIMUM
  * @param scratchTornDown whether the scratch instance is gone (false when kept on request)
+ * @param path "dump" (runbook 4.1 from a pg_dump backup) or "pitr" (base backup and WAL); null in
+ *     reports from before PITR drills, which were all "dump". For "pitr" the backup is the base
+ *     backup and {@code backupAge} the age of the newest archived WAL: what an incident now would
+ *     lose
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DrillReport(
@@ -40,7 +44,8 @@ public record DrillReport(
     boolean scratchTornDown,
     String restoreWorkflowId,
     List<DrillStep> steps,
-    String failure) {
+    String failure,
+    String path) {
 
   public static final String PASSED = "PASSED";
   public static final String FAILED = "FAILED";

@@ -1,6 +1,5 @@
 package com.flowviz.dr.workflows.basebackup;
 
-import com.flowviz.dr.activities.postgres.ServerNames;
 import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.DurationInput;
 import com.flowviz.dr.workflows.InputValidation;
@@ -76,16 +75,6 @@ record TakeBaseBackupPlan(
   }
 
   private static String server(String value) {
-    if (value == null || value.isBlank()) {
-      return ServerNames.PRODUCTION;
-    }
-    if (!ServerNames.isServerName(value)) {
-      throw InputValidation.invalid(
-          "server \""
-              + InputValidation.printable(value)
-              + "\" is not a server name: give \"production\", \"instance:<name>\" (an instance"
-              + " flowviz-dr provisioned) or \"stack:<workspace>\" (a stack it applied).");
-    }
-    return value;
+    return InputValidation.serverName("server", value);
   }
 }

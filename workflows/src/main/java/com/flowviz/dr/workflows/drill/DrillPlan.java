@@ -5,6 +5,7 @@ import com.flowviz.dr.activities.storage.BackupSelector;
 import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.DurationInput;
 import com.flowviz.dr.workflows.InputValidation;
+import com.flowviz.dr.workflows.InstantInput;
 import com.flowviz.dr.workflows.RegionInput;
 import com.flowviz.dr.workflows.common.Names;
 import java.time.Duration;
@@ -18,7 +19,13 @@ record DrillPlan(
     boolean keepScratch,
     String operator,
     String reason,
-    Duration readinessTimeout) {
+    Duration readinessTimeout,
+    boolean pointInTime,
+    String targetTime,
+    String sourceServer) {
+
+  static final String DUMP = "dump";
+  static final String PITR = "pitr";
 
   static DrillPlan from(DrillRequest input, String workflowId) {
     DrillRequest request = input == null ? DrillRequest.builder().build() : input;
@@ -67,6 +74,25 @@ record DrillPlan(
             request.readinessTimeout(),
             Duration.ofMinutes(5),
             Duration.ofSeconds(10),
-            Duration.ofHours(1)));
+            Duration.ofHours(1)),
+        pointInTime(request.path()),
+        request.targetTime() == null
+            ? null
+            : InstantInput.parse("targetTime", request.targetTime()).toString(),
+        InputValidation.serverName("sourceServer", request.sourceServer()));
+  }
+
+  private static boolean pointInTime(String path) {
+    if (path == null || path.isBlank() || path.strip().equalsIgnoreCase(DUMP)) {
+      return false;
+    }
+    if (path.strip().equalsIgnoreCase(PITR)) {
+      return true;
+    }
+    throw InputValidation.invalid(
+        "path \""
+            + InputValidation.printable(path)
+            + "\" is neither \"dump\" (the pg_dump backups, runbook 4.1) nor \"pitr\" (the"
+            + " physical archive: base backup and WAL).");
   }
 }

@@ -24,6 +24,13 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  * @param sourceDatabase whose backups "latest" chooses among ({@code <db>_daily_...}), and the
  *     database a backup's manifest must name; default {@code databaseName}. Another database's
  *     backup in the same prefix is never the one drilled
+ * @param path {@code dump} (default): the daily or weekly {@code pg_dump} through runbook 4.1;
+ *     {@code pitr}: a point-in-time recovery from the physical archive (base backup and WAL) onto
+ *     the scratch instance, verified the same way, its RTO reported beside the dump path's
+ * @param targetTime for {@code pitr}: the second to recover to (ISO-8601); left out, the newest
+ *     archived WAL ("latest")
+ * @param sourceServer for {@code pitr}: the registered server whose archive is drilled, default
+ *     {@code production} (the copy is verified logged in as that server's role)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @RecordBuilder
@@ -38,7 +45,10 @@ public record DrillRequest(
     String operator,
     String reason,
     String readinessTimeout,
-    String sourceDatabase) {
+    String sourceDatabase,
+    String path,
+    String targetTime,
+    String sourceServer) {
   /** A builder that names every field; unset fields are null (the runbook's defaults apply). */
   public static DrillRequestBuilder builder() {
     return DrillRequestBuilder.builder();

@@ -9,6 +9,7 @@ final class DrillSteps {
   static final String CHECK_VERSIONS = "check-versions";
   static final String CREATE_EXTENSIONS = "create-extensions";
   static final String RESTORE = "restore-and-verify";
+  static final String RECOVER_TO_POINT_IN_TIME = "recover-to-point-in-time-and-verify";
   static final String TEARDOWN = "teardown-scratch-instance";
   static final String RECORD_REPORT = "record-drill-report";
 

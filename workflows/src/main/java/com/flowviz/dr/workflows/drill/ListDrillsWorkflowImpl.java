@@ -16,7 +16,10 @@ public class ListDrillsWorkflowImpl implements ListDrillsWorkflow {
   public DrillHistory list(DrillHistoryRequest request) {
     int limit = DrillHistoryPlan.from(request).limit();
     List<DrillReport> reports = drills.recentDrillReports(limit);
-    return new DrillHistory(
-        reports, RtoTrend.of(reports, Instant.ofEpochMilli(Workflow.currentTimeMillis())));
+    Instant now = Instant.ofEpochMilli(Workflow.currentTimeMillis());
+    // Two restores of different kinds: one line through both would say nothing about either.
+    List<DrillReport> pitr = reports.stream().filter(r -> "pitr".equals(r.path())).toList();
+    List<DrillReport> dump = reports.stream().filter(r -> !"pitr".equals(r.path())).toList();
+    return new DrillHistory(reports, RtoTrend.of(dump, now), RtoTrend.of(pitr, now));
   }
 }

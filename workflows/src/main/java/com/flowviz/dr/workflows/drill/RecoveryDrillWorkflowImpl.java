@@ -28,6 +28,9 @@ import com.flowviz.dr.workflows.common.RtoAssessment;
 import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.common.StepTracker;
+import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeRequest;
+import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeResult;
+import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreRequest;
 import com.flowviz.dr.workflows.restore.RestoreResult;
@@ -65,6 +68,9 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
   private ProvisionedInstance scratch;
   private String restoreWorkflowId;
 
+  /** The point-in-time recovery of a "pitr" drill, once it ended. */
+  private RestoreToPointInTimeResult recovered;
+
   @Override
   public DrillReport drill(DrillRequest request) {
     Instant startedAt = now();
@@ -87,66 +93,82 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
             + (plan.reason().isEmpty() ? "" : "; reason: " + plan.reason()));
 
     RestoreResult restored = null;
+    recovered = null;
     Instant verifiedAt = null;
     String failure = null;
     boolean cancelled = false;
     try {
-      backup =
-          steps.run(
-              RESOLVE_BACKUP,
-              () -> storage.resolveBackup(plan.selector()),
-              b -> b.uri() + " taken " + b.takenAt() + " (" + b.storageClass() + ")");
-      trail.backupKey(backup.key());
-      RunSearchAttributes.backupKey(backup.key());
-      BackupManifest manifest = storage.readManifest(backup);
-      ArchiveHeader archive =
-          steps.run(
-              READ_ARCHIVE_HEADER,
-              () -> decryption.readArchiveHeader(backup, manifest),
-              a ->
-                  a == null
-                      ? "not readable before retrieval; checked before pg_restore"
-                      : "pg_dump " + a.pgDumpVersion() + " of PostgreSQL " + a.serverVersion());
-      scratch =
-          steps.run(
-              PROVISION,
-              () -> provisioning.provisionInstance(plan.scratch()),
-              i ->
-                  (i.reused() ? "reused " : "provisioned ")
-                      + i.provisioner()
-                      + " instance "
-                      + i.name()
-                      + " at "
-                      + i.server().describe());
-      ServerInfo server =
-          steps.run(
-              WAIT_READY,
-              () -> postgres.awaitServerReady(scratch.server(), plan.readinessTimeout()),
-              s -> "PostgreSQL " + s.version() + " ready after " + s.waitedMillis() + " ms");
-      steps.run(
-          CHECK_VERSIONS,
-          () -> postgres.checkRestoreCompatibility(archive, scratch.server()),
-          archive == null
-              ? "no header to check yet"
-              : "backup from PostgreSQL "
-                  + archive.serverVersion()
-                  + " fits server "
-                  + server.version());
-      steps.run(
-          CREATE_EXTENSIONS,
-          () -> postgres.createDatabaseWithExtensions("template1", scratch.server()),
-          "extensions created in template1");
-      restored =
-          steps.run(
-              RESTORE,
-              () -> restoreOnScratch(plan),
-              r ->
-                  r.outcome()
-                      + " into "
-                      + r.targetDatabase()
-                      + ", verification "
-                      + (r.verification().passed() ? "passed" : "FAILED"));
-      verifiedAt = now();
+      if (plan.pointInTime()) {
+        recovered =
+            steps.run(
+                RECOVER_TO_POINT_IN_TIME,
+                () -> recoverOnScratch(plan),
+                r ->
+                    "recovered "
+                        + r.choice().backupPrefix()
+                        + " and its WAL: "
+                        + r.reached().stoppedAt()
+                        + "; verification "
+                        + (r.verification().passed() ? "passed" : "FAILED"));
+        verifiedAt = now();
+      } else {
+        backup =
+            steps.run(
+                RESOLVE_BACKUP,
+                () -> storage.resolveBackup(plan.selector()),
+                b -> b.uri() + " taken " + b.takenAt() + " (" + b.storageClass() + ")");
+        trail.backupKey(backup.key());
+        RunSearchAttributes.backupKey(backup.key());
+        BackupManifest manifest = storage.readManifest(backup);
+        ArchiveHeader archive =
+            steps.run(
+                READ_ARCHIVE_HEADER,
+                () -> decryption.readArchiveHeader(backup, manifest),
+                a ->
+                    a == null
+                        ? "not readable before retrieval; checked before pg_restore"
+                        : "pg_dump " + a.pgDumpVersion() + " of PostgreSQL " + a.serverVersion());
+        scratch =
+            steps.run(
+                PROVISION,
+                () -> provisioning.provisionInstance(plan.scratch()),
+                i ->
+                    (i.reused() ? "reused " : "provisioned ")
+                        + i.provisioner()
+                        + " instance "
+                        + i.name()
+                        + " at "
+                        + i.server().describe());
+        ServerInfo server =
+            steps.run(
+                WAIT_READY,
+                () -> postgres.awaitServerReady(scratch.server(), plan.readinessTimeout()),
+                s -> "PostgreSQL " + s.version() + " ready after " + s.waitedMillis() + " ms");
+        steps.run(
+            CHECK_VERSIONS,
+            () -> postgres.checkRestoreCompatibility(archive, scratch.server()),
+            archive == null
+                ? "no header to check yet"
+                : "backup from PostgreSQL "
+                    + archive.serverVersion()
+                    + " fits server "
+                    + server.version());
+        steps.run(
+            CREATE_EXTENSIONS,
+            () -> postgres.createDatabaseWithExtensions("template1", scratch.server()),
+            "extensions created in template1");
+        restored =
+            steps.run(
+                RESTORE,
+                () -> restoreOnScratch(plan),
+                r ->
+                    r.outcome()
+                        + " into "
+                        + r.targetDatabase()
+                        + ", verification "
+                        + (r.verification().passed() ? "passed" : "FAILED"));
+        verifiedAt = now();
+      }
     } catch (RuntimeException e) {
       cancelled = StepTracker.isCancellation(e);
       failure = cancelled ? "cancelled" : Failures.rootMessage(e);
@@ -224,6 +246,37 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
     return report;
   }
 
+  /**
+   * The physical archive's path: RestoreToPointInTime onto the scratch instance, which restores the
+   * newest base backup before the target with its WAL, recovers, promotes and verifies (5.1/5.2).
+   */
+  private RestoreToPointInTimeResult recoverOnScratch(DrillPlan plan) {
+    restoreWorkflowId = Workflow.getInfo().getWorkflowId() + "-pitr";
+    RestoreToPointInTimeWorkflow pitr =
+        Workflow.newChildWorkflowStub(
+            RestoreToPointInTimeWorkflow.class,
+            ChildWorkflowOptions.newBuilder()
+                .setWorkflowId(restoreWorkflowId)
+                .setTaskQueue(TaskQueues.DR)
+                .setStaticSummary(
+                    "Drill: point-in-time recovery onto scratch instance " + plan.scratch().name())
+                .build());
+    return pitr.restoreToPointInTime(
+        RestoreToPointInTimeRequest.builder()
+            .instance(plan.scratch().name())
+            .bucket(plan.selector().bucket())
+            .targetTime(plan.targetTime())
+            .latest(plan.targetTime() == null ? Boolean.TRUE : null)
+            .databaseName(plan.database())
+            .sourceServer(plan.sourceServer())
+            .operator(plan.operator())
+            .reason(
+                plan.reason().isEmpty()
+                    ? "recovery drill (pitr) on " + plan.scratch().name()
+                    : plan.reason())
+            .build());
+  }
+
   private RestoreResult restoreOnScratch(DrillPlan plan) {
     restoreWorkflowId = Workflow.getInfo().getWorkflowId() + "-restore";
     String reason = plan.reason().isEmpty() ? "recovery drill on " + scratch.name() : plan.reason();
@@ -293,6 +346,9 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
       RestoreResult restored,
       String failure,
       boolean tornDown) {
+    if (plan.pointInTime()) {
+      return pointInTimeReport(drillId, plan, startedAt, verifiedAt, failure, tornDown);
+    }
     RtoAssessment rto = verifiedAt == null ? null : RtoAssessment.of(startedAt, verifiedAt);
     RpoAssessment age = backup == null ? null : RpoAssessment.of(startedAt, backup.takenAt());
     List<DrillStep> measured = new ArrayList<>();
@@ -330,7 +386,63 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
         tornDown,
         restoreWorkflowId,
         measured,
-        failure);
+        failure,
+        DrillPlan.DUMP);
+  }
+
+  /**
+   * A "pitr" drill's report: the base backup it started from and, as the data an incident now would
+   * lose, the age of the newest archived WAL when the drill began.
+   */
+  private DrillReport pointInTimeReport(
+      String drillId,
+      DrillPlan plan,
+      Instant startedAt,
+      Instant verifiedAt,
+      String failure,
+      boolean tornDown) {
+    RtoAssessment rto = verifiedAt == null ? null : RtoAssessment.of(startedAt, verifiedAt);
+    RestoreToPointInTimeResult r = recovered;
+    RpoAssessment age =
+        r == null ? null : RpoAssessment.of(startedAt, r.choice().newestWalArchivedAt());
+    List<DrillStep> measured = new ArrayList<>();
+    for (StepRecord s : steps.steps()) {
+      measured.add(
+          step(
+              s.step(),
+              s,
+              s.step().equals(RECOVER_TO_POINT_IN_TIME) && r != null
+                  ? r.restored().tarBytes()
+                  : null));
+    }
+    return new DrillReport(
+        drillId,
+        failure == null ? DrillReport.PASSED : DrillReport.FAILED,
+        plan.operator(),
+        startedAt,
+        now(),
+        r == null ? null : "s3://" + plan.selector().bucket() + "/" + r.choice().backupPrefix(),
+        r == null ? null : r.choice().manifest().stopTime(),
+        r == null ? null : r.restored().tarBytes(),
+        age == null ? null : age.gap(),
+        age == null ? null : age.verdict(),
+        rto == null ? null : rto.achieved(),
+        rto == null ? null : rto.verdict(),
+        RecoveryObjectives.RTO_TARGET,
+        RecoveryObjectives.RTO_MAXIMUM,
+        r == null ? null : r.verification().passed(),
+        r == null
+            ? List.of()
+            : r.verification().failedChecks().stream()
+                .map(c -> c.name() + ": expected " + c.expected() + ", found " + c.actual())
+                .toList(),
+        plan.scratch().name(),
+        r == null ? null : "local",
+        tornDown,
+        restoreWorkflowId,
+        measured,
+        failure,
+        DrillPlan.PITR);
   }
 
   /** The transfer moves the encrypted object; pg_restore reads the archive it became. */

@@ -1,5 +1,7 @@
 package com.flowviz.dr.workflows.newinstance;
 
+import com.flowviz.dr.workflows.common.ApplicationRepoint;
+
 /**
  * The steps of runbook 4.3 (restore to a new instance) and of a teardown, as they appear in
  * progress, the audit trail and the result.
@@ -12,10 +14,10 @@ final class NewInstanceSteps {
   static final String CHECK_VERSIONS = "check-versions";
   static final String CREATE_EXTENSIONS = "create-extensions";
   static final String RESTORE = "restore-with-runbook-4.1";
-  static final String REPOINT = "repoint-application";
-  static final String RESTART = "restart-application";
+  static final String REPOINT = ApplicationRepoint.REPOINT;
+  static final String RESTART = ApplicationRepoint.RESTART;
   static final String APPROVE_REPOINT = "approve-repoint";
-  static final String CONNECTIVITY = "application-connectivity-test";
+  static final String CONNECTIVITY = ApplicationRepoint.CONNECTIVITY;
   static final String TEARDOWN = "teardown-instance";
 
   /** The audit entries of the procedure as a whole. */

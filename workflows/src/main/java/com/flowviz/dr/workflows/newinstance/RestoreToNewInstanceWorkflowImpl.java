@@ -2,22 +2,16 @@ package com.flowviz.dr.workflows.newinstance;
 
 import static com.flowviz.dr.workflows.newinstance.NewInstanceSteps.APPROVE_REPOINT;
 import static com.flowviz.dr.workflows.newinstance.NewInstanceSteps.CHECK_VERSIONS;
-import static com.flowviz.dr.workflows.newinstance.NewInstanceSteps.CONNECTIVITY;
 import static com.flowviz.dr.workflows.newinstance.NewInstanceSteps.CREATE_EXTENSIONS;
 import static com.flowviz.dr.workflows.newinstance.NewInstanceSteps.PROCEDURE;
 import static com.flowviz.dr.workflows.newinstance.NewInstanceSteps.PROVISION;
 import static com.flowviz.dr.workflows.newinstance.NewInstanceSteps.READ_ARCHIVE_HEADER;
-import static com.flowviz.dr.workflows.newinstance.NewInstanceSteps.REPOINT;
 import static com.flowviz.dr.workflows.newinstance.NewInstanceSteps.REQUESTED;
 import static com.flowviz.dr.workflows.newinstance.NewInstanceSteps.RESOLVE_BACKUP;
-import static com.flowviz.dr.workflows.newinstance.NewInstanceSteps.RESTART;
 import static com.flowviz.dr.workflows.newinstance.NewInstanceSteps.RESTORE;
 import static com.flowviz.dr.workflows.newinstance.NewInstanceSteps.TEARDOWN;
 import static com.flowviz.dr.workflows.newinstance.NewInstanceSteps.WAIT_READY;
 
-import com.flowviz.dr.activities.app.ApplicationActivities;
-import com.flowviz.dr.activities.app.PublishOutcome;
-import com.flowviz.dr.activities.app.RestartOutcome;
 import com.flowviz.dr.activities.crypto.ArchiveHeader;
 import com.flowviz.dr.activities.crypto.BackupDecryptionActivities;
 import com.flowviz.dr.activities.postgres.PostgresActivities;
@@ -28,10 +22,9 @@ import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupSelector;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
-import com.flowviz.dr.activities.verify.ConnectivityReport;
-import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
+import com.flowviz.dr.workflows.common.ApplicationRepoint;
 import com.flowviz.dr.workflows.common.ApprovalGates;
 import com.flowviz.dr.workflows.common.AuditTrail;
 import com.flowviz.dr.workflows.common.Decision;
@@ -57,10 +50,7 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
       Workflow.newActivityStub(BackupDecryptionActivities.class, ActivityTimeouts.QUICK);
   private final PostgresActivities postgres =
       Workflow.newActivityStub(PostgresActivities.class, ActivityTimeouts.DATABASE);
-  private final VerificationActivities verification =
-      Workflow.newActivityStub(VerificationActivities.class, ActivityTimeouts.APPLICATION);
-  private final ApplicationActivities application =
-      Workflow.newActivityStub(ApplicationActivities.class, ActivityTimeouts.APPLICATION);
+  private final ApplicationRepoint repointing = new ApplicationRepoint();
   private final ProvisionActivities provisioning =
       Workflow.newActivityStub(ProvisionActivities.class, ActivityTimeouts.PROVISIONING);
 
@@ -236,60 +226,10 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
             .build();
       }
     }
-    // Each activity runs whatever is configured (the same commands as before); a step records
-    // SKIPPED when nothing was configured to do, FAILED when what ran failed.
-    PublishOutcome published =
-        application.publishDatabaseEndpoint(instance.server(), plan.database());
-    if (published.configured()) {
-      steps.run(REPOINT, () -> published, p -> "wrote " + p.locations());
-    } else {
-      steps.skip(
-          REPOINT,
-          "FINDING: no endpoint publisher configured (flowviz.application.env-file or secret-id):"
-              + " repoint the application at "
-              + instance.server().describe()
-              + " by hand");
-    }
-    RestartOutcome restart = application.restartApplication();
-    boolean restartFailed = restart.configured() && restart.exitCode() != 0;
-    if (restart.configured()) {
-      steps.runJudged(
-          RESTART,
-          () -> restart,
-          r -> r.exitCode() == 0,
-          r ->
-              r.command()
-                  + " exited "
-                  + r.exitCode()
-                  + (r.exitCode() == 0 || r.outputTail().isBlank() ? "" : ": " + r.outputTail()));
-    } else {
-      steps.skip(
-          RESTART,
-          "no restart command configured (flowviz.application.restart-command): restart the"
-              + " application by hand");
-    }
-    ConnectivityReport connectivity = verification.checkApplicationConnectivity();
-    if (connectivity.configured()) {
-      steps.runJudged(
-          CONNECTIVITY,
-          () -> connectivity,
-          ConnectivityReport::healthy,
-          c ->
-              c.healthy()
-                  ? "all " + c.endpoints().size() + " endpoints healthy"
-                  : "UNHEALTHY: " + c.endpoints());
-    } else {
-      steps.skip(
-          CONNECTIVITY,
-          "no endpoints configured (flowviz.application.base-url or health-endpoints): the"
-              + " application's connectivity was NOT tested");
-    }
-    // A failed restart is not rolled back: the application stays pointed at the verified
-    // instance.
-    String outcome =
-        restartFailed || (connectivity.configured() && !connectivity.healthy())
-            ? RestoreResult.RESTORED_APPLICATION_UNHEALTHY
-            : RestoreResult.RESTORED;
+    // The same commands as before, now shared with the point-in-time recovery.
+    ApplicationRepoint.Outcome repointed =
+        repointing.repoint(steps, instance.server(), plan.database());
+    String outcome = repointed.outcome();
     trail.record(
         PROCEDURE,
         StepRecord.SUCCEEDED,
@@ -300,9 +240,9 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
         .server(server)
         .archive(archive)
         .restore(restored)
-        .published(published)
-        .restart(restart)
-        .connectivity(connectivity)
+        .published(repointed.published())
+        .restart(repointed.restart())
+        .connectivity(repointed.connectivity())
         .steps(steps.steps())
         .elapsed(Duration.between(startedAt, Instant.ofEpochMilli(Workflow.currentTimeMillis())))
         .repointDecision(gates.decisionFor(Decision.REPOINT))

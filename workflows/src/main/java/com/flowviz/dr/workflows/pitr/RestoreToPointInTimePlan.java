@@ -2,6 +2,7 @@ package com.flowviz.dr.workflows.pitr;
 
 import com.flowviz.dr.activities.physical.RecoveryTarget;
 import com.flowviz.dr.workflows.Defaults;
+import com.flowviz.dr.workflows.DurationInput;
 import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.InstantInput;
 import java.time.Duration;
@@ -14,7 +15,11 @@ record RestoreToPointInTimePlan(
     String systemIdentifier,
     RecoveryTarget target,
     String operator,
-    String reason) {
+    String reason,
+    String database,
+    boolean repoint,
+    Duration approvalTimeout,
+    String sourceServer) {
 
   /** How long the host holding the instance may leave its work unclaimed before it is lost. */
   static final Duration PICKUP = Duration.ofMinutes(10);
@@ -46,7 +51,18 @@ record RestoreToPointInTimePlan(
         system == null || system.isBlank() ? null : system.strip(),
         target(request),
         InputValidation.operator(request.operator()),
-        InputValidation.freeText("reason", request.reason(), 2000));
+        InputValidation.freeText("reason", request.reason(), 2000),
+        InputValidation.databaseName(
+            "databaseName",
+            request.databaseName() == null ? Defaults.DATABASE : request.databaseName()),
+        Boolean.TRUE.equals(request.repoint()),
+        DurationInput.parse(
+            "approvalTimeout",
+            request.approvalTimeout(),
+            Duration.ofDays(1),
+            Duration.ofMinutes(1),
+            Duration.ofDays(30)),
+        InputValidation.serverName("sourceServer", request.sourceServer()));
   }
 
   private static RecoveryTarget target(RestoreToPointInTimeRequest request) {

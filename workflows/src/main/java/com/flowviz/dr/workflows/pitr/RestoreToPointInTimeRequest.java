@@ -17,6 +17,15 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  * @param targetLsn a WAL position ({@code 0/3000060})
  * @param latest true: everything the archive holds
  * @param inclusive whether a commit exactly at the target is kept (default true)
+ * @param databaseName the database runbook 5.1/5.2 verify on the recovered instance, and the
+ *     application is pointed at; default {@code flowviz}
+ * @param repoint true: once verified, point the application at the recovered instance after a
+ *     person approves at the "repoint" gate (runbook 4.3); default false, the instance is left for
+ *     the operator to inspect or copy from
+ * @param approvalTimeout ISO-8601 duration the repoint gate waits, default P1D; unanswered counts
+ *     as rejected
+ * @param sourceServer the registered server whose archive this is, default {@code production}: the
+ *     recovered copy keeps its roles, so the worker logs into the copy as it logs into that server
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @RecordBuilder
@@ -29,7 +38,11 @@ public record RestoreToPointInTimeRequest(
     Boolean latest,
     Boolean inclusive,
     String operator,
-    String reason) {
+    String reason,
+    String databaseName,
+    Boolean repoint,
+    String approvalTimeout,
+    String sourceServer) {
   public static RestoreToPointInTimeRequestBuilder builder() {
     return RestoreToPointInTimeRequestBuilder.builder();
   }

@@ -5,6 +5,8 @@ final class RestoreToPointInTimeSteps {
   static final String CHOOSE_BASE_BACKUP = "choose-base-backup";
   static final String RESTORE_BASE_BACKUP = "restore-base-backup-and-spool-wal";
   static final String RECOVER = "recover-to-target-and-promote";
+  static final String VERIFY = "verify-recovered-database";
+  static final String APPROVE_REPOINT = "approve-repoint";
 
   /** The audit entry of a recovery that failed or was cancelled, as a whole. */
   static final String POINT_IN_TIME_RECOVERY = "restore-to-point-in-time";

@@ -1,9 +1,11 @@
 package com.flowviz.dr.workflows.pitr;
 
+import static com.flowviz.dr.workflows.pitr.RestoreToPointInTimeSteps.APPROVE_REPOINT;
 import static com.flowviz.dr.workflows.pitr.RestoreToPointInTimeSteps.CHOOSE_BASE_BACKUP;
 import static com.flowviz.dr.workflows.pitr.RestoreToPointInTimeSteps.POINT_IN_TIME_RECOVERY;
 import static com.flowviz.dr.workflows.pitr.RestoreToPointInTimeSteps.RECOVER;
 import static com.flowviz.dr.workflows.pitr.RestoreToPointInTimeSteps.RESTORE_BASE_BACKUP;
+import static com.flowviz.dr.workflows.pitr.RestoreToPointInTimeSteps.VERIFY;
 
 import com.flowviz.dr.activities.physical.BaseBackupRestoreSpec;
 import com.flowviz.dr.activities.physical.BaseBackupRestored;
@@ -12,29 +14,47 @@ import com.flowviz.dr.activities.physical.RecoveryChoice;
 import com.flowviz.dr.activities.physical.RecoveryChoiceSpec;
 import com.flowviz.dr.activities.physical.RecoveryReached;
 import com.flowviz.dr.activities.physical.RecoverySpec;
+import com.flowviz.dr.activities.verify.VerificationActivities;
+import com.flowviz.dr.activities.verify.VerificationCheck;
+import com.flowviz.dr.activities.verify.VerificationReport;
+import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.common.ActivityTimeouts;
+import com.flowviz.dr.workflows.common.ApplicationRepoint;
+import com.flowviz.dr.workflows.common.ApprovalGates;
 import com.flowviz.dr.workflows.common.AuditTrail;
+import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.common.ProcedureEnvelope;
 import com.flowviz.dr.workflows.common.RunSearchAttributes;
 import com.flowviz.dr.workflows.common.StepRecord;
 import com.flowviz.dr.workflows.common.StepTracker;
 import com.flowviz.dr.workflows.common.WorkHost;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Collectors;
 
 public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWorkflow {
 
   static final String RECOVERY_FAILED = "PointInTimeRecoveryFailed";
 
+  /**
+   * Workflow.getVersion change id: after promotion, runbook 5.1/5.2 on the recovered instance and,
+   * when asked, the repoint behind its gate.
+   */
+  static final String VERIFY_AND_REPOINT = "pitr-verify-and-repoint";
+
   private final PointInTimeActivities archive =
       Workflow.newActivityStub(PointInTimeActivities.class, ActivityTimeouts.QUICK);
   private StepTracker steps;
+  private final ApprovalGates gates = new ApprovalGates(Decision.REPOINT);
+  private boolean repointAsked;
 
   @Override
   public RestoreToPointInTimeResult restoreToPointInTime(RestoreToPointInTimeRequest request) {
     RestoreToPointInTimePlan plan = RestoreToPointInTimePlan.from(request);
+    repointAsked = plan.repoint();
     Instant startedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
     AuditTrail trail = new AuditTrail(plan.operator());
     RunSearchAttributes.tag("point-in-time recovery", plan.operator(), null);
@@ -97,16 +117,122 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
                         RecoverySpec.builder()
                             .instance(plan.instance())
                             .target(plan.target())
+                            .sourceServer(plan.sourceServer())
                             .build()),
             RestoreToPointInTimeWorkflowImpl::describe);
-    return RestoreToPointInTimeResult.builder()
-        .instance(plan.instance())
-        .target(plan.target().describe())
-        .choice(choice)
-        .restored(restored)
-        .reached(reached)
-        .elapsed(Duration.between(startedAt, Instant.ofEpochMilli(Workflow.currentTimeMillis())))
+    RestoreToPointInTimeResultBuilder result =
+        RestoreToPointInTimeResult.builder()
+            .instance(plan.instance())
+            .target(plan.target().describe())
+            .choice(choice)
+            .restored(restored)
+            .reached(reached);
+    if (Workflow.getVersion(VERIFY_AND_REPOINT, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return result.elapsed(since(startedAt)).build();
+    }
+    VerificationReport verified =
+        steps.runJudged(
+            VERIFY,
+            () ->
+                onHostVerification(host)
+                    .verifyRestoredDatabase(plan.database(), null, reached.server()),
+            VerificationReport::passed,
+            RestoreToPointInTimeWorkflowImpl::describe);
+    result.verification(verified);
+    if (!verified.passed()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "Runbook 5.1/5.2 on the recovered instance "
+              + plan.instance()
+              + " failed: "
+              + verified.failedChecks().stream()
+                  .map(c -> c.name() + " (expected " + c.expected() + ", found " + c.actual() + ")")
+                  .collect(Collectors.joining("; "))
+              + ". The application was not repointed; the instance is kept for inspection (tear it"
+              + " down with teardown-instance).",
+          FailureTypes.VERIFICATION_FAILED);
+    }
+    if (!plan.repoint()) {
+      return result.outcome(RestoreToPointInTimeResult.RECOVERED).elapsed(since(startedAt)).build();
+    }
+    Decision decision =
+        steps.run(
+            APPROVE_REPOINT,
+            () ->
+                gates.await(
+                    Decision.REPOINT,
+                    plan.approvalTimeout(),
+                    "instance "
+                        + plan.instance()
+                        + " at "
+                        + reached.server().describe()
+                        + " holds "
+                        + plan.database()
+                        + " as of "
+                        + reached.stoppedAt()
+                        + " (verification passed). Approve pointing the application at it:"
+                        + " `flowviz-dr approve "
+                        + Workflow.getInfo().getWorkflowId()
+                        + " --gate repoint --by NAME`, or reject to leave the application as it"
+                        + " is."),
+            ApprovalGates::describe);
+    result.repointDecision(decision);
+    if (decision == null || !decision.approve()) {
+      return result.outcome(RestoreToPointInTimeResult.RECOVERED).elapsed(since(startedAt)).build();
+    }
+    ApplicationRepoint.Outcome repointed =
+        new ApplicationRepoint().repoint(steps, reached.server(), plan.database());
+    return result
+        .outcome(repointed.outcome())
+        .published(repointed.published())
+        .restart(repointed.restart())
+        .connectivity(repointed.connectivity())
+        .elapsed(since(startedAt))
         .build();
+  }
+
+  private static Duration since(Instant startedAt) {
+    return Duration.between(startedAt, Instant.ofEpochMilli(Workflow.currentTimeMillis()));
+  }
+
+  /** The instance listens on its host's loopback only: it is verified from that host. */
+  private static VerificationActivities onHostVerification(WorkHost host) {
+    return Workflow.newActivityStub(
+        VerificationActivities.class,
+        ActivityTimeouts.hostWork(
+            host.taskQueue(),
+            ActivityTimeouts.APPLICATION.getStartToCloseTimeout(),
+            RestoreToPointInTimePlan.PICKUP,
+            "Verify the recovered instance"));
+  }
+
+  @Override
+  public String decide(Decision decision) {
+    Decision recorded = gates.offer(decision);
+    return (recorded.approve() ? "Approved" : "Rejected")
+        + " repoint by "
+        + recorded.by()
+        + (gates.waitingAt(Decision.REPOINT)
+            ? "; "
+                + (recorded.approve()
+                    ? "repointing the application now."
+                    : "the application stays where it is.")
+            : "; it applies when the recovery reaches the gate.");
+  }
+
+  @Override
+  public void validateDecision(Decision decision) {
+    gates.validate(decision);
+    if (!repointAsked) {
+      throw new IllegalArgumentException(
+          "This recovery was not asked to repoint the application (repoint=true): there is no"
+              + " gate to decide.");
+    }
+  }
+
+  @Override
+  public void decision(Decision decision) {
+    gates.offer(decision);
   }
 
   private static PointInTimeActivities onHost(WorkHost host, Duration attempt, String summary) {
@@ -148,6 +274,20 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
         + r.newestSpooledWal()
         + "; pg_verifybackup: "
         + r.verifyBackup();
+  }
+
+  private static String describe(VerificationReport v) {
+    return (v.passed() ? "passed" : "FAILED")
+        + ": "
+        + v.checks().size()
+        + " checks on "
+        + v.database()
+        + (v.passed()
+            ? ""
+            : "; failed: "
+                + v.failedChecks().stream()
+                    .map(VerificationCheck::name)
+                    .collect(Collectors.joining(", ")));
   }
 
   private static String describe(RecoveryReached r) {

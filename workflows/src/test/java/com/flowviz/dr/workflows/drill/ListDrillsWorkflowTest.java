@@ -67,7 +67,8 @@ class ListDrillsWorkflowTest {
         true,
         id + "-restore",
         List.of(),
-        null);
+        null,
+        "dump");
   }
 
   @Test

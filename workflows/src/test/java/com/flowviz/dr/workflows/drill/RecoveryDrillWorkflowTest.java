@@ -19,6 +19,10 @@ import com.flowviz.dr.activities.drill.DrillReport;
 import com.flowviz.dr.activities.drill.DrillStep;
 import com.flowviz.dr.activities.notify.NotificationReceipt;
 import com.flowviz.dr.activities.notify.NotifyActivities;
+import com.flowviz.dr.activities.physical.BaseBackupManifest;
+import com.flowviz.dr.activities.physical.BaseBackupRestored;
+import com.flowviz.dr.activities.physical.RecoveryChoice;
+import com.flowviz.dr.activities.physical.RecoveryReached;
 import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.postgres.PostgresActivities;
 import com.flowviz.dr.activities.postgres.ServerInfo;
@@ -38,6 +42,9 @@ import com.flowviz.dr.workflows.archive.WeeklyRestoreProgress;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreRequest;
 import com.flowviz.dr.workflows.archive.WeeklyRestoreResult;
 import com.flowviz.dr.workflows.common.StepRecord;
+import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeRequest;
+import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeResult;
+import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeWorkflow;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import com.flowviz.dr.workflows.restore.RestoreFromBackupWorkflow;
 import com.flowviz.dr.workflows.restore.RestoreProgress;
@@ -48,6 +55,7 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.worker.Worker;
+import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -159,12 +167,62 @@ class RecoveryDrillWorkflowTest extends EnvironmentPerTest {
     }
   }
 
+  /** What RestoreToPointInTime returns after recovering and verifying the scratch instance. */
+  public static class FakePitr implements RestoreToPointInTimeWorkflow {
+    static Instant newestWalArchivedAt;
+
+    @Override
+    public RestoreToPointInTimeResult restoreToPointInTime(RestoreToPointInTimeRequest r) {
+      childRequests.add(r);
+      Workflow.sleep(Duration.ofSeconds(40));
+      return RestoreToPointInTimeResult.builder()
+          .instance(r.instance())
+          .target("latest")
+          .choice(
+              RecoveryChoice.builder()
+                  .backupPrefix("base/7441208855555555555/20261203T020000Z/")
+                  .manifest(
+                      BaseBackupManifest.builder()
+                          .stopTime(Instant.parse("2026-12-03T02:00:09Z"))
+                          .build())
+                  .newestWalArchivedAt(newestWalArchivedAt)
+                  .build())
+          .restored(BaseBackupRestored.builder().tarBytes(1_660_000_000L).build())
+          .reached(
+              RecoveryReached.builder().stoppedAt("the end of the archive").timeline(2).build())
+          .verification(
+              new VerificationReport(
+                  r.databaseName(), true, false, List.of(), List.of(), List.of(), Map.of()))
+          .outcome(RestoreToPointInTimeResult.RECOVERED)
+          .build();
+    }
+
+    @Override
+    public String decide(com.flowviz.dr.workflows.common.Decision decision) {
+      return "";
+    }
+
+    @Override
+    public void validateDecision(com.flowviz.dr.workflows.common.Decision decision) {}
+
+    @Override
+    public void decision(com.flowviz.dr.workflows.common.Decision decision) {}
+
+    @Override
+    public List<StepRecord> progress() {
+      return List.of();
+    }
+  }
+
   @BeforeEach
   void setUp() {
     childRequests.clear();
     Worker worker = env.newWorker(TaskQueues.DR);
     worker.registerWorkflowImplementationTypes(
-        RecoveryDrillWorkflowImpl.class, FakeRestore.class, FakeWeeklyRestore.class);
+        RecoveryDrillWorkflowImpl.class,
+        FakeRestore.class,
+        FakeWeeklyRestore.class,
+        FakePitr.class);
     worker.registerActivitiesImplementations(
         storage,
         decryption,
@@ -174,6 +232,8 @@ class RecoveryDrillWorkflowTest extends EnvironmentPerTest {
         notify,
         new RecordingAudit(new CopyOnWriteArrayList<>()));
     backupTakenAt = Instant.ofEpochMilli(env.currentTimeMillis()).minus(Duration.ofMinutes(90));
+    FakePitr.newestWalArchivedAt =
+        Instant.ofEpochMilli(env.currentTimeMillis()).minus(Duration.ofSeconds(30));
     when(storage.resolveBackup(any()))
         .thenAnswer(
             call -> {
@@ -207,6 +267,58 @@ class RecoveryDrillWorkflowTest extends EnvironmentPerTest {
     return client.newWorkflowStub(
         RecoveryDrillWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+  }
+
+  @Test
+  void aPitrDrillRecoversTheArchiveOntoTheScratchInstanceAndReportsItsRtoAndTheWalAge() {
+    DrillReport report =
+        stub("drill-pitr")
+            .drill(
+                DrillRequest.builder()
+                    .bucket("flowviz-backups")
+                    .operator("scheduled-drill")
+                    .path("pitr")
+                    .build());
+
+    assertEquals(DrillReport.PASSED, report.outcome());
+    assertEquals("pitr", report.path());
+    RestoreToPointInTimeRequest child = (RestoreToPointInTimeRequest) childRequests.get(0);
+    assertEquals(report.scratchInstance(), child.instance(), "onto the scratch instance");
+    assertEquals(Boolean.TRUE, child.latest());
+    assertEquals(null, child.repoint(), "a drill never repoints the application");
+    assertEquals("flowviz", child.databaseName());
+    assertEquals("production", child.sourceServer());
+    assertTrue(
+        report.rto().compareTo(Duration.ofSeconds(40)) >= 0
+            && report.rto().compareTo(Duration.ofSeconds(41)) < 0,
+        "drill start to verified recovery: " + report.rto());
+    assertTrue(
+        report.backupAge().compareTo(Duration.ofSeconds(30)) >= 0
+            && report.backupAge().compareTo(Duration.ofSeconds(31)) < 0,
+        "the data at risk is the newest WAL's age, not the base backup's: " + report.backupAge());
+    assertEquals(
+        "s3://flowviz-backups/base/7441208855555555555/20261203T020000Z/", report.backupUri());
+    assertEquals(Boolean.TRUE, report.verificationPassed());
+    assertEquals(
+        List.of("recover-to-point-in-time-and-verify", "teardown-scratch-instance"),
+        report.steps().stream().map(DrillStep::step).toList());
+    verify(provisioning).teardownInstance(argThat(s -> s.name().equals(child.instance())));
+    verify(provisioning, never()).provisionInstance(any());
+    verify(storage, never()).resolveBackup(any());
+    verify(drills).recordDrillReport(argThat(r -> "pitr".equals(r.path())));
+    HistoryRecorder.recordIfAsked(client, "drill-pitr", "recovery-drill-v2-pitr-passed");
+  }
+
+  @Test
+  void aDrillPathThatIsNeitherDumpNorPitrIsRefusedBeforeAnythingRuns() {
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> stub("drill-bad-path").drill(DrillRequest.builder().path("snapshot").build()));
+    assertTrue(
+        String.valueOf(e.getCause().getMessage()).contains("neither \"dump\""),
+        String.valueOf(e.getCause().getMessage()));
+    verify(provisioning, never()).teardownInstance(any());
   }
 
   @Test

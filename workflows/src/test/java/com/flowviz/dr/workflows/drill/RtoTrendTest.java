@@ -39,7 +39,8 @@ class RtoTrendTest {
         true,
         "r",
         List.of(),
-        null);
+        null,
+        "dump");
   }
 
   @Test

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
+import com.flowviz.dr.activities.app.ApplicationActivities;
+import com.flowviz.dr.activities.app.PublishOutcome;
+import com.flowviz.dr.activities.app.RestartOutcome;
 import com.flowviz.dr.activities.audit.AuditEntry;
 import com.flowviz.dr.activities.physical.BaseBackupManifest;
 import com.flowviz.dr.activities.physical.BaseBackupRestoreSpec;
@@ -21,19 +25,29 @@ import com.flowviz.dr.activities.physical.RecoveryChoiceSpec;
 import com.flowviz.dr.activities.physical.RecoveryReached;
 import com.flowviz.dr.activities.physical.RecoverySpec;
 import com.flowviz.dr.activities.physical.RecoveryTarget;
+import com.flowviz.dr.activities.postgres.PgServer;
+import com.flowviz.dr.activities.verify.ConnectivityReport;
+import com.flowviz.dr.activities.verify.VerificationActivities;
+import com.flowviz.dr.activities.verify.VerificationCheck;
+import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.activities.workhost.WorkHostActivities;
 import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.TestEnvironments;
+import com.flowviz.dr.workflows.common.Decision;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
+import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +68,17 @@ class RestoreToPointInTimeWorkflowTest {
   private final PointInTimeActivities onHost =
       mock(PointInTimeActivities.class, withSettings().withoutAnnotations());
 
+  /** Runbook 5.1/5.2 on the recovered instance, from its host (it listens on loopback). */
+  private final VerificationActivities verifyOnHost =
+      mock(VerificationActivities.class, withSettings().withoutAnnotations());
+
+  /** The application's endpoint, restart and connectivity, from any worker. */
+  private final ApplicationActivities application =
+      mock(ApplicationActivities.class, withSettings().withoutAnnotations());
+
+  private final VerificationActivities connectivity =
+      mock(VerificationActivities.class, withSettings().withoutAnnotations());
+
   private final WorkHostActivities workHost =
       mock(WorkHostActivities.class, withSettings().withoutAnnotations());
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
@@ -65,12 +90,37 @@ class RestoreToPointInTimeWorkflowTest {
     env = TestEnvironments.withSearchAttributes();
     Worker dr = env.newWorker(TaskQueues.DR);
     dr.registerWorkflowImplementationTypes(RestoreToPointInTimeWorkflowImpl.class);
-    dr.registerActivitiesImplementations(shared, workHost, new RecordingAudit(audit));
+    dr.registerActivitiesImplementations(
+        shared, workHost, application, connectivity, new RecordingAudit(audit));
     Worker host = env.newWorker(HOST_QUEUE);
-    host.registerActivitiesImplementations(onHost);
+    host.registerActivitiesImplementations(onHost, verifyOnHost);
     env.start();
     client = env.getWorkflowClient();
     when(workHost.claimWorkHost()).thenReturn(HOST_QUEUE);
+    when(verifyOnHost.verifyRestoredDatabase(any(), any(), any())).thenReturn(verified(true));
+    when(application.publishDatabaseEndpoint(any(), anyString()))
+        .thenReturn(new PublishOutcome(true, List.of("/etc/flowviz/database.env")));
+    when(application.restartApplication())
+        .thenReturn(new RestartOutcome(true, "systemctl restart flowviz", 0, 1200, ""));
+    when(connectivity.checkApplicationConnectivity())
+        .thenReturn(new ConnectivityReport(true, true, List.of()));
+  }
+
+  private static final PgServer RECOVERED =
+      new PgServer("127.0.0.1", 55432, "admin", null, "instance:pitr-0612");
+
+  private static VerificationReport verified(boolean passed) {
+    return new VerificationReport(
+        "flowviz",
+        passed,
+        false,
+        List.of(
+            new VerificationCheck("lots has rows", passed, "> 0", passed ? "1000" : "0"),
+            new VerificationCheck("qc_decisions readable", true, "readable", "readable")),
+        List.of(),
+        List.of(),
+        Map.of(),
+        List.of());
   }
 
   @AfterEach
@@ -78,8 +128,8 @@ class RestoreToPointInTimeWorkflowTest {
     env.close();
   }
 
-  @Test
-  void choosesTheBackupThenRestoresAndRecoversOnTheHostThatHoldsTheInstance() {
+  /** The archive holds a base backup before the target; restore and recovery succeed. */
+  private BaseBackupManifest archiveAndInstanceSucceed() {
     BaseBackupManifest manifest =
         BaseBackupManifest.builder()
             .backupId("20261203T020000Z")
@@ -118,8 +168,14 @@ class RestoreToPointInTimeWorkflowTest {
                 .timeline(2)
                 .stoppedAt("recovery stopping before commit of transaction 746, time ...")
                 .clusterState("in production")
+                .server(RECOVERED)
                 .build());
+    return manifest;
+  }
 
+  @Test
+  void choosesTheBackupThenRestoresRecoversAndVerifiesOnTheHostThatHoldsTheInstance() {
+    BaseBackupManifest manifest = archiveAndInstanceSucceed();
     RestoreToPointInTimeResult result =
         stub("pitr-ok")
             .restoreToPointInTime(
@@ -152,18 +208,164 @@ class RestoreToPointInTimeWorkflowTest {
             RecoverySpec.builder()
                 .instance("pitr-0612")
                 .target(RecoveryTarget.at(TARGET, false))
+                .sourceServer("production")
                 .build());
     verify(shared, never()).restoreBaseBackup(any());
     verify(shared, never()).recover(any());
     assertEquals(55432, result.reached().port());
     assertEquals("time 2026-12-03T06:12:00Z (exclusive)", result.target());
+    verify(verifyOnHost).verifyRestoredDatabase("flowviz", null, RECOVERED);
+    assertEquals(RestoreToPointInTimeResult.RECOVERED, result.outcome());
+    assertTrue(result.verification().passed());
+    verify(application, never()).publishDatabaseEndpoint(any(), anyString());
     assertEquals(
         List.of(
             "choose-base-backup SUCCEEDED",
             "restore-base-backup-and-spool-wal SUCCEEDED",
-            "recover-to-target-and-promote SUCCEEDED"),
+            "recover-to-target-and-promote SUCCEEDED",
+            "verify-recovered-database SUCCEEDED"),
         audit.stream().map(a -> a.step() + " " + a.outcome()).toList());
-    HistoryRecorder.recordIfAsked(client, "pitr-ok", "restore-to-point-in-time-v1-recovered");
+    HistoryRecorder.recordIfAsked(client, "pitr-ok", "restore-to-point-in-time-v2-verified");
+  }
+
+  @Test
+  void aRepointIsHeldForAPersonAndOnApprovalTheApplicationMovesToTheRecoveredInstance() {
+    archiveAndInstanceSucceed();
+    RestoreToPointInTimeWorkflow workflow = startRepointing("pitr-repoint");
+    awaitStep(workflow, "approve-repoint");
+    verify(application, never()).publishDatabaseEndpoint(any(), anyString());
+
+    String answer = workflow.decide(Decision.approve("repoint", "erin", "rows checked"));
+    RestoreToPointInTimeResult result =
+        client.newUntypedWorkflowStub("pitr-repoint").getResult(RestoreToPointInTimeResult.class);
+
+    assertTrue(answer.startsWith("Approved repoint by erin"), answer);
+    assertEquals(RestoreResult.RESTORED, result.outcome());
+    assertEquals("erin", result.repointDecision().by());
+    verify(application).publishDatabaseEndpoint(RECOVERED, "flowviz");
+    verify(application).restartApplication();
+    assertEquals(
+        List.of(
+            "verify-recovered-database SUCCEEDED",
+            "approve-repoint SUCCEEDED",
+            "repoint-application SUCCEEDED",
+            "restart-application SUCCEEDED",
+            "application-connectivity-test SUCCEEDED"),
+        audit.stream().map(a -> a.step() + " " + a.outcome()).toList().subList(3, 8));
+    HistoryRecorder.recordIfAsked(
+        client, "pitr-repoint", "restore-to-point-in-time-v2-repoint-approved");
+  }
+
+  @Test
+  void aRejectedRepointLeavesTheApplicationWhereItIsAndTheInstanceRecovered() {
+    archiveAndInstanceSucceed();
+    RestoreToPointInTimeWorkflow workflow = startRepointing("pitr-repoint-no");
+    awaitStep(workflow, "approve-repoint");
+
+    workflow.decide(Decision.reject("repoint", "erin", "not this point"));
+    RestoreToPointInTimeResult result =
+        client
+            .newUntypedWorkflowStub("pitr-repoint-no")
+            .getResult(RestoreToPointInTimeResult.class);
+
+    assertEquals(RestoreToPointInTimeResult.RECOVERED, result.outcome());
+    assertEquals(false, result.repointDecision().approve());
+    verify(application, never()).publishDatabaseEndpoint(any(), anyString());
+    verify(application, never()).restartApplication();
+  }
+
+  @Test
+  void aFailedVerificationStopsBeforeTheGateAndKeepsTheInstance() {
+    archiveAndInstanceSucceed();
+    when(verifyOnHost.verifyRestoredDatabase(any(), any(), any())).thenReturn(verified(false));
+
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stub("pitr-unverified")
+                    .restoreToPointInTime(
+                        RestoreToPointInTimeRequest.builder()
+                            .instance("pitr-0612")
+                            .latest(true)
+                            .repoint(true)
+                            .operator("alice")
+                            .build()));
+
+    assertTrue(rootMessage(e).contains("lots has rows (expected > 0, found 0)"), rootMessage(e));
+    assertTrue(rootMessage(e).contains("kept for inspection"), rootMessage(e));
+    verify(application, never()).publishDatabaseEndpoint(any(), anyString());
+    assertTrue(
+        audit.stream()
+            .anyMatch(
+                a -> a.step().equals("verify-recovered-database") && a.outcome().equals("FAILED")));
+  }
+
+  @Test
+  void aDecisionForARecoveryThatDoesNotRepointIsRefused() {
+    archiveAndInstanceSucceed();
+    when(onHost.recover(any()))
+        .thenAnswer(
+            i -> {
+              Thread.sleep(2000);
+              return RecoveryReached.builder()
+                  .instance("pitr-0612")
+                  .host("127.0.0.1")
+                  .port(55432)
+                  .server(RECOVERED)
+                  .build();
+            });
+    RestoreToPointInTimeWorkflow workflow =
+        client.newWorkflowStub(
+            RestoreToPointInTimeWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.DR)
+                .setWorkflowId("pitr-no-gate")
+                .build());
+    WorkflowClient.start(
+        workflow::restoreToPointInTime,
+        RestoreToPointInTimeRequest.builder().instance("pitr-0612").latest(true).build());
+    WorkflowUpdateException refused =
+        assertThrows(
+            WorkflowUpdateException.class,
+            () -> workflow.decide(Decision.approve("repoint", "erin", null)));
+    assertTrue(
+        String.valueOf(refused.getCause().getMessage()).contains("not asked to repoint"),
+        String.valueOf(refused.getCause().getMessage()));
+  }
+
+  private RestoreToPointInTimeWorkflow startRepointing(String id) {
+    RestoreToPointInTimeWorkflow workflow =
+        client.newWorkflowStub(
+            RestoreToPointInTimeWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+    WorkflowClient.start(
+        workflow::restoreToPointInTime,
+        RestoreToPointInTimeRequest.builder()
+            .instance("pitr-0612")
+            .latest(true)
+            .repoint(true)
+            .approvalTimeout("PT2H")
+            .operator("alice")
+            .reason("rows deleted at 06:12 (runbook 2.3)")
+            .build());
+    return workflow;
+  }
+
+  private static void awaitStep(RestoreToPointInTimeWorkflow workflow, String step) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (workflow.progress().stream()
+        .noneMatch(r -> r.step().equals(step) && r.outcome().equals("RUNNING"))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the recovery never reached " + step + ": " + workflow.progress());
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
   }
 
   @Test

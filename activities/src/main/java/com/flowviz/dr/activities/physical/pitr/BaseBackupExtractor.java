@@ -75,11 +75,11 @@ final class BaseBackupExtractor {
     CompletableFuture<Void> decryption;
     long tarBytes = 0;
     MessageDigest tarDigest = sha256();
-    try (InputStream object = store.read(bucket, data.key(), 0, data.etag());
+    try (WatchedSource object = new WatchedSource(store.read(bucket, data.key(), 0, data.etag()));
         DigestInputStream digesting = new DigestInputStream(object, ciphertextDigest)) {
       decryption =
           CompletableFuture.runAsync(
-              () -> decrypt(where, digesting, decrypted, progress), daemonExecutor());
+              () -> decrypt(where, digesting, object, decrypted, progress), daemonExecutor());
       boolean zstd =
           BaseBackupCompression.named(manifest.compression()) == BaseBackupCompression.ZSTD;
       IOException copyFailure = null;
@@ -145,13 +145,23 @@ final class BaseBackupExtractor {
     return new Extracted(data.size(), tarBytes, tarSha256);
   }
 
-  private void decrypt(String where, InputStream in, PipedOutputStream out, LongConsumer progress) {
+  private void decrypt(
+      String where,
+      InputStream in,
+      WatchedSource download,
+      PipedOutputStream out,
+      LongConsumer progress) {
     try (out;
         PrivateKeyMaterial key = keys.load()) {
       OpenPgpDecryptor.decrypt(in, key, out, progress);
     } catch (PrivateKeySource.KeyUnavailableException e) {
       throw NonRetryable.failure(FailureTypes.KEY_UNAVAILABLE, e.getMessage());
     } catch (BackupDecryptionException e) {
+      if (download.failure() != null) {
+        // The download broke off: retried, not a verdict on the backup.
+        throw new java.io.UncheckedIOException(
+            "the download of " + where + " broke off", download.failure());
+      }
       throw NonRetryable.failure(
           e.type(), where + " cannot be decrypted: " + e.getMessage() + ". Nothing was started.");
     } catch (IOException e) {

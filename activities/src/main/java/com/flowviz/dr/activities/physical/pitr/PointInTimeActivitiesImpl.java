@@ -2,6 +2,7 @@ package com.flowviz.dr.activities.physical.pitr;
 
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.common.ProgressMeter;
 import com.flowviz.dr.activities.crypto.PrivateKeySource;
 import com.flowviz.dr.activities.crypto.TrustedSigners;
 import com.flowviz.dr.activities.json.Json;
@@ -19,6 +20,7 @@ import com.flowviz.dr.activities.physical.RecoveryTarget;
 import com.flowviz.dr.activities.physical.basebackup.BaseBackupCatalog;
 import com.flowviz.dr.activities.physical.wal.WalFetch;
 import com.flowviz.dr.activities.postgres.PgBinaries;
+import com.flowviz.dr.activities.postgres.ServerRegistry;
 import com.flowviz.dr.activities.process.ChildProcess;
 import com.flowviz.dr.activities.provision.ForeignInstanceException;
 import com.flowviz.dr.activities.provision.local.LocalPostgresCluster;
@@ -72,22 +74,27 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
   private final PrivateKeySource keys;
   private final PgBinaries binaries;
   private final Path instancesRoot;
+  private final ServerRegistry registry;
   private final BaseBackupCatalog catalog;
 
   /**
    * @param instancesRoot the local provisioner's root: instances are {@code <root>/<name>}
+   * @param registry where a recovered instance is recorded as {@code instance:<name>}, with the
+   *     production server's role and password: a physical copy keeps the source's roles
    */
   public PointInTimeActivitiesImpl(
       BackupStore store,
       TrustedSigners signers,
       PrivateKeySource keys,
       PgBinaries binaries,
-      Path instancesRoot) {
+      Path instancesRoot,
+      ServerRegistry registry) {
     this.store = store;
     this.signers = signers;
     this.keys = keys;
     this.binaries = binaries;
     this.instancesRoot = instancesRoot.toAbsolutePath();
+    this.registry = registry;
     this.catalog =
         new BaseBackupCatalog(store, signers, "Nothing was restored", "start the recovery again");
   }
@@ -113,137 +120,143 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
     requireSigners();
     Path home = home(spec.instance());
     try {
-      Optional<BaseBackupRestored> done = alreadyRestored(home, spec);
-      if (done.isPresent()) {
-        return done.get();
+      requireOurs(home, spec.instance());
+      try (InstanceClaim claim =
+          InstanceClaim.take(home, spec.instance(), InstanceClaim.callingOwner())) {
+        return restoreClaimed(home, spec);
       }
-      claim(home, spec.instance());
-      Path staging = home.resolve(STAGING);
-      deleteTree(staging);
-      Files.createDirectory(
-          staging,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      LocalPostgresCluster.handToServerUser(staging);
-      Path spool = home.resolve(SPOOL);
-
-      BaseBackupManifest manifest = spec.manifest();
-      String dataKey =
-          spec.backupPrefix() + BaseBackupCompression.named(manifest.compression()).dataFile();
-      StoredObject data =
-          store
-              .head(spec.bucket(), dataKey)
-              .orElseThrow(
-                  () ->
-                      NonRetryable.failure(
-                          FailureTypes.BACKUP_NOT_FOUND,
-                          "s3://"
-                              + spec.bucket()
-                              + "/"
-                              + dataKey
-                              + " is missing although its manifest exists: the base backup was"
-                              + " partly deleted. Nothing was restored; choose another target."));
-      List<WalArchiveListing.WalFile> needed =
-          new WalArchiveListing(
-                  manifest.systemIdentifier(),
-                  store.list(
-                      spec.bucket(), PhysicalArchiveLayout.walPrefix(manifest.systemIdentifier())))
-              .neededFrom(manifest.startWalFile());
-
-      AtomicLong read = new AtomicLong();
-      AtomicInteger spooled = new AtomicInteger();
-      var beat = Heartbeats.ofThisActivity();
-      Runnable report =
-          () ->
-              beat.accept(
-                  Map.of(
-                      "encryptedBytesRead", read.get(),
-                      "encryptedBytes", data.size(),
-                      "walFilesSpooled", spooled.get(),
-                      "walFilesNeeded", needed.size()));
-      WalSpool walSpool =
-          new WalSpool(
-              new WalFetch(store, spec.bucket(), keys, signers),
-              manifest.systemIdentifier(),
-              spool);
-      // The WAL lands while the base backup does: recovery starts with all of it local.
-      CompletableFuture<Integer> walDone =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return walSpool.fill(
-                      needed,
-                      () -> {
-                        spooled.incrementAndGet();
-                        report.run();
-                      });
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  throw new IllegalStateException(e);
-                }
-              });
-      BaseBackupExtractor.Extracted extracted;
-      try {
-        extracted =
-            new BaseBackupExtractor(store, keys)
-                .extract(
-                    spec.bucket(),
-                    data,
-                    manifest,
-                    staging,
-                    // As the server's user, not root: the tar's bytes are proven only at its end
-                    // (SHA-256 against the signed manifest), so what it writes is confined to
-                    // what that user may write; GNU tar drops leading '/' and '..' members;
-                    // the members' own modes (0600/0700), not the umask's.
-                    LocalPostgresCluster.asServerUser(
-                        List.of("tar", "-x", "-f", "-", "--no-same-owner", "--same-permissions")),
-                    n -> {
-                      read.set(n);
-                      report.run();
-                    });
-      } catch (RuntimeException | IOException | InterruptedException e) {
-        walDone.cancel(true);
-        deleteTree(staging);
-        throw e;
-      }
-      int walFiles = awaitSpool(walDone, staging);
-      LocalPostgresCluster.handToServerUser(home);
-      String verified = verifyBackup(staging);
-      BaseBackupRestored restored =
-          BaseBackupRestored.builder()
-              .instance(spec.instance())
-              .dataDirectory(home.resolve(DATA).toString())
-              .tarBytes(extracted.tarBytes())
-              .tarSha256(extracted.tarSha256())
-              .walFilesSpooled(walFiles)
-              .newestSpooledWal(
-                  needed.stream()
-                      .map(WalArchiveListing.WalFile::name)
-                      .filter(PhysicalArchiveLayout::isSegment)
-                      .max(Comparator.naturalOrder())
-                      .orElse(null))
-              .verifyBackup(verified)
-              .build();
-      // The record first, then the rename: a worker killed between the two leaves a record without
-      // a data directory, which the retry restores again; the reverse order would leave a data
-      // directory no record vouches for, which a retry must refuse.
-      Files.write(
-          home.resolve(RESTORED), Json.MAPPER.writeValueAsBytes(withPrefix(restored, spec)));
-      Files.move(staging, home.resolve(DATA), StandardCopyOption.ATOMIC_MOVE);
-      log.info(
-          "Restored {} into {}: {} bytes of tar, {} WAL files spooled",
-          spec.backupPrefix(),
-          home.resolve(DATA),
-          extracted.tarBytes(),
-          walFiles);
-      return restored;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  private BaseBackupRestored restoreClaimed(Path home, BaseBackupRestoreSpec spec)
+      throws IOException, InterruptedException {
+    Optional<BaseBackupRestored> done = alreadyRestored(home, spec);
+    if (done.isPresent()) {
+      return done.get();
+    }
+    mark(home, spec.instance());
+    Path staging = home.resolve(STAGING);
+    deleteTree(staging);
+    Files.createDirectory(
+        staging,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    LocalPostgresCluster.handToServerUser(staging);
+    Path spool = home.resolve(SPOOL);
+
+    BaseBackupManifest manifest = spec.manifest();
+    String dataKey =
+        spec.backupPrefix() + BaseBackupCompression.named(manifest.compression()).dataFile();
+    StoredObject data =
+        store
+            .head(spec.bucket(), dataKey)
+            .orElseThrow(
+                () ->
+                    NonRetryable.failure(
+                        FailureTypes.BACKUP_NOT_FOUND,
+                        "s3://"
+                            + spec.bucket()
+                            + "/"
+                            + dataKey
+                            + " is missing although its manifest exists: the base backup was"
+                            + " partly deleted. Nothing was restored; choose another target."));
+    List<WalArchiveListing.WalFile> needed =
+        new WalArchiveListing(
+                manifest.systemIdentifier(),
+                store.list(
+                    spec.bucket(), PhysicalArchiveLayout.walPrefix(manifest.systemIdentifier())))
+            .neededFrom(manifest.startWalFile());
+
+    AtomicLong read = new AtomicLong();
+    AtomicInteger spooled = new AtomicInteger();
+    var beat = Heartbeats.ofThisActivity();
+    ProgressMeter meter = new ProgressMeter("encrypted bytes of the base backup read", "bytes");
+    Runnable report =
+        () ->
+            beat.accept(
+                meter.at(
+                    read.get(),
+                    data.size(),
+                    spooled.get() + " of " + needed.size() + " WAL files spooled"));
+    WalSpool walSpool =
+        new WalSpool(
+            new WalFetch(store, spec.bucket(), keys, signers), manifest.systemIdentifier(), spool);
+    // The WAL lands while the base backup does: recovery starts with all of it local.
+    CompletableFuture<Integer> walDone =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return walSpool.fill(
+                    needed,
+                    () -> {
+                      spooled.incrementAndGet();
+                      report.run();
+                    });
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+              }
+            });
+    BaseBackupExtractor.Extracted extracted;
+    try {
+      extracted =
+          new BaseBackupExtractor(store, keys)
+              .extract(
+                  spec.bucket(),
+                  data,
+                  manifest,
+                  staging,
+                  // As the server's user, not root: the tar's bytes are proven only at its end
+                  // (SHA-256 against the signed manifest), so what it writes is confined to
+                  // what that user may write; GNU tar drops leading '/' and '..' members;
+                  // the members' own modes (0600/0700), not the umask's.
+                  LocalPostgresCluster.asServerUser(
+                      List.of("tar", "-x", "-f", "-", "--no-same-owner", "--same-permissions")),
+                  n -> {
+                    read.set(n);
+                    report.run();
+                  });
+    } catch (RuntimeException | IOException | InterruptedException e) {
+      walDone.cancel(true);
+      deleteTree(staging);
+      throw e;
+    }
+    int walFiles = awaitSpool(walDone, staging);
+    LocalPostgresCluster.handToServerUser(home);
+    String verified = verifyBackup(staging);
+    BaseBackupRestored restored =
+        BaseBackupRestored.builder()
+            .instance(spec.instance())
+            .dataDirectory(home.resolve(DATA).toString())
+            .tarBytes(extracted.tarBytes())
+            .tarSha256(extracted.tarSha256())
+            .walFilesSpooled(walFiles)
+            .newestSpooledWal(
+                needed.stream()
+                    .map(WalArchiveListing.WalFile::name)
+                    .filter(PhysicalArchiveLayout::isSegment)
+                    .max(Comparator.naturalOrder())
+                    .orElse(null))
+            .verifyBackup(verified)
+            .build();
+    // The record first, then the rename: a worker killed between the two leaves a record without
+    // a data directory, which the retry restores again; the reverse order would leave a data
+    // directory no record vouches for, which a retry must refuse.
+    Files.write(home.resolve(RESTORED), Json.MAPPER.writeValueAsBytes(withPrefix(restored, spec)));
+    Files.move(staging, home.resolve(DATA), StandardCopyOption.ATOMIC_MOVE);
+    log.info(
+        "Restored {} into {}: {} bytes of tar, {} WAL files spooled",
+        spec.backupPrefix(),
+        home.resolve(DATA),
+        extracted.tarBytes(),
+        walFiles);
+    return restored;
   }
 
   @Override
@@ -259,7 +272,8 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
               + data
               + "): restore a base backup onto it first.");
     }
-    try {
+    try (InstanceClaim claim =
+        InstanceClaim.resume(home, spec.instance(), InstanceClaim.callingOwner())) {
       // Never started: the backup's backup_label is still there (the first start renames it) and
       // no earlier attempt wrote the settings (recovery.signal). pg_control cannot tell: a base
       // backup's copy says "in production", as the source did.
@@ -279,7 +293,22 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
         throw recoveryStopped(spec, serverLog, e.getMessage());
       }
       ControlData promoted = awaitPromotion(spec, data, serverLog);
+      // The worker's way in for verification and repointing: the copy has the source's roles, so
+      // the source's role and password (its secret, or none for production's own), at this
+      // loopback port.
+      ServerRegistry.Entry source =
+          registry.resolve(
+              spec.sourceServer() == null ? ServerRegistry.PRODUCTION : spec.sourceServer());
+      ServerRegistry.Entry entry =
+          new ServerRegistry.Entry(
+              ServerRegistry.instanceName(spec.instance()),
+              "127.0.0.1",
+              port,
+              source.user(),
+              source.passwordSecret());
+      registry.record(entry);
       return RecoveryReached.builder()
+          .server(entry.toServer())
           .instance(spec.instance())
           .host("127.0.0.1")
           .port(port)
@@ -296,6 +325,12 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
   private ControlData awaitPromotion(RecoverySpec spec, Path data, ServerLog serverLog)
       throws IOException {
     var beat = Heartbeats.ofThisActivity();
+    long spooledSegments = spooledSegments(serverLog.path().resolveSibling(SPOOL));
+    ProgressMeter meter = new ProgressMeter("WAL segments replayed from the spool", "segments");
+    String bound =
+        RecoveryTarget.LATEST.equals(spec.target().kind())
+            ? null
+            : "recovery stops at " + spec.target().describe() + ", possibly before the last";
     while (true) {
       ControlData control = ControlData.read(binaries, data);
       // recovery.signal goes when recovery has ended and the server promoted.
@@ -305,9 +340,13 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
       if (!Files.exists(data.resolve("postmaster.pid"))) {
         throw recoveryStopped(spec, serverLog, "the server stopped");
       }
-      beat.accept(Map.of("clusterState", control.state(), "replayed", control.minRecoveryEnd()));
+      beat.accept(
+          meter.at(
+              serverLog.restoredSegments(),
+              spooledSegments,
+              control.state() + (bound == null ? "" : "; " + bound)));
       try {
-        Thread.sleep(200);
+        Thread.sleep(500);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
@@ -343,6 +382,18 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
             + " Nothing else was changed; the instance's log is "
             + serverLog.path()
             + ". Tear the instance down and recover to a target the archive reaches.");
+  }
+
+  private static long spooledSegments(Path spool) throws IOException {
+    if (!Files.isDirectory(spool)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(spool)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(PhysicalArchiveLayout::isSegment)
+          .count();
+    }
   }
 
   private int awaitSpool(CompletableFuture<Integer> walDone, Path staging)
@@ -428,11 +479,16 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
     return Map.of("backupPrefix", spec.backupPrefix(), "restored", restored);
   }
 
-  /** The instance's directory, marked as the local provisioner marks its own. */
-  private void claim(Path home, String instance) throws IOException {
+  /**
+   * Refuses a directory of that name that flowviz-dr did not make: neither the provisioner's mark
+   * nor a recovery's claim, and not empty.
+   */
+  private static void requireOurs(Path home, String instance) throws IOException {
     if (Files.isDirectory(home)) {
       Path mark = home.resolve(LocalProvisioner.MARK);
-      boolean ours = Files.isRegularFile(mark) && Files.readString(mark).strip().equals(instance);
+      boolean ours =
+          (Files.isRegularFile(mark) && Files.readString(mark).strip().equals(instance))
+              || Files.isRegularFile(home.resolve(InstanceClaim.OWNER));
       boolean empty;
       try (Stream<Path> entries = Files.list(home)) {
         empty = entries.findAny().isEmpty();
@@ -441,6 +497,10 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
         throw new ForeignInstanceException(instance, "local directory " + home);
       }
     }
+  }
+
+  /** The instance's directory, marked as the local provisioner marks its own. */
+  private static void mark(Path home, String instance) throws IOException {
     Files.createDirectories(home);
     Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.writeString(home.resolve(LocalProvisioner.MARK), instance + "\n");

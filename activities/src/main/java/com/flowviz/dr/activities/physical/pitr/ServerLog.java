@@ -18,11 +18,24 @@ final class ServerLog {
       Pattern.compile("last completed transaction was at log time (.*)");
   private static final Pattern TIMELINE = Pattern.compile("selected new timeline ID: (\\d+)");
   private static final Pattern FATAL = Pattern.compile("(?:FATAL|PANIC):\\s+(.*)");
+  private static final Pattern RESTORED =
+      Pattern.compile("restored log file \"([0-9A-F]{24})\" from archive");
 
   private final Path path;
 
+  /** Where this attempt's lines begin: a FATAL line before it is an earlier attempt's. */
+  private final long attemptStart;
+
+  /** The log as this attempt finds it: what follows is this attempt's. */
   ServerLog(Path path) {
     this.path = path;
+    long size;
+    try {
+      size = Files.exists(path) ? Files.size(path) : 0;
+    } catch (IOException e) {
+      size = 0;
+    }
+    this.attemptStart = size;
   }
 
   Path path() {
@@ -41,19 +54,46 @@ final class ServerLog {
     return last(TIMELINE).map(Integer::parseInt);
   }
 
+  /** This attempt's last FATAL or PANIC message. */
   Optional<String> lastFatal() {
-    return last(FATAL);
+    return last(FATAL, linesOfThisAttempt());
+  }
+
+  /** WAL segments recovery has taken from the spool so far (PostgreSQL logs each one). */
+  long restoredSegments() {
+    return lines().stream()
+        .map(RESTORED::matcher)
+        .filter(Matcher::find)
+        .map(m -> m.group(1))
+        .distinct()
+        .count();
   }
 
   private Optional<String> last(Pattern pattern) {
+    return last(pattern, lines());
+  }
+
+  private static Optional<String> last(Pattern pattern, List<String> lines) {
     String found = null;
-    for (String line : lines()) {
+    for (String line : lines) {
       Matcher m = pattern.matcher(line);
       if (m.find()) {
         found = m.group(1).strip();
       }
     }
     return Optional.ofNullable(found);
+  }
+
+  private List<String> linesOfThisAttempt() {
+    if (!Files.exists(path)) {
+      return List.of();
+    }
+    try (var in = Files.newInputStream(path)) {
+      in.skipNBytes(Math.min(attemptStart, Files.size(path)));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private List<String> lines() {

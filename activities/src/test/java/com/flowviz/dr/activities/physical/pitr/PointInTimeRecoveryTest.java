@@ -1,10 +1,12 @@
 package com.flowviz.dr.activities.physical.pitr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.flowviz.dr.activities.backup.SigningBackupStore;
+import com.flowviz.dr.activities.common.StepProgress;
 import com.flowviz.dr.activities.crypto.BackupSigningKey;
 import com.flowviz.dr.activities.crypto.FilePrivateKeySource;
 import com.flowviz.dr.activities.crypto.RecipientKeys;
@@ -35,13 +37,18 @@ import com.flowviz.dr.activities.process.ChildProcess;
 import com.flowviz.dr.activities.provision.local.LocalPostgresCluster;
 import com.flowviz.dr.activities.secrets.LocalSecretStore;
 import com.flowviz.dr.activities.storage.BackupStore;
+import com.flowviz.dr.activities.storage.ForwardingBackupStore;
 import com.flowviz.dr.activities.storage.S3BackupStore;
+import com.flowviz.dr.activities.storage.StoredObject;
 import com.flowviz.dr.activities.testing.GpgHome;
 import com.flowviz.dr.activities.testing.TestActivities;
 import com.flowviz.dr.activities.testing.TestMoto;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +63,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +100,7 @@ class PointInTimeRecoveryTest {
   private static String system;
   private static BaseBackupTaken backup;
   private static BackupStore signing;
+  private static ServerRegistry registry;
 
   /** Commit time of each row id, as the server recorded it. */
   private static final Map<Integer, Instant> committedAt = new LinkedHashMap<>();
@@ -143,11 +152,8 @@ class PointInTimeRecoveryTest {
                 secrets,
                 BackupSigningKey.DEFAULT_KEY_SECRET,
                 BackupSigningKey.DEFAULT_PASSPHRASE_SECRET));
-    PgServers servers =
-        new PgServers(
-            pg.client(),
-            secrets,
-            new ServerRegistry(pg.settings(), secrets, n -> Optional.empty()));
+    registry = new ServerRegistry(pg.settings(), secrets, n -> Optional.empty());
+    PgServers servers = new PgServers(pg.client(), secrets, registry);
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     environments.add(env);
     env.registerActivitiesImplementations(
@@ -224,6 +230,17 @@ class PointInTimeRecoveryTest {
         stopTime(reached).isAfter(committedAt.get(chosen)),
         reached.stoppedAt() + " is after " + committedAt.get(chosen));
     assertEquals(committedAt.get(chosen + 1), stopTime(reached), reached.stoppedAt());
+    // The download reports its bytes of the whole object, for watch and the UI (the SDK passes on
+    // the first heartbeat at once and throttles the rest, so the test sees the first).
+    StepProgress download =
+        heartbeats.stream()
+            .filter(h -> h.unit().equals("bytes"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no download progress: " + heartbeats));
+    assertTrue(download.done() > 0 && download.done() <= download.total(), download.toString());
+    assertTrue(
+        download.total() > 0 && download.detail().contains("WAL files spooled"),
+        download.toString());
   }
 
   @Test
@@ -394,6 +411,82 @@ class PointInTimeRecoveryTest {
   }
 
   /**
+   * A connection that breaks off mid-download (the network, not the data) fails the attempt so that
+   * it is retried, never as a damaged backup; the next attempt extracts the whole backup.
+   */
+  @Test
+  @Order(6)
+  void aDownloadCutOffMidwayIsRetriedNotCalledTampered() throws Exception {
+    RecoveryChoice choice = pitr().chooseBaseBackup(choice(RecoveryTarget.latest()));
+    BackupStore plain = new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE);
+    BackupStore cutOff =
+        new ForwardingBackupStore(plain) {
+          @Override
+          public InputStream read(String bucket, String key, long offset, String etag)
+              throws IOException {
+            return new CutAfter(delegate().read(bucket, key, offset, etag), 64 * 1024);
+          }
+        };
+    String dataKey =
+        choice.backupPrefix()
+            + BaseBackupCompression.named(choice.manifest().compression()).dataFile();
+    StoredObject data = plain.head(bucket, dataKey).orElseThrow();
+    FilePrivateKeySource key =
+        new FilePrivateKeySource(keys.resolve("backup.sec.asc"), keys.resolve("passphrase"));
+    Path cutDirectory = Files.createTempDirectory(instances, "cut-");
+    Exception cut =
+        assertThrows(
+            Exception.class,
+            () ->
+                new BaseBackupExtractor(cutOff, key)
+                    .extract(
+                        bucket,
+                        data,
+                        choice.manifest(),
+                        cutDirectory,
+                        List.of("tar", "-x", "-f", "-"),
+                        n -> {}));
+    assertFalse(
+        cut instanceof ApplicationFailure, "a broken download is no verdict on the backup: " + cut);
+
+    Path whole = Files.createTempDirectory(instances, "whole-");
+    BaseBackupExtractor.Extracted extracted =
+        new BaseBackupExtractor(plain, key)
+            .extract(
+                bucket, data, choice.manifest(), whole, List.of("tar", "-x", "-f", "-"), n -> {});
+    assertEquals(choice.manifest().tarSha256(), extracted.tarSha256());
+    assertTrue(Files.isRegularFile(whole.resolve("PG_VERSION")));
+  }
+
+  /** A stream that fails as a reset connection does, after so many bytes. */
+  private static final class CutAfter extends FilterInputStream {
+    private long left;
+
+    CutAfter(InputStream in, long bytes) {
+      super(in);
+      left = bytes;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        throw new java.net.SocketException("Connection reset");
+      }
+      int n = super.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+  }
+
+  /**
    * A segment gone from the archive while later ones are there: recovery to a time past it stops at
    * the gap, and the failure names the first missing segment, in PostgreSQL's words and ours.
    */
@@ -469,6 +562,9 @@ class PointInTimeRecoveryTest {
 
   // ---- the procedure's steps, as the workflow runs them ----
 
+  /** Every heartbeat of the recoveries so far: each long step reports done of total. */
+  private static final List<StepProgress> heartbeats = new CopyOnWriteArrayList<>();
+
   private RecoveryReached recover(String instance, RecoveryTarget target) {
     made.add(instance);
     PointInTimeActivities activities = pitr();
@@ -502,7 +598,9 @@ class PointInTimeRecoveryTest {
             TrustedSigners.keyFile(keys.resolve("signing.pub.asc")),
             new FilePrivateKeySource(keys.resolve("backup.sec.asc"), keys.resolve("passphrase")),
             PgBinaries.locate(null),
-            instances));
+            instances,
+            registry));
+    env.setActivityHeartbeatListener(StepProgress.class, heartbeats::add);
     return TestActivities.stub(env, PointInTimeActivities.class);
   }
 

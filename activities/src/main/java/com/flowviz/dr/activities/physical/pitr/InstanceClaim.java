@@ -1,0 +1,142 @@
+package com.flowviz.dr.activities.physical.pitr;
+
+import com.flowviz.dr.activities.common.NonRetryable;
+import com.flowviz.dr.activities.json.Json;
+import com.flowviz.dr.workflows.FailureTypes;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Which workflow owns a point-in-time recovery's instance, and which attempt works on it now.
+ *
+ * <p>Two operators who recover onto the same instance name would otherwise share one staging
+ * directory: the second's start deletes what the first is extracting, and both start a server on
+ * one data directory. The first restore writes {@code flowviz-dr.owner} (created exclusively, so
+ * exactly one of two racing restores wins) naming its workflow; every later restore or recovery of
+ * another workflow is refused, non-retryably, naming the owner. Retries of the owner's own
+ * activities pass.
+ *
+ * <p>Within the owner, an attempt the server gave up on (a heartbeat timeout while its worker was
+ * cut off) may still run when the retry starts: each attempt holds an OS lock on {@code
+ * flowviz-dr.lock} for its whole run, and a second attempt that finds it held fails retryably, to
+ * start again once the first has ended. The lock goes with the process, so a killed worker never
+ * leaves it behind.
+ */
+final class InstanceClaim implements AutoCloseable {
+
+  static final String OWNER = "flowviz-dr.owner";
+  static final String LOCK = "flowviz-dr.lock";
+
+  /** Type of the retryable failure of an attempt that found another attempt still working. */
+  static final String ATTEMPT_BUSY = "InstanceAttemptBusy";
+
+  private final FileChannel channel;
+  private final FileLock lock;
+
+  private InstanceClaim(FileChannel channel, FileLock lock) {
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  /**
+   * The workflow the calling activity belongs to; outside an activity (benchmarks, tools) the
+   * process, which then owns what it makes.
+   */
+  static String callingOwner() {
+    try {
+      return "workflow " + Activity.getExecutionContext().getInfo().getWorkflowId();
+    } catch (IllegalStateException | NullPointerException outsideAnActivity) {
+      return "process " + ProcessHandle.current().pid();
+    }
+  }
+
+  /** Claims the instance for {@code owner} (the first time) and locks it for this attempt. */
+  static InstanceClaim take(Path home, String instance, String owner) throws IOException {
+    Files.createDirectories(home);
+    Path ownerFile = home.resolve(OWNER);
+    try {
+      Map<String, String> record = new LinkedHashMap<>();
+      record.put("owner", owner);
+      record.put("claimedAt", Instant.now().toString());
+      Files.write(ownerFile, Json.MAPPER.writeValueAsBytes(record), StandardOpenOption.CREATE_NEW);
+    } catch (FileAlreadyExistsException claimed) {
+      requireOwner(home, instance, owner);
+    }
+    return lock(home, instance);
+  }
+
+  /**
+   * Locks an instance this owner claimed before; an instance nobody claimed (restored before claims
+   * existed) is claimed now.
+   */
+  static InstanceClaim resume(Path home, String instance, String owner) throws IOException {
+    if (!Files.exists(home.resolve(OWNER))) {
+      return take(home, instance, owner);
+    }
+    requireOwner(home, instance, owner);
+    return lock(home, instance);
+  }
+
+  private static void requireOwner(Path home, String instance, String owner) throws IOException {
+    var record = Json.MAPPER.readTree(Files.readAllBytes(home.resolve(OWNER)));
+    String holder = record.path("owner").asText();
+    if (!holder.equals(owner)) {
+      throw NonRetryable.failure(
+          FailureTypes.INSTANCE_CLAIMED,
+          "Instance "
+              + instance
+              + " belongs to "
+              + holder
+              + " (claimed "
+              + record.path("claimedAt").asText()
+              + "), not to this "
+              + owner
+              + ": two recoveries onto one instance would overwrite each other. Nothing was"
+              + " changed. Follow that workflow (flowviz-dr watch), choose another instance name,"
+              + " or tear the instance down once it is no longer needed.");
+    }
+  }
+
+  private static InstanceClaim lock(Path home, String instance) throws IOException {
+    FileChannel channel =
+        FileChannel.open(home.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException sameProcess) {
+      lock = null;
+    }
+    if (lock == null) {
+      channel.close();
+      throw ApplicationFailure.newFailureWithCauseAndDelay(
+          "An earlier attempt of this recovery is still working on instance "
+              + instance
+              + "; this attempt starts once it has ended.",
+          ATTEMPT_BUSY,
+          null,
+          Duration.ofSeconds(10));
+    }
+    return new InstanceClaim(channel, lock);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      lock.release();
+    } finally {
+      channel.close();
+    }
+  }
+}
