@@ -1,5 +1,6 @@
 package com.flowviz.dr.starter;
 
+import com.flowviz.dr.activities.managed.ManagedSource;
 import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeRequest;
 import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeResult;
 import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeWorkflow;
@@ -78,6 +79,26 @@ class RestoreToPointInTimeCommand implements Callable<Integer> {
               + " roles")
   String sourceServer;
 
+  @ArgGroup(exclusive = true)
+  Managed managed;
+
+  /** The production database is managed: the service's own point-in-time restore. */
+  static class Managed {
+    @Option(
+        names = "--rds-instance",
+        description =
+            "restore this RDS instance with RDS's own PITR, into a new one named --instance")
+    String instance;
+
+    @Option(
+        names = "--aurora-cluster",
+        description = "restore this Aurora cluster with its own PITR (a writer is added)")
+    String cluster;
+  }
+
+  @Option(names = "--managed-region", description = "the RDS/Aurora region (default AWS_REGION)")
+  String managedRegion;
+
   @Mixin OperatorOption operator;
 
   @Option(names = "--reason")
@@ -106,6 +127,17 @@ class RestoreToPointInTimeCommand implements Callable<Integer> {
             .repoint(repoint ? Boolean.TRUE : null)
             .approvalTimeout(approvalTimeout)
             .sourceServer(sourceServer)
+            .managedSource(
+                managed == null
+                    ? null
+                    : ManagedSource.builder()
+                        .kind(
+                            managed.instance != null
+                                ? ManagedSource.INSTANCE
+                                : ManagedSource.CLUSTER)
+                        .identifier(managed.instance != null ? managed.instance : managed.cluster)
+                        .region(managedRegion)
+                        .build())
             .build();
     return Launch.of(
             Procedures.RESTORE_TO_POINT_IN_TIME.typeName(), RestoreToPointInTimeResult.class, id)
@@ -140,6 +172,23 @@ class RestoreToPointInTimeCommand implements Callable<Integer> {
   }
 
   private static void print(PrintWriter out, RestoreToPointInTimeResult r) {
+    if (r.managed() != null) {
+      out.println(
+          "Restored "
+              + r.managedWindow().identifier()
+              + " with the service's PITR as "
+              + r.managed().identifier()
+              + " ("
+              + r.managed().kind()
+              + "): "
+              + r.managed().host()
+              + ":"
+              + r.managed().port());
+      out.println(
+          "  target:      " + r.target() + " (restored to " + r.managed().restoredTo() + ")");
+      printVerificationAndRepoint(out, r);
+      return;
+    }
     out.println(
         "Recovered onto instance "
             + r.instance()
@@ -163,6 +212,10 @@ class RestoreToPointInTimeCommand implements Callable<Integer> {
             + r.restored().walFilesSpooled()
             + " files spooled, up to "
             + r.restored().newestSpooledWal());
+    printVerificationAndRepoint(out, r);
+  }
+
+  private static void printVerificationAndRepoint(PrintWriter out, RestoreToPointInTimeResult r) {
     if (r.verification() != null) {
       out.println(
           "  verified:    "
@@ -187,8 +240,11 @@ class RestoreToPointInTimeCommand implements Callable<Integer> {
               + (r.repointDecision() == null
                   ? ""
                   : " (" + (r.repointDecision().approve() ? "approved" : "rejected") + ")")
-              + "; tear it down with: flowviz-dr teardown-instance "
-              + r.instance());
+              + (r.managed() == null
+                  ? "; tear it down with: flowviz-dr teardown-instance " + r.instance()
+                  : "; delete it in RDS once it is no longer needed ("
+                      + r.managed().identifier()
+                      + ")"));
     }
     out.flush();
   }

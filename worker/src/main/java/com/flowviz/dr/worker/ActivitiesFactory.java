@@ -47,6 +47,7 @@ import com.flowviz.dr.activities.provision.docker.DockerProvisioner;
 import com.flowviz.dr.activities.provision.local.LocalProvisioner;
 import com.flowviz.dr.activities.provision.terraform.TerraformCli;
 import com.flowviz.dr.activities.provision.terraform.TerraformProvisioner;
+import com.flowviz.dr.activities.rds.RdsPointInTimeActivitiesImpl;
 import com.flowviz.dr.activities.secrets.LocalSecretStore;
 import com.flowviz.dr.activities.secrets.SecretStore;
 import com.flowviz.dr.activities.secrets.SecretsManagerSecretStore;
@@ -83,15 +84,18 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -658,6 +662,24 @@ public class ActivitiesFactory {
         binaries,
         localRoot(provision),
         registry);
+  }
+
+  /**
+   * Point-in-time recovery of a managed production database (RDS, Aurora) through the service's own
+   * restore; AWS_REGION and AWS_ENDPOINT_URL as for every AWS client, a request's region where it
+   * names one.
+   */
+  @Singleton
+  @RegisteredActivities
+  RdsPointInTimeActivitiesImpl managedPointInTimeActivities(
+      StorageSettings storage, ServerRegistry registry) {
+    Map<String, RdsClient> clients = new ConcurrentHashMap<>();
+    return new RdsPointInTimeActivitiesImpl(
+        region ->
+            clients.computeIfAbsent(
+                region == null ? storage.region() : region, r -> AwsClients.rds(r, null)),
+        registry,
+        Duration.ofSeconds(15));
   }
 
   private static Path localRoot(ProvisionSettings settings) {

@@ -7,6 +7,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -81,6 +82,23 @@ public final class AwsClients {
   public static SnsClient sns(String region, String endpoint) {
     var builder =
         SnsClient.builder()
+            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+            .httpClientBuilder(ApacheHttpClient.builder())
+            .overrideConfiguration(overrides());
+    if (region != null) {
+      builder.region(Region.of(region));
+    }
+    String effectiveEndpoint = endpoint != null ? endpoint : System.getenv("AWS_ENDPOINT_URL");
+    if (effectiveEndpoint != null && !effectiveEndpoint.isBlank()) {
+      builder.endpointOverride(URI.create(effectiveEndpoint));
+    }
+    return builder.build();
+  }
+
+  /** RDS and Aurora, for their native point-in-time restore. */
+  public static RdsClient rds(String region, String endpoint) {
+    var builder =
+        RdsClient.builder()
             .credentialsProvider(DefaultCredentialsProvider.builder().build())
             .httpClientBuilder(ApacheHttpClient.builder())
             .overrideConfiguration(overrides());

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -141,6 +142,10 @@ public final class TestMoto {
       }
     }
     throw new AssertionError("moto_server did not answer at " + url + " within " + timeout);
+  }
+
+  public static RdsClient rds() {
+    return AwsClients.rds(REGION, endpoint());
   }
 
   public static SnsClient sns() {

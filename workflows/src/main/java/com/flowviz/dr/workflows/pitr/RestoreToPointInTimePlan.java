@@ -1,10 +1,12 @@
 package com.flowviz.dr.workflows.pitr;
 
+import com.flowviz.dr.activities.managed.ManagedSource;
 import com.flowviz.dr.activities.physical.RecoveryTarget;
 import com.flowviz.dr.workflows.Defaults;
 import com.flowviz.dr.workflows.DurationInput;
 import com.flowviz.dr.workflows.InputValidation;
 import com.flowviz.dr.workflows.InstantInput;
+import com.flowviz.dr.workflows.RegionInput;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -19,7 +21,8 @@ record RestoreToPointInTimePlan(
     String database,
     boolean repoint,
     Duration approvalTimeout,
-    String sourceServer) {
+    String sourceServer,
+    ManagedSource managedSource) {
 
   /** How long the host holding the instance may leave its work unclaimed before it is lost. */
   static final Duration PICKUP = Duration.ofMinutes(10);
@@ -62,7 +65,39 @@ record RestoreToPointInTimePlan(
             Duration.ofDays(1),
             Duration.ofMinutes(1),
             Duration.ofDays(30)),
-        InputValidation.serverName("sourceServer", request.sourceServer()));
+        InputValidation.serverName("sourceServer", request.sourceServer()),
+        managed(request));
+  }
+
+  private static ManagedSource managed(RestoreToPointInTimeRequest request) {
+    ManagedSource source = request.managedSource();
+    if (source == null) {
+      return null;
+    }
+    if (!ManagedSource.INSTANCE.equals(source.kind())
+        && !ManagedSource.CLUSTER.equals(source.kind())) {
+      throw InputValidation.invalid(
+          "managedSource.kind \""
+              + InputValidation.printable(source.kind())
+              + "\" is neither \"instance\" (RDS for PostgreSQL) nor \"cluster\" (Aurora).");
+    }
+    if (source.identifier() == null || !source.identifier().matches("[a-zA-Z][a-zA-Z0-9-]{0,62}")) {
+      throw InputValidation.invalid(
+          "managedSource.identifier \""
+              + InputValidation.printable(source.identifier())
+              + "\" is not an RDS identifier (a letter, then letters, digits and hyphens).");
+    }
+    if (request.targetLsn() != null) {
+      throw InputValidation.invalid(
+          "A managed database restores to a time or to latest, not to an LSN: give targetTime or"
+              + " latest=true.");
+    }
+    return new ManagedSource(
+        source.kind(),
+        source.identifier(),
+        source.region() == null
+            ? null
+            : RegionInput.validate("managedSource.region", source.region()));
   }
 
   private static RecoveryTarget target(RestoreToPointInTimeRequest request) {

@@ -1,6 +1,7 @@
 package com.flowviz.dr.workflows.pitr;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.flowviz.dr.activities.managed.ManagedSource;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
@@ -26,6 +27,9 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  *     as rejected
  * @param sourceServer the registered server whose archive this is, default {@code production}: the
  *     recovered copy keeps its roles, so the worker logs into the copy as it logs into that server
+ * @param managedSource the production database is RDS or Aurora ({@code {"kind": "instance",
+ *     "identifier": "flowviz-prod"}}, or kind {@code cluster}): the service's native point-in-time
+ *     restore into a new database named {@code instance}, instead of base backups and WAL
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @RecordBuilder
@@ -42,7 +46,8 @@ public record RestoreToPointInTimeRequest(
     String databaseName,
     Boolean repoint,
     String approvalTimeout,
-    String sourceServer) {
+    String sourceServer,
+    ManagedSource managedSource) {
   public static RestoreToPointInTimeRequestBuilder builder() {
     return RestoreToPointInTimeRequestBuilder.builder();
   }

@@ -3,6 +3,8 @@ package com.flowviz.dr.workflows.pitr;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.flowviz.dr.activities.app.PublishOutcome;
 import com.flowviz.dr.activities.app.RestartOutcome;
+import com.flowviz.dr.activities.managed.ManagedRestoreWindow;
+import com.flowviz.dr.activities.managed.ManagedRestored;
 import com.flowviz.dr.activities.physical.BaseBackupRestored;
 import com.flowviz.dr.activities.physical.RecoveryChoice;
 import com.flowviz.dr.activities.physical.RecoveryReached;
@@ -17,6 +19,8 @@ import java.time.Duration;
  * stopped in PostgreSQL's own words; then runbook 5.1/5.2 on it and, when asked, the application
  * repointed at it (runs from before that change carry neither).
  *
+ * @param managed for a managed source (RDS, Aurora): the restored database; choice, restored and
+ *     reached are null then
  * @param outcome RECOVERED (not repointed: not asked, or the gate said no), RESTORED (repointed) or
  *     RESTORED_APPLICATION_UNHEALTHY; null for runs before verification
  */
@@ -34,7 +38,9 @@ public record RestoreToPointInTimeResult(
     Decision repointDecision,
     PublishOutcome published,
     RestartOutcome restart,
-    ConnectivityReport connectivity) {
+    ConnectivityReport connectivity,
+    ManagedRestored managed,
+    ManagedRestoreWindow managedWindow) {
 
   public static final String RECOVERED = "RECOVERED";
 

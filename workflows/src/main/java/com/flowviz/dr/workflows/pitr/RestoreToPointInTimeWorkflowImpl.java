@@ -1,12 +1,19 @@
 package com.flowviz.dr.workflows.pitr;
 
 import static com.flowviz.dr.workflows.pitr.RestoreToPointInTimeSteps.APPROVE_REPOINT;
+import static com.flowviz.dr.workflows.pitr.RestoreToPointInTimeSteps.AWAIT_AVAILABLE;
+import static com.flowviz.dr.workflows.pitr.RestoreToPointInTimeSteps.CHECK_RESTORABLE_WINDOW;
 import static com.flowviz.dr.workflows.pitr.RestoreToPointInTimeSteps.CHOOSE_BASE_BACKUP;
 import static com.flowviz.dr.workflows.pitr.RestoreToPointInTimeSteps.POINT_IN_TIME_RECOVERY;
 import static com.flowviz.dr.workflows.pitr.RestoreToPointInTimeSteps.RECOVER;
 import static com.flowviz.dr.workflows.pitr.RestoreToPointInTimeSteps.RESTORE_BASE_BACKUP;
+import static com.flowviz.dr.workflows.pitr.RestoreToPointInTimeSteps.START_MANAGED_RESTORE;
 import static com.flowviz.dr.workflows.pitr.RestoreToPointInTimeSteps.VERIFY;
 
+import com.flowviz.dr.activities.managed.ManagedPointInTimeActivities;
+import com.flowviz.dr.activities.managed.ManagedRestoreSpec;
+import com.flowviz.dr.activities.managed.ManagedRestoreWindow;
+import com.flowviz.dr.activities.managed.ManagedRestored;
 import com.flowviz.dr.activities.physical.BaseBackupRestoreSpec;
 import com.flowviz.dr.activities.physical.BaseBackupRestored;
 import com.flowviz.dr.activities.physical.PointInTimeActivities;
@@ -14,6 +21,7 @@ import com.flowviz.dr.activities.physical.RecoveryChoice;
 import com.flowviz.dr.activities.physical.RecoveryChoiceSpec;
 import com.flowviz.dr.activities.physical.RecoveryReached;
 import com.flowviz.dr.activities.physical.RecoverySpec;
+import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationCheck;
 import com.flowviz.dr.activities.verify.VerificationReport;
@@ -47,6 +55,19 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
 
   private final PointInTimeActivities archive =
       Workflow.newActivityStub(PointInTimeActivities.class, ActivityTimeouts.QUICK);
+  private final ManagedPointInTimeActivities managed =
+      Workflow.newActivityStub(ManagedPointInTimeActivities.class, ActivityTimeouts.QUICK);
+
+  /** A restore of a large database takes the service hours; it heartbeats its status meanwhile. */
+  private final ManagedPointInTimeActivities awaitingService =
+      Workflow.newActivityStub(
+          ManagedPointInTimeActivities.class,
+          ActivityTimeouts.streaming(
+              RestoreToPointInTimePlan.RESTORE_ATTEMPT, "Await the restored database"));
+
+  private final VerificationActivities verification =
+      Workflow.newActivityStub(VerificationActivities.class, ActivityTimeouts.APPLICATION);
+
   private StepTracker steps;
   private final ApprovalGates gates = new ApprovalGates(Decision.REPOINT);
   private boolean repointAsked;
@@ -62,7 +83,10 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
     try {
       return ProcedureEnvelope.run(
           RECOVERY_FAILED,
-          () -> recover(plan, startedAt),
+          () ->
+              plan.managedSource() != null
+                  ? recoverManaged(plan, startedAt)
+                  : recover(plan, startedAt),
           failure -> trail.record(POINT_IN_TIME_RECOVERY, failure.stepStatus(), failure.message()));
     } finally {
       trail.awaitAll();
@@ -131,12 +155,23 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
         == Workflow.DEFAULT_VERSION) {
       return result.elapsed(since(startedAt)).build();
     }
+    return verifyAndRepoint(plan, result, reached.server(), onHostVerification(host), startedAt);
+  }
+
+  /**
+   * Runbook 5.1/5.2 on the recovered database; then, when asked, the repoint behind its gate and
+   * 4.3's last three steps.
+   */
+  private RestoreToPointInTimeResult verifyAndRepoint(
+      RestoreToPointInTimePlan plan,
+      RestoreToPointInTimeResultBuilder result,
+      PgServer server,
+      VerificationActivities verification,
+      Instant startedAt) {
     VerificationReport verified =
         steps.runJudged(
             VERIFY,
-            () ->
-                onHostVerification(host)
-                    .verifyRestoredDatabase(plan.database(), null, reached.server()),
+            () -> verification.verifyRestoredDatabase(plan.database(), null, server),
             VerificationReport::passed,
             RestoreToPointInTimeWorkflowImpl::describe);
     result.verification(verified);
@@ -165,11 +200,11 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
                     "instance "
                         + plan.instance()
                         + " at "
-                        + reached.server().describe()
+                        + server.describe()
                         + " holds "
                         + plan.database()
                         + " as of "
-                        + reached.stoppedAt()
+                        + plan.target().describe()
                         + " (verification passed). Approve pointing the application at it:"
                         + " `flowviz-dr approve "
                         + Workflow.getInfo().getWorkflowId()
@@ -181,7 +216,7 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
       return result.outcome(RestoreToPointInTimeResult.RECOVERED).elapsed(since(startedAt)).build();
     }
     ApplicationRepoint.Outcome repointed =
-        new ApplicationRepoint().repoint(steps, reached.server(), plan.database());
+        new ApplicationRepoint().repoint(steps, server, plan.database());
     return result
         .outcome(repointed.outcome())
         .published(repointed.published())
@@ -189,6 +224,59 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
         .connectivity(repointed.connectivity())
         .elapsed(since(startedAt))
         .build();
+  }
+
+  /**
+   * A managed database (RDS, Aurora): the service's own point-in-time restore into a new instance,
+   * awaited until available; then the same verification and repoint. Nothing is downloaded.
+   */
+  private RestoreToPointInTimeResult recoverManaged(
+      RestoreToPointInTimePlan plan, Instant startedAt) {
+    ManagedRestoreSpec spec =
+        ManagedRestoreSpec.builder()
+            .source(plan.managedSource())
+            .target(plan.instance())
+            .recoveryTarget(plan.target())
+            .sourceServer(plan.sourceServer())
+            .build();
+    ManagedRestoreWindow window =
+        steps.run(
+            CHECK_RESTORABLE_WINDOW,
+            () -> managed.restorableWindow(plan.managedSource()),
+            w ->
+                w.engine()
+                    + " "
+                    + w.engineVersion()
+                    + " "
+                    + w.identifier()
+                    + " restorable from "
+                    + w.earliest()
+                    + " to "
+                    + w.latest());
+    ManagedRestored started =
+        steps.run(
+            START_MANAGED_RESTORE,
+            () -> managed.startRestore(spec),
+            r ->
+                (r.alreadyExisted() ? "found the restore this recovery started: " : "started: ")
+                    + r.identifier()
+                    + " as of "
+                    + r.restoredTo()
+                    + " ("
+                    + r.status()
+                    + ")");
+    ManagedRestored available =
+        steps.run(
+            AWAIT_AVAILABLE,
+            () -> awaitingService.awaitAvailable(spec),
+            r -> r.identifier() + " available at " + r.host() + ":" + r.port());
+    RestoreToPointInTimeResultBuilder result =
+        RestoreToPointInTimeResult.builder()
+            .instance(plan.instance())
+            .target(plan.target().describe())
+            .managed(available.toBuilder().restoredTo(started.restoredTo()).build())
+            .managedWindow(window);
+    return verifyAndRepoint(plan, result, available.server(), verification, startedAt);
   }
 
   private static Duration since(Instant startedAt) {

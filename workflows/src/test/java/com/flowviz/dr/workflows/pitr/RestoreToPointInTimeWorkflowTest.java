@@ -16,6 +16,11 @@ import com.flowviz.dr.activities.app.ApplicationActivities;
 import com.flowviz.dr.activities.app.PublishOutcome;
 import com.flowviz.dr.activities.app.RestartOutcome;
 import com.flowviz.dr.activities.audit.AuditEntry;
+import com.flowviz.dr.activities.managed.ManagedPointInTimeActivities;
+import com.flowviz.dr.activities.managed.ManagedRestoreSpec;
+import com.flowviz.dr.activities.managed.ManagedRestoreWindow;
+import com.flowviz.dr.activities.managed.ManagedRestored;
+import com.flowviz.dr.activities.managed.ManagedSource;
 import com.flowviz.dr.activities.physical.BaseBackupManifest;
 import com.flowviz.dr.activities.physical.BaseBackupRestoreSpec;
 import com.flowviz.dr.activities.physical.BaseBackupRestored;
@@ -79,6 +84,10 @@ class RestoreToPointInTimeWorkflowTest {
   private final VerificationActivities connectivity =
       mock(VerificationActivities.class, withSettings().withoutAnnotations());
 
+  /** RDS/Aurora's own restore, from any worker. */
+  private final ManagedPointInTimeActivities managed =
+      mock(ManagedPointInTimeActivities.class, withSettings().withoutAnnotations());
+
   private final WorkHostActivities workHost =
       mock(WorkHostActivities.class, withSettings().withoutAnnotations());
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
@@ -91,7 +100,7 @@ class RestoreToPointInTimeWorkflowTest {
     Worker dr = env.newWorker(TaskQueues.DR);
     dr.registerWorkflowImplementationTypes(RestoreToPointInTimeWorkflowImpl.class);
     dr.registerActivitiesImplementations(
-        shared, workHost, application, connectivity, new RecordingAudit(audit));
+        shared, workHost, application, connectivity, managed, new RecordingAudit(audit));
     Worker host = env.newWorker(HOST_QUEUE);
     host.registerActivitiesImplementations(onHost, verifyOnHost);
     env.start();
@@ -226,6 +235,100 @@ class RestoreToPointInTimeWorkflowTest {
             "verify-recovered-database SUCCEEDED"),
         audit.stream().map(a -> a.step() + " " + a.outcome()).toList());
     HistoryRecorder.recordIfAsked(client, "pitr-ok", "restore-to-point-in-time-v2-verified");
+  }
+
+  @Test
+  void aManagedSourceIsRestoredByTheServiceThenVerifiedOverTheNetworkAndNothingIsDownloaded() {
+    PgServer restoredServer =
+        new PgServer(
+            "flowviz-pitr.abc.us-east-1.rds.amazonaws.com",
+            5432,
+            "flowviz_admin",
+            null,
+            "instance:flowviz-pitr");
+    when(managed.restorableWindow(any()))
+        .thenReturn(
+            ManagedRestoreWindow.builder()
+                .identifier("flowviz-prod")
+                .engine("postgres")
+                .engineVersion("15.8")
+                .earliest(Instant.parse("2026-11-26T00:00:00Z"))
+                .latest(Instant.parse("2026-12-03T06:20:00Z"))
+                .build());
+    when(managed.startRestore(any()))
+        .thenReturn(
+            ManagedRestored.builder()
+                .identifier("flowviz-pitr")
+                .kind("instance")
+                .restoredTo(TARGET)
+                .status("creating")
+                .build());
+    when(managed.awaitAvailable(any()))
+        .thenReturn(
+            ManagedRestored.builder()
+                .identifier("flowviz-pitr")
+                .kind("instance")
+                .status("available")
+                .host(restoredServer.host())
+                .port(5432)
+                .server(restoredServer)
+                .build());
+    when(connectivity.verifyRestoredDatabase(any(), any(), any())).thenReturn(verified(true));
+
+    RestoreToPointInTimeResult result =
+        stub("pitr-managed")
+            .restoreToPointInTime(
+                RestoreToPointInTimeRequest.builder()
+                    .instance("flowviz-pitr")
+                    .targetTime("2026-12-03T06:12:00Z")
+                    .managedSource(
+                        ManagedSource.builder().kind("instance").identifier("flowviz-prod").build())
+                    .operator("alice")
+                    .build());
+
+    ManagedRestoreSpec expected =
+        ManagedRestoreSpec.builder()
+            .source(new ManagedSource("instance", "flowviz-prod", null))
+            .target("flowviz-pitr")
+            .recoveryTarget(RecoveryTarget.at(TARGET, true))
+            .sourceServer("production")
+            .build();
+    verify(managed).startRestore(expected);
+    verify(managed).awaitAvailable(expected);
+    verify(connectivity).verifyRestoredDatabase("flowviz", null, restoredServer);
+    verify(shared, never()).chooseBaseBackup(any());
+    verify(workHost, never()).claimWorkHost();
+    assertEquals(RestoreToPointInTimeResult.RECOVERED, result.outcome());
+    assertEquals(TARGET, result.managed().restoredTo());
+    assertEquals(
+        List.of(
+            "check-restorable-window SUCCEEDED",
+            "start-managed-restore SUCCEEDED",
+            "await-restored-database SUCCEEDED",
+            "verify-recovered-database SUCCEEDED"),
+        audit.stream().map(a -> a.step() + " " + a.outcome()).toList());
+    HistoryRecorder.recordIfAsked(client, "pitr-managed", "restore-to-point-in-time-v2-managed");
+  }
+
+  @Test
+  void aManagedSourceWithAnLsnTargetIsRefusedBeforeAnythingRuns() {
+    WorkflowFailedException e =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                stub("pitr-managed-lsn")
+                    .restoreToPointInTime(
+                        RestoreToPointInTimeRequest.builder()
+                            .instance("flowviz-pitr")
+                            .targetLsn("0/3000060")
+                            .managedSource(
+                                ManagedSource.builder()
+                                    .kind("instance")
+                                    .identifier("flowviz-prod")
+                                    .build())
+                            .build()));
+    assertTrue(rootMessage(e).contains("not to an LSN"), rootMessage(e));
+    verify(managed, never()).startRestore(any());
   }
 
   @Test

@@ -1,9 +1,9 @@
 package com.flowviz.dr.activities.physical.pitr;
 
+import com.flowviz.dr.activities.common.CallingWorkflow;
 import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.activities.json.Json;
 import com.flowviz.dr.workflows.FailureTypes;
-import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -50,16 +50,9 @@ final class InstanceClaim implements AutoCloseable {
     this.lock = lock;
   }
 
-  /**
-   * The workflow the calling activity belongs to; outside an activity (benchmarks, tools) the
-   * process, which then owns what it makes.
-   */
+  /** The calling activity's workflow (see {@link CallingWorkflow}). */
   static String callingOwner() {
-    try {
-      return "workflow " + Activity.getExecutionContext().getInfo().getWorkflowId();
-    } catch (IllegalStateException | NullPointerException outsideAnActivity) {
-      return "process " + ProcessHandle.current().pid();
-    }
+    return CallingWorkflow.owner();
   }
 
   /** Claims the instance for {@code owner} (the first time) and locks it for this attempt. */

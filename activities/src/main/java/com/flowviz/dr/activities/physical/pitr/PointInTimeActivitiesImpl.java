@@ -20,6 +20,7 @@ import com.flowviz.dr.activities.physical.RecoveryTarget;
 import com.flowviz.dr.activities.physical.basebackup.BaseBackupCatalog;
 import com.flowviz.dr.activities.physical.wal.WalFetch;
 import com.flowviz.dr.activities.postgres.PgBinaries;
+import com.flowviz.dr.activities.postgres.PgToolVersion;
 import com.flowviz.dr.activities.postgres.ServerRegistry;
 import com.flowviz.dr.activities.process.ChildProcess;
 import com.flowviz.dr.activities.provision.ForeignInstanceException;
@@ -119,6 +120,7 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
   public BaseBackupRestored restoreBaseBackup(BaseBackupRestoreSpec spec) {
     requireSigners();
     Path home = home(spec.instance());
+    requireSameMajorVersion(spec);
     try {
       requireOurs(home, spec.instance());
       try (InstanceClaim claim =
@@ -550,6 +552,37 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
                   + ": name one as systemIdentifier.");
     }
     return systems.first();
+  }
+
+  /**
+   * A physical copy starts only on the major version that wrote it: refused before a byte is
+   * downloaded, not after the server's own FATAL at start.
+   */
+  private void requireSameMajorVersion(BaseBackupRestoreSpec spec) {
+    String version = spec.manifest() == null ? null : spec.manifest().serverVersion();
+    java.util.regex.Matcher major =
+        Pattern.compile("^(\\d+)").matcher(version == null ? "" : version.strip());
+    if (!major.find()) {
+      return; // a manifest without a version: the server's start will say
+    }
+    PgToolVersion here = PgToolVersion.of(binaries.program("postgres"));
+    if (Integer.parseInt(major.group(1)) != here.major()) {
+      throw NonRetryable.failure(
+          FailureTypes.PG_VERSION_MISMATCH,
+          "The base backup "
+              + spec.backupPrefix()
+              + " is of PostgreSQL "
+              + version.strip()
+              + ", and this host's server is PostgreSQL "
+              + here.version()
+              + " ("
+              + here.program()
+              + "): a physical copy starts only on the major version that wrote it. Nothing was"
+              + " restored. Run the recovery on a worker with PostgreSQL "
+              + major.group(1)
+              + " binaries (flowviz.pg.bin-dir), or restore the daily pg_dump, which crosses"
+              + " major versions (runbook 4.1).");
+    }
   }
 
   private void requireSigners() {

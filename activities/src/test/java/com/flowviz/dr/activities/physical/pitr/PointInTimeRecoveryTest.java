@@ -43,6 +43,7 @@ import com.flowviz.dr.activities.storage.StoredObject;
 import com.flowviz.dr.activities.testing.GpgHome;
 import com.flowviz.dr.activities.testing.TestActivities;
 import com.flowviz.dr.activities.testing.TestMoto;
+import com.flowviz.dr.workflows.FailureTypes;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
@@ -408,6 +409,30 @@ class PointInTimeRecoveryTest {
         s3.deleteObject(b -> b.bucket(bucket).key(foreignPrefix + file));
       }
     }
+  }
+
+  /**
+   * A base backup another major version wrote is refused before anything is downloaded or made: a
+   * physical copy starts only on its own major version.
+   */
+  @Test
+  @Order(6)
+  void aBaseBackupOfAnotherMajorVersionIsRefusedBeforeAnythingIsMade() {
+    RecoveryChoice choice = pitr().chooseBaseBackup(choice(RecoveryTarget.latest()));
+    RecoveryChoice fromSixteen =
+        choice.toBuilder()
+            .manifest(choice.manifest().toBuilder().serverVersion("16.4").build())
+            .build();
+    ApplicationFailure refused =
+        refused(() -> pitr().restoreBaseBackup(restoreSpec("pitr-sixteen", fromSixteen)));
+    assertEquals(FailureTypes.PG_VERSION_MISMATCH, refused.getType());
+    assertTrue(refused.isNonRetryable());
+    assertTrue(
+        refused
+            .getOriginalMessage()
+            .contains("is of PostgreSQL 16.4, and this host's server is" + " PostgreSQL 15"),
+        refused.getOriginalMessage());
+    assertFalse(Files.exists(instances.resolve("pitr-sixteen")), "nothing was made");
   }
 
   /**
