@@ -69,6 +69,13 @@ class RestoreToPointInTimeCommand implements Callable<Integer> {
       description = "once verified, point the application at the instance after approval")
   boolean repoint;
 
+  @Option(
+      names = "--into-live",
+      description =
+          "once verified, copy --database into the live one on --source-server after approval"
+              + " (flowviz-dr approve ID --gate swap; runbook 2.1)")
+  boolean intoLive;
+
   @Option(names = "--approval-timeout", description = "ISO-8601, default P1D")
   String approvalTimeout;
 
@@ -127,6 +134,7 @@ class RestoreToPointInTimeCommand implements Callable<Integer> {
             .repoint(repoint ? Boolean.TRUE : null)
             .approvalTimeout(approvalTimeout)
             .sourceServer(sourceServer)
+            .intoLive(intoLive ? Boolean.TRUE : null)
             .managedSource(
                 managed == null
                     ? null
@@ -226,7 +234,14 @@ class RestoreToPointInTimeCommand implements Callable<Integer> {
               + (r.verification().passed() ? "passed" : "FAILED"));
     }
     out.println("  took:        " + Output.duration(r.elapsed()));
-    if (r.published() != null) {
+    if (r.swap() != null) {
+      out.println(
+          "  The live database is now the recovered one; the one it replaced is kept as "
+              + r.swap().retiredDatabase()
+              + " (approved by "
+              + r.swapDecision().by()
+              + ").");
+    } else if (r.published() != null) {
       out.println(
           "  The application now uses it ("
               + r.outcome()

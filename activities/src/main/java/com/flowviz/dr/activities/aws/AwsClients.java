@@ -3,6 +3,8 @@ package com.flowviz.dr.activities.aws;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -80,28 +82,25 @@ public final class AwsClients {
   }
 
   public static SnsClient sns(String region, String endpoint) {
-    var builder =
-        SnsClient.builder()
-            .credentialsProvider(DefaultCredentialsProvider.builder().build())
-            .httpClientBuilder(ApacheHttpClient.builder())
-            .overrideConfiguration(overrides());
-    if (region != null) {
-      builder.region(Region.of(region));
-    }
-    String effectiveEndpoint = endpoint != null ? endpoint : System.getenv("AWS_ENDPOINT_URL");
-    if (effectiveEndpoint != null && !effectiveEndpoint.isBlank()) {
-      builder.endpointOverride(URI.create(effectiveEndpoint));
-    }
-    return builder.build();
+    return regional(SnsClient.builder(), region, endpoint);
   }
 
   /** RDS and Aurora, for their native point-in-time restore. */
   public static RdsClient rds(String region, String endpoint) {
-    var builder =
-        RdsClient.builder()
-            .credentialsProvider(DefaultCredentialsProvider.builder().build())
-            .httpClientBuilder(ApacheHttpClient.builder())
-            .overrideConfiguration(overrides());
+    return regional(RdsClient.builder(), region, endpoint);
+  }
+
+  /**
+   * A regional client the common way: the default credential chain, the Apache HTTP client, the
+   * standard retries, the region given (else the SDK's chain) and the endpoint given (else
+   * AWS_ENDPOINT_URL, else the SDK's own).
+   */
+  private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C regional(
+      B builder, String region, String endpoint) {
+    builder
+        .credentialsProvider(DefaultCredentialsProvider.builder().build())
+        .httpClientBuilder(ApacheHttpClient.builder())
+        .overrideConfiguration(overrides());
     if (region != null) {
       builder.region(Region.of(region));
     }

@@ -153,6 +153,54 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   }
 
   @Override
+  public String dumpForStaging(PgServer source, String database) {
+    PgClient pg = servers.client(source);
+    Path directory = workDirectory.forWorkflow(callingWorkflowId());
+    Path dump = directory.resolve(COPY_FILE);
+    Path partial = directory.resolve(COPY_FILE + ".part");
+    try {
+      Files.createDirectories(directory);
+      Files.deleteIfExists(partial);
+      try (ChildProcess child =
+          ChildProcess.start(
+              List.of(
+                  binaries.program("pg_dump"),
+                  "--format=custom",
+                  "--compress=1",
+                  "--file=" + partial,
+                  "--dbname=" + database),
+              pg.settings().toolEnvironment(),
+              null,
+              null,
+              true)) {
+        ProgressMeter meter = new ProgressMeter("bytes of the archive written by pg_dump", "bytes");
+        child.awaitSuccess(
+            PG_RESTORE_TIMEOUT,
+            () -> Heartbeats.beat(meter.at(partial.toFile().length(), 0, database)));
+      }
+      Files.move(partial, dump, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (ProcessFailedException e) {
+      throw new IllegalStateException(
+          "pg_dump of " + database + " on " + source.describe() + " failed: " + e.getMessage(), e);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    log.info("Dumped {} on {} into {} for staging", database, source.describe(), dump);
+    return dump.toString();
+  }
+
+  /** The archive a point-in-time copy is dumped to, beside where 4.1 decrypts its backups. */
+  static final String COPY_FILE = "recovered-copy.dump";
+
+  private static String callingWorkflowId() {
+    try {
+      return io.temporal.activity.Activity.getExecutionContext().getInfo().getWorkflowId();
+    } catch (IllegalStateException outsideAnActivity) {
+      return "process-" + ProcessHandle.current().pid();
+    }
+  }
+
+  @Override
   public PgRestoreOutcome restoreIntoStaging(
       String dumpPath, String stagingDatabase, PgServer server) {
     requireStagingName(stagingDatabase);

@@ -78,13 +78,7 @@ class PointInTimeRecoveryInAnOutageTest {
     SampleFlowVizDatabase.create(source.client(), "flowviz", 50, Instant.now());
     try (SeparateWorkerStack stack = new SeparateWorkerStack(dir)) {
       String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
-      Path pgpass = dir.resolve("source.pgpass");
-      Files.createFile(
-          pgpass,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(pgpass, "127.0.0.1:" + source.port() + ":*:admin:" + password + "\n");
-      stack.property("flowviz.pg.port", source.port());
-      stack.property("flowviz.pg.passfile", pgpass);
+      source.becomeProductionOf(stack, dir, password);
       Path signers = dir.resolve("signers.asc");
       Files.write(
           signers, WorkerTestStack.get().gpg.exportPublicKey(WorkerTestStack.SIGNING_EMAIL, true));

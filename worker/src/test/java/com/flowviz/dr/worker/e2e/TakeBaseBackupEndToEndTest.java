@@ -243,14 +243,7 @@ class TakeBaseBackupEndToEndTest {
                 + " FROM generate_series(1, 3000000) g");
     try (SeparateWorkerStack stack = new SeparateWorkerStack(dir)) {
       String bucket = TestMoto.newBucket(stack.s3, "flowviz-backups");
-      Path pgpass = dir.resolve("source.pgpass");
-      Files.createFile(
-          pgpass,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(pgpass, "127.0.0.1:" + source.port() + ":*:admin:" + password + "\n");
-      // The archiving cluster is this worker's production server.
-      stack.property("flowviz.pg.port", source.port());
-      stack.property("flowviz.pg.passfile", pgpass);
+      source.becomeProductionOf(stack, dir, password);
       String basePrefix = PhysicalArchiveLayout.basePrefix(source.systemIdentifier());
 
       WorkerProcess worker = stack.startWorker();
@@ -475,6 +468,21 @@ class TakeBaseBackupEndToEndTest {
 
     String query(String sql) {
       return TakeBaseBackupEndToEndTest.query(pg, sql);
+    }
+
+    /**
+     * This cluster is the production server of the workers the stack starts from now on: its port,
+     * and its password in a pgpass file of the directory's.
+     */
+    void becomeProductionOf(SeparateWorkerStack stack, Path dir, String password)
+        throws IOException {
+      Path pgpass = dir.resolve("source.pgpass");
+      Files.createFile(
+          pgpass,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(pgpass, "127.0.0.1:" + port() + ":*:admin:" + password + "\n");
+      stack.property("flowviz.pg.port", port());
+      stack.property("flowviz.pg.passfile", pgpass);
     }
 
     /** The primary goes down as in an outage: an immediate stop, no checkpoint. */

@@ -28,6 +28,14 @@ public interface PostgresActivities {
   PgRestoreOutcome restoreIntoStaging(String dumpPath, String stagingDatabase, PgServer server);
 
   /**
+   * {@code pg_dump -Fc} of {@code database} on {@code source} (a recovered copy) into this
+   * workflow's work directory, for {@link #restoreIntoStaging}; returns the archive's path. Runs on
+   * the host queue, beside the restore that reads it. A retry dumps again from the start.
+   */
+  @ActivityMethod
+  String dumpForStaging(PgServer source, String database);
+
+  /**
    * Ends the sessions on the live database, renames it to the retired name and renames staging to
    * the live name, in one transaction.
    */

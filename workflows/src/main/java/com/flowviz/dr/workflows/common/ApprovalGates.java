@@ -43,6 +43,23 @@ public final class ApprovalGates {
     }
   }
 
+  /**
+   * Takes a person's answer at the repoint gate and says what it does: now, when the gate is
+   * waiting; when {@code procedure} reaches it, otherwise.
+   */
+  public String answerRepoint(Decision decision, String procedure) {
+    Decision recorded = offer(decision);
+    return (recorded.approve() ? "Approved" : "Rejected")
+        + " repoint by "
+        + recorded.by()
+        + (waitingAt(Decision.REPOINT)
+            ? "; "
+                + (recorded.approve()
+                    ? "repointing the application now."
+                    : "the application stays where it is.")
+            : "; it applies when the " + procedure + " reaches the gate.");
+  }
+
   /** For an update validator: refuses what the workflow could not use, before it enters history. */
   public void validate(Decision decision) {
     if (decision == null || decision.gate() == null) {

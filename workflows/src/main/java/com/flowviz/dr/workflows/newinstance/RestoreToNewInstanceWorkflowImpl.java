@@ -286,16 +286,7 @@ public class RestoreToNewInstanceWorkflowImpl implements RestoreToNewInstanceWor
 
   @Override
   public String decide(Decision decision) {
-    Decision recorded = gates.offer(decision);
-    return (recorded.approve() ? "Approved" : "Rejected")
-        + " repoint by "
-        + recorded.by()
-        + (gates.waitingAt(Decision.REPOINT)
-            ? "; "
-                + (recorded.approve()
-                    ? "repointing the application now."
-                    : "the application stays where it is.")
-            : "; it applies when the restore reaches the gate.");
+    return gates.answerRepoint(decision, "restore");
   }
 
   @Override

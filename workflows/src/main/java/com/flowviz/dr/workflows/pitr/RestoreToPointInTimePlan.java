@@ -22,7 +22,8 @@ record RestoreToPointInTimePlan(
     boolean repoint,
     Duration approvalTimeout,
     String sourceServer,
-    ManagedSource managedSource) {
+    ManagedSource managedSource,
+    boolean intoLive) {
 
   /** How long the host holding the instance may leave its work unclaimed before it is lost. */
   static final Duration PICKUP = Duration.ofMinutes(10);
@@ -66,7 +67,18 @@ record RestoreToPointInTimePlan(
             Duration.ofMinutes(1),
             Duration.ofDays(30)),
         InputValidation.serverName("sourceServer", request.sourceServer()),
-        managed(request));
+        managed(request),
+        intoLive(request));
+  }
+
+  private static boolean intoLive(RestoreToPointInTimeRequest request) {
+    boolean intoLive = Boolean.TRUE.equals(request.intoLive());
+    if (intoLive && Boolean.TRUE.equals(request.repoint())) {
+      throw InputValidation.invalid(
+          "Give intoLive (copy the recovered database into the live one, runbook 2.1) or repoint"
+              + " (point the application at the recovered instance), not both.");
+    }
+    return intoLive;
   }
 
   private static ManagedSource managed(RestoreToPointInTimeRequest request) {

@@ -30,6 +30,10 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  * @param managedSource the production database is RDS or Aurora ({@code {"kind": "instance",
  *     "identifier": "flowviz-prod"}}, or kind {@code cluster}): the service's native point-in-time
  *     restore into a new database named {@code instance}, instead of base backups and WAL
+ * @param intoLive true: once verified, copy {@code databaseName} of the recovered instance into a
+ *     staging database on {@code sourceServer} (the live server), verify it and, once a person
+ *     approves at the "swap" gate, swap it into the live database (runbook 2.1), the live one kept
+ *     renamed; not with {@code repoint}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @RecordBuilder
@@ -47,7 +51,8 @@ public record RestoreToPointInTimeRequest(
     Boolean repoint,
     String approvalTimeout,
     String sourceServer,
-    ManagedSource managedSource) {
+    ManagedSource managedSource,
+    Boolean intoLive) {
   public static RestoreToPointInTimeRequestBuilder builder() {
     return RestoreToPointInTimeRequestBuilder.builder();
   }

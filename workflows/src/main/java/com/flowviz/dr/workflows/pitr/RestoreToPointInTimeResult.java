@@ -8,6 +8,8 @@ import com.flowviz.dr.activities.managed.ManagedRestored;
 import com.flowviz.dr.activities.physical.BaseBackupRestored;
 import com.flowviz.dr.activities.physical.RecoveryChoice;
 import com.flowviz.dr.activities.physical.RecoveryReached;
+import com.flowviz.dr.activities.postgres.PgRestoreOutcome;
+import com.flowviz.dr.activities.postgres.SwapOutcome;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.activities.verify.VerificationReport;
 import com.flowviz.dr.workflows.common.Decision;
@@ -21,6 +23,8 @@ import java.time.Duration;
  *
  * @param managed for a managed source (RDS, Aurora): the restored database; choice, restored and
  *     reached are null then
+ * @param swap for a copy into the live database: the swap that put the recovered database in its
+ *     place (outcome COPIED_INTO_LIVE); null when not asked or not approved
  * @param outcome RECOVERED (not repointed: not asked, or the gate said no), RESTORED (repointed) or
  *     RESTORED_APPLICATION_UNHEALTHY; null for runs before verification
  */
@@ -40,7 +44,11 @@ public record RestoreToPointInTimeResult(
     RestartOutcome restart,
     ConnectivityReport connectivity,
     ManagedRestored managed,
-    ManagedRestoreWindow managedWindow) {
+    ManagedRestoreWindow managedWindow,
+    PgRestoreOutcome stagingRestore,
+    VerificationReport stagingVerification,
+    Decision swapDecision,
+    SwapOutcome swap) {
 
   public static final String RECOVERED = "RECOVERED";
 

@@ -41,6 +41,7 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWorkflow {
@@ -69,13 +70,15 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
       Workflow.newActivityStub(VerificationActivities.class, ActivityTimeouts.APPLICATION);
 
   private StepTracker steps;
-  private final ApprovalGates gates = new ApprovalGates(Decision.REPOINT);
+  private final ApprovalGates gates = new ApprovalGates(Decision.REPOINT, Decision.SWAP);
   private boolean repointAsked;
+  private boolean copyAsked;
 
   @Override
   public RestoreToPointInTimeResult restoreToPointInTime(RestoreToPointInTimeRequest request) {
     RestoreToPointInTimePlan plan = RestoreToPointInTimePlan.from(request);
     repointAsked = plan.repoint();
+    copyAsked = plan.intoLive();
     Instant startedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
     AuditTrail trail = new AuditTrail(plan.operator());
     RunSearchAttributes.tag("point-in-time recovery", plan.operator(), null);
@@ -155,7 +158,8 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
         == Workflow.DEFAULT_VERSION) {
       return result.elapsed(since(startedAt)).build();
     }
-    return verifyAndRepoint(plan, result, reached.server(), onHostVerification(host), startedAt);
+    return verifyAndRepoint(
+        plan, result, reached.server(), onHostVerification(host), () -> host, startedAt);
   }
 
   /**
@@ -167,6 +171,7 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
       RestoreToPointInTimeResultBuilder result,
       PgServer server,
       VerificationActivities verification,
+      Supplier<WorkHost> nearCopy,
       Instant startedAt) {
     VerificationReport verified =
         steps.runJudged(
@@ -186,6 +191,10 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
               + ". The application was not repointed; the instance is kept for inspection (tear it"
               + " down with teardown-instance).",
           FailureTypes.VERIFICATION_FAILED);
+    }
+    if (plan.intoLive()) {
+      return new LiveCopy(steps, gates, plan)
+          .copyIntoLive(result, server, nearCopy.get(), startedAt);
     }
     if (!plan.repoint()) {
       return result.outcome(RestoreToPointInTimeResult.RECOVERED).elapsed(since(startedAt)).build();
@@ -276,7 +285,14 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
             .target(plan.target().describe())
             .managed(available.toBuilder().restoredTo(started.restoredTo()).build())
             .managedWindow(window);
-    return verifyAndRepoint(plan, result, available.server(), verification, startedAt);
+    // The restored database is on the network: any host can dump it for a copy into live.
+    return verifyAndRepoint(
+        plan,
+        result,
+        available.server(),
+        verification,
+        () -> WorkHost.claim(plan.instance(), RestoreToPointInTimePlan.PICKUP),
+        startedAt);
   }
 
   private static Duration since(Instant startedAt) {
@@ -296,22 +312,29 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
 
   @Override
   public String decide(Decision decision) {
-    Decision recorded = gates.offer(decision);
-    return (recorded.approve() ? "Approved" : "Rejected")
-        + " repoint by "
-        + recorded.by()
-        + (gates.waitingAt(Decision.REPOINT)
-            ? "; "
-                + (recorded.approve()
-                    ? "repointing the application now."
-                    : "the application stays where it is.")
-            : "; it applies when the recovery reaches the gate.");
+    if (Decision.SWAP.equals(decision.gate())) {
+      Decision recorded = gates.offer(decision);
+      return (recorded.approve() ? "Approved" : "Rejected")
+          + " swap by "
+          + recorded.by()
+          + (gates.waitingAt(Decision.SWAP)
+              ? (recorded.approve()
+                  ? "; swapping the copy into the live database now."
+                  : "; the live database stays as it is.")
+              : "; it applies when the copy reaches the gate.");
+    }
+    return gates.answerRepoint(decision, "recovery");
   }
 
   @Override
   public void validateDecision(Decision decision) {
     gates.validate(decision);
-    if (!repointAsked) {
+    if (Decision.SWAP.equals(decision.gate()) && !copyAsked) {
+      throw new IllegalArgumentException(
+          "This recovery was not asked to copy into the live database (intoLive=true): there is"
+              + " no swap gate to decide.");
+    }
+    if (Decision.REPOINT.equals(decision.gate()) && !repointAsked) {
       throw new IllegalArgumentException(
           "This recovery was not asked to repoint the application (repoint=true): there is no"
               + " gate to decide.");
