@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -30,7 +31,11 @@ import com.flowviz.dr.activities.physical.RecoveryChoiceSpec;
 import com.flowviz.dr.activities.physical.RecoveryReached;
 import com.flowviz.dr.activities.physical.RecoverySpec;
 import com.flowviz.dr.activities.physical.RecoveryTarget;
+import com.flowviz.dr.activities.postgres.PgRestoreOutcome;
 import com.flowviz.dr.activities.postgres.PgServer;
+import com.flowviz.dr.activities.postgres.PostgresActivities;
+import com.flowviz.dr.activities.postgres.SwapOutcome;
+import com.flowviz.dr.activities.postgres.SwapRequest;
 import com.flowviz.dr.activities.verify.ConnectivityReport;
 import com.flowviz.dr.activities.verify.VerificationActivities;
 import com.flowviz.dr.activities.verify.VerificationCheck;
@@ -40,7 +45,9 @@ import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecordingAudit;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.TestEnvironments;
+import com.flowviz.dr.workflows.TestLeases;
 import com.flowviz.dr.workflows.common.Decision;
+import com.flowviz.dr.workflows.common.Names;
 import com.flowviz.dr.workflows.replay.HistoryRecorder;
 import com.flowviz.dr.workflows.restore.RestoreResult;
 import io.temporal.client.WorkflowClient;
@@ -88,6 +95,13 @@ class RestoreToPointInTimeWorkflowTest {
   private final ManagedPointInTimeActivities managed =
       mock(ManagedPointInTimeActivities.class, withSettings().withoutAnnotations());
 
+  /** 4.1's database steps: dump and staging restore near the copy, swap and drop anywhere. */
+  private final PostgresActivities postgresOnHost =
+      mock(PostgresActivities.class, withSettings().withoutAnnotations());
+
+  private final PostgresActivities postgres =
+      mock(PostgresActivities.class, withSettings().withoutAnnotations());
+
   private final WorkHostActivities workHost =
       mock(WorkHostActivities.class, withSettings().withoutAnnotations());
   private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
@@ -100,9 +114,10 @@ class RestoreToPointInTimeWorkflowTest {
     Worker dr = env.newWorker(TaskQueues.DR);
     dr.registerWorkflowImplementationTypes(RestoreToPointInTimeWorkflowImpl.class);
     dr.registerActivitiesImplementations(
-        shared, workHost, application, connectivity, managed, new RecordingAudit(audit));
+        shared, workHost, application, connectivity, managed, postgres, new RecordingAudit(audit));
+    TestLeases.register(dr, env.getWorkflowClient());
     Worker host = env.newWorker(HOST_QUEUE);
-    host.registerActivitiesImplementations(onHost, verifyOnHost);
+    host.registerActivitiesImplementations(onHost, verifyOnHost, postgresOnHost, workHost);
     env.start();
     client = env.getWorkflowClient();
     when(workHost.claimWorkHost()).thenReturn(HOST_QUEUE);
@@ -357,6 +372,86 @@ class RestoreToPointInTimeWorkflowTest {
         audit.stream().map(a -> a.step() + " " + a.outcome()).toList().subList(3, 8));
     HistoryRecorder.recordIfAsked(
         client, "pitr-repoint", "restore-to-point-in-time-v2-repoint-approved");
+  }
+
+  private RestoreToPointInTimeWorkflow startIntoLive(String id) {
+    archiveAndInstanceSucceed();
+    when(postgresOnHost.dumpForStaging(any(), anyString()))
+        .thenReturn("/var/lib/flowviz-dr/work/" + id + "/recovered-copy.dump");
+    when(postgresOnHost.restoreIntoStaging(anyString(), anyString(), any()))
+        .thenAnswer(
+            call ->
+                new PgRestoreOutcome(
+                    call.getArgument(1), 2, 1500, "15.8", 120, "plenty", List.of()));
+    when(connectivity.verifyRestoredDatabase(any(), any(), any())).thenReturn(verified(true));
+    when(postgres.swapIntoLive(any(), any()))
+        .thenAnswer(
+            call ->
+                new SwapOutcome(
+                    "flowviz", ((SwapRequest) call.getArgument(0)).retiredDatabase(), 3, false));
+    RestoreToPointInTimeWorkflow workflow =
+        client.newWorkflowStub(
+            RestoreToPointInTimeWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.DR).setWorkflowId(id).build());
+    WorkflowClient.start(
+        workflow::restoreToPointInTime,
+        RestoreToPointInTimeRequest.builder()
+            .instance("pitr-0612")
+            .targetTime("2026-12-03T06:12:00Z")
+            .intoLive(true)
+            .approvalTimeout("PT2H")
+            .operator("alice")
+            .reason("lots corrupted from 06:12 (runbook 2.1)")
+            .build());
+    return workflow;
+  }
+
+  @Test
+  void aCopyIntoTheLiveDatabaseIsStagedNearTheCopyVerifiedAndSwappedOnlyAfterApproval() {
+    RestoreToPointInTimeWorkflow workflow = startIntoLive("pitr-into-live");
+    awaitStep(workflow, "approve-swap");
+    verify(postgres, never()).swapIntoLive(any(), any());
+
+    String answer = workflow.decide(Decision.approve("swap", "erin", "staging checked"));
+    RestoreToPointInTimeResult result =
+        client.newUntypedWorkflowStub("pitr-into-live").getResult(RestoreToPointInTimeResult.class);
+
+    assertTrue(answer.startsWith("Approved swap by erin"), answer);
+    assertEquals("COPIED_INTO_LIVE", result.outcome());
+    String staging = Names.stagingDatabase("flowviz", "pitr-into-live");
+    PgServer live = PgServer.named("production");
+    verify(postgresOnHost).dumpForStaging(RECOVERED, "flowviz");
+    verify(postgresOnHost)
+        .restoreIntoStaging(
+            "/var/lib/flowviz-dr/work/pitr-into-live/recovered-copy.dump", staging, live);
+    verify(connectivity).verifyRestoredDatabase(staging, null, live);
+    verify(postgres)
+        .swapIntoLive(
+            argThat(r -> r.stagingDatabase().equals(staging) && r.liveDatabase().equals("flowviz")),
+            any());
+    verify(postgres, never()).dropStagingDatabase(any(), any());
+    verify(workHost).discardWorkFiles("pitr-into-live");
+    verify(application, never()).publishDatabaseEndpoint(any(), anyString());
+    HistoryRecorder.recordIfAsked(
+        client, "pitr-into-live", "restore-to-point-in-time-v2-into-live-swapped");
+  }
+
+  @Test
+  void aRejectedSwapDropsStagingAndLeavesTheLiveDatabaseAlone() {
+    RestoreToPointInTimeWorkflow workflow = startIntoLive("pitr-into-live-no");
+    awaitStep(workflow, "approve-swap");
+
+    workflow.decide(Decision.reject("swap", "erin", "not this point"));
+    RestoreToPointInTimeResult result =
+        client
+            .newUntypedWorkflowStub("pitr-into-live-no")
+            .getResult(RestoreToPointInTimeResult.class);
+
+    assertEquals(RestoreToPointInTimeResult.RECOVERED, result.outcome());
+    verify(postgres, never()).swapIntoLive(any(), any());
+    verify(postgres)
+        .dropStagingDatabase(
+            Names.stagingDatabase("flowviz", "pitr-into-live-no"), PgServer.named("production"));
   }
 
   @Test
