@@ -5,6 +5,7 @@ import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeRequest;
 import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeResult;
 import com.flowviz.dr.workflows.pitr.RestoreToPointInTimeWorkflow;
 import com.flowviz.dr.workflows.procedures.Procedures;
+import com.flowviz.dr.workflows.restore.RestoreResult;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -175,7 +176,15 @@ class RestoreToPointInTimeCommand implements Callable<Integer> {
               };
             })
         .outcome(r -> r.outcome() == null ? RestoreToPointInTimeResult.RECOVERED : r.outcome())
-        .exitCode(r -> 0)
+        // 3 as for 4.1 and 4.3: done, but not all that was asked (the application unhealthy after
+        // the repoint, or a gate that did not approve).
+        .exitCode(
+            r ->
+                RestoreResult.RESTORED_APPLICATION_UNHEALTHY.equals(r.outcome())
+                        || ((repoint || intoLive)
+                            && RestoreToPointInTimeResult.RECOVERED.equals(r.outcome()))
+                    ? 3
+                    : 0)
         .run(temporal, spec, output.json);
   }
 
@@ -236,11 +245,20 @@ class RestoreToPointInTimeCommand implements Callable<Integer> {
     out.println("  took:        " + Output.duration(r.elapsed()));
     if (r.swap() != null) {
       out.println(
-          "  The live database is now the recovered one; the one it replaced is kept as "
-              + r.swap().retiredDatabase()
+          "  The live database is now the recovered one"
+              + (r.swap().retiredDatabase() == null
+                  ? " (there was no live database to keep)"
+                  : "; the one it replaced is kept as " + r.swap().retiredDatabase())
               + " (approved by "
               + r.swapDecision().by()
               + ").");
+    } else if (r.stagingVerification() != null) {
+      out.println(
+          "  The live database was NOT replaced ("
+              + (r.swapDecision() == null
+                  ? "nobody answered at the swap gate"
+                  : "rejected by " + r.swapDecision().by())
+              + "); staging was dropped.");
     } else if (r.published() != null) {
       out.println(
           "  The application now uses it ("

@@ -675,9 +675,11 @@ public class ActivitiesFactory {
       StorageSettings storage, ServerRegistry registry) {
     Map<String, RdsClient> clients = new ConcurrentHashMap<>();
     return new RdsPointInTimeActivitiesImpl(
-        region ->
-            clients.computeIfAbsent(
-                region == null ? storage.region() : region, r -> AwsClients.rds(r, null)),
+        region -> {
+          // "" stands for the SDK's own region chain (AWS_REGION): a map takes no null key.
+          String key = region != null ? region : storage.region() != null ? storage.region() : "";
+          return clients.computeIfAbsent(key, r -> AwsClients.rds(r.isEmpty() ? null : r, null));
+        },
         registry,
         Duration.ofSeconds(15));
   }

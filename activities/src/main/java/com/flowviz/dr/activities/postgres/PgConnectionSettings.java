@@ -98,6 +98,20 @@ public final class PgConnectionSettings {
         PgPass.lookup(passFile, credentialsHost, credentialsPort, database, user));
   }
 
+  /**
+   * The same for a tool connecting to {@code database}: for a physical copy whose password comes
+   * from a pgpass line of its source, libpq would look for the copy's own host and port and find
+   * none, so the password goes in PGPASSWORD.
+   */
+  public Map<String, String> toolEnvironment(String database) {
+    Map<String, String> env = toolEnvironment();
+    boolean copy = !credentialsHost.equals(host) || credentialsPort != port;
+    if (copy && password == null) {
+      passwordFor(database).ifPresent(p -> env.put("PGPASSWORD", p));
+    }
+    return env;
+  }
+
   /** Variables for pg_dump, pg_restore and psql: connection settings, and the secret only here. */
   public Map<String, String> toolEnvironment() {
     Map<String, String> env = new HashMap<>();

@@ -169,7 +169,7 @@ public class PostgresActivitiesImpl implements PostgresActivities {
                   "--compress=1",
                   "--file=" + partial,
                   "--dbname=" + database),
-              pg.settings().toolEnvironment(),
+              pg.settings().toolEnvironment(database),
               null,
               null,
               true)) {

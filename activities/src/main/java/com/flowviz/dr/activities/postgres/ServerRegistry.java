@@ -98,6 +98,34 @@ public final class ServerRegistry {
     }
   }
 
+  /**
+   * Records a server a recovery made, unless its name already stands for another endpoint (an
+   * instance 4.3 provisioned, an earlier managed restore): that entry is not replaced, the recovery
+   * is refused, non-retryably. The same endpoint again (a retry) is recorded again.
+   */
+  public void recordRecovered(Entry entry) {
+    Optional<Entry> existing = recorded(entry.name());
+    if (existing.isPresent()
+        && !(existing.get().host().equalsIgnoreCase(entry.host())
+            && existing.get().port() == entry.port())) {
+      throw NonRetryable.failure(
+          FailureTypes.INSTANCE_CLAIMED,
+          "The server name "
+              + entry.name()
+              + " already stands for "
+              + existing.get().host()
+              + ":"
+              + existing.get().port()
+              + "; the recovered database at "
+              + entry.host()
+              + ":"
+              + entry.port()
+              + " was not given that name. Recover under another instance name, or tear the"
+              + " other one down first.");
+    }
+    record(entry);
+  }
+
   /** Removes a server the tool has torn down; nothing happens when there is none. */
   public void forget(String name) {
     store.delete(entryKey(name));

@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbInstanceAlreadyExistsException;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.Tag;
+import software.amazon.awssdk.services.rds.model.VpcSecurityGroupMembership;
 
 /**
  * RDS and Aurora point-in-time restore through AWS SDK v2: {@code RestoreDBInstanceToPointInTime},
@@ -90,6 +91,11 @@ public final class RdsPointInTimeActivitiesImpl implements ManagedPointInTimeAct
           .instanceClass(writerClass)
           .earliest(cluster.earliestRestorableTime())
           .latest(cluster.latestRestorableTime())
+          .subnetGroup(cluster.dbSubnetGroup())
+          .securityGroups(
+              cluster.vpcSecurityGroups().stream()
+                  .map(VpcSecurityGroupMembership::vpcSecurityGroupId)
+                  .toList())
           .build();
     }
     DBInstance instance =
@@ -112,6 +118,12 @@ public final class RdsPointInTimeActivitiesImpl implements ManagedPointInTimeAct
         // RDS gives no earliest time per instance; its creation bounds it from below.
         .earliest(instance.instanceCreateTime())
         .latest(instance.latestRestorableTime())
+        .subnetGroup(
+            instance.dbSubnetGroup() == null ? null : instance.dbSubnetGroup().dbSubnetGroupName())
+        .securityGroups(
+            instance.vpcSecurityGroups().stream()
+                .map(VpcSecurityGroupMembership::vpcSecurityGroupId)
+                .toList())
         .build();
   }
 
@@ -137,6 +149,12 @@ public final class RdsPointInTimeActivitiesImpl implements ManagedPointInTimeAct
                 r.dbClusterIdentifier(spec.target())
                     .sourceDBClusterIdentifier(spec.source().identifier())
                     .tags(tags);
+                if (window.subnetGroup() != null) {
+                  r.dbSubnetGroupName(window.subnetGroup());
+                }
+                if (window.securityGroups() != null && !window.securityGroups().isEmpty()) {
+                  r.vpcSecurityGroupIds(window.securityGroups());
+                }
                 if (time == null) {
                   r.useLatestRestorableTime(true);
                 } else {
@@ -171,6 +189,12 @@ public final class RdsPointInTimeActivitiesImpl implements ManagedPointInTimeAct
                     .targetDBInstanceIdentifier(spec.target())
                     .dbInstanceClass(window.instanceClass())
                     .tags(tags);
+                if (window.subnetGroup() != null) {
+                  r.dbSubnetGroupName(window.subnetGroup());
+                }
+                if (window.securityGroups() != null && !window.securityGroups().isEmpty()) {
+                  r.vpcSecurityGroupIds(window.securityGroups());
+                }
                 if (time == null) {
                   r.useLatestRestorableTime(true);
                 } else {
@@ -242,7 +266,7 @@ public final class RdsPointInTimeActivitiesImpl implements ManagedPointInTimeAct
                 port,
                 source.user(),
                 source.passwordSecret());
-        registry.record(entry);
+        registry.recordRecovered(entry);
         return ManagedRestored.builder()
             .identifier(spec.target())
             .kind(spec.source().kind())

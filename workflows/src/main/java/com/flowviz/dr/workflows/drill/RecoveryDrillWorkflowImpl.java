@@ -14,6 +14,7 @@ import com.flowviz.dr.activities.provision.ProvisionedInstance;
 import com.flowviz.dr.activities.storage.BackupManifest;
 import com.flowviz.dr.activities.storage.BackupObject;
 import com.flowviz.dr.activities.storage.BackupStorageActivities;
+import com.flowviz.dr.workflows.FailureTypes;
 import com.flowviz.dr.workflows.RecoveryObjectives;
 import com.flowviz.dr.workflows.TaskQueues;
 import com.flowviz.dr.workflows.archive.RestoreFromWeeklyBackupWorkflow;
@@ -67,6 +68,9 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
   private BackupObject backup;
   private ProvisionedInstance scratch;
   private String restoreWorkflowId;
+
+  /** Set when a "pitr" drill found its scratch name owned by another recovery. */
+  private boolean scratchOwnedElsewhere;
 
   /** The point-in-time recovery of a "pitr" drill, once it ended. */
   private RestoreToPointInTimeResult recovered;
@@ -172,6 +176,10 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
     } catch (RuntimeException e) {
       cancelled = StepTracker.isCancellation(e);
       failure = cancelled ? "cancelled" : Failures.rootMessage(e);
+      // A PITR drill refused an instance another recovery owns: that instance is not the drill's
+      // to tear down.
+      scratchOwnedElsewhere =
+          plan.pointInTime() && FailureTypes.INSTANCE_CLAIMED.equals(Failures.rootType(e));
     }
 
     // The scratch instance goes whatever happened, unless the operator asked to keep it; and the
@@ -319,6 +327,12 @@ public class RecoveryDrillWorkflowImpl implements RecoveryDrillWorkflow {
   }
 
   private boolean tearDown(DrillPlan plan) {
+    if (scratchOwnedElsewhere) {
+      steps.skip(
+          TEARDOWN,
+          "instance " + plan.scratch().name() + " belongs to another recovery: left as it is");
+      return false;
+    }
     if (plan.keepScratch()) {
       steps.skip(TEARDOWN, "scratch instance " + plan.scratch().name() + " kept as requested");
       return false;

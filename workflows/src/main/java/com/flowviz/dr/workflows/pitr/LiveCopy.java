@@ -3,6 +3,7 @@ package com.flowviz.dr.workflows.pitr;
 import com.flowviz.dr.activities.postgres.PgRestoreOutcome;
 import com.flowviz.dr.activities.postgres.PgServer;
 import com.flowviz.dr.activities.postgres.PostgresActivities;
+import com.flowviz.dr.activities.postgres.ServerNames;
 import com.flowviz.dr.activities.postgres.SwapOutcome;
 import com.flowviz.dr.activities.postgres.SwapRequest;
 import com.flowviz.dr.activities.verify.VerificationActivities;
@@ -42,13 +43,16 @@ final class LiveCopy {
   static final String SWAP = "swap-into-live";
   static final String DROP_STAGING = "drop-staging";
 
+  /** Workflow.getVersion change id: production as null, 4.1's lease id for the live database. */
+  static final String PRODUCTION_AS_4_1_NAMES_IT = "pitr-live-copy-production-lease";
+
   /** The swapped outcome of a copy into the live database. */
   static final String COPIED_INTO_LIVE = "COPIED_INTO_LIVE";
 
   private final PostgresActivities postgres =
       Workflow.newActivityStub(PostgresActivities.class, ActivityTimeouts.DATABASE);
   private final VerificationActivities verification =
-      Workflow.newActivityStub(VerificationActivities.class, ActivityTimeouts.APPLICATION);
+      Workflow.newActivityStub(VerificationActivities.class, ActivityTimeouts.VERIFY);
   private final StepTracker steps;
   private final ApprovalGates gates;
   private final RestoreToPointInTimePlan plan;
@@ -65,7 +69,16 @@ final class LiveCopy {
    */
   RestoreToPointInTimeResult copyIntoLive(
       RestoreToPointInTimeResultBuilder result, PgServer copy, WorkHost host, Instant startedAt) {
-    PgServer live = PgServer.named(plan.sourceServer());
+    // Production is the worker's own server (null), as 4.1 and the incidents name it: one lease id
+    // for all of them, so they exclude each other. (The first copies named it, and held a lease of
+    // another id.)
+    boolean sharedLease =
+        Workflow.getVersion(PRODUCTION_AS_4_1_NAMES_IT, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
+    PgServer live =
+        sharedLease && ServerNames.PRODUCTION.equals(plan.sourceServer())
+            ? null
+            : PgServer.named(plan.sourceServer());
     String database = plan.database();
     String staging = Names.stagingDatabase(database, Workflow.getInfo().getWorkflowId());
     DatabaseLease lease =
@@ -89,7 +102,7 @@ final class LiveCopy {
                       + " into "
                       + staging
                       + " on "
-                      + live.describe()
+                      + describe(live)
                       + " in "
                       + r.millis()
                       + " ms");
@@ -125,7 +138,7 @@ final class LiveCopy {
                       "staging "
                           + staging
                           + " on "
-                          + live.describe()
+                          + describe(live)
                           + " holds "
                           + database
                           + " as of "
@@ -189,6 +202,10 @@ final class LiveCopy {
       host.discardWorkFiles();
       lease.release();
     }
+  }
+
+  private static String describe(PgServer server) {
+    return server == null ? ServerNames.PRODUCTION : server.describe();
   }
 
   private static Instant now() {

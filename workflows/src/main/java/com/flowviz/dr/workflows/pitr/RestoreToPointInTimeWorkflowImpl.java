@@ -67,7 +67,7 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
               RestoreToPointInTimePlan.RESTORE_ATTEMPT, "Await the restored database"));
 
   private final VerificationActivities verification =
-      Workflow.newActivityStub(VerificationActivities.class, ActivityTimeouts.APPLICATION);
+      Workflow.newActivityStub(VerificationActivities.class, ActivityTimeouts.VERIFY);
 
   private StepTracker steps;
   private final ApprovalGates gates = new ApprovalGates(Decision.REPOINT, Decision.SWAP);
@@ -154,8 +154,10 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
             .choice(choice)
             .restored(restored)
             .reached(reached);
-    if (Workflow.getVersion(VERIFY_AND_REPOINT, Workflow.DEFAULT_VERSION, 1)
-        == Workflow.DEFAULT_VERSION) {
+    int version = Workflow.getVersion(VERIFY_AND_REPOINT, Workflow.DEFAULT_VERSION, 1);
+    if (version == Workflow.DEFAULT_VERSION || reached.server() == null) {
+      // A recovery a worker from before this change finished names no server to verify: checking
+      // "no server" would check production instead.
       return result.elapsed(since(startedAt)).build();
     }
     return verifyAndRepoint(
@@ -305,7 +307,7 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
         VerificationActivities.class,
         ActivityTimeouts.hostWork(
             host.taskQueue(),
-            ActivityTimeouts.APPLICATION.getStartToCloseTimeout(),
+            ActivityTimeouts.VERIFY.getStartToCloseTimeout(),
             RestoreToPointInTimePlan.PICKUP,
             "Verify the recovered instance"));
   }

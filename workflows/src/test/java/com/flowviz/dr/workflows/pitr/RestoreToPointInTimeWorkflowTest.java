@@ -419,7 +419,7 @@ class RestoreToPointInTimeWorkflowTest {
     assertTrue(answer.startsWith("Approved swap by erin"), answer);
     assertEquals("COPIED_INTO_LIVE", result.outcome());
     String staging = Names.stagingDatabase("flowviz", "pitr-into-live");
-    PgServer live = PgServer.named("production");
+    PgServer live = null; // production: the worker's own server, as 4.1 names it
     verify(postgresOnHost).dumpForStaging(RECOVERED, "flowviz");
     verify(postgresOnHost)
         .restoreIntoStaging(
@@ -433,7 +433,7 @@ class RestoreToPointInTimeWorkflowTest {
     verify(workHost).discardWorkFiles("pitr-into-live");
     verify(application, never()).publishDatabaseEndpoint(any(), anyString());
     HistoryRecorder.recordIfAsked(
-        client, "pitr-into-live", "restore-to-point-in-time-v2-into-live-swapped");
+        client, "pitr-into-live", "restore-to-point-in-time-v3-into-live-shared-lease");
   }
 
   @Test
@@ -450,8 +450,7 @@ class RestoreToPointInTimeWorkflowTest {
     assertEquals(RestoreToPointInTimeResult.RECOVERED, result.outcome());
     verify(postgres, never()).swapIntoLive(any(), any());
     verify(postgres)
-        .dropStagingDatabase(
-            Names.stagingDatabase("flowviz", "pitr-into-live-no"), PgServer.named("production"));
+        .dropStagingDatabase(Names.stagingDatabase("flowviz", "pitr-into-live-no"), null);
   }
 
   @Test

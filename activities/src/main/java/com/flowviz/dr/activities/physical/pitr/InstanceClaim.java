@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which workflow owns a point-in-time recovery's instance, and which attempt works on it now.
@@ -42,10 +44,15 @@ final class InstanceClaim implements AutoCloseable {
   /** Type of the retryable failure of an attempt that found another attempt still working. */
   static final String ATTEMPT_BUSY = "InstanceAttemptBusy";
 
+  /** The lock files this process holds, one attempt each. */
+  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+  private final Path lockFile;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private InstanceClaim(FileChannel channel, FileLock lock) {
+  private InstanceClaim(Path lockFile, FileChannel channel, FileLock lock) {
+    this.lockFile = lockFile;
     this.channel = channel;
     this.lock = lock;
   }
@@ -59,13 +66,19 @@ final class InstanceClaim implements AutoCloseable {
   static InstanceClaim take(Path home, String instance, String owner) throws IOException {
     Files.createDirectories(home);
     Path ownerFile = home.resolve(OWNER);
+    // Written whole under a name of its own, then linked into place: link(2) fails when the owner
+    // file exists, so exactly one of two racing restores wins, and nobody ever reads half a file.
+    Path written = Files.createTempFile(home, OWNER, ".new");
     try {
       Map<String, String> record = new LinkedHashMap<>();
       record.put("owner", owner);
       record.put("claimedAt", Instant.now().toString());
-      Files.write(ownerFile, Json.MAPPER.writeValueAsBytes(record), StandardOpenOption.CREATE_NEW);
+      Files.write(written, Json.MAPPER.writeValueAsBytes(record), StandardOpenOption.SYNC);
+      Files.createLink(ownerFile, written);
     } catch (FileAlreadyExistsException claimed) {
       requireOwner(home, instance, owner);
+    } finally {
+      Files.deleteIfExists(written);
     }
     return lock(home, instance);
   }
@@ -103,25 +116,50 @@ final class InstanceClaim implements AutoCloseable {
   }
 
   private static InstanceClaim lock(Path home, String instance) throws IOException {
-    FileChannel channel =
-        FileChannel.open(home.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    Path lockFile = home.resolve(LOCK).toAbsolutePath();
+    // Within this process first, without opening the file: closing any channel to it would drop
+    // the lock the running attempt holds (POSIX locks belong to the process, not the channel).
+    if (!HELD.add(lockFile)) {
+      throw busy(instance);
+    }
+    FileChannel channel;
     FileLock lock;
     try {
-      lock = channel.tryLock();
-    } catch (OverlappingFileLockException sameProcess) {
-      lock = null;
+      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException sameProcess) {
+        lock = null;
+      }
+    } catch (IOException | RuntimeException e) {
+      HELD.remove(lockFile);
+      throw e;
     }
     if (lock == null) {
+      // Another process holds it: this process held none, so closing the channel drops nothing.
       channel.close();
-      throw ApplicationFailure.newFailureWithCauseAndDelay(
-          "An earlier attempt of this recovery is still working on instance "
-              + instance
-              + "; this attempt starts once it has ended.",
-          ATTEMPT_BUSY,
-          null,
-          Duration.ofSeconds(10));
+      HELD.remove(lockFile);
+      throw busy(instance);
     }
-    return new InstanceClaim(channel, lock);
+    return new InstanceClaim(lockFile, channel, lock);
+  }
+
+  private static ApplicationFailure busy(String instance) {
+    return ApplicationFailure.newFailureWithCauseAndDelay(
+        "An earlier attempt of this recovery is still working on instance "
+            + instance
+            + "; this attempt starts once it has ended.",
+        ATTEMPT_BUSY,
+        null,
+        Duration.ofSeconds(10));
+  }
+
+  /**
+   * Gives the instance up: a restore that was refused before anything usable was made (a tampered
+   * or foreign backup) leaves the name free for the next recovery, which may choose another target.
+   */
+  void release(Path home) throws IOException {
+    Files.deleteIfExists(home.resolve(OWNER));
   }
 
   @Override
@@ -130,6 +168,7 @@ final class InstanceClaim implements AutoCloseable {
       lock.release();
     } finally {
       channel.close();
+      HELD.remove(lockFile);
     }
   }
 }

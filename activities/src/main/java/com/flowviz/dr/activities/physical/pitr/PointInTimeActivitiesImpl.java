@@ -123,9 +123,30 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
     requireSameMajorVersion(spec);
     try {
       requireOurs(home, spec.instance());
+      if (Files.isDirectory(home.resolve(DATA))
+          && !Files.exists(home.resolve(RESTORED))
+          && !Files.exists(home.resolve(InstanceClaim.OWNER))) {
+        // An instance 4.3 provisioned under this name: not claimed, not touched.
+        throw NonRetryable.failure(
+            FailureTypes.INVALID_INPUT,
+            "Instance "
+                + spec.instance()
+                + " already has a data directory that no restore of flowviz-dr completed ("
+                + home.resolve(DATA)
+                + "). Nothing was changed; tear it down or choose another instance name.");
+      }
       try (InstanceClaim claim =
           InstanceClaim.take(home, spec.instance(), InstanceClaim.callingOwner())) {
-        return restoreClaimed(home, spec);
+        try {
+          return restoreClaimed(home, spec);
+        } catch (io.temporal.failure.ApplicationFailure refused) {
+          if (refused.isNonRetryable()
+              && !Files.exists(home.resolve(DATA))
+              && !Files.exists(home.resolve(RESTORED))) {
+            claim.release(home);
+          }
+          throw refused;
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -308,6 +329,8 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
               port,
               source.user(),
               source.passwordSecret());
+      // The instance's directory is this recovery's (its claim): the name is too, whatever an entry
+      // left by a hand-removed instance says.
       registry.record(entry);
       return RecoveryReached.builder()
           .server(entry.toServer())

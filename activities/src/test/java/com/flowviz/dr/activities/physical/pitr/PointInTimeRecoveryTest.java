@@ -367,6 +367,9 @@ class PointInTimeRecoveryTest {
           !Files.exists(
               instances.resolve("pitr-tampered").resolve(PointInTimeActivitiesImpl.STAGING)),
           "staging removed");
+      assertFalse(
+          Files.exists(instances.resolve("pitr-tampered").resolve(InstanceClaim.OWNER)),
+          "refused before anything usable was made: the name is free for the next recovery");
     } finally {
       s3.putObject(
           b -> b.bucket(bucket).key(key).metadata(metadata),
