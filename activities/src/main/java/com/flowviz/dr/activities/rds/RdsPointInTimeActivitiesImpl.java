@@ -115,8 +115,9 @@ public final class RdsPointInTimeActivitiesImpl implements ManagedPointInTimeAct
         .engine(instance.engine())
         .engineVersion(instance.engineVersion())
         .instanceClass(instance.dbInstanceClass())
-        // RDS gives no earliest time per instance; its creation bounds it from below.
-        .earliest(instance.instanceCreateTime())
+        // RDS gives no earliest time per instance: its retention bounds it from below, and so does
+        // its creation.
+        .earliest(earliestFor(instance))
         .latest(instance.latestRestorableTime())
         .subnetGroup(
             instance.dbSubnetGroup() == null ? null : instance.dbSubnetGroup().dbSubnetGroupName())
@@ -284,6 +285,26 @@ public final class RdsPointInTimeActivitiesImpl implements ManagedPointInTimeAct
         throw new IllegalStateException(e);
       }
     }
+  }
+
+  private static Instant earliestFor(DBInstance instance) {
+    Integer retentionDays = instance.backupRetentionPeriod();
+    if (retentionDays != null && retentionDays == 0) {
+      throw NonRetryable.failure(
+          FailureTypes.INVALID_INPUT,
+          "RDS instance "
+              + instance.dbInstanceIdentifier()
+              + " keeps no automated backups (backup retention 0 days): the service cannot restore"
+              + " it to a point in time. Nothing was changed; restore the daily pg_dump (runbook"
+              + " 4.1), and turn automated backups on.");
+    }
+    Instant created = instance.instanceCreateTime();
+    Instant latest = instance.latestRestorableTime();
+    if (retentionDays == null || latest == null) {
+      return created;
+    }
+    Instant retained = latest.minus(Duration.ofDays(retentionDays));
+    return created == null || retained.isAfter(created) ? retained : created;
   }
 
   private static Instant restoreTime(ManagedRestoreSpec spec, ManagedRestoreWindow window) {

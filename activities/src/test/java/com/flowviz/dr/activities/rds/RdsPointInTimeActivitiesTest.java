@@ -155,6 +155,27 @@ class RdsPointInTimeActivitiesTest {
         rds.describeDBInstances().dbInstances().stream()
             .noneMatch(i -> i.dbInstanceIdentifier().equals(target)),
         "nothing was created");
+    String noBackups = "flowviz-nobackups-" + suffix;
+    rds.createDBInstance(
+        r ->
+            r.dbInstanceIdentifier(noBackups)
+                .engine("postgres")
+                .dbInstanceClass("db.t3.micro")
+                .allocatedStorage(20)
+                .backupRetentionPeriod(0)
+                .masterUsername("flowviz_admin")
+                .masterUserPassword("not-used-by-the-test"));
+    ApplicationFailure unprotected =
+        refused(
+            () ->
+                managed.restorableWindow(
+                    ManagedSource.builder()
+                        .kind(ManagedSource.INSTANCE)
+                        .identifier(noBackups)
+                        .build()));
+    assertTrue(
+        unprotected.getOriginalMessage().contains("keeps no automated backups"),
+        unprotected.getOriginalMessage());
     ApplicationFailure unknown =
         refused(
             () ->
