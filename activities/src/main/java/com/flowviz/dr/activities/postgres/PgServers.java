@@ -40,7 +40,20 @@ public final class PgServers {
     PgConnectionSettings base = defaultServer.settings();
     if (entry.passwordSecret() == null) {
       // Only a recovered physical copy of production has no secret of its own: its roles and
-      // passwords are production's.
+      // passwords are production's. Such copies are on this host's loopback (a local point-in-time
+      // recovery) or RDS endpoints (the service's restore); production's password goes nowhere
+      // else, whatever an entry in the registry says.
+      if (!isRecoveredCopyHost(entry.host())) {
+        throw NonRetryable.failure(
+            FailureTypes.CONFIGURATION,
+            "The registry entry "
+                + entry.name()
+                + " has no password secret and is at "
+                + entry.host()
+                + ", neither this host's loopback nor an RDS endpoint: production's password is"
+                + " not sent there. Check who wrote the entry (flowviz/dr/registry/ in the secret"
+                + " store).");
+      }
       return new PgClient(base.physicalCopyAt(entry.host(), entry.port()));
     }
     String password = password(entry).orElse(null);
@@ -104,6 +117,14 @@ public final class PgServers {
                             + " of "
                             + entry.name()
                             + " does not exist.")));
+  }
+
+  static boolean isRecoveredCopyHost(String host) {
+    String h = host == null ? "" : host.toLowerCase(java.util.Locale.ROOT);
+    return h.equals("127.0.0.1")
+        || h.equals("localhost")
+        || h.equals("::1")
+        || h.matches("[a-z0-9.-]+\\.rds\\.amazonaws\\.com(\\.cn)?");
   }
 
   public ServerRegistry registry() {

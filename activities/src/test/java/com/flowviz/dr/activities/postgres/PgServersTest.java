@@ -77,6 +77,31 @@ class PgServersTest {
     attacker.close();
   }
 
+  /**
+   * A registry entry without a password secret means "a recovered physical copy of production":
+   * production's password goes to such an entry only on this host's loopback or at an RDS endpoint,
+   * never to whatever host an entry names.
+   */
+  @Test
+  void productionsPasswordGoesOnlyToARecoveredCopyOnLoopbackOrAnRdsEndpoint() {
+    ServerRegistry registry = servers.registry();
+    registry.record(
+        new ServerRegistry.Entry(
+            "instance:elsewhere", "db.attacker.example", 5432, TestPostgres.SUPERUSER, null));
+    var refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.temporal.failure.ApplicationFailure.class,
+            () -> servers.client(PgServer.named("instance:elsewhere")));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        refused.getOriginalMessage().contains("production's password is not sent there"),
+        refused.getOriginalMessage());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        PgServers.isRecoveredCopyHost("flowviz-pitr.c9akciq32.us-east-1.rds.amazonaws.com"));
+    org.junit.jupiter.api.Assertions.assertTrue(PgServers.isRecoveredCopyHost("127.0.0.1"));
+    org.junit.jupiter.api.Assertions.assertFalse(
+        PgServers.isRecoveredCopyHost("rds.amazonaws.com.attacker.example"));
+  }
+
   @Test
   void serversTheRegistryDoesNotKnowAreRefusedBeforeAnySecretIsReadOrHostReached() {
     int port = attacker.getLocalPort();
