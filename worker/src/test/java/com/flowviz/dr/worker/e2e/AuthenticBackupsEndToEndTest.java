@@ -309,6 +309,10 @@ class AuthenticBackupsEndToEndTest {
         retired.steps().toString());
 
     stack.s3.deleteObject(b -> b.bucket(bucket).key(key + ".sig"));
+    // The database each swap replaces is kept as <db>_replaced_<second>, and a taken name is
+    // refused rather than overwritten: the next restore of the same database starts in a later
+    // second (two swaps in one second failed CI once the restores got fast enough).
+    Thread.sleep(1100);
     String workflowId = "restore-accepted-" + live;
     var options = Restores.options(workflowId);
     RestoreResult accepted =
