@@ -11,10 +11,16 @@ public final class CallingWorkflow {
    * &lt;pid&gt;", which then owns what it makes.
    */
   public static String owner() {
+    String id = workflowId();
+    return id.startsWith("process-") ? "process " + id.substring(8) : "workflow " + id;
+  }
+
+  /** The workflow id inside an activity; "process-&lt;pid&gt;" outside one. */
+  public static String workflowId() {
     try {
-      return "workflow " + Activity.getExecutionContext().getInfo().getWorkflowId();
+      return Activity.getExecutionContext().getInfo().getWorkflowId();
     } catch (IllegalStateException | NullPointerException outsideAnActivity) {
-      return "process " + ProcessHandle.current().pid();
+      return "process-" + ProcessHandle.current().pid();
     }
   }
 }

@@ -1,5 +1,6 @@
 package com.flowviz.dr.activities.postgres;
 
+import com.flowviz.dr.activities.common.CallingWorkflow;
 import com.flowviz.dr.activities.common.Heartbeats;
 import com.flowviz.dr.activities.common.NonRetryable;
 import com.flowviz.dr.activities.common.ProgressMeter;
@@ -155,7 +156,7 @@ public class PostgresActivitiesImpl implements PostgresActivities {
   @Override
   public String dumpForStaging(PgServer source, String database) {
     PgClient pg = servers.client(source);
-    Path directory = workDirectory.forWorkflow(callingWorkflowId());
+    Path directory = workDirectory.forWorkflow(CallingWorkflow.workflowId());
     Path dump = directory.resolve(COPY_FILE);
     Path partial = directory.resolve(COPY_FILE + ".part");
     try {
@@ -191,14 +192,6 @@ public class PostgresActivitiesImpl implements PostgresActivities {
 
   /** The archive a point-in-time copy is dumped to, beside where 4.1 decrypts its backups. */
   static final String COPY_FILE = "recovered-copy.dump";
-
-  private static String callingWorkflowId() {
-    try {
-      return io.temporal.activity.Activity.getExecutionContext().getInfo().getWorkflowId();
-    } catch (IllegalStateException outsideAnActivity) {
-      return "process-" + ProcessHandle.current().pid();
-    }
-  }
 
   @Override
   public PgRestoreOutcome restoreIntoStaging(
