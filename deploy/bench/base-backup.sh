@@ -67,7 +67,7 @@ PIDS=()
 cleanup() {
   set +e
   [ -d "$BENCH_HOME/data" ] && as_pg pg_ctl -D "$BENCH_HOME/data" -m immediate -w stop >/dev/null 2>&1
-  for d in "$BENCH_HOME/instances/pitr-bench/data" "$BENCH_HOME/br-restore"; do
+  for d in "$BENCH_HOME"/instances/pitr-bench*/data "$BENCH_HOME/br-restore"; do
     [ -f "$d/postmaster.pid" ] && as_pg pg_ctl -D "$d" -m immediate -w stop >/dev/null 2>&1
   done
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
@@ -257,11 +257,11 @@ if [ "$RESTORE" = 1 ]; then
   INSTANCES="$BENCH_HOME/instances"
   mkdir -p "$INSTANCES"; chmod 755 "$INSTANCES"
   settle; load project_pitr
-  timed project_pitr java -cp "$CP" com.flowviz.dr.activities.bench.PitrRestoreBench bb-bench "$SYSID" \
+  BENCH_T0_MS="$(date +%s%3N)" timed project_pitr java -cp "$CP" com.flowviz.dr.activities.bench.PitrRestoreBench bb-bench "$SYSID" \
     "$KEYS/backup-public.asc" "$KEYS/backup-secret.asc" "$KEYS/signing-public.asc" "$KEYS/secrets" \
     "$WAL_COPY" "$INSTANCES" pitr-bench flowviz lots >"$OUT/project_pitr.json" 2>"$OUT/project_pitr.log"
   log "project_pitr: $(cat "$OUT/project_pitr.time")"
-  as_pg pg_ctl -D "$INSTANCES/pitr-bench/data" -m fast -w stop >/dev/null 2>&1 || true
+  for d in "$INSTANCES"/pitr-bench*/data; do as_pg pg_ctl -D "$d" -m fast -w stop >/dev/null 2>&1 || true; done
 
   log "pgbackrest_restore: restore into a new directory, start, recover to the end of the archive, first query"
   BR_RESTORE="$BENCH_HOME/br-restore"
@@ -334,17 +334,29 @@ restore = None
 if os.path.exists(f"{out}/project_pitr.time"):
     pitr = t("project_pitr")
     inner = harness("project_pitr")
-    # The WAL push before it stands in for the archiver that ran all along: not part of a restore.
-    pitr["wall_s"] = round(pitr["wall_s"] - inner["push_seconds"], 2)
+    # From the launch of its JVM to the first query of the first restore in it, less the WAL push
+    # before it (it stands in for the archiver that ran all along: not part of a restore). The
+    # harness then restores again in the same JVM (the warm row); /usr/bin/time covers both.
+    pitr["wall_s"] = inner["wall_from_launch_seconds"]
+    pitr["cpu_s_both_restores"] = pitr.pop("cpu_s")
+    pitr.pop("MBps")
     pitr["inside_call_s"] = inner["seconds"]
     pitr["steps_s"] = {k: inner[k] for k in ("choose_seconds", "restore_seconds", "recover_seconds", "first_query_seconds")}
     pitr["first_query_rows"] = inner["first_query_rows"]
     pitr["wal_files"] = inner["restored"]["walFilesSpooled"]
     bare_restore, br_restore = t("bare_restore"), t("pgbackrest_restore")
     br_restore["first_query_rows"] = int(open(f"{out}/pgbackrest_restore.out").read().split()[-1])
-    restore = {"bare_pg_restore_j2": bare_restore, "project_pitr_latest": pitr, "pgbackrest_restore": br_restore,
+    warm = inner.get("warm")
+    warm_row = None
+    if warm:
+        warm_row = {"wall_s": warm["seconds"],
+                    "steps_s": {k: warm[k] for k in ("choose_seconds", "restore_seconds", "recover_seconds", "first_query_seconds")},
+                    "first_query_rows": warm["first_query_rows"]}
+    restore = {"bare_pg_restore_j2": bare_restore, "project_pitr_latest": pitr,
+               "project_pitr_latest_warm_worker": warm_row, "pgbackrest_restore": br_restore,
                "ratios": {"pitr_vs_bare_pg_restore": round(pitr["wall_s"] / bare_restore["wall_s"], 3),
-                          "pitr_vs_pgbackrest_restore": round(pitr["wall_s"] / br_restore["wall_s"], 3)},
+                          "pitr_vs_pgbackrest_restore": round(pitr["wall_s"] / br_restore["wall_s"], 3),
+                          "pitr_warm_vs_pgbackrest_restore": round(warm_row["wall_s"] / br_restore["wall_s"], 3) if warm_row else None},
                "goal_pitr_le_0.35x_bare": pitr["wall_s"] / bare_restore["wall_s"] <= 0.35,
                "goal_pitr_le_1.25x_pgbackrest": pitr["wall_s"] / br_restore["wall_s"] <= 1.25}
 print(json.dumps({

@@ -9,6 +9,10 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  * @param walFilesSpooled WAL segments and history files fetched, checked and decrypted into the
  *     spool {@code restore_command} reads
  * @param newestSpooledWal the newest segment among them
+ * @param tarSha256 the whole tar's SHA-256, computed only when its files could not be checked one
+ *     by one (a backup_manifest without SHA-2 checksums); null otherwise
+ * @param filesChecked the files (the backup_manifest itself among them) whose SHA-256 matched the
+ *     signed backup_manifest as they streamed; pg_verifybackup then checked the rest (-s)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @RecordBuilder
@@ -19,7 +23,8 @@ public record BaseBackupRestored(
     String tarSha256,
     int walFilesSpooled,
     String newestSpooledWal,
-    String verifyBackup) {
+    String verifyBackup,
+    int filesChecked) {
   public static BaseBackupRestoredBuilder builder() {
     return BaseBackupRestoredBuilder.builder();
   }

@@ -379,8 +379,10 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
     return r.dataDirectory()
         + ": "
         + r.tarBytes()
-        + " bytes of tar (sha256 "
-        + r.tarSha256()
+        + " bytes of tar ("
+        + (r.tarSha256() != null
+            ? "sha256 " + r.tarSha256()
+            : r.filesChecked() + " files checked against the signed backup_manifest")
         + "), "
         + r.walFilesSpooled()
         + " WAL files spooled up to "

@@ -1,9 +1,9 @@
 package com.flowviz.dr.activities.physical.basebackup;
 
+import com.flowviz.dr.activities.physical.TarHeader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +22,7 @@ import java.util.Set;
  */
 final class TarMemberScanner extends OutputStream {
 
-  private static final int BLOCK = 512;
+  private static final int BLOCK = TarHeader.BLOCK;
 
   private final Set<String> wanted;
   private final int maxCapture;
@@ -98,29 +98,17 @@ final class TarMemberScanner extends OutputStream {
   }
 
   private void startMember() throws IOException {
-    if (isZeroBlock()) {
+    if (TarHeader.isZeroBlock(header)) {
       ended = true;
       return;
     }
-    verifyChecksum();
-    String name = text(0, 100);
-    if ("ustar".equals(text(257, 6).trim())) {
-      String prefix = text(345, 155);
-      if (!prefix.isEmpty()) {
-        name = prefix + "/" + name;
-      }
-    }
-    if (name.startsWith("./")) {
-      name = name.substring(2);
-    }
-    byte type = header[156];
-    // Links, devices, directories and FIFOs carry no data whatever their size field says; every
-    // other type (files, and pax or GNU extension headers) is followed by its size in data.
-    long size = (type >= '1' && type <= '6') ? 0 : size();
+    TarHeader member = TarHeader.parse(header, lastMember);
+    String name = member.name();
+    long size = member.size();
     currentName = name;
     lastMember = name;
     remaining = size;
-    padding = (BLOCK - size % BLOCK) % BLOCK;
+    padding = member.paddedSize() - size;
     capture = null;
     if (wanted.contains(name)) {
       if (size > maxCapture) {
@@ -139,66 +127,5 @@ final class TarMemberScanner extends OutputStream {
       captured.put(currentName, capture.toByteArray());
       capture = null;
     }
-  }
-
-  private boolean isZeroBlock() {
-    for (byte x : header) {
-      if (x != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The header checksum: the sum of its bytes with the checksum field read as spaces. */
-  private void verifyChecksum() throws IOException {
-    long sum = 0;
-    for (int i = 0; i < BLOCK; i++) {
-      sum += (i >= 148 && i < 156) ? ' ' : (header[i] & 0xff);
-    }
-    long stored = octal(148, 8);
-    if (stored != sum) {
-      throw new IOException(
-          "the base backup stream is not a tar archive (header checksum "
-              + stored
-              + " ≠ "
-              + sum
-              + " after member "
-              + lastMember
-              + ")");
-    }
-  }
-
-  private long size() throws IOException {
-    if ((header[124] & 0x80) != 0) {
-      // base-256: tar's encoding of sizes beyond 8 GiB
-      long value = 0;
-      for (int i = 125; i < 136; i++) {
-        value = (value << 8) | (header[i] & 0xff);
-      }
-      return value;
-    }
-    return octal(124, 12);
-  }
-
-  private long octal(int offset, int length) throws IOException {
-    String field = text(offset, length).trim();
-    if (field.isEmpty()) {
-      return 0;
-    }
-    try {
-      return Long.parseLong(field, 8);
-    } catch (NumberFormatException e) {
-      throw new IOException(
-          "the base backup stream is not a tar archive (field \"" + field + "\" is not octal)");
-    }
-  }
-
-  private String text(int offset, int length) {
-    int end = offset;
-    while (end < offset + length && header[end] != 0) {
-      end++;
-    }
-    return new String(header, offset, end - offset, StandardCharsets.UTF_8);
   }
 }

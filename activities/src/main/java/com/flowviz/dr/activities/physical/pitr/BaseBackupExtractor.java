@@ -7,6 +7,7 @@ import com.flowviz.dr.activities.crypto.PrivateKeyMaterial;
 import com.flowviz.dr.activities.crypto.PrivateKeySource;
 import com.flowviz.dr.activities.physical.BaseBackupCompression;
 import com.flowviz.dr.activities.physical.BaseBackupManifest;
+import com.flowviz.dr.activities.physical.TarHeader;
 import com.flowviz.dr.activities.storage.BackupStore;
 import com.flowviz.dr.activities.storage.StoredObject;
 import com.flowviz.dr.workflows.FailureTypes;
@@ -15,8 +16,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -37,7 +36,8 @@ import java.util.function.LongConsumer;
  */
 final class BaseBackupExtractor {
 
-  private static final int PIPE = 4 << 20;
+  private static final int PIPE_CHUNK = 1 << 20;
+  private static final int PIPE_CHUNKS = 4;
   private static final int BUFFER = 1 << 16;
 
   private final BackupStore store;
@@ -48,10 +48,19 @@ final class BaseBackupExtractor {
     this.keys = keys;
   }
 
-  /** What was extracted. */
-  record Extracted(long encryptedBytes, long tarBytes, String tarSha256) {}
+  /**
+   * What was extracted.
+   *
+   * @param tarSha256 the whole tar's SHA-256, computed only when its files were not checked one by
+   *     one (a manifest without SHA-2 checksums), else null
+   * @param filesChecked the files whose bytes matched the signed backup_manifest as they streamed
+   */
+  record Extracted(
+      long encryptedBytes, long tarBytes, String tarSha256, java.util.Set<String> filesChecked) {}
 
   /**
+   * @param checks the signed backup_manifest's per-file checksums, or null to check the whole tar
+   *     against the manifest's SHA-256 instead
    * @param progress receives the encrypted bytes read so far
    */
   Extracted extract(
@@ -60,23 +69,29 @@ final class BaseBackupExtractor {
       BaseBackupManifest manifest,
       Path directory,
       List<String> tarCommand,
+      PgManifestChecksums checks,
       LongConsumer progress)
       throws IOException, InterruptedException {
     String where = "s3://" + bucket + "/" + data.key();
     MessageDigest ciphertextDigest = sha256();
-    Process tar =
-        new ProcessBuilder(tarCommand)
-            .directory(directory.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    PipedInputStream compressed = new PipedInputStream(PIPE);
-    PipedOutputStream decrypted = new PipedOutputStream(compressed);
+    ChunkPipe pipe = new ChunkPipe(PIPE_CHUNK, PIPE_CHUNKS);
+    InputStream compressed = pipe.input();
+    OutputStream decrypted = pipe.output();
     CompletableFuture<Void> decryption;
     long tarBytes = 0;
-    MessageDigest tarDigest = sha256();
+    // Each file checked as it passes makes the whole tar's digest (a second SHA-256 of every byte,
+    // on the thread that decompresses) redundant.
+    MessageDigest tarDigest = checks == null ? sha256() : null;
+    ParallelTarExtraction.ChecksumMismatch mismatch = null;
+    java.util.Set<String> filesChecked;
     try (WatchedSource object = new WatchedSource(store.read(bucket, data.key(), 0, data.etag()));
-        DigestInputStream digesting = new DigestInputStream(object, ciphertextDigest)) {
+        DigestInputStream digesting = new DigestInputStream(object, ciphertextDigest);
+        ParallelTarExtraction tar =
+            new ParallelTarExtraction(
+                tarCommand,
+                directory,
+                ParallelTarExtraction.writersFor(Runtime.getRuntime().availableProcessors()),
+                checks == null ? path -> java.util.Optional.empty() : checks::of)) {
       decryption =
           CompletableFuture.runAsync(
               () -> decrypt(where, digesting, object, decrypted, progress), daemonExecutor());
@@ -84,17 +99,25 @@ final class BaseBackupExtractor {
           BaseBackupCompression.named(manifest.compression()) == BaseBackupCompression.ZSTD;
       IOException copyFailure = null;
       try (InputStream plain =
-              zstd ? new ZstdInputStream(new BufferedInputStream(compressed, BUFFER)) : compressed;
-          OutputStream toTar = tar.getOutputStream()) {
+          zstd ? new ZstdInputStream(new BufferedInputStream(compressed, BUFFER)) : compressed) {
         byte[] buffer = new byte[BUFFER];
         int n;
         while ((n = plain.read(buffer)) > 0) {
-          tarDigest.update(buffer, 0, n);
-          toTar.write(buffer, 0, n);
+          if (tarDigest != null) {
+            tarDigest.update(buffer, 0, n);
+          }
+          tar.write(buffer, 0, n);
           tarBytes += n;
         }
-      } catch (IOException e) {
+        if (!tar.ended()) {
+          throw new TarHeader.NotATar("the tar ends without its end-of-archive marker");
+        }
+        tar.finish();
+      } catch (ParallelTarExtraction.ChecksumMismatch e) {
         // Closing the pipe's reading end (above) releases a decryption blocked on a full pipe.
+        mismatch = e;
+        copyFailure = e;
+      } catch (IOException e) {
         copyFailure = e;
       }
       try {
@@ -102,22 +125,21 @@ final class BaseBackupExtractor {
       } catch (io.temporal.failure.ApplicationFailure refused) {
         throw refused; // the integrity check or the key: the cause of whatever followed
       } catch (RuntimeException | IOException e) {
+        if (mismatch != null) {
+          throw refusal(where, mismatch);
+        }
         if (copyFailure != null) {
-          throw copyFailure;
+          throw damageOr(copyFailure, object, where);
         }
         throw e;
       }
+      if (mismatch != null) {
+        throw refusal(where, mismatch);
+      }
       if (copyFailure != null) {
-        throw copyFailure;
+        throw damageOr(copyFailure, object, where);
       }
-    } finally {
-      if (!tar.waitFor(5, TimeUnit.MINUTES)) {
-        tar.destroyForcibly();
-      }
-    }
-    if (tar.exitValue() != 0) {
-      throw new IOException(
-          "tar -x into " + directory + " exited with " + tar.exitValue() + " (disk full?)");
+      filesChecked = tar.checked();
     }
     String sha256 = HexFormat.of().formatHex(ciphertextDigest.digest());
     if (!sha256.equalsIgnoreCase(manifest.sha256())) {
@@ -131,8 +153,10 @@ final class BaseBackupExtractor {
               + ": the object was replaced or damaged after the backup. Nothing was started; choose"
               + " another base backup (an earlier target) and find out who wrote the object.");
     }
-    String tarSha256 = HexFormat.of().formatHex(tarDigest.digest());
-    if (manifest.tarSha256() != null && !tarSha256.equalsIgnoreCase(manifest.tarSha256())) {
+    String tarSha256 = tarDigest == null ? null : HexFormat.of().formatHex(tarDigest.digest());
+    if (tarSha256 != null
+        && manifest.tarSha256() != null
+        && !tarSha256.equalsIgnoreCase(manifest.tarSha256())) {
       throw NonRetryable.failure(
           FailureTypes.BACKUP_INTEGRITY_FAILED,
           where
@@ -142,14 +166,47 @@ final class BaseBackupExtractor {
               + manifest.tarSha256()
               + ". Nothing was started; choose another base backup.");
     }
-    return new Extracted(data.size(), tarBytes, tarSha256);
+    return new Extracted(data.size(), tarBytes, tarSha256, filesChecked);
+  }
+
+  /**
+   * Decrypted bytes that do not decompress, or are no tar, while the download itself went through:
+   * the object was altered or damaged (OpenPGP's integrity check, at the message's end, would say
+   * so too, after the whole download). A retry would read the same bytes: refused now.
+   */
+  private static IOException damageOr(
+      IOException copyFailure, WatchedSource download, String where) {
+    boolean damage =
+        copyFailure instanceof com.github.luben.zstd.ZstdIOException
+            || copyFailure instanceof TarHeader.NotATar;
+    if (!damage || download.failure() != null) {
+      return copyFailure;
+    }
+    throw NonRetryable.failure(
+        FailureTypes.BACKUP_INTEGRITY_FAILED,
+        where
+            + " decrypts to bytes that are not the base backup's compressed tar ("
+            + copyFailure.getMessage()
+            + "): it was altered or damaged after the backup. Nothing was started; choose another"
+            + " base backup (an earlier target) and find out who wrote the object.");
+  }
+
+  private static io.temporal.failure.ApplicationFailure refusal(
+      String where, ParallelTarExtraction.ChecksumMismatch mismatch) {
+    return NonRetryable.failure(
+        FailureTypes.BACKUP_INTEGRITY_FAILED,
+        "The base backup "
+            + where
+            + " is damaged: "
+            + mismatch.getMessage()
+            + ". Nothing was started; choose another base backup (an earlier target).");
   }
 
   private void decrypt(
       String where,
       InputStream in,
       WatchedSource download,
-      PipedOutputStream out,
+      OutputStream out,
       LongConsumer progress) {
     try (out;
         PrivateKeyMaterial key = keys.load()) {
@@ -163,7 +220,11 @@ final class BaseBackupExtractor {
             "the download of " + where + " broke off", download.failure());
       }
       throw NonRetryable.failure(
-          e.type(), where + " cannot be decrypted: " + e.getMessage() + ". Nothing was started.");
+          e.type(),
+          where
+              + " cannot be decrypted: "
+              + e.getMessage().replaceAll("\\.$", "")
+              + ". Nothing was started.");
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
