@@ -160,10 +160,12 @@ final class BaseBackupStream {
     }
     BackupLabel label = BackupLabel.parse(required(tar, LABEL));
     byte[] pgManifest = required(tar, PG_MANIFEST);
-    if (!tar.ended() || !tar.lastMember().orElse("").equals(PG_MANIFEST)) {
+    if (!tar.ended() || !tar.lastMemberName().orElse("").equals(PG_MANIFEST)) {
       throw new IllegalStateException(
           "pg_basebackup succeeded but its tar stream "
-              + (tar.ended() ? "ended with " + tar.lastMember().orElse("nothing") : "was cut short")
+              + (tar.ended()
+                  ? "ended with " + tar.lastMemberName().orElse("nothing")
+                  : "was cut short")
               + ", not with backup_manifest; the upload was discarded");
     }
     refuseAnotherCluster(required(tar, PG_CONTROL), systemIdentifier);

@@ -1,9 +1,9 @@
 package com.flowviz.dr.activities.physical.basebackup;
 
 import com.flowviz.dr.activities.physical.TarHeader;
+import com.flowviz.dr.activities.physical.TarStreamWalker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,22 +20,14 @@ import java.util.Set;
  * instead of yielding garbage, and notes whether the end-of-archive marker arrived: a stream cut
  * short has none.
  */
-final class TarMemberScanner extends OutputStream {
-
-  private static final int BLOCK = TarHeader.BLOCK;
+final class TarMemberScanner extends TarStreamWalker {
 
   private final Set<String> wanted;
   private final int maxCapture;
   private final Map<String, byte[]> captured = new HashMap<>();
 
-  private final byte[] header = new byte[BLOCK];
-  private int headerFilled;
-  private long remaining;
-  private long padding;
   private ByteArrayOutputStream capture;
   private String currentName;
-  private String lastMember;
-  private boolean ended;
 
   /**
    * @param wanted member names to keep, as they appear in the archive (without {@code ./})
@@ -52,63 +44,15 @@ final class TarMemberScanner extends OutputStream {
   }
 
   /** The name of the last member before the end-of-archive marker. */
-  Optional<String> lastMember() {
-    return Optional.ofNullable(lastMember);
-  }
-
-  /** Whether the end-of-archive marker (a zero block) arrived after a whole member. */
-  boolean ended() {
-    return ended && remaining == 0 && padding == 0;
+  Optional<String> lastMemberName() {
+    return Optional.ofNullable(lastMember());
   }
 
   @Override
-  public void write(int b) throws IOException {
-    write(new byte[] {(byte) b}, 0, 1);
-  }
-
-  @Override
-  public void write(byte[] b, int off, int len) throws IOException {
-    while (len > 0 && !ended) {
-      int n;
-      if (remaining > 0) {
-        n = (int) Math.min(len, remaining);
-        if (capture != null) {
-          capture.write(b, off, n);
-        }
-        remaining -= n;
-        if (remaining == 0) {
-          memberComplete();
-        }
-      } else if (padding > 0) {
-        n = (int) Math.min(len, padding);
-        padding -= n;
-      } else {
-        n = Math.min(len, BLOCK - headerFilled);
-        System.arraycopy(b, off, header, headerFilled, n);
-        headerFilled += n;
-        if (headerFilled == BLOCK) {
-          headerFilled = 0;
-          startMember();
-        }
-      }
-      off += n;
-      len -= n;
-    }
-    // After the end-of-archive marker come more zero blocks; they are no member.
-  }
-
-  private void startMember() throws IOException {
-    if (TarHeader.isZeroBlock(header)) {
-      ended = true;
-      return;
-    }
-    TarHeader member = TarHeader.parse(header, lastMember);
+  protected void member(TarHeader member, byte[] raw) throws IOException {
     String name = member.name();
     long size = member.size();
     currentName = name;
-    lastMember = name;
-    remaining = size;
-    padding = member.paddedSize() - size;
     capture = null;
     if (wanted.contains(name)) {
       if (size > maxCapture) {
@@ -121,6 +65,19 @@ final class TarMemberScanner extends OutputStream {
       memberComplete();
     }
   }
+
+  @Override
+  protected void data(byte[] b, int off, int n, boolean last) {
+    if (capture != null) {
+      capture.write(b, off, n);
+    }
+    if (last) {
+      memberComplete();
+    }
+  }
+
+  @Override
+  protected void padding(byte[] b, int off, int n) {}
 
   private void memberComplete() {
     if (capture != null) {

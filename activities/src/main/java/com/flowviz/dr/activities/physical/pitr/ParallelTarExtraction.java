@@ -1,6 +1,7 @@
 package com.flowviz.dr.activities.physical.pitr;
 
 import com.flowviz.dr.activities.physical.TarHeader;
+import com.flowviz.dr.activities.physical.TarStreamWalker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,7 +36,7 @@ import java.util.function.Function;
  * writer threads as the bytes pass, which replaces pg_verifybackup's second read of every byte; a
  * mismatch ends the extraction at once ({@link ChecksumMismatch}).
  */
-final class ParallelTarExtraction extends OutputStream {
+final class ParallelTarExtraction extends TarStreamWalker {
 
   private static final int CHUNK = 1 << 20;
   private static final int IN_FLIGHT = 4;
@@ -54,18 +55,11 @@ final class ParallelTarExtraction extends OutputStream {
   private final Set<String> checked = ConcurrentHashMap.newKeySet();
   private final AtomicReference<String> mismatch = new AtomicReference<>();
 
-  private final byte[] header = new byte[TarHeader.BLOCK];
-  private int headerFilled;
-  private long remaining;
-  private long padding;
-
   /** Where the current member's bytes go: one writer, or every writer (null). */
   private Writer target;
 
   private Check check;
   private ByteArrayOutputStream extension;
-  private String lastMember;
-  private boolean ended;
   private boolean finished;
 
   /**
@@ -108,50 +102,8 @@ final class ParallelTarExtraction extends OutputStream {
     return Set.copyOf(checked);
   }
 
-  /** Whether the end-of-archive marker arrived after a whole member. */
-  boolean ended() {
-    return ended;
-  }
-
   @Override
-  public void write(int b) throws IOException {
-    write(new byte[] {(byte) b}, 0, 1);
-  }
-
-  @Override
-  public void write(byte[] b, int off, int len) throws IOException {
-    while (len > 0 && !ended) {
-      int n;
-      if (remaining > 0) {
-        n = (int) Math.min(len, remaining);
-        remaining -= n;
-        data(b, off, n, remaining == 0);
-      } else if (padding > 0) {
-        n = (int) Math.min(len, padding);
-        padding -= n;
-        data(b, off, n, false);
-      } else {
-        n = Math.min(len, TarHeader.BLOCK - headerFilled);
-        System.arraycopy(b, off, header, headerFilled, n);
-        headerFilled += n;
-        if (headerFilled == TarHeader.BLOCK) {
-          headerFilled = 0;
-          startMember();
-        }
-      }
-      off += n;
-      len -= n;
-    }
-  }
-
-  private void startMember() throws IOException {
-    if (TarHeader.isZeroBlock(header)) {
-      ended = true;
-      return;
-    }
-    TarHeader member = TarHeader.parse(header, lastMember);
-    remaining = member.size();
-    padding = member.paddedSize() - member.size();
+  protected void member(TarHeader member, byte[] header) throws IOException {
     check = null;
     if (member.isExtension() && member.type() != 'g') {
       // A pax or GNU long-name header belongs with the member after it: held until that arrives.
@@ -162,7 +114,6 @@ final class ParallelTarExtraction extends OutputStream {
       extension.write(header);
       return;
     }
-    lastMember = member.name();
     if (member.isFile()) {
       target = leastLoaded();
       assigned[target.index] += member.size();
@@ -189,7 +140,13 @@ final class ParallelTarExtraction extends OutputStream {
     send(header, 0, header.length);
   }
 
-  private void data(byte[] b, int off, int n, boolean lastOfMember) throws IOException {
+  @Override
+  protected void padding(byte[] b, int off, int n) throws IOException {
+    data(b, off, n, false);
+  }
+
+  @Override
+  protected void data(byte[] b, int off, int n, boolean lastOfMember) throws IOException {
     if (extension != null) {
       // An extension header's data (or padding): held with it until its member arrives.
       extension.write(b, off, n);

@@ -182,18 +182,7 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
     String dataKey =
         spec.backupPrefix() + BaseBackupCompression.named(manifest.compression()).dataFile();
     StoredObject data =
-        store
-            .head(spec.bucket(), dataKey)
-            .orElseThrow(
-                () ->
-                    NonRetryable.failure(
-                        FailureTypes.BACKUP_NOT_FOUND,
-                        "s3://"
-                            + spec.bucket()
-                            + "/"
-                            + dataKey
-                            + " is missing although its manifest exists: the base backup was"
-                            + " partly deleted. Nothing was restored; choose another target."));
+        store.head(spec.bucket(), dataKey).orElseThrow(() -> partlyDeleted(spec.bucket(), dataKey));
     List<WalArchiveListing.WalFile> needed =
         new WalArchiveListing(
                 manifest.systemIdentifier(),
@@ -458,18 +447,7 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
     }
     String key = spec.backupPrefix() + PhysicalArchiveLayout.PG_MANIFEST_FILE;
     byte[] content =
-        store
-            .readSmall(spec.bucket(), key)
-            .orElseThrow(
-                () ->
-                    NonRetryable.failure(
-                        FailureTypes.BACKUP_NOT_FOUND,
-                        "s3://"
-                            + spec.bucket()
-                            + "/"
-                            + key
-                            + " is missing although its manifest exists: the base backup was"
-                            + " partly deleted. Nothing was restored; choose another target."));
+        store.readSmall(spec.bucket(), key).orElseThrow(() -> partlyDeleted(spec.bucket(), key));
     byte[] digest = sha256(content);
     if (!HexFormat.of().formatHex(digest).equalsIgnoreCase(expected)) {
       throw NonRetryable.failure(
@@ -486,6 +464,17 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
     return PgManifestChecksums.parse(content)
         .map(checks -> checks.with(PhysicalArchiveLayout.PG_MANIFEST_FILE, "SHA256", digest))
         .orElse(null);
+  }
+
+  private static io.temporal.failure.ApplicationFailure partlyDeleted(String bucket, String key) {
+    return NonRetryable.failure(
+        FailureTypes.BACKUP_NOT_FOUND,
+        "s3://"
+            + bucket
+            + "/"
+            + key
+            + " is missing although its manifest exists: the base backup was partly deleted."
+            + " Nothing was restored; choose another target.");
   }
 
   private static byte[] sha256(byte[] content) {

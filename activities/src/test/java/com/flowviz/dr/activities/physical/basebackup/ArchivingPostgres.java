@@ -165,7 +165,17 @@ public final class ArchivingPostgres implements AutoCloseable {
   /** Waits until the archive_command has copied this WAL file into the archive. */
   public void awaitArchived(String walFile) throws InterruptedException {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-    while (!Files.exists(archive.resolve(walFile))) {
+    // The file appears when cp starts writing it; the archiver's statistics say when the command
+    // succeeded (and the file is whole).
+    while (!Files.exists(archive.resolve(walFile))
+        || !"archived"
+            .equals(
+                query(
+                        "postgres",
+                        "SELECT CASE WHEN last_archived_wal >= '"
+                            + walFile
+                            + "' THEN 'archived' ELSE 'not yet' END FROM pg_stat_archiver")
+                    .get(0))) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError(walFile + " was not archived within 60 s");
       }

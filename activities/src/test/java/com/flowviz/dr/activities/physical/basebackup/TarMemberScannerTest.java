@@ -47,7 +47,7 @@ class TarMemberScannerTest {
         Files.readAllBytes(dir.resolve("data/global/pg_control")),
         scanner.member("global/pg_control").orElseThrow());
     assertTrue(scanner.member("base/1/1259").isEmpty(), "an unwanted member is only counted");
-    assertEquals("backup_manifest", scanner.lastMember().orElseThrow());
+    assertEquals("backup_manifest", scanner.lastMemberName().orElseThrow());
     assertTrue(scanner.ended());
   }
 
