@@ -172,17 +172,19 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
     mark(home, spec.instance());
     Path staging = home.resolve(STAGING);
     deleteTree(staging);
-    Files.createDirectory(
-        staging,
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    LocalPostgresCluster.handToServerUser(staging);
-    Path spool = home.resolve(SPOOL);
 
     BaseBackupManifest manifest = spec.manifest();
     String dataKey =
         spec.backupPrefix() + BaseBackupCompression.named(manifest.compression()).dataFile();
     StoredObject data =
         store.head(spec.bucket(), dataKey).orElseThrow(() -> partlyDeleted(spec.bucket(), dataKey));
+    // Before anything is made or runs in the background: a refusal here leaves nothing behind.
+    PgManifestChecksums checks = signedFileChecksums(spec);
+    Files.createDirectory(
+        staging,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    LocalPostgresCluster.handToServerUser(staging);
+    Path spool = home.resolve(SPOOL);
     List<WalArchiveListing.WalFile> needed =
         new WalArchiveListing(
                 manifest.systemIdentifier(),
@@ -222,7 +224,6 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
                 throw new IllegalStateException(e);
               }
             });
-    PgManifestChecksums checks = signedFileChecksums(spec);
     BaseBackupExtractor.Extracted extracted;
     try (EarlyWriteback writeback = EarlyWriteback.of(staging)) {
       extracted =

@@ -454,6 +454,34 @@ class PointInTimeRecoveryTest {
           b -> b.bucket(bucket).key(dataKey).metadata(original.response().metadata()),
           software.amazon.awssdk.core.sync.RequestBody.fromBytes(original.asByteArray()));
     }
+
+    // The backup_manifest beside it, whose per-file checksums the extraction holds each file to:
+    // one replaced is refused before anything is downloaded or made.
+    String pgManifestKey = choice.backupPrefix() + "backup_manifest";
+    var manifestObject = s3.getObjectAsBytes(b -> b.bucket(bucket).key(pgManifestKey));
+    String replaced =
+        manifestObject.asUtf8String().replaceFirst("\"Size\": ([0-9]+)", "\"Size\": 1$1");
+    s3.putObject(
+        b -> b.bucket(bucket).key(pgManifestKey).metadata(manifestObject.response().metadata()),
+        software.amazon.awssdk.core.sync.RequestBody.fromString(replaced));
+    try {
+      ApplicationFailure refused =
+          refused(() -> pitr().restoreBaseBackup(restoreSpec("pitr-altered-manifest", choice)));
+      assertEquals(FailureTypes.BACKUP_INTEGRITY_FAILED, refused.getType(), refused.toString());
+      assertTrue(refused.isNonRetryable(), refused.toString());
+      assertTrue(
+          refused.getOriginalMessage().contains(pgManifestKey)
+              && refused.getOriginalMessage().contains("is not the backup_manifest"),
+          refused.getOriginalMessage());
+      Path home = instances.resolve("pitr-altered-manifest");
+      assertFalse(Files.exists(home.resolve("data")), "no data directory");
+      assertFalse(Files.exists(home.resolve(PointInTimeActivitiesImpl.STAGING)), "no staging");
+      assertFalse(Files.exists(home.resolve(InstanceClaim.OWNER)), "the name is free");
+    } finally {
+      s3.putObject(
+          b -> b.bucket(bucket).key(pgManifestKey).metadata(manifestObject.response().metadata()),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(manifestObject.asByteArray()));
+    }
   }
 
   /**
