@@ -2,6 +2,7 @@ package com.flowviz.dr.activities.audit;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.flowviz.dr.activities.json.Json;
+import com.flowviz.dr.activities.storage.ContentChecksum;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,7 +59,12 @@ public final class S3AuditCopy implements AuditCopy {
     String key = key(entry);
     try {
       s3.putObject(
-          b -> b.bucket(bucket).key(key).ifNoneMatch("*").contentType("application/json"),
+          b ->
+              b.bucket(bucket)
+                  .key(key)
+                  .ifNoneMatch("*")
+                  .contentType("application/json")
+                  .checksumCRC32C(ContentChecksum.crc32c(body)),
           RequestBody.fromBytes(body));
     } catch (S3Exception e) {
       if (e.statusCode() == 412 || e.statusCode() == 409) {

@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
@@ -157,7 +158,12 @@ public final class S3BackupStore implements BackupStore {
       throws IOException {
     try {
       s3.putObject(
-          PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(),
+          PutObjectRequest.builder()
+              .bucket(bucket)
+              .key(key)
+              .contentType(contentType)
+              .checksumCRC32C(ContentChecksum.crc32c(content))
+              .build(),
           RequestBody.fromBytes(content));
     } catch (S3Exception e) {
       throw translate(e, bucket, key);
@@ -286,6 +292,7 @@ public final class S3BackupStore implements BackupStore {
               .contentType(contentType)
               .metadata(metadata)
               .ifNoneMatch("*")
+              .checksumCRC32C(ContentChecksum.crc32c(content))
               .build(),
           RequestBody.fromBytes(content));
       return CreateOutcome.CREATED;
@@ -416,6 +423,7 @@ public final class S3BackupStore implements BackupStore {
                           .key(key)
                           .storageClass(StorageClass.fromValue(storageClass))
                           .contentType("application/pgp-encrypted")
+                          .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
                           .build())
                   .uploadId();
           senders = Executors.newFixedThreadPool(PARTS_IN_FLIGHT, PART_SENDERS);
@@ -433,6 +441,7 @@ public final class S3BackupStore implements BackupStore {
       Future<CompletedPart> part =
           senders.submit(
               () -> {
+                String checksum = ContentChecksum.crc32c(sending, 0, length);
                 String etag =
                     s3.uploadPart(
                             UploadPartRequest.builder()
@@ -440,10 +449,16 @@ public final class S3BackupStore implements BackupStore {
                                 .key(key)
                                 .uploadId(id)
                                 .partNumber(partNumber)
+                                .checksumCRC32C(checksum)
                                 .build(),
                             body(sending, length))
                         .eTag();
-                return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
+                // With the upload's checksum algorithm named, completing it needs every part's.
+                return CompletedPart.builder()
+                    .partNumber(partNumber)
+                    .eTag(etag)
+                    .checksumCRC32C(checksum)
+                    .build();
               });
       inFlight.addLast(new Sent(part, sending));
       buffer = spare.isEmpty() ? new byte[partSize] : spare.removeFirst();
@@ -487,6 +502,7 @@ public final class S3BackupStore implements BackupStore {
                           .key(key)
                           .storageClass(StorageClass.fromValue(storageClass))
                           .contentType("application/pgp-encrypted")
+                          .checksumCRC32C(ContentChecksum.crc32c(buffer, 0, filled))
                           .build(),
                       body(buffer, filled))
                   .eTag();

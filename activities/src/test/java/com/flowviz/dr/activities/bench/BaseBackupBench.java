@@ -19,6 +19,9 @@ import com.flowviz.dr.activities.sample.SampleFlowVizDatabase;
 import com.flowviz.dr.activities.secrets.LocalSecretStore;
 import com.flowviz.dr.activities.storage.BackupStore;
 import com.flowviz.dr.activities.storage.S3BackupStore;
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -41,6 +44,17 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class BaseBackupBench {
   private BaseBackupBench() {}
+
+  /**
+   * The S3 endpoint's CPU so far (utime + stime, in the kernel's 100 Hz ticks), 0 when not given.
+   */
+  private static long motoTicks(String pid) throws java.io.IOException {
+    if (pid == null) {
+      return 0;
+    }
+    String[] stat = Files.readString(Path.of("/proc", pid, "stat")).split("\\) ", 2)[1].split(" ");
+    return Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+  }
 
   public static void main(String[] args) throws Exception {
     PgConnectionSettings settings = PgConnectionSettings.fromEnvironment(System.getenv());
@@ -85,12 +99,37 @@ public final class BaseBackupBench {
             .systemIdentifier(sysid)
             .storageClass("STANDARD")
             .build();
+    String moto = System.getenv("BENCH_MOTO_PID");
+    long motoTicks0 = motoTicks(moto);
     long t0 = System.nanoTime();
     Object taken = activities.takeBaseBackup(spec);
     double seconds = (System.nanoTime() - t0) / 1e9;
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("seconds", Math.round(seconds * 1000) / 1000.0);
+    String launched = System.getenv("BENCH_T0_MS");
+    if (launched != null) {
+      out.put(
+          "wall_from_launch_seconds",
+          (System.currentTimeMillis() - Long.parseLong(launched)) / 1000.0);
+    }
+    out.put("moto_cpu_seconds", (motoTicks(moto) - motoTicks0) / 100.0);
     out.put("taken", taken);
+    if (!"0".equals(System.getenv().getOrDefault("BENCH_BB_WARM", "0"))) {
+      // The worker is a long-lived process: its second and later base backups run on code the JIT
+      // has compiled. A second backup in this JVM, into BUCKET-warm, measures that.
+      OperatingSystemMXBean os =
+          (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
+      long moto0 = motoTicks(moto);
+      long w0 = System.nanoTime();
+      Object warm = activities.takeBaseBackup(spec.toBuilder().bucket(bucket + "-warm").build());
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("seconds", Math.round((System.nanoTime() - w0) / 1e6) / 1000.0);
+      row.put("jvm_cpu_seconds", Math.round((os.getProcessCpuTime() - cpu0) / 1e6) / 1000.0);
+      row.put("moto_cpu_seconds", (motoTicks(moto) - moto0) / 100.0);
+      row.put("taken", warm);
+      out.put("warm", row);
+    }
     System.out.println(Json.MAPPER.writeValueAsString(out));
   }
 }

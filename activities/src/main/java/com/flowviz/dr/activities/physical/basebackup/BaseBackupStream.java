@@ -106,7 +106,9 @@ final class BaseBackupStream {
             "--pgdata=-",
             "--format=tar",
             "--wal-method=none",
-            "--manifest-checksums=SHA256",
+            // CRC32C, the server's default: each file's check at restore (PgManifestChecksums);
+            // SHA-256 cost the walsender 1.1 s more CPU per 1.66 GB on the cores we share.
+            "--manifest-checksums=CRC32C",
             "--checkpoint=fast",
             "--label=flowviz-dr-" + backupId,
             "--no-password",

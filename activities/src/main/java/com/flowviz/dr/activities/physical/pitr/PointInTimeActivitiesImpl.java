@@ -523,7 +523,8 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
       }
       String verdict = verify.stdoutTail().strip();
       return checksumsDone
-          ? verdict + " (-s: every file's SHA-256 matched the signed manifest as it streamed)"
+          ? verdict
+              + " (-s: every file's checksum matched the signed backup_manifest as it streamed)"
           : verdict;
     } catch (java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException(e);

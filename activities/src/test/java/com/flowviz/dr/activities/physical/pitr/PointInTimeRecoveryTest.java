@@ -341,6 +341,72 @@ class PointInTimeRecoveryTest {
   }
 
   /**
+   * The worker gone while the server replays WAL: the server keeps recovering on its own, and the
+   * retry (a new worker) picks it up where it is, without a second start or a second restore, and
+   * reaches the same point. Replay is held by the server's own recovery_min_apply_delay (every
+   * commit waits), so the first attempt is deterministically caught mid-replay; then its thread is
+   * interrupted, as the worker's death ends it, the delay lifted with ALTER SYSTEM (what an
+   * operator would do), and the retry run.
+   */
+  @Test
+  @Order(5)
+  void aWorkerGoneDuringReplayLeavesTheServerRecoveringAndTheRetryFinishesIt() throws Exception {
+    String instance = "pitr-replay-gone";
+    made.add(instance);
+    int chosen = ROWS_BEFORE_BACKUP + 4;
+    RecoveryTarget target = RecoveryTarget.at(committedAt.get(chosen), true);
+    PointInTimeActivitiesImpl first = pitrImpl();
+    RecoveryChoice choice = first.chooseBaseBackup(choice(target));
+    first.restoreBaseBackup(restoreSpec(instance, choice));
+    Path home = instances.resolve(instance);
+    Files.writeString(
+        home.resolve("data").resolve("postgresql.auto.conf"),
+        "recovery_min_apply_delay = '1d'\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    RecoverySpec spec = RecoverySpec.builder().instance(instance).target(target).build();
+    var worker = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var attempt = worker.submit(() -> first.recover(spec));
+      int port = Integer.parseInt(Files.readString(home.resolve("instance.port")).strip());
+      PgClient recovering =
+          new PgClient(
+              new PgConnectionSettings(
+                  "127.0.0.1", port, ArchivingPostgres.SUPERUSER, pg.password(), null));
+      // Consistent, accepting read-only connections, and held at a commit: mid-replay.
+      awaitRows(recovering, "SELECT pg_is_in_recovery()", "t", attempt);
+      attempt.cancel(true);
+      assertThrows(java.util.concurrent.CancellationException.class, attempt::get);
+      worker.shutdown();
+      assertTrue(
+          worker.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS),
+          "the attempt's thread ended");
+      assertEquals(
+          List.of(List.of("t")),
+          rows(recovering, "SELECT pg_is_in_recovery()"),
+          "the server recovers on without the worker");
+      try (Connection c = recovering.connect("postgres");
+          Statement lift = c.createStatement()) {
+        lift.execute("ALTER SYSTEM SET recovery_min_apply_delay = 0");
+        lift.execute("SELECT pg_reload_conf()");
+      }
+
+      RecoveryReached reached = pitrImpl().recover(spec);
+      assertEquals(2, reached.timeline());
+      assertEquals("in production", reached.clusterState());
+      assertEquals(
+          List.of(List.of(String.valueOf(chosen))),
+          rows(client(reached), "SELECT count(*) FROM events"));
+      String log = Files.readString(home.resolve("server.log"));
+      assertEquals(
+          1,
+          log.split("starting PostgreSQL", -1).length - 1,
+          "the retry found the server running and did not start it again");
+    } finally {
+      worker.shutdownNow();
+    }
+  }
+
+  /**
    * A WAL object whose recorded digest was altered after archiving: the restore refuses it, naming
    * it, and leaves no data directory; a manifest copied under another system identifier is refused
    * before anything is restored.
@@ -420,7 +486,7 @@ class PointInTimeRecoveryTest {
   /**
    * A base backup whose stored bytes were altered (one byte, mid-object, its recorded digests
    * untouched) is refused as damaged, not retried as a broken download: what the decryption hands
-   * on no longer decompresses, or a file's SHA-256 no longer matches the signed backup_manifest.
+   * on no longer decompresses, or a file's checksum no longer matches the signed backup_manifest.
    * Nothing is left: no data directory, no staging, the name free.
    */
   @Test
@@ -676,13 +742,15 @@ class PointInTimeRecoveryTest {
     RecoveryChoice choice = activities.chooseBaseBackup(choice(target));
     assertEquals(backup.prefix(), choice.backupPrefix());
     BaseBackupRestored restored = activities.restoreBaseBackup(restoreSpec(instance, choice));
-    // Each file's SHA-256 matched the signed backup_manifest as it streamed (and the manifest
+    // Each file's CRC32C (what pg_basebackup recorded: real PostgreSQL output, so this also pins
+    // the
+    // byte order) matched the signed backup_manifest as it streamed (and the manifest
     // itself), so pg_verifybackup checked the rest without reading every byte back.
     assertEquals(
         filesInManifest(instances.resolve(instance).resolve("data")) + 1,
         restored.filesChecked(),
         restored.toString());
-    assertTrue(restored.verifyBackup().contains("-s: every file's SHA-256"), restored.toString());
+    assertTrue(restored.verifyBackup().contains("-s: every file's checksum"), restored.toString());
     assertEquals(null, restored.tarSha256(), "no second digest of the whole tar");
     assertTrue(restored.walFilesSpooled() >= 2, "the backup's WAL and what followed: " + restored);
     return activities.recover(RecoverySpec.builder().instance(instance).target(target).build());
@@ -721,6 +789,39 @@ class PointInTimeRecoveryTest {
             registry));
     env.setActivityHeartbeatListener(StepProgress.class, heartbeats::add);
     return TestActivities.stub(env, PointInTimeActivities.class);
+  }
+
+  /** The implementation itself, for a call on a thread of the test's own (one it can interrupt). */
+  private static PointInTimeActivitiesImpl pitrImpl() {
+    return new PointInTimeActivitiesImpl(
+        new S3BackupStore(s3, S3BackupStore.DEFAULT_PART_SIZE),
+        TrustedSigners.keyFile(keys.resolve("signing.pub.asc")),
+        new FilePrivateKeySource(keys.resolve("backup.sec.asc"), keys.resolve("passphrase")),
+        PgBinaries.locate(null),
+        instances,
+        registry);
+  }
+
+  /** Polls a query until it answers {@code expected}; fails at once if the attempt ended first. */
+  private static void awaitRows(
+      PgClient client, String sql, String expected, java.util.concurrent.Future<?> attempt)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (attempt.isDone()) {
+        attempt.get(); // its failure, or:
+        throw new AssertionError("the first attempt returned before it could be caught mid-replay");
+      }
+      try {
+        if (rows(client, sql).equals(List.of(List.of(expected)))) {
+          return;
+        }
+      } catch (java.sql.SQLException notYet) {
+        // not accepting connections yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(sql + " never answered " + expected);
   }
 
   private static ApplicationFailure refused(Runnable call) {
