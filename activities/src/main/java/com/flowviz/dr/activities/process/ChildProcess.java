@@ -31,6 +31,7 @@ public final class ChildProcess implements AutoCloseable {
   private final OutputTail stderrTail = new OutputTail(TAIL_CHARS);
   private final OutputTail stdoutTail = new OutputTail(TAIL_CHARS);
   private final List<Thread> drains = new ArrayList<>();
+  private boolean daemonLauncher;
 
   private ChildProcess(String program, Process process) {
     this.program = program;
@@ -92,6 +93,21 @@ public final class ChildProcess implements AutoCloseable {
   public static String run(
       List<String> command, Map<String, String> environment, Duration timeout, Runnable tick) {
     try (ChildProcess child = start(command, environment, null, null, true)) {
+      child.awaitSuccess(timeout, tick);
+      return child.stdoutTail();
+    }
+  }
+
+  /**
+   * Runs a command that starts a daemon and waits for it ({@code pg_ctl start -w}): on a timeout,
+   * an interruption or a cancellation only the command itself is ended, never the daemon it
+   * started. A worker stopping (SIGTERM interrupts its activities) while a recovering server starts
+   * must leave that server recovering, for the retry to find.
+   */
+  public static String runLauncher(
+      List<String> command, Map<String, String> environment, Duration timeout, Runnable tick) {
+    try (ChildProcess child = start(command, environment, null, null, true)) {
+      child.daemonLauncher = true;
       child.awaitSuccess(timeout, tick);
       return child.stdoutTail();
     }
@@ -168,11 +184,15 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   private void destroyTree() {
-    process.descendants().forEach(ProcessHandle::destroy);
+    if (!daemonLauncher) {
+      process.descendants().forEach(ProcessHandle::destroy);
+    }
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        if (!daemonLauncher) {
+          process.descendants().forEach(ProcessHandle::destroyForcibly);
+        }
         process.destroyForcibly();
       }
     } catch (InterruptedException e) {

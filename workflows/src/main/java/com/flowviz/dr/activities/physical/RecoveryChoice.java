@@ -11,7 +11,11 @@ import java.time.Instant;
  * @param earliestReachable the oldest complete base backup's end: no target before it can be
  *     reached
  * @param newestWalFile the newest WAL segment in the archive; {@code newestWalArchivedAt} when its
- *     object was written: no time target after it can be reached
+ *     object was written: no time target after it can be reached (both on the history recovery
+ *     follows)
+ * @param timelineHistory when the archive holds more than one timeline: the history recovery
+ *     follows (PostgreSQL's {@code recovery_target_timeline = 'latest'}) and the WAL it does not
+ *     replay; null for a single timeline
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @RecordBuilder
@@ -21,7 +25,8 @@ public record RecoveryChoice(
     BaseBackupManifest manifest,
     Instant earliestReachable,
     String newestWalFile,
-    Instant newestWalArchivedAt) {
+    Instant newestWalArchivedAt,
+    String timelineHistory) {
   public static RecoveryChoiceBuilder builder() {
     return RecoveryChoiceBuilder.builder();
   }

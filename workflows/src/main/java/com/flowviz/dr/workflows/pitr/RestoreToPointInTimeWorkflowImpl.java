@@ -372,7 +372,8 @@ public class RestoreToPointInTimeWorkflowImpl implements RestoreToPointInTimeWor
         + c.newestWalArchivedAt()
         + " ("
         + c.newestWalFile()
-        + ")";
+        + ")"
+        + (c.timelineHistory() == null ? "" : "; " + c.timelineHistory());
   }
 
   private static String describe(BaseBackupRestored r) {

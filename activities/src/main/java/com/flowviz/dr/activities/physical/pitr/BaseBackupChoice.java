@@ -13,7 +13,9 @@ import java.util.Optional;
 
 /**
  * The newest base backup a target can start from, and the refusals when none can: a target before
- * the oldest backup's end, after the newest archived WAL, or past a gap in the WAL.
+ * the oldest backup's end, after the newest archived WAL, or past a gap in the WAL; with more than
+ * one timeline in the archive, all of it along the history recovery follows (the newest
+ * timeline's), where a base backup of another branch cannot start.
  */
 final class BaseBackupChoice {
 
@@ -33,6 +35,7 @@ final class BaseBackupChoice {
       String system,
       List<BaseBackupCatalog.Complete> complete,
       WalArchiveListing wal,
+      TimelineHistory history,
       RecoveryTarget target) {
     if (complete.isEmpty()) {
       throw NonRetryable.failure(
@@ -43,13 +46,51 @@ final class BaseBackupChoice {
               + system
               + ": nothing to recover from. Take one (TakeBaseBackup) while the server is up.");
     }
+    // A backup ended on a branch the newest timeline left (an old primary's, after a failover)
+    // cannot start a recovery that follows it: PostgreSQL refuses it as "not a child".
     List<BaseBackupCatalog.Complete> byEnd =
         complete.stream()
+            .filter(c -> history.holds(c.manifest().timeline(), lsn(c.manifest().stopLsn())))
             .sorted(Comparator.comparing((BaseBackupCatalog.Complete c) -> c.manifest().stopTime()))
             .toList();
+    if (byEnd.isEmpty()) {
+      throw NonRetryable.failure(
+          FailureTypes.INVALID_INPUT,
+          "No complete base backup of cluster "
+              + system
+              + " in s3://"
+              + bucket
+              + " is on the history recovery follows ("
+              + history.describe()
+              + ", the newest timeline in the archive): "
+              + complete.stream()
+                  .map(
+                      c ->
+                          c.manifest().backupId()
+                              + " ended at "
+                              + c.manifest().stopLsn()
+                              + " on timeline "
+                              + c.manifest().timeline())
+                  .toList()
+              + " lie on a branch that history left. Nothing was restored; take a base backup of"
+              + " the server now running timeline "
+              + history.timeline()
+              + ".");
+    }
     BaseBackupManifest oldest = byEnd.get(0).manifest();
-    Optional<WalArchiveListing.WalFile> newestSegment = wal.newestSegment();
-    Instant newestArchivedAt = wal.newestArchivedAt().orElse(null);
+    List<WalArchiveListing.WalFile> onPath = wal.onPathFrom(oldest.startWalFile(), history);
+    Optional<WalArchiveListing.WalFile> newestSegment =
+        onPath.stream()
+            .max(
+                Comparator.comparingLong(
+                        (WalArchiveListing.WalFile f) -> WalArchiveListing.position(f.name()))
+                    .thenComparingLong(f -> WalArchiveListing.timeline(f.name())));
+    Instant newestArchivedAt =
+        onPath.stream()
+            .map(WalArchiveListing.WalFile::archivedAt)
+            .max(Instant::compareTo)
+            .orElse(null);
+    String timelines = timelines(wal, history, oldest);
     String bounds =
         "The archive reaches from "
             + oldest.stopTime()
@@ -62,7 +103,8 @@ final class BaseBackupChoice {
                     + " ("
                     + newestSegment.get().name()
                     + ", the newest WAL archived)")
-            + ".";
+            + "."
+            + (timelines == null ? "" : " " + timelines + ".");
 
     BaseBackupCatalog.Complete chosen =
         switch (target.kind()) {
@@ -87,7 +129,7 @@ final class BaseBackupChoice {
         };
 
     BaseBackupManifest manifest = chosen.manifest();
-    WalArchiveListing.Contiguous contiguous = wal.contiguousFrom(manifest.startWalFile());
+    WalArchiveListing.Contiguous contiguous = wal.contiguousAlong(manifest.startWalFile(), history);
     if (contiguous.last() == null
         || contiguous.last().name().compareTo(manifest.stopWalFile()) < 0) {
       throw NonRetryable.failure(
@@ -132,6 +174,7 @@ final class BaseBackupChoice {
         .earliestReachable(oldest.stopTime())
         .newestWalFile(newestSegment.map(WalArchiveListing.WalFile::name).orElse(null))
         .newestWalArchivedAt(newestArchivedAt)
+        .timelineHistory(timelines)
         .build();
   }
 
@@ -145,6 +188,32 @@ final class BaseBackupChoice {
             + ". "
             + bounds
             + " Nothing was restored; choose a target within those bounds.");
+  }
+
+  /**
+   * With more than one timeline: the history followed, and the WAL it leaves out (null when the
+   * archive holds one timeline and nothing else).
+   */
+  private static String timelines(
+      WalArchiveListing wal, TimelineHistory history, BaseBackupManifest oldest) {
+    List<WalArchiveListing.WalFile> off = wal.offPath(oldest.startWalFile(), history);
+    if (history.ancestors().isEmpty() && off.isEmpty()) {
+      return null;
+    }
+    String text = "Recovery follows " + history.describe() + " (the newest timeline's history)";
+    if (off.isEmpty()) {
+      return text;
+    }
+    return text
+        + "; "
+        + off.size()
+        + " WAL segment(s) in the archive are not on it and are not replayed ("
+        + off.get(0).name()
+        + (off.size() > 1 ? " to " + off.get(off.size() - 1).name() : "")
+        + ", archived up to "
+        + off.stream().map(WalArchiveListing.WalFile::archivedAt).max(Instant::compareTo).get()
+        + "): written on a timeline after a newer one forked off it (an old primary that went on"
+        + " after a failover) or on another branch";
   }
 
   static long lsn(String text) {

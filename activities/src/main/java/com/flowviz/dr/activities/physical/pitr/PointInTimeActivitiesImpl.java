@@ -117,9 +117,62 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
       WalArchiveListing wal =
           new WalArchiveListing(
               system, store.list(spec.bucket(), PhysicalArchiveLayout.walPrefix(system)));
-      return BaseBackupChoice.choose(spec.bucket(), system, complete, wal, target);
+      return BaseBackupChoice.choose(
+          spec.bucket(),
+          system,
+          complete,
+          wal,
+          newestHistory(spec.bucket(), system, complete, wal),
+          target);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The newest timeline's history, as recovery with {@code recovery_target_timeline = 'latest'}
+   * finds it from the oldest backup's timeline: its history file, fetched through the same checks
+   * as every WAL file (signature, recorded SHA-256, cluster identity).
+   */
+  private TimelineHistory newestHistory(
+      String bucket,
+      String system,
+      List<BaseBackupCatalog.Complete> complete,
+      WalArchiveListing wal)
+      throws IOException {
+    int from = complete.stream().mapToInt(c -> c.manifest().timeline()).min().orElse(1);
+    int newest = wal.newestTimelineFrom(from);
+    if (newest == from && !wal.historyTimelines().contains(newest)) {
+      return TimelineHistory.root(newest);
+    }
+    String name = String.format("%08X.history", newest);
+    byte[][] content = new byte[1][];
+    try {
+      WalFetch.Outcome outcome =
+          new WalFetch(store, bucket, keys, signers).fetch(name, system, c -> content[0] = c);
+      if (outcome == WalFetch.Outcome.MISSING) {
+        throw new IllegalStateException(name + " was listed a moment ago and is gone");
+      }
+    } catch (WalFetch.Refused e) {
+      throw NonRetryable.failure(
+          FailureTypes.BACKUP_INTEGRITY_FAILED,
+          "The archive's timeline history "
+              + name
+              + " is refused: "
+              + e.getMessage()
+              + ". Nothing was restored: the recovery's path through the timelines cannot be"
+              + " trusted. Find out who wrote it (CloudTrail data events on the bucket).");
+    }
+    try {
+      return TimelineHistory.parse(newest, content[0]);
+    } catch (IllegalArgumentException e) {
+      throw NonRetryable.failure(
+          FailureTypes.BACKUP_CORRUPT,
+          "The archive's timeline history "
+              + name
+              + " cannot be read ("
+              + e.getMessage()
+              + "). Nothing was restored.");
     }
   }
 
@@ -314,6 +367,11 @@ public final class PointInTimeActivitiesImpl implements PointInTimeActivities {
         // The superuser is the source's (a physical copy keeps its roles); nothing here connects.
         LocalPostgresCluster.start(home, port, "unused", "unused", binaries);
       } catch (RuntimeException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          // The worker is stopping: no verdict on the recovery. The server was left starting (only
+          // pg_ctl was ended) and the retry finds it where it is.
+          throw e;
+        }
         throw recoveryStopped(spec, serverLog, e.getMessage());
       }
       ControlData promoted = awaitPromotion(spec, data, serverLog);

@@ -5,7 +5,6 @@ import com.flowviz.dr.activities.storage.StoredObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -37,16 +36,6 @@ final class WalArchiveListing {
     }
   }
 
-  /** The segment with the highest timeline and position, if any. */
-  Optional<WalFile> newestSegment() {
-    return segments.isEmpty() ? Optional.empty() : Optional.of(segments.lastEntry().getValue());
-  }
-
-  /** The latest time any segment was archived: no WAL written after it is in the archive. */
-  Optional<Instant> newestArchivedAt() {
-    return segments.values().stream().map(WalFile::archivedAt).max(Instant::compareTo);
-  }
-
   /**
    * The segments a recovery from {@code startWalFile} may ask for: those of its timeline and of
    * every later timeline, from the start position on, and every timeline history file.
@@ -62,25 +51,6 @@ final class WalArchiveListing {
       }
     }
     return needed;
-  }
-
-  /**
-   * Following the start segment's timeline: the last segment present before the first missing one
-   * (the end of what can be replayed without a gap), and that first missing one when a later
-   * segment of the timeline exists (a gap, not the archive's end).
-   */
-  Contiguous contiguousFrom(String startWalFile) {
-    String timeline = startWalFile.substring(0, 8);
-    Map<String, WalFile> onTimeline = new TreeMap<>(segments.subMap(timeline, timeline + "G"));
-    WalFile last = null;
-    String name = startWalFile;
-    while (onTimeline.containsKey(name)) {
-      last = onTimeline.get(name);
-      name = next(name);
-    }
-    String finalName = name;
-    boolean laterExists = onTimeline.keySet().stream().anyMatch(n -> n.compareTo(finalName) > 0);
-    return new Contiguous(last, laterExists ? name : null);
   }
 
   /**
@@ -105,6 +75,105 @@ final class WalArchiveListing {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The same along a timeline history, as recovery with {@code recovery_target_timeline = 'latest'}
+   * reads it: at each position the newest timeline of the history that covers it (from the segment
+   * of its fork point on), else its ancestor's segment. WAL that an ancestor wrote after its fork
+   * point is not on the path: {@link #offPath} names it.
+   */
+  Contiguous contiguousAlong(String startWalFile, TimelineHistory history) {
+    long position = position(startWalFile);
+    WalFile last = null;
+    while (true) {
+      Optional<WalFile> found = onPathAt(position, history);
+      if (found.isEmpty()) {
+        break;
+      }
+      last = found.get();
+      position++;
+    }
+    long missing = position;
+    boolean laterExists =
+        segments.values().stream()
+            .anyMatch(f -> position(f.name()) > missing && onPath(f, history));
+    String firstMissing = laterExists ? name(history.timelineAt(missing << 24), missing) : null;
+    return new Contiguous(last, firstMissing);
+  }
+
+  /** The segments of the history's path, from {@code startWalFile}'s position on. */
+  List<WalFile> onPathFrom(String startWalFile, TimelineHistory history) {
+    long start = position(startWalFile);
+    return segments.values().stream()
+        .filter(f -> position(f.name()) >= start && onPath(f, history))
+        .toList();
+  }
+
+  /**
+   * Segments from {@code startWalFile}'s position on that the history's recovery does not read: an
+   * ancestor's WAL after its fork point (the old primary writing on after a failover), or a
+   * timeline that is not in the history at all (another branch).
+   */
+  List<WalFile> offPath(String startWalFile, TimelineHistory history) {
+    long start = position(startWalFile);
+    return segments.values().stream()
+        .filter(f -> position(f.name()) >= start && !onPath(f, history))
+        .toList();
+  }
+
+  private Optional<WalFile> onPathAt(long position, TimelineHistory history) {
+    return segments.values().stream()
+        .filter(f -> position(f.name()) == position && onPath(f, history))
+        .max(java.util.Comparator.comparingLong(f -> timeline(f.name())));
+  }
+
+  /** Whether recovery along the history reads this segment: inside its timeline's range there. */
+  private static boolean onPath(WalFile segment, TimelineHistory history) {
+    int tli = (int) timeline(segment.name());
+    long begin = history.beginOf(tli);
+    long end = history.endOf(tli);
+    if (begin < 0 || end < 0) {
+      return false;
+    }
+    long position = position(segment.name());
+    // An ancestor's segment is read only if it holds WAL before the fork point: with the fork at a
+    // segment's first byte, that segment is the new timeline's alone.
+    return position >= TimelineHistory.Lsn.segment(begin)
+        && (end == Long.MAX_VALUE || (end > 0 && position <= TimelineHistory.Lsn.segment(end - 1)));
+  }
+
+  /** The timeline numbers that have a history file in the archive. */
+  java.util.SortedSet<Integer> historyTimelines() {
+    java.util.TreeSet<Integer> timelines = new java.util.TreeSet<>();
+    for (WalFile h : histories) {
+      timelines.add(Integer.parseInt(h.name().substring(0, 8), 16));
+    }
+    return timelines;
+  }
+
+  /**
+   * The timeline recovery from {@code timeline} ends on with {@code recovery_target_timeline =
+   * 'latest'}: PostgreSQL looks for the history files of the next timelines, one after the other,
+   * and takes the last it finds.
+   */
+  int newestTimelineFrom(int timeline) {
+    java.util.SortedSet<Integer> histories = historyTimelines();
+    int newest = timeline;
+    while (histories.contains(newest + 1)) {
+      newest++;
+    }
+    return newest;
+  }
+
+  /** The segment number within the cluster's WAL (16 MiB segments). */
+  static long position(String walFile) {
+    return Long.parseLong(walFile.substring(8, 16), 16) * 256
+        + Long.parseLong(walFile.substring(16, 24), 16);
+  }
+
+  static String name(int timeline, long position) {
+    return String.format("%08X%08X%08X", timeline, position / 256, position % 256);
   }
 
   /** {@code last} null: not even the start segment is archived. */

@@ -231,7 +231,8 @@ public final class LocalPostgresCluster implements AutoCloseable {
     if (isRunning()) {
       return;
     }
-    ChildProcess.run(
+    // The server outlives this wait: interrupted (a worker stopping), only pg_ctl is ended.
+    ChildProcess.runLauncher(
         asServerUser(
             List.of(
                 binaries.program("pg_ctl"),

@@ -183,6 +183,13 @@ public final class ArchivingPostgres implements AutoCloseable {
     }
   }
 
+  /** Starts the server again on its data directory and port (after a stop or a crash). */
+  public void startAgain() {
+    cluster =
+        LocalPostgresCluster.start(
+            home.resolve("cluster"), cluster.port(), SUPERUSER, password, PgBinaries.locate(null));
+  }
+
   /** Stops the server (pg_ctl stop), leaving its data directory: the outage itself. */
   public void stop() {
     cluster.stop();

@@ -102,6 +102,7 @@ class PointInTimeRecoveryTest {
   private static BaseBackupTaken backup;
   private static BackupStore signing;
   private static ServerRegistry registry;
+  private static BaseBackupActivitiesImpl baseBackups;
 
   /** Commit time of each row id, as the server recorded it. */
   private static final Map<Integer, Instant> committedAt = new LinkedHashMap<>();
@@ -154,27 +155,16 @@ class PointInTimeRecoveryTest {
                 BackupSigningKey.DEFAULT_KEY_SECRET,
                 BackupSigningKey.DEFAULT_PASSPHRASE_SECRET));
     registry = new ServerRegistry(pg.settings(), secrets, n -> Optional.empty());
-    PgServers servers = new PgServers(pg.client(), secrets, registry);
-    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-    environments.add(env);
-    env.registerActivitiesImplementations(
+    baseBackups =
         new BaseBackupActivitiesImpl(
-            servers,
+            new PgServers(pg.client(), secrets, registry),
             PgBinaries.locate(null),
             signing,
             new RecipientKeys(keys.resolve("backup.pub.asc")),
             new ArchiveRetention(plain, TrustedSigners.none()),
             BaseBackupActivitiesImpl.DEFAULT_ARCHIVE_WAIT_LIMIT,
-            BaseBackupCompression.ZSTD));
-    backup =
-        TestActivities.stub(env, BaseBackupActivities.class)
-            .takeBaseBackup(
-                BaseBackupSpec.builder()
-                    .server(ServerRegistry.PRODUCTION)
-                    .bucket(bucket)
-                    .systemIdentifier(system)
-                    .storageClass("STANDARD")
-                    .build());
+            BaseBackupCompression.ZSTD);
+    backup = takeBaseBackup();
 
     // One row per transaction, a few milliseconds apart: every commit has its own time.
     for (int id = ROWS_BEFORE_BACKUP + 1; id <= ROWS_BEFORE_BACKUP + ROWS_AFTER_BACKUP; id++) {
@@ -345,8 +335,9 @@ class PointInTimeRecoveryTest {
    * retry (a new worker) picks it up where it is, without a second start or a second restore, and
    * reaches the same point. Replay is held by the server's own recovery_min_apply_delay (every
    * commit waits), so the first attempt is deterministically caught mid-replay; then its thread is
-   * interrupted, as the worker's death ends it, the delay lifted with ALTER SYSTEM (what an
-   * operator would do), and the retry run.
+   * interrupted, as a worker's shutdown (SIGTERM) does, which must neither stop the server (even
+   * while pg_ctl still waits for its start) nor fail the recovery for good; the delay is lifted
+   * with ALTER SYSTEM and the retry run.
    */
   @Test
   @Order(5)
@@ -366,16 +357,27 @@ class PointInTimeRecoveryTest {
     RecoverySpec spec = RecoverySpec.builder().instance(instance).target(target).build();
     var worker = java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
-      var attempt = worker.submit(() -> first.recover(spec));
+      Thread[] attemptThread = new Thread[1];
+      var attempt =
+          worker.submit(
+              () -> {
+                attemptThread[0] = Thread.currentThread();
+                return first.recover(spec);
+              });
       int port = Integer.parseInt(Files.readString(home.resolve("instance.port")).strip());
       PgClient recovering =
           new PgClient(
               new PgConnectionSettings(
                   "127.0.0.1", port, ArchivingPostgres.SUPERUSER, pg.password(), null));
-      // Consistent, accepting read-only connections, and held at a commit: mid-replay.
+      // Consistent, accepting read-only connections, and held at a commit: mid-replay. pg_ctl's
+      // wait for the start may or may not have ended: either way the worker's stop must not end
+      // the server.
       awaitRows(recovering, "SELECT pg_is_in_recovery()", "t", attempt);
-      attempt.cancel(true);
-      assertThrows(java.util.concurrent.CancellationException.class, attempt::get);
+      attemptThread[0].interrupt(); // what a worker's shutdown does to its activities' threads
+      var ended = assertThrows(java.util.concurrent.ExecutionException.class, attempt::get);
+      assertFalse(
+          ended.getCause() instanceof ApplicationFailure failure && failure.isNonRetryable(),
+          "a worker stopping is no verdict on the recovery: " + ended.getCause());
       worker.shutdown();
       assertTrue(
           worker.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS),
@@ -733,6 +735,94 @@ class PointInTimeRecoveryTest {
 
   // ---- the procedure's steps, as the workflow runs them ----
 
+  /**
+   * A failover, then the old primary back (split brain): the instance recovered to "latest" above
+   * is the new primary on timeline 2 and its WAL is archived; the old primary starts again, goes on
+   * writing on timeline 1 and is archived too, and a base backup is even taken of it. Recovery
+   * follows the newest timeline's history: the old primary's base backup (on the abandoned branch)
+   * is not chosen, its WAL after the fork is not replayed and the choice says so, and a target
+   * after the new primary's newest WAL is refused naming what was left out.
+   */
+  @Test
+  @Order(9)
+  void afterAFailoverRecoveryFollowsTheNewTimelineNotTheOldPrimarysLaterWal() throws Exception {
+    Path failedOver = instances.resolve("pitr-latest");
+    int port = Integer.parseInt(Files.readString(failedOver.resolve("instance.port")).strip());
+    PgClient newPrimary =
+        new PgClient(
+            new PgConnectionSettings(
+                "127.0.0.1", port, ArchivingPostgres.SUPERUSER, pg.password(), null));
+    int archivedRows = ROWS_BEFORE_BACKUP + ROWS_AFTER_BACKUP;
+    try (Connection c = newPrimary.connect("postgres");
+        Statement s = c.createStatement()) {
+      for (int id = 100; id < 105; id++) {
+        s.execute("INSERT INTO events VALUES (" + id + ", 'on the new primary')");
+      }
+    }
+    // The segment pg_switch_wal completed (pg_walfile_name of its end names it).
+    String completed = rows(newPrimary, "SELECT pg_walfile_name(pg_switch_wal())").get(0).get(0);
+    // What the new primary's archiver would send: its history file and its completed segments.
+    WalPush push = new WalPush(signing, bucket, new RecipientKeys(keys.resolve("backup.pub.asc")));
+    Path newWal = failedOver.resolve("data").resolve("pg_wal");
+    try (Stream<Path> files = Files.list(newWal)) {
+      for (Path file : files.sorted().toList()) {
+        String name = file.getFileName().toString();
+        if (name.equals("00000002.history")
+            || (name.startsWith("00000002")
+                && name.length() == 24
+                && name.compareTo(completed) <= 0)) {
+          push.push(file, name, system);
+        }
+      }
+    }
+
+    // The old primary, back: it never learnt of the failover and writes on, on timeline 1.
+    Thread.sleep(2000); // S3 keeps LastModified to the second: its WAL archived visibly later
+    pg.startAgain();
+    for (int id = 1000; id < 1005; id++) {
+      pg.execute("postgres", "INSERT INTO events VALUES (" + id + ", 'split brain')");
+    }
+    String oldSegment = pg.query("postgres", "SELECT pg_walfile_name(pg_switch_wal())").get(0);
+    pg.awaitArchived(oldSegment);
+    BaseBackupTaken onTheOldBranch = takeBaseBackup();
+    pushArchive();
+
+    PointInTimeActivities activities = pitr();
+    RecoveryChoice choice = activities.chooseBaseBackup(choice(RecoveryTarget.latest()));
+    assertEquals(
+        backup.prefix(),
+        choice.backupPrefix(),
+        "not " + onTheOldBranch.prefix() + ", a base backup of the branch timeline 2 left");
+    assertTrue(
+        choice.timelineHistory().contains("timeline 1 until ")
+            && choice.timelineHistory().contains("then timeline 2")
+            && choice.timelineHistory().contains("not replayed (00000001"),
+        choice.timelineHistory());
+    assertTrue(choice.newestWalFile().startsWith("00000002"), choice.toString());
+
+    RecoveryReached reached = recover("pitr-after-failover", RecoveryTarget.latest());
+    assertEquals(3, reached.timeline(), "a new timeline after 2");
+    assertEquals(
+        List.of(List.of(String.valueOf(archivedRows + 5), "0")),
+        rows(
+            client(reached),
+            "SELECT count(*), count(*) FILTER (WHERE note = 'split brain') FROM events"),
+        "every row of the new primary, none the old one wrote after the failover");
+
+    ApplicationFailure late =
+        refused(
+            () ->
+                pitr()
+                    .chooseBaseBackup(
+                        choice(
+                            RecoveryTarget.at(choice.newestWalArchivedAt().plusSeconds(2), true))));
+    assertEquals("InvalidInput", late.getType());
+    assertTrue(
+        late.getOriginalMessage().contains("is after the newest archived WAL")
+            && late.getOriginalMessage().contains("not replayed"),
+        late.getOriginalMessage());
+  }
+
   /** Every heartbeat of the recoveries so far: each long step reports done of total. */
   private static final List<StepProgress> heartbeats = new CopyOnWriteArrayList<>();
 
@@ -789,6 +879,20 @@ class PointInTimeRecoveryTest {
             registry));
     env.setActivityHeartbeatListener(StepProgress.class, heartbeats::add);
     return TestActivities.stub(env, PointInTimeActivities.class);
+  }
+
+  private static BaseBackupTaken takeBaseBackup() {
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    environments.add(env);
+    env.registerActivitiesImplementations(baseBackups);
+    return TestActivities.stub(env, BaseBackupActivities.class)
+        .takeBaseBackup(
+            BaseBackupSpec.builder()
+                .server(ServerRegistry.PRODUCTION)
+                .bucket(bucket)
+                .systemIdentifier(system)
+                .storageClass("STANDARD")
+                .build());
   }
 
   /** The implementation itself, for a call on a thread of the test's own (one it can interrupt). */
