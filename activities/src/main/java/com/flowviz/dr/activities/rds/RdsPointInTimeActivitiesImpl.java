@@ -44,6 +44,12 @@ public final class RdsPointInTimeActivitiesImpl implements ManagedPointInTimeAct
   static final String OWNER_TAG = "flowviz-dr:owner";
   static final String SOURCE_TAG = "flowviz-dr:restored-from";
 
+  /**
+   * The point the restore was asked for ("latest" resolved to the service's latest restorable time
+   * when it was asked): a retry reports that, not the later latest of its own moment.
+   */
+  static final String RESTORED_TO_TAG = "flowviz-dr:restored-to";
+
   private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z][a-zA-Z0-9-]{0,62}");
   private static final Set<String> FAILED =
       Set.of(
@@ -135,10 +141,12 @@ public final class RdsPointInTimeActivitiesImpl implements ManagedPointInTimeAct
     Instant time = restoreTime(spec, window);
     String owner = CallingWorkflow.owner();
     RdsClient rds = clients.apply(spec.source().region());
+    Instant point = time == null ? window.latest() : time;
     List<Tag> tags =
         List.of(
             Tag.builder().key(OWNER_TAG).value(owner).build(),
-            Tag.builder().key(SOURCE_TAG).value(spec.source().identifier()).build());
+            Tag.builder().key(SOURCE_TAG).value(spec.source().identifier()).build(),
+            Tag.builder().key(RESTORED_TO_TAG).value(point.toString()).build());
     boolean cluster = ManagedSource.CLUSTER.equals(spec.source().kind());
     boolean existed;
     if (cluster) {
@@ -207,10 +215,22 @@ public final class RdsPointInTimeActivitiesImpl implements ManagedPointInTimeAct
         }
       }
     }
+    if (existed) {
+      // A retry: the point is what the first attempt asked for, as it tagged the restore.
+      point =
+          (cluster ? clusterTags(rds, spec.target()) : instanceTags(rds, spec.target()))
+              .flatMap(
+                  t ->
+                      t.stream()
+                          .filter(tag -> RESTORED_TO_TAG.equals(tag.key()))
+                          .map(tag -> Instant.parse(tag.value()))
+                          .findFirst())
+              .orElse(point);
+    }
     return ManagedRestored.builder()
         .identifier(spec.target())
         .kind(spec.source().kind())
-        .restoredTo(time == null ? window.latest() : time)
+        .restoredTo(point)
         .alreadyExisted(existed)
         .status(status(rds, spec).orElse("creating"))
         .build();

@@ -81,7 +81,8 @@ class RdsPointInTimeActivitiesTest {
   }
 
   @Test
-  void anRdsInstanceIsRestoredToLatestTaggedWithItsWorkflowAndARetryFindsItsOwnRestore() {
+  void anRdsInstanceIsRestoredToLatestTaggedWithItsWorkflowAndARetryFindsItsOwnRestore()
+      throws InterruptedException {
     String source = sourceInstance("flowviz-prod", "db.t3.medium");
     ManagedSource from =
         ManagedSource.builder().kind(ManagedSource.INSTANCE).identifier(source).build();
@@ -108,8 +109,15 @@ class RdsPointInTimeActivitiesTest {
             .orElseThrow()
             .value());
 
-    // The worker died after the call: the retry finds the restore it started, and waits for it.
-    assertTrue(managed.startRestore(spec).alreadyExisted());
+    // The worker died after the call: the retry finds the restore it started, and waits for it,
+    // and reports the point the restore was made to, not the later "latest" of its own moment.
+    Thread.sleep(1100); // the service's latest restorable time moves on
+    ManagedRestored retried = managed.startRestore(spec);
+    assertTrue(retried.alreadyExisted());
+    assertEquals(started.restoredTo(), retried.restoredTo());
+    assertTrue(
+        managed.restorableWindow(from).latest().isAfter(started.restoredTo()),
+        "the window moved on, so the equality above is the tag's, not a coincidence");
     ManagedRestored available = managed.awaitAvailable(spec);
     assertEquals("available", available.status());
     assertEquals(restored.endpoint().address(), available.host());
