@@ -118,6 +118,17 @@ final class ParallelTarExtraction extends TarStreamWalker {
       target = leastLoaded();
       assigned[target.index] += member.size();
       PgManifestChecksums.Expected expected = expectations.apply(member.name()).orElse(null);
+      if (expected != null && expected.size() >= 0 && expected.size() != member.size()) {
+        // Known from the header alone: no need to stream the file to find it wrong.
+        mismatch.compareAndSet(
+            null,
+            member.name()
+                + " is "
+                + member.size()
+                + " bytes in the base backup's stream, but the signed backup_manifest records "
+                + expected.size());
+        throwIfMismatch();
+      }
       if (expected != null && extension == null) {
         check = new Check(expected);
         if (member.size() == 0) {

@@ -91,45 +91,49 @@ class ParallelTarExtractionTest {
   @Test
   @Timeout(60)
   void aFileWhoseBytesDifferFromTheManifestEndsTheExtractionNamingIt() throws Exception {
-    Path source = sourceTree();
-    Path archive = dir.resolve("source.tar");
-    ChildProcess.run(
-        List.of("tar", "-c", "-f", archive.toString(), "-C", source.toString(), "."),
-        Map.of(),
-        Duration.ofMinutes(1),
-        null);
-    Map<String, PgManifestChecksums.Expected> expected = new HashMap<>(sha256Of(source));
-    PgManifestChecksums.Expected big = expected.get("base/big");
-    byte[] wrong = big.checksum().clone();
-    wrong[0] ^= 1;
-    expected.put(
-        "base/big", new PgManifestChecksums.Expected("base/big", big.size(), "SHA256", wrong));
-    Path target = Files.createDirectory(dir.resolve("out"));
-    ParallelTarExtraction.ChecksumMismatch mismatch =
-        assertThrows(
-            ParallelTarExtraction.ChecksumMismatch.class,
-            () -> {
-              try (ParallelTarExtraction extraction =
-                      new ParallelTarExtraction(
-                          TAR, target, 2, p -> Optional.ofNullable(expected.get(p)));
-                  InputStream in = Files.newInputStream(archive)) {
-                in.transferTo(extraction);
-                extraction.finish();
-              }
+    String refused =
+        refusedWithBigAs(
+            big -> {
+              byte[] wrong = big.checksum().clone();
+              wrong[0] ^= 1;
+              return new PgManifestChecksums.Expected("base/big", big.size(), "SHA256", wrong);
             });
-    assertTrue(mismatch.getMessage().startsWith("base/big has SHA256 "), mismatch.getMessage());
+    assertTrue(refused.startsWith("base/big has SHA256 "), refused);
+  }
+
+  @Test
+  @Timeout(60)
+  void aFileOfAnotherSizeThanTheManifestsIsRefusedFromItsHeader() throws Exception {
+    long[] size = new long[1];
+    String refused =
+        refusedWithBigAs(
+            big -> {
+              size[0] = big.size();
+              return new PgManifestChecksums.Expected(
+                  "base/big", big.size() + 1, "SHA256", big.checksum());
+            });
+    assertEquals(
+        "base/big is "
+            + size[0]
+            + " bytes in the base backup's stream, but the signed backup_manifest records "
+            + (size[0] + 1),
+        refused);
+  }
+
+  /** The message of the refusal when base/big's expectation is altered so. */
+  private String refusedWithBigAs(
+      java.util.function.UnaryOperator<PgManifestChecksums.Expected> alter) throws Exception {
+    Path source = sourceTree();
+    Path archive = tarOf(source);
+    Map<String, PgManifestChecksums.Expected> expected = new HashMap<>(sha256Of(source));
+    expected.put("base/big", alter.apply(expected.get("base/big")));
+    return refusedExtraction(archive, expected).getMessage();
   }
 
   @Test
   @Timeout(60)
   void aTarThatDiesFailsTheExtractionInsteadOfHangingIt() throws Exception {
-    Path source = sourceTree();
-    Path archive = dir.resolve("source.tar");
-    ChildProcess.run(
-        List.of("tar", "-c", "-f", archive.toString(), "-C", source.toString(), "."),
-        Map.of(),
-        Duration.ofMinutes(1),
-        null);
+    Path archive = tarOf(sourceTree());
     Path target = Files.createDirectory(dir.resolve("out"));
     IOException failed =
         assertThrows(
@@ -265,5 +269,32 @@ class ParallelTarExtractionTest {
               }
             });
     assertTrue(closed.getMessage().contains("Pipe closed"), closed.getMessage());
+  }
+
+  private Path tarOf(Path source) {
+    Path archive = dir.resolve("source.tar");
+    ChildProcess.run(
+        List.of("tar", "-c", "-f", archive.toString(), "-C", source.toString(), "."),
+        Map.of(),
+        Duration.ofMinutes(1),
+        null);
+    return archive;
+  }
+
+  /** Extracts the archive against these expectations, which must refuse it. */
+  private ParallelTarExtraction.ChecksumMismatch refusedExtraction(
+      Path archive, Map<String, PgManifestChecksums.Expected> expected) throws IOException {
+    Path target = Files.createDirectory(dir.resolve("out"));
+    return assertThrows(
+        ParallelTarExtraction.ChecksumMismatch.class,
+        () -> {
+          try (ParallelTarExtraction extraction =
+                  new ParallelTarExtraction(
+                      TAR, target, 2, p -> Optional.ofNullable(expected.get(p)));
+              InputStream in = Files.newInputStream(archive)) {
+            in.transferTo(extraction);
+            extraction.finish();
+          }
+        });
   }
 }
